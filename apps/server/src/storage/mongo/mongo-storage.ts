@@ -1,0 +1,23 @@
+import mongoose from 'mongoose';
+import type { Logger } from 'pino';
+import type { Storage } from '../ports.ts';
+
+/** Connects with strict queries and filter sanitising, so no `$` operator from a request reaches a query. */
+export async function openMongoStorage(uri: string, logger?: Logger): Promise<Storage> {
+  const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000, sanitizeFilter: true });
+  conn.set('strictQuery', true);
+  await conn.asPromise();
+  logger?.info({ db: conn.name }, 'connected to MongoDB');
+  return {
+    kind: 'mongo',
+    ping: async () => {
+      const db = conn.db;
+      if (!db) return false;
+      const res = await db.admin().ping();
+      return res.ok === 1;
+    },
+    close: async () => {
+      await conn.close();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { Storage } from '../ports.ts';
+import { applyMigrations } from './migrate.ts';
+
+/** Opens (or creates) `<dataDir>/charla.sqlite` in WAL mode with foreign keys on. */
+export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'charla.sqlite'): Storage {
+  const db = new Database(path.join(dataDir, file));
+  db.pragma('journal_mode = WAL');
+  db.pragma('foreign_keys = ON');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  const applied = applyMigrations(db);
+  if (applied.length) logger?.info({ applied }, 'sqlite migrations applied');
+  return {
+    kind: 'sqlite',
+    ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
+    close: async () => {
+      if (db.open) db.close();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/** Every error the API or a socket ack can report. Clients switch on these, never on messages. */
+export const errorCodes = [
+  'bad_request',
+  'validation_failed',
+  'unauthenticated',
+  'token_expired',
+  'session_revoked',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'unprocessable',
+  'rate_limited',
+  'account_suspended',
+  'internal',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];

@@ -1,0 +1,3 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({ test: { name: 'test-utils', include: ['src/**/*.test.ts'], environment: 'node' } });

@@ -1,0 +1,30 @@
+// Starts a real Charla server for the browser tests: embedded SQLite in a temp dir, the built
+// web client, cheap bcrypt. Removes its data when stopped.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { nodeTsFlags, root } from './lib.mjs';
+
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-e2e-'));
+const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/server/src/main.ts')], {
+  stdio: 'inherit',
+  env: {
+    ...process.env,
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: process.env.CHARLA_E2E_PORT ?? '4100',
+    DATA_DIR: dataDir,
+    BCRYPT_COST: '4',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    WEB_DIST_DIR: path.join(root, 'apps/desktop/dist'),
+    CHARLA_DISABLE_RATE_LIMITS: process.env.CHARLA_DISABLE_RATE_LIMITS ?? '',
+  },
+});
+const stop = () => child.kill('SIGTERM');
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+child.on('exit', (code) => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  process.exit(code ?? 0);
+});
