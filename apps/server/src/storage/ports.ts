@@ -1,9 +1,19 @@
 /**
- * The storage port. Feature modules depend on these interfaces only; the SQLite and MongoDB
- * adapters implement them. One small interface per aggregate, holding only the queries features use.
+ * The storage port. Feature modules depend on these types only; the SQLite and MongoDB adapters
+ * implement them (`storage/sqlite`, `storage/mongo`) and pass one contract suite (`storage/contract`).
+ * One small interface per aggregate, holding only the queries features use.
  */
+import type { BlocksRepo, OneTimeTokensRepo, SessionsRepo, UsersRepo } from './ports/accounts.ts';
+
+export type * from './ports/accounts.ts';
+export { DuplicateKeyError } from './errors.ts';
+
 export type Storage = {
   readonly kind: 'sqlite' | 'mongo';
+  readonly users: UsersRepo;
+  readonly sessions: SessionsRepo;
+  readonly oneTimeTokens: OneTimeTokensRepo;
+  readonly blocks: BlocksRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,0 +1,61 @@
+/**
+ * Everything host-specific, behind one interface with an Electron and a web implementation.
+ * Nothing outside platform/ knows which host it runs in: ask `supports`, never sniff.
+ */
+import type { AuthResult, LoginRequest, RegisterRequest } from '@charla/shared-types';
+
+export type ThemePreference = 'light' | 'dark' | 'system';
+export type NotificationLevel = 'all' | 'mentions' | 'none';
+
+export type ClientSettings = {
+  serverUrl: string;
+  theme: ThemePreference;
+  locale: 'en' | 'es' | 'system';
+  notifications: { level: NotificationLevel; sound: boolean; hideContent: boolean };
+};
+
+export type NotificationRequest = {
+  /** One notification per conversation: a newer one replaces it. */
+  tag: string;
+  title: string;
+  body: string;
+  conversationId: string;
+};
+
+/**
+ * Session custody. Desktop: the main process keeps the refresh token in the OS keychain and hands
+ * out access tokens. Web: the refresh token is an httpOnly cookie and the access token lives in memory.
+ */
+export type SessionPort = {
+  login(request: LoginRequest): Promise<AuthResult>;
+  register(request: RegisterRequest): Promise<AuthResult>;
+  /** Restores a session at start-up (keychain or cookie); null when signed out. */
+  restore(): Promise<AuthResult | null>;
+  /** A fresh access token, refreshing when needed; null when the session is gone. */
+  getAccessToken(options?: { forceRefresh?: boolean }): Promise<string | null>;
+  logout(): Promise<void>;
+};
+
+export type Platform = {
+  readonly kind: 'electron' | 'web';
+  readonly supports: {
+    nativeNotifications: boolean;
+    trayBadge: boolean;
+    osKeychain: boolean;
+    deepLinks: boolean;
+    serverUrlSetting: boolean;
+  };
+  session: SessionPort;
+  /** Base URL of the Charla server ('' for same-origin in the web client). */
+  serverUrl(): string;
+  notify(notification: NotificationRequest): Promise<void>;
+  /** Called with a conversation id when the user clicks a notification. */
+  onNotificationClick(handler: (conversationId: string) => void): () => void;
+  setUnreadBadge(count: number): void;
+  /** Opens an http(s) link outside the app after validating it. */
+  openExternal(url: string): Promise<void>;
+  loadSettings(): Promise<ClientSettings>;
+  saveSettings(patch: Partial<ClientSettings>): Promise<ClientSettings>;
+  /** `charla://invite/<code>` and similar links handed to the app. */
+  onDeepLink(handler: (url: string) => void): () => void;
+};

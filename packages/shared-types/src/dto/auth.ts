@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { displayNameSchema, meSchema, usernameSchema } from './user.ts';
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .pipe(z.email('Enter a valid email address'));
+
+const utf8 = new TextEncoder();
+/** >= 8 characters and <= 72 bytes (bcrypt's limit: rejected, never silently truncated). */
+export const passwordSchema = z
+  .string()
+  .min(8, 'At least 8 characters')
+  .refine((p) => utf8.encode(p).length <= 72, 'At most 72 bytes');
+
+/** Web clients get the refresh token as an httpOnly cookie; the desktop app in the body. */
+export const clientKindSchema = z.enum(['web', 'desktop']);
+export type ClientKind = z.infer<typeof clientKindSchema>;
+
+export const devicePlatformSchema = z.enum(['web', 'windows', 'macos', 'linux', 'other']);
+export const deviceSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    platform: devicePlatformSchema,
+  })
+  .strict();
+export type Device = z.infer<typeof deviceSchema>;
+
+export const registerRequestSchema = z
+  .object({
+    email: emailSchema,
+    password: passwordSchema,
+    displayName: displayNameSchema,
+    username: usernameSchema.optional(),
+    client: clientKindSchema.default('web'),
+    device: deviceSchema.optional(),
+  })
+  .strict();
+export type RegisterRequest = z.input<typeof registerRequestSchema>;
+
+export const loginRequestSchema = z
+  .object({
+    /** Email or username. */
+    login: z.string().trim().min(1).max(254),
+    password: z.string().min(1).max(1024),
+    client: clientKindSchema.default('web'),
+    device: deviceSchema.optional(),
+  })
+  .strict();
+export type LoginRequest = z.input<typeof loginRequestSchema>;
+
+export const refreshRequestSchema = z
+  .object({ refreshToken: z.string().min(20).max(200).optional(), client: clientKindSchema.default('web') })
+  .strict();
+
+export const authResultSchema = z.object({
+  user: meSchema,
+  accessToken: z.string(),
+  accessTokenExpiresAt: z.string(),
+  sessionId: z.string(),
+  /** Only for client: 'desktop'. Web clients get it as a cookie. */
+  refreshToken: z.string().optional(),
+});
+export type AuthResult = z.infer<typeof authResultSchema>;
+
+export const sessionInfoSchema = z.object({
+  id: z.string(),
+  deviceName: z.string(),
+  platform: devicePlatformSchema,
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+  createdAt: z.string(),
+  lastUsedAt: z.string(),
+  expiresAt: z.string(),
+  current: z.boolean(),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+export const tokenRequestSchema = z.object({ token: z.string().min(10).max(200) }).strict();
+export const emailRequestSchema = z.object({ email: emailSchema }).strict();
+export const resetPasswordRequestSchema = z.object({ token: z.string().min(10).max(200), password: passwordSchema }).strict();
+export const changePasswordRequestSchema = z
+  .object({ currentPassword: z.string().min(1).max(1024), newPassword: passwordSchema })
+  .strict();
+export const deleteAccountRequestSchema = z.object({ password: z.string().min(1).max(1024) }).strict();
+
+/** Which external sign-in providers the server offers (GET /auth/providers). */
+export const authProvidersSchema = z.object({
+  password: z.literal(true),
+  google: z.boolean(),
+  oidc: z.object({ name: z.string() }).nullable(),
+});
+export type AuthProviders = z.infer<typeof authProvidersSchema>;
