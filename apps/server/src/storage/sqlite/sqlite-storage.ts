@@ -3,6 +3,10 @@ import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { Storage } from '../ports.ts';
 import { applyMigrations } from './migrate.ts';
+import { createSqliteBlocksRepo } from './sqlite-blocks.ts';
+import { createSqliteOneTimeTokensRepo } from './sqlite-one-time-tokens.ts';
+import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
+import { createSqliteUsersRepo } from './sqlite-users.ts';
 
 /** Opens (or creates) `<dataDir>/charla.sqlite` in WAL mode with foreign keys on. */
 export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'charla.sqlite'): Storage {
@@ -15,6 +19,10 @@ export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'char
   if (applied.length) logger?.info({ applied }, 'sqlite migrations applied');
   return {
     kind: 'sqlite',
+    users: createSqliteUsersRepo(db),
+    sessions: createSqliteSessionsRepo(db),
+    oneTimeTokens: createSqliteOneTimeTokensRepo(db),
+    blocks: createSqliteBlocksRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();

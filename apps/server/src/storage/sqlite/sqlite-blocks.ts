@@ -1,0 +1,26 @@
+import type { Database } from 'better-sqlite3';
+import type { BlocksRepo } from '../ports.ts';
+
+export function createSqliteBlocksRepo(db: Database): BlocksRepo {
+  const insert = db.prepare('INSERT OR IGNORE INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)');
+  const remove = db.prepare('DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?');
+  const either = db.prepare(
+    `SELECT 1 FROM blocks WHERE (blocker_id = @a AND blocked_id = @b) OR (blocker_id = @b AND blocked_id = @a) LIMIT 1`,
+  );
+  const list = db.prepare('SELECT blocked_id FROM blocks WHERE blocker_id = ? ORDER BY created_at DESC, blocked_id');
+
+  return {
+    async block(blockerId, blockedId) {
+      insert.run(blockerId, blockedId, Date.now());
+    },
+    async unblock(blockerId, blockedId) {
+      remove.run(blockerId, blockedId);
+    },
+    async isBlockedEitherWay(a, b) {
+      return either.get({ a, b }) !== undefined;
+    },
+    async listBlocked(blockerId) {
+      return (list.all(blockerId) as { blocked_id: string }[]).map((r) => r.blocked_id);
+    },
+  };
+}
