@@ -4,9 +4,12 @@
  * One small interface per aggregate, holding only the queries features use.
  */
 import type { BlocksRepo, OneTimeTokensRepo, SessionsRepo, UsersRepo } from './ports/accounts.ts';
+import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
 
-export type * from './ports/accounts.ts';
 export { DuplicateKeyError } from './errors.ts';
+export type * from './ports/accounts.ts';
+export type * from './ports/messaging.ts';
+export { SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
 
 export type Storage = {
   readonly kind: 'sqlite' | 'mongo';
@@ -14,6 +17,10 @@ export type Storage = {
   readonly sessions: SessionsRepo;
   readonly oneTimeTokens: OneTimeTokensRepo;
   readonly blocks: BlocksRepo;
+  readonly conversations: ConversationsRepo;
+  readonly participants: ParticipantsRepo;
+  readonly messages: MessagesRepo;
+  readonly invites: InvitesRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
