@@ -25,7 +25,54 @@ export const paths = {
     block: (id: string) => `/users/${encodeURIComponent(id)}/block`,
     blocked: '/users/me/blocked',
   },
+  conversations: {
+    list: '/conversations',
+    create: '/conversations',
+    /** GET ?q= */
+    publicDirectory: '/conversations/public',
+    /** GET ?since=: which conversations changed (cheap catch-up entry point). */
+    sync: '/conversations/sync',
+    byId: (id: string) => `/conversations/${encodeURIComponent(id)}`,
+    join: (id: string) => `/conversations/${encodeURIComponent(id)}/join`,
+    leave: (id: string) => `/conversations/${encodeURIComponent(id)}/leave`,
+    me: (id: string) => `/conversations/${encodeURIComponent(id)}/me`,
+    participants: (id: string) => `/conversations/${encodeURIComponent(id)}/participants`,
+    participant: (id: string, userId: string) =>
+      `/conversations/${encodeURIComponent(id)}/participants/${encodeURIComponent(userId)}`,
+    /** GET ?before=&after=&around=&limit=, POST sends. */
+    messages: (id: string) => `/conversations/${encodeURIComponent(id)}/messages`,
+    read: (id: string) => `/conversations/${encodeURIComponent(id)}/read`,
+    delivered: (id: string) => `/conversations/${encodeURIComponent(id)}/delivered`,
+    /** GET ?after=N */
+    changes: (id: string) => `/conversations/${encodeURIComponent(id)}/changes`,
+    invites: (id: string) => `/conversations/${encodeURIComponent(id)}/invites`,
+    invite: (id: string, code: string) =>
+      `/conversations/${encodeURIComponent(id)}/invites/${encodeURIComponent(code)}`,
+  },
+  messages: {
+    /** PATCH edits, DELETE ?for=everyone|me */
+    byId: (id: string) => `/messages/${encodeURIComponent(id)}`,
+    forward: (id: string) => `/messages/${encodeURIComponent(id)}/forward`,
+    /** PUT adds, DELETE removes. */
+    reaction: (id: string, emoji: string) =>
+      `/messages/${encodeURIComponent(id)}/reactions/${encodeURIComponent(emoji)}`,
+    receipts: (id: string) => `/messages/${encodeURIComponent(id)}/receipts`,
+  },
+  invites: {
+    /** GET previews without joining. */
+    byCode: (code: string) => `/invites/${encodeURIComponent(code)}`,
+    accept: (code: string) => `/invites/${encodeURIComponent(code)}/accept`,
+  },
+  search: {
+    /** GET ?q=&conversationId=&cursor=&limit= */
+    messages: '/search/messages',
+  },
 } as const;
+
+/** Invite link forms: the web one under PUBLIC_URL, the desktop deep link. */
+export const inviteWebUrl = (publicUrl: string, code: string) =>
+  `${publicUrl.replace(/\/$/, '')}/invite/${encodeURIComponent(code)}`;
+export const inviteDesktopUrl = (code: string) => `charla://invite/${encodeURIComponent(code)}`;
 
 /** Header a web client sends on cookie-authenticated calls (CSRF defence beside SameSite=Strict). */
 export const CSRF_HEADER = 'x-charla-csrf';

@@ -1,0 +1,253 @@
+import { z } from 'zod';
+import { messageSchema, receiptSchema } from './message.ts';
+
+const id = z.string().min(1).max(64);
+
+export const conversationKindSchema = z.enum(['direct', 'group', 'channel']);
+export type ConversationKind = z.infer<typeof conversationKindSchema>;
+export const participantRoleSchema = z.enum(['owner', 'admin', 'member']);
+export type ParticipantRole = z.infer<typeof participantRoleSchema>;
+
+export const conversationTitleSchema = z.string().trim().min(1, 'Required').max(100, 'At most 100 characters');
+export const conversationDescriptionSchema = z.string().trim().max(500, 'At most 500 characters');
+
+/** The small user card shown beside members and in direct chats. */
+export const userCardSchema = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+  deleted: z.boolean(),
+});
+export type UserCard = z.infer<typeof userCardSchema>;
+
+export const participantSchema = z.object({
+  conversationId: z.string(),
+  userId: z.string(),
+  role: participantRoleSchema,
+  /** The member sees messages with seq > joinedSeq (0 when the group shows full history). */
+  joinedSeq: z.number().int().nonnegative(),
+  lastReadSeq: z.number().int().nonnegative(),
+  lastDeliveredSeq: z.number().int().nonnegative(),
+  joinedAt: z.string(),
+  user: userCardSchema,
+});
+export type Participant = z.infer<typeof participantSchema>;
+
+/** The caller's own per-conversation state. */
+export const myConversationStateSchema = z.object({
+  role: participantRoleSchema,
+  joinedSeq: z.number().int().nonnegative(),
+  lastReadSeq: z.number().int().nonnegative(),
+  lastDeliveredSeq: z.number().int().nonnegative(),
+  /** ISO time; null = not muted. A far-future value means "until unmuted". */
+  mutedUntil: z.string().nullable(),
+  archived: z.boolean(),
+  pinned: z.boolean(),
+});
+export type MyConversationState = z.infer<typeof myConversationStateSchema>;
+
+/** What every member sees alike. */
+export const conversationSchema = z.object({
+  id: z.string(),
+  kind: conversationKindSchema,
+  /** null for direct chats (clients show the peer's name). */
+  title: z.string().nullable(),
+  description: z.string(),
+  avatarUrl: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  lastActivityAt: z.string(),
+  /** Highest message seq. */
+  lastSeq: z.number().int().nonnegative(),
+  /** Bumped by every mutation in the conversation; the change feed's cursor. */
+  changeSeq: z.number().int().nonnegative(),
+  memberCount: z.number().int().nonnegative(),
+  /** Groups: whether newcomers see messages from before they joined. */
+  historyForNewcomers: z.boolean(),
+  /** Direct chats: the other user. */
+  peer: userCardSchema.nullable(),
+});
+export type Conversation = z.infer<typeof conversationSchema>;
+
+export const messagePreviewSchema = z.object({
+  id: z.string(),
+  seq: z.number().int(),
+  senderId: z.string().nullable(),
+  kind: z.enum(['text', 'media', 'system']),
+  /** At most ~120 characters; '' when deleted. */
+  text: z.string(),
+  deleted: z.boolean(),
+  createdAt: z.string(),
+});
+export type MessagePreview = z.infer<typeof messagePreviewSchema>;
+
+/** One row of GET /conversations. */
+export const conversationSummarySchema = conversationSchema.extend({
+  lastMessage: messagePreviewSchema.nullable(),
+  unreadCount: z.number().int().nonnegative(),
+  unreadMentions: z.number().int().nonnegative(),
+  me: myConversationStateSchema,
+});
+export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
+
+export const createConversationRequestSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('direct'), userId: id }).strict(),
+  z
+    .object({
+      kind: z.literal('group'),
+      title: conversationTitleSchema,
+      description: conversationDescriptionSchema.default(''),
+      memberIds: z.array(id).max(200).default([]),
+      historyForNewcomers: z.boolean().default(false),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('channel'),
+      title: conversationTitleSchema,
+      description: conversationDescriptionSchema.default(''),
+    })
+    .strict(),
+]);
+export type CreateConversationRequest = z.input<typeof createConversationRequestSchema>;
+
+export const updateConversationRequestSchema = z
+  .object({
+    title: conversationTitleSchema,
+    description: conversationDescriptionSchema,
+    /** A media URL from the media issue, or null to clear. */
+    avatarUrl: z.string().max(2048).nullable(),
+    historyForNewcomers: z.boolean(),
+  })
+  .partial()
+  .strict();
+export type UpdateConversationRequest = z.infer<typeof updateConversationRequestSchema>;
+
+export const listConversationsQuerySchema = z.object({
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+export const publicDirectoryQuerySchema = z.object({
+  q: z.string().trim().max(100).default(''),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+export const addParticipantsRequestSchema = z.object({ userIds: z.array(id).min(1).max(100) }).strict();
+/** PATCH /conversations/:id/participants/:userId. role 'owner' transfers ownership (the caller becomes admin). */
+export const updateParticipantRequestSchema = z.object({ role: participantRoleSchema }).strict();
+
+export const updateMyStateRequestSchema = z
+  .object({
+    mutedUntil: z.iso.datetime({ offset: true }).nullable(),
+    archived: z.boolean(),
+    pinned: z.boolean(),
+  })
+  .partial()
+  .strict();
+export type UpdateMyStateRequest = z.infer<typeof updateMyStateRequestSchema>;
+
+// ---- invites ----
+
+export const inviteCodeSchema = z
+  .string()
+  .min(8)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/);
+
+export const createInviteRequestSchema = z
+  .object({
+    /** Omit for a link that never expires. */
+    expiresInSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(60 * 60 * 24 * 365)
+      .optional(),
+    maxUses: z.number().int().min(1).max(100_000).optional(),
+  })
+  .strict();
+export type CreateInviteRequest = z.infer<typeof createInviteRequestSchema>;
+
+export const inviteSchema = z.object({
+  code: z.string(),
+  conversationId: z.string(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  maxUses: z.number().int().nullable(),
+  uses: z.number().int(),
+  revokedAt: z.string().nullable(),
+  /** `PUBLIC_URL/invite/<code>` */
+  webUrl: z.string(),
+  /** `charla://invite/<code>` */
+  desktopUrl: z.string(),
+});
+export type Invite = z.infer<typeof inviteSchema>;
+
+/** GET /invites/:code: enough to decide, without joining. */
+export const invitePreviewSchema = z.object({
+  code: z.string(),
+  conversation: z.object({
+    id: z.string(),
+    kind: conversationKindSchema,
+    title: z.string().nullable(),
+    description: z.string(),
+    avatarUrl: z.string().nullable(),
+    memberCount: z.number().int(),
+  }),
+  alreadyMember: z.boolean(),
+  expiresAt: z.string().nullable(),
+});
+export type InvitePreview = z.infer<typeof invitePreviewSchema>;
+
+// ---- catch-up ----
+
+/**
+ * One entry per changed entity, carrying its CURRENT state (snapshots, not deltas): applying the entries
+ * in order makes a client's copy equal to the server's, whatever it missed.
+ */
+export const changeEntrySchema = z.discriminatedUnion('type', [
+  /** Created, edited, deleted for everyone, or reactions changed. */
+  z.object({ type: z.literal('message'), changeSeq: z.number().int(), message: messageSchema }),
+  /** Deleted for the caller only: drop it locally. */
+  z.object({ type: z.literal('message_hidden'), changeSeq: z.number().int(), messageId: z.string() }),
+  z.object({ type: z.literal('receipt'), changeSeq: z.number().int(), receipt: receiptSchema }),
+  /** Joined or updated (role). */
+  z.object({ type: z.literal('participant'), changeSeq: z.number().int(), participant: participantSchema }),
+  z.object({ type: z.literal('participant_left'), changeSeq: z.number().int(), userId: z.string() }),
+  z.object({ type: z.literal('conversation'), changeSeq: z.number().int(), conversation: conversationSchema }),
+  /** The caller's own state (mute/archive/pin/read). */
+  z.object({ type: z.literal('me'), changeSeq: z.number().int(), me: myConversationStateSchema }),
+]);
+export type ChangeEntry = z.infer<typeof changeEntrySchema>;
+
+export const changesQuerySchema = z.object({
+  after: z.coerce.number().int().min(0),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+/** GET /conversations/:id/changes?after=N */
+export const changeFeedSchema = z.object({
+  conversationId: z.string(),
+  entries: z.array(changeEntrySchema),
+  /** Pass as `after` next time. */
+  cursor: z.number().int(),
+  hasMore: z.boolean(),
+});
+export type ChangeFeed = z.infer<typeof changeFeedSchema>;
+
+export const syncQuerySchema = z.object({
+  /** Opaque cursor from the previous answer; omit on first sync. */
+  since: z.string().max(200).optional(),
+});
+
+/** GET /conversations/sync?since=: which conversations moved, cheaply (ids and counters only). */
+export const syncStateSchema = z.object({
+  changed: z.array(z.object({ id: z.string(), changeSeq: z.number().int(), lastSeq: z.number().int() })),
+  /** Every conversation the caller belongs to now: drop any other (left, removed, deleted). */
+  memberOf: z.array(z.string()),
+  cursor: z.string(),
+});
+export type SyncState = z.infer<typeof syncStateSchema>;
