@@ -245,9 +245,10 @@ export const syncQuerySchema = z.object({
 
 /** GET /conversations/sync?since=: which conversations moved, cheaply (ids and counters only). */
 export const syncStateSchema = z.object({
-  changed: z.array(z.object({ id: z.string(), changeSeq: z.number().int(), lastSeq: z.number().int() })),
-  /** Every conversation the caller belongs to now: drop any other (left, removed, deleted). */
-  memberOf: z.array(z.string()),
+  /** Fetch `/conversations/:id/changes?after=<your changeSeq>` for those where changeSeq moved. */
+  changed: z.array(z.object({ id: z.string(), changeSeq: z.number().int() })),
+  /** Conversations the caller no longer belongs to (left, removed, deleted): drop them. */
+  removed: z.array(z.string()),
   cursor: z.string(),
 });
 export type SyncState = z.infer<typeof syncStateSchema>;

@@ -22,12 +22,14 @@ describe('message and conversation schemas', () => {
     expect(sendMessageRequestSchema.safeParse({ clientMsgId: 'c', text: 'x'.repeat(4096) }).success).toBe(true);
     expect(sendMessageRequestSchema.safeParse({ clientMsgId: 'c', text: 'x', seq: 3 }).success).toBe(false);
     expect(sendMessageRequestSchema.safeParse({ clientMsgId: 'bad id!', text: 'x' }).success).toBe(false);
+    expect(sendMessageRequestSchema.safeParse({ clientMsgId: 'c', text: 'a\u0002b' }).success).toBe(false);
+    expect(sendMessageRequestSchema.safeParse({ clientMsgId: 'c', text: 'a\r\n\tb' }).success).toBe(true);
     expect(socketSendMessageSchema.safeParse({ clientMsgId: 'c', text: 'x' }).success).toBe(false);
   });
 
   it('accepts emoji and rejects text as a reaction', () => {
     for (const e of ['👍', '❤️', '👍🏽', '👨‍👩‍👧', '1️⃣']) expect(emojiSchema.safeParse(e).success, e).toBe(true);
-    for (const e of ['a', '<b>', '', '👍x']) expect(emojiSchema.safeParse(e).success, e).toBe(false);
+    for (const e of ['a', '<b>', '', '👍x', '1', '#']) expect(emojiSchema.safeParse(e).success, e).toBe(false);
   });
 
   it('allows only one history anchor and caps the limit', () => {

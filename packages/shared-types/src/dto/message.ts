@@ -15,14 +15,20 @@ export const clientMsgIdSchema = z
   .max(64)
   .regex(/^[A-Za-z0-9_:.-]+$/, 'Use letters, digits, "_", ":", "." or "-"');
 
-export const messageTextSchema = z.string().max(MESSAGE_TEXT_MAX, `At most ${MESSAGE_TEXT_MAX} characters`);
+/** Plain text; control characters other than tab/newline are refused (search snippets use U+0002/U+0003). */
+export const messageTextSchema = z
+  .string()
+  .max(MESSAGE_TEXT_MAX, `At most ${MESSAGE_TEXT_MAX} characters`)
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: that is exactly what it refuses
+  .refine((t) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(t), 'Control characters are not allowed');
 
 /** One or more emoji (with skin tones, ZWJ sequences, keycaps); nothing else. */
 export const emojiSchema = z
   .string()
   .min(1)
   .max(32)
-  .regex(/^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f|\u20e3)+$/u, 'Must be an emoji');
+  .regex(/^(?:\p{Extended_Pictographic}|\p{Emoji_Component}|\u200d|\ufe0f|\u20e3)+$/u, 'Must be an emoji')
+  .refine((e) => /\p{Extended_Pictographic}|\u20e3|\p{Regional_Indicator}/u.test(e), 'Must be an emoji');
 
 /** Aggregated per emoji; `userIds` lets every client derive "mine" without per-viewer payloads. */
 export const reactionSummarySchema = z.object({
@@ -36,12 +42,10 @@ export type ReactionSummary = z.infer<typeof reactionSummarySchema>;
 export const replySnapshotSchema = z.object({
   senderId: z.string().nullable(),
   kind: messageKindSchema,
-  /** First ~200 characters at the time of replying; '' when the original was deleted. */
+  /** First characters at the time of replying; '' when the original was deleted or had only media. */
   text: z.string(),
-  hasAttachments: z.boolean(),
-  deleted: z.boolean(),
 });
-export const replyToSchema = z.object({ id: z.string(), seq: z.number().int(), snapshot: replySnapshotSchema });
+export const replyToSchema = z.object({ id: z.string(), snapshot: replySnapshotSchema });
 export type ReplyTo = z.infer<typeof replyToSchema>;
 
 export const forwardedFromSchema = z.object({
