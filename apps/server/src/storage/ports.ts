@@ -4,10 +4,12 @@
  * One small interface per aggregate, holding only the queries features use.
  */
 import type { BlocksRepo, OneTimeTokensRepo, SessionsRepo, UsersRepo } from './ports/accounts.ts';
+import type { IdentitiesRepo } from './ports/identities.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
 
 export { DuplicateKeyError } from './errors.ts';
 export type * from './ports/accounts.ts';
+export type * from './ports/identities.ts';
 export type * from './ports/messaging.ts';
 export { SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
 
@@ -17,6 +19,7 @@ export type Storage = {
   readonly sessions: SessionsRepo;
   readonly oneTimeTokens: OneTimeTokensRepo;
   readonly blocks: BlocksRepo;
+  readonly identities: IdentitiesRepo;
   readonly conversations: ConversationsRepo;
   readonly participants: ParticipantsRepo;
   readonly messages: MessagesRepo;

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { Storage } from '../ports.ts';
 import { applyMigrations } from './migrate.ts';
 import { createSqliteBlocksRepo } from './sqlite-blocks.ts';
+import { createSqliteIdentitiesRepo } from './sqlite-identities.ts';
 import { createSqliteOneTimeTokensRepo } from './sqlite-one-time-tokens.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
 import { createSqliteUsersRepo } from './sqlite-users.ts';
@@ -23,6 +24,7 @@ export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'char
     sessions: createSqliteSessionsRepo(db),
     oneTimeTokens: createSqliteOneTimeTokensRepo(db),
     blocks: createSqliteBlocksRepo(db),
+    identities: createSqliteIdentitiesRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();

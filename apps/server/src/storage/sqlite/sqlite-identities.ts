@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from 'better-sqlite3';
+import type { IdentitiesRepo, IdentityRecord } from '../ports.ts';
+import { dateOf, rethrowUnique } from './sqlite-util.ts';
+
+type IdentityRow = {
+  id: string;
+  provider: string;
+  subject: string;
+  user_id: string;
+  email: string | null;
+  created_at: number;
+  last_used_at: number;
+};
+
+const toIdentity = (r: IdentityRow): IdentityRecord => ({
+  id: r.id,
+  provider: r.provider,
+  subject: r.subject,
+  userId: r.user_id,
+  email: r.email,
+  createdAt: dateOf(r.created_at),
+  lastUsedAt: dateOf(r.last_used_at),
+});
+
+export function createSqliteIdentitiesRepo(db: Database): IdentitiesRepo {
+  const insert = db.prepare(
+    `INSERT INTO identities (id, provider, subject, user_id, email, created_at, last_used_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const byId = db.prepare('SELECT * FROM identities WHERE id = ?');
+  const byKey = db.prepare('SELECT * FROM identities WHERE provider = ? AND subject = ?');
+  const byUser = db.prepare('SELECT * FROM identities WHERE user_id = ? ORDER BY created_at, id');
+  const touchStmt = db.prepare('UPDATE identities SET last_used_at = ? WHERE id = ?');
+  const removeStmt = db.prepare('DELETE FROM identities WHERE provider = ? AND subject = ?');
+
+  return {
+    async create(identity) {
+      const id = randomUUID();
+      const at = identity.now.getTime();
+      try {
+        insert.run(id, identity.provider, identity.subject, identity.userId, identity.email, at, at);
+      } catch (err) {
+        // The only unique key is the (provider, subject) pair; SQLite names its columns.
+        rethrowUnique(err, { provider: 'identity', subject: 'identity' });
+      }
+      return toIdentity(byId.get(id) as IdentityRow);
+    },
+    async find(provider, subject) {
+      const row = byKey.get(provider, subject) as IdentityRow | undefined;
+      return row ? toIdentity(row) : null;
+    },
+    async listByUser(userId) {
+      return (byUser.all(userId) as IdentityRow[]).map(toIdentity);
+    },
+    async touch(id, now) {
+      touchStmt.run(now.getTime(), id);
+    },
+    async remove(provider, subject) {
+      return removeStmt.run(provider, subject).changes > 0;
+    },
+  };
+}
