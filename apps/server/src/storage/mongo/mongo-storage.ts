@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import type { Storage } from '../ports.ts';
+import { createMongoIdentitiesRepo } from './mongo-identities.ts';
 
 /** Connects with strict queries and filter sanitising, so no `$` operator from a request reaches a query. */
 export async function openMongoStorage(uri: string, logger?: Logger): Promise<Storage> {
@@ -10,6 +11,7 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
   logger?.info({ db: conn.name }, 'connected to MongoDB');
   return {
     kind: 'mongo',
+    identities: createMongoIdentitiesRepo(conn),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;
