@@ -44,7 +44,8 @@ const isDuplicateKey = (err: unknown): boolean =>
 
 /** `String(...)` on every filter value: ids come from our own records, but never trust a shape. */
 export function createMongoIdentitiesRepo(conn: Connection): IdentitiesRepo {
-  const Identity = conn.models.Identity ?? conn.model<IdentityDoc>('Identity', identitySchema, 'identities');
+  // One model per connection; openMongoStorage creates one connection per storage.
+  const Identity = conn.model<IdentityDoc>('Identity', identitySchema, 'identities');
 
   return {
     async create(identity) {
