@@ -4,6 +4,7 @@ export * from './api/paths.ts';
 export * from './dto/auth.ts';
 export * from './dto/conversation.ts';
 export * from './dto/envelope.ts';
+export * from './dto/oidc.ts';
 export * from './dto/message.ts';
 export * from './dto/user.ts';
 export * from './socket/ack.ts';

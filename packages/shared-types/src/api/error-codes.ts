@@ -13,6 +13,8 @@ export const errorCodes = [
   'unprocessable',
   'rate_limited',
   'account_suspended',
+  /** An external sign-in provider could not be reached or answered nonsense (502). */
+  'provider_unavailable',
   'internal',
 ] as const;
 

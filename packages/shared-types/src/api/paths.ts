@@ -17,6 +17,13 @@ export const paths = {
     resetPassword: '/auth/reset-password',
     changePassword: '/auth/change-password',
     providers: '/auth/providers',
+    /** GET ?client=web|desktop[&redirect=&code_challenge=&code_challenge_method=S256&state=] -> 302 to the provider. */
+    oidcStart: (provider: string) => `/auth/oidc/${encodeURIComponent(provider)}/start`,
+    /** The redirect URI to register with the provider (under PUBLIC_URL). */
+    oidcCallback: (provider: string) => `/auth/oidc/${encodeURIComponent(provider)}/callback`,
+    oidcNonce: (provider: string) => `/auth/oidc/${encodeURIComponent(provider)}/nonce`,
+    oidcIdToken: (provider: string) => `/auth/oidc/${encodeURIComponent(provider)}/id-token`,
+    oidcExchange: '/auth/oidc/exchange',
   },
   users: {
     list: '/users',
