@@ -229,7 +229,7 @@ export type ConversationsRepo = {
   ): Promise<Page<ConversationListItem>>;
   /** Same as one row of listForUser; null when not an active member or deleted. */
   getForUser(conversationId: string, userId: string): Promise<ConversationListItem | null>;
-  /** Public channels whose title contains `q` (case-insensitive; '' = all), by member count then title. */
+  /** Public channels whose title contains `q` (case-insensitive; '' = all), ordered by title. */
   searchPublic(q: string, options: { limit: number; cursor?: string }): Promise<Page<PublicChannel>>;
   /**
    * Conversations of the user (incl. ones they left since `cursor`) whose feed changed since `cursor`
@@ -240,7 +240,8 @@ export type ConversationsRepo = {
   /**
    * Change rows with changeSeq > `after`, ascending, that `viewerId` may see (audience null or them;
    * message changes above their visibility floor). Never skips a row still being written: the result
-   * is a gap-free prefix. `changeSeq` is the conversation's current counter.
+   * is a gap-free prefix. `changeSeq` is the position reached: pass it as `after` next time (it skips
+   * rows the viewer may not see; when !hasMore it is the conversation's counter unless a write is in flight).
    */
   changesAfter(
     conversationId: string,
@@ -253,6 +254,7 @@ export type ParticipantsRepo = {
   /**
    * Adds (or re-activates) a member with joinedSeq = the conversation's lastSeq and read up to it.
    * Already active: returns it untouched with added: false. Appends participant.joined when added.
+   * Null when the conversation is missing or deleted.
    */
   add(
     conversationId: string,
@@ -260,7 +262,7 @@ export type ParticipantsRepo = {
     role: ParticipantRole,
     actorId: string,
     now: Date,
-  ): Promise<{ participant: ParticipantRecord; added: boolean }>;
+  ): Promise<{ participant: ParticipantRecord; added: boolean } | null>;
   /** Includes left participants (check `leftAt`). */
   find(conversationId: string, userId: string): Promise<ParticipantRecord | null>;
   /** Active members, owners first then by join time. Cursor is opaque. */
@@ -339,6 +341,11 @@ export type MessagesRepo = {
   ): Promise<MessageRecord | null>;
   /** Tombstone: wipes text/attachments/mentions/replyTo/reactions. Null when missing or already deleted. */
   deleteForEveryone(id: string, actorId: string, now: Date): Promise<MessageRecord | null>;
+  /**
+   * Which of `messageIds` are hidden (deleted-for-me) for `userId` (from REQUEST(api): the change feed
+   * hydrates current snapshots, and a later edit/reaction on a message I hid must stay hidden).
+   */
+  hiddenFor(userId: string, messageIds: string[]): Promise<string[]>;
   /** Delete-for-me. False when the message is missing or already hidden. Appends private message.hidden. */
   hideForUser(id: string, userId: string, now: Date): Promise<boolean>;
   /**
