@@ -3,14 +3,22 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import cors from 'cors';
-import express from 'express';
+import express, { type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { Server as SocketServer } from 'socket.io';
+import { type AppContext, type Clock, systemClock } from './app-context.ts';
 import type { Config } from './config.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { AUTH_PER_IP, AUTH_SENSITIVE_PER_IP, createRateLimits } from './http/rate-limit.ts';
 import { webClientRoutes } from './http/web-client.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+import { type AccountEvents, createAccountEvents } from './modules/auth/account-events.ts';
+import { createAuthCore } from './modules/auth/auth.module.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { createAuthService } from './modules/auth/auth.service.ts';
+import { createMemoryLoginThrottle, type LoginThrottle, noLoginThrottle } from './modules/auth/auth.throttle.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import type { Storage } from './storage/ports.ts';
 
@@ -19,12 +27,19 @@ export type AppDeps = {
   storage: Storage;
   logger: Logger;
   version?: string;
+  /** Defaults: SMTP_URL, else the DATA_DIR/outbox. */
+  mailer?: Mailer;
+  clock?: Clock;
+  events?: AccountEvents;
+  loginThrottle?: LoginThrottle;
 };
 
 export type CharlaApp = {
   app: express.Express;
   server: http.Server | https.Server;
   io: SocketServer;
+  /** Shared dependencies (requireAuth, verifyAccessToken, events…), as every module receives them. */
+  ctx: AppContext;
   /** Stops accepting connections and closes sockets; storage is the caller's to close. */
   close(): Promise<void>;
 };
@@ -32,6 +47,30 @@ export type CharlaApp = {
 /** The composition root: everything is passed in, nothing is global. */
 export function createApp(deps: AppDeps): CharlaApp {
   const { config, storage, logger } = deps;
+  const clock = deps.clock ?? systemClock;
+  const allowedOrigins = new Set([config.publicUrl, ...config.CORS_ORIGINS]);
+  const authCore = createAuthCore({ config, storage, clock });
+  const ctx: AppContext = {
+    config,
+    storage,
+    logger,
+    clock,
+    mailer:
+      deps.mailer ??
+      createMailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM, dataDir: config.dataDir, logger }),
+    events: deps.events ?? createAccountEvents(),
+    allowedOrigins,
+    requireAuth: authCore.requireAuth,
+    verifyAccessToken: authCore.verifyAccessToken,
+  };
+  const rateLimits = createRateLimits({ redisUrl: config.REDIS_URL, disabled: config.rateLimitsDisabled, logger });
+  const authService = createAuthService({
+    ...ctx,
+    tokens: authCore.tokens,
+    hasher: authCore.hasher,
+    throttle: deps.loginThrottle ?? (config.rateLimitsDisabled ? noLoginThrottle : createMemoryLoginThrottle(clock)),
+  });
+
   const app = express();
   app.disable('x-powered-by');
   if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
@@ -64,7 +103,6 @@ export function createApp(deps: AppDeps): CharlaApp {
       crossOriginEmbedderPolicy: false,
     }),
   );
-  const allowedOrigins = new Set([config.publicUrl, ...config.CORS_ORIGINS]);
   app.use(
     cors({
       origin: (origin, cb) => cb(null, !origin || allowedOrigins.has(origin)),
@@ -83,6 +121,19 @@ export function createApp(deps: AppDeps): CharlaApp {
   const api = express.Router();
   api.use(express.json({ limit: '64kb' }));
   app.use('/api/v1', api);
+
+  /**
+   * Feature routers, mounted on /api/v1 in this order: add yours to this list. Each declares full
+   * paths (`/auth/...`, `/users/...`) and puts `ctx.requireAuth` on its own routes (never a
+   * path-less `router.use(requireAuth)`, which would shadow the routers after it).
+   */
+  const routers: Router[] = [
+    authRoutes(ctx, authService, {
+      perIp: rateLimits.limiter(AUTH_PER_IP),
+      sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
+    }),
+  ];
+  for (const router of routers) api.use(router);
   api.use(notFoundHandler);
 
   const web = webClientRoutes(config.WEB_DIST_DIR);
@@ -104,10 +155,14 @@ export function createApp(deps: AppDeps): CharlaApp {
     app,
     server,
     io,
-    close: () =>
-      new Promise<void>((resolve) => {
+    ctx,
+    close: async () => {
+      await new Promise<void>((resolve) => {
         io.close(() => resolve());
         server.closeAllConnections?.();
-      }),
+      });
+      await rateLimits.close();
+      ctx.mailer.close?.();
+    },
   };
 }

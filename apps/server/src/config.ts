@@ -59,6 +59,8 @@ export const envSchema = z.object({
     .optional(),
   WEB_DIST_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Test-only escape hatch (the e2e server uses it); ignored unless NODE_ENV=test. */
+  CHARLA_DISABLE_RATE_LIMITS: bool.default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -68,6 +70,8 @@ export type Config = Env & {
   dataDir: string;
   publicUrl: string;
   tls: { cert: string; key: string } | undefined;
+  /** CHARLA_DISABLE_RATE_LIMITS, honoured only under NODE_ENV=test. */
+  rateLimitsDisabled: boolean;
 };
 
 export class ConfigError extends Error {
@@ -99,5 +103,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(e.DATA_DIR),
     publicUrl: (e.PUBLIC_URL ?? `${scheme}://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
     tls: e.TLS_CERT && e.TLS_KEY ? { cert: e.TLS_CERT, key: e.TLS_KEY } : undefined,
+    rateLimitsDisabled: e.CHARLA_DISABLE_RATE_LIMITS && e.NODE_ENV === 'test',
   };
 }

@@ -1,0 +1,32 @@
+import type { Me, PublicProfile } from '@charla/shared-types';
+import type { UserRecord } from '../../storage/ports.ts';
+
+export function toMe(u: UserRecord): Me {
+  return {
+    id: u.id,
+    email: u.email,
+    emailVerified: u.emailVerifiedAt !== null,
+    username: u.username,
+    displayName: u.displayName,
+    about: u.about,
+    avatarUrl: u.avatarUrl,
+    role: u.role,
+    lastSeenVisibility: u.lastSeenVisibility,
+    hasPassword: u.passwordHash !== null,
+    createdAt: u.createdAt.toISOString(),
+  };
+}
+
+/** What others see; last seen only when the user shares it. */
+export function toPublicProfile(u: UserRecord): PublicProfile {
+  const deleted = u.deletedAt !== null;
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.displayName,
+    about: deleted ? '' : u.about,
+    avatarUrl: deleted ? null : u.avatarUrl,
+    lastSeenAt: !deleted && u.lastSeenVisibility === 'everyone' && u.lastSeenAt ? u.lastSeenAt.toISOString() : null,
+    deleted,
+  };
+}
