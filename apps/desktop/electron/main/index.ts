@@ -1,34 +1,213 @@
+/**
+ * Lifecycle only: wires Electron's objects into the plain modules beside this file
+ * (security, settings, secrets, session, notifications, badge, tray, deep links, updater, IPC).
+ */
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  type MenuItemConstructorOptions,
+  Notification,
+  nativeImage,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+  Tray,
+} from 'electron';
+import Store from 'electron-store';
+import type { DeepLink, EventChannel, EventPayload } from '../shared/ipc-contract.ts';
+import { createAppProtocolHandler } from './app-protocol.ts';
+import { createBadge } from './badge.ts';
+import { createDeepLinkRouter, setupDeepLinks } from './deep-links.ts';
+import { appHandlers } from './ipc/app.ipc.ts';
+import { notificationHandlers } from './ipc/notification.ipc.ts';
+import { registerIpc } from './ipc/register.ts';
+import { sessionHandlers } from './ipc/session.ipc.ts';
+import { settingsHandlers } from './ipc/settings.ipc.ts';
+import { shellHandlers } from './ipc/shell.ipc.ts';
+import { createNotifier } from './notifications.ts';
+import { createSecretStore, type KeytarLike, type KeyValueStore } from './secrets.ts';
+import { APP_ORIGIN, APP_SCHEME, buildCsp, installCspHeader, installPermissionHandlers } from './security.ts';
+import { createSessionManager } from './session.ts';
+import { createSettingsService, type StoredSettings } from './settings.ts';
+import { createTrayController, type TrayController } from './tray.ts';
+import { renderTrayIcon } from './tray-icon.ts';
+import { setupUpdater, type UpdaterController, type UpdaterLike } from './updater.ts';
+import { createMainWindow, focusWindow } from './windows.ts';
 
-/** Lifecycle only; window, tray, secrets and IPC live in their own modules. */
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow({
-    width: 1100,
-    height: 760,
-    show: false,
-    webPreferences: {
-      preload: path.join(import.meta.dirname, 'preload.mjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-    },
+const require = createRequire(import.meta.url);
+const devServerUrl = process.env.VITE_DEV_SERVER_URL;
+const isDev = Boolean(devServerUrl) || !app.isPackaged;
+const appOrigins = devServerUrl ? [APP_ORIGIN, new URL(devServerUrl).origin] : [APP_ORIGIN];
+const log = (message: string): void => console.log(`[charla] ${message}`);
+
+// Must happen before 'ready': app:// behaves like https (secure context, fetch, CSP 'self').
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+]);
+
+let mainWindow: BrowserWindow | null = null;
+let quitting = false;
+let trayController: TrayController<Electron.NativeImage, Electron.Menu> | null = null;
+let updater: UpdaterController = { enabled: false, install: () => false };
+
+function send<C extends EventChannel>(channel: C, payload: EventPayload<C>): void {
+  if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(channel, payload);
+}
+const showWindow = (): void => {
+  if (mainWindow) focusWindow(mainWindow);
+  else if (app.isReady()) openWindow();
+};
+const deepLinks = createDeepLinkRouter((link: DeepLink) => send('deep-link:received', link), showWindow);
+
+const primary = setupDeepLinks({
+  app,
+  argv: process.argv,
+  router: deepLinks,
+  focusWindow: showWindow,
+  devRegistration:
+    process.defaultApp && process.argv[1]
+      ? { execPath: process.execPath, args: [path.resolve(process.argv[1])] }
+      : undefined,
+});
+
+const settingsStore = new Store<StoredSettings>({ name: 'settings' });
+const settings = createSettingsService(
+  { read: () => settingsStore.store, write: (doc) => (settingsStore.store = doc) },
+  log,
+);
+const csp = (): string => buildCsp({ serverOrigin: settings.serverOrigin(), devServerOrigin: devServerUrl });
+
+function openWindow(): void {
+  mainWindow = createMainWindow({
+    BrowserWindow,
+    preloadPath: path.join(import.meta.dirname, 'preload.mjs'),
+    settings,
+    workAreas: screen.getAllDisplays().map((d) => d.workArea),
+    appOrigins,
+    devServerUrl,
+    openExternal: (url) => shell.openExternal(url),
+    isQuitting: () => quitting,
+    hasTray: () => trayController !== null,
   });
-  win.once('ready-to-show', () => win.show());
-  const devUrl = process.env.VITE_DEV_SERVER_URL;
-  if (devUrl) void win.loadURL(devUrl);
-  else void win.loadFile(path.join(import.meta.dirname, '../dist-renderer/index.html'));
-  return win;
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+    deepLinks.setReady(false);
+  });
+  mainWindow.webContents.on('did-start-loading', () => deepLinks.setReady(false));
 }
 
-void app.whenReady().then(() => {
-  createWindow();
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+async function start(): Promise<void> {
+  const secrets = await createSecretStore({
+    loadKeytar: async () => require('keytar') as KeytarLike,
+    safeStorage,
+    store: new Store<Record<string, unknown>>({ name: 'secrets' }) as KeyValueStore,
+    platform: process.platform,
+    log,
   });
-});
+  const platformName = ({ darwin: 'macos', win32: 'windows', linux: 'linux' } as const)[
+    process.platform as 'darwin' | 'win32' | 'linux'
+  ];
+  const sessionManager = createSessionManager({
+    fetch: globalThis.fetch,
+    secrets,
+    serverOrigin: () => settings.serverOrigin(),
+    device: { name: os.hostname().slice(0, 100) || 'Desktop', platform: platformName ?? 'other' },
+    loadAccount: () => settings.account(),
+    saveAccount: (account) => settings.saveAccount(account),
+  });
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit();
-});
+  protocol.handle(
+    APP_SCHEME,
+    createAppProtocolHandler({ rootDir: path.join(app.getAppPath(), 'dist-renderer'), getCsp: csp }),
+  );
+  installCspHeader(session.defaultSession, appOrigins, csp);
+  installPermissionHandlers(session.defaultSession, appOrigins);
+  // No other window, webview or remote page is ever created by the app.
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+  });
+
+  const trayImage = (count: number) => nativeImage.createFromBuffer(renderTrayIcon(count));
+  trayController = createTrayController({
+    createTray: (image) => new Tray(image),
+    buildMenu: (template) => Menu.buildFromTemplate(template as MenuItemConstructorOptions[]),
+    initialImage: trayImage(0),
+    platform: process.platform,
+    actions: {
+      open: showWindow,
+      setDoNotDisturb: (on) => settings.update({ notifications: { doNotDisturb: on } }),
+      quit: () => app.quit(),
+    },
+  });
+  trayController.update({ doNotDisturb: settings.get().notifications.doNotDisturb });
+  const badge = createBadge({
+    platform: process.platform,
+    setBadgeCount: (n) => app.setBadgeCount(n),
+    overlay: () => mainWindow,
+    tray: () => trayController?.tray ?? null,
+    imageFromPng: (png) => nativeImage.createFromBuffer(png),
+  });
+  const notifier = createNotifier({
+    create: (o) => new Notification({ title: o.title, body: o.body, silent: o.silent }),
+    prefs: () => settings.get().notifications,
+    isWindowFocused: () => Boolean(mainWindow?.isFocused() && mainWindow.isVisible()),
+    openConversation: (conversationId) => {
+      showWindow();
+      send('notification:clicked', { conversationId });
+    },
+  });
+  settings.onChange((next) => {
+    send('settings:changed', next);
+    trayController?.update({ doNotDisturb: next.notifications.doNotDisturb });
+    if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: next.launchAtLogin });
+  });
+
+  registerIpc({
+    ipcMain,
+    appOrigins,
+    log,
+    handlers: {
+      ...sessionHandlers(sessionManager),
+      ...settingsHandlers(settings),
+      ...notificationHandlers({ notifier, badge, onBadge: (count) => trayController?.update({ unread: count }) }),
+      ...shellHandlers((url) => shell.openExternal(url)),
+      ...appHandlers({
+        deepLinks,
+        updater: () => updater,
+        info: () => ({
+          platform: (['darwin', 'win32', 'linux'] as const).find((p) => p === process.platform) ?? 'other',
+          version: app.getVersion(),
+          secretStorage: secrets.info(),
+          updatesEnabled: updater.enabled,
+        }),
+      }),
+    },
+  });
+
+  openWindow();
+  updater = setupUpdater({
+    isDev,
+    feedUrl: process.env.CHARLA_UPDATE_URL,
+    loadUpdater: () => (require('electron-updater') as { autoUpdater: UpdaterLike }).autoUpdater,
+    onReady: (version) => send('update:ready', { version }),
+    log,
+  });
+}
+
+if (primary) {
+  app.on('before-quit', () => {
+    quitting = true;
+  });
+  app.on('activate', showWindow);
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  void app.whenReady().then(start);
+}

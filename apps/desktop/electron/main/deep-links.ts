@@ -1,0 +1,98 @@
+/**
+ * `charla://invite/<code>` links: strict parsing (anything else is ignored), the single-instance
+ * lock that hands a second launch's argv to the running instance, the protocol registration and
+ * macOS's open-url. Links that arrive before the renderer listens are queued.
+ */
+import type { DeepLink } from '../shared/ipc-contract.ts';
+
+export const PROTOCOL = 'charla';
+const MAX_LINK_LENGTH = 512;
+const INVITE = /^charla:\/\/invite\/([A-Za-z0-9_-]{4,128})\/?$/;
+
+/** Returns the invite, or null for anything that is not exactly a well-formed invite link. */
+export function parseDeepLink(raw: unknown): DeepLink | null {
+  if (typeof raw !== 'string' || raw.length > MAX_LINK_LENGTH) return null;
+  // Match the raw text, not a URL-normalised form: no percent-escapes, dot segments, user info,
+  // ports, queries or fragments may sneak a different code or target through normalisation.
+  const match = INVITE.exec(raw);
+  if (!match?.[1]) return null;
+  return { kind: 'invite', code: match[1], url: `${PROTOCOL}://invite/${match[1]}` };
+}
+
+/** The first valid deep link in a command line (Windows/Linux pass the URL as an argument). */
+export function findDeepLinkInArgv(argv: readonly string[]): DeepLink | null {
+  for (const arg of argv) {
+    if (!arg.startsWith(`${PROTOCOL}:`)) continue;
+    const link = parseDeepLink(arg);
+    if (link) return link;
+  }
+  return null;
+}
+
+export type DeepLinkApp = {
+  requestSingleInstanceLock(): boolean;
+  quit(): void;
+  on(event: 'second-instance', listener: (event: unknown, argv: string[]) => void): unknown;
+  on(event: 'open-url', listener: (event: { preventDefault(): void }, url: string) => void): unknown;
+  setAsDefaultProtocolClient(protocol: string, path?: string, args?: string[]): boolean;
+};
+
+export type DeepLinkRouter = {
+  /** Deliver to the renderer, or queue until it asks. */
+  handle(link: DeepLink): void;
+  /** Queued links, emptied (the renderer calls this once it is ready). */
+  takePending(): DeepLink[];
+  /** From now on links go straight to `deliver`. */
+  setReady(ready: boolean): void;
+};
+
+export function createDeepLinkRouter(deliver: (link: DeepLink) => void, focus: () => void): DeepLinkRouter {
+  const queue: DeepLink[] = [];
+  let ready = false;
+  return {
+    handle(link) {
+      focus();
+      if (ready) deliver(link);
+      else if (queue.length < 10) queue.push(link);
+    },
+    takePending: () => queue.splice(0, queue.length),
+    setReady(value) {
+      ready = value;
+    },
+  };
+}
+
+/**
+ * Takes the single-instance lock; returns false (and quits) in a second instance. In the first,
+ * a second launch's arguments arrive via 'second-instance' and macOS links via 'open-url'.
+ */
+export function setupDeepLinks(options: {
+  app: DeepLinkApp;
+  argv: readonly string[];
+  router: DeepLinkRouter;
+  focusWindow: () => void;
+  /** In development Electron runs as `electron <script>`, so the protocol must name both. */
+  devRegistration?: { execPath: string; args: string[] } | undefined;
+}): boolean {
+  const { app, router } = options;
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return false;
+  }
+  if (options.devRegistration)
+    app.setAsDefaultProtocolClient(PROTOCOL, options.devRegistration.execPath, options.devRegistration.args);
+  else app.setAsDefaultProtocolClient(PROTOCOL);
+  app.on('second-instance', (_event, argv) => {
+    options.focusWindow();
+    const link = findDeepLinkInArgv(argv);
+    if (link) router.handle(link);
+  });
+  app.on('open-url', (event, url) => {
+    event.preventDefault();
+    const link = parseDeepLink(url);
+    if (link) router.handle(link);
+  });
+  const initial = findDeepLinkInArgv(options.argv);
+  if (initial) router.handle(initial);
+  return true;
+}

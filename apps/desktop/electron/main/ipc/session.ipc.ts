@@ -1,0 +1,23 @@
+/** session:* channels: the renderer signs in and gets access tokens; the refresh token stays in main. */
+import type { SessionManager } from '../session.ts';
+import type { IpcHandlers } from './register.ts';
+
+type SessionChannels =
+  | 'session:login'
+  | 'session:register'
+  | 'session:restore'
+  | 'session:get-token'
+  | 'session:logout';
+
+export function sessionHandlers(session: SessionManager): Pick<IpcHandlers, SessionChannels> {
+  return {
+    'session:login': (args) => session.login(args),
+    'session:register': (args) => session.register(args),
+    'session:restore': () => session.restore(),
+    'session:get-token': (args) => session.getAccessToken(args.forceRefresh ? { forceRefresh: true } : {}),
+    'session:logout': async () => {
+      await session.logout();
+      return null;
+    },
+  };
+}

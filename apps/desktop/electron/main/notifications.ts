@@ -1,0 +1,118 @@
+/**
+ * Native notification policy. Decides whether an incoming message notifies (window focus, open
+ * conversation, mute, do-not-disturb, mentions-only), what it says (hide-content), and coalesces
+ * bursts into one notification per conversation that is replaced by the next.
+ */
+import type { NotificationArgs, NotificationPrefs } from '../shared/ipc-contract.ts';
+
+export type NativeNotification = {
+  show(): void;
+  close(): void;
+  on(event: 'click', listener: () => void): unknown;
+};
+
+export type NotificationFactory = (options: { title: string; body: string; silent: boolean }) => NativeNotification;
+
+export type NotificationDeps = {
+  create: NotificationFactory;
+  prefs: () => NotificationPrefs;
+  isWindowFocused: () => boolean;
+  /** Focuses (shows, restores) the window and tells the renderer to open the conversation. */
+  openConversation: (conversationId: string) => void;
+};
+
+export type Decision = { notify: false; reason: string } | { notify: true };
+
+export type PolicyInput = {
+  message: Pick<NotificationArgs, 'conversationId' | 'mentioned' | 'muted'>;
+  prefs: NotificationPrefs;
+  windowFocused: boolean;
+  activeConversationId: string | null;
+};
+
+/** The pure policy, exported for tests. */
+export function decide(input: PolicyInput): Decision {
+  const { message, prefs } = input;
+  if (input.windowFocused && input.activeConversationId === message.conversationId)
+    return { notify: false, reason: 'conversation is open' };
+  if (prefs.doNotDisturb) return { notify: false, reason: 'do not disturb' };
+  if (prefs.level === 'none') return { notify: false, reason: 'notifications off' };
+  const mentioned = message.mentioned === true;
+  // A mention gets through mute and mentions-only: that is what mentions are for.
+  if (prefs.level === 'mentions' && !mentioned) return { notify: false, reason: 'mentions only' };
+  if (message.muted && !mentioned) return { notify: false, reason: 'conversation muted' };
+  return { notify: true };
+}
+
+export const HIDDEN_TITLE = 'Charla';
+export const HIDDEN_BODY = 'New message';
+
+export function composeText(
+  args: Pick<NotificationArgs, 'title' | 'body'>,
+  count: number,
+  hideContent: boolean,
+): { title: string; body: string } {
+  if (hideContent) return { title: HIDDEN_TITLE, body: count > 1 ? `${count} new messages` : HIDDEN_BODY };
+  const title = args.title.trim() || HIDDEN_TITLE;
+  const body = args.body.length > 240 ? `${args.body.slice(0, 239)}…` : args.body;
+  return { title, body: count > 1 ? `${count} new messages\n${body}` : body };
+}
+
+export type Notifier = {
+  show(args: NotificationArgs): 'shown' | 'replaced' | 'suppressed';
+  setActiveConversation(conversationId: string | null): void;
+  /** Notifications currently on screen, by conversation (for tests and the tray). */
+  pending(): ReadonlyMap<string, number>;
+  clear(conversationId?: string): void;
+};
+
+export function createNotifier(deps: NotificationDeps): Notifier {
+  let active: string | null = null;
+  const live = new Map<string, { notification: NativeNotification; count: number }>();
+
+  const dismiss = (conversationId: string): void => {
+    const entry = live.get(conversationId);
+    if (!entry) return;
+    live.delete(conversationId);
+    entry.notification.close();
+  };
+
+  return {
+    show(args) {
+      const prefs = deps.prefs();
+      const decision = decide({
+        message: args,
+        prefs,
+        windowFocused: deps.isWindowFocused(),
+        activeConversationId: active,
+      });
+      if (!decision.notify) return 'suppressed';
+      const previous = live.get(args.conversationId);
+      const count = (previous?.count ?? 0) + 1;
+      if (previous) {
+        live.delete(args.conversationId);
+        previous.notification.close();
+      }
+      const text = composeText(args, count, prefs.hideContent);
+      const notification = deps.create({ ...text, silent: !prefs.sound });
+      const entry = { notification, count };
+      live.set(args.conversationId, entry);
+      notification.on('click', () => {
+        if (live.get(args.conversationId) === entry) live.delete(args.conversationId);
+        deps.openConversation(args.conversationId);
+      });
+      notification.show();
+      return previous ? 'replaced' : 'shown';
+    },
+    setActiveConversation(conversationId) {
+      active = conversationId;
+      // Opening the conversation reads the messages: their notification is stale.
+      if (conversationId) dismiss(conversationId);
+    },
+    pending: () => new Map([...live].map(([id, e]) => [id, e.count])),
+    clear(conversationId) {
+      if (conversationId) dismiss(conversationId);
+      else for (const id of [...live.keys()]) dismiss(id);
+    },
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * The desktop session: main holds the refresh token (in the SecretStore), calls the server's auth
+ * endpoints itself with fetch, rotates and stores the new refresh token, and gives the renderer
+ * only short-lived access tokens. Concurrent refreshes share one request (single flight), because
+ * the server rotates refresh tokens and a second use of the old one would revoke the session.
+ */
+import { API_PREFIX, type AuthResult, authResultSchema, errorEnvelopeSchema, paths } from '@charla/shared-types';
+import type { z } from 'zod';
+import type { IpcErrorCode, loginArgsSchema, PublicAuthResult, registerArgsSchema } from '../shared/ipc-contract.ts';
+import { type SecretStore, secretAccount } from './secrets.ts';
+
+/** Refresh answers that mean the refresh token is dead. */
+const SESSION_OVER = new Set([400, 401, 403]);
+
+export class DesktopError extends Error {
+  readonly code: IpcErrorCode;
+  readonly status: number | undefined;
+  readonly details: Record<string, string[]> | undefined;
+  constructor(
+    code: IpcErrorCode,
+    message: string,
+    extra: { status?: number; details?: Record<string, string[]> } = {},
+  ) {
+    super(message);
+    this.name = 'DesktopError';
+    this.code = code;
+    this.status = extra.status;
+    this.details = extra.details;
+  }
+}
+
+/** Which account's refresh token is in the keychain (not secret; kept in settings). */
+export type StoredAccount = { serverOrigin: string; userId: string };
+
+export type SessionDeps = {
+  fetch: typeof fetch;
+  secrets: SecretStore;
+  serverOrigin: () => string;
+  device: { name: string; platform: 'windows' | 'macos' | 'linux' | 'other' | 'web' };
+  loadAccount: () => StoredAccount | null;
+  saveAccount: (account: StoredAccount | null) => void;
+  now?: () => number;
+  /** Refresh this long before the access token expires. */
+  refreshMarginMs?: number;
+};
+
+export type SessionManager = {
+  login(args: z.infer<typeof loginArgsSchema>): Promise<PublicAuthResult>;
+  register(args: z.infer<typeof registerArgsSchema>): Promise<PublicAuthResult>;
+  restore(): Promise<PublicAuthResult | null>;
+  getAccessToken(options?: { forceRefresh?: boolean }): Promise<string | null>;
+  logout(): Promise<void>;
+};
+
+function toPublic(result: AuthResult): PublicAuthResult {
+  const { refreshToken: _omit, ...rest } = result;
+  return rest;
+}
+
+export function createSessionManager(deps: SessionDeps): SessionManager {
+  const now = deps.now ?? Date.now;
+  const margin = deps.refreshMarginMs ?? 30_000;
+  let access: { token: string; expiresAt: number } | null = null;
+  let inflight: Promise<AuthResult | null> | null = null;
+
+  async function call(path: string, body: unknown, bearer?: string): Promise<unknown> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+    if (bearer) headers.authorization = `Bearer ${bearer}`;
+    let response: Response;
+    try {
+      response = await deps.fetch(`${deps.serverOrigin()}${API_PREFIX}${path}`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(body),
+        redirect: 'error',
+      });
+    } catch (error) {
+      throw new DesktopError('network_error', `Cannot reach the server (${(error as Error).message})`);
+    }
+    const json: unknown = await response.json().catch(() => null);
+    if (!response.ok) {
+      const parsed = errorEnvelopeSchema.safeParse(json);
+      if (parsed.success)
+        throw new DesktopError(parsed.data.code, parsed.data.message, {
+          status: parsed.data.status,
+          ...(parsed.data.details ? { details: parsed.data.details } : {}),
+        });
+      throw new DesktopError(response.status >= 500 ? 'internal' : 'unexpected_response', `HTTP ${response.status}`, {
+        status: response.status,
+      });
+    }
+    return json;
+  }
+
+  function parseAuth(json: unknown): AuthResult {
+    const data = (json as { data?: unknown } | null)?.data;
+    const parsed = authResultSchema.safeParse(data);
+    if (!parsed.success) throw new DesktopError('unexpected_response', 'The server sent an invalid auth response');
+    return parsed.data;
+  }
+
+  /** Stores the (rotated) refresh token and caches the access token. */
+  async function adopt(result: AuthResult): Promise<PublicAuthResult> {
+    if (!result.refreshToken) throw new DesktopError('unexpected_response', 'The server sent no refresh token');
+    const account = { serverOrigin: deps.serverOrigin(), userId: result.user.id };
+    await deps.secrets.set(secretAccount(account.serverOrigin, account.userId), result.refreshToken);
+    deps.saveAccount(account);
+    const expiresAt = Date.parse(result.accessTokenExpiresAt);
+    access = { token: result.accessToken, expiresAt: Number.isFinite(expiresAt) ? expiresAt : now() + 60_000 };
+    return toPublic(result);
+  }
+
+  async function forget(account: StoredAccount | null): Promise<void> {
+    access = null;
+    deps.saveAccount(null);
+    if (account) await deps.secrets.delete(secretAccount(account.serverOrigin, account.userId));
+  }
+
+  async function doRefresh(): Promise<AuthResult | null> {
+    const account = deps.loadAccount();
+    // A token for another server must never be sent to the configured one.
+    if (!account || account.serverOrigin !== deps.serverOrigin()) return null;
+    const refreshToken = await deps.secrets.get(secretAccount(account.serverOrigin, account.userId));
+    if (!refreshToken) {
+      await forget(account);
+      return null;
+    }
+    let json: unknown;
+    try {
+      json = await call(paths.auth.refresh, { refreshToken, client: 'desktop' });
+    } catch (error) {
+      // The server says the session is over: drop the secret. Network trouble, rate limits and
+      // server errors keep it for a later try.
+      if (error instanceof DesktopError && SESSION_OVER.has(error.status ?? 0)) {
+        await forget(account);
+        return null;
+      }
+      throw error;
+    }
+    const result = parseAuth(json);
+    if (result.user.id !== account.userId) {
+      await forget(account);
+      throw new DesktopError('unexpected_response', 'The server returned a different user');
+    }
+    await adopt(result);
+    return result;
+  }
+
+  function refreshOnce(): Promise<AuthResult | null> {
+    if (!inflight) inflight = doRefresh().finally(() => (inflight = null));
+    return inflight;
+  }
+
+  return {
+    async login(args) {
+      const json = await call(paths.auth.login, { ...args, client: 'desktop', device: deps.device });
+      const previous = deps.loadAccount();
+      const result = await adopt(parseAuth(json));
+      if (previous && (previous.userId !== result.user.id || previous.serverOrigin !== deps.serverOrigin()))
+        await deps.secrets.delete(secretAccount(previous.serverOrigin, previous.userId)).catch(() => undefined);
+      return result;
+    },
+    async register(args) {
+      const json = await call(paths.auth.register, { ...args, client: 'desktop', device: deps.device });
+      return adopt(parseAuth(json));
+    },
+    async restore() {
+      const result = await refreshOnce();
+      return result ? toPublic(result) : null;
+    },
+    async getAccessToken(options = {}) {
+      if (!options.forceRefresh && access && access.expiresAt - now() > margin) return access.token;
+      const result = await refreshOnce();
+      return result ? result.accessToken : null;
+    },
+    async logout() {
+      const account = deps.loadAccount();
+      const refreshToken = account
+        ? await deps.secrets.get(secretAccount(account.serverOrigin, account.userId)).catch(() => null)
+        : null;
+      const bearer = access?.token;
+      try {
+        if (refreshToken && account?.serverOrigin === deps.serverOrigin())
+          await call(paths.auth.logout, { refreshToken, client: 'desktop' }, bearer);
+      } catch {
+        // Logging out locally must succeed even when the server is unreachable.
+      } finally {
+        await forget(account);
+      }
+    },
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The IPC contract between the renderer (through the preload) and the main process.
+ * Every invoke channel has a zod schema for its single payload and for its result; the main process
+ * validates payloads with them and the preload exposes one typed method per channel.
+ * This file imports only zod and shared-types, so the renderer, the preload and main can all use it.
+ */
+import {
+  authResultSchema,
+  deviceSchema,
+  errorCodes,
+  fieldErrorsSchema,
+  loginRequestSchema,
+  registerRequestSchema,
+} from '@charla/shared-types';
+import { z } from 'zod';
+
+/** Codes the desktop layer adds to the server's ErrorCode union. */
+export const desktopErrorCodes = [
+  'forbidden_sender',
+  'invalid_payload',
+  'network_error',
+  'invalid_server_url',
+  'no_session',
+  'unexpected_response',
+] as const;
+export const ipcErrorCodeSchema = z.enum([...errorCodes, ...desktopErrorCodes]);
+export type IpcErrorCode = z.infer<typeof ipcErrorCodeSchema>;
+
+export const ipcErrorSchema = z.object({
+  code: ipcErrorCodeSchema,
+  message: z.string(),
+  status: z.number().int().optional(),
+  details: fieldErrorsSchema.optional(),
+});
+export type IpcError = z.infer<typeof ipcErrorSchema>;
+
+/** Same shape as a socket ack: the preload never throws across the bridge, the platform layer does. */
+export type IpcResponse<T> = { ok: true; data: T } | { ok: false; error: IpcError };
+
+const empty = z.object({}).strict();
+const conversationId = z.string().min(1).max(128);
+
+/** The renderer never sees the refresh token: login/register/restore return this. */
+export const publicAuthResultSchema = authResultSchema.omit({ refreshToken: true }).strict();
+export type PublicAuthResult = z.infer<typeof publicAuthResultSchema>;
+
+/** The desktop adds `client` and `device` itself; the renderer may not choose them. */
+export const loginArgsSchema = loginRequestSchema.omit({ client: true, device: true }).strict();
+export const registerArgsSchema = registerRequestSchema.omit({ client: true, device: true }).strict();
+export const deviceInfoSchema = deviceSchema;
+
+export const secretStorageKindSchema = z.enum(['keychain', 'safe-storage', 'memory']);
+export type SecretStorageKind = z.infer<typeof secretStorageKindSchema>;
+export const secretStorageInfoSchema = z.object({
+  kind: secretStorageKindSchema,
+  /** False when the session will not survive a restart: the UI tells the user. */
+  persistent: z.boolean(),
+});
+export type SecretStorageInfo = z.infer<typeof secretStorageInfoSchema>;
+
+export const themeSchema = z.enum(['light', 'dark', 'system']);
+export const localeSchema = z.enum(['en', 'es', 'system']);
+export const notificationLevelSchema = z.enum(['all', 'mentions', 'none']);
+
+export const notificationPrefsSchema = z
+  .object({
+    level: notificationLevelSchema,
+    sound: z.boolean(),
+    hideContent: z.boolean(),
+    doNotDisturb: z.boolean(),
+  })
+  .strict();
+export type NotificationPrefs = z.infer<typeof notificationPrefsSchema>;
+
+/** What the renderer may read and change (window geometry stays private to main). */
+export const desktopSettingsSchema = z
+  .object({
+    serverUrl: z.string().max(2048),
+    theme: themeSchema,
+    locale: localeSchema,
+    notifications: notificationPrefsSchema,
+    closeToTray: z.boolean(),
+    launchAtLogin: z.boolean(),
+  })
+  .strict();
+export type DesktopSettings = z.infer<typeof desktopSettingsSchema>;
+
+export const settingsPatchSchema = desktopSettingsSchema
+  .omit({ notifications: true })
+  .partial()
+  .extend({ notifications: notificationPrefsSchema.partial().strict().optional() })
+  .strict();
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>;
+
+export const notificationArgsSchema = z
+  .object({
+    /** One notification per tag (conversation): a newer one replaces it. */
+    tag: z.string().min(1).max(128),
+    title: z.string().max(200),
+    body: z.string().max(2000),
+    conversationId,
+    /** The message mentions the user: notifies in mentions-only mode and in muted conversations. */
+    mentioned: z.boolean().optional(),
+    /** The user muted this conversation. */
+    muted: z.boolean().optional(),
+  })
+  .strict();
+export type NotificationArgs = z.infer<typeof notificationArgsSchema>;
+
+export const notificationOutcomeSchema = z.enum(['shown', 'replaced', 'suppressed']);
+
+/** Hard cap: the badge shows "99+" above 99 anyway, and a huge number is a bug or an attack. */
+export const unreadCountSchema = z.number().int().min(0).max(1_000_000);
+
+export const externalUrlSchema = z.string().min(1).max(2048);
+
+export const inviteLinkSchema = z.object({ kind: z.literal('invite'), code: z.string(), url: z.string() });
+export type DeepLink = z.infer<typeof inviteLinkSchema>;
+
+export const appInfoSchema = z.object({
+  platform: z.enum(['darwin', 'win32', 'linux', 'other']),
+  version: z.string(),
+  secretStorage: secretStorageInfoSchema,
+  updatesEnabled: z.boolean(),
+});
+export type AppInfo = z.infer<typeof appInfoSchema>;
+
+/** Invoke channels (renderer -> main, with a result). Names are `domain:verb`. */
+export const invokeContract = {
+  'session:login': { args: loginArgsSchema, result: publicAuthResultSchema },
+  'session:register': { args: registerArgsSchema, result: publicAuthResultSchema },
+  'session:restore': { args: empty, result: publicAuthResultSchema.nullable() },
+  'session:get-token': {
+    args: z.object({ forceRefresh: z.boolean().optional() }).strict(),
+    result: z.string().nullable(),
+  },
+  'session:logout': { args: empty, result: z.null() },
+  'settings:get': { args: empty, result: desktopSettingsSchema },
+  'settings:update': { args: settingsPatchSchema, result: desktopSettingsSchema },
+  'notification:show': { args: notificationArgsSchema, result: notificationOutcomeSchema },
+  'conversation:focus': { args: z.object({ conversationId: conversationId.nullable() }).strict(), result: z.null() },
+  'badge:set': { args: z.object({ count: unreadCountSchema }).strict(), result: z.null() },
+  'shell:open-external': { args: z.object({ url: externalUrlSchema }).strict(), result: z.boolean() },
+  'deep-link:take-pending': { args: empty, result: z.array(inviteLinkSchema) },
+  'update:install': { args: empty, result: z.null() },
+  'app:get-info': { args: empty, result: appInfoSchema },
+} as const;
+
+export type InvokeChannel = keyof typeof invokeContract;
+export type InvokeArgs<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['args']>;
+export type InvokeResult<C extends InvokeChannel> = z.infer<(typeof invokeContract)[C]['result']>;
+export const invokeChannels = Object.keys(invokeContract) as InvokeChannel[];
+
+/** Event channels (main -> renderer, no reply). */
+export const eventContract = {
+  'notification:clicked': z.object({ conversationId }),
+  'deep-link:received': inviteLinkSchema,
+  'update:ready': z.object({ version: z.string() }),
+  'settings:changed': desktopSettingsSchema,
+} as const;
+export type EventChannel = keyof typeof eventContract;
+export type EventPayload<C extends EventChannel> = z.infer<(typeof eventContract)[C]>;
+export const eventChannels = Object.keys(eventContract) as EventChannel[];
