@@ -4,8 +4,13 @@ import type { Logger } from 'pino';
 import type { Storage } from '../ports.ts';
 import { applyMigrations } from './migrate.ts';
 import { createSqliteBlocksRepo } from './sqlite-blocks.ts';
+import { createSqliteConversationsRepo } from './sqlite-conversations.ts';
 import { createSqliteIdentitiesRepo } from './sqlite-identities.ts';
+import { createSqliteInvitesRepo } from './sqlite-invites.ts';
+import { createSqliteMessagesRepo } from './sqlite-messages.ts';
+import { createMessagingCore } from './sqlite-messaging-core.ts';
 import { createSqliteOneTimeTokensRepo } from './sqlite-one-time-tokens.ts';
+import { createSqliteParticipantsRepo } from './sqlite-participants.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
 import { createSqliteUsersRepo } from './sqlite-users.ts';
 
@@ -18,6 +23,7 @@ export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'char
   db.pragma('busy_timeout = 5000');
   const applied = applyMigrations(db);
   if (applied.length) logger?.info({ applied }, 'sqlite migrations applied');
+  const messaging = createMessagingCore(db);
   return {
     kind: 'sqlite',
     users: createSqliteUsersRepo(db),
@@ -25,6 +31,10 @@ export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'char
     oneTimeTokens: createSqliteOneTimeTokensRepo(db),
     blocks: createSqliteBlocksRepo(db),
     identities: createSqliteIdentitiesRepo(db),
+    conversations: createSqliteConversationsRepo(messaging),
+    participants: createSqliteParticipantsRepo(messaging),
+    messages: createSqliteMessagesRepo(messaging),
+    invites: createSqliteInvitesRepo(messaging),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();

@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import type {
+  ConversationListItem,
+  ConversationPatch,
+  ConversationRecord,
+  ConversationsRepo,
+  NewConversation,
+  PublicChannel,
+} from '../ports.ts';
+import { createSqliteChangeFeed } from './sqlite-changes.ts';
+import {
+  type ConversationRow,
+  decodeCursor,
+  encodeCursor,
+  type MessageRow,
+  type MessagingCore,
+  type ParticipantRow,
+  toConversation,
+  toParticipant,
+} from './sqlite-messaging-core.ts';
+import { likePrefix } from './sqlite-util.ts';
+
+export const directKeyOf = (a: string, b: string): string => [a, b].sort().join(':');
+
+const isListCursor = (v: unknown): v is [number, string] =>
+  Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string';
+const isChannelCursor = (v: unknown): v is [string, string] =>
+  Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
+
+const patchColumns: { [K in keyof Required<ConversationPatch>]: [string, (v: ConversationPatch[K]) => unknown] } = {
+  title: ['title', (v) => v],
+  description: ['description', (v) => v],
+  avatarUrl: ['avatar_url', (v) => v],
+  historyForNewcomers: ['history_for_newcomers', (v) => (v ? 1 : 0)],
+};
+
+export function createSqliteConversationsRepo(core: MessagingCore): ConversationsRepo {
+  const { db } = core;
+  const insertConv = db.prepare(
+    `INSERT INTO conversations (id, kind, title, description, avatar_url, created_by, created_at, last_activity_at,
+       last_change_at, history_for_newcomers, direct_key)
+     VALUES (@id, @kind, @title, @description, @avatarUrl, @createdBy, @now, @now, @now, @history, @directKey)`,
+  );
+  const byDirectKey = db.prepare('SELECT * FROM conversations WHERE direct_key = ?');
+  const markDeleted = db.prepare('UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL');
+  // Sorting the user's memberships by activity: one index range on participants_user, then a sort.
+  const myPage = db.prepare(
+    `SELECT c.id, c.last_activity_at FROM participants p JOIN conversations c ON c.id = p.conversation_id
+     WHERE p.user_id = @u AND p.left_at IS NULL AND c.deleted_at IS NULL
+       AND (@archived IS NULL OR p.archived = @archived)
+       AND (@at IS NULL OR c.last_activity_at < @at OR (c.last_activity_at = @at AND c.id < @id))
+     ORDER BY c.last_activity_at DESC, c.id DESC LIMIT @limit`,
+  );
+  const lastVisible = db.prepare(
+    `SELECT * FROM messages m WHERE m.conversation_id = @c AND m.seq > @floor
+       AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @u AND h.conversation_id = m.conversation_id AND h.seq = m.seq)
+     ORDER BY m.seq DESC LIMIT 1`,
+  );
+  const unread = db.prepare(
+    `SELECT COUNT(*) AS n FROM messages m WHERE m.conversation_id = @c AND m.seq > @floor AND m.sender_id != @u
+       AND m.deleted_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @u AND h.conversation_id = m.conversation_id AND h.seq = m.seq)`,
+  );
+  const unreadMentions = db.prepare(
+    `SELECT COUNT(*) AS n FROM message_mentions mm JOIN messages m ON m.id = mm.message_id
+     WHERE mm.user_id = @u AND mm.conversation_id = @c AND mm.seq > @floor AND m.sender_id != @u AND m.deleted_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @u AND h.conversation_id = mm.conversation_id AND h.seq = mm.seq)`,
+  );
+  const channels = db.prepare(
+    `SELECT c.*, (SELECT COUNT(*) FROM participants p WHERE p.conversation_id = c.id AND p.left_at IS NULL) AS member_count
+     FROM conversations c
+     WHERE c.kind = 'channel' AND c.deleted_at IS NULL AND c.title LIKE @q ESCAPE '\\'
+       AND (@t IS NULL OR c.title > @t COLLATE NOCASE OR (c.title = @t COLLATE NOCASE AND c.id > @id))
+     ORDER BY c.title COLLATE NOCASE, c.id LIMIT @limit`,
+  );
+
+  const item = (conv: ConversationRow, me: ParticipantRow): ConversationListItem => {
+    const visFloor = conv.history_for_newcomers === 1 ? 0 : me.joined_seq;
+    const readFloor = Math.max(me.last_read_seq, me.joined_seq);
+    const last = lastVisible.get({ c: conv.id, floor: visFloor, u: me.user_id }) as MessageRow | undefined;
+    const p = { c: conv.id, floor: readFloor, u: me.user_id };
+    return {
+      conversation: toConversation(conv),
+      me: toParticipant(me),
+      lastMessage: last ? (core.hydrate([last])[0] ?? null) : null,
+      unreadCount: (unread.get(p) as { n: number }).n,
+      unreadMentions: (unreadMentions.get(p) as { n: number }).n,
+    };
+  };
+
+  const createTx = db.transaction((input: NewConversation): ConversationRecord => {
+    const id = randomUUID();
+    insertConv.run({
+      id,
+      kind: input.kind,
+      title: input.title,
+      description: input.description ?? null,
+      avatarUrl: input.avatarUrl ?? null,
+      createdBy: input.createdBy,
+      now: input.now.getTime(),
+      history: input.historyForNewcomers ? 1 : 0,
+      directKey: null,
+    });
+    core.appendChange({
+      conversationId: id,
+      type: 'conversation.created',
+      entityId: id,
+      actorId: input.createdBy,
+      now: input.now,
+    });
+    const conv = core.conversation(id) as ConversationRow;
+    core.addParticipant(conv, input.createdBy, 'owner', input.createdBy, input.now);
+    for (const m of input.members ?? []) {
+      if (m.userId !== input.createdBy) core.addParticipant(conv, m.userId, m.role, input.createdBy, input.now);
+    }
+    return toConversation(core.conversation(id) as ConversationRow);
+  });
+
+  const createDirectTx = db.transaction((a: string, b: string, now: Date) => {
+    const key = directKeyOf(a, b);
+    const existing = byDirectKey.get(key) as ConversationRow | undefined;
+    if (existing && existing.deleted_at === null) {
+      // Someone who left a direct chat is brought back when it is opened again.
+      for (const u of new Set([a, b])) core.addParticipant(existing, u, 'member', a, now);
+      return { conversation: toConversation(core.conversation(existing.id) as ConversationRow), created: false };
+    }
+    // A deleted direct chat frees the pair: the key moves to the new one.
+    if (existing) db.prepare('UPDATE conversations SET direct_key = NULL WHERE id = ?').run(existing.id);
+    const id = randomUUID();
+    insertConv.run({
+      id,
+      kind: 'direct',
+      title: null,
+      description: null,
+      avatarUrl: null,
+      createdBy: a,
+      now: now.getTime(),
+      history: 1,
+      directKey: key,
+    });
+    core.appendChange({ conversationId: id, type: 'conversation.created', entityId: id, actorId: a, now });
+    const conv = core.conversation(id) as ConversationRow;
+    for (const u of new Set([a, b])) core.addParticipant(conv, u, 'member', a, now);
+    return { conversation: toConversation(core.conversation(id) as ConversationRow), created: true };
+  });
+
+  const updateTx = db.transaction((id: string, patch: ConversationPatch, actorId: string, now: Date) => {
+    const conv = core.conversation(id);
+    if (!conv || conv.deleted_at !== null) return null;
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    const changed: string[] = [];
+    for (const [key, [column, store]] of Object.entries(patchColumns) as [
+      keyof ConversationPatch,
+      [string, (v: unknown) => unknown],
+    ][]) {
+      if (patch[key] === undefined) continue;
+      sets.push(`${column} = ?`);
+      values.push(store(patch[key]));
+      changed.push(key);
+    }
+    if (sets.length > 0) {
+      db.prepare(`UPDATE conversations SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+      core.appendChange({
+        conversationId: id,
+        type: 'conversation.updated',
+        entityId: id,
+        actorId,
+        data: { fields: changed },
+        now,
+      });
+    }
+    return toConversation(core.conversation(id) as ConversationRow);
+  });
+
+  const deleteTx = db.transaction((id: string, actorId: string, now: Date) => {
+    if (markDeleted.run(now.getTime(), id).changes === 0) return false;
+    core.appendChange({ conversationId: id, type: 'conversation.deleted', entityId: id, actorId, now });
+    return true;
+  });
+
+  const feed = createSqliteChangeFeed(core);
+
+  return {
+    create: async (input) => createTx.immediate(input),
+    createDirect: async (a, b, now) => createDirectTx.immediate(a, b, now),
+    findById: async (id) => {
+      const row = core.conversation(id);
+      return row ? toConversation(row) : null;
+    },
+    findDirect: async (a, b) => {
+      const row = byDirectKey.get(directKeyOf(a, b)) as ConversationRow | undefined;
+      return row && row.deleted_at === null ? toConversation(row) : null;
+    },
+    update: async (id, patch, actorId, now) => updateTx.immediate(id, patch, actorId, now),
+    softDelete: async (id, actorId, now) => deleteTx.immediate(id, actorId, now),
+    listForUser: async (userId, options) => {
+      const limit = Math.max(1, Math.min(options.limit, 100));
+      const after = decodeCursor(options.cursor, isListCursor);
+      // One read transaction so the page is a consistent snapshot.
+      return db.transaction(() => {
+        const ids = myPage.all({
+          u: userId,
+          archived: options.archived === undefined ? null : options.archived ? 1 : 0,
+          at: after?.[0] ?? null,
+          id: after?.[1] ?? null,
+          limit: limit + 1,
+        }) as { id: string; last_activity_at: number }[];
+        const pageIds = ids.slice(0, limit);
+        const items = pageIds.map((r) =>
+          item(core.conversation(r.id) as ConversationRow, core.participant(r.id, userId) as ParticipantRow),
+        );
+        const last = pageIds.at(-1);
+        return {
+          items,
+          nextCursor: ids.length > limit && last ? encodeCursor([last.last_activity_at, last.id]) : null,
+        };
+      })();
+    },
+    getForUser: async (conversationId, userId) =>
+      db.transaction(() => {
+        const conv = core.conversation(conversationId);
+        const me = core.participant(conversationId, userId);
+        if (!conv || conv.deleted_at !== null || !me || me.left_at !== null) return null;
+        return item(conv, me);
+      })(),
+    searchPublic: async (q, options) => {
+      const limit = Math.max(1, Math.min(options.limit, 100));
+      const after = decodeCursor(options.cursor, isChannelCursor);
+      const rows = channels.all({
+        q: `%${likePrefix(q.trim())}`,
+        t: after?.[0] ?? null,
+        id: after?.[1] ?? null,
+        limit: limit + 1,
+      }) as (ConversationRow & { member_count: number })[];
+      const slice = rows.slice(0, limit);
+      const items: PublicChannel[] = slice.map((r) => ({ ...toConversation(r), memberCount: r.member_count }));
+      const last = slice.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.title ?? '', last.id]) : null };
+    },
+    changedSince: feed.changedSince,
+    changesAfter: feed.changesAfter,
+  };
+}

@@ -1,0 +1,232 @@
+import { randomUUID } from 'node:crypto';
+import type { HistoryQuery, MessageRecord, MessagesRepo, NewMessage, SendResult } from '../ports.ts';
+import { createSqliteMessageSearch } from './sqlite-message-search.ts';
+import type { MessageRow, MessagingCore } from './sqlite-messaging-core.ts';
+
+const notHidden =
+  'NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @u AND h.conversation_id = m.conversation_id AND h.seq = m.seq)';
+
+export function createSqliteMessagesRepo(core: MessagingCore): MessagesRepo {
+  const { db } = core;
+  const byClientId = db.prepare('SELECT * FROM messages WHERE sender_id = ? AND client_msg_id = ?');
+  const bySeq = db.prepare('SELECT * FROM messages WHERE conversation_id = ? AND seq = ?');
+  const byIds = db.prepare('SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?))');
+  const nextSeq = db.prepare(
+    `UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = MAX(last_activity_at, ?)
+     WHERE id = ? AND deleted_at IS NULL RETURNING last_seq`,
+  );
+  const insertMsg = db.prepare(
+    `INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, text, attachments, reply_to,
+       forwarded_from, mentions, system, created_at)
+     VALUES (@id, @c, @seq, @sender, @clientMsgId, @kind, @text, @attachments, @replyTo, @forwardedFrom, @mentions,
+       @system, @now)`,
+  );
+  const insertMention = db.prepare(
+    'INSERT OR IGNORE INTO message_mentions (user_id, conversation_id, seq, message_id) VALUES (?, ?, ?, ?)',
+  );
+  const clearMentions = db.prepare('DELETE FROM message_mentions WHERE message_id = ?');
+  const senderRead = db.prepare(
+    `UPDATE participants SET last_read_seq = MAX(last_read_seq, @seq), last_delivered_seq = MAX(last_delivered_seq, @seq)
+     WHERE conversation_id = @c AND user_id = @u AND left_at IS NULL`,
+  );
+  const editStmt = db.prepare(
+    'UPDATE messages SET text = ?, mentions = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL',
+  );
+  const wipeStmt = db.prepare(
+    `UPDATE messages SET text = '', attachments = '[]', mentions = '[]', reply_to = NULL, forwarded_from = NULL,
+       system = NULL, deleted_at = ? WHERE id = ? AND deleted_at IS NULL`,
+  );
+  const clearReactions = db.prepare('DELETE FROM reactions WHERE message_id = ?');
+  const quoting = db.prepare(
+    "SELECT id, seq FROM messages WHERE json_extract(reply_to, '$.id') = ? AND reply_to IS NOT NULL",
+  );
+  const wipeQuote = db.prepare("UPDATE messages SET reply_to = json_set(reply_to, '$.text', '') WHERE id = ?");
+  const hideStmt = db.prepare(
+    'INSERT OR IGNORE INTO hidden_messages (user_id, conversation_id, seq, message_id, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const reactOn = db.prepare(
+    'INSERT OR IGNORE INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const reactOff = db.prepare('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ?');
+  const latest = db.prepare(
+    `SELECT * FROM messages m WHERE conversation_id = @c AND seq > @floor AND ${notHidden} ORDER BY seq DESC LIMIT @limit`,
+  );
+  const before = db.prepare(
+    `SELECT * FROM messages m WHERE conversation_id = @c AND seq > @floor AND seq < @s AND ${notHidden}
+     ORDER BY seq DESC LIMIT @limit`,
+  );
+  const fromSeq = db.prepare(
+    `SELECT * FROM messages m WHERE conversation_id = @c AND seq > @floor AND seq >= @s AND ${notHidden}
+     ORDER BY seq LIMIT @limit`,
+  );
+
+  const byId = db.prepare('SELECT * FROM messages WHERE id = ?');
+  const hiddenStmt = db
+    .prepare(
+      'SELECT message_id FROM hidden_messages WHERE user_id = ? AND message_id IN (SELECT value FROM json_each(?))',
+    )
+    .pluck();
+  const row = (id: string) => byId.get(id) as MessageRow | undefined;
+
+  const sendTx = db.transaction((input: NewMessage): SendResult | null => {
+    if (input.clientMsgId !== null) {
+      const existing = byClientId.get(input.senderId, input.clientMsgId) as MessageRow | undefined;
+      if (existing) return { message: core.hydrate([existing])[0] as MessageRecord, created: false };
+    }
+    const bumped = nextSeq.get(input.now.getTime(), input.conversationId) as { last_seq: number } | undefined;
+    if (!bumped) return null;
+    const id = randomUUID();
+    const mentions = [...new Set(input.mentions ?? [])];
+    insertMsg.run({
+      id,
+      c: input.conversationId,
+      seq: bumped.last_seq,
+      sender: input.senderId,
+      clientMsgId: input.clientMsgId,
+      kind: input.kind,
+      text: input.text,
+      attachments: JSON.stringify(input.attachments ?? []),
+      replyTo: input.replyTo ? JSON.stringify(input.replyTo) : null,
+      forwardedFrom: input.forwardedFrom ? JSON.stringify(input.forwardedFrom) : null,
+      mentions: JSON.stringify(mentions),
+      system: input.system ? JSON.stringify(input.system) : null,
+      now: input.now.getTime(),
+    });
+    for (const u of mentions) insertMention.run(u, input.conversationId, bumped.last_seq, id);
+    senderRead.run({ seq: bumped.last_seq, c: input.conversationId, u: input.senderId });
+    core.appendChange({
+      conversationId: input.conversationId,
+      type: 'message.created',
+      entityId: id,
+      messageSeq: bumped.last_seq,
+      actorId: input.senderId,
+      now: input.now,
+    });
+    return { message: core.message(id) as MessageRecord, created: true };
+  });
+
+  const editTx = db.transaction(
+    (id: string, change: { text: string; mentions: string[] }, actorId: string, now: Date) => {
+      const mentions = [...new Set(change.mentions)];
+      if (editStmt.run(change.text, JSON.stringify(mentions), now.getTime(), id).changes === 0) return null;
+      const m = row(id) as MessageRow;
+      clearMentions.run(id);
+      for (const u of mentions) insertMention.run(u, m.conversation_id, m.seq, id);
+      core.appendChange({
+        conversationId: m.conversation_id,
+        type: 'message.updated',
+        entityId: id,
+        messageSeq: m.seq,
+        actorId,
+        now,
+      });
+      return core.message(id);
+    },
+  );
+
+  const deleteTx = db.transaction((id: string, actorId: string, now: Date) => {
+    if (wipeStmt.run(now.getTime(), id).changes === 0) return null;
+    const m = row(id) as MessageRow;
+    clearReactions.run(id);
+    clearMentions.run(id);
+    core.appendChange({
+      conversationId: m.conversation_id,
+      type: 'message.deleted',
+      entityId: id,
+      messageSeq: m.seq,
+      actorId,
+      now,
+    });
+    // Quotes of the deleted message must not keep its text alive.
+    for (const q of quoting.all(id) as { id: string; seq: number }[]) {
+      wipeQuote.run(q.id);
+      core.appendChange({
+        conversationId: m.conversation_id,
+        type: 'message.updated',
+        entityId: q.id,
+        messageSeq: q.seq,
+        actorId,
+        now,
+      });
+    }
+    return core.message(id);
+  });
+
+  const hideTx = db.transaction((id: string, userId: string, now: Date) => {
+    const m = row(id);
+    if (!m) return false;
+    if (hideStmt.run(userId, m.conversation_id, m.seq, id, now.getTime()).changes === 0) return false;
+    core.appendChange({
+      conversationId: m.conversation_id,
+      type: 'message.hidden',
+      entityId: id,
+      messageSeq: m.seq,
+      actorId: userId,
+      audience: userId,
+      now,
+    });
+    return true;
+  });
+
+  const reactTx = db.transaction((id: string, userId: string, emoji: string, on: boolean, now: Date) => {
+    const m = row(id);
+    if (!m || m.deleted_at !== null) return null;
+    const res = on ? reactOn.run(id, emoji, userId, now.getTime()) : reactOff.run(id, emoji, userId);
+    const changed = res.changes > 0;
+    if (changed) {
+      core.appendChange({
+        conversationId: m.conversation_id,
+        type: 'reaction.updated',
+        entityId: id,
+        messageSeq: m.seq,
+        actorId: userId,
+        data: { emoji, userId, on },
+        now,
+      });
+    }
+    return { message: core.message(id) as MessageRecord, changed };
+  });
+
+  const history = (conversationId: string, viewerId: string, q: HistoryQuery): MessageRecord[] => {
+    const conv = core.conversation(conversationId);
+    if (!conv) return [];
+    const limit = Math.max(1, Math.min(Math.floor(q.limit) || 1, 100));
+    const base = { c: conversationId, floor: core.visibilityFloor(conv, viewerId), u: viewerId };
+    let rows: MessageRow[];
+    if (q.around !== undefined) {
+      const older = Math.floor(limit / 2);
+      const head = (before.all({ ...base, s: q.around, limit: older }) as MessageRow[]).reverse();
+      const tail = fromSeq.all({ ...base, s: q.around, limit: limit - head.length }) as MessageRow[];
+      rows = [...head, ...tail];
+    } else if (q.after !== undefined) {
+      rows = fromSeq.all({ ...base, s: q.after + 1, limit }) as MessageRow[];
+    } else if (q.before !== undefined) {
+      rows = (before.all({ ...base, s: q.before, limit }) as MessageRow[]).reverse();
+    } else {
+      rows = (latest.all({ ...base, limit }) as MessageRow[]).reverse();
+    }
+    return core.hydrate(rows);
+  };
+
+  // A read transaction: the window is one consistent snapshot.
+  const historyTx = db.transaction(history);
+
+  return {
+    send: async (input) => sendTx.immediate(input),
+    findById: async (id) => core.message(id),
+    findByIds: async (ids) =>
+      ids.length === 0 ? [] : core.hydrate(byIds.all(JSON.stringify([...new Set(ids)])) as MessageRow[]),
+    findBySeq: async (conversationId, seq) => {
+      const r = bySeq.get(conversationId, seq) as MessageRow | undefined;
+      return r ? (core.hydrate([r])[0] ?? null) : null;
+    },
+    history: async (conversationId, viewerId, query) => historyTx(conversationId, viewerId, query),
+    edit: async (id, change, actorId, now) => editTx.immediate(id, change, actorId, now),
+    deleteForEveryone: async (id, actorId, now) => deleteTx.immediate(id, actorId, now),
+    hiddenFor: async (userId, ids) =>
+      ids.length === 0 ? [] : (hiddenStmt.all(userId, JSON.stringify([...new Set(ids)])) as string[]),
+    hideForUser: async (id, userId, now) => hideTx.immediate(id, userId, now),
+    setReaction: async (id, userId, emoji, on, now) => reactTx.immediate(id, userId, emoji, on, now),
+    search: createSqliteMessageSearch(core),
+  };
+}

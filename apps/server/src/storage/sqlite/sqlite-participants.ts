@@ -1,0 +1,195 @@
+import type { ParticipantRole, ParticipantSettings, ParticipantsRepo } from '../ports.ts';
+import {
+  decodeCursor,
+  encodeCursor,
+  type MessagingCore,
+  type ParticipantRow,
+  toParticipant,
+} from './sqlite-messaging-core.ts';
+import { ms } from './sqlite-util.ts';
+
+const roleRank = { owner: 0, admin: 1, member: 2 } as const;
+const isListCursor = (v: unknown): v is [number, number, string] =>
+  Array.isArray(v) &&
+  v.length === 3 &&
+  typeof v[0] === 'number' &&
+  typeof v[1] === 'number' &&
+  typeof v[2] === 'string';
+
+export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsRepo {
+  const { db } = core;
+  // Owners first, then admins, then members; within a role by join time, then user id.
+  const listStmt = db.prepare(
+    `SELECT *, CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END AS role_rank FROM participants
+     WHERE conversation_id = @c AND left_at IS NULL
+       AND (@r IS NULL OR role_rank > @r OR (role_rank = @r AND (joined_at > @j OR (joined_at = @j AND user_id > @u))))
+     ORDER BY role_rank, joined_at, user_id LIMIT @limit`,
+  );
+  const idsStmt = db.prepare('SELECT user_id FROM participants WHERE conversation_id = ? AND left_at IS NULL').pluck();
+  const countStmt = db
+    .prepare('SELECT COUNT(*) FROM participants WHERE conversation_id = ? AND left_at IS NULL')
+    .pluck();
+  const ownersStmt = db
+    .prepare("SELECT COUNT(*) FROM participants WHERE conversation_id = ? AND left_at IS NULL AND role = 'owner'")
+    .pluck();
+  const setRoleStmt = db.prepare(
+    'UPDATE participants SET role = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL',
+  );
+  const removeStmt = db.prepare(
+    'UPDATE participants SET left_at = ?, left_reason = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL',
+  );
+  const readStmt = db.prepare(
+    `UPDATE participants SET last_read_seq = @seq, last_delivered_seq = MAX(last_delivered_seq, @seq)
+     WHERE conversation_id = @c AND user_id = @u AND last_read_seq < @seq`,
+  );
+  const deliveredStmt = db.prepare(
+    `UPDATE participants SET last_delivered_seq = @seq
+     WHERE conversation_id = @c AND user_id = @u AND last_delivered_seq < @seq`,
+  );
+  const readersStmt = db.prepare(
+    `SELECT * FROM participants WHERE conversation_id = ? AND left_at IS NULL AND last_read_seq >= ? AND user_id != ?
+     ORDER BY user_id`,
+  );
+
+  const active = (conversationId: string, userId: string): ParticipantRow | null => {
+    const p = core.participant(conversationId, userId);
+    return p && p.left_at === null ? p : null;
+  };
+
+  const addTx = db.transaction(
+    (conversationId: string, userId: string, role: ParticipantRole, actorId: string, now: Date) => {
+      const conv = core.conversation(conversationId);
+      if (!conv || conv.deleted_at !== null) return null;
+      const added = core.addParticipant(conv, userId, role, actorId, now);
+      if (added) return { participant: toParticipant(added), added: true };
+      return { participant: toParticipant(core.participant(conversationId, userId) as ParticipantRow), added: false };
+    },
+  );
+
+  const setRoleTx = db.transaction(
+    (conversationId: string, userId: string, role: ParticipantRole, actorId: string, now: Date) => {
+      const before = active(conversationId, userId);
+      if (!before) return null;
+      if (before.role !== role) {
+        setRoleStmt.run(role, conversationId, userId);
+        core.appendChange({
+          conversationId,
+          type: 'participant.updated',
+          entityId: userId,
+          actorId,
+          data: { role },
+          now,
+        });
+      }
+      return toParticipant(core.participant(conversationId, userId) as ParticipantRow);
+    },
+  );
+
+  const removeTx = db.transaction(
+    (conversationId: string, userId: string, reason: 'left' | 'removed', actorId: string, now: Date) => {
+      if (removeStmt.run(now.getTime(), reason, conversationId, userId).changes === 0) return false;
+      core.appendChange({ conversationId, type: 'participant.left', entityId: userId, actorId, data: { reason }, now });
+      return true;
+    },
+  );
+
+  const settingsTx = db.transaction(
+    (conversationId: string, userId: string, settings: ParticipantSettings, now: Date) => {
+      if (!active(conversationId, userId)) return null;
+      const sets: string[] = [];
+      const values: unknown[] = [];
+      if (settings.mutedUntil !== undefined) {
+        sets.push('muted_until = ?');
+        values.push(ms(settings.mutedUntil));
+      }
+      if (settings.archived !== undefined) {
+        sets.push('archived = ?');
+        values.push(settings.archived ? 1 : 0);
+      }
+      if (settings.pinned !== undefined) {
+        sets.push('pinned = ?');
+        values.push(settings.pinned ? 1 : 0);
+      }
+      if (sets.length > 0) {
+        db.prepare(`UPDATE participants SET ${sets.join(', ')} WHERE conversation_id = ? AND user_id = ?`).run(
+          ...values,
+          conversationId,
+          userId,
+        );
+        core.appendChange({
+          conversationId,
+          type: 'participant.settings',
+          entityId: userId,
+          actorId: userId,
+          audience: userId,
+          now,
+        });
+      }
+      return toParticipant(core.participant(conversationId, userId) as ParticipantRow);
+    },
+  );
+
+  const receiptTx = db.transaction(
+    (kind: 'read' | 'delivered', conversationId: string, userId: string, seq: number, now: Date) => {
+      const conv = core.conversation(conversationId);
+      if (!conv || !active(conversationId, userId)) return null;
+      // Capped at lastSeq so a client cannot pre-acknowledge messages that do not exist yet.
+      const capped = Math.min(Math.max(0, Math.floor(seq)), conv.last_seq);
+      const stmt = kind === 'read' ? readStmt : deliveredStmt;
+      const changed = stmt.run({ seq: capped, c: conversationId, u: userId }).changes > 0;
+      const p = core.participant(conversationId, userId) as ParticipantRow;
+      if (changed) {
+        core.appendChange({
+          conversationId,
+          type: 'receipt.updated',
+          entityId: userId,
+          actorId: userId,
+          data: { lastReadSeq: p.last_read_seq, lastDeliveredSeq: p.last_delivered_seq },
+          now,
+        });
+      }
+      return { participant: toParticipant(p), changed };
+    },
+  );
+
+  return {
+    add: async (conversationId, userId, role, actorId, now) =>
+      addTx.immediate(conversationId, userId, role, actorId, now),
+    find: async (conversationId, userId) => {
+      const p = core.participant(conversationId, userId);
+      return p ? toParticipant(p) : null;
+    },
+    list: async (conversationId, options) => {
+      const limit = Math.max(1, Math.min(options.limit, 200));
+      const after = decodeCursor(options.cursor, isListCursor);
+      const rows = listStmt.all({
+        c: conversationId,
+        r: after?.[0] ?? null,
+        j: after?.[1] ?? null,
+        u: after?.[2] ?? null,
+        limit: limit + 1,
+      }) as ParticipantRow[];
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(toParticipant),
+        nextCursor:
+          rows.length > limit && last ? encodeCursor([roleRank[last.role], last.joined_at, last.user_id]) : null,
+      };
+    },
+    listUserIds: async (conversationId) => idsStmt.all(conversationId) as string[],
+    countActive: async (conversationId) => countStmt.get(conversationId) as number,
+    countOwners: async (conversationId) => ownersStmt.get(conversationId) as number,
+    setRole: async (conversationId, userId, role, actorId, now) =>
+      setRoleTx.immediate(conversationId, userId, role, actorId, now),
+    remove: async (conversationId, userId, reason, actorId, now) =>
+      removeTx.immediate(conversationId, userId, reason, actorId, now),
+    updateSettings: async (conversationId, userId, settings, now) =>
+      settingsTx.immediate(conversationId, userId, settings, now),
+    markRead: async (conversationId, userId, seq, now) => receiptTx.immediate('read', conversationId, userId, seq, now),
+    markDelivered: async (conversationId, userId, seq, now) =>
+      receiptTx.immediate('delivered', conversationId, userId, seq, now),
+    readersOf: async (conversationId, seq, excludeUserId) =>
+      (readersStmt.all(conversationId, seq, excludeUserId) as ParticipantRow[]).map(toParticipant),
+  };
+}
