@@ -87,7 +87,7 @@ const csp = (): string => buildCsp({ serverOrigin: settings.serverOrigin(), devS
 function openWindow(): void {
   mainWindow = createMainWindow({
     BrowserWindow,
-    preloadPath: path.join(import.meta.dirname, 'preload.mjs'),
+    preloadPath: path.join(import.meta.dirname, 'preload.cjs'),
     settings,
     workAreas: screen.getAllDisplays().map((d) => d.workArea),
     appOrigins,
