@@ -5,11 +5,13 @@
  */
 import type { BlocksRepo, OneTimeTokensRepo, SessionsRepo, UsersRepo } from './ports/accounts.ts';
 import type { IdentitiesRepo } from './ports/identities.ts';
+import type { MediaRepo } from './ports/media.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
 
 export { DuplicateKeyError } from './errors.ts';
 export type * from './ports/accounts.ts';
 export type * from './ports/identities.ts';
+export type * from './ports/media.ts';
 export type * from './ports/messaging.ts';
 export { SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
 
@@ -24,6 +26,7 @@ export type Storage = {
   readonly participants: ParticipantsRepo;
   readonly messages: MessagesRepo;
   readonly invites: InvitesRepo;
+  readonly media: MediaRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

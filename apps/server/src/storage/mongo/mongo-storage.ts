@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import type { Storage } from '../ports.ts';
 import { createMongoIdentitiesRepo } from './mongo-identities.ts';
+import { createMongoMediaRepo } from './mongo-media.ts';
 
 /** Connects with strict queries and filter sanitising, so no `$` operator from a request reaches a query. */
 export async function openMongoStorage(uri: string, logger?: Logger): Promise<Storage> {
@@ -12,6 +13,7 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
   return {
     kind: 'mongo',
     identities: createMongoIdentitiesRepo(conn),
+    media: createMongoMediaRepo(conn),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

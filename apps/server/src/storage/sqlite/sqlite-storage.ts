@@ -7,6 +7,7 @@ import { createSqliteBlocksRepo } from './sqlite-blocks.ts';
 import { createSqliteConversationsRepo } from './sqlite-conversations.ts';
 import { createSqliteIdentitiesRepo } from './sqlite-identities.ts';
 import { createSqliteInvitesRepo } from './sqlite-invites.ts';
+import { createSqliteMediaRepo } from './sqlite-media.ts';
 import { createSqliteMessagesRepo } from './sqlite-messages.ts';
 import { createMessagingCore } from './sqlite-messaging-core.ts';
 import { createSqliteOneTimeTokensRepo } from './sqlite-one-time-tokens.ts';
@@ -35,6 +36,7 @@ export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'char
     participants: createSqliteParticipantsRepo(messaging),
     messages: createSqliteMessagesRepo(messaging),
     invites: createSqliteInvitesRepo(messaging),
+    media: createSqliteMediaRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();
