@@ -1,0 +1,149 @@
+import type { ClientSpec, ServerKind } from '../load/generator.ts';
+import { Fleet, type WindowResult } from '../load/fleet.ts';
+import { sleep } from '../lib/children.ts';
+import { median, round, type Summary } from '../lib/stats.ts';
+import type { RunningServer } from '../servers/launch.ts';
+
+export type FanoutOptions = {
+  rates: number[];
+  windowMs: number;
+  warmupMs: number;
+  repeats: number;
+  generators: number;
+  p99LimitMs: number;
+};
+
+export type Target = {
+  kind: ServerKind;
+  label: string;
+  /** Deliveries expected per message (the group size: every server echoes to the sender too). */
+  fanout: number;
+  setup(): Promise<{ servers: RunningServer[]; specs: ClientSpec[]; notes?: string[] }>;
+};
+
+export type StepResult = {
+  rate: number;
+  windows: number;
+  sent: number;
+  failed: number;
+  errors: Record<string, number>;
+  /** Deliveries missing at the end of the windows (sent x fanout - delivered). */
+  missing: number;
+  deliveriesPerSec: number;
+  persistedPerSec: number;
+  latency: Summary;
+  ack: Summary;
+  sameNode: Summary;
+  crossNode: Summary;
+  servers: { cpuPct: number; rssMb: number }[];
+  sustained: boolean;
+  why?: string;
+};
+
+export type TargetResult = {
+  kind: ServerKind;
+  label: string;
+  sockets: number;
+  connect: { ok: number; failed: number; ms: number; perSec: number; errors: Record<string, number> };
+  steps: StepResult[];
+  maxSustainedRate: number;
+  maxSustainedDeliveriesPerSec: number;
+  notes: string[];
+};
+
+const medSummary = (xs: Summary[]): Summary => ({
+  n: Math.round(median(xs.map((x) => x.n))),
+  p50: round(median(xs.map((x) => x.p50))),
+  p95: round(median(xs.map((x) => x.p95))),
+  p99: round(median(xs.map((x) => x.p99))),
+  max: round(median(xs.map((x) => x.max))),
+  mean: round(median(xs.map((x) => x.mean))),
+});
+
+/** Per-step figures are medians over the repeated windows; counts (sent, errors) are totals. */
+export function combineWindows(rate: number, ws: WindowResult[], fanout: number, p99LimitMs: number): StepResult {
+  const errors: Record<string, number> = {};
+  for (const w of ws) for (const [k, v] of Object.entries(w.errors)) errors[k] = (errors[k] ?? 0) + v;
+  const sent = ws.reduce((a, w) => a + w.sent, 0);
+  const failed = ws.reduce((a, w) => a + w.failed, 0);
+  const delivered = ws.reduce((a, w) => a + w.delivered, 0);
+  const missing = Math.max(0, (sent - failed) * fanout - delivered);
+  const latency = medSummary(ws.map((w) => w.latency));
+  const step: StepResult = {
+    rate,
+    windows: ws.length,
+    sent,
+    failed,
+    errors,
+    missing,
+    deliveriesPerSec: Math.round(median(ws.map((w) => w.deliveriesPerSec))),
+    persistedPerSec: Math.round(median(ws.map((w) => w.acked / (w.sent / w.offeredRate || 1)))),
+    latency,
+    ack: medSummary(ws.map((w) => w.ack)),
+    sameNode: medSummary(ws.map((w) => w.sameNode)),
+    crossNode: medSummary(ws.map((w) => w.crossNode)),
+    servers: (ws[0]?.servers ?? []).map((_, i) => ({
+      cpuPct: round(median(ws.map((w) => w.servers[i]?.cpuPct ?? 0)), 1),
+      rssMb: round(median(ws.map((w) => w.servers[i]?.rssMb ?? 0)), 1),
+    })),
+    sustained: true,
+  };
+  if (failed > 0) step.why = `${failed} failed sends (${Object.keys(errors).join(', ')})`;
+  else if (missing > sent * fanout * 0.001) step.why = `${missing} deliveries missing`;
+  else if (latency.p99 > p99LimitMs) step.why = `p99 ${latency.p99} ms > ${p99LimitMs} ms`;
+  step.sustained = step.why === undefined;
+  return step;
+}
+
+/** Steps the aggregate send rate up until p99 exceeds the limit, sends fail or deliveries go missing. */
+export async function runFanoutTarget(
+  target: Target,
+  options: FanoutOptions,
+  log: (line: string) => void,
+): Promise<TargetResult> {
+  const { servers, specs, notes = [] } = await target.setup();
+  const fleet = new Fleet(options.generators);
+  try {
+    const connect = await fleet.connect(target.kind, specs);
+    log(`  ${target.label}: ${connect.ok}/${specs.length} sockets connected in ${Math.round(connect.ms)} ms`);
+    if (connect.failed) log(`    connect errors: ${JSON.stringify(connect.errors)}`);
+    await sleep(500);
+    const pids = servers.map((s) => s.pid);
+    const steps: StepResult[] = [];
+    for (const rate of options.rates) {
+      if (options.warmupMs > 0) await fleet.runWindow(rate, options.warmupMs, pids);
+      const ws: WindowResult[] = [];
+      for (let i = 0; i < options.repeats; i++) ws.push(await fleet.runWindow(rate, options.windowMs, pids));
+      const step = combineWindows(rate, ws, target.fanout, options.p99LimitMs);
+      steps.push(step);
+      const cpu = step.servers.map((s) => `${s.cpuPct}%`).join('+');
+      log(
+        `    ${String(rate).padStart(5)} msg/s -> ${step.deliveriesPerSec} deliv/s  p50 ${step.latency.p50}  p99 ${step.latency.p99}  max ${step.latency.max} ms  cpu ${cpu}  ${step.why ?? 'ok'}`,
+      );
+      if (!step.sustained) break;
+    }
+    const best = [...steps].reverse().find((s) => s.sustained);
+    return {
+      kind: target.kind,
+      label: target.label,
+      sockets: specs.length,
+      connect: {
+        ...connect,
+        ms: Math.round(connect.ms),
+        perSec: Math.round(connect.ok / (connect.ms / 1000 || 1)),
+      },
+      steps,
+      maxSustainedRate: best?.rate ?? 0,
+      maxSustainedDeliveriesPerSec: best?.deliveriesPerSec ?? 0,
+      notes,
+    };
+  } finally {
+    await fleet.close();
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
+/** Sockets in rooms of `groupSize`: socket i is in room floor(i / groupSize). */
+export function relaySpecs(url: string, sockets: number, groupSize: number): ClientSpec[] {
+  return Array.from({ length: sockets }, (_, i) => ({ url, room: `room-${Math.floor(i / groupSize)}`, node: 0 }));
+}
