@@ -70,6 +70,37 @@ export const paths = {
     byCode: (code: string) => `/invites/${encodeURIComponent(code)}`,
     accept: (code: string) => `/invites/${encodeURIComponent(code)}/accept`,
   },
+  media: {
+    /** POST multipart (field `file`). */
+    upload: '/media',
+    /** GET the bytes (Authorization header or `?t=` signed token); Range supported. */
+    byId: (id: string) => `/media/${encodeURIComponent(id)}`,
+    thumbnail: (id: string) => `/media/${encodeURIComponent(id)}/thumbnail`,
+    /** PUT multipart (field `file`), DELETE removes. */
+    myAvatar: '/users/me/avatar',
+    /** PUT multipart (group owners/admins). */
+    conversationAvatar: (id: string) => `/conversations/${encodeURIComponent(id)}/avatar`,
+  },
+  reports: {
+    /** POST { messageId | userId | conversationId, reason, note } */
+    create: '/reports',
+  },
+  admin: {
+    /** GET ?status=&cursor=&limit= */
+    reports: '/admin/reports',
+    /** PATCH { status: resolved|dismissed, note } */
+    report: (id: string) => `/admin/reports/${encodeURIComponent(id)}`,
+    /** DELETE: delete any message for everyone. */
+    message: (id: string) => `/admin/messages/${encodeURIComponent(id)}`,
+    /** GET ?q=&cursor=&limit= */
+    users: '/admin/users',
+    /** POST { reason } suspends, DELETE unsuspends. */
+    suspension: (id: string) => `/admin/users/${encodeURIComponent(id)}/suspension`,
+    /** GET ?actorId=&targetId=&cursor=&limit= */
+    audit: '/admin/audit',
+    /** GET ?days=30 */
+    stats: '/admin/stats',
+  },
   search: {
     /** GET ?q=&conversationId=&cursor=&limit= */
     messages: '/search/messages',

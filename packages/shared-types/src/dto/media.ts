@@ -1,0 +1,39 @@
+import { z } from 'zod';
+
+export const mediaKindSchema = z.enum(['image', 'video', 'audio', 'file']);
+export type MediaKind = z.infer<typeof mediaKindSchema>;
+
+/** Default upload limit (MEDIA_MAX_BYTES overrides it on the server). */
+export const MEDIA_MAX_BYTES_DEFAULT = 25 * 1024 * 1024;
+/** Multipart field that carries the file in POST /media and the avatar PUTs. */
+export const MEDIA_UPLOAD_FIELD = 'file';
+/** Query parameter carrying a short-lived signed token in media URLs (for <img>/<video> tags). */
+export const MEDIA_TOKEN_PARAM = 't';
+/** Pixel size of avatar squares. */
+export const AVATAR_SIZE = 512;
+
+/**
+ * An uploaded file. `url`/`thumbnailUrl` are relative to the API origin and already carry a
+ * short-lived signed token (`?t=`), so they work in <img>/<video> tags without headers; refetch the
+ * message or media to get fresh ones after they expire. With an Authorization header the bare path
+ * works as well.
+ */
+export const mediaSchema = z.object({
+  id: z.string(),
+  kind: mediaKindSchema,
+  /** Decided from the file's content, never its name. */
+  mime: z.string(),
+  size: z.number().int().nonnegative(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  /** Seconds, when known. */
+  duration: z.number().nullable(),
+  /** Sanitised original name, for downloads. */
+  fileName: z.string(),
+  url: z.string(),
+  thumbnailUrl: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type Media = z.infer<typeof mediaSchema>;
+
+export const mediaIdParamsSchema = z.object({ id: z.string().min(1).max(64) });
