@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+
+/**
+ * Bench-only bulk path (used by `pnpm bench`, never by the server): appends `count` text messages to
+ * one existing conversation far faster than `messages.send` one by one, by writing the same rows
+ * `send` writes (message, its message.created change row, the FTS index via the insert trigger) in
+ * large transactions and bumping the conversation's counters once per batch. Run it while no server
+ * has the file open. Lives here because SQL stays inside storage/sqlite.
+ */
+export function bulkAppendMessages(
+  dataDir: string,
+  input: {
+    conversationId: string;
+    senderIds: string[];
+    count: number;
+    text: (i: number) => string;
+    /** Message i is created at start + i * stepMs. */
+    start: Date;
+    stepMs: number;
+    batchSize?: number;
+  },
+  file = 'charla.sqlite',
+): { inserted: number; lastSeq: number } {
+  const db = new Database(path.join(dataDir, file));
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = OFF');
+    const conv = db.prepare('SELECT last_seq, change_seq FROM conversations WHERE id = ?').get(input.conversationId) as
+      | { last_seq: number; change_seq: number }
+      | undefined;
+    if (!conv) throw new Error(`conversation ${input.conversationId} not found`);
+    const insertMsg = db.prepare(
+      `INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, text, created_at)
+       VALUES (?, ?, ?, ?, NULL, 'text', ?, ?)`,
+    );
+    const insertChange = db.prepare(
+      `INSERT INTO changes (conversation_id, change_seq, type, entity_id, message_seq, actor_id, created_at)
+       VALUES (?, ?, 'message.created', ?, ?, ?, ?)`,
+    );
+    const bump = db.prepare(
+      `UPDATE conversations SET last_seq = ?, change_seq = ?, last_activity_at = MAX(last_activity_at, ?),
+         last_change_at = MAX(last_change_at, ?) WHERE id = ?`,
+    );
+    let seq = conv.last_seq;
+    let changeSeq = conv.change_seq;
+    const batch = db.transaction((from: number, to: number) => {
+      let at = 0;
+      for (let i = from; i < to; i++) {
+        seq++;
+        changeSeq++;
+        at = input.start.getTime() + i * input.stepMs;
+        const id = randomUUID();
+        const sender = input.senderIds[i % input.senderIds.length] as string;
+        insertMsg.run(id, input.conversationId, seq, sender, input.text(i), at);
+        insertChange.run(input.conversationId, changeSeq, id, seq, sender, at);
+      }
+      bump.run(seq, changeSeq, at, at, input.conversationId);
+    });
+    const size = input.batchSize ?? 20_000;
+    for (let from = 0; from < input.count; from += size) batch(from, Math.min(input.count, from + size));
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.exec('ANALYZE');
+    return { inserted: input.count, lastSeq: seq };
+  } finally {
+    db.close();
+  }
+}
