@@ -20,6 +20,8 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { createMemoryLoginThrottle, type LoginThrottle, noLoginThrottle } from './modules/auth/auth.throttle.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { usersRoutes } from './modules/users/users.routes.ts';
+import { createUsersService } from './modules/users/users.service.ts';
 import type { Storage } from './storage/ports.ts';
 
 export type AppDeps = {
@@ -132,6 +134,7 @@ export function createApp(deps: AppDeps): CharlaApp {
       perIp: rateLimits.limiter(AUTH_PER_IP),
       sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
     }),
+    usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher })),
   ];
   for (const router of routers) api.use(router);
   api.use(notFoundHandler);

@@ -1,0 +1,101 @@
+import type { Me, Page, PublicProfile, UpdateMe } from '@charla/shared-types';
+import type { AppContext } from '../../app-context.ts';
+import { badRequest, conflict, notFound, validationFailed } from '../../http/errors.ts';
+import { DuplicateKeyError, type UserRecord } from '../../storage/ports.ts';
+import type { PasswordHasher } from '../auth/auth.password.ts';
+import { toMe, toPublicProfile } from './users.mapper.ts';
+
+type Deps = Pick<AppContext, 'storage' | 'clock' | 'events' | 'logger'> & { hasher: PasswordHasher };
+
+/** Ids come from URLs: anything that cannot be an id is simply not found. */
+const plausibleId = (id: string) => id.length > 0 && id.length <= 100;
+
+export function createUsersService(deps: Deps) {
+  const { storage, clock, events, hasher } = deps;
+
+  async function live(id: string): Promise<UserRecord> {
+    const user = plausibleId(id) ? await storage.users.findById(id) : null;
+    if (!user || user.deletedAt) throw notFound('User');
+    return user;
+  }
+
+  return {
+    async search(me: string, q: string, limit: number, cursor?: string): Promise<Page<PublicProfile>> {
+      const page = await storage.users.search(q, { excludeId: me, limit, ...(cursor ? { cursor } : {}) });
+      return { items: page.items.map(toPublicProfile), nextCursor: page.nextCursor };
+    },
+
+    /** Deleted accounts still resolve (as "Deleted account") so old conversations can show them. */
+    async profile(id: string): Promise<PublicProfile> {
+      const user = plausibleId(id) ? await storage.users.findById(id) : null;
+      if (!user) throw notFound('User');
+      return toPublicProfile(user);
+    },
+
+    async me(id: string): Promise<Me> {
+      return toMe(await live(id));
+    },
+
+    async updateMe(id: string, patch: UpdateMe): Promise<Me> {
+      await live(id);
+      try {
+        const updated = await storage.users.update(id, patch);
+        if (!updated) throw notFound('User');
+        events.emit('user:updated', { userId: id });
+        return toMe(updated);
+      } catch (err) {
+        if (err instanceof DuplicateKeyError) throw conflict('This username is taken', { username: ['Already taken'] });
+        throw err;
+      }
+    },
+
+    /** Keeps the row (messages reference it) but strips everything personal. */
+    async deleteMe(id: string, password: string): Promise<void> {
+      const user = await live(id);
+      if (!user.passwordHash)
+        throw badRequest('Set a password first (use "forgot password"), then delete the account with it');
+      if (!(await hasher.verify(password, user.passwordHash)))
+        throw validationFailed({ password: ['Wrong password'] }, 'Wrong password');
+      const now = clock.now();
+      const tag = id.replace(/-/g, '').slice(0, 24);
+      await storage.users.update(id, {
+        email: `deleted-${id}@deleted.invalid`,
+        emailVerifiedAt: null,
+        username: `deleted_${tag}`,
+        displayName: 'Deleted account',
+        about: '',
+        avatarUrl: null,
+        passwordHash: null,
+        lastSeenAt: null,
+        lastSeenVisibility: 'nobody',
+        deletedAt: now,
+      });
+      await storage.oneTimeTokens.invalidateForUser(id, 'verify_email', now);
+      await storage.oneTimeTokens.invalidateForUser(id, 'reset_password', now);
+      for (const identity of await storage.identities.listByUser(id))
+        await storage.identities.remove(identity.provider, identity.subject);
+      const revoked = await storage.sessions.revokeAllForUser(id, now);
+      for (const sessionId of revoked) events.emit('session:revoked', { sessionId, userId: id });
+      events.emit('user:deleted', { userId: id });
+    },
+
+    async block(me: string, other: string): Promise<void> {
+      if (me === other) throw badRequest('You cannot block yourself');
+      await live(other);
+      await storage.blocks.block(me, other);
+    },
+
+    async unblock(me: string, other: string): Promise<void> {
+      if (!plausibleId(other)) throw notFound('User');
+      await storage.blocks.unblock(me, other);
+    },
+
+    async blocked(me: string): Promise<PublicProfile[]> {
+      const ids = await storage.blocks.listBlocked(me);
+      const users = await Promise.all(ids.map((id) => storage.users.findById(id)));
+      return users.filter((u): u is UserRecord => u !== null).map(toPublicProfile);
+    },
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;
