@@ -1,0 +1,21 @@
+import type { Router } from 'express';
+import type { AppContext } from '../../app-context.ts';
+import type { AuthService } from '../auth/auth.service.ts';
+import { createOidcAccounts } from './oidc.accounts.ts';
+import { createOidcRegistry, type OidcRegistryOptions } from './oidc.registry.ts';
+import { oidcRoutes } from './oidc.routes.ts';
+import { createOidcService } from './oidc.service.ts';
+
+export type { OidcRegistryOptions } from './oidc.registry.ts';
+
+/** Wires "Sign in with Google / OIDC": registry from config, account resolution, flow, routes. */
+export function createOidcModule(
+  ctx: AppContext,
+  auth: Pick<AuthService, 'startSession' | 'revokeAll'>,
+  options: OidcRegistryOptions = {},
+): Router {
+  const registry = createOidcRegistry(ctx.config, ctx.clock, options);
+  const accounts = createOidcAccounts({ ...ctx, revokeAll: (userId) => auth.revokeAll(userId) });
+  const service = createOidcService({ ...ctx, registry, accounts });
+  return oidcRoutes(ctx, { service, startSession: auth.startSession });
+}

@@ -1,0 +1,251 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { API_PREFIX, type ClientKind, paths } from '@charla/shared-types';
+import { z } from 'zod';
+import type { AppContext } from '../../app-context.ts';
+import { AppError, badRequest, unauthenticated } from '../../http/errors.ts';
+import type { UserRecord } from '../../storage/ports.ts';
+import type { OidcAccounts } from './oidc.accounts.ts';
+import { type OidcProvider, type OidcRegistry, providerUnavailable } from './oidc.registry.ts';
+import { createExpiringStore } from './oidc.store.ts';
+import { safeEqual, verifyIdToken } from './oidc.verify.ts';
+
+/** How long the user has at the provider between /start and /callback. */
+export const PENDING_TTL_MS = 10 * 60 * 1000;
+/** How long the desktop app has to trade its loopback code. */
+export const EXCHANGE_CODE_TTL_MS = 2 * 60 * 1000;
+export const ID_TOKEN_NONCE_TTL_MS = 10 * 60 * 1000;
+const STORE_MAX = 10_000;
+
+type Pending = {
+  providerId: string;
+  nonce: string;
+  codeVerifier: string;
+  /** Hash of the browser-binding cookie set at /start (login-CSRF defence). */
+  bindingHash: string;
+  client: ClientKind;
+  desktop: { redirect: string; challenge: string; state: string | undefined } | undefined;
+};
+
+type ExchangeGrant = { userId: string; challenge: string };
+
+const random = (bytes = 32) => randomBytes(bytes).toString('base64url');
+const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** Only http://127.0.0.1:<port>/…, http://[::1]:<port>/… or http://localhost:<port>/… (RFC 8252 §7.3). */
+export function parseLoopbackRedirect(value: string): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  const ok =
+    url.protocol === 'http:' &&
+    LOOPBACK_HOSTS.has(url.hostname) &&
+    url.port !== '' &&
+    !url.username &&
+    !url.password &&
+    !url.hash;
+  return ok ? url : undefined;
+}
+
+const tokenResponseSchema = z.object({ id_token: z.string().min(20).max(16_384) });
+
+export type OidcStartInput = {
+  client: ClientKind;
+  redirect?: string | undefined;
+  codeChallenge?: string | undefined;
+  state?: string | undefined;
+};
+
+export type CallbackOutcome =
+  | { kind: 'web'; user: UserRecord }
+  | { kind: 'desktop'; redirect: string }
+  /** A failure after the state was recognised: the desktop app is told through its loopback. */
+  | { kind: 'desktop-error'; redirect: string };
+
+type Deps = Pick<AppContext, 'config' | 'clock' | 'storage' | 'logger'> & {
+  registry: OidcRegistry;
+  accounts: OidcAccounts;
+};
+
+export function createOidcService(deps: Deps) {
+  const { config, clock, storage, registry, accounts, logger } = deps;
+  const pending = createExpiringStore<Pending>(PENDING_TTL_MS, STORE_MAX, clock);
+  const exchangeCodes = createExpiringStore<ExchangeGrant>(EXCHANGE_CODE_TTL_MS, STORE_MAX, clock);
+  const nonces = createExpiringStore<string>(ID_TOKEN_NONCE_TTL_MS, STORE_MAX, clock);
+
+  const callbackUrl = (providerId: string) => `${config.publicUrl}${API_PREFIX}${paths.auth.oidcCallback(providerId)}`;
+
+  async function redeemCode(provider: OidcProvider, code: string, codeVerifier: string): Promise<string> {
+    const meta = await provider.metadata();
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: callbackUrl(provider.id),
+      code_verifier: codeVerifier,
+    });
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      accept: 'application/json',
+    };
+    if (provider.clientSecret && meta.tokenAuthMethods.includes('client_secret_basic')) {
+      // RFC 6749 §2.3.1: both parts are form-encoded before base64.
+      const basic = `${encodeURIComponent(provider.clientId)}:${encodeURIComponent(provider.clientSecret)}`;
+      headers.authorization = `Basic ${Buffer.from(basic).toString('base64')}`;
+    } else {
+      form.set('client_id', provider.clientId);
+      if (provider.clientSecret) form.set('client_secret', provider.clientSecret);
+    }
+    let res: Response;
+    let body: unknown;
+    try {
+      res = await fetch(meta.tokenEndpoint, {
+        method: 'POST',
+        headers,
+        body: form,
+        redirect: 'error',
+        signal: AbortSignal.timeout(10_000),
+      });
+      body = await res.json().catch(() => undefined);
+    } catch {
+      throw providerUnavailable(provider.name);
+    }
+    if (res.status === 400 && (body as { error?: unknown } | undefined)?.error === 'invalid_grant')
+      throw badRequest('This sign-in link was already used or has expired; start again');
+    const parsed = tokenResponseSchema.safeParse(body);
+    if (!res.ok || !parsed.success) {
+      logger.warn({ provider: provider.id, status: res.status }, 'oidc: token endpoint refused the code');
+      throw providerUnavailable(provider.name);
+    }
+    return parsed.data.id_token;
+  }
+
+  return {
+    /** Returns the provider URL to send the browser to, and the browser-binding cookie value. */
+    async start(providerId: string, input: OidcStartInput): Promise<{ location: string; binding: string }> {
+      const provider = registry.get(providerId);
+      let desktop: Pending['desktop'];
+      if (input.client === 'desktop') {
+        const redirect = parseLoopbackRedirect(input.redirect ?? '');
+        if (!redirect || !input.codeChallenge)
+          throw badRequest(
+            'The desktop app must pass a loopback redirect (http://127.0.0.1:<port>/…) and a code_challenge',
+            {
+              redirect: ['Must be http://127.0.0.1:<port>/…, http://[::1]:<port>/… or http://localhost:<port>/…'],
+            },
+          );
+        desktop = { redirect: redirect.toString(), challenge: input.codeChallenge, state: input.state };
+      }
+      const meta = await provider.metadata();
+      const state = random();
+      const nonce = random();
+      const codeVerifier = random(48);
+      const binding = random();
+      pending.put(state, {
+        providerId: provider.id,
+        nonce,
+        codeVerifier,
+        bindingHash: sha256(binding),
+        client: input.client,
+        desktop,
+      });
+      const url = new URL(meta.authorizationEndpoint);
+      const params: Record<string, string> = {
+        response_type: 'code',
+        client_id: provider.clientId,
+        redirect_uri: callbackUrl(provider.id),
+        scope: provider.scope,
+        state,
+        nonce,
+        code_challenge: sha256(codeVerifier),
+        code_challenge_method: 'S256',
+        ...provider.extraAuthParams,
+      };
+      for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+      return { location: url.toString(), binding };
+    },
+
+    async callback(
+      providerId: string,
+      query: {
+        code?: string | undefined;
+        state?: string | undefined;
+        error?: string | undefined;
+        iss?: string | undefined;
+      },
+      binding: string | undefined,
+    ): Promise<CallbackOutcome> {
+      const provider = registry.get(providerId);
+      const entry = query.state ? pending.take(query.state) : undefined;
+      if (!entry || entry.providerId !== provider.id)
+        throw badRequest('This sign-in attempt is unknown or has expired; start again');
+      // The browser finishing the sign-in must be the one that started it.
+      if (!binding || !safeEqual(sha256(binding), entry.bindingHash))
+        throw badRequest('This sign-in was started in another browser; start again');
+      try {
+        if (query.error) throw unauthenticated(`${provider.name} did not sign you in (${query.error.slice(0, 60)})`);
+        if (!query.code) throw badRequest('The provider sent no authorization code');
+        // RFC 9207: when the provider names itself, it must be the one we sent the user to.
+        if (query.iss !== undefined && query.iss !== (await provider.metadata()).issuer)
+          throw badRequest('The answer came from an unexpected issuer');
+        const idToken = await redeemCode(provider, query.code, entry.codeVerifier);
+        const claims = await verifyIdToken(provider, idToken, { nonce: entry.nonce, now: clock.now() });
+        const user = await accounts.resolve(provider, claims);
+        if (user.suspendedAt) throw new AppError(403, 'account_suspended', 'This account is suspended');
+        if (!entry.desktop) return { kind: 'web', user };
+        const code = random();
+        exchangeCodes.put(code, { userId: user.id, challenge: entry.desktop.challenge });
+        return { kind: 'desktop', redirect: withParams(entry.desktop.redirect, { code, state: entry.desktop.state }) };
+      } catch (err) {
+        if (!entry.desktop || !(err instanceof AppError)) throw err;
+        return {
+          kind: 'desktop-error',
+          redirect: withParams(entry.desktop.redirect, {
+            error: err.code,
+            error_description: err.message,
+            state: entry.desktop.state,
+          }),
+        };
+      }
+    },
+
+    /** Desktop: one-time loopback code + the PKCE verifier whose challenge it sent to /start. */
+    async exchange(code: string, codeVerifier: string): Promise<UserRecord> {
+      // Taken before checking the verifier: a wrong guess burns the code.
+      const grant = exchangeCodes.take(code);
+      if (!grant) throw unauthenticated('This sign-in code is unknown, expired or already used');
+      if (!safeEqual(sha256(codeVerifier), grant.challenge))
+        throw unauthenticated('The code verifier does not match this sign-in');
+      const user = await storage.users.findById(grant.userId);
+      if (!user || user.deletedAt) throw unauthenticated('This account has been deleted');
+      return user;
+    },
+
+    /** A single-use nonce for a client that will obtain an ID token itself. */
+    issueNonce(providerId: string): { nonce: string; expiresAt: string } {
+      const provider = registry.get(providerId);
+      const nonce = random();
+      nonces.put(nonce, provider.id);
+      return { nonce, expiresAt: new Date(clock.now().getTime() + ID_TOKEN_NONCE_TTL_MS).toISOString() };
+    },
+
+    async signInWithIdToken(providerId: string, idToken: string, nonce: string): Promise<UserRecord> {
+      const provider = registry.get(providerId);
+      const issuedFor = nonces.take(nonce);
+      if (issuedFor !== provider.id) throw unauthenticated('Unknown, expired or already used nonce');
+      const claims = await verifyIdToken(provider, idToken, { nonce, now: clock.now() });
+      return accounts.resolve(provider, claims);
+    },
+  };
+}
+
+function withParams(base: string, params: Record<string, string | undefined>): string {
+  const url = new URL(base);
+  for (const [key, value] of Object.entries(params)) if (value !== undefined) url.searchParams.set(key, value);
+  return url.toString();
+}
+
+export type OidcService = ReturnType<typeof createOidcService>;
