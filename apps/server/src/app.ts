@@ -20,6 +20,7 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
 import { createMemoryLoginThrottle, type LoginThrottle, noLoginThrottle } from './modules/auth/auth.throttle.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
 import type { Storage } from './storage/ports.ts';
@@ -34,6 +35,8 @@ export type AppDeps = {
   clock?: Clock;
   events?: AccountEvents;
   loginThrottle?: LoginThrottle;
+  /** Test hook: point a provider preset (Google) at another issuer, e.g. an in-process one. */
+  oidc?: OidcRegistryOptions;
 };
 
 export type CharlaApp = {
@@ -134,6 +137,7 @@ export function createApp(deps: AppDeps): CharlaApp {
       perIp: rateLimits.limiter(AUTH_PER_IP),
       sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
     }),
+    createOidcModule(ctx, authService, deps.oidc),
     usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher })),
   ];
   for (const router of routers) api.use(router);
