@@ -1,0 +1,147 @@
+/**
+ * The Electron Platform: everything goes through `window.desktop` (exposed by the preload). This is
+ * the only renderer file that knows about it. The refresh token never reaches this side: the main
+ * process keeps it in the OS keychain and hands out access tokens.
+ */
+import type { DesktopBridge } from '../../electron/shared/desktop-bridge.ts';
+import type {
+  DesktopSettings,
+  IpcError,
+  IpcResponse,
+  SecretStorageInfo,
+  SettingsPatch,
+} from '../../electron/shared/ipc-contract.ts';
+import { ApiError, type ClientErrorCode } from '../api/errors.ts';
+import type { ClientSettings, NotificationRequest, Platform } from './platform.ts';
+
+/** Extra hints the chat layer may pass so main can apply mute and mentions-only. */
+export type DesktopNotificationRequest = NotificationRequest & { mentioned?: boolean; muted?: boolean };
+
+/** Desktop-only capabilities beyond the shared Platform type. */
+export type ElectronPlatform = Platform & {
+  readonly kind: 'electron';
+  /** Tells main which conversation is on screen (its messages do not notify while focused). */
+  focusConversation(conversationId: string | null): Promise<void>;
+  /** Where the session is kept; `persistent: false` means "signed out when the app quits". */
+  secretStorage(): Promise<SecretStorageInfo>;
+  onUpdateReady(handler: (version: string) => void): () => void;
+  installUpdate(): Promise<void>;
+};
+
+function toClientCode(error: IpcError): ClientErrorCode {
+  switch (error.code) {
+    case 'network_error':
+      return 'network';
+    case 'unexpected_response':
+      return 'bad_response';
+    case 'forbidden_sender':
+      return 'forbidden';
+    case 'invalid_payload':
+    case 'invalid_server_url':
+      return 'validation_failed';
+    case 'no_session':
+      return 'unauthenticated';
+    default:
+      return error.code;
+  }
+}
+
+/** Unwraps an IPC response, rejecting with the same ApiError the web client uses. */
+export async function unwrap<T>(response: Promise<IpcResponse<T>>): Promise<T> {
+  const r = await response;
+  if (r.ok) return r.data;
+  throw new ApiError(toClientCode(r.error), r.error.status ?? 0, r.error.message, r.error.details);
+}
+
+function toClientSettings(s: DesktopSettings): ClientSettings {
+  return {
+    serverUrl: s.serverUrl,
+    theme: s.theme,
+    locale: s.locale,
+    notifications: { level: s.notifications.level, sound: s.notifications.sound, hideContent: s.notifications.hideContent },
+  };
+}
+
+function toPatch(patch: Partial<ClientSettings>): SettingsPatch {
+  const out: SettingsPatch = {};
+  if (patch.serverUrl !== undefined) out.serverUrl = patch.serverUrl;
+  if (patch.theme !== undefined) out.theme = patch.theme;
+  if (patch.locale !== undefined) out.locale = patch.locale;
+  if (patch.notifications !== undefined) out.notifications = { ...patch.notifications };
+  return out;
+}
+
+export async function createElectronPlatform(bridge: DesktopBridge | undefined = window.desktop): Promise<ElectronPlatform> {
+  if (!bridge) throw new Error('window.desktop is missing: not running in the Charla desktop app');
+  let settings = await unwrap(bridge.settings.get({}));
+  bridge.settings.onChanged((next) => {
+    settings = next;
+  });
+  const desktop = bridge;
+
+  return {
+    kind: 'electron',
+    supports: {
+      nativeNotifications: true,
+      trayBadge: true,
+      osKeychain: true,
+      deepLinks: true,
+      serverUrlSetting: true,
+    },
+    session: {
+      // `client` and `device` are set by main; the contract refuses them from the renderer.
+      login: ({ client: _c, device: _d, ...request }) => unwrap(desktop.session.login(request)),
+      register: ({ client: _c, device: _d, ...request }) => unwrap(desktop.session.register(request)),
+      restore: () => unwrap(desktop.session.restore({})),
+      getAccessToken: (options) =>
+        unwrap(desktop.session.getToken(options?.forceRefresh ? { forceRefresh: true } : {})),
+      logout: async () => {
+        await unwrap(desktop.session.logout({}));
+      },
+    },
+    serverUrl: () => settings.serverUrl,
+    async notify(n: DesktopNotificationRequest) {
+      await unwrap(
+        desktop.notifications.show({
+          tag: n.tag,
+          title: n.title,
+          body: n.body,
+          conversationId: n.conversationId,
+          ...(n.mentioned !== undefined ? { mentioned: n.mentioned } : {}),
+          ...(n.muted !== undefined ? { muted: n.muted } : {}),
+        }),
+      );
+    },
+    onNotificationClick: (handler) => desktop.notifications.onClicked(({ conversationId }) => handler(conversationId)),
+    setUnreadBadge(count) {
+      const safe = Number.isFinite(count) ? Math.max(0, Math.min(Math.floor(count), 1_000_000)) : 0;
+      void unwrap(desktop.badge.set({ count: safe })).catch(() => undefined);
+    },
+    async openExternal(url) {
+      await unwrap(desktop.shell.openExternal({ url }));
+    },
+    loadSettings: async () => toClientSettings(await unwrap(desktop.settings.get({}))),
+    async saveSettings(patch) {
+      settings = await unwrap(desktop.settings.update(toPatch(patch)));
+      return toClientSettings(settings);
+    },
+    onDeepLink(handler) {
+      const off = desktop.deepLinks.onReceived((link) => handler(link.url));
+      // Links that arrived before anyone listened (the app was launched by one) come from the queue.
+      void unwrap(desktop.deepLinks.takePending({}))
+        .then((links) => {
+          for (const link of links) handler(link.url);
+        })
+        .catch(() => undefined);
+      return off;
+    },
+    async focusConversation(conversationId) {
+      await unwrap(desktop.notifications.focusConversation({ conversationId }));
+    },
+    secretStorage: async () => (await unwrap(desktop.app.getInfo({}))).secretStorage,
+    onUpdateReady: (handler) => desktop.updates.onReady(({ version }) => handler(version)),
+    async installUpdate() {
+      await unwrap(desktop.updates.install({}));
+    },
+  };
+}
