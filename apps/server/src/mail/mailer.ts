@@ -41,6 +41,8 @@ export function createMailer(options: { smtpUrl?: string; from: string; dataDir:
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
+        // The body is quoted-printable (soft line breaks, "=3D"): a plain header keeps the link greppable.
+        ...(mail.link ? { headers: { 'X-Charla-Link': mail.link } } : {}),
       });
       fs.mkdirSync(outbox, { recursive: true });
       const file = path.join(
