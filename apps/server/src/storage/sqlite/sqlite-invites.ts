@@ -1,3 +1,4 @@
+import { DuplicateKeyError } from '../errors.ts';
 import type { AcceptInviteResult, InviteRecord, InvitesRepo } from '../ports.ts';
 import { type MessagingCore, type ParticipantRow, toConversation, toParticipant } from './sqlite-messaging-core.ts';
 import { date, dateOf, rethrowUnique } from './sqlite-util.ts';
@@ -71,6 +72,8 @@ export function createSqliteInvitesRepo(core: MessagingCore): InvitesRepo {
           input.maxUses,
         );
       } catch (err) {
+        // `code` is the primary key, which SQLite reports with its own error code.
+        if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateKeyError('code');
         rethrowUnique(err, { code: 'code' });
       }
       return toInvite(find(input.code) as InviteRow);

@@ -1,0 +1,162 @@
+import { expect, it } from 'vitest';
+import { SNIPPET_END, SNIPPET_START, type Storage } from '../ports.ts';
+import { useMessagingFixture } from './messaging-fixture.ts';
+
+export function feedAndSearchContract(open: () => Promise<Storage>): void {
+  const f = useMessagingFixture(open);
+
+  it('every mutation appends one change row, in order, with a dense changeSeq', async () => {
+    const g = await f.group([f.alice, f.bob]);
+    const m = await f.send(g.id, f.alice, 'hello');
+    await f.s.messages.edit(m.id, { text: 'hello!', mentions: [] }, f.alice.id, f.tick());
+    await f.s.messages.setReaction(m.id, f.bob.id, '👍', true, f.tick());
+    await f.s.messages.setReaction(m.id, f.bob.id, '👍', true, f.tick()); // no-op: no row
+    await f.s.participants.markRead(g.id, f.bob.id, 1, f.tick());
+    await f.s.participants.markRead(g.id, f.bob.id, 1, f.tick()); // no-op: no row
+    await f.s.participants.add(g.id, f.carol.id, 'member', f.alice.id, f.tick());
+    await f.s.participants.setRole(g.id, f.carol.id, 'admin', f.alice.id, f.tick());
+    await f.s.conversations.update(g.id, { title: 'New' }, f.alice.id, f.tick());
+    const m2 = await f.send(g.id, f.carol, 'second');
+    await f.s.messages.deleteForEveryone(m2.id, f.carol.id, f.tick());
+    await f.s.messages.hideForUser(m.id, f.bob.id, f.tick());
+    await f.s.participants.updateSettings(g.id, f.bob.id, { pinned: true }, f.tick());
+    await f.s.participants.remove(g.id, f.carol.id, 'left', f.carol.id, f.tick());
+    await f.s.conversations.softDelete(g.id, f.alice.id, f.tick());
+
+    const bobs = await f.s.conversations.changesAfter(g.id, 0, { viewerId: f.bob.id, limit: 100 });
+    expect(bobs.items.map((c) => c.type)).toEqual([
+      'conversation.created',
+      'participant.joined',
+      'participant.joined',
+      'message.created',
+      'message.updated',
+      'reaction.updated',
+      'receipt.updated',
+      'participant.joined',
+      'participant.updated',
+      'conversation.updated',
+      'message.created',
+      'message.deleted',
+      'message.hidden',
+      'participant.settings',
+      'participant.left',
+      'conversation.deleted',
+    ]);
+    const seqs = bobs.items.map((c) => c.changeSeq);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+    expect(bobs.changeSeq).toBe((await f.s.conversations.findById(g.id))?.changeSeq);
+    expect(bobs.hasMore).toBe(false);
+    expect(bobs.items[3]).toMatchObject({ entityId: m.id, messageSeq: 1, actorId: f.alice.id, audience: null });
+    expect(bobs.items[6]?.data).toMatchObject({ lastReadSeq: 1, lastDeliveredSeq: 1 });
+    // Private rows (delete-for-me, my settings) are for their owner only.
+    const alices = await f.s.conversations.changesAfter(g.id, 0, { viewerId: f.alice.id, limit: 100 });
+    expect(alices.items.map((c) => c.type)).not.toContain('message.hidden');
+    expect(alices.items.map((c) => c.type)).not.toContain('participant.settings');
+    expect(alices.changeSeq).toBe(bobs.changeSeq);
+    // Rows carry references, never content.
+    expect(JSON.stringify(bobs.items)).not.toContain('second');
+  });
+
+  it('changesAfter pages with a limit and hides message changes below the viewer floor', async () => {
+    const g = await f.group([f.alice]);
+    for (let i = 0; i < 5; i++) await f.send(g.id, f.alice, `m${i}`);
+    await f.s.participants.add(g.id, f.bob.id, 'member', f.alice.id, f.tick());
+    const old = await f.s.messages.findBySeq(g.id, 2);
+    await f.s.messages.edit(old?.id ?? '', { text: 'edited old', mentions: [] }, f.alice.id, f.tick());
+    await f.send(g.id, f.alice, 'new');
+    const all: string[] = [];
+    let after = 0;
+    for (let guard = 0; guard < 20; guard++) {
+      const page = await f.s.conversations.changesAfter(g.id, after, { viewerId: f.bob.id, limit: 2 });
+      all.push(...page.items.map((c) => `${c.type}:${c.messageSeq ?? ''}`));
+      expect(page.changeSeq).toBeGreaterThanOrEqual(after);
+      after = page.changeSeq;
+      if (!page.hasMore) break;
+    }
+    expect(all).toEqual(['conversation.created:', 'participant.joined:', 'participant.joined:', 'message.created:6']);
+    expect(after).toBe((await f.s.conversations.findById(g.id))?.changeSeq);
+    const none = await f.s.conversations.changesAfter(g.id, after, { viewerId: f.bob.id, limit: 10 });
+    expect(none).toMatchObject({ items: [], changeSeq: after, hasMore: false });
+  });
+
+  it('changedSince reports conversations changed after a cursor, including ones I left', async () => {
+    const g1 = await f.group([f.alice, f.bob]);
+    const g2 = await f.group([f.alice, f.bob]);
+    const first = await f.s.conversations.changedSince(f.bob.id, null);
+    expect(first.items.map((i) => i.conversationId).sort()).toEqual([g1.id, g2.id].sort());
+    const g2Now = await f.s.conversations.findById(g2.id);
+    expect(first.items.find((i) => i.conversationId === g2.id)).toMatchObject({
+      changeSeq: g2Now?.changeSeq,
+      membership: 'active',
+    });
+    // Much later: one message in g1 and bob removed from g2.
+    for (let i = 0; i < 60; i++) f.tick();
+    await f.send(g1.id, f.alice, 'ping');
+    await f.s.participants.remove(g2.id, f.bob.id, 'removed', f.alice.id, f.tick());
+    const next = await f.s.conversations.changedSince(f.bob.id, first.cursor);
+    expect(next.items.find((i) => i.conversationId === g1.id)?.changeSeq).toBe(
+      (await f.s.conversations.findById(g1.id))?.changeSeq,
+    );
+    expect(next.items.find((i) => i.conversationId === g2.id)?.membership).toBe('left');
+    for (let i = 0; i < 60; i++) f.tick();
+    await f.send(g2.id, f.alice, 'bob is gone');
+    const later = await f.s.conversations.changedSince(f.bob.id, next.cursor);
+    // Re-reports are allowed (the client compares changeSeq), but nothing new reaches bob in g2.
+    for (const item of later.items) {
+      const seen = next.items.find((i) => i.conversationId === item.conversationId);
+      if (item.conversationId === g2.id) expect(item.membership).toBe('left');
+      else expect(item.changeSeq).toBe(seen?.changeSeq);
+    }
+    expect((await f.s.conversations.changedSince(f.carol.id, null)).items).toEqual([]);
+  });
+
+  it('search finds only what the caller may see', async () => {
+    const g = await f.group([f.alice, f.bob]);
+    const other = await f.group([f.carol]);
+    const early = await f.send(g.id, f.alice, 'zebra before dave joined');
+    await f.s.participants.add(g.id, f.dave.id, 'member', f.alice.id, f.tick());
+    const visible = await f.send(g.id, f.alice, 'zebra crossing');
+    const deleted = await f.send(g.id, f.alice, 'zebra deleted');
+    const hidden = await f.send(g.id, f.alice, 'zebra hidden');
+    await f.send(other.id, f.carol, 'zebra elsewhere');
+    await f.s.messages.deleteForEveryone(deleted.id, f.alice.id, f.tick());
+    await f.s.messages.hideForUser(hidden.id, f.dave.id, f.tick());
+    const ids = async (userId: string, conversationId?: string) =>
+      (await f.s.messages.search(userId, 'zebra', { limit: 20, conversationId })).items.map((h) => h.message.id).sort();
+    expect(await ids(f.dave.id)).toEqual([visible.id]);
+    expect(await ids(f.bob.id)).toEqual([early.id, visible.id, hidden.id].sort());
+    expect(await ids(f.bob.id, other.id)).toEqual([]);
+    expect(await ids(f.carol.id)).toHaveLength(1);
+    await f.s.participants.remove(g.id, f.bob.id, 'left', f.bob.id, f.tick());
+    expect(await ids(f.bob.id)).toEqual([]);
+    await f.s.conversations.softDelete(other.id, f.carol.id, f.tick());
+    expect(await ids(f.carol.id)).toEqual([]);
+  });
+
+  it('search ranks, highlights with markers, pages, follows edits and ignores query syntax', async () => {
+    const g = await f.group([f.alice, f.bob]);
+    await f.send(g.id, f.alice, 'we could meet for lunch sometime next week maybe or not');
+    const best = await f.send(g.id, f.alice, 'lunch lunch lunch');
+    for (let i = 0; i < 4; i++) await f.send(g.id, f.alice, `lunch option ${i} with extra words to dilute`);
+    const p1 = await f.s.messages.search(f.bob.id, 'lunch', { limit: 2 });
+    expect(p1.items[0]?.message.id).toBe(best.id);
+    expect(p1.items[0]?.snippet).toContain(`${SNIPPET_START}lunch${SNIPPET_END}`);
+    const p2 = await f.s.messages.search(f.bob.id, 'lunch', { limit: 2, cursor: p1.nextCursor ?? undefined });
+    const p3 = await f.s.messages.search(f.bob.id, 'lunch', { limit: 2, cursor: p2.nextCursor ?? undefined });
+    expect(p3.nextCursor).toBeNull();
+    const seen = [...p1.items, ...p2.items, ...p3.items].map((h) => h.message.id);
+    expect(new Set(seen).size).toBe(6);
+
+    const m = await f.send(g.id, f.alice, 'original wording');
+    await f.s.messages.edit(m.id, { text: 'replacement wording', mentions: [] }, f.alice.id, f.tick());
+    expect((await f.s.messages.search(f.bob.id, 'original', { limit: 5 })).items).toEqual([]);
+    expect((await f.s.messages.search(f.bob.id, 'replacement', { limit: 5 })).items.map((h) => h.message.id)).toEqual([
+      m.id,
+    ]);
+    // Operators and quotes in user input are plain text, never syntax errors.
+    expect((await f.s.messages.search(f.bob.id, 'lunch" *(', { limit: 50 })).items).toHaveLength(6);
+    expect((await f.s.messages.search(f.bob.id, 'lunch AND', { limit: 50 })).items).toEqual([]);
+    expect((await f.s.messages.search(f.bob.id, '   ', { limit: 5 })).items).toEqual([]);
+    expect((await f.s.messages.search(f.bob.id, 'Lunch', { limit: 50 })).items).toHaveLength(6);
+  });
+}

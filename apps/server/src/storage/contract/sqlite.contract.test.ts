@@ -1,0 +1,24 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe } from 'vitest';
+import type { Storage } from '../ports.ts';
+import { openSqliteStorage } from '../sqlite/sqlite-storage.ts';
+import { messagingContract } from './messaging.contract.ts';
+
+/** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
+async function openFresh(): Promise<Storage> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-contract-'));
+  const storage = openSqliteStorage(dir);
+  return {
+    ...storage,
+    close: async () => {
+      await storage.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+describe('sqlite adapter', () => {
+  messagingContract(openFresh);
+});
