@@ -21,6 +21,7 @@ import { createAuthService } from './modules/auth/auth.service.ts';
 import { createMemoryLoginThrottle, type LoginThrottle, noLoginThrottle } from './modules/auth/auth.throttle.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
+import { createMessagingModule, type MessagingOptions } from './modules/realtime/realtime.module.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
 import type { Storage } from './storage/ports.ts';
@@ -37,6 +38,8 @@ export type AppDeps = {
   loginThrottle?: LoginThrottle;
   /** Test hook: point a provider preset (Google) at another issuer, e.g. an in-process one. */
   oidc?: OidcRegistryOptions;
+  /** Conversations/messages/realtime knobs (tests lower the per-socket rate limits). */
+  messaging?: MessagingOptions;
 };
 
 export type CharlaApp = {
@@ -45,6 +48,8 @@ export type CharlaApp = {
   io: SocketServer;
   /** Shared dependencies (requireAuth, verifyAccessToken, events…), as every module receives them. */
   ctx: AppContext;
+  /** Resolves once optional backends (the Redis adapter, presence and typing) are connected. */
+  ready: Promise<void>;
   /** Stops accepting connections and closes sockets; storage is the caller's to close. */
   close(): Promise<void>;
 };
@@ -132,6 +137,7 @@ export function createApp(deps: AppDeps): CharlaApp {
    * paths (`/auth/...`, `/users/...`) and puts `ctx.requireAuth` on its own routes (never a
    * path-less `router.use(requireAuth)`, which would shadow the routers after it).
    */
+  const messaging = createMessagingModule(ctx, deps.messaging);
   const routers: Router[] = [
     authRoutes(ctx, authService, {
       perIp: rateLimits.limiter(AUTH_PER_IP),
@@ -139,6 +145,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     }),
     createOidcModule(ctx, authService, deps.oidc),
     usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher })),
+    messaging.router,
   ];
   for (const router of routers) api.use(router);
   api.use(notFoundHandler);
@@ -157,17 +164,20 @@ export function createApp(deps: AppDeps): CharlaApp {
     perMessageDeflate: false,
     maxHttpBufferSize: 256 * 1024,
   });
+  const ready = messaging.attach(io);
 
   return {
     app,
     server,
     io,
     ctx,
+    ready,
     close: async () => {
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
         server.closeAllConnections?.();
       });
+      await messaging.close();
       await rateLimits.close();
       ctx.mailer.close?.();
     },

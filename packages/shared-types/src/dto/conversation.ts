@@ -91,6 +91,14 @@ export const conversationSummarySchema = conversationSchema.extend({
 });
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
 
+/** GET /conversations/:id: a summary, except `me` is null for a public channel the caller has not joined. */
+export const conversationDetailsSchema = conversationSummarySchema.extend({ me: myConversationStateSchema.nullable() });
+export type ConversationDetails = z.infer<typeof conversationDetailsSchema>;
+
+/** GET /conversations/public: a public channel and whether the caller is in it. */
+export const directoryEntrySchema = conversationSchema.extend({ joined: z.boolean() });
+export type DirectoryEntry = z.infer<typeof directoryEntrySchema>;
+
 export const createConversationRequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('direct'), userId: id }).strict(),
   z

@@ -1,0 +1,243 @@
+import type {
+  ConversationDetails,
+  ConversationSummary,
+  createConversationRequestSchema,
+  DirectoryEntry,
+  Page,
+  UpdateConversationRequest,
+} from '@charla/shared-types';
+import type { z } from 'zod';
+import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
+import type { ConversationPatch, ParticipantRecord, Storage } from '../../storage/ports.ts';
+import { toPreview } from '../messages/messages.mapper.ts';
+import { changeSeqOf, type PublishDeps, postSystemMessage } from '../messages/messages.publish.ts';
+import type { Fanout } from '../realtime/realtime.fanout.ts';
+import { requireMember, requireReader, requireRole } from './conversations.access.ts';
+import { createUserCards, toConversationDto, toParticipantDto, toSummary } from './conversations.mapper.ts';
+
+export type ConversationsDeps = PublishDeps & { storage: Storage; fanout: Fanout };
+type CreateBody = z.output<typeof createConversationRequestSchema>;
+
+/** A user we may talk to: exists, not deleted, not blocked either way with `actorId`. */
+async function requireReachableUser(storage: Storage, actorId: string, userId: string): Promise<void> {
+  const user = await storage.users.findById(userId);
+  if (!user || user.deletedAt) throw notFound('User');
+  if (await storage.blocks.isBlockedEitherWay(actorId, userId))
+    throw forbidden('You cannot start a conversation with this user');
+}
+
+export function createConversationsService(deps: ConversationsDeps) {
+  const { storage, fanout, clock } = deps;
+
+  async function summaryFor(conversationId: string, userId: string): Promise<ConversationSummary | null> {
+    const item = await storage.conversations.getForUser(conversationId, userId);
+    return item ? toSummary(item, userId, storage, createUserCards(storage)) : null;
+  }
+
+  /** conversation:created, personalised (unread, my state) for each new member. */
+  async function announceTo(conversationId: string, userIds: string[]): Promise<void> {
+    await Promise.all(
+      userIds.map(async (uid) => {
+        const conversation = await summaryFor(conversationId, uid);
+        if (conversation) fanout.toUsers([uid], 'conversation:created', { conversation });
+      }),
+    );
+  }
+
+  async function publishConversationUpdated(conversationId: string, actorId: string): Promise<void> {
+    const c = await storage.conversations.findById(conversationId);
+    if (!c) return;
+    // Every member sees the same shared part; the peer card of a direct chat depends on the viewer,
+    // but direct chats have nothing editable, so the actor's view is everyone's.
+    const conversation = await toConversationDto(c, actorId, storage, createUserCards(storage));
+    await fanout.toMembers(conversationId, 'conversation:updated', {
+      conversationId,
+      conversation,
+      me: null,
+      changeSeq: c.changeSeq,
+    });
+  }
+
+  async function publishJoined(p: ParticipantRecord): Promise<void> {
+    const participant = await toParticipantDto(p, createUserCards(storage));
+    const changeSeq = await changeSeqOf(storage, p.conversationId);
+    await fanout.toMembers(p.conversationId, 'participant:joined', {
+      conversationId: p.conversationId,
+      participant,
+      changeSeq,
+    });
+  }
+
+  async function publishLeft(conversationId: string, userId: string, reason: 'left' | 'removed'): Promise<void> {
+    const changeSeq = await changeSeqOf(storage, conversationId);
+    const remaining = await storage.participants.listUserIds(conversationId);
+    fanout.toUsers(remaining, 'participant:left', { conversationId, userId, reason, changeSeq });
+    fanout.toUsers([userId], 'conversation:removed', { conversationId, reason });
+  }
+
+  return {
+    summaryFor,
+    announceTo,
+    publishJoined,
+    publishLeft,
+    publishConversationUpdated,
+
+    async list(userId: string, q: { limit: number; cursor?: string }): Promise<Page<ConversationSummary>> {
+      const page = await storage.conversations.listForUser(userId, q);
+      const cards = createUserCards(storage);
+      return {
+        items: await Promise.all(page.items.map((item) => toSummary(item, userId, storage, cards))),
+        nextCursor: page.nextCursor,
+      };
+    },
+
+    async get(userId: string, conversationId: string): Promise<ConversationDetails> {
+      const { conversation, me } = await requireReader(storage, conversationId, userId);
+      if (me) {
+        const summary = await summaryFor(conversationId, userId);
+        if (summary) return summary;
+      }
+      // A public channel read by a non-member: shared state only.
+      const cards = createUserCards(storage);
+      const [dto, last] = await Promise.all([
+        toConversationDto(conversation, userId, storage, cards),
+        storage.messages.history(conversationId, userId, { limit: 1 }),
+      ]);
+      const lastMessage = last[0] ? toPreview(last[0]) : null;
+      return { ...dto, lastMessage, unreadCount: 0, unreadMentions: 0, me: null };
+    },
+
+    async create(userId: string, body: CreateBody): Promise<{ conversation: ConversationSummary; created: boolean }> {
+      const now = clock.now();
+      if (body.kind === 'direct') {
+        if (body.userId === userId) throw badRequest('You cannot start a direct chat with yourself');
+        await requireReachableUser(storage, userId, body.userId);
+        const { conversation, created } = await storage.conversations.createDirect(userId, body.userId, now);
+        const summary = await summaryFor(conversation.id, userId);
+        if (!summary) throw notFound('Conversation');
+        if (created) await announceTo(conversation.id, [userId, body.userId]);
+        return { conversation: summary, created };
+      }
+      let members: string[] = [];
+      if (body.kind === 'group') {
+        members = [...new Set(body.memberIds)].filter((id) => id !== userId);
+        for (const id of members) await requireReachableUser(storage, userId, id);
+      }
+      const conversation = await storage.conversations.create({
+        kind: body.kind,
+        title: body.title,
+        description: body.description,
+        createdBy: userId,
+        historyForNewcomers: body.kind === 'group' ? body.historyForNewcomers : true,
+        members: members.map((id) => ({ userId: id, role: 'member' as const })),
+        now,
+      });
+      await postSystemMessage(deps, conversation.id, 'created', userId, [], body.title);
+      await announceTo(conversation.id, [userId, ...members]);
+      const summary = await summaryFor(conversation.id, userId);
+      if (!summary) throw notFound('Conversation');
+      return { conversation: summary, created: true };
+    },
+
+    async update(
+      userId: string,
+      conversationId: string,
+      patch: UpdateConversationRequest,
+    ): Promise<ConversationDetails> {
+      const m = await requireMember(storage, conversationId, userId);
+      requireRole(m, 'admin', 'change the group');
+      const c = m.conversation;
+      const changes: ConversationPatch = {};
+      const notes: [Parameters<typeof postSystemMessage>[2], string | null][] = [];
+      if (patch.title !== undefined && patch.title !== c.title) {
+        changes.title = patch.title;
+        notes.push(['title_changed', patch.title]);
+      }
+      if (patch.description !== undefined && patch.description !== (c.description ?? '')) {
+        changes.description = patch.description;
+        notes.push(['description_changed', patch.description]);
+      }
+      if (patch.avatarUrl !== undefined && patch.avatarUrl !== c.avatarUrl) {
+        changes.avatarUrl = patch.avatarUrl;
+        notes.push(['avatar_changed', patch.avatarUrl]);
+      }
+      if (patch.historyForNewcomers !== undefined && patch.historyForNewcomers !== c.historyForNewcomers) {
+        changes.historyForNewcomers = patch.historyForNewcomers;
+        notes.push(['history_visibility_changed', String(patch.historyForNewcomers)]);
+      }
+      if (Object.keys(changes).length) {
+        const updated = await storage.conversations.update(conversationId, changes, userId, clock.now());
+        if (!updated) throw notFound('Conversation');
+        await publishConversationUpdated(conversationId, userId);
+        for (const [type, value] of notes) await postSystemMessage(deps, conversationId, type, userId, [], value);
+      }
+      return this.get(userId, conversationId);
+    },
+
+    async remove(userId: string, conversationId: string): Promise<void> {
+      const m = await requireMember(storage, conversationId, userId);
+      if (m.conversation.kind === 'direct') {
+        // Nobody owns a direct chat: "delete" takes it off my list; a new message from either side revives it.
+        await storage.participants.remove(conversationId, userId, 'left', userId, clock.now());
+        fanout.toUsers([userId], 'conversation:removed', { conversationId, reason: 'left' });
+        return;
+      }
+      requireRole(m, 'owner', 'delete the conversation');
+      const members = await storage.participants.listUserIds(conversationId);
+      if (!(await storage.conversations.softDelete(conversationId, userId, clock.now())))
+        throw notFound('Conversation');
+      fanout.toUsers(members, 'conversation:removed', { conversationId, reason: 'deleted' });
+    },
+
+    async directory(userId: string, q: { q: string; limit: number; cursor?: string }): Promise<Page<DirectoryEntry>> {
+      const page = await storage.conversations.searchPublic(q.q, {
+        limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
+      const cards = createUserCards(storage);
+      const items = await Promise.all(
+        page.items.map(async (c) => {
+          const [dto, me] = await Promise.all([
+            toConversationDto(c, userId, storage, cards),
+            storage.participants.find(c.id, userId),
+          ]);
+          return { ...dto, memberCount: c.memberCount, joined: Boolean(me && !me.leftAt) };
+        }),
+      );
+      return { items, nextCursor: page.nextCursor };
+    },
+
+    /** Public channels only; groups are joined through invites (their existence stays hidden). */
+    async join(userId: string, conversationId: string): Promise<ConversationSummary> {
+      const c = await storage.conversations.findById(conversationId);
+      if (!c || c.deletedAt || c.kind !== 'channel') throw notFound('Conversation');
+      const result = await storage.participants.add(conversationId, userId, 'member', userId, clock.now());
+      if (!result) throw notFound('Conversation');
+      if (result.added) {
+        await postSystemMessage(deps, conversationId, 'joined', userId);
+        await publishJoined(result.participant);
+        await announceTo(conversationId, [userId]);
+      }
+      const summary = await summaryFor(conversationId, userId);
+      if (!summary) throw notFound('Conversation');
+      return summary;
+    },
+
+    async leave(userId: string, conversationId: string): Promise<void> {
+      const m = await requireMember(storage, conversationId, userId);
+      if (m.conversation.kind !== 'direct' && m.me.role === 'owner') {
+        const [owners, members] = await Promise.all([
+          storage.participants.countOwners(conversationId),
+          storage.participants.countActive(conversationId),
+        ]);
+        if (owners <= 1 && members > 1)
+          throw conflict('You are the last owner: make someone else owner before leaving');
+      }
+      await postSystemMessage(deps, conversationId, 'left', userId);
+      await storage.participants.remove(conversationId, userId, 'left', userId, clock.now());
+      await publishLeft(conversationId, userId, 'left');
+    },
+  };
+}
+
+export type ConversationsService = ReturnType<typeof createConversationsService>;

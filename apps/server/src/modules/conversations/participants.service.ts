@@ -1,0 +1,141 @@
+import type {
+  MyConversationState,
+  Page,
+  Participant,
+  ParticipantRole,
+  UpdateMyStateRequest,
+} from '@charla/shared-types';
+import { conflict, forbidden, notFound } from '../../http/errors.ts';
+import type { ParticipantSettings } from '../../storage/ports.ts';
+import { changeSeqOf, postSystemMessage } from '../messages/messages.publish.ts';
+import { requireMember, requireRole } from './conversations.access.ts';
+import { createUserCards, toMyState, toParticipantDto } from './conversations.mapper.ts';
+import type { ConversationsDeps, ConversationsService } from './conversations.service.ts';
+
+export function createParticipantsService(deps: ConversationsDeps, conversations: ConversationsService) {
+  const { storage, fanout, clock } = deps;
+
+  async function publishUpdated(conversationId: string, userId: string): Promise<Participant | null> {
+    const p = await storage.participants.find(conversationId, userId);
+    if (!p || p.leftAt) return null;
+    const participant = await toParticipantDto(p, createUserCards(storage));
+    const changeSeq = await changeSeqOf(storage, conversationId);
+    await fanout.toMembers(conversationId, 'participant:updated', { conversationId, participant, changeSeq });
+    return participant;
+  }
+
+  return {
+    async list(
+      userId: string,
+      conversationId: string,
+      q: { limit: number; cursor?: string },
+    ): Promise<Page<Participant>> {
+      await requireMember(storage, conversationId, userId);
+      const page = await storage.participants.list(conversationId, q);
+      const cards = createUserCards(storage);
+      return {
+        items: await Promise.all(page.items.map((p) => toParticipantDto(p, cards))),
+        nextCursor: page.nextCursor,
+      };
+    },
+
+    /** Admins add members directly (people who blocked the admin, or whom the admin blocked, are refused). */
+    async add(userId: string, conversationId: string, userIds: string[]): Promise<Participant[]> {
+      const m = await requireMember(storage, conversationId, userId);
+      requireRole(m, 'admin', 'add members');
+      const targets = [...new Set(userIds)].filter((id) => id !== userId);
+      for (const id of targets) {
+        const user = await storage.users.findById(id);
+        if (!user || user.deletedAt) throw notFound('User');
+        if (await storage.blocks.isBlockedEitherWay(userId, id)) throw forbidden('You cannot add this user');
+      }
+      const added: string[] = [];
+      const out: Participant[] = [];
+      const cards = createUserCards(storage);
+      for (const id of targets) {
+        const result = await storage.participants.add(conversationId, id, 'member', userId, clock.now());
+        if (!result) throw notFound('Conversation');
+        if (result.added) {
+          added.push(id);
+          await conversations.publishJoined(result.participant);
+        }
+        out.push(await toParticipantDto(result.participant, cards));
+      }
+      if (added.length) {
+        await postSystemMessage(deps, conversationId, 'added', userId, added);
+        await conversations.announceTo(conversationId, added);
+      }
+      return out;
+    },
+
+    /**
+     * Role changes. Owners may do anything, including handing ownership over (role 'owner' on
+     * someone else makes the caller an admin); admins may only move non-owners between member and admin.
+     */
+    async setRole(
+      userId: string,
+      conversationId: string,
+      targetId: string,
+      role: ParticipantRole,
+    ): Promise<Participant> {
+      const m = await requireMember(storage, conversationId, userId);
+      requireRole(m, 'admin', 'change roles');
+      const target = await storage.participants.find(conversationId, targetId);
+      if (!target || target.leftAt) throw notFound('Participant');
+      const callerIsOwner = m.me.role === 'owner';
+      if ((role === 'owner' || target.role === 'owner') && !callerIsOwner)
+        throw forbidden('Only an owner can change who owns the group');
+      if (target.role === role) {
+        const same = await toParticipantDto(target, createUserCards(storage));
+        return same;
+      }
+      const now = clock.now();
+      if (target.role === 'owner' && (await storage.participants.countOwners(conversationId)) <= 1)
+        throw conflict('A group needs an owner: make someone else owner first');
+      const updated = await storage.participants.setRole(conversationId, targetId, role, userId, now);
+      if (!updated) throw notFound('Participant');
+      if (role === 'owner' && targetId !== userId) {
+        // Transfer: the previous owner steps down to admin.
+        await storage.participants.setRole(conversationId, userId, 'admin', userId, now);
+        await postSystemMessage(deps, conversationId, 'owner_transferred', userId, [targetId]);
+        await publishUpdated(conversationId, userId);
+      } else {
+        await postSystemMessage(deps, conversationId, 'role_changed', userId, [targetId], role);
+      }
+      const participant = await publishUpdated(conversationId, targetId);
+      if (!participant) throw notFound('Participant');
+      return participant;
+    },
+
+    /** Removing yourself is leaving; otherwise owners remove anyone but owners, admins remove members. */
+    async remove(userId: string, conversationId: string, targetId: string): Promise<void> {
+      if (targetId === userId) return conversations.leave(userId, conversationId);
+      const m = await requireMember(storage, conversationId, userId);
+      requireRole(m, 'admin', 'remove members');
+      const target = await storage.participants.find(conversationId, targetId);
+      if (!target || target.leftAt) throw notFound('Participant');
+      if (target.role === 'owner') throw forbidden('An owner cannot be removed');
+      if (target.role === 'admin' && m.me.role !== 'owner') throw forbidden('Only an owner can remove an admin');
+      await postSystemMessage(deps, conversationId, 'removed', userId, [targetId]);
+      await storage.participants.remove(conversationId, targetId, 'removed', userId, clock.now());
+      await conversations.publishLeft(conversationId, targetId, 'removed');
+    },
+
+    /** Mute/archive/pin: private, synced to the caller's other devices. */
+    async updateMe(userId: string, conversationId: string, patch: UpdateMyStateRequest): Promise<MyConversationState> {
+      await requireMember(storage, conversationId, userId);
+      const settings: ParticipantSettings = {};
+      if (patch.mutedUntil !== undefined) settings.mutedUntil = patch.mutedUntil ? new Date(patch.mutedUntil) : null;
+      if (patch.archived !== undefined) settings.archived = patch.archived;
+      if (patch.pinned !== undefined) settings.pinned = patch.pinned;
+      const updated = await storage.participants.updateSettings(conversationId, userId, settings, clock.now());
+      if (!updated) throw notFound('Conversation');
+      const me = toMyState(updated);
+      const changeSeq = await changeSeqOf(storage, conversationId);
+      fanout.toUsers([userId], 'conversation:updated', { conversationId, conversation: null, me, changeSeq });
+      return me;
+    },
+  };
+}
+
+export type ParticipantsService = ReturnType<typeof createParticipantsService>;

@@ -1,0 +1,292 @@
+import type {
+  DeleteScope,
+  HistoryPage,
+  Message,
+  MessageReceipts,
+  ReactionSummary,
+  Receipt,
+  sendMessageRequestSchema,
+} from '@charla/shared-types';
+import type { z } from 'zod';
+import { badRequest, forbidden, notFound } from '../../http/errors.ts';
+import type { MessageRecord, ParticipantRecord, ReplySnapshot, Storage } from '../../storage/ports.ts';
+import {
+  type Membership,
+  requireMember,
+  requireReader,
+  visibilityFloor,
+} from '../conversations/conversations.access.ts';
+import { directPeerId } from '../conversations/conversations.mapper.ts';
+import type { ConversationsService } from '../conversations/conversations.service.ts';
+import type { Fanout } from '../realtime/realtime.fanout.ts';
+import { toMessageDto } from './messages.mapper.ts';
+import { changeSeqOf, type PublishDeps, publishCreated } from './messages.publish.ts';
+
+export type MessagesDeps = PublishDeps & { storage: Storage; fanout: Fanout };
+export type SendBody = z.output<typeof sendMessageRequestSchema>;
+
+const SNAPSHOT_CHARS = 200;
+
+export function createMessagesService(deps: MessagesDeps, conversations: ConversationsService) {
+  const { storage, fanout, clock } = deps;
+
+  /** The message and the caller's membership, or 404 when the caller may not see it. */
+  async function visibleMessage(userId: string, messageId: string): Promise<{ message: MessageRecord } & Membership> {
+    const message = await storage.messages.findById(messageId);
+    if (!message) throw notFound('Message');
+    let m: Membership;
+    try {
+      m = await requireMember(storage, message.conversationId, userId);
+    } catch {
+      throw notFound('Message');
+    }
+    if (message.seq <= visibilityFloor(m.conversation, m.me)) throw notFound('Message');
+    return { message, ...m };
+  }
+
+  /** Direct chats: refused while either side blocks the other; a peer who left gets the chat back. */
+  async function checkDirect(m: Membership, userId: string): Promise<void> {
+    if (m.conversation.kind !== 'direct') return;
+    const peerId = directPeerId(m.conversation, userId);
+    if (!peerId) return;
+    if (await storage.blocks.isBlockedEitherWay(userId, peerId)) throw forbidden('You cannot message this user');
+    const peer = await storage.participants.find(m.conversation.id, peerId);
+    if (peer?.leftAt) {
+      await storage.conversations.createDirect(userId, peerId, clock.now());
+      await conversations.announceTo(m.conversation.id, [peerId]);
+    }
+  }
+
+  async function replySnapshot(m: Membership, replyToId: string): Promise<ReplySnapshot> {
+    const original = await storage.messages.findById(replyToId);
+    if (
+      !original ||
+      original.conversationId !== m.conversation.id ||
+      original.seq <= visibilityFloor(m.conversation, m.me)
+    )
+      throw badRequest('The message you reply to is not in this conversation', { replyToId: ['Unknown message'] });
+    return {
+      id: original.id,
+      senderId: original.senderId,
+      kind: original.kind,
+      text: original.deletedAt ? '' : original.text.slice(0, SNAPSHOT_CHARS),
+    };
+  }
+
+  async function membersOnly(conversationId: string, ids: string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const members = new Set(await storage.participants.listUserIds(conversationId));
+    return [...new Set(ids)].filter((id) => members.has(id));
+  }
+
+  async function publishReceipt(p: ParticipantRecord): Promise<Receipt> {
+    const receipt: Receipt = {
+      conversationId: p.conversationId,
+      userId: p.userId,
+      lastReadSeq: p.lastReadSeq,
+      lastDeliveredSeq: p.lastDeliveredSeq,
+    };
+    const changeSeq = await changeSeqOf(storage, p.conversationId);
+    await fanout.toMembers(p.conversationId, 'receipt:updated', { ...receipt, changeSeq });
+    return receipt;
+  }
+
+  return {
+    /** Idempotent on (sender, clientMsgId): a retry returns the original and publishes nothing. */
+    async send(
+      userId: string,
+      conversationId: string,
+      body: SendBody,
+    ): Promise<{ message: Message; created: boolean }> {
+      const m = await requireMember(storage, conversationId, userId);
+      await checkDirect(m, userId);
+      const [replyTo, mentions] = await Promise.all([
+        body.replyToId ? replySnapshot(m, body.replyToId) : Promise.resolve(null),
+        membersOnly(conversationId, body.mentions),
+      ]);
+      const result = await storage.messages.send({
+        conversationId,
+        senderId: userId,
+        clientMsgId: body.clientMsgId,
+        kind: body.attachments.length ? 'media' : 'text',
+        text: body.text,
+        attachments: body.attachments,
+        replyTo,
+        mentions,
+        now: clock.now(),
+      });
+      if (!result) throw notFound('Conversation');
+      // A clientMsgId reused in another conversation is still the same message: the original comes back.
+      if (result.created) await publishCreated(deps, result.message);
+      return { message: toMessageDto(result.message), created: result.created };
+    },
+
+    async edit(userId: string, messageId: string, text: string, mentions?: string[]): Promise<Message> {
+      const { message } = await visibleMessage(userId, messageId);
+      if (message.senderId !== userId || message.kind === 'system')
+        throw forbidden('You can only edit your own messages');
+      if (message.deletedAt) throw notFound('Message');
+      const edited = await storage.messages.edit(
+        messageId,
+        { text, mentions: await membersOnly(message.conversationId, mentions ?? message.mentions) },
+        userId,
+        clock.now(),
+      );
+      if (!edited) throw notFound('Message');
+      const dto = toMessageDto(edited);
+      const changeSeq = await changeSeqOf(storage, edited.conversationId);
+      await fanout.toMembers(edited.conversationId, 'message:updated', { message: dto, changeSeq });
+      return dto;
+    },
+
+    /** everyone: the sender, or a group/channel admin; leaves a tombstone. me: hides it for the caller only. */
+    async remove(userId: string, messageId: string, scope: DeleteScope): Promise<Message | null> {
+      const { message, conversation, me } = await visibleMessage(userId, messageId);
+      if (scope === 'me') {
+        await storage.messages.hideForUser(messageId, userId, clock.now());
+        const changeSeq = await changeSeqOf(storage, conversation.id);
+        fanout.toUsers([userId], 'message:deleted', {
+          conversationId: conversation.id,
+          messageId,
+          seq: message.seq,
+          scope: 'me',
+          message: null,
+          changeSeq,
+        });
+        return null;
+      }
+      const isAdmin = conversation.kind !== 'direct' && (me.role === 'admin' || me.role === 'owner');
+      if (message.senderId !== userId && !isAdmin)
+        throw forbidden('You can only delete your own messages for everyone');
+      if (message.deletedAt) return toMessageDto(message);
+      const tombstone = await storage.messages.deleteForEveryone(messageId, userId, clock.now());
+      if (!tombstone) return toMessageDto((await storage.messages.findById(messageId)) ?? message);
+      const dto = toMessageDto(tombstone);
+      const changeSeq = await changeSeqOf(storage, conversation.id);
+      await fanout.toMembers(conversation.id, 'message:deleted', {
+        conversationId: conversation.id,
+        messageId,
+        seq: message.seq,
+        scope: 'everyone',
+        message: dto,
+        changeSeq,
+      });
+      return dto;
+    },
+
+    /** Copies a message into other conversations, marked forwarded, keeping the original author. */
+    async forward(userId: string, messageId: string, targetIds: string[], clientMsgId: string): Promise<Message[]> {
+      const { message } = await visibleMessage(userId, messageId);
+      if (message.deletedAt || message.kind === 'system') throw badRequest('This message cannot be forwarded');
+      const targets = [...new Set(targetIds)];
+      const memberships = await Promise.all(targets.map((id) => requireMember(storage, id, userId)));
+      for (const m of memberships) await checkDirect(m, userId);
+      const forwardedFrom = message.forwardedFrom ?? {
+        messageId: message.id,
+        conversationId: message.conversationId,
+        senderId: message.senderId,
+      };
+      const out: Message[] = [];
+      for (const [i, conversationId] of targets.entries()) {
+        const result = await storage.messages.send({
+          conversationId,
+          senderId: userId,
+          clientMsgId: `${clientMsgId}:${i}`,
+          kind: message.kind,
+          text: message.text,
+          attachments: message.attachments,
+          forwardedFrom,
+          now: clock.now(),
+        });
+        if (!result) throw notFound('Conversation');
+        if (result.created) await publishCreated(deps, result.message);
+        out.push(toMessageDto(result.message));
+      }
+      return out;
+    },
+
+    async react(userId: string, messageId: string, emoji: string, on: boolean): Promise<ReactionSummary[]> {
+      const { message } = await visibleMessage(userId, messageId);
+      if (message.deletedAt) throw notFound('Message');
+      const result = await storage.messages.setReaction(messageId, userId, emoji, on, clock.now());
+      if (!result) throw notFound('Message');
+      if (result.changed) {
+        const changeSeq = await changeSeqOf(storage, message.conversationId);
+        await fanout.toMembers(message.conversationId, 'reaction:updated', {
+          conversationId: message.conversationId,
+          messageId,
+          reactions: result.message.reactions,
+          userId,
+          emoji,
+          added: on,
+          changeSeq,
+        });
+      }
+      return result.message.reactions;
+    },
+
+    async history(
+      userId: string,
+      conversationId: string,
+      q: { before?: number; after?: number; around?: number; limit: number },
+    ): Promise<HistoryPage> {
+      const { conversation, me } = await requireReader(storage, conversationId, userId);
+      const items = await storage.messages.history(conversationId, userId, q);
+      const floor = visibilityFloor(conversation, me);
+      const first = items[0];
+      const last = items.at(-1);
+      return {
+        items: items.map(toMessageDto),
+        hasMoreBefore: first ? first.seq > floor + 1 : false,
+        hasMoreAfter: last ? last.seq < conversation.lastSeq : q.after !== undefined && q.after < conversation.lastSeq,
+      };
+    },
+
+    /** Who of the other members got and read one message. */
+    async receipts(userId: string, messageId: string): Promise<MessageReceipts> {
+      const { message } = await visibleMessage(userId, messageId);
+      const others: ParticipantRecord[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await storage.participants.list(message.conversationId, {
+          limit: 100,
+          ...(cursor ? { cursor } : {}),
+        });
+        others.push(...page.items.filter((p) => p.userId !== message.senderId));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      const readBy = others.filter((p) => p.lastReadSeq >= message.seq).map((p) => p.userId);
+      const deliveredTo = others.filter((p) => p.lastDeliveredSeq >= message.seq).map((p) => p.userId);
+      const pending = others.filter((p) => p.lastDeliveredSeq < message.seq).map((p) => p.userId);
+      const status =
+        others.length > 0 && readBy.length === others.length
+          ? 'read'
+          : others.length > 0 && pending.length === 0
+            ? 'delivered'
+            : 'sent';
+      return { messageId, seq: message.seq, status, readBy, deliveredTo, pending };
+    },
+
+    /** Monotonic: a lower seq than stored changes nothing (and publishes nothing). */
+    async markRead(userId: string, conversationId: string, seq: number): Promise<Receipt> {
+      await requireMember(storage, conversationId, userId);
+      const result = await storage.participants.markRead(conversationId, userId, seq, clock.now());
+      if (!result) throw notFound('Conversation');
+      if (result.changed) return publishReceipt(result.participant);
+      const p = result.participant;
+      return { conversationId, userId, lastReadSeq: p.lastReadSeq, lastDeliveredSeq: p.lastDeliveredSeq };
+    },
+
+    /** A device acknowledged messages up to seq. */
+    async markDelivered(userId: string, conversationId: string, seq: number): Promise<Receipt> {
+      await requireMember(storage, conversationId, userId);
+      const result = await storage.participants.markDelivered(conversationId, userId, seq, clock.now());
+      if (!result) throw notFound('Conversation');
+      if (result.changed) return publishReceipt(result.participant);
+      const p = result.participant;
+      return { conversationId, userId, lastReadSeq: p.lastReadSeq, lastDeliveredSeq: p.lastDeliveredSeq };
+    },
+  };
+}
+
+export type MessagesService = ReturnType<typeof createMessagesService>;

@@ -1,0 +1,52 @@
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '@charla/shared-types';
+import type { Server } from 'socket.io';
+import type { Storage } from '../../storage/ports.ts';
+
+export type CharlaIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type ServerEvent = keyof ServerToClientEvents;
+export type EventArgs<E extends ServerEvent> = Parameters<ServerToClientEvents[E]>;
+
+/** Every socket joins its user's room: events reach all devices of that user, on any node. */
+export const userRoom = (userId: string) => `user:${userId}`;
+/** Lets a revoked session be disconnected on whichever node holds it. */
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+/** Sockets that asked for this user's presence. */
+export const presenceRoom = (userId: string) => `presence:${userId}`;
+
+/**
+ * How services publish facts. Routes are mounted before the Socket.IO server exists, so the server
+ * is attached later; before that (or without sockets, e.g. in REST-only tests) emits are dropped.
+ */
+export type Fanout = {
+  attach(io: CharlaIo): void;
+  toUsers<E extends ServerEvent>(userIds: readonly string[], event: E, ...args: EventArgs<E>): void;
+  /** All devices of all active members. */
+  toMembers<E extends ServerEvent>(conversationId: string, event: E, ...args: EventArgs<E>): Promise<void>;
+  disconnectSession(sessionId: string): void;
+  disconnectUser(userId: string): void;
+};
+
+export function createFanout(storage: Storage): Fanout {
+  let io: CharlaIo | undefined;
+  const toUsers = <E extends ServerEvent>(userIds: readonly string[], event: E, ...args: EventArgs<E>) => {
+    if (!io || userIds.length === 0) return;
+    // One emit to the union of rooms: a socket in several of them still gets the event once.
+    (io.to([...new Set(userIds)].map(userRoom)).emit as (e: string, ...a: unknown[]) => boolean)(event, ...args);
+  };
+  return {
+    attach(server) {
+      io = server;
+    },
+    toUsers,
+    async toMembers(conversationId, event, ...args) {
+      if (!io) return;
+      toUsers(await storage.participants.listUserIds(conversationId), event, ...args);
+    },
+    disconnectSession(sessionId) {
+      io?.in(sessionRoom(sessionId)).disconnectSockets(true);
+    },
+    disconnectUser(userId) {
+      io?.in(userRoom(userId)).disconnectSockets(true);
+    },
+  };
+}

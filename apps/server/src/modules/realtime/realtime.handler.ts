@@ -1,0 +1,50 @@
+import type { Ack, ErrorCode } from '@charla/shared-types';
+import type { Logger } from 'pino';
+import type { Socket } from 'socket.io';
+import type { z } from 'zod';
+import { toAppError } from '../../http/error-handler.ts';
+import { fieldErrors } from '../../http/validate.ts';
+import type { RateLimiter } from './realtime.rate-limit.ts';
+
+export type AuthedSocket = Socket & { data: { userId: string; sessionId: string; role: 'user' | 'admin' } };
+
+const fail = (code: ErrorCode, message: string): Ack<never> => ({ ok: false, error: { code, message } });
+
+/**
+ * Wraps one client event: rate limit, zod validation, the service call, and the ack. Whatever the
+ * client sends (wrong type, no ack callback, garbage) it gets an error ack or nothing: never a crash.
+ * Service errors map like REST ones (a non-member gets not_found, exactly as over HTTP).
+ */
+export function handle<S extends z.ZodType, T>(
+  socket: AuthedSocket,
+  event: string,
+  options: { schema: S; limiter?: RateLimiter; logger: Logger },
+  run: (payload: z.output<S>, userId: string) => Promise<T>,
+): void {
+  socket.on(event, async (payload: unknown, ack: unknown) => {
+    const reply = typeof ack === 'function' ? (ack as (a: Ack<T>) => void) : () => {};
+    try {
+      if (options.limiter && !options.limiter.take(socket.id)) {
+        reply(fail('rate_limited', 'Too many events, slow down'));
+        return;
+      }
+      const parsed = options.schema.safeParse(payload);
+      if (!parsed.success) {
+        const details = fieldErrors(parsed.error);
+        const first = Object.entries(details)[0];
+        reply(fail('validation_failed', first ? `${first[0]}: ${first[1][0]}` : 'Invalid payload'));
+        return;
+      }
+      const data = await run(parsed.data, socket.data.userId);
+      reply({ ok: true, data });
+    } catch (err) {
+      const appError = toAppError(err);
+      if (appError) {
+        reply(fail(appError.code, appError.message));
+        return;
+      }
+      options.logger.error({ err, event, userId: socket.data.userId }, 'socket handler failed');
+      reply(fail('internal', 'Something went wrong on our side'));
+    }
+  });
+}

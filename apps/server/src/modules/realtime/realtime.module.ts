@@ -1,0 +1,103 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Router } from 'express';
+import { createClient, type RedisClientType } from 'redis';
+import type { Server as SocketServer } from 'socket.io';
+import type { AppContext } from '../../app-context.ts';
+import { createChangesService } from '../conversations/changes.service.ts';
+import { conversationsRoutes } from '../conversations/conversations.routes.ts';
+import { createConversationsService } from '../conversations/conversations.service.ts';
+import { createParticipantsService } from '../conversations/participants.service.ts';
+import { invitesRoutes } from '../invites/invites.routes.ts';
+import { createInvitesService } from '../invites/invites.service.ts';
+import { messagesRoutes } from '../messages/messages.routes.ts';
+import { createMessagesService } from '../messages/messages.service.ts';
+import { searchRoutes } from '../search/search.routes.ts';
+import { createSearchService } from '../search/search.service.ts';
+import { type CharlaIo, createFanout } from './realtime.fanout.ts';
+import { attachRealtime, type RealtimeDeps } from './realtime.server.ts';
+import {
+  createMemoryPresence,
+  createMemoryTyping,
+  createRedisPresence,
+  createRedisTyping,
+  type PresenceStore,
+  type TypingStore,
+} from './realtime.state.ts';
+
+export type MessagingOptions = { limits?: RealtimeDeps['limits'] };
+
+/**
+ * Conversations, messages, invites, search and their real-time side, composed from the app context.
+ * `router` goes on /api/v1; `attach(io)` once the Socket.IO server exists. With REDIS_URL the socket
+ * fan-out goes through the Redis adapter and presence/typing live in Redis, so nodes agree.
+ */
+export function createMessagingModule(
+  ctx: Pick<AppContext, 'config' | 'storage' | 'logger' | 'clock' | 'requireAuth' | 'verifyAccessToken' | 'events'>,
+  options: MessagingOptions = {},
+) {
+  const { storage, clock, logger, config } = ctx;
+  const fanout = createFanout(storage);
+  const base = { storage, clock, fanout };
+  const conversations = createConversationsService(base);
+  const participants = createParticipantsService(base, conversations);
+  const changes = createChangesService(base);
+  const messages = createMessagesService(base, conversations);
+  const invites = createInvitesService({ ...base, publicUrl: config.publicUrl }, conversations);
+  const search = createSearchService(base);
+
+  const router = Router();
+  // Scoped to these paths only, so routers mounted after this one are not shadowed.
+  router.use(['/conversations', '/messages', '/invites', '/search'], ctx.requireAuth);
+  router.use(conversationsRoutes({ conversations, participants, changes }));
+  router.use(messagesRoutes({ messages }));
+  router.use(invitesRoutes({ invites }));
+  router.use(searchRoutes({ search }));
+
+  let redis: RedisClientType[] = [];
+  let detach: (() => void) | undefined;
+
+  return {
+    router,
+    services: { conversations, participants, changes, messages, invites, search },
+    /** Resolves once the optional backends (Redis) are connected. */
+    attach(server: SocketServer): Promise<void> {
+      const io = server as unknown as CharlaIo;
+      let presence: PresenceStore = createMemoryPresence();
+      let typing: TypingStore = createMemoryTyping();
+      let ready: Promise<void> = Promise.resolve();
+      if (config.REDIS_URL) {
+        const pub: RedisClientType = createClient({ url: config.REDIS_URL });
+        const sub = pub.duplicate();
+        const state = pub.duplicate();
+        redis = [pub, sub, state];
+        for (const c of redis) c.on('error', (err: unknown) => logger.error({ err }, 'redis error'));
+        // Commands issued after connect() is called are queued until the connection is up.
+        ready = Promise.all(redis.map((c) => c.connect())).then(() => undefined);
+        io.adapter(createAdapter(pub, sub, { key: 'charla' }));
+        presence = createRedisPresence(state);
+        typing = createRedisTyping(state);
+      }
+      fanout.attach(io);
+      detach = attachRealtime(io, {
+        storage,
+        logger,
+        clock,
+        fanout,
+        presence,
+        typing,
+        messages,
+        verifyAccessToken: ctx.verifyAccessToken,
+        events: ctx.events,
+        ...(options.limits ? { limits: options.limits } : {}),
+      });
+      return ready;
+    },
+    async close(): Promise<void> {
+      detach?.();
+      await Promise.all(redis.map((c) => (c.isOpen ? c.close().catch(() => undefined) : undefined)));
+      redis = [];
+    },
+  };
+}
+
+export type MessagingModule = ReturnType<typeof createMessagingModule>;

@@ -1,0 +1,215 @@
+import {
+  type Presence,
+  type PresenceStatus,
+  type SocketAuthErrorCode,
+  socketConversationRefSchema,
+  socketPresenceSubscribeSchema,
+  socketSetPresenceSchema,
+} from '@charla/shared-types';
+import type { Logger } from 'pino';
+import { toAppError } from '../../http/error-handler.ts';
+import type { Storage } from '../../storage/ports.ts';
+import type { AccountEvents } from '../auth/account-events.ts';
+import type { AuthContext } from '../auth/auth.middleware.ts';
+import { requireMember } from '../conversations/conversations.access.ts';
+import type { MessagesService } from '../messages/messages.service.ts';
+import { registerMessageEvents } from '../messages/messages.socket.ts';
+import { type CharlaIo, type Fanout, presenceRoom, sessionRoom, userRoom } from './realtime.fanout.ts';
+import { type AuthedSocket, handle } from './realtime.handler.ts';
+import { createRateLimiter } from './realtime.rate-limit.ts';
+import type { PresenceStore, TypingStore } from './realtime.state.ts';
+
+export const TYPING_TTL_MS = 5000;
+
+export type RealtimeDeps = {
+  storage: Storage;
+  logger: Logger;
+  clock: { now(): Date };
+  fanout: Fanout;
+  presence: PresenceStore;
+  typing: TypingStore;
+  messages: MessagesService;
+  verifyAccessToken(token: string): Promise<AuthContext>;
+  events?: AccountEvents;
+  /** Per-socket limits; tests lower them to show flood handling. */
+  limits?: { send?: [capacity: number, perSecond: number]; events?: [number, number]; typing?: [number, number] };
+};
+
+class HandshakeError extends Error {
+  readonly data: { code: SocketAuthErrorCode };
+  constructor(code: SocketAuthErrorCode, message: string) {
+    super(message);
+    this.data = { code };
+  }
+}
+
+/** Wires authentication, rooms, presence, typing and the feature events onto a Socket.IO server. */
+export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
+  const { storage, logger, fanout, presence, typing } = deps;
+  const sendLimiter = createRateLimiter(...(deps.limits?.send ?? [60, 20]));
+  const eventLimiter = createRateLimiter(...(deps.limits?.events ?? [60, 30]));
+  const typingLimiter = createRateLimiter(...(deps.limits?.typing ?? [10, 3]));
+  const typingTimers = new Map<string, NodeJS.Timeout>();
+
+  // Handshake: `io(url, { auth: { token } })`. The error's data.code tells the client what to do.
+  io.use(async (socket, next) => {
+    const token: unknown = socket.handshake.auth?.token;
+    if (typeof token !== 'string' || token.length === 0) {
+      next(new HandshakeError('unauthenticated', 'Missing access token'));
+      return;
+    }
+    try {
+      const auth = await deps.verifyAccessToken(token);
+      const user = await storage.users.findById(auth.userId);
+      if (!user || user.deletedAt) throw new HandshakeError('unauthenticated', 'Unknown account');
+      if (user.suspendedAt) throw new HandshakeError('account_suspended', 'This account is suspended');
+      socket.data = { userId: auth.userId, sessionId: auth.sessionId, role: auth.role };
+      next();
+    } catch (err) {
+      if (err instanceof HandshakeError) return next(err);
+      const code = toAppError(err)?.code;
+      const known: SocketAuthErrorCode[] = ['token_expired', 'session_revoked', 'account_suspended'];
+      const reason = code && (known as string[]).includes(code) ? (code as SocketAuthErrorCode) : 'unauthenticated';
+      next(new HandshakeError(reason, reason === 'token_expired' ? 'Access token expired' : 'Not signed in'));
+    }
+  });
+
+  async function presenceOf(userIds: string[]): Promise<Presence[]> {
+    const [statuses, users] = await Promise.all([
+      presence.statuses(userIds),
+      Promise.all(userIds.map((id) => storage.users.findById(id))),
+    ]);
+    return userIds.map((userId, i) => {
+      const user = users[i];
+      const visible = user && !user.deletedAt && user.lastSeenVisibility === 'everyone';
+      return {
+        userId,
+        status: user && !user.deletedAt ? (statuses.get(userId) ?? 'offline') : 'offline',
+        lastSeenAt: visible && user.lastSeenAt ? user.lastSeenAt.toISOString() : null,
+      };
+    });
+  }
+
+  async function announcePresence(userId: string): Promise<void> {
+    const [p] = await presenceOf([userId]);
+    if (p) io.to(presenceRoom(userId)).emit('presence', p);
+  }
+
+  const typingKey = (c: string, u: string) => `${c}\u0000${u}`;
+  async function emitTyping(conversationId: string, userId: string, isTyping: boolean): Promise<void> {
+    const members = await storage.participants.listUserIds(conversationId);
+    fanout.toUsers(
+      members.filter((id) => id !== userId),
+      'typing',
+      { conversationId, userId, typing: isTyping },
+    );
+  }
+  /** Expiry: announce "stopped" when no refresh arrived in time (checked against the shared store). */
+  function scheduleTypingExpiry(conversationId: string, userId: string, delay: number): void {
+    const key = typingKey(conversationId, userId);
+    clearTimeout(typingTimers.get(key));
+    const timer = setTimeout(async () => {
+      typingTimers.delete(key);
+      try {
+        const left = await typing.remaining(conversationId, userId);
+        if (left > 0) scheduleTypingExpiry(conversationId, userId, left + 20);
+        else await emitTyping(conversationId, userId, false);
+      } catch (err) {
+        logger.warn({ err }, 'typing expiry failed');
+      }
+    }, delay);
+    timer.unref();
+    typingTimers.set(key, timer);
+  }
+
+  io.on('connection', (raw) => {
+    const socket = raw as unknown as AuthedSocket;
+    const { userId, sessionId } = socket.data;
+    socket.join([userRoom(userId), sessionRoom(sessionId)]);
+    const typingIn = new Set<string>();
+
+    void (async () => {
+      try {
+        if (await presence.connect(userId, socket.id)) await announcePresence(userId);
+      } catch (err) {
+        logger.warn({ err }, 'presence connect failed');
+      }
+    })();
+
+    registerMessageEvents(socket, { messages: deps.messages, logger, sendLimiter, eventLimiter });
+
+    handle(
+      socket,
+      'typing:start',
+      { schema: socketConversationRefSchema, limiter: typingLimiter, logger },
+      async (p) => {
+        await requireMember(storage, p.conversationId, userId);
+        typingIn.add(p.conversationId);
+        // Throttle: only the transition to "typing" is broadcast; repeats just extend the expiry.
+        if (await typing.start(p.conversationId, userId, TYPING_TTL_MS))
+          await emitTyping(p.conversationId, userId, true);
+        scheduleTypingExpiry(p.conversationId, userId, TYPING_TTL_MS + 20);
+        return null;
+      },
+    );
+    handle(
+      socket,
+      'typing:stop',
+      { schema: socketConversationRefSchema, limiter: typingLimiter, logger },
+      async (p) => {
+        await requireMember(storage, p.conversationId, userId);
+        typingIn.delete(p.conversationId);
+        if (await typing.stop(p.conversationId, userId)) await emitTyping(p.conversationId, userId, false);
+        return null;
+      },
+    );
+    handle(socket, 'presence:set', { schema: socketSetPresenceSchema, limiter: eventLimiter, logger }, async (p) => {
+      const before = (await presence.statuses([userId])).get(userId);
+      const after: PresenceStatus = await presence.setDevice(userId, socket.id, p.status);
+      if (before !== after) await announcePresence(userId);
+      const [mine] = await presenceOf([userId]);
+      if (!mine) throw new Error('presence lookup failed');
+      return mine;
+    });
+    handle(
+      socket,
+      'presence:subscribe',
+      { schema: socketPresenceSubscribeSchema, limiter: eventLimiter, logger },
+      async (p) => {
+        const ids = [...new Set(p.userIds)];
+        socket.join(ids.map(presenceRoom));
+        return presenceOf(ids);
+      },
+    );
+
+    socket.on('disconnect', () => {
+      sendLimiter.forget(socket.id);
+      eventLimiter.forget(socket.id);
+      typingLimiter.forget(socket.id);
+      void (async () => {
+        try {
+          for (const c of typingIn) if (await typing.stop(c, userId)) await emitTyping(c, userId, false);
+          if (await presence.disconnect(userId, socket.id)) {
+            await storage.users.update(userId, { lastSeenAt: deps.clock.now() });
+            await announcePresence(userId);
+          }
+        } catch (err) {
+          logger.warn({ err }, 'presence disconnect failed');
+        }
+      })();
+    });
+  });
+
+  // Account facts: a revoked session or a suspended/deleted user loses its sockets at once (on every
+  // node: the room-based disconnect goes through the adapter).
+  const unsubscribe = [
+    deps.events?.on('session:revoked', ({ sessionId }) => fanout.disconnectSession(sessionId)),
+    deps.events?.on('user:suspended', ({ userId }) => fanout.disconnectUser(userId)),
+    deps.events?.on('user:deleted', ({ userId }) => fanout.disconnectUser(userId)),
+  ];
+  return () => {
+    for (const off of unsubscribe) off?.();
+    for (const t of typingTimers.values()) clearTimeout(t);
+    typingTimers.clear();
+  };
+}

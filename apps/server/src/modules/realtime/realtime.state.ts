@@ -1,0 +1,126 @@
+import type { PresenceStatus } from '@charla/shared-types';
+import type { RedisClientType } from 'redis';
+
+/**
+ * Presence and typing state. In memory for one process; in Redis with REDIS_URL so every node
+ * answers the same (a user connected to node A is online for a client asking node B).
+ */
+export type PresenceStore = {
+  /** Records one device; true when the user was offline before. */
+  connect(userId: string, socketId: string): Promise<boolean>;
+  setDevice(userId: string, socketId: string, status: 'online' | 'away'): Promise<PresenceStatus>;
+  /** Forgets one device; true when it was the last one (the user is now offline). */
+  disconnect(userId: string, socketId: string): Promise<boolean>;
+  /** online while any device is online, away when all are away, offline without devices. */
+  statuses(userIds: string[]): Promise<Map<string, PresenceStatus>>;
+};
+
+export type TypingStore = {
+  /** Marks typing for ttlMs; true when the user was not typing (worth announcing). */
+  start(conversationId: string, userId: string, ttlMs: number): Promise<boolean>;
+  /** True when the user was typing. */
+  stop(conversationId: string, userId: string): Promise<boolean>;
+  /** Milliseconds left, 0 when not typing. */
+  remaining(conversationId: string, userId: string): Promise<number>;
+};
+
+function aggregate(devices: Iterable<string>): PresenceStatus {
+  let any = false;
+  for (const s of devices) {
+    if (s === 'online') return 'online';
+    any = true;
+  }
+  return any ? 'away' : 'offline';
+}
+
+export function createMemoryPresence(): PresenceStore {
+  const users = new Map<string, Map<string, 'online' | 'away'>>();
+  return {
+    async connect(userId, socketId) {
+      const devices = users.get(userId) ?? new Map();
+      const wasOffline = devices.size === 0;
+      devices.set(socketId, 'online');
+      users.set(userId, devices);
+      return wasOffline;
+    },
+    async setDevice(userId, socketId, status) {
+      const devices = users.get(userId);
+      if (devices?.has(socketId)) devices.set(socketId, status);
+      return aggregate(devices?.values() ?? []);
+    },
+    async disconnect(userId, socketId) {
+      const devices = users.get(userId);
+      if (!devices?.delete(socketId)) return false;
+      if (devices.size > 0) return false;
+      users.delete(userId);
+      return true;
+    },
+    async statuses(userIds) {
+      return new Map(userIds.map((id) => [id, aggregate(users.get(id)?.values() ?? [])]));
+    },
+  };
+}
+
+export function createMemoryTyping(now: () => number = Date.now): TypingStore {
+  const until = new Map<string, number>();
+  const key = (c: string, u: string) => `${c}\u0000${u}`;
+  const left = (k: string) => Math.max(0, (until.get(k) ?? 0) - now());
+  return {
+    async start(c, u, ttlMs) {
+      const k = key(c, u);
+      const fresh = left(k) === 0;
+      until.set(k, now() + ttlMs);
+      return fresh;
+    },
+    async stop(c, u) {
+      const k = key(c, u);
+      const was = left(k) > 0;
+      until.delete(k);
+      return was;
+    },
+    async remaining(c, u) {
+      return left(key(c, u));
+    },
+  };
+}
+
+type Redis = RedisClientType;
+const pKey = (userId: string) => `charla:presence:${userId}`;
+const tKey = (c: string, u: string) => `charla:typing:${c}:${u}`;
+
+/** A hash per user: socket id -> status. Socket ids are unique across nodes. */
+export function createRedisPresence(redis: Redis): PresenceStore {
+  return {
+    async connect(userId, socketId) {
+      const [, before] = await redis.multi().hSet(pKey(userId), socketId, 'online').hLen(pKey(userId)).exec();
+      return Number(before) === 1;
+    },
+    async setDevice(userId, socketId, status) {
+      if (await redis.hExists(pKey(userId), socketId)) await redis.hSet(pKey(userId), socketId, status);
+      return aggregate(Object.values(await redis.hGetAll(pKey(userId))));
+    },
+    async disconnect(userId, socketId) {
+      const [removed, left] = await redis.multi().hDel(pKey(userId), socketId).hLen(pKey(userId)).exec();
+      return Number(removed) === 1 && Number(left) === 0;
+    },
+    async statuses(userIds) {
+      const all = await Promise.all(userIds.map((id) => redis.hGetAll(pKey(id))));
+      return new Map(userIds.map((id, i) => [id, aggregate(Object.values(all[i] ?? {}))]));
+    },
+  };
+}
+
+export function createRedisTyping(redis: Redis): TypingStore {
+  return {
+    async start(c, u, ttlMs) {
+      const previous = await redis.set(tKey(c, u), '1', { expiration: { type: 'PX', value: ttlMs }, GET: true });
+      return previous === null;
+    },
+    async stop(c, u) {
+      return (await redis.del(tKey(c, u))) > 0;
+    },
+    async remaining(c, u) {
+      return Math.max(0, await redis.pTTL(tKey(c, u)));
+    },
+  };
+}
