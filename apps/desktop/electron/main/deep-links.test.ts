@@ -1,0 +1,133 @@
+// @vitest-environment node
+import { describe, expect, it, vi } from 'vitest';
+import { createDeepLinkRouter, type DeepLinkApp, findDeepLinkInArgv, parseDeepLink, setupDeepLinks } from './deep-links.ts';
+
+describe('parseDeepLink', () => {
+  it.each(['charla://invite/AbC123', 'charla://invite/abc-DEF_123/', `charla://invite/${'a'.repeat(128)}`])(
+    'accepts %s',
+    (url) => expect(parseDeepLink(url)?.kind).toBe('invite'),
+  );
+
+  it('normalises the link it hands on', () => {
+    expect(parseDeepLink('charla://invite/abc123/')).toEqual({
+      kind: 'invite',
+      code: 'abc123',
+      url: 'charla://invite/abc123',
+    });
+  });
+
+  it.each([
+    'charla://invite/',
+    'charla://invite/abc',
+    'charla://invite/abc123?join=1',
+    'charla://invite/abc123#x',
+    'charla://invite/abc123/extra',
+    'charla://invite/../admin/abc123',
+    'charla://invite/%2e%2e%2fabc123',
+    'charla://invite/abc%20123',
+    'charla://invite/abc123%00',
+    'charla://user@invite/abc123',
+    'charla://invite:80/abc123',
+    'CHARLA://INVITE/abc123',
+    'charla:invite/abc123',
+    'charla:///invite/abc123',
+    'charla://login/abc123',
+    'charla://invite/abc123\nfoo',
+    ' charla://invite/abc123',
+    'https://invite/abc123',
+    'javascript://invite/abc123',
+    `charla://invite/${'a'.repeat(129)}`,
+    `charla://invite/${'a'.repeat(600)}`,
+    'charla://invite/ábc123',
+    '',
+  ])('rejects %j', (url) => expect(parseDeepLink(url)).toBeNull());
+
+  it.each([undefined, null, 42, {}, ['charla://invite/abc123']])('rejects non-strings (%j)', (v) =>
+    expect(parseDeepLink(v)).toBeNull(),
+  );
+
+  it('finds the link in a second instance\'s argv and ignores flags', () => {
+    expect(
+      findDeepLinkInArgv(['/opt/Charla/charla', '--no-sandbox', 'charla://evil', 'charla://invite/xyz789']),
+    ).toMatchObject({ code: 'xyz789' });
+    expect(findDeepLinkInArgv(['/opt/Charla/charla', '--inspect=9229'])).toBeNull();
+  });
+});
+
+function fakeApp(lock: boolean) {
+  const listeners: Record<string, (...args: never[]) => void> = {};
+  const app = {
+    requestSingleInstanceLock: vi.fn(() => lock),
+    quit: vi.fn(),
+    on: vi.fn((event: string, l: (...args: never[]) => void) => {
+      listeners[event] = l;
+    }),
+    setAsDefaultProtocolClient: vi.fn(() => true),
+  };
+  return { app: app as unknown as DeepLinkApp & typeof app, listeners };
+}
+
+describe('single instance and protocol', () => {
+  it('a second instance quits without registering anything', () => {
+    const { app } = fakeApp(false);
+    const router = createDeepLinkRouter(vi.fn(), vi.fn());
+    expect(setupDeepLinks({ app, argv: [], router, focusWindow: vi.fn() })).toBe(false);
+    expect(app.quit).toHaveBeenCalled();
+    expect(app.setAsDefaultProtocolClient).not.toHaveBeenCalled();
+  });
+
+  it('the first instance registers charla:// and handles its own launch link, queued until ready', () => {
+    const { app } = fakeApp(true);
+    const deliver = vi.fn();
+    const router = createDeepLinkRouter(deliver, vi.fn());
+    setupDeepLinks({ app, argv: ['charla', 'charla://invite/first1'], router, focusWindow: vi.fn() });
+    expect(app.setAsDefaultProtocolClient).toHaveBeenCalledWith('charla');
+    expect(deliver).not.toHaveBeenCalled();
+    expect(router.takePending()).toMatchObject([{ code: 'first1' }]);
+    expect(router.takePending()).toEqual([]);
+  });
+
+  it('registers with the script path in development (electron .)', () => {
+    const { app } = fakeApp(true);
+    setupDeepLinks({
+      app,
+      argv: [],
+      router: createDeepLinkRouter(vi.fn(), vi.fn()),
+      focusWindow: vi.fn(),
+      devRegistration: { execPath: '/usr/bin/electron', args: ['/src/app'] },
+    });
+    expect(app.setAsDefaultProtocolClient).toHaveBeenCalledWith('charla', '/usr/bin/electron', ['/src/app']);
+  });
+
+  it('a second launch focuses the first instance and hands over its link', () => {
+    const { app, listeners } = fakeApp(true);
+    const deliver = vi.fn();
+    const focus = vi.fn();
+    const router = createDeepLinkRouter(deliver, vi.fn());
+    router.setReady(true);
+    setupDeepLinks({ app, argv: [], router, focusWindow: focus });
+    (listeners['second-instance'] as (e: unknown, argv: string[]) => void)({}, ['charla', 'charla://invite/second2']);
+    expect(focus).toHaveBeenCalled();
+    expect(deliver).toHaveBeenCalledWith({ kind: 'invite', code: 'second2', url: 'charla://invite/second2' });
+    (listeners['second-instance'] as (e: unknown, argv: string[]) => void)({}, ['charla', 'charla://invite/../x']);
+    expect(deliver).toHaveBeenCalledTimes(1);
+  });
+
+  it('macOS open-url is handled and its default prevented', () => {
+    const { app, listeners } = fakeApp(true);
+    const deliver = vi.fn();
+    const router = createDeepLinkRouter(deliver, vi.fn());
+    router.setReady(true);
+    setupDeepLinks({ app, argv: [], router, focusWindow: vi.fn() });
+    const event = { preventDefault: vi.fn() };
+    (listeners['open-url'] as (e: typeof event, url: string) => void)(event, 'charla://invite/mac123');
+    expect(event.preventDefault).toHaveBeenCalled();
+    expect(deliver).toHaveBeenCalledWith(expect.objectContaining({ code: 'mac123' }));
+  });
+
+  it('bounds the queue so a flood of links cannot grow memory', () => {
+    const router = createDeepLinkRouter(vi.fn(), vi.fn());
+    for (let i = 0; i < 100; i++) router.handle({ kind: 'invite', code: `code${i}`, url: `charla://invite/code${i}` });
+    expect(router.takePending()).toHaveLength(10);
+  });
+});
