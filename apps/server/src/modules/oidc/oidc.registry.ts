@@ -18,8 +18,6 @@ export type OidcProviderSettings = {
   /** Unset: a public client that authenticates with PKCE only. */
   clientSecret: string | undefined;
   scope: string;
-  /** Extra authorization request parameters (e.g. Google's account chooser). */
-  extraAuthParams: Record<string, string>;
 };
 
 export type OidcRegistryOptions = {
@@ -42,7 +40,6 @@ export function providerSettingsFromConfig(config: Config, options: OidcRegistry
       clientId: config.GOOGLE_CLIENT_ID,
       clientSecret: config.GOOGLE_CLIENT_SECRET,
       scope: 'openid email profile',
-      extraAuthParams: { prompt: 'select_account' },
     });
   }
   if (config.OIDC_ISSUER && config.OIDC_CLIENT_ID) {
@@ -53,7 +50,6 @@ export function providerSettingsFromConfig(config: Config, options: OidcRegistry
       clientId: config.OIDC_CLIENT_ID,
       clientSecret: config.OIDC_CLIENT_SECRET,
       scope: 'openid email profile',
-      extraAuthParams: {},
     });
   }
   return out;

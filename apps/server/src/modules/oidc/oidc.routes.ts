@@ -35,7 +35,7 @@ export function oidcRoutes(
   const bindingCookie = { httpOnly: true, sameSite: 'lax' as const, secure, path: BINDING_PATH };
   const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
 
-  router.get(paths.auth.oidcStart(':provider'), async (req, res) => {
+  router.get('/auth/oidc/:provider/start', async (req, res) => {
     const q = parseInput(oidcStartQuerySchema, req.query);
     const { location, binding } = await service.start(providerParam(req), {
       client: q.client,
@@ -48,7 +48,7 @@ export function oidcRoutes(
     res.redirect(302, location);
   });
 
-  router.get(paths.auth.oidcCallback(':provider'), async (req, res) => {
+  router.get('/auth/oidc/:provider/callback', async (req, res) => {
     const q = parseInput(oidcCallbackQuerySchema, req.query);
     const cookies = req.cookies as Record<string, unknown> | undefined;
     const binding = cookies?.[OIDC_BINDING_COOKIE];
@@ -71,12 +71,12 @@ export function oidcRoutes(
     sendGrant(res, ctx, await startSession(user, 'desktop', body.device, requestMeta(req)), false);
   });
 
-  router.post(paths.auth.oidcNonce(':provider'), (req, res) => {
+  router.post('/auth/oidc/:provider/nonce', (req, res) => {
     noStore(res);
     sendData(res, service.issueNonce(providerParam(req)), 201);
   });
 
-  router.post(paths.auth.oidcIdToken(':provider'), async (req, res) => {
+  router.post('/auth/oidc/:provider/id-token', async (req, res) => {
     const body = parseInput(oidcIdTokenRequestSchema, req.body);
     const user = await service.signInWithIdToken(providerParam(req), body.idToken, body.nonce);
     sendGrant(res, ctx, await startSession(user, body.client, body.device, requestMeta(req)), body.client === 'web');

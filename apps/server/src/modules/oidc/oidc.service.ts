@@ -162,7 +162,6 @@ export function createOidcService(deps: Deps) {
         nonce,
         code_challenge: sha256(codeVerifier),
         code_challenge_method: 'S256',
-        ...provider.extraAuthParams,
       };
       for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
       return { location: url.toString(), binding };
