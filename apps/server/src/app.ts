@@ -11,6 +11,7 @@ import { Server as SocketServer } from 'socket.io';
 import { type AppContext, type Clock, systemClock } from './app-context.ts';
 import type { Config } from './config.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { createMetrics } from './http/metrics.ts';
 import { AUTH_PER_IP, AUTH_SENSITIVE_PER_IP, createRateLimits } from './http/rate-limit.ts';
 import { webClientRoutes } from './http/web-client.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
@@ -18,7 +19,12 @@ import { type AccountEvents, createAccountEvents } from './modules/auth/account-
 import { createAuthCore } from './modules/auth/auth.module.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
-import { createMemoryLoginThrottle, type LoginThrottle, noLoginThrottle } from './modules/auth/auth.throttle.ts';
+import {
+  createMemoryLoginThrottle,
+  createRedisLoginThrottle,
+  type LoginThrottle,
+  noLoginThrottle,
+} from './modules/auth/auth.throttle.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
 import { createMessagingModule, type MessagingOptions } from './modules/realtime/realtime.module.ts';
@@ -78,11 +84,20 @@ export function createApp(deps: AppDeps): CharlaApp {
     ...ctx,
     tokens: authCore.tokens,
     hasher: authCore.hasher,
-    throttle: deps.loginThrottle ?? (config.rateLimitsDisabled ? noLoginThrottle : createMemoryLoginThrottle(clock)),
+    throttle:
+      deps.loginThrottle ??
+      (config.rateLimitsDisabled
+        ? noLoginThrottle
+        : rateLimits.redisCommand
+          ? createRedisLoginThrottle(rateLimits.redisCommand, clock)
+          : createMemoryLoginThrottle(clock)),
   });
+
+  const metrics = createMetrics();
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(metrics.middleware);
   if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
 
   app.use(
@@ -120,6 +135,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     }),
   );
 
+  app.use(metrics.routes);
   app.use(
     healthRoutes({
       version: deps.version ?? '0.1.0',

@@ -14,6 +14,8 @@ export const AUTH_SENSITIVE_PER_IP: RateLimitRule = { name: 'auth-sensitive', wi
 export type RateLimits = {
   /** Builds a limiter for one rule (each rule has its own counters). */
   limiter(rule: RateLimitRule): RequestHandler;
+  /** Raw Redis command runner when REDIS_URL is set (the login throttle shares the connection). */
+  redisCommand: ((args: string[]) => Promise<unknown>) | undefined;
   close(): Promise<void>;
 };
 
@@ -24,7 +26,7 @@ const passThrough: RequestHandler = (_req, _res, next) => next();
  * and in memory otherwise. Over-limit requests become the 429 envelope with Retry-After.
  */
 export function createRateLimits(options: { redisUrl?: string; disabled?: boolean; logger: Logger }): RateLimits {
-  if (options.disabled) return { limiter: () => passThrough, close: async () => {} };
+  if (options.disabled) return { limiter: () => passThrough, redisCommand: undefined, close: async () => {} };
   const redis = options.redisUrl ? createClient({ url: options.redisUrl }) : undefined;
   if (redis) {
     redis.on('error', (err: unknown) => options.logger.warn({ err }, 'rate-limit redis error'));
@@ -38,6 +40,7 @@ export function createRateLimits(options: { redisUrl?: string; disabled?: boolea
         })
       : undefined;
   return {
+    redisCommand: redis ? (args) => redis.sendCommand(args) : undefined,
     limiter(rule) {
       const store = storeFor(rule);
       return rateLimit({

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Clock } from '../../app-context.ts';
 
 /**
@@ -64,3 +65,32 @@ export const noLoginThrottle: LoginThrottle = {
   fail: async () => {},
   succeed: async () => {},
 };
+
+/**
+ * The same policy kept in Redis, so every server node sees the same failures. Keys are hashed
+ * logins (no emails in Redis) and expire with the window.
+ */
+export function createRedisLoginThrottle(
+  command: (args: string[]) => Promise<unknown>,
+  clock: Clock,
+  prefix = 'charla:login:',
+): LoginThrottle {
+  const keyOf = (login: string) => `${prefix}${createHash('sha256').update(login).digest('base64url')}`;
+  return {
+    async retryAfter(login) {
+      const until = Number((await command(['HGET', keyOf(login), 'lockedUntil'])) ?? 0);
+      const now = clock.now().getTime();
+      return until > now ? Math.ceil((until - now) / 1000) : 0;
+    },
+    async fail(login) {
+      const key = keyOf(login);
+      const failures = Number(await command(['HINCRBY', key, 'failures', '1']));
+      const until = clock.now().getTime() + lockSeconds(failures) * 1000;
+      await command(['HSET', key, 'lockedUntil', String(until)]);
+      await command(['PEXPIRE', key, String(WINDOW_MS)]);
+    },
+    async succeed(login) {
+      await command(['DEL', keyOf(login)]);
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../../test/harness.ts';
+
+describe('/metrics', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('exposes process metrics and a request histogram labelled by route pattern', async () => {
+    await request(t.app).get('/api/v1/auth/providers').expect(200);
+    await request(t.app).get('/api/v1/users/some-id').expect(401);
+    const res = await request(t.app).get('/metrics').expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/plain/);
+    expect(res.text).toMatch(/process_cpu_user_seconds_total/);
+    expect(res.text).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/auth\/providers",status_code="200"\} 1/,
+    );
+    expect(res.text).toMatch(/route="\/api\/v1\/users\/:id",status_code="401"/);
+    expect(res.text).not.toMatch(/some-id/);
+  });
+});
