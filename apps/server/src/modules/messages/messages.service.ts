@@ -22,7 +22,17 @@ import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { toMessageDto } from './messages.mapper.ts';
 import { changeSeqOf, type PublishDeps, publishCreated } from './messages.publish.ts';
 
-export type MessagesDeps = PublishDeps & { storage: Storage; fanout: Fanout };
+/** Media hooks (modules/media): attachments must be the sender's own unattached uploads. */
+export type AttachmentHooks = {
+  /** Throws a 400 naming the bad attachment. Runs before the message is stored. */
+  validate(userId: string, ids: string[], clientMsgId: string | null): Promise<void>;
+  /** Links the uploads to the stored message. */
+  attach(userId: string, ids: string[], message: { id: string; conversationId: string }): Promise<void>;
+  /** The message was deleted for everyone: its files go too. */
+  release(messageId: string): Promise<void>;
+};
+
+export type MessagesDeps = PublishDeps & { storage: Storage; fanout: Fanout; attachments?: AttachmentHooks };
 export type SendBody = z.output<typeof sendMessageRequestSchema>;
 
 const SNAPSHOT_CHARS = 200;
@@ -100,6 +110,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     ): Promise<{ message: Message; created: boolean }> {
       const m = await requireMember(storage, conversationId, userId);
       await checkDirect(m, userId);
+      await deps.attachments?.validate(userId, body.attachments, body.clientMsgId);
       const [replyTo, mentions] = await Promise.all([
         body.replyToId ? replySnapshot(m, body.replyToId) : Promise.resolve(null),
         membersOnly(conversationId, body.mentions),
@@ -117,7 +128,10 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       });
       if (!result) throw notFound('Conversation');
       // A clientMsgId reused in another conversation is still the same message: the original comes back.
-      if (result.created) await publishCreated(deps, result.message);
+      if (result.created) {
+        await deps.attachments?.attach(userId, body.attachments, result.message);
+        await publishCreated(deps, result.message);
+      }
       return { message: toMessageDto(result.message), created: result.created };
     },
 
@@ -161,6 +175,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       if (message.deletedAt) return toMessageDto(message);
       const tombstone = await storage.messages.deleteForEveryone(messageId, userId, clock.now());
       if (!tombstone) return toMessageDto((await storage.messages.findById(messageId)) ?? message);
+      await deps.attachments?.release(messageId);
       const dto = toMessageDto(tombstone);
       const changeSeq = await changeSeqOf(storage, conversation.id);
       await fanout.toMembers(conversation.id, 'message:deleted', {

@@ -10,7 +10,7 @@ import { createParticipantsService } from '../conversations/participants.service
 import { invitesRoutes } from '../invites/invites.routes.ts';
 import { createInvitesService } from '../invites/invites.service.ts';
 import { messagesRoutes } from '../messages/messages.routes.ts';
-import { createMessagesService } from '../messages/messages.service.ts';
+import { type AttachmentHooks, createMessagesService } from '../messages/messages.service.ts';
 import { searchRoutes } from '../search/search.routes.ts';
 import { createSearchService } from '../search/search.service.ts';
 import { type CharlaIo, createFanout } from './realtime.fanout.ts';
@@ -24,7 +24,11 @@ import {
   type TypingStore,
 } from './realtime.state.ts';
 
-export type MessagingOptions = { limits?: RealtimeDeps['limits'] };
+export type MessagingOptions = {
+  limits?: RealtimeDeps['limits'];
+  /** Media attachment checks (modules/media); without them attachment ids are stored unchecked. */
+  attachments?: AttachmentHooks;
+};
 
 /**
  * Conversations, messages, invites, search and their real-time side, composed from the app context.
@@ -41,7 +45,7 @@ export function createMessagingModule(
   const conversations = createConversationsService(base);
   const participants = createParticipantsService(base, conversations);
   const changes = createChangesService(base);
-  const messages = createMessagesService(base, conversations);
+  const messages = createMessagesService({ ...base, attachments: options.attachments }, conversations);
   const invites = createInvitesService({ ...base, publicUrl: config.publicUrl }, conversations);
   const search = createSearchService(base);
 
@@ -59,6 +63,8 @@ export function createMessagingModule(
   return {
     router,
     services: { conversations, participants, changes, messages, invites, search },
+    /** Socket fan-out, for modules that publish messaging events (moderation deletes). */
+    fanout,
     /** Resolves once the optional backends (Redis) are connected. */
     attach(server: SocketServer): Promise<void> {
       const io = server as unknown as CharlaIo;
