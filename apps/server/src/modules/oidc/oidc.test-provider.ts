@@ -10,6 +10,7 @@ import { type KoaContextWithOIDC, Provider } from 'oidc-provider';
 export const TEST_CLIENT_ID = 'charla-test-client';
 export const TEST_CLIENT_SECRET = 'charla-test-secret-0123456789abcdef';
 export const TEST_KID = 'test-key-1';
+export const TEST_EC_KID = 'test-ec-key-1';
 /** Host of the app's PUBLIC_URL in the harness; the browser maps it to the real listening port. */
 export const PUBLIC_HOST = 'charla.test';
 
@@ -28,6 +29,9 @@ export async function startTestProvider(options: { redirectUris: string[] }): Pr
   const accounts = new Map<string, TestAccount>();
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const jwk = { ...(await exportJWK(privateKey)), kid: TEST_KID, alg: 'RS256', use: 'sig' };
+  // A second published key, to show that ES256 tokens verify too.
+  const ec = await generateKeyPair('ES256', { extractable: true });
+  const ecJwk = { ...(await exportJWK(ec.privateKey)), kid: TEST_EC_KID, alg: 'ES256', use: 'sig' };
 
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -45,7 +49,7 @@ export async function startTestProvider(options: { redirectUris: string[] }): Pr
         token_endpoint_auth_method: 'client_secret_basic',
       },
     ],
-    jwks: { keys: [jwk] },
+    jwks: { keys: [jwk, ecJwk] },
     cookies: { keys: [randomBytes(16).toString('hex')] },
     claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name', 'preferred_username'] },
     // Like Google: profile and email claims inside the ID token, not only at userinfo.
@@ -77,9 +81,11 @@ export async function startTestProvider(options: { redirectUris: string[] }): Pr
     issuer,
     accounts,
     async sign(payload, header = {}) {
+      const alg = header.alg ?? 'RS256';
+      const ecdsa = alg === 'ES256';
       return new SignJWT(payload)
-        .setProtectedHeader({ alg: header.alg ?? 'RS256', kid: header.kid ?? TEST_KID, typ: 'JWT' })
-        .sign(privateKey);
+        .setProtectedHeader({ alg, kid: header.kid ?? (ecdsa ? TEST_EC_KID : TEST_KID), typ: 'JWT' })
+        .sign(ecdsa ? ec.privateKey : privateKey);
     },
     close: () =>
       new Promise<void>((resolve) => {
@@ -190,3 +196,44 @@ export const pkcePair = (): { verifier: string; challenge: string } => {
   const verifier = randomBytes(48).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 };
+
+/** Plays the client itself (code + PKCE at the provider) to get a real ID token carrying `nonce`. */
+export async function obtainIdToken(
+  op: TestProvider,
+  sub: string,
+  nonce: string,
+  redirectUri: string,
+): Promise<string> {
+  const { verifier, challenge } = pkcePair();
+  const authorize = new URL(`${op.issuer}/auth`);
+  const params = {
+    client_id: TEST_CLIENT_ID,
+    response_type: 'code',
+    scope: 'openid email profile',
+    redirect_uri: redirectUri,
+    nonce,
+    state: randomBytes(8).toString('hex'),
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  };
+  for (const [k, v] of Object.entries(params)) authorize.searchParams.set(k, v);
+  const back = await new TestBrowser('http://127.0.0.1:1').signInAtProvider(authorize.toString(), sub);
+  const code = back.searchParams.get('code');
+  if (!code) throw new Error(`no code in ${back.toString()}`);
+  const res = await fetch(`${op.issuer}/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${TEST_CLIENT_ID}:${TEST_CLIENT_SECRET}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+      code_verifier: verifier,
+    }),
+  });
+  const body = (await res.json()) as { id_token?: string };
+  if (!body.id_token) throw new Error(`token endpoint answered ${res.status}`);
+  return body.id_token;
+}
