@@ -3,6 +3,7 @@ import { describeIf } from '@charla/test-utils';
 import mongoose from 'mongoose';
 import { openMongoStorage } from '../mongo/mongo-storage.ts';
 import type { Storage } from '../ports.ts';
+import { identitiesContract } from './identities.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 
 const uri = process.env.MONGODB_URI;
@@ -29,4 +30,5 @@ async function openFresh(): Promise<Storage> {
 
 describeIf(Boolean(uri), 'no MongoDB (set MONGODB_URI)', 'mongo adapter', () => {
   messagingContract(openFresh);
+  identitiesContract(openFresh);
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe } from 'vitest';
 import type { Storage } from '../ports.ts';
 import { openSqliteStorage } from '../sqlite/sqlite-storage.ts';
+import { identitiesContract } from './identities.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 
 /** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
@@ -21,4 +22,5 @@ async function openFresh(): Promise<Storage> {
 
 describe('sqlite adapter', () => {
   messagingContract(openFresh);
+  identitiesContract(openFresh);
 });
