@@ -1,8 +1,12 @@
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import type { Storage } from '../ports.ts';
+import { createMongoBlocksRepo } from './mongo-blocks.ts';
 import { createMongoIdentitiesRepo } from './mongo-identities.ts';
 import { createMongoMediaRepo } from './mongo-media.ts';
+import { createMongoOneTimeTokensRepo } from './mongo-one-time-tokens.ts';
+import { createMongoSessionsRepo } from './mongo-sessions.ts';
+import { createMongoUsersRepo } from './mongo-users.ts';
 
 /** Connects with strict queries and filter sanitising, so no `$` operator from a request reaches a query. */
 export async function openMongoStorage(uri: string, logger?: Logger): Promise<Storage> {
@@ -10,8 +14,12 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
   conn.set('strictQuery', true);
   await conn.asPromise();
   logger?.info({ db: conn.name }, 'connected to MongoDB');
-  return {
+  const storage: Storage = {
     kind: 'mongo',
+    users: createMongoUsersRepo(conn),
+    sessions: createMongoSessionsRepo(conn),
+    oneTimeTokens: createMongoOneTimeTokensRepo(conn),
+    blocks: createMongoBlocksRepo(conn),
     identities: createMongoIdentitiesRepo(conn),
     media: createMongoMediaRepo(conn),
     ping: async () => {
@@ -24,4 +32,7 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
       await conn.close();
     },
   };
+  // Unique and TTL indexes must exist before the first write, or a duplicate could slip in.
+  await Promise.all(Object.values(conn.models).map((model) => model.init()));
+  return storage;
 }

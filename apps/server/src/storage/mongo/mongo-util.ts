@@ -1,0 +1,20 @@
+import mongoose from 'mongoose';
+import { DuplicateKeyError } from '../errors.ts';
+
+/**
+ * Marks an operator object we built ourselves as safe: with `sanitizeFilter` on, any other `$`
+ * object inside a filter is wrapped in `$eq` and matched literally.
+ */
+export const op = <T extends object>(query: T): T => mongoose.trusted(query) as T;
+
+export const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** E11000 -> DuplicateKeyError naming the field (mapped through `fields`, e.g. usernameLower -> username). */
+export function rethrowDuplicate(err: unknown, fields: Record<string, string> = {}): never {
+  const e = err as { code?: unknown; keyPattern?: Record<string, unknown>; keyValue?: Record<string, unknown> } | null;
+  if (e && typeof e === 'object' && e.code === 11000) {
+    const key = Object.keys(e.keyPattern ?? e.keyValue ?? {})[0] ?? 'unknown';
+    throw new DuplicateKeyError(fields[key] ?? key);
+  }
+  throw err;
+}
