@@ -1,5 +1,4 @@
 import {
-  type AuthProviders,
   type AuthResult,
   changePasswordRequestSchema,
   emailRequestSchema,
@@ -16,6 +15,7 @@ import type { AppContext } from '../../app-context.ts';
 import { sendData, sendEmpty } from '../../http/envelope.ts';
 import { unauthenticated } from '../../http/errors.ts';
 import { parseInput } from '../../http/validate.ts';
+import { authProvidersFromConfig } from '../oidc/oidc.registry.ts';
 import { assertCsrfSafe, clearRefreshCookie, refreshCookie, setRefreshCookie } from './auth.cookies.ts';
 import { authOf, bearerToken } from './auth.middleware.ts';
 import type { AuthService, RequestMeta, SessionGrant } from './auth.service.ts';
@@ -173,13 +173,8 @@ export function authRoutes(ctx: AppContext, service: AuthService, limits: AuthRo
   });
 
   router.get(p.providers, (_req, res) => {
-    const { config } = ctx;
-    const data: AuthProviders = {
-      password: true,
-      google: Boolean(config.GOOGLE_CLIENT_ID),
-      oidc: config.OIDC_ISSUER ? { name: config.OIDC_NAME } : null,
-    };
-    sendData(res, data);
+    // One source of truth with the OIDC registry (a provider needs its issuer AND client id).
+    sendData(res, authProvidersFromConfig(ctx.config));
   });
 
   return router;
