@@ -214,7 +214,11 @@ export type InvitePreview = z.infer<typeof invitePreviewSchema>;
 
 /**
  * One entry per changed entity, carrying its CURRENT state (snapshots, not deltas): applying the entries
- * in order makes a client's copy equal to the server's, whatever it missed.
+ * in order makes a client's copy equal to the server's, whatever it missed. One implicit rule: a
+ * message (entry or `message:created`) means its sender has read and received up to its seq
+ * (lastReadSeq = max(lastReadSeq, seq), same for lastDeliveredSeq); no separate receipt is sent for that.
+ * Socket events carry the conversation's `changeSeq` AFTER the change (at least): advance your cursor
+ * from an event only when it is exactly cursor + 1, otherwise fetch `/changes?after=cursor`.
  */
 export const changeEntrySchema = z.discriminatedUnion('type', [
   /** Created, edited, deleted for everyone, or reactions changed. */
