@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { describeIf } from '@charla/test-utils';
 import mongoose from 'mongoose';
+import { afterAll, beforeAll } from 'vitest';
 import { openMongoStorage } from '../mongo/mongo-storage.ts';
 import type { Storage } from '../ports.ts';
+import { accountsContract } from './accounts.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 
-const uri = process.env.MONGODB_URI;
+/** MONGODB_URI, or (opt-in, CHARLA_MONGO_MEMORY=1) a mongod from mongodb-memory-server, which must be downloadable. */
+let uri = process.env.MONGODB_URI;
+const useMemoryServer = !uri && process.env.CHARLA_MONGO_MEMORY === '1';
+let stopMemoryServer: (() => Promise<unknown>) | undefined;
 
 /** A fresh database per test (random name on the given server), dropped on close. */
 async function openFresh(): Promise<Storage> {
@@ -28,7 +33,18 @@ async function openFresh(): Promise<Storage> {
   };
 }
 
-describeIf(Boolean(uri), 'no MongoDB (set MONGODB_URI)', 'mongo adapter', () => {
+describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mongo adapter', () => {
+  beforeAll(async () => {
+    if (!useMemoryServer) return;
+    const { MongoMemoryServer } = await import('mongodb-memory-server-core');
+    const server = await MongoMemoryServer.create();
+    uri = server.getUri();
+    stopMemoryServer = () => server.stop();
+  }, 300_000);
+  afterAll(async () => {
+    await stopMemoryServer?.();
+  });
+  accountsContract(openFresh);
   messagingContract(openFresh);
   identitiesContract(openFresh);
 });

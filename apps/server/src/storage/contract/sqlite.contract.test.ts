@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe } from 'vitest';
 import type { Storage } from '../ports.ts';
 import { openSqliteStorage } from '../sqlite/sqlite-storage.ts';
+import { accountsContract } from './accounts.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 
@@ -21,6 +22,7 @@ async function openFresh(): Promise<Storage> {
 }
 
 describe('sqlite adapter', () => {
+  accountsContract(openFresh);
   messagingContract(openFresh);
   identitiesContract(openFresh);
 });

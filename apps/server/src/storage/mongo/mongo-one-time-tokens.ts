@@ -53,7 +53,7 @@ export function createMongoOneTimeTokensRepo(conn: Connection): OneTimeTokensRep
       const d = await Token.findOneAndUpdate(
         { kind, tokenHash: String(tokenHash), usedAt: null, expiresAt: op({ $gt: now }) },
         { $set: { usedAt: now } },
-        { new: true },
+        { returnDocument: 'after' },
       ).lean<TokenDoc>();
       return d ? toToken(d) : null;
     },

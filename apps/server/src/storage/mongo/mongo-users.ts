@@ -107,7 +107,7 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
       return d ? toUser(d) : null;
     },
     async count() {
-      return User.estimatedDocumentCount();
+      return User.countDocuments();
     },
     async update(id, patch) {
       const set: Record<string, unknown> = {};
