@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 
-test('the web client renders its first screen and reaches the server', async ({ page }) => {
+test('the web client serves the sign-in screen and the server is healthy', async ({ page, request }) => {
+  const health = await request.get('/healthz');
+  expect(health.ok()).toBe(true);
   await page.goto('/');
-  await expect(page.getByRole('heading', { name: 'Charla' })).toBeVisible();
-  await expect(page.getByRole('status')).toContainText(/Connected to the server|Conectado al servidor/);
+  await expect(page.getByRole('heading', { name: /Sign in|Iniciar sesión/ })).toBeVisible();
+  await expect(page.getByLabel(/Email or username|Correo o nombre de usuario/)).toBeVisible();
 });

@@ -1,15 +1,110 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useState } from 'react';
-import { WelcomeScreen } from './features/welcome/welcome-screen.tsx';
-import { I18nProvider } from './ui/i18n.tsx';
+import { useEffect, useState } from 'react';
+import { AppProvider, useApp } from './app-context.tsx';
+import {
+  ForgotScreen,
+  LoginScreen,
+  RegisterScreen,
+  ResetScreen,
+  ServerScreen,
+  VerifyScreen,
+} from './features/auth/auth-screens.tsx';
+import { InviteLanding } from './features/groups/invite-landing.tsx';
+import { HomeScreen } from './features/home/home-screen.tsx';
+import type { Platform } from './platform/platform.ts';
+import { useI18n } from './ui/i18n.tsx';
+import { type Route, RouterProvider, useRouter } from './ui/router.tsx';
+import { SettingsProvider } from './ui/settings.tsx';
+import { Skeleton } from './ui/status.tsx';
+import { ToastProvider } from './ui/toasts.tsx';
 
-export function App() {
-  const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: 1 } } }));
+export function App({ platform }: { platform: Platform }) {
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } }),
+  );
   return (
     <QueryClientProvider client={queryClient}>
-      <I18nProvider>
-        <WelcomeScreen />
-      </I18nProvider>
+      <SettingsProvider platform={platform}>
+        <ToastProvider>
+          <RouterProvider>
+            <AppProvider platform={platform}>
+              <Root />
+            </AppProvider>
+          </RouterProvider>
+        </ToastProvider>
+      </SettingsProvider>
     </QueryClientProvider>
   );
+}
+
+const PENDING_INVITE = 'charla.pendingInvite';
+
+/** Screens reachable without a session; everything else waits for sign-in. */
+function publicScreen(route: Route) {
+  switch (route.name) {
+    case 'register':
+      return <RegisterScreen />;
+    case 'forgot':
+      return <ForgotScreen />;
+    case 'reset':
+      return <ResetScreen token={route.token} />;
+    case 'verify':
+      return <VerifyScreen token={route.token} />;
+    case 'server':
+      return <ServerScreen />;
+    default:
+      return null;
+  }
+}
+
+function Root() {
+  const { t } = useI18n();
+  const { auth, platform } = useApp();
+  const { route, navigate } = useRouter();
+
+  useEffect(
+    () =>
+      platform.onDeepLink((url) => {
+        const code = url.match(/invite\/([A-Za-z0-9_-]+)/)?.[1];
+        if (code) navigate({ name: 'invite', code });
+      }),
+    [platform, navigate],
+  );
+
+  // An invite opened while signed out is remembered and resumed after sign-in.
+  useEffect(() => {
+    if (route.name === 'invite' && auth.status === 'signedOut') sessionStorage.setItem(PENDING_INVITE, route.code);
+    if (auth.status === 'signedIn') {
+      const code = sessionStorage.getItem(PENDING_INVITE);
+      if (code) {
+        sessionStorage.removeItem(PENDING_INVITE);
+        navigate({ name: 'invite', code }, { replace: true });
+      } else if (['login', 'register', 'forgot', 'server'].includes(route.name))
+        navigate({ name: 'home' }, { replace: true });
+    }
+  }, [auth.status, route, navigate]);
+
+  if (auth.status === 'loading') {
+    return (
+      <main className="auth" aria-busy="true">
+        <Skeleton lines={3} label={t('common.loading')} />
+      </main>
+    );
+  }
+  if (route.name === 'verify' || route.name === 'reset') return publicScreen(route);
+  if (auth.status === 'signedOut') {
+    const screen = publicScreen(route);
+    if (screen) return screen;
+    const notice =
+      auth.reason === 'revoked' || auth.reason === 'expired'
+        ? t('auth.sessionEnded')
+        : auth.reason === 'offline'
+          ? t('errors.network')
+          : route.name === 'invite'
+            ? t('invite.signInFirst')
+            : undefined;
+    return <LoginScreen notice={notice} />;
+  }
+  if (route.name === 'invite') return <InviteLanding code={route.code} />;
+  return <HomeScreen />;
 }

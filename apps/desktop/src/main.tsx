@@ -1,12 +1,14 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
+import { loadPlatform } from './platform/index.ts';
 import './ui/theme.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');
+const platform = await loadPlatform();
 createRoot(root).render(
   <StrictMode>
-    <App />
+    <App platform={platform} />
   </StrictMode>,
 );

@@ -4,7 +4,7 @@ import { dictionaries, I18nProvider, translate, useI18n } from './i18n.tsx';
 
 function Probe() {
   const { t } = useI18n();
-  return <p>{t('welcome.online', { version: '1.2.3' })}</p>;
+  return <p>{t('chat.typingNamed', { names: 'Ana' })}</p>;
 }
 
 describe('i18n', () => {
@@ -12,8 +12,17 @@ describe('i18n', () => {
     expect(Object.keys(dictionaries.es).sort()).toEqual(Object.keys(dictionaries.en).sort());
   });
 
+  it('has no empty translation and keeps every placeholder in Spanish', () => {
+    for (const key of Object.keys(dictionaries.en) as (keyof typeof dictionaries.en)[]) {
+      expect(dictionaries.es[key].trim(), key).not.toBe('');
+      const vars = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      expect(vars(dictionaries.es[key]), key).toEqual(vars(dictionaries.en[key]));
+    }
+  });
+
   it('interpolates variables', () => {
-    expect(translate('es', 'welcome.online', { version: '2' })).toBe('Conectado al servidor (versión 2).');
+    expect(translate('es', 'chat.members', { count: 2 })).toBe('2 miembros');
+    expect(translate('en', 'auth.oidc')).toBe('Sign in with {name}');
   });
 
   it('renders in the chosen locale', () => {
@@ -22,6 +31,6 @@ describe('i18n', () => {
         <Probe />
       </I18nProvider>,
     );
-    expect(screen.getByText('Conectado al servidor (versión 1.2.3).')).toBeInTheDocument();
+    expect(screen.getByText('Ana escribiendo…')).toBeInTheDocument();
   });
 });

@@ -1,20 +1,8 @@
 import { createContext, type ReactNode, useContext, useMemo, useState } from 'react';
-
-const en = {
-  'welcome.tagline': 'Messages that arrive, on every device.',
-  'welcome.checking': 'Checking the server…',
-  'welcome.offline': 'The server is not reachable.',
-  'welcome.online': 'Connected to the server (version {version}).',
-} as const;
+import { en } from './locales/en.ts';
+import { es } from './locales/es.ts';
 
 export type MessageKey = keyof typeof en;
-
-const es: Record<MessageKey, string> = {
-  'welcome.tagline': 'Mensajes que llegan, en todos tus dispositivos.',
-  'welcome.checking': 'Comprobando el servidor…',
-  'welcome.offline': 'No se puede conectar con el servidor.',
-  'welcome.online': 'Conectado al servidor (versión {version}).',
-};
 
 export const dictionaries = { en, es } satisfies Record<string, Record<MessageKey, string>>;
 export type Locale = keyof typeof dictionaries;
@@ -38,7 +26,8 @@ function initialLocale(): Locale {
 }
 
 export function I18nProvider({ children, locale: forced }: { children: ReactNode; locale?: Locale }) {
-  const [locale, setLocale] = useState<Locale>(forced ?? initialLocale());
+  const [chosen, setLocale] = useState<Locale>(forced ?? initialLocale());
+  const locale = forced ?? chosen;
   const value = useMemo<I18n>(() => ({ locale, setLocale, t: (k, v) => translate(locale, k, v) }), [locale]);
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }

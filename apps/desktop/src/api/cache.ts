@@ -1,0 +1,202 @@
+import type {
+  ChangeEntry,
+  ConversationSummary,
+  Message,
+  MyConversationState,
+  Participant,
+  ReactionSummary,
+  Receipt,
+} from '@charla/shared-types';
+
+/** The messages of one conversation as held in the react-query cache (ascending by seq). */
+export type MessagesState = {
+  items: Message[];
+  hasMoreBefore: boolean;
+  hasMoreAfter: boolean;
+  /** Change-feed cursor: the highest changeSeq applied. */
+  changeSeq: number;
+};
+
+function bySeq(a: Message, b: Message) {
+  return a.seq - b.seq;
+}
+
+/** Inserts or replaces one message (by id), keeping seq order; returns the same object if unchanged. */
+export function upsertMessage(state: MessagesState, message: Message, changeSeq = 0): MessagesState {
+  const items = state.items;
+  const at = items.findIndex((m) => m.id === message.id);
+  let next: Message[];
+  if (at >= 0) {
+    next = items.slice();
+    next[at] = message;
+  } else if ((items.at(-1)?.seq ?? 0) < message.seq) {
+    next = [...items, message];
+  } else {
+    next = [...items, message].sort(bySeq);
+  }
+  return { ...state, items: next, changeSeq: Math.max(state.changeSeq, changeSeq) };
+}
+
+export function removeMessage(state: MessagesState, messageId: string, changeSeq = 0): MessagesState {
+  return {
+    ...state,
+    items: state.items.filter((m) => m.id !== messageId),
+    changeSeq: Math.max(state.changeSeq, changeSeq),
+  };
+}
+
+export function patchReactions(state: MessagesState, messageId: string, reactions: ReactionSummary[], changeSeq = 0) {
+  return {
+    ...state,
+    items: state.items.map((m) => (m.id === messageId ? { ...m, reactions } : m)),
+    changeSeq: Math.max(state.changeSeq, changeSeq),
+  };
+}
+
+/** Merges an older (or newer) page into the loaded window, deduplicating by id. */
+export function mergePage(state: MessagesState, page: Message[], direction: 'before' | 'after', hasMore: boolean) {
+  const known = new Set(state.items.map((m) => m.id));
+  const fresh = page.filter((m) => !known.has(m.id));
+  const items = (direction === 'before' ? [...fresh, ...state.items] : [...state.items, ...fresh]).sort(bySeq);
+  return direction === 'before'
+    ? { ...state, items, hasMoreBefore: hasMore }
+    : { ...state, items, hasMoreAfter: hasMore };
+}
+
+/** Applies change-feed entries (current-state snapshots) to the messages and participants caches. */
+export function applyChanges(
+  state: MessagesState | undefined,
+  participants: Participant[] | undefined,
+  entries: ChangeEntry[],
+): { messages: MessagesState | undefined; participants: Participant[] | undefined; me: MyConversationState | null } {
+  let messages = state;
+  let members = participants;
+  let me: MyConversationState | null = null;
+  for (const e of entries) {
+    switch (e.type) {
+      case 'message':
+        if (messages) {
+          // Only extend the window contiguously; a message far after it arrives with the next page.
+          const last = messages.items[messages.items.length - 1];
+          const inWindow =
+            messages.items.some((m) => m.id === e.message.id) ||
+            !last ||
+            e.message.seq > last.seq ||
+            !messages.hasMoreBefore;
+          messages = inWindow
+            ? upsertMessage(messages, e.message, e.changeSeq)
+            : { ...messages, changeSeq: e.changeSeq };
+        }
+        break;
+      case 'message_hidden':
+        if (messages) messages = removeMessage(messages, e.messageId, e.changeSeq);
+        break;
+      case 'receipt':
+        if (members) members = applyReceipt(members, e.receipt);
+        break;
+      case 'participant':
+        if (members) members = [...members.filter((p) => p.userId !== e.participant.userId), e.participant];
+        break;
+      case 'participant_left':
+        if (members) members = members.filter((p) => p.userId !== e.userId);
+        break;
+      case 'me':
+        me = e.me;
+        break;
+      case 'conversation':
+        break;
+    }
+    if (messages && e.changeSeq > messages.changeSeq) messages = { ...messages, changeSeq: e.changeSeq };
+  }
+  return { messages, participants: members, me };
+}
+
+export function applyReceipt(participants: Participant[], r: Receipt): Participant[] {
+  return participants.map((p) =>
+    p.userId === r.userId
+      ? {
+          ...p,
+          lastReadSeq: Math.max(p.lastReadSeq, r.lastReadSeq),
+          lastDeliveredSeq: Math.max(p.lastDeliveredSeq, r.lastDeliveredSeq),
+        }
+      : p,
+  );
+}
+
+export type Tick = 'sent' | 'delivered' | 'read';
+
+/** Ticks for my message: read/delivered once every other member has reached its seq. */
+export function tickFor(seq: number, participants: Participant[] | undefined, meId: string): Tick {
+  const others = (participants ?? []).filter((p) => p.userId !== meId);
+  if (others.length === 0) return 'sent';
+  if (others.every((p) => p.lastReadSeq >= seq)) return 'read';
+  if (others.every((p) => Math.max(p.lastDeliveredSeq, p.lastReadSeq) >= seq)) return 'delivered';
+  return 'sent';
+}
+
+function previewOf(m: Message): ConversationSummary['lastMessage'] {
+  return {
+    id: m.id,
+    seq: m.seq,
+    senderId: m.senderId,
+    kind: m.kind,
+    text: m.text.slice(0, 120),
+    deleted: m.deletedAt !== null,
+    createdAt: m.createdAt,
+  };
+}
+
+/** The later of two ISO timestamps. */
+function later(a: string, b: string): string {
+  return a.localeCompare(b) > 0 ? a : b;
+}
+
+export function sortConversations(list: ConversationSummary[]): ConversationSummary[] {
+  return list.slice().sort((a, b) => {
+    if (a.me.pinned !== b.me.pinned) return a.me.pinned ? -1 : 1;
+    return b.lastActivityAt.localeCompare(a.lastActivityAt);
+  });
+}
+
+/** A new message moves its conversation to the top, updates the preview and, if unseen, the unread counts. */
+export function bumpConversation(
+  list: ConversationSummary[],
+  m: Message,
+  meId: string,
+  activeConversationId: string | null,
+): ConversationSummary[] {
+  let found = false;
+  const next = list.map((c) => {
+    if (c.id !== m.conversationId) return c;
+    found = true;
+    if (c.lastMessage && c.lastMessage.seq > m.seq) return c;
+    const mine = m.senderId === meId;
+    const seen = mine || activeConversationId === c.id;
+    const isNew = m.seq > c.lastSeq;
+    return {
+      ...c,
+      lastMessage: previewOf(m),
+      lastSeq: Math.max(c.lastSeq, m.seq),
+      lastActivityAt: later(m.createdAt, c.lastActivityAt),
+      unreadCount: seen ? (mine ? 0 : c.unreadCount) : c.unreadCount + (isNew ? 1 : 0),
+      unreadMentions: !seen && isNew && m.mentions.includes(meId) ? c.unreadMentions + 1 : c.unreadMentions,
+      me: mine ? { ...c.me, lastReadSeq: Math.max(c.me.lastReadSeq, m.seq) } : c.me,
+    };
+  });
+  return found ? sortConversations(next) : list;
+}
+
+/** Replaces a message's preview in place when it is edited or deleted. */
+export function patchPreview(list: ConversationSummary[], m: Message): ConversationSummary[] {
+  return list.map((c) =>
+    c.id === m.conversationId && c.lastMessage?.id === m.id ? { ...c, lastMessage: previewOf(m) } : c,
+  );
+}
+
+export function markRead(list: ConversationSummary[], conversationId: string, seq: number): ConversationSummary[] {
+  return list.map((c) =>
+    c.id === conversationId
+      ? { ...c, unreadCount: 0, unreadMentions: 0, me: { ...c.me, lastReadSeq: Math.max(c.me.lastReadSeq, seq) } }
+      : c,
+  );
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { Platform } from '../platform/platform.ts';
+import { ApiError, isApiError } from './errors.ts';
+import { type HttpRequest, httpJson } from './http.ts';
+
+export type SessionLostReason = 'revoked' | 'expired';
+
+export type ApiClient = {
+  get<S extends z.ZodType>(path: string, schema: S, signal?: AbortSignal): Promise<z.infer<S>>;
+  send<S extends z.ZodType>(
+    method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.infer<S>>;
+  /** Raw access for uploads (XHR progress): a current token or null when signed out. */
+  token(): Promise<string | null>;
+  base(): string;
+};
+
+/** Accepts any data (or none): for endpoints whose reply the caller ignores. */
+export const anyData = z.unknown();
+
+/**
+ * The authenticated REST client. An expired access token is refreshed and the call retried once,
+ * transparently; a revoked session calls `onSessionLost` so the app shows the login screen.
+ */
+export function createApiClient(
+  platform: Pick<Platform, 'session' | 'serverUrl'>,
+  onSessionLost: (r: SessionLostReason) => void,
+) {
+  async function call<S extends z.ZodType>(path: string, schema: S, req: HttpRequest): Promise<z.infer<S>> {
+    const attempt = async (forceRefresh: boolean) => {
+      const token = await platform.session.getAccessToken({ forceRefresh });
+      if (!token) {
+        onSessionLost('expired');
+        throw new ApiError('unauthenticated', 401, 'Signed out');
+      }
+      return httpJson(platform.serverUrl(), path, schema, {
+        ...req,
+        headers: { ...req.headers, authorization: `Bearer ${token}` },
+      });
+    };
+    try {
+      return await attempt(false);
+    } catch (e) {
+      if (isApiError(e, 'token_expired')) {
+        try {
+          return await attempt(true);
+        } catch (again) {
+          if (isApiError(again, 'session_revoked') || isApiError(again, 'token_expired')) onSessionLost('revoked');
+          throw again;
+        }
+      }
+      if (isApiError(e, 'session_revoked')) onSessionLost('revoked');
+      throw e;
+    }
+  }
+  const client: ApiClient = {
+    get: (path, schema, signal) => call(path, schema, { signal }),
+    send: (method, path, schema, body) => call(path, schema, { method, body }),
+    token: () => platform.session.getAccessToken(),
+    base: () => platform.serverUrl(),
+  };
+  return client;
+}

@@ -1,0 +1,40 @@
+/** Schemes a link in a message may use; anything else is shown as plain text. */
+const allowedSchemes = new Set(['http:', 'https:', 'mailto:']);
+
+/** Returns a normalised URL when it is safe to open, otherwise null. */
+export function safeUrl(raw: string): string | null {
+  const candidate = /^www\./i.test(raw) ? `https://${raw}` : raw;
+  let url: URL;
+  try {
+    url = new URL(candidate);
+  } catch {
+    return null;
+  }
+  if (!allowedSchemes.has(url.protocol)) return null;
+  if (url.protocol !== 'mailto:' && !url.hostname) return null;
+  return url.href;
+}
+
+export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
+
+const linkPattern = /\b(?:https?:\/\/|mailto:|www\.)[^\s<>"']+/gi;
+const trailingPunctuation = /[.,;:!?)\]}]+$/;
+
+/** Splits message text into plain text and safe links (auto-detection). Never produces HTML. */
+export function splitLinks(text: string): TextPart[] {
+  const parts: TextPart[] = [];
+  let last = 0;
+  for (const match of text.matchAll(linkPattern)) {
+    let raw = match[0];
+    const trail = raw.match(trailingPunctuation)?.[0] ?? '';
+    raw = raw.slice(0, raw.length - trail.length);
+    const start = match.index;
+    const href = safeUrl(raw);
+    if (!href) continue;
+    if (start > last) parts.push({ kind: 'text', text: text.slice(last, start) });
+    parts.push({ kind: 'link', text: raw, href });
+    last = start + raw.length;
+  }
+  if (last < text.length) parts.push({ kind: 'text', text: text.slice(last) });
+  return parts;
+}

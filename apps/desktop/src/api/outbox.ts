@@ -1,0 +1,121 @@
+import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import { isApiError } from './errors.ts';
+
+export type OutboxEntry = {
+  clientMsgId: string;
+  conversationId: string;
+  text: string;
+  replyToId?: string;
+  mentions: string[];
+  attachments: string[];
+  createdAt: string;
+  status: 'pending' | 'sending' | 'failed';
+  error?: string;
+};
+
+interface OutboxDb extends DBSchema {
+  outbox: { key: string; value: OutboxEntry; indexes: { byCreated: string } };
+}
+
+export function newClientMsgId(): string {
+  return `c:${crypto.randomUUID()}`;
+}
+
+/**
+ * Messages waiting for the server, persisted in IndexedDB so they survive reloads and offline periods.
+ * The clientMsgId makes retries idempotent on the server; `flush` is single-flight so one tab never
+ * sends an entry twice concurrently.
+ */
+export class Outbox {
+  private db: Promise<IDBPDatabase<OutboxDb>>;
+  private listeners = new Set<(entries: OutboxEntry[]) => void>();
+  private flushing: Promise<void> | null = null;
+  private again = false;
+
+  constructor(name = 'charla-outbox') {
+    this.db = openDB<OutboxDb>(name, 1, {
+      upgrade(db) {
+        db.createObjectStore('outbox', { keyPath: 'clientMsgId' }).createIndex('byCreated', 'createdAt');
+      },
+    });
+  }
+
+  async all(): Promise<OutboxEntry[]> {
+    return (await this.db).getAllFromIndex('outbox', 'byCreated');
+  }
+
+  subscribe(fn: (entries: OutboxEntry[]) => void): () => void {
+    this.listeners.add(fn);
+    void this.all().then(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private async emit() {
+    const entries = await this.all();
+    for (const fn of this.listeners) fn(entries);
+  }
+
+  async add(entry: Omit<OutboxEntry, 'status' | 'createdAt'> & { createdAt?: string }): Promise<OutboxEntry> {
+    const full: OutboxEntry = { ...entry, createdAt: entry.createdAt ?? new Date().toISOString(), status: 'pending' };
+    await (await this.db).put('outbox', full);
+    await this.emit();
+    return full;
+  }
+
+  async remove(clientMsgId: string) {
+    await (await this.db).delete('outbox', clientMsgId);
+    await this.emit();
+  }
+
+  /** Marks a failed entry pending again (the user pressed retry). */
+  async retry(clientMsgId: string) {
+    const db = await this.db;
+    const e = await db.get('outbox', clientMsgId);
+    if (e) await db.put('outbox', { ...e, status: 'pending', error: undefined });
+    await this.emit();
+  }
+
+  /**
+   * Sends pending entries in order. A network failure stops the run and keeps the entry pending
+   * (it goes out on the next flush); a refusal by the server marks it failed for the user to retry.
+   */
+  flush(send: (e: OutboxEntry) => Promise<unknown>, onSent?: (e: OutboxEntry, result: unknown) => void): Promise<void> {
+    if (this.flushing) {
+      this.again = true;
+      return this.flushing;
+    }
+    this.flushing = (async () => {
+      do {
+        this.again = false;
+        for (const entry of await this.all()) {
+          if (entry.status === 'failed') continue;
+          const db = await this.db;
+          await db.put('outbox', { ...entry, status: 'sending' });
+          try {
+            const result = await send(entry);
+            await db.delete('outbox', entry.clientMsgId);
+            onSent?.(entry, result);
+          } catch (e) {
+            const network = isApiError(e, 'network') || !isApiError(e);
+            await db.put('outbox', {
+              ...entry,
+              status: network ? 'pending' : 'failed',
+              error: isApiError(e) ? e.code : undefined,
+            });
+            await this.emit();
+            if (network) return;
+            continue;
+          }
+          await this.emit();
+        }
+      } while (this.again);
+    })().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+
+  async close() {
+    (await this.db).close();
+  }
+}

@@ -1,0 +1,209 @@
+import type { ConversationSummary, Message } from '@charla/shared-types';
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { useApp } from '../app-context.tsx';
+import { useSettings } from '../ui/settings.tsx';
+import { bumpConversation, type MessagesState, upsertMessage } from './cache.ts';
+import { newClientMsgId, Outbox, type OutboxEntry } from './outbox.ts';
+import { keys } from './query-keys.ts';
+import { type ChatSocket, createChatSocket, request } from './socket.ts';
+import { catchUp, socketHandlers } from './sync.ts';
+
+export type Draft = { text: string; replyToId?: string; mentions: string[]; attachments?: string[] };
+
+type RealtimeValue = {
+  socket: ChatSocket;
+  connected: boolean;
+  pending: OutboxEntry[];
+  send: (conversationId: string, draft: Draft) => Promise<void>;
+  retry: (clientMsgId: string) => void;
+  discard: (clientMsgId: string) => void;
+  typing: Record<string, string[]>;
+  presence: Record<string, string>;
+  emitTyping: (conversationId: string) => void;
+  setActive: (conversationId: string | null) => void;
+};
+
+const RealtimeContext = createContext<RealtimeValue | null>(null);
+const TYPING_THROTTLE_MS = 3_000;
+const TYPING_TTL_MS = 6_000;
+
+export function RealtimeProvider({ meId, children }: { meId: string; children: ReactNode }) {
+  const { platform, api, sessionLost } = useApp();
+  const { settings } = useSettings();
+  const qc = useQueryClient();
+  const active = useRef<string | null>(null);
+  const settingsRef = useRef(settings);
+  settingsRef.current = settings;
+  const [connected, setConnected] = useState(false);
+  const [pending, setPending] = useState<OutboxEntry[]>([]);
+  const [typing, setTyping] = useState<Record<string, string[]>>({});
+  const [presence, setPresence] = useState<Record<string, string>>({});
+  const typingTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  const lastTypingEmit = useRef(new Map<string, number>());
+
+  const lost = useRef<(r: 'revoked' | 'expired') => void>(() => undefined);
+  lost.current = sessionLost;
+
+  const socket = useMemo(
+    () => createChatSocket(platform.serverUrl(), platform.session, (r) => lost.current(r)),
+    [platform],
+  );
+  const outbox = useMemo(() => new Outbox(`charla-outbox-${meId}`), [meId]);
+
+  const onSent = useCallback(
+    (_e: OutboxEntry, result: unknown) => {
+      const m = result as Message;
+      qc.setQueryData<MessagesState>(keys.messages(m.conversationId), (s) => (s ? upsertMessage(s, m) : s));
+      qc.setQueryData<ConversationSummary[]>(keys.conversations, (l) =>
+        l ? bumpConversation(l, m, meId, active.current) : l,
+      );
+    },
+    [qc, meId],
+  );
+  const flush = useCallback(
+    () =>
+      outbox.flush(
+        (e) =>
+          request(socket, 'message:send', {
+            conversationId: e.conversationId,
+            clientMsgId: e.clientMsgId,
+            text: e.text,
+            attachments: e.attachments,
+            mentions: e.mentions,
+            ...(e.replyToId ? { replyToId: e.replyToId } : {}),
+          }),
+        onSent,
+      ),
+    [outbox, socket, onSent],
+  );
+
+  useEffect(() => {
+    const unsubscribe = outbox.subscribe(setPending);
+    const handlers = socketHandlers({
+      qc,
+      meId,
+      activeConversationId: () => active.current,
+      onIncoming: (m) => {
+        socket.emit('message:delivered', { conversationId: m.conversationId, seq: m.seq });
+        const n = settingsRef.current.notifications;
+        const visible = document.visibilityState === 'visible' && document.hasFocus();
+        if (n.level === 'none' || (visible && active.current === m.conversationId)) return;
+        if (n.level === 'mentions' && !m.mentions.includes(meId)) return;
+        const conv = qc.getQueryData<ConversationSummary[]>(keys.conversations)?.find((c) => c.id === m.conversationId);
+        if (conv?.me.mutedUntil && Date.parse(conv.me.mutedUntil) > Date.now() && !m.mentions.includes(meId)) return;
+        const title = conv?.title ?? conv?.peer?.displayName ?? 'Charla';
+        void platform.notify({
+          tag: m.conversationId,
+          title,
+          body: n.hideContent ? '…' : m.text.slice(0, 140),
+          conversationId: m.conversationId,
+        });
+      },
+      onTyping: (conversationId, userId, isTyping) => {
+        const key = `${conversationId}:${userId}`;
+        clearTimeout(typingTimers.current.get(key));
+        setTyping((t) => {
+          const cur = (t[conversationId] ?? []).filter((u) => u !== userId);
+          return { ...t, [conversationId]: isTyping ? [...cur, userId] : cur };
+        });
+        if (isTyping) {
+          typingTimers.current.set(
+            key,
+            setTimeout(
+              () =>
+                setTyping((t) => ({ ...t, [conversationId]: (t[conversationId] ?? []).filter((u) => u !== userId) })),
+              TYPING_TTL_MS,
+            ),
+          );
+        }
+      },
+      onPresence: (userId, status) => setPresence((p) => ({ ...p, [userId]: status })),
+    });
+    for (const [event, fn] of Object.entries(handlers)) socket.on(event as 'typing', fn as never);
+    let firstConnect = true;
+    const onConnect = () => {
+      setConnected(true);
+      const wasFirst = firstConnect;
+      firstConnect = false;
+      void (async () => {
+        if (!wasFirst) await catchUp(qc, api).catch(() => undefined);
+        await flush();
+      })();
+    };
+    const onDisconnect = () => setConnected(false);
+    const onOnline = () => {
+      if (!socket.connected) socket.connect();
+      else void flush();
+    };
+    socket.on('connect', onConnect);
+    socket.on('disconnect', onDisconnect);
+    window.addEventListener('online', onOnline);
+    socket.connect();
+    return () => {
+      unsubscribe();
+      window.removeEventListener('online', onOnline);
+      socket.removeAllListeners();
+      socket.disconnect();
+      void outbox.close();
+    };
+  }, [socket, outbox, qc, api, meId, platform, flush]);
+
+  // The unread badge follows the conversation list (title + favicon on the web, tray/dock on desktop).
+  useEffect(
+    () =>
+      qc.getQueryCache().subscribe((ev) => {
+        if (ev.query.queryKey[0] !== keys.conversations[0]) return;
+        const list = ev.query.state.data as ConversationSummary[] | undefined;
+        const muted = (c: ConversationSummary) => c.me.mutedUntil !== null && Date.parse(c.me.mutedUntil) > Date.now();
+        platform.setUnreadBadge((list ?? []).reduce((n, c) => n + (muted(c) ? 0 : c.unreadCount), 0));
+      }),
+    [qc, platform],
+  );
+
+  const send = useCallback(
+    async (conversationId: string, draft: Draft) => {
+      await outbox.add({
+        clientMsgId: newClientMsgId(),
+        conversationId,
+        text: draft.text,
+        mentions: draft.mentions,
+        attachments: draft.attachments ?? [],
+        ...(draft.replyToId ? { replyToId: draft.replyToId } : {}),
+      });
+      socket.emit('typing:stop', { conversationId });
+      lastTypingEmit.current.delete(conversationId);
+      if (socket.connected && navigator.onLine) await flush();
+    },
+    [outbox, socket, flush],
+  );
+  const retry = useCallback(
+    (id: string) => void outbox.retry(id).then(() => (socket.connected ? flush() : undefined)),
+    [outbox, socket, flush],
+  );
+  const discard = useCallback((id: string) => void outbox.remove(id), [outbox]);
+  const emitTyping = useCallback(
+    (conversationId: string) => {
+      const now = Date.now();
+      if (now - (lastTypingEmit.current.get(conversationId) ?? 0) < TYPING_THROTTLE_MS) return;
+      lastTypingEmit.current.set(conversationId, now);
+      if (socket.connected) socket.emit('typing:start', { conversationId });
+    },
+    [socket],
+  );
+  const setActive = useCallback((id: string | null) => {
+    active.current = id;
+  }, []);
+
+  const value = useMemo(
+    () => ({ socket, connected, pending, send, retry, discard, typing, presence, emitTyping, setActive }),
+    [socket, connected, pending, send, retry, discard, typing, presence, emitTyping, setActive],
+  );
+  return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
+}
+
+export function useRealtime(): RealtimeValue {
+  const ctx = useContext(RealtimeContext);
+  if (!ctx) throw new Error('useRealtime outside RealtimeProvider');
+  return ctx;
+}

@@ -1,0 +1,45 @@
+import { API_PREFIX } from '@charla/shared-types';
+import { z } from 'zod';
+import type { ApiClient } from './client.ts';
+import { ApiError, errorFromBody } from './errors.ts';
+
+const uploadedSchema = z.object({ id: z.string() }).passthrough();
+export type Uploaded = z.infer<typeof uploadedSchema>;
+
+export type UploadHandle = { promise: Promise<Uploaded>; cancel: () => void };
+
+/** POST /api/v1/media with XMLHttpRequest, because fetch cannot report upload progress. */
+export function uploadMedia(api: ApiClient, file: File, onProgress: (fraction: number) => void): UploadHandle {
+  const xhr = new XMLHttpRequest();
+  const promise = (async () => {
+    const token = await api.token();
+    if (!token) throw new ApiError('unauthenticated', 401, 'Signed out');
+    return new Promise<Uploaded>((resolve, reject) => {
+      xhr.open('POST', `${api.base()}${API_PREFIX}/media`);
+      xhr.setRequestHeader('authorization', `Bearer ${token}`);
+      xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+      xhr.onerror = () => reject(new ApiError('network', 0, 'Upload failed'));
+      xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));
+      xhr.onload = () => {
+        let body: unknown;
+        try {
+          body = JSON.parse(xhr.responseText);
+        } catch {
+          body = undefined;
+        }
+        if (xhr.status < 200 || xhr.status >= 300) {
+          reject(errorFromBody(xhr.status, body));
+          return;
+        }
+        const data = (body as { data?: unknown } | undefined)?.data;
+        const parsed = uploadedSchema.safeParse(data);
+        if (parsed.success) resolve(parsed.data);
+        else reject(new ApiError('bad_response', xhr.status, 'Unexpected upload response'));
+      };
+      const form = new FormData();
+      form.append('file', file, file.name);
+      xhr.send(form);
+    });
+  })();
+  return { promise, cancel: () => xhr.abort() };
+}

@@ -1,0 +1,103 @@
+import type { AuthResult, Me } from '@charla/shared-types';
+import { type QueryClient, useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { type ApiClient, createApiClient, type SessionLostReason } from './api/client.ts';
+import { keys } from './api/query-keys.ts';
+import type { Platform } from './platform/platform.ts';
+
+export type AuthState =
+  | { status: 'loading' }
+  | { status: 'signedOut'; reason?: SessionLostReason | 'offline' }
+  | { status: 'signedIn'; me: Me; sessionId: string };
+
+type AppValue = {
+  platform: Platform;
+  api: ApiClient;
+  auth: AuthState;
+  signedIn: (r: AuthResult) => void;
+  /** The profile changed (settings): update what the app shows. */
+  updateMe: (me: Me) => void;
+  logout: () => Promise<void>;
+  /** Ends the local session after the server said it is gone (revoked, expired refresh). */
+  sessionLost: (reason: SessionLostReason) => void;
+};
+
+const AppContext = createContext<AppValue | null>(null);
+
+function clearUserData(qc: QueryClient) {
+  qc.clear();
+}
+
+/** Owns the session lifecycle: restore at start-up, sign in/out, and the "session lost" path. */
+export function AppProvider({ platform, children }: { platform: Platform; children: ReactNode }) {
+  const qc = useQueryClient();
+  const [auth, setAuth] = useState<AuthState>({ status: 'loading' });
+  const authRef = useRef(auth);
+  authRef.current = auth;
+
+  const sessionLost = useCallback(
+    (reason: SessionLostReason) => {
+      if (authRef.current.status !== 'signedIn') return;
+      clearUserData(qc);
+      setAuth({ status: 'signedOut', reason });
+    },
+    [qc],
+  );
+  const api = useMemo(() => createApiClient(platform, sessionLost), [platform, sessionLost]);
+
+  useEffect(() => {
+    let cancelled = false;
+    platform.session
+      .restore()
+      .then((r) => {
+        if (cancelled) return;
+        if (r) {
+          qc.setQueryData(keys.me, r.user);
+          setAuth({ status: 'signedIn', me: r.user, sessionId: r.sessionId });
+        } else setAuth({ status: 'signedOut' });
+      })
+      .catch(() => !cancelled && setAuth({ status: 'signedOut', reason: 'offline' }));
+    return () => {
+      cancelled = true;
+    };
+  }, [platform, qc]);
+
+  const signedIn = useCallback(
+    (r: AuthResult) => {
+      qc.setQueryData(keys.me, r.user);
+      setAuth({ status: 'signedIn', me: r.user, sessionId: r.sessionId });
+    },
+    [qc],
+  );
+  const updateMe = useCallback(
+    (me: Me) => {
+      qc.setQueryData(keys.me, me);
+      setAuth((a) => (a.status === 'signedIn' ? { ...a, me } : a));
+    },
+    [qc],
+  );
+  const logout = useCallback(async () => {
+    await platform.session.logout();
+    clearUserData(qc);
+    setAuth({ status: 'signedOut' });
+  }, [platform, qc]);
+
+  const value = useMemo(
+    () => ({ platform, api, auth, signedIn, updateMe, logout, sessionLost }),
+    [platform, api, auth, signedIn, updateMe, logout, sessionLost],
+  );
+  return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
+}
+
+export function useApp(): AppValue {
+  const ctx = useContext(AppContext);
+  if (!ctx) throw new Error('useApp outside AppProvider');
+  return ctx;
+}
+
+/** The signed-in user; only for screens rendered behind the auth gate. */
+export function useMe(): Me {
+  const { auth } = useApp();
+  if (auth.status !== 'signedIn') throw new Error('useMe while signed out');
+  return auth.me;
+}

@@ -1,0 +1,114 @@
+import { type FormEvent, type ReactNode, useId, useState } from 'react';
+import { type ApiError, isApiError } from '../../api/errors.ts';
+import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
+
+/** Maps an API failure to a user-facing sentence (by code, never by the server's message). */
+export function errorText(t: (k: MessageKey) => string, e: unknown): string {
+  if (!isApiError(e)) return t('errors.unknown');
+  const byCode: Partial<Record<ApiError['code'], MessageKey>> = {
+    network: 'errors.network',
+    unauthenticated: 'errors.badCredentials',
+    conflict: 'errors.conflict',
+    rate_limited: 'errors.rateLimited',
+    account_suspended: 'errors.suspended',
+    not_found: 'errors.notFound',
+    forbidden: 'errors.forbidden',
+    validation_failed: 'errors.validation',
+    payload_too_large: 'errors.tooLarge',
+    unsupported_media_type: 'errors.unsupportedMedia',
+  };
+  return t(byCode[e.code] ?? 'errors.unknown');
+}
+
+export function AuthLayout({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <main className="auth" aria-labelledby="auth-title">
+      <div className="auth-card">
+        <p className="brand" aria-hidden="true">
+          Charla
+        </p>
+        <h1 id="auth-title">{title}</h1>
+        {children}
+      </div>
+    </main>
+  );
+}
+
+export function Field({
+  label,
+  name,
+  type = 'text',
+  autoComplete,
+  errors,
+  required = true,
+  defaultValue,
+  hint,
+}: {
+  label: string;
+  name: string;
+  type?: string;
+  autoComplete?: string;
+  errors?: string[];
+  required?: boolean;
+  defaultValue?: string;
+  hint?: string;
+}) {
+  const id = useId();
+  const errId = `${id}-err`;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        name={name}
+        type={type}
+        autoComplete={autoComplete}
+        required={required}
+        defaultValue={defaultValue}
+        aria-invalid={errors && errors.length > 0 ? true : undefined}
+        aria-describedby={errors?.length ? errId : undefined}
+      />
+      {hint && <small className="hint">{hint}</small>}
+      {errors && errors.length > 0 && (
+        <small id={errId} className="field-error">
+          {errors.join(' ')}
+        </small>
+      )}
+    </div>
+  );
+}
+
+/** A form that submits its named fields as strings, with busy state and error display. */
+export function useAuthForm<T>(submit: (fields: Record<string, string>) => Promise<T>, onDone: (r: T) => void) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const onSubmit = async (ev: FormEvent<HTMLFormElement>) => {
+    ev.preventDefault();
+    const data = Object.fromEntries(
+      [...new FormData(ev.currentTarget).entries()].map(([k, v]) => [k, typeof v === 'string' ? v : '']),
+    );
+    setBusy(true);
+    setError(null);
+    setFieldErrors({});
+    try {
+      onDone(await submit(data));
+    } catch (e) {
+      setError(errorText(t, e));
+      if (isApiError(e) && e.details) setFieldErrors(e.details);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, fieldErrors, onSubmit, setError };
+}
+
+export function FormError({ error }: { error: string | null }) {
+  if (!error) return null;
+  return (
+    <p className="form-error" role="alert">
+      {error}
+    </p>
+  );
+}

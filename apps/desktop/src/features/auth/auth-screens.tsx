@@ -1,0 +1,319 @@
+import {
+  API_PREFIX,
+  type AuthProviders,
+  authProvidersSchema,
+  emailSchema,
+  loginRequestSchema,
+  passwordSchema,
+  paths,
+  registerRequestSchema,
+} from '@charla/shared-types';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { z } from 'zod';
+import { ApiError } from '../../api/errors.ts';
+import { httpJson } from '../../api/http.ts';
+import { keys } from '../../api/query-keys.ts';
+import { useApp } from '../../app-context.tsx';
+import { useI18n } from '../../ui/i18n.tsx';
+import { useRouter } from '../../ui/router.tsx';
+import { AuthLayout, Field, FormError, useAuthForm } from './auth-form.tsx';
+
+/** Turns a zod failure into the same shape the server uses for field errors. */
+function check<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const details: Record<string, string[]> = {};
+  for (const issue of r.error.issues) {
+    const key = issue.path.join('.');
+    details[key] = [...(details[key] ?? []), issue.message];
+  }
+  throw new ApiError('validation_failed', 400, 'Invalid input', details);
+}
+
+function useProviders() {
+  const { platform } = useApp();
+  return useQuery({
+    queryKey: keys.providers,
+    queryFn: () => httpJson(platform.serverUrl(), paths.auth.providers, authProvidersSchema),
+    retry: false,
+    staleTime: 60_000,
+  });
+}
+
+function ExternalProviders({ providers }: { providers: AuthProviders | undefined }) {
+  const { t } = useI18n();
+  const { platform } = useApp();
+  if (!providers || (!providers.google && !providers.oidc)) return null;
+  const start = (id: string) => `${platform.serverUrl()}${API_PREFIX}${paths.auth.oidcStart(id)}?client=web`;
+  return (
+    <div className="providers">
+      {providers.google && (
+        <a className="button secondary" href={start('google')}>
+          {t('auth.google')}
+        </a>
+      )}
+      {providers.oidc && (
+        <a className="button secondary" href={start('oidc')}>
+          {t('auth.oidc', { name: providers.oidc.name })}
+        </a>
+      )}
+    </div>
+  );
+}
+
+export function LoginScreen({ notice }: { notice?: string }) {
+  const { t } = useI18n();
+  const { platform, signedIn } = useApp();
+  const { navigate } = useRouter();
+  const providers = useProviders();
+  const form = useAuthForm(
+    (f) => platform.session.login(check(loginRequestSchema, { login: f.login, password: f.password })),
+    signedIn,
+  );
+  return (
+    <AuthLayout title={t('auth.login.title')}>
+      {notice && (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <form onSubmit={form.onSubmit} noValidate>
+        <Field label={t('auth.login.login')} name="login" autoComplete="username" errors={form.fieldErrors.login} />
+        <Field
+          label={t('auth.password')}
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          errors={form.fieldErrors.password}
+        />
+        <FormError error={form.error} />
+        <button type="submit" className="button primary" disabled={form.busy}>
+          {form.busy ? t('common.wait') : t('auth.login.submit')}
+        </button>
+      </form>
+      <ExternalProviders providers={providers.data} />
+      <nav className="auth-links" aria-label={t('auth.more')}>
+        <button type="button" className="link" onClick={() => navigate({ name: 'register' })}>
+          {t('auth.register.link')}
+        </button>
+        <button type="button" className="link" onClick={() => navigate({ name: 'forgot' })}>
+          {t('auth.forgot.link')}
+        </button>
+        {platform.supports.serverUrlSetting && (
+          <button type="button" className="link" onClick={() => navigate({ name: 'server' })}>
+            {t('auth.server.link')}
+          </button>
+        )}
+      </nav>
+    </AuthLayout>
+  );
+}
+
+export function RegisterScreen() {
+  const { t } = useI18n();
+  const { platform, signedIn } = useApp();
+  const { navigate } = useRouter();
+  const providers = useProviders();
+  const form = useAuthForm((f) => {
+    const req = check(registerRequestSchema, {
+      email: f.email,
+      password: f.password,
+      displayName: f.displayName,
+      ...(f.username ? { username: f.username } : {}),
+    });
+    return platform.session.register(req);
+  }, signedIn);
+  return (
+    <AuthLayout title={t('auth.register.title')}>
+      <form onSubmit={form.onSubmit} noValidate>
+        <Field
+          label={t('auth.displayName')}
+          name="displayName"
+          autoComplete="name"
+          errors={form.fieldErrors.displayName}
+        />
+        <Field label={t('auth.email')} name="email" type="email" autoComplete="email" errors={form.fieldErrors.email} />
+        <Field
+          label={t('auth.username')}
+          name="username"
+          autoComplete="username"
+          required={false}
+          hint={t('auth.username.hint')}
+          errors={form.fieldErrors.username}
+        />
+        <Field
+          label={t('auth.password')}
+          name="password"
+          type="password"
+          autoComplete="new-password"
+          hint={t('auth.password.hint')}
+          errors={form.fieldErrors.password}
+        />
+        <FormError error={form.error} />
+        <button type="submit" className="button primary" disabled={form.busy}>
+          {form.busy ? t('common.wait') : t('auth.register.submit')}
+        </button>
+      </form>
+      <ExternalProviders providers={providers.data} />
+      <nav className="auth-links" aria-label={t('auth.more')}>
+        <button type="button" className="link" onClick={() => navigate({ name: 'login' })}>
+          {t('auth.login.link')}
+        </button>
+      </nav>
+    </AuthLayout>
+  );
+}
+
+export function ForgotScreen() {
+  const { t } = useI18n();
+  const { platform } = useApp();
+  const { navigate } = useRouter();
+  const [sent, setSent] = useState(false);
+  const form = useAuthForm(
+    (f) =>
+      httpJson(platform.serverUrl(), paths.auth.forgotPassword, z.unknown(), {
+        method: 'POST',
+        body: { email: check(emailSchema, f.email) },
+      }),
+    () => setSent(true),
+  );
+  return (
+    <AuthLayout title={t('auth.forgot.title')}>
+      {sent ? (
+        <p role="status">{t('auth.forgot.sent')}</p>
+      ) : (
+        <form onSubmit={form.onSubmit} noValidate>
+          <Field
+            label={t('auth.email')}
+            name="email"
+            type="email"
+            autoComplete="email"
+            errors={form.fieldErrors.email}
+          />
+          <FormError error={form.error} />
+          <button type="submit" className="button primary" disabled={form.busy}>
+            {t('auth.forgot.submit')}
+          </button>
+        </form>
+      )}
+      <nav className="auth-links" aria-label={t('auth.more')}>
+        <button type="button" className="link" onClick={() => navigate({ name: 'login' })}>
+          {t('auth.login.link')}
+        </button>
+      </nav>
+    </AuthLayout>
+  );
+}
+
+export function ResetScreen({ token }: { token: string }) {
+  const { t } = useI18n();
+  const { platform } = useApp();
+  const { navigate } = useRouter();
+  const [done, setDone] = useState(false);
+  const form = useAuthForm(
+    (f) => {
+      if (f.password !== f.confirm)
+        throw new ApiError('validation_failed', 400, '', { confirm: [t('auth.reset.mismatch')] });
+      return httpJson(platform.serverUrl(), paths.auth.resetPassword, z.unknown(), {
+        method: 'POST',
+        body: { token, password: check(passwordSchema, f.password) },
+      });
+    },
+    () => setDone(true),
+  );
+  return (
+    <AuthLayout title={t('auth.reset.title')}>
+      {done ? (
+        <p role="status">{t('auth.reset.done')}</p>
+      ) : (
+        <form onSubmit={form.onSubmit} noValidate>
+          <Field
+            label={t('auth.newPassword')}
+            name="password"
+            type="password"
+            autoComplete="new-password"
+            errors={form.fieldErrors.password ?? form.fieldErrors['']}
+          />
+          <Field
+            label={t('auth.confirmPassword')}
+            name="confirm"
+            type="password"
+            autoComplete="new-password"
+            errors={form.fieldErrors.confirm}
+          />
+          <FormError error={form.error} />
+          <button type="submit" className="button primary" disabled={form.busy}>
+            {t('auth.reset.submit')}
+          </button>
+        </form>
+      )}
+      <nav className="auth-links" aria-label={t('auth.more')}>
+        <button type="button" className="link" onClick={() => navigate({ name: 'login' })}>
+          {t('auth.login.link')}
+        </button>
+      </nav>
+    </AuthLayout>
+  );
+}
+
+export function VerifyScreen({ token }: { token: string }) {
+  const { t } = useI18n();
+  const { platform } = useApp();
+  const { navigate } = useRouter();
+  const result = useQuery({
+    queryKey: ['verify', token],
+    queryFn: () =>
+      httpJson(platform.serverUrl(), paths.auth.verifyEmail, z.unknown(), { method: 'POST', body: { token } }).then(
+        () => true,
+      ),
+    retry: false,
+    staleTime: Number.POSITIVE_INFINITY,
+  });
+  return (
+    <AuthLayout title={t('auth.verify.title')}>
+      <p role="status">
+        {result.isPending ? t('common.wait') : result.isSuccess ? t('auth.verify.done') : t('auth.verify.failed')}
+      </p>
+      <button type="button" className="button primary" onClick={() => navigate({ name: 'home' })}>
+        {t('auth.verify.continue')}
+      </button>
+    </AuthLayout>
+  );
+}
+
+export function ServerScreen() {
+  const { t } = useI18n();
+  const { platform } = useApp();
+  const { navigate } = useRouter();
+  const [current, setCurrent] = useState<string | null>(null);
+  useEffect(() => {
+    void platform.loadSettings().then((s) => setCurrent(s.serverUrl));
+  }, [platform]);
+  const form = useAuthForm(
+    async (f) => {
+      const url = check(z.url({ protocol: /^https?$/ }), (f.serverUrl ?? '').trim());
+      await platform.saveSettings({ serverUrl: url.replace(/\/$/, '') });
+    },
+    () => navigate({ name: 'login' }),
+  );
+  return (
+    <AuthLayout title={t('auth.server.title')}>
+      {current !== null && (
+        <form onSubmit={form.onSubmit} noValidate>
+          <Field
+            label={t('auth.server.url')}
+            name="serverUrl"
+            type="url"
+            defaultValue={current}
+            errors={form.fieldErrors['']}
+          />
+          <FormError error={form.error} />
+          <button type="submit" className="button primary" disabled={form.busy}>
+            {t('common.save')}
+          </button>
+        </form>
+      )}
+    </AuthLayout>
+  );
+}

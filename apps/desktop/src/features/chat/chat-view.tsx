@@ -1,0 +1,326 @@
+import type { ConversationSummary, Message } from '@charla/shared-types';
+import { useQueryClient } from '@tanstack/react-query';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  type MessagesState,
+  markRead,
+  patchReactions,
+  removeMessage,
+  tickFor,
+  upsertMessage,
+} from '../../api/cache.ts';
+import { useMessages, useParticipants } from '../../api/queries.ts';
+import { keys } from '../../api/query-keys.ts';
+import { useRealtime } from '../../api/realtime.tsx';
+import { request } from '../../api/socket.ts';
+import { useMe } from '../../app-context.tsx';
+import { useI18n } from '../../ui/i18n.tsx';
+import { useRouter } from '../../ui/router.tsx';
+import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
+import { useToasts } from '../../ui/toasts.tsx';
+import { VirtualList, type VirtualListHandle } from '../../ui/virtual-list.tsx';
+import { errorText } from '../auth/auth-form.tsx';
+import { conversationName } from '../conversations/conversation-utils.ts';
+import { Composer } from './composer.tsx';
+import { type MessageActions, MessageItem, PendingItem } from './message-item.tsx';
+import { buildRows, estimateRow, type Row } from './rows.ts';
+
+const GroupInfo = lazy(() => import('../groups/group-info.tsx').then((m) => ({ default: m.GroupInfo })));
+const ForwardDialog = lazy(() => import('./message-dialogs.tsx').then((m) => ({ default: m.ForwardDialog })));
+const InfoDialog = lazy(() => import('./message-dialogs.tsx').then((m) => ({ default: m.InfoDialog })));
+
+export function ChatView({ conversation, seq }: { conversation: ConversationSummary; seq?: number }) {
+  const { t, locale } = useI18n();
+  const me = useMe();
+  const qc = useQueryClient();
+  const toasts = useToasts();
+  const { navigate } = useRouter();
+  const rt = useRealtime();
+  const id = conversation.id;
+  const messages = useMessages(id, conversation.changeSeq, seq);
+  const participants = useParticipants(id);
+  const members = useMemo(() => new Map((participants.data ?? []).map((p) => [p.userId, p])), [participants.data]);
+  const list = useRef<VirtualListHandle>(null);
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [editing, setEditing] = useState<Message | null>(null);
+  const [atBottom, setAtBottom] = useState(true);
+  const [highlight, setHighlight] = useState<string | null>(null);
+  const [panel, setPanel] = useState(false);
+  const [forwarding, setForwarding] = useState<Message | null>(null);
+  const [info, setInfo] = useState<Message | null>(null);
+  // Frozen when the chat opens, so the marker does not jump while messages get read.
+  const [firstUnreadSeq] = useState(() => (conversation.unreadCount > 0 ? conversation.me.lastReadSeq + 1 : null));
+
+  useEffect(() => {
+    rt.setActive(id);
+    return () => rt.setActive(null);
+  }, [id, rt.setActive]);
+
+  const pending = useMemo(() => rt.pending.filter((e) => e.conversationId === id), [rt.pending, id]);
+  const items = messages.data?.items;
+  const rows = useMemo(
+    () => buildRows(items ?? [], messages.data?.hasMoreAfter ? [] : pending, { firstUnreadSeq, meId: me.id }),
+    [items, pending, firstUnreadSeq, me.id, messages.data?.hasMoreAfter],
+  );
+  const lastSeq = items?.at(-1)?.seq ?? 0;
+
+  // Read receipts: when the newest message is on screen in a focused window.
+  useEffect(() => {
+    if (!atBottom || lastSeq <= conversation.me.lastReadSeq || messages.data?.hasMoreAfter) return;
+    const send = () => {
+      if (document.visibilityState !== 'visible') return;
+      rt.socket.emit('conversation:read', { conversationId: id, seq: lastSeq });
+      qc.setQueryData<ConversationSummary[]>(keys.conversations, (l) => (l ? markRead(l, id, lastSeq) : l));
+    };
+    send();
+    document.addEventListener('visibilitychange', send);
+    return () => document.removeEventListener('visibilitychange', send);
+  }, [atBottom, lastSeq, conversation.me.lastReadSeq, id, rt.socket, qc, messages.data?.hasMoreAfter]);
+
+  // Jump to a message from the route (search results, reply quotes out of the loaded window).
+  const reloadedFor = useRef<number | null>(null);
+  useEffect(() => {
+    if (!seq || !items) return;
+    const target = items.find((m) => m.seq === seq);
+    if (target) {
+      list.current?.scrollToKey(target.id);
+      setHighlight(target.id);
+    } else if (reloadedFor.current !== seq) {
+      // Once per target: a message the caller may not see must not cause a reload loop.
+      reloadedFor.current = seq;
+      void qc.resetQueries({ queryKey: keys.messages(id) });
+    }
+  }, [seq, items, id, qc]);
+
+  const patch = useCallback(
+    (fn: (s: MessagesState) => MessagesState) =>
+      qc.setQueryData<MessagesState>(keys.messages(id), (s) => (s ? fn(s) : s)),
+    [qc, id],
+  );
+  const fail = useCallback((e: unknown) => toasts.show({ kind: 'error', text: errorText(t, e) }), [toasts, t]);
+
+  const actions: MessageActions = useMemo(
+    () => ({
+      reply: (m) => {
+        setEditing(null);
+        setReplyTo(m);
+      },
+      edit: (m) => {
+        setReplyTo(null);
+        setEditing(m);
+      },
+      react: (m, emoji, on) =>
+        void request(rt.socket, 'message:react', { messageId: m.id, emoji, on })
+          .then((reactions) => patch((s) => patchReactions(s, m.id, reactions)))
+          .catch(fail),
+      remove: (m, scope) => {
+        if (scope === 'everyone' && !window.confirm(t('message.confirmDelete'))) return;
+        void request(rt.socket, 'message:delete', { messageId: m.id, for: scope })
+          .then((tomb) =>
+            patch((s) => (tomb && scope === 'everyone' ? upsertMessage(s, tomb) : removeMessage(s, m.id))),
+          )
+          .catch(fail);
+      },
+      forward: setForwarding,
+      info: setInfo,
+      jumpTo: (targetId) =>
+        void (async () => {
+          // The quote carries no seq: page back through history until the original is loaded.
+          for (let page = 0; page < 20; page++) {
+            const state = qc.getQueryData<MessagesState>(keys.messages(id));
+            if (state?.items.some((m) => m.id === targetId)) {
+              setHighlight(targetId);
+              requestAnimationFrame(() => list.current?.scrollToKey(targetId));
+              return;
+            }
+            if (!state?.hasMoreBefore) break;
+            await messages.loadOlder();
+          }
+          toasts.show({ kind: 'info', text: t('message.unavailable') });
+        })(),
+    }),
+    [rt.socket, patch, fail, t, qc, id, messages.loadOlder, toasts],
+  );
+
+  const submitEdit = async (m: Message, text: string) => {
+    setEditing(null);
+    try {
+      const updated = await request(rt.socket, 'message:edit', { messageId: m.id, text });
+      patch((s) => upsertMessage(s, updated));
+    } catch (e) {
+      fail(e);
+    }
+  };
+
+  const lastMine = useMemo(
+    () => [...(items ?? [])].reverse().find((m) => m.senderId === me.id && m.kind === 'text' && !m.deletedAt) ?? null,
+    [items, me.id],
+  );
+  const group = conversation.kind !== 'direct';
+  const myRole = conversation.me.role;
+  const name = conversationName(conversation, t('chat.unknown'));
+  const typers = (rt.typing[id] ?? []).map((u) => members.get(u)?.user.displayName ?? t('chat.someone'));
+  const peerOnline = conversation.peer ? rt.presence[conversation.peer.id] === 'online' : undefined;
+  const status = typers.length
+    ? group
+      ? t('chat.typingNamed', { names: typers.join(', ') })
+      : t('chat.typing')
+    : group
+      ? t('chat.members', { count: conversation.memberCount })
+      : peerOnline
+        ? t('presence.online')
+        : '';
+  const readOnly = conversation.kind === 'channel' && myRole === 'member';
+
+  const firstUnreadRow = rows.find((r) => r.kind === 'unread');
+  const renderRow = useCallback(
+    (r: Row) => {
+      switch (r.kind) {
+        case 'day':
+          return (
+            <div className="day-separator">
+              <span>
+                {new Date(r.date).toLocaleDateString(locale, {
+                  weekday: 'long',
+                  day: 'numeric',
+                  month: 'long',
+                  year: 'numeric',
+                })}
+              </span>
+            </div>
+          );
+        case 'unread':
+          return (
+            <div className="unread-marker">
+              <span>{t('chat.unreadMarker')}</span>
+            </div>
+          );
+        case 'pending':
+          return (
+            <PendingItem
+              entry={r.entry}
+              onRetry={() => rt.retry(r.entry.clientMsgId)}
+              onDiscard={() => rt.discard(r.entry.clientMsgId)}
+            />
+          );
+        case 'message': {
+          const mine = r.message.senderId === me.id;
+          return (
+            <MessageItem
+              message={r.message}
+              mine={mine}
+              meId={me.id}
+              showSender={r.firstOfGroup}
+              group={group}
+              tick={mine ? tickFor(r.message.seq, participants.data, me.id) : null}
+              members={members}
+              actions={actions}
+              highlighted={highlight === r.message.id}
+              canDeleteForEveryone={myRole !== 'member'}
+            />
+          );
+        }
+      }
+    },
+    [locale, t, rt.retry, rt.discard, me.id, group, participants.data, members, actions, highlight, myRole],
+  );
+
+  return (
+    <section className="chat" aria-label={t('chat.label', { name })}>
+      <header className="chat-header">
+        <Avatar name={name} url={conversation.avatarUrl ?? conversation.peer?.avatarUrl} online={peerOnline} />
+        <div className="chat-title">
+          <h2>{name}</h2>
+          <p className={`chat-status${typers.length ? ' typing' : ''}`} aria-live="polite">
+            {status}
+          </p>
+        </div>
+        <button type="button" className="button secondary" aria-expanded={panel} onClick={() => setPanel((v) => !v)}>
+          {group ? t('group.info') : t('chat.details')}
+        </button>
+      </header>
+      <div className="chat-body">
+        <div className="chat-main">
+          {messages.isPending ? (
+            <Skeleton lines={8} label={t('common.loading')} />
+          ) : messages.isError ? (
+            <EmptyState title={t('chat.loadError')}>
+              <button type="button" className="button" onClick={() => messages.refetch()}>
+                {t('common.retry')}
+              </button>
+            </EmptyState>
+          ) : rows.length === 0 ? (
+            <EmptyState title={t('chat.empty')} />
+          ) : (
+            <VirtualList
+              key={id}
+              className="message-list"
+              label={t('chat.history')}
+              items={rows}
+              getKey={rowKey}
+              estimate={estimateRow}
+              render={renderRow}
+              handle={list}
+              initialKey={seq ? items?.find((m) => m.seq === seq)?.id : firstUnreadRow?.key}
+              onReachTop={() => void messages.loadOlder()}
+              onAtBottomChange={(b) => {
+                setAtBottom(b);
+                if (b) void messages.loadNewer();
+              }}
+            />
+          )}
+          <div className="jump-buttons">
+            {firstUnreadRow && (
+              <button type="button" className="chip" onClick={() => list.current?.scrollToKey(firstUnreadRow.key)}>
+                {t('chat.jumpUnread')}
+              </button>
+            )}
+            {!atBottom && (
+              <button
+                type="button"
+                className="chip"
+                onClick={() => {
+                  if (messages.data?.hasMoreAfter) void qc.resetQueries({ queryKey: keys.messages(id) });
+                  navigate({ name: 'home', conversationId: id }, { replace: true });
+                  list.current?.scrollToBottom();
+                }}
+              >
+                {t('chat.jumpLatest')}
+              </button>
+            )}
+          </div>
+          <Composer
+            key={id}
+            conversationId={id}
+            members={participants.data ?? []}
+            membersById={members}
+            meId={me.id}
+            replyTo={replyTo}
+            editing={editing}
+            lastMine={lastMine}
+            disabled={readOnly}
+            onCancel={() => {
+              setReplyTo(null);
+              setEditing(null);
+            }}
+            onEdit={actions.edit}
+            onSubmitEdit={submitEdit}
+          />
+        </div>
+        {panel && (
+          <Suspense fallback={<Skeleton label={t('common.loading')} />}>
+            <GroupInfo conversation={conversation} onClose={() => setPanel(false)} />
+          </Suspense>
+        )}
+      </div>
+      <Suspense fallback={null}>
+        {forwarding && <ForwardDialog message={forwarding} onClose={() => setForwarding(null)} />}
+        {info && <InfoDialog message={info} members={members} onClose={() => setInfo(null)} />}
+      </Suspense>
+    </section>
+  );
+}
+
+function rowKey(r: Row) {
+  return r.key;
+}

@@ -1,0 +1,298 @@
+import type { Message, Participant, ReplyTo } from '@charla/shared-types';
+import { memo, useEffect, useRef, useState } from 'react';
+import type { Tick } from '../../api/cache.ts';
+import type { OutboxEntry } from '../../api/outbox.ts';
+import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
+import { Avatar } from '../../ui/status.tsx';
+import { MessageText } from './message-text.tsx';
+
+export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
+
+export type MessageActions = {
+  reply: (m: Message) => void;
+  react: (m: Message, emoji: string, on: boolean) => void;
+  edit: (m: Message) => void;
+  remove: (m: Message, scope: 'me' | 'everyone') => void;
+  forward: (m: Message) => void;
+  info: (m: Message) => void;
+  jumpTo: (id: string) => void;
+};
+
+function nameOf(members: Map<string, Participant>, id: string | null, unknown: string) {
+  return (id && members.get(id)?.user.displayName) || unknown;
+}
+
+function time(iso: string, locale: string) {
+  return new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+}
+
+function systemText(
+  m: Message,
+  members: Map<string, Participant>,
+  t: (k: MessageKey, v?: Record<string, string>) => string,
+) {
+  const s = m.system;
+  if (!s) return '';
+  const actor = nameOf(members, s.actorId, t('chat.someone'));
+  const targets = s.targetIds.map((id) => nameOf(members, id, t('chat.someone'))).join(', ');
+  return t(`system.${s.type}`, { actor, targets, value: s.value ?? '' });
+}
+
+export function ReplyQuote({
+  reply,
+  members,
+  onClick,
+}: {
+  reply: ReplyTo;
+  members: Map<string, Participant>;
+  onClick?: () => void;
+}) {
+  const { t } = useI18n();
+  const who = nameOf(members, reply.snapshot.senderId, t('chat.someone'));
+  const body = reply.snapshot.text || t('message.unavailable');
+  return (
+    <button
+      type="button"
+      className="reply-quote"
+      onClick={onClick}
+      aria-label={t('message.jumpToReply', { name: who })}
+    >
+      <strong>{who}</strong>
+      <span>{body}</span>
+    </button>
+  );
+}
+
+type ItemProps = {
+  message: Message;
+  mine: boolean;
+  meId: string;
+  showSender: boolean;
+  group: boolean;
+  tick: Tick | null;
+  members: Map<string, Participant>;
+  actions: MessageActions;
+  highlighted: boolean;
+  canDeleteForEveryone: boolean;
+};
+
+export const MessageItem = memo(function MessageItem(p: ItemProps) {
+  const { t, locale } = useI18n();
+  const [menu, setMenu] = useState(false);
+  const m = p.message;
+  if (m.kind === 'system') {
+    return (
+      <p className="system-message" id={`m-${m.id}`}>
+        {systemText(m, p.members, t)}
+      </p>
+    );
+  }
+  const deleted = m.deletedAt !== null;
+  const sender = nameOf(p.members, m.senderId, t('chat.someone'));
+  return (
+    <article
+      className={`message${p.mine ? ' mine' : ''}${p.highlighted ? ' highlighted' : ''}${p.showSender ? ' first' : ''}`}
+      id={`m-${m.id}`}
+      aria-label={t('message.from', { name: p.mine ? t('list.you') : sender })}
+    >
+      {p.group && !p.mine && (
+        <span className="message-avatar">{p.showSender && <Avatar name={sender} size={28} />}</span>
+      )}
+      <div className="bubble">
+        {p.group && !p.mine && p.showSender && <div className="sender">{sender}</div>}
+        {m.forwardedFrom && <div className="forwarded">{t('message.forwarded')}</div>}
+        {m.replyTo && (
+          <ReplyQuote
+            reply={m.replyTo}
+            members={p.members}
+            onClick={() => m.replyTo && p.actions.jumpTo(m.replyTo.id)}
+          />
+        )}
+        {deleted ? (
+          <p className="text deleted">{t('message.deleted')}</p>
+        ) : (
+          <>
+            {m.attachments.length > 0 && (
+              <div className="attachments">
+                {m.attachments.map((id) => (
+                  <span key={id} className="file-card">
+                    📎 {t('message.attachment')}
+                  </span>
+                ))}
+              </div>
+            )}
+            {m.text && (
+              <p className="text">
+                <MessageText text={m.text} />
+              </p>
+            )}
+          </>
+        )}
+        <div className="meta">
+          {m.editedAt && !deleted && <span className="edited">{t('message.edited')}</span>}
+          <time dateTime={m.createdAt}>{time(m.createdAt, locale)}</time>
+          {p.mine && p.tick && !deleted && (
+            <span className={`tick tick-${p.tick}`} role="img" aria-label={t(`tick.${p.tick}`)}>
+              {p.tick === 'sent' ? '✓' : '✓✓'}
+            </span>
+          )}
+        </div>
+        {m.reactions.length > 0 && !deleted && (
+          <ul className="reactions" aria-label={t('message.reactions')}>
+            {m.reactions.map((r) => {
+              const mineR = r.userIds.includes(p.meId);
+              return (
+                <li key={r.emoji}>
+                  <button
+                    type="button"
+                    className={`reaction${mineR ? ' mine' : ''}`}
+                    aria-pressed={mineR}
+                    aria-label={t('message.reaction', { emoji: r.emoji, count: String(r.count) })}
+                    onClick={() => p.actions.react(m, r.emoji, !mineR)}
+                  >
+                    {r.emoji} {r.count}
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </div>
+      {!deleted && (
+        <div className="message-tools">
+          <button
+            type="button"
+            className="icon-button"
+            aria-expanded={menu}
+            aria-label={t('message.actions')}
+            onClick={() => setMenu((v) => !v)}
+          >
+            ⋯
+          </button>
+          {menu && (
+            <MessageMenu
+              m={m}
+              mine={p.mine}
+              group={p.group}
+              canDeleteForEveryone={p.mine || p.canDeleteForEveryone}
+              actions={p.actions}
+              close={() => setMenu(false)}
+            />
+          )}
+        </div>
+      )}
+    </article>
+  );
+});
+
+function MessageMenu(p: {
+  m: Message;
+  mine: boolean;
+  group: boolean;
+  canDeleteForEveryone: boolean;
+  actions: MessageActions;
+  close: () => void;
+}) {
+  const { t } = useI18n();
+  const ref = useRef<HTMLDivElement>(null);
+  // Keyboard users land inside the menu; Esc closes it.
+  const { close } = p;
+  useEffect(() => {
+    const el = ref.current;
+    el?.querySelector<HTMLButtonElement>('button')?.focus();
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    el?.addEventListener('keydown', onKey);
+    return () => el?.removeEventListener('keydown', onKey);
+  }, [close]);
+  const act = (fn: () => void) => () => {
+    fn();
+    p.close();
+  };
+  return (
+    <div className="menu" ref={ref}>
+      <fieldset className="quick-reactions" aria-label={t('message.react')}>
+        {QUICK_REACTIONS.map((e) => (
+          <button
+            key={e}
+            type="button"
+            aria-label={t('message.reactWith', { emoji: e })}
+            onClick={act(() => p.actions.react(p.m, e, true))}
+          >
+            {e}
+          </button>
+        ))}
+      </fieldset>
+      <button type="button" onClick={act(() => p.actions.reply(p.m))}>
+        {t('message.reply')}
+      </button>
+      {p.mine && p.m.kind === 'text' && (
+        <button type="button" onClick={act(() => p.actions.edit(p.m))}>
+          {t('message.edit')}
+        </button>
+      )}
+      <button type="button" onClick={act(() => void navigator.clipboard?.writeText(p.m.text))}>
+        {t('message.copy')}
+      </button>
+      <button type="button" onClick={act(() => p.actions.forward(p.m))}>
+        {t('message.forward')}
+      </button>
+      {p.mine && (
+        <button type="button" onClick={act(() => p.actions.info(p.m))}>
+          {t('message.info')}
+        </button>
+      )}
+      <button type="button" onClick={act(() => p.actions.remove(p.m, 'me'))}>
+        {t('message.deleteForMe')}
+      </button>
+      {p.canDeleteForEveryone && (
+        <button type="button" className="danger" onClick={act(() => p.actions.remove(p.m, 'everyone'))}>
+          {t('message.deleteForEveryone')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+export function PendingItem({
+  entry,
+  onRetry,
+  onDiscard,
+}: {
+  entry: OutboxEntry;
+  onRetry: () => void;
+  onDiscard: () => void;
+}) {
+  const { t } = useI18n();
+  const failed = entry.status === 'failed';
+  return (
+    <article
+      className={`message mine pending${failed ? ' failed' : ''}`}
+      aria-label={t('message.from', { name: t('list.you') })}
+    >
+      <div className="bubble">
+        <p className="text">
+          <MessageText text={entry.text} />
+        </p>
+        <div className="meta">
+          {failed ? (
+            <>
+              <span className="failed-label" role="status">
+                {t('message.failed')}
+              </span>
+              <button type="button" className="link" onClick={onRetry}>
+                {t('common.retry')}
+              </button>
+              <button type="button" className="link" onClick={onDiscard}>
+                {t('common.discard')}
+              </button>
+            </>
+          ) : (
+            <span className="tick tick-pending" role="img" aria-label={t('tick.pending')}>
+              🕓
+            </span>
+          )}
+        </div>
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,123 @@
+import type { ConversationSummary } from '@charla/shared-types';
+import { useState } from 'react';
+import { useConversations } from '../../api/queries.ts';
+import { useRealtime } from '../../api/realtime.tsx';
+import { useMe } from '../../app-context.tsx';
+import { useI18n } from '../../ui/i18n.tsx';
+import { useRouter } from '../../ui/router.tsx';
+import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
+import { conversationName, filterConversations, isMuted, type ListFilter, shortTime } from './conversation-utils.ts';
+
+export function ConversationList({ activeId }: { activeId?: string }) {
+  const { t, locale } = useI18n();
+  const list = useConversations();
+  const [q, setQ] = useState('');
+  const [filter, setFilter] = useState<ListFilter>('all');
+  const filters: ListFilter[] = ['all', 'unread', 'groups', 'archived'];
+  const rows = filterConversations(list.data ?? [], q, filter);
+  return (
+    <div className="conversation-list">
+      <div className="list-tools">
+        <input
+          type="search"
+          className="input"
+          placeholder={t('list.search')}
+          aria-label={t('list.search')}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+        />
+        <fieldset className="chips" aria-label={t('list.filter')}>
+          {filters.map((f) => (
+            <button key={f} type="button" className="chip" aria-pressed={filter === f} onClick={() => setFilter(f)}>
+              {t(`list.filter.${f}`)}
+            </button>
+          ))}
+        </fieldset>
+      </div>
+      {list.isPending ? (
+        <Skeleton lines={6} label={t('common.loading')} />
+      ) : list.isError ? (
+        <EmptyState title={t('list.error')}>
+          <button type="button" className="button" onClick={() => list.refetch()}>
+            {t('common.retry')}
+          </button>
+        </EmptyState>
+      ) : rows.length === 0 ? (
+        <EmptyState title={q ? t('list.noMatch') : t('list.empty')} />
+      ) : (
+        <ul className="conversations" aria-label={t('list.label')}>
+          {rows.map((c) => (
+            <ConversationRow key={c.id} c={c} active={c.id === activeId} locale={locale} />
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+function ConversationRow({ c, active, locale }: { c: ConversationSummary; active: boolean; locale: string }) {
+  const { t } = useI18n();
+  const me = useMe();
+  const { navigate } = useRouter();
+  const { typing, presence } = useRealtime();
+  const name = conversationName(c, t('chat.unknown'));
+  const typers = typing[c.id] ?? [];
+  const muted = isMuted(c);
+  const last = c.lastMessage;
+  const preview = typers.length
+    ? t('chat.typing')
+    : !last
+      ? t('list.noMessages')
+      : last.deleted
+        ? t('message.deleted')
+        : last.kind === 'media' && !last.text
+          ? t('message.media')
+          : `${last.senderId === me.id ? `${t('list.you')}: ` : ''}${last.text}`;
+  const online = c.kind === 'direct' && c.peer ? presence[c.peer.id] === 'online' : undefined;
+  return (
+    <li>
+      <button
+        type="button"
+        className={`conversation-row${active ? ' active' : ''}${c.unreadCount ? ' unread' : ''}`}
+        aria-current={active ? 'page' : undefined}
+        onClick={() => navigate({ name: 'home', conversationId: c.id })}
+      >
+        <Avatar name={name} url={c.avatarUrl ?? c.peer?.avatarUrl} online={online} />
+        <span className="row-main">
+          <span className="row-top">
+            <span className="row-name">
+              {c.me.pinned && (
+                <span role="img" aria-label={t('list.pinned')}>
+                  📌{' '}
+                </span>
+              )}
+              {name}
+              {muted && (
+                <span role="img" aria-label={t('list.muted')}>
+                  {' '}
+                  🔕
+                </span>
+              )}
+            </span>
+            {last && <time dateTime={last.createdAt}>{shortTime(last.createdAt, locale)}</time>}
+          </span>
+          <span className="row-bottom">
+            <span className={`row-preview${typers.length ? ' typing' : ''}`}>{preview}</span>
+            {c.unreadMentions > 0 && (
+              <span className="badge mention">
+                <span aria-hidden="true">@</span>
+                <span className="sr-only">{t('list.mentions', { count: c.unreadMentions })}</span>
+              </span>
+            )}
+            {c.unreadCount > 0 && (
+              <span className={`badge${muted ? ' muted' : ''}`}>
+                <span aria-hidden="true">{c.unreadCount}</span>
+                <span className="sr-only">{t('list.unread', { count: c.unreadCount })}</span>
+              </span>
+            )}
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+}

@@ -1,0 +1,120 @@
+import { lazy, Suspense, useEffect, useState } from 'react';
+import { useConversation, useConversations } from '../../api/queries.ts';
+import { RealtimeProvider, useRealtime } from '../../api/realtime.tsx';
+import { useApp, useMe } from '../../app-context.tsx';
+import { useI18n } from '../../ui/i18n.tsx';
+import { useRouter } from '../../ui/router.tsx';
+import { Avatar, EmptyState, OfflineBanner, Skeleton } from '../../ui/status.tsx';
+import { ChatView } from '../chat/chat-view.tsx';
+import { ConversationList } from '../conversations/conversation-list.tsx';
+
+const SettingsScreen = lazy(() =>
+  import('../settings/settings-screen.tsx').then((m) => ({ default: m.SettingsScreen })),
+);
+const SearchDialog = lazy(() => import('../search/search-dialog.tsx').then((m) => ({ default: m.SearchDialog })));
+const QuickSwitcher = lazy(() => import('../search/quick-switcher.tsx').then((m) => ({ default: m.QuickSwitcher })));
+const NewChatDialog = lazy(() => import('../conversations/new-chat.tsx').then((m) => ({ default: m.NewChatDialog })));
+
+export function HomeScreen() {
+  const me = useMe();
+  return (
+    <RealtimeProvider meId={me.id}>
+      <Shell />
+    </RealtimeProvider>
+  );
+}
+
+type Overlay = 'search' | 'switcher' | 'new' | null;
+
+function Shell() {
+  const { t } = useI18n();
+  const me = useMe();
+  const { platform } = useApp();
+  const { route, navigate } = useRouter();
+  const { connected } = useRealtime();
+  const [overlay, setOverlay] = useState<Overlay>(null);
+  const conversationId = route.name === 'home' ? route.conversationId : undefined;
+  const list = useConversations();
+  const conversation = useConversation(conversationId);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        setOverlay('switcher');
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  useEffect(
+    () => platform.onNotificationClick((id) => navigate({ name: 'home', conversationId: id })),
+    [platform, navigate],
+  );
+
+  return (
+    <div className={`shell${conversationId || route.name === 'settings' ? ' has-main' : ''}`}>
+      <a className="skip-link" href="#main">
+        {t('a11y.skip')}
+      </a>
+      <OfflineBanner connected={connected} />
+      <nav className="sidebar" aria-label={t('list.label')}>
+        <header className="sidebar-header">
+          <button
+            type="button"
+            className="me-button"
+            aria-label={t('settings.title')}
+            onClick={() => navigate({ name: 'settings' })}
+          >
+            <Avatar name={me.displayName} url={me.avatarUrl} size={32} />
+            <span>{me.displayName}</span>
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('search.title')}
+            onClick={() => setOverlay('search')}
+          >
+            🔍
+          </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('newChat.title')}
+            onClick={() => setOverlay('new')}
+          >
+            ✏️
+          </button>
+        </header>
+        <ConversationList activeId={conversationId} />
+      </nav>
+      <main id="main" className="main" tabIndex={-1}>
+        {route.name === 'settings' ? (
+          <Suspense fallback={<Skeleton lines={8} label={t('common.loading')} />}>
+            <SettingsScreen />
+          </Suspense>
+        ) : conversation ? (
+          <ChatView
+            key={conversation.id}
+            conversation={conversation}
+            seq={route.name === 'home' ? route.seq : undefined}
+          />
+        ) : conversationId && list.isPending ? (
+          <Skeleton lines={8} label={t('common.loading')} />
+        ) : (
+          <EmptyState title={conversationId ? t('chat.notFound') : t('home.pick')}>
+            <button type="button" className="button primary" onClick={() => setOverlay('new')}>
+              {t('newChat.title')}
+            </button>
+            <p className="muted">{t('home.shortcut')}</p>
+          </EmptyState>
+        )}
+      </main>
+      <Suspense fallback={null}>
+        {overlay === 'search' && <SearchDialog onClose={() => setOverlay(null)} />}
+        {overlay === 'switcher' && <QuickSwitcher onClose={() => setOverlay(null)} />}
+        {overlay === 'new' && <NewChatDialog onClose={() => setOverlay(null)} />}
+      </Suspense>
+    </div>
+  );
+}

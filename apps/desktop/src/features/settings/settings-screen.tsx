@@ -1,0 +1,349 @@
+import { meSchema, paths, publicProfileSchema, sessionInfoSchema } from '@charla/shared-types';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { z } from 'zod';
+import { listOf } from '../../api/queries.ts';
+import { keys } from '../../api/query-keys.ts';
+import { useApp, useMe } from '../../app-context.tsx';
+import type { NotificationLevel, ThemePreference } from '../../platform/platform.ts';
+import { useI18n } from '../../ui/i18n.tsx';
+import { useRouter } from '../../ui/router.tsx';
+import { useSettings } from '../../ui/settings.tsx';
+import { Skeleton } from '../../ui/status.tsx';
+import { useToasts } from '../../ui/toasts.tsx';
+import { errorText } from '../auth/auth-form.tsx';
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="settings-section" aria-label={title}>
+      <h2>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+function useRun() {
+  const { t } = useI18n();
+  const toasts = useToasts();
+  return async (fn: () => Promise<unknown>, ok?: string) => {
+    try {
+      await fn();
+      if (ok) toasts.show({ kind: 'info', text: ok });
+      return true;
+    } catch (e) {
+      toasts.show({ kind: 'error', text: errorText(t, e) });
+      return false;
+    }
+  };
+}
+
+export function SettingsScreen() {
+  const { t } = useI18n();
+  const { navigate } = useRouter();
+  const { logout } = useApp();
+  return (
+    <section className="settings" aria-labelledby="settings-title">
+      <header className="settings-header">
+        <button type="button" className="button secondary" onClick={() => navigate({ name: 'home' })}>
+          ← {t('common.back')}
+        </button>
+        <h1 id="settings-title">{t('settings.title')}</h1>
+      </header>
+      <Profile />
+      <Appearance />
+      <Notifications />
+      <Devices />
+      <Password />
+      <Blocked />
+      <Section title={t('settings.account')}>
+        <button type="button" className="button" onClick={() => void logout()}>
+          {t('settings.logout')}
+        </button>
+        <DeleteAccount />
+      </Section>
+    </section>
+  );
+}
+
+function Profile() {
+  const { t } = useI18n();
+  const { api, updateMe } = useApp();
+  const me = useMe();
+  const run = useRun();
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const patch = {
+      displayName: String(f.get('displayName') ?? ''),
+      username: String(f.get('username') ?? ''),
+      about: String(f.get('about') ?? ''),
+    };
+    void run(async () => {
+      updateMe(await api.send('PATCH', paths.users.me, meSchema, patch));
+    }, t('settings.saved'));
+  };
+  return (
+    <Section title={t('settings.profile')}>
+      <form className="stack" onSubmit={submit}>
+        <label>
+          {t('auth.displayName')}
+          <input className="input" name="displayName" defaultValue={me.displayName} maxLength={64} required />
+        </label>
+        <label>
+          {t('auth.username')}
+          <input className="input" name="username" defaultValue={me.username} pattern="[A-Za-z0-9_.]{3,32}" required />
+        </label>
+        <label>
+          {t('settings.about')}
+          <textarea className="input" name="about" defaultValue={me.about} maxLength={280} rows={2} />
+        </label>
+        <p className="muted">
+          {me.email} {me.emailVerified ? `· ${t('settings.verified')}` : `· ${t('settings.unverified')}`}
+        </p>
+        <button type="submit" className="button primary">
+          {t('common.save')}
+        </button>
+      </form>
+    </Section>
+  );
+}
+
+function Appearance() {
+  const { t } = useI18n();
+  const { settings, update } = useSettings();
+  const themes: ThemePreference[] = ['light', 'dark', 'system'];
+  return (
+    <Section title={t('settings.appearance')}>
+      <fieldset className="radio-row">
+        <legend>{t('settings.theme')}</legend>
+        {themes.map((x) => (
+          <label key={x}>
+            <input
+              type="radio"
+              name="theme"
+              checked={settings.theme === x}
+              onChange={() => void update({ theme: x })}
+            />
+            {t(`settings.theme.${x}`)}
+          </label>
+        ))}
+      </fieldset>
+      <label>
+        {t('settings.language')}
+        <select
+          className="input"
+          value={settings.locale}
+          onChange={(e) => void update({ locale: e.target.value as 'en' | 'es' | 'system' })}
+        >
+          <option value="system">{t('settings.language.system')}</option>
+          <option value="en">English</option>
+          <option value="es">Español</option>
+        </select>
+      </label>
+    </Section>
+  );
+}
+
+function Notifications() {
+  const { t } = useI18n();
+  const { platform } = useApp();
+  const { settings, update } = useSettings();
+  const n = settings.notifications;
+  const levels: NotificationLevel[] = ['all', 'mentions', 'none'];
+  const [perm, setPerm] = useState(typeof Notification === 'undefined' ? 'unsupported' : Notification.permission);
+  return (
+    <Section title={t('settings.notifications')}>
+      <fieldset className="radio-row">
+        <legend>{t('settings.notify.level')}</legend>
+        {levels.map((x) => (
+          <label key={x}>
+            <input
+              type="radio"
+              name="level"
+              checked={n.level === x}
+              onChange={() => void update({ notifications: { ...n, level: x } })}
+            />
+            {t(`settings.notify.${x}`)}
+          </label>
+        ))}
+      </fieldset>
+      <label className="switch">
+        <input
+          type="checkbox"
+          checked={n.sound}
+          onChange={(e) => void update({ notifications: { ...n, sound: e.target.checked } })}
+        />
+        {t('settings.notify.sound')}
+      </label>
+      <label className="switch">
+        <input
+          type="checkbox"
+          checked={n.hideContent}
+          onChange={(e) => void update({ notifications: { ...n, hideContent: e.target.checked } })}
+        />
+        {t('settings.notify.hide')}
+      </label>
+      {!platform.supports.nativeNotifications && perm === 'default' && (
+        <button type="button" className="button" onClick={() => void Notification.requestPermission().then(setPerm)}>
+          {t('settings.notify.allow')}
+        </button>
+      )}
+      {perm === 'denied' && <p className="muted">{t('settings.notify.denied')}</p>}
+    </Section>
+  );
+}
+
+function Devices() {
+  const { t, locale } = useI18n();
+  const { api } = useApp();
+  const qc = useQueryClient();
+  const run = useRun();
+  const sessions = useQuery({
+    queryKey: keys.sessions,
+    queryFn: () => api.get(paths.auth.sessions, listOf(sessionInfoSchema)),
+  });
+  return (
+    <Section title={t('settings.devices')}>
+      {sessions.isPending ? (
+        <Skeleton label={t('common.loading')} />
+      ) : (
+        <ul className="devices">
+          {sessions.data?.map((s) => (
+            <li key={s.id}>
+              <span>
+                <strong>{s.deviceName}</strong>{' '}
+                {s.current && <span className="badge-text">{t('settings.thisDevice')}</span>}
+                <br />
+                <small>
+                  {t('settings.lastUsed', { date: new Date(s.lastUsedAt).toLocaleString(locale) })}
+                  {s.ip ? ` · ${s.ip}` : ''}
+                </small>
+              </span>
+              {!s.current && (
+                <button
+                  type="button"
+                  className="link danger"
+                  onClick={() =>
+                    void run(async () => {
+                      await api.send('DELETE', paths.auth.session(s.id), z.unknown());
+                      await qc.invalidateQueries({ queryKey: keys.sessions });
+                    })
+                  }
+                >
+                  {t('settings.revoke')}
+                </button>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Section>
+  );
+}
+
+function Password() {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const run = useRun();
+  const submit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const form = e.currentTarget;
+    const f = new FormData(form);
+    void run(
+      () =>
+        api.send('POST', paths.auth.changePassword, z.unknown(), {
+          currentPassword: String(f.get('current') ?? ''),
+          newPassword: String(f.get('next') ?? ''),
+        }),
+      t('settings.passwordChanged'),
+    ).then((ok) => ok && form.reset());
+  };
+  return (
+    <Section title={t('settings.password')}>
+      <form className="stack" onSubmit={submit}>
+        <label>
+          {t('settings.currentPassword')}
+          <input className="input" type="password" name="current" autoComplete="current-password" required />
+        </label>
+        <label>
+          {t('auth.newPassword')}
+          <input className="input" type="password" name="next" autoComplete="new-password" minLength={8} required />
+        </label>
+        <button type="submit" className="button">
+          {t('settings.changePassword')}
+        </button>
+      </form>
+    </Section>
+  );
+}
+
+function Blocked() {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const qc = useQueryClient();
+  const run = useRun();
+  const blocked = useQuery({
+    queryKey: keys.blocked,
+    queryFn: () => api.get(paths.users.blocked, listOf(publicProfileSchema)),
+  });
+  return (
+    <Section title={t('settings.blocked')}>
+      {blocked.data?.length === 0 && <p className="muted">{t('settings.blockedNone')}</p>}
+      <ul className="devices">
+        {blocked.data?.map((u) => (
+          <li key={u.id}>
+            <span>
+              {u.displayName} <small>@{u.username}</small>
+            </span>
+            <button
+              type="button"
+              className="link"
+              onClick={() =>
+                void run(async () => {
+                  await api.send('DELETE', paths.users.block(u.id), z.unknown());
+                  await qc.invalidateQueries({ queryKey: keys.blocked });
+                })
+              }
+            >
+              {t('settings.unblock')}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </Section>
+  );
+}
+
+function DeleteAccount() {
+  const { t } = useI18n();
+  const { api, logout } = useApp();
+  const run = useRun();
+  const [open, setOpen] = useState(false);
+  if (!open)
+    return (
+      <button type="button" className="button danger" onClick={() => setOpen(true)}>
+        {t('settings.delete')}
+      </button>
+    );
+  return (
+    <form
+      className="stack"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const password = String(new FormData(e.currentTarget).get('password') ?? '');
+        void run(() => api.send('DELETE', paths.users.me, z.unknown(), { password })).then(async (ok) => {
+          if (ok) await logout();
+        });
+      }}
+    >
+      <p role="alert">{t('settings.deleteWarning')}</p>
+      <label>
+        {t('auth.password')}
+        <input className="input" type="password" name="password" autoComplete="current-password" required />
+      </label>
+      <button type="submit" className="button danger">
+        {t('settings.deleteConfirm')}
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,200 @@
+import {
+  type AuthResult,
+  authResultSchema,
+  CSRF_HEADER,
+  type LoginRequest,
+  paths,
+  type RegisterRequest,
+} from '@charla/shared-types';
+import { z } from 'zod';
+import { isApiError } from '../api/errors.ts';
+import { httpJson } from '../api/http.ts';
+import { safeUrl } from '../api/links.ts';
+import type { ClientSettings, NotificationRequest, Platform, SessionPort } from './platform.ts';
+
+const SETTINGS_KEY = 'charla.settings';
+/** Refresh this long before the access token expires, so requests never race its expiry. */
+const EXPIRY_MARGIN_MS = 30_000;
+
+export const defaultSettings: ClientSettings = {
+  serverUrl: '',
+  theme: 'system',
+  locale: 'system',
+  notifications: { level: 'all', sound: true, hideContent: false },
+};
+
+const storedSettingsSchema = z
+  .object({
+    theme: z.enum(['light', 'dark', 'system']),
+    locale: z.enum(['en', 'es', 'system']),
+    notifications: z.object({
+      level: z.enum(['all', 'mentions', 'none']),
+      sound: z.boolean(),
+      hideContent: z.boolean(),
+    }),
+  })
+  .partial();
+
+function webDevice() {
+  const ua = typeof navigator === 'undefined' ? '' : navigator.userAgent;
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'Browser';
+  const os = /Windows/.test(ua) ? 'Windows' : /Mac OS/.test(ua) ? 'macOS' : /Linux/.test(ua) ? 'Linux' : 'web';
+  return { name: `${browser} on ${os}`, platform: 'web' as const };
+}
+
+/** Web session: the refresh token is an httpOnly cookie; the access token lives only in memory. */
+export function createWebSession(base: () => string, now: () => number = Date.now): SessionPort {
+  let current: { token: string; expiresAt: number } | null = null;
+  let refreshing: Promise<string | null> | null = null;
+
+  const keep = (r: AuthResult) => {
+    current = { token: r.accessToken, expiresAt: Date.parse(r.accessTokenExpiresAt) };
+    return r;
+  };
+
+  const refresh = async (attempt = 0): Promise<AuthResult | null> => {
+    try {
+      const result = await httpJson(base(), paths.auth.refresh, authResultSchema, {
+        method: 'POST',
+        body: { client: 'web' },
+        headers: { [CSRF_HEADER]: '1' },
+      });
+      return keep(result);
+    } catch (e) {
+      // Any 4xx means the cookie is missing, expired or revoked: signed out. Network errors propagate.
+      // 409: another tab rotated the cookie a moment ago; the browser now holds the new one.
+      if (isApiError(e, 'conflict') && attempt === 0) {
+        await new Promise((r) => setTimeout(r, 300));
+        return refresh(1);
+      }
+      if (isApiError(e) && e.status >= 400 && e.status < 500) {
+        current = null;
+        return null;
+      }
+      throw e;
+    }
+  };
+
+  return {
+    async login(request: LoginRequest) {
+      const body = { ...request, client: 'web' as const, device: request.device ?? webDevice() };
+      return keep(await httpJson(base(), paths.auth.login, authResultSchema, { method: 'POST', body }));
+    },
+    async register(request: RegisterRequest) {
+      const body = { ...request, client: 'web' as const, device: request.device ?? webDevice() };
+      return keep(await httpJson(base(), paths.auth.register, authResultSchema, { method: 'POST', body }));
+    },
+    restore: () => refresh(),
+    async getAccessToken(options) {
+      if (!options?.forceRefresh && current && current.expiresAt - EXPIRY_MARGIN_MS > now()) return current.token;
+      // Concurrent callers share one refresh: a second refresh would rotate the cookie under the first.
+      refreshing ??= refresh()
+        .then((r) => r?.accessToken ?? null)
+        .finally(() => {
+          refreshing = null;
+        });
+      return refreshing;
+    },
+    async logout() {
+      const token = current?.token;
+      current = null;
+      await httpJson(base(), paths.auth.logout, z.unknown(), {
+        method: 'POST',
+        headers: { [CSRF_HEADER]: '1', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: { client: 'web' },
+      }).catch(() => undefined);
+    },
+  };
+}
+
+/** Draws the unread count onto a small favicon so it shows in the browser tab. */
+function faviconFor(count: number): string | null {
+  if (typeof document === 'undefined') return null;
+  const canvas = document.createElement('canvas');
+  canvas.width = 32;
+  canvas.height = 32;
+  const ctx = canvas.getContext?.('2d');
+  if (!ctx) return null;
+  ctx.fillStyle = '#1d7a5f';
+  ctx.beginPath();
+  ctx.arc(16, 16, 15, 0, Math.PI * 2);
+  ctx.fill();
+  ctx.fillStyle = '#fff';
+  ctx.font = 'bold 18px sans-serif';
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(count > 0 ? (count > 99 ? '99' : String(count)) : 'C', 16, 17);
+  return canvas.toDataURL('image/png');
+}
+
+export function createWebPlatform(): Platform {
+  const clickHandlers = new Set<(conversationId: string) => void>();
+  const base = () => '';
+  return {
+    kind: 'web',
+    supports: {
+      nativeNotifications: false,
+      trayBadge: false,
+      osKeychain: false,
+      deepLinks: false,
+      serverUrlSetting: false,
+    },
+    session: createWebSession(base),
+    serverUrl: base,
+    async notify(n: NotificationRequest) {
+      if (typeof Notification === 'undefined') return;
+      if (Notification.permission === 'default') await Notification.requestPermission();
+      if (Notification.permission !== 'granted') return;
+      const shown = new Notification(n.title, { body: n.body, tag: n.tag });
+      shown.onclick = () => {
+        window.focus();
+        for (const h of clickHandlers) h(n.conversationId);
+        shown.close();
+      };
+    },
+    onNotificationClick(handler) {
+      clickHandlers.add(handler);
+      return () => clickHandlers.delete(handler);
+    },
+    setUnreadBadge(count) {
+      document.title = count > 0 ? `(${count}) Charla` : 'Charla';
+      const href = faviconFor(count);
+      if (!href) return;
+      let link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
+      if (!link) {
+        link = document.createElement('link');
+        link.rel = 'icon';
+        document.head.append(link);
+      }
+      link.href = href;
+    },
+    async openExternal(url) {
+      const safe = safeUrl(url);
+      if (safe) window.open(safe, '_blank', 'noopener,noreferrer');
+    },
+    async loadSettings() {
+      try {
+        const parsed = storedSettingsSchema.safeParse(JSON.parse(localStorage.getItem(SETTINGS_KEY) ?? '{}'));
+        return { ...defaultSettings, ...(parsed.success ? parsed.data : {}) };
+      } catch {
+        return { ...defaultSettings };
+      }
+    },
+    async saveSettings(patch) {
+      const next = { ...(await this.loadSettings()), ...patch, serverUrl: '' };
+      localStorage.setItem(SETTINGS_KEY, JSON.stringify(next));
+      return next;
+    },
+    onDeepLink() {
+      return () => undefined;
+    },
+  };
+}

@@ -1,0 +1,106 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
+
+export type Route =
+  | { name: 'home'; conversationId?: string; seq?: number }
+  | { name: 'login' }
+  | { name: 'register' }
+  | { name: 'forgot' }
+  | { name: 'reset'; token: string }
+  | { name: 'verify'; token: string }
+  | { name: 'invite'; code: string }
+  | { name: 'settings' }
+  | { name: 'server' };
+
+/**
+ * Routes live in the hash (`#/c/<id>`) so the same code works from file:// in Electron and from
+ * the server in a browser. Links that arrive as real paths (/invite/<code>, /reset-password?token=)
+ * are read once at start-up.
+ */
+export function parseLocation(pathname: string, search: string, hash: string): Route {
+  const query = new URLSearchParams(search);
+  const token = query.get('token') ?? '';
+  const invite = pathname.match(/\/invite\/([A-Za-z0-9_-]{1,64})\/?$/);
+  if (invite?.[1]) return { name: 'invite', code: invite[1] };
+  if (/reset/i.test(pathname) && token) return { name: 'reset', token };
+  if (/verify/i.test(pathname) && token) return { name: 'verify', token };
+  return parseHash(hash);
+}
+
+export function parseHash(hash: string): Route {
+  const [path = '', qs = ''] = hash.replace(/^#/, '').split('?');
+  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+  const q = new URLSearchParams(qs);
+  switch (parts[0]) {
+    case 'c':
+      return parts[1]
+        ? { name: 'home', conversationId: parts[1], ...(Number(parts[2]) > 0 ? { seq: Number(parts[2]) } : {}) }
+        : { name: 'home' };
+    case 'login':
+      return { name: 'login' };
+    case 'register':
+      return { name: 'register' };
+    case 'forgot':
+      return { name: 'forgot' };
+    case 'reset':
+      return { name: 'reset', token: q.get('token') ?? '' };
+    case 'verify':
+      return { name: 'verify', token: q.get('token') ?? '' };
+    case 'invite':
+      return parts[1] ? { name: 'invite', code: parts[1] } : { name: 'home' };
+    case 'settings':
+      return { name: 'settings' };
+    case 'server':
+      return { name: 'server' };
+    default:
+      return { name: 'home' };
+  }
+}
+
+export function routeToHash(route: Route): string {
+  const e = encodeURIComponent;
+  switch (route.name) {
+    case 'home':
+      if (!route.conversationId) return '#/';
+      return `#/c/${e(route.conversationId)}${route.seq ? `/${route.seq}` : ''}`;
+    case 'reset':
+    case 'verify':
+      return `#/${route.name}?token=${e(route.token)}`;
+    case 'invite':
+      return `#/invite/${e(route.code)}`;
+    default:
+      return `#/${route.name}`;
+  }
+}
+
+type RouterValue = { route: Route; navigate: (r: Route, opts?: { replace?: boolean }) => void };
+const RouterContext = createContext<RouterValue | null>(null);
+
+export function RouterProvider({ children }: { children: ReactNode }) {
+  const [initial] = useState<Route>(() =>
+    parseLocation(window.location.pathname, window.location.search, window.location.hash),
+  );
+  const [route, setRoute] = useState<Route>(initial);
+  useEffect(() => {
+    // A path-style link (e.g. /invite/abc) becomes its hash form, so reloads and history keep working.
+    if (window.location.pathname !== '/' && /^https?:$/.test(window.location.protocol)) {
+      window.history.replaceState(null, '', `/${routeToHash(initial)}`);
+    }
+    const onPop = () => setRoute(parseHash(window.location.hash));
+    window.addEventListener('popstate', onPop);
+    return () => window.removeEventListener('popstate', onPop);
+  }, [initial]);
+  const navigate = useCallback((r: Route, opts?: { replace?: boolean }) => {
+    const hash = routeToHash(r);
+    if (opts?.replace) window.history.replaceState(null, '', hash);
+    else window.history.pushState(null, '', hash);
+    setRoute(r);
+  }, []);
+  const value = useMemo(() => ({ route, navigate }), [route, navigate]);
+  return <RouterContext.Provider value={value}>{children}</RouterContext.Provider>;
+}
+
+export function useRouter(): RouterValue {
+  const ctx = useContext(RouterContext);
+  if (!ctx) throw new Error('useRouter outside RouterProvider');
+  return ctx;
+}

@@ -1,0 +1,221 @@
+import {
+  type ReactNode,
+  type Ref,
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+} from 'react';
+
+/** Prefix sums: offsets[i] is the top of row i, offsets[n] the total height. */
+export function computeOffsets(heights: number[]): number[] {
+  const offsets = new Array<number>(heights.length + 1);
+  offsets[0] = 0;
+  for (let i = 0; i < heights.length; i++) offsets[i + 1] = (offsets[i] ?? 0) + (heights[i] ?? 0);
+  return offsets;
+}
+
+/** First row whose bottom is below `y` (binary search). */
+export function rowAt(offsets: number[], y: number): number {
+  let lo = 0;
+  let hi = offsets.length - 2;
+  if (hi < 0) return 0;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((offsets[mid + 1] ?? 0) <= y) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The rows to mount: those intersecting the viewport plus `overscan` pixels each side. */
+export function visibleRange(offsets: number[], scrollTop: number, viewport: number, overscan: number) {
+  const n = offsets.length - 1;
+  if (n <= 0) return { start: 0, end: 0 };
+  const start = rowAt(offsets, Math.max(0, scrollTop - overscan));
+  const end = Math.min(n, rowAt(offsets, scrollTop + viewport + overscan) + 1);
+  return { start, end };
+}
+
+export type Anchor = { key: string; delta: number } | null;
+
+/** Where to scroll so the anchor row keeps its on-screen position after rows above it changed. */
+export function anchoredScrollTop(keys: string[], offsets: number[], anchor: Anchor): number | null {
+  if (!anchor) return null;
+  const i = keys.indexOf(anchor.key);
+  if (i < 0) return null;
+  return (offsets[i] ?? 0) + anchor.delta;
+}
+
+export type VirtualListHandle = {
+  scrollToKey: (key: string) => void;
+  scrollToBottom: () => void;
+  atBottom: () => boolean;
+};
+
+type Props<T> = {
+  items: T[];
+  getKey: (item: T) => string;
+  estimate: (item: T) => number;
+  render: (item: T) => ReactNode;
+  onReachTop?: () => void;
+  onAtBottomChange?: (atBottom: boolean) => void;
+  /** Start at this row instead of the bottom. */
+  initialKey?: string;
+  overscan?: number;
+  className?: string;
+  label: string;
+  handle?: Ref<VirtualListHandle>;
+};
+
+const BOTTOM_SLACK = 40;
+
+/**
+ * A bottom-anchored virtual list for chat history: only rows near the viewport are mounted, row
+ * heights are measured as they render, and the first visible row keeps its position when older rows
+ * are prepended or rows above change height.
+ */
+export function VirtualList<T>(props: Props<T>) {
+  const { items, getKey, estimate, render, overscan = 600 } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const heights = useRef(new Map<string, number>());
+  const [measureVersion, remeasured] = useReducer((x: number) => x + 1, 0);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(800);
+  const anchor = useRef<Anchor>(null);
+  const stickToBottom = useRef(!props.initialKey);
+  const initialDone = useRef(false);
+
+  const keys = useMemo(() => items.map(getKey), [items, getKey]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: measureVersion invalidates the measured heights
+  const offsets = useMemo(
+    () => computeOffsets(items.map((it, i) => heights.current.get(keys[i] ?? '') ?? estimate(it))),
+    [items, keys, estimate, measureVersion],
+  );
+  const offsetsRef = useRef(offsets);
+  offsetsRef.current = offsets;
+  const total = offsets[offsets.length - 1] ?? 0;
+  const { start, end } = visibleRange(offsets, scrollTop, viewport, overscan);
+
+  const observer = useMemo(
+    () =>
+      typeof ResizeObserver === 'undefined'
+        ? null
+        : new ResizeObserver((entries) => {
+            let changed = false;
+            for (const e of entries) {
+              const key = (e.target as HTMLElement).dataset.vkey;
+              const h = Math.round(e.borderBoxSize?.[0]?.blockSize ?? (e.target as HTMLElement).offsetHeight);
+              if (key && h > 0 && heights.current.get(key) !== h) {
+                heights.current.set(key, h);
+                changed = true;
+              }
+            }
+            if (changed) remeasured();
+          }),
+    [],
+  );
+  useEffect(() => () => observer?.disconnect(), [observer]);
+  const measure = useCallback(
+    (el: HTMLDivElement | null) => {
+      if (!el || !observer) return;
+      observer.observe(el);
+      return () => observer.unobserve(el);
+    },
+    [observer],
+  );
+
+  const recordAnchor = useCallback(() => {
+    const el = scroller.current;
+    if (!el) return;
+    const off = offsetsRef.current;
+    stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
+    const i = rowAt(off, el.scrollTop);
+    const key = keys[i];
+    anchor.current = key ? { key, delta: el.scrollTop - (off[i] ?? 0) } : null;
+  }, [keys]);
+
+  // After every change of rows or heights: stay at the bottom, or keep the anchor row in place.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when layout inputs change
+  useLayoutEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    if (!initialDone.current && items.length > 0) {
+      initialDone.current = true;
+      const i = props.initialKey ? keys.indexOf(props.initialKey) : -1;
+      if (i >= 0) {
+        el.scrollTop = Math.max(0, (offsets[i] ?? 0) - el.clientHeight / 3);
+        stickToBottom.current = false;
+      } else el.scrollTop = el.scrollHeight;
+    } else if (stickToBottom.current) {
+      el.scrollTop = el.scrollHeight;
+    } else {
+      const target = anchoredScrollTop(keys, offsets, anchor.current);
+      if (target !== null && Math.abs(el.scrollTop - target) > 1) el.scrollTop = target;
+    }
+    setScrollTop(el.scrollTop);
+    if (el.clientHeight > 0 && el.clientHeight !== viewport) setViewport(el.clientHeight);
+  }, [offsets]);
+
+  const onScroll = () => {
+    const el = scroller.current;
+    if (!el) return;
+    setScrollTop(el.scrollTop);
+    const wasBottom = stickToBottom.current;
+    recordAnchor();
+    if (wasBottom !== stickToBottom.current) props.onAtBottomChange?.(stickToBottom.current);
+    if (el.scrollTop < 400) props.onReachTop?.();
+  };
+
+  useImperativeHandle(
+    props.handle,
+    () => ({
+      scrollToKey: (key) => {
+        const el = scroller.current;
+        const i = keys.indexOf(key);
+        if (!el || i < 0) return;
+        stickToBottom.current = false;
+        el.scrollTop = Math.max(0, (offsetsRef.current[i] ?? 0) - el.clientHeight / 3);
+        recordAnchor();
+        setScrollTop(el.scrollTop);
+      },
+      scrollToBottom: () => {
+        const el = scroller.current;
+        if (!el) return;
+        stickToBottom.current = true;
+        el.scrollTop = el.scrollHeight;
+        setScrollTop(el.scrollTop);
+        props.onAtBottomChange?.(true);
+      },
+      atBottom: () => stickToBottom.current,
+    }),
+    [keys, recordAnchor, props.onAtBottomChange],
+  );
+
+  return (
+    <div
+      ref={scroller}
+      className={props.className}
+      onScroll={onScroll}
+      role="log"
+      aria-label={props.label}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it
+      tabIndex={0}
+    >
+      <div style={{ height: offsets[start] ?? 0 }} aria-hidden="true" />
+      {items.slice(start, end).map((item, j) => {
+        const key = keys[start + j] ?? '';
+        return (
+          <div key={key} data-vkey={key} ref={measure}>
+            {render(item)}
+          </div>
+        );
+      })}
+      <div style={{ height: total - (offsets[end] ?? total) }} aria-hidden="true" />
+    </div>
+  );
+}
