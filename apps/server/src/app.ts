@@ -159,7 +159,7 @@ export function createApp(deps: AppDeps): CharlaApp {
       perIp: rateLimits.limiter(AUTH_PER_IP),
       sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
     }),
-    createOidcModule(ctx, authService, deps.oidc),
+    createOidcModule(ctx, authService, { ...deps.oidc, redisCommand: rateLimits.redisCommand }),
     usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher })),
     messaging.router,
   ];
