@@ -2,9 +2,15 @@ import mongoose from 'mongoose';
 import type { Logger } from 'pino';
 import type { Storage } from '../ports.ts';
 import { createMongoBlocksRepo } from './mongo-blocks.ts';
+import { createMongoConversationsRepo } from './mongo-conversations.ts';
 import { createMongoIdentitiesRepo } from './mongo-identities.ts';
+import { createMongoInvitesRepo } from './mongo-invites.ts';
 import { createMongoMediaRepo } from './mongo-media.ts';
+import { createMongoMessagesRepo } from './mongo-messages.ts';
+import { createMongoMessagingCore } from './mongo-messaging-core.ts';
+import { messagingModels } from './mongo-messaging-models.ts';
 import { createMongoOneTimeTokensRepo } from './mongo-one-time-tokens.ts';
+import { createMongoParticipantsRepo } from './mongo-participants.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
 import { createMongoUsersRepo } from './mongo-users.ts';
 
@@ -14,6 +20,7 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
   conn.set('strictQuery', true);
   await conn.asPromise();
   logger?.info({ db: conn.name }, 'connected to MongoDB');
+  const messaging = createMongoMessagingCore(messagingModels(conn));
   const storage: Storage = {
     kind: 'mongo',
     users: createMongoUsersRepo(conn),
@@ -21,6 +28,10 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
     oneTimeTokens: createMongoOneTimeTokensRepo(conn),
     blocks: createMongoBlocksRepo(conn),
     identities: createMongoIdentitiesRepo(conn),
+    conversations: createMongoConversationsRepo(messaging),
+    participants: createMongoParticipantsRepo(messaging),
+    messages: createMongoMessagesRepo(messaging),
+    invites: createMongoInvitesRepo(messaging),
     media: createMongoMediaRepo(conn),
     ping: async () => {
       const db = conn.db;

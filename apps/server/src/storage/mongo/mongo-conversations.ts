@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { trusted } from 'mongoose';
+import type {
+  ConversationListItem,
+  ConversationPatch,
+  ConversationRecord,
+  ConversationsRepo,
+  PublicChannel,
+} from '../ports.ts';
+import { createMongoChangeFeed } from './mongo-changes.ts';
+import type { MongoMessagingCore } from './mongo-messaging-core.ts';
+import {
+  type ConversationDoc,
+  isDuplicateKey,
+  type MessageDoc,
+  type ParticipantDoc,
+  toConversation,
+  toMessage,
+  toParticipant,
+} from './mongo-messaging-models.ts';
+
+const directKeyOf = (a: string, b: string): string => [String(a), String(b)].sort().join(':');
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const caseInsensitive = { locale: 'en', strength: 2 } as const;
+
+const encode = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+function decode<T>(cursor: string | undefined, check: (v: unknown) => v is T): T | null {
+  if (!cursor) return null;
+  try {
+    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return check(v) ? v : null;
+  } catch {
+    return null;
+  }
+}
+const isPair = (v: unknown): v is [number | string, string] =>
+  Array.isArray(v) && v.length === 2 && ['number', 'string'].includes(typeof v[0]) && typeof v[1] === 'string';
+
+export function createMongoConversationsRepo(core: MongoMessagingCore): ConversationsRepo {
+  const { Conversation, Participant, Message } = core.models;
+
+  const item = async (conv: ConversationDoc, me: ParticipantDoc): Promise<ConversationListItem> => {
+    const visFloor = conv.historyForNewcomers ? 0 : me.joinedSeq;
+    const readFloor = Math.max(me.lastReadSeq, me.joinedSeq);
+    const hidden = await core.hiddenSeqs(conv._id, me.userId, Math.min(visFloor, readFloor));
+    const last = await Message.findOne({ conversationId: conv._id, seq: trusted({ $gt: visFloor, $nin: hidden }) })
+      .sort({ seq: -1 })
+      .lean<MessageDoc>();
+    const unreadFilter = {
+      conversationId: conv._id,
+      seq: trusted({ $gt: readFloor, $nin: hidden }),
+      senderId: trusted({ $ne: me.userId }),
+      deletedAt: null,
+    };
+    const [unreadCount, unreadMentions] = await Promise.all([
+      Message.countDocuments(unreadFilter),
+      Message.countDocuments({ ...unreadFilter, mentions: me.userId }),
+    ]);
+    return {
+      conversation: toConversation(conv),
+      me: toParticipant(me),
+      lastMessage: last ? toMessage(last) : null,
+      unreadCount,
+      unreadMentions,
+    };
+  };
+
+  const insertConversation = async (doc: ConversationDoc) => {
+    await Conversation.create(doc);
+    await core.appendChange({
+      conversationId: doc._id,
+      type: 'conversation.created',
+      entityId: doc._id,
+      actorId: doc.createdBy,
+      now: doc.createdAt,
+    });
+  };
+
+  const blank = (
+    now: Date,
+  ): Pick<
+    ConversationDoc,
+    'createdAt' | 'lastActivityAt' | 'lastSeq' | 'changeSeq' | 'lastChangeAt' | 'deletedAt'
+  > => ({
+    createdAt: now,
+    lastActivityAt: now,
+    lastSeq: 0,
+    changeSeq: 0,
+    lastChangeAt: now,
+    deletedAt: null,
+  });
+
+  const reload = async (id: string): Promise<ConversationRecord> =>
+    toConversation((await core.conversation(id)) as ConversationDoc);
+
+  const createDirect: ConversationsRepo['createDirect'] = async (a, b, now) => {
+    const key = directKeyOf(a, b);
+    const existing = await Conversation.findOne({ directKey: key }).lean<ConversationDoc>();
+    if (existing && existing.deletedAt === null) {
+      for (const u of new Set([String(a), String(b)])) await core.addParticipant(existing, u, 'member', String(a), now);
+      return { conversation: await reload(existing._id), created: false };
+    }
+    // A deleted direct chat frees the pair: its key is retired.
+    if (existing) await Conversation.updateOne({ _id: existing._id }, { $set: { directKey: null } });
+    const doc: ConversationDoc = {
+      _id: randomUUID(),
+      kind: 'direct',
+      title: null,
+      description: null,
+      avatarUrl: null,
+      createdBy: String(a),
+      historyForNewcomers: true,
+      directKey: key,
+      ...blank(now),
+    };
+    try {
+      await insertConversation(doc);
+    } catch (err) {
+      // Lost the race to create this pair: the winner's chat is the one.
+      if (isDuplicateKey(err)) return createDirect(a, b, now);
+      throw err;
+    }
+    for (const u of new Set([String(a), String(b)])) await core.addParticipant(doc, u, 'member', String(a), now);
+    return { conversation: await reload(doc._id), created: true };
+  };
+
+  return {
+    create: async (input) => {
+      const doc: ConversationDoc = {
+        _id: randomUUID(),
+        kind: input.kind,
+        title: input.title,
+        description: input.description ?? null,
+        avatarUrl: input.avatarUrl ?? null,
+        createdBy: String(input.createdBy),
+        historyForNewcomers: input.historyForNewcomers ?? false,
+        directKey: null,
+        ...blank(input.now),
+      };
+      await insertConversation(doc);
+      await core.addParticipant(doc, input.createdBy, 'owner', input.createdBy, input.now);
+      for (const m of input.members ?? []) {
+        if (m.userId !== input.createdBy) await core.addParticipant(doc, m.userId, m.role, input.createdBy, input.now);
+      }
+      return reload(doc._id);
+    },
+    createDirect,
+    findById: async (id) => {
+      const d = await core.conversation(id);
+      return d ? toConversation(d) : null;
+    },
+    findDirect: async (a, b) => {
+      const d = await Conversation.findOne({ directKey: directKeyOf(a, b), deletedAt: null }).lean<ConversationDoc>();
+      return d ? toConversation(d) : null;
+    },
+    update: async (id, patch: ConversationPatch, actorId, now) => {
+      const set: Record<string, unknown> = {};
+      for (const key of ['title', 'description', 'avatarUrl', 'historyForNewcomers'] as const) {
+        if (patch[key] !== undefined) set[key] = patch[key];
+      }
+      const fields = Object.keys(set);
+      const d =
+        fields.length > 0
+          ? await Conversation.findOneAndUpdate(
+              { _id: String(id), deletedAt: null },
+              { $set: set },
+              { new: true },
+            ).lean<ConversationDoc>()
+          : await Conversation.findOne({ _id: String(id), deletedAt: null }).lean<ConversationDoc>();
+      if (!d) return null;
+      if (fields.length === 0) return toConversation(d);
+      await core.appendChange({
+        conversationId: d._id,
+        type: 'conversation.updated',
+        entityId: d._id,
+        actorId,
+        data: { fields },
+        now,
+      });
+      return reload(d._id);
+    },
+    softDelete: async (id, actorId, now) => {
+      const res = await Conversation.updateOne({ _id: String(id), deletedAt: null }, { $set: { deletedAt: now } });
+      if (res.modifiedCount === 0) return false;
+      await core.appendChange({
+        conversationId: String(id),
+        type: 'conversation.deleted',
+        entityId: String(id),
+        actorId,
+        now,
+      });
+      return true;
+    },
+    listForUser: async (userId, options) => {
+      const limit = Math.max(1, Math.min(options.limit, 100));
+      const after = decode(options.cursor, isPair);
+      const mine = await Participant.find({
+        userId: String(userId),
+        leftAt: null,
+        ...(options.archived === undefined ? {} : { archived: options.archived }),
+      }).lean<ParticipantDoc[]>();
+      const byConv = new Map(mine.map((p) => [p.conversationId, p]));
+      const at = after && typeof after[0] === 'number' ? new Date(after[0]) : null;
+      const convs = await Conversation.find({
+        _id: trusted({ $in: [...byConv.keys()] }),
+        deletedAt: null,
+        ...(at && after
+          ? { $or: [{ lastActivityAt: trusted({ $lt: at }) }, { lastActivityAt: at, _id: trusted({ $lt: after[1] }) }] }
+          : {}),
+      })
+        .sort({ lastActivityAt: -1, _id: -1 })
+        .limit(limit + 1)
+        .lean<ConversationDoc[]>();
+      const page = convs.slice(0, limit);
+      const items = await Promise.all(page.map((c) => item(c, byConv.get(c._id) as ParticipantDoc)));
+      const last = page.at(-1);
+      return {
+        items,
+        nextCursor: convs.length > limit && last ? encode([last.lastActivityAt.getTime(), last._id]) : null,
+      };
+    },
+    getForUser: async (conversationId, userId) => {
+      const [conv, me] = await Promise.all([
+        core.conversation(conversationId),
+        core.participant(conversationId, userId),
+      ]);
+      if (!conv || conv.deletedAt !== null || !me || me.leftAt !== null) return null;
+      return item(conv, me);
+    },
+    searchPublic: async (q, options) => {
+      const limit = Math.max(1, Math.min(options.limit, 100));
+      const after = decode(options.cursor, isPair);
+      const t = after && typeof after[0] === 'string' ? after[0] : null;
+      const docs = await Conversation.find({
+        kind: 'channel',
+        deletedAt: null,
+        title: trusted({ $regex: escapeRegex(q.trim()), $options: 'i' }),
+        ...(t !== null && after
+          ? { $or: [{ title: trusted({ $gt: t }) }, { title: t, _id: trusted({ $gt: after[1] }) }] }
+          : {}),
+      })
+        .collation(caseInsensitive)
+        .sort({ title: 1, _id: 1 })
+        .limit(limit + 1)
+        .lean<ConversationDoc[]>();
+      const page = docs.slice(0, limit);
+      const items: PublicChannel[] = await Promise.all(
+        page.map(async (d) => ({
+          ...toConversation(d),
+          memberCount: await Participant.countDocuments({ conversationId: d._id, leftAt: null }),
+        })),
+      );
+      const last = page.at(-1);
+      return { items, nextCursor: docs.length > limit && last ? encode([last.title ?? '', last._id]) : null };
+    },
+    ...createMongoChangeFeed(core),
+  };
+}

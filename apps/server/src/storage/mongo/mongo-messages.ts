@@ -1,0 +1,262 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { trusted } from 'mongoose';
+import type { MessageRecord, MessagesRepo, NewMessage, SendResult } from '../ports.ts';
+import { createMongoMessageSearch } from './mongo-message-search.ts';
+import type { MongoMessagingCore } from './mongo-messaging-core.ts';
+import { type ConversationDoc, isDuplicateKey, type MessageDoc, toMessage } from './mongo-messaging-models.ts';
+
+export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo {
+  const { Conversation, Participant, Message, Hidden } = core.models;
+  const byId = async (id: string) => {
+    const d = await Message.findOne({ _id: String(id), seq: trusted({ $ne: null }) }).lean<MessageDoc>();
+    return d ? toMessage(d) : null;
+  };
+
+  /** A concurrent send with the same clientMsgId may still be getting its seq: wait for it briefly. */
+  const settled = async (senderId: string, clientMsgId: string): Promise<MessageDoc | null> => {
+    for (let i = 0; i < 100; i++) {
+      const d = await Message.findOne({
+        senderId: String(senderId),
+        clientMsgId: String(clientMsgId),
+      }).lean<MessageDoc>();
+      if (!d || typeof d.seq === 'number') return d;
+      await sleep(20);
+    }
+    return null;
+  };
+
+  /*
+   * Gapless seq without transactions: (1) insert the row without a seq, which claims
+   * (senderId, clientMsgId) so a concurrent retry cannot also take a seq; (2) `$inc` lastSeq, the
+   * single atomic step that hands out each number exactly once; (3) stamp the seq on the row.
+   */
+  const send = async (input: NewMessage): Promise<SendResult | null> => {
+    if (input.clientMsgId !== null) {
+      const existing = await settled(input.senderId, input.clientMsgId);
+      if (existing) return { message: toMessage(existing), created: false };
+    }
+    const conv = await Conversation.findOne({ _id: String(input.conversationId), deletedAt: null }, { _id: 1 }).lean();
+    if (!conv) return null;
+    const mentions = [...new Set(input.mentions ?? [])];
+    const doc: MessageDoc = {
+      _id: randomUUID(),
+      conversationId: String(input.conversationId),
+      seq: null,
+      senderId: String(input.senderId),
+      clientMsgId: input.clientMsgId,
+      kind: input.kind,
+      text: input.text,
+      attachments: input.attachments ?? [],
+      replyTo: input.replyTo ?? null,
+      forwardedFrom: input.forwardedFrom ?? null,
+      mentions,
+      system: input.system ?? null,
+      reactions: [],
+      editedAt: null,
+      deletedAt: null,
+      createdAt: input.now,
+    };
+    try {
+      await Message.create(doc);
+    } catch (err) {
+      if (isDuplicateKey(err) && input.clientMsgId !== null) {
+        const winner = await settled(input.senderId, input.clientMsgId);
+        if (winner) return { message: toMessage(winner), created: false };
+      }
+      throw err;
+    }
+    const bumped = await Conversation.findOneAndUpdate(
+      { _id: doc.conversationId, deletedAt: null },
+      { $inc: { lastSeq: 1 }, $max: { lastActivityAt: input.now } },
+      { new: true, projection: { lastSeq: 1 } },
+    ).lean<Pick<ConversationDoc, '_id' | 'lastSeq'>>();
+    if (!bumped) {
+      await Message.deleteOne({ _id: doc._id });
+      return null;
+    }
+    const seq = bumped.lastSeq;
+    await Message.updateOne({ _id: doc._id }, { $set: { seq } });
+    await Participant.updateOne(
+      { conversationId: doc.conversationId, userId: doc.senderId, leftAt: null },
+      { $max: { lastReadSeq: seq, lastDeliveredSeq: seq } },
+    );
+    await core.appendChange({
+      conversationId: doc.conversationId,
+      type: 'message.created',
+      entityId: doc._id,
+      messageSeq: seq,
+      actorId: doc.senderId,
+      now: input.now,
+    });
+    return { message: toMessage({ ...doc, seq }), created: true };
+  };
+
+  return {
+    send,
+    findById: byId,
+    findByIds: async (ids) => {
+      if (ids.length === 0) return [];
+      const docs = await Message.find({
+        _id: trusted({ $in: [...new Set(ids.map(String))] }),
+        seq: trusted({ $ne: null }),
+      }).lean<MessageDoc[]>();
+      return docs.map(toMessage);
+    },
+    findBySeq: async (conversationId, seq) => {
+      const d = await Message.findOne({ conversationId: String(conversationId), seq: Number(seq) }).lean<MessageDoc>();
+      return d ? toMessage(d) : null;
+    },
+    history: async (conversationId, viewerId, q) => {
+      const conv = await core.conversation(conversationId);
+      if (!conv) return [];
+      const limit = Math.max(1, Math.min(Math.floor(q.limit) || 1, 100));
+      const floor = await core.visibilityFloor(conv, viewerId);
+      const hidden = await core.hiddenSeqs(conv._id, viewerId, floor);
+      const page = (range: Record<string, number>, dir: 1 | -1, n: number) =>
+        n <= 0
+          ? Promise.resolve([] as MessageDoc[])
+          : Message.find({ conversationId: conv._id, seq: trusted({ $gt: floor, $nin: hidden, ...range }) })
+              .sort({ seq: dir })
+              .limit(n)
+              .lean<MessageDoc[]>();
+      let docs: MessageDoc[];
+      if (q.around !== undefined) {
+        const head = (await page({ $lt: q.around }, -1, Math.floor(limit / 2))).reverse();
+        docs = [...head, ...(await page({ $gte: q.around }, 1, limit - head.length))];
+      } else if (q.after !== undefined) {
+        docs = await page({ $gte: q.after + 1 }, 1, limit);
+      } else if (q.before !== undefined) {
+        docs = (await page({ $lt: q.before }, -1, limit)).reverse();
+      } else {
+        docs = (await page({}, -1, limit)).reverse();
+      }
+      return docs.map(toMessage);
+    },
+    edit: async (id, change, actorId, now) => {
+      const d = await Message.findOneAndUpdate(
+        { _id: String(id), deletedAt: null, seq: trusted({ $ne: null }) },
+        { $set: { text: change.text, mentions: [...new Set(change.mentions)], editedAt: now } },
+        { new: true },
+      ).lean<MessageDoc>();
+      if (!d) return null;
+      await core.appendChange({
+        conversationId: d.conversationId,
+        type: 'message.updated',
+        entityId: d._id,
+        messageSeq: d.seq,
+        actorId,
+        now,
+      });
+      return toMessage(d);
+    },
+    deleteForEveryone: async (id, actorId, now) => {
+      const d = await Message.findOneAndUpdate(
+        { _id: String(id), deletedAt: null, seq: trusted({ $ne: null }) },
+        {
+          $set: {
+            text: '',
+            attachments: [],
+            mentions: [],
+            replyTo: null,
+            forwardedFrom: null,
+            system: null,
+            reactions: [],
+            deletedAt: now,
+          },
+        },
+        { new: true },
+      ).lean<MessageDoc>();
+      if (!d) return null;
+      await core.appendChange({
+        conversationId: d.conversationId,
+        type: 'message.deleted',
+        entityId: d._id,
+        messageSeq: d.seq,
+        actorId,
+        now,
+      });
+      // Quotes of the deleted message must not keep its text alive.
+      const quoting = await Message.find({ 'replyTo.id': d._id }, { _id: 1, seq: 1 }).lean<
+        { _id: string; seq: number }[]
+      >();
+      for (const q of quoting) {
+        await Message.updateOne({ _id: q._id }, { $set: { 'replyTo.text': '' } });
+        await core.appendChange({
+          conversationId: d.conversationId,
+          type: 'message.updated',
+          entityId: q._id,
+          messageSeq: q.seq,
+          actorId,
+          now,
+        });
+      }
+      return toMessage(d);
+    },
+    hiddenFor: async (userId, ids) => {
+      if (ids.length === 0) return [];
+      const docs = await Hidden.find(
+        { userId: String(userId), messageId: trusted({ $in: [...new Set(ids.map(String))] }) },
+        { messageId: 1 },
+      ).lean<{ messageId: string }[]>();
+      return docs.map((d) => d.messageId);
+    },
+    hideForUser: async (id, userId, now) => {
+      const m = await Message.findOne({ _id: String(id), seq: trusted({ $ne: null }) }).lean<MessageDoc>();
+      if (!m || m.seq === null) return false;
+      try {
+        await Hidden.create({
+          _id: `${userId}:${m._id}`,
+          userId: String(userId),
+          conversationId: m.conversationId,
+          seq: m.seq,
+          messageId: m._id,
+          createdAt: now,
+        });
+      } catch (err) {
+        if (isDuplicateKey(err)) return false;
+        throw err;
+      }
+      await core.appendChange({
+        conversationId: m.conversationId,
+        type: 'message.hidden',
+        entityId: m._id,
+        messageSeq: m.seq,
+        actorId: String(userId),
+        audience: String(userId),
+        now,
+      });
+      return true;
+    },
+    setReaction: async (id, userId, emoji, on, now) => {
+      const base = { _id: String(id), deletedAt: null, seq: trusted({ $ne: null }) };
+      const entry = { emoji: String(emoji), userId: String(userId) };
+      // Conditional single-document updates: the filter decides whether anything changes.
+      const res = on
+        ? await Message.updateOne(
+            { ...base, reactions: trusted({ $not: { $elemMatch: entry } }) },
+            { $push: { reactions: { ...entry, createdAt: now } } },
+          )
+        : await Message.updateOne(
+            { ...base, reactions: trusted({ $elemMatch: entry }) },
+            { $pull: { reactions: entry } },
+          );
+      const d = await Message.findOne(base).lean<MessageDoc>();
+      if (!d) return null;
+      const changed = res.modifiedCount > 0;
+      if (changed) {
+        await core.appendChange({
+          conversationId: d.conversationId,
+          type: 'reaction.updated',
+          entityId: d._id,
+          messageSeq: d.seq,
+          actorId: String(userId),
+          data: { emoji, userId, on },
+          now,
+        });
+      }
+      return { message: toMessage(d) as MessageRecord, changed };
+    },
+    search: createMongoMessageSearch(core),
+  };
+}

@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto';
+import { trusted } from 'mongoose';
+import type { ChangeType, ParticipantRole } from '../ports.ts';
+import {
+  type ConversationDoc,
+  isDuplicateKey,
+  type MessagingModels,
+  type ParticipantDoc,
+  participantId,
+} from './mongo-messaging-models.ts';
+
+export type ChangeInput = {
+  conversationId: string;
+  type: ChangeType;
+  entityId: string;
+  messageSeq?: number | null;
+  actorId: string | null;
+  audience?: string | null;
+  data?: Record<string, unknown> | null;
+  now: Date;
+};
+
+export type MongoMessagingCore = ReturnType<typeof createMongoMessagingCore>;
+
+/**
+ * Shared helpers. sanitizeFilter is on for the connection: our own operators are wrapped in
+ * trusted(), and every id is passed through String() so no request-shaped object reaches a filter.
+ */
+export function createMongoMessagingCore(models: MessagingModels) {
+  const { Conversation, Participant, Hidden, Change } = models;
+
+  const conversation = (id: string) => Conversation.findOne({ _id: String(id) }).lean<ConversationDoc>();
+  const participant = (conversationId: string, userId: string) =>
+    Participant.findOne({ _id: participantId(String(conversationId), String(userId)) }).lean<ParticipantDoc>();
+
+  /**
+   * Reserves the next changeSeq with one atomic $inc, then writes the row. Called AFTER the mutation
+   * it describes, so a reader that sees the row always finds the new state.
+   */
+  const appendChange = async (c: ChangeInput): Promise<number> => {
+    const conv = await Conversation.findOneAndUpdate(
+      { _id: String(c.conversationId) },
+      { $inc: { changeSeq: 1 }, $max: { lastChangeAt: c.now } },
+      { new: true, projection: { changeSeq: 1 } },
+    ).lean<Pick<ConversationDoc, '_id' | 'changeSeq'>>();
+    if (!conv) return 0;
+    await Change.create({
+      _id: `${c.conversationId}:${conv.changeSeq}`,
+      conversationId: c.conversationId,
+      changeSeq: conv.changeSeq,
+      type: c.type,
+      entityId: c.entityId,
+      messageSeq: c.messageSeq ?? null,
+      actorId: c.actorId,
+      audience: c.audience ?? null,
+      data: c.data ?? null,
+      createdAt: c.now,
+    });
+    return conv.changeSeq;
+  };
+
+  /** Seq floor below which `userId` sees nothing (0 for non-members the service let in). */
+  const visibilityFloor = async (conv: ConversationDoc, userId: string): Promise<number> => {
+    if (conv.historyForNewcomers) return 0;
+    return (await participant(conv._id, userId))?.joinedSeq ?? 0;
+  };
+
+  /** Seqs the user hid in a conversation above `floor` (delete-for-me); usually a handful. */
+  const hiddenSeqs = async (conversationId: string, userId: string, floor: number): Promise<number[]> => {
+    const docs = await Hidden.find(
+      { userId: String(userId), conversationId: String(conversationId), seq: trusted({ $gt: floor }) },
+      { seq: 1 },
+    ).lean<{ seq: number }[]>();
+    return docs.map((d) => d.seq);
+  };
+
+  /**
+   * Adds or re-activates a member. Returns null when already active (also when a concurrent add
+   * won the race). A newcomer starts read up to the current lastSeq.
+   */
+  const addParticipant = async (
+    conv: ConversationDoc,
+    userId: string,
+    role: ParticipantRole,
+    actorId: string | null,
+    now: Date,
+    data?: Record<string, unknown>,
+  ): Promise<ParticipantDoc | null> => {
+    const id = participantId(conv._id, userId);
+    const fresh = await Conversation.findOne({ _id: conv._id }, { lastSeq: 1 }).lean<{ lastSeq: number }>();
+    const seq = fresh?.lastSeq ?? conv.lastSeq;
+    const state = {
+      role,
+      joinedSeq: seq,
+      lastReadSeq: seq,
+      lastDeliveredSeq: seq,
+      mutedUntil: null,
+      archived: false,
+      pinned: false,
+      joinedAt: now,
+      leftAt: null,
+      leftReason: null,
+    };
+    const existing = await participant(conv._id, userId);
+    let doc: ParticipantDoc | null = null;
+    if (!existing) {
+      try {
+        doc = { _id: id, conversationId: conv._id, userId: String(userId), ...state };
+        await Participant.create(doc);
+      } catch (err) {
+        if (isDuplicateKey(err)) return null;
+        throw err;
+      }
+    } else {
+      if (existing.leftAt === null) return null;
+      // Compare-and-set on the leave time: only one concurrent re-join wins.
+      doc = await Participant.findOneAndUpdate(
+        { _id: id, leftAt: existing.leftAt },
+        { $set: state },
+        { new: true },
+      ).lean<ParticipantDoc>();
+      if (!doc) return null;
+    }
+    await appendChange({
+      conversationId: conv._id,
+      type: 'participant.joined',
+      entityId: String(userId),
+      actorId,
+      data: { role, ...data },
+      now,
+    });
+    return doc;
+  };
+
+  return {
+    models,
+    conversation,
+    participant,
+    appendChange,
+    visibilityFloor,
+    hiddenSeqs,
+    addParticipant,
+    newId: randomUUID,
+  };
+}

@@ -1,0 +1,331 @@
+import { type Connection, Schema } from 'mongoose';
+import type {
+  ChangeType,
+  ConversationRecord,
+  ForwardedFrom,
+  MessageRecord,
+  ParticipantRecord,
+  ReplySnapshot,
+  SystemPayload,
+} from '../ports.ts';
+
+/*
+ * Mongoose models of the messaging aggregates. Without multi-document transactions (a standalone
+ * server has none) every invariant rests on single-document atomic updates plus unique indexes:
+ * `$inc` on the conversation assigns seq/changeSeq, unique (conversationId, seq) and
+ * (senderId, clientMsgId) catch any duplicate, and the change feed reads only a gap-free prefix.
+ */
+
+export type ConversationDoc = {
+  _id: string;
+  kind: ConversationRecord['kind'];
+  title: string | null;
+  description: string | null;
+  avatarUrl: string | null;
+  createdBy: string;
+  createdAt: Date;
+  lastActivityAt: Date;
+  lastSeq: number;
+  changeSeq: number;
+  lastChangeAt: Date;
+  historyForNewcomers: boolean;
+  directKey: string | null;
+  deletedAt: Date | null;
+};
+
+export type ParticipantDoc = {
+  _id: string;
+  conversationId: string;
+  userId: string;
+  role: ParticipantRecord['role'];
+  joinedSeq: number;
+  lastReadSeq: number;
+  lastDeliveredSeq: number;
+  mutedUntil: Date | null;
+  archived: boolean;
+  pinned: boolean;
+  joinedAt: Date;
+  leftAt: Date | null;
+  leftReason: ParticipantRecord['leftReason'];
+};
+
+export type ReactionEntry = { emoji: string; userId: string; createdAt: Date };
+
+export type MessageDoc = {
+  _id: string;
+  conversationId: string;
+  /** null while the send is between inserting the row and getting its seq. */
+  seq: number | null;
+  senderId: string;
+  clientMsgId: string | null;
+  kind: MessageRecord['kind'];
+  text: string;
+  attachments: string[];
+  replyTo: ReplySnapshot | null;
+  forwardedFrom: ForwardedFrom | null;
+  mentions: string[];
+  system: SystemPayload | null;
+  reactions: ReactionEntry[];
+  editedAt: Date | null;
+  deletedAt: Date | null;
+  createdAt: Date;
+};
+
+export type HiddenDoc = {
+  _id: string;
+  userId: string;
+  conversationId: string;
+  seq: number;
+  messageId: string;
+  createdAt: Date;
+};
+
+export type InviteDoc = {
+  _id: string;
+  conversationId: string;
+  createdBy: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  maxUses: number | null;
+  uses: number;
+  revokedAt: Date | null;
+};
+
+export type ChangeDoc = {
+  _id: string;
+  conversationId: string;
+  changeSeq: number;
+  type: ChangeType;
+  entityId: string;
+  messageSeq: number | null;
+  actorId: string | null;
+  audience: string | null;
+  data: Record<string, unknown> | null;
+  createdAt: Date;
+};
+
+const opts = { versionKey: false, strict: 'throw' } as const;
+const str = { type: String, required: true };
+const nullableStr = { type: String, default: null };
+const nullableDate = { type: Date, default: null };
+
+const conversationSchema = new Schema<ConversationDoc>(
+  {
+    _id: str,
+    kind: { type: String, required: true, enum: ['direct', 'group', 'channel'] },
+    title: nullableStr,
+    description: nullableStr,
+    avatarUrl: nullableStr,
+    createdBy: str,
+    createdAt: { type: Date, required: true },
+    lastActivityAt: { type: Date, required: true },
+    lastSeq: { type: Number, required: true, default: 0 },
+    changeSeq: { type: Number, required: true, default: 0 },
+    lastChangeAt: { type: Date, required: true },
+    historyForNewcomers: { type: Boolean, required: true, default: false },
+    directKey: nullableStr,
+    deletedAt: nullableDate,
+  },
+  opts,
+);
+// One direct chat per pair; non-direct and retired ones hold no key.
+conversationSchema.index(
+  { directKey: 1 },
+  { unique: true, partialFilterExpression: { directKey: { $type: 'string' } } },
+);
+conversationSchema.index({ kind: 1, deletedAt: 1, title: 1 }, { collation: { locale: 'en', strength: 2 } });
+conversationSchema.index({ lastActivityAt: -1, _id: -1 });
+
+const participantSchema = new Schema<ParticipantDoc>(
+  {
+    _id: str,
+    conversationId: str,
+    userId: str,
+    role: { type: String, required: true, enum: ['owner', 'admin', 'member'] },
+    joinedSeq: { type: Number, required: true },
+    lastReadSeq: { type: Number, required: true },
+    lastDeliveredSeq: { type: Number, required: true },
+    mutedUntil: nullableDate,
+    archived: { type: Boolean, default: false },
+    pinned: { type: Boolean, default: false },
+    joinedAt: { type: Date, required: true },
+    leftAt: nullableDate,
+    leftReason: { type: String, default: null, enum: ['left', 'removed', null] },
+  },
+  opts,
+);
+participantSchema.index({ conversationId: 1, userId: 1 }, { unique: true });
+participantSchema.index({ userId: 1, leftAt: 1 });
+
+const reactionSchema = new Schema<ReactionEntry>(
+  { emoji: str, userId: str, createdAt: { type: Date, required: true } },
+  { _id: false, versionKey: false },
+);
+
+const messageSchema = new Schema<MessageDoc>(
+  {
+    _id: str,
+    conversationId: str,
+    seq: { type: Number, default: null },
+    senderId: str,
+    clientMsgId: nullableStr,
+    kind: { type: String, required: true, enum: ['text', 'media', 'system'] },
+    text: { type: String, default: '' },
+    attachments: { type: [String], default: [] },
+    replyTo: { type: Schema.Types.Mixed, default: null },
+    forwardedFrom: { type: Schema.Types.Mixed, default: null },
+    mentions: { type: [String], default: [] },
+    system: { type: Schema.Types.Mixed, default: null },
+    reactions: { type: [reactionSchema], default: [] },
+    editedAt: nullableDate,
+    deletedAt: nullableDate,
+    createdAt: { type: Date, required: true },
+  },
+  { ...opts, minimize: false },
+);
+messageSchema.index(
+  { conversationId: 1, seq: 1 },
+  { unique: true, partialFilterExpression: { seq: { $type: 'number' } } },
+);
+messageSchema.index(
+  { senderId: 1, clientMsgId: 1 },
+  { unique: true, partialFilterExpression: { clientMsgId: { $type: 'string' } } },
+);
+messageSchema.index({ conversationId: 1, mentions: 1, seq: 1 });
+messageSchema.index({ 'replyTo.id': 1 }, { partialFilterExpression: { 'replyTo.id': { $type: 'string' } } });
+// Language 'none': no stemming or stop words, chats mix languages. Tombstones hold '' and match nothing.
+messageSchema.index({ text: 'text' }, { default_language: 'none', language_override: 'textLanguageUnused' });
+
+const hiddenSchema = new Schema<HiddenDoc>(
+  {
+    _id: str,
+    userId: str,
+    conversationId: str,
+    seq: { type: Number, required: true },
+    messageId: str,
+    createdAt: { type: Date, required: true },
+  },
+  opts,
+);
+hiddenSchema.index({ userId: 1, conversationId: 1, seq: 1 });
+hiddenSchema.index({ userId: 1, messageId: 1 });
+
+const inviteSchema = new Schema<InviteDoc>(
+  {
+    _id: str,
+    conversationId: str,
+    createdBy: str,
+    createdAt: { type: Date, required: true },
+    expiresAt: nullableDate,
+    maxUses: { type: Number, default: null },
+    uses: { type: Number, default: 0 },
+    revokedAt: nullableDate,
+  },
+  opts,
+);
+inviteSchema.index({ conversationId: 1, createdAt: -1 });
+
+const changeSchema = new Schema<ChangeDoc>(
+  {
+    _id: str,
+    conversationId: str,
+    changeSeq: { type: Number, required: true },
+    type: str,
+    entityId: str,
+    messageSeq: { type: Number, default: null },
+    actorId: nullableStr,
+    audience: nullableStr,
+    data: { type: Schema.Types.Mixed, default: null },
+    createdAt: { type: Date, required: true },
+  },
+  { ...opts, minimize: false },
+);
+changeSchema.index({ conversationId: 1, changeSeq: 1 }, { unique: true });
+
+export type MessagingModels = ReturnType<typeof messagingModels>;
+
+/** One set of models per connection (openMongoStorage makes one connection per storage). */
+export function messagingModels(conn: Connection) {
+  return {
+    Conversation: conn.model<ConversationDoc>('Conversation', conversationSchema, 'conversations'),
+    Participant: conn.model<ParticipantDoc>('Participant', participantSchema, 'participants'),
+    Message: conn.model<MessageDoc>('Message', messageSchema, 'messages'),
+    Hidden: conn.model<HiddenDoc>('HiddenMessage', hiddenSchema, 'hidden_messages'),
+    Invite: conn.model<InviteDoc>('Invite', inviteSchema, 'invites'),
+    Change: conn.model<ChangeDoc>('Change', changeSchema, 'changes'),
+  };
+}
+
+export const participantId = (conversationId: string, userId: string): string => `${conversationId}:${userId}`;
+
+export const toConversation = (d: ConversationDoc): ConversationRecord => ({
+  id: d._id,
+  kind: d.kind,
+  title: d.title ?? null,
+  description: d.description ?? null,
+  avatarUrl: d.avatarUrl ?? null,
+  createdBy: d.createdBy,
+  createdAt: d.createdAt,
+  lastActivityAt: d.lastActivityAt,
+  lastSeq: d.lastSeq,
+  changeSeq: d.changeSeq,
+  historyForNewcomers: d.historyForNewcomers,
+  directKey: d.directKey ?? null,
+  deletedAt: d.deletedAt ?? null,
+});
+
+export const toParticipant = (d: ParticipantDoc): ParticipantRecord => ({
+  conversationId: d.conversationId,
+  userId: d.userId,
+  role: d.role,
+  joinedSeq: d.joinedSeq,
+  lastReadSeq: d.lastReadSeq,
+  lastDeliveredSeq: d.lastDeliveredSeq,
+  mutedUntil: d.mutedUntil ?? null,
+  archived: d.archived ?? false,
+  pinned: d.pinned ?? false,
+  joinedAt: d.joinedAt,
+  leftAt: d.leftAt ?? null,
+  leftReason: d.leftReason ?? null,
+});
+
+/** Binary-ish order, like SQLite's default collation (not locale-aware on purpose). */
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+export function toMessage(d: MessageDoc): MessageRecord {
+  // Summary ordered by each emoji's first reaction.
+  const summary: MessageRecord['reactions'] = [];
+  const sorted = [...(d.reactions ?? [])].sort(
+    (a, b) => a.createdAt.getTime() - b.createdAt.getTime() || cmp(a.emoji, b.emoji) || cmp(a.userId, b.userId),
+  );
+  for (const r of sorted) {
+    let entry = summary.find((e) => e.emoji === r.emoji);
+    if (!entry) {
+      entry = { emoji: r.emoji, count: 0, userIds: [] };
+      summary.push(entry);
+    }
+    entry.count += 1;
+    entry.userIds.push(r.userId);
+  }
+  return {
+    id: d._id,
+    conversationId: d.conversationId,
+    seq: d.seq ?? 0,
+    senderId: d.senderId,
+    clientMsgId: d.clientMsgId ?? null,
+    kind: d.kind,
+    text: d.text ?? '',
+    attachments: d.attachments ?? [],
+    replyTo: d.replyTo ?? null,
+    forwardedFrom: d.forwardedFrom ?? null,
+    mentions: d.mentions ?? [],
+    system: d.system ?? null,
+    reactions: summary,
+    editedAt: d.editedAt ?? null,
+    deletedAt: d.deletedAt ?? null,
+    createdAt: d.createdAt,
+  };
+}
+
+export const isDuplicateKey = (err: unknown): boolean =>
+  typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;

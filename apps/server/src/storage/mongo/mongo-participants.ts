@@ -1,0 +1,180 @@
+import { trusted } from 'mongoose';
+import type { ParticipantsRepo } from '../ports.ts';
+import type { MongoMessagingCore } from './mongo-messaging-core.ts';
+import { type ParticipantDoc, participantId, toParticipant } from './mongo-messaging-models.ts';
+
+const roleRank = { owner: 0, admin: 1, member: 2 } as const;
+
+type ListCursor = [number, number, string];
+const isListCursor = (v: unknown): v is ListCursor =>
+  Array.isArray(v) &&
+  v.length === 3 &&
+  typeof v[0] === 'number' &&
+  typeof v[1] === 'number' &&
+  typeof v[2] === 'string';
+
+export function createMongoParticipantsRepo(core: MongoMessagingCore): ParticipantsRepo {
+  const { Participant } = core.models;
+  const activeFilter = (conversationId: string, userId: string) => ({
+    _id: participantId(String(conversationId), String(userId)),
+    leftAt: null,
+  });
+
+  const receipt = async (
+    kind: 'read' | 'delivered',
+    conversationId: string,
+    userId: string,
+    seq: number,
+    now: Date,
+  ) => {
+    const conv = await core.conversation(conversationId);
+    if (!conv || !(await Participant.exists(activeFilter(conversationId, userId)))) return null;
+    // Capped at lastSeq so a client cannot pre-acknowledge messages that do not exist yet.
+    const capped = Math.min(Math.max(0, Math.floor(seq)), conv.lastSeq);
+    const field = kind === 'read' ? 'lastReadSeq' : 'lastDeliveredSeq';
+    // The filter makes it monotonic: a lower or equal value matches nothing.
+    const updated = await Participant.findOneAndUpdate(
+      { ...activeFilter(conversationId, userId), [field]: trusted({ $lt: capped }) },
+      kind === 'read'
+        ? { $set: { lastReadSeq: capped }, $max: { lastDeliveredSeq: capped } }
+        : { $set: { lastDeliveredSeq: capped } },
+      { new: true },
+    ).lean<ParticipantDoc>();
+    if (!updated) {
+      const p = await core.participant(conversationId, userId);
+      return p ? { participant: toParticipant(p), changed: false } : null;
+    }
+    await core.appendChange({
+      conversationId: String(conversationId),
+      type: 'receipt.updated',
+      entityId: String(userId),
+      actorId: String(userId),
+      data: { lastReadSeq: updated.lastReadSeq, lastDeliveredSeq: updated.lastDeliveredSeq },
+      now,
+    });
+    return { participant: toParticipant(updated), changed: true };
+  };
+
+  return {
+    add: async (conversationId, userId, role, actorId, now) => {
+      const conv = await core.conversation(conversationId);
+      if (!conv || conv.deletedAt !== null) return null;
+      const added = await core.addParticipant(conv, String(userId), role, actorId, now);
+      if (added) return { participant: toParticipant(added), added: true };
+      const p = await core.participant(conversationId, userId);
+      return p ? { participant: toParticipant(p), added: false } : null;
+    },
+    find: async (conversationId, userId) => {
+      const p = await core.participant(conversationId, userId);
+      return p ? toParticipant(p) : null;
+    },
+    list: async (conversationId, options) => {
+      const limit = Math.max(1, Math.min(options.limit, 200));
+      let after: ListCursor | null = null;
+      try {
+        const v: unknown = options.cursor
+          ? JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8'))
+          : null;
+        after = isListCursor(v) ? v : null;
+      } catch {
+        after = null;
+      }
+      // Role order is not a stored field: sort the (small) member list in memory.
+      const all = (
+        await Participant.find({ conversationId: String(conversationId), leftAt: null }).lean<ParticipantDoc[]>()
+      )
+        .map((p) => ({ p, key: [roleRank[p.role], p.joinedAt.getTime(), p.userId] as ListCursor }))
+        .sort(
+          (x, y) =>
+            x.key[0] - y.key[0] || x.key[1] - y.key[1] || (x.key[2] < y.key[2] ? -1 : x.key[2] > y.key[2] ? 1 : 0),
+        );
+      const gt = (k: ListCursor, c: ListCursor) =>
+        k[0] > c[0] || (k[0] === c[0] && (k[1] > c[1] || (k[1] === c[1] && k[2] > c[2])));
+      const rest = after ? all.filter((e) => gt(e.key, after)) : all;
+      const page = rest.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map((e) => toParticipant(e.p)),
+        nextCursor: rest.length > limit && last ? Buffer.from(JSON.stringify(last.key)).toString('base64url') : null,
+      };
+    },
+    listUserIds: async (conversationId) =>
+      (
+        await Participant.find({ conversationId: String(conversationId), leftAt: null }, { userId: 1 }).lean<
+          { userId: string }[]
+        >()
+      ).map((p) => p.userId),
+    countActive: async (conversationId) =>
+      Participant.countDocuments({ conversationId: String(conversationId), leftAt: null }),
+    countOwners: async (conversationId) =>
+      Participant.countDocuments({ conversationId: String(conversationId), leftAt: null, role: 'owner' }),
+    setRole: async (conversationId, userId, role, actorId, now) => {
+      const before = await Participant.findOneAndUpdate(activeFilter(conversationId, userId), {
+        $set: { role },
+      }).lean<ParticipantDoc>();
+      if (!before) return null;
+      if (before.role !== role) {
+        await core.appendChange({
+          conversationId: String(conversationId),
+          type: 'participant.updated',
+          entityId: String(userId),
+          actorId,
+          data: { role },
+          now,
+        });
+      }
+      return toParticipant({ ...before, role });
+    },
+    remove: async (conversationId, userId, reason, actorId, now) => {
+      const res = await Participant.updateOne(activeFilter(conversationId, userId), {
+        $set: { leftAt: now, leftReason: reason },
+      });
+      if (res.modifiedCount === 0) return false;
+      await core.appendChange({
+        conversationId: String(conversationId),
+        type: 'participant.left',
+        entityId: String(userId),
+        actorId,
+        data: { reason },
+        now,
+      });
+      return true;
+    },
+    updateSettings: async (conversationId, userId, settings, now) => {
+      const set: Record<string, unknown> = {};
+      if (settings.mutedUntil !== undefined) set.mutedUntil = settings.mutedUntil;
+      if (settings.archived !== undefined) set.archived = settings.archived;
+      if (settings.pinned !== undefined) set.pinned = settings.pinned;
+      const filter = activeFilter(conversationId, userId);
+      const p =
+        Object.keys(set).length > 0
+          ? await Participant.findOneAndUpdate(filter, { $set: set }, { new: true }).lean<ParticipantDoc>()
+          : await Participant.findOne(filter).lean<ParticipantDoc>();
+      if (!p) return null;
+      if (Object.keys(set).length > 0) {
+        await core.appendChange({
+          conversationId: String(conversationId),
+          type: 'participant.settings',
+          entityId: String(userId),
+          actorId: String(userId),
+          audience: String(userId),
+          now,
+        });
+      }
+      return toParticipant(p);
+    },
+    markRead: (conversationId, userId, seq, now) => receipt('read', conversationId, userId, seq, now),
+    markDelivered: (conversationId, userId, seq, now) => receipt('delivered', conversationId, userId, seq, now),
+    readersOf: async (conversationId, seq, excludeUserId) =>
+      (
+        await Participant.find({
+          conversationId: String(conversationId),
+          leftAt: null,
+          lastReadSeq: trusted({ $gte: seq }),
+          userId: trusted({ $ne: String(excludeUserId) }),
+        })
+          .sort({ userId: 1 })
+          .lean<ParticipantDoc[]>()
+      ).map(toParticipant),
+  };
+}
