@@ -74,14 +74,22 @@ describe('mailer', () => {
       lines.push(JSON.stringify(obj));
     }) as typeof spy.info;
     const mailer = createMailer({ from: 'Charla <no-reply@charla.local>', dataDir: dir, logger: spy });
-    await mailer.send(resetPasswordMail('a@example.com', 'http://127.0.0.1:4000', 'reset_tok'));
+    await mailer.send(
+      resetPasswordMail('a@example.com', 'http://127.0.0.1:4000', 'pX9pPKROW6WEOthMXRNC2V1tAsKjAjszQSvkUqkqZOA'),
+    );
     const files = fs.readdirSync(path.join(dir, 'outbox'));
     expect(files).toHaveLength(1);
     const eml = fs.readFileSync(path.join(dir, 'outbox', files[0] ?? ''), 'utf8');
     expect(eml).toMatch(/^To: a@example.com$/m);
-    expect(eml).toMatch(/^X-Charla-Link: http:\/\/127\.0\.0\.1:4000\/reset-password\?token=reset_tok$/m);
-    expect(unQp(eml)).toContain('http://127.0.0.1:4000/reset-password?token=reset_tok');
-    expect(lines.join('\n')).toContain('http://127.0.0.1:4000/reset-password?token=reset_tok');
+    expect(eml).toMatch(
+      /^X-Charla-Link: http:\/\/127\.0\.0\.1:4000\/reset-password\?token=pX9pPKROW6WEOthMXRNC2V1tAsKjAjszQSvkUqkqZOA$/m,
+    );
+    expect(unQp(eml)).toContain(
+      'http://127.0.0.1:4000/reset-password?token=pX9pPKROW6WEOthMXRNC2V1tAsKjAjszQSvkUqkqZOA',
+    );
+    expect(lines.join('\n')).toContain(
+      'http://127.0.0.1:4000/reset-password?token=pX9pPKROW6WEOthMXRNC2V1tAsKjAjszQSvkUqkqZOA',
+    );
   });
 
   it('a registration through the app reaches the SMTP server', async () => {

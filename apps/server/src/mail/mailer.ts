@@ -42,7 +42,8 @@ export function createMailer(options: { smtpUrl?: string; from: string; dataDir:
         text: mail.text,
         html: mail.html,
         // The body is quoted-printable (soft line breaks, "=3D"): a plain header keeps the link greppable.
-        ...(mail.link ? { headers: { 'X-Charla-Link': mail.link } } : {}),
+        // `prepared` stops nodemailer from folding the long URL onto a second line.
+        ...(mail.link ? { headers: { 'X-Charla-Link': { prepared: true, value: mail.link } } } : {}),
       });
       fs.mkdirSync(outbox, { recursive: true });
       const file = path.join(
