@@ -124,11 +124,12 @@ describe('badge per OS', () => {
 
 describe('tray', () => {
   const actions = () => ({ open: vi.fn(), setDoNotDisturb: vi.fn(), quit: vi.fn() });
-  const item = (menu: TrayMenuItem[], id: string) => menu.find((i) => 'id' in i && i.id === id) as TrayMenuItem & {
-    label: string;
-    click: () => void;
-    checked?: boolean;
-  };
+  const item = (menu: TrayMenuItem[], id: string) =>
+    menu.find((i) => 'id' in i && i.id === id) as TrayMenuItem & {
+      label: string;
+      click: () => void;
+      checked?: boolean;
+    };
 
   it('menu: open (with unread count), do not disturb checkbox, quit', () => {
     const a = actions();

@@ -1,6 +1,12 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from 'vitest';
-import { createDeepLinkRouter, type DeepLinkApp, findDeepLinkInArgv, parseDeepLink, setupDeepLinks } from './deep-links.ts';
+import {
+  createDeepLinkRouter,
+  type DeepLinkApp,
+  findDeepLinkInArgv,
+  parseDeepLink,
+  setupDeepLinks,
+} from './deep-links.ts';
 
 describe('parseDeepLink', () => {
   it.each(['charla://invite/AbC123', 'charla://invite/abc-DEF_123/', `charla://invite/${'a'.repeat(128)}`])(
@@ -46,7 +52,7 @@ describe('parseDeepLink', () => {
     expect(parseDeepLink(v)).toBeNull(),
   );
 
-  it('finds the link in a second instance\'s argv and ignores flags', () => {
+  it("finds the link in a second instance's argv and ignores flags", () => {
     expect(
       findDeepLinkInArgv(['/opt/Charla/charla', '--no-sandbox', 'charla://evil', 'charla://invite/xyz789']),
     ).toMatchObject({ code: 'xyz789' });

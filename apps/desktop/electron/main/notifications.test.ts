@@ -27,7 +27,13 @@ describe('notification policy', () => {
     ['mentions only, mention', base, prefs({ level: 'mentions' }), msg({ mentioned: true }), true],
     ['muted conversation', base, prefs(), msg({ muted: true }), false],
     ['muted, but a mention', base, prefs(), msg({ muted: true, mentioned: true }), true],
-    ['muted + mentions only + mention', base, prefs({ level: 'mentions' }), msg({ muted: true, mentioned: true }), true],
+    [
+      'muted + mentions only + mention',
+      base,
+      prefs({ level: 'mentions' }),
+      msg({ muted: true, mentioned: true }),
+      true,
+    ],
   ] as const)('%s', (_name, state, p, message, notify) => {
     expect(decide({ ...state, prefs: p, message }).notify).toBe(notify);
   });
@@ -71,14 +77,24 @@ const args = (conversationId: string, body: string, extra: { mentioned?: boolean
 describe('notifier', () => {
   it('coalesces a burst into one notification per conversation, replacing the previous one', () => {
     const f = fakeFactory();
-    const n = createNotifier({ create: f.create, prefs: () => prefs(), isWindowFocused: () => false, openConversation: vi.fn() });
+    const n = createNotifier({
+      create: f.create,
+      prefs: () => prefs(),
+      isWindowFocused: () => false,
+      openConversation: vi.fn(),
+    });
     expect(n.show(args('c1', 'hi'))).toBe('shown');
     expect(n.show(args('c1', 'are you there?'))).toBe('replaced');
     expect(n.show(args('c2', 'other chat'))).toBe('shown');
     expect(n.show(args('c1', 'hello??'))).toBe('replaced');
     const open = f.created.filter((c) => c.shown && !c.closed);
     expect(open.map((c) => c.body)).toEqual(['other chat', '3 new messages\nhello??']);
-    expect(n.pending()).toEqual(new Map([['c1', 3], ['c2', 1]]));
+    expect(n.pending()).toEqual(
+      new Map([
+        ['c1', 3],
+        ['c2', 1],
+      ]),
+    );
   });
 
   it('hides sender and content when asked', () => {
@@ -99,7 +115,12 @@ describe('notifier', () => {
   it('click focuses the window and opens the conversation', () => {
     const f = fakeFactory();
     const open = vi.fn();
-    const n = createNotifier({ create: f.create, prefs: () => prefs(), isWindowFocused: () => false, openConversation: open });
+    const n = createNotifier({
+      create: f.create,
+      prefs: () => prefs(),
+      isWindowFocused: () => false,
+      openConversation: open,
+    });
     n.show(args('c7', 'hey'));
     f.created[0]?.click();
     expect(open).toHaveBeenCalledWith('c7');
@@ -110,7 +131,12 @@ describe('notifier', () => {
   it('opening the conversation dismisses its notification and suppresses new ones while focused', () => {
     const f = fakeFactory();
     let focused = false;
-    const n = createNotifier({ create: f.create, prefs: () => prefs(), isWindowFocused: () => focused, openConversation: vi.fn() });
+    const n = createNotifier({
+      create: f.create,
+      prefs: () => prefs(),
+      isWindowFocused: () => focused,
+      openConversation: vi.fn(),
+    });
     n.show(args('c1', 'one'));
     focused = true;
     n.setActiveConversation('c1');
@@ -121,7 +147,12 @@ describe('notifier', () => {
 
   it('truncates very long bodies', () => {
     const f = fakeFactory();
-    const n = createNotifier({ create: f.create, prefs: () => prefs(), isWindowFocused: () => false, openConversation: vi.fn() });
+    const n = createNotifier({
+      create: f.create,
+      prefs: () => prefs(),
+      isWindowFocused: () => false,
+      openConversation: vi.fn(),
+    });
     n.show(args('c1', 'x'.repeat(2000)));
     expect(f.created[0]?.body.length).toBeLessThanOrEqual(240);
   });

@@ -88,22 +88,25 @@ describe('secret storage fallback order', () => {
     expect(secrets.info().kind).toBe('safe-storage');
   });
 
-  it.each(['basic_text', 'unknown'])('refuses safeStorage backend %s on Linux and keeps the token in memory', async (b) => {
-    const store = fakeStore();
-    const log = vi.fn();
-    const secrets = await createSecretStore({
-      loadKeytar: async () => fakeKeytar({ broken: true }).keytar,
-      safeStorage: fakeSafeStorage(b),
-      store,
-      platform: 'linux',
-      log,
-    });
-    expect(secrets.info()).toEqual({ kind: 'memory', persistent: false });
-    await secrets.set(ACCOUNT, SECRET);
-    expect(await secrets.get(ACCOUNT)).toBe(SECRET);
-    expect(store.data.size).toBe(0);
-    expect(log.mock.calls.flat().join('\n')).toContain(b);
-  });
+  it.each(['basic_text', 'unknown'])(
+    'refuses safeStorage backend %s on Linux and keeps the token in memory',
+    async (b) => {
+      const store = fakeStore();
+      const log = vi.fn();
+      const secrets = await createSecretStore({
+        loadKeytar: async () => fakeKeytar({ broken: true }).keytar,
+        safeStorage: fakeSafeStorage(b),
+        store,
+        platform: 'linux',
+        log,
+      });
+      expect(secrets.info()).toEqual({ kind: 'memory', persistent: false });
+      await secrets.set(ACCOUNT, SECRET);
+      expect(await secrets.get(ACCOUNT)).toBe(SECRET);
+      expect(store.data.size).toBe(0);
+      expect(log.mock.calls.flat().join('\n')).toContain(b);
+    },
+  );
 
   it('uses safeStorage on Windows/macOS where there is no backend choice', async () => {
     const secrets = await createSecretStore({
@@ -152,7 +155,9 @@ describe('secret storage fallback order', () => {
     });
     await secrets.set(ACCOUNT, SECRET);
     // A stale safe-storage copy from an earlier run without keychain:
-    store.data.set('encryptedSecrets', { [ACCOUNT]: Buffer.from(`enc:${Buffer.from('old').toString('hex')}`).toString('base64') });
+    store.data.set('encryptedSecrets', {
+      [ACCOUNT]: Buffer.from(`enc:${Buffer.from('old').toString('hex')}`).toString('base64'),
+    });
     await secrets.delete(ACCOUNT);
     expect(entries.size).toBe(0);
     expect(store.data.get('encryptedSecrets')).toEqual({});
@@ -164,7 +169,12 @@ describe('secret storage fallback order', () => {
     store.data.set('encryptedSecrets', { [ACCOUNT]: 'not base64 ciphertext', other: 42 });
     const secrets = await createSecretStore({
       loadKeytar: async () => Promise.reject(new Error('no keytar')),
-      safeStorage: { ...fakeSafeStorage('gnome_libsecret'), decryptString: () => { throw new Error('bad mac'); } },
+      safeStorage: {
+        ...fakeSafeStorage('gnome_libsecret'),
+        decryptString: () => {
+          throw new Error('bad mac');
+        },
+      },
       store,
       platform: 'linux',
     });

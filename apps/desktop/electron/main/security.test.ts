@@ -65,7 +65,9 @@ describe('CSP', () => {
   });
 
   it('adds the Vite dev server (and its HMR socket) only in development', () => {
-    const d = directives(buildCsp({ serverOrigin: 'http://localhost:4000', devServerOrigin: 'http://localhost:5173/' }));
+    const d = directives(
+      buildCsp({ serverOrigin: 'http://localhost:4000', devServerOrigin: 'http://localhost:5173/' }),
+    );
     expect(d.get('connect-src')).toContain('ws://localhost:5173');
     expect(d.get('script-src')).toContain('http://localhost:5173');
   });
@@ -87,10 +89,7 @@ describe('CSP', () => {
       () => 'default-src self',
     );
     const dev = vi.fn();
-    listener(
-      { url: 'http://localhost:5173/', responseHeaders: { 'content-security-policy': ['default-src *'] } },
-      dev,
-    );
+    listener({ url: 'http://localhost:5173/', responseHeaders: { 'content-security-policy': ['default-src *'] } }, dev);
     expect(dev.mock.calls[0]?.[0].responseHeaders).toEqual({ 'Content-Security-Policy': ['default-src self'] });
     const api = vi.fn();
     listener({ url: 'http://localhost:4000/api/v1/auth/me', responseHeaders: { a: ['b'] } }, api);
@@ -99,10 +98,9 @@ describe('CSP', () => {
 });
 
 describe('external URLs', () => {
-  it.each([
-    'https://example.com/a?b=c#d',
-    'http://example.com',
-  ])('opens %s', (url) => expect(validateExternalUrl(url)).not.toBeNull());
+  it.each(['https://example.com/a?b=c#d', 'http://example.com'])('opens %s', (url) =>
+    expect(validateExternalUrl(url)).not.toBeNull(),
+  );
 
   it.each([
     'javascript:alert(1)',
@@ -139,9 +137,12 @@ function fakeContents() {
     },
   };
   const navigate = (event: string, url: string) => {
-    const e = { prevented: false, preventDefault() {
-      this.prevented = true;
-    } };
+    const e = {
+      prevented: false,
+      preventDefault() {
+        this.prevented = true;
+      },
+    };
     listeners.get(event)?.(e, url);
     return e.prevented;
   };

@@ -224,7 +224,7 @@ describe('desktop session', () => {
     expect(await again.getAccessToken()).toBeNull();
   });
 
-  it('logging in as someone else removes the previous user\'s secret', async () => {
+  it("logging in as someone else removes the previous user's secret", async () => {
     const s = manager();
     await s.login({ login: 'ana', password: 'right-password' });
     account = { serverOrigin: ORIGIN, userId: 'old-user' };

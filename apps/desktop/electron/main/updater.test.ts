@@ -20,7 +20,12 @@ function fakeUpdater() {
 describe('updater', () => {
   it('is off in development and never loads electron-updater', () => {
     const load = vi.fn();
-    const c = setupUpdater({ isDev: true, feedUrl: 'https://updates.example.com', loadUpdater: load, onReady: vi.fn() });
+    const c = setupUpdater({
+      isDev: true,
+      feedUrl: 'https://updates.example.com',
+      loadUpdater: load,
+      onReady: vi.fn(),
+    });
     expect(c.enabled).toBe(false);
     expect(load).not.toHaveBeenCalled();
   });

@@ -58,7 +58,11 @@ function toClientSettings(s: DesktopSettings): ClientSettings {
     serverUrl: s.serverUrl,
     theme: s.theme,
     locale: s.locale,
-    notifications: { level: s.notifications.level, sound: s.notifications.sound, hideContent: s.notifications.hideContent },
+    notifications: {
+      level: s.notifications.level,
+      sound: s.notifications.sound,
+      hideContent: s.notifications.hideContent,
+    },
   };
 }
 
@@ -71,7 +75,9 @@ function toPatch(patch: Partial<ClientSettings>): SettingsPatch {
   return out;
 }
 
-export async function createElectronPlatform(bridge: DesktopBridge | undefined = window.desktop): Promise<ElectronPlatform> {
+export async function createElectronPlatform(
+  bridge: DesktopBridge | undefined = window.desktop,
+): Promise<ElectronPlatform> {
   if (!bridge) throw new Error('window.desktop is missing: not running in the Charla desktop app');
   let settings = await unwrap(bridge.settings.get({}));
   bridge.settings.onChanged((next) => {
