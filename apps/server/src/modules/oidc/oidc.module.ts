@@ -5,6 +5,7 @@ import { createOidcAccounts } from './oidc.accounts.ts';
 import { createOidcRegistry, type OidcRegistryOptions } from './oidc.registry.ts';
 import { oidcRoutes } from './oidc.routes.ts';
 import { createOidcService } from './oidc.service.ts';
+import type { RedisCommand } from './oidc.store.ts';
 
 export type { OidcRegistryOptions } from './oidc.registry.ts';
 
@@ -12,10 +13,10 @@ export type { OidcRegistryOptions } from './oidc.registry.ts';
 export function createOidcModule(
   ctx: AppContext,
   auth: Pick<AuthService, 'startSession' | 'revokeAll'>,
-  options: OidcRegistryOptions = {},
+  options: OidcRegistryOptions & { redisCommand?: RedisCommand | undefined } = {},
 ): Router {
   const registry = createOidcRegistry(ctx.config, ctx.clock, options);
   const accounts = createOidcAccounts({ ...ctx, revokeAll: (userId) => auth.revokeAll(userId) });
-  const service = createOidcService({ ...ctx, registry, accounts });
+  const service = createOidcService({ ...ctx, registry, accounts, redisCommand: options.redisCommand });
   return oidcRoutes(ctx, { service, startSession: auth.startSession });
 }

@@ -6,7 +6,7 @@ import { AppError } from '../../http/errors.ts';
 import { deriveUsername, usernameCandidate } from './oidc.accounts.ts';
 import { authProvidersFromConfig, createOidcRegistry, isAcceptableProviderUrl } from './oidc.registry.ts';
 import { parseLoopbackRedirect } from './oidc.service.ts';
-import { createExpiringStore } from './oidc.store.ts';
+import { createMemoryStore } from './oidc.store.ts';
 
 const clock = { now: () => new Date() };
 const configFor = (env: Record<string, string>) => loadConfig({ DATA_DIR: '/tmp/charla-oidc-unit', ...env });
@@ -167,19 +167,19 @@ describe('helpers', () => {
     expect(usernameCandidate('a'.repeat(80))).toHaveLength(24);
   });
 
-  it('expiring store: single use, expiry, bounded size', () => {
+  it('memory store: single use, expiry, bounded size', async () => {
     let now = 1_000_000;
     const c = { now: () => new Date(now) };
-    const store = createExpiringStore<string>(1000, 3, c);
-    store.put('a', 'A');
-    expect(store.take('a')).toBe('A');
-    expect(store.take('a')).toBeUndefined();
-    store.put('b', 'B');
+    const store = createMemoryStore<string>(1000, 3, c);
+    await store.put('a', 'A');
+    expect(await store.take('a')).toBe('A');
+    expect(await store.take('a')).toBeUndefined();
+    await store.put('b', 'B');
     now += 1001;
-    expect(store.take('b')).toBeUndefined();
-    for (const k of ['1', '2', '3', '4']) store.put(k, k);
-    expect(store.size).toBe(3);
-    expect(store.take('1')).toBeUndefined();
-    expect(store.take('4')).toBe('4');
+    expect(await store.take('b')).toBeUndefined();
+    for (const k of ['1', '2', '3', '4']) await store.put(k, k);
+    expect(store.size()).toBe(3);
+    expect(await store.take('1')).toBeUndefined();
+    expect(await store.take('4')).toBe('4');
   });
 });

@@ -71,9 +71,9 @@ export function oidcRoutes(
     sendGrant(res, ctx, await startSession(user, 'desktop', body.device, requestMeta(req)), false);
   });
 
-  router.post('/auth/oidc/:provider/nonce', (req, res) => {
+  router.post('/auth/oidc/:provider/nonce', async (req, res) => {
     noStore(res);
-    sendData(res, service.issueNonce(providerParam(req)), 201);
+    sendData(res, await service.issueNonce(providerParam(req)), 201);
   });
 
   router.post('/auth/oidc/:provider/id-token', async (req, res) => {

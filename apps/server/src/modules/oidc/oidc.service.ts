@@ -6,7 +6,7 @@ import { AppError, badRequest, unauthenticated } from '../../http/errors.ts';
 import type { UserRecord } from '../../storage/ports.ts';
 import type { OidcAccounts } from './oidc.accounts.ts';
 import { type OidcProvider, type OidcRegistry, providerUnavailable } from './oidc.registry.ts';
-import { createExpiringStore } from './oidc.store.ts';
+import { createExpiringStore, type RedisCommand } from './oidc.store.ts';
 import { safeEqual, verifyIdToken } from './oidc.verify.ts';
 
 /** How long the user has at the provider between /start and /callback. */
@@ -69,13 +69,16 @@ export type CallbackOutcome =
 type Deps = Pick<AppContext, 'config' | 'clock' | 'storage' | 'logger'> & {
   registry: OidcRegistry;
   accounts: OidcAccounts;
+  /** Set with REDIS_URL: pending sign-ins, codes and nonces then live in Redis (any node can finish). */
+  redisCommand?: RedisCommand | undefined;
 };
 
 export function createOidcService(deps: Deps) {
   const { config, clock, storage, registry, accounts, logger } = deps;
-  const pending = createExpiringStore<Pending>(PENDING_TTL_MS, STORE_MAX, clock);
-  const exchangeCodes = createExpiringStore<ExchangeGrant>(EXCHANGE_CODE_TTL_MS, STORE_MAX, clock);
-  const nonces = createExpiringStore<string>(ID_TOKEN_NONCE_TTL_MS, STORE_MAX, clock);
+  const storeOptions = { max: STORE_MAX, clock, redisCommand: deps.redisCommand };
+  const pending = createExpiringStore<Pending>('pending', PENDING_TTL_MS, storeOptions);
+  const exchangeCodes = createExpiringStore<ExchangeGrant>('exchange', EXCHANGE_CODE_TTL_MS, storeOptions);
+  const nonces = createExpiringStore<string>('nonce', ID_TOKEN_NONCE_TTL_MS, storeOptions);
 
   const callbackUrl = (providerId: string) => `${config.publicUrl}${API_PREFIX}${paths.auth.oidcCallback(providerId)}`;
 
@@ -144,7 +147,7 @@ export function createOidcService(deps: Deps) {
       const nonce = random();
       const codeVerifier = random(48);
       const binding = random();
-      pending.put(state, {
+      await pending.put(state, {
         providerId: provider.id,
         nonce,
         codeVerifier,
@@ -178,7 +181,7 @@ export function createOidcService(deps: Deps) {
       binding: string | undefined,
     ): Promise<CallbackOutcome> {
       const provider = registry.get(providerId);
-      const entry = query.state ? pending.take(query.state) : undefined;
+      const entry = query.state ? await pending.take(query.state) : undefined;
       if (!entry || entry.providerId !== provider.id)
         throw badRequest('This sign-in attempt is unknown or has expired; start again');
       // The browser finishing the sign-in must be the one that started it.
@@ -196,7 +199,7 @@ export function createOidcService(deps: Deps) {
         if (user.suspendedAt) throw new AppError(403, 'account_suspended', 'This account is suspended');
         if (!entry.desktop) return { kind: 'web', user };
         const code = random();
-        exchangeCodes.put(code, { userId: user.id, challenge: entry.desktop.challenge });
+        await exchangeCodes.put(code, { userId: user.id, challenge: entry.desktop.challenge });
         return { kind: 'desktop', redirect: withParams(entry.desktop.redirect, { code, state: entry.desktop.state }) };
       } catch (err) {
         if (!entry.desktop || !(err instanceof AppError)) throw err;
@@ -214,7 +217,7 @@ export function createOidcService(deps: Deps) {
     /** Desktop: one-time loopback code + the PKCE verifier whose challenge it sent to /start. */
     async exchange(code: string, codeVerifier: string): Promise<UserRecord> {
       // Taken before checking the verifier: a wrong guess burns the code.
-      const grant = exchangeCodes.take(code);
+      const grant = await exchangeCodes.take(code);
       if (!grant) throw unauthenticated('This sign-in code is unknown, expired or already used');
       if (!safeEqual(sha256(codeVerifier), grant.challenge))
         throw unauthenticated('The code verifier does not match this sign-in');
@@ -224,16 +227,16 @@ export function createOidcService(deps: Deps) {
     },
 
     /** A single-use nonce for a client that will obtain an ID token itself. */
-    issueNonce(providerId: string): { nonce: string; expiresAt: string } {
+    async issueNonce(providerId: string): Promise<{ nonce: string; expiresAt: string }> {
       const provider = registry.get(providerId);
       const nonce = random();
-      nonces.put(nonce, provider.id);
+      await nonces.put(nonce, provider.id);
       return { nonce, expiresAt: new Date(clock.now().getTime() + ID_TOKEN_NONCE_TTL_MS).toISOString() };
     },
 
     async signInWithIdToken(providerId: string, idToken: string, nonce: string): Promise<UserRecord> {
       const provider = registry.get(providerId);
-      const issuedFor = nonces.take(nonce);
+      const issuedFor = await nonces.take(nonce);
       if (issuedFor !== provider.id) throw unauthenticated('Unknown, expired or already used nonce');
       const claims = await verifyIdToken(provider, idToken, { nonce, now: clock.now() });
       return accounts.resolve(provider, claims);
