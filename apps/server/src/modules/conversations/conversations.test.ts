@@ -48,6 +48,18 @@ describe('conversations over REST', () => {
     expect(again.body.data.peer?.id).toBe(ana.user.id);
   });
 
+  it('lets one side delete a direct chat for themselves; a new message brings it back', async () => {
+    const d = (await C.post<ConversationSummary>('/conversations', { kind: 'direct', userId: dee.user.id })).body.data;
+    await send(C, d.id, 'first');
+    expect((await D.del(`/conversations/${d.id}`)).status).toBe(200);
+    expect((await D.get<Page<ConversationSummary>>('/conversations')).body.data.items.map((c) => c.id)).not.toContain(
+      d.id,
+    );
+    expect((await send(C, d.id, 'are you there?')).status).toBe(201);
+    const back = (await D.get<Page<ConversationSummary>>('/conversations')).body.data.items.find((c) => c.id === d.id);
+    expect(back?.lastMessage?.text).toBe('are you there?');
+  });
+
   it('refuses a direct chat with yourself, an unknown user, or when either side blocked the other', async () => {
     expect((await A.post('/conversations', { kind: 'direct', userId: ana.user.id })).status).toBe(400);
     expect((await A.post('/conversations', { kind: 'direct', userId: 'nobody' })).status).toBe(404);

@@ -87,6 +87,21 @@ describe('realtime over Socket.IO', () => {
     expect(s2.connected).toBe(true);
   });
 
+  it('drops every socket of a suspended user, and refuses them at the handshake', async () => {
+    const u = await registerUser(t);
+    const s1 = await connect(u);
+    const s2 = await connect(u);
+    const gone = Promise.all([s1, s2].map((s) => new Promise((resolve) => s.once('disconnect', resolve))));
+    await t.storage.users.update(u.user.id, { suspendedAt: new Date() });
+    t.charla.ctx.events.emit('user:suspended', { userId: u.user.id });
+    await gone;
+    const refused = await connect(u).then(
+      () => 'connected',
+      (err: Error & { data?: { code?: string } }) => err.data?.code,
+    );
+    expect(['account_suspended', 'session_revoked']).toContain(refused);
+  });
+
   it('fans a message out to every device of every member, once each', async () => {
     const ana1 = await connect(ana);
     const ana2 = await connect(ana);
@@ -300,6 +315,15 @@ describe('realtime over Socket.IO', () => {
     });
     if (!sent.ok) throw new Error('send failed');
     const m = sent.data;
+    // A recipient device acks delivery; the sender sees it.
+    const delivered = nextEvent(
+      anaS,
+      'receipt:updated',
+      (e) => e.userId === cy.user.id && e.lastDeliveredSeq === m.seq,
+    );
+    const dAck = await emitAck(cyS, 'message:delivered', { conversationId: group, seq: m.seq });
+    expect(dAck).toMatchObject({ ok: true, data: { userId: cy.user.id, lastDeliveredSeq: m.seq } });
+    await delivered;
     const receipt = nextEvent(anaS, 'receipt:updated', (e) => e.userId === ben.user.id && e.lastReadSeq === m.seq);
     await emitAck(benS, 'conversation:read', { conversationId: group, seq: m.seq });
     await receipt;
