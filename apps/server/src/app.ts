@@ -26,11 +26,12 @@ import {
   noLoginThrottle,
 } from './modules/auth/auth.throttle.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
 import { createMessagingModule, type MessagingOptions } from './modules/realtime/realtime.module.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
-import type { Storage } from './storage/ports.ts';
+import type { MediaStore, Storage } from './storage/ports.ts';
 
 export type AppDeps = {
   config: Config;
@@ -46,6 +47,8 @@ export type AppDeps = {
   oidc?: OidcRegistryOptions;
   /** Conversations/messages/realtime knobs (tests lower the per-socket rate limits). */
   messaging?: MessagingOptions;
+  /** Media blob store; default: Cloudinary when CLOUDINARY_URL is set, else DATA_DIR/media. */
+  mediaStore?: MediaStore;
 };
 
 export type CharlaApp = {
@@ -54,6 +57,8 @@ export type CharlaApp = {
   io: SocketServer;
   /** Shared dependencies (requireAuth, verifyAccessToken, events…), as every module receives them. */
   ctx: AppContext;
+  /** Media module handles (tests run the unattached-upload sweeper with a moved clock). */
+  media: Pick<MediaModule, 'sweepOnce' | 'store'>;
   /** Resolves once optional backends (the Redis adapter, presence and typing) are connected. */
   ready: Promise<void>;
   /** Stops accepting connections and closes sockets; storage is the caller's to close. */
@@ -153,7 +158,9 @@ export function createApp(deps: AppDeps): CharlaApp {
    * paths (`/auth/...`, `/users/...`) and puts `ctx.requireAuth` on its own routes (never a
    * path-less `router.use(requireAuth)`, which would shadow the routers after it).
    */
-  const messaging = createMessagingModule(ctx, deps.messaging);
+  const media = createMediaModule(ctx, { store: deps.mediaStore });
+  media.start();
+  const messaging = createMessagingModule(ctx, { ...deps.messaging, attachments: media.attachments });
   const routers: Router[] = [
     authRoutes(ctx, authService, {
       perIp: rateLimits.limiter(AUTH_PER_IP),
@@ -161,6 +168,8 @@ export function createApp(deps: AppDeps): CharlaApp {
     }),
     createOidcModule(ctx, authService, { ...deps.oidc, redisCommand: rateLimits.redisCommand }),
     usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher })),
+    // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
+    media.router,
     messaging.router,
   ];
   for (const router of routers) api.use(router);
@@ -187,12 +196,14 @@ export function createApp(deps: AppDeps): CharlaApp {
     server,
     io,
     ctx,
+    media,
     ready,
     close: async () => {
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
         server.closeAllConnections?.();
       });
+      media.stop();
       await messaging.close();
       await rateLimits.close();
       ctx.mailer.close?.();

@@ -76,6 +76,8 @@ export const paths = {
     /** GET the bytes (Authorization header or `?t=` signed token); Range supported. */
     byId: (id: string) => `/media/${encodeURIComponent(id)}`,
     thumbnail: (id: string) => `/media/${encodeURIComponent(id)}/thumbnail`,
+    /** GET ?via=<messageId>: the Media DTO with fresh signed URLs (404 unless you may see it). */
+    meta: (id: string) => `/media/${encodeURIComponent(id)}/meta`,
     /** PUT multipart (field `file`), DELETE removes. */
     myAvatar: '/users/me/avatar',
     /** PUT multipart (group owners/admins). */

@@ -13,10 +13,10 @@ export const MEDIA_TOKEN_PARAM = 't';
 export const AVATAR_SIZE = 512;
 
 /**
- * An uploaded file. `url`/`thumbnailUrl` are relative to the API origin and already carry a
- * short-lived signed token (`?t=`), so they work in <img>/<video> tags without headers; refetch the
- * message or media to get fresh ones after they expire. With an Authorization header the bare path
- * works as well.
+ * An uploaded file. `url`/`thumbnailUrl` are absolute (under PUBLIC_URL) and carry a short-lived
+ * signed token (`?t=`, valid 1–2 h), so they work in <img>/<video> tags without headers; get fresh
+ * ones from GET /media/:id/meta (`?via=<messageId>` for a forwarded copy) when they expire. With an
+ * Authorization header the bare path works as well. Avatar URLs carry a token that does not expire.
  */
 export const mediaSchema = z.object({
   id: z.string(),

@@ -1,0 +1,99 @@
+/** Real, tiny files generated for the media tests (no binary fixtures in the repo). */
+import sharp from 'sharp';
+
+export const makePng = (width = 64, height = 48) =>
+  sharp({ create: { width, height, channels: 3, background: '#d04020' } })
+    .png()
+    .toBuffer();
+
+/** A JPEG carrying camera EXIF and a GPS position, as a phone would write it. */
+export const makeJpegWithGps = (width = 800, height = 600) =>
+  sharp({ create: { width, height, channels: 3, background: '#2080d0' } })
+    .jpeg()
+    .withExif({
+      IFD0: { Make: 'CharlaCam', Model: 'SecretModel 9000', Copyright: 'Alice' },
+      IFD3: {
+        GPSLatitudeRef: 'N',
+        GPSLatitude: '48/1 51/1 2400/100',
+        GPSLongitudeRef: 'E',
+        GPSLongitude: '2/1 21/1 300/100',
+      },
+    })
+    .toBuffer();
+
+const ebml = (id: string, payload: Buffer) =>
+  Buffer.concat([Buffer.from(id, 'hex'), Buffer.from([0x80 | payload.length]), payload]);
+
+/** EBML header with DocType "webm" + the start of a Segment. */
+export const makeWebm = () =>
+  Buffer.concat([
+    ebml('1a45dfa3', Buffer.concat([ebml('4286', Buffer.from([1])), ebml('4282', Buffer.from('webm'))])),
+    Buffer.from('1853806701000000000000', 'hex'),
+    Buffer.alloc(2048, 0),
+  ]);
+
+const oggPage = (payload: Buffer) => {
+  const header = Buffer.alloc(27);
+  header.write('OggS', 0);
+  header[5] = 2; // beginning of stream
+  header[26] = 1; // one segment
+  return Buffer.concat([header, Buffer.from([payload.length]), payload]);
+};
+
+/** An Ogg page carrying an OpusHead (a voice note's first bytes). */
+export const makeOggOpus = () =>
+  Buffer.concat([
+    oggPage(Buffer.concat([Buffer.from('OpusHead'), Buffer.from([1, 1, 0x38, 1, 0x80, 0xbb, 0, 0, 0, 0, 0])])),
+    Buffer.alloc(4096, 3),
+  ]);
+
+/** ID3v2 tag + an MPEG frame header. */
+export const makeMp3 = () =>
+  Buffer.concat([
+    Buffer.from('ID3'),
+    Buffer.from([3, 0, 0, 0, 0, 0, 10]),
+    Buffer.alloc(10),
+    Buffer.from('fffb9064', 'hex'),
+    Buffer.alloc(1000),
+  ]);
+
+export const makePdf = () => Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+
+/** An ELF executable header (Linux binary). */
+export const makeElf = () => Buffer.concat([Buffer.from('7f454c46020101', 'hex'), Buffer.alloc(256, 0x90)]);
+
+/** A PE (Windows .exe) header. */
+export const makePe = () =>
+  Buffer.concat([
+    Buffer.from('MZ'),
+    Buffer.alloc(0x3a),
+    Buffer.from([0x40, 0, 0, 0]),
+    Buffer.from('PE\0\0'),
+    Buffer.alloc(256),
+  ]);
+
+export const SVG_WITH_SCRIPT = Buffer.from(
+  '<svg xmlns="http://www.w3.org/2000/svg"><script>fetch("/api/v1/auth/me")</script><circle r="5"/></svg>',
+);
+export const HTML_PAGE = Buffer.from('<!doctype html><html><script>alert(document.cookie)</script></html>');
+
+/** A hand-built multipart body, so file names can carry anything (control characters, ../). */
+export function multipartBody(
+  fileName: string,
+  bytes: Buffer,
+  options: { field?: string; contentType?: string } = {},
+): { body: Buffer; contentType: string } {
+  const boundary = `----charla${Math.random().toString(16).slice(2)}`;
+  // Names with control characters go RFC 5987-encoded, as a client library would send them.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: detecting them is the point
+  const nameParam = /[\u0000-\u001f\u007f]/.test(fileName)
+    ? `filename*=UTF-8''${encodeURIComponent(fileName)}`
+    : `filename="${fileName}"`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="${options.field ?? 'file'}"; ${nameParam}\r\n` +
+      `Content-Type: ${options.contentType ?? 'image/png'}\r\n\r\n`,
+    'utf8',
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return { body: Buffer.concat([head, bytes, tail]), contentType: `multipart/form-data; boundary=${boundary}` };
+}

@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import busboy from 'busboy';
+import type { Request } from 'express';
+import { AppError, badRequest, payloadTooLarge } from '../../http/errors.ts';
+
+export type ReceivedFile = {
+  /** Temp file holding the bytes; the caller removes it. */
+  path: string;
+  size: number;
+  /** Sanitised; 'file' when none was given. */
+  fileName: string;
+};
+
+const FILE_NAME_MAX = 200;
+
+/**
+ * A display/download name only (never a path): drops any directory part, control characters and
+ * bidi overrides (which disguise extensions, e.g. "cod\u202Egpj.exe"), trims dots and spaces.
+ */
+export function sanitizeFileName(raw: string | undefined): string {
+  const base = (raw ?? '').split(/[/\\]/).pop() ?? '';
+  const clean = base
+    .normalize('NFC')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
+    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069"]/g, '')
+    .replace(/^[\s.]+|[\s.]+$/g, '')
+    .slice(0, FILE_NAME_MAX);
+  return clean || 'file';
+}
+
+/**
+ * Streams the single `file` part of a multipart request to a temp file, never holding it in
+ * memory. Over `maxBytes`: 413 and the partial file is removed. A client that goes away mid-upload
+ * leaves nothing behind either.
+ */
+export function receiveUpload(
+  req: Request,
+  options: { maxBytes: number; tmpDir: string; field: string },
+): Promise<ReceivedFile> {
+  const type = req.get('content-type') ?? '';
+  if (!/^multipart\/form-data/i.test(type))
+    return Promise.reject(new AppError(415, 'unsupported_media_type', 'Send the file as multipart/form-data'));
+  let bb: busboy.Busboy;
+  try {
+    bb = busboy({
+      headers: req.headers,
+      // Browsers send UTF-8 names; busboy's default would read them as latin1.
+      defParamCharset: 'utf8',
+      limits: { files: 1, fileSize: options.maxBytes, fields: 10, parts: 12, fieldSize: 1024 },
+    });
+  } catch {
+    return Promise.reject(badRequest('Malformed multipart request'));
+  }
+  const temp = path.join(options.tmpDir, `upload-${randomUUID()}.part`);
+
+  return new Promise<ReceivedFile>((resolve, reject) => {
+    let settled = false;
+    let writing: Promise<void> | null = null;
+    let part: (NodeJS.ReadableStream & { destroy(): void }) | null = null;
+    let out: fs.WriteStream | null = null;
+    let size = 0;
+    let fileName = 'file';
+    let tooLarge = false;
+    // The temp file is opened synchronously (see below), so it exists before any failure can
+    // happen and removing it never races with a stream that is still opening.
+    const cleanup = async () => {
+      await fs.promises.rm(temp, { force: true });
+    };
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      req.unpipe(bb);
+      // Stop reading the rest of a refused body, end the half-written file, then drop it.
+      req.resume();
+      part?.destroy();
+      out?.destroy();
+      void cleanup();
+      reject(err);
+    };
+
+    bb.on('file', (name, stream, info) => {
+      if (name !== options.field || writing) {
+        stream.resume();
+        return;
+      }
+      fileName = sanitizeFileName(info.filename);
+      stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+      });
+      stream.on('limit', () => {
+        tooLarge = true;
+        fail(payloadTooLarge(`The file is larger than ${options.maxBytes} bytes`));
+      });
+      part = stream;
+      out = fs.createWriteStream('', { fd: fs.openSync(temp, 'wx', 0o600) });
+      writing = pipeline(stream, out);
+      writing.catch(fail);
+    });
+    bb.on('error', () => fail(badRequest('Malformed multipart request')));
+    bb.on('close', () => {
+      if (settled) return;
+      if (!writing)
+        return fail(badRequest(`No "${options.field}" file in the request`, { [options.field]: ['Required'] }));
+      writing.then(
+        () => {
+          if (tooLarge || settled) return;
+          if (size === 0) return fail(badRequest('The file is empty', { [options.field]: ['Empty file'] }));
+          settled = true;
+          resolve({ path: temp, size, fileName });
+        },
+        () => {},
+      );
+    });
+    // The client went away before the body was complete.
+    req.on('aborted', () => fail(badRequest('Upload interrupted')));
+    req.on('close', () => {
+      if (!req.complete) fail(badRequest('Upload interrupted'));
+    });
+    req.pipe(bb);
+  });
+}
