@@ -1,19 +1,22 @@
 import { z } from 'zod';
 import { displayNameSchema, meSchema, usernameSchema } from './user.ts';
 
-export const emailSchema = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254)
-  .pipe(z.email('Enter a valid email address'));
+export const emailSchema = z.string().trim().toLowerCase().max(254).pipe(z.email('Enter a valid email address'));
 
-const utf8 = new TextEncoder();
+/** UTF-8 byte length without DOM or Node globals (shared-types runs on both sides). */
+export function utf8ByteLength(s: string): number {
+  let bytes = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0) ?? 0;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
 /** >= 8 characters and <= 72 bytes (bcrypt's limit: rejected, never silently truncated). */
 export const passwordSchema = z
   .string()
   .min(8, 'At least 8 characters')
-  .refine((p) => utf8.encode(p).length <= 72, 'At most 72 bytes');
+  .refine((p) => utf8ByteLength(p) <= 72, 'At most 72 bytes');
 
 /** Web clients get the refresh token as an httpOnly cookie; the desktop app in the body. */
 export const clientKindSchema = z.enum(['web', 'desktop']);
@@ -80,7 +83,9 @@ export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
 export const tokenRequestSchema = z.object({ token: z.string().min(10).max(200) }).strict();
 export const emailRequestSchema = z.object({ email: emailSchema }).strict();
-export const resetPasswordRequestSchema = z.object({ token: z.string().min(10).max(200), password: passwordSchema }).strict();
+export const resetPasswordRequestSchema = z
+  .object({ token: z.string().min(10).max(200), password: passwordSchema })
+  .strict();
 export const changePasswordRequestSchema = z
   .object({ currentPassword: z.string().min(1).max(1024), newPassword: passwordSchema })
   .strict();
