@@ -6,6 +6,7 @@ import { openMongoStorage } from '../mongo/mongo-storage.ts';
 import type { Storage } from '../ports.ts';
 import { accountsContract } from './accounts.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
+import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 
 /** MONGODB_URI, or (opt-in, CHARLA_MONGO_MEMORY=1) a mongod from mongodb-memory-server, which must be downloadable. */
@@ -47,4 +48,5 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   accountsContract(openFresh);
   messagingContract(openFresh);
   identitiesContract(openFresh);
+  mediaContract(openFresh);
 });

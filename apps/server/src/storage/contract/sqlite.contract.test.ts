@@ -6,6 +6,7 @@ import type { Storage } from '../ports.ts';
 import { openSqliteStorage } from '../sqlite/sqlite-storage.ts';
 import { accountsContract } from './accounts.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
+import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 
 /** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
@@ -25,4 +26,5 @@ describe('sqlite adapter', () => {
   accountsContract(openFresh);
   messagingContract(openFresh);
   identitiesContract(openFresh);
+  mediaContract(openFresh);
 });
