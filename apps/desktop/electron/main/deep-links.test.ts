@@ -9,53 +9,54 @@ import {
 } from './deep-links.ts';
 
 describe('parseDeepLink', () => {
-  it.each(['charla://invite/AbC123', 'charla://invite/abc-DEF_123/', `charla://invite/${'a'.repeat(128)}`])(
+  it.each(['charla://invite/AbC12345', 'charla://invite/abc-DEF_123/', `charla://invite/${'a'.repeat(64)}`])(
     'accepts %s',
     (url) => expect(parseDeepLink(url)?.kind).toBe('invite'),
   );
 
   it('normalises the link it hands on', () => {
-    expect(parseDeepLink('charla://invite/abc123/')).toEqual({
+    expect(parseDeepLink('charla://invite/abcd1234/')).toEqual({
       kind: 'invite',
-      code: 'abc123',
-      url: 'charla://invite/abc123',
+      code: 'abcd1234',
+      url: 'charla://invite/abcd1234',
     });
   });
 
   it.each([
     'charla://invite/',
     'charla://invite/abc',
-    'charla://invite/abc123?join=1',
-    'charla://invite/abc123#x',
-    'charla://invite/abc123/extra',
-    'charla://invite/../admin/abc123',
-    'charla://invite/%2e%2e%2fabc123',
+    'charla://invite/abcdefg',
+    'charla://invite/abcd1234?join=1',
+    'charla://invite/abcd1234#x',
+    'charla://invite/abcd1234/extra',
+    'charla://invite/../admin/abcd1234',
+    'charla://invite/%2e%2e%2fabcd1234',
     'charla://invite/abc%20123',
-    'charla://invite/abc123%00',
-    'charla://user@invite/abc123',
-    'charla://invite:80/abc123',
-    'CHARLA://INVITE/abc123',
-    'charla:invite/abc123',
-    'charla:///invite/abc123',
-    'charla://login/abc123',
-    'charla://invite/abc123\nfoo',
-    ' charla://invite/abc123',
-    'https://invite/abc123',
-    'javascript://invite/abc123',
-    `charla://invite/${'a'.repeat(129)}`,
+    'charla://invite/abcd1234%00',
+    'charla://user@invite/abcd1234',
+    'charla://invite:80/abcd1234',
+    'CHARLA://INVITE/abcd1234',
+    'charla:invite/abcd1234',
+    'charla:///invite/abcd1234',
+    'charla://login/abcd1234',
+    'charla://invite/abcd1234\nfoo',
+    ' charla://invite/abcd1234',
+    'https://invite/abcd1234',
+    'javascript://invite/abcd1234',
+    `charla://invite/${'a'.repeat(65)}`,
     `charla://invite/${'a'.repeat(600)}`,
     'charla://invite/ábc123',
     '',
   ])('rejects %j', (url) => expect(parseDeepLink(url)).toBeNull());
 
-  it.each([undefined, null, 42, {}, ['charla://invite/abc123']])('rejects non-strings (%j)', (v) =>
+  it.each([undefined, null, 42, {}, ['charla://invite/abcd1234']])('rejects non-strings (%j)', (v) =>
     expect(parseDeepLink(v)).toBeNull(),
   );
 
   it("finds the link in a second instance's argv and ignores flags", () => {
     expect(
-      findDeepLinkInArgv(['/opt/Charla/charla', '--no-sandbox', 'charla://evil', 'charla://invite/xyz789']),
-    ).toMatchObject({ code: 'xyz789' });
+      findDeepLinkInArgv(['/opt/Charla/charla', '--no-sandbox', 'charla://evil', 'charla://invite/xyz78900']),
+    ).toMatchObject({ code: 'xyz78900' });
     expect(findDeepLinkInArgv(['/opt/Charla/charla', '--inspect=9229'])).toBeNull();
   });
 });
@@ -86,10 +87,10 @@ describe('single instance and protocol', () => {
     const { app } = fakeApp(true);
     const deliver = vi.fn();
     const router = createDeepLinkRouter(deliver, vi.fn());
-    setupDeepLinks({ app, argv: ['charla', 'charla://invite/first1'], router, focusWindow: vi.fn() });
+    setupDeepLinks({ app, argv: ['charla', 'charla://invite/first111'], router, focusWindow: vi.fn() });
     expect(app.setAsDefaultProtocolClient).toHaveBeenCalledWith('charla');
     expect(deliver).not.toHaveBeenCalled();
-    expect(router.takePending()).toMatchObject([{ code: 'first1' }]);
+    expect(router.takePending()).toMatchObject([{ code: 'first111' }]);
     expect(router.takePending()).toEqual([]);
   });
 
@@ -112,9 +113,9 @@ describe('single instance and protocol', () => {
     const router = createDeepLinkRouter(deliver, vi.fn());
     router.setReady(true);
     setupDeepLinks({ app, argv: [], router, focusWindow: focus });
-    (listeners['second-instance'] as (e: unknown, argv: string[]) => void)({}, ['charla', 'charla://invite/second2']);
+    (listeners['second-instance'] as (e: unknown, argv: string[]) => void)({}, ['charla', 'charla://invite/second22']);
     expect(focus).toHaveBeenCalled();
-    expect(deliver).toHaveBeenCalledWith({ kind: 'invite', code: 'second2', url: 'charla://invite/second2' });
+    expect(deliver).toHaveBeenCalledWith({ kind: 'invite', code: 'second22', url: 'charla://invite/second22' });
     (listeners['second-instance'] as (e: unknown, argv: string[]) => void)({}, ['charla', 'charla://invite/../x']);
     expect(deliver).toHaveBeenCalledTimes(1);
   });
@@ -126,14 +127,14 @@ describe('single instance and protocol', () => {
     router.setReady(true);
     setupDeepLinks({ app, argv: [], router, focusWindow: vi.fn() });
     const event = { preventDefault: vi.fn() };
-    (listeners['open-url'] as (e: typeof event, url: string) => void)(event, 'charla://invite/mac123');
+    (listeners['open-url'] as (e: typeof event, url: string) => void)(event, 'charla://invite/mac12345');
     expect(event.preventDefault).toHaveBeenCalled();
-    expect(deliver).toHaveBeenCalledWith(expect.objectContaining({ code: 'mac123' }));
+    expect(deliver).toHaveBeenCalledWith(expect.objectContaining({ code: 'mac12345' }));
   });
 
   it('bounds the queue so a flood of links cannot grow memory', () => {
     const router = createDeepLinkRouter(vi.fn(), vi.fn());
-    for (let i = 0; i < 100; i++) router.handle({ kind: 'invite', code: `code${i}`, url: `charla://invite/code${i}` });
+    for (let i = 0; i < 100; i++) router.handle({ kind: 'invite', code: `code${i}xxxx`, url: `charla://invite/code${i}xxxx` });
     expect(router.takePending()).toHaveLength(10);
   });
 });

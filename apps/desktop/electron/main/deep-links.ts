@@ -7,7 +7,8 @@ import type { DeepLink } from '../shared/ipc-contract.ts';
 
 export const PROTOCOL = 'charla';
 const MAX_LINK_LENGTH = 512;
-const INVITE = /^charla:\/\/invite\/([A-Za-z0-9_-]{4,128})\/?$/;
+/** Same alphabet and length as the server's inviteCodeSchema (shared-types). */
+const INVITE = /^charla:\/\/invite\/([A-Za-z0-9_-]{8,64})\/?$/;
 
 /** Returns the invite, or null for anything that is not exactly a well-formed invite link. */
 export function parseDeepLink(raw: unknown): DeepLink | null {

@@ -1,0 +1,125 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { DesktopBridge } from '../../electron/shared/desktop-bridge.ts';
+import type { DesktopSettings, IpcResponse } from '../../electron/shared/ipc-contract.ts';
+import { ApiError } from '../api/errors.ts';
+import { createElectronPlatform } from './electron.ts';
+
+const settings: DesktopSettings = {
+  serverUrl: 'https://chat.example.com',
+  theme: 'dark',
+  locale: 'es',
+  notifications: { level: 'mentions', sound: false, hideContent: true, doNotDisturb: false },
+  closeToTray: true,
+  launchAtLogin: false,
+};
+
+const ok = <T,>(data: T): Promise<IpcResponse<T>> => Promise.resolve({ ok: true, data });
+
+function fakeBridge() {
+  const listeners: Record<string, (payload: never) => void> = {};
+  const listen = (name: string) =>
+    vi.fn((h: (payload: never) => void) => {
+      listeners[name] = h;
+      return () => delete listeners[name];
+    });
+  const bridge = {
+    platform: 'linux',
+    session: {
+      login: vi.fn(() => Promise.resolve({ ok: false, error: { code: 'unauthenticated', message: 'Wrong password', status: 401 } })),
+      register: vi.fn(),
+      restore: vi.fn(() => ok(null)),
+      getToken: vi.fn(() => ok('access-token')),
+      logout: vi.fn(() => ok(null)),
+    },
+    settings: { get: vi.fn(() => ok(settings)), update: vi.fn((p) => ok({ ...settings, ...p })), onChanged: listen('settings') },
+    notifications: { show: vi.fn(() => ok('shown')), focusConversation: vi.fn(() => ok(null)), onClicked: listen('click') },
+    badge: { set: vi.fn(() => ok(null)) },
+    shell: { openExternal: vi.fn(() => ok(true)) },
+    deepLinks: {
+      takePending: vi.fn(() => ok([{ kind: 'invite', code: 'early111', url: 'charla://invite/early111' }])),
+      onReceived: listen('link'),
+    },
+    updates: { install: vi.fn(() => ok(null)), onReady: listen('update') },
+    app: { getInfo: vi.fn(() => ok({ platform: 'linux', version: '1', secretStorage: { kind: 'memory', persistent: false }, updatesEnabled: false })) },
+  };
+  return { bridge: bridge as unknown as DesktopBridge, raw: bridge, listeners };
+}
+
+describe('Electron platform', () => {
+  it('reports desktop capabilities and the configured server', async () => {
+    const { bridge } = fakeBridge();
+    const p = await createElectronPlatform(bridge);
+    expect(p.kind).toBe('electron');
+    expect(p.supports).toEqual({ nativeNotifications: true, trayBadge: true, osKeychain: true, deepLinks: true, serverUrlSetting: true });
+    expect(p.serverUrl()).toBe('https://chat.example.com');
+  });
+
+  it('follows settings changed in main (e.g. from the tray)', async () => {
+    const { bridge, listeners } = fakeBridge();
+    const p = await createElectronPlatform(bridge);
+    (listeners.settings as (s: DesktopSettings) => void)({ ...settings, serverUrl: 'http://localhost:4000' });
+    expect(p.serverUrl()).toBe('http://localhost:4000');
+  });
+
+  it('never sends client or device from the renderer and turns IPC errors into ApiError', async () => {
+    const { bridge, raw } = fakeBridge();
+    const p = await createElectronPlatform(bridge);
+    const attempt = p.session.login({ login: 'ana', password: 'pw', client: 'web', device: { name: 'x', platform: 'web' } });
+    await expect(attempt).rejects.toBeInstanceOf(ApiError);
+    await expect(attempt).rejects.toMatchObject({ code: 'unauthenticated', status: 401 });
+    expect(raw.session.login).toHaveBeenCalledWith({ login: 'ana', password: 'pw' });
+  });
+
+  it('maps desktop-only error codes onto the client codes', async () => {
+    const { bridge, raw } = fakeBridge();
+    raw.session.getToken.mockReturnValueOnce(
+      Promise.resolve({ ok: false, error: { code: 'network_error', message: 'offline' } }) as never,
+    );
+    const p = await createElectronPlatform(bridge);
+    await expect(p.session.getAccessToken()).rejects.toMatchObject({ code: 'network' });
+    expect(await p.session.getAccessToken({ forceRefresh: true })).toBe('access-token');
+    expect(raw.session.getToken).toHaveBeenLastCalledWith({ forceRefresh: true });
+  });
+
+  it('maps settings both ways without leaking desktop-only fields', async () => {
+    const { bridge, raw } = fakeBridge();
+    const p = await createElectronPlatform(bridge);
+    expect(await p.loadSettings()).toEqual({
+      serverUrl: 'https://chat.example.com',
+      theme: 'dark',
+      locale: 'es',
+      notifications: { level: 'mentions', sound: false, hideContent: true },
+    });
+    await p.saveSettings({ theme: 'light' });
+    expect(raw.settings.update).toHaveBeenCalledWith({ theme: 'light' });
+  });
+
+  it('passes mention/mute hints with notifications and clamps the badge', async () => {
+    const { bridge, raw, listeners } = fakeBridge();
+    const p = await createElectronPlatform(bridge);
+    await p.notify({ tag: 'c1', title: 'Ana', body: 'hi', conversationId: 'c1', mentioned: true } as never);
+    expect(raw.notifications.show).toHaveBeenCalledWith({ tag: 'c1', title: 'Ana', body: 'hi', conversationId: 'c1', mentioned: true });
+    const clicked = vi.fn();
+    p.onNotificationClick(clicked);
+    (listeners.click as (p: { conversationId: string }) => void)({ conversationId: 'c1' });
+    expect(clicked).toHaveBeenCalledWith('c1');
+    p.setUnreadBadge(-4);
+    p.setUnreadBadge(Number.NaN);
+    p.setUnreadBadge(3.9);
+    expect(raw.badge.set.mock.calls).toEqual([[{ count: 0 }], [{ count: 0 }], [{ count: 3 }]]);
+  });
+
+  it('delivers deep links queued before the renderer listened, then live ones', async () => {
+    const { bridge, listeners } = fakeBridge();
+    const p = await createElectronPlatform(bridge);
+    const links: string[] = [];
+    p.onDeepLink((url) => links.push(url));
+    await vi.waitFor(() => expect(links).toEqual(['charla://invite/early111']));
+    (listeners.link as (l: { url: string }) => void)({ url: 'charla://invite/live2222' });
+    expect(links).toEqual(['charla://invite/early111', 'charla://invite/live2222']);
+  });
+
+  it('refuses to start without the bridge', async () => {
+    await expect(createElectronPlatform(undefined)).rejects.toThrow(/window\.desktop/);
+  });
+});
