@@ -56,7 +56,8 @@ export function createMongoChangeFeed(
         items: convs.map((c) => ({
           conversationId: c._id,
           changeSeq: c.changeSeq,
-          membership: byConv.get(c._id)?.leftAt === null && c.deletedAt === null ? 'active' : 'left',
+          membership:
+            (byConv.get(c._id)?.leftAt ?? null) === null && (c.deletedAt ?? null) === null ? 'active' : 'left',
         })),
         cursor: Buffer.from(JSON.stringify([high])).toString('base64url'),
       };
@@ -78,7 +79,7 @@ export function createMongoChangeFeed(
       for (const row of rows.slice(0, max)) {
         if (row.changeSeq !== reached + 1) {
           // Rows after a hole are only safe once the hole is known to be abandoned.
-          const abandoned = Date.now() - row.createdAt.getTime() > ABANDONED_GAP_MS;
+          const abandoned = Date.now() - (row.writtenAt ?? row.createdAt).getTime() > ABANDONED_GAP_MS;
           if (!abandoned) {
             stoppedAtGap = true;
             break;

@@ -164,7 +164,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
           ? await Conversation.findOneAndUpdate(
               { _id: String(id), deletedAt: null },
               { $set: set },
-              { new: true },
+              { returnDocument: 'after' },
             ).lean<ConversationDoc>()
           : await Conversation.findOne({ _id: String(id), deletedAt: null }).lean<ConversationDoc>();
       if (!d) return null;

@@ -66,7 +66,7 @@ export function createMongoInvitesRepo(core: MongoMessagingCore): InvitesRepo {
       const claimed = await Invite.findOneAndUpdate(
         { _id: inv._id, revokedAt: null, ...(inv.maxUses === null ? {} : { uses: trusted({ $lt: inv.maxUses }) }) },
         { $inc: { uses: 1 } },
-        { new: true },
+        { returnDocument: 'after' },
       ).lean<InviteDoc>();
       if (!claimed) {
         const now2 = await find(code);

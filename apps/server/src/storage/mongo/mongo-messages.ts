@@ -69,7 +69,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
     const bumped = await Conversation.findOneAndUpdate(
       { _id: doc.conversationId, deletedAt: null },
       { $inc: { lastSeq: 1 }, $max: { lastActivityAt: input.now } },
-      { new: true, projection: { lastSeq: 1 } },
+      { returnDocument: 'after', projection: { lastSeq: 1 } },
     ).lean<Pick<ConversationDoc, '_id' | 'lastSeq'>>();
     if (!bumped) {
       await Message.deleteOne({ _id: doc._id });
@@ -137,7 +137,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
       const d = await Message.findOneAndUpdate(
         { _id: String(id), deletedAt: null, seq: trusted({ $ne: null }) },
         { $set: { text: change.text, mentions: [...new Set(change.mentions)], editedAt: now } },
-        { new: true },
+        { returnDocument: 'after' },
       ).lean<MessageDoc>();
       if (!d) return null;
       await core.appendChange({
@@ -165,7 +165,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
             deletedAt: now,
           },
         },
-        { new: true },
+        { returnDocument: 'after' },
       ).lean<MessageDoc>();
       if (!d) return null;
       await core.appendChange({
@@ -234,7 +234,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
       // Conditional single-document updates: the filter decides whether anything changes.
       const res = on
         ? await Message.updateOne(
-            { ...base, reactions: trusted({ $not: { $elemMatch: entry } }) },
+            { ...base, $nor: [{ reactions: trusted({ $elemMatch: entry }) }] },
             { $push: { reactions: { ...entry, createdAt: now } } },
           )
         : await Message.updateOne(

@@ -41,7 +41,7 @@ export function createMongoMessagingCore(models: MessagingModels) {
     const conv = await Conversation.findOneAndUpdate(
       { _id: String(c.conversationId) },
       { $inc: { changeSeq: 1 }, $max: { lastChangeAt: c.now } },
-      { new: true, projection: { changeSeq: 1 } },
+      { returnDocument: 'after', projection: { changeSeq: 1 } },
     ).lean<Pick<ConversationDoc, '_id' | 'changeSeq'>>();
     if (!conv) return 0;
     await Change.create({
@@ -55,6 +55,7 @@ export function createMongoMessagingCore(models: MessagingModels) {
       audience: c.audience ?? null,
       data: c.data ?? null,
       createdAt: c.now,
+      writtenAt: new Date(),
     });
     return conv.changeSeq;
   };
@@ -117,7 +118,7 @@ export function createMongoMessagingCore(models: MessagingModels) {
       doc = await Participant.findOneAndUpdate(
         { _id: id, leftAt: existing.leftAt },
         { $set: state },
-        { new: true },
+        { returnDocument: 'after' },
       ).lean<ParticipantDoc>();
       if (!doc) return null;
     }

@@ -102,6 +102,8 @@ export type ChangeDoc = {
   audience: string | null;
   data: Record<string, unknown> | null;
   createdAt: Date;
+  /** Server wall-clock time of the insert (createdAt is the caller's clock); judges abandoned gaps. */
+  writtenAt: Date;
 };
 
 const opts = { versionKey: false, strict: 'throw' } as const;
@@ -237,6 +239,7 @@ const changeSchema = new Schema<ChangeDoc>(
     audience: nullableStr,
     data: { type: Schema.Types.Mixed, default: null },
     createdAt: { type: Date, required: true },
+    writtenAt: { type: Date, required: true },
   },
   { ...opts, minimize: false },
 );

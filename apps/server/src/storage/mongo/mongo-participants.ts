@@ -38,7 +38,7 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
       kind === 'read'
         ? { $set: { lastReadSeq: capped }, $max: { lastDeliveredSeq: capped } }
         : { $set: { lastDeliveredSeq: capped } },
-      { new: true },
+      { returnDocument: 'after' },
     ).lean<ParticipantDoc>();
     if (!updated) {
       const p = await core.participant(conversationId, userId);
@@ -148,7 +148,11 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
       const filter = activeFilter(conversationId, userId);
       const p =
         Object.keys(set).length > 0
-          ? await Participant.findOneAndUpdate(filter, { $set: set }, { new: true }).lean<ParticipantDoc>()
+          ? await Participant.findOneAndUpdate(
+              filter,
+              { $set: set },
+              { returnDocument: 'after' },
+            ).lean<ParticipantDoc>()
           : await Participant.findOne(filter).lean<ParticipantDoc>();
       if (!p) return null;
       if (Object.keys(set).length > 0) {
