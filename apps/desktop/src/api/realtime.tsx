@@ -1,5 +1,5 @@
 import type { ConversationSummary, Message } from '@charla/shared-types';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { useApp } from '../app-context.tsx';
 import { useSettings } from '../ui/settings.tsx';
@@ -160,6 +160,20 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
       }),
     [qc, platform],
   );
+
+  // Presence of the people I have direct chats with; re-subscribed after every reconnect.
+  const peers = useQuery({
+    queryKey: keys.conversations,
+    enabled: false,
+    select: (l: ConversationSummary[]) =>
+      [...new Set(l.flatMap((c) => (c.kind === 'direct' && c.peer ? [c.peer.id] : [])))].sort().join(','),
+  }).data;
+  useEffect(() => {
+    if (!connected || !peers) return;
+    void request(socket, 'presence:subscribe', { userIds: peers.split(',').slice(0, 500) })
+      .then((list) => setPresence((p) => ({ ...p, ...Object.fromEntries(list.map((x) => [x.userId, x.status])) })))
+      .catch(() => undefined);
+  }, [connected, peers, socket]);
 
   const send = useCallback(
     async (conversationId: string, draft: Draft) => {

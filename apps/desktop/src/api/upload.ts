@@ -1,9 +1,9 @@
-import { API_PREFIX } from '@charla/shared-types';
-import { z } from 'zod';
+import { API_PREFIX, MEDIA_UPLOAD_FIELD, mediaSchema, paths } from '@charla/shared-types';
+import type { z } from 'zod';
 import type { ApiClient } from './client.ts';
 import { ApiError, errorFromBody } from './errors.ts';
 
-const uploadedSchema = z.object({ id: z.string() }).passthrough();
+const uploadedSchema = mediaSchema;
 export type Uploaded = z.infer<typeof uploadedSchema>;
 
 export type UploadHandle = { promise: Promise<Uploaded>; cancel: () => void };
@@ -15,7 +15,7 @@ export function uploadMedia(api: ApiClient, file: File, onProgress: (fraction: n
     const token = await api.token();
     if (!token) throw new ApiError('unauthenticated', 401, 'Signed out');
     return new Promise<Uploaded>((resolve, reject) => {
-      xhr.open('POST', `${api.base()}${API_PREFIX}/media`);
+      xhr.open('POST', `${api.base()}${API_PREFIX}${paths.media.upload}`);
       xhr.setRequestHeader('authorization', `Bearer ${token}`);
       xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
       xhr.onerror = () => reject(new ApiError('network', 0, 'Upload failed'));
@@ -37,7 +37,7 @@ export function uploadMedia(api: ApiClient, file: File, onProgress: (fraction: n
         else reject(new ApiError('bad_response', xhr.status, 'Unexpected upload response'));
       };
       const form = new FormData();
-      form.append('file', file, file.name);
+      form.append(MEDIA_UPLOAD_FIELD, file, file.name);
       xhr.send(form);
     });
   })();

@@ -6,6 +6,7 @@ import { useRealtime } from '../../api/realtime.tsx';
 import { type UploadHandle, uploadMedia } from '../../api/upload.ts';
 import { useApp } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
+import { Icon } from '../../ui/icons.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { ReplyQuote } from './message-item.tsx';
 
@@ -263,7 +264,7 @@ export function Composer(p: Props) {
           onClick={() => fileInput.current?.click()}
           disabled={p.disabled || Boolean(upload)}
         >
-          📎
+          <Icon name="attach" />
         </button>
         <input
           ref={fileInput}
@@ -282,7 +283,7 @@ export function Composer(p: Props) {
           aria-expanded={emoji}
           onClick={() => setEmoji((v) => !v)}
         >
-          😊
+          <Icon name="smile" />
         </button>
         <textarea
           ref={area}

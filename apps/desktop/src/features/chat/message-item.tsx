@@ -3,7 +3,9 @@ import { memo, useEffect, useRef, useState } from 'react';
 import type { Tick } from '../../api/cache.ts';
 import type { OutboxEntry } from '../../api/outbox.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
+import { Icon } from '../../ui/icons.tsx';
 import { Avatar } from '../../ui/status.tsx';
+import { Attachment } from './attachment.tsx';
 import { MessageText } from './message-text.tsx';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
@@ -78,7 +80,7 @@ type ItemProps = {
 
 export const MessageItem = memo(function MessageItem(p: ItemProps) {
   const { t, locale } = useI18n();
-  const [menu, setMenu] = useState(false);
+  const [menu, setMenu] = useState<DOMRect | null>(null);
   const m = p.message;
   if (m.kind === 'system') {
     return (
@@ -115,9 +117,7 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
             {m.attachments.length > 0 && (
               <div className="attachments">
                 {m.attachments.map((id) => (
-                  <span key={id} className="file-card">
-                    📎 {t('message.attachment')}
-                  </span>
+                  <Attachment key={id} id={id} />
                 ))}
               </div>
             )}
@@ -163,11 +163,14 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
           <button
             type="button"
             className="icon-button"
-            aria-expanded={menu}
+            aria-expanded={menu !== null}
             aria-label={t('message.actions')}
-            onClick={() => setMenu((v) => !v)}
+            onClick={(e) => {
+              const rect = e.currentTarget.getBoundingClientRect();
+              setMenu((v) => (v ? null : rect));
+            }}
           >
-            ⋯
+            <Icon name="more" />
           </button>
           {menu && (
             <MessageMenu
@@ -176,7 +179,8 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
               group={p.group}
               canDeleteForEveryone={p.mine || p.canDeleteForEveryone}
               actions={p.actions}
-              close={() => setMenu(false)}
+              anchor={menu}
+              close={() => setMenu(null)}
             />
           )}
         </div>
@@ -191,6 +195,7 @@ function MessageMenu(p: {
   group: boolean;
   canDeleteForEveryone: boolean;
   actions: MessageActions;
+  anchor: DOMRect;
   close: () => void;
 }) {
   const { t } = useI18n();
@@ -201,15 +206,32 @@ function MessageMenu(p: {
     const el = ref.current;
     el?.querySelector<HTMLButtonElement>('button')?.focus();
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    // Fixed-position menu: close it when the list scrolls or the user clicks elsewhere.
+    const onOutside = (e: Event) => {
+      if (!el?.contains(e.target as Node)) close();
+    };
     el?.addEventListener('keydown', onKey);
-    return () => el?.removeEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onOutside, true);
+    document.addEventListener('scroll', onOutside, true);
+    return () => {
+      el?.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onOutside, true);
+      document.removeEventListener('scroll', onOutside, true);
+    };
   }, [close]);
+  const a = p.anchor;
+  const below = a.top < 340;
+  const style = {
+    position: 'fixed' as const,
+    left: Math.max(8, Math.min(a.left - 160, window.innerWidth - 230)),
+    ...(below ? { top: a.bottom + 4 } : { bottom: window.innerHeight - a.top + 4 }),
+  };
   const act = (fn: () => void) => () => {
     fn();
     p.close();
   };
   return (
-    <div className="menu" ref={ref}>
+    <div className="menu" ref={ref} style={style}>
       <fieldset className="quick-reactions" aria-label={t('message.react')}>
         {QUICK_REACTIONS.map((e) => (
           <button
@@ -288,7 +310,7 @@ export function PendingItem({
             </>
           ) : (
             <span className="tick tick-pending" role="img" aria-label={t('tick.pending')}>
-              🕓
+              <Icon name="clock" size={14} />
             </span>
           )}
         </div>

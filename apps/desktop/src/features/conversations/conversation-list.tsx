@@ -4,6 +4,7 @@ import { useConversations } from '../../api/queries.ts';
 import { useRealtime } from '../../api/realtime.tsx';
 import { useMe } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
+import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
 import { conversationName, filterConversations, isMuted, type ListFilter, shortTime } from './conversation-utils.ts';
@@ -87,15 +88,14 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
           <span className="row-top">
             <span className="row-name">
               {c.me.pinned && (
-                <span role="img" aria-label={t('list.pinned')}>
-                  📌{' '}
+                <span role="img" aria-label={t('list.pinned')} className="row-icon">
+                  <Icon name="pin" size={14} />
                 </span>
               )}
               {name}
               {muted && (
-                <span role="img" aria-label={t('list.muted')}>
-                  {' '}
-                  🔕
+                <span role="img" aria-label={t('list.muted')} className="row-icon">
+                  <Icon name="muted" size={14} />
                 </span>
               )}
             </span>

@@ -3,6 +3,7 @@ import { useConversation, useConversations } from '../../api/queries.ts';
 import { RealtimeProvider, useRealtime } from '../../api/realtime.tsx';
 import { useApp, useMe } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
+import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, OfflineBanner, Skeleton } from '../../ui/status.tsx';
 import { ChatView } from '../chat/chat-view.tsx';
@@ -75,7 +76,7 @@ function Shell() {
             aria-label={t('search.title')}
             onClick={() => setOverlay('search')}
           >
-            🔍
+            <Icon name="search" />
           </button>
           <button
             type="button"
@@ -83,7 +84,7 @@ function Shell() {
             aria-label={t('newChat.title')}
             onClick={() => setOverlay('new')}
           >
-            ✏️
+            <Icon name="compose" />
           </button>
         </header>
         <ConversationList activeId={conversationId} />

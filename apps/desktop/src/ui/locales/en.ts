@@ -97,6 +97,7 @@ export const en = {
   'message.forwarded': 'Forwarded',
   'message.media': 'Attachment',
   'message.attachment': 'Attachment',
+  'media.open': 'Open image {name}',
   'message.unavailable': 'The original message is not available',
   'message.jumpToReply': 'Reply to {name}: show the original message',
   'message.actions': 'Message actions',

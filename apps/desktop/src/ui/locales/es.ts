@@ -99,6 +99,7 @@ export const es: Record<keyof typeof en, string> = {
   'message.forwarded': 'Reenviado',
   'message.media': 'Adjunto',
   'message.attachment': 'Adjunto',
+  'media.open': 'Abrir la imagen {name}',
   'message.unavailable': 'El mensaje original no está disponible',
   'message.jumpToReply': 'Respuesta a {name}: ver el mensaje original',
   'message.actions': 'Acciones del mensaje',

@@ -1,0 +1,59 @@
+import { type Browser, type BrowserContext, expect, type Page } from '@playwright/test';
+
+export type TestUser = { name: string; username: string; email: string; password: string };
+
+let counter = 0;
+export function newUser(label: string): TestUser {
+  counter += 1;
+  const id = `${label}${Date.now().toString(36)}${counter}`.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return {
+    name: `${label} ${counter}`,
+    username: id.slice(0, 32),
+    email: `${id}@example.test`,
+    password: 'correct horse battery',
+  };
+}
+
+/** Registers through the UI and waits for the chat shell. */
+export async function register(page: Page, user: TestUser): Promise<void> {
+  await page.goto('/#/register');
+  await page.getByLabel(/^Your name|^Tu nombre/).fill(user.name);
+  await page.getByLabel(/^Email|^Correo electrónico/).fill(user.email);
+  await page.getByLabel(/^Username|^Nombre de usuario/).fill(user.username);
+  await page.getByLabel(/^Password|^Contraseña/).fill(user.password);
+  await page.getByRole('button', { name: /Create account|Crear cuenta/ }).click();
+  await expect(page.getByRole('navigation', { name: /Conversations|Conversaciones/ })).toBeVisible();
+}
+
+export async function newContext(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** Opens (or creates) the direct chat with `other` from the "New chat" dialog. */
+export async function startDirectChat(page: Page, other: TestUser): Promise<void> {
+  await page.getByRole('button', { name: 'New chat' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New chat' });
+  await dialog.getByLabel('Search people by name or username').fill(other.username);
+  await dialog.getByRole('button', { name: new RegExp(other.name) }).click();
+  await expect(page.getByRole('heading', { level: 2, name: other.name })).toBeVisible();
+}
+
+export async function openConversation(page: Page, name: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Conversations' })
+    .getByRole('button', { name: new RegExp(name) })
+    .click();
+  await expect(page.getByRole('heading', { level: 2, name })).toBeVisible();
+}
+
+export async function send(page: Page, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Message' });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+export function history(page: Page) {
+  return page.getByRole('log', { name: 'Message history' });
+}

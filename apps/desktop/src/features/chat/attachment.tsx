@@ -1,0 +1,69 @@
+import { mediaSchema, paths } from '@charla/shared-types';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useApp } from '../../app-context.tsx';
+import { Dialog } from '../../ui/dialog.tsx';
+import { useI18n } from '../../ui/i18n.tsx';
+
+function size(bytes: number) {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** One attachment: image thumbnail with a lightbox, video/audio player, or a file card. */
+export function Attachment({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const [open, setOpen] = useState(false);
+  const media = useQuery({
+    queryKey: ['media', id],
+    queryFn: () => api.get(paths.media.byId(id), mediaSchema),
+    // URLs carry short-lived tokens: refresh them now and then.
+    staleTime: 5 * 60_000,
+    retry: false,
+  });
+  if (media.isPending) return <span className="file-card skeleton-line" aria-label={t('common.loading')} />;
+  if (media.isError) return <span className="file-card">{t('message.attachment')}</span>;
+  const m = media.data;
+  const url = `${api.base()}${m.url}`;
+  if (m.kind === 'image') {
+    const thumb = `${api.base()}${m.thumbnailUrl ?? m.url}`;
+    return (
+      <>
+        <button
+          type="button"
+          className="thumb"
+          onClick={() => setOpen(true)}
+          aria-label={t('media.open', { name: m.fileName })}
+        >
+          <img
+            src={thumb}
+            alt={m.fileName}
+            width={m.width ?? undefined}
+            height={m.height ?? undefined}
+            loading="lazy"
+          />
+        </button>
+        {open && (
+          <Dialog title={m.fileName} onClose={() => setOpen(false)} wide>
+            <img className="lightbox" src={url} alt={m.fileName} />
+          </Dialog>
+        )}
+      </>
+    );
+  }
+  if (m.kind === 'video') {
+    // biome-ignore lint/a11y/useMediaCaption: user uploads have no caption track
+    return <video className="media" src={url} controls preload="metadata" aria-label={m.fileName} />;
+  }
+  if (m.kind === 'audio') {
+    // biome-ignore lint/a11y/useMediaCaption: user uploads have no caption track
+    return <audio src={url} controls preload="metadata" aria-label={m.fileName} />;
+  }
+  return (
+    <a className="file-card" href={url} download={m.fileName} rel="noopener noreferrer">
+      <strong>{m.fileName}</strong> <small>{size(m.size)}</small>
+    </a>
+  );
+}
