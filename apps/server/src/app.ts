@@ -98,6 +98,13 @@ export function createApp(deps: AppDeps): CharlaApp {
           : createMemoryLoginThrottle(clock)),
   });
 
+  // Whoever suspends or deletes a user only emits the fact; ending their sessions happens here, and
+  // each revocation is emitted in turn (realtime disconnects those sockets).
+  for (const event of ['user:suspended', 'user:deleted'] as const) {
+    ctx.events.on(event, ({ userId }) => {
+      authService.revokeAll(userId).catch((err: unknown) => logger.error({ err, userId }, `revoke on ${event} failed`));
+    });
+  }
   const metrics = createMetrics();
 
   const app = express();

@@ -57,6 +57,8 @@ describe('rate limits (in memory)', () => {
     const locked = await login(TEST_PASSWORD).expect(429);
     expect(locked.body.code).toBe('rate_limited');
     expect(locked.headers['retry-after']).toBe('1');
+    // The same account by its username is locked too.
+    await request(t.app).post('/api/v1/auth/login').send({ login: 'THROTTLED', password: TEST_PASSWORD }).expect(429);
     // Another account is unaffected.
     await request(t.app).post('/api/v1/auth/login').send({ login: 'other@example.com', password: 'x' }).expect(401);
     t.clock.advance(1_100);

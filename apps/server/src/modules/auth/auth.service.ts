@@ -161,10 +161,14 @@ export function createAuthService(deps: Deps) {
       device: Device | undefined,
       meta: RequestMeta,
     ): Promise<SessionGrant> {
-      const key = input.login.trim().toLowerCase();
+      const login = input.login.trim().toLowerCase();
+      const user = login.includes('@')
+        ? await storage.users.findByEmail(login)
+        : await storage.users.findByUsername(login);
+      // Per account (so switching between email and username does not reset it), else per typed login.
+      const key = user ? `user:${user.id}` : `login:${login}`;
       const wait = await throttle.retryAfter(key);
       if (wait > 0) throw rateLimited(wait, 'Too many failed sign-in attempts; try again later');
-      const user = key.includes('@') ? await storage.users.findByEmail(key) : await storage.users.findByUsername(key);
       const ok = user?.passwordHash && !user.deletedAt ? await hasher.verify(input.password, user.passwordHash) : false;
       if (!user?.passwordHash || user.deletedAt) await hasher.burn(input.password);
       if (!ok || !user) {

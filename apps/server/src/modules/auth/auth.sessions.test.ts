@@ -204,4 +204,20 @@ describe('refresh, sessions and logout', () => {
     });
     await expect(t.charla.ctx.verifyAccessToken('nope')).rejects.toMatchObject({ code: 'unauthenticated' });
   });
+
+  it('ends every session of a user when user:suspended is emitted', async () => {
+    const u = await registerUser(t);
+    await t.storage.users.update(u.user.id, { suspendedAt: new Date() });
+    t.charla.ctx.events.emit('user:suspended', { userId: u.user.id });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(revoked).toContainEqual({ sessionId: u.sessionId, userId: u.user.id });
+    expect((await request(t.app).get(api('/auth/me')).set(authHeader(u.accessToken)).expect(401)).body.code).toBe(
+      'session_revoked',
+    );
+    const res = await request(t.app)
+      .post(api('/auth/login'))
+      .send({ login: u.email, password: TEST_PASSWORD })
+      .expect(403);
+    expect(res.body.code).toBe('account_suspended');
+  });
 });
