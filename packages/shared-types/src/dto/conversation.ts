@@ -135,6 +135,11 @@ export type UpdateConversationRequest = z.infer<typeof updateConversationRequest
 export const listConversationsQuerySchema = z.object({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(50),
+  /** Only archived (true) or only non-archived (false) ones; omit for all. */
+  archived: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
 });
 export const publicDirectoryQuerySchema = z.object({
   q: z.string().trim().max(100).default(''),

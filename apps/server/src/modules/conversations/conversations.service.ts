@@ -82,8 +82,15 @@ export function createConversationsService(deps: ConversationsDeps) {
     publishLeft,
     publishConversationUpdated,
 
-    async list(userId: string, q: { limit: number; cursor?: string }): Promise<Page<ConversationSummary>> {
-      const page = await storage.conversations.listForUser(userId, q);
+    async list(
+      userId: string,
+      q: { limit: number; cursor?: string; archived?: boolean },
+    ): Promise<Page<ConversationSummary>> {
+      const page = await storage.conversations.listForUser(userId, {
+        limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+        ...(q.archived !== undefined ? { archived: q.archived } : {}),
+      });
       const cards = createUserCards(storage);
       return {
         items: await Promise.all(page.items.map((item) => toSummary(item, userId, storage, cards))),

@@ -31,7 +31,10 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
       q: { limit: number; cursor?: string },
     ): Promise<Page<Participant>> {
       await requireMember(storage, conversationId, userId);
-      const page = await storage.participants.list(conversationId, q);
+      const page = await storage.participants.list(conversationId, {
+        limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
       const cards = createUserCards(storage);
       return {
         items: await Promise.all(page.items.map((p) => toParticipantDto(p, cards))),

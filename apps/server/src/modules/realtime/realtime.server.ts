@@ -74,18 +74,23 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
     }
   });
 
-  async function presenceOf(userIds: string[]): Promise<Presence[]> {
-    const [statuses, users] = await Promise.all([
+  /** `viewerId` set: someone blocked either way (or a deleted account) always looks offline to them. */
+  async function presenceOf(userIds: string[], viewerId?: string): Promise<Presence[]> {
+    const [statuses, users, blocked] = await Promise.all([
       presence.statuses(userIds),
       Promise.all(userIds.map((id) => storage.users.findById(id))),
+      viewerId
+        ? Promise.all(userIds.map((id) => (id === viewerId ? false : storage.blocks.isBlockedEitherWay(viewerId, id))))
+        : Promise.resolve(userIds.map(() => false)),
     ]);
     return userIds.map((userId, i) => {
       const user = users[i];
-      const visible = user && !user.deletedAt && user.lastSeenVisibility === 'everyone';
+      const shown = Boolean(user && !user.deletedAt && !blocked[i]);
+      const lastSeen = shown && user?.lastSeenVisibility === 'everyone' ? user.lastSeenAt : null;
       return {
         userId,
-        status: user && !user.deletedAt ? (statuses.get(userId) ?? 'offline') : 'offline',
-        lastSeenAt: visible && user.lastSeenAt ? user.lastSeenAt.toISOString() : null,
+        status: shown ? (statuses.get(userId) ?? 'offline') : 'offline',
+        lastSeenAt: lastSeen ? lastSeen.toISOString() : null,
       };
     });
   }
@@ -176,9 +181,14 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
       'presence:subscribe',
       { schema: socketPresenceSubscribeSchema, limiter: eventLimiter, logger },
       async (p) => {
+        // Live updates go to a room, so they are not filtered per viewer: blocked users get no room.
         const ids = [...new Set(p.userIds)];
-        socket.join(ids.map(presenceRoom));
-        return presenceOf(ids);
+        const states = await presenceOf(ids, userId);
+        const blocked = await Promise.all(
+          ids.map((id) => (id === userId ? false : storage.blocks.isBlockedEitherWay(userId, id))),
+        );
+        socket.join(ids.filter((_, i) => !blocked[i]).map(presenceRoom));
+        return states;
       },
     );
 

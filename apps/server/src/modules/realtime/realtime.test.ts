@@ -287,6 +287,19 @@ describe('realtime over Socket.IO', () => {
     expect(updates[1]?.lastSeenAt).not.toBeNull();
   });
 
+  it('shows a user who blocked me (or whom I blocked) as offline, without live updates', async () => {
+    const shy = await registerUser(t);
+    const shyS = await connect(shy);
+    await restAs(t.api, shy.accessToken).post(`/users/${outsider.user.id}/block`);
+    const watcher = await connect(outsider);
+    const updates = record(watcher, 'presence');
+    const ack = await emitAck<Presence[]>(watcher, 'presence:subscribe', { userIds: [shy.user.id] });
+    expect(ack).toMatchObject({ ok: true, data: [{ status: 'offline', lastSeenAt: null }] });
+    shyS.close();
+    await sleep(200);
+    expect(updates).toEqual([]);
+  });
+
   it('flags mentions so muted members are still notified', async () => {
     const B = restAs(t.api, ben.accessToken);
     await B.patch(`/conversations/${group}/me`, { mutedUntil: '2999-01-01T00:00:00Z' });
