@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { emailSchema } from '@charla/shared-types';
 import type { AppContext } from '../../app-context.ts';
-import { conflict, unauthenticated, unprocessable } from '../../http/errors.ts';
+import { conflict, unprocessable } from '../../http/errors.ts';
 import { DuplicateKeyError, type UserRecord } from '../../storage/ports.ts';
 import type { OidcProviderSettings } from './oidc.registry.ts';
 import type { OidcClaims } from './oidc.verify.ts';
@@ -46,7 +46,11 @@ export function createOidcAccounts(deps: Deps) {
     const identity = await storage.identities.find(provider.id, sub);
     if (!identity) return null;
     const user = await storage.users.findById(identity.userId);
-    if (!user || user.deletedAt) throw unauthenticated('This account has been deleted');
+    if (!user || user.deletedAt) {
+      // The account was deleted (and anonymised): the person may start afresh with the same login.
+      await storage.identities.remove(provider.id, sub);
+      return null;
+    }
     await storage.identities.touch(identity.id, clock.now());
     return user;
   }

@@ -442,6 +442,23 @@ describe('callback and start errors are envelopes, never 500s', () => {
     expect(await json(res)).toMatchObject({ error: true, code: 'unauthenticated' });
   });
 
+  it('after the account was deleted, the same provider login starts a fresh account', async () => {
+    const sub = account({ email: 'phoenix@example.com', email_verified: true });
+    const first = await signIn(sub);
+    const auth = await refreshWithCookie(first.browser);
+    // DELETE /users/me asks for a password this account has none of: anonymise as that service does.
+    await t.storage.users.update(auth.user.id, {
+      email: `deleted-${auth.user.id}@deleted.invalid`,
+      deletedAt: new Date(),
+    });
+    const again = await signIn(sub);
+    expect(again.res.status).toBe(302);
+    const fresh = await me((await refreshWithCookie(again.browser)).accessToken);
+    expect(fresh.id).not.toBe(auth.user.id);
+    expect(fresh.email).toBe('phoenix@example.com');
+    expect((await t.storage.identities.find('oidc', sub))?.userId).toBe(fresh.id);
+  });
+
   it('a suspended account cannot sign in', async () => {
     const sub = account({ email: 'suspended@example.com', email_verified: true });
     const first = await signIn(sub);
