@@ -5,8 +5,20 @@ export const usernameSchema = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9_.]{3,32}$/, 'Use 3–32 letters, digits, "_" or "."');
-export const displayNameSchema = z.string().trim().min(1, 'Required').max(64, 'At most 64 characters');
-export const aboutSchema = z.string().trim().max(280, 'At most 280 characters');
+/** Control characters (NUL, escape sequences…) have no place in a name; line breaks are fine in "about". */
+const noControlChars = /^[^\p{Cc}]*$/u;
+const noControlCharsButNewlines = /^(?:[^\p{Cc}]|[\n\t])*$/u;
+export const displayNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Required')
+  .max(64, 'At most 64 characters')
+  .regex(noControlChars, 'No control characters');
+export const aboutSchema = z
+  .string()
+  .trim()
+  .max(280, 'At most 280 characters')
+  .regex(noControlCharsButNewlines, 'No control characters');
 export const userRoleSchema = z.enum(['user', 'admin']);
 export type UserRole = z.infer<typeof userRoleSchema>;
 export const lastSeenVisibilitySchema = z.enum(['everyone', 'nobody']);

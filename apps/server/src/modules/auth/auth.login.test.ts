@@ -166,6 +166,13 @@ describe('register and login', () => {
       client: 'desktop',
     }).expect(201);
     expect(res.body.data.user.displayName).toBe('Zoë 🦊 נעמי');
+    for (const displayName of ['a\u0000b', 'bell\u0007', 'esc\u001b[31m', 'c1\u0085']) {
+      await post('/auth/register', { email: 'ctl@example.com', password: TEST_PASSWORD, displayName }).expect(400);
+    }
+    // Composed and decomposed forms are different strings; both are kept as typed.
+    const nfd = 'Zoe\u0308';
+    const res2 = await post('/auth/register', { email: 'nfd@example.com', password: TEST_PASSWORD, displayName: nfd });
+    expect(res2.body.data.user.displayName).toBe(nfd);
   });
 
   it('lists the sign-in providers from config', async () => {
