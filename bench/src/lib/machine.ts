@@ -10,6 +10,8 @@ export type Machine = {
   gitSha: string;
   gitDirty: boolean;
   fdLimit: number;
+  /** 1/5/15-minute load averages when the run started: other work on the machine skews every figure. */
+  loadAvgAtStart: number[];
 };
 
 function git(args: string[], cwd: string): string {
@@ -39,5 +41,6 @@ export function machineInfo(repoRoot: string): Machine {
     gitSha: git(['rev-parse', '--short', 'HEAD'], repoRoot) || 'nogit',
     gitDirty: git(['status', '--porcelain', '--untracked-files=no'], repoRoot) !== '',
     fdLimit: fdLimit(),
+    loadAvgAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }

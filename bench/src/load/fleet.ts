@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Child, spawnChild, sleep } from '../lib/children.ts';
+import { type Child, sleep, spawnChild } from '../lib/children.ts';
 import { cpuPercent, mb, type ProcSample, sampleProc } from '../lib/proc.ts';
-import { summarize, type Summary } from '../lib/stats.ts';
+import { type Summary, summarize } from '../lib/stats.ts';
 import type { ClientSpec, ServerKind } from './generator.ts';
 
 const generatorScript = path.join(path.dirname(fileURLToPath(import.meta.url)), 'generator.ts');
@@ -20,7 +20,7 @@ export type WindowResult = {
   crossNode: Summary;
   ack: Summary;
   /** Per server process: CPU % of one core over the window, RSS at its end. */
-  servers: { cpuPct: number; rssMb: number }[];
+  servers: { cpuPct: number; rssMb: number; eldP99: number; eldMax: number }[];
 };
 
 type Ran = { sent: number; acked: number; failed: number; ack: number[]; errors: [string, number][] };
@@ -60,7 +60,9 @@ export class Fleet {
   }
 
   /** Sends at `rate` msgs/s in total for `durationMs`, then collects the deliveries of that window. */
-  async runWindow(rate: number, durationMs: number, serverPids: number[]): Promise<WindowResult> {
+  async runWindow(rate: number, durationMs: number, servers: Child[]): Promise<WindowResult> {
+    const serverPids = servers.map((s) => s.pid);
+    await Promise.all(servers.map((s) => s.request({ t: 'eld-reset' })));
     const window = ++windowCounter;
     const total = this.shares.reduce((a, b) => a + b, 0) || 1;
     const before: ProcSample[] = serverPids.map(sampleProc);
@@ -75,6 +77,7 @@ export class Fleet {
     );
     clearTimeout(sampler);
     if (after === before) after = serverPids.map(sampleProc);
+    const eld = await Promise.all(servers.map((s) => s.request<{ p99: number; max: number }>({ t: 'eld' })));
     await sleep(300);
     const lats = await Promise.all(
       this.gens.map((g) => g.request<{ same: number[]; cross: number[] }>({ t: 'collect', window })),
@@ -98,7 +101,7 @@ export class Fleet {
       ack: summarize(ran.flatMap((r) => r.ack)),
       servers: before.map((b, i) => {
         const a = after[i] as ProcSample;
-        return { cpuPct: cpuPercent(b, a), rssMb: mb(a.rssKb) };
+        return { cpuPct: cpuPercent(b, a), rssMb: mb(a.rssKb), eldP99: eld[i]?.p99 ?? 0, eldMax: eld[i]?.max ?? 0 };
       }),
     };
   }

@@ -32,8 +32,8 @@ function onDelivery(text: unknown, myNode: number): void {
   const now = nowMs();
   const [, w, ts, node] = text.split('|');
   const window = Number(w);
-  let samples = windows.get(window);
-  if (!samples) windows.set(window, (samples = { same: [], cross: [] }));
+  const samples = windows.get(window) ?? { same: [], cross: [] };
+  windows.set(window, samples);
   (Number(node) === myNode ? samples.same : samples.cross).push(now - Number(ts));
 }
 
@@ -141,7 +141,10 @@ function run(window: number, rate: number, durationMs: number, senderNode: (c: C
       const finish = () => resolve({ sent, acked, failed, ack, errors: [...errors] });
       const timer = setInterval(() => {
         const elapsed = nowMs() - start;
-        const due = Math.min(Math.floor((Math.min(elapsed, durationMs) * rate) / 1000), Math.ceil((durationMs * rate) / 1000));
+        const due = Math.min(
+          Math.floor((Math.min(elapsed, durationMs) * rate) / 1000),
+          Math.ceil((durationMs * rate) / 1000),
+        );
         while (sent < due && clients.length) {
           const client = clients[cursor++ % clients.length] as Client;
           const ts = nowMs();

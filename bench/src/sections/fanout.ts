@@ -1,7 +1,7 @@
-import type { ClientSpec, ServerKind } from '../load/generator.ts';
-import { Fleet, type WindowResult } from '../load/fleet.ts';
 import { sleep } from '../lib/children.ts';
 import { median, round, type Summary } from '../lib/stats.ts';
+import { Fleet, type WindowResult } from '../load/fleet.ts';
+import type { ClientSpec, ServerKind } from '../load/generator.ts';
 import type { RunningServer } from '../servers/launch.ts';
 
 export type FanoutOptions = {
@@ -18,7 +18,7 @@ export type Target = {
   label: string;
   /** Deliveries expected per message (the group size: every server echoes to the sender too). */
   fanout: number;
-  setup(): Promise<{ servers: RunningServer[]; specs: ClientSpec[]; notes?: string[] }>;
+  setup(): Promise<{ servers: RunningServer[]; specs: ClientSpec[]; notes?: string[]; cleanup?: () => void }>;
 };
 
 export type StepResult = {
@@ -35,7 +35,7 @@ export type StepResult = {
   ack: Summary;
   sameNode: Summary;
   crossNode: Summary;
-  servers: { cpuPct: number; rssMb: number }[];
+  servers: { cpuPct: number; rssMb: number; eldP99: number; eldMax: number }[];
   sustained: boolean;
   why?: string;
 };
@@ -85,6 +85,8 @@ export function combineWindows(rate: number, ws: WindowResult[], fanout: number,
     servers: (ws[0]?.servers ?? []).map((_, i) => ({
       cpuPct: round(median(ws.map((w) => w.servers[i]?.cpuPct ?? 0)), 1),
       rssMb: round(median(ws.map((w) => w.servers[i]?.rssMb ?? 0)), 1),
+      eldP99: round(median(ws.map((w) => w.servers[i]?.eldP99 ?? 0)), 1),
+      eldMax: round(median(ws.map((w) => w.servers[i]?.eldMax ?? 0)), 1),
     })),
     sustained: true,
   };
@@ -101,14 +103,14 @@ export async function runFanoutTarget(
   options: FanoutOptions,
   log: (line: string) => void,
 ): Promise<TargetResult> {
-  const { servers, specs, notes = [] } = await target.setup();
+  const { servers, specs, notes = [], cleanup } = await target.setup();
   const fleet = new Fleet(options.generators);
   try {
     const connect = await fleet.connect(target.kind, specs);
     log(`  ${target.label}: ${connect.ok}/${specs.length} sockets connected in ${Math.round(connect.ms)} ms`);
     if (connect.failed) log(`    connect errors: ${JSON.stringify(connect.errors)}`);
     await sleep(500);
-    const pids = servers.map((s) => s.pid);
+    const pids = servers.map((s) => s.child);
     const steps: StepResult[] = [];
     for (const rate of options.rates) {
       if (options.warmupMs > 0) await fleet.runWindow(rate, options.warmupMs, pids);
@@ -116,7 +118,7 @@ export async function runFanoutTarget(
       for (let i = 0; i < options.repeats; i++) ws.push(await fleet.runWindow(rate, options.windowMs, pids));
       const step = combineWindows(rate, ws, target.fanout, options.p99LimitMs);
       steps.push(step);
-      const cpu = step.servers.map((s) => `${s.cpuPct}%`).join('+');
+      const cpu = step.servers.map((s) => `${s.cpuPct}% eld p99 ${s.eldP99}`).join(' + ');
       log(
         `    ${String(rate).padStart(5)} msg/s -> ${step.deliveriesPerSec} deliv/s  p50 ${step.latency.p50}  p99 ${step.latency.p99}  max ${step.latency.max} ms  cpu ${cpu}  ${step.why ?? 'ok'}`,
       );
@@ -140,6 +142,7 @@ export async function runFanoutTarget(
   } finally {
     await fleet.close();
     await Promise.all(servers.map((s) => s.stop()));
+    cleanup?.();
   }
 }
 

@@ -6,7 +6,14 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../../..');
 const hook = path.join(here, 'server-hook.ts');
 
-export type RunningServer = { name: string; url: string; port: number; child: Child; pid: number; stop(): Promise<void> };
+export type RunningServer = {
+  name: string;
+  url: string;
+  port: number;
+  child: Child;
+  pid: number;
+  stop(): Promise<void>;
+};
 
 async function start(name: string, script: string, env: NodeJS.ProcessEnv, healthPath: string): Promise<RunningServer> {
   const port = Number(env.PORT) || (await freePort());

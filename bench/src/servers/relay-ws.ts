@@ -4,7 +4,7 @@
  * socket of the room (sender included). No Socket.IO framing, no auth, no persistence.
  */
 import http from 'node:http';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { type WebSocket, WebSocketServer } from 'ws';
 
 const port = Number(process.env.PORT);
 const server = http.createServer((req, res) => {
@@ -14,8 +14,8 @@ const wss = new WebSocketServer({ server, perMessageDeflate: false });
 const rooms = new Map<string, Set<WebSocket>>();
 wss.on('connection', (ws, req) => {
   const room = new URL(req.url ?? '/', 'http://x').searchParams.get('room') ?? '';
-  let members = rooms.get(room);
-  if (!members) rooms.set(room, (members = new Set()));
+  const members = rooms.get(room) ?? new Set<WebSocket>();
+  rooms.set(room, members);
   members.add(ws);
   ws.on('close', () => members.delete(ws));
   ws.on('message', (data, isBinary) => {

@@ -1,13 +1,15 @@
 /**
  * Preloaded into every server process the bench starts (`node --import server-hook.ts ...`): a
  * bench-only window into the server's event loop, answered over IPC, so the real server code runs
- * unchanged. `perf_hooks.monitorEventLoopDelay` samples the loop every 10 ms.
+ * unchanged. `perf_hooks.monitorEventLoopDelay` samples the loop every 1 ms.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
-const histogram = monitorEventLoopDelay({ resolution: 10 });
+const RESOLUTION_MS = 1;
+const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 histogram.enable();
-const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+// The histogram records whole timer intervals; the delay is what exceeds the sampling interval.
+const ms = (ns: number) => Math.max(0, Math.round(ns / 1e4) / 100 - RESOLUTION_MS);
 
 process.on('message', (msg: { id?: number; t?: string }) => {
   if (msg?.t === 'eld-reset') {

@@ -1,0 +1,244 @@
+/**
+ * `pnpm bench`: Charla's latency, throughput and capacity, each next to a baseline measured in the
+ * same run on the same machine. Writes bench/results/<date>-<sha>.{json,md,svg}. See bench/README.md.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { charlaTarget, relayTarget } from './charla/targets.ts';
+import { machineInfo } from './lib/machine.ts';
+import { round } from './lib/stats.ts';
+import { evaluateBudgets } from './report/budgets.ts';
+import { renderMarkdown } from './report/markdown.ts';
+import { renderChart } from './report/svg.ts';
+import type { BenchOptions, BenchResults } from './results.ts';
+import { runAuth } from './sections/auth.ts';
+import { runClient } from './sections/client.ts';
+import { runFanoutTarget, type TargetResult } from './sections/fanout.ts';
+import { runHistory } from './sections/history.ts';
+import { runIdle } from './sections/idle.ts';
+import { runScaleOut } from './sections/scaleout.ts';
+import { repoRoot } from './servers/launch.ts';
+
+const SECTIONS = ['fanout', 'idle', 'history', 'auth', 'scaleout', 'client'] as const;
+const count = z.coerce.number().int().positive();
+
+const argsSchema = z
+  .object({
+    quick: z.boolean().default(false),
+    sockets: count.optional(),
+    idle: count.optional(),
+    messages: count.optional(),
+    conversations: count.optional(),
+    rates: z
+      .string()
+      .regex(/^\d+(,\d+)*$/, 'comma-separated msgs/s, e.g. 100,500,1000')
+      .transform((s) => s.split(',').map(Number))
+      .optional(),
+    repeats: count.optional(),
+    window: count.optional(),
+    only: z
+      .string()
+      .transform((s) => s.split(',').map((x) => x.trim()))
+      .pipe(z.array(z.enum(SECTIONS)))
+      .optional(),
+    'skip-build': z.boolean().default(false),
+    out: z.string().optional(),
+    help: z.boolean().default(false),
+  })
+  .strict();
+
+const USAGE = `pnpm bench [flags]
+  --quick              smoke run (~1 min): 200 sockets, 2 rates, 1 window per step, small history
+  --sockets N          fan-out sockets (default 1000, in groups of 10)
+  --rates a,b,c        fan-out steps in msgs/s (default 100,250,500,1000,2000,3000,4000)
+  --repeats N          measured windows per step; figures are their medians (default 3)
+  --window MS          length of one measured window (default 1500)
+  --idle N             idle authenticated sockets (default 5000; e.g. --idle 10000)
+  --messages N         messages in the history conversation (default 250000; --messages 1000000 for the budget size)
+  --conversations N    conversations in the list (default 10000)
+  --only a,b           sections: ${SECTIONS.join(',')}
+  --skip-build         client section: reuse bench/results/tmp/web-dist instead of building
+  --out DIR            results directory (default bench/results)`;
+
+function parseArgs(argv: string[]): z.infer<typeof argsSchema> {
+  const raw: Record<string, string | boolean> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (!a.startsWith('--')) throw new Error(`unexpected argument ${a}\n\n${USAGE}`);
+    const [key, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+    if (inline !== undefined) raw[key] = inline;
+    else if (['quick', 'skip-build', 'help'].includes(key)) raw[key] = true;
+    else {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`--${key} needs a value\n\n${USAGE}`);
+      raw[key] = v;
+    }
+  }
+  const parsed = argsSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new Error(`${parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n\n${USAGE}`);
+  return parsed.data;
+}
+
+function optionsFrom(a: z.infer<typeof argsSchema>): BenchOptions {
+  const q = a.quick;
+  return {
+    quick: q,
+    sockets: a.sockets ?? (q ? 200 : 1000),
+    groupSize: 10,
+    rates: a.rates ?? (q ? [100, 500] : [100, 250, 500, 1000, 2000, 3000, 4000]),
+    windowMs: a.window ?? (q ? 1000 : 1500),
+    warmupMs: q ? 300 : 500,
+    repeats: a.repeats ?? (q ? 1 : 3),
+    idle: a.idle ?? (q ? 1000 : 5000),
+    messages: a.messages ?? (q ? 20_000 : 250_000),
+    conversations: a.conversations ?? (q ? 1000 : 10_000),
+    iterations: q ? 50 : 200,
+    only: a.only ?? [...SECTIONS],
+    skipBuild: a['skip-build'],
+  };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.help) {
+    console.log(USAGE);
+    return;
+  }
+  const options = optionsFrom(args);
+  const started = Date.now();
+  const machine = machineInfo(repoRoot);
+  const log = (line: string) => console.log(line);
+  log(
+    `Charla bench ${options.quick ? '(quick) ' : ''}on ${machine.cpuModel}, ${machine.cores} cores, ${machine.ramGb} GB, node ${machine.node}, git ${machine.gitSha}`,
+  );
+  const results: BenchResults = {
+    startedAt: new Date(started).toISOString(),
+    durationSeconds: 0,
+    machine,
+    options,
+    sections: {},
+    sectionSeconds: {},
+    budgets: [],
+    limits: [],
+  };
+  const want = (s: (typeof SECTIONS)[number]) => options.only.includes(s);
+  const section = async <T>(name: string, title: string, fn: () => Promise<T>): Promise<T | { skipped: string }> => {
+    log(`\n== ${title}`);
+    const t = Date.now();
+    try {
+      return await fn();
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      log(`  FAILED: ${message}`);
+      return { skipped: `failed: ${message.split('\n')[0]}` };
+    } finally {
+      results.sectionSeconds[name] = round((Date.now() - t) / 1000, 1);
+    }
+  };
+
+  if (want('fanout'))
+    results.sections.fanout = await section(
+      'fanout',
+      `1+2. Fan-out under load: ${options.sockets} sockets in groups of ${options.groupSize}, Charla vs baselines`,
+      async () => {
+        const fanOpts = {
+          rates: options.rates,
+          windowMs: options.windowMs,
+          warmupMs: options.warmupMs,
+          repeats: options.repeats,
+          generators: 2,
+          p99LimitMs: 100,
+        };
+        const targets: TargetResult[] = [];
+        for (const target of [
+          charlaTarget(options.sockets, options.groupSize),
+          relayTarget('socketio', options.sockets, options.groupSize),
+          relayTarget('ws', options.sockets, options.groupSize),
+        ])
+          targets.push(await runFanoutTarget(target, fanOpts, log));
+        return { targets, groupSize: options.groupSize };
+      },
+    );
+  if (want('idle'))
+    results.sections.idle = await section('idle', `3. Idle capacity: ${options.idle} authenticated sockets`, () =>
+      runIdle({ sockets: options.idle, fdLimit: machine.fdLimit }, log),
+    );
+  if (want('history'))
+    results.sections.history = await section(
+      'history',
+      `4. History and search: ${options.messages} messages, ${options.conversations} conversations`,
+      async () => {
+        const sqlite = await runHistory(
+          { messages: options.messages, conversations: options.conversations, iterations: options.iterations },
+          log,
+        );
+        const mongo = {
+          store: 'mongo' as const,
+          skipped: process.env.MONGODB_URI
+            ? 'MONGODB_URI is set, but the bench seeds history through the SQLite adapter only (no bulk path for MongoDB yet)'
+            : 'MONGODB_URI not set (no MongoDB server on this machine)',
+          messages: options.messages,
+          conversations: options.conversations,
+          seedSeconds: { messages: 0, conversations: 0 },
+          dbSizeMb: 0,
+          queries: [],
+          notes: [],
+        };
+        log(`  MongoDB: skipped (${mongo.skipped})`);
+        return [sqlite, mongo];
+      },
+    );
+  if (want('auth'))
+    results.sections.auth = await section('auth', '5. Auth at bcrypt cost 12', () =>
+      runAuth(
+        {
+          cost: 12,
+          closedSeconds: options.quick ? 2 : 4,
+          burstSeconds: options.quick ? 1 : 2,
+          burstRate: 20,
+          concurrency: 2,
+        },
+        log,
+      ),
+    );
+  if (want('scaleout'))
+    results.sections.scaleOut = await section('scaleout', '6. Scale-out: 2 Charla processes + redis-server', () =>
+      runScaleOut(
+        {
+          sockets: options.quick ? 200 : 400,
+          rate: options.quick ? 100 : 200,
+          windowMs: options.windowMs,
+          repeats: options.repeats,
+        },
+        log,
+      ),
+    );
+  if (want('client'))
+    results.sections.client = await section('client', '7. Client: bundle, list render, scrolling in Chromium', () =>
+      runClient({ skipBuild: options.skipBuild, quick: options.quick }, log),
+    );
+
+  results.durationSeconds = round((Date.now() - started) / 1000, 1);
+  const { budgets, limits } = evaluateBudgets(results);
+  results.budgets = budgets;
+  results.limits = limits;
+
+  const outDir = path.resolve(args.out ?? path.join(repoRoot, 'bench/results'));
+  fs.mkdirSync(outDir, { recursive: true });
+  const stamp = `${results.startedAt.slice(0, 16).replace(/[:T]/g, '-')}-${machine.gitSha}`;
+  const base = path.join(outDir, `${stamp}${options.quick ? '-quick' : ''}`);
+  fs.writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(`${base}.svg`, renderChart(results));
+  fs.writeFileSync(`${base}.md`, renderMarkdown(results, path.basename(`${base}.svg`)));
+
+  log('\n== Budgets');
+  for (const b of budgets) log(`  ${b.status.padEnd(12)} ${b.budget}: ${b.measured}${b.note ? ` (${b.note})` : ''}`);
+  log(`\nWrote ${path.relative(process.cwd(), base)}.{json,md,svg} in ${results.durationSeconds} s`);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,219 @@
+import { type BenchResults, type Budget, isSkipped } from '../results.ts';
+import type { StepResult, TargetResult } from '../sections/fanout.ts';
+import type { QueryTiming } from '../sections/history.ts';
+
+const pass = (ok: boolean): Budget['status'] => (ok ? 'PASS' : 'MISS');
+const notMeasured = (id: string, budget: string, why: string): Budget => ({
+  id,
+  budget,
+  measured: '-',
+  status: 'NOT MEASURED',
+  note: why,
+});
+
+/** The step at or just above `deliveries`/s offered (rate x group size). */
+function stepAt(t: TargetResult | undefined, deliveries: number, groupSize: number): StepResult | undefined {
+  return t?.steps.find((s) => s.rate * groupSize >= deliveries);
+}
+
+const worst = (qs: QueryTiming[], pick: (q: QueryTiming) => boolean) => {
+  const sel = qs.filter(pick);
+  const p99 = (q: QueryTiming) => q.http?.p99 ?? q.store.p99;
+  return sel.reduce<QueryTiming | undefined>((a, q) => (!a || p99(q) > p99(a) ? q : a), undefined);
+};
+
+/** PASS/MISS per budget of issue 8, plus what limits each missed figure (from the measurements). */
+export function evaluateBudgets(r: BenchResults): { budgets: Budget[]; limits: string[] } {
+  const budgets: Budget[] = [];
+  const limits: string[] = [];
+  const s = r.sections;
+
+  // Fan-out
+  const f = s.fanout;
+  const b1 = 'Fan-out p99 <= 25 ms at 5,000 deliveries/s with persistence';
+  const b2 = 'Fan-out p99 <= 1.5x the bare Socket.IO relay at the same rate';
+  const b3 = '>= 3,000 persisted messages/s sustained by one process';
+  if (!f || isSkipped(f)) {
+    const why = f && isSkipped(f) ? f.skipped : 'section not run';
+    budgets.push(
+      notMeasured('fanout-p99', b1, why),
+      notMeasured('fanout-ratio', b2, why),
+      notMeasured('throughput', b3, why),
+    );
+  } else {
+    const charla = f.targets.find((t) => t.kind === 'charla');
+    const sio = f.targets.find((t) => t.kind === 'socketio');
+    const at = stepAt(charla, 5000, f.groupSize);
+    const sioAt = at ? sio?.steps.find((x) => x.rate === at.rate) : undefined;
+    if (!at) budgets.push(notMeasured('fanout-p99', b1, 'no step reached 5,000 deliveries/s'));
+    else
+      budgets.push({
+        id: 'fanout-p99',
+        budget: b1,
+        measured: `p99 ${at.latency.p99} ms at ${at.deliveriesPerSec} deliveries/s (${at.rate} msgs/s)`,
+        status: pass(at.sustained && at.latency.p99 <= 25),
+        ...(at.why ? { note: at.why } : {}),
+      });
+    if (!at || !sioAt) budgets.push(notMeasured('fanout-ratio', b2, 'no common step at 5,000 deliveries/s'));
+    else {
+      const ratio = sioAt.latency.p99 > 0 ? at.latency.p99 / sioAt.latency.p99 : Number.POSITIVE_INFINITY;
+      budgets.push({
+        id: 'fanout-ratio',
+        budget: b2,
+        measured: `${ratio.toFixed(2)}x (Charla p99 ${at.latency.p99} ms vs relay ${sioAt.latency.p99} ms at ${at.rate} msgs/s)`,
+        status: pass(ratio <= 1.5),
+      });
+    }
+    if (charla) {
+      const ok = charla.maxSustainedRate >= 3000;
+      const top = Math.max(...f.targets.map((t) => t.maxSustainedRate));
+      budgets.push({
+        id: 'throughput',
+        budget: b3,
+        measured: `${charla.maxSustainedRate} msgs/s sustained (${charla.maxSustainedDeliveriesPerSec} deliveries/s), group size ${f.groupSize}`,
+        status: pass(ok),
+        note: `highest step sustained by any server here: ${top} msgs/s; the load generators share the same ${r.machine.cores} cores`,
+      });
+      const stop = charla.steps.find((x) => !x.sustained);
+      if (stop) {
+        const cpu = stop.servers[0]?.cpuPct ?? 0;
+        limits.push(
+          `Fan-out: Charla stopped at ${stop.rate} msgs/s (${stop.why}); server CPU ${cpu}% of one core, event-loop delay p99 ${stop.servers[0]?.eldP99 ?? '?'} ms. ${cpu >= 85 ? 'The server process is CPU-bound on its single event loop (validation, SQLite write transaction, per-message member lookup and JSON encoding per broadcast).' : 'The server was not CPU-saturated: the load generators and the server share the same cores, so client-side CPU is part of the limit.'}`,
+        );
+      }
+    }
+  }
+
+  // Idle
+  const idle = s.idle;
+  const b4 = '<= 20 KB server RSS per idle authenticated connection at 10,000 connections';
+  if (!idle || isSkipped(idle))
+    budgets.push(notMeasured('idle-rss', b4, idle && isSkipped(idle) ? idle.skipped : 'section not run'));
+  else {
+    const c = idle.targets.find((t) => t.label.startsWith('Charla'));
+    const relay = idle.targets.find((t) => t.label.includes('relay'));
+    if (c) {
+      budgets.push({
+        id: 'idle-rss',
+        budget: b4,
+        measured: `${c.kbPerConnection} KB/connection at ${c.connected} connections (bare Socket.IO relay: ${relay?.kbPerConnection ?? '-'} KB)`,
+        status: pass(c.kbPerConnection <= 20 && c.failed === 0),
+        ...(idle.sockets < 10_000
+          ? { note: `measured at ${idle.sockets}; run --idle 10000 for the budget's size` }
+          : {}),
+      });
+      if (c.kbPerConnection > 20)
+        limits.push(
+          `Idle memory: ${c.kbPerConnection} KB/connection for Charla vs ${relay?.kbPerConnection ?? '?'} KB for a bare Socket.IO relay on the same machine, so most of it is Socket.IO + ws per-connection state (engine.io socket, retained handshake request, ws buffers); Charla adds rooms (user, session), presence and rate-limit entries.`,
+        );
+    }
+  }
+
+  // History
+  const h = Array.isArray(s.history) ? s.history.find((x) => x.store === 'sqlite' && !x.skipped) : undefined;
+  const b5 = 'History page p99 <= 5 ms at 1,000,000 messages';
+  const b6 = 'Search p99 <= 50 ms at 1,000,000 messages';
+  const b7 = 'Conversation list p99 <= 10 ms at 10,000 conversations';
+  if (!h) {
+    const why = s.history && isSkipped(s.history) ? s.history.skipped : 'section not run';
+    budgets.push(notMeasured('history', b5, why), notMeasured('search', b6, why), notMeasured('list', b7, why));
+  } else {
+    const sizeNote =
+      h.messages < 1_000_000
+        ? `measured at ${h.messages.toLocaleString('en')} messages; --messages 1000000 for the budget's size`
+        : undefined;
+    const p99 = (q: QueryTiming | undefined) => q?.http?.p99 ?? q?.store.p99 ?? 0;
+    const page = worst(h.queries, (q) => q.name.startsWith('history'));
+    const search = worst(h.queries, (q) => q.name.startsWith('search'));
+    const list = worst(h.queries, (q) => q.name.startsWith('conversation list'));
+    const line = (q: QueryTiming | undefined) =>
+      q ? `worst: ${q.name}: p99 ${p99(q)} ms over REST (store ${q.store.p99} ms)` : '-';
+    budgets.push(
+      {
+        id: 'history',
+        budget: b5,
+        measured: line(page),
+        status: pass(p99(page) <= 5),
+        ...(sizeNote ? { note: sizeNote } : {}),
+      },
+      {
+        id: 'search',
+        budget: b6,
+        measured: line(search),
+        status: pass(p99(search) <= 50),
+        ...(sizeNote ? { note: sizeNote } : {}),
+      },
+      {
+        id: 'list',
+        budget: b7,
+        measured: line(list),
+        status: pass(p99(list) <= 10),
+        ...(h.conversations < 10_000 ? { note: `measured at ${h.conversations} conversations` } : {}),
+      },
+    );
+    if (p99(search) > 50)
+      limits.push(
+        `Search: "${search?.name}" is slow because results are ordered by bm25() relevance, so SQLite FTS5 must score every matching row before LIMIT; a word in a large share of ${h.messages.toLocaleString('en')} messages means scoring that many rows. Rare words are fast. Fix direction: rank only the newest N matches (ORDER BY rowid DESC with a cap) or require more specific queries.`,
+      );
+    if (p99(list) > 10)
+      limits.push(
+        `Conversation list: the page query joins all ${h.conversations.toLocaleString('en')} of the user's memberships to conversations and sorts them by last_activity_at in a temp B-tree before the LIMIT (EXPLAIN: "USE TEMP B-TREE FOR ORDER BY"), because last_activity_at lives on conversations while the filter is on participants; no index serves "my conversations, newest first". Fix direction (SQLite adapter): keep last_activity_at on the participant row with an index (user_id, left_at, last_activity_at DESC). Unread counts are also O(unread messages) per listed conversation (see the unread-heavy line).`,
+      );
+  }
+
+  // Auth
+  const a = s.auth;
+  const b8 = 'Event-loop delay p99 <= 20 ms during a burst of 20 logins/s at bcrypt cost 12';
+  if (!a || isSkipped(a)) budgets.push(notMeasured('eld', b8, a && isSkipped(a) ? a.skipped : 'section not run'));
+  else {
+    budgets.push({
+      id: 'eld',
+      budget: b8,
+      measured: `p99 ${a.burst.eventLoopDelay.p99} ms (max ${a.burst.eventLoopDelay.max} ms); ${a.closedLoop.perSec} logins/s closed-loop`,
+      status: pass(a.burst.eventLoopDelay.p99 <= 20),
+    });
+    if (a.burst.eventLoopDelay.p99 > 20)
+      limits.push(
+        `Auth: bcryptjs hashes on the server's main thread (pure JS, async in chunks), so each cost-12 check blocks the event loop for ~${Math.round(1000 / Math.max(0.1, a.closedLoop.perSec))} ms of CPU in slices; a 20 logins/s burst needs ~${Math.round((20 * 1000) / Math.max(0.1, a.closedLoop.perSec))} ms of CPU per second on one thread. Every other request and message waits behind it (/healthz p99 ${a.burst.probe.p99} ms during the burst). Fix: hash in worker threads (node:worker_threads pool) or a native bcrypt; logins/s stays bounded by cores at cost 12.`,
+      );
+  }
+
+  // Client
+  const c = s.client;
+  const b9 = 'Renderer initial JS <= 250 KB gzip';
+  const b10 = '1,000 conversations listed in < 300 ms';
+  const b11 = 'Scrolling 10,000 messages keeps < 500 message rows mounted';
+  if (!c || isSkipped(c)) {
+    const why = c && isSkipped(c) ? c.skipped : 'section not run';
+    budgets.push(notMeasured('bundle', b9, why), notMeasured('list-render', b10, why), notMeasured('scroll', b11, why));
+  } else {
+    budgets.push(
+      c.bundle
+        ? {
+            id: 'bundle',
+            budget: b9,
+            measured: `${c.bundle.initialGzipKb} KB gzip (${c.bundle.initialKb} KB raw)`,
+            status: pass(c.bundle.initialGzipKb <= 250),
+          }
+        : notMeasured('bundle', b9, c.bundleSkipped ?? 'not built'),
+      c.listRender
+        ? {
+            id: 'list-render',
+            budget: b10,
+            measured: `${c.listRender.firstRowMs} ms to first row, ${c.listRender.settledMs} ms to ${c.listRender.rows} rows`,
+            status: pass(c.listRender.settledMs < 300),
+            note: `navigation start to rows on screen, ${c.listRender.conversations} conversations in the account`,
+          }
+        : notMeasured('list-render', b10, c.listSkipped ?? 'not measured'),
+      c.scroll
+        ? {
+            id: 'scroll',
+            budget: b11,
+            measured: `max ${c.scroll.maxRows} rows / ${c.scroll.maxDomNodes} DOM nodes; frame p95 ${c.scroll.frameP95} ms`,
+            status: pass(c.scroll.maxRows < 500),
+          }
+        : notMeasured('scroll', b11, c.scrollSkipped ?? 'not measured'),
+    );
+  }
+  return { budgets, limits };
+}
