@@ -47,6 +47,9 @@ const isDev = Boolean(devServerUrl) || !app.isPackaged;
 const appOrigins = devServerUrl ? [APP_ORIGIN, new URL(devServerUrl).origin] : [APP_ORIGIN];
 const log = (message: string): void => console.log(`[charla] ${message}`);
 
+// Tests (and portable installs) may isolate all state; must precede the single-instance lock and stores.
+if (process.env.CHARLA_USER_DATA_DIR) app.setPath('userData', path.resolve(process.env.CHARLA_USER_DATA_DIR));
+
 // Must happen before 'ready': app:// behaves like https (secure context, fetch, CSP 'self').
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
