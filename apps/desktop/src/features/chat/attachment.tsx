@@ -23,7 +23,12 @@ export function Attachment({ id }: { id: string }) {
     staleTime: 5 * 60_000,
     retry: false,
   });
-  if (media.isPending) return <span className="file-card skeleton-line" aria-label={t('common.loading')} />;
+  if (media.isPending)
+    return (
+      <span className="file-card skeleton-line">
+        <span className="sr-only">{t('common.loading')}</span>
+      </span>
+    );
   if (media.isError) return <span className="file-card">{t('message.attachment')}</span>;
   const m = media.data;
   const url = `${api.base()}${m.url}`;

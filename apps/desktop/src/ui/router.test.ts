@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { parseHash, parseLocation, routeToHash } from './router.tsx';
+
+describe('router', () => {
+  it('reads path-style links from emails and invites', () => {
+    expect(parseLocation('/invite/AbC_123-x', '', '')).toEqual({ name: 'invite', code: 'AbC_123-x' });
+    expect(parseLocation('/reset-password', '?token=t0k3n', '')).toEqual({ name: 'reset', token: 't0k3n' });
+    expect(parseLocation('/verify-email', '?token=abc', '')).toEqual({ name: 'verify', token: 'abc' });
+    expect(parseLocation('/invite/<script>', '', '#/settings')).toEqual({ name: 'settings' });
+  });
+
+  it('round-trips hash routes', () => {
+    for (const r of [
+      { name: 'home' as const },
+      { name: 'home' as const, conversationId: 'c 1', seq: 42 },
+      { name: 'invite' as const, code: 'abc' },
+      { name: 'reset' as const, token: 'a&b' },
+      { name: 'settings' as const },
+    ]) {
+      expect(parseHash(routeToHash(r))).toEqual(r);
+    }
+  });
+
+  it('falls back to home for unknown or malformed hashes', () => {
+    expect(parseHash('#/nope')).toEqual({ name: 'home' });
+    expect(parseHash('#/c/x/notanumber')).toEqual({ name: 'home', conversationId: 'x' });
+  });
+});
