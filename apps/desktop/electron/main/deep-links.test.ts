@@ -134,7 +134,8 @@ describe('single instance and protocol', () => {
 
   it('bounds the queue so a flood of links cannot grow memory', () => {
     const router = createDeepLinkRouter(vi.fn(), vi.fn());
-    for (let i = 0; i < 100; i++) router.handle({ kind: 'invite', code: `code${i}xxxx`, url: `charla://invite/code${i}xxxx` });
+    for (let i = 0; i < 100; i++)
+      router.handle({ kind: 'invite', code: `code${i}xxxx`, url: `charla://invite/code${i}xxxx` });
     expect(router.takePending()).toHaveLength(10);
   });
 });
