@@ -13,7 +13,7 @@ const settings: DesktopSettings = {
   launchAtLogin: false,
 };
 
-const ok = <T,>(data: T): Promise<IpcResponse<T>> => Promise.resolve({ ok: true, data });
+const ok = <T>(data: T): Promise<IpcResponse<T>> => Promise.resolve({ ok: true, data });
 
 function fakeBridge() {
   const listeners: Record<string, (payload: never) => void> = {};
@@ -25,14 +25,24 @@ function fakeBridge() {
   const bridge = {
     platform: 'linux',
     session: {
-      login: vi.fn(() => Promise.resolve({ ok: false, error: { code: 'unauthenticated', message: 'Wrong password', status: 401 } })),
+      login: vi.fn(() =>
+        Promise.resolve({ ok: false, error: { code: 'unauthenticated', message: 'Wrong password', status: 401 } }),
+      ),
       register: vi.fn(),
       restore: vi.fn(() => ok(null)),
       getToken: vi.fn(() => ok('access-token')),
       logout: vi.fn(() => ok(null)),
     },
-    settings: { get: vi.fn(() => ok(settings)), update: vi.fn((p) => ok({ ...settings, ...p })), onChanged: listen('settings') },
-    notifications: { show: vi.fn(() => ok('shown')), focusConversation: vi.fn(() => ok(null)), onClicked: listen('click') },
+    settings: {
+      get: vi.fn(() => ok(settings)),
+      update: vi.fn((p) => ok({ ...settings, ...p })),
+      onChanged: listen('settings'),
+    },
+    notifications: {
+      show: vi.fn(() => ok('shown')),
+      focusConversation: vi.fn(() => ok(null)),
+      onClicked: listen('click'),
+    },
     badge: { set: vi.fn(() => ok(null)) },
     shell: { openExternal: vi.fn(() => ok(true)) },
     deepLinks: {
@@ -40,7 +50,16 @@ function fakeBridge() {
       onReceived: listen('link'),
     },
     updates: { install: vi.fn(() => ok(null)), onReady: listen('update') },
-    app: { getInfo: vi.fn(() => ok({ platform: 'linux', version: '1', secretStorage: { kind: 'memory', persistent: false }, updatesEnabled: false })) },
+    app: {
+      getInfo: vi.fn(() =>
+        ok({
+          platform: 'linux',
+          version: '1',
+          secretStorage: { kind: 'memory', persistent: false },
+          updatesEnabled: false,
+        }),
+      ),
+    },
   };
   return { bridge: bridge as unknown as DesktopBridge, raw: bridge, listeners };
 }
@@ -50,7 +69,13 @@ describe('Electron platform', () => {
     const { bridge } = fakeBridge();
     const p = await createElectronPlatform(bridge);
     expect(p.kind).toBe('electron');
-    expect(p.supports).toEqual({ nativeNotifications: true, trayBadge: true, osKeychain: true, deepLinks: true, serverUrlSetting: true });
+    expect(p.supports).toEqual({
+      nativeNotifications: true,
+      trayBadge: true,
+      osKeychain: true,
+      deepLinks: true,
+      serverUrlSetting: true,
+    });
     expect(p.serverUrl()).toBe('https://chat.example.com');
   });
 
@@ -64,7 +89,12 @@ describe('Electron platform', () => {
   it('never sends client or device from the renderer and turns IPC errors into ApiError', async () => {
     const { bridge, raw } = fakeBridge();
     const p = await createElectronPlatform(bridge);
-    const attempt = p.session.login({ login: 'ana', password: 'pw', client: 'web', device: { name: 'x', platform: 'web' } });
+    const attempt = p.session.login({
+      login: 'ana',
+      password: 'pw',
+      client: 'web',
+      device: { name: 'x', platform: 'web' },
+    });
     await expect(attempt).rejects.toBeInstanceOf(ApiError);
     await expect(attempt).rejects.toMatchObject({ code: 'unauthenticated', status: 401 });
     expect(raw.session.login).toHaveBeenCalledWith({ login: 'ana', password: 'pw' });
@@ -98,7 +128,13 @@ describe('Electron platform', () => {
     const { bridge, raw, listeners } = fakeBridge();
     const p = await createElectronPlatform(bridge);
     await p.notify({ tag: 'c1', title: 'Ana', body: 'hi', conversationId: 'c1', mentioned: true } as never);
-    expect(raw.notifications.show).toHaveBeenCalledWith({ tag: 'c1', title: 'Ana', body: 'hi', conversationId: 'c1', mentioned: true });
+    expect(raw.notifications.show).toHaveBeenCalledWith({
+      tag: 'c1',
+      title: 'Ana',
+      body: 'hi',
+      conversationId: 'c1',
+      mentioned: true,
+    });
     const clicked = vi.fn();
     p.onNotificationClick(clicked);
     (listeners.click as (p: { conversationId: string }) => void)({ conversationId: 'c1' });
