@@ -92,6 +92,11 @@ function messagesContract(open: () => Promise<Storage>): void {
     expect(await f.s.messages.history(g.id, f.alice.id, { limit: 1000 })).toHaveLength(100);
     expect(await f.s.messages.history(g.id, f.alice.id, { after: 120, limit: 10 })).toEqual([]);
     expect(await f.s.messages.history('missing', f.alice.id, { limit: 10 })).toEqual([]);
+    // Bad limits are clamped, never thrown on.
+    for (const limit of [0, -3, Number.NaN]) {
+      expect(seqs(await f.s.messages.history(g.id, f.alice.id, { limit }))).toEqual([120]);
+    }
+    expect(await f.s.messages.history(g.id, f.alice.id, { before: 1, limit: 10 })).toEqual([]);
   });
 
   it('a newcomer sees only messages after joinedSeq, unless the group shows history to newcomers', async () => {
@@ -223,6 +228,11 @@ function messagesContract(open: () => Promise<Storage>): void {
     expect((await f.s.participants.markDelivered(g.id, f.carol.id, 1, f.tick()))?.changed).toBe(false);
     expect(await f.s.participants.markRead(g.id, f.dave.id, 1, f.tick())).toBeNull();
     expect((await f.s.participants.readersOf(g.id, 4, f.alice.id)).map((p) => p.userId)).toEqual([f.bob.id]);
+    // Nonsense values are ignored, never stored or thrown on.
+    for (const bad of [-5, Number.NaN, Number.POSITIVE_INFINITY * -1]) {
+      expect((await f.s.participants.markRead(g.id, f.carol.id, bad, f.tick()))?.changed).toBe(false);
+    }
+    expect((await f.s.participants.find(g.id, f.carol.id))?.lastReadSeq).toBe(0);
     // The sender has read their own messages.
     expect((await f.s.participants.find(g.id, f.alice.id))?.lastReadSeq).toBe(5);
   });

@@ -86,8 +86,8 @@ export function createMongoChangeFeed(
           }
         }
         reached = row.changeSeq;
-        if (row.audience !== null && row.audience !== viewerId) continue;
-        if (row.messageSeq !== null && row.messageSeq <= floor) continue;
+        if ((row.audience ?? null) !== null && row.audience !== viewerId) continue;
+        if (typeof row.messageSeq === 'number' && row.messageSeq <= floor) continue;
         items.push(toChange(row));
       }
       const hasMore = !stoppedAtGap && rows.length > max;

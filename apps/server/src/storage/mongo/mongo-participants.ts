@@ -30,7 +30,7 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
     const conv = await core.conversation(conversationId);
     if (!conv || !(await Participant.exists(activeFilter(conversationId, userId)))) return null;
     // Capped at lastSeq so a client cannot pre-acknowledge messages that do not exist yet.
-    const capped = Math.min(Math.max(0, Math.floor(seq)), conv.lastSeq);
+    const capped = Math.min(Math.max(0, Number.isFinite(seq) ? Math.floor(seq) : 0), conv.lastSeq);
     const field = kind === 'read' ? 'lastReadSeq' : 'lastDeliveredSeq';
     // The filter makes it monotonic: a lower or equal value matches nothing.
     const updated = await Participant.findOneAndUpdate(

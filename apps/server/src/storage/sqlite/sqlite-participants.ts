@@ -134,7 +134,7 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
       const conv = core.conversation(conversationId);
       if (!conv || !active(conversationId, userId)) return null;
       // Capped at lastSeq so a client cannot pre-acknowledge messages that do not exist yet.
-      const capped = Math.min(Math.max(0, Math.floor(seq)), conv.last_seq);
+      const capped = Math.min(Math.max(0, Number.isFinite(seq) ? Math.floor(seq) : 0), conv.last_seq);
       const stmt = kind === 'read' ? readStmt : deliveredStmt;
       const changed = stmt.run({ seq: capped, c: conversationId, u: userId }).changes > 0;
       const p = core.participant(conversationId, userId) as ParticipantRow;
