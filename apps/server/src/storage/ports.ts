@@ -7,6 +7,7 @@ import type { BlocksRepo, OneTimeTokensRepo, SessionsRepo, UsersRepo } from './p
 import type { IdentitiesRepo } from './ports/identities.ts';
 import type { MediaRepo } from './ports/media.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
+import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
 
 export { DuplicateKeyError } from './errors.ts';
 export type * from './ports/accounts.ts';
@@ -14,6 +15,8 @@ export type * from './ports/identities.ts';
 export type * from './ports/media.ts';
 export type * from './ports/messaging.ts';
 export { SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
+export type * from './ports/moderation.ts';
+export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
 
 export type Storage = {
   readonly kind: 'sqlite' | 'mongo';
@@ -27,6 +30,9 @@ export type Storage = {
   readonly messages: MessagesRepo;
   readonly invites: InvitesRepo;
   readonly media: MediaRepo;
+  readonly reports: ReportsRepo;
+  readonly auditLog: AuditLogRepo;
+  readonly stats: StatsRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

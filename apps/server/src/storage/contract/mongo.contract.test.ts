@@ -8,6 +8,7 @@ import { accountsContract } from './accounts.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
+import { moderationContract } from './moderation.contract.ts';
 
 /** MONGODB_URI, or (opt-in, CHARLA_MONGO_MEMORY=1) a mongod from mongodb-memory-server, which must be downloadable. */
 let uri = process.env.MONGODB_URI;
@@ -49,4 +50,5 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   messagingContract(openFresh);
   identitiesContract(openFresh);
   mediaContract(openFresh);
+  moderationContract(openFresh);
 });

@@ -8,6 +8,7 @@ import { accountsContract } from './accounts.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
+import { moderationContract } from './moderation.contract.ts';
 
 /** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
 async function openFresh(): Promise<Storage> {
@@ -27,4 +28,5 @@ describe('sqlite adapter', () => {
   messagingContract(openFresh);
   identitiesContract(openFresh);
   mediaContract(openFresh);
+  moderationContract(openFresh);
 });

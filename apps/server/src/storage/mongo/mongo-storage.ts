@@ -9,9 +9,11 @@ import { createMongoMediaRepo } from './mongo-media.ts';
 import { createMongoMessagesRepo } from './mongo-messages.ts';
 import { createMongoMessagingCore } from './mongo-messaging-core.ts';
 import { messagingModels } from './mongo-messaging-models.ts';
+import { createMongoAuditLogRepo, createMongoReportsRepo } from './mongo-moderation.ts';
 import { createMongoOneTimeTokensRepo } from './mongo-one-time-tokens.ts';
 import { createMongoParticipantsRepo } from './mongo-participants.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
+import { createMongoStatsRepo } from './mongo-stats.ts';
 import { createMongoUsersRepo } from './mongo-users.ts';
 
 /** Connects with strict queries and filter sanitising, so no `$` operator from a request reaches a query. */
@@ -33,6 +35,9 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
     messages: createMongoMessagesRepo(messaging),
     invites: createMongoInvitesRepo(messaging),
     media: createMongoMediaRepo(conn),
+    reports: createMongoReportsRepo(conn),
+    auditLog: createMongoAuditLogRepo(conn),
+    stats: createMongoStatsRepo(conn),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

@@ -10,9 +10,11 @@ import { createSqliteInvitesRepo } from './sqlite-invites.ts';
 import { createSqliteMediaRepo } from './sqlite-media.ts';
 import { createSqliteMessagesRepo } from './sqlite-messages.ts';
 import { createMessagingCore } from './sqlite-messaging-core.ts';
+import { createSqliteAuditLogRepo, createSqliteReportsRepo } from './sqlite-moderation.ts';
 import { createSqliteOneTimeTokensRepo } from './sqlite-one-time-tokens.ts';
 import { createSqliteParticipantsRepo } from './sqlite-participants.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
+import { createSqliteStatsRepo } from './sqlite-stats.ts';
 import { createSqliteUsersRepo } from './sqlite-users.ts';
 
 /** Opens (or creates) `<dataDir>/charla.sqlite` in WAL mode with foreign keys on. */
@@ -37,6 +39,9 @@ export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'char
     messages: createSqliteMessagesRepo(messaging),
     invites: createSqliteInvitesRepo(messaging),
     media: createSqliteMediaRepo(db),
+    reports: createSqliteReportsRepo(db),
+    auditLog: createSqliteAuditLogRepo(db),
+    stats: createSqliteStatsRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();
