@@ -9,6 +9,7 @@ import { type KoaContextWithOIDC, Provider } from 'oidc-provider';
 
 export const TEST_CLIENT_ID = 'charla-test-client';
 export const TEST_CLIENT_SECRET = 'charla-test-secret-0123456789abcdef';
+export const TEST_PUBLIC_CLIENT_ID = 'charla-test-public-client';
 export const TEST_KID = 'test-key-1';
 export const TEST_EC_KID = 'test-ec-key-1';
 /** Host of the app's PUBLIC_URL in the harness; the browser maps it to the real listening port. */
@@ -47,6 +48,14 @@ export async function startTestProvider(options: { redirectUris: string[] }): Pr
         grant_types: ['authorization_code'],
         response_types: ['code'],
         token_endpoint_auth_method: 'client_secret_basic',
+      },
+      {
+        // A public client (no secret): PKCE alone protects the code.
+        client_id: TEST_PUBLIC_CLIENT_ID,
+        redirect_uris: options.redirectUris,
+        grant_types: ['authorization_code'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
       },
     ],
     jwks: { keys: [jwk, ecJwk] },
