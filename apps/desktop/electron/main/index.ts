@@ -13,6 +13,7 @@ import {
   type MenuItemConstructorOptions,
   Notification,
   nativeImage,
+  nativeTheme,
   protocol,
   safeStorage,
   screen,
@@ -21,7 +22,7 @@ import {
   Tray,
 } from 'electron';
 import Store from 'electron-store';
-import type { DeepLink, EventChannel, EventPayload } from '../shared/ipc-contract.ts';
+import type { DeepLink, DesktopSettings, EventChannel, EventPayload } from '../shared/ipc-contract.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
 import { createBadge } from './badge.ts';
 import { createDeepLinkRouter, setupDeepLinks } from './deep-links.ts';
@@ -166,10 +167,16 @@ async function start(): Promise<void> {
       send('notification:clicked', { conversationId });
     },
   });
+  // Native menus, dialogs and the window frame follow the app's theme; login item follows the setting.
+  const applyHostSettings = (next: DesktopSettings): void => {
+    nativeTheme.themeSource = next.theme;
+    if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: next.launchAtLogin });
+  };
+  applyHostSettings(settings.get());
   settings.onChange((next) => {
     send('settings:changed', next);
     trayController?.update({ doNotDisturb: next.notifications.doNotDisturb });
-    if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: next.launchAtLogin });
+    applyHostSettings(next);
   });
 
   registerIpc({
@@ -205,6 +212,8 @@ async function start(): Promise<void> {
 }
 
 if (primary) {
+  // Windows shows notifications only for an app with an AppUserModelID (the installer's appId).
+  if (process.platform === 'win32') app.setAppUserModelId('app.charla.desktop');
   app.on('before-quit', () => {
     quitting = true;
   });
