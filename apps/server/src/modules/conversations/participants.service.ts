@@ -121,6 +121,16 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
       if (target.role === 'admin' && m.me.role !== 'owner') throw forbidden('Only an owner can remove an admin');
       await postSystemMessage(deps, conversationId, 'removed', userId, [targetId]);
       await storage.participants.remove(conversationId, targetId, 'removed', userId, clock.now());
+      // Moderation audit trail (GET /admin/audit).
+      await storage.auditLog.append({
+        actorId: userId,
+        action: 'member.removed',
+        targetType: 'user',
+        targetId,
+        conversationId,
+        details: { role: target.role },
+        createdAt: clock.now(),
+      });
       await conversations.publishLeft(conversationId, targetId, 'removed');
     },
 

@@ -176,6 +176,17 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       const tombstone = await storage.messages.deleteForEveryone(messageId, userId, clock.now());
       if (!tombstone) return toMessageDto((await storage.messages.findById(messageId)) ?? message);
       await deps.attachments?.release(messageId);
+      // A group admin deleting someone else's message is a moderation action (GET /admin/audit).
+      if (message.senderId !== userId)
+        await storage.auditLog.append({
+          actorId: userId,
+          action: 'message.deleted',
+          targetType: 'message',
+          targetId: messageId,
+          conversationId: conversation.id,
+          details: { senderId: message.senderId, by: 'group_admin' },
+          createdAt: clock.now(),
+        });
       const dto = toMessageDto(tombstone);
       const changeSeq = await changeSeqOf(storage, conversation.id);
       await fanout.toMembers(conversation.id, 'message:deleted', {
