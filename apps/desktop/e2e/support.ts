@@ -1,4 +1,4 @@
-import { type Browser, type BrowserContext, expect, type Page } from '@playwright/test';
+import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page } from '@playwright/test';
 
 export type TestUser = { name: string; username: string; email: string; password: string };
 
@@ -56,4 +56,28 @@ export async function send(page: Page, text: string): Promise<void> {
 
 export function history(page: Page) {
   return page.getByRole('log', { name: 'Message history' });
+}
+
+/** Creates a group from the "New chat" dialog with the given members. */
+export async function createGroup(page: Page, title: string, members: TestUser[], historyForNewcomers = false) {
+  await page.getByRole('button', { name: 'New chat' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'New chat' });
+  await dialog.getByRole('tab', { name: 'Group' }).click();
+  await dialog.getByLabel('Name').fill(title);
+  if (historyForNewcomers) await dialog.getByLabel('New members see earlier messages').check();
+  for (const m of members) {
+    await dialog.getByLabel('Add people').fill(m.username);
+    await dialog.getByRole('button', { name: new RegExp(m.name) }).click();
+  }
+  await dialog.getByRole('button', { name: 'Create' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: title })).toBeVisible();
+}
+
+/** An access token for REST seeding (the desktop flow returns tokens in the body). */
+export async function apiToken(request: APIRequestContext, user: TestUser): Promise<string> {
+  const res = await request.post('/api/v1/auth/login', {
+    data: { login: user.email, password: user.password, client: 'desktop', device: { name: 'e2e', platform: 'linux' } },
+  });
+  expect(res.ok()).toBe(true);
+  return ((await res.json()) as { data: { accessToken: string } }).data.accessToken;
 }

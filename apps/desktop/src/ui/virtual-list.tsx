@@ -150,6 +150,7 @@ export function VirtualList<T>(props: Props<T>) {
       if (i >= 0) {
         el.scrollTop = Math.max(0, (offsets[i] ?? 0) - el.clientHeight / 3);
         stickToBottom.current = false;
+        props.onAtBottomChange?.(false);
       } else el.scrollTop = el.scrollHeight;
     } else if (stickToBottom.current) {
       el.scrollTop = el.scrollHeight;

@@ -275,7 +275,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
                 {t('chat.jumpUnread')}
               </button>
             )}
-            {!atBottom && (
+            {(!atBottom || messages.data?.hasMoreAfter) && (
               <button
                 type="button"
                 className="chip"

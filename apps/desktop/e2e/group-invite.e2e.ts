@@ -1,0 +1,46 @@
+import { expect, test } from '@playwright/test';
+import { createGroup, history, newContext, newUser, register, send } from './support.ts';
+
+test('a newcomer joins a group through an invite link and does not see older history', async ({ browser }) => {
+  const ana = newUser('Ana');
+  const ben = newUser('Ben');
+  const cara = newUser('Cara');
+  const a = await newContext(browser);
+  const b = await newContext(browser);
+  const c = await newContext(browser);
+  await register(a.page, ana);
+  await register(b.page, ben);
+  await register(c.page, cara);
+
+  await createGroup(a.page, 'Weekend plans', [ben]);
+  await send(a.page, 'Secret from before Cara joined');
+  await expect(history(a.page).getByText('Secret from before Cara joined')).toBeVisible();
+
+  // Create an invite link in the group panel.
+  await a.page.getByRole('button', { name: 'Group info' }).click();
+  const panel = a.page.getByRole('complementary', { name: 'Group info' });
+  await panel.getByRole('button', { name: 'Create link' }).click();
+  const link = await panel.getByLabel('Invite link').first().inputValue();
+  const code = new URL(link).pathname.split('/').pop() ?? '';
+  expect(code).toMatch(/^[A-Za-z0-9_-]{8,}$/);
+
+  // Cara opens the web link, sees a preview and joins.
+  await c.page.goto(`/invite/${code}`);
+  await expect(c.page.getByRole('heading', { name: 'Weekend plans' })).toBeVisible();
+  await c.page.getByRole('button', { name: 'Join' }).click();
+  await expect(c.page.getByRole('heading', { level: 2, name: 'Weekend plans' })).toBeVisible();
+  await expect(c.page.getByText(/joined/).first()).toBeVisible();
+  await expect(c.page.getByText('Secret from before Cara joined')).toHaveCount(0);
+
+  // New messages reach her live.
+  await send(a.page, 'Welcome Cara!');
+  await expect(history(c.page).getByText('Welcome Cara!')).toBeVisible();
+  // Ben has the group in his list with the new messages counted as unread.
+  await expect(b.page.getByRole('navigation', { name: 'Conversations' }).getByText('Weekend plans')).toBeVisible();
+
+  // A revoked or unknown invite shows an error instead of a join button.
+  await c.page.goto('/invite/doesnotexist123');
+  await expect(c.page.getByRole('alert')).toContainText(/Not found|no longer available/);
+
+  for (const x of [a, b, c]) await x.context.close();
+});

@@ -1,0 +1,36 @@
+import { expect, test } from '@playwright/test';
+import { history, newContext, newUser, openConversation, register, send, startDirectChat } from './support.ts';
+
+test('a message written offline is sent once the connection returns, exactly once', async ({ browser }) => {
+  const ana = newUser('Ana');
+  const ben = newUser('Ben');
+  const a = await newContext(browser);
+  const b = await newContext(browser);
+  await register(a.page, ana);
+  await register(b.page, ben);
+  await startDirectChat(a.page, ben);
+  await send(a.page, 'online hello');
+  await openConversation(b.page, ana.name);
+  await expect(history(b.page).getByText('online hello')).toBeVisible();
+
+  await a.context.setOffline(true);
+  await expect(a.page.getByText(/You are offline/)).toBeVisible();
+  await send(a.page, 'written while offline');
+  await expect(history(a.page).getByRole('img', { name: 'Sending' })).toBeVisible();
+  // Survives a reload while still offline? The outbox is in IndexedDB; here we just wait a little.
+  await a.page.waitForTimeout(1_000);
+  await expect(history(b.page).getByText('written while offline')).toHaveCount(0);
+
+  await a.context.setOffline(false);
+  await expect(history(b.page).getByText('written while offline')).toHaveCount(1);
+  await expect(history(a.page).getByRole('img', { name: 'Sending' })).toHaveCount(0);
+  await expect(history(a.page).getByText('written while offline')).toHaveCount(1);
+
+  // After a reload both sides still show it once (no duplicate on the server).
+  await b.page.reload();
+  await openConversation(b.page, ana.name);
+  await expect(history(b.page).getByText('written while offline')).toHaveCount(1);
+
+  await a.context.close();
+  await b.context.close();
+});
