@@ -14,7 +14,9 @@ const fake = vi.hoisted(() => {
   const record =
     (name: string, result?: unknown) =>
     (...args: unknown[]) => {
-      (calls[name] ??= []).push(args);
+      const list = calls[name] ?? [];
+      list.push(args);
+      calls[name] = list;
       return result;
     };
   const appListeners: Record<string, Listener> = {};
