@@ -1,8 +1,10 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import bcrypt from 'bcryptjs';
 import { validationFailed } from '../../http/errors.ts';
+import { createHashPool } from './auth.hash-pool.ts';
 
 const listFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'common-passwords.txt');
 let common: Set<string> | undefined;
@@ -35,14 +37,29 @@ export type PasswordHasher = {
   burn(password: string): Promise<void>;
 };
 
-export function createPasswordHasher(cost: number): PasswordHasher {
+/**
+ * From this cost up, hashing runs in worker threads (auth.hash-pool.ts): a cost-12 bcryptjs hash is
+ * ~300 ms of CPU, which on the main thread stalls every request and message (pnpm bench, auth
+ * section). Lower costs (tests use 4) stay inline, where a hash takes about a millisecond.
+ */
+export const WORKER_MIN_COST = 10;
+
+const inline = {
+  hash: (p: string, cost: number) => bcrypt.hash(p, cost),
+  compare: (p: string, h: string) => bcrypt.compare(p, h),
+};
+
+/** `workers`: pool size; default one less than the cores (at least 1) from WORKER_MIN_COST up, else 0 (inline). */
+export function createPasswordHasher(cost: number, options: { workers?: number } = {}): PasswordHasher {
+  const size = options.workers ?? (cost >= WORKER_MIN_COST ? Math.max(1, os.availableParallelism() - 1) : 0);
+  const impl = size > 0 ? createHashPool(size, inline) : inline;
   let dummy: Promise<string> | undefined;
   return {
-    hash: (password) => bcrypt.hash(password, cost),
-    verify: (password, hash) => bcrypt.compare(password, hash),
+    hash: (password) => impl.hash(password, cost),
+    verify: (password, hash) => impl.compare(password, hash),
     async burn(password) {
-      dummy ??= bcrypt.hash('charla-dummy-password', cost);
-      await bcrypt.compare(password, await dummy);
+      dummy ??= impl.hash('charla-dummy-password', cost);
+      await impl.compare(password, await dummy);
     },
   };
 }
