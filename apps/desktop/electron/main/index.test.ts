@@ -39,6 +39,7 @@ const fake = vi.hoisted(() => {
         this.openHandler = h;
       },
       send: record('webContents.send'),
+      reload: record('webContents.reload'),
     };
     constructor(options: unknown) {
       this.options = options;
@@ -225,6 +226,21 @@ describe('main process lifecycle (fake Electron)', () => {
     expect(['keychain', 'safe-storage']).toContain(info.data.secretStorage.kind);
     const fromElsewhere = { senderFrame: { url: 'https://evil.example/', parent: null } };
     expect(await getInfo(fromElsewhere, {})).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+  });
+
+  it('changing the server reloads the window (the CSP names the server) and tells the renderer', async () => {
+    const update = fake.handlers.get('settings:update') as Listener;
+    const fromApp = { senderFrame: { url: 'app://charla/index.html', parent: null } };
+    expect(await update(fromApp, { serverUrl: 'https://chat.example.com' })).toMatchObject({ ok: true });
+    expect(fake.calls['webContents.send']).toContainEqual([
+      'settings:changed',
+      expect.objectContaining({ serverUrl: 'https://chat.example.com' }),
+    ]);
+    await vi.waitFor(() => expect(fake.calls['webContents.reload']).toHaveLength(1));
+    await update(fromApp, { theme: 'dark' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.calls['webContents.reload']).toHaveLength(1);
+    expect(fake.electron.nativeTheme.themeSource).toBe('dark');
   });
 
   it('a second launch with an invite link focuses the window and forwards the link', async () => {

@@ -173,10 +173,17 @@ async function start(): Promise<void> {
     if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: next.launchAtLogin });
   };
   applyHostSettings(settings.get());
+  let serverOrigin = settings.serverOrigin();
   settings.onChange((next) => {
     send('settings:changed', next);
     trayController?.update({ doNotDisturb: next.notifications.doNotDisturb });
     applyHostSettings(next);
+    // The CSP's connect-src names the server, so a new server needs a fresh document. Deferred so
+    // the settings:update reply reaches the renderer first.
+    if (next.serverUrl !== serverOrigin) {
+      serverOrigin = next.serverUrl;
+      setTimeout(() => mainWindow?.webContents.reload(), 150);
+    }
   });
 
   registerIpc({

@@ -190,6 +190,8 @@ describe('desktop session', () => {
     const s = manager();
     await s.login({ login: 'ana', password: 'right-password' });
     origin = 'https://evil.example.com';
+    // Neither the cached access token nor the refresh token goes to the new server.
+    expect(await s.getAccessToken()).toBeNull();
     expect(await s.getAccessToken({ forceRefresh: true })).toBeNull();
     expect(server.calls.filter((c) => c.path === '/auth/refresh')).toHaveLength(0);
   });

@@ -60,7 +60,7 @@ function toPublic(result: AuthResult): PublicAuthResult {
 export function createSessionManager(deps: SessionDeps): SessionManager {
   const now = deps.now ?? Date.now;
   const margin = deps.refreshMarginMs ?? 30_000;
-  let access: { token: string; expiresAt: number } | null = null;
+  let access: { token: string; expiresAt: number; origin: string } | null = null;
   let inflight: Promise<AuthResult | null> | null = null;
 
   async function call(path: string, body: unknown, bearer?: string): Promise<unknown> {
@@ -106,7 +106,11 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
     await deps.secrets.set(secretAccount(account.serverOrigin, account.userId), result.refreshToken);
     deps.saveAccount(account);
     const expiresAt = Date.parse(result.accessTokenExpiresAt);
-    access = { token: result.accessToken, expiresAt: Number.isFinite(expiresAt) ? expiresAt : now() + 60_000 };
+    access = {
+      token: result.accessToken,
+      expiresAt: Number.isFinite(expiresAt) ? expiresAt : now() + 60_000,
+      origin: account.serverOrigin,
+    };
     return toPublic(result);
   }
 
@@ -169,6 +173,8 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
       return result ? toPublic(result) : null;
     },
     async getAccessToken(options = {}) {
+      // A token from before a server switch is for the old server: never hand it out.
+      if (access && access.origin !== deps.serverOrigin()) access = null;
       if (!options.forceRefresh && access && access.expiresAt - now() > margin) return access.token;
       const result = await refreshOnce();
       return result ? result.accessToken : null;
