@@ -75,6 +75,22 @@ export function createConversationsService(deps: ConversationsDeps) {
     fanout.toUsers([userId], 'conversation:removed', { conversationId, reason });
   }
 
+  async function get(userId: string, conversationId: string): Promise<ConversationDetails> {
+    const { conversation, me } = await requireReader(storage, conversationId, userId);
+    if (me) {
+      const summary = await summaryFor(conversationId, userId);
+      if (summary) return summary;
+    }
+    // A public channel read by a non-member: shared state only.
+    const cards = createUserCards(storage);
+    const [dto, last] = await Promise.all([
+      toConversationDto(conversation, userId, storage, cards),
+      storage.messages.history(conversationId, userId, { limit: 1 }),
+    ]);
+    const lastMessage = last[0] ? toPreview(last[0]) : null;
+    return { ...dto, lastMessage, unreadCount: 0, unreadMentions: 0, me: null };
+  }
+
   return {
     summaryFor,
     announceTo,
@@ -98,21 +114,7 @@ export function createConversationsService(deps: ConversationsDeps) {
       };
     },
 
-    async get(userId: string, conversationId: string): Promise<ConversationDetails> {
-      const { conversation, me } = await requireReader(storage, conversationId, userId);
-      if (me) {
-        const summary = await summaryFor(conversationId, userId);
-        if (summary) return summary;
-      }
-      // A public channel read by a non-member: shared state only.
-      const cards = createUserCards(storage);
-      const [dto, last] = await Promise.all([
-        toConversationDto(conversation, userId, storage, cards),
-        storage.messages.history(conversationId, userId, { limit: 1 }),
-      ]);
-      const lastMessage = last[0] ? toPreview(last[0]) : null;
-      return { ...dto, lastMessage, unreadCount: 0, unreadMentions: 0, me: null };
-    },
+    get,
 
     async create(userId: string, body: CreateBody): Promise<{ conversation: ConversationSummary; created: boolean }> {
       const now = clock.now();
@@ -178,7 +180,7 @@ export function createConversationsService(deps: ConversationsDeps) {
         await publishConversationUpdated(conversationId, userId);
         for (const [type, value] of notes) await postSystemMessage(deps, conversationId, type, userId, [], value);
       }
-      return this.get(userId, conversationId);
+      return get(userId, conversationId);
     },
 
     async remove(userId: string, conversationId: string): Promise<void> {
