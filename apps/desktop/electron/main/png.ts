@@ -44,11 +44,6 @@ export function setPixel(bitmap: Bitmap, x: number, y: number, [r, g, b, a]: Rgb
   bitmap.pixels.set([r, g, b, a], i);
 }
 
-export function getPixel(bitmap: Bitmap, x: number, y: number): Rgba {
-  const i = (y * bitmap.width + x) * 4;
-  const p = bitmap.pixels;
-  return [p[i] ?? 0, p[i + 1] ?? 0, p[i + 2] ?? 0, p[i + 3] ?? 0];
-}
 
 export function encodePng(bitmap: Bitmap): Buffer {
   const { width, height, pixels } = bitmap;

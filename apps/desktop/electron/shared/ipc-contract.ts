@@ -6,7 +6,6 @@
  */
 import {
   authResultSchema,
-  deviceSchema,
   errorCodes,
   fieldErrorsSchema,
   loginRequestSchema,
@@ -47,7 +46,6 @@ export type PublicAuthResult = z.infer<typeof publicAuthResultSchema>;
 /** The desktop adds `client` and `device` itself; the renderer may not choose them. */
 export const loginArgsSchema = loginRequestSchema.omit({ client: true, device: true }).strict();
 export const registerArgsSchema = registerRequestSchema.omit({ client: true, device: true }).strict();
-export const deviceInfoSchema = deviceSchema;
 
 export const secretStorageKindSchema = z.enum(['keychain', 'safe-storage', 'memory']);
 export type SecretStorageKind = z.infer<typeof secretStorageKindSchema>;
