@@ -79,6 +79,8 @@ export function createMessagingModule(
         for (const c of redis) c.on('error', (err: unknown) => logger.error({ err }, 'redis error'));
         // Commands issued after connect() is called are queued until the connection is up.
         ready = Promise.all(redis.map((c) => c.connect())).then(() => undefined);
+        // Nobody has to await readiness (main.ts does not): log the failure instead of crashing.
+        ready.catch((err: unknown) => logger.error({ err }, 'redis: cannot connect'));
         io.adapter(createAdapter(pub, sub, { key: 'charla' }));
         presence = createRedisPresence(state);
         typing = createRedisTyping(state);
