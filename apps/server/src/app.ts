@@ -27,11 +27,15 @@ import {
 } from './modules/auth/auth.throttle.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
+import { createModerationModule } from './modules/moderation/moderation.module.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
 import { createMessagingModule, type MessagingOptions } from './modules/realtime/realtime.module.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
 import type { MediaStore, Storage } from './storage/ports.ts';
+
+/** Origin of the packaged Electron renderer; always allowed (it authenticates with bearer tokens). */
+export const DESKTOP_APP_ORIGIN = 'app://charla';
 
 export type AppDeps = {
   config: Config;
@@ -69,7 +73,8 @@ export type CharlaApp = {
 export function createApp(deps: AppDeps): CharlaApp {
   const { config, storage, logger } = deps;
   const clock = deps.clock ?? systemClock;
-  const allowedOrigins = new Set([config.publicUrl, ...config.CORS_ORIGINS]);
+  // The packaged desktop renderer is served from app://charla (see apps/desktop/electron/main/app-protocol.ts).
+  const allowedOrigins = new Set([config.publicUrl, DESKTOP_APP_ORIGIN, ...config.CORS_ORIGINS]);
   const authCore = createAuthCore({ config, storage, clock });
   const ctx: AppContext = {
     config,
@@ -168,6 +173,10 @@ export function createApp(deps: AppDeps): CharlaApp {
   const media = createMediaModule(ctx, { store: deps.mediaStore });
   media.start();
   const messaging = createMessagingModule(ctx, { ...deps.messaging, attachments: media.attachments });
+  const moderation = createModerationModule(ctx, {
+    fanout: messaging.fanout,
+    releaseMessageMedia: (messageId) => media.service.releaseMessage(messageId),
+  });
   const routers: Router[] = [
     authRoutes(ctx, authService, {
       perIp: rateLimits.limiter(AUTH_PER_IP),
@@ -177,6 +186,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher })),
     // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
     media.router,
+    ...moderation.routers,
     messaging.router,
   ];
   for (const router of routers) api.use(router);

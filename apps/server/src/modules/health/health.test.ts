@@ -60,4 +60,17 @@ describe('health and the envelope', () => {
       .expect(413);
     expect(res.body.code).toBe('payload_too_large');
   });
+
+  it('allows the desktop renderer origin and refuses foreign origins (CORS)', async () => {
+    const ok = await request(charla.app)
+      .options('/api/v1/auth/me')
+      .set('Origin', 'app://charla')
+      .set('Access-Control-Request-Method', 'GET');
+    expect(ok.headers['access-control-allow-origin']).toBe('app://charla');
+    const evil = await request(charla.app)
+      .options('/api/v1/auth/me')
+      .set('Origin', 'https://evil.example')
+      .set('Access-Control-Request-Method', 'GET');
+    expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+  });
 });
