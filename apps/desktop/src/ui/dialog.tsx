@@ -19,6 +19,8 @@ export function Dialog({
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open && typeof d.showModal === 'function') d.showModal();
+    // showModal focuses the first button (the close one); a dialog may name a better first stop.
+    d?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
   }, []);
   return (
     <dialog

@@ -61,14 +61,10 @@ function Shell() {
       <OfflineBanner connected={connected} />
       <nav className="sidebar" aria-label={t('list.label')}>
         <header className="sidebar-header">
-          <button
-            type="button"
-            className="me-button"
-            aria-label={t('settings.title')}
-            onClick={() => navigate({ name: 'settings' })}
-          >
+          <button type="button" className="me-button" onClick={() => navigate({ name: 'settings' })}>
             <Avatar name={me.displayName} url={me.avatarUrl} size={32} />
             <span>{me.displayName}</span>
+            <span className="sr-only">{t('settings.title')}</span>
           </button>
           <button
             type="button"

@@ -25,6 +25,7 @@ export function QuickSwitcher({ onClose }: { onClose: () => void }) {
       <input
         className="input"
         type="search"
+        data-autofocus
         aria-label={t('switcher.placeholder')}
         placeholder={t('switcher.placeholder')}
         value={q}

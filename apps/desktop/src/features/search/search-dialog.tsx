@@ -71,7 +71,7 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
       <input
         type="search"
         className="input"
-        autoFocus
+        data-autofocus
         aria-label={t('search.placeholder')}
         placeholder={t('search.placeholder')}
         value={q}

@@ -1,0 +1,112 @@
+import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, test } from '@playwright/test';
+import { createGroup, history, newContext, newUser, register, send, startDirectChat } from './support.ts';
+
+// Screenshots are test artifacts; CHARLA_UPDATE_SCREENSHOTS=1 refreshes the README's copies in docs/.
+const root = path.resolve(import.meta.dirname, '../../..');
+const shots = process.env.CHARLA_UPDATE_SCREENSHOTS
+  ? path.join(root, 'docs/screenshots')
+  : path.join(root, 'test-results/screenshots');
+
+async function noSeriousViolations(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
+}
+
+test('main screens pass axe in light and dark, and Spanish renders live', async ({ browser }) => {
+  const ana = newUser('Ana');
+  const ben = newUser('Ben');
+  const b = await newContext(browser);
+  await register(b.page, ben);
+  const { context, page } = await newContext(browser);
+  await page.setViewportSize({ width: 1200, height: 760 });
+
+  await page.goto('/');
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await noSeriousViolations(page, 'login light');
+
+  await register(page, ana);
+  await startDirectChat(page, ben);
+  await send(page, 'Hi Ben! The plan: https://example.com/plan');
+  await b.page
+    .getByRole('navigation', { name: 'Conversations' })
+    .getByRole('button', { name: new RegExp(ana.name) })
+    .click();
+  await send(b.page, 'Sounds good, see you at 10');
+  await expect(history(page).getByText('Sounds good')).toBeVisible();
+  await createGroup(page, 'Book club', [ben]);
+  await send(page, 'Next book: "Cien años de soledad"');
+  await page
+    .getByRole('navigation', { name: 'Conversations' })
+    .getByRole('button', { name: new RegExp(ben.name) })
+    .click();
+  await expect(history(page).getByText('Sounds good')).toBeVisible();
+  await noSeriousViolations(page, 'chat light');
+  await page.screenshot({ path: path.join(shots, 'chat-light.png') });
+
+  // Settings: dark theme, then Spanish, switched live.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
+  await noSeriousViolations(page, 'settings light');
+  await page.getByLabel('Dark').check();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await noSeriousViolations(page, 'settings dark');
+  await page.getByLabel('Language').selectOption('es');
+  await expect(page.getByRole('heading', { name: 'Ajustes', level: 1 })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+
+  // The choice survives a reload (settings persist through the platform).
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Ajustes', level: 1 })).toBeVisible();
+  await page.getByRole('button', { name: 'Volver' }).click();
+  await page
+    .getByRole('navigation', { name: 'Conversaciones' })
+    .getByRole('button', { name: new RegExp(ben.name) })
+    .click();
+  await expect(page.getByRole('textbox', { name: 'Mensaje' })).toBeVisible();
+  await expect(page.getByRole('log', { name: 'Historial de mensajes' }).getByText('Sounds good')).toBeVisible();
+  await noSeriousViolations(page, 'chat dark');
+  await page.screenshot({ path: path.join(shots, 'chat-dark-es.png') });
+
+  await page.getByRole('button', { name: 'Nuevo chat' }).click();
+  await expect(page.getByRole('dialog', { name: 'Nuevo chat' })).toBeVisible();
+  await noSeriousViolations(page, 'new chat dark');
+  await page.keyboard.press('Escape');
+
+  // Sign-in screen in dark + Spanish.
+  await context.clearCookies();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Iniciar sesión' })).toBeVisible();
+  await noSeriousViolations(page, 'login dark');
+
+  await context.close();
+  await b.context.close();
+});
+
+test('keyboard only: Ctrl+K opens the quick switcher and Enter opens the chat', async ({ browser }) => {
+  const ana = newUser('Ana');
+  const ben = newUser('Ben');
+  const b = await newContext(browser);
+  await register(b.page, ben);
+  const { context, page } = await newContext(browser);
+  await register(page, ana);
+  await startDirectChat(page, ben);
+  await page.goto('/#/');
+  await expect(page.getByText('Pick a conversation, or start a new one.')).toBeVisible();
+  await page.keyboard.press('Control+k');
+  const dialog = page.getByRole('dialog', { name: 'Go to conversation' });
+  await expect(dialog).toBeVisible();
+  await page.keyboard.type(ben.name.slice(0, 3));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 2, name: ben.name })).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
+  await page.keyboard.type('typed without a mouse');
+  await page.keyboard.press('Enter');
+  await expect(history(page).getByText('typed without a mouse')).toBeVisible();
+  await context.close();
+  await b.context.close();
+});
