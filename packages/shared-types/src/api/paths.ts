@@ -86,6 +86,11 @@ export const paths = {
   reports: {
     /** POST { messageId | userId | conversationId, reason, note } */
     create: '/reports',
+    /** GET ?status=&cursor=&limit=: reports about messages in the group (group owners/admins). */
+    forConversation: (id: string) => `/conversations/${encodeURIComponent(id)}/reports`,
+    /** PATCH { status: resolved|dismissed, note } (group owners/admins). */
+    conversationReport: (id: string, reportId: string) =>
+      `/conversations/${encodeURIComponent(id)}/reports/${encodeURIComponent(reportId)}`,
   },
   admin: {
     /** GET ?status=&cursor=&limit= */

@@ -1,0 +1,42 @@
+import type { AdminUser, AuditEntry, Report, ReportReason } from '@charla/shared-types';
+import type { AuditRecord, ReportRecord, UserRecord } from '../../storage/ports.ts';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export const toReportDto = (r: ReportRecord): Report => ({
+  id: r.id,
+  reporterId: r.reporterId,
+  targetType: r.targetType,
+  targetId: r.targetId,
+  conversationId: r.conversationId,
+  reason: r.reason as ReportReason,
+  note: r.note,
+  status: r.status,
+  resolutionNote: r.resolutionNote,
+  resolvedBy: r.resolvedBy,
+  resolvedAt: iso(r.resolvedAt),
+  createdAt: r.createdAt.toISOString(),
+});
+
+export const toAuditDto = (e: AuditRecord): AuditEntry => ({
+  id: e.id,
+  actorId: e.actorId,
+  action: e.action,
+  targetType: e.targetType,
+  targetId: e.targetId,
+  conversationId: e.conversationId,
+  details: e.details,
+  createdAt: e.createdAt.toISOString(),
+});
+
+export const toAdminUserDto = (u: UserRecord): AdminUser => ({
+  id: u.id,
+  email: u.email,
+  username: u.username,
+  displayName: u.displayName,
+  role: u.role,
+  suspendedAt: iso(u.suspendedAt),
+  deleted: u.deletedAt !== null,
+  lastSeenAt: iso(u.lastSeenAt),
+  createdAt: u.createdAt.toISOString(),
+});
