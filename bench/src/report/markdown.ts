@@ -153,6 +153,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
           'RSS before MB',
           'RSS after MB',
           'KB per connection',
+          'of which JS heap KB',
         ],
         idle.targets.map((t) => [
           t.label,
@@ -163,6 +164,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
           t.rssBeforeMb,
           t.rssAfterMb,
           t.kbPerConnection,
+          t.heapKbPerConnection,
         ]),
       ),
     );

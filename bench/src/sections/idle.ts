@@ -18,6 +18,8 @@ export type IdleTarget = {
   rssBeforeMb: number;
   rssAfterMb: number;
   kbPerConnection: number;
+  /** The JS heap's share of it (V8 heapUsed after GC); the rest is native (libuv, sockets, buffers). */
+  heapKbPerConnection: number;
 };
 export type IdleResult = { sockets: number; targets: IdleTarget[]; notes: string[] };
 
@@ -36,11 +38,13 @@ async function measure(
     await sleep(300);
     await server.child.request({ t: 'gc' });
     const before = sampleProc(server.pid);
+    const heapBefore = await server.child.request<{ heapMb: number }>({ t: 'eld' });
     const c = await fleet.connect(kind, specs, 100);
     await sleep(1500);
     await server.child.request({ t: 'gc' });
     await sleep(300);
     const after = sampleProc(server.pid);
+    const heapAfter = await server.child.request<{ heapMb: number }>({ t: 'eld' });
     const result: IdleTarget = {
       label,
       sockets: specs.length,
@@ -52,9 +56,10 @@ async function measure(
       rssBeforeMb: mb(before.rssKb),
       rssAfterMb: mb(after.rssKb),
       kbPerConnection: c.ok ? round((after.rssKb - before.rssKb) / c.ok, 1) : 0,
+      heapKbPerConnection: c.ok ? round(((heapAfter.heapMb - heapBefore.heapMb) * 1024) / c.ok, 1) : 0,
     };
     log(
-      `  ${label}: ${c.ok}/${specs.length} connected in ${result.connectSeconds} s (${result.connectsPerSec}/s), RSS ${result.rssBeforeMb} -> ${result.rssAfterMb} MB = ${result.kbPerConnection} KB/connection${c.failed ? ` errors ${JSON.stringify(c.errors)}` : ''}`,
+      `  ${label}: ${c.ok}/${specs.length} connected in ${result.connectSeconds} s (${result.connectsPerSec}/s), RSS ${result.rssBeforeMb} -> ${result.rssAfterMb} MB = ${result.kbPerConnection} KB/connection (heap ${result.heapKbPerConnection} KB)${c.failed ? ` errors ${JSON.stringify(c.errors)}` : ''}`,
     );
     return result;
   } finally {
@@ -89,11 +94,14 @@ export async function runIdle(
     await Promise.all(charla.servers.map((s) => s.stop()));
     charla.cleanup();
   }
-  const relay = await startRelay('socketio');
-  try {
-    targets.push(await measure('bare Socket.IO relay', 'socketio', relay, relaySpecs(relay.url, sockets, 10), log));
-  } finally {
-    await relay.stop();
+  for (const kind of ['socketio', 'ws'] as const) {
+    const relay = await startRelay(kind);
+    try {
+      const label = kind === 'ws' ? 'raw ws relay' : 'bare Socket.IO relay';
+      targets.push(await measure(label, kind, relay, relaySpecs(relay.url, sockets, 10), log));
+    } finally {
+      await relay.stop();
+    }
   }
   return { sockets, targets, notes };
 }
