@@ -26,13 +26,16 @@ export function spawnChild(
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     execArgv: options.execArgv ?? [],
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     serialization: 'advanced',
   });
   let tail = '';
-  proc.stderr?.on('data', (d: Buffer) => {
+  // Server logs (pino writes to stdout) and errors, kept for error messages.
+  const keep = (d: Buffer) => {
     tail = (tail + d.toString()).slice(-4000);
-  });
+  };
+  proc.stdout?.on('data', keep);
+  proc.stderr?.on('data', keep);
   let nextId = 1;
   const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
   proc.on('message', (m: RpcMessage) => {

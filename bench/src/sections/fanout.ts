@@ -122,6 +122,14 @@ export async function runFanoutTarget(
       log(
         `    ${String(rate).padStart(5)} msg/s -> ${step.deliveriesPerSec} deliv/s  p50 ${step.latency.p50}  p99 ${step.latency.p99}  max ${step.latency.max} ms  cpu ${cpu}  ${step.why ?? 'ok'}`,
       );
+      if (step.failed > 0) {
+        // Failed acks usually mean a server-side error: show what the server logged.
+        const tail = servers[0]?.child.stderrTail().trim().split('\n').slice(-2).join('\n').slice(-800);
+        if (tail) {
+          log(`    server log: ${tail}`);
+          notes.push(`at ${rate} msgs/s the server logged: ${tail.slice(0, 300)}`);
+        }
+      }
       if (!step.sustained) break;
     }
     const best = [...steps].reverse().find((s) => s.sustained);

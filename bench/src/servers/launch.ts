@@ -19,7 +19,13 @@ async function start(name: string, script: string, env: NodeJS.ProcessEnv, healt
   const port = Number(env.PORT) || (await freePort());
   const child = spawnChild(name, script, {
     env: { ...env, PORT: String(port) },
-    execArgv: ['--expose-gc', '--import', hook],
+    // BENCH_CPU_PROF=<dir>: V8 CPU profiles of every server process, for finding what limits a figure.
+    execArgv: [
+      '--expose-gc',
+      '--import',
+      hook,
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
+    ],
     cwd: repoRoot,
   });
   const url = `http://127.0.0.1:${port}`;
