@@ -32,19 +32,24 @@ export const makeWebm = () =>
     Buffer.alloc(2048, 0),
   ]);
 
-const oggPage = (payload: Buffer) => {
+const oggPage = (payload: Buffer, flags: number, granule: bigint) => {
   const header = Buffer.alloc(27);
   header.write('OggS', 0);
-  header[5] = 2; // beginning of stream
+  header[5] = flags; // 2 = beginning of stream, 4 = end of stream
+  header.writeBigInt64LE(granule, 6);
   header[26] = 1; // one segment
   return Buffer.concat([header, Buffer.from([payload.length]), payload]);
 };
 
-/** An Ogg page carrying an OpusHead (a voice note's first bytes). */
-export const makeOggOpus = () =>
+/**
+ * A voice note's framing: an OpusHead page (pre-skip 312), filler, and a last page whose granule
+ * position says `seconds` of 48 kHz audio.
+ */
+export const makeOggOpus = (seconds = 2.5) =>
   Buffer.concat([
-    oggPage(Buffer.concat([Buffer.from('OpusHead'), Buffer.from([1, 1, 0x38, 1, 0x80, 0xbb, 0, 0, 0, 0, 0])])),
+    oggPage(Buffer.concat([Buffer.from('OpusHead'), Buffer.from([1, 1, 0x38, 1, 0x80, 0xbb, 0, 0, 0, 0, 0])]), 2, 0n),
     Buffer.alloc(4096, 3),
+    oggPage(Buffer.alloc(32, 5), 4, BigInt(Math.round(seconds * 48_000)) + 312n),
   ]);
 
 /** ID3v2 tag + an MPEG frame header. */

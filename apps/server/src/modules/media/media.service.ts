@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../app-context.ts';
 import { AppError, forbidden, notFound, validationFailed } from '../../http/errors.ts';
 import type { AvatarTarget, MediaRecord, MediaStore, Storage } from '../../storage/ports.ts';
+import { oggDuration } from './media.duration.ts';
 import { processAvatar, processImage } from './media.image.ts';
 import { sniffFile } from './media.sniff.ts';
 import type { MediaTokens, MediaVariant } from './media.tokens.ts';
@@ -161,6 +162,7 @@ export function createMediaService(deps: MediaServiceDeps) {
           source = cleanPath;
           thumbKey = (await putFile(thumbPath, 'image/webp')).key;
         }
+        const duration = sniffed.mime === 'audio/ogg' ? await oggDuration(file.path).catch(() => null) : null;
         const blob = await putFile(source, sniffed.mime);
         const media = await storage.media.create({
           uploaderId: userId,
@@ -169,7 +171,7 @@ export function createMediaService(deps: MediaServiceDeps) {
           size: blob.size,
           width,
           height,
-          duration: null,
+          duration,
           fileName: file.fileName,
           sha256: blob.sha256,
           storageKey: blob.key,

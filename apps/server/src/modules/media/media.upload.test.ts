@@ -85,6 +85,11 @@ describe('POST /media: uploads, type sniffing, image processing, hostile files',
     expect(m).toMatchObject({ kind, mime, width: null, height: null, thumbnailUrl: null });
   });
 
+  it('reads a voice note’s duration from its last Ogg page', async () => {
+    const m = await uploadOk(t.api, alice.accessToken, 'voice.opus', makeOggOpus(3.25));
+    expect(m.duration).toBeCloseTo(3.25, 3);
+  });
+
   it('ignores the name and the claimed type: an ELF and a PE renamed .png are opaque downloads', async () => {
     for (const exe of [makeElf(), makePe()]) {
       const r = await upload(t.api, alice.accessToken, 'cute-cat.png', exe, { contentType: 'image/png' });
