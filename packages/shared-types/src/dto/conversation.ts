@@ -222,8 +222,10 @@ export type InvitePreview = z.infer<typeof invitePreviewSchema>;
  * in order makes a client's copy equal to the server's, whatever it missed. One implicit rule: a
  * message (entry or `message:created`) means its sender has read and received up to its seq
  * (lastReadSeq = max(lastReadSeq, seq), same for lastDeliveredSeq); no separate receipt is sent for that.
- * Socket events carry the conversation's `changeSeq` AFTER the change (at least): advance your cursor
- * from an event only when it is exactly cursor + 1, otherwise fetch `/changes?after=cursor`.
+ * Socket events carry the conversation's `changeSeq` right after their change, and a server node sends
+ * one conversation's events in that order. Safest client rule: advance your cursor from an event only
+ * when it is exactly cursor + 1; on a jump (a change that was not for you, e.g. someone else's mute,
+ * or one lost while disconnected) fetch `/changes?after=cursor`, which is cheap and exact.
  */
 export const changeEntrySchema = z.discriminatedUnion('type', [
   /** Created, edited, deleted for everyone, or reactions changed. */

@@ -27,7 +27,7 @@ async function requireReachableUser(storage: Storage, actorId: string, userId: s
 }
 
 export function createConversationsService(deps: ConversationsDeps) {
-  const { storage, fanout, clock } = deps;
+  const { storage, fanout, clock, serial } = deps;
 
   async function summaryFor(conversationId: string, userId: string): Promise<ConversationSummary | null> {
     const item = await storage.conversations.getForUser(conversationId, userId);
@@ -175,9 +175,12 @@ export function createConversationsService(deps: ConversationsDeps) {
         notes.push(['history_visibility_changed', String(patch.historyForNewcomers)]);
       }
       if (Object.keys(changes).length) {
-        const updated = await storage.conversations.update(conversationId, changes, userId, clock.now());
+        const updated = await serial(conversationId, async () => {
+          const u = await storage.conversations.update(conversationId, changes, userId, clock.now());
+          if (u) await publishConversationUpdated(conversationId, userId);
+          return u;
+        });
         if (!updated) throw notFound('Conversation');
-        await publishConversationUpdated(conversationId, userId);
         for (const [type, value] of notes) await postSystemMessage(deps, conversationId, type, userId, [], value);
       }
       return get(userId, conversationId);
@@ -220,11 +223,14 @@ export function createConversationsService(deps: ConversationsDeps) {
     async join(userId: string, conversationId: string): Promise<ConversationSummary> {
       const c = await storage.conversations.findById(conversationId);
       if (!c || c.deletedAt || c.kind !== 'channel') throw notFound('Conversation');
-      const result = await storage.participants.add(conversationId, userId, 'member', userId, clock.now());
+      const result = await serial(conversationId, async () => {
+        const r = await storage.participants.add(conversationId, userId, 'member', userId, clock.now());
+        if (r?.added) await publishJoined(r.participant);
+        return r;
+      });
       if (!result) throw notFound('Conversation');
       if (result.added) {
         await postSystemMessage(deps, conversationId, 'joined', userId);
-        await publishJoined(result.participant);
         await announceTo(conversationId, [userId]);
       }
       const summary = await summaryFor(conversationId, userId);
@@ -243,8 +249,10 @@ export function createConversationsService(deps: ConversationsDeps) {
           throw conflict('You are the last owner: make someone else owner before leaving');
       }
       await postSystemMessage(deps, conversationId, 'left', userId);
-      await storage.participants.remove(conversationId, userId, 'left', userId, clock.now());
-      await publishLeft(conversationId, userId, 'left');
+      await serial(conversationId, async () => {
+        await storage.participants.remove(conversationId, userId, 'left', userId, clock.now());
+        await publishLeft(conversationId, userId, 'left');
+      });
     },
   };
 }

@@ -13,7 +13,7 @@ import { createUserCards, toMyState, toParticipantDto } from './conversations.ma
 import type { ConversationsDeps, ConversationsService } from './conversations.service.ts';
 
 export function createParticipantsService(deps: ConversationsDeps, conversations: ConversationsService) {
-  const { storage, fanout, clock } = deps;
+  const { storage, fanout, clock, serial } = deps;
 
   async function publishUpdated(conversationId: string, userId: string): Promise<Participant | null> {
     const p = await storage.participants.find(conversationId, userId);
@@ -56,12 +56,13 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
       const out: Participant[] = [];
       const cards = createUserCards(storage);
       for (const id of targets) {
-        const result = await storage.participants.add(conversationId, id, 'member', userId, clock.now());
+        const result = await serial(conversationId, async () => {
+          const r = await storage.participants.add(conversationId, id, 'member', userId, clock.now());
+          if (r?.added) await conversations.publishJoined(r.participant);
+          return r;
+        });
         if (!result) throw notFound('Conversation');
-        if (result.added) {
-          added.push(id);
-          await conversations.publishJoined(result.participant);
-        }
+        if (result.added) added.push(id);
         out.push(await toParticipantDto(result.participant, cards));
       }
       if (added.length) {
@@ -95,18 +96,21 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
       const now = clock.now();
       if (target.role === 'owner' && (await storage.participants.countOwners(conversationId)) <= 1)
         throw conflict('A group needs an owner: make someone else owner first');
-      const updated = await storage.participants.setRole(conversationId, targetId, role, userId, now);
-      if (!updated) throw notFound('Participant');
+      const participant = await serial(conversationId, async () => {
+        const updated = await storage.participants.setRole(conversationId, targetId, role, userId, now);
+        return updated ? publishUpdated(conversationId, targetId) : null;
+      });
+      if (!participant) throw notFound('Participant');
       if (role === 'owner' && targetId !== userId) {
         // Transfer: the previous owner steps down to admin.
-        await storage.participants.setRole(conversationId, userId, 'admin', userId, now);
+        await serial(conversationId, async () => {
+          if (await storage.participants.setRole(conversationId, userId, 'admin', userId, now))
+            await publishUpdated(conversationId, userId);
+        });
         await postSystemMessage(deps, conversationId, 'owner_transferred', userId, [targetId]);
-        await publishUpdated(conversationId, userId);
       } else {
         await postSystemMessage(deps, conversationId, 'role_changed', userId, [targetId], role);
       }
-      const participant = await publishUpdated(conversationId, targetId);
-      if (!participant) throw notFound('Participant');
       return participant;
     },
 
@@ -120,7 +124,10 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
       if (target.role === 'owner') throw forbidden('An owner cannot be removed');
       if (target.role === 'admin' && m.me.role !== 'owner') throw forbidden('Only an owner can remove an admin');
       await postSystemMessage(deps, conversationId, 'removed', userId, [targetId]);
-      await storage.participants.remove(conversationId, targetId, 'removed', userId, clock.now());
+      await serial(conversationId, async () => {
+        await storage.participants.remove(conversationId, targetId, 'removed', userId, clock.now());
+        await conversations.publishLeft(conversationId, targetId, 'removed');
+      });
       // Moderation audit trail (GET /admin/audit).
       await storage.auditLog.append({
         actorId: userId,
@@ -131,7 +138,6 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
         details: { role: target.role },
         createdAt: clock.now(),
       });
-      await conversations.publishLeft(conversationId, targetId, 'removed');
     },
 
     /** Mute/archive/pin: private, synced to the caller's other devices. */
@@ -141,11 +147,15 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
       if (patch.mutedUntil !== undefined) settings.mutedUntil = patch.mutedUntil ? new Date(patch.mutedUntil) : null;
       if (patch.archived !== undefined) settings.archived = patch.archived;
       if (patch.pinned !== undefined) settings.pinned = patch.pinned;
-      const updated = await storage.participants.updateSettings(conversationId, userId, settings, clock.now());
-      if (!updated) throw notFound('Conversation');
-      const me = toMyState(updated);
-      const changeSeq = await changeSeqOf(storage, conversationId);
-      fanout.toUsers([userId], 'conversation:updated', { conversationId, conversation: null, me, changeSeq });
+      const me = await serial(conversationId, async () => {
+        const updated = await storage.participants.updateSettings(conversationId, userId, settings, clock.now());
+        if (!updated) return null;
+        const state = toMyState(updated);
+        const changeSeq = await changeSeqOf(storage, conversationId);
+        fanout.toUsers([userId], 'conversation:updated', { conversationId, conversation: null, me: state, changeSeq });
+        return state;
+      });
+      if (!me) throw notFound('Conversation');
       return me;
     },
   };

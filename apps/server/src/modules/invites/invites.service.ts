@@ -107,7 +107,14 @@ export function createInvitesService(
     },
 
     async accept(userId: string, code: string) {
-      const result = await storage.invites.accept(code, userId, clock.now());
+      const invite = await storage.invites.findByCode(code);
+      if (!invite) throw notFound('Invite');
+      // Join and its event as one step of the conversation's ordered event stream.
+      const result = await deps.serial(invite.conversationId, async () => {
+        const r = await storage.invites.accept(code, userId, clock.now());
+        if (r.status === 'joined') await conversations.publishJoined(r.participant);
+        return r;
+      });
       if (!('conversation' in result)) {
         // Gone (410) for links that did exist but no longer work; unknown and revoked ones are 404.
         if (result.status === 'expired') throw new AppError(410, 'not_found', 'This invite link has expired');
@@ -116,7 +123,6 @@ export function createInvitesService(
       }
       if (result.status === 'joined') {
         await postSystemMessage(deps, result.conversation.id, 'joined', userId);
-        await conversations.publishJoined(result.participant);
         await conversations.announceTo(result.conversation.id, [userId]);
       }
       const summary = await conversations.summaryFor(result.conversation.id, userId);

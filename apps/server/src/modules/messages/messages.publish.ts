@@ -3,7 +3,31 @@ import type { MessageRecord, Storage } from '../../storage/ports.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { systemPayload, toMessageDto } from './messages.mapper.ts';
 
-export type PublishDeps = { storage: Storage; fanout: Fanout; clock: { now(): Date } };
+/**
+ * Runs one "mutation + its event" step at a time per conversation (in this process), so the
+ * `changeSeq` an event carries is exactly the counter after that change and events leave in
+ * changeSeq order: a client that applies them in order never skips a change it did not receive.
+ * Never nest two steps on the same key (the inner one would wait for the outer one forever).
+ */
+export type Serial = <T>(conversationId: string, step: () => Promise<T>) => Promise<T>;
+
+export function createSerial(): Serial {
+  const tails = new Map<string, Promise<unknown>>();
+  return (key, step) => {
+    const run = (tails.get(key) ?? Promise.resolve()).then(step);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    tails.set(key, tail);
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key);
+    });
+    return run;
+  };
+}
+
+export type PublishDeps = { storage: Storage; fanout: Fanout; clock: { now(): Date }; serial: Serial };
 
 /** The conversation's change counter right after a mutation (events carry it so clients spot gaps). */
 export async function changeSeqOf(storage: Storage, conversationId: string): Promise<number> {
@@ -33,16 +57,18 @@ export async function postSystemMessage(
   targetIds: string[] = [],
   value: string | null = null,
 ): Promise<MessageRecord | null> {
-  const result = await deps.storage.messages.send({
-    conversationId,
-    senderId: actorId,
-    clientMsgId: null,
-    kind: 'system',
-    text: '',
-    system: systemPayload(type, actorId, targetIds, value),
-    now: deps.clock.now(),
+  return deps.serial(conversationId, async () => {
+    const result = await deps.storage.messages.send({
+      conversationId,
+      senderId: actorId,
+      clientMsgId: null,
+      kind: 'system',
+      text: '',
+      system: systemPayload(type, actorId, targetIds, value),
+      now: deps.clock.now(),
+    });
+    if (!result) return null;
+    await publishCreated(deps, result.message);
+    return result.message;
   });
-  if (!result) return null;
-  await publishCreated(deps, result.message);
-  return result.message;
 }

@@ -38,7 +38,7 @@ export type SendBody = z.output<typeof sendMessageRequestSchema>;
 const SNAPSHOT_CHARS = 200;
 
 export function createMessagesService(deps: MessagesDeps, conversations: ConversationsService) {
-  const { storage, fanout, clock } = deps;
+  const { storage, fanout, clock, serial } = deps;
 
   /** The message and the caller's membership, or 404 when the caller may not see it. */
   async function visibleMessage(userId: string, messageId: string): Promise<{ message: MessageRecord } & Membership> {
@@ -115,23 +115,26 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         body.replyToId ? replySnapshot(m, body.replyToId) : Promise.resolve(null),
         membersOnly(conversationId, body.mentions),
       ]);
-      const result = await storage.messages.send({
-        conversationId,
-        senderId: userId,
-        clientMsgId: body.clientMsgId,
-        kind: body.attachments.length ? 'media' : 'text',
-        text: body.text,
-        attachments: body.attachments,
-        replyTo,
-        mentions,
-        now: clock.now(),
+      const result = await serial(conversationId, async () => {
+        const r = await storage.messages.send({
+          conversationId,
+          senderId: userId,
+          clientMsgId: body.clientMsgId,
+          kind: body.attachments.length ? 'media' : 'text',
+          text: body.text,
+          attachments: body.attachments,
+          replyTo,
+          mentions,
+          now: clock.now(),
+        });
+        // A clientMsgId reused in another conversation is still the same message: the original comes back.
+        if (r?.created) {
+          await deps.attachments?.attach(userId, body.attachments, r.message);
+          await publishCreated(deps, r.message);
+        }
+        return r;
       });
       if (!result) throw notFound('Conversation');
-      // A clientMsgId reused in another conversation is still the same message: the original comes back.
-      if (result.created) {
-        await deps.attachments?.attach(userId, body.attachments, result.message);
-        await publishCreated(deps, result.message);
-      }
       return { message: toMessageDto(result.message), created: result.created };
     },
 
@@ -140,16 +143,16 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       if (message.senderId !== userId || message.kind === 'system')
         throw forbidden('You can only edit your own messages');
       if (message.deletedAt) throw notFound('Message');
-      const edited = await storage.messages.edit(
-        messageId,
-        { text, mentions: await membersOnly(message.conversationId, mentions ?? message.mentions) },
-        userId,
-        clock.now(),
-      );
-      if (!edited) throw notFound('Message');
-      const dto = toMessageDto(edited);
-      const changeSeq = await changeSeqOf(storage, edited.conversationId);
-      await fanout.toMembers(edited.conversationId, 'message:updated', { message: dto, changeSeq });
+      const newMentions = await membersOnly(message.conversationId, mentions ?? message.mentions);
+      const dto = await serial(message.conversationId, async () => {
+        const edited = await storage.messages.edit(messageId, { text, mentions: newMentions }, userId, clock.now());
+        if (!edited) return null;
+        const out = toMessageDto(edited);
+        const changeSeq = await changeSeqOf(storage, edited.conversationId);
+        await fanout.toMembers(edited.conversationId, 'message:updated', { message: out, changeSeq });
+        return out;
+      });
+      if (!dto) throw notFound('Message');
       return dto;
     },
 
@@ -157,15 +160,17 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     async remove(userId: string, messageId: string, scope: DeleteScope): Promise<Message | null> {
       const { message, conversation, me } = await visibleMessage(userId, messageId);
       if (scope === 'me') {
-        await storage.messages.hideForUser(messageId, userId, clock.now());
-        const changeSeq = await changeSeqOf(storage, conversation.id);
-        fanout.toUsers([userId], 'message:deleted', {
-          conversationId: conversation.id,
-          messageId,
-          seq: message.seq,
-          scope: 'me',
-          message: null,
-          changeSeq,
+        await serial(conversation.id, async () => {
+          await storage.messages.hideForUser(messageId, userId, clock.now());
+          const changeSeq = await changeSeqOf(storage, conversation.id);
+          fanout.toUsers([userId], 'message:deleted', {
+            conversationId: conversation.id,
+            messageId,
+            seq: message.seq,
+            scope: 'me',
+            message: null,
+            changeSeq,
+          });
         });
         return null;
       }
@@ -173,7 +178,21 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       if (message.senderId !== userId && !isAdmin)
         throw forbidden('You can only delete your own messages for everyone');
       if (message.deletedAt) return toMessageDto(message);
-      const tombstone = await storage.messages.deleteForEveryone(messageId, userId, clock.now());
+      const tombstone = await serial(conversation.id, async () => {
+        const t = await storage.messages.deleteForEveryone(messageId, userId, clock.now());
+        if (t) {
+          const changeSeq = await changeSeqOf(storage, conversation.id);
+          await fanout.toMembers(conversation.id, 'message:deleted', {
+            conversationId: conversation.id,
+            messageId,
+            seq: message.seq,
+            scope: 'everyone',
+            message: toMessageDto(t),
+            changeSeq,
+          });
+        }
+        return t;
+      });
       if (!tombstone) return toMessageDto((await storage.messages.findById(messageId)) ?? message);
       await deps.attachments?.release(messageId);
       // A group admin deleting someone else's message is a moderation action (GET /admin/audit).
@@ -187,17 +206,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
           details: { senderId: message.senderId, by: 'group_admin' },
           createdAt: clock.now(),
         });
-      const dto = toMessageDto(tombstone);
-      const changeSeq = await changeSeqOf(storage, conversation.id);
-      await fanout.toMembers(conversation.id, 'message:deleted', {
-        conversationId: conversation.id,
-        messageId,
-        seq: message.seq,
-        scope: 'everyone',
-        message: dto,
-        changeSeq,
-      });
-      return dto;
+      return toMessageDto(tombstone);
     },
 
     /** Copies a message into other conversations, marked forwarded, keeping the original author. */
@@ -214,18 +223,21 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       };
       const out: Message[] = [];
       for (const [i, conversationId] of targets.entries()) {
-        const result = await storage.messages.send({
-          conversationId,
-          senderId: userId,
-          clientMsgId: `${clientMsgId}:${i}`,
-          kind: message.kind,
-          text: message.text,
-          attachments: message.attachments,
-          forwardedFrom,
-          now: clock.now(),
+        const result = await serial(conversationId, async () => {
+          const r = await storage.messages.send({
+            conversationId,
+            senderId: userId,
+            clientMsgId: `${clientMsgId}:${i}`,
+            kind: message.kind,
+            text: message.text,
+            attachments: message.attachments,
+            forwardedFrom,
+            now: clock.now(),
+          });
+          if (r?.created) await publishCreated(deps, r.message);
+          return r;
         });
         if (!result) throw notFound('Conversation');
-        if (result.created) await publishCreated(deps, result.message);
         out.push(toMessageDto(result.message));
       }
       return out;
@@ -234,20 +246,23 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     async react(userId: string, messageId: string, emoji: string, on: boolean): Promise<ReactionSummary[]> {
       const { message } = await visibleMessage(userId, messageId);
       if (message.deletedAt) throw notFound('Message');
-      const result = await storage.messages.setReaction(messageId, userId, emoji, on, clock.now());
+      const result = await serial(message.conversationId, async () => {
+        const r = await storage.messages.setReaction(messageId, userId, emoji, on, clock.now());
+        if (r?.changed) {
+          const changeSeq = await changeSeqOf(storage, message.conversationId);
+          await fanout.toMembers(message.conversationId, 'reaction:updated', {
+            conversationId: message.conversationId,
+            messageId,
+            reactions: r.message.reactions,
+            userId,
+            emoji,
+            added: on,
+            changeSeq,
+          });
+        }
+        return r;
+      });
       if (!result) throw notFound('Message');
-      if (result.changed) {
-        const changeSeq = await changeSeqOf(storage, message.conversationId);
-        await fanout.toMembers(message.conversationId, 'reaction:updated', {
-          conversationId: message.conversationId,
-          messageId,
-          reactions: result.message.reactions,
-          userId,
-          emoji,
-          added: on,
-          changeSeq,
-        });
-      }
       return result.message.reactions;
     },
 
@@ -296,9 +311,12 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     /** Monotonic: a lower seq than stored changes nothing (and publishes nothing). */
     async markRead(userId: string, conversationId: string, seq: number): Promise<Receipt> {
       await requireMember(storage, conversationId, userId);
-      const result = await storage.participants.markRead(conversationId, userId, seq, clock.now());
+      const result = await serial(conversationId, async () => {
+        const r = await storage.participants.markRead(conversationId, userId, seq, clock.now());
+        if (r?.changed) await publishReceipt(r.participant);
+        return r;
+      });
       if (!result) throw notFound('Conversation');
-      if (result.changed) return publishReceipt(result.participant);
       const p = result.participant;
       return { conversationId, userId, lastReadSeq: p.lastReadSeq, lastDeliveredSeq: p.lastDeliveredSeq };
     },
@@ -306,9 +324,12 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     /** A device acknowledged messages up to seq. */
     async markDelivered(userId: string, conversationId: string, seq: number): Promise<Receipt> {
       await requireMember(storage, conversationId, userId);
-      const result = await storage.participants.markDelivered(conversationId, userId, seq, clock.now());
+      const result = await serial(conversationId, async () => {
+        const r = await storage.participants.markDelivered(conversationId, userId, seq, clock.now());
+        if (r?.changed) await publishReceipt(r.participant);
+        return r;
+      });
       if (!result) throw notFound('Conversation');
-      if (result.changed) return publishReceipt(result.participant);
       const p = result.participant;
       return { conversationId, userId, lastReadSeq: p.lastReadSeq, lastDeliveredSeq: p.lastDeliveredSeq };
     },

@@ -9,6 +9,7 @@ import { createConversationsService } from '../conversations/conversations.servi
 import { createParticipantsService } from '../conversations/participants.service.ts';
 import { invitesRoutes } from '../invites/invites.routes.ts';
 import { createInvitesService } from '../invites/invites.service.ts';
+import { createSerial } from '../messages/messages.publish.ts';
 import { messagesRoutes } from '../messages/messages.routes.ts';
 import { type AttachmentHooks, createMessagesService } from '../messages/messages.service.ts';
 import { searchRoutes } from '../search/search.routes.ts';
@@ -41,7 +42,7 @@ export function createMessagingModule(
 ) {
   const { storage, clock, logger, config } = ctx;
   const fanout = createFanout(storage);
-  const base = { storage, clock, fanout };
+  const base = { storage, clock, fanout, serial: createSerial() };
   const conversations = createConversationsService(base);
   const participants = createParticipantsService(base, conversations);
   const changes = createChangesService(base);

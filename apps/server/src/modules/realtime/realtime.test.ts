@@ -172,6 +172,11 @@ describe('realtime over Socket.IO', () => {
     const start = seqs[0] ?? 0;
     expect(seqs).toEqual(Array.from({ length: 200 }, (_, i) => start + i));
     await eventually(() => expect(seen.filter((e) => e.message.kind === 'text')).toHaveLength(200));
+    // Events leave in change order with the exact counter: a client applying them never skips one.
+    const changeSeqs = seen.filter((e) => e.message.kind === 'text').map((e) => e.changeSeq);
+    const first = changeSeqs[0] ?? 0;
+    expect(changeSeqs).toEqual(Array.from({ length: 200 }, (_, i) => first + i));
+    expect(seen.filter((e) => e.message.kind === 'text').map((e) => e.message.seq)).toEqual(seqs);
     const history = (await A.get<HistoryPage>(`/conversations/${g.id}/messages?limit=100`)).body.data;
     expect(history.items.at(-1)?.seq).toBe(start + 199);
   });
