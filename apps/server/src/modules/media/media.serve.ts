@@ -3,6 +3,16 @@ import type { Response } from 'express';
 import type { ByteRange, MediaRecord, MediaStore } from '../../storage/ports.ts';
 import type { MediaVariant } from './media.tokens.ts';
 
+/** Streams to the client; a client that goes away mid-download (seeking does that) is not an error. */
+async function stream(source: NodeJS.ReadableStream & { destroy(): void }, res: Response): Promise<void> {
+  try {
+    await pipeline(source, res);
+  } catch (err) {
+    source.destroy();
+    if (!res.destroyed && !res.writableEnded) throw err;
+  }
+}
+
 /** Parsed Range header: a range, 'unsatisfiable' (416), or null (serve the whole file). */
 export function parseRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | null {
   if (!header) return null;
@@ -59,12 +69,12 @@ export async function sendMedia(
 
   // Thumbnails are small and their size is not recorded: always whole.
   if (variant === 'thumbnail') {
-    const stream = await store.get(key);
-    if (!stream) {
+    const thumb = await store.get(key);
+    if (!thumb) {
       res.status(404).end();
       return;
     }
-    await pipeline(stream, res);
+    await stream(thumb, res);
     return;
   }
 
@@ -74,8 +84,8 @@ export async function sendMedia(
     res.status(416).set('Content-Range', `bytes */${media.size}`).end();
     return;
   }
-  const stream = await store.get(key, range ?? undefined);
-  if (!stream) {
+  const body = await store.get(key, range ?? undefined);
+  if (!body) {
     res.status(404).end();
     return;
   }
@@ -87,5 +97,5 @@ export async function sendMedia(
   } else {
     res.status(200).set('Content-Length', String(media.size));
   }
-  await pipeline(stream, res);
+  await stream(body, res);
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { AppError, badRequest, payloadTooLarge } from '../../http/errors.ts';
+import { AppError, badRequest } from '../../http/errors.ts';
 
 export type ReceivedFile = {
   /** Temp file holding the bytes; the caller removes it. */
@@ -92,7 +92,12 @@ export function receiveUpload(
       });
       stream.on('limit', () => {
         tooLarge = true;
-        fail(payloadTooLarge(`The file is larger than ${options.maxBytes} bytes`));
+        // Connection: close, so the rest of an oversized body is not read just to be thrown away.
+        fail(
+          new AppError(413, 'payload_too_large', `The file is larger than ${options.maxBytes} bytes`, {
+            headers: { Connection: 'close' },
+          }),
+        );
       });
       part = stream;
       out = fs.createWriteStream('', { fd: fs.openSync(temp, 'wx', 0o600) });
