@@ -175,6 +175,7 @@ export function createApp(deps: AppDeps): CharlaApp {
   const messaging = createMessagingModule(ctx, { ...deps.messaging, attachments: media.attachments });
   const moderation = createModerationModule(ctx, {
     fanout: messaging.fanout,
+    serial: messaging.serial,
     releaseMessageMedia: (messageId) => media.service.releaseMessage(messageId),
   });
   const routers: Router[] = [

@@ -12,7 +12,7 @@ import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts'
 import { type AuditRecord, DuplicateKeyError, type Storage } from '../../storage/ports.ts';
 import type { AccountEvents } from '../auth/account-events.ts';
 import { toMessageDto } from '../messages/messages.mapper.ts';
-import { changeSeqOf } from '../messages/messages.publish.ts';
+import { changeSeqOf, type Serial } from '../messages/messages.publish.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { toAdminUserDto, toAuditDto, toReportDto } from './moderation.mapper.ts';
 
@@ -21,6 +21,8 @@ export type ModerationDeps = {
   clock: Clock;
   events: AccountEvents;
   fanout: Fanout;
+  /** Runs a mutation and its event as one step per conversation (events leave in changeSeq order). */
+  serial: Serial;
   /** Removes a deleted message's files (media module). */
   releaseMessageMedia(messageId: string): Promise<void>;
 };
@@ -156,7 +158,21 @@ export function createModerationService(deps: ModerationDeps) {
       const message = await storage.messages.findById(messageId);
       if (!message) throw notFound('Message');
       if (message.deletedAt) return;
-      const tombstone = await storage.messages.deleteForEveryone(messageId, actorId, clock.now());
+      const tombstone = await deps.serial(message.conversationId, async () => {
+        const t = await storage.messages.deleteForEveryone(messageId, actorId, clock.now());
+        if (t) {
+          const changeSeq = await changeSeqOf(storage, message.conversationId);
+          await fanout.toMembers(message.conversationId, 'message:deleted', {
+            conversationId: message.conversationId,
+            messageId,
+            seq: message.seq,
+            scope: 'everyone',
+            message: toMessageDto(t),
+            changeSeq,
+          });
+        }
+        return t;
+      });
       if (!tombstone) return;
       await deps.releaseMessageMedia(messageId);
       await audit({
@@ -166,15 +182,6 @@ export function createModerationService(deps: ModerationDeps) {
         targetId: messageId,
         conversationId: message.conversationId,
         details: { senderId: message.senderId, by: 'site_admin' },
-      });
-      const changeSeq = await changeSeqOf(storage, message.conversationId);
-      await fanout.toMembers(message.conversationId, 'message:deleted', {
-        conversationId: message.conversationId,
-        messageId,
-        seq: message.seq,
-        scope: 'everyone',
-        message: toMessageDto(tombstone),
-        changeSeq,
       });
     },
 

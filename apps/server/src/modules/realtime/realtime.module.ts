@@ -64,8 +64,9 @@ export function createMessagingModule(
   return {
     router,
     services: { conversations, participants, changes, messages, invites, search },
-    /** Socket fan-out, for modules that publish messaging events (moderation deletes). */
+    /** Socket fan-out and the per-conversation step runner, for modules that publish messaging events (moderation deletes). */
     fanout,
+    serial: base.serial,
     /** Resolves once the optional backends (Redis) are connected. */
     attach(server: SocketServer): Promise<void> {
       const io = server as unknown as CharlaIo;
