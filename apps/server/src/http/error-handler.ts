@@ -23,6 +23,8 @@ export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   if (err instanceof z.ZodError)
     return new AppError(400, 'validation_failed', 'Some fields are invalid', { details: fieldErrors(err) });
+  // Express's router throws a URIError (status 400) for a path param that is not valid percent-encoding.
+  if (err instanceof URIError) return badRequest('Malformed URL encoding');
   return fromParserError(err);
 }
 
