@@ -109,13 +109,18 @@ export async function register(api: string, name: string): Promise<AuthResult> {
   return body.data;
 }
 
+let debugOutput: (() => string) | undefined;
+export const setDebug = (f: () => string) => {
+  debugOutput = f;
+};
 export async function createGroup(api: string, owner: AuthResult, members: AuthResult[]): Promise<string> {
   const res = await restAs(api, owner.accessToken).post<ConversationSummary>('/conversations', {
     kind: 'group',
     title: 'Reliability',
     memberIds: members.map((m) => m.user.id),
   });
-  if (res.status !== 201) throw new Error(`group failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201)
+    throw new Error(`group failed: ${res.status} ${JSON.stringify(res.body)} ${debugOutput?.() ?? ''}`);
   return res.body.data.id;
 }
 
