@@ -12,13 +12,13 @@ function size(bytes: number) {
 }
 
 /** One attachment: image thumbnail with a lightbox, video/audio player, or a file card. */
-export function Attachment({ id }: { id: string }) {
+export function Attachment({ id, messageId }: { id: string; messageId: string }) {
   const { t } = useI18n();
   const { api } = useApp();
   const [open, setOpen] = useState(false);
   const media = useQuery({
     queryKey: ['media', id],
-    queryFn: () => api.get(paths.media.byId(id), mediaSchema),
+    queryFn: () => api.get(`${paths.media.meta(id)}?via=${encodeURIComponent(messageId)}`, mediaSchema),
     // URLs carry short-lived tokens: refresh them now and then.
     staleTime: 5 * 60_000,
     retry: false,
@@ -31,9 +31,11 @@ export function Attachment({ id }: { id: string }) {
     );
   if (media.isError) return <span className="file-card">{t('message.attachment')}</span>;
   const m = media.data;
-  const url = `${api.base()}${m.url}`;
+  // The server sends absolute URLs; accept relative ones too (prefixed with the server's origin).
+  const abs = (u: string) => (/^https?:\/\//.test(u) ? u : `${api.base()}${u}`);
+  const url = abs(m.url);
   if (m.kind === 'image') {
-    const thumb = `${api.base()}${m.thumbnailUrl ?? m.url}`;
+    const thumb = abs(m.thumbnailUrl ?? m.url);
     return (
       <>
         <button

@@ -1,10 +1,12 @@
 import type { Message, Participant, ReplyTo } from '@charla/shared-types';
 import { memo, useEffect, useRef, useState } from 'react';
 import type { Tick } from '../../api/cache.ts';
+import { ApiError, type ClientErrorCode } from '../../api/errors.ts';
 import type { OutboxEntry } from '../../api/outbox.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { Avatar } from '../../ui/status.tsx';
+import { errorText } from '../auth/auth-form.tsx';
 import { Attachment } from './attachment.tsx';
 import { MessageText } from './message-text.tsx';
 
@@ -117,7 +119,7 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
             {m.attachments.length > 0 && (
               <div className="attachments">
                 {m.attachments.map((id) => (
-                  <Attachment key={id} id={id} />
+                  <Attachment key={id} id={id} messageId={m.id} />
                 ))}
               </div>
             )}
@@ -300,6 +302,7 @@ export function PendingItem({
             <>
               <span className="failed-label" role="status">
                 {t('message.failed')}
+                {entry.error ? ` — ${errorText(t, new ApiError(entry.error as ClientErrorCode, 0, ''))}` : ''}
               </span>
               <button type="button" className="link" onClick={onRetry}>
                 {t('common.retry')}

@@ -1,0 +1,56 @@
+import { expect, test } from '@playwright/test';
+import { history, newContext, newUser, openConversation, register, startDirectChat } from './support.ts';
+
+// A valid 2x2 PNG; the server decides the type from the bytes, not the name.
+const png = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+test('an image upload shows progress and arrives as a thumbnail', async ({ browser }) => {
+  const ana = newUser('Ana');
+  const ben = newUser('Ben');
+  const a = await newContext(browser);
+  const b = await newContext(browser);
+  await register(a.page, ana);
+  await register(b.page, ben);
+  await startDirectChat(a.page, ben);
+  await openConversation(b.page, ana.name);
+
+  // Slow the upload down so the progress bar is observable.
+  const cdp = await a.context.newCDPSession(a.page);
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 200,
+    downloadThroughput: -1,
+    uploadThroughput: 64 * 1024,
+  });
+  await a.page.locator('input[type="file"]').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png });
+  await expect(a.page.getByRole('progressbar', { name: 'Upload progress' })).toBeVisible();
+  await cdp.send('Network.emulateNetworkConditions', {
+    offline: false,
+    latency: 0,
+    downloadThroughput: -1,
+    uploadThroughput: -1,
+  });
+
+  await expect(history(b.page).getByRole('button', { name: 'Open image dot.png' })).toBeVisible();
+  await expect(history(b.page).getByRole('img', { name: 'dot.png' })).toHaveJSProperty('complete', true);
+  await history(b.page).getByRole('button', { name: 'Open image dot.png' }).click();
+  await expect(b.page.getByRole('dialog', { name: 'dot.png' })).toBeVisible();
+
+  // Any other file arrives as a file card with its name.
+  await a.page
+    .locator('input[type="file"]')
+    .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await expect(history(b.page).getByRole('link', { name: /notes\.txt/ })).toBeVisible();
+
+  // A server without the media endpoint: a clear error instead of a stuck bar.
+  await a.page.route('**/api/v1/media', (route) => route.fulfill({ status: 404, body: 'Not Found' }));
+  await a.page.locator('input[type="file"]').setInputFiles({ name: 'again.png', mimeType: 'image/png', buffer: png });
+  await expect(a.page.getByRole('alert')).toContainText('This server does not accept uploads yet.');
+  await expect(a.page.getByRole('progressbar')).toHaveCount(0);
+
+  await a.context.close();
+  await b.context.close();
+});
