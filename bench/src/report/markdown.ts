@@ -196,8 +196,14 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
       out.push('');
       out.push(
         table(
-          ['query', 'store p50 / p99', 'REST p50 / p99', 'REST max'],
-          x.queries.map((q) => [q.name, pct(q.store), pct(q.http), q.http?.max ?? '-']),
+          ['query', 'samples', 'store p50 / p99', 'REST p50 / p99', 'REST max'],
+          x.queries.map((q) => [
+            q.name,
+            `${q.store.n} / ${q.http?.n ?? 0}`,
+            pct(q.store),
+            pct(q.http),
+            q.http?.max ?? '-',
+          ]),
         ),
       );
       for (const note of x.notes) out.push(`\n_${note}_`);

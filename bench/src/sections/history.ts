@@ -47,10 +47,13 @@ const SEARCHES = [
   { name: 'search two words', q: `${vocab[20]} ${vocab[60]}` },
 ];
 
-async function time(iterations: number, fn: () => Promise<unknown>): Promise<Summary> {
-  for (let i = 0; i < Math.min(20, iterations); i++) await fn();
+/** Up to `iterations` sequential calls after a warm-up, but stops after ~`budgetMs` (at least 10 samples) so slow queries stay affordable. */
+async function time(iterations: number, fn: () => Promise<unknown>, budgetMs = 4000): Promise<Summary> {
+  const warmEnd = nowMs() + budgetMs / 4;
+  for (let i = 0; i < Math.min(20, iterations) && (i < 2 || nowMs() < warmEnd); i++) await fn();
   const lat: number[] = [];
-  for (let i = 0; i < iterations; i++) {
+  const end = nowMs() + budgetMs;
+  for (let i = 0; i < iterations && (i < 10 || nowMs() < end); i++) {
     const t = nowMs();
     await fn();
     lat.push(nowMs() - t);

@@ -82,6 +82,16 @@ describe('bulkAppendMessages (bench seeding path)', () => {
         now: new Date(99_000),
       });
       expect(next?.message.seq).toBe(252);
+      // The FTS insert trigger (dropped during the bulk insert) is back: new messages are searchable.
+      await s.messages.send({
+        conversationId: conv,
+        senderId: a,
+        clientMsgId: 'late',
+        kind: 'text',
+        text: 'late haystack',
+        now: new Date(99_001),
+      });
+      expect((await s.messages.search(b, 'haystack', { limit: 5 })).items.map((h) => h.message.seq)).toEqual([253]);
     } finally {
       await s.close();
     }

@@ -5,9 +5,9 @@ import Database from 'better-sqlite3';
 /**
  * Bench-only bulk path (used by `pnpm bench`, never by the server): appends `count` text messages to
  * one existing conversation far faster than `messages.send` one by one, by writing the same rows
- * `send` writes (message, its message.created change row, the FTS index via the insert trigger) in
- * large transactions and bumping the conversation's counters once per batch. Run it while no server
- * has the file open. Lives here because SQL stays inside storage/sqlite.
+ * `send` writes (message, its message.created change row, the FTS index) in large transactions and
+ * bumping the conversation's counters once per batch. Run it while no server has the file open.
+ * Lives here because SQL stays inside storage/sqlite.
  */
 export function bulkAppendMessages(
   dataDir: string,
@@ -43,6 +43,13 @@ export function bulkAppendMessages(
       `UPDATE conversations SET last_seq = ?, change_seq = ?, last_activity_at = MAX(last_activity_at, ?),
          last_change_at = MAX(last_change_at, ?) WHERE id = ?`,
     );
+    // Indexing row by row through the FTS insert trigger is most of the cost: drop the trigger for
+    // the bulk insert and rebuild the index once at the end (about twice as fast), then restore it.
+    const trigger = db
+      .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'messages_fts_insert'")
+      .pluck()
+      .get() as string | undefined;
+    if (trigger) db.exec('DROP TRIGGER messages_fts_insert');
     let seq = conv.last_seq;
     let changeSeq = conv.change_seq;
     const batch = db.transaction((from: number, to: number) => {
@@ -59,7 +66,14 @@ export function bulkAppendMessages(
       bump.run(seq, changeSeq, at, at, input.conversationId);
     });
     const size = input.batchSize ?? 20_000;
-    for (let from = 0; from < input.count; from += size) batch(from, Math.min(input.count, from + size));
+    try {
+      for (let from = 0; from < input.count; from += size) batch(from, Math.min(input.count, from + size));
+    } finally {
+      if (trigger) {
+        db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')");
+        db.exec(trigger);
+      }
+    }
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.exec('ANALYZE');
     return { inserted: input.count, lastSeq: seq };
