@@ -173,6 +173,9 @@ export function createApp(deps: AppDeps): CharlaApp {
   const media = createMediaModule(ctx, { store: deps.mediaStore });
   media.start();
   const messaging = createMessagingModule(ctx, { ...deps.messaging, attachments: media.attachments });
+  media.service.useConversationAvatarUpdater(async (userId, conversationId, avatarUrl) => {
+    await messaging.services.conversations.update(userId, conversationId, { avatarUrl });
+  });
   const moderation = createModerationModule(ctx, {
     fanout: messaging.fanout,
     serial: messaging.serial,

@@ -216,6 +216,12 @@ describe('media serving, access control, attachments, avatars, sweeper', () => {
       expect(ok.status).toBe(200);
       const conv = await t.storage.conversations.findById(group.id);
       expect(conv?.avatarUrl).toBe((ok.body.data as unknown as { avatarUrl: string }).avatarUrl);
+      // Announced like any group change: a system message in the history.
+      const history = await fetch(`${t.api}/conversations/${group.id}/messages`, {
+        headers: authHeader(bob.accessToken),
+      });
+      const items = ((await history.json()) as Envelope<{ items: Message[] }>).data?.items ?? [];
+      expect(items.some((m) => m.system?.type === 'avatar_changed')).toBe(true);
     });
   });
 

@@ -28,8 +28,14 @@ export const UNATTACHED_TTL_MS = 24 * 60 * 60 * 1000;
 const tempPath = (dir: string, suffix: string) =>
   path.join(dir, `work-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${suffix}`);
 
+/** Applies a new conversation avatar URL (the conversations service: checks, system message, event). */
+export type ConversationAvatarUpdater = (userId: string, conversationId: string, avatarUrl: string) => Promise<void>;
+
 export function createMediaService(deps: MediaServiceDeps) {
   const { storage, store, clock, logger, tokens } = deps;
+  let updateConversationAvatar: ConversationAvatarUpdater = async (userId, conversationId, avatarUrl) => {
+    await storage.conversations.update(conversationId, { avatarUrl }, userId, clock.now());
+  };
   fs.mkdirSync(deps.tmpDir, { recursive: true });
 
   const urlOf = (m: MediaRecord, variant: MediaVariant, now: Date) => {
@@ -139,6 +145,10 @@ export function createMediaService(deps: MediaServiceDeps) {
   }
 
   return {
+    /** Lets the messaging module announce avatar changes (it is created after this one). */
+    useConversationAvatarUpdater(fn: ConversationAvatarUpdater) {
+      updateConversationAvatar = fn;
+    },
     toDto,
     canView,
     remove,
@@ -256,7 +266,12 @@ export function createMediaService(deps: MediaServiceDeps) {
       const previous = await storage.media.findAvatarOf(target);
       const media = await ingestAvatar(userId, file, target);
       const avatarUrl = urlOf(media, 'original', clock.now());
-      await storage.conversations.update(conversationId, { avatarUrl }, userId, clock.now());
+      try {
+        await updateConversationAvatar(userId, conversationId, avatarUrl);
+      } catch (err) {
+        await remove(media.id);
+        throw err;
+      }
       if (previous) await remove(previous.id);
       return { avatarUrl };
     },
