@@ -11,6 +11,8 @@ export type WindowResult = {
   offeredRate: number;
   sent: number;
   acked: number;
+  /** Acks received while the window was open, per second: persisted messages/s during the window. */
+  ackedPerSec: number;
   failed: number;
   errors: Record<string, number>;
   delivered: number;
@@ -23,7 +25,14 @@ export type WindowResult = {
   servers: { cpuPct: number; rssMb: number; eldP99: number; eldMax: number }[];
 };
 
-type Ran = { sent: number; acked: number; failed: number; ack: number[]; errors: [string, number][] };
+type Ran = {
+  sent: number;
+  acked: number;
+  ackedInWindow: number;
+  failed: number;
+  ack: number[];
+  errors: [string, number][];
+};
 type Connected = { ok: number; failed: number; ms: number; errors: [string, number][] };
 
 let windowCounter = 0;
@@ -91,6 +100,7 @@ export class Fleet {
       offeredRate: rate,
       sent: ran.reduce((a, r) => a + r.sent, 0),
       acked: ran.reduce((a, r) => a + r.acked, 0),
+      ackedPerSec: Math.round(ran.reduce((a, r) => a + r.ackedInWindow, 0) / (durationMs / 1000)),
       failed: ran.reduce((a, r) => a + r.failed, 0),
       errors,
       delivered: all.length,

@@ -128,53 +128,61 @@ async function connectAll(kind: ServerKind, specs: ClientSpec[], concurrency: nu
 
 /** Open loop: sends what is due every 2 ms regardless of acks, round-robin over this process's clients. */
 function run(window: number, rate: number, durationMs: number, senderNode: (c: Client) => number) {
-  return new Promise<{ sent: number; acked: number; failed: number; ack: number[]; errors: [string, number][] }>(
-    (resolve) => {
-      const ack: number[] = [];
-      const errors = new Map<string, number>();
-      let sent = 0;
-      let acked = 0;
-      let failed = 0;
-      let cursor = 0;
-      let ended = false;
-      const start = nowMs();
-      const finish = () => resolve({ sent, acked, failed, ack, errors: [...errors] });
-      const timer = setInterval(() => {
-        const elapsed = nowMs() - start;
-        const due = Math.min(
-          Math.floor((Math.min(elapsed, durationMs) * rate) / 1000),
-          Math.ceil((durationMs * rate) / 1000),
-        );
-        while (sent < due && clients.length) {
-          const client = clients[cursor++ % clients.length] as Client;
-          const ts = nowMs();
-          sent++;
-          client.send(`b|${window}|${ts.toFixed(3)}|${senderNode(client)}`, (ok, error) => {
-            if (ok) {
-              acked++;
-              ack.push(nowMs() - ts);
-            } else {
-              failed++;
-              errors.set(error ?? 'error', (errors.get(error ?? 'error') ?? 0) + 1);
-            }
-            if (ended && acked + failed >= sent) finishOnce();
-          });
-        }
-        if (elapsed >= durationMs) {
-          ended = true;
-          clearInterval(timer);
-          if (acked + failed >= sent) finishOnce();
-          else setTimeout(finishOnce, 11_000);
-        }
-      }, 2);
-      let done = false;
-      const finishOnce = () => {
-        if (done) return;
-        done = true;
-        finish();
-      };
-    },
-  );
+  return new Promise<{
+    sent: number;
+    acked: number;
+    /** Acks received before the window closed: throughput during the window, even above capacity. */
+    ackedInWindow: number;
+    failed: number;
+    ack: number[];
+    errors: [string, number][];
+  }>((resolve) => {
+    const ack: number[] = [];
+    const errors = new Map<string, number>();
+    let sent = 0;
+    let acked = 0;
+    let ackedInWindow = 0;
+    let failed = 0;
+    let cursor = 0;
+    let ended = false;
+    const start = nowMs();
+    const finish = () => resolve({ sent, acked, ackedInWindow, failed, ack, errors: [...errors] });
+    const timer = setInterval(() => {
+      const elapsed = nowMs() - start;
+      const due = Math.min(
+        Math.floor((Math.min(elapsed, durationMs) * rate) / 1000),
+        Math.ceil((durationMs * rate) / 1000),
+      );
+      while (sent < due && clients.length) {
+        const client = clients[cursor++ % clients.length] as Client;
+        const ts = nowMs();
+        sent++;
+        client.send(`b|${window}|${ts.toFixed(3)}|${senderNode(client)}`, (ok, error) => {
+          if (ok) {
+            acked++;
+            if (!ended) ackedInWindow++;
+            ack.push(nowMs() - ts);
+          } else {
+            failed++;
+            errors.set(error ?? 'error', (errors.get(error ?? 'error') ?? 0) + 1);
+          }
+          if (ended && acked + failed >= sent) finishOnce();
+        });
+      }
+      if (elapsed >= durationMs) {
+        ended = true;
+        clearInterval(timer);
+        if (acked + failed >= sent) finishOnce();
+        else setTimeout(finishOnce, 11_000);
+      }
+    }, 2);
+    let done = false;
+    const finishOnce = () => {
+      if (done) return;
+      done = true;
+      finish();
+    };
+  });
 }
 
 serveRpc(async (msg: RpcMessage) => {

@@ -100,6 +100,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
           [
             'msgs/s',
             'deliveries/s',
+            'acked msgs/s',
             'p50',
             'p95',
             'p99',
@@ -116,6 +117,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
           t.steps.map((x) => [
             x.rate,
             n(x.deliveriesPerSec),
+            n(x.persistedPerSec),
             x.latency.p50,
             x.latency.p95,
             x.latency.p99,

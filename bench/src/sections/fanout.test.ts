@@ -7,6 +7,7 @@ const window = (over: Partial<WindowResult> = {}): WindowResult => ({
   offeredRate: 100,
   sent: 100,
   acked: 100,
+  ackedPerSec: 100,
   failed: 0,
   errors: {},
   delivered: 1000,
