@@ -59,8 +59,8 @@ function afterCursor(cursor: string | undefined): Record<string, unknown> {
   const m = /^(\d{1,15}):(.{1,64})$/.exec(Buffer.from(cursor, 'base64url').toString());
   if (!m) return {};
   const at = new Date(Number(m[1]));
-  // sanitizeFilter is on for the connection: our own operators are marked with trusted().
-  return trusted({ $or: [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lt: m[2] } }] });
+  // sanitizeFilter recurses into $or and wraps operator objects unless each is marked trusted().
+  return { $or: [{ createdAt: trusted({ $lt: at }) }, { createdAt: at, _id: trusted({ $lt: m[2] }) }] };
 }
 
 function pageOf<D extends { _id: string; createdAt: Date }, R>(docs: D[], limit: number, map: (d: D) => R) {
