@@ -28,6 +28,10 @@ export async function register(page: Page, user: TestUser): Promise<void> {
 export async function newContext(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ locale: 'en-US' });
   const page = await context.newPage();
+  if (process.env.CHARLA_E2E_CONSOLE) {
+    page.on('console', (m) => m.type() !== 'log' && process.stderr.write(`[console.${m.type()}] ${m.text()}\n`));
+    page.on('pageerror', (e) => process.stderr.write(`[pageerror] ${e.message}\n`));
+  }
   return { context, page };
 }
 

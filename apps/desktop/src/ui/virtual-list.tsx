@@ -63,6 +63,8 @@ type Props<T> = {
   estimate: (item: T) => number;
   render: (item: T) => ReactNode;
   onReachTop?: () => void;
+  /** Rows that may anchor the scroll position (separators that move when rows are prepended may not). */
+  isAnchor?: (item: T) => boolean;
   onAtBottomChange?: (atBottom: boolean) => void;
   /** Start at this row instead of the bottom. */
   initialKey?: string;
@@ -134,10 +136,11 @@ export function VirtualList<T>(props: Props<T>) {
     if (!el) return;
     const off = offsetsRef.current;
     stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
-    const i = rowAt(off, el.scrollTop);
+    let i = rowAt(off, el.scrollTop);
+    while (i < items.length - 1 && props.isAnchor && !props.isAnchor(items[i] as T)) i++;
     const key = keys[i];
     anchor.current = key ? { key, delta: el.scrollTop - (off[i] ?? 0) } : null;
-  }, [keys]);
+  }, [keys, items, props.isAnchor]);
 
   // After every change of rows or heights: stay at the bottom, or keep the anchor row in place.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when layout inputs change

@@ -258,6 +258,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
               label={t('chat.history')}
               items={rows}
               getKey={rowKey}
+              isAnchor={isMessageRow}
               estimate={estimateRow}
               render={renderRow}
               handle={list}
@@ -319,6 +320,10 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
       </Suspense>
     </section>
   );
+}
+
+function isMessageRow(r: Row) {
+  return r.kind === 'message' || r.kind === 'pending';
 }
 
 function rowKey(r: Row) {
