@@ -222,6 +222,12 @@ export type InvitePreview = z.infer<typeof invitePreviewSchema>;
  * in order makes a client's copy equal to the server's, whatever it missed. One implicit rule: a
  * message (entry or `message:created`) means its sender has read and received up to its seq
  * (lastReadSeq = max(lastReadSeq, seq), same for lastDeliveredSeq); no separate receipt is sent for that.
+ * A message deleted for me (`message_hidden`, or `message:deleted` with scope 'me') stays gone: live
+ * events about it that other members still get (edits, reactions, deletion for everyone) are fanned
+ * out to me too, so ignore them; the feed already leaves them out.
+ * A conversation's counters move with other entries and are derived by the client: changeSeq = the
+ * highest applied, lastSeq/lastActivityAt = the newest message's seq/createdAt, memberCount = members.
+ * A `conversation` entry (or `conversation:updated`) comes only when the conversation itself is edited.
  * Socket events carry the conversation's `changeSeq` right after their change, and a server node sends
  * one conversation's events in that order. Safest client rule: advance your cursor from an event only
  * when it is exactly cursor + 1; on a jump (a change that was not for you, e.g. someone else's mute,

@@ -1,86 +1,8 @@
-import type {
-  ChangeEntry,
-  ChangeFeed,
-  Conversation,
-  ConversationDetails,
-  ConversationSummary,
-  HistoryPage,
-  Invite,
-  Message,
-  MyConversationState,
-  Page,
-  Participant,
-  SyncState,
-} from '@charla/shared-types';
+import type { ChangeFeed, ConversationSummary, Invite, Message, SyncState } from '@charla/shared-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catchUp, type Local, serverState } from '../../../test/catch-up-model.ts';
 import { connectSocket, emitAck, type Rest, restAs } from '../../../test/chat.ts';
 import { type RegisteredUser, registerUser, startTestApp, type TestApp } from '../../../test/harness.ts';
-
-/** What a client keeps of one conversation, fed only by the change feed. */
-type Local = {
-  cursor: number;
-  conversation: Conversation | null;
-  me: MyConversationState | null;
-  messages: Map<string, Message>;
-  participants: Map<string, Participant>;
-};
-
-function apply(local: Local, entries: ChangeEntry[]): void {
-  for (const e of entries) {
-    if (e.type === 'message') {
-      local.messages.set(e.message.id, e.message);
-      // Sending implies the sender has read (and received) everything up to their message.
-      const sender = e.message.senderId ? local.participants.get(e.message.senderId) : undefined;
-      if (sender)
-        local.participants.set(sender.userId, {
-          ...sender,
-          lastReadSeq: Math.max(sender.lastReadSeq, e.message.seq),
-          lastDeliveredSeq: Math.max(sender.lastDeliveredSeq, e.message.seq),
-        });
-    } else if (e.type === 'message_hidden') local.messages.delete(e.messageId);
-    else if (e.type === 'participant') local.participants.set(e.participant.userId, e.participant);
-    else if (e.type === 'participant_left') local.participants.delete(e.userId);
-    else if (e.type === 'conversation') local.conversation = e.conversation;
-    else if (e.type === 'me') local.me = e.me;
-    else {
-      const p = local.participants.get(e.receipt.userId);
-      if (p)
-        local.participants.set(p.userId, {
-          ...p,
-          lastReadSeq: e.receipt.lastReadSeq,
-          lastDeliveredSeq: e.receipt.lastDeliveredSeq,
-        });
-    }
-  }
-}
-
-async function catchUp(r: Rest, id: string, local: Local, pageSize: number): Promise<number> {
-  let calls = 0;
-  for (;;) {
-    const feed = (await r.get<ChangeFeed>(`/conversations/${id}/changes?after=${local.cursor}&limit=${pageSize}`)).body
-      .data;
-    calls++;
-    apply(local, feed.entries);
-    local.cursor = feed.cursor;
-    if (!feed.hasMore) return calls;
-  }
-}
-
-/** The server's truth as the same user sees it, fetched the slow way. */
-async function serverState(r: Rest, id: string) {
-  const messages = new Map<string, Message>();
-  let after = 0;
-  for (;;) {
-    const page = (await r.get<HistoryPage>(`/conversations/${id}/messages?after=${after}&limit=100`)).body.data;
-    for (const m of page.items) messages.set(m.id, m);
-    const last = page.items.at(-1);
-    if (!page.hasMoreAfter || !last) break;
-    after = last.seq;
-  }
-  const participants = (await r.get<Page<Participant>>(`/conversations/${id}/participants?limit=100`)).body.data.items;
-  const details = (await r.get<ConversationDetails>(`/conversations/${id}`)).body.data;
-  return { messages, participants, details };
-}
 
 describe('catch-up through the change feed', () => {
   let t: TestApp;
