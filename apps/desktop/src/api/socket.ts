@@ -35,6 +35,10 @@ export function createChatSocket(
       );
     },
   });
+  // The server drops sockets of revoked sessions; reconnecting makes it say why (session_revoked).
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 250);
+  });
   socket.on('connect_error', (err) => {
     const code = (err as Error & { data?: { code?: string } }).data?.code;
     if (!code || !(socketAuthErrorCodes as readonly string[]).includes(code)) return; // transport error: auto-retry
