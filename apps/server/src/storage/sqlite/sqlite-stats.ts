@@ -6,36 +6,35 @@ import { DAY_MS, dayKey, dayRange, type StatsDayRecord, type StatsRepo } from '.
  * sessions_last_used, messages_created_sender, conversations_kind) and media_created (0005);
  * each aggregate reads only the window's index entries, never the rows.
  */
-export function createSqliteStatsRepo(db: Database): StatsRepo {
-  const users = db.prepare('SELECT COUNT(*) AS n FROM users INDEXED BY users_live WHERE deleted_at IS NULL');
-  const active = db.prepare(
-    // UNION ALL + COUNT(DISTINCT): each branch stays an index range scan (a plain UNION makes
-    // SQLite merge-sort whole tables).
-    `SELECT COUNT(DISTINCT u) AS n FROM (
+export const STATS_SQL = {
+  users: 'SELECT COUNT(*) AS n FROM users INDEXED BY users_live WHERE deleted_at IS NULL',
+  // UNION ALL + COUNT(DISTINCT): each branch stays an index range scan (a plain UNION makes
+  // SQLite merge-sort whole tables).
+  active: `SELECT COUNT(DISTINCT u) AS n FROM (
        SELECT id AS u FROM users WHERE last_seen_at >= @since
        UNION ALL SELECT user_id FROM sessions WHERE last_used_at >= @since
        UNION ALL SELECT sender_id FROM messages WHERE created_at >= @since AND kind <> 'system')`,
-  );
-  const conversations = db.prepare(
-    'SELECT kind, COUNT(*) AS n FROM conversations WHERE deleted_at IS NULL GROUP BY kind',
-  );
-  const messages = db.prepare(
+  conversations: 'SELECT kind, COUNT(*) AS n FROM conversations WHERE deleted_at IS NULL GROUP BY kind',
+  messages:
     "SELECT COUNT(*) AS n FROM messages INDEXED BY messages_created_sender WHERE created_at >= 0 AND kind <> 'system'",
-  );
-  const media = db.prepare(
+  media:
     'SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM media INDEXED BY media_created WHERE created_at >= 0',
-  );
-  const signups = db.prepare(
-    `SELECT created_at / ${DAY_MS} AS d, COUNT(*) AS n FROM users WHERE created_at >= ? GROUP BY d`,
-  );
-  const sent = db.prepare(
-    `SELECT created_at / ${DAY_MS} AS d, COUNT(*) AS n, COUNT(DISTINCT sender_id) AS senders
-     FROM messages WHERE created_at >= ? AND kind <> 'system' GROUP BY d`,
-  );
-  const uploads = db.prepare(
-    `SELECT created_at / ${DAY_MS} AS d, COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes
-     FROM media WHERE created_at >= ? GROUP BY d`,
-  );
+  signups: `SELECT created_at / ${DAY_MS} AS d, COUNT(*) AS n FROM users WHERE created_at >= @since GROUP BY d`,
+  sent: `SELECT created_at / ${DAY_MS} AS d, COUNT(*) AS n, COUNT(DISTINCT sender_id) AS senders
+     FROM messages WHERE created_at >= @since AND kind <> 'system' GROUP BY d`,
+  uploads: `SELECT created_at / ${DAY_MS} AS d, COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes
+     FROM media WHERE created_at >= @since GROUP BY d`,
+} as const;
+
+export function createSqliteStatsRepo(db: Database): StatsRepo {
+  const users = db.prepare(STATS_SQL.users);
+  const active = db.prepare(STATS_SQL.active);
+  const conversations = db.prepare(STATS_SQL.conversations);
+  const messages = db.prepare(STATS_SQL.messages);
+  const media = db.prepare(STATS_SQL.media);
+  const signups = db.prepare(STATS_SQL.signups);
+  const sent = db.prepare(STATS_SQL.sent);
+  const uploads = db.prepare(STATS_SQL.uploads);
 
   return {
     async overview(now, days) {
@@ -45,15 +44,15 @@ export function createSqliteStatsRepo(db: Database): StatsRepo {
         keys.map((date) => [date, { date, signups: 0, activeUsers: 0, messages: 0, mediaUploads: 0, mediaBytes: 0 }]),
       );
       const at = (d: number) => daily.get(dayKey(d * DAY_MS));
-      for (const r of signups.all(start) as { d: number; n: number }[]) {
+      for (const r of signups.all({ since: start }) as { d: number; n: number }[]) {
         const day = at(r.d);
         if (day) day.signups = r.n;
       }
-      for (const r of sent.all(start) as { d: number; n: number; senders: number }[]) {
+      for (const r of sent.all({ since: start }) as { d: number; n: number; senders: number }[]) {
         const day = at(r.d);
         if (day) Object.assign(day, { messages: r.n, activeUsers: r.senders });
       }
-      for (const r of uploads.all(start) as { d: number; n: number; bytes: number }[]) {
+      for (const r of uploads.all({ since: start }) as { d: number; n: number; bytes: number }[]) {
         const day = at(r.d);
         if (day) Object.assign(day, { mediaUploads: r.n, mediaBytes: r.bytes });
       }
