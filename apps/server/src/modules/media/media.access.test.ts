@@ -125,6 +125,31 @@ describe('media serving, access control, attachments, avatars, sweeper', () => {
       expect((await get(bare(photo.thumbnailUrl ?? ''), authHeader(carol.accessToken))).status).toBe(404);
     });
 
+    it('a forwarded copy: members of the target see the file through ?via=<their message>', async () => {
+      const photo = await uploadOk(t.api, alice.accessToken, 'fwd.png', await makePng(16, 16));
+      const original = await send(alice.accessToken, group.id, { clientMsgId: 'fwd-src', attachments: [photo.id] });
+      const direct = await postJson<ConversationDetails>(`${t.api}/conversations`, alice.accessToken, {
+        kind: 'direct',
+        userId: carol.user.id,
+      });
+      const fwd = await postJson<Message[]>(`${t.api}/messages/${original.body.data?.id}/forward`, alice.accessToken, {
+        conversationIds: [direct.body.data?.id],
+        clientMsgId: 'fwd-1',
+      });
+      expect(fwd.status).toBeLessThan(300);
+      const copy = fwd.body.data?.[0];
+      expect(copy?.attachments).toEqual([photo.id]);
+      expect((await meta(photo.id, carol.accessToken)).status).toBe(404);
+      const viaCopy = await meta(photo.id, carol.accessToken, copy?.id);
+      expect(viaCopy.status).toBe(200);
+      const url = ((await viaCopy.json()) as Envelope<{ url: string }>).data?.url ?? '';
+      expect((await get(url)).status).toBe(200);
+      // `via` must really carry the file: another message of hers proves nothing.
+      const other = await send(carol.accessToken, direct.body.data?.id ?? '', { clientMsgId: 'plain', text: 'hi' });
+      expect((await meta(photo.id, carol.accessToken, other.body.data?.id)).status).toBe(404);
+      expect((await meta(photo.id, bob.accessToken, copy?.id)).status).toBe(404);
+    });
+
     it('only the uploader may attach, once; an idempotent retry is fine', async () => {
       const file = await uploadOk(t.api, alice.accessToken, 'doc.pdf', makePdf());
       const stolen = await send(bob.accessToken, group.id, { clientMsgId: 'steal', attachments: [file.id] });
