@@ -3,8 +3,6 @@ import { z } from 'zod';
 export const mediaKindSchema = z.enum(['image', 'video', 'audio', 'file']);
 export type MediaKind = z.infer<typeof mediaKindSchema>;
 
-/** Default upload limit (MEDIA_MAX_BYTES overrides it on the server). */
-export const MEDIA_MAX_BYTES_DEFAULT = 25 * 1024 * 1024;
 /** Multipart field that carries the file in POST /media and the avatar PUTs. */
 export const MEDIA_UPLOAD_FIELD = 'file';
 /** Query parameter carrying a short-lived signed token in media URLs (for <img>/<video> tags). */

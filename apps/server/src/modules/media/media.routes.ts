@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { MEDIA_TOKEN_PARAM, MEDIA_UPLOAD_FIELD } from '@charla/shared-types';
+import { MEDIA_TOKEN_PARAM, MEDIA_UPLOAD_FIELD, mediaIdParamsSchema } from '@charla/shared-types';
 import { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
@@ -13,7 +13,7 @@ import type { MediaService } from './media.service.ts';
 import type { MediaTokens, MediaVariant } from './media.tokens.ts';
 import { type ReceivedFile, receiveUpload } from './media.upload.ts';
 
-const idParams = z.object({ id: z.string().min(1).max(64) });
+const idParams = mediaIdParamsSchema;
 const describeQuery = z.object({ via: z.string().min(1).max(64).optional() });
 const tokenQuery = z.object({ [MEDIA_TOKEN_PARAM]: z.string().max(64).optional() });
 
