@@ -48,6 +48,16 @@ test('two users chat live: messages, typing, read ticks, reactions, edit and del
   await expect(history(b.page).getByText('Hola Ben, edited')).toBeVisible();
   await expect(history(b.page).getByText('edited', { exact: true })).toBeVisible();
 
+  // Ben reports Ana's message to the moderators.
+  const anasMessage = history(b.page).getByRole('article').filter({ hasText: 'Hola Ben, edited' });
+  await anasMessage.hover();
+  await anasMessage.getByRole('button', { name: 'Message actions' }).click();
+  await b.page.getByRole('button', { name: 'Report' }).click();
+  const report = b.page.getByRole('dialog', { name: 'Report message' });
+  await report.getByLabel('Reason').selectOption('harassment');
+  await report.getByRole('button', { name: 'Send report' }).click();
+  await expect(b.page.getByText('Thanks. The moderators will look at it.')).toBeVisible();
+
   // Delete for everyone.
   a.page.once('dialog', (d) => void d.accept());
   const mine = history(a.page).getByRole('article').filter({ hasText: 'Hola Ben, edited' });

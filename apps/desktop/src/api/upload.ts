@@ -10,12 +10,24 @@ export type UploadHandle = { promise: Promise<Uploaded>; cancel: () => void };
 
 /** POST /api/v1/media with XMLHttpRequest, because fetch cannot report upload progress. */
 export function uploadMedia(api: ApiClient, file: File, onProgress: (fraction: number) => void): UploadHandle {
+  return sendFile(api, 'POST', paths.media.upload, file, onProgress, uploadedSchema);
+}
+
+/** Any multipart file upload (media, avatars) with progress and cancel. */
+export function sendFile<S extends z.ZodType>(
+  api: ApiClient,
+  method: 'POST' | 'PUT',
+  path: string,
+  file: File,
+  onProgress: (fraction: number) => void,
+  schema: S,
+): { promise: Promise<z.infer<S>>; cancel: () => void } {
   const xhr = new XMLHttpRequest();
   const promise = (async () => {
     const token = await api.token();
     if (!token) throw new ApiError('unauthenticated', 401, 'Signed out');
-    return new Promise<Uploaded>((resolve, reject) => {
-      xhr.open('POST', `${api.base()}${API_PREFIX}${paths.media.upload}`);
+    return new Promise<z.infer<S>>((resolve, reject) => {
+      xhr.open(method, `${api.base()}${API_PREFIX}${path}`);
       xhr.setRequestHeader('authorization', `Bearer ${token}`);
       xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
       xhr.onerror = () => reject(new ApiError('network', 0, 'Upload failed'));
@@ -32,7 +44,7 @@ export function uploadMedia(api: ApiClient, file: File, onProgress: (fraction: n
           return;
         }
         const data = (body as { data?: unknown } | undefined)?.data;
-        const parsed = uploadedSchema.safeParse(data);
+        const parsed = schema.safeParse(data);
         if (parsed.success) resolve(parsed.data);
         else reject(new ApiError('bad_response', xhr.status, 'Unexpected upload response'));
       };

@@ -9,6 +9,7 @@ export type Route =
   | { name: 'verify'; token: string }
   | { name: 'invite'; code: string }
   | { name: 'settings' }
+  | { name: 'admin' }
   | { name: 'server' };
 
 /**
@@ -49,6 +50,8 @@ export function parseHash(hash: string): Route {
       return parts[1] ? { name: 'invite', code: parts[1] } : { name: 'home' };
     case 'settings':
       return { name: 'settings' };
+    case 'admin':
+      return { name: 'admin' };
     case 'server':
       return { name: 'server' };
     default:

@@ -27,6 +27,7 @@ import { buildRows, estimateRow, type Row } from './rows.ts';
 
 const GroupInfo = lazy(() => import('../groups/group-info.tsx').then((m) => ({ default: m.GroupInfo })));
 const ForwardDialog = lazy(() => import('./message-dialogs.tsx').then((m) => ({ default: m.ForwardDialog })));
+const ReportDialog = lazy(() => import('./message-dialogs.tsx').then((m) => ({ default: m.ReportDialog })));
 const InfoDialog = lazy(() => import('./message-dialogs.tsx').then((m) => ({ default: m.InfoDialog })));
 
 export function ChatView({ conversation, seq }: { conversation: ConversationSummary; seq?: number }) {
@@ -48,6 +49,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   const [panel, setPanel] = useState(false);
   const [forwarding, setForwarding] = useState<Message | null>(null);
   const [info, setInfo] = useState<Message | null>(null);
+  const [reporting, setReporting] = useState<Message | null>(null);
   // Frozen when the chat opens, so the marker does not jump while messages get read.
   const [firstUnreadSeq] = useState(() => (conversation.unreadCount > 0 ? conversation.me.lastReadSeq + 1 : null));
 
@@ -123,6 +125,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
       },
       forward: setForwarding,
       info: setInfo,
+      report: setReporting,
       jumpTo: (targetId) =>
         void (async () => {
           // The quote carries no seq: page back through history until the original is loaded.
@@ -316,6 +319,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
       </div>
       <Suspense fallback={null}>
         {forwarding && <ForwardDialog message={forwarding} onClose={() => setForwarding(null)} />}
+        {reporting && <ReportDialog message={reporting} onClose={() => setReporting(null)} />}
         {info && <InfoDialog message={info} members={members} onClose={() => setInfo(null)} />}
       </Suspense>
     </section>

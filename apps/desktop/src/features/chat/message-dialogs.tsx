@@ -1,6 +1,6 @@
-import { type Message, messageReceiptsSchema, type Participant, paths } from '@charla/shared-types';
+import { type Message, messageReceiptsSchema, type Participant, paths, type ReportReason } from '@charla/shared-types';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { z } from 'zod';
 import { newClientMsgId } from '../../api/outbox.ts';
 import { useConversations } from '../../api/queries.ts';
@@ -101,6 +101,56 @@ export function InfoDialog({
           <dd>{names(q.data.pending)}</dd>
         </dl>
       )}
+    </Dialog>
+  );
+}
+
+const reasons: ReportReason[] = ['spam', 'harassment', 'hate', 'violence', 'sexual', 'illegal', 'other'];
+
+export function ReportDialog({ message, onClose }: { message: Message; onClose: () => void }) {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const toasts = useToasts();
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    setBusy(true);
+    try {
+      await api.send('POST', paths.reports.create, z.unknown(), {
+        messageId: message.id,
+        reason: String(f.get('reason') ?? 'other'),
+        note: String(f.get('note') ?? ''),
+      });
+      toasts.show({ kind: 'info', text: t('report.done') });
+      onClose();
+    } catch (err) {
+      toasts.show({ kind: 'error', text: errorText(t, err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog title={t('report.title')} onClose={onClose}>
+      <form className="stack" onSubmit={(e) => void submit(e)}>
+        <label>
+          {t('report.reason')}
+          <select className="input" name="reason" defaultValue="spam" data-autofocus>
+            {reasons.map((r) => (
+              <option key={r} value={r}>
+                {t(`report.reason.${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('report.note')}
+          <textarea className="input" name="note" maxLength={1000} rows={3} />
+        </label>
+        <button type="submit" className="button primary" disabled={busy}>
+          {t('report.submit')}
+        </button>
+      </form>
     </Dialog>
   );
 }

@@ -19,6 +19,7 @@ export type MessageActions = {
   remove: (m: Message, scope: 'me' | 'everyone') => void;
   forward: (m: Message) => void;
   info: (m: Message) => void;
+  report: (m: Message) => void;
   jumpTo: (id: string) => void;
 };
 
@@ -263,6 +264,11 @@ function MessageMenu(p: {
       {p.mine && (
         <button type="button" onClick={act(() => p.actions.info(p.m))}>
           {t('message.info')}
+        </button>
+      )}
+      {!p.mine && (
+        <button type="button" onClick={act(() => p.actions.report(p.m))}>
+          {t('message.report')}
         </button>
       )}
       <button type="button" onClick={act(() => p.actions.remove(p.m, 'me'))}>

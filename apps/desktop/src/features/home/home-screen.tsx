@@ -12,6 +12,7 @@ import { ConversationList } from '../conversations/conversation-list.tsx';
 const SettingsScreen = lazy(() =>
   import('../settings/settings-screen.tsx').then((m) => ({ default: m.SettingsScreen })),
 );
+const AdminScreen = lazy(() => import('../admin/admin-screen.tsx').then((m) => ({ default: m.AdminScreen })));
 const SearchDialog = lazy(() => import('../search/search-dialog.tsx').then((m) => ({ default: m.SearchDialog })));
 const QuickSwitcher = lazy(() => import('../search/quick-switcher.tsx').then((m) => ({ default: m.QuickSwitcher })));
 const NewChatDialog = lazy(() => import('../conversations/new-chat.tsx').then((m) => ({ default: m.NewChatDialog })));
@@ -54,7 +55,7 @@ function Shell() {
   );
 
   return (
-    <div className={`shell${conversationId || route.name === 'settings' ? ' has-main' : ''}`}>
+    <div className={`shell${conversationId || route.name === 'settings' || route.name === 'admin' ? ' has-main' : ''}`}>
       <a className="skip-link" href="#main">
         {t('a11y.skip')}
       </a>
@@ -82,13 +83,23 @@ function Shell() {
           >
             <Icon name="compose" />
           </button>
+          {me.role === 'admin' && (
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('admin.title')}
+              onClick={() => navigate({ name: 'admin' })}
+            >
+              <Icon name="shield" />
+            </button>
+          )}
         </header>
         <ConversationList activeId={conversationId} />
       </nav>
       <main id="main" className="main" tabIndex={-1}>
-        {route.name === 'settings' ? (
+        {route.name === 'settings' || route.name === 'admin' ? (
           <Suspense fallback={<Skeleton lines={8} label={t('common.loading')} />}>
-            <SettingsScreen />
+            {route.name === 'admin' ? <AdminScreen /> : <SettingsScreen />}
           </Suspense>
         ) : conversation ? (
           <ChatView

@@ -4,12 +4,13 @@ import { type FormEvent, type ReactNode, useState } from 'react';
 import { z } from 'zod';
 import { listOf } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
+import { sendFile } from '../../api/upload.ts';
 import { useApp, useMe } from '../../app-context.tsx';
 import type { NotificationLevel, ThemePreference } from '../../platform/platform.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { useSettings } from '../../ui/settings.tsx';
-import { Skeleton } from '../../ui/status.tsx';
+import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 
@@ -84,6 +85,7 @@ function Profile() {
   };
   return (
     <Section title={t('settings.profile')}>
+      <AvatarUpload />
       <form className="stack" onSubmit={submit}>
         <label>
           {t('auth.displayName')}
@@ -345,5 +347,38 @@ function DeleteAccount() {
         {t('settings.deleteConfirm')}
       </button>
     </form>
+  );
+}
+
+function AvatarUpload() {
+  const { t } = useI18n();
+  const { api, updateMe } = useApp();
+  const me = useMe();
+  const run = useRun();
+  const [progress, setProgress] = useState<number | null>(null);
+  const pick = (file: File) =>
+    void run(async () => {
+      setProgress(0);
+      try {
+        await sendFile(api, 'PUT', paths.media.myAvatar, file, setProgress, z.unknown()).promise;
+        updateMe(await api.get(paths.users.me, meSchema));
+      } finally {
+        setProgress(null);
+      }
+    }, t('settings.saved'));
+  return (
+    <div className="avatar-row">
+      <Avatar name={me.displayName} url={me.avatarUrl} size={64} />
+      <label className="button secondary">
+        {t('settings.avatar')}
+        <input
+          type="file"
+          accept="image/*"
+          className="sr-only"
+          onChange={(e) => e.target.files?.[0] && pick(e.target.files[0])}
+        />
+      </label>
+      {progress !== null && <progress max={1} value={progress} aria-label={t('upload.progress')} />}
+    </div>
   );
 }
