@@ -148,6 +148,16 @@ export async function runHistory(
       })),
     ];
     const timings: QueryTiming[] = [];
+    // Baselines for the REST column: the HTTP floor on this machine in this run, without and with auth.
+    const floors: Q[] = [
+      { name: 'baseline: GET /healthz (no auth, no storage)', store: async () => null, http: '/healthz' },
+      {
+        name: 'baseline: GET /api/v1/users/me (auth + one row)',
+        store: () => storage.users.findById(me.id),
+        http: api('/users/me'),
+      },
+    ];
+    qs.push(...floors);
     // The seeded messages are unread for the measuring user; unread counts cost O(unread), so this is
     // timed once as its own line, then the user reads up and every other query runs on a read list.
     const unreadLine: QueryTiming = {
