@@ -3,6 +3,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { useApp } from '../app-context.tsx';
 import { useSettings } from '../ui/settings.tsx';
+import { playPing } from '../ui/sound.ts';
 import { bumpConversation, type MessagesState, upsertMessage } from './cache.ts';
 import { newClientMsgId, Outbox, type OutboxEntry } from './outbox.ts';
 import { keys } from './query-keys.ts';
@@ -93,6 +94,7 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
         const conv = qc.getQueryData<ConversationSummary[]>(keys.conversations)?.find((c) => c.id === m.conversationId);
         if (conv?.me.mutedUntil && Date.parse(conv.me.mutedUntil) > Date.now() && !m.mentions.includes(meId)) return;
         const title = conv?.title ?? conv?.peer?.displayName ?? 'Charla';
+        if (n.sound) playPing();
         void platform.notify({
           tag: m.conversationId,
           title,
