@@ -47,7 +47,7 @@ describe('web session', () => {
     const [a, b] = await Promise.all([s.getAccessToken(), s.getAccessToken()]);
     expect([a, b]).toEqual(['t1', 't1']);
     expect(calls).toHaveLength(1);
-    expect((calls[0]?.headers as Record<string, string>)['x-charla-csrf']).toBeTruthy();
+    expect((calls[0]?.headers ?? {}) as Record<string, string>).toHaveProperty('x-charla-csrf');
     expect(calls[0]?.credentials).toBe('include');
     // Cached while fresh; forced refresh rotates.
     expect(await s.getAccessToken()).toBe('t1');
