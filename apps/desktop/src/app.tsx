@@ -91,6 +91,8 @@ function Root() {
       </main>
     );
   }
+  // Desktop first run: no server chosen yet.
+  if (platform.supports.serverUrlSetting && !platform.serverUrl()) return <ServerScreen />;
   if (route.name === 'verify' || route.name === 'reset') return publicScreen(route);
   if (auth.status === 'signedOut') {
     const screen = publicScreen(route);

@@ -285,7 +285,6 @@ export function VerifyScreen({ token }: { token: string }) {
 export function ServerScreen() {
   const { t } = useI18n();
   const { platform } = useApp();
-  const { navigate } = useRouter();
   const [current, setCurrent] = useState<string | null>(null);
   useEffect(() => {
     void platform.loadSettings().then((s) => setCurrent(s.serverUrl));
@@ -295,7 +294,11 @@ export function ServerScreen() {
       const url = check(z.url({ protocol: /^https?$/ }), (f.serverUrl ?? '').trim());
       await platform.saveSettings({ serverUrl: url.replace(/\/$/, '') });
     },
-    () => navigate({ name: 'login' }),
+    () => {
+      // Start over against the new server: session, sockets and caches all belong to the old one.
+      window.history.replaceState(null, '', '#/login');
+      window.location.reload();
+    },
   );
   return (
     <AuthLayout title={t('auth.server.title')}>
