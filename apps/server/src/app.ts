@@ -158,6 +158,8 @@ export function createApp(deps: AppDeps): CharlaApp {
       version: deps.version ?? '0.1.0',
       startedAt: Date.now(),
       ready: () => storage.ping(),
+      // Read at request time: the messaging module is created below.
+      degraded: () => messaging.degraded(),
     }),
   );
 

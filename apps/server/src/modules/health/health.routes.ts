@@ -4,7 +4,13 @@ import { sendData } from '../../http/envelope.ts';
 
 export type ReadinessCheck = () => Promise<boolean>;
 
-export function healthRoutes(options: { version: string; startedAt: number; ready: ReadinessCheck }): Router {
+export function healthRoutes(options: {
+  version: string;
+  startedAt: number;
+  ready: ReadinessCheck;
+  /** Optional backends that are down while the node keeps serving (e.g. ['redis']). */
+  degraded?: () => string[];
+}): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     const data: Health = {
@@ -16,7 +22,8 @@ export function healthRoutes(options: { version: string; startedAt: number; read
   });
   router.get('/readyz', async (_req, res) => {
     const ok = await options.ready().catch(() => false);
-    if (ok) sendData(res, { ready: true });
+    const degraded = options.degraded?.() ?? [];
+    if (ok) sendData(res, degraded.length ? { ready: true, degraded } : { ready: true });
     else res.status(503).json({ error: true, status: 503, message: 'Storage is not reachable', code: 'internal' });
   });
   return router;

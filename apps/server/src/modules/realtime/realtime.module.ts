@@ -59,6 +59,7 @@ export function createMessagingModule(
   router.use(searchRoutes({ search }));
 
   let redis: RedisClientType[] = [];
+  let redisDown = false;
   let detach: (() => void) | undefined;
 
   return {
@@ -79,6 +80,23 @@ export function createMessagingModule(
         const state = pub.duplicate();
         redis = [pub, sub, state];
         for (const c of redis) c.on('error', (err: unknown) => logger.error({ err }, 'redis error'));
+        // While Redis is away its commands reject (after node-redis's timeout). The adapter publishes
+        // without awaiting, so an uncaught rejection would crash the process: catch it, local delivery
+        // has already happened and the other nodes' clients catch up through the change feed.
+        const publish = pub.publish.bind(pub);
+        (pub as { publish: (...args: Parameters<typeof publish>) => Promise<number> }).publish = (...args) =>
+          publish(...args).catch((err: unknown) => {
+            logger.warn({ err }, 'redis publish failed: cross-node fan-out degraded');
+            return 0;
+          });
+        pub.on('reconnecting', () => {
+          if (!redisDown) logger.warn('redis unavailable: cross-node fan-out, presence and typing degraded');
+          redisDown = true;
+        });
+        pub.on('ready', () => {
+          if (redisDown) logger.warn('redis connection restored');
+          redisDown = false;
+        });
         // Commands issued after connect() is called are queued until the connection is up.
         ready = Promise.all(redis.map((c) => c.connect())).then(() => undefined);
         // Nobody has to await readiness (main.ts does not): log the failure instead of crashing.
@@ -101,6 +119,10 @@ export function createMessagingModule(
         ...(options.limits ? { limits: options.limits } : {}),
       });
       return ready;
+    },
+    /** Backends currently unreachable (shown on /readyz): the node still serves its own clients. */
+    degraded(): string[] {
+      return redis.some((c) => !c.isReady) ? ['redis'] : [];
     },
     async close(): Promise<void> {
       detach?.();
