@@ -177,7 +177,7 @@ describe('hostile input never gets a 5xx, an internal ack or a state change', ()
     const params = param === undefined ? ids : Object.fromEntries(Object.keys(ids).map((k) => [k, param]));
     let url = `${t.api}${fillPath(route.path, params)}`;
     const headers: Record<string, string> = authHeader(token);
-    let body: BodyInit | undefined;
+    let body: string | Uint8Array | undefined;
     if (!isWrite(route.method)) {
       if (input && typeof input === 'object' && !Array.isArray(input)) {
         const q = new URLSearchParams();

@@ -38,7 +38,8 @@ export const ATTACK_STRINGS = [
   '\u202eevil\u202c',
   'Z\u0351\u0352\u0353\u0354\u0355\u0356\u0357\u0358\u0359\u035a\u035b\u035c\u035d\u035e',
   '\u200b\u200c\u200d\ufeff',
-  '${7*7}{{7*7}}',
+  // Template-injection probe (a literal dollar-brace, on purpose).
+  ['$', '{7*7}{{7*7}}'].join(''),
   '__proto__',
   'constructor',
   '😀'.repeat(100),
