@@ -26,12 +26,22 @@ export type Fanout = {
   disconnectUser(userId: string): void;
 };
 
-export function createFanout(storage: Storage): Fanout {
+type LooseEmit = (e: string, ...a: unknown[]) => boolean;
+
+export function createFanout(storage: Storage, onError?: (err: unknown) => void): Fanout {
   let io: CharlaIo | undefined;
   const toUsers = <E extends ServerEvent>(userIds: readonly string[], event: E, ...args: EventArgs<E>) => {
     if (!io || userIds.length === 0) return;
     // One emit to the union of rooms: a socket in several of them still gets the event once.
-    (io.to([...new Set(userIds)].map(userRoom)).emit as (e: string, ...a: unknown[]) => boolean)(event, ...args);
+    const rooms = [...new Set(userIds)].map(userRoom);
+    try {
+      (io.to(rooms).emit as LooseEmit)(event, ...args);
+    } catch (err) {
+      // A cluster adapter that cannot publish (Redis gone) throws before delivering locally: this
+      // node's clients still get the event; other nodes' clients catch up through the change feed.
+      onError?.(err);
+      (io.local.to(rooms).emit as LooseEmit)(event, ...args);
+    }
   };
   return {
     attach(server) {
