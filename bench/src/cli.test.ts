@@ -4,7 +4,7 @@ import { optionsFrom, parseArgs } from './cli.ts';
 describe('bench CLI flags', () => {
   it('has defaults sized for a ~5 minute run and a quick mode', () => {
     const d = optionsFrom(parseArgs([]));
-    expect(d).toMatchObject({ sockets: 1000, idle: 5000, repeats: 3, quick: false });
+    expect(d).toMatchObject({ sockets: 1000, idle: 5000, repeats: 5, quick: false });
     expect(d.only).toContain('client');
     const q = optionsFrom(parseArgs(['--quick']));
     expect(q.sockets).toBeLessThan(d.sockets);

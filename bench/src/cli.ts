@@ -33,8 +33,8 @@ export const USAGE = `pnpm bench [flags]
   --quick              smoke run (~1 min): 200 sockets, 2 rates, 1 window per step, small history
   --sockets N          fan-out sockets (default 1000, in groups of 10)
   --rates a,b,c        fan-out steps in msgs/s (default 100,250,500,1000,2000,3000,4000)
-  --repeats N          measured windows per step; figures are their medians (default 3)
-  --window MS          length of one measured window (default 1500)
+  --repeats N          measured windows per step; figures are their medians (default 5)
+  --window MS          length of one measured window (default 1000)
   --idle N             idle authenticated sockets (default 5000; e.g. --idle 10000)
   --messages N         messages in the history conversation (default 250000; --messages 1000000 for the budget size)
   --conversations N    conversations in the list (default 10000)
@@ -69,9 +69,9 @@ export function optionsFrom(a: z.infer<typeof argsSchema>): BenchOptions {
     sockets: a.sockets ?? (q ? 200 : 1000),
     groupSize: 10,
     rates: a.rates ?? (q ? [100, 500] : [100, 250, 500, 1000, 2000, 3000, 4000]),
-    windowMs: a.window ?? (q ? 1000 : 1500),
+    windowMs: a.window ?? 1000,
     warmupMs: q ? 300 : 500,
-    repeats: a.repeats ?? (q ? 1 : 3),
+    repeats: a.repeats ?? (q ? 1 : 5),
     idle: a.idle ?? (q ? 1000 : 5000),
     messages: a.messages ?? (q ? 20_000 : 250_000),
     conversations: a.conversations ?? (q ? 1000 : 10_000),
