@@ -20,7 +20,7 @@ function start(name, cmd, args, env = {}, cwd = root) {
       buf += d;
       const lines = buf.split('\n');
       buf = lines.pop() ?? '';
-      for (const l of lines) out.write(prefix + l + '\n');
+      for (const l of lines) out.write(`${prefix + l}\n`);
     });
   };
   pipe(child.stdout, process.stdout);

@@ -44,7 +44,6 @@ export function setPixel(bitmap: Bitmap, x: number, y: number, [r, g, b, a]: Rgb
   bitmap.pixels.set([r, g, b, a], i);
 }
 
-
 export function encodePng(bitmap: Bitmap): Buffer {
   const { width, height, pixels } = bitmap;
   const ihdr = Buffer.alloc(13);
