@@ -21,8 +21,11 @@ export function handle<S extends z.ZodType, T>(
   options: { schema: S; limiter?: RateLimiter; logger: Logger },
   run: (payload: z.output<S>, userId: string) => Promise<T>,
 ): void {
-  socket.on(event, async (payload: unknown, ack: unknown) => {
-    const reply = typeof ack === 'function' ? (ack as (a: Ack<T>) => void) : () => {};
+  socket.on(event, async (...args: unknown[]) => {
+    // Socket.IO passes the ack callback last: a client that sent no payload gets it as the first arg.
+    const last = args.at(-1);
+    const reply = typeof last === 'function' ? (last as (a: Ack<T>) => void) : () => {};
+    const payload = typeof last === 'function' ? args.slice(0, -1)[0] : args[0];
     try {
       if (options.limiter && !options.limiter.take(socket.id)) {
         reply(fail('rate_limited', 'Too many events, slow down'));

@@ -202,6 +202,11 @@ describe('realtime over Socket.IO', () => {
         expect(ack.ok, `${event} ${JSON.stringify(payload)}`).toBe(false);
         if (!ack.ok) expect(['validation_failed', 'rate_limited']).toContain(ack.error.code);
       }
+    // No payload at all, only the ack callback; extra arguments.
+    const bare = await loose(s.timeout(5000)).emitWithAck('message:send');
+    expect(bare).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    const extra = await loose(s.timeout(5000)).emitWithAck('conversation:read', { conversationId: group, seq: 0 }, 'x');
+    expect(extra).toMatchObject({ ok: true });
     // Unknown events and events without an ack callback are ignored, not fatal.
     loose(s).emit('nonsense', { a: 1 });
     loose(s).emit('message:send', { garbage: true });
