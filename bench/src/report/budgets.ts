@@ -165,6 +165,12 @@ export function evaluateBudgets(r: BenchResults): { budgets: Budget[]; limits: s
         ...(h.conversations < 10_000 ? { note: `measured at ${h.conversations} conversations` } : {}),
       },
     );
+    const healthz = h.queries.find((q) => q.name.includes('/healthz'));
+    const meFloor = h.queries.find((q) => q.name.includes('/users/me'));
+    if (p99(page) > 5)
+      limits.push(
+        `History page: the store answers a page of 50 in p99 ${page?.store.p99} ms at ${h.messages.toLocaleString('en')} messages (index on (conversation_id, seq)); over REST p50 is ${page?.http?.p50} ms and p99 ${page?.http?.p99} ms. The REST tail is mostly the machine: in the same run GET /healthz (no auth, no storage) had p99 ${healthz?.http?.p99 ?? '?'} ms and GET /users/me p99 ${meFloor?.http?.p99 ?? '?'} ms; a loaded 2-core host (load average ${r.machine.loadAvgAtStart[0]} at start) deschedules the server for tens of ms now and then.`,
+      );
     if (p99(search) > 50)
       limits.push(
         `Search: "${search?.name}" is slow because results are ordered by bm25() relevance, so SQLite FTS5 must score every matching row before LIMIT; a word in a large share of ${h.messages.toLocaleString('en')} messages means scoring that many rows. Rare words are fast. Fix direction: rank only the newest N matches (ORDER BY rowid DESC with a cap) or require more specific queries.`,

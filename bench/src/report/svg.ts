@@ -22,8 +22,8 @@ export function renderChart(r: BenchResults): string {
   const points = f.targets.flatMap((t) => t.steps.filter((s) => s.latency.n > 0));
   const xs = points.map((p) => p.deliveriesPerSec).filter((x) => x > 0);
   const ys = points.flatMap((p) => [p.latency.p50, p.latency.p99]).filter((y) => y > 0);
-  const x0 = 10 ** Math.floor(Math.log10(Math.min(...xs)));
-  const x1 = 10 ** Math.ceil(Math.log10(Math.max(...xs)));
+  const x0 = Math.min(...xs) / 1.25;
+  const x1 = Math.max(...xs) * 1.25;
   const y0 = 10 ** Math.floor(Math.log10(Math.max(0.1, Math.min(...ys))));
   const y1 = 10 ** Math.ceil(Math.log10(Math.max(...ys, 100)));
   const pw = W - M.left - M.right;
@@ -34,10 +34,10 @@ export function renderChart(r: BenchResults): string {
     M.top + ph - ((Math.log10(Math.max(y, y0)) - Math.log10(y0)) / (Math.log10(y1) - Math.log10(y0))) * ph;
   const out: string[] = [head];
   // Grid and axes.
-  for (let d = x0; d <= x1; d *= 10) {
+  for (let d = 10 ** Math.floor(Math.log10(x0)); d <= x1; d *= 10) {
     for (const m of [1, 2, 5]) {
       const v = d * m;
-      if (v > x1) break;
+      if (v < x0 || v > x1) continue;
       out.push(`<line x1="${sx(v)}" y1="${M.top}" x2="${sx(v)}" y2="${M.top + ph}" stroke="#eee"/>`);
       out.push(
         `<text x="${sx(v)}" y="${M.top + ph + 16}" text-anchor="middle" fill="#555">${v.toLocaleString('en')}</text>`,
