@@ -204,6 +204,16 @@ describe('messages over REST', () => {
     expect(hit.highlights.length).toBeGreaterThan(0);
     const h = hit.highlights[0];
     expect(h && hit.snippet.slice(h.start, h.end).toLowerCase()).toBe('platypus');
+    const page1 = (await A.get<SearchResult>('/search/messages?q=platypus&limit=1')).body.data;
+    expect(page1.items).toHaveLength(1);
+    expect(page1.nextCursor).not.toBeNull();
+    const page2 = (
+      await A.get<SearchResult>(
+        `/search/messages?q=platypus&limit=1&cursor=${encodeURIComponent(page1.nextCursor ?? '')}`,
+      )
+    ).body.data;
+    expect(page2.items.map((i) => i.message.id)).not.toContain(page1.items[0]?.message.id);
+    expect(page2.items).toHaveLength(1);
     const bens = (await B.get<SearchResult>('/search/messages?q=platypus')).body.data;
     expect(bens.items.map((i) => i.message.conversationId)).toEqual([group]);
     expect((await B.get(`/search/messages?q=platypus&conversationId=${g.id}`)).status).toBe(404);
