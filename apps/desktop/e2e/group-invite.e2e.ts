@@ -19,6 +19,10 @@ test('a newcomer joins a group through an invite link and does not see older his
   // Create an invite link in the group panel.
   await a.page.getByRole('button', { name: 'Group info' }).click();
   const panel = a.page.getByRole('complementary', { name: 'Group info' });
+  await panel.getByRole('button', { name: 'Edit name, description and picture' }).click();
+  await panel.getByLabel('Description').fill('Sun and hiking');
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(a.page.getByText('Saved.')).toBeVisible();
   await panel.getByRole('button', { name: 'Create link' }).click();
   const link = await panel.getByLabel('Invite link').first().inputValue();
   const code = new URL(link).pathname.split('/').pop() ?? '';
@@ -27,6 +31,7 @@ test('a newcomer joins a group through an invite link and does not see older his
   // Cara opens the web link, sees a preview and joins.
   await c.page.goto(`/invite/${code}`);
   await expect(c.page.getByRole('heading', { name: 'Weekend plans' })).toBeVisible();
+  await expect(c.page.getByText('Sun and hiking')).toBeVisible();
   await c.page.getByRole('button', { name: 'Join' }).click();
   await expect(c.page.getByRole('heading', { level: 2, name: 'Weekend plans' })).toBeVisible();
   await expect(c.page.getByText(/joined/).first()).toBeVisible();

@@ -99,7 +99,15 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
       qc.setQueryData<MessagesState>(keys.messages(id), (s) => (s ? fn(s) : s)),
     [qc, id],
   );
-  const fail = useCallback((e: unknown) => toasts.show({ kind: 'error', text: errorText(t, e) }), [toasts, t]);
+  const fail = useCallback(
+    (e: unknown, retry?: () => void) =>
+      toasts.show({
+        kind: 'error',
+        text: errorText(t, e),
+        ...(retry ? { action: { label: t('common.retry'), run: retry } } : {}),
+      }),
+    [toasts, t],
+  );
 
   const actions: MessageActions = useMemo(
     () => ({
@@ -111,17 +119,18 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
         setReplyTo(null);
         setEditing(m);
       },
-      react: (m, emoji, on) =>
+      react: function react(m, emoji, on) {
         void request(rt.socket, 'message:react', { messageId: m.id, emoji, on })
           .then((reactions) => patch((s) => patchReactions(s, m.id, reactions)))
-          .catch(fail),
+          .catch((e) => fail(e, () => react(m, emoji, on)));
+      },
       remove: (m, scope) => {
         if (scope === 'everyone' && !window.confirm(t('message.confirmDelete'))) return;
         void request(rt.socket, 'message:delete', { messageId: m.id, for: scope })
           .then((tomb) =>
             patch((s) => (tomb && scope === 'everyone' ? upsertMessage(s, tomb) : removeMessage(s, m.id))),
           )
-          .catch(fail);
+          .catch((e) => fail(e));
       },
       forward: setForwarding,
       info: setInfo,
@@ -145,13 +154,13 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
     [rt.socket, patch, fail, t, qc, id, messages.loadOlder, toasts],
   );
 
-  const submitEdit = async (m: Message, text: string) => {
+  const submitEdit = async (m: Message, text: string): Promise<void> => {
     setEditing(null);
     try {
       const updated = await request(rt.socket, 'message:edit', { messageId: m.id, text });
       patch((s) => upsertMessage(s, updated));
     } catch (e) {
-      fail(e);
+      fail(e, () => void submitEdit(m, text));
     }
   };
 

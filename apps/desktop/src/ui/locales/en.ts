@@ -147,6 +147,7 @@ export const en = {
   'role.admin': 'admin',
   'role.member': 'member',
   'group.info': 'Group info',
+  'group.edit': 'Edit name, description and picture',
   'group.mute': 'Mute notifications',
   'group.pin': 'Pin to the top',
   'group.archive': 'Archive',

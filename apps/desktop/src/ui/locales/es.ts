@@ -149,6 +149,7 @@ export const es: Record<keyof typeof en, string> = {
   'role.admin': 'administrador',
   'role.member': 'miembro',
   'group.info': 'Información del grupo',
+  'group.edit': 'Editar nombre, descripción e imagen',
   'group.mute': 'Silenciar notificaciones',
   'group.pin': 'Fijar arriba',
   'group.archive': 'Archivar',
