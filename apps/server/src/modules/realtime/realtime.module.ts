@@ -41,7 +41,9 @@ export function createMessagingModule(
   options: MessagingOptions = {},
 ) {
   const { storage, clock, logger, config } = ctx;
-  const fanout = createFanout(storage);
+  const fanout = createFanout(storage, (err) =>
+    logger.warn({ err }, 'cluster broadcast failed: delivered locally only'),
+  );
   const base = { storage, clock, fanout, serial: createSerial() };
   const conversations = createConversationsService(base);
   const participants = createParticipantsService(base, conversations);
