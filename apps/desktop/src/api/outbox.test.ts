@@ -87,6 +87,14 @@ describe('outbox', () => {
     expect(calls).toEqual(['a']);
   });
 
+  it('reopens after close(), as a React StrictMode remount does', async () => {
+    const box = fresh();
+    await box.add(draft('a', '2026-01-01T00:00:01.000Z'));
+    await box.close();
+    await box.add(draft('b', '2026-01-01T00:00:02.000Z'));
+    expect((await box.all()).map((e) => e.clientMsgId)).toEqual(['a', 'b']);
+  });
+
   it('tells subscribers about every change', async () => {
     const box = fresh();
     const seen: number[] = [];

@@ -27,17 +27,24 @@ export function newClientMsgId(): string {
  * sends an entry twice concurrently.
  */
 export class Outbox {
-  private db: Promise<IDBPDatabase<OutboxDb>>;
+  private readonly name: string;
+  private conn: Promise<IDBPDatabase<OutboxDb>> | null = null;
   private listeners = new Set<(entries: OutboxEntry[]) => void>();
   private flushing: Promise<void> | null = null;
   private again = false;
 
   constructor(name = 'charla-outbox') {
-    this.db = openDB<OutboxDb>(name, 1, {
+    this.name = name;
+  }
+
+  /** Opens on first use and again after close(), so a remount (React StrictMode) keeps working. */
+  private get db(): Promise<IDBPDatabase<OutboxDb>> {
+    this.conn ??= openDB<OutboxDb>(this.name, 1, {
       upgrade(db) {
         db.createObjectStore('outbox', { keyPath: 'clientMsgId' }).createIndex('byCreated', 'createdAt');
       },
     });
+    return this.conn;
   }
 
   async all(): Promise<OutboxEntry[]> {
@@ -116,6 +123,8 @@ export class Outbox {
   }
 
   async close() {
-    (await this.db).close();
+    const conn = this.conn;
+    this.conn = null;
+    if (conn) (await conn).close();
   }
 }

@@ -122,7 +122,8 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
       },
       onPresence: (userId, status) => setPresence((p) => ({ ...p, [userId]: status })),
     });
-    for (const [event, fn] of Object.entries(handlers)) socket.on(event as 'typing', fn as never);
+    const bound = Object.entries(handlers) as [keyof typeof handlers, (...args: never[]) => void][];
+    for (const [event, fn] of bound) socket.on(event, fn as never);
     let firstConnect = true;
     const onConnect = () => {
       setConnected(true);
@@ -145,7 +146,10 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
     return () => {
       unsubscribe();
       window.removeEventListener('online', onOnline);
-      socket.removeAllListeners();
+      // Only our handlers: the socket's own auth handlers (createChatSocket) must survive a remount.
+      for (const [event, fn] of bound) socket.off(event, fn as never);
+      socket.off('connect', onConnect);
+      socket.off('disconnect', onDisconnect);
       socket.disconnect();
       void outbox.close();
     };
@@ -162,6 +166,29 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
       }),
     [qc, platform],
   );
+
+  // Delivery receipts for what arrived while this device was away (the list knows the latest seq).
+  const delivered = useRef(new Map<string, number>());
+  const pendingDelivery = useQuery({
+    queryKey: keys.conversations,
+    enabled: false,
+    select: (l: ConversationSummary[]) =>
+      l
+        .filter((c) => c.lastMessage && c.lastMessage.senderId !== meId && c.lastSeq > c.me.lastDeliveredSeq)
+        .map((c) => `${c.id}:${c.lastSeq}`)
+        .join(','),
+  }).data;
+  useEffect(() => {
+    if (!connected || !pendingDelivery) return;
+    for (const item of pendingDelivery.split(',')) {
+      const at = item.lastIndexOf(':');
+      const id = item.slice(0, at);
+      const seq = Number(item.slice(at + 1));
+      if ((delivered.current.get(id) ?? 0) >= seq) continue;
+      delivered.current.set(id, seq);
+      socket.emit('message:delivered', { conversationId: id, seq });
+    }
+  }, [connected, pendingDelivery, socket]);
 
   // Presence of the people I have direct chats with; re-subscribed after every reconnect.
   const peers = useQuery({
