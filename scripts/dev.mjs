@@ -25,6 +25,10 @@ function start(name, cmd, args, env = {}, cwd = root) {
   };
   pipe(child.stdout, process.stdout);
   pipe(child.stderr, process.stderr);
+  child.on('error', (err) => {
+    console.error(`${prefix}could not start: ${err.message}`);
+    stop(1);
+  });
   child.on('exit', (code) => {
     if (!stopping) {
       console.error(`${prefix}exited with code ${code}; stopping.`);
@@ -35,16 +39,19 @@ function start(name, cmd, args, env = {}, cwd = root) {
   return child;
 }
 
-/** Why Electron cannot start here, or undefined when it can. */
+/** Why Electron cannot start here, or undefined when it can. Reads electron's path.txt rather than
+ * requiring the package, whose index would try to download a missing binary. */
 function electronBlocker() {
   const require = createRequire(path.join(root, 'apps/desktop/package.json'));
-  let binary;
+  let pkgDir;
   try {
-    binary = require('electron');
+    pkgDir = path.dirname(require.resolve('electron/package.json'));
   } catch {
-    return 'no Electron binary (installed with ELECTRON_SKIP_BINARY_DOWNLOAD or its download failed)';
+    return 'the electron package is not installed';
   }
-  if (typeof binary !== 'string' || !fs.existsSync(binary)) return 'no Electron binary';
+  const pathFile = path.join(pkgDir, 'path.txt');
+  const binary = fs.existsSync(pathFile) ? path.join(pkgDir, 'dist', fs.readFileSync(pathFile, 'utf8').trim()) : '';
+  if (!binary || !fs.existsSync(binary)) return 'no Electron binary (installed with ELECTRON_SKIP_BINARY_DOWNLOAD)';
   if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'no display';
   return undefined;
 }
@@ -87,7 +94,7 @@ start(
 );
 start(
   'web',
-  bin('vite'),
+  bin('vite', 'apps/desktop'),
   ['--config', 'vite.web.config.ts', '--host', '127.0.0.1', '--port', webPort, '--strictPort'],
   {
     CHARLA_SERVER_URL: serverUrl,
@@ -107,7 +114,7 @@ if (!serverUp || !webUp) {
     console.log(`\nStarting the desktop app; the web client is also at http://127.0.0.1:${webPort}\n`);
     start(
       'desktop',
-      bin('vite'),
+      bin('vite', 'apps/desktop'),
       ['--config', 'vite.config.ts'],
       { CHARLA_SERVER_URL: serverUrl },
       path.join(root, 'apps/desktop'),

@@ -14,9 +14,13 @@ export function pnpmCommand() {
   return ['npx', '--yes', `pnpm@${PNPM_VERSION}`];
 }
 
-export function bin(name) {
-  const p = path.join(root, 'node_modules', '.bin', name);
-  return fs.existsSync(p) ? p : name;
+/** A dependency's executable: the root's node_modules/.bin first, then the given package's. */
+export function bin(name, packageDir = '.') {
+  for (const dir of [root, path.join(root, packageDir)]) {
+    const p = path.join(dir, 'node_modules', '.bin', name);
+    if (fs.existsSync(p)) return p;
+  }
+  return name;
 }
 
 /** Node flags that let Node run the server's TypeScript directly (a no-op where it is the default). */

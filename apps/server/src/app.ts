@@ -128,6 +128,7 @@ export function createApp(deps: AppDeps): CharlaApp {
       autoLogging: { ignore: (req) => req.url === '/healthz' },
     }),
   );
+  const servesHttps = Boolean(config.tls) || config.publicUrl.startsWith('https:');
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -140,8 +141,14 @@ export function createApp(deps: AppDeps): CharlaApp {
           scriptSrc: ["'self'"],
           objectSrc: ["'none'"],
           frameAncestors: ["'none'"],
+          // Upgrading would break a plain-HTTP deployment (LAN, localhost); only ask for it under HTTPS.
+          upgradeInsecureRequests: servesHttps ? [] : null,
         },
       },
+      strictTransportSecurity: servesHttps,
+      // The desktop renderer (app://charla) embeds media from this server; media URLs carry their own
+      // signed tokens and JSON needs a bearer token, so cross-origin embedding leaks nothing.
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
       crossOriginEmbedderPolicy: false,
     }),
   );

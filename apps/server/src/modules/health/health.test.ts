@@ -73,4 +73,11 @@ describe('health and the envelope', () => {
       .set('Access-Control-Request-Method', 'GET');
     expect(evil.headers['access-control-allow-origin']).toBeUndefined();
   });
+
+  it('does not force HTTPS on a plain-HTTP deployment', async () => {
+    const res = await request(charla.app).get('/healthz');
+    expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+    expect(res.headers['cross-origin-resource-policy']).toBe('cross-origin');
+  });
 });
