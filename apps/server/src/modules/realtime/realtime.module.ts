@@ -63,6 +63,7 @@ export function createMessagingModule(
   let redis: RedisClientType[] = [];
   let redisDown = false;
   let detach: (() => void) | undefined;
+  let stopHeartbeat: (() => void) | undefined;
 
   return {
     router,
@@ -104,7 +105,9 @@ export function createMessagingModule(
         // Nobody has to await readiness (main.ts does not): log the failure instead of crashing.
         ready.catch((err: unknown) => logger.error({ err }, 'redis: cannot connect'));
         io.adapter(createAdapter(pub, sub, { key: 'charla' }));
-        presence = createRedisPresence(state);
+        const redisPresence = createRedisPresence(state);
+        stopHeartbeat = () => redisPresence.close();
+        presence = redisPresence;
         typing = createRedisTyping(state);
       }
       fanout.attach(io);
@@ -128,6 +131,7 @@ export function createMessagingModule(
     },
     async close(): Promise<void> {
       detach?.();
+      stopHeartbeat?.();
       await Promise.all(redis.map((c) => (c.isOpen ? c.close().catch(() => undefined) : undefined)));
       redis = [];
     },

@@ -59,7 +59,42 @@ describeIf(hasRedisServer(), NO_REDIS_REASON, 'Redis presence and typing', () =>
     await client?.close();
     await redis?.stop();
   });
-  storeCases(() => ({ presence: createRedisPresence(client), typing: createRedisTyping(client) }));
+  const stores: { close(): void }[] = [];
+  afterAll(() => {
+    for (const s of stores) s.close();
+  });
+  storeCases(() => {
+    const presence = createRedisPresence(client);
+    stores.push(presence);
+    return { presence, typing: createRedisTyping(client) };
+  });
+
+  it('forgets the devices of a node whose heartbeat stopped (a crashed node cannot keep users online)', async () => {
+    const crashed = createRedisPresence(client, { nodeId: 'node-a', heartbeatMs: 50, ttlMs: 150 });
+    const survivor = createRedisPresence(client, { nodeId: 'node-b', heartbeatMs: 50, ttlMs: 150 });
+    try {
+      await crashed.connect('u-crash', 'sock-a');
+      await survivor.connect('u-both', 'sock-b');
+      await crashed.connect('u-both', 'sock-a2');
+      await new Promise((r) => setTimeout(r, 200));
+      expect(Object.fromEntries(await survivor.statuses(['u-crash', 'u-both']))).toEqual({
+        'u-crash': 'online',
+        'u-both': 'online',
+      });
+      crashed.close(); // no more heartbeats: as if the process died
+      await new Promise((r) => setTimeout(r, 300));
+      expect(Object.fromEntries(await survivor.statuses(['u-crash', 'u-both']))).toEqual({
+        'u-crash': 'offline',
+        'u-both': 'online',
+      });
+      expect(await survivor.disconnect('u-both', 'sock-b')).toBe(true);
+      // A user coming back on a live node is "newly online" again.
+      expect(await survivor.connect('u-crash', 'sock-b2')).toBe(true);
+    } finally {
+      crashed.close();
+      survivor.close();
+    }
+  });
 });
 
 describe('per-socket rate limiter', () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { PresenceStatus } from '@charla/shared-types';
 import type { RedisClientType } from 'redis';
 
@@ -87,25 +88,66 @@ export function createMemoryTyping(now: () => number = Date.now): TypingStore {
 type Redis = RedisClientType;
 const pKey = (userId: string) => `charla:presence:${userId}`;
 const tKey = (c: string, u: string) => `charla:typing:${c}:${u}`;
+const nKey = (nodeId: string) => `charla:node:${nodeId}`;
 
-/** A hash per user: socket id -> status. Socket ids are unique across nodes. */
-export function createRedisPresence(redis: Redis): PresenceStore {
+/**
+ * A hash per user: socket id -> "<status>|<node id>". Socket ids are unique across nodes. Each node
+ * keeps a heartbeat key alive; devices of a node whose heartbeat lapsed (it crashed, or was killed
+ * without cleaning up) count as gone, so a dead node cannot leave its users online forever.
+ */
+export function createRedisPresence(
+  redis: Redis,
+  options: { nodeId?: string; heartbeatMs?: number; ttlMs?: number } = {},
+): PresenceStore & { close(): void } {
+  const nodeId = options.nodeId ?? randomUUID();
+  const heartbeatMs = options.heartbeatMs ?? 10_000;
+  const ttlMs = options.ttlMs ?? 3 * heartbeatMs;
+  const beat = () => redis.set(nKey(nodeId), '1', { expiration: { type: 'PX', value: ttlMs } }).catch(() => undefined);
+  void beat();
+  const timer = setInterval(beat, heartbeatMs);
+  timer.unref();
+
+  /** Live device statuses per user; fields of dead nodes are dropped (and cleaned up, best effort). */
+  async function live(userIds: string[]): Promise<Map<string, string[]>> {
+    const all = await Promise.all(userIds.map((id) => redis.hGetAll(pKey(id))));
+    const nodes = [...new Set(all.flatMap((h) => Object.values(h ?? {}).map((v) => v.split('|')[1] ?? '')))];
+    const alive = new Set(
+      nodes.length ? (await redis.mGet(nodes.map(nKey))).flatMap((v, i) => (v === null ? [] : [nodes[i] ?? ''])) : [],
+    );
+    const out = new Map<string, string[]>();
+    userIds.forEach((userId, i) => {
+      const statuses: string[] = [];
+      for (const [socketId, value] of Object.entries(all[i] ?? {})) {
+        const [status = 'online', node = ''] = value.split('|');
+        if (alive.has(node) || node === nodeId) statuses.push(status);
+        else void redis.hDel(pKey(userId), socketId).catch(() => undefined);
+      }
+      out.set(userId, statuses);
+    });
+    return out;
+  }
+  const count = async (userId: string) => (await live([userId])).get(userId)?.length ?? 0;
+
   return {
     async connect(userId, socketId) {
-      const [, before] = await redis.multi().hSet(pKey(userId), socketId, 'online').hLen(pKey(userId)).exec();
-      return Number(before) === 1;
+      const before = await count(userId);
+      await redis.hSet(pKey(userId), socketId, `online|${nodeId}`);
+      return before === 0;
     },
     async setDevice(userId, socketId, status) {
-      if (await redis.hExists(pKey(userId), socketId)) await redis.hSet(pKey(userId), socketId, status);
-      return aggregate(Object.values(await redis.hGetAll(pKey(userId))));
+      if (await redis.hExists(pKey(userId), socketId)) await redis.hSet(pKey(userId), socketId, `${status}|${nodeId}`);
+      return aggregate((await live([userId])).get(userId) ?? []);
     },
     async disconnect(userId, socketId) {
-      const [removed, left] = await redis.multi().hDel(pKey(userId), socketId).hLen(pKey(userId)).exec();
-      return Number(removed) === 1 && Number(left) === 0;
+      const removed = await redis.hDel(pKey(userId), socketId);
+      return removed === 1 && (await count(userId)) === 0;
     },
     async statuses(userIds) {
-      const all = await Promise.all(userIds.map((id) => redis.hGetAll(pKey(id))));
-      return new Map(userIds.map((id, i) => [id, aggregate(Object.values(all[i] ?? {}))]));
+      const devices = await live(userIds);
+      return new Map(userIds.map((id) => [id, aggregate(devices.get(id) ?? [])]));
+    },
+    close() {
+      clearInterval(timer);
     },
   };
 }
