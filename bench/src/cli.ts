@@ -72,7 +72,7 @@ export function optionsFrom(a: z.infer<typeof argsSchema>): BenchOptions {
     windowMs: a.window ?? 1000,
     warmupMs: q ? 300 : 500,
     repeats: a.repeats ?? (q ? 1 : 5),
-    idle: a.idle ?? (q ? 1000 : 5000),
+    idle: a.idle ?? (q ? 500 : 5000),
     messages: a.messages ?? (q ? 20_000 : 250_000),
     conversations: a.conversations ?? (q ? 1000 : 10_000),
     iterations: q ? 50 : 200,

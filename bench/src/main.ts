@@ -115,8 +115,8 @@ async function main(): Promise<void> {
       runAuth(
         {
           cost: 12,
-          closedSeconds: options.quick ? 2 : 4,
-          burstSeconds: options.quick ? 1 : 2,
+          closedSeconds: options.quick ? 1.5 : 4,
+          burstSeconds: options.quick ? 0.5 : 2,
           burstRate: 20,
           concurrency: 2,
         },

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Child, sleep, spawnChild } from '../lib/children.ts';
-import { cpuPercent, mb, type ProcSample, sampleProc } from '../lib/proc.ts';
+import { cpuPercent, mb, type ProcSample, runWaitPercent, sampleProc } from '../lib/proc.ts';
 import { type Summary, summarize } from '../lib/stats.ts';
 import type { ClientSpec, ServerKind } from './generator.ts';
 
@@ -22,7 +22,7 @@ export type WindowResult = {
   crossNode: Summary;
   ack: Summary;
   /** Per server process: CPU % of one core over the window, RSS at its end. */
-  servers: { cpuPct: number; rssMb: number; eldP99: number; eldMax: number }[];
+  servers: { cpuPct: number; rssMb: number; eldP99: number; eldMax: number; cpuWaitPct: number }[];
 };
 
 type Ran = {
@@ -111,7 +111,13 @@ export class Fleet {
       ack: summarize(ran.flatMap((r) => r.ack)),
       servers: before.map((b, i) => {
         const a = after[i] as ProcSample;
-        return { cpuPct: cpuPercent(b, a), rssMb: mb(a.rssKb), eldP99: eld[i]?.p99 ?? 0, eldMax: eld[i]?.max ?? 0 };
+        return {
+          cpuPct: cpuPercent(b, a),
+          rssMb: mb(a.rssKb),
+          eldP99: eld[i]?.p99 ?? 0,
+          cpuWaitPct: runWaitPercent(b, a),
+          eldMax: eld[i]?.max ?? 0,
+        };
       }),
     };
   }

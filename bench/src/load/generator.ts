@@ -211,3 +211,5 @@ serveRpc(async (msg: RpcMessage) => {
   }
 });
 process.on('SIGTERM', () => process.exit(0));
+// No orphans: the orchestrator went away.
+process.on('disconnect', () => process.exit(0));

@@ -54,7 +54,8 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
     out.push(
       `${n(o.sockets)} sockets in groups of ${f.groupSize}; each message is delivered to all ${f.groupSize} members' sockets (the sender's included). ` +
         'Charla runs the full path: handshake auth (JWT + session), zod validation, membership check, SQLite write (message, change row, FTS), fan-out. ' +
-        'Baselines: a bare Socket.IO relay (rooms, no auth, no persistence) and a raw `ws` relay. A step is sustained when no send fails, no delivery is missing and p99 <= 100 ms.',
+        'Baselines: a bare Socket.IO relay (rooms, no auth, no persistence) and a raw `ws` relay. A step is sustained when no send fails, no delivery is missing and p99 <= 100 ms. ' +
+        '"Server waited for CPU" is the share of wall time the server\'s main thread was ready to run while other processes had the cores (/proc/<pid>/schedstat): latency that is the machine, not the code.',
     );
     out.push('');
     out.push(`![latency vs delivered rate](${chartFile})`);
@@ -112,6 +113,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
             'server CPU %',
             'server RSS MB',
             'event-loop delay p99',
+            'server waited for CPU %',
             'sustained',
           ],
           t.steps.map((x) => [
@@ -129,6 +131,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
             x.servers.map((v) => v.cpuPct).join(' + '),
             x.servers.map((v) => v.rssMb).join(' + '),
             x.servers.map((v) => v.eldP99).join(' + '),
+            x.servers.map((v) => (v.cpuWaitPct < 0 ? '-' : v.cpuWaitPct)).join(' + '),
             x.sustained ? 'yes' : `no: ${x.why}`,
           ]),
         ),
@@ -244,7 +247,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
             a.burst.logins,
             '-',
             pct(a.burst.latency),
-            a.burst.cpuPct,
+            `${a.burst.cpuPct} (waited for CPU ${a.burst.cpuWaitPct}%)`,
             `${a.burst.eventLoopDelay.p50} / ${a.burst.eventLoopDelay.p99} / ${a.burst.eventLoopDelay.max}`,
             pct(a.burst.probe),
           ],
@@ -295,7 +298,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
     );
     out.push('');
     out.push(
-      `Server CPU %: ${so.step.servers.map((x) => x.cpuPct).join(' + ')}; failed sends ${so.step.failed}, missing deliveries ${so.step.missing}.`,
+      `Server CPU %: ${so.step.servers.map((x) => x.cpuPct).join(' + ')}; waited for CPU %: ${so.step.servers.map((x) => x.cpuWaitPct).join(' + ')}; event-loop delay p99 / max ms: ${so.step.servers.map((x) => `${x.eldP99} / ${x.eldMax}`).join(' + ')}; failed sends ${so.step.failed}, missing deliveries ${so.step.missing}.`,
     );
     for (const note of so.notes) out.push(`\n_${note}_`);
     out.push('');

@@ -19,7 +19,7 @@ const step = (rate: number, p99: number, sustained = true): StepResult => ({
   ack: summarize([1]),
   sameNode: summarize([1]),
   crossNode: summarize([]),
-  servers: [{ cpuPct: 50, rssMb: 100, eldP99: 2, eldMax: 3 }],
+  servers: [{ cpuPct: 50, rssMb: 100, eldP99: 2, eldMax: 3, cpuWaitPct: 0 }],
   sustained,
   ...(sustained ? {} : { why: `p99 ${p99} ms > 100 ms` }),
 });

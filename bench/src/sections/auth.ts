@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BENCH_PASSWORD, hashPassword, newJwtSecret, openBenchStorage, seedUsers } from '../charla/seed.ts';
 import { sleep } from '../lib/children.ts';
-import { cpuPercent, sampleProc } from '../lib/proc.ts';
+import { cpuPercent, runWaitPercent, sampleProc } from '../lib/proc.ts';
 import { nowMs, round, type Summary, summarize } from '../lib/stats.ts';
 import { startCharla } from '../servers/launch.ts';
 
@@ -28,6 +28,8 @@ export type AuthResult = {
     /** GET /healthz every 20 ms during the burst: what any other request waits meanwhile. */
     probe: Summary;
     cpuPct: number;
+    /** Share of the burst the server's main thread waited for a CPU (schedstat). */
+    cpuWaitPct: number;
   };
   notes: string[];
 };
@@ -150,6 +152,7 @@ export async function runAuth(
       eventLoopDelay: { p50: eld.p50, p99: eld.p99, max: eld.max },
       probe: summarize(probe),
       cpuPct: cpuPercent(b0, b1),
+      cpuWaitPct: runWaitPercent(b0, b1),
     };
     log(
       `  burst ${options.burstRate}/s for ${options.burstSeconds}s: login p50 ${burst.latency.p50} ms p99 ${burst.latency.p99} ms; event-loop delay p99 ${eld.p99} ms (max ${eld.max}); /healthz p99 ${burst.probe.p99} ms`,

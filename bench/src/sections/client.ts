@@ -218,7 +218,7 @@ export async function runClient(
       await page.goto(`${server.url}/#/c/${encodeURIComponent(big.id)}`);
       await page.waitForSelector('.message-list article.message', { timeout: 30_000 });
       await sleep(500);
-      const seconds = options.quick ? 4 : 10;
+      const seconds = options.quick ? 3 : 10;
       const stats = await page.evaluate(async (ms: number) => {
         const list = document.querySelector('.message-list') as HTMLElement;
         const frames: number[] = [];

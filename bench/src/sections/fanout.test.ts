@@ -16,7 +16,7 @@ const window = (over: Partial<WindowResult> = {}): WindowResult => ({
   sameNode: summarize([1, 2, 3, 4, 5]),
   crossNode: summarize([]),
   ack: summarize([1, 1, 2]),
-  servers: [{ cpuPct: 10, rssMb: 100, eldP99: 1, eldMax: 2 }],
+  servers: [{ cpuPct: 10, rssMb: 100, eldP99: 1, eldMax: 2, cpuWaitPct: 0 }],
   ...over,
 });
 

@@ -35,7 +35,7 @@ export type StepResult = {
   ack: Summary;
   sameNode: Summary;
   crossNode: Summary;
-  servers: { cpuPct: number; rssMb: number; eldP99: number; eldMax: number }[];
+  servers: { cpuPct: number; rssMb: number; eldP99: number; eldMax: number; cpuWaitPct: number }[];
   sustained: boolean;
   why?: string;
 };
@@ -87,6 +87,7 @@ export function combineWindows(rate: number, ws: WindowResult[], fanout: number,
       rssMb: round(median(ws.map((w) => w.servers[i]?.rssMb ?? 0)), 1),
       eldP99: round(median(ws.map((w) => w.servers[i]?.eldP99 ?? 0)), 1),
       eldMax: round(median(ws.map((w) => w.servers[i]?.eldMax ?? 0)), 1),
+      cpuWaitPct: round(median(ws.map((w) => w.servers[i]?.cpuWaitPct ?? -1)), 1),
     })),
     sustained: true,
   };
@@ -118,7 +119,7 @@ export async function runFanoutTarget(
       for (let i = 0; i < options.repeats; i++) ws.push(await fleet.runWindow(rate, options.windowMs, pids));
       const step = combineWindows(rate, ws, target.fanout, options.p99LimitMs);
       steps.push(step);
-      const cpu = step.servers.map((s) => `${s.cpuPct}% eld p99 ${s.eldP99}`).join(' + ');
+      const cpu = step.servers.map((s) => `${s.cpuPct}% (waited ${s.cpuWaitPct}%) eld p99 ${s.eldP99}`).join(' + ');
       log(
         `    ${String(rate).padStart(5)} msg/s -> ${step.deliveriesPerSec} deliv/s  p50 ${step.latency.p50}  p99 ${step.latency.p99}  max ${step.latency.max} ms  cpu ${cpu}  ${step.why ?? 'ok'}`,
       );

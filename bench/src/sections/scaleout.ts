@@ -59,7 +59,10 @@ export async function runScaleOut(
       sockets: options.sockets,
       rate: options.rate,
       step,
-      notes: [...setup.notes, 'both nodes share one SQLite file (WAL); fan-out and presence go through Redis'],
+      notes: [
+        ...setup.notes,
+        "both nodes share one SQLite file (WAL); fan-out and presence go through Redis. A write waiting for the other process's write lock (busy_timeout) waits synchronously on the event loop: SQLite is not the production store for several nodes (MongoDB is)",
+      ],
     };
   } finally {
     await fleet.close();

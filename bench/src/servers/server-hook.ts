@@ -11,6 +11,9 @@ histogram.enable();
 // The histogram records whole timer intervals; the delay is what exceeds the sampling interval.
 const ms = (ns: number) => Math.max(0, Math.round(ns / 1e4) / 100 - RESOLUTION_MS);
 
+// Started by the bench over IPC: if the bench goes away, so does this server.
+process.on('disconnect', () => process.exit(0));
+
 process.on('message', (msg: { id?: number; t?: string }) => {
   if (msg?.t === 'eld-reset') {
     histogram.reset();
