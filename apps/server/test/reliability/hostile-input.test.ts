@@ -54,6 +54,15 @@ const REST_SCHEMAS: Record<string, { body?: z.ZodType; query?: z.ZodType }> = {
   'POST /messages/:id/forward': { body: S.forwardMessageRequestSchema },
   'POST /conversations/:id/invites': { body: S.createInviteRequestSchema },
   'GET /search/messages': { query: S.searchQuerySchema },
+  'POST /reports': { body: S.createReportRequestSchema },
+  'GET /conversations/:id/reports': { query: S.listReportsQuerySchema },
+  'PATCH /conversations/:id/reports/:reportId': { body: S.updateReportRequestSchema },
+  'GET /admin/reports': { query: S.listReportsQuerySchema },
+  'PATCH /admin/reports/:id': { body: S.updateReportRequestSchema },
+  'GET /admin/users': { query: S.adminUsersQuerySchema },
+  'POST /admin/users/:id/suspension': { body: S.suspendUserRequestSchema },
+  'GET /admin/audit': { query: S.listAuditQuerySchema },
+  'GET /admin/stats': { query: S.adminStatsQuerySchema },
 };
 
 const SOCKET_SCHEMAS: Record<string, z.ZodType> = {

@@ -1,0 +1,391 @@
+/**
+ * Authorization matrix: every REST route (read from Express's router stack) and every socket event
+ * (read from a live socket's handlers) × nine subjects, each cell with its expected status. A route
+ * or event that has no row here fails the suite, so new endpoints must state who may call them.
+ *
+ * Subjects (columns): anonymous, expired token, revoked session, suspended user, non-member, member,
+ * group admin, site admin (not in the group), blocked user (a member the owner has blocked).
+ * Resource-scoped cells target a fresh group owned by someone else, its message (by the owner) and
+ * its invite. Statuses: REST status codes; sockets: 'ok' or the error code (ack or handshake).
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectSocket, emitAck, restAs } from '../chat.ts';
+import { authHeader, registerUser, startTestApp, type TestApp } from '../harness.ts';
+import {
+  buildWorld,
+  type Cell,
+  freshGroup,
+  SITE_ADMIN_EMAIL,
+  SUBJECTS,
+  type Subject,
+  tokenFor,
+  type World,
+  whileExpired,
+} from './authz-fixtures.ts';
+import { vitestCommand, writeFigures } from './support.ts';
+import { fillPath, listRoutes, listSocketEvents } from './surface.ts';
+
+const FILE = 'authz-matrix.test.ts';
+
+type Req = { params?: Record<string, string>; body?: unknown; query?: string };
+type Spec = { req?: (c: Cell, w: World) => Req | Promise<Req>; expect: string };
+
+// Column order: anon expired revoked suspended nonMember member groupAdmin siteAdmin blocked
+const PUBLIC = (status: number) => Array(9).fill(String(status)).join(' ');
+const AUTHED = (rest: string) => `401 401 401 401 ${rest}`;
+
+const newAccount = () => {
+  const tag = randomUUID().slice(0, 8);
+  return { email: `m-${tag}@example.com`, password: 'a fine long password', displayName: 'M', client: 'desktop' };
+};
+
+const REST: Record<string, Spec> = {
+  // ---- auth (public endpoints answer everyone alike; the token is not what they check) ----
+  'POST /auth/register': { req: () => ({ body: newAccount() }), expect: PUBLIC(201) },
+  'POST /auth/login': {
+    req: (_c, w) => ({ body: { login: w.bystander.email, password: w.bystander.password, client: 'desktop' } }),
+    expect: PUBLIC(200),
+  },
+  'POST /auth/refresh': { req: () => ({ body: { refreshToken: 'x'.repeat(43) } }), expect: PUBLIC(401) },
+  // Without a refresh token in the body, logout needs a live access token to know which session.
+  'POST /auth/logout': { req: () => ({ body: {} }), expect: AUTHED('200 200 200 200 200') },
+  'POST /auth/logout-all': { expect: AUTHED('200 200 200 200 200') },
+  'GET /auth/me': { expect: AUTHED('200 200 200 200 200') },
+  'GET /auth/sessions': { expect: AUTHED('200 200 200 200 200') },
+  'DELETE /auth/sessions/:id': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  'POST /auth/verify-email': { req: () => ({ body: { token: 'x'.repeat(43) } }), expect: PUBLIC(400) },
+  'POST /auth/resend-verification': { expect: AUTHED('202 202 202 202 202') },
+  'POST /auth/forgot-password': { req: () => ({ body: { email: 'nobody@example.com' } }), expect: PUBLIC(202) },
+  'POST /auth/reset-password': {
+    req: () => ({ body: { token: 'x'.repeat(43), password: 'a fine long password' } }),
+    expect: PUBLIC(400),
+  },
+  'POST /auth/change-password': {
+    req: () => ({ body: { currentPassword: 'not the password', newPassword: 'another fine password' } }),
+    expect: AUTHED('400 400 400 400 400'),
+  },
+  'GET /auth/providers': { expect: PUBLIC(200) },
+  'GET /auth/oidc/:provider/start': { req: () => ({ params: { provider: 'google' } }), expect: PUBLIC(404) },
+  'GET /auth/oidc/:provider/callback': { req: () => ({ params: { provider: 'google' } }), expect: PUBLIC(404) },
+  'POST /auth/oidc/exchange': { req: () => ({ body: { code: 'x'.repeat(43) } }), expect: PUBLIC(400) },
+  'POST /auth/oidc/:provider/nonce': { req: () => ({ params: { provider: 'google' } }), expect: PUBLIC(404) },
+  'POST /auth/oidc/:provider/id-token': {
+    req: () => ({ params: { provider: 'google' }, body: { idToken: 'x.y.z', nonce: 'n'.repeat(20) } }),
+    expect: PUBLIC(400),
+  },
+  // ---- users ----
+  'GET /users': { req: () => ({ query: 'q=user' }), expect: AUTHED('200 200 200 200 200') },
+  'GET /users/me': { expect: AUTHED('200 200 200 200 200') },
+  'PATCH /users/me': { req: () => ({ body: { about: 'matrix' } }), expect: AUTHED('200 200 200 200 200') },
+  'DELETE /users/me': {
+    req: () => ({ body: { password: 'not the password' } }),
+    expect: AUTHED('400 400 400 400 400'),
+  },
+  'GET /users/me/blocked': { expect: AUTHED('200 200 200 200 200') },
+  // The owner's profile stays visible to the user the owner blocked (presence is what blocking hides).
+  'GET /users/:id': { req: (_c, w) => ({ params: { id: w.owner.user.id } }), expect: AUTHED('200 200 200 200 200') },
+  'POST /users/:id/block': {
+    req: (_c, w) => ({ params: { id: w.bystander.user.id } }),
+    expect: AUTHED('200 200 200 200 200'),
+  },
+  'DELETE /users/:id/block': {
+    req: (_c, w) => ({ params: { id: w.bystander.user.id } }),
+    expect: AUTHED('200 200 200 200 200'),
+  },
+  // ---- media (no multipart body: refused after authentication; unknown ids are 404 to everyone) ----
+  'POST /media': { expect: AUTHED('415 415 415 415 415') },
+  'GET /media/:id/meta': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  // Bytes accept a header or a signed ?t=: with neither it is 401; with a (even stale) token, 404.
+  'GET /media/:id': { req: (c) => ({ params: { id: c.extra } }), expect: '401 404 404 404 404 404 404 404 404' },
+  'GET /media/:id/thumbnail': {
+    req: (c) => ({ params: { id: c.extra } }),
+    expect: '401 404 404 404 404 404 404 404 404',
+  },
+  'PUT /users/me/avatar': { expect: AUTHED('415 415 415 415 415') },
+  'DELETE /users/me/avatar': { expect: AUTHED('200 200 200 200 200') },
+  'PUT /conversations/:id/avatar': { expect: AUTHED('404 403 415 404 403') },
+  // ---- conversations ----
+  'GET /conversations': { expect: AUTHED('200 200 200 200 200') },
+  'POST /conversations': {
+    req: () => ({ body: { kind: 'group', title: 'Mine' } }),
+    expect: AUTHED('201 201 201 201 201'),
+  },
+  'GET /conversations/public': { expect: AUTHED('200 200 200 200 200') },
+  'GET /conversations/sync': { expect: AUTHED('200 200 200 200 200') },
+  'GET /conversations/:id': { expect: AUTHED('404 200 200 404 200') },
+  'PATCH /conversations/:id': { req: () => ({ body: { title: 'Renamed' } }), expect: AUTHED('404 403 200 404 403') },
+  'DELETE /conversations/:id': { expect: AUTHED('404 403 403 404 403') },
+  // Joining is for public channels: a private group is not found, members included.
+  'POST /conversations/:id/join': { expect: AUTHED('404 404 404 404 404') },
+  'POST /conversations/:id/leave': { expect: AUTHED('404 200 200 404 200') },
+  'PATCH /conversations/:id/me': { req: () => ({ body: { archived: true } }), expect: AUTHED('404 200 200 404 200') },
+  'GET /conversations/:id/changes': { req: () => ({ query: 'after=0' }), expect: AUTHED('404 200 200 404 200') },
+  'GET /conversations/:id/participants': { expect: AUTHED('404 200 200 404 200') },
+  'POST /conversations/:id/participants': {
+    req: (_c, w) => ({ body: { userIds: [w.bystander.user.id] } }),
+    expect: AUTHED('404 403 201 404 403'),
+  },
+  'PATCH /conversations/:id/participants/:userId': {
+    req: (_c, w) => ({ params: { userId: w.users.member.user.id }, body: { role: 'admin' } }),
+    expect: AUTHED('404 403 200 404 403'),
+  },
+  'DELETE /conversations/:id/participants/:userId': {
+    req: (_c, w) => ({ params: { userId: w.users.member.user.id } }),
+    expect: AUTHED('404 200 200 404 403'),
+  },
+  // ---- messages ----
+  'GET /conversations/:id/messages': { expect: AUTHED('404 200 200 404 200') },
+  'POST /conversations/:id/messages': {
+    req: () => ({ body: { clientMsgId: randomUUID(), text: 'hi' } }),
+    expect: AUTHED('404 201 201 404 201'),
+  },
+  'POST /conversations/:id/read': { req: () => ({ body: { seq: 1 } }), expect: AUTHED('404 200 200 404 200') },
+  'POST /conversations/:id/delivered': { req: () => ({ body: { seq: 1 } }), expect: AUTHED('404 200 200 404 200') },
+  // The owner's message: nobody else may edit it; a group admin may delete it (moderation).
+  'PATCH /messages/:id': {
+    req: (c) => ({ params: { id: c.messageId }, body: { text: 'edited' } }),
+    expect: AUTHED('404 403 403 404 403'),
+  },
+  'DELETE /messages/:id': { req: (c) => ({ params: { id: c.messageId } }), expect: AUTHED('404 403 200 404 403') },
+  'POST /messages/:id/forward': {
+    req: (c) => ({ params: { id: c.messageId }, body: { conversationIds: [c.id], clientMsgId: randomUUID() } }),
+    expect: AUTHED('404 201 201 404 201'),
+  },
+  'PUT /messages/:id/reactions/:emoji': {
+    req: (c) => ({ params: { id: c.messageId, emoji: '👍' } }),
+    expect: AUTHED('404 200 200 404 200'),
+  },
+  'DELETE /messages/:id/reactions/:emoji': {
+    req: (c) => ({ params: { id: c.messageId, emoji: '👍' } }),
+    expect: AUTHED('404 200 200 404 200'),
+  },
+  // Receipts of a group message are visible to its members.
+  'GET /messages/:id/receipts': {
+    req: (c) => ({ params: { id: c.messageId } }),
+    expect: AUTHED('404 200 200 404 200'),
+  },
+  // ---- invites ----
+  'POST /conversations/:id/invites': { req: () => ({ body: {} }), expect: AUTHED('404 403 201 404 403') },
+  'GET /conversations/:id/invites': { expect: AUTHED('404 403 200 404 403') },
+  'DELETE /conversations/:id/invites/:code': {
+    req: (c) => ({ params: { code: c.code } }),
+    expect: AUTHED('404 403 200 404 403'),
+  },
+  'GET /invites/:code': { req: (c) => ({ params: { code: c.code } }), expect: AUTHED('200 200 200 200 200') },
+  'POST /invites/:code/accept': { req: (c) => ({ params: { code: c.code } }), expect: AUTHED('200 200 200 200 200') },
+  // ---- moderation: members report, group admins handle their group's reports ----
+  'POST /reports': {
+    req: (c) => ({ body: { messageId: c.messageId, reason: 'spam' } }),
+    expect: AUTHED('404 201 201 404 201'),
+  },
+  'GET /conversations/:id/reports': { expect: AUTHED('404 403 200 404 403') },
+  'PATCH /conversations/:id/reports/:reportId': {
+    req: async (c, w) => ({ params: { reportId: await reportBy(w, c) }, body: { status: 'dismissed' } }),
+    expect: AUTHED('404 403 200 404 403'),
+  },
+  // ---- site administration: site admins only ----
+  'GET /admin/reports': { expect: AUTHED('403 403 403 200 403') },
+  'PATCH /admin/reports/:id': {
+    req: async (c, w) => ({ params: { id: await reportBy(w, c) }, body: { status: 'resolved' } }),
+    expect: AUTHED('403 403 403 200 403'),
+  },
+  'DELETE /admin/messages/:id': {
+    req: (c) => ({ params: { id: c.messageId } }),
+    expect: AUTHED('403 403 403 200 403'),
+  },
+  'GET /admin/users': { expect: AUTHED('403 403 403 200 403') },
+  'POST /admin/users/:id/suspension': {
+    req: async (_c, w) => ({ params: { id: (await registerUser(w.t)).user.id }, body: {} }),
+    expect: AUTHED('403 403 403 200 403'),
+  },
+  'DELETE /admin/users/:id/suspension': {
+    req: async (_c, w) => ({ params: { id: (await registerUser(w.t)).user.id } }),
+    expect: AUTHED('403 403 403 200 403'),
+  },
+  'GET /admin/audit': { expect: AUTHED('403 403 403 200 403') },
+  'GET /admin/stats': { expect: AUTHED('403 403 403 200 403') },
+  // ---- search ----
+  'GET /search/messages': { req: () => ({ query: 'q=hello' }), expect: AUTHED('200 200 200 200 200') },
+  // ---- outside /api/v1 ----
+  'GET /metrics': { expect: PUBLIC(200) },
+  'GET /healthz': { expect: PUBLIC(200) },
+  'GET /readyz': { expect: PUBLIC(200) },
+};
+
+const SOCKET_REFUSED = 'unauthenticated token_expired session_revoked session_revoked';
+const SOCKET: Record<string, { payload: (c: Cell, w: World) => unknown; expect: string }> = {
+  'message:send': {
+    payload: (c) => ({ conversationId: c.id, clientMsgId: randomUUID(), text: 'hi' }),
+    expect: `${SOCKET_REFUSED} not_found ok ok not_found ok`,
+  },
+  'message:edit': {
+    payload: (c) => ({ messageId: c.messageId, text: 'edited' }),
+    expect: `${SOCKET_REFUSED} not_found forbidden forbidden not_found forbidden`,
+  },
+  'message:delete': {
+    payload: (c) => ({ messageId: c.messageId }),
+    expect: `${SOCKET_REFUSED} not_found forbidden ok not_found forbidden`,
+  },
+  'message:react': {
+    payload: (c) => ({ messageId: c.messageId, emoji: '👍', on: true }),
+    expect: `${SOCKET_REFUSED} not_found ok ok not_found ok`,
+  },
+  'message:delivered': {
+    payload: (c) => ({ conversationId: c.id, seq: 1 }),
+    expect: `${SOCKET_REFUSED} not_found ok ok not_found ok`,
+  },
+  'conversation:read': {
+    payload: (c) => ({ conversationId: c.id, seq: 1 }),
+    expect: `${SOCKET_REFUSED} not_found ok ok not_found ok`,
+  },
+  'typing:start': {
+    payload: (c) => ({ conversationId: c.id }),
+    expect: `${SOCKET_REFUSED} not_found ok ok not_found ok`,
+  },
+  'typing:stop': {
+    payload: (c) => ({ conversationId: c.id }),
+    expect: `${SOCKET_REFUSED} not_found ok ok not_found ok`,
+  },
+  'presence:set': { payload: () => ({ status: 'away' }), expect: `${SOCKET_REFUSED} ok ok ok ok ok` },
+  'presence:subscribe': {
+    payload: (_c, w) => ({ userIds: [w.owner.user.id] }),
+    expect: `${SOCKET_REFUSED} ok ok ok ok ok`,
+  },
+};
+
+/** A report by the group's plain member on the cell's message (for the report-handling rows). */
+async function reportBy(w: World, c: Cell): Promise<string> {
+  const res = await restAs(w.t.api, (await tokenFor(w, 'member')) ?? '').post<{ id: string }>('/reports', {
+    messageId: c.messageId,
+    reason: 'spam',
+  });
+  return res.body.data.id;
+}
+
+const row = (expect: string) => {
+  const cells = expect.split(' ');
+  if (cells.length !== SUBJECTS.length) throw new Error(`row needs ${SUBJECTS.length} cells: ${expect}`);
+  return cells;
+};
+
+describe('authorization matrix', () => {
+  let t: TestApp;
+  let w: World;
+  const violations: string[] = [];
+  const observed = new Map<string, string[]>();
+  let restCells = 0;
+  let socketCells = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ADMIN_EMAILS: SITE_ADMIN_EMAIL } });
+    w = await buildWorld(t);
+  });
+  afterAll(async () => {
+    await t?.close();
+    writeFigures('authz-matrix', {
+      family: 'authorization',
+      scenario: 'Authorization matrix (REST routes + socket events × 9 subjects)',
+      command: vitestCommand(FILE),
+      routes: Object.keys(REST).length,
+      socketEvents: Object.keys(SOCKET).length,
+      subjects: SUBJECTS.length,
+      cells: restCells + socketCells,
+      restCells,
+      socketCells,
+      violations: violations.length,
+      outcome: violations.length === 0 && restCells > 0 ? 'held' : 'FAILED',
+    });
+  });
+
+  it('has a row for every route in the router stack, and no row for a route that does not exist', () => {
+    const { api, root } = listRoutes(t.app);
+    const live = [...api, ...root].map((r) => `${r.method} ${r.path}`);
+    expect(
+      live.filter((k) => !REST[k]),
+      'routes without a matrix row',
+    ).toEqual([]);
+    expect(
+      Object.keys(REST).filter((k) => !live.includes(k)),
+      'matrix rows without a route',
+    ).toEqual([]);
+  });
+
+  it('REST: every route × every subject answers the expected status', async () => {
+    const { api } = listRoutes(t.app);
+    const apiKeys = new Set(api.map((r) => `${r.method} ${r.path}`));
+    for (const [key, spec] of Object.entries(REST)) {
+      const [method, path] = key.split(' ') as [string, string];
+      const expected = row(spec.expect);
+      for (const [i, subject] of SUBJECTS.entries()) {
+        const cell = await freshGroup(w);
+        const req = (await spec.req?.(cell, w)) ?? {};
+        const token = await tokenFor(w, subject);
+        const url = `${apiKeys.has(key) ? t.api : t.url}${fillPath(path, { id: cell.id, ...req.params })}${req.query ? `?${req.query}` : ''}`;
+        const res = await whileExpired(w, subject, () =>
+          fetch(url, {
+            method,
+            redirect: 'manual',
+            headers: {
+              ...(token ? authHeader(token) : {}),
+              ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
+            body: req.body === undefined ? undefined : JSON.stringify(req.body),
+          }),
+        );
+        await res.arrayBuffer();
+        restCells++;
+        observed.set(key, [...(observed.get(key) ?? []), String(res.status)]);
+        if (String(res.status) !== expected[i])
+          violations.push(`${key} as ${subject}: ${res.status}, expected ${expected[i]}`);
+      }
+    }
+    if (violations.length) console.log([...observed].map(([k, v]) => `  '${k}': '${v.join(' ')}'`).join('\n'));
+    expect(violations).toEqual([]);
+  }, 120_000);
+
+  it('sockets: every handled event × every subject (handshake refusal or ack)', async () => {
+    const probe = await connectSocket(t.url, await tokenFor(w, 'member'));
+    const events = listSocketEvents(t.charla.io, probe.id ?? '');
+    probe.close();
+    expect(
+      events.filter((e) => !SOCKET[e]),
+      'socket events without a matrix row',
+    ).toEqual([]);
+    expect(
+      Object.keys(SOCKET).filter((e) => !events.includes(e)),
+      'rows without a handler',
+    ).toEqual([]);
+    const socketViolations: string[] = [];
+    for (const [event, spec] of Object.entries(SOCKET)) {
+      const expected = row(spec.expect);
+      for (const [i, subject] of SUBJECTS.entries()) {
+        const cell = await freshGroup(w);
+        const token = await tokenFor(w, subject as Subject);
+        let got: string;
+        try {
+          const socket = await whileExpired(w, subject, () => connectSocket(t.url, token));
+          try {
+            const ack = await emitAck(socket, event, spec.payload(cell, w));
+            got = ack.ok ? 'ok' : ack.error.code;
+          } finally {
+            socket.close();
+          }
+        } catch (err) {
+          got = (err as { data?: { code?: string } }).data?.code ?? 'connect_failed';
+        }
+        socketCells++;
+        observed.set(event, [...(observed.get(event) ?? []), got]);
+        if (got !== expected[i]) socketViolations.push(`${event} as ${subject}: ${got}, expected ${expected[i]}`);
+      }
+    }
+    violations.push(...socketViolations);
+    if (socketViolations.length)
+      console.log(
+        Object.keys(SOCKET)
+          .map((k) => `  '${k}': '${observed.get(k)?.join(' ')}'`)
+          .join('\n'),
+      );
+    expect(socketViolations).toEqual([]);
+  }, 120_000);
+});
