@@ -148,7 +148,8 @@ async function main(): Promise<void> {
   const outDir = path.resolve(args.out ?? path.join(repoRoot, 'bench/results'));
   fs.mkdirSync(outDir, { recursive: true });
   const stamp = `${results.startedAt.slice(0, 16).replace(/[:T]/g, '-')}-${machine.gitSha}`;
-  const base = path.join(outDir, `${stamp}${options.quick ? '-quick' : ''}`);
+  const partial = options.only.length < SECTIONS.length ? `-${options.only.join('+')}` : '';
+  const base = path.join(outDir, `${stamp}${options.quick ? '-quick' : ''}${partial}`);
   fs.writeFileSync(`${base}.json`, `${JSON.stringify(results, null, 2)}\n`);
   fs.writeFileSync(`${base}.svg`, renderChart(results));
   fs.writeFileSync(`${base}.md`, renderMarkdown(results, path.basename(`${base}.svg`)));
