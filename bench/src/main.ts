@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { charlaTarget, relayTarget } from './charla/targets.ts';
-import { optionsFrom, parseArgs, type SECTIONS, USAGE } from './cli.ts';
+import { optionsFrom, parseArgs, SECTIONS, USAGE } from './cli.ts';
 import { machineInfo } from './lib/machine.ts';
 import { round } from './lib/stats.ts';
 import { evaluateBudgets } from './report/budgets.ts';
