@@ -1,4 +1,4 @@
-import { type ReactNode, useSyncExternalStore } from 'react';
+import { type ReactNode, useEffect, useState, useSyncExternalStore } from 'react';
 import { useI18n } from './i18n.tsx';
 
 function subscribeOnline(cb: () => void) {
@@ -18,7 +18,15 @@ export function useOnline(): boolean {
 export function OfflineBanner({ connected }: { connected: boolean }) {
   const { t } = useI18n();
   const online = useOnline();
-  if (online && connected) return null;
+  // A short grace period, so the first connection (or a quick blip) does not flash a banner.
+  const [late, setLate] = useState(false);
+  useEffect(() => {
+    setLate(false);
+    if (connected) return;
+    const id = setTimeout(() => setLate(true), 2_500);
+    return () => clearTimeout(id);
+  }, [connected]);
+  if (online && (connected || !late)) return null;
   return (
     <div className="offline-banner" role="status">
       {online ? t('status.reconnecting') : t('status.offline')}
