@@ -19,13 +19,32 @@ function fromParserError(err: unknown): AppError | undefined {
   return undefined;
 }
 
+/**
+ * The store cannot write (disk full, read-only or failing volume): a retryable 503 with a message the
+ * user can act on, instead of an opaque 500. Matched on the error code, so http/ stays store-agnostic
+ * (SQLite codes from better-sqlite3, errno codes from the filesystem).
+ */
+const STORAGE_WRITE_CODES = /^(SQLITE_(FULL|READONLY|IOERR|CANTOPEN)|ENOSPC|EROFS|EDQUOT)/;
+function fromStorageWriteError(err: unknown): AppError | undefined {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  if (typeof code !== 'string' || !STORAGE_WRITE_CODES.test(code)) return undefined;
+  return new AppError(
+    503,
+    'internal',
+    'The server cannot save right now (storage full or read-only); try again later',
+    {
+      headers: { 'Retry-After': '30' },
+    },
+  );
+}
+
 export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   if (err instanceof z.ZodError)
     return new AppError(400, 'validation_failed', 'Some fields are invalid', { details: fieldErrors(err) });
   // Express's router throws a URIError (status 400) for a path param that is not valid percent-encoding.
   if (err instanceof URIError) return badRequest('Malformed URL encoding');
-  return fromParserError(err);
+  return fromStorageWriteError(err) ?? fromParserError(err);
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -42,6 +61,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       return;
     }
     if (appError) {
+      // Mapped server-side failures (storage full) are still the operator's problem: log them.
+      if (appError.status >= 500) logger.error({ err, requestId }, appError.message);
       if (appError.headers) res.set(appError.headers);
       res.status(appError.status).json(errorBody(appError, requestId));
       return;

@@ -43,6 +43,7 @@ export function handle<S extends z.ZodType, T>(
     } catch (err) {
       const appError = toAppError(err);
       if (appError) {
+        if (appError.status >= 500) options.logger.error({ err, event, userId: socket.data.userId }, appError.message);
         reply(fail(appError.code, appError.message));
         return;
       }
