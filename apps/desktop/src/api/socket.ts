@@ -73,12 +73,14 @@ export function request<E extends EventName>(
       reject(new ApiError('network', 0, 'Not connected'));
       return;
     }
-    const emit = socket.timeout(timeoutMs).emit as unknown as (
+    const timed = socket.timeout(timeoutMs);
+    // socket.io's typed emit cannot express a generic event name; the payload/ack types come from E.
+    const emit = timed.emit as unknown as (
       e: E,
       p: PayloadOf<E>,
       cb: (err: Error | null, ack: Ack<AckData<E>>) => void,
     ) => void;
-    emit.call(socket.timeout(timeoutMs), event, payload, (err, ack) => {
+    emit.call(timed, event, payload, (err, ack) => {
       if (err) reject(new ApiError('network', 0, 'No answer from the server'));
       else if (ack.ok) resolve(ack.data);
       else reject(new ApiError(ack.error.code, 400, ack.error.message));
