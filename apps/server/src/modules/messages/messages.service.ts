@@ -36,6 +36,8 @@ export type MessagesDeps = PublishDeps & { storage: Storage; fanout: Fanout; att
 export type SendBody = z.output<typeof sendMessageRequestSchema>;
 
 const SNAPSHOT_CHARS = 200;
+/** `@name` at a word start; usernames are 3–32 of letters, digits, `_` and `.` (no trailing dot). */
+const MENTION = /(?<![\w@])@([A-Za-z0-9_.]{2,31}[A-Za-z0-9_])/g;
 
 export function createMessagesService(deps: MessagesDeps, conversations: ConversationsService) {
   const { storage, fanout, clock, serial } = deps;
@@ -83,10 +85,20 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     };
   }
 
-  async function membersOnly(conversationId: string, ids: string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    const members = new Set(await storage.participants.listUserIds(conversationId));
-    return [...new Set(ids)].filter((id) => members.has(id));
+  /**
+   * Mentioned members: the ids the client sent plus `@username` tokens in the text (so API clients
+   * and scripts get mentions too). Non-members are dropped.
+   */
+  async function membersOnly(conversationId: string, ids: string[], text = ''): Promise<string[]> {
+    const names = [...new Set([...text.matchAll(MENTION)].map((m) => m[1] ?? ''))].slice(0, 10);
+    if (ids.length === 0 && names.length === 0) return [];
+    const [members, named] = await Promise.all([
+      storage.participants.listUserIds(conversationId),
+      Promise.all(names.map((n) => storage.users.findByUsername(n))),
+    ]);
+    const memberSet = new Set(members);
+    const fromText = named.flatMap((u) => (u && !u.deletedAt ? [u.id] : []));
+    return [...new Set([...ids, ...fromText])].filter((id) => memberSet.has(id));
   }
 
   async function publishReceipt(p: ParticipantRecord): Promise<Receipt> {
@@ -113,7 +125,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       await deps.attachments?.validate(userId, body.attachments, body.clientMsgId);
       const [replyTo, mentions] = await Promise.all([
         body.replyToId ? replySnapshot(m, body.replyToId) : Promise.resolve(null),
-        membersOnly(conversationId, body.mentions),
+        membersOnly(conversationId, body.mentions, body.text),
       ]);
       const result = await serial(conversationId, async () => {
         const r = await storage.messages.send({
@@ -143,7 +155,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       if (message.senderId !== userId || message.kind === 'system')
         throw forbidden('You can only edit your own messages');
       if (message.deletedAt) throw notFound('Message');
-      const newMentions = await membersOnly(message.conversationId, mentions ?? message.mentions);
+      const newMentions = await membersOnly(message.conversationId, mentions ?? message.mentions, text);
       const dto = await serial(message.conversationId, async () => {
         const edited = await storage.messages.edit(messageId, { text, mentions: newMentions }, userId, clock.now());
         if (!edited) return null;

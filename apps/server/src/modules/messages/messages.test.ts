@@ -220,6 +220,17 @@ describe('messages over REST', () => {
     expect((await B.get('/search/messages?q=')).status).toBe(400);
   });
 
+  it('turns @username in the text into a mention of that member (non-members ignored)', async () => {
+    const outsider = await registerUser(t);
+    const m = (await send(A, group, `hey @${ben.username}, @${outsider.username} and @nobody_here, see this`)).body
+      .data;
+    expect(m.mentions).toEqual([ben.user.id]);
+    const edited = (await A.patch<Message>(`/messages/${m.id}`, { text: `sorry, I meant @${cy.username}` })).body.data;
+    expect(edited.mentions.sort()).toEqual([ben.user.id, cy.user.id].sort());
+    const plain = (await send(A, group, 'mail me at ana@example.com')).body.data;
+    expect(plain.mentions).toEqual([]);
+  });
+
   it('answers 404 on messages of conversations the caller is not in', async () => {
     const g = (await A.post<ConversationSummary>('/conversations', { kind: 'group', title: 'Closed' })).body.data;
     const m = (await send(A, g.id, 'private')).body.data;
