@@ -1,5 +1,14 @@
 import { expect, test } from '@playwright/test';
-import { createGroup, history, newContext, newUser, openConversation, register, send, startDirectChat } from './support.ts';
+import {
+  createGroup,
+  history,
+  newContext,
+  newUser,
+  openConversation,
+  register,
+  send,
+  startDirectChat,
+} from './support.ts';
 
 test('mentions, replies, drafts, forwarding and the channel directory', async ({ browser }) => {
   const ana = newUser('Ana');

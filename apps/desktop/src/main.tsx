@@ -3,6 +3,8 @@ import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 import { loadPlatform } from './platform/index.ts';
 import './ui/theme.css';
+import './ui/chat.css';
+import './ui/panels.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

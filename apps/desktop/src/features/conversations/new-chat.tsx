@@ -11,7 +11,7 @@ import { useRouter } from '../../ui/router.tsx';
 import { EmptyState } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
-import { UserPicker } from '../groups/group-info.tsx';
+import { UserPicker } from '../groups/user-picker.tsx';
 
 type Tab = 'person' | 'group' | 'channel' | 'directory';
 const created = z.object({ id: z.string() }).passthrough();

@@ -4,7 +4,6 @@ import {
   type Participant,
   type ParticipantRole,
   paths,
-  publicProfileSchema,
 } from '@charla/shared-types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -12,7 +11,6 @@ import { z } from 'zod';
 import { listOf, useParticipants } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useRealtime } from '../../api/realtime.tsx';
-import { sendFile } from '../../api/upload.ts';
 import { useApp, useMe } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useRouter } from '../../ui/router.tsx';
@@ -20,6 +18,8 @@ import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { conversationName, isMuted } from '../conversations/conversation-utils.ts';
+import { EditGroup } from './edit-group.tsx';
+import { UserPicker } from './user-picker.tsx';
 
 const rank: Record<ParticipantRole, number> = { owner: 0, admin: 1, member: 2 };
 
@@ -194,57 +194,6 @@ function MemberRow(p: {
   );
 }
 
-export function UserPicker({
-  onPick,
-  exclude,
-  label,
-}: {
-  onPick: (id: string, name: string) => void;
-  exclude: Set<string>;
-  label: string;
-}) {
-  const { t } = useI18n();
-  const { api } = useApp();
-  const [q, setQ] = useState('');
-  const users = useQuery({
-    queryKey: keys.users(q),
-    queryFn: ({ signal }) =>
-      api.get(`${paths.users.list}?q=${encodeURIComponent(q)}&limit=10`, listOf(publicProfileSchema), signal),
-    enabled: q.trim().length > 0,
-  });
-  return (
-    <div className="user-picker">
-      <input
-        type="search"
-        className="input"
-        aria-label={label}
-        placeholder={label}
-        value={q}
-        onChange={(e) => setQ(e.target.value)}
-      />
-      {users.data && (
-        <ul className="picker-results">
-          {users.data.filter((u) => !exclude.has(u.id)).length === 0 && (
-            <li className="muted">{t('newChat.noUsers')}</li>
-          )}
-          {users.data
-            .filter((u) => !exclude.has(u.id))
-            .map((u) => (
-              <li key={u.id}>
-                <button type="button" className="picker-btn" onClick={() => onPick(u.id, u.displayName)}>
-                  <Avatar name={u.displayName} url={u.avatarUrl} size={28} />
-                  <span>
-                    {u.displayName} <small>@{u.username}</small>
-                  </span>
-                </button>
-              </li>
-            ))}
-        </ul>
-      )}
-    </div>
-  );
-}
-
 function AddMembers({
   conversationId,
   existing,
@@ -350,70 +299,5 @@ function Invites({ conversationId }: { conversationId: string }) {
         ))}
       </ul>
     </div>
-  );
-}
-
-function EditGroup({ conversation: c }: { conversation: ConversationSummary }) {
-  const { t } = useI18n();
-  const { api } = useApp();
-  const qc = useQueryClient();
-  const toasts = useToasts();
-  const [open, setOpen] = useState(false);
-  const [progress, setProgress] = useState<number | null>(null);
-  const done = async () => {
-    await qc.invalidateQueries({ queryKey: keys.conversations });
-    toasts.show({ kind: 'info', text: t('settings.saved') });
-  };
-  const fail = (e: unknown) => toasts.show({ kind: 'error', text: errorText(t, e) });
-  if (!open)
-    return (
-      <button type="button" className="link" onClick={() => setOpen(true)}>
-        {t('group.edit')}
-      </button>
-    );
-  return (
-    <form
-      className="stack panel-section"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const f = new FormData(e.currentTarget);
-        void api
-          .send('PATCH', paths.conversations.byId(c.id), z.unknown(), {
-            title: String(f.get('title') ?? ''),
-            description: String(f.get('description') ?? ''),
-          })
-          .then(done, fail)
-          .then(() => setOpen(false));
-      }}
-    >
-      <label>
-        {t('newChat.name')}
-        <input className="input" name="title" defaultValue={c.title ?? ''} required maxLength={100} />
-      </label>
-      <label>
-        {t('newChat.description')}
-        <input className="input" name="description" defaultValue={c.description} maxLength={500} />
-      </label>
-      <label className="button secondary">
-        {t('settings.avatar')}
-        <input
-          type="file"
-          accept="image/*"
-          className="sr-only"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            if (!file) return;
-            setProgress(0);
-            void sendFile(api, 'PUT', paths.media.conversationAvatar(c.id), file, setProgress, z.unknown())
-              .promise.then(done, fail)
-              .finally(() => setProgress(null));
-          }}
-        />
-      </label>
-      {progress !== null && <progress max={1} value={progress} aria-label={t('upload.progress')} />}
-      <button type="submit" className="button primary">
-        {t('common.save')}
-      </button>
-    </form>
   );
 }
