@@ -14,7 +14,7 @@ import { renderChart } from './report/svg.ts';
 import type { BenchResults } from './results.ts';
 import { runAuth } from './sections/auth.ts';
 import { runClient } from './sections/client.ts';
-import { runFanoutTarget, type TargetResult } from './sections/fanout.ts';
+import { runFanout } from './sections/fanout.ts';
 import { runHistory } from './sections/history.ts';
 import { runIdle } from './sections/idle.ts';
 import { runScaleOut } from './sections/scaleout.ts';
@@ -71,13 +71,15 @@ async function main(): Promise<void> {
           generators: 2,
           p99LimitMs: 100,
         };
-        const targets: TargetResult[] = [];
-        for (const target of [
-          charlaTarget(options.sockets, options.groupSize),
-          relayTarget('socketio', options.sockets, options.groupSize),
-          relayTarget('ws', options.sockets, options.groupSize),
-        ])
-          targets.push(await runFanoutTarget(target, fanOpts, log));
+        const targets = await runFanout(
+          [
+            charlaTarget(options.sockets, options.groupSize),
+            relayTarget('socketio', options.sockets, options.groupSize),
+            relayTarget('ws', options.sockets, options.groupSize),
+          ],
+          fanOpts,
+          log,
+        );
         return { targets, groupSize: options.groupSize };
       },
     );

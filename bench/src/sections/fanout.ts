@@ -98,63 +98,112 @@ export function combineWindows(rate: number, ws: WindowResult[], fanout: number,
   return step;
 }
 
-/** Steps the aggregate send rate up until two steps in a row miss: p99 over the limit, failed sends or missing deliveries. */
-export async function runFanoutTarget(
-  target: Target,
+type Running = {
+  target: Target;
+  servers: RunningServer[];
+  specs: ClientSpec[];
+  notes: string[];
+  cleanup?: () => void;
+  fleet: Fleet;
+  connect: TargetResult['connect'];
+  steps: StepResult[];
+  stopped: boolean;
+};
+
+/**
+ * Steps the aggregate send rate up until two steps in a row miss (p99 over the limit, failed sends
+ * or missing deliveries). All targets are up at once (idle sockets cost next to nothing) and their
+ * windows are interleaved (Charla, relay, ws, Charla, ...), so a noisy moment on a shared machine
+ * hits every server alike and the ratios at equal rates compare like with like.
+ */
+export async function runFanout(
+  targets: Target[],
   options: FanoutOptions,
   log: (line: string) => void,
-): Promise<TargetResult> {
-  const { servers, specs, notes = [], cleanup } = await target.setup();
-  const fleet = new Fleet(options.generators);
+): Promise<TargetResult[]> {
+  const running: Running[] = [];
   try {
-    const connect = await fleet.connect(target.kind, specs);
-    log(`  ${target.label}: ${connect.ok}/${specs.length} sockets connected in ${Math.round(connect.ms)} ms`);
-    if (connect.failed) log(`    connect errors: ${JSON.stringify(connect.errors)}`);
-    await sleep(500);
-    const pids = servers.map((s) => s.child);
-    const steps: StepResult[] = [];
-    for (const rate of options.rates) {
-      if (options.warmupMs > 0) await fleet.runWindow(rate, options.warmupMs, pids);
-      const ws: WindowResult[] = [];
-      for (let i = 0; i < options.repeats; i++) ws.push(await fleet.runWindow(rate, options.windowMs, pids));
-      const step = combineWindows(rate, ws, target.fanout, options.p99LimitMs);
-      steps.push(step);
-      const cpu = step.servers.map((s) => `${s.cpuPct}% (waited ${s.cpuWaitPct}%) eld p99 ${s.eldP99}`).join(' + ');
-      log(
-        `    ${String(rate).padStart(5)} msg/s -> ${step.deliveriesPerSec} deliv/s  p50 ${step.latency.p50}  p99 ${step.latency.p99}  max ${step.latency.max} ms  cpu ${cpu}  ${step.why ?? 'ok'}`,
-      );
-      if (step.failed > 0) {
-        // Failed acks usually mean a server-side error: show what the server logged.
-        const tail = servers[0]?.child.stderrTail().trim().split('\n').slice(-2).join('\n').slice(-800);
-        if (tail) {
-          log(`    server log: ${tail}`);
-          notes.push(`at ${rate} msgs/s the server logged: ${tail.slice(0, 300)}`);
-        }
-      }
-      // One unsustained step can be a hiccup of a shared machine (a stalled process shows up in every
-      // delivery in flight); two in a row end the series.
-      const prev = steps[steps.length - 2];
-      if (!step.sustained && prev && !prev.sustained) break;
+    for (const target of targets) {
+      const { servers, specs, notes = [], cleanup } = await target.setup();
+      const fleet = new Fleet(options.generators);
+      const r: Running = {
+        target,
+        servers,
+        specs,
+        notes,
+        ...(cleanup ? { cleanup } : {}),
+        fleet,
+        connect: { ok: 0, failed: 0, ms: 0, perSec: 0, errors: {} },
+        steps: [],
+        stopped: false,
+      };
+      running.push(r);
+      const c = await fleet.connect(target.kind, specs);
+      r.connect = { ...c, ms: Math.round(c.ms), perSec: Math.round(c.ok / (c.ms / 1000 || 1)) };
+      log(`  ${target.label}: ${c.ok}/${specs.length} sockets connected in ${Math.round(c.ms)} ms`);
+      if (c.failed) log(`    connect errors: ${JSON.stringify(c.errors)}`);
     }
-    const best = [...steps].reverse().find((s) => s.sustained);
-    return {
-      kind: target.kind,
-      label: target.label,
-      sockets: specs.length,
-      connect: {
-        ...connect,
-        ms: Math.round(connect.ms),
-        perSec: Math.round(connect.ok / (connect.ms / 1000 || 1)),
-      },
-      steps,
-      maxSustainedRate: best?.rate ?? 0,
-      maxSustainedDeliveriesPerSec: best?.deliveriesPerSec ?? 0,
-      notes,
-    };
+    await sleep(500);
+    for (const rate of options.rates) {
+      const active = running.filter((r) => !r.stopped);
+      if (active.length === 0) break;
+      const windows = new Map<Running, WindowResult[]>(active.map((r) => [r, []]));
+      for (const r of active)
+        if (options.warmupMs > 0)
+          await r.fleet.runWindow(
+            rate,
+            options.warmupMs,
+            r.servers.map((x) => x.child),
+          );
+      for (let i = 0; i < options.repeats; i++)
+        for (const r of active)
+          windows.get(r)?.push(
+            await r.fleet.runWindow(
+              rate,
+              options.windowMs,
+              r.servers.map((x) => x.child),
+            ),
+          );
+      for (const r of active) {
+        const step = combineWindows(rate, windows.get(r) ?? [], r.target.fanout, options.p99LimitMs);
+        r.steps.push(step);
+        const cpu = step.servers.map((x) => `${x.cpuPct}% (waited ${x.cpuWaitPct}%) eld p99 ${x.eldP99}`).join(' + ');
+        log(
+          `    ${r.target.label.padEnd(21)} ${String(rate).padStart(5)} msg/s -> ${step.deliveriesPerSec} deliv/s  p50 ${step.latency.p50}  p99 ${step.latency.p99}  max ${step.latency.max} ms  cpu ${cpu}  ${step.why ?? 'ok'}`,
+        );
+        if (step.failed > 0) {
+          // Failed acks usually mean a server-side error: show what the server logged.
+          const tail = r.servers[0]?.child.stderrTail().trim().split('\n').slice(-2).join('\n').slice(-800);
+          if (tail) {
+            log(`    server log: ${tail}`);
+            r.notes.push(`at ${rate} msgs/s the server logged: ${tail.slice(0, 300)}`);
+          }
+        }
+        // One unsustained step can be a hiccup of a shared machine (a stalled process shows up in
+        // every delivery in flight); two in a row end the series.
+        const prev = r.steps[r.steps.length - 2];
+        if (!step.sustained && prev && !prev.sustained) r.stopped = true;
+      }
+    }
+    return running.map((r) => {
+      const best = [...r.steps].reverse().find((x) => x.sustained);
+      return {
+        kind: r.target.kind,
+        label: r.target.label,
+        sockets: r.specs.length,
+        connect: r.connect,
+        steps: r.steps,
+        maxSustainedRate: best?.rate ?? 0,
+        maxSustainedDeliveriesPerSec: best?.deliveriesPerSec ?? 0,
+        notes: r.notes,
+      };
+    });
   } finally {
-    await fleet.close();
-    await Promise.all(servers.map((s) => s.stop()));
-    cleanup?.();
+    for (const r of running) {
+      await r.fleet.close();
+      await Promise.all(r.servers.map((x) => x.stop()));
+      r.cleanup?.();
+    }
   }
 }
 
