@@ -32,7 +32,13 @@ export type RealtimeDeps = {
   verifyAccessToken(token: string): Promise<AuthContext>;
   events?: AccountEvents;
   /** Per-socket limits; tests lower them to show flood handling. */
-  limits?: { send?: [capacity: number, perSecond: number]; events?: [number, number]; typing?: [number, number] };
+  limits?: {
+    send?: [capacity: number, perSecond: number];
+    events?: [number, number];
+    typing?: [number, number];
+    /** Bytes the server may hold for one socket that is not reading before it is cut off. */
+    outboundBytes?: number;
+  };
 };
 
 class HandshakeError extends Error {
@@ -50,6 +56,21 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
   const eventLimiter = createRateLimiter(...(deps.limits?.events ?? [60, 30]));
   const typingLimiter = createRateLimiter(...(deps.limits?.typing ?? [10, 3]));
   const typingTimers = new Map<string, NodeJS.Timeout>();
+
+  // A client that stops reading makes the server buffer everything sent to it, without bound (the
+  // heartbeat only notices after ~45 s). Cut it off past a backlog: it reconnects and catches up.
+  const outboundLimit = deps.limits?.outboundBytes ?? 8 * 1024 * 1024;
+  const slowSweep = setInterval(() => {
+    for (const s of io.sockets.sockets.values()) {
+      const pending = outboundBacklog(s);
+      if (pending <= outboundLimit) continue;
+      logger.warn({ userId: s.data.userId, socketId: s.id, pending }, 'slow consumer disconnected');
+      s.disconnect(true);
+      // Free the buffers now rather than after the WebSocket close handshake times out.
+      (s.conn.transport as unknown as { socket?: { terminate?(): void } }).socket?.terminate?.();
+    }
+  }, 250);
+  slowSweep.unref();
 
   // Handshake: `io(url, { auth: { token } })`. The error's data.code tells the client what to do.
   io.use(async (socket, next) => {
@@ -218,8 +239,17 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
     deps.events?.on('user:deleted', ({ userId }) => fanout.disconnectUser(userId)),
   ];
   return () => {
+    clearInterval(slowSweep);
     for (const off of unsubscribe) off?.();
     for (const t of typingTimers.values()) clearTimeout(t);
     typingTimers.clear();
   };
+}
+
+/** Bytes queued for a socket: the WebSocket's send buffer plus packets engine.io has not flushed. */
+function outboundBacklog(socket: unknown): number {
+  const conn = (socket as { conn?: { transport?: unknown; writeBuffer?: unknown[] } }).conn;
+  const ws = (conn?.transport as { socket?: { bufferedAmount?: number } } | undefined)?.socket;
+  // Packets waiting in engine.io (a polling client that stopped polling): ~512 bytes each as a bound.
+  return (ws?.bufferedAmount ?? 0) + (conn?.writeBuffer?.length ?? 0) * 512;
 }
