@@ -9,7 +9,7 @@ const RESOLUTION_MS = 1;
 const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
 histogram.enable();
 // The histogram records whole timer intervals; the delay is what exceeds the sampling interval.
-const ms = (ns: number) => Math.max(0, Math.round(ns / 1e4) / 100 - RESOLUTION_MS);
+const ms = (ns: number) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100);
 
 // Started by the bench over IPC: if the bench goes away, so does this server.
 process.on('disconnect', () => process.exit(0));
