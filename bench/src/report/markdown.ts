@@ -205,7 +205,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
           x.queries.map((q) => [
             q.name,
             `${q.store.n} / ${q.http?.n ?? 0}`,
-            pct(q.store),
+            q.name.includes('/healthz') ? '-' : pct(q.store),
             pct(q.http),
             q.http?.max ?? '-',
           ]),
