@@ -126,6 +126,12 @@ describeIf(
         expect(ack.ok).toBe(true);
         retried.push(id);
       }
+      const restRetry = await rest.post(`/conversations/${conversationId}/messages`, {
+        clientMsgId: 'full-rest',
+        text: `full-rest ${'y'.repeat(4000)}`,
+      });
+      expect(restRetry.status).toBe(201);
+      retried.push('full-rest');
       expect((await send('after-1')).ok).toBe(true);
 
       // A read-only remount is refused while the server holds its files open (EBUSY), so the
@@ -145,11 +151,13 @@ describeIf(
         family: 'faults',
         scenario: 'Disk full (16 MB tmpfs data dir), then space returns',
         command: vitestCommand(FILE),
+        // Counts cover the messages attempted while the disk was full (then retried once space returned).
         sent: attempted.length,
         refusedWhileFull: failed.length,
         errorSeen: `${viaRest.status} "${viaRest.body.message}"`,
         retriedAfterRecovery: retried.length,
-        stored: stored.filter((m) => m.kind !== 'system').length,
+        acked: retried.length,
+        stored: stored.filter((m) => m.clientMsgId?.startsWith('full-')).length,
         duplicates,
         losses: 0,
         partialWrites: partial.length,
