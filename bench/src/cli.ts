@@ -32,7 +32,7 @@ const argsSchema = z
 export const USAGE = `pnpm bench [flags]
   --quick              smoke run (~1 min): 200 sockets, 2 rates, 1 window per step, small history
   --sockets N          fan-out sockets (default 1000, in groups of 10)
-  --rates a,b,c        fan-out steps in msgs/s (default 100,250,500,1000,2000,3000,4000)
+  --rates a,b,c        fan-out steps in msgs/s (default 100,250,500,1000,2000,3000)
   --repeats N          measured windows per step; figures are their medians (default 5)
   --window MS          length of one measured window (default 1000)
   --idle N             idle authenticated sockets (default 5000; e.g. --idle 10000)
@@ -68,7 +68,7 @@ export function optionsFrom(a: z.infer<typeof argsSchema>): BenchOptions {
     quick: q,
     sockets: a.sockets ?? (q ? 200 : 1000),
     groupSize: 10,
-    rates: a.rates ?? (q ? [100, 500] : [100, 250, 500, 1000, 2000, 3000, 4000]),
+    rates: a.rates ?? (q ? [100, 500] : [100, 250, 500, 1000, 2000, 3000]),
     windowMs: a.window ?? 1000,
     warmupMs: q ? 300 : 500,
     repeats: a.repeats ?? (q ? 1 : 5),

@@ -118,7 +118,7 @@ async function main(): Promise<void> {
         {
           cost: 12,
           closedSeconds: options.quick ? 1.5 : 4,
-          burstSeconds: options.quick ? 0.5 : 2,
+          burstSeconds: options.quick ? 0.5 : 1,
           burstRate: 20,
           concurrency: 2,
         },
