@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { history, newContext, newUser, register } from './support.ts';
 
@@ -97,4 +99,27 @@ test('the attack corpus renders as inert text in names, titles, file names and m
   await expect(page.locator('[onerror], [onload], iframe, math, img[src="x"]')).toHaveCount(0);
   await expect(log.locator('a[href^="javascript:"]')).toHaveCount(0);
   await expect(log.locator('style')).toHaveCount(0);
+
+  // Figures for RELIABILITY.md (scripts/reliability-report.mjs).
+  const dir = path.resolve(import.meta.dirname, '../../../test-results/reliability');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(
+    path.join(dir, 'attack-corpus.json'),
+    `${JSON.stringify(
+      {
+        family: 'hostile input',
+        scenario: 'Attack corpus rendered by the web client (Chromium)',
+        command: 'npx playwright test -c apps/desktop/playwright.config.ts attack-corpus',
+        inputsTried: CORPUS.length + 3,
+        surfaces: 'messages, display name, group title, file name',
+        dialogsFired: dialogs.length,
+        scriptsRun: 0,
+        injectedElements: 0,
+        outcome: 'held',
+        recordedAt: new Date().toISOString(),
+      },
+      null,
+      2,
+    )}\n`,
+  );
 });
