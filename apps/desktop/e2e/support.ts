@@ -85,3 +85,12 @@ export async function apiToken(request: APIRequestContext, user: TestUser): Prom
   expect(res.ok()).toBe(true);
   return ((await res.json()) as { data: { accessToken: string } }).data.accessToken;
 }
+
+/** Signs an existing user in through the login screen (a second device). Not rate-limited like sign-up. */
+export async function signIn(page: Page, user: TestUser): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Email or username').fill(user.username);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('navigation', { name: 'Conversations' })).toBeVisible();
+}
