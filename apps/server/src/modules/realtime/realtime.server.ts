@@ -246,10 +246,17 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
   };
 }
 
-/** Bytes queued for a socket: the WebSocket's send buffer plus packets engine.io has not flushed. */
-function outboundBacklog(socket: unknown): number {
-  const conn = (socket as { conn?: { transport?: unknown; writeBuffer?: unknown[] } }).conn;
+/**
+ * Bytes queued for a socket: packets engine.io holds while the transport is busy (the WebSocket
+ * transport waits for each write to reach the kernel) plus the WebSocket's own send buffer.
+ */
+export function outboundBacklog(socket: unknown): number {
+  const conn = (socket as { conn?: { transport?: unknown; writeBuffer?: { data?: unknown }[] } } | undefined)?.conn;
   const ws = (conn?.transport as { socket?: { bufferedAmount?: number } } | undefined)?.socket;
-  // Packets waiting in engine.io (a polling client that stopped polling): ~512 bytes each as a bound.
-  return (ws?.bufferedAmount ?? 0) + (conn?.writeBuffer?.length ?? 0) * 512;
+  let queued = 0;
+  for (const packet of conn?.writeBuffer ?? []) {
+    const data = packet.data;
+    queued += typeof data === 'string' ? data.length : ((data as { byteLength?: number } | undefined)?.byteLength ?? 0);
+  }
+  return (ws?.bufferedAmount ?? 0) + queued;
 }
