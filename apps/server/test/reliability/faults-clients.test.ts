@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
-import type { Socket as ServerSocket } from 'socket.io';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outboundBacklog } from '../../src/modules/realtime/realtime.server.ts';
 import { type ClientSocket, connectSocket, emitAck, eventually, loose, restAs, sleep } from '../chat.ts';
 import { type RegisteredUser, registerUser, startTestApp, type TestApp } from '../harness.ts';
 import { vitestCommand, writeFigures } from './support.ts';
@@ -63,12 +63,6 @@ async function stalledClient(port: number, token: string): Promise<net.Socket> {
   return sock;
 }
 
-/** What the server holds for one socket but could not hand to the kernel yet. */
-function backlog(s: ServerSocket | undefined): number {
-  const transport = s?.conn.transport as unknown as { socket?: { bufferedAmount?: number } } | undefined;
-  return transport?.socket?.bufferedAmount ?? 0;
-}
-
 describe('slow and flapping clients', () => {
   let t: TestApp;
   let ana: RegisteredUser;
@@ -113,30 +107,38 @@ describe('slow and flapping clients', () => {
     });
     // 8 KB of UTF-8 per message: enough traffic to fill the loopback's kernel buffers (several MB).
     const text = 'é'.repeat(4000);
-    const SENT = 3000;
+    // Until the server cuts the stalled client off (plus a little), at most 64 MB: kernels differ in
+    // how much they buffer for a socket that stopped reading.
+    const MAX = 8000;
+    let sent = 0;
     let maxBacklog = 0;
     let cutAt = -1;
+    // Sample the stalled socket's server-side backlog often (the sweep checks every 250 ms).
+    const sampler = setInterval(() => {
+      maxBacklog = Math.max(maxBacklog, outboundBacklog(t.charla.io.sockets.sockets.get(stalledId ?? '')));
+    }, 5);
     try {
-      for (let i = 0; i < SENT; i += 10) {
+      for (let i = 0; i < MAX && (cutAt < 0 || i < cutAt + 100); i += 10) {
         const acks = await Promise.all(
           Array.from({ length: 10 }, (_, k) =>
             emitAck(sender, 'message:send', { conversationId, clientMsgId: `slow-${i + k}`, text }),
           ),
         );
         expect(acks.every((a) => a.ok)).toBe(true);
+        sent += acks.length;
         const s = t.charla.io.sockets.sockets.get(stalledId ?? '');
-        maxBacklog = Math.max(maxBacklog, backlog(s));
         if (!s && cutAt < 0) cutAt = i;
       }
-      await eventually(() => expect(healthyGot).toBe(SENT), 20_000);
+      await eventually(() => expect(healthyGot).toBe(sent), 20_000);
       await eventually(() => expect(t.charla.io.sockets.sockets.get(stalledId ?? '')).toBeUndefined(), 5000);
     } finally {
+      clearInterval(sampler);
       stalled.destroy();
       sender.close();
       healthy.close();
     }
     figures.slowClient = {
-      messagesSent: SENT,
+      messagesSent: sent,
       bytesPerMessage: Buffer.byteLength(text),
       outboundLimitBytes: OUTBOUND_LIMIT,
       maxServerBacklogBytes: maxBacklog,
