@@ -13,8 +13,13 @@ export type MessagesState = {
   items: Message[];
   hasMoreBefore: boolean;
   hasMoreAfter: boolean;
-  /** Change-feed cursor: the highest changeSeq applied. */
+  /**
+   * Change-feed cursor: the last changeSeq applied IN ORDER. Only sync.ts moves it (event exactly
+   * cursor + 1, or the feed's cursor), so a change lost during a disconnect is never skipped.
+   */
   changeSeq: number;
+  /** Ids deleted for me: live events other members still get about them must not bring them back. */
+  hidden?: string[];
 };
 
 function bySeq(a: Message, b: Message) {
@@ -23,6 +28,7 @@ function bySeq(a: Message, b: Message) {
 
 /** Inserts or replaces one message (by id), keeping seq order; returns the same object if unchanged. */
 export function upsertMessage(state: MessagesState, message: Message, changeSeq = 0): MessagesState {
+  if (state.hidden?.includes(message.id)) return state;
   const items = state.items;
   const at = items.findIndex((m) => m.id === message.id);
   let next: Message[];
@@ -43,6 +49,33 @@ export function removeMessage(state: MessagesState, messageId: string, changeSeq
     items: state.items.filter((m) => m.id !== messageId),
     changeSeq: Math.max(state.changeSeq, changeSeq),
   };
+}
+
+/** Edits, tombstones: replace a message we hold; never insert one (it may be outside the window or hidden). */
+export function replaceMessage(state: MessagesState, message: Message): MessagesState {
+  if (state.hidden?.includes(message.id)) return state;
+  const at = state.items.findIndex((m) => m.id === message.id);
+  if (at < 0) return state;
+  const items = state.items.slice();
+  items[at] = message;
+  return { ...state, items };
+}
+
+/** Deleted for me: drop it and remember, so later edits/reactions/tombstones about it are ignored. */
+export function hideMessage(state: MessagesState, messageId: string): MessagesState {
+  const hidden = state.hidden?.includes(messageId) ? state.hidden : [...(state.hidden ?? []), messageId].slice(-500);
+  return { ...state, items: state.items.filter((m) => m.id !== messageId), hidden };
+}
+
+/** A message implies its sender read and received up to it (the server sends no receipt for that). */
+export function senderReadUpTo(participants: Participant[], m: Message): Participant[] {
+  if (!m.senderId) return participants;
+  return applyReceipt(participants, {
+    conversationId: m.conversationId,
+    userId: m.senderId,
+    lastReadSeq: m.seq,
+    lastDeliveredSeq: m.seq,
+  });
 }
 
 export function patchReactions(state: MessagesState, messageId: string, reactions: ReactionSummary[], changeSeq = 0) {
@@ -76,20 +109,20 @@ export function applyChanges(
     switch (e.type) {
       case 'message':
         if (messages) {
-          // Only extend the window contiguously; a message far after it arrives with the next page.
-          const last = messages.items[messages.items.length - 1];
+          // Only extend the window contiguously: a message beyond an edge that has more arrives with that page.
+          const first = messages.items[0];
+          const last = messages.items.at(-1);
+          const s = e.message.seq;
           const inWindow =
             messages.items.some((m) => m.id === e.message.id) ||
-            !last ||
-            e.message.seq > last.seq ||
-            !messages.hasMoreBefore;
-          messages = inWindow
-            ? upsertMessage(messages, e.message, e.changeSeq)
-            : { ...messages, changeSeq: e.changeSeq };
+            ((!first || s >= first.seq || !messages.hasMoreBefore) &&
+              (!last || s <= last.seq || !messages.hasMoreAfter));
+          if (inWindow) messages = upsertMessage(messages, e.message);
         }
+        if (members) members = senderReadUpTo(members, e.message);
         break;
       case 'message_hidden':
-        if (messages) messages = removeMessage(messages, e.messageId, e.changeSeq);
+        if (messages) messages = hideMessage(messages, e.messageId);
         break;
       case 'receipt':
         if (members) members = applyReceipt(members, e.receipt);

@@ -5,6 +5,7 @@ import { useApp } from '../app-context.tsx';
 import { useSettings } from '../ui/settings.tsx';
 import { playPing } from '../ui/sound.ts';
 import { bumpConversation, type MessagesState, upsertMessage } from './cache.ts';
+import { ChangeFeeds } from './change-feed.ts';
 import { newClientMsgId, Outbox, type OutboxEntry } from './outbox.ts';
 import { keys } from './query-keys.ts';
 import { type ChatSocket, createChatSocket, request } from './socket.ts';
@@ -81,9 +82,12 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
 
   useEffect(() => {
     const unsubscribe = outbox.subscribe(setPending);
+    const feeds = new ChangeFeeds({ qc, api, meId, activeConversationId: () => active.current });
     const handlers = socketHandlers({
       qc,
       meId,
+      api,
+      feeds,
       activeConversationId: () => active.current,
       onIncoming: (m) => {
         socket.emit('message:delivered', { conversationId: m.conversationId, seq: m.seq });
@@ -130,7 +134,7 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
       const wasFirst = firstConnect;
       firstConnect = false;
       void (async () => {
-        if (!wasFirst) await catchUp(qc, api).catch(() => undefined);
+        if (!wasFirst) await catchUp(qc, api, feeds, meId).catch(() => undefined);
         await flush();
       })();
     };

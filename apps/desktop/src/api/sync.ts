@@ -1,23 +1,18 @@
-import {
-  type ConversationSummary,
-  changeFeedSchema,
-  type Message,
-  type Participant,
-  paths,
-  type ServerToClientEvents,
-} from '@charla/shared-types';
+import type { ConversationSummary, Message, Participant, ServerToClientEvents } from '@charla/shared-types';
 import type { QueryClient } from '@tanstack/react-query';
 import {
-  applyChanges,
   applyReceipt,
   bumpConversation,
+  hideMessage,
   type MessagesState,
   patchPreview,
   patchReactions,
-  removeMessage,
+  replaceMessage,
+  senderReadUpTo,
   sortConversations,
   upsertMessage,
 } from './cache.ts';
+import { ChangeFeeds, mergeConversation } from './change-feed.ts';
 import type { ApiClient } from './client.ts';
 import { keys } from './query-keys.ts';
 
@@ -27,7 +22,11 @@ export type SyncContext = {
   qc: QueryClient;
   meId: string;
   activeConversationId: () => string | null;
-  onIncoming?: (m: Message) => void;
+  /** Where a jump in changeSeq is fetched from; without it (tests) gaps are only applied, never pulled. */
+  api?: ApiClient;
+  /** Shared with catchUp; created from the other fields when omitted. */
+  feeds?: ChangeFeeds;
+  onIncoming?: (m: Message, event: { notifyEvenIfMuted: string[] }) => void;
   onTyping?: (conversationId: string, userId: string, typing: boolean) => void;
   onPresence?: (userId: string, status: string) => void;
 };
@@ -38,54 +37,98 @@ function setMessages(qc: QueryClient, conversationId: string, fn: (s: MessagesSt
 function setList(qc: QueryClient, fn: (l: ConversationSummary[]) => ConversationSummary[]) {
   qc.setQueryData<ConversationSummary[]>(keys.conversations, (l) => (l ? fn(l) : l));
 }
+function setMembers(qc: QueryClient, conversationId: string, fn: (p: Participant[]) => Participant[]) {
+  qc.setQueryData<Participant[]>(keys.participants(conversationId), (p) => (p ? fn(p) : p));
+}
 
-/** Socket events patch the cache directly: no refetches except for a conversation we have never seen. */
+/** memberCount is derived: the cached member list when there is one, else +/- one per join/leave. */
+function setMemberCount(qc: QueryClient, conversationId: string, delta: number) {
+  const members = qc.getQueryData<Participant[]>(keys.participants(conversationId));
+  setList(qc, (l) =>
+    l.map((c) =>
+      c.id === conversationId
+        ? { ...c, memberCount: members ? members.length : Math.max(0, c.memberCount + delta) }
+        : c,
+    ),
+  );
+}
+
+/**
+ * Socket events patch the cache directly: no refetches except for a conversation we have never seen,
+ * and a change-feed pull when an event's changeSeq jumps past the cursor (see ChangeFeeds).
+ */
 export function socketHandlers(ctx: SyncContext): Handlers {
   const { qc } = ctx;
-  const messageArrived = (message: Message, changeSeq: number) => {
-    // A window that does not reach the latest message (opened around a search hit) must not get a gap.
-    setMessages(qc, message.conversationId, (s) =>
-      s.hasMoreAfter ? { ...s, changeSeq: Math.max(s.changeSeq, changeSeq) } : upsertMessage(s, message, changeSeq),
-    );
-    const list = qc.getQueryData<ConversationSummary[]>(keys.conversations);
-    if (list && !list.some((c) => c.id === message.conversationId)) {
-      void qc.invalidateQueries({ queryKey: keys.conversations });
-    } else {
-      setList(qc, (l) => bumpConversation(l, message, ctx.meId, ctx.activeConversationId()));
-    }
+  const feeds =
+    ctx.feeds ??
+    new ChangeFeeds({
+      qc,
+      meId: ctx.meId,
+      activeConversationId: ctx.activeConversationId,
+      ...(ctx.api ? { api: ctx.api } : {}),
+    });
+  /** Applies one event under the cursor rule; false when it was stale (already applied through the feed). */
+  const track = (conversationId: string, changeSeq: number, patch: () => void): boolean => {
+    const verdict = feeds.observe(conversationId, changeSeq);
+    if (verdict === 'stale') return false;
+    patch();
+    if (verdict === 'apply') feeds.advance(conversationId, changeSeq);
+    else if (verdict === 'gap') void feeds.pull(conversationId).catch(() => undefined);
+    return true;
   };
   return {
     'message:created': (e) => {
-      messageArrived(e.message, e.changeSeq);
-      if (e.message.senderId !== ctx.meId) ctx.onIncoming?.(e.message);
+      const message = e.message;
+      const fresh = track(message.conversationId, e.changeSeq, () => {
+        // A window that does not reach the latest message (opened around a search hit) must not get a gap.
+        setMessages(qc, message.conversationId, (s) => (s.hasMoreAfter ? s : upsertMessage(s, message)));
+        setMembers(qc, message.conversationId, (p) => senderReadUpTo(p, message));
+        const list = qc.getQueryData<ConversationSummary[]>(keys.conversations);
+        if (list && !list.some((c) => c.id === message.conversationId)) {
+          void qc.invalidateQueries({ queryKey: keys.conversations });
+        } else {
+          setList(qc, (l) => bumpConversation(l, message, ctx.meId, ctx.activeConversationId()));
+        }
+      });
+      if (fresh && message.senderId !== ctx.meId) ctx.onIncoming?.(message, { notifyEvenIfMuted: e.notifyEvenIfMuted });
     },
-    'message:updated': (e) => {
-      setMessages(qc, e.message.conversationId, (s) => upsertMessage(s, e.message, e.changeSeq));
-      setList(qc, (l) => patchPreview(l, e.message));
-    },
-    'message:deleted': (e) => {
-      if (e.scope === 'me' || !e.message)
-        setMessages(qc, e.conversationId, (s) => removeMessage(s, e.messageId, e.changeSeq));
-      else {
+    'message:updated': (e) =>
+      track(e.message.conversationId, e.changeSeq, () => {
+        const s = qc.getQueryData<MessagesState>(keys.messages(e.message.conversationId));
+        if (s?.hidden?.includes(e.message.id)) return;
+        setMessages(qc, e.message.conversationId, (st) => replaceMessage(st, e.message));
+        setList(qc, (l) => patchPreview(l, e.message));
+      }),
+    'message:deleted': (e) =>
+      track(e.conversationId, e.changeSeq, () => {
+        if (e.scope === 'me' || !e.message) {
+          setMessages(qc, e.conversationId, (s) => hideMessage(s, e.messageId));
+          return;
+        }
         const tomb = e.message;
-        setMessages(qc, e.conversationId, (s) => upsertMessage(s, tomb, e.changeSeq));
+        if (qc.getQueryData<MessagesState>(keys.messages(e.conversationId))?.hidden?.includes(tomb.id)) return;
+        setMessages(qc, e.conversationId, (s) => replaceMessage(s, tomb));
         setList(qc, (l) => patchPreview(l, tomb));
-      }
-    },
+      }),
     'reaction:updated': (e) =>
-      setMessages(qc, e.conversationId, (s) => patchReactions(s, e.messageId, e.reactions, e.changeSeq)),
-    'receipt:updated': (e) => {
-      qc.setQueryData<Participant[]>(keys.participants(e.conversationId), (p) => (p ? applyReceipt(p, e) : p));
-      if (e.userId === ctx.meId) {
-        setList(qc, (l) =>
-          l.map((c) =>
-            c.id === e.conversationId && e.lastReadSeq >= c.lastSeq
-              ? { ...c, unreadCount: 0, unreadMentions: 0, me: { ...c.me, lastReadSeq: e.lastReadSeq } }
-              : c,
-          ),
-        );
-      }
-    },
+      track(e.conversationId, e.changeSeq, () =>
+        setMessages(qc, e.conversationId, (s) =>
+          s.hidden?.includes(e.messageId) ? s : patchReactions(s, e.messageId, e.reactions),
+        ),
+      ),
+    'receipt:updated': (e) =>
+      track(e.conversationId, e.changeSeq, () => {
+        setMembers(qc, e.conversationId, (p) => applyReceipt(p, e));
+        if (e.userId === ctx.meId) {
+          setList(qc, (l) =>
+            l.map((c) =>
+              c.id === e.conversationId && e.lastReadSeq >= c.lastSeq
+                ? { ...c, unreadCount: 0, unreadMentions: 0, me: { ...c.me, lastReadSeq: e.lastReadSeq } }
+                : c,
+            ),
+          );
+        }
+      }),
     typing: (e) => {
       if (e.userId !== ctx.meId) ctx.onTyping?.(e.conversationId, e.userId, e.typing);
     },
@@ -93,18 +136,16 @@ export function socketHandlers(ctx: SyncContext): Handlers {
     'conversation:created': (e) =>
       setList(qc, (l) => (l.some((c) => c.id === e.conversation.id) ? l : sortConversations([e.conversation, ...l]))),
     'conversation:updated': (e) =>
-      setList(qc, (l) =>
-        sortConversations(
-          l.map((c) =>
-            c.id === e.conversationId
-              ? {
-                  ...c,
-                  ...(e.conversation ?? {}),
-                  me: e.me ?? c.me,
-                  lastMessage: c.lastMessage,
-                  unreadCount: c.unreadCount,
-                }
-              : c,
+      track(e.conversationId, e.changeSeq, () =>
+        setList(qc, (l) =>
+          sortConversations(
+            l.map((c) => {
+              if (c.id !== e.conversationId) return c;
+              const merged = e.conversation ? mergeConversation(c, e.conversation) : c;
+              if (!e.me) return merged;
+              const read = e.me.lastReadSeq >= merged.lastSeq;
+              return { ...merged, me: e.me, ...(read ? { unreadCount: 0, unreadMentions: 0 } : {}) };
+            }),
           ),
         ),
       ),
@@ -113,42 +154,34 @@ export function socketHandlers(ctx: SyncContext): Handlers {
       qc.removeQueries({ queryKey: keys.messages(e.conversationId) });
     },
     'participant:joined': (e) =>
-      qc.setQueryData<Participant[]>(keys.participants(e.conversationId), (p) =>
-        p ? [...p.filter((x) => x.userId !== e.participant.userId), e.participant] : p,
-      ),
+      track(e.conversationId, e.changeSeq, () => {
+        const known = qc
+          .getQueryData<Participant[]>(keys.participants(e.conversationId))
+          ?.some((p) => p.userId === e.participant.userId);
+        setMembers(qc, e.conversationId, (p) => [...p.filter((x) => x.userId !== e.participant.userId), e.participant]);
+        if (!known) setMemberCount(qc, e.conversationId, 1);
+      }),
     'participant:updated': (e) =>
-      qc.setQueryData<Participant[]>(keys.participants(e.conversationId), (p) =>
-        p ? p.map((x) => (x.userId === e.participant.userId ? e.participant : x)) : p,
+      track(e.conversationId, e.changeSeq, () =>
+        setMembers(qc, e.conversationId, (p) => p.map((x) => (x.userId === e.participant.userId ? e.participant : x))),
       ),
     'participant:left': (e) =>
-      qc.setQueryData<Participant[]>(keys.participants(e.conversationId), (p) =>
-        p ? p.filter((x) => x.userId !== e.userId) : p,
-      ),
+      track(e.conversationId, e.changeSeq, () => {
+        const members = qc.getQueryData<Participant[]>(keys.participants(e.conversationId));
+        if (members && !members.some((p) => p.userId === e.userId)) return;
+        setMembers(qc, e.conversationId, (p) => p.filter((x) => x.userId !== e.userId));
+        setMemberCount(qc, e.conversationId, -1);
+      }),
   };
 }
 
 /**
- * After a reconnect: ask each conversation whose messages are cached for what changed since our
+ * After a reconnect: ask each conversation whose messages are cached for what changed since its
  * cursor, and patch. One request per open conversation, plus one for the list.
  */
-export async function catchUp(qc: QueryClient, api: ApiClient): Promise<void> {
+export async function catchUp(qc: QueryClient, api: ApiClient, feeds?: ChangeFeeds, meId = ''): Promise<void> {
+  const f = feeds ?? new ChangeFeeds({ qc, api, meId, activeConversationId: () => null });
   const cached = qc.getQueriesData<MessagesState>({ queryKey: ['messages'] });
-  await Promise.all(
-    cached.map(async ([key, state]) => {
-      const conversationId = key[1] as string;
-      if (!state) return;
-      let after = state.changeSeq;
-      for (let round = 0; round < 20; round++) {
-        const feed = await api.get(`${paths.conversations.changes(conversationId)}?after=${after}`, changeFeedSchema);
-        const current = qc.getQueryData<MessagesState>(keys.messages(conversationId));
-        const members = qc.getQueryData<Participant[]>(keys.participants(conversationId));
-        const next = applyChanges(current, members, feed.entries);
-        if (next.messages) qc.setQueryData(keys.messages(conversationId), { ...next.messages, changeSeq: feed.cursor });
-        if (next.participants) qc.setQueryData(keys.participants(conversationId), next.participants);
-        after = feed.cursor;
-        if (!feed.hasMore) break;
-      }
-    }),
-  );
+  await Promise.all(cached.map(([key, state]) => (state ? f.pull(key[1] as string) : undefined)));
   await qc.invalidateQueries({ queryKey: keys.conversations });
 }

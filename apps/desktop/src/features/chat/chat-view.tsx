@@ -1,14 +1,7 @@
 import type { ConversationSummary, Message } from '@charla/shared-types';
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import {
-  type MessagesState,
-  markRead,
-  patchReactions,
-  removeMessage,
-  tickFor,
-  upsertMessage,
-} from '../../api/cache.ts';
+import { hideMessage, type MessagesState, markRead, patchReactions, tickFor, upsertMessage } from '../../api/cache.ts';
 import { useMessages, useParticipants } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useRealtime } from '../../api/realtime.tsx';
@@ -127,9 +120,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
       remove: (m, scope) => {
         if (scope === 'everyone' && !window.confirm(t('message.confirmDelete'))) return;
         void request(rt.socket, 'message:delete', { messageId: m.id, for: scope })
-          .then((tomb) =>
-            patch((s) => (tomb && scope === 'everyone' ? upsertMessage(s, tomb) : removeMessage(s, m.id))),
-          )
+          .then((tomb) => patch((s) => (tomb && scope === 'everyone' ? upsertMessage(s, tomb) : hideMessage(s, m.id))))
           .catch((e) => fail(e));
       },
       forward: setForwarding,
