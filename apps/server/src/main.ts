@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { type Config, ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { openStorage } from './storage/open-storage.ts';
+import { openStorage, StorageStartError } from './storage/open-storage.ts';
+import type { Storage } from './storage/ports.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -22,7 +23,16 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
-  const storage = await openStorage(config, logger);
+  let storage: Storage;
+  try {
+    storage = await openStorage(config, logger);
+  } catch (err) {
+    if (err instanceof StorageStartError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
   const charla = createApp({ config, storage, logger });
 
   await new Promise<void>((resolve) => charla.server.listen(config.PORT, config.HOST, resolve));
