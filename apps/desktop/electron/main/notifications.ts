@@ -4,6 +4,17 @@
  * bursts into one notification per conversation that is replaced by the next.
  */
 import type { NotificationArgs, NotificationPrefs } from '../shared/ipc-contract.ts';
+import { composeText, decide } from '../shared/notification-policy.ts';
+
+// The policy is shared with the web client (src/platform/web.ts), so both hosts decide alike.
+export {
+  composeText,
+  type Decision,
+  decide,
+  HIDDEN_BODY,
+  HIDDEN_TITLE,
+  type PolicyInput,
+} from '../shared/notification-policy.ts';
 
 export type NativeNotification = {
   show(): void;
@@ -20,43 +31,6 @@ export type NotificationDeps = {
   /** Focuses (shows, restores) the window and tells the renderer to open the conversation. */
   openConversation: (conversationId: string) => void;
 };
-
-export type Decision = { notify: false; reason: string } | { notify: true };
-
-export type PolicyInput = {
-  message: Pick<NotificationArgs, 'conversationId' | 'mentioned' | 'muted'>;
-  prefs: NotificationPrefs;
-  windowFocused: boolean;
-  activeConversationId: string | null;
-};
-
-/** The pure policy, exported for tests. */
-export function decide(input: PolicyInput): Decision {
-  const { message, prefs } = input;
-  if (input.windowFocused && input.activeConversationId === message.conversationId)
-    return { notify: false, reason: 'conversation is open' };
-  if (prefs.doNotDisturb) return { notify: false, reason: 'do not disturb' };
-  if (prefs.level === 'none') return { notify: false, reason: 'notifications off' };
-  const mentioned = message.mentioned === true;
-  // A mention gets through mute and mentions-only: that is what mentions are for.
-  if (prefs.level === 'mentions' && !mentioned) return { notify: false, reason: 'mentions only' };
-  if (message.muted && !mentioned) return { notify: false, reason: 'conversation muted' };
-  return { notify: true };
-}
-
-export const HIDDEN_TITLE = 'Charla';
-export const HIDDEN_BODY = 'New message';
-
-export function composeText(
-  args: Pick<NotificationArgs, 'title' | 'body'>,
-  count: number,
-  hideContent: boolean,
-): { title: string; body: string } {
-  if (hideContent) return { title: HIDDEN_TITLE, body: count > 1 ? `${count} new messages` : HIDDEN_BODY };
-  const title = args.title.trim() || HIDDEN_TITLE;
-  const body = args.body.length > 240 ? `${args.body.slice(0, 239)}…` : args.body;
-  return { title, body: count > 1 ? `${count} new messages\n${body}` : body };
-}
 
 export type Notifier = {
   show(args: NotificationArgs): 'shown' | 'replaced' | 'suppressed';

@@ -1,4 +1,4 @@
-import type { ConversationSummary, Message } from '@charla/shared-types';
+import type { ConversationSummary, Message, Participant } from '@charla/shared-types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { useApp } from '../app-context.tsx';
@@ -6,6 +6,7 @@ import { useSettings } from '../ui/settings.tsx';
 import { playPing } from '../ui/sound.ts';
 import { bumpConversation, type MessagesState, upsertMessage } from './cache.ts';
 import { ChangeFeeds } from './change-feed.ts';
+import { incomingNotification } from './incoming-notification.ts';
 import { newClientMsgId, Outbox, type OutboxEntry } from './outbox.ts';
 import { keys } from './query-keys.ts';
 import { type ChatSocket, createChatSocket, request } from './socket.ts';
@@ -89,22 +90,24 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
       api,
       feeds,
       activeConversationId: () => active.current,
-      onIncoming: (m) => {
+      onIncoming: (m, event) => {
         socket.emit('message:delivered', { conversationId: m.conversationId, seq: m.seq });
-        const n = settingsRef.current.notifications;
-        const visible = document.visibilityState === 'visible' && document.hasFocus();
-        if (n.level === 'none' || (visible && active.current === m.conversationId)) return;
-        if (n.level === 'mentions' && !m.mentions.includes(meId)) return;
-        const conv = qc.getQueryData<ConversationSummary[]>(keys.conversations)?.find((c) => c.id === m.conversationId);
-        if (conv?.me.mutedUntil && Date.parse(conv.me.mutedUntil) > Date.now() && !m.mentions.includes(meId)) return;
-        const title = conv?.title ?? conv?.peer?.displayName ?? 'Charla';
-        if (n.sound) playPing();
-        void platform.notify({
-          tag: m.conversationId,
-          title,
-          body: n.hideContent ? '…' : m.text.slice(0, 140),
-          conversationId: m.conversationId,
+        const request = incomingNotification(m, {
+          meId,
+          conversation: qc
+            .getQueryData<ConversationSummary[]>(keys.conversations)
+            ?.find((c) => c.id === m.conversationId),
+          members: qc.getQueryData<Participant[]>(keys.participants(m.conversationId)),
+          notifyEvenIfMuted: event.notifyEvenIfMuted,
         });
+        void platform
+          .notify(request)
+          .then((outcome) => {
+            // Native notifications make their own sound (main passes silent: !sound); the web pings.
+            const n = settingsRef.current.notifications;
+            if (outcome !== 'suppressed' && n.sound && !platform.supports.nativeNotifications) playPing();
+          })
+          .catch(() => undefined);
       },
       onTyping: (conversationId, userId, isTyping) => {
         const key = `${conversationId}:${userId}`;
@@ -238,9 +241,14 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
     },
     [socket],
   );
-  const setActive = useCallback((id: string | null) => {
-    active.current = id;
-  }, []);
+  const setActive = useCallback(
+    (id: string | null) => {
+      active.current = id;
+      // The host's notification policy needs the conversation on screen (electron: main process).
+      platform.focusConversation(id);
+    },
+    [platform],
+  );
 
   const value = useMemo(
     () => ({ socket, connected, pending, send, retry, discard, typing, presence, emitTyping, setActive }),

@@ -127,14 +127,21 @@ describe('Electron platform', () => {
   it('passes mention/mute hints with notifications and clamps the badge', async () => {
     const { bridge, raw, listeners } = fakeBridge();
     const p = await createElectronPlatform(bridge);
-    await p.notify({ tag: 'c1', title: 'Ana', body: 'hi', conversationId: 'c1', mentioned: true } as never);
+    await p.notify({ tag: 'c1', title: 'Ana', body: 'hi', conversationId: 'c1', mentioned: true, muted: true });
     expect(raw.notifications.show).toHaveBeenCalledWith({
       tag: 'c1',
       title: 'Ana',
       body: 'hi',
       conversationId: 'c1',
       mentioned: true,
+      muted: true,
     });
+    p.focusConversation('c1');
+    p.focusConversation(null);
+    expect(raw.notifications.focusConversation.mock.calls).toEqual([
+      [{ conversationId: 'c1' }],
+      [{ conversationId: null }],
+    ]);
     const clicked = vi.fn();
     p.onNotificationClick(clicked);
     (listeners.click as (p: { conversationId: string }) => void)({ conversationId: 'c1' });

@@ -14,14 +14,9 @@ import type {
 import { ApiError, type ClientErrorCode } from '../api/errors.ts';
 import type { ClientSettings, NotificationRequest, Platform } from './platform.ts';
 
-/** Extra hints the chat layer may pass so main can apply mute and mentions-only. */
-export type DesktopNotificationRequest = NotificationRequest & { mentioned?: boolean; muted?: boolean };
-
 /** Desktop-only capabilities beyond the shared Platform type. */
 export type ElectronPlatform = Platform & {
   readonly kind: 'electron';
-  /** Tells main which conversation is on screen (its messages do not notify while focused). */
-  focusConversation(conversationId: string | null): Promise<void>;
   /** Where the session is kept; `persistent: false` means "signed out when the app quits". */
   secretStorage(): Promise<SecretStorageInfo>;
   onUpdateReady(handler: (version: string) => void): () => void;
@@ -106,18 +101,18 @@ export async function createElectronPlatform(
       },
     },
     serverUrl: () => settings.serverUrl,
-    async notify(n: DesktopNotificationRequest) {
-      await unwrap(
+    // Main applies the policy (focus, mute, mentions-only, do-not-disturb, hide content) and coalesces.
+    notify: (n: NotificationRequest) =>
+      unwrap(
         desktop.notifications.show({
           tag: n.tag,
-          title: n.title,
-          body: n.body,
+          title: n.title.slice(0, 200),
+          body: n.body.slice(0, 2000),
           conversationId: n.conversationId,
-          ...(n.mentioned !== undefined ? { mentioned: n.mentioned } : {}),
-          ...(n.muted !== undefined ? { muted: n.muted } : {}),
+          mentioned: n.mentioned,
+          muted: n.muted,
         }),
-      );
-    },
+      ),
     onNotificationClick: (handler) => desktop.notifications.onClicked(({ conversationId }) => handler(conversationId)),
     setUnreadBadge(count) {
       const safe = Number.isFinite(count) ? Math.max(0, Math.min(Math.floor(count), 1_000_000)) : 0;
@@ -141,8 +136,8 @@ export async function createElectronPlatform(
         .catch(() => undefined);
       return off;
     },
-    async focusConversation(conversationId) {
-      await unwrap(desktop.notifications.focusConversation({ conversationId }));
+    focusConversation(conversationId) {
+      void unwrap(desktop.notifications.focusConversation({ conversationId })).catch(() => undefined);
     },
     secretStorage: async () => (await unwrap(desktop.app.getInfo({}))).secretStorage,
     onUpdateReady: (handler) => desktop.updates.onReady(({ version }) => handler(version)),

@@ -20,7 +20,14 @@ export type NotificationRequest = {
   title: string;
   body: string;
   conversationId: string;
+  /** The message mentions me (or the server listed me in notifyEvenIfMuted): gets through mute and mentions-only. */
+  mentioned: boolean;
+  /** I muted this conversation. */
+  muted: boolean;
 };
+
+/** What became of a notify request: the host applies the policy (focus, mute, mentions-only, DND). */
+export type NotificationOutcome = 'shown' | 'replaced' | 'suppressed';
 
 /**
  * Session custody. Desktop: the main process keeps the refresh token in the OS keychain and hands
@@ -48,7 +55,10 @@ export type Platform = {
   session: SessionPort;
   /** Base URL of the Charla server ('' for same-origin in the web client). */
   serverUrl(): string;
-  notify(notification: NotificationRequest): Promise<void>;
+  /** The host decides (electron: main, web: the same shared policy) and coalesces per conversation. */
+  notify(notification: NotificationRequest): Promise<NotificationOutcome>;
+  /** The conversation on screen, or null: its messages do not notify while the window has focus. */
+  focusConversation(conversationId: string | null): void;
   /** Called with a conversation id when the user clicks a notification. */
   onNotificationClick(handler: (conversationId: string) => void): () => void;
   setUnreadBadge(count: number): void;

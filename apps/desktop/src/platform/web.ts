@@ -7,10 +7,11 @@ import {
   type RegisterRequest,
 } from '@charla/shared-types';
 import { z } from 'zod';
+import { composeText, decide } from '../../electron/shared/notification-policy.ts';
 import { isApiError } from '../api/errors.ts';
 import { httpJson } from '../api/http.ts';
 import { safeUrl } from '../api/links.ts';
-import type { ClientSettings, NotificationRequest, Platform, SessionPort } from './platform.ts';
+import type { ClientSettings, NotificationOutcome, NotificationRequest, Platform, SessionPort } from './platform.ts';
 
 const SETTINGS_KEY = 'charla.settings';
 /** Refresh this long before the access token expires, so requests never race its expiry. */
@@ -135,10 +136,80 @@ function faviconFor(count: number): string | null {
   return canvas.toDataURL('image/png');
 }
 
+/** What the web notifier needs from the browser; the defaults are the real ones, tests pass fakes. */
+export type WebNotificationHost = {
+  windowFocused: () => boolean;
+  /** Asks once when undecided; resolves to whether notifications may be shown. */
+  permitted: () => Promise<boolean>;
+  show: (title: string, options: { body: string; tag: string; silent: boolean }, onClick: () => void) => void;
+};
+
+const browserNotifications: WebNotificationHost = {
+  windowFocused: () => document.visibilityState === 'visible' && document.hasFocus(),
+  async permitted() {
+    if (typeof Notification === 'undefined') return false;
+    if (Notification.permission === 'default') await Notification.requestPermission();
+    return Notification.permission === 'granted';
+  },
+  show(title, options, onClick) {
+    const shown = new Notification(title, options);
+    shown.onclick = () => {
+      window.focus();
+      onClick();
+      shown.close();
+    };
+  },
+};
+
+/**
+ * Web Notifications under the same policy as the desktop's main process (electron/shared/notification-policy):
+ * not for the conversation on screen in a focused tab, mentions get through mute and mentions-only,
+ * hide-content, one notification per conversation (the tag replaces it) with a running count.
+ */
+export function createWebNotifier(
+  prefs: () => Promise<ClientSettings['notifications']>,
+  onClick: (conversationId: string) => void,
+  host: WebNotificationHost = browserNotifications,
+) {
+  let active: string | null = null;
+  const counts = new Map<string, number>();
+  return {
+    async notify(n: NotificationRequest): Promise<NotificationOutcome> {
+      const p = await prefs();
+      const decision = decide({
+        message: n,
+        prefs: { ...p, doNotDisturb: false },
+        windowFocused: host.windowFocused(),
+        activeConversationId: active,
+      });
+      if (!decision.notify || !(await host.permitted())) return 'suppressed';
+      const count = (counts.get(n.conversationId) ?? 0) + 1;
+      counts.set(n.conversationId, count);
+      const text = composeText(n, count, p.hideContent);
+      host.show(text.title, { body: text.body, tag: n.tag, silent: !p.sound }, () => {
+        counts.delete(n.conversationId);
+        onClick(n.conversationId);
+      });
+      return count > 1 ? 'replaced' : 'shown';
+    },
+    focusConversation(conversationId: string | null) {
+      active = conversationId;
+      // Opening the conversation reads its messages: the next notification starts a fresh count.
+      if (conversationId) counts.delete(conversationId);
+    },
+  };
+}
+
 export function createWebPlatform(): Platform {
   const clickHandlers = new Set<(conversationId: string) => void>();
   const base = () => '';
-  return {
+  const notifier = createWebNotifier(
+    async () => (await platform.loadSettings()).notifications,
+    (id) => {
+      for (const h of clickHandlers) h(id);
+    },
+  );
+  const platform: Platform = {
     kind: 'web',
     supports: {
       nativeNotifications: false,
@@ -149,17 +220,8 @@ export function createWebPlatform(): Platform {
     },
     session: createWebSession(base),
     serverUrl: base,
-    async notify(n: NotificationRequest) {
-      if (typeof Notification === 'undefined') return;
-      if (Notification.permission === 'default') await Notification.requestPermission();
-      if (Notification.permission !== 'granted') return;
-      const shown = new Notification(n.title, { body: n.body, tag: n.tag });
-      shown.onclick = () => {
-        window.focus();
-        for (const h of clickHandlers) h(n.conversationId);
-        shown.close();
-      };
-    },
+    notify: (n) => notifier.notify(n),
+    focusConversation: (id) => notifier.focusConversation(id),
     onNotificationClick(handler) {
       clickHandlers.add(handler);
       return () => clickHandlers.delete(handler);
@@ -189,7 +251,7 @@ export function createWebPlatform(): Platform {
       }
     },
     async saveSettings(patch) {
-      const next = { ...(await this.loadSettings()), ...patch, serverUrl: '' };
+      const next = { ...(await platform.loadSettings()), ...patch, serverUrl: '' };
       localStorage.setItem(SETTINGS_KEY, JSON.stringify(next));
       return next;
     },
@@ -197,4 +259,5 @@ export function createWebPlatform(): Platform {
       return () => undefined;
     },
   };
+  return platform;
 }
