@@ -33,6 +33,7 @@ import { sessionHandlers } from './ipc/session.ipc.ts';
 import { settingsHandlers } from './ipc/settings.ipc.ts';
 import { shellHandlers } from './ipc/shell.ipc.ts';
 import { createNotifier } from './notifications.ts';
+import { createProviderSignIn } from './oidc-loopback.ts';
 import { createSecretStore, type KeytarLike, type KeyValueStore } from './secrets.ts';
 import { APP_ORIGIN, APP_SCHEME, buildCsp, installCspHeader, installPermissionHandlers } from './security.ts';
 import { createSessionManager } from './session.ts';
@@ -127,6 +128,17 @@ async function start(): Promise<void> {
     saveAccount: (account) => settings.saveAccount(account),
   });
 
+  const providerSignIn = createProviderSignIn({
+    serverOrigin: () => settings.serverOrigin(),
+    // Wrapped in openExternalSafely inside, like every other link the app hands to the OS.
+    openExternal: (url) => shell.openExternal(url),
+    exchange: async (code, verifier) => {
+      const result = await sessionManager.exchangeOidc(code, verifier);
+      showWindow();
+      return result;
+    },
+  });
+
   protocol.handle(
     APP_SCHEME,
     createAppProtocolHandler({ rootDir: path.join(app.getAppPath(), 'dist-renderer'), getCsp: csp }),
@@ -191,7 +203,7 @@ async function start(): Promise<void> {
     appOrigins,
     log,
     handlers: {
-      ...sessionHandlers(sessionManager),
+      ...sessionHandlers(sessionManager, providerSignIn),
       ...settingsHandlers(settings),
       ...notificationHandlers({ notifier, badge, onBadge: (count) => trayController?.update({ unread: count }) }),
       ...shellHandlers((url) => shell.openExternal(url)),

@@ -50,6 +50,10 @@ function fakeServer(now: () => number) {
     await new Promise((r) => setTimeout(r, 5));
     if (path === '/auth/login') return body.password === 'right-password' ? ok(issue()) : err(401, 'unauthenticated');
     if (path === '/auth/register') return ok(issue());
+    if (path === '/auth/oidc/exchange')
+      return body.code === 'one-time-code-from-loopback' && body.codeVerifier === 'v'.repeat(43)
+        ? ok(issue())
+        : err(401, 'unauthenticated');
     if (path === '/auth/refresh') {
       const token = String(body.refreshToken);
       if (!valid.has(token)) return err(401, 'session_revoked');
@@ -110,6 +114,26 @@ describe('desktop session', () => {
     expect(server.calls[0]?.body).toMatchObject({ client: 'desktop', device: { name: 'test box', platform: 'linux' } });
     expect(account).toEqual({ serverOrigin: ORIGIN, userId: 'u1' });
     expect(await secrets.get(secretAccount(ORIGIN, 'u1'))).toBe(`refresh-1-${'x'.repeat(24)}`);
+  });
+
+  it('exchanges an OIDC loopback code: refresh token to the keychain, the renderer gets none', async () => {
+    const s = manager();
+    const result = await s.exchangeOidc('one-time-code-from-loopback', 'v'.repeat(43));
+    expect(result).not.toHaveProperty('refreshToken');
+    expect(server.calls[0]).toMatchObject({
+      path: '/auth/oidc/exchange',
+      body: { code: 'one-time-code-from-loopback', codeVerifier: 'v'.repeat(43), device: { name: 'test box' } },
+    });
+    expect(await secrets.get(secretAccount(ORIGIN, 'u1'))).toBe(`refresh-1-${'x'.repeat(24)}`);
+    expect(await s.getAccessToken()).toBe('access-1');
+  });
+
+  it('a refused OIDC exchange stores nothing', async () => {
+    const s = manager();
+    await expect(s.exchangeOidc('used-or-guessed-code-xxxxxxxx', 'v'.repeat(43))).rejects.toMatchObject({
+      code: 'unauthenticated',
+    });
+    expect(account).toBeNull();
   });
 
   it('maps the server error envelope (wrong password) to a typed error', async () => {

@@ -48,6 +48,8 @@ export type SessionManager = {
   login(args: z.infer<typeof loginArgsSchema>): Promise<PublicAuthResult>;
   register(args: z.infer<typeof registerArgsSchema>): Promise<PublicAuthResult>;
   restore(): Promise<PublicAuthResult | null>;
+  /** "Sign in with Google/OIDC": trades the loopback's one-time code and the PKCE verifier. */
+  exchangeOidc(code: string, codeVerifier: string): Promise<PublicAuthResult>;
   getAccessToken(options?: { forceRefresh?: boolean }): Promise<string | null>;
   logout(): Promise<void>;
 };
@@ -150,6 +152,15 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
     return result;
   }
 
+  /** Adopts a new sign-in and drops the previous account's secret when it was someone else's. */
+  async function switchTo(json: unknown): Promise<PublicAuthResult> {
+    const previous = deps.loadAccount();
+    const result = await adopt(parseAuth(json));
+    if (previous && (previous.userId !== result.user.id || previous.serverOrigin !== deps.serverOrigin()))
+      await deps.secrets.delete(secretAccount(previous.serverOrigin, previous.userId)).catch(() => undefined);
+    return result;
+  }
+
   function refreshOnce(): Promise<AuthResult | null> {
     if (!inflight) inflight = doRefresh().finally(() => (inflight = null));
     return inflight;
@@ -157,12 +168,10 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
 
   return {
     async login(args) {
-      const json = await call(paths.auth.login, { ...args, client: 'desktop', device: deps.device });
-      const previous = deps.loadAccount();
-      const result = await adopt(parseAuth(json));
-      if (previous && (previous.userId !== result.user.id || previous.serverOrigin !== deps.serverOrigin()))
-        await deps.secrets.delete(secretAccount(previous.serverOrigin, previous.userId)).catch(() => undefined);
-      return result;
+      return switchTo(await call(paths.auth.login, { ...args, client: 'desktop', device: deps.device }));
+    },
+    async exchangeOidc(code, codeVerifier) {
+      return switchTo(await call(paths.auth.oidcExchange, { code, codeVerifier, device: deps.device }));
     },
     async register(args) {
       const json = await call(paths.auth.register, { ...args, client: 'desktop', device: deps.device });

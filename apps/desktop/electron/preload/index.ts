@@ -30,6 +30,7 @@ const desktop: DesktopBridge = {
     login: call('session:login'),
     register: call('session:register'),
     restore: call('session:restore'),
+    signInWithProvider: call('session:oidc'),
     getToken: call('session:get-token'),
     logout: call('session:logout'),
   },

@@ -23,6 +23,7 @@ export type DesktopBridge = {
     login: Call<'session:login'>;
     register: Call<'session:register'>;
     restore: Call<'session:restore'>;
+    signInWithProvider: Call<'session:oidc'>;
     getToken: Call<'session:get-token'>;
     logout: Call<'session:logout'>;
   };

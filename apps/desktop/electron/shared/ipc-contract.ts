@@ -47,6 +47,11 @@ export type PublicAuthResult = z.infer<typeof publicAuthResultSchema>;
 export const loginArgsSchema = loginRequestSchema.omit({ client: true, device: true }).strict();
 export const registerArgsSchema = registerRequestSchema.omit({ client: true, device: true }).strict();
 
+/** A provider id as the server names them in /auth/providers ('google', 'oidc'). */
+export const oidcProviderArgsSchema = z
+  .object({ provider: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'Not a provider id') })
+  .strict();
+
 export const secretStorageKindSchema = z.enum(['keychain', 'safe-storage', 'memory']);
 export type SecretStorageKind = z.infer<typeof secretStorageKindSchema>;
 export const secretStorageInfoSchema = z.object({
@@ -128,6 +133,8 @@ export const invokeContract = {
   'session:login': { args: loginArgsSchema, result: publicAuthResultSchema },
   'session:register': { args: registerArgsSchema, result: publicAuthResultSchema },
   'session:restore': { args: empty, result: publicAuthResultSchema.nullable() },
+  /** System browser + loopback redirect; resolves when the user has signed in (or rejects). */
+  'session:oidc': { args: oidcProviderArgsSchema, result: publicAuthResultSchema },
   'session:get-token': {
     args: z.object({ forceRefresh: z.boolean().optional() }).strict(),
     result: z.string().nullable(),

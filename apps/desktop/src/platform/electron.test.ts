@@ -32,6 +32,7 @@ function fakeBridge() {
       restore: vi.fn(() => ok(null)),
       getToken: vi.fn(() => ok('access-token')),
       logout: vi.fn(() => ok(null)),
+      signInWithProvider: vi.fn(() => ok({ accessToken: 'from-provider' })),
     },
     settings: {
       get: vi.fn(() => ok(settings)),
@@ -75,6 +76,7 @@ describe('Electron platform', () => {
       osKeychain: true,
       deepLinks: true,
       serverUrlSetting: true,
+      loopbackSignIn: true,
     });
     expect(p.serverUrl()).toBe('https://chat.example.com');
   });
@@ -98,6 +100,14 @@ describe('Electron platform', () => {
     await expect(attempt).rejects.toBeInstanceOf(ApiError);
     await expect(attempt).rejects.toMatchObject({ code: 'unauthenticated', status: 401 });
     expect(raw.session.login).toHaveBeenCalledWith({ login: 'ana', password: 'pw' });
+  });
+
+  it('provider sign-in goes to main with the provider id only', async () => {
+    const { bridge, raw } = fakeBridge();
+    const p = await createElectronPlatform(bridge);
+    expect(p.supports.loopbackSignIn).toBe(true);
+    await expect(p.session.signInWithProvider?.('google')).resolves.toEqual({ accessToken: 'from-provider' });
+    expect(raw.session.signInWithProvider).toHaveBeenCalledWith({ provider: 'google' });
   });
 
   it('maps desktop-only error codes onto the client codes', async () => {

@@ -88,12 +88,15 @@ export async function createElectronPlatform(
       osKeychain: true,
       deepLinks: true,
       serverUrlSetting: true,
+      loopbackSignIn: true,
     },
     session: {
       // `client` and `device` are set by main; the contract refuses them from the renderer.
       login: ({ client: _c, device: _d, ...request }) => unwrap(desktop.session.login(request)),
       register: ({ client: _c, device: _d, ...request }) => unwrap(desktop.session.register(request)),
       restore: () => unwrap(desktop.session.restore({})),
+      // Main opens the system browser, listens on 127.0.0.1 and keeps the refresh token.
+      signInWithProvider: (provider) => unwrap(desktop.session.signInWithProvider({ provider })),
       getAccessToken: (options) =>
         unwrap(desktop.session.getToken(options?.forceRefresh ? { forceRefresh: true } : {})),
       logout: async () => {

@@ -38,6 +38,11 @@ export type SessionPort = {
   register(request: RegisterRequest): Promise<AuthResult>;
   /** Restores a session at start-up (keychain or cookie); null when signed out. */
   restore(): Promise<AuthResult | null>;
+  /**
+   * "Sign in with Google/OIDC" without leaving the app (desktop: system browser + loopback redirect).
+   * Present when `supports.loopbackSignIn`; the web follows the server's redirect flow instead.
+   */
+  signInWithProvider?(provider: string): Promise<AuthResult>;
   /** A fresh access token, refreshing when needed; null when the session is gone. */
   getAccessToken(options?: { forceRefresh?: boolean }): Promise<string | null>;
   logout(): Promise<void>;
@@ -51,6 +56,8 @@ export type Platform = {
     osKeychain: boolean;
     deepLinks: boolean;
     serverUrlSetting: boolean;
+    /** session.signInWithProvider exists (provider sign-in happens in the system browser). */
+    loopbackSignIn: boolean;
   };
   session: SessionPort;
   /** Base URL of the Charla server ('' for same-origin in the web client). */

@@ -217,6 +217,7 @@ export function createWebPlatform(): Platform {
       osKeychain: false,
       deepLinks: false,
       serverUrlSetting: false,
+      loopbackSignIn: false,
     },
     session: createWebSession(base),
     serverUrl: base,

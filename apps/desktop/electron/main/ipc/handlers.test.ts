@@ -50,7 +50,7 @@ function wire() {
     saveAccount: (a) => settings.saveAccount(a),
   });
   const handlers: IpcHandlers = {
-    ...sessionHandlers(session),
+    ...sessionHandlers(session, { signIn: vi.fn(async () => Promise.reject(new Error('not in this test'))) }),
     ...settingsHandlers(settings),
     ...notificationHandlers({ notifier, badge, onBadge }),
     ...shellHandlers(openExternal),

@@ -40,6 +40,7 @@ function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
     'session:restore': vi.fn(async () => null),
     'session:get-token': vi.fn(async () => 'access'),
     'session:logout': vi.fn(async () => null),
+    'session:oidc': vi.fn(async () => auth),
     'settings:get': vi.fn(() => settings),
     'settings:update': vi.fn(() => settings),
     'notification:show': vi.fn(() => 'shown' as const),
@@ -112,12 +113,25 @@ describe('payload validation', () => {
     ['conversation:focus', [{}]],
     ['session:logout', [{}, { extra: true }]],
     ['session:logout', []],
+    ['session:oidc', [{}]],
+    ['session:oidc', [{ provider: 'https://evil.example/' }]],
+    ['session:oidc', [{ provider: '../admin' }]],
+    ['session:oidc', [{ provider: 'g'.repeat(40) }]],
+    ['session:oidc', [{ provider: 'google', redirect: 'http://evil.example/' }]],
   ] as const)('%s rejects %j', async (channel, args) => {
     const h = handlers();
     const r = await dispatch(channel, appFrame, [...args], h, origins);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.code).toBe('invalid_payload');
     expect(h[channel]).not.toHaveBeenCalled();
+  });
+
+  it('session:oidc passes a provider id through and never returns the refresh token', async () => {
+    const h = handlers({ 'session:oidc': vi.fn(async () => ({ ...auth, refreshToken: 'leak' })) as never });
+    const r = await dispatch('session:oidc', appFrame, [{ provider: 'google' }], h, origins, vi.fn());
+    expect(h['session:oidc']).toHaveBeenCalledWith({ provider: 'google' });
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r)).not.toContain('leak');
   });
 
   it('passes parsed, valid payloads to the handler', async () => {

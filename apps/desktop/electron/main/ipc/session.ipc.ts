@@ -1,4 +1,5 @@
 /** session:* channels: the renderer signs in and gets access tokens; the refresh token stays in main. */
+import type { PublicAuthResult } from '../../shared/ipc-contract.ts';
 import type { SessionManager } from '../session.ts';
 import type { IpcHandlers } from './register.ts';
 
@@ -6,11 +7,16 @@ type SessionChannels =
   | 'session:login'
   | 'session:register'
   | 'session:restore'
+  | 'session:oidc'
   | 'session:get-token'
   | 'session:logout';
 
-export function sessionHandlers(session: SessionManager): Pick<IpcHandlers, SessionChannels> {
+export function sessionHandlers(
+  session: SessionManager,
+  providers: { signIn(provider: string): Promise<PublicAuthResult> },
+): Pick<IpcHandlers, SessionChannels> {
   return {
+    'session:oidc': (args) => providers.signIn(args.provider),
     'session:login': (args) => session.login(args),
     'session:register': (args) => session.register(args),
     'session:restore': () => session.restore(),

@@ -11,13 +11,13 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { z } from 'zod';
-import { ApiError } from '../../api/errors.ts';
+import { ApiError, isApiError } from '../../api/errors.ts';
 import { httpJson } from '../../api/http.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useApp } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useRouter } from '../../ui/router.tsx';
-import { AuthLayout, Field, FormError, useAuthForm } from './auth-form.tsx';
+import { AuthLayout, errorText, Field, FormError, useAuthForm } from './auth-form.tsx';
 
 /** Turns a zod failure into the same shape the server uses for field errors. */
 function check<T>(schema: z.ZodType<T>, value: unknown): T {
@@ -41,23 +41,60 @@ function useProviders() {
   });
 }
 
-function ExternalProviders({ providers }: { providers: AuthProviders | undefined }) {
+/**
+ * Provider buttons. Web: a plain link into the server's redirect flow (the cookie comes back with
+ * the browser). Desktop: the host opens the system browser and listens on a loopback port, so the
+ * button waits for the result instead of navigating the app window away.
+ */
+export function ExternalProviders({ providers }: { providers: AuthProviders | undefined }) {
   const { t } = useI18n();
-  const { platform } = useApp();
+  const { platform, signedIn } = useApp();
+  const [waiting, setWaiting] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
   if (!providers || (!providers.google && !providers.oidc)) return null;
   const start = (id: string) => `${platform.serverUrl()}${API_PREFIX}${paths.auth.oidcStart(id)}?client=web`;
+  const viaHost = platform.supports.loopbackSignIn ? platform.session.signInWithProvider : undefined;
+  const buttons = [
+    ...(providers.google ? [{ id: 'google', label: t('auth.google') }] : []),
+    ...(providers.oidc ? [{ id: 'oidc', label: t('auth.oidc', { name: providers.oidc.name }) }] : []),
+  ];
+  const signIn = async (id: string) => {
+    if (!viaHost) return;
+    setWaiting(id);
+    setError(null);
+    try {
+      signedIn(await viaHost(id));
+    } catch (e) {
+      setError(isApiError(e, 'unauthenticated') ? t('auth.providerFailed') : errorText(t, e));
+    } finally {
+      setWaiting(null);
+    }
+  };
   return (
     <div className="providers">
-      {providers.google && (
-        <a className="button secondary" href={start('google')}>
-          {t('auth.google')}
-        </a>
+      {buttons.map((b) =>
+        viaHost ? (
+          <button
+            key={b.id}
+            type="button"
+            className="button secondary"
+            disabled={waiting !== null}
+            onClick={() => void signIn(b.id)}
+          >
+            {b.label}
+          </button>
+        ) : (
+          <a key={b.id} className="button secondary" href={start(b.id)}>
+            {b.label}
+          </a>
+        ),
       )}
-      {providers.oidc && (
-        <a className="button secondary" href={start('oidc')}>
-          {t('auth.oidc', { name: providers.oidc.name })}
-        </a>
+      {waiting && (
+        <p className="notice" role="status">
+          {t('auth.providerWaiting')}
+        </p>
       )}
+      <FormError error={error} />
     </div>
   );
 }

@@ -48,6 +48,8 @@ export const en = {
   'auth.server.link': 'Change server',
   'auth.google': 'Sign in with Google',
   'auth.oidc': 'Sign in with {name}',
+  'auth.providerWaiting': 'Finish signing in in your browser, then come back here.',
+  'auth.providerFailed': 'Sign-in with the provider did not complete. Try again.',
   'auth.more': 'More options',
   'auth.email': 'Email',
   'auth.password': 'Password',

@@ -50,6 +50,8 @@ export const es: Record<keyof typeof en, string> = {
   'auth.server.link': 'Cambiar de servidor',
   'auth.google': 'Entrar con Google',
   'auth.oidc': 'Entrar con {name}',
+  'auth.providerWaiting': 'Termina de entrar en el navegador y vuelve aquí.',
+  'auth.providerFailed': 'No se completó el acceso con el proveedor. Inténtalo de nuevo.',
   'auth.more': 'Más opciones',
   'auth.email': 'Correo electrónico',
   'auth.password': 'Contraseña',
