@@ -8,6 +8,7 @@ import { bumpConversation, type MessagesState, upsertMessage } from './cache.ts'
 import { ChangeFeeds } from './change-feed.ts';
 import { incomingNotification } from './incoming-notification.ts';
 import { newClientMsgId, Outbox, type OutboxEntry } from './outbox.ts';
+import { presenceBatches, presenceWanted } from './presence-targets.ts';
 import { keys } from './query-keys.ts';
 import { type ChatSocket, createChatSocket, request } from './socket.ts';
 import { catchUp, socketHandlers } from './sync.ts';
@@ -197,19 +198,38 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
     }
   }, [connected, pendingDelivery, socket]);
 
-  // Presence of the people I have direct chats with; re-subscribed after every reconnect.
-  const peers = useQuery({
-    queryKey: keys.conversations,
+  // Presence of the people I have direct chats with and of the members of the group on screen.
+  // Subscriptions live on the socket: after a reconnect everything is subscribed again.
+  const [activeId, setActiveId] = useState<string | null>(null);
+  const subscribed = useRef(new Set<string>());
+  const list = useQuery({ queryKey: keys.conversations, enabled: false }).data as ConversationSummary[] | undefined;
+  const openGroup = list?.find((c) => c.id === activeId && c.kind !== 'direct');
+  const members = useQuery({
+    queryKey: keys.participants(openGroup?.id ?? ''),
     enabled: false,
-    select: (l: ConversationSummary[]) =>
-      [...new Set(l.flatMap((c) => (c.kind === 'direct' && c.peer ? [c.peer.id] : [])))].sort().join(','),
-  }).data;
+  }).data as Participant[] | undefined;
+  const wanted = useMemo(
+    () => presenceWanted(list, openGroup ? members : undefined, meId).join(','),
+    [list, openGroup, members, meId],
+  );
   useEffect(() => {
-    if (!connected || !peers) return;
-    void request(socket, 'presence:subscribe', { userIds: peers.split(',').slice(0, 500) })
-      .then((list) => setPresence((p) => ({ ...p, ...Object.fromEntries(list.map((x) => [x.userId, x.status])) })))
-      .catch(() => undefined);
-  }, [connected, peers, socket]);
+    if (!connected) {
+      subscribed.current.clear();
+      return;
+    }
+    if (!wanted) return;
+    for (const batch of presenceBatches(wanted.split(','), subscribed.current)) {
+      for (const id of batch) subscribed.current.add(id);
+      void request(socket, 'presence:subscribe', { userIds: batch })
+        .then((states) =>
+          setPresence((p) => ({ ...p, ...Object.fromEntries(states.map((x) => [x.userId, x.status])) })),
+        )
+        .catch(() => {
+          // Try again with the next change or reconnect.
+          for (const id of batch) subscribed.current.delete(id);
+        });
+    }
+  }, [connected, wanted, socket]);
 
   const send = useCallback(
     async (conversationId: string, draft: Draft) => {
@@ -244,6 +264,7 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
   const setActive = useCallback(
     (id: string | null) => {
       active.current = id;
+      setActiveId(id);
       // The host's notification policy needs the conversation on screen (electron: main process).
       platform.focusConversation(id);
     },
