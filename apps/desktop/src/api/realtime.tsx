@@ -4,7 +4,7 @@ import { createContext, type ReactNode, useCallback, useContext, useEffect, useM
 import { useApp } from '../app-context.tsx';
 import { useSettings } from '../ui/settings.tsx';
 import { playPing } from '../ui/sound.ts';
-import { bumpConversation, type MessagesState, upsertMessage } from './cache.ts';
+import { bumpConversation, type MessagesState, senderReadUpTo, upsertMessage } from './cache.ts';
 import { ChangeFeeds } from './change-feed.ts';
 import { incomingNotification } from './incoming-notification.ts';
 import { newClientMsgId, Outbox, type OutboxEntry } from './outbox.ts';
@@ -59,6 +59,8 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
     (_e: OutboxEntry, result: unknown) => {
       const m = result as Message;
       qc.setQueryData<MessagesState>(keys.messages(m.conversationId), (s) => (s ? upsertMessage(s, m) : s));
+      // Sending means I have read up to my message (no receipt comes for it).
+      qc.setQueryData<Participant[]>(keys.participants(m.conversationId), (p) => (p ? senderReadUpTo(p, m) : p));
       qc.setQueryData<ConversationSummary[]>(keys.conversations, (l) =>
         l ? bumpConversation(l, m, meId, active.current) : l,
       );
