@@ -265,7 +265,13 @@ describeIf(hasRedisServer(), 'no redis-server binary', 'Redis outage: stopped mi
       await p;
       recoveredAfterMs = Date.now() - back;
     }, 20_000);
-    const readyAfter = await readyz();
+    // Fan-out recovers through the publisher first; the subscriber and state clients come back on
+    // node-redis's own reconnect backoff (<= ~0.5 s), so readiness is awaited, bounded, not sampled once.
+    let readyAfter = await readyz();
+    await eventually(async () => {
+      readyAfter = await readyz();
+      expect(readyAfter.body.data).toEqual({ ready: true });
+    }, 10_000);
     // cy missed the outage live; catch-up gives her everything.
     const caught = await catchUp(nodeB.api, cy.accessToken, conversationId, 0);
     const stored = await allMessages(nodeB.api, cy.accessToken, conversationId);
