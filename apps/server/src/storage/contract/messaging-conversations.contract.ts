@@ -113,6 +113,49 @@ export function conversationsContract(open: () => Promise<Storage>): void {
     expect(after.items.map((i) => i.conversation.id)).toEqual([g1.id, g2.id]);
   });
 
+  it('list order follows activity through joins, re-joins and deletes; equal times page by id without loss', async () => {
+    const g1 = await f.group([f.alice, f.bob], { title: 'one' });
+    const g2 = await f.group([f.alice, f.carol], { title: 'two' });
+    const g3 = await f.group([f.alice, f.bob], { title: 'three' });
+    await f.send(g2.id, f.alice, 'before bob joins');
+    // Joining later lists the conversation at its current activity, not at the join time.
+    await f.s.participants.add(g2.id, f.bob.id, 'member', f.alice.id, f.tick());
+    const ids = async (limit: number) => {
+      const out: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await f.s.conversations.listForUser(f.bob.id, { limit, cursor });
+        out.push(...page.items.map((i) => i.conversation.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return out;
+    };
+    expect(await ids(1)).toEqual([g2.id, g3.id, g1.id]);
+    // Leaving, activity meanwhile, re-joining: it comes back at the newest activity.
+    await f.s.participants.remove(g1.id, f.bob.id, 'left', f.bob.id, f.tick());
+    await f.send(g1.id, f.alice, 'while bob is away');
+    expect(await ids(10)).toEqual([g2.id, g3.id]);
+    await f.s.participants.add(g1.id, f.bob.id, 'member', f.alice.id, f.tick());
+    expect(await ids(2)).toEqual([g1.id, g2.id, g3.id]);
+    await f.s.conversations.softDelete(g3.id, f.alice.id, f.tick());
+    expect(await ids(1)).toEqual([g1.id, g2.id]);
+    // Same activity time: ties are ordered by id and paging one at a time neither skips nor repeats.
+    const at = f.tick();
+    const tied = await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        f.s.conversations.create({
+          kind: 'group',
+          title: `tie ${i}`,
+          createdBy: f.alice.id,
+          members: [{ userId: f.bob.id, role: 'member' }],
+          now: at,
+        }),
+      ),
+    );
+    const tiedIds = tied.map((c) => c.id).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0));
+    expect(await ids(1)).toEqual([...tiedIds, g1.id, g2.id]);
+  });
+
   it('public channel directory: title search, only live channels, paged by title', async () => {
     const mk = (title: string) =>
       f.s.conversations.create({ kind: 'channel', title, createdBy: f.alice.id, now: f.tick() });

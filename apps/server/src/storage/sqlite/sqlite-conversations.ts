@@ -34,6 +34,36 @@ const patchColumns: { [K in keyof Required<ConversationPatch>]: [string, (v: Con
   historyForNewcomers: ['history_for_newcomers', (v) => (v ? 1 : 0)],
 };
 
+const notHiddenTo = (alias: string) =>
+  `NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @u AND h.conversation_id = ${alias}.conversation_id AND h.seq = ${alias}.seq)`;
+
+// "My conversations, newest activity first": participants carries a copy of the conversation's
+// last_activity_at (migration 0007, kept by triggers) so the partial index participants_user_activity
+// yields the rows already in page order and the LIMIT stops the walk: no temp B-tree over every
+// membership. The cursor is a row-value bound so a deep page seeks instead of scanning from the top.
+const pageSql = (cursor: string) =>
+  `SELECT p.conversation_id AS id, p.last_activity_at FROM participants p
+   JOIN conversations c ON c.id = p.conversation_id
+   WHERE p.user_id = @u AND p.left_at IS NULL AND c.deleted_at IS NULL
+     AND (@archived IS NULL OR p.archived = @archived)${cursor}
+   ORDER BY p.last_activity_at DESC, p.conversation_id DESC LIMIT @limit`;
+
+/**
+ * The conversation list's statements, exported for the query-plan test. The per-row ones are
+ * O(unread) index ranges: messages (conversation_id, seq), message_mentions (user_id, conversation_id, seq).
+ */
+export const CONVERSATION_LIST_SQL = {
+  firstPage: pageSql(''),
+  nextPage: pageSql(' AND (p.last_activity_at, p.conversation_id) < (@at, @id)'),
+  lastVisible: `SELECT * FROM messages m WHERE m.conversation_id = @c AND m.seq > @floor AND ${notHiddenTo('m')}
+   ORDER BY m.seq DESC LIMIT 1`,
+  unread: `SELECT COUNT(*) AS n FROM messages m WHERE m.conversation_id = @c AND m.seq > @floor AND m.sender_id != @u
+     AND m.deleted_at IS NULL AND ${notHiddenTo('m')}`,
+  unreadMentions: `SELECT COUNT(*) AS n FROM message_mentions mm JOIN messages m ON m.id = mm.message_id
+   WHERE mm.user_id = @u AND mm.conversation_id = @c AND mm.seq > @floor AND m.sender_id != @u
+     AND m.deleted_at IS NULL AND ${notHiddenTo('mm')}`,
+};
+
 export function createSqliteConversationsRepo(core: MessagingCore): ConversationsRepo {
   const { db } = core;
   const insertConv = db.prepare(
@@ -43,29 +73,11 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
   );
   const byDirectKey = db.prepare('SELECT * FROM conversations WHERE direct_key = ?');
   const markDeleted = db.prepare('UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL');
-  // Sorting the user's memberships by activity: one index range on participants_user, then a sort.
-  const myPage = db.prepare(
-    `SELECT c.id, c.last_activity_at FROM participants p JOIN conversations c ON c.id = p.conversation_id
-     WHERE p.user_id = @u AND p.left_at IS NULL AND c.deleted_at IS NULL
-       AND (@archived IS NULL OR p.archived = @archived)
-       AND (@at IS NULL OR c.last_activity_at < @at OR (c.last_activity_at = @at AND c.id < @id))
-     ORDER BY c.last_activity_at DESC, c.id DESC LIMIT @limit`,
-  );
-  const lastVisible = db.prepare(
-    `SELECT * FROM messages m WHERE m.conversation_id = @c AND m.seq > @floor
-       AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @u AND h.conversation_id = m.conversation_id AND h.seq = m.seq)
-     ORDER BY m.seq DESC LIMIT 1`,
-  );
-  const unread = db.prepare(
-    `SELECT COUNT(*) AS n FROM messages m WHERE m.conversation_id = @c AND m.seq > @floor AND m.sender_id != @u
-       AND m.deleted_at IS NULL
-       AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @u AND h.conversation_id = m.conversation_id AND h.seq = m.seq)`,
-  );
-  const unreadMentions = db.prepare(
-    `SELECT COUNT(*) AS n FROM message_mentions mm JOIN messages m ON m.id = mm.message_id
-     WHERE mm.user_id = @u AND mm.conversation_id = @c AND mm.seq > @floor AND m.sender_id != @u AND m.deleted_at IS NULL
-       AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @u AND h.conversation_id = mm.conversation_id AND h.seq = mm.seq)`,
-  );
+  const myFirstPage = db.prepare(CONVERSATION_LIST_SQL.firstPage);
+  const myNextPage = db.prepare(CONVERSATION_LIST_SQL.nextPage);
+  const lastVisible = db.prepare(CONVERSATION_LIST_SQL.lastVisible);
+  const unread = db.prepare(CONVERSATION_LIST_SQL.unread);
+  const unreadMentions = db.prepare(CONVERSATION_LIST_SQL.unreadMentions);
   const channels = db.prepare(
     `SELECT c.*, (SELECT COUNT(*) FROM participants p WHERE p.conversation_id = c.id AND p.left_at IS NULL) AS member_count
      FROM conversations c
@@ -199,13 +211,12 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
       const after = decodeCursor(options.cursor, isListCursor);
       // One read transaction so the page is a consistent snapshot.
       return db.transaction(() => {
-        const ids = myPage.all({
-          u: userId,
-          archived: options.archived === undefined ? null : options.archived ? 1 : 0,
-          at: after?.[0] ?? null,
-          id: after?.[1] ?? null,
-          limit: limit + 1,
-        }) as { id: string; last_activity_at: number }[];
+        const archived = options.archived === undefined ? null : options.archived ? 1 : 0;
+        const ids = (
+          after
+            ? myNextPage.all({ u: userId, archived, at: after[0], id: after[1], limit: limit + 1 })
+            : myFirstPage.all({ u: userId, archived, limit: limit + 1 })
+        ) as { id: string; last_activity_at: number }[];
         const pageIds = ids.slice(0, limit);
         const items = pageIds.map((r) =>
           item(core.conversation(r.id) as ConversationRow, core.participant(r.id, userId) as ParticipantRow),
