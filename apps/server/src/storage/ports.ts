@@ -14,7 +14,7 @@ export type * from './ports/accounts.ts';
 export type * from './ports/identities.ts';
 export type * from './ports/media.ts';
 export type * from './ports/messaging.ts';
-export { SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
+export { SEARCH_CANDIDATES, SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
 export type * from './ports/moderation.ts';
 export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
 

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { SNIPPET_END, SNIPPET_START, type Storage } from '../ports.ts';
+import { SEARCH_CANDIDATES, SNIPPET_END, SNIPPET_START, type Storage } from '../ports.ts';
 import { useMessagingFixture } from './messaging-fixture.ts';
 
 export function feedAndSearchContract(open: () => Promise<Storage>): void {
@@ -158,5 +158,31 @@ export function feedAndSearchContract(open: () => Promise<Storage>): void {
     expect((await f.s.messages.search(f.bob.id, 'lunch AND', { limit: 50 })).items).toEqual([]);
     expect((await f.s.messages.search(f.bob.id, '   ', { limit: 5 })).items).toEqual([]);
     expect((await f.s.messages.search(f.bob.id, 'Lunch', { limit: 50 })).items).toHaveLength(6);
+  });
+  it('search ranks only the newest SEARCH_CANDIDATES visible matches; the cap counts after visibility', async () => {
+    const g = await f.group([f.alice, f.bob]);
+    // Old and very relevant: past the cap, so never returned for the frequent word.
+    const old = await f.send(g.id, f.alice, 'kiwi kiwi kiwi kiwi papaya');
+    const newest: string[] = [];
+    for (let i = 0; i < SEARCH_CANDIDATES; i++) {
+      newest.push((await f.send(g.id, f.alice, `kiwi number ${i} among other words`)).id);
+    }
+    // Newer matches bob cannot see do not push his own out of the window.
+    const other = await f.group([f.alice, f.carol]);
+    for (let i = 0; i < 20; i++) await f.send(other.id, f.alice, 'kiwi kiwi elsewhere');
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await f.s.messages.search(f.bob.id, 'kiwi', { limit: 50, cursor });
+      seen.push(...page.items.map((h) => h.message.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(SEARCH_CANDIDATES);
+    expect(new Set(seen)).toEqual(new Set(newest));
+    expect(seen).not.toContain(old.id);
+    // A more specific query still finds the old one.
+    const specific = await f.s.messages.search(f.bob.id, 'kiwi papaya', { limit: 5 });
+    expect(specific.items.map((h) => h.message.id)).toEqual([old.id]);
+    expect((await f.s.messages.search(f.carol.id, 'elsewhere', { limit: 50 })).items).toHaveLength(20);
   });
 }

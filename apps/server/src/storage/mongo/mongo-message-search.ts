@@ -1,5 +1,5 @@
 import { type PipelineStage, trusted } from 'mongoose';
-import { type MessagesRepo, type SearchHit, SNIPPET_END, SNIPPET_START } from '../ports.ts';
+import { type MessagesRepo, SEARCH_CANDIDATES, type SearchHit, SNIPPET_END, SNIPPET_START } from '../ports.ts';
 import type { MongoMessagingCore } from './mongo-messaging-core.ts';
 import { type ConversationDoc, type MessageDoc, type ParticipantDoc, toMessage } from './mongo-messaging-models.ts';
 
@@ -68,6 +68,10 @@ export function createMongoMessageSearch(core: MongoMessagingCore): MessagesRepo
           _id: { $nin: hidden.map((h) => h.messageId) },
         },
       },
+      // Rank only the newest SEARCH_CANDIDATES visible matches (the port's cap): scoring and sorting
+      // every match of a frequent word is O(matches).
+      { $sort: { createdAt: -1, _id: -1 } },
+      { $limit: SEARCH_CANDIDATES },
       { $addFields: { score: { $meta: 'textScore' } } },
       { $sort: { score: -1, createdAt: -1, _id: -1 } },
       { $skip: offset },

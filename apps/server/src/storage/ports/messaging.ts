@@ -16,6 +16,12 @@ import type { Page } from '@charla/shared-types';
 export const SNIPPET_START = '\u0002';
 export const SNIPPET_END = '\u0003';
 
+/**
+ * Search ranks at most the newest SEARCH_CANDIDATES matches the user may see (see MessagesRepo.search):
+ * relevance ordering has to score every candidate, so an uncapped frequent word costs O(all matches).
+ */
+export const SEARCH_CANDIDATES = 2000;
+
 export type ConversationKind = 'direct' | 'group' | 'channel';
 export type ParticipantRole = 'owner' | 'admin' | 'member';
 
@@ -362,6 +368,9 @@ export type MessagesRepo = {
   /**
    * Full-text search over what the user may see: active memberships of non-deleted conversations,
    * above their floor, not deleted, not hidden for them. Best match first. Cursor is opaque.
+   * Capped: only the newest SEARCH_CANDIDATES visible matches (newest by send order) are ranked and
+   * paged, so a very frequent word costs O(cap), not O(matches); older matches need a more specific
+   * query or the conversation's history. The SQLite cursor keeps the window of its first page.
    */
   search(
     userId: string,

@@ -1,4 +1,4 @@
-import type { MessagesRepo, SearchHit } from '../ports.ts';
+import { type MessagesRepo, SEARCH_CANDIDATES, type SearchHit } from '../ports.ts';
 import { decodeCursor, encodeCursor, type MessageRow, type MessagingCore } from './sqlite-messaging-core.ts';
 
 /** Search terms: letters/digits runs, at most 16 of them. */
@@ -12,16 +12,13 @@ export function ftsQuery(terms: string[]): string {
   return terms.map((t, i) => `"${t.replaceAll('"', '""')}"${i === terms.length - 1 ? '*' : ''}`).join(' ');
 }
 
-const isOffset = (v: unknown): v is [number] =>
-  Array.isArray(v) && v.length === 1 && Number.isInteger(v[0]) && (v[0] as number) >= 0;
+/** Cursor: [offset] (older cursors) or [offset, floor rid] so later pages rank the same window. */
+const isCursor = (v: unknown): v is [number] | [number, number] =>
+  Array.isArray(v) && (v.length === 1 || v.length === 2) && v.every((n) => Number.isInteger(n) && (n as number) >= 0);
 
-export function createSqliteMessageSearch(core: MessagingCore): MessagesRepo['search'] {
-  const { db } = core;
-  // The visibility rules of history, applied inside the query so ranking and paging only see
-  // what the caller may read. bm25() is lower-is-better.
-  const stmt = db.prepare(
-    `SELECT m.*, snippet(messages_fts, 0, char(2), char(3), '…', 16) AS snip
-     FROM messages_fts
+// The visibility rules of history, applied inside the queries so the cap, ranking and paging only
+// see what the caller may read.
+const visibleMatches = `FROM messages_fts
      JOIN messages m ON m.rid = messages_fts.rowid
      JOIN participants p ON p.conversation_id = m.conversation_id AND p.user_id = @u AND p.left_at IS NULL
      JOIN conversations c ON c.id = m.conversation_id AND c.deleted_at IS NULL
@@ -29,26 +26,40 @@ export function createSqliteMessageSearch(core: MessagingCore): MessagesRepo['se
        AND (@c IS NULL OR m.conversation_id = @c)
        AND m.deleted_at IS NULL
        AND (c.history_for_newcomers = 1 OR m.seq > p.joined_seq)
-       AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @u AND h.conversation_id = m.conversation_id AND h.seq = m.seq)
+       AND NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @u AND h.conversation_id = m.conversation_id AND h.seq = m.seq)`;
+
+/** Exported for the query-plan test. */
+export const SEARCH_SQL = {
+  // The rid of the cap-th newest visible match: FTS5 walks the doclist newest first and stops there.
+  floor: `SELECT messages_fts.rowid ${visibleMatches}
+     ORDER BY messages_fts.rowid DESC LIMIT 1 OFFSET @cap`,
+  // bm25() is lower-is-better; the rowid bound is a range FTS5 applies while reading the doclist.
+  page: `SELECT m.*, snippet(messages_fts, 0, char(2), char(3), '…', 16) AS snip ${visibleMatches}
+       AND messages_fts.rowid >= @floor
      ORDER BY bm25(messages_fts), m.created_at DESC, m.rid DESC
      LIMIT @limit OFFSET @offset`,
-  );
+};
+
+export function createSqliteMessageSearch(core: MessagingCore): MessagesRepo['search'] {
+  const { db } = core;
+  const floorStmt = db.prepare(SEARCH_SQL.floor).pluck();
+  const pageStmt = db.prepare(SEARCH_SQL.page);
 
   return async (userId, q, options) => {
     const terms = searchTerms(q);
     if (terms.length === 0) return { items: [], nextCursor: null };
     const limit = Math.max(1, Math.min(options.limit, 50));
-    const offset = decodeCursor(options.cursor, isOffset)?.[0] ?? 0;
-    const rows = stmt.all({
-      u: userId,
-      q: ftsQuery(terms),
-      c: options.conversationId ?? null,
-      limit: limit + 1,
-      offset,
-    }) as (MessageRow & { snip: string })[];
-    const page = rows.slice(0, limit);
-    const messages = core.hydrate(page);
-    const items: SearchHit[] = messages.map((message, i) => ({ message, snippet: page[i]?.snip ?? '' }));
-    return { items, nextCursor: rows.length > limit ? encodeCursor([offset + limit]) : null };
+    const cursor = decodeCursor(options.cursor, isCursor);
+    const offset = cursor?.[0] ?? 0;
+    const match = { u: userId, q: ftsQuery(terms), c: options.conversationId ?? null };
+    return db.transaction(() => {
+      // Rows below the floor are older than the newest SEARCH_CANDIDATES visible matches (0 = fewer).
+      const floor = cursor?.[1] ?? (floorStmt.get({ ...match, cap: SEARCH_CANDIDATES - 1 }) as number | undefined) ?? 0;
+      const rows = pageStmt.all({ ...match, floor, limit: limit + 1, offset }) as (MessageRow & { snip: string })[];
+      const page = rows.slice(0, limit);
+      const messages = core.hydrate(page);
+      const items: SearchHit[] = messages.map((message, i) => ({ message, snippet: page[i]?.snip ?? '' }));
+      return { items, nextCursor: rows.length > limit ? encodeCursor([offset + limit, floor]) : null };
+    })();
   };
 }
