@@ -194,29 +194,47 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
     listForUser: async (userId, options) => {
       const limit = Math.max(1, Math.min(options.limit, 100));
       const after = decode(options.cursor, isPair);
-      const mine = await Participant.find({
-        userId: String(userId),
-        leftAt: null,
-        ...(options.archived === undefined ? {} : { archived: options.archived }),
-      }).lean<ParticipantDoc[]>();
-      const byConv = new Map(mine.map((p) => [p.conversationId, p]));
-      const at = after && typeof after[0] === 'number' ? new Date(after[0]) : null;
-      const convs = await Conversation.find({
-        _id: trusted({ $in: [...byConv.keys()] }),
-        deletedAt: null,
-        ...(at && after
-          ? { $or: [{ lastActivityAt: trusted({ $lt: at }) }, { lastActivityAt: at, _id: trusted({ $lt: after[1] }) }] }
-          : {}),
-      })
-        .sort({ lastActivityAt: -1, _id: -1 })
-        .limit(limit + 1)
-        .lean<ConversationDoc[]>();
-      const page = convs.slice(0, limit);
-      const items = await Promise.all(page.map((c) => item(c, byConv.get(c._id) as ParticipantDoc)));
-      const last = page.at(-1);
+      // My memberships newest first from the participants' copy of lastActivityAt (index
+      // userId, leftAt, lastActivityAt, conversationId): batches of limit + 1, skipping deleted conversations.
+      let bound = after && typeof after[0] === 'number' ? { at: new Date(after[0]), id: after[1] } : null;
+      const rows: [ConversationDoc, ParticipantDoc][] = [];
+      while (rows.length <= limit) {
+        const batch = await Participant.find({
+          userId: String(userId),
+          leftAt: null,
+          ...(options.archived === undefined ? {} : { archived: options.archived }),
+          ...(bound
+            ? {
+                $or: [
+                  { lastActivityAt: trusted({ $lt: bound.at }) },
+                  { lastActivityAt: bound.at, conversationId: trusted({ $lt: bound.id }) },
+                ],
+              }
+            : {}),
+        })
+          .sort({ lastActivityAt: -1, conversationId: -1 })
+          .limit(limit + 1)
+          .lean<ParticipantDoc[]>();
+        const live = await Conversation.find({
+          _id: trusted({ $in: batch.map((p) => p.conversationId) }),
+          deletedAt: null,
+        }).lean<ConversationDoc[]>();
+        const byId = new Map(live.map((c) => [c._id, c]));
+        for (const p of batch) {
+          const conv = byId.get(p.conversationId);
+          if (conv) rows.push([conv, p]);
+        }
+        const tail = batch.at(-1);
+        if (!tail || batch.length <= limit) break;
+        bound = { at: tail.lastActivityAt ?? new Date(0), id: tail.conversationId };
+      }
+      const page = rows.slice(0, limit);
+      const items = await Promise.all(page.map(([c, p]) => item(c, p)));
+      const last = page.at(-1)?.[1];
       return {
         items,
-        nextCursor: convs.length > limit && last ? encode([last.lastActivityAt.getTime(), last._id]) : null,
+        nextCursor:
+          rows.length > limit && last ? encode([last.lastActivityAt?.getTime() ?? 0, last.conversationId]) : null,
       };
     },
     getForUser: async (conversationId, userId) => {

@@ -77,6 +77,8 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
     }
     const seq = bumped.lastSeq;
     await Message.updateOne({ _id: doc._id }, { $set: { seq } });
+    // The members' copies of lastActivityAt (conversation list order).
+    await Participant.updateMany({ conversationId: doc.conversationId }, { $max: { lastActivityAt: input.now } });
     await Participant.updateOne(
       { conversationId: doc.conversationId, userId: doc.senderId, leftAt: null },
       { $max: { lastReadSeq: seq, lastDeliveredSeq: seq } },

@@ -88,7 +88,9 @@ export function createMongoMessagingCore(models: MessagingModels) {
     data?: Record<string, unknown>,
   ): Promise<ParticipantDoc | null> => {
     const id = participantId(conv._id, userId);
-    const fresh = await Conversation.findOne({ _id: conv._id }, { lastSeq: 1 }).lean<{ lastSeq: number }>();
+    const fresh = await Conversation.findOne({ _id: conv._id }, { lastSeq: 1, lastActivityAt: 1 }).lean<
+      Pick<ConversationDoc, 'lastSeq' | 'lastActivityAt'>
+    >();
     const seq = fresh?.lastSeq ?? conv.lastSeq;
     const state = {
       role,
@@ -101,6 +103,7 @@ export function createMongoMessagingCore(models: MessagingModels) {
       joinedAt: now,
       leftAt: null,
       leftReason: null,
+      lastActivityAt: fresh?.lastActivityAt ?? conv.lastActivityAt,
     };
     const existing = await participant(conv._id, userId);
     let doc: ParticipantDoc | null = null;

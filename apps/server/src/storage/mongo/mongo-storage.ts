@@ -8,7 +8,7 @@ import { createMongoInvitesRepo } from './mongo-invites.ts';
 import { createMongoMediaRepo } from './mongo-media.ts';
 import { createMongoMessagesRepo } from './mongo-messages.ts';
 import { createMongoMessagingCore } from './mongo-messaging-core.ts';
-import { messagingModels } from './mongo-messaging-models.ts';
+import { backfillParticipantActivity, messagingModels } from './mongo-messaging-models.ts';
 import { createMongoAuditLogRepo, createMongoReportsRepo } from './mongo-moderation.ts';
 import { createMongoOneTimeTokensRepo } from './mongo-one-time-tokens.ts';
 import { createMongoParticipantsRepo } from './mongo-participants.ts';
@@ -22,7 +22,8 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
   conn.set('strictQuery', true);
   await conn.asPromise();
   logger?.info({ db: conn.name }, 'connected to MongoDB');
-  const messaging = createMongoMessagingCore(messagingModels(conn));
+  const models = messagingModels(conn);
+  const messaging = createMongoMessagingCore(models);
   const storage: Storage = {
     kind: 'mongo',
     users: createMongoUsersRepo(conn),
@@ -50,5 +51,6 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
   };
   // Unique and TTL indexes must exist before the first write, or a duplicate could slip in.
   await Promise.all(Object.values(conn.models).map((model) => model.init()));
+  await backfillParticipantActivity(models);
   return storage;
 }
