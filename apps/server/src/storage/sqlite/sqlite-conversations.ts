@@ -86,18 +86,36 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
      ORDER BY c.title COLLATE NOCASE, c.id LIMIT @limit`,
   );
 
-  const item = (conv: ConversationRow, me: ParticipantRow): ConversationListItem => {
-    const visFloor = conv.history_for_newcomers === 1 ? 0 : me.joined_seq;
-    const readFloor = Math.max(me.last_read_seq, me.joined_seq);
-    const last = lastVisible.get({ c: conv.id, floor: visFloor, u: me.user_id }) as MessageRow | undefined;
-    const p = { c: conv.id, floor: readFloor, u: me.user_id };
-    return {
-      conversation: toConversation(conv),
-      me: toParticipant(me),
-      lastMessage: last ? (core.hydrate([last])[0] ?? null) : null,
-      unreadCount: (unread.get(p) as { n: number }).n,
-      unreadMentions: (unreadMentions.get(p) as { n: number }).n,
-    };
+  // A page's conversation and membership rows in one query each, not two lookups per row.
+  const convsByIds = db.prepare('SELECT * FROM conversations WHERE id IN (SELECT value FROM json_each(?))');
+  const mineByIds = db.prepare(
+    'SELECT * FROM participants WHERE user_id = ? AND conversation_id IN (SELECT value FROM json_each(?))',
+  );
+
+  /** List rows for (conversation, my membership) pairs; the last messages' reactions load in one query. */
+  const items = (pairs: [ConversationRow, ParticipantRow][]): ConversationListItem[] => {
+    const parts = pairs.map(([conv, me]) => {
+      const visFloor = conv.history_for_newcomers === 1 ? 0 : me.joined_seq;
+      const readFloor = Math.max(me.last_read_seq, me.joined_seq);
+      const last = lastVisible.get({ c: conv.id, floor: visFloor, u: me.user_id }) as MessageRow | undefined;
+      const p = { c: conv.id, floor: readFloor, u: me.user_id };
+      return {
+        conv,
+        me,
+        last,
+        unreadCount: (unread.get(p) as { n: number }).n,
+        unreadMentions: (unreadMentions.get(p) as { n: number }).n,
+      };
+    });
+    const lastRows = parts.flatMap((x) => (x.last ? [x.last] : []));
+    const hydrated = new Map(core.hydrate(lastRows).map((m) => [m.id, m]));
+    return parts.map((x) => ({
+      conversation: toConversation(x.conv),
+      me: toParticipant(x.me),
+      lastMessage: x.last ? (hydrated.get(x.last.id) ?? null) : null,
+      unreadCount: x.unreadCount,
+      unreadMentions: x.unreadMentions,
+    }));
   };
 
   const createTx = db.transaction((input: NewConversation): ConversationRecord => {
@@ -218,12 +236,16 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
             : myFirstPage.all({ u: userId, archived, limit: limit + 1 })
         ) as { id: string; last_activity_at: number }[];
         const pageIds = ids.slice(0, limit);
-        const items = pageIds.map((r) =>
-          item(core.conversation(r.id) as ConversationRow, core.participant(r.id, userId) as ParticipantRow),
-        );
+        const idsJson = JSON.stringify(pageIds.map((r) => r.id));
+        const convs = new Map((convsByIds.all(idsJson) as ConversationRow[]).map((c) => [c.id, c]));
+        const mine = new Map((mineByIds.all(userId, idsJson) as ParticipantRow[]).map((p) => [p.conversation_id, p]));
+        const pairs = pageIds.map((r): [ConversationRow, ParticipantRow] => [
+          convs.get(r.id) as ConversationRow,
+          mine.get(r.id) as ParticipantRow,
+        ]);
         const last = pageIds.at(-1);
         return {
-          items,
+          items: items(pairs),
           nextCursor: ids.length > limit && last ? encodeCursor([last.last_activity_at, last.id]) : null,
         };
       })();
@@ -233,7 +255,7 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
         const conv = core.conversation(conversationId);
         const me = core.participant(conversationId, userId);
         if (!conv || conv.deleted_at !== null || !me || me.left_at !== null) return null;
-        return item(conv, me);
+        return items([[conv, me]])[0] ?? null;
       })(),
     searchPublic: async (q, options) => {
       const limit = Math.max(1, Math.min(options.limit, 100));
