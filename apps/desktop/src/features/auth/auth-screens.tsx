@@ -150,7 +150,6 @@ export function LoginScreen({ notice }: { notice?: string }) {
 export function RegisterScreen() {
   const { t } = useI18n();
   const { platform, signedIn } = useApp();
-  const { navigate } = useRouter();
   const providers = useProviders();
   const form = useAuthForm((f) => {
     const req = check(registerRequestSchema, {
@@ -193,11 +192,7 @@ export function RegisterScreen() {
         </button>
       </form>
       <ExternalProviders providers={providers.data} />
-      <nav className="auth-links" aria-label={t('auth.more')}>
-        <button type="button" className="link" onClick={() => navigate({ name: 'login' })}>
-          {t('auth.login.link')}
-        </button>
-      </nav>
+      <BackToLogin />
     </AuthLayout>
   );
 }
@@ -205,7 +200,6 @@ export function RegisterScreen() {
 export function ForgotScreen() {
   const { t } = useI18n();
   const { platform } = useApp();
-  const { navigate } = useRouter();
   const [sent, setSent] = useState(false);
   const form = useAuthForm(
     (f) =>
@@ -234,11 +228,7 @@ export function ForgotScreen() {
           </button>
         </form>
       )}
-      <nav className="auth-links" aria-label={t('auth.more')}>
-        <button type="button" className="link" onClick={() => navigate({ name: 'login' })}>
-          {t('auth.login.link')}
-        </button>
-      </nav>
+      <BackToLogin />
     </AuthLayout>
   );
 }
@@ -246,7 +236,6 @@ export function ForgotScreen() {
 export function ResetScreen({ token }: { token: string }) {
   const { t } = useI18n();
   const { platform } = useApp();
-  const { navigate } = useRouter();
   const [done, setDone] = useState(false);
   const form = useAuthForm(
     (f) => {
@@ -285,11 +274,7 @@ export function ResetScreen({ token }: { token: string }) {
           </button>
         </form>
       )}
-      <nav className="auth-links" aria-label={t('auth.more')}>
-        <button type="button" className="link" onClick={() => navigate({ name: 'login' })}>
-          {t('auth.login.link')}
-        </button>
-      </nav>
+      <BackToLogin />
     </AuthLayout>
   );
 }
@@ -355,5 +340,18 @@ export function ServerScreen() {
         </form>
       )}
     </AuthLayout>
+  );
+}
+
+/** The "back to sign in" link shared by the sign-up, forgot and reset screens. */
+function BackToLogin() {
+  const { t } = useI18n();
+  const { navigate } = useRouter();
+  return (
+    <nav className="auth-links" aria-label={t('auth.more')}>
+      <button type="button" className="link" onClick={() => navigate({ name: 'login' })}>
+        {t('auth.login.link')}
+      </button>
+    </nav>
   );
 }
