@@ -110,7 +110,7 @@ export function createApp(deps: AppDeps): CharlaApp {
       authService.revokeAll(userId).catch((err: unknown) => logger.error({ err, userId }, `revoke on ${event} failed`));
     });
   }
-  const metrics = createMetrics();
+  const metrics = createMetrics({ token: config.METRICS_TOKEN });
 
   const app = express();
   app.disable('x-powered-by');

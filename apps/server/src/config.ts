@@ -58,6 +58,7 @@ export const envSchema = z.object({
     .regex(/^cloudinary:\/\//, 'must start with cloudinary://')
     .optional(),
   WEB_DIST_DIR: z.string().optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Test-only escape hatch (the e2e server uses it); ignored unless NODE_ENV=test. */
   CHARLA_DISABLE_RATE_LIMITS: bool.default(false),

@@ -23,4 +23,28 @@ describe('/metrics', () => {
     expect(res.text).toMatch(/route="\/api\/v1\/users\/:id",status_code="401"/);
     expect(res.text).not.toMatch(/some-id/);
   });
+
+  it('refuses a request that came through a proxy when no token is configured', async () => {
+    const res = await request(t.app).get('/metrics').set('X-Forwarded-For', '203.0.113.9').expect(403);
+    expect(res.body).toMatchObject({ error: true, code: 'forbidden' });
+  });
+});
+
+describe('/metrics with METRICS_TOKEN', () => {
+  let t: TestApp;
+  const token = 'scrape-token-0123456789';
+  beforeAll(async () => {
+    t = await startTestApp({ env: { METRICS_TOKEN: token } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('requires the bearer token, even from loopback', async () => {
+    await request(t.app).get('/metrics').expect(401);
+    await request(t.app).get('/metrics').set('Authorization', 'Bearer wrong-token-0123456789').expect(401);
+    await request(t.app).get('/metrics').set('Authorization', token).expect(401);
+    const res = await request(t.app).get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+    expect(res.text).toMatch(/process_cpu_user_seconds_total/);
+  });
 });

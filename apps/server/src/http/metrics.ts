@@ -1,7 +1,10 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { API_PREFIX } from '@charla/shared-types';
-import type { Request, RequestHandler, Router } from 'express';
+import type { Request, RequestHandler, Response, Router } from 'express';
 import express from 'express';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { errorBody } from './envelope.ts';
+import { AppError } from './errors.ts';
 
 export type Metrics = {
   registry: Registry;
@@ -22,8 +25,35 @@ function routeLabel(req: Request): string {
   return 'unmatched';
 }
 
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+function isLoopback(ip: string | undefined): boolean {
+  return !!ip && (ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.'));
+}
+
+/**
+ * Who may scrape /metrics. With METRICS_TOKEN: whoever sends `Authorization: Bearer <token>`.
+ * Without it: only loopback peers that did not come through a proxy (a forwarded request from a
+ * local reverse proxy is a public request), so process details never leak by default.
+ */
+export function metricsAllowed(req: Request, token: string | undefined): boolean {
+  if (token) {
+    const header = req.get('authorization') ?? '';
+    const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
+    return timingSafeEqual(digest(presented), digest(token));
+  }
+  return isLoopback(req.ip) && req.get('x-forwarded-for') === undefined;
+}
+
+function refuse(req: Request, res: Response, token: string | undefined): void {
+  const err = token
+    ? new AppError(401, 'unauthenticated', 'Send the metrics token as a bearer token')
+    : new AppError(403, 'forbidden', 'Metrics are served to loopback only; set METRICS_TOKEN to scrape remotely');
+  res.status(err.status).json(errorBody(err, typeof req.id === 'string' ? req.id : undefined));
+}
+
 /** One registry per app (no prom-client global), with process metrics and an HTTP histogram. */
-export function createMetrics(): Metrics {
+export function createMetrics(options: { token?: string | undefined } = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -41,7 +71,11 @@ export function createMetrics(): Metrics {
     next();
   };
   const routes = express.Router();
-  routes.get('/metrics', async (_req, res) => {
+  routes.get('/metrics', async (req, res) => {
+    if (!metricsAllowed(req, options.token)) {
+      refuse(req, res, options.token);
+      return;
+    }
     res.set('Content-Type', registry.contentType);
     res.send(await registry.metrics());
   });
