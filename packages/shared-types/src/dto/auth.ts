@@ -89,7 +89,19 @@ export const resetPasswordRequestSchema = z
 export const changePasswordRequestSchema = z
   .object({ currentPassword: z.string().min(1).max(1024), newPassword: passwordSchema })
   .strict();
-export const deleteAccountRequestSchema = z.object({ password: z.string().min(1).max(1024) }).strict();
+/**
+ * Accounts with a password confirm with it. Accounts created through Google/OIDC have none: they
+ * type their username instead, from a session signed in within the last few minutes.
+ */
+export const deleteAccountRequestSchema = z
+  .object({
+    password: z.string().min(1).max(1024).optional(),
+    confirmUsername: z.string().trim().min(1).max(64).optional(),
+  })
+  .strict();
+export type DeleteAccountRequest = z.infer<typeof deleteAccountRequestSchema>;
+/** How recent a sign-in must be to delete an account that has no password. */
+export const RECENT_SIGN_IN_MS = 10 * 60 * 1000;
 
 /** Which external sign-in providers the server offers (GET /auth/providers). */
 export const authProvidersSchema = z.object({

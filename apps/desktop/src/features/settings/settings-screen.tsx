@@ -2,6 +2,7 @@ import { meSchema, paths, publicProfileSchema, sessionInfoSchema } from '@charla
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { z } from 'zod';
+import { isApiError } from '../../api/errors.ts';
 import { listOf } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
 import { sendFile } from '../../api/upload.ts';
@@ -319,8 +320,9 @@ function Blocked() {
 function DeleteAccount() {
   const { t } = useI18n();
   const { api, logout } = useApp();
-  const run = useRun();
+  const me = useMe();
   const [open, setOpen] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
   if (!open)
     return (
       <button type="button" className="button danger" onClick={() => setOpen(true)}>
@@ -332,22 +334,51 @@ function DeleteAccount() {
       className="stack"
       onSubmit={(e) => {
         e.preventDefault();
-        const password = String(new FormData(e.currentTarget).get('password') ?? '');
-        void run(() => api.send('DELETE', paths.users.me, z.unknown(), { password })).then(async (ok) => {
-          if (ok) await logout();
-        });
+        const form = new FormData(e.currentTarget);
+        // Accounts created through Google/OIDC have no password: they confirm with their username.
+        const body = me.hasPassword
+          ? { password: String(form.get('password') ?? '') }
+          : { confirmUsername: String(form.get('confirmUsername') ?? '') };
+        setProblem(null);
+        void api.send('DELETE', paths.users.me, z.unknown(), body).then(
+          () => logout(),
+          (err: unknown) => setProblem(deleteProblem(t, err)),
+        );
       }}
     >
       <p role="alert">{t('settings.deleteWarning')}</p>
-      <label>
-        {t('auth.password')}
-        <input className="input" type="password" name="password" autoComplete="current-password" required />
-      </label>
+      {me.hasPassword ? (
+        <label>
+          {t('auth.password')}
+          <input className="input" type="password" name="password" autoComplete="current-password" required />
+        </label>
+      ) : (
+        <>
+          <p>{t('settings.deleteRecentSignIn')}</p>
+          <label>
+            {t('settings.deleteTypeUsername', { username: me.username })}
+            <input className="input" type="text" name="confirmUsername" autoComplete="off" required />
+          </label>
+        </>
+      )}
+      {problem && (
+        <p role="alert" className="form-error">
+          {problem}
+        </p>
+      )}
       <button type="submit" className="button danger">
         {t('settings.deleteConfirm')}
       </button>
     </form>
   );
+}
+
+/** Says exactly what blocked the deletion: the password, the typed username, or a stale sign-in. */
+function deleteProblem(t: ReturnType<typeof useI18n>['t'], err: unknown): string {
+  if (isApiError(err, 'validation_failed') && err.details?.password) return t('settings.deleteWrongPassword');
+  if (isApiError(err, 'validation_failed') && err.details?.confirmUsername) return t('settings.deleteWrongUsername');
+  if (isApiError(err, 'forbidden')) return t('settings.deleteRecentSignIn');
+  return errorText(t, err);
 }
 
 function AvatarUpload() {

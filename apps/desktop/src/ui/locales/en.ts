@@ -276,4 +276,8 @@ export const en = {
   'settings.delete': 'Delete my account',
   'settings.deleteWarning': 'This deletes your account and cannot be undone.',
   'settings.deleteConfirm': 'Delete my account for good',
+  'settings.deleteTypeUsername': 'Type your username ({username}) to confirm',
+  'settings.deleteRecentSignIn': 'Accounts without a password can be deleted only within 10 minutes of signing in.',
+  'settings.deleteWrongPassword': 'That password is not right.',
+  'settings.deleteWrongUsername': 'That is not your username.',
 } as const;

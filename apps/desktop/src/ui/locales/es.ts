@@ -278,4 +278,9 @@ export const es: Record<keyof typeof en, string> = {
   'settings.delete': 'Eliminar mi cuenta',
   'settings.deleteWarning': 'Esto elimina tu cuenta y no se puede deshacer.',
   'settings.deleteConfirm': 'Eliminar mi cuenta definitivamente',
+  'settings.deleteTypeUsername': 'Escribe tu nombre de usuario ({username}) para confirmar',
+  'settings.deleteRecentSignIn':
+    'Las cuentas sin contraseña solo se pueden eliminar en los 10 minutos siguientes a iniciar sesión.',
+  'settings.deleteWrongPassword': 'Esa contraseña no es correcta.',
+  'settings.deleteWrongUsername': 'Ese no es tu nombre de usuario.',
 };

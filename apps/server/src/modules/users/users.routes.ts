@@ -27,8 +27,9 @@ export function usersRoutes(ctx: AppContext, service: UsersService): Router {
   });
 
   router.delete(p.me, requireAuth, async (req, res) => {
-    const { password } = parseInput(deleteAccountRequestSchema, req.body);
-    await service.deleteMe(authOf(req).userId, password);
+    const confirmation = parseInput(deleteAccountRequestSchema, req.body);
+    const { userId, sessionId } = authOf(req);
+    await service.deleteMe(userId, sessionId, confirmation);
     sendEmpty(res, 200, 'Account deleted');
   });
 

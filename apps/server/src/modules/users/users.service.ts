@@ -1,6 +1,13 @@
-import type { Me, Page, PublicProfile, UpdateMe } from '@charla/shared-types';
+import {
+  type DeleteAccountRequest,
+  type Me,
+  type Page,
+  type PublicProfile,
+  RECENT_SIGN_IN_MS,
+  type UpdateMe,
+} from '@charla/shared-types';
 import type { AppContext } from '../../app-context.ts';
-import { badRequest, conflict, notFound, validationFailed } from '../../http/errors.ts';
+import { badRequest, conflict, forbidden, notFound, validationFailed } from '../../http/errors.ts';
 import { DuplicateKeyError, type UserRecord } from '../../storage/ports.ts';
 import type { PasswordHasher } from '../auth/auth.password.ts';
 import { toMe, toPublicProfile } from './users.mapper.ts';
@@ -50,13 +57,25 @@ export function createUsersService(deps: Deps) {
     },
 
     /** Keeps the row (messages reference it) but strips everything personal. */
-    async deleteMe(id: string, password: string): Promise<void> {
+    async deleteMe(id: string, sessionId: string, confirmation: DeleteAccountRequest): Promise<void> {
       const user = await live(id);
-      if (!user.passwordHash)
-        throw badRequest('Set a password first (use "forgot password"), then delete the account with it');
-      if (!(await hasher.verify(password, user.passwordHash)))
-        throw validationFailed({ password: ['Wrong password'] }, 'Wrong password');
       const now = clock.now();
+      if (user.passwordHash) {
+        if (!confirmation.password) throw validationFailed({ password: ['Required'] }, 'Enter your password');
+        if (!(await hasher.verify(confirmation.password, user.passwordHash)))
+          throw validationFailed({ password: ['Wrong password'] }, 'Wrong password');
+      } else {
+        // No password to re-check (Google/OIDC account): a fresh sign-in through the provider plus the
+        // typed username stand in for it.
+        if (confirmation.confirmUsername?.toLowerCase() !== user.username.toLowerCase())
+          throw validationFailed(
+            { confirmUsername: ['Type your username to confirm'] },
+            'Type your username to confirm',
+          );
+        const session = await storage.sessions.findById(sessionId);
+        if (!session || now.getTime() - session.createdAt.getTime() > RECENT_SIGN_IN_MS)
+          throw forbidden('Sign in again, then delete your account within 10 minutes');
+      }
       const tag = id.replace(/-/g, '').slice(0, 24);
       await storage.users.update(id, {
         email: `deleted-${id}@deleted.invalid`,

@@ -145,4 +145,38 @@ describe('users', () => {
     // The email is free again.
     await registerUser(t, { email: gone.email, username: 'leaving' });
   });
+
+  it('deletes an account without a password (Google/OIDC) by typed username from a fresh sign-in only', async () => {
+    const sso = await registerUser(t, { username: 'sso_only', displayName: 'SSO Only' });
+    // Eleven minutes later the same person signs in again on another device: a fresh session.
+    t.clock.advance(11 * 60 * 1000);
+    const login = await request(t.app)
+      .post('/api/v1/auth/login')
+      .send({ login: sso.email, password: TEST_PASSWORD, client: 'desktop' })
+      .expect(200);
+    const fresh: string = login.body.data.accessToken;
+    // What an account created through Google/OIDC looks like: no password hash.
+    await t.storage.users.update(sso.user.id, { passwordHash: null });
+    const del = (token: string, body: object) =>
+      request(t.app).delete('/api/v1/users/me').set(authHeader(token)).send(body);
+    const wrong = await del(fresh, { confirmUsername: 'someone_else' }).expect(400);
+    expect(wrong.body.details).toHaveProperty('confirmUsername');
+    await del(fresh, { password: 'anything at all' }).expect(400);
+    await del(fresh, { confirmUsername: { $ne: null } }).expect(400);
+    // The first session's sign-in is older than ten minutes: refused.
+    const stale = await del(sso.accessToken, { confirmUsername: 'SSO_ONLY' }).expect(403);
+    expect(stale.body.message).toMatch(/Sign in again/);
+    await del(fresh, { confirmUsername: 'SSO_ONLY' }).expect(200);
+    expect((await get(`/users/${sso.user.id}`).expect(200)).body.data).toMatchObject({ deleted: true });
+  });
+
+  it('asks a password account for its password, not its username', async () => {
+    const pw = await registerUser(t, { username: 'has_password' });
+    const res = await request(t.app)
+      .delete('/api/v1/users/me')
+      .set(authHeader(pw.accessToken))
+      .send({ confirmUsername: 'has_password' })
+      .expect(400);
+    expect(res.body.details).toHaveProperty('password');
+  });
 });
