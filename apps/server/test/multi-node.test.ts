@@ -2,66 +2,14 @@
  * Scale-out: two real server processes on one SQLite file and one real redis-server. A message sent
  * through node A reaches a client on node B, and presence/typing agree on both nodes.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AuthResult, ConversationSummary, Message, Presence } from '@charla/shared-types';
-import { describeIf, freePort, hasRedisServer, type RedisServer, startRedisServer } from '@charla/test-utils';
+import type { ConversationSummary, Message, Presence } from '@charla/shared-types';
+import { describeIf, hasRedisServer, type RedisServer, startRedisServer } from '@charla/test-utils';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type ClientSocket, connectSocket, emitAck, eventually, nextEvent, restAs } from './chat.ts';
-
-const mainTs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/main.ts');
-
-type Node = { url: string; api: string; child: ChildProcess; output: string[] };
-
-async function startNode(env: Record<string, string>): Promise<Node> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [mainTs], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  child.stdout?.on('data', (d) => output.push(String(d)));
-  child.stderr?.on('data', (d) => output.push(String(d)));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`node exited: ${output.join('')}`);
-    const ok = await fetch(`${url}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return { url, api: `${url}/api/v1`, child, output };
-    if (Date.now() > deadline) throw new Error(`node did not start: ${output.join('')}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-async function stopNode(node: Node | undefined): Promise<void> {
-  if (!node || node.child.exitCode !== null) return;
-  const exited = new Promise<void>((resolve) => node.child.once('exit', () => resolve()));
-  node.child.kill('SIGTERM');
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-  if (node.child.exitCode === null) node.child.kill('SIGKILL');
-}
-
-async function register(api: string, name: string): Promise<AuthResult> {
-  const res = await fetch(`${api}/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: `${name}-${Date.now()}@example.com`,
-      password: 'correct horse battery staple',
-      displayName: name,
-      client: 'desktop',
-    }),
-  });
-  const body = (await res.json()) as { data: AuthResult };
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(body)}`);
-  return body.data;
-}
+import { type Node, register, startNode, stopNode } from './server-process.ts';
 
 describeIf(hasRedisServer(), 'no redis-server binary', 'two server nodes sharing Redis and one store', () => {
   let redis: RedisServer;

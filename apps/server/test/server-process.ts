@@ -1,0 +1,71 @@
+/**
+ * Real server processes for multi-process tests: spawn apps/server/src/main.ts, wait until it is
+ * ready, stop it politely or kill it like a crash, and register accounts over its REST API.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AuthResult } from '@charla/shared-types';
+import { freePort } from '@charla/test-utils';
+
+const mainTs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/main.ts');
+
+export type Node = { url: string; api: string; port: number; child: ChildProcess; output: string[] };
+
+/** Spawns apps/server/src/main.ts and waits for /readyz (a given port lets a restart keep its URL). */
+export async function startNode(env: Record<string, string>, port?: number): Promise<Node> {
+  const p = port ?? (await freePort());
+  const child = spawn(process.execPath, [mainTs], {
+    env: { ...process.env, ...env, PORT: String(p), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stdout?.on('data', (d) => output.push(String(d)));
+  child.stderr?.on('data', (d) => output.push(String(d)));
+  const url = `http://127.0.0.1:${p}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`node exited: ${output.join('')}`);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { url, api: `${url}/api/v1`, port: p, child, output };
+    if (Date.now() > deadline) throw new Error(`node did not start: ${output.join('')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** SIGKILL: no shutdown hook runs, exactly like a crash or a lost machine. */
+export async function killNode(node: Node | undefined): Promise<void> {
+  if (!node || node.child.exitCode !== null || node.child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => node.child.once('exit', () => resolve()));
+  node.child.kill('SIGKILL');
+  await exited;
+}
+
+export async function stopNode(node: Node | undefined): Promise<void> {
+  if (!node || node.child.exitCode !== null || node.child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => node.child.once('exit', () => resolve()));
+  node.child.kill('SIGTERM');
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (node.child.exitCode === null) await killNode(node);
+}
+
+let counter = 0;
+export async function register(api: string, name: string): Promise<AuthResult> {
+  const tag = `${Date.now().toString(36)}${(++counter).toString(36)}`;
+  const res = await fetch(`${api}/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: `${name}-${tag}@example.com`,
+      password: 'correct horse battery staple',
+      displayName: name,
+      client: 'desktop',
+    }),
+  });
+  const body = (await res.json()) as { data: AuthResult };
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.data;
+}
