@@ -6,20 +6,25 @@ import os from 'node:os';
 import path from 'node:path';
 import { nodeTsFlags, root } from './lib.mjs';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-e2e-'));
+const port = process.env.CHARLA_E2E_PORT ?? '4100';
+// One directory per port (not random): the browser tests read mailed links from its outbox
+// (apps/desktop/e2e/support.ts `mailedLink`), as a user reads their mail.
+const dataDir = path.join(os.tmpdir(), `charla-e2e-${port}`);
+fs.rmSync(dataDir, { recursive: true, force: true });
+fs.mkdirSync(dataDir, { recursive: true });
 const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/server/src/main.ts')], {
   stdio: 'inherit',
   env: {
     ...process.env,
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
-    PORT: process.env.CHARLA_E2E_PORT ?? '4100',
+    PORT: port,
     DATA_DIR: dataDir,
     BCRYPT_COST: '4',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     WEB_DIST_DIR: path.join(root, 'apps/desktop/dist'),
     CHARLA_DISABLE_RATE_LIMITS: process.env.CHARLA_DISABLE_RATE_LIMITS ?? '',
-    // A fixed address that becomes a site admin when it signs up (apps/desktop/e2e/admin.e2e.ts).
+    // A fixed address that becomes a site admin once it is verified (apps/desktop/e2e/admin.e2e.ts).
     ADMIN_EMAILS: process.env.CHARLA_E2E_ADMIN_EMAIL ?? 'admin@charla.test',
   },
 });

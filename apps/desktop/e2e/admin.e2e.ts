@@ -1,5 +1,5 @@
 import { type APIRequestContext, expect, test } from '@playwright/test';
-import { history, newContext, newUser, openConversation, signIn, type TestUser } from './support.ts';
+import { history, mailedLink, newContext, newUser, openConversation, signIn, type TestUser } from './support.ts';
 
 /** scripts/e2e-server.mjs starts the server with ADMIN_EMAILS set to this address. */
 const ADMIN_EMAIL = process.env.CHARLA_E2E_ADMIN_EMAIL ?? 'admin@charla.test';
@@ -38,7 +38,16 @@ test('admin: a reported message reaches the reports queue and gets resolved; sta
     email: ADMIN_EMAIL,
     password: 'correct horse battery',
   };
-  const adminGrant = await account(request, admin);
+  let adminGrant = await account(request, admin);
+  if (adminGrant.user.role !== 'admin') {
+    // ADMIN_EMAILS counts only once the address is verified: follow the mailed link.
+    const link = await mailedLink(ADMIN_EMAIL, '/verify-email');
+    const verified = await request.post('/api/v1/auth/verify-email', {
+      data: { token: link.searchParams.get('token') },
+    });
+    expect(verified.ok()).toBe(true);
+    adminGrant = await account(request, admin);
+  }
   expect(adminGrant.user.role).toBe('admin');
 
   // Ana writes to Ben (seeded through the API); Ben reports it from the UI.
@@ -126,6 +135,26 @@ test('admin: a reported message reaches the reports queue and gets resolved; sta
   await expect(a.page.getByRole('img', { name: /^Messages per day:/ })).toBeVisible();
   await expect(a.page.getByRole('img', { name: /^Sign-ups per day:/ })).toBeVisible();
   await a.page.screenshot({ path: test.info().outputPath('admin-stats.png') });
+
+  // Users: make Ben an admin, then take it back (the admin's own row has no such actions).
+  await a.page.getByRole('tab', { name: 'Users' }).click();
+  await a.page.getByRole('searchbox', { name: 'Search users' }).fill(ben.username);
+  const benRow = a.page.getByRole('listitem').filter({ hasText: `@${ben.username}` });
+  await benRow.getByRole('button', { name: `Make admin: ${ben.name}` }).click();
+  await expect(benRow.getByRole('button', { name: `Remove admin: ${ben.name}` })).toBeVisible();
+  const benAdmin = await request.get('/api/v1/admin/reports', {
+    headers: { authorization: `Bearer ${benGrant.accessToken}` },
+  });
+  expect(benAdmin.status()).toBe(200);
+  await benRow.getByRole('button', { name: `Remove admin: ${ben.name}` }).click();
+  await expect(benRow.getByRole('button', { name: `Make admin: ${ben.name}` })).toBeVisible();
+  const benAgain = await request.get('/api/v1/admin/reports', {
+    headers: { authorization: `Bearer ${benGrant.accessToken}` },
+  });
+  expect(benAgain.status()).toBe(403);
+  await a.page.getByRole('searchbox', { name: 'Search users' }).fill(admin.username);
+  await expect(a.page.getByRole('listitem').filter({ hasText: `@${admin.username}` })).toBeVisible();
+  await expect(a.page.getByRole('button', { name: new RegExp(`admin: ${admin.name}$`) })).toHaveCount(0);
 
   await a.context.close();
   await b.context.close();

@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page } from '@playwright/test';
 
 export type TestUser = { name: string; username: string; email: string; password: string };
@@ -93,4 +96,32 @@ export async function signIn(page: Page, user: TestUser): Promise<void> {
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('navigation', { name: 'Conversations' })).toBeVisible();
+}
+
+/**
+ * The newest link mailed to `to` whose path is `linkPath` (e.g. '/verify-email'), read from the e2e
+ * server's outbox (scripts/e2e-server.mjs keeps its data in a directory named after the port).
+ */
+export async function mailedLink(to: string, linkPath: string): Promise<URL> {
+  const outbox = path.join(os.tmpdir(), `charla-e2e-${process.env.CHARLA_E2E_PORT ?? '4100'}`, 'outbox');
+  let found: URL | undefined;
+  await expect
+    .poll(() => {
+      const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).sort().reverse() : [];
+      for (const f of files) {
+        const mail = fs.readFileSync(path.join(outbox, f), 'utf8');
+        const link = /^X-Charla-Link: (\S+)$/m.exec(mail)?.[1];
+        const recipient = /^To: (.+)$/m.exec(mail)?.[1]?.trim().toLowerCase();
+        if (!link || recipient !== to.toLowerCase()) continue;
+        const url = new URL(link);
+        if (url.pathname === linkPath) {
+          found = url;
+          return true;
+        }
+      }
+      return false;
+    })
+    .toBe(true);
+  if (!found) throw new Error(`no ${linkPath} link mailed to ${to}`);
+  return found;
 }

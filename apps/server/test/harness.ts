@@ -150,3 +150,17 @@ export async function registerUser(
 }
 
 export const authHeader = (token: string): { Authorization: string } => ({ Authorization: `Bearer ${token}` });
+
+/** Follows the verification link last mailed to `email` (as its owner would); returns the verified user. */
+export async function verifyEmail(t: Pick<TestApp, 'api' | 'mail'>, email: string): Promise<Me> {
+  const link = t.mail.lastTo(email)?.link;
+  const token = link ? (new URL(link).searchParams.get('token') ?? '') : '';
+  const res = await fetch(`${t.api}/auth/verify-email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
+  const body = (await res.json()) as { data?: Me; message?: string };
+  if (res.status !== 200 || !body.data) throw new Error(`verifyEmail failed: ${res.status} ${body.message ?? ''}`);
+  return body.data;
+}

@@ -203,6 +203,11 @@ const REST: Record<string, Spec> = {
     req: async (_c, w) => ({ params: { id: (await registerUser(w.t)).user.id } }),
     expect: AUTHED('403 403 403 200 403'),
   },
+  // Demoting another admin is a site-admin action (never one's own role, never the last admin).
+  'PUT /admin/users/:id/role': {
+    req: async (_c, w) => ({ params: { id: (await registerUser(w.t)).user.id }, body: { role: 'user' } }),
+    expect: AUTHED('403 403 403 200 403'),
+  },
   'GET /admin/audit': { expect: AUTHED('403 403 403 200 403') },
   'GET /admin/stats': { expect: AUTHED('403 403 403 200 403') },
   // ---- search ----
@@ -212,6 +217,32 @@ const REST: Record<string, Spec> = {
   'GET /healthz': { expect: PUBLIC(200) },
   'GET /readyz': { expect: PUBLIC(200) },
 };
+
+/**
+ * Situational rows: a route (which must have its own row above) under a set-up that changes the answer,
+ * e.g. the target is a site admin, the channel is announcement-only, the caller was removed. Each found
+ * by the security review (issue 22) and kept here so the rule cannot silently regress.
+ */
+const REST_SCENARIOS: Record<string, Spec & { route: string }> = {
+  // 22 #2: another admin may be suspended or demoted by a site admin (never by anyone else).
+  'suspend a site admin': {
+    route: 'POST /admin/users/:id/suspension',
+    req: async (_c, w) => ({ params: { id: await anotherSiteAdmin(w) }, body: {} }),
+    expect: AUTHED('403 403 403 200 403'),
+  },
+  'demote a site admin': {
+    route: 'PUT /admin/users/:id/role',
+    req: async (_c, w) => ({ params: { id: await anotherSiteAdmin(w) }, body: { role: 'user' } }),
+    expect: AUTHED('403 403 403 200 403'),
+  },
+};
+
+/** A fresh account made site admin directly in storage (the target of the admin-on-admin rows). */
+async function anotherSiteAdmin(w: World): Promise<string> {
+  const u = await registerUser(w.t);
+  await w.t.storage.users.update(u.user.id, { role: 'admin' });
+  return u.user.id;
+}
 
 const SOCKET_REFUSED = 'unauthenticated token_expired session_revoked session_revoked';
 const SOCKET: Record<string, { payload: (c: Cell, w: World) => unknown; expect: string }> = {
@@ -311,37 +342,68 @@ describe('authorization matrix', () => {
     ).toEqual([]);
   });
 
+  /** One REST cell: a fresh group, the row's request, the subject's token; the status as a string. */
+  async function restCell(key: string, spec: Spec, subject: Subject, apiKeys: Set<string>): Promise<string> {
+    const [method, path] = key.split(' ') as [string, string];
+    const cell = await freshGroup(w);
+    const req = (await spec.req?.(cell, w)) ?? {};
+    const token = await tokenFor(w, subject);
+    const url = `${apiKeys.has(key) ? t.api : t.url}${fillPath(path, { id: cell.id, ...req.params })}${req.query ? `?${req.query}` : ''}`;
+    const res = await whileExpired(w, subject, () =>
+      fetch(url, {
+        method,
+        redirect: 'manual',
+        headers: {
+          ...(token ? authHeader(token) : {}),
+          ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      }),
+    );
+    await res.arrayBuffer();
+    return String(res.status);
+  }
+
   it('REST: every route × every subject answers the expected status', async () => {
     const { api } = listRoutes(t.app);
     const apiKeys = new Set(api.map((r) => `${r.method} ${r.path}`));
     for (const [key, spec] of Object.entries(REST)) {
-      const [method, path] = key.split(' ') as [string, string];
       const expected = row(spec.expect);
       for (const [i, subject] of SUBJECTS.entries()) {
-        const cell = await freshGroup(w);
-        const req = (await spec.req?.(cell, w)) ?? {};
-        const token = await tokenFor(w, subject);
-        const url = `${apiKeys.has(key) ? t.api : t.url}${fillPath(path, { id: cell.id, ...req.params })}${req.query ? `?${req.query}` : ''}`;
-        const res = await whileExpired(w, subject, () =>
-          fetch(url, {
-            method,
-            redirect: 'manual',
-            headers: {
-              ...(token ? authHeader(token) : {}),
-              ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
-            },
-            body: req.body === undefined ? undefined : JSON.stringify(req.body),
-          }),
-        );
-        await res.arrayBuffer();
+        const got = await restCell(key, spec, subject, apiKeys);
         restCells++;
-        observed.set(key, [...(observed.get(key) ?? []), String(res.status)]);
-        if (String(res.status) !== expected[i])
-          violations.push(`${key} as ${subject}: ${res.status}, expected ${expected[i]}`);
+        observed.set(key, [...(observed.get(key) ?? []), got]);
+        if (got !== expected[i]) violations.push(`${key} as ${subject}: ${got}, expected ${expected[i]}`);
       }
     }
     if (violations.length) console.log([...observed].map(([k, v]) => `  '${k}': '${v.join(' ')}'`).join('\n'));
     expect(violations).toEqual([]);
+  }, 120_000);
+
+  it('REST scenarios: rules that depend on the state of the target, not only on who asks', async () => {
+    const { api } = listRoutes(t.app);
+    const apiKeys = new Set(api.map((r) => `${r.method} ${r.path}`));
+    const scenarioViolations: string[] = [];
+    for (const [name, spec] of Object.entries(REST_SCENARIOS)) {
+      expect(REST[spec.route], `scenario "${name}" names a route without a row`).toBeDefined();
+      const expected = row(spec.expect);
+      const seen: string[] = [];
+      for (const [i, subject] of SUBJECTS.entries()) {
+        const got = await restCell(spec.route, spec, subject, apiKeys);
+        restCells++;
+        seen.push(got);
+        if (got !== expected[i]) scenarioViolations.push(`${name} as ${subject}: ${got}, expected ${expected[i]}`);
+      }
+      observed.set(name, seen);
+    }
+    violations.push(...scenarioViolations);
+    if (scenarioViolations.length)
+      console.log(
+        Object.keys(REST_SCENARIOS)
+          .map((k) => `  '${k}': '${observed.get(k)?.join(' ')}'`)
+          .join('\n'),
+      );
+    expect(scenarioViolations).toEqual([]);
   }, 120_000);
 
   it('sockets: every handled event × every subject (handshake refusal or ack)', async () => {

@@ -103,6 +103,8 @@ export const paths = {
     users: '/admin/users',
     /** POST { reason } suspends, DELETE unsuspends. */
     suspension: (id: string) => `/admin/users/${encodeURIComponent(id)}/suspension`,
+    /** PUT { role: 'admin' | 'user' }: promote or demote (never yourself, never the last admin). */
+    role: (id: string) => `/admin/users/${encodeURIComponent(id)}/role`,
     /** GET ?actorId=&targetId=&cursor=&limit= */
     audit: '/admin/audit',
     /** GET ?days=30 */

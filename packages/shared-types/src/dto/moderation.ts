@@ -67,6 +67,7 @@ export const auditActionSchema = z.enum([
   'message.deleted',
   'user.suspended',
   'user.unsuspended',
+  'user.role_changed',
   'member.removed',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;

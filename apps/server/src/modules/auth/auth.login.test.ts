@@ -1,6 +1,13 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authHeader, registerUser, startTestApp, TEST_PASSWORD, type TestApp } from '../../../test/harness.ts';
+import {
+  authHeader,
+  registerUser,
+  startTestApp,
+  TEST_PASSWORD,
+  type TestApp,
+  verifyEmail,
+} from '../../../test/harness.ts';
 
 describe('register and login', () => {
   let t: TestApp;
@@ -27,14 +34,15 @@ describe('register and login', () => {
     expect(me.body.data).not.toHaveProperty('passwordHash');
   });
 
-  it('makes ADMIN_EMAILS admins and normalises the email', async () => {
+  it('normalises the email; an ADMIN_EMAILS address becomes admin only once verified', async () => {
     const res = await post('/auth/register', {
       email: '  BOSS@example.COM ',
       password: TEST_PASSWORD,
       displayName: 'Boss',
       client: 'desktop',
     }).expect(201);
-    expect(res.body.data.user).toMatchObject({ email: 'boss@example.com', role: 'admin', username: 'boss' });
+    expect(res.body.data.user).toMatchObject({ email: 'boss@example.com', role: 'user', username: 'boss' });
+    expect((await verifyEmail(t, 'boss@example.com')).role).toBe('admin');
   });
 
   it('derives a free username from the email when none is given', async () => {

@@ -9,6 +9,7 @@ import { deviceFromUserAgent } from './auth.device.ts';
 import { assertAcceptablePassword, type PasswordHasher } from './auth.password.ts';
 import type { LoginThrottle } from './auth.throttle.ts';
 import { type AccessTokens, hashToken, newOpaqueToken } from './auth.tokens.ts';
+import { promoteListedAdmin } from './listed-admins.ts';
 
 export type RequestMeta = { ip: string | null; userAgent: string | null };
 
@@ -128,8 +129,9 @@ export function createAuthService(deps: Deps) {
     ): Promise<SessionGrant> {
       assertAcceptablePassword(input.password);
       const passwordHash = await hasher.hash(input.password);
-      const admin = config.ADMIN_EMAILS.some((e) => e.toLowerCase() === input.email);
-      const role = admin || (await storage.users.count()) === 0 ? 'admin' : 'user';
+      // ADMIN_EMAILS counts only once the address is verified (promoteListedAdmin): whoever registers
+      // a listed address first must not become admin without owning the mailbox.
+      const role = (await storage.users.count()) === 0 ? 'admin' : 'user';
       const base = input.username ?? usernameFromEmail(input.email);
       const create = async (attempt: number): Promise<UserRecord> => {
         const username = attempt === 0 ? base : `${base.slice(0, 24)}${randomInt(1000, 100_000)}`;
@@ -253,8 +255,9 @@ export function createAuthService(deps: Deps) {
       const updated = user.emailVerifiedAt
         ? user
         : await storage.users.update(user.id, { emailVerifiedAt: clock.now() });
+      const current = user.emailVerifiedAt ? user : await promoteListedAdmin(deps, updated ?? user);
       events.emit('user:updated', { userId: user.id });
-      return toMe(updated ?? user);
+      return toMe(current);
     },
 
     /** Returns false when there is nothing to send (already verified). */
@@ -293,7 +296,11 @@ export function createAuthService(deps: Deps) {
       const user = await storage.users.findById(used.userId);
       if (!user || user.deletedAt) throw badRequest('This link is invalid, expired or already used');
       // Following the mailed link proves the mailbox, so the email counts as verified too.
-      await storage.users.update(user.id, { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now });
+      const updated = await storage.users.update(user.id, {
+        passwordHash,
+        emailVerifiedAt: user.emailVerifiedAt ?? now,
+      });
+      if (!user.emailVerifiedAt && updated) await promoteListedAdmin(deps, updated);
       await storage.oneTimeTokens.invalidateForUser(user.id, 'reset_password', now);
       await revokeAll(user.id);
     },

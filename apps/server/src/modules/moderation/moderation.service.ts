@@ -9,7 +9,7 @@ import type {
 } from '@charla/shared-types';
 import type { Clock } from '../../app-context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
-import { type AuditRecord, DuplicateKeyError, type Storage } from '../../storage/ports.ts';
+import { type AuditRecord, DuplicateKeyError, type Storage, type UserRole } from '../../storage/ports.ts';
 import type { AccountEvents } from '../auth/account-events.ts';
 import { toMessageDto } from '../messages/messages.mapper.ts';
 import { changeSeqOf, type Serial } from '../messages/messages.publish.ts';
@@ -35,6 +35,24 @@ export function createModerationService(deps: ModerationDeps) {
 
   const audit = (entry: Omit<AuditRecord, 'id' | 'createdAt'>) =>
     storage.auditLog.append({ ...entry, createdAt: clock.now() });
+
+  /**
+   * Demoting or suspending an admin checks "someone else can still act" and then writes: one at a
+   * time in this process, so two admins demoting each other at once cannot leave the site with none.
+   * (Across several nodes the window is a few milliseconds; the first account can always be restored
+   * through ADMIN_EMAILS.)
+   */
+  const siteAdmins = <T>(actorId: string, step: () => Promise<T>): Promise<T> =>
+    deps.serial('site-admins', async () => {
+      // Re-read inside the step: the actor may have been demoted by the step that ran just before.
+      const actor = await storage.users.findById(actorId);
+      if (actor?.role !== 'admin' || actor.suspendedAt || actor.deletedAt) throw forbidden('Admins only');
+      return step();
+    });
+  async function requireAnotherAdmin(): Promise<void> {
+    if ((await storage.users.countActiveAdmins()) <= 1)
+      throw conflict('This is the last admin: make someone else admin first');
+  }
 
   /** Active member (or any reader of a public channel) who may see the message; else 404. */
   async function visibleMessage(userId: string, messageId: string) {
@@ -187,16 +205,22 @@ export function createModerationService(deps: ModerationDeps) {
 
     /**
      * Suspends: sign-in refused (account_suspended), every session revoked, open sockets closed
-     * (through the account events the realtime module listens to). Admins cannot be suspended.
+     * (through the account events the realtime module listens to). Another admin may be suspended
+     * too (an admin account taken over must be stoppable), but never yourself nor the last admin.
      */
     async suspend(actorId: string, userId: string, reason: string): Promise<AdminUser> {
       if (userId === actorId) throw badRequest('You cannot suspend yourself');
-      const user = await storage.users.findById(userId);
-      if (!user || user.deletedAt) throw notFound('User');
-      if (user.role === 'admin') throw forbidden('An admin cannot be suspended');
-      if (user.suspendedAt) return toAdminUserDto(user);
+      const result = await siteAdmins(actorId, async () => {
+        const user = await storage.users.findById(userId);
+        if (!user || user.deletedAt) throw notFound('User');
+        if (user.suspendedAt) return { user, changed: false };
+        if (user.role === 'admin') await requireAnotherAdmin();
+        const updated = await storage.users.update(userId, { suspendedAt: clock.now() });
+        return { user: updated ?? user, changed: true };
+      });
+      if (!result.changed) return toAdminUserDto(result.user);
       const now = clock.now();
-      const updated = await storage.users.update(userId, { suspendedAt: now });
+      const updated = result.user;
       const revoked = await storage.sessions.revokeAllForUser(userId, now);
       for (const sessionId of revoked) events.emit('session:revoked', { sessionId, userId });
       events.emit('user:suspended', { userId });
@@ -206,9 +230,36 @@ export function createModerationService(deps: ModerationDeps) {
         targetType: 'user',
         targetId: userId,
         conversationId: null,
-        details: { reason },
+        details: { reason, role: updated.role },
       });
-      return toAdminUserDto(updated ?? user);
+      return toAdminUserDto(updated);
+    },
+
+    /**
+     * Promotes a user to site admin or demotes an admin (audited). Never your own role (so nobody
+     * locks themselves out by mistake), and never the last admin who can act.
+     */
+    async setRole(actorId: string, userId: string, role: UserRole): Promise<AdminUser> {
+      if (userId === actorId) throw badRequest('You cannot change your own role');
+      const result = await siteAdmins(actorId, async () => {
+        const user = await storage.users.findById(userId);
+        if (!user || user.deletedAt) throw notFound('User');
+        if (user.role === role) return { user, changed: false };
+        if (user.role === 'admin' && !user.suspendedAt) await requireAnotherAdmin();
+        const updated = await storage.users.update(userId, { role });
+        return { user: updated ?? user, changed: true, from: user.role };
+      });
+      if (!result.changed) return toAdminUserDto(result.user);
+      events.emit('user:updated', { userId });
+      await audit({
+        actorId,
+        action: 'user.role_changed',
+        targetType: 'user',
+        targetId: userId,
+        conversationId: null,
+        details: { from: result.from, to: role },
+      });
+      return toAdminUserDto(result.user);
     },
 
     async unsuspend(actorId: string, userId: string): Promise<AdminUser> {

@@ -110,6 +110,22 @@ function accountsCases(open: () => Promise<Storage>): void {
       expect(await s.users.update(a.id, {})).toMatchObject({ id: a.id });
     });
 
+    it('counts the site admins who can act (not suspended, not deleted)', async () => {
+      expect(await s.users.countActiveAdmins()).toBe(0);
+      const a = await s.users.create(newUser({ role: 'admin' }));
+      const b = await s.users.create(newUser({ role: 'admin' }));
+      await s.users.create(newUser());
+      expect(await s.users.countActiveAdmins()).toBe(2);
+      await s.users.update(a.id, { suspendedAt: at(1) });
+      expect(await s.users.countActiveAdmins()).toBe(1);
+      await s.users.update(b.id, { role: 'user' });
+      expect(await s.users.countActiveAdmins()).toBe(0);
+      await s.users.update(a.id, { suspendedAt: null });
+      expect(await s.users.countActiveAdmins()).toBe(1);
+      await s.users.update(a.id, { deletedAt: at(2) });
+      expect(await s.users.countActiveAdmins()).toBe(0);
+    });
+
     it('searches by prefix of username, display name or email, case-insensitively and literally', async () => {
       const me = await s.users.create(newUser({ username: 'annie_me', displayName: 'Me' }));
       const a = await s.users.create(newUser({ username: 'anna', displayName: 'Anna K' }));

@@ -109,6 +109,9 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
     async count() {
       return User.countDocuments();
     },
+    async countActiveAdmins() {
+      return User.countDocuments({ role: 'admin', suspendedAt: null, deletedAt: null });
+    },
     async update(id, patch) {
       const set: Record<string, unknown> = {};
       for (const key of patchKeys) {

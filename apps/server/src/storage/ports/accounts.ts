@@ -57,6 +57,8 @@ export type UsersRepo = {
   /** Case-insensitive. */
   findByUsername(username: string): Promise<UserRecord | null>;
   count(): Promise<number>;
+  /** Site admins who can act: role 'admin', not suspended, not deleted (the "never the last admin" rule). */
+  countActiveAdmins(): Promise<number>;
   /** Returns the updated user, null when missing. Throws DuplicateKeyError on a taken email/username. */
   update(id: string, patch: UserPatch): Promise<UserRecord | null>;
   /** Prefix search on username, display name and email; excludes deleted users and `excludeId`. */

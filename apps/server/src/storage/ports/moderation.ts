@@ -53,6 +53,8 @@ export type AuditAction =
   | 'message.deleted'
   | 'user.suspended'
   | 'user.unsuspended'
+  /** Site role promoted or demoted by an admin; details { from, to }. */
+  | 'user.role_changed'
   | 'member.removed';
 
 export type AuditRecord = {

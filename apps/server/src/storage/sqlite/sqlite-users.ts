@@ -64,6 +64,9 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
   const byEmail = db.prepare('SELECT * FROM users WHERE email = ?');
   const byUsername = db.prepare('SELECT * FROM users WHERE username = ?');
   const countAll = db.prepare('SELECT COUNT(*) AS n FROM users');
+  const countAdmins = db.prepare(
+    "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND suspended_at IS NULL AND deleted_at IS NULL",
+  );
   // Ordered by username (unique, NOCASE) so the cursor is simply the last username seen.
   const searchStmt = db.prepare(
     `SELECT * FROM users
@@ -107,6 +110,9 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
     },
     async count() {
       return (countAll.get() as { n: number }).n;
+    },
+    async countActiveAdmins() {
+      return (countAdmins.get() as { n: number }).n;
     },
     async update(id, patch) {
       const sets: string[] = [];
