@@ -235,7 +235,47 @@ const REST_SCENARIOS: Record<string, Spec & { route: string }> = {
     req: async (_c, w) => ({ params: { id: await anotherSiteAdmin(w) }, body: { role: 'user' } }),
     expect: AUTHED('403 403 403 200 403'),
   },
+  // 22 #3: in announcement mode only owners and admins post, forward into, edit in or react (blocked is
+  // a member too). Taking a reaction back stays allowed.
+  'send in an announcement group': {
+    route: 'POST /conversations/:id/messages',
+    req: async (c, w) => {
+      await announcement(w, c);
+      return { body: { clientMsgId: randomUUID(), text: 'hi' } };
+    },
+    expect: AUTHED('404 403 201 404 403'),
+  },
+  'forward into an announcement group': {
+    route: 'POST /messages/:id/forward',
+    req: async (c, w) => {
+      await announcement(w, c);
+      return { params: { id: c.messageId }, body: { conversationIds: [c.id], clientMsgId: randomUUID() } };
+    },
+    expect: AUTHED('404 403 201 404 403'),
+  },
+  'react in an announcement group': {
+    route: 'PUT /messages/:id/reactions/:emoji',
+    req: async (c, w) => {
+      await announcement(w, c);
+      return { params: { id: c.messageId, emoji: '👍' } };
+    },
+    expect: AUTHED('404 403 200 404 403'),
+  },
+  'take a reaction back in an announcement group': {
+    route: 'DELETE /messages/:id/reactions/:emoji',
+    req: async (c, w) => {
+      await announcement(w, c);
+      return { params: { id: c.messageId, emoji: '👍' } };
+    },
+    expect: AUTHED('404 200 200 404 200'),
+  },
 };
+
+/** Switches the cell's group to announcement mode (its owner does it). */
+async function announcement(w: World, c: Cell): Promise<void> {
+  const res = await restAs(w.t.api, w.owner.accessToken).patch(`/conversations/${c.id}`, { onlyAdminsPost: true });
+  if (res.status !== 200) throw new Error(`announcement: ${res.status}`);
+}
 
 /** A fresh account made site admin directly in storage (the target of the admin-on-admin rows). */
 async function anotherSiteAdmin(w: World): Promise<string> {
@@ -245,7 +285,8 @@ async function anotherSiteAdmin(w: World): Promise<string> {
 }
 
 const SOCKET_REFUSED = 'unauthenticated token_expired session_revoked session_revoked';
-const SOCKET: Record<string, { payload: (c: Cell, w: World) => unknown; expect: string }> = {
+type SocketSpec = { payload: (c: Cell, w: World) => unknown; expect: string };
+const SOCKET: Record<string, SocketSpec> = {
   'message:send': {
     payload: (c) => ({ conversationId: c.id, clientMsgId: randomUUID(), text: 'hi' }),
     expect: `${SOCKET_REFUSED} not_found ok ok not_found ok`,
@@ -285,6 +326,26 @@ const SOCKET: Record<string, { payload: (c: Cell, w: World) => unknown; expect: 
   },
 };
 
+/** Socket counterparts of the situational REST rows (same services, same rules). */
+const SOCKET_SCENARIOS: Record<string, SocketSpec & { event: string }> = {
+  'message:send in an announcement group': {
+    event: 'message:send',
+    payload: async (c, w) => {
+      await announcement(w, c);
+      return { conversationId: c.id, clientMsgId: randomUUID(), text: 'hi' };
+    },
+    expect: `${SOCKET_REFUSED} not_found posting_restricted ok not_found posting_restricted`,
+  },
+  'message:react in an announcement group': {
+    event: 'message:react',
+    payload: async (c, w) => {
+      await announcement(w, c);
+      return { messageId: c.messageId, emoji: '👍', on: true };
+    },
+    expect: `${SOCKET_REFUSED} not_found posting_restricted ok not_found posting_restricted`,
+  },
+};
+
 /** A report by the group's plain member on the cell's message (for the report-handling rows). */
 async function reportBy(w: World, c: Cell): Promise<string> {
   const res = await restAs(w.t.api, (await tokenFor(w, 'member')) ?? '').post<{ id: string }>('/reports', {
@@ -320,6 +381,7 @@ describe('authorization matrix', () => {
       command: vitestCommand(FILE),
       routes: Object.keys(REST).length,
       socketEvents: Object.keys(SOCKET).length,
+      scenarios: Object.keys(REST_SCENARIOS).length + Object.keys(SOCKET_SCENARIOS).length,
       subjects: SUBJECTS.length,
       cells: restCells + socketCells,
       restCells,
@@ -406,6 +468,24 @@ describe('authorization matrix', () => {
     expect(scenarioViolations).toEqual([]);
   }, 120_000);
 
+  /** One socket cell: a fresh group, the subject's socket (or its handshake refusal), the ack's code. */
+  async function socketCell(event: string, spec: SocketSpec, subject: Subject): Promise<string> {
+    const cell = await freshGroup(w);
+    const payload = await spec.payload(cell, w);
+    const token = await tokenFor(w, subject);
+    try {
+      const socket = await whileExpired(w, subject, () => connectSocket(t.url, token));
+      try {
+        const ack = await emitAck(socket, event, payload);
+        return ack.ok ? 'ok' : ack.error.code;
+      } finally {
+        socket.close();
+      }
+    } catch (err) {
+      return (err as { data?: { code?: string } }).data?.code ?? 'connect_failed';
+    }
+  }
+
   it('sockets: every handled event × every subject (handshake refusal or ack)', async () => {
     const probe = await connectSocket(t.url, await tokenFor(w, 'member'));
     const events = listSocketEvents(t.charla.io, probe.id ?? '');
@@ -418,36 +498,23 @@ describe('authorization matrix', () => {
       Object.keys(SOCKET).filter((e) => !events.includes(e)),
       'rows without a handler',
     ).toEqual([]);
+    const rows = [
+      ...Object.entries(SOCKET).map(([event, spec]) => ({ name: event, event, spec })),
+      ...Object.entries(SOCKET_SCENARIOS).map(([name, spec]) => ({ name, event: spec.event, spec })),
+    ];
     const socketViolations: string[] = [];
-    for (const [event, spec] of Object.entries(SOCKET)) {
+    for (const { name, event, spec } of rows) {
       const expected = row(spec.expect);
       for (const [i, subject] of SUBJECTS.entries()) {
-        const cell = await freshGroup(w);
-        const token = await tokenFor(w, subject as Subject);
-        let got: string;
-        try {
-          const socket = await whileExpired(w, subject, () => connectSocket(t.url, token));
-          try {
-            const ack = await emitAck(socket, event, spec.payload(cell, w));
-            got = ack.ok ? 'ok' : ack.error.code;
-          } finally {
-            socket.close();
-          }
-        } catch (err) {
-          got = (err as { data?: { code?: string } }).data?.code ?? 'connect_failed';
-        }
+        const got = await socketCell(event, spec, subject);
         socketCells++;
-        observed.set(event, [...(observed.get(event) ?? []), got]);
-        if (got !== expected[i]) socketViolations.push(`${event} as ${subject}: ${got}, expected ${expected[i]}`);
+        observed.set(name, [...(observed.get(name) ?? []), got]);
+        if (got !== expected[i]) socketViolations.push(`${name} as ${subject}: ${got}, expected ${expected[i]}`);
       }
     }
     violations.push(...socketViolations);
     if (socketViolations.length)
-      console.log(
-        Object.keys(SOCKET)
-          .map((k) => `  '${k}': '${observed.get(k)?.join(' ')}'`)
-          .join('\n'),
-      );
+      console.log(rows.map((r) => `  '${r.name}': '${observed.get(r.name)?.join(' ')}'`).join('\n'));
     expect(socketViolations).toEqual([]);
   }, 120_000);
 });

@@ -65,6 +65,8 @@ export const conversationSchema = z.object({
   memberCount: z.number().int().nonnegative(),
   /** Groups: whether newcomers see messages from before they joined. */
   historyForNewcomers: z.boolean(),
+  /** Announcement mode (groups and channels): only owners and admins post, edit and react. */
+  onlyAdminsPost: z.boolean(),
   /** Direct chats: the other user. */
   peer: userCardSchema.nullable(),
 });
@@ -82,12 +84,39 @@ export const messagePreviewSchema = z.object({
 });
 export type MessagePreview = z.infer<typeof messagePreviewSchema>;
 
+/** Why the caller may not post (null when they may). */
+export const postRestrictionSchema = z.enum(['not_member', 'admins_only', 'email_unverified']);
+export type PostRestriction = z.infer<typeof postRestrictionSchema>;
+
+/**
+ * What the caller may do here, computed by the server for this viewer (the server enforces the same
+ * rules on every REST and socket path; clients follow these flags instead of deriving their own).
+ * They change with the viewer's role and the conversation's settings: refetch the conversation after
+ * a `conversation:updated` with shared changes or a `participant:updated` about yourself.
+ */
+export const conversationPermissionsSchema = z.object({
+  /** Send messages, forward into it, edit one's own messages. */
+  canPost: z.boolean(),
+  cannotPostReason: postRestrictionSchema.nullable(),
+  canReact: z.boolean(),
+  /** Title, description, avatar, history and posting settings. */
+  canEditInfo: z.boolean(),
+  /** Create, list and revoke invite links; add members. */
+  canInvite: z.boolean(),
+  /** Delete others' messages, remove members, handle the group's reports. */
+  canModerate: z.boolean(),
+  /** A public channel the caller has not joined. */
+  canJoin: z.boolean(),
+});
+export type ConversationPermissions = z.infer<typeof conversationPermissionsSchema>;
+
 /** One row of GET /conversations. */
 export const conversationSummarySchema = conversationSchema.extend({
   lastMessage: messagePreviewSchema.nullable(),
   unreadCount: z.number().int().nonnegative(),
   unreadMentions: z.number().int().nonnegative(),
   me: myConversationStateSchema,
+  permissions: conversationPermissionsSchema,
 });
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
 
@@ -108,6 +137,7 @@ export const createConversationRequestSchema = z.discriminatedUnion('kind', [
       description: conversationDescriptionSchema.default(''),
       memberIds: z.array(id).max(200).default([]),
       historyForNewcomers: z.boolean().default(false),
+      onlyAdminsPost: z.boolean().default(false),
     })
     .strict(),
   z
@@ -115,6 +145,8 @@ export const createConversationRequestSchema = z.discriminatedUnion('kind', [
       kind: z.literal('channel'),
       title: conversationTitleSchema,
       description: conversationDescriptionSchema.default(''),
+      /** Announcement channel: only owners and admins post. Channels are open to members by default. */
+      onlyAdminsPost: z.boolean().default(false),
     })
     .strict(),
 ]);
@@ -127,6 +159,7 @@ export const updateConversationRequestSchema = z
     /** A media URL from the media issue, or null to clear. */
     avatarUrl: z.string().max(2048).nullable(),
     historyForNewcomers: z.boolean(),
+    onlyAdminsPost: z.boolean(),
   })
   .partial()
   .strict();

@@ -68,6 +68,8 @@ export const systemEventTypeSchema = z.enum([
   'role_changed',
   'owner_transferred',
   'history_visibility_changed',
+  /** value 'true': only admins post (announcement mode); 'false': every member posts. */
+  'posting_changed',
 ]);
 export type SystemEventType = z.infer<typeof systemEventTypeSchema>;
 

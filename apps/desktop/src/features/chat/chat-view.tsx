@@ -160,7 +160,6 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
     [items, me.id],
   );
   const group = conversation.kind !== 'direct';
-  const myRole = conversation.me.role;
   const name = conversationName(conversation, t('chat.unknown'));
   const typers = (rt.typing[id] ?? []).map((u) => members.get(u)?.user.displayName ?? t('chat.someone'));
   const peerOnline = conversation.peer ? rt.presence[conversation.peer.id] === 'online' : undefined;
@@ -173,7 +172,14 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
       : peerOnline
         ? t('presence.online')
         : '';
-  const readOnly = conversation.kind === 'channel' && myRole === 'member';
+  // The server's flags, never a rule of our own: it enforces the same ones on every send path.
+  const { permissions } = conversation;
+  const readOnlyText =
+    permissions.cannotPostReason === 'email_unverified'
+      ? t('composer.unverified')
+      : permissions.cannotPostReason === 'not_member'
+        ? t('composer.notMember')
+        : t('composer.readOnly');
 
   const firstUnreadRow = rows.find((r) => r.kind === 'unread');
   const renderRow = useCallback(
@@ -219,13 +225,15 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
               members={members}
               actions={actions}
               highlighted={highlight === r.message.id}
-              canDeleteForEveryone={myRole !== 'member'}
+              canDeleteForEveryone={permissions.canModerate}
+              canPost={permissions.canPost}
+              canReact={permissions.canReact}
             />
           );
         }
       }
     },
-    [locale, t, rt.retry, rt.discard, me.id, group, participants.data, members, actions, highlight, myRole],
+    [locale, t, rt.retry, rt.discard, me.id, group, participants.data, members, actions, highlight, permissions],
   );
 
   return (
@@ -302,7 +310,8 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
             replyTo={replyTo}
             editing={editing}
             lastMine={lastMine}
-            disabled={readOnly}
+            disabled={!permissions.canPost}
+            disabledText={readOnlyText}
             onCancel={() => {
               setReplyTo(null);
               setEditing(null);

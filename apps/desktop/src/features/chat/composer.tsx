@@ -58,6 +58,8 @@ type Props = {
   onSubmitEdit: (m: Message, text: string) => Promise<void>;
   membersById: Map<string, Participant>;
   disabled?: boolean;
+  /** Why the composer is disabled (the placeholder), from the server's permission flags. */
+  disabledText?: string;
 };
 
 export function Composer(p: Props) {
@@ -291,7 +293,7 @@ export function Composer(p: Props) {
           rows={1}
           value={text}
           disabled={p.disabled}
-          placeholder={p.disabled ? t('composer.readOnly') : t('composer.placeholder')}
+          placeholder={p.disabled ? (p.disabledText ?? t('composer.readOnly')) : t('composer.placeholder')}
           aria-label={t('composer.placeholder')}
           onChange={(e) => {
             setText(e.target.value);

@@ -38,24 +38,27 @@ export function ForwardDialog({ message, onClose }: { message: Message; onClose:
     <Dialog title={t('forward.title')} onClose={onClose}>
       <fieldset className="checklist">
         <legend>{t('forward.targets')}</legend>
-        {(list.data ?? []).map((c) => (
-          <label key={c.id}>
-            <input
-              type="checkbox"
-              checked={chosen.has(c.id)}
-              disabled={!chosen.has(c.id) && chosen.size >= 20}
-              onChange={(e) =>
-                setChosen((s) => {
-                  const n = new Set(s);
-                  if (e.target.checked) n.add(c.id);
-                  else n.delete(c.id);
-                  return n;
-                })
-              }
-            />
-            {conversationName(c, t('chat.unknown'))}
-          </label>
-        ))}
+        {/* Only where the server lets me post (announcement channels refuse members). */}
+        {(list.data ?? [])
+          .filter((c) => c.permissions.canPost)
+          .map((c) => (
+            <label key={c.id}>
+              <input
+                type="checkbox"
+                checked={chosen.has(c.id)}
+                disabled={!chosen.has(c.id) && chosen.size >= 20}
+                onChange={(e) =>
+                  setChosen((s) => {
+                    const n = new Set(s);
+                    if (e.target.checked) n.add(c.id);
+                    else n.delete(c.id);
+                    return n;
+                  })
+                }
+              />
+              {conversationName(c, t('chat.unknown'))}
+            </label>
+          ))}
       </fieldset>
       <button
         type="button"

@@ -40,6 +40,8 @@ function systemText(
   if (!s) return '';
   const actor = nameOf(members, s.actorId, t('chat.someone'));
   const targets = s.targetIds.map((id) => nameOf(members, id, t('chat.someone'))).join(', ');
+  if (s.type === 'posting_changed')
+    return t(s.value === 'true' ? 'system.posting_admins' : 'system.posting_everyone', { actor });
   return t(`system.${s.type}`, { actor, targets, value: s.value ?? '' });
 }
 
@@ -79,6 +81,9 @@ type ItemProps = {
   actions: MessageActions;
   highlighted: boolean;
   canDeleteForEveryone: boolean;
+  /** From the conversation's server-computed permissions (announcement mode, unverified email). */
+  canPost: boolean;
+  canReact: boolean;
 };
 
 export const MessageItem = memo(function MessageItem(p: ItemProps) {
@@ -150,6 +155,8 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
                     type="button"
                     className={`reaction${mineR ? ' mine' : ''}`}
                     aria-pressed={mineR}
+                    // Taking my reaction back is always allowed; adding one follows the server's flag.
+                    disabled={!mineR && !p.canReact}
                     aria-label={t('message.reaction', { emoji: r.emoji, count: String(r.count) })}
                     onClick={() => p.actions.react(m, r.emoji, !mineR)}
                   >
@@ -181,6 +188,8 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
               mine={p.mine}
               group={p.group}
               canDeleteForEveryone={p.mine || p.canDeleteForEveryone}
+              canPost={p.canPost}
+              canReact={p.canReact}
               actions={p.actions}
               anchor={menu}
               close={() => setMenu(null)}
@@ -197,6 +206,8 @@ function MessageMenu(p: {
   mine: boolean;
   group: boolean;
   canDeleteForEveryone: boolean;
+  canPost: boolean;
+  canReact: boolean;
   actions: MessageActions;
   anchor: DOMRect;
   close: () => void;
@@ -235,22 +246,26 @@ function MessageMenu(p: {
   };
   return (
     <div className="menu" ref={ref} style={style}>
-      <fieldset className="quick-reactions" aria-label={t('message.react')}>
-        {QUICK_REACTIONS.map((e) => (
-          <button
-            key={e}
-            type="button"
-            aria-label={t('message.reactWith', { emoji: e })}
-            onClick={act(() => p.actions.react(p.m, e, true))}
-          >
-            {e}
-          </button>
-        ))}
-      </fieldset>
-      <button type="button" onClick={act(() => p.actions.reply(p.m))}>
-        {t('message.reply')}
-      </button>
-      {p.mine && p.m.kind === 'text' && (
+      {p.canReact && (
+        <fieldset className="quick-reactions" aria-label={t('message.react')}>
+          {QUICK_REACTIONS.map((e) => (
+            <button
+              key={e}
+              type="button"
+              aria-label={t('message.reactWith', { emoji: e })}
+              onClick={act(() => p.actions.react(p.m, e, true))}
+            >
+              {e}
+            </button>
+          ))}
+        </fieldset>
+      )}
+      {p.canPost && (
+        <button type="button" onClick={act(() => p.actions.reply(p.m))}>
+          {t('message.reply')}
+        </button>
+      )}
+      {p.canPost && p.mine && p.m.kind === 'text' && (
         <button type="button" onClick={act(() => p.actions.edit(p.m))}>
           {t('message.edit')}
         </button>

@@ -34,7 +34,8 @@ export function GroupInfo({ conversation: c, onClose }: { conversation: Conversa
   const { presence } = useRealtime();
   const participants = useParticipants(c.id);
   const group = c.kind !== 'direct';
-  const admin = c.me.role !== 'member';
+  // What the server says I may do here (it enforces the same rules).
+  const { canEditInfo, canInvite, canModerate } = c.permissions;
   const run = async (fn: () => Promise<unknown>, ok?: string) => {
     try {
       await fn();
@@ -61,7 +62,7 @@ export function GroupInfo({ conversation: c, onClose }: { conversation: Conversa
         </button>
       </header>
       {c.description && <p className="muted">{c.description}</p>}
-      {group && admin && <EditGroup conversation={c} />}
+      {group && canEditInfo && <EditGroup conversation={c} />}
       <div className="panel-section">
         <label className="switch">
           <input
@@ -83,7 +84,24 @@ export function GroupInfo({ conversation: c, onClose }: { conversation: Conversa
           />
           {t('group.archive')}
         </label>
-        {group && admin && (
+        {group && canEditInfo && (
+          <label className="switch">
+            <input
+              type="checkbox"
+              checked={c.onlyAdminsPost}
+              onChange={(e) =>
+                void run(async () => {
+                  await api.send('PATCH', paths.conversations.byId(c.id), z.unknown(), {
+                    onlyAdminsPost: e.target.checked,
+                  });
+                  await qc.invalidateQueries({ queryKey: keys.conversations });
+                })
+              }
+            />
+            {t('group.onlyAdminsPost')}
+          </label>
+        )}
+        {group && canEditInfo && (
           <label className="switch">
             <input
               type="checkbox"
@@ -104,7 +122,7 @@ export function GroupInfo({ conversation: c, onClose }: { conversation: Conversa
       {group && (
         <div className="panel-section">
           <h3>{t('chat.members', { count: c.memberCount })}</h3>
-          {admin && <AddMembers conversationId={c.id} existing={members} onAdded={refreshMembers} />}
+          {canInvite && <AddMembers conversationId={c.id} existing={members} onAdded={refreshMembers} />}
           {participants.isPending ? (
             <Skeleton label={t('common.loading')} />
           ) : (
@@ -115,7 +133,7 @@ export function GroupInfo({ conversation: c, onClose }: { conversation: Conversa
                   p={p}
                   online={presence[p.userId] === 'online'}
                   isMe={p.userId === me.id}
-                  canManage={admin && p.userId !== me.id && rank[c.me.role] < rank[p.role]}
+                  canManage={canModerate && p.userId !== me.id && rank[c.me.role] < rank[p.role]}
                   onRole={(role) =>
                     void run(() =>
                       api
@@ -136,7 +154,7 @@ export function GroupInfo({ conversation: c, onClose }: { conversation: Conversa
           )}
         </div>
       )}
-      {group && admin && <Invites conversationId={c.id} />}
+      {group && canInvite && <Invites conversationId={c.id} />}
       {group && (
         <button
           type="button"

@@ -14,6 +14,7 @@ import { changeSeqOf, type PublishDeps, postSystemMessage } from '../messages/me
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { requireMember, requireReader, requireRole } from './conversations.access.ts';
 import { createUserCards, toConversationDto, toParticipantDto, toSummary } from './conversations.mapper.ts';
+import { permissionsFor } from './conversations.permissions.ts';
 
 export type ConversationsDeps = PublishDeps & { storage: Storage; fanout: Fanout };
 type CreateBody = z.output<typeof createConversationRequestSchema>;
@@ -88,7 +89,14 @@ export function createConversationsService(deps: ConversationsDeps) {
       storage.messages.history(conversationId, userId, { limit: 1 }),
     ]);
     const lastMessage = last[0] ? toPreview(last[0]) : null;
-    return { ...dto, lastMessage, unreadCount: 0, unreadMentions: 0, me: null };
+    return {
+      ...dto,
+      lastMessage,
+      unreadCount: 0,
+      unreadMentions: 0,
+      me: null,
+      permissions: permissionsFor(conversation, null),
+    };
   }
 
   return {
@@ -138,6 +146,7 @@ export function createConversationsService(deps: ConversationsDeps) {
         description: body.description,
         createdBy: userId,
         historyForNewcomers: body.kind === 'group' ? body.historyForNewcomers : true,
+        onlyAdminsPost: body.onlyAdminsPost,
         members: members.map((id) => ({ userId: id, role: 'member' as const })),
         now,
       });
@@ -173,6 +182,10 @@ export function createConversationsService(deps: ConversationsDeps) {
       if (patch.historyForNewcomers !== undefined && patch.historyForNewcomers !== c.historyForNewcomers) {
         changes.historyForNewcomers = patch.historyForNewcomers;
         notes.push(['history_visibility_changed', String(patch.historyForNewcomers)]);
+      }
+      if (patch.onlyAdminsPost !== undefined && patch.onlyAdminsPost !== c.onlyAdminsPost) {
+        changes.onlyAdminsPost = patch.onlyAdminsPost;
+        notes.push(['posting_changed', String(patch.onlyAdminsPost)]);
       }
       if (Object.keys(changes).length) {
         const updated = await serial(conversationId, async () => {

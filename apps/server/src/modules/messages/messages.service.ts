@@ -17,6 +17,7 @@ import {
   visibilityFloor,
 } from '../conversations/conversations.access.ts';
 import { directPeerId } from '../conversations/conversations.mapper.ts';
+import { postingError, postRestriction, requirePost } from '../conversations/conversations.permissions.ts';
 import type { ConversationsService } from '../conversations/conversations.service.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { toMessageDto } from './messages.mapper.ts';
@@ -121,6 +122,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       body: SendBody,
     ): Promise<{ message: Message; created: boolean }> {
       const m = await requireMember(storage, conversationId, userId);
+      requirePost(m.conversation, m.me);
       await checkDirect(m, userId);
       await deps.attachments?.validate(userId, body.attachments, body.clientMsgId);
       const [replyTo, mentions] = await Promise.all([
@@ -151,10 +153,12 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     },
 
     async edit(userId: string, messageId: string, text: string, mentions?: string[]): Promise<Message> {
-      const { message } = await visibleMessage(userId, messageId);
+      const { message, conversation, me } = await visibleMessage(userId, messageId);
       if (message.senderId !== userId || message.kind === 'system')
         throw forbidden('You can only edit your own messages');
       if (message.deletedAt) throw notFound('Message');
+      // An edit is a new post (new text, new mentions): a member who may no longer post may not edit.
+      requirePost(conversation, me);
       const newMentions = await membersOnly(message.conversationId, mentions ?? message.mentions, text);
       const dto = await serial(message.conversationId, async () => {
         const edited = await storage.messages.edit(messageId, { text, mentions: newMentions }, userId, clock.now());
@@ -227,6 +231,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       if (message.deletedAt || message.kind === 'system') throw badRequest('This message cannot be forwarded');
       const targets = [...new Set(targetIds)];
       const memberships = await Promise.all(targets.map((id) => requireMember(storage, id, userId)));
+      for (const m of memberships) requirePost(m.conversation, m.me);
       for (const m of memberships) await checkDirect(m, userId);
       const forwardedFrom = message.forwardedFrom ?? {
         messageId: message.id,
@@ -256,8 +261,11 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     },
 
     async react(userId: string, messageId: string, emoji: string, on: boolean): Promise<ReactionSummary[]> {
-      const { message } = await visibleMessage(userId, messageId);
+      const { message, conversation, me } = await visibleMessage(userId, messageId);
       if (message.deletedAt) throw notFound('Message');
+      const restriction = postRestriction(conversation, me);
+      // Taking one's own reaction back is always allowed; adding one follows the posting rule.
+      if (on && restriction) throw postingError(restriction);
       const result = await serial(message.conversationId, async () => {
         const r = await storage.messages.setReaction(messageId, userId, emoji, on, clock.now());
         if (r?.changed) {

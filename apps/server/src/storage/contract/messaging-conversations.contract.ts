@@ -53,6 +53,28 @@ export function conversationsContract(open: () => Promise<Storage>): void {
     expect(await f.s.participants.add(g.id, f.carol.id, 'member', f.alice.id, f.tick())).toBeNull();
   });
 
+  it('announcement mode: off by default, set at creation or by update (bumping the change counter)', async () => {
+    const g = await f.group([f.alice, f.bob]);
+    expect(g.onlyAdminsPost).toBe(false);
+    const d = await f.s.conversations.createDirect(f.alice.id, f.carol.id, f.tick());
+    expect(d.conversation.onlyAdminsPost).toBe(false);
+    const ch = await f.s.conversations.create({
+      kind: 'channel',
+      title: 'News',
+      createdBy: f.alice.id,
+      onlyAdminsPost: true,
+      now: f.tick(),
+    });
+    expect(ch.onlyAdminsPost).toBe(true);
+    expect((await f.s.conversations.findById(ch.id))?.onlyAdminsPost).toBe(true);
+    const opened = await f.s.conversations.update(ch.id, { onlyAdminsPost: false }, f.alice.id, f.tick());
+    expect(opened).toMatchObject({ onlyAdminsPost: false, changeSeq: ch.changeSeq + 1, title: 'News' });
+    const closed = await f.s.conversations.update(g.id, { onlyAdminsPost: true }, f.alice.id, f.tick());
+    expect(closed?.onlyAdminsPost).toBe(true);
+    expect((await f.s.conversations.getForUser(g.id, f.bob.id))?.conversation.onlyAdminsPost).toBe(true);
+    expect((await f.s.conversations.searchPublic('News', { limit: 5 })).items[0]?.onlyAdminsPost).toBe(false);
+  });
+
   it('participants: list owners first with paging, roles, removal', async () => {
     const g = await f.group([f.alice, f.bob, f.carol, f.dave]);
     await f.s.participants.setRole(g.id, f.dave.id, 'admin', f.alice.id, f.tick());

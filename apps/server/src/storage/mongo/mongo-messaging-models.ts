@@ -29,6 +29,8 @@ export type ConversationDoc = {
   changeSeq: number;
   lastChangeAt: Date;
   historyForNewcomers: boolean;
+  /** Absent on documents written before announcement mode existed: read as false. */
+  onlyAdminsPost?: boolean;
   directKey: string | null;
   deletedAt: Date | null;
 };
@@ -130,6 +132,7 @@ const conversationSchema = new Schema<ConversationDoc>(
     changeSeq: { type: Number, required: true, default: 0 },
     lastChangeAt: { type: Date, required: true },
     historyForNewcomers: { type: Boolean, required: true, default: false },
+    onlyAdminsPost: { type: Boolean, default: false },
     directKey: nullableStr,
     deletedAt: nullableDate,
   },
@@ -300,6 +303,7 @@ export const toConversation = (d: ConversationDoc): ConversationRecord => ({
   lastSeq: d.lastSeq,
   changeSeq: d.changeSeq,
   historyForNewcomers: d.historyForNewcomers,
+  onlyAdminsPost: d.onlyAdminsPost ?? false,
   directKey: d.directKey ?? null,
   deletedAt: d.deletedAt ?? null,
 });

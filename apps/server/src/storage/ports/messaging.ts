@@ -41,6 +41,8 @@ export type ConversationRecord = {
   changeSeq: number;
   /** Newcomers see the whole history instead of only messages after their `joinedSeq`. */
   historyForNewcomers: boolean;
+  /** Announcement mode (groups and channels): only owners and admins post, edit and react. */
+  onlyAdminsPost: boolean;
   /** Direct chats only: the two user ids sorted and joined with ':'; unique. */
   directKey: string | null;
   deletedAt: Date | null;
@@ -53,13 +55,14 @@ export type NewConversation = {
   avatarUrl?: string | null;
   createdBy: string;
   historyForNewcomers?: boolean;
+  onlyAdminsPost?: boolean;
   /** Initial members; `createdBy` is added as owner automatically (listing it again is harmless). */
   members?: { userId: string; role: ParticipantRole }[];
   now: Date;
 };
 
 export type ConversationPatch = Partial<
-  Pick<ConversationRecord, 'title' | 'description' | 'avatarUrl' | 'historyForNewcomers'>
+  Pick<ConversationRecord, 'title' | 'description' | 'avatarUrl' | 'historyForNewcomers' | 'onlyAdminsPost'>
 >;
 
 export type ParticipantRecord = {
