@@ -12,7 +12,7 @@ import { type AppContext, type Clock, systemClock } from './app-context.ts';
 import type { Config } from './config.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { createMetrics } from './http/metrics.ts';
-import { AUTH_PER_IP, AUTH_SENSITIVE_PER_IP, createRateLimits } from './http/rate-limit.ts';
+import { AUTH_PER_IP, AUTH_SENSITIVE_PER_IP, createRateLimits, USER_SEARCH_PER_USER } from './http/rate-limit.ts';
 import { webClientRoutes } from './http/web-client.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { type AccountEvents, createAccountEvents } from './modules/auth/account-events.ts';
@@ -196,7 +196,9 @@ export function createApp(deps: AppDeps): CharlaApp {
       sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
     }),
     createOidcModule(ctx, authService, { ...deps.oidc, redisCommand: rateLimits.redisCommand }),
-    usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher })),
+    usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher }), {
+      search: rateLimits.limiter(USER_SEARCH_PER_USER),
+    }),
     // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
     media.router,
     ...moderation.routers,

@@ -1,15 +1,23 @@
 import type { RequestHandler } from 'express';
-import { rateLimit, type Store } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { RedisStore } from 'rate-limit-redis';
 import { createClient } from 'redis';
 import { rateLimited } from './errors.ts';
 
-export type RateLimitRule = { name: string; windowMs: number; limit: number };
+export type RateLimitRule = {
+  name: string;
+  windowMs: number;
+  limit: number;
+  /** Whose budget: the client's address (default) or the signed-in user's (mount after requireAuth). */
+  per?: 'ip' | 'user';
+};
 
 /** Per-IP budgets. Generous for people, tight enough to make scripted guessing and mail bombing slow. */
 export const AUTH_PER_IP: RateLimitRule = { name: 'auth', windowMs: 60_000, limit: 60 };
 export const AUTH_SENSITIVE_PER_IP: RateLimitRule = { name: 'auth-sensitive', windowMs: 15 * 60_000, limit: 20 };
+/** People search: plenty for typing in a picker, slow for scraping the directory. */
+export const USER_SEARCH_PER_USER: RateLimitRule = { name: 'user-search', windowMs: 60_000, limit: 60, per: 'user' };
 
 export type RateLimits = {
   /** Builds a limiter for one rule (each rule has its own counters). */
@@ -49,6 +57,9 @@ export function createRateLimits(options: { redisUrl?: string; disabled?: boolea
         standardHeaders: 'draft-8',
         legacyHeaders: false,
         identifier: rule.name,
+        ...(rule.per === 'user'
+          ? { keyGenerator: (req) => (req.auth ? `user:${req.auth.userId}` : `ip:${ipKeyGenerator(req.ip ?? '')}`) }
+          : {}),
         ...(store ? { store } : {}),
         // With Redis down, let traffic through rather than lock everyone out.
         passOnStoreError: true,

@@ -280,7 +280,8 @@ export function createModerationService(deps: ModerationDeps) {
     },
 
     async listUsers(q: { q: string; cursor?: string; limit: number }): Promise<Page<AdminUser>> {
-      const page = await storage.users.search(q.q, { limit: q.limit, cursor: q.cursor });
+      // Site admins only (the admin router): they may find an account by its email.
+      const page = await storage.users.search(q.q, { limit: q.limit, cursor: q.cursor, matchEmail: true });
       return { items: page.items.map(toAdminUserDto), nextCursor: page.nextCursor };
     },
 

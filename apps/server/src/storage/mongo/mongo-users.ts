@@ -137,7 +137,7 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
         $or: [
           { usernameLower: op({ $regex: prefix }) },
           { displayName: op({ $regex: prefix }) },
-          { email: op({ $regex: prefix }) },
+          ...(options.matchEmail ? [{ email: op({ $regex: prefix }) }] : []),
         ],
       })
         .sort({ usernameLower: 1 })

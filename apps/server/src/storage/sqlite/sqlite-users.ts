@@ -71,7 +71,8 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
   const searchStmt = db.prepare(
     `SELECT * FROM users
      WHERE deleted_at IS NULL AND id != @excludeId AND username > @after
-       AND (username LIKE @q ESCAPE '\\' OR display_name LIKE @q ESCAPE '\\' OR email LIKE @q ESCAPE '\\')
+       AND (username LIKE @q ESCAPE '\\' OR display_name LIKE @q ESCAPE '\\'
+            OR (@matchEmail = 1 AND email LIKE @q ESCAPE '\\'))
      ORDER BY username LIMIT @limit`,
   );
 
@@ -138,6 +139,7 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
         q: likePrefix(q),
         excludeId: options.excludeId ?? '',
         after: options.cursor ?? '',
+        matchEmail: options.matchEmail ? 1 : 0,
         limit: limit + 1,
       }) as UserRow[];
       const items = rows.slice(0, limit).map(toUser);
