@@ -269,7 +269,41 @@ const REST_SCENARIOS: Record<string, Spec & { route: string }> = {
     },
     expect: AUTHED('404 200 200 404 200'),
   },
+  // 22 #7: nobody decides a report about their own message (the group admin's here; the site admin's below).
+  'decide a group report about one’s own message': {
+    route: 'PATCH /conversations/:id/reports/:reportId',
+    req: async (c, w) => ({
+      params: { reportId: await reportAbout(w, c.id, 'groupAdmin') },
+      body: { status: 'dismissed' },
+    }),
+    expect: AUTHED('404 403 403 404 403'),
+  },
+  'decide a site report about one’s own message': {
+    route: 'PATCH /admin/reports/:id',
+    req: async (_c, w) => {
+      const direct = await restAs(w.t.api, (await tokenFor(w, 'siteAdmin')) ?? '').post<{ id: string }>(
+        '/conversations',
+        { kind: 'direct', userId: w.users.member.user.id },
+      );
+      return { params: { id: await reportAbout(w, direct.body.data.id, 'siteAdmin') }, body: { status: 'resolved' } };
+    },
+    expect: AUTHED('403 403 403 403 403'),
+  },
 };
+
+/** `author` posts in the conversation and the plain member reports it; returns the report id. */
+async function reportAbout(w: World, conversationId: string, author: Subject): Promise<string> {
+  const sent = await restAs(w.t.api, (await tokenFor(w, author)) ?? '').post<{ id: string }>(
+    `/conversations/${conversationId}/messages`,
+    { clientMsgId: randomUUID(), text: 'reported' },
+  );
+  const res = await restAs(w.t.api, (await tokenFor(w, 'member')) ?? '').post<{ id: string }>('/reports', {
+    messageId: sent.body.data.id,
+    reason: 'spam',
+  });
+  if (res.status !== 201) throw new Error(`report: ${res.status}`);
+  return res.body.data.id;
+}
 
 /** Switches the cell's group to announcement mode (its owner does it). */
 async function announcement(w: World, c: Cell): Promise<void> {

@@ -87,6 +87,7 @@ function Reports() {
           <span>
             <strong>{t(`report.reason.${r.reason}`)}</strong> · {r.targetType} ·{' '}
             {new Date(r.createdAt).toLocaleString(locale)}
+            {r.groupStatus !== 'open' && <span className="badge-text"> {t(`admin.group.${r.groupStatus}`)}</span>}
             {r.note && (
               <>
                 <br />

@@ -245,6 +245,8 @@ export const en = {
   'admin.suspend': 'Suspend',
   'admin.unsuspend': 'Lift suspension',
   'admin.roleAdmin': 'admin',
+  'admin.group.resolved': 'resolved by the group',
+  'admin.group.dismissed': 'dismissed by the group',
   'admin.makeAdmin': 'Make admin',
   'admin.removeAdmin': 'Remove admin',
   'settings.title': 'Settings',

@@ -247,6 +247,8 @@ export const es: Record<keyof typeof en, string> = {
   'admin.suspend': 'Suspender',
   'admin.unsuspend': 'Levantar suspensión',
   'admin.roleAdmin': 'administrador',
+  'admin.group.resolved': 'resuelta por el grupo',
+  'admin.group.dismissed': 'descartada por el grupo',
   'admin.makeAdmin': 'Hacer administrador',
   'admin.removeAdmin': 'Quitar administrador',
   'settings.title': 'Ajustes',

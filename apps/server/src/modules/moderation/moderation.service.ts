@@ -2,6 +2,7 @@ import type {
   AdminUser,
   AuditEntry,
   CreateReportRequest,
+  GroupReport,
   Page,
   Report,
   ReportStatus,
@@ -9,12 +10,18 @@ import type {
 } from '@charla/shared-types';
 import type { Clock } from '../../app-context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
-import { type AuditRecord, DuplicateKeyError, type Storage, type UserRole } from '../../storage/ports.ts';
+import {
+  type AuditRecord,
+  DuplicateKeyError,
+  type ReportRecord,
+  type Storage,
+  type UserRole,
+} from '../../storage/ports.ts';
 import type { AccountEvents } from '../auth/account-events.ts';
 import { toMessageDto } from '../messages/messages.mapper.ts';
 import { changeSeqOf, type Serial } from '../messages/messages.publish.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
-import { toAdminUserDto, toAuditDto, toReportDto } from './moderation.mapper.ts';
+import { toAdminUserDto, toAuditDto, toGroupReportDto, toReportDto } from './moderation.mapper.ts';
 
 export type ModerationDeps = {
   storage: Storage;
@@ -81,29 +88,37 @@ export function createModerationService(deps: ModerationDeps) {
       throw forbidden('Only a group owner or admin can moderate it');
   }
 
-  async function closeReport(
-    actorId: string,
-    id: string,
-    change: CloseReport,
-    conversationId?: string,
-  ): Promise<Report> {
+  /**
+   * Whether the report is about the actor themselves (their own message, or their account): nobody
+   * decides a report about themselves, whatever their role.
+   */
+  async function aboutActor(report: ReportRecord, actorId: string): Promise<boolean> {
+    if (report.targetType === 'user') return report.targetId === actorId;
+    if (report.targetType !== 'message') return false;
+    const message = await storage.messages.findById(report.targetId);
+    return message?.senderId === actorId;
+  }
+
+  /** Site level: the site-wide status (site admins). */
+  async function closeReport(actorId: string, id: string, change: CloseReport): Promise<Report> {
     const existing = await storage.reports.findById(id);
-    if (
-      !existing ||
-      (conversationId && (existing.conversationId !== conversationId || existing.targetType !== 'message'))
-    )
-      throw notFound('Report');
+    if (!existing) throw notFound('Report');
+    if (await aboutActor(existing, actorId)) throw forbidden('You cannot decide a report about yourself');
     const closed = await storage.reports.close(id, { ...change, resolvedBy: actorId, now: clock.now() });
     if (!closed) throw conflict('This report is already closed');
+    await auditClosed(actorId, closed, change, 'site');
+    return toReportDto(closed);
+  }
+
+  async function auditClosed(actorId: string, r: ReportRecord, change: CloseReport, scope: 'site' | 'group') {
     await audit({
       actorId,
       action: change.status === 'resolved' ? 'report.resolved' : 'report.dismissed',
       targetType: 'report',
-      targetId: id,
-      conversationId: closed.conversationId,
-      details: { note: change.note, target: `${closed.targetType}:${closed.targetId}` },
+      targetId: r.id,
+      conversationId: r.conversationId,
+      details: { note: change.note, target: `${r.targetType}:${r.targetId}`, scope },
     });
-    return toReportDto(closed);
   }
 
   return {
@@ -152,23 +167,49 @@ export function createModerationService(deps: ModerationDeps) {
 
     closeReport: (actorId: string, id: string, change: CloseReport) => closeReport(actorId, id, change),
 
-    /** Group owners/admins see reports about messages in their group (not reports about the group itself). */
+    /**
+     * Group owners/admins see reports about messages in their group (not reports about the group
+     * itself, nor about their own messages), never who filed them, with the group's own status.
+     */
     async listGroupReports(
       userId: string,
       conversationId: string,
       q: { status?: ReportStatus; cursor?: string; limit: number },
-    ): Promise<Page<Report>> {
+    ): Promise<Page<GroupReport>> {
       await requireGroupModerator(userId, conversationId);
-      const page = await storage.reports.list({ ...q, conversationId });
+      const page = await storage.reports.list({
+        groupStatus: q.status,
+        conversationId,
+        limit: q.limit,
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+      });
+      const aboutMessages = page.items.filter((r) => r.targetType === 'message');
+      const messages = await storage.messages.findByIds([...new Set(aboutMessages.map((r) => r.targetId))]);
+      const mine = new Set(messages.filter((m) => m.senderId === userId).map((m) => m.id));
       return {
-        items: page.items.filter((r) => r.targetType === 'message').map(toReportDto),
+        items: aboutMessages
+          .filter((r) => !mine.has(r.targetId))
+          .map((r) => toGroupReportDto({ ...r, conversationId })),
         nextCursor: page.nextCursor,
       };
     },
 
-    async closeGroupReport(userId: string, conversationId: string, id: string, change: CloseReport): Promise<Report> {
+    /** The group's decision only: the site-level report stays open for site admins. */
+    async closeGroupReport(
+      userId: string,
+      conversationId: string,
+      id: string,
+      change: CloseReport,
+    ): Promise<GroupReport> {
       await requireGroupModerator(userId, conversationId);
-      return closeReport(userId, id, change, conversationId);
+      const existing = await storage.reports.findById(id);
+      if (!existing || existing.conversationId !== conversationId || existing.targetType !== 'message')
+        throw notFound('Report');
+      if (await aboutActor(existing, userId)) throw forbidden('You cannot decide a report about yourself');
+      const closed = await storage.reports.closeForGroup(id, { ...change, resolvedBy: userId, now: clock.now() });
+      if (!closed) throw conflict('This report is already closed');
+      await auditClosed(userId, closed, change, 'group');
+      return toGroupReportDto({ ...closed, conversationId });
     },
 
     /** Site admin: delete any message for everyone (tombstone, files removed, members told). */
