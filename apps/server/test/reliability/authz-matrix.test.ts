@@ -289,7 +289,28 @@ const REST_SCENARIOS: Record<string, Spec & { route: string }> = {
     },
     expect: AUTHED('403 403 403 403 403'),
   },
+  // 22 #9: only the owner changes another admin's role (an admin could otherwise demote, then remove, a peer).
+  'demote another admin': {
+    route: 'PATCH /conversations/:id/participants/:userId',
+    req: async (c, w) => ({ params: { userId: await secondAdmin(w, c) }, body: { role: 'member' } }),
+    expect: AUTHED('404 403 403 404 403'),
+  },
+  'remove another admin': {
+    route: 'DELETE /conversations/:id/participants/:userId',
+    req: async (c, w) => ({ params: { userId: await secondAdmin(w, c) } }),
+    expect: AUTHED('404 403 403 404 403'),
+  },
 };
+
+/** A fresh account the owner adds to the cell's group and makes admin (next to groupAdmin). */
+async function secondAdmin(w: World, c: Cell): Promise<string> {
+  const u = await registerUser(w.t);
+  const owner = restAs(w.t.api, w.owner.accessToken);
+  await owner.post(`/conversations/${c.id}/participants`, { userIds: [u.user.id] });
+  const res = await owner.patch(`/conversations/${c.id}/participants/${u.user.id}`, { role: 'admin' });
+  if (res.status !== 200) throw new Error(`second admin: ${res.status}`);
+  return u.user.id;
+}
 
 /** `author` posts in the conversation and the plain member reports it; returns the report id. */
 async function reportAbout(w: World, conversationId: string, author: Subject): Promise<string> {

@@ -74,7 +74,8 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
 
     /**
      * Role changes. Owners may do anything, including handing ownership over (role 'owner' on
-     * someone else makes the caller an admin); admins may only move non-owners between member and admin.
+     * someone else makes the caller an admin); admins may promote members and step down themselves,
+     * but only an owner changes ANOTHER admin's role (else an admin could demote, then remove, a peer).
      */
     async setRole(
       userId: string,
@@ -89,6 +90,8 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
       const callerIsOwner = m.me.role === 'owner';
       if ((role === 'owner' || target.role === 'owner') && !callerIsOwner)
         throw forbidden('Only an owner can change who owns the group');
+      if (target.role === 'admin' && targetId !== userId && !callerIsOwner)
+        throw forbidden("Only an owner can change another admin's role");
       if (target.role === role) {
         const same = await toParticipantDto(target, createUserCards(storage));
         return same;
