@@ -300,6 +300,30 @@ const REST_SCENARIOS: Record<string, Spec & { route: string }> = {
     req: async (c, w) => ({ params: { userId: await secondAdmin(w, c) } }),
     expect: AUTHED('404 403 403 404 403'),
   },
+  // 22 #10: removal is a ban until re-added (the owner removed member, group admin and blocked first), and
+  // the invites a removed admin made stop working for everyone.
+  'accept an invite after being removed': {
+    route: 'POST /invites/:code/accept',
+    req: async (c, w) => {
+      const owner = restAs(w.t.api, w.owner.accessToken);
+      for (const s of ['member', 'groupAdmin', 'blocked'] as const)
+        await owner.del(`/conversations/${c.id}/participants/${w.users[s].user.id}`);
+      return { params: { code: c.code } };
+    },
+    expect: AUTHED('200 403 403 200 403'),
+  },
+  'accept an invite made by an admin since removed': {
+    route: 'POST /invites/:code/accept',
+    req: async (c, w) => {
+      const admin = restAs(w.t.api, (await tokenFor(w, 'groupAdmin')) ?? '');
+      const made = await admin.post<{ code: string }>(`/conversations/${c.id}/invites`, {});
+      await restAs(w.t.api, w.owner.accessToken).del(
+        `/conversations/${c.id}/participants/${w.users.groupAdmin.user.id}`,
+      );
+      return { params: { code: made.body.data.code } };
+    },
+    expect: AUTHED('404 404 404 404 404'),
+  },
 };
 
 /** A fresh account the owner adds to the cell's group and makes admin (next to groupAdmin). */

@@ -17,6 +17,8 @@ export const errorCodes = [
   'posting_restricted',
   /** 403: the server requires a verified email to chat (ALLOW_UNVERIFIED_CHAT=false). */
   'email_unverified',
+  /** 403: the caller was removed from the conversation; only a member adding them back undoes it. */
+  'removed_from_conversation',
   /** An external sign-in provider could not be reached or answered nonsense (502). */
   'provider_unavailable',
   'internal',

@@ -16,6 +16,9 @@ export function errorText(t: (k: MessageKey) => string, e: unknown): string {
     validation_failed: 'errors.validation',
     payload_too_large: 'errors.tooLarge',
     unsupported_media_type: 'errors.unsupportedMedia',
+    posting_restricted: 'composer.readOnly',
+    email_unverified: 'composer.unverified',
+    removed_from_conversation: 'errors.removed',
   };
   return t(byCode[e.code] ?? 'errors.unknown');
 }

@@ -23,6 +23,7 @@ export const en = {
   'errors.forbidden': 'You are not allowed to do that.',
   'errors.validation': 'Please check the highlighted fields.',
   'errors.tooLarge': 'That file is too large.',
+  'errors.removed': 'You were removed from this conversation. An admin can add you back.',
   'errors.unsupportedMedia': 'That file type is not supported.',
   'auth.login.title': 'Sign in',
   'auth.login.login': 'Email or username',

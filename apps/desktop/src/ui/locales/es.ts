@@ -25,6 +25,7 @@ export const es: Record<keyof typeof en, string> = {
   'errors.forbidden': 'No tienes permiso para hacer eso.',
   'errors.validation': 'Revisa los campos marcados.',
   'errors.tooLarge': 'Ese archivo es demasiado grande.',
+  'errors.removed': 'Te eliminaron de esta conversación. Un administrador puede volver a añadirte.',
   'errors.unsupportedMedia': 'Ese tipo de archivo no se admite.',
   'auth.login.title': 'Iniciar sesión',
   'auth.login.login': 'Correo o nombre de usuario',

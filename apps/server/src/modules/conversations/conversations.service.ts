@@ -12,7 +12,7 @@ import type { ConversationPatch, ParticipantRecord, Storage } from '../../storag
 import { toPreview } from '../messages/messages.mapper.ts';
 import { changeSeqOf, type PublishDeps, postSystemMessage } from '../messages/messages.publish.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
-import { requireMember, requireReader, requireRole } from './conversations.access.ts';
+import { removedError, requireMember, requireReader, requireRole } from './conversations.access.ts';
 import { createUserCards, toConversationDto, toParticipantDto, toSummary } from './conversations.mapper.ts';
 import { permissionsFor } from './conversations.permissions.ts';
 
@@ -236,6 +236,7 @@ export function createConversationsService(deps: ConversationsDeps) {
     async join(userId: string, conversationId: string): Promise<ConversationSummary> {
       const c = await storage.conversations.findById(conversationId);
       if (!c || c.deletedAt || c.kind !== 'channel') throw notFound('Conversation');
+      if ((await storage.participants.find(conversationId, userId))?.leftReason === 'removed') throw removedError();
       const result = await serial(conversationId, async () => {
         const r = await storage.participants.add(conversationId, userId, 'member', userId, clock.now());
         if (r?.added) await publishJoined(r.participant);
@@ -266,6 +267,8 @@ export function createConversationsService(deps: ConversationsDeps) {
         await storage.participants.remove(conversationId, userId, 'left', userId, clock.now());
         await publishLeft(conversationId, userId, 'left');
       });
+      // Links someone made stop working once they are gone (they could not revoke them any more).
+      await storage.invites.revokeByCreator(conversationId, userId, clock.now());
     },
   };
 }

@@ -104,6 +104,8 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
         return updated ? publishUpdated(conversationId, targetId) : null;
       });
       if (!participant) throw notFound('Participant');
+      // Only admins make invite links: a demoted admin's links stop working with the role.
+      if (role === 'member') await storage.invites.revokeByCreator(conversationId, targetId, now);
       if (role === 'owner' && targetId !== userId) {
         // Transfer: the previous owner steps down to admin.
         await serial(conversationId, async () => {
@@ -131,6 +133,7 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
         await storage.participants.remove(conversationId, targetId, 'removed', userId, clock.now());
         await conversations.publishLeft(conversationId, targetId, 'removed');
       });
+      await storage.invites.revokeByCreator(conversationId, targetId, clock.now());
       // Moderation audit trail (GET /admin/audit).
       await storage.auditLog.append({
         actorId: userId,

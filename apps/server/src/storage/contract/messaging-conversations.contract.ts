@@ -197,6 +197,34 @@ export function conversationsContract(open: () => Promise<Storage>): void {
     expect((await f.s.conversations.searchPublic('100%_', { limit: 10 })).items).toEqual([]);
   });
 
+  it('invites: a removed member is refused until re-added; a creator’s invites are revoked together', async () => {
+    const g = await f.group([f.alice, f.bob, f.carol]);
+    const make = (code: string, createdBy: string) =>
+      f.s.invites.create({ code, conversationId: g.id, createdBy, expiresAt: null, maxUses: null, now: f.tick() });
+    await make('by-bob-1', f.bob.id);
+    await make('by-bob-2', f.bob.id);
+    await make('by-alice', f.alice.id);
+    // Removed: no invite brings them back, and the attempt costs no use.
+    await f.s.participants.remove(g.id, f.carol.id, 'removed', f.alice.id, f.tick());
+    expect(await f.s.invites.accept('by-alice', f.carol.id, f.tick())).toEqual({ status: 'removed' });
+    expect((await f.s.invites.findByCode('by-alice'))?.uses).toBe(0);
+    expect((await f.s.participants.find(g.id, f.carol.id))?.leftAt).not.toBeNull();
+    // Re-added by a member, then leaving of one's own accord: invites work again.
+    await f.s.participants.add(g.id, f.carol.id, 'member', f.alice.id, f.tick());
+    await f.s.participants.remove(g.id, f.carol.id, 'left', f.carol.id, f.tick());
+    expect((await f.s.invites.accept('by-alice', f.carol.id, f.tick())).status).toBe('joined');
+
+    expect(await f.s.invites.revokeByCreator(g.id, f.bob.id, f.tick())).toBe(2);
+    expect(await f.s.invites.revokeByCreator(g.id, f.bob.id, f.tick())).toBe(0);
+    const all = await f.s.invites.listForConversation(g.id);
+    expect(Object.fromEntries(all.map((i) => [i.code, i.revokedAt !== null]))).toEqual({
+      'by-bob-1': true,
+      'by-bob-2': true,
+      'by-alice': false,
+    });
+    expect((await f.s.invites.accept('by-bob-1', f.dave.id, f.tick())).status).toBe('revoked');
+  });
+
   it('invites: max uses, expiry, revoke, unknown code, members cost no use', async () => {
     const g = await f.group([f.alice]);
     const inv = await f.s.invites.create({

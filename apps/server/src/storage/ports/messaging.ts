@@ -395,7 +395,8 @@ export type InviteRecord = {
 
 export type AcceptInviteResult =
   | { status: 'joined' | 'already_member'; conversation: ConversationRecord; participant: ParticipantRecord }
-  | { status: 'not_found' | 'revoked' | 'expired' | 'exhausted' };
+  /** removed: the user was removed from the conversation, which an invite never undoes (a member must add them). */
+  | { status: 'not_found' | 'revoked' | 'expired' | 'exhausted' | 'removed' };
 
 export type InvitesRepo = {
   /** `code` is chosen by the service (random). Throws DuplicateKeyError('code'). */
@@ -412,9 +413,12 @@ export type InvitesRepo = {
   listForConversation(conversationId: string): Promise<InviteRecord[]>;
   /** False when unknown or already revoked. */
   revoke(code: string, now: Date): Promise<boolean>;
+  /** Revokes every live invite `createdBy` made for the conversation; returns how many. */
+  revokeByCreator(conversationId: string, createdBy: string, now: Date): Promise<number>;
   /**
    * Atomically: checks revoked/expired/maxUses and the conversation exists, adds the user as member
-   * (participant.joined, via invite) and counts one use. An active member costs no use.
+   * (participant.joined, via invite) and counts one use. An active member costs no use. Someone who
+   * was removed (leftReason 'removed') is refused with status 'removed', whatever the invite.
    */
   accept(code: string, userId: string, now: Date): Promise<AcceptInviteResult>;
 };
