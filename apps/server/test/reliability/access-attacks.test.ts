@@ -5,8 +5,8 @@
  */
 import type { Page, PublicProfile } from '@charla/shared-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { restAs } from '../chat.ts';
-import { type RegisteredUser, registerUser, startTestApp, type TestApp } from '../harness.ts';
+import { connectSocket, emitAck, restAs } from '../chat.ts';
+import { type RegisteredUser, registerUser, startTestApp, type TestApp, verifyEmail } from '../harness.ts';
 import { vitestCommand, writeFigures } from './support.ts';
 
 const FILE = 'access-attacks.test.ts';
@@ -16,7 +16,7 @@ let failures = 0;
 afterAll(() => {
   writeFigures('access-attacks', {
     family: 'authorization',
-    scenario: 'Access attacks: email enumeration through user search',
+    scenario: 'Access attacks: email enumeration, unverified chat, rejoin after removal, media after leaving',
     command: vitestCommand(FILE),
     ...figures,
     outcome: failures === 0 && Object.keys(figures).length > 0 ? 'held' : 'FAILED',
@@ -119,6 +119,50 @@ describe('email enumeration through user search (22 #4)', () => {
         `/users?q=${encodeURIComponent(SECRET)}`,
       );
       expect(found.body.data.items.map((u) => u.id)).toEqual([victim.user.id]);
+    });
+  });
+});
+
+describe('chatting before verifying the email, with ALLOW_UNVERIFIED_CHAT=false (22 #12)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ALLOW_UNVERIFIED_CHAT: 'false' } });
+  });
+  afterAll(() => t?.close());
+
+  it('every send path refuses with 403 email_unverified', async () => {
+    await scenario(async () => {
+      const owner = await registerUser(t);
+      await verifyEmail(t, owner.email);
+      const fresh = await registerUser(t);
+      const O = restAs(t.api, owner.accessToken);
+      const F = restAs(t.api, fresh.accessToken);
+      const g = (
+        await O.post<{ id: string }>('/conversations', { kind: 'group', title: 'G', memberIds: [fresh.user.id] })
+      ).body.data.id;
+      const m = (await O.post<{ id: string }>(`/conversations/${g}/messages`, { clientMsgId: 'a1', text: 'hi' })).body
+        .data.id;
+      const rest = [
+        await F.post(`/conversations/${g}/messages`, { clientMsgId: 'f1', text: 'x' }),
+        await F.post(`/messages/${m}/forward`, { conversationIds: [g], clientMsgId: 'f2' }),
+        await F.put(`/messages/${m}/reactions/👍`),
+        await F.post('/conversations', { kind: 'direct', userId: owner.user.id }),
+        await F.post('/conversations', { kind: 'group', title: 'x' }),
+        await F.post('/conversations', { kind: 'channel', title: 'x' }),
+      ].map((r) => `${r.status} ${r.body.code}`);
+      const socket = await connectSocket(t.url, fresh.accessToken);
+      const acks = [
+        await emitAck(socket, 'message:send', { conversationId: g, clientMsgId: 'f3', text: 'x' }),
+        await emitAck(socket, 'message:react', { messageId: m, emoji: '👍', on: true }),
+      ].map((a) => (a.ok ? 'ok' : a.error.code));
+      socket.close();
+      const refused = [
+        ...rest.filter((r) => r === '403 email_unverified'),
+        ...acks.filter((a) => a === 'email_unverified'),
+      ];
+      figures.unverifiedChat = { pathsTried: rest.length + acks.length, refused: refused.length };
+      expect(rest).toEqual(Array(rest.length).fill('403 email_unverified'));
+      expect(acks).toEqual(['email_unverified', 'email_unverified']);
     });
   });
 });

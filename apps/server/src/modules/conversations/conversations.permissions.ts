@@ -1,6 +1,6 @@
 import type { ConversationPermissions, PostRestriction } from '@charla/shared-types';
 import { AppError } from '../../http/errors.ts';
-import type { ConversationRecord, ParticipantRecord } from '../../storage/ports.ts';
+import type { ConversationRecord, ParticipantRecord, Storage } from '../../storage/ports.ts';
 
 /**
  * Who may do what in a conversation: the ONE place these rules live. Services enforce them on every
@@ -10,6 +10,29 @@ import type { ConversationRecord, ParticipantRecord } from '../../storage/ports.
 
 /** The viewer's account-level standing (ALLOW_UNVERIFIED_CHAT); true where nothing limits it. */
 export type ViewerStanding = { mayChat: boolean };
+export type Standing = (userId: string) => Promise<ViewerStanding>;
+
+export const everyoneMayChat: Standing = async () => ({ mayChat: true });
+
+/**
+ * ALLOW_UNVERIFIED_CHAT=false: only accounts with a verified email send, forward, edit, react and
+ * start conversations (reading, joining and leaving stay open). With the default (true) this costs
+ * no lookup at all.
+ */
+export function createStanding(storage: Storage, allowUnverifiedChat: boolean): Standing {
+  if (allowUnverifiedChat) return everyoneMayChat;
+  return async (userId) => {
+    const user = await storage.users.findById(userId);
+    return { mayChat: Boolean(user?.emailVerifiedAt) && !user?.deletedAt };
+  };
+}
+
+/** Throws 403 email_unverified when the account may not chat yet. */
+export async function requireChat(standing: Standing, userId: string): Promise<ViewerStanding> {
+  const s = await standing(userId);
+  if (!s.mayChat) throw postingError('email_unverified');
+  return s;
+}
 
 const isModerator = (c: ConversationRecord, me: ParticipantRecord | null) =>
   c.kind !== 'direct' && me !== null && (me.role === 'owner' || me.role === 'admin');

@@ -14,9 +14,14 @@ import { changeSeqOf, type PublishDeps, postSystemMessage } from '../messages/me
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { removedError, requireMember, requireReader, requireRole } from './conversations.access.ts';
 import { createUserCards, toConversationDto, toParticipantDto, toSummary } from './conversations.mapper.ts';
-import { permissionsFor } from './conversations.permissions.ts';
+import { everyoneMayChat, permissionsFor, requireChat, type Standing } from './conversations.permissions.ts';
 
-export type ConversationsDeps = PublishDeps & { storage: Storage; fanout: Fanout };
+export type ConversationsDeps = PublishDeps & {
+  storage: Storage;
+  fanout: Fanout;
+  /** Whether an account may chat (ALLOW_UNVERIFIED_CHAT); everyone when omitted. */
+  standing?: Standing;
+};
 type CreateBody = z.output<typeof createConversationRequestSchema>;
 
 /** A user we may talk to: exists, not deleted, not blocked either way with `actorId`. */
@@ -29,10 +34,11 @@ async function requireReachableUser(storage: Storage, actorId: string, userId: s
 
 export function createConversationsService(deps: ConversationsDeps) {
   const { storage, fanout, clock, serial } = deps;
+  const standing = deps.standing ?? everyoneMayChat;
 
   async function summaryFor(conversationId: string, userId: string): Promise<ConversationSummary | null> {
     const item = await storage.conversations.getForUser(conversationId, userId);
-    return item ? toSummary(item, userId, storage, createUserCards(storage)) : null;
+    return item ? toSummary(item, userId, storage, createUserCards(storage), await standing(userId)) : null;
   }
 
   /** conversation:created, personalised (unread, my state) for each new member. */
@@ -102,6 +108,7 @@ export function createConversationsService(deps: ConversationsDeps) {
   return {
     summaryFor,
     announceTo,
+    standing,
     publishJoined,
     publishLeft,
     publishConversationUpdated,
@@ -116,8 +123,9 @@ export function createConversationsService(deps: ConversationsDeps) {
         ...(q.archived !== undefined ? { archived: q.archived } : {}),
       });
       const cards = createUserCards(storage);
+      const viewer = await standing(userId);
       return {
-        items: await Promise.all(page.items.map((item) => toSummary(item, userId, storage, cards))),
+        items: await Promise.all(page.items.map((item) => toSummary(item, userId, storage, cards, viewer))),
         nextCursor: page.nextCursor,
       };
     },
@@ -125,6 +133,7 @@ export function createConversationsService(deps: ConversationsDeps) {
     get,
 
     async create(userId: string, body: CreateBody): Promise<{ conversation: ConversationSummary; created: boolean }> {
+      await requireChat(standing, userId);
       const now = clock.now();
       if (body.kind === 'direct') {
         if (body.userId === userId) throw badRequest('You cannot start a direct chat with yourself');

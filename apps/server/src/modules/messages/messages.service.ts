@@ -42,6 +42,7 @@ const MENTION = /(?<![\w@])@([A-Za-z0-9_.]{2,31}[A-Za-z0-9_])/g;
 
 export function createMessagesService(deps: MessagesDeps, conversations: ConversationsService) {
   const { storage, fanout, clock, serial } = deps;
+  const { standing } = conversations;
 
   /** The message and the caller's membership, or 404 when the caller may not see it. */
   async function visibleMessage(userId: string, messageId: string): Promise<{ message: MessageRecord } & Membership> {
@@ -122,7 +123,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       body: SendBody,
     ): Promise<{ message: Message; created: boolean }> {
       const m = await requireMember(storage, conversationId, userId);
-      requirePost(m.conversation, m.me);
+      requirePost(m.conversation, m.me, await standing(userId));
       await checkDirect(m, userId);
       await deps.attachments?.validate(userId, body.attachments, body.clientMsgId);
       const [replyTo, mentions] = await Promise.all([
@@ -158,7 +159,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         throw forbidden('You can only edit your own messages');
       if (message.deletedAt) throw notFound('Message');
       // An edit is a new post (new text, new mentions): a member who may no longer post may not edit.
-      requirePost(conversation, me);
+      requirePost(conversation, me, await standing(userId));
       const newMentions = await membersOnly(message.conversationId, mentions ?? message.mentions, text);
       const dto = await serial(message.conversationId, async () => {
         const edited = await storage.messages.edit(messageId, { text, mentions: newMentions }, userId, clock.now());
@@ -231,7 +232,8 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       if (message.deletedAt || message.kind === 'system') throw badRequest('This message cannot be forwarded');
       const targets = [...new Set(targetIds)];
       const memberships = await Promise.all(targets.map((id) => requireMember(storage, id, userId)));
-      for (const m of memberships) requirePost(m.conversation, m.me);
+      const viewer = await standing(userId);
+      for (const m of memberships) requirePost(m.conversation, m.me, viewer);
       for (const m of memberships) await checkDirect(m, userId);
       const forwardedFrom = message.forwardedFrom ?? {
         messageId: message.id,
@@ -263,7 +265,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     async react(userId: string, messageId: string, emoji: string, on: boolean): Promise<ReactionSummary[]> {
       const { message, conversation, me } = await visibleMessage(userId, messageId);
       if (message.deletedAt) throw notFound('Message');
-      const restriction = postRestriction(conversation, me);
+      const restriction = on ? postRestriction(conversation, me, await standing(userId)) : null;
       // Taking one's own reaction back is always allowed; adding one follows the posting rule.
       if (on && restriction) throw postingError(restriction);
       const result = await serial(message.conversationId, async () => {

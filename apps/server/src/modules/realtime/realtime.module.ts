@@ -4,6 +4,7 @@ import { createClient, type RedisClientType } from 'redis';
 import type { Server as SocketServer } from 'socket.io';
 import type { AppContext } from '../../app-context.ts';
 import { createChangesService } from '../conversations/changes.service.ts';
+import { createStanding } from '../conversations/conversations.permissions.ts';
 import { conversationsRoutes } from '../conversations/conversations.routes.ts';
 import { createConversationsService } from '../conversations/conversations.service.ts';
 import { createParticipantsService } from '../conversations/participants.service.ts';
@@ -44,7 +45,13 @@ export function createMessagingModule(
   const fanout = createFanout(storage, (err) =>
     logger.warn({ err }, 'cluster broadcast failed: delivered locally only'),
   );
-  const base = { storage, clock, fanout, serial: createSerial() };
+  const base = {
+    storage,
+    clock,
+    fanout,
+    serial: createSerial(),
+    standing: createStanding(storage, config.ALLOW_UNVERIFIED_CHAT),
+  };
   const conversations = createConversationsService(base);
   const participants = createParticipantsService(base, conversations);
   const changes = createChangesService(base);
