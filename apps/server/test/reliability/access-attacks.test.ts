@@ -3,8 +3,10 @@
  * what an ordinary signed-in user tried to learn or reach beyond their rights. The figures record
  * what the attacker got (nothing, when the scenario holds).
  */
-import type { Page, PublicProfile } from '@charla/shared-types';
+import type { Media, Message, Page, PublicProfile } from '@charla/shared-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makePng } from '../../src/modules/media/media.fixtures.ts';
+import { local, uploadOk } from '../../src/modules/media/media.test-helpers.ts';
 import { connectSocket, emitAck, restAs } from '../chat.ts';
 import { type RegisteredUser, registerUser, startTestApp, type TestApp, verifyEmail } from '../harness.ts';
 import { vitestCommand, writeFigures } from './support.ts';
@@ -16,7 +18,7 @@ let failures = 0;
 afterAll(() => {
   writeFigures('access-attacks', {
     family: 'authorization',
-    scenario: 'Access attacks: email enumeration, unverified chat, rejoin after removal, media after leaving',
+    scenario: 'Access attacks: email enumeration, unverified chat, media after removal, foreign avatars',
     command: vitestCommand(FILE),
     ...figures,
     outcome: failures === 0 && Object.keys(figures).length > 0 ? 'held' : 'FAILED',
@@ -163,6 +165,59 @@ describe('chatting before verifying the email, with ALLOW_UNVERIFIED_CHAT=false 
       figures.unverifiedChat = { pathsTried: rest.length + acks.length, refused: refused.length };
       expect(rest).toEqual(Array(rest.length).fill('403 email_unverified'));
       expect(acks).toEqual(['email_unverified', 'email_unverified']);
+    });
+  });
+});
+
+describe('keeping media after leaving, and a foreign group picture (22, hardening)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t?.close());
+
+  it('signed URLs die with the membership; only the conversation’s own upload can be its picture', async () => {
+    await scenario(async () => {
+      const owner = await registerUser(t);
+      const leaver = await registerUser(t);
+      const O = restAs(t.api, owner.accessToken);
+      const L = restAs(t.api, leaver.accessToken);
+      const g = (
+        await O.post<{ id: string }>('/conversations', { kind: 'group', title: 'G', memberIds: [leaver.user.id] })
+      ).body.data.id;
+      const urls: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const photo = await uploadOk(t.api, owner.accessToken, `p${i}.png`, await makePng(8 + i, 8));
+        const m = (
+          await O.post<Message>(`/conversations/${g}/messages`, {
+            clientMsgId: `p${i}`,
+            text: '',
+            attachments: [photo.id],
+          })
+        ).body.data;
+        const dto = (await L.get<Media>(`/media/${photo.id}/meta?via=${m.id}`)).body.data;
+        urls.push(dto.url, dto.thumbnailUrl ?? dto.url);
+      }
+      const status = async (u: string) => {
+        const res = await fetch(local(u, t.url));
+        await res.arrayBuffer();
+        return res.status;
+      };
+      const before = await Promise.all(urls.map(status));
+      await O.del(`/conversations/${g}/participants/${leaver.user.id}`);
+      const after = await Promise.all(urls.map(status));
+      const foreign = await O.patch(`/conversations/${g}`, {
+        avatarUrl: 'https://res.cloudinary.com/x/image/upload/p.png',
+      });
+      figures.mediaAfterRemoval = {
+        urls: urls.length,
+        servedWhileMember: before.filter((s) => s === 200).length,
+        servedAfterRemoval: after.filter((s) => s === 200).length,
+        foreignAvatarStatus: foreign.status,
+      };
+      expect(before.every((s) => s === 200)).toBe(true);
+      expect(after.every((s) => s === 404)).toBe(true);
+      expect(foreign.status).toBe(400);
     });
   });
 });

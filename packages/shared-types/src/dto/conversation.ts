@@ -156,7 +156,10 @@ export const updateConversationRequestSchema = z
   .object({
     title: conversationTitleSchema,
     description: conversationDescriptionSchema,
-    /** A media URL from the media issue, or null to clear. */
+    /**
+     * null clears the picture. A string must be this server's URL of the picture uploaded for this
+     * conversation (PUT /conversations/:id/avatar sets it); any other address is refused (400).
+     */
     avatarUrl: z.string().max(2048).nullable(),
     historyForNewcomers: z.boolean(),
     onlyAdminsPost: z.boolean(),

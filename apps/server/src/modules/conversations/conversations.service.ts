@@ -1,13 +1,14 @@
-import type {
-  ConversationDetails,
-  ConversationSummary,
-  createConversationRequestSchema,
-  DirectoryEntry,
-  Page,
-  UpdateConversationRequest,
+import {
+  API_PREFIX,
+  type ConversationDetails,
+  type ConversationSummary,
+  type createConversationRequestSchema,
+  type DirectoryEntry,
+  type Page,
+  type UpdateConversationRequest,
 } from '@charla/shared-types';
 import type { z } from 'zod';
-import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
+import { badRequest, conflict, forbidden, notFound, validationFailed } from '../../http/errors.ts';
 import type { ConversationPatch, ParticipantRecord, Storage } from '../../storage/ports.ts';
 import { toPreview } from '../messages/messages.mapper.ts';
 import { changeSeqOf, type PublishDeps, postSystemMessage } from '../messages/messages.publish.ts';
@@ -21,7 +22,25 @@ export type ConversationsDeps = PublishDeps & {
   fanout: Fanout;
   /** Whether an account may chat (ALLOW_UNVERIFIED_CHAT); everyone when omitted. */
   standing?: Standing;
+  /** PUBLIC_URL: a conversation avatar must be this server's own media (see ownAvatarMedia). */
+  publicUrl?: string;
 };
+
+/**
+ * The media id behind `url` when it is this server's media URL (`PUBLIC_URL/api/v1/media/<id>…`), else
+ * null. A conversation picture is loaded by every member's client: a foreign URL (a tracking pixel on
+ * someone's image host) must never get in.
+ */
+export function ownMediaId(url: string, publicUrl: string | undefined): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (publicUrl && u.origin !== new URL(publicUrl).origin) return null;
+  return new RegExp(`^${API_PREFIX}/media/([\\w-]{1,64})$`).exec(u.pathname)?.[1] ?? null;
+}
 type CreateBody = z.output<typeof createConversationRequestSchema>;
 
 /** A user we may talk to: exists, not deleted, not blocked either way with `actorId`. */
@@ -80,6 +99,17 @@ export function createConversationsService(deps: ConversationsDeps) {
     const remaining = await storage.participants.listUserIds(conversationId);
     fanout.toUsers(remaining, 'participant:left', { conversationId, userId, reason, changeSeq });
     fanout.toUsers([userId], 'conversation:removed', { conversationId, reason });
+  }
+
+  /** Only the picture uploaded for this conversation (PUT /conversations/:id/avatar) may be its avatar. */
+  async function requireOwnAvatar(conversationId: string, url: string): Promise<void> {
+    const id = ownMediaId(url, deps.publicUrl);
+    const media = id ? await storage.media.findById(id) : null;
+    if (media?.avatarOf?.type !== 'conversation' || media.avatarOf.id !== conversationId)
+      throw validationFailed(
+        { avatarUrl: ['Upload the picture for this conversation; other addresses are not accepted'] },
+        'A conversation picture must be uploaded to this server',
+      );
   }
 
   async function get(userId: string, conversationId: string): Promise<ConversationDetails> {
@@ -185,6 +215,7 @@ export function createConversationsService(deps: ConversationsDeps) {
         notes.push(['description_changed', patch.description]);
       }
       if (patch.avatarUrl !== undefined && patch.avatarUrl !== c.avatarUrl) {
+        if (patch.avatarUrl !== null) await requireOwnAvatar(conversationId, patch.avatarUrl);
         changes.avatarUrl = patch.avatarUrl;
         notes.push(['avatar_changed', patch.avatarUrl]);
       }

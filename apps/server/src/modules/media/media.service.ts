@@ -8,7 +8,7 @@ import type { AvatarTarget, MediaRecord, MediaStore, Storage } from '../../stora
 import { oggDuration } from './media.duration.ts';
 import { processAvatar, processImage } from './media.image.ts';
 import { sniffFile } from './media.sniff.ts';
-import type { MediaTokens, MediaVariant } from './media.tokens.ts';
+import type { MediaGrant, MediaTokens, MediaVariant } from './media.tokens.ts';
 import type { ReceivedFile } from './media.upload.ts';
 
 export type MediaServiceDeps = {
@@ -38,13 +38,16 @@ export function createMediaService(deps: MediaServiceDeps) {
   };
   fs.mkdirSync(deps.tmpDir, { recursive: true });
 
-  const urlOf = (m: MediaRecord, variant: MediaVariant, now: Date) => {
+  /** Avatars: a grant-less URL that never expires. Anything else: bound to `grant`, re-checked when served. */
+  const urlOf = (m: MediaRecord, variant: MediaVariant, now: Date, grant?: MediaGrant) => {
     const base = `${deps.publicUrl}${API_PREFIX}/media/${encodeURIComponent(m.id)}${variant === 'thumbnail' ? '/thumbnail' : ''}`;
-    const expires = m.avatarOf ? null : tokens.expiryFor(now);
-    return `${base}?${MEDIA_TOKEN_PARAM}=${tokens.sign(m.id, variant, expires)}`;
+    const token = m.avatarOf
+      ? tokens.sign(m.id, variant, null)
+      : tokens.sign(m.id, variant, tokens.expiryFor(now), grant ?? { viewerId: m.uploaderId, via: null });
+    return `${base}?${MEDIA_TOKEN_PARAM}=${token}`;
   };
 
-  function toDto(m: MediaRecord): Media {
+  function toDto(m: MediaRecord, grant?: MediaGrant): Media {
     const now = clock.now();
     return {
       id: m.id,
@@ -55,8 +58,8 @@ export function createMediaService(deps: MediaServiceDeps) {
       height: m.height,
       duration: m.duration,
       fileName: m.fileName,
-      url: urlOf(m, 'original', now),
-      thumbnailUrl: m.thumbnailKey ? urlOf(m, 'thumbnail', now) : null,
+      url: urlOf(m, 'original', now, grant),
+      thumbnailUrl: m.thumbnailKey ? urlOf(m, 'thumbnail', now, grant) : null,
       createdAt: m.createdAt.toISOString(),
     };
   }
@@ -188,7 +191,7 @@ export function createMediaService(deps: MediaServiceDeps) {
           thumbnailKey: thumbKey,
           createdAt: clock.now(),
         });
-        return toDto(media);
+        return toDto(media, { viewerId: userId, via: null });
       } finally {
         await Promise.all([fs.promises.rm(cleanPath, { force: true }), fs.promises.rm(thumbPath, { force: true })]);
       }
@@ -198,7 +201,7 @@ export function createMediaService(deps: MediaServiceDeps) {
     async describe(userId: string, id: string, viaMessageId?: string): Promise<Media> {
       const m = await storage.media.findById(id);
       if (!m || !(await canView(userId, m, viaMessageId))) throw notFound('Media');
-      return toDto(m);
+      return toDto(m, { viewerId: userId, via: viaMessageId ?? null });
     },
 
     /**

@@ -51,6 +51,7 @@ export function createMessagingModule(
     fanout,
     serial: createSerial(),
     standing: createStanding(storage, config.ALLOW_UNVERIFIED_CHAT),
+    publicUrl: config.publicUrl,
   };
   const conversations = createConversationsService(base);
   const participants = createParticipantsService(base, conversations);
