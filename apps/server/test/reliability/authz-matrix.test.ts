@@ -415,6 +415,14 @@ const SOCKET_SCENARIOS: Record<string, SocketSpec & { event: string }> = {
     },
     expect: `${SOCKET_REFUSED} not_found posting_restricted ok not_found posting_restricted`,
   },
+  'typing:start in an announcement group': {
+    event: 'typing:start',
+    payload: async (c, w) => {
+      await announcement(w, c);
+      return { conversationId: c.id };
+    },
+    expect: `${SOCKET_REFUSED} not_found posting_restricted ok not_found posting_restricted`,
+  },
   'message:react in an announcement group': {
     event: 'message:react',
     payload: async (c, w) => {
