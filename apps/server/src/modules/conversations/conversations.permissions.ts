@@ -49,10 +49,12 @@ export function postRestriction(
   return null;
 }
 
+/** `wasRemoved`: a non-member who was removed may not join again by themselves (removal is a ban). */
 export function permissionsFor(
   c: ConversationRecord,
   me: ParticipantRecord | null,
   viewer: ViewerStanding = { mayChat: true },
+  wasRemoved = false,
 ): ConversationPermissions {
   const restriction = postRestriction(c, me, viewer);
   const moderator = isModerator(c, me);
@@ -64,7 +66,7 @@ export function permissionsFor(
     canEditInfo: moderator,
     canInvite: moderator,
     canModerate: moderator,
-    canJoin: me === null && c.kind === 'channel' && c.deletedAt === null,
+    canJoin: me === null && !wasRemoved && c.kind === 'channel' && c.deletedAt === null,
   };
 }
 

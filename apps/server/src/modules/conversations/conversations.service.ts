@@ -120,9 +120,10 @@ export function createConversationsService(deps: ConversationsDeps) {
     }
     // A public channel read by a non-member: shared state only.
     const cards = createUserCards(storage);
-    const [dto, last] = await Promise.all([
+    const [dto, last, former] = await Promise.all([
       toConversationDto(conversation, userId, storage, cards),
       storage.messages.history(conversationId, userId, { limit: 1 }),
+      storage.participants.find(conversationId, userId),
     ]);
     const lastMessage = last[0] ? toPreview(last[0]) : null;
     return {
@@ -131,7 +132,7 @@ export function createConversationsService(deps: ConversationsDeps) {
       unreadCount: 0,
       unreadMentions: 0,
       me: null,
-      permissions: permissionsFor(conversation, null),
+      permissions: permissionsFor(conversation, null, undefined, former?.leftReason === 'removed'),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { ConversationSummary, Invite } from '@charla/shared-types';
+import type { ConversationDetails, ConversationSummary, Invite } from '@charla/shared-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Rest, restAs } from '../../../test/chat.ts';
 import { type RegisteredUser, registerUser, startTestApp, type TestApp } from '../../../test/harness.ts';
@@ -54,6 +54,8 @@ describe('removal is a ban until re-added; invites die with their creator’s ro
     const ch = (await O.post<ConversationSummary>('/conversations', { kind: 'channel', title: 'Open' })).body.data.id;
     expect((await K.post(`/conversations/${ch}/join`)).status).toBe(200);
     await O.del(`/conversations/${ch}/participants/${kit.user.id}`);
+    const view = await K.get<ConversationDetails>(`/conversations/${ch}`);
+    expect(view.body.data.permissions).toMatchObject({ canJoin: false, canPost: false });
     const again = await K.post(`/conversations/${ch}/join`);
     expect(again.status).toBe(403);
     expect(again.body.code).toBe('removed_from_conversation');
