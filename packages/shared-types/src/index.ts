@@ -12,3 +12,4 @@ export * from './dto/oidc.ts';
 export * from './dto/user.ts';
 export * from './socket/ack.ts';
 export * from './socket/events.ts';
+export * from './text/bounded.ts';

@@ -39,9 +39,9 @@ describe('message and conversation schemas', () => {
     // and zod ran the pattern even after .max() had failed.
     for (const n of [26, 31, 40, 10_000]) {
       const attack = `${'\u200d'.repeat(n)}a`;
-      const started = performance.now();
+      const started = Date.now();
       const result = emojiSchema.safeParse(attack);
-      const ms = performance.now() - started;
+      const ms = Date.now() - started;
       expect(result.success).toBe(false);
       expect(result.error?.issues, `${n} joiners`).toHaveLength(1);
       expect(ms, `${n} joiners`).toBeLessThan(50);
