@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { emailSchema } from '@charla/shared-types';
+import { cutToLength, emailSchema, trimWhere } from '@charla/shared-types';
 import type { AppContext } from '../../app-context.ts';
 import { conflict, unprocessable } from '../../http/errors.ts';
 import { DuplicateKeyError, type UserRecord } from '../../storage/ports.ts';
@@ -12,16 +12,20 @@ type Deps = Pick<AppContext, 'config' | 'storage' | 'clock' | 'events' | 'logger
 };
 
 const USERNAME_MAX_BASE = 24;
+/** Claims are provider-signed but user-chosen: bound them before any processing. */
+const CLAIM_INPUT_MAX = 256;
+const isSeparator = (unit: string) => unit === '_' || unit === '.';
 
 /** "Zoë Ñúñez" -> "Zoe_Nunez"; null when fewer than 3 usable characters remain. */
 export function usernameCandidate(raw: string | null): string | null {
   if (!raw) return null;
-  const ascii = raw
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9_.]+/g, '_')
-    .replace(/^[_.]+|[_.]+$/g, '')
-    .slice(0, USERNAME_MAX_BASE);
+  const ascii = trimWhere(
+    cutToLength(raw, CLAIM_INPUT_MAX)
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^A-Za-z0-9_.]+/g, '_'),
+    isSeparator,
+  ).slice(0, USERNAME_MAX_BASE);
   return ascii.length >= 3 ? ascii : null;
 }
 

@@ -165,6 +165,11 @@ describe('helpers', () => {
     expect(deriveUsername({ preferredUsername: null, email: null, name: 'Ada Lovelace' })).toBe('Ada_Lovelace');
     expect(usernameCandidate('___')).toBeNull();
     expect(usernameCandidate('a'.repeat(80))).toHaveLength(24);
+    // A huge claim is cut before any pattern sees it; separators are trimmed by a walk, not `[_.]+$`.
+    const started = performance.now();
+    expect(usernameCandidate(`x${'.'.repeat(200_000)}y`)).toBeNull();
+    expect(usernameCandidate(`__ab.c${'_'.repeat(200_000)}`)).toBe('ab.c');
+    expect(performance.now() - started).toBeLessThan(100);
   });
 
   it('memory store: single use, expiry, bounded size', async () => {
