@@ -115,7 +115,11 @@ export function createApp(deps: AppDeps): CharlaApp {
   const app = express();
   app.disable('x-powered-by');
   app.use(metrics.middleware);
-  if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
+  if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
+  if (config.TRUST_PROXY === true)
+    logger.warn(
+      'TRUST_PROXY=true trusts X-Forwarded-For from anyone: clients can choose their address and dodge per-IP limits; set the hop count (TRUST_PROXY=1) or the proxy addresses instead',
+    );
 
   app.use(
     pinoHttp({
