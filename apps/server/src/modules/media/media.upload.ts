@@ -62,6 +62,12 @@ export function receiveUpload(
   const type = req.get('content-type') ?? '';
   if (!/^multipart\/form-data/i.test(type))
     return Promise.reject(new AppError(415, 'unsupported_media_type', 'Send the file as multipart/form-data'));
+  // busboy reads the raw bytes: a compressed body would be parsed (and stored) as garbage.
+  const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity')
+    return Promise.reject(
+      new AppError(415, 'unsupported_media_type', 'Send the upload uncompressed (no Content-Encoding)'),
+    );
   let bb: busboy.Busboy;
   try {
     bb = busboy({
