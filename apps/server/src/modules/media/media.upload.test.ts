@@ -192,6 +192,9 @@ describe('POST /media: uploads, type sniffing, image processing, hostile files',
     expect(sanitizeFileName(`a${' '.repeat(100_000)}b.txt`)).toBe(`a${' '.repeat(195)}.txt`);
     expect(sanitizeFileName(` ${'.'.repeat(100_000)} `)).toBe('file');
     expect(sanitizeFileName('dir/ .hidden. ')).toBe('hidden');
+    // Zero-width and other invisible characters go too, as in names (issue 21 #11).
+    expect(sanitizeFileName('in\u200Bvoice\u2060.pdf')).toBe('invoice.pdf');
+    expect(sanitizeFileName('\u200B\uFEFF.pdf')).toBe('pdf');
   });
 
   it('an upload interrupted mid-stream stores nothing and the previous one is still served whole', async () => {
