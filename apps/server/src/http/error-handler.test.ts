@@ -45,12 +45,12 @@ describe("toAppError: plumbing errors are the client's, never a 500 (issue 21 #1
 });
 
 describe('errorHandler', () => {
-  function run(err: unknown, reqExtra: Partial<Request> = {}) {
+  function run(err: unknown, reqExtra: Partial<Request> = {}, headersSent = true) {
     const lines: { level: number; msg: string }[] = [];
     const logger = pino({ level: 'debug' }, { write: (s: string) => lines.push(JSON.parse(s)) });
     const sent: { status?: number; ended: boolean } = { ended: false };
     const res = {
-      headersSent: true,
+      headersSent,
       writableEnded: false,
       end() {
         sent.ended = true;
@@ -73,6 +73,12 @@ describe('errorHandler', () => {
     const { lines, sent } = run(gone);
     expect(lines.filter((l) => l.level >= 50)).toEqual([]);
     expect(sent.ended).toBe(true);
+  });
+
+  it('answers a failure after the body was read (the request stream is destroyed then, the client is not)', () => {
+    const { lines, sent } = run(new Error('upstream failed'), { destroyed: true } as Partial<Request>, false);
+    expect(sent.status).toBe(500);
+    expect(lines.filter((l) => l.level >= 50).map((l) => l.msg)).toEqual(['unhandled error']);
   });
 
   it('still logs a real failure after headers were sent', () => {

@@ -65,9 +65,10 @@ export function toAppError(err: unknown): AppError | undefined {
 
 /** The client went away mid-request or mid-response (sendFile, static files, aborted uploads). */
 const CLIENT_GONE = new Set(['ECONNABORTED', 'ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
-function clientWentAway(err: unknown, req: { destroyed?: boolean }): boolean {
+function clientWentAway(err: unknown, res: { destroyed?: boolean }): boolean {
   const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
-  return (typeof code === 'string' && CLIENT_GONE.has(code)) || req.destroyed === true;
+  // Not `req.destroyed`: a request whose body was fully read is destroyed too, and still gets an answer.
+  return (typeof code === 'string' && CLIENT_GONE.has(code)) || res.destroyed === true;
 }
 
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
@@ -79,7 +80,7 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : undefined;
     const appError = toAppError(err);
     // Nobody is left to answer, and a closed tab is not a server error.
-    if (!appError && clientWentAway(err, req)) {
+    if (!appError && clientWentAway(err, res)) {
       logger.debug({ err, requestId }, 'client went away');
       if (!res.writableEnded) res.end();
       return;
