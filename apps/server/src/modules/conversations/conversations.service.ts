@@ -39,7 +39,9 @@ export function ownMediaId(url: string, publicUrl: string | undefined): string |
     return null;
   }
   if (publicUrl && u.origin !== new URL(publicUrl).origin) return null;
-  return new RegExp(`^${API_PREFIX}/media/([\\w-]{1,64})$`).exec(u.pathname)?.[1] ?? null;
+  const prefix = `${API_PREFIX}/media/`;
+  const id = u.pathname.startsWith(prefix) ? u.pathname.slice(prefix.length) : '';
+  return /^[\w-]{1,64}$/.test(id) ? id : null;
 }
 type CreateBody = z.output<typeof createConversationRequestSchema>;
 
