@@ -39,7 +39,8 @@ test('channel members post by default; announcement mode makes their composer re
   await expect(history(a.page).getByText('Hello from a member')).toBeVisible();
   await a.page.getByRole('button', { name: 'Group info' }).click();
   const panel = a.page.getByRole('complementary', { name: 'Group info' });
-  await panel.getByRole('checkbox', { name: 'Only admins can post' }).check();
+  // A controlled switch: it shows the server's state once the PATCH returns, so click and wait for it.
+  await panel.getByRole('checkbox', { name: 'Only admins can post' }).click();
   await expect(panel.getByRole('checkbox', { name: 'Only admins can post' })).toBeChecked();
 
   // The member's composer follows the new flags live, and the server agrees.
