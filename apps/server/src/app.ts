@@ -12,7 +12,7 @@ import { type AppContext, type Clock, systemClock } from './app-context.ts';
 import type { Config } from './config.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { createMetrics } from './http/metrics.ts';
-import { AUTH_PER_IP, AUTH_SENSITIVE_PER_IP, createRateLimits } from './http/rate-limit.ts';
+import { AUTH_PER_IP, AUTH_SENSITIVE_PER_IP, createRateLimits, mediaUploadsPerUser } from './http/rate-limit.ts';
 import { webClientRoutes } from './http/web-client.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { type AccountEvents, createAccountEvents } from './modules/auth/account-events.ts';
@@ -179,7 +179,10 @@ export function createApp(deps: AppDeps): CharlaApp {
    * paths (`/auth/...`, `/users/...`) and puts `ctx.requireAuth` on its own routes (never a
    * path-less `router.use(requireAuth)`, which would shadow the routers after it).
    */
-  const media = createMediaModule(ctx, { store: deps.mediaStore });
+  const media = createMediaModule(ctx, {
+    store: deps.mediaStore,
+    uploadLimiter: rateLimits.limiter(mediaUploadsPerUser(config.MEDIA_UPLOADS_PER_MINUTE)),
+  });
   media.start();
   const messaging = createMessagingModule(ctx, { ...deps.messaging, attachments: media.attachments });
   media.service.useConversationAvatarUpdater(async (userId, conversationId, avatarUrl) => {

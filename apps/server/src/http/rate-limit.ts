@@ -1,15 +1,32 @@
-import type { RequestHandler } from 'express';
-import { rateLimit, type Store } from 'express-rate-limit';
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { RedisStore } from 'rate-limit-redis';
 import { createClient } from 'redis';
 import { rateLimited } from './errors.ts';
 
-export type RateLimitRule = { name: string; windowMs: number; limit: number };
+export type RateLimitRule = {
+  name: string;
+  windowMs: number;
+  limit: number;
+  /** Counts per this key instead of per client IP (e.g. the signed-in user); undefined falls back to the IP. */
+  key?: (req: Request) => string | undefined;
+  /** Human-readable 429 message. */
+  message?: string;
+};
 
 /** Per-IP budgets. Generous for people, tight enough to make scripted guessing and mail bombing slow. */
 export const AUTH_PER_IP: RateLimitRule = { name: 'auth', windowMs: 60_000, limit: 60 };
 export const AUTH_SENSITIVE_PER_IP: RateLimitRule = { name: 'auth-sensitive', windowMs: 15 * 60_000, limit: 20 };
+
+/** Uploads per signed-in account (runs after requireAuth; MEDIA_UPLOADS_PER_MINUTE). */
+export const mediaUploadsPerUser = (perMinute: number): RateLimitRule => ({
+  name: 'media-upload',
+  windowMs: 60_000,
+  limit: perMinute,
+  key: (req) => (req.auth ? `user:${req.auth.userId}` : undefined),
+  message: `Too many uploads: at most ${perMinute} a minute. Wait a moment and try again`,
+});
 
 export type RateLimits = {
   /** Builds a limiter for one rule (each rule has its own counters). */
@@ -50,12 +67,15 @@ export function createRateLimits(options: { redisUrl?: string; disabled?: boolea
         legacyHeaders: false,
         identifier: rule.name,
         ...(store ? { store } : {}),
+        ...(rule.key
+          ? { keyGenerator: (req: Request) => rule.key?.(req) ?? `ip:${ipKeyGenerator(req.ip ?? '')}` }
+          : {}),
         // With Redis down, let traffic through rather than lock everyone out.
         passOnStoreError: true,
         handler: (req, _res, next) => {
           const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
           const seconds = resetTime ? (resetTime.getTime() - Date.now()) / 1000 : rule.windowMs / 1000;
-          next(rateLimited(seconds));
+          next(rateLimited(seconds, rule.message));
         },
       });
     },

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import type { Presence } from '@charla/shared-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPasswordHasher } from '../../src/modules/auth/auth.password.ts';
-import { type ClientSocket, connectSocket, emitAck, eventually, record, sleep } from '../chat.ts';
+import { upload } from '../../src/modules/media/media.test-helpers.ts';
+import { type ClientSocket, connectSocket, emitAck, eventually, record, restAs, sleep } from '../chat.ts';
 import { registerUser, startTestApp, TEST_PASSWORD, type TestApp } from '../harness.ts';
 import { vitestCommand, writeFigures } from './support.ts';
 
@@ -158,4 +159,74 @@ describe('presence:subscribe cannot pile up rooms or storage work', () => {
     open.push(s);
     return s;
   }
+});
+
+describe('uploads: a rate per account and a quota on bytes not yet sent', () => {
+  /** Distinct bytes per call (content-addressed blobs would otherwise be shared). */
+  const file = (kb: number) => Buffer.concat([Buffer.from(`%PDF-1.4 ${randomUUID()}\n`), Buffer.alloc(kb * 1024, 7)]);
+
+  it('answers 429 with a readable message past MEDIA_UPLOADS_PER_MINUTE, for that account only', async () => {
+    const t = await startTestApp({ rateLimits: true });
+    try {
+      const [flooder, neighbour] = [await registerUser(t), await registerUser(t)];
+      const statuses: number[] = [];
+      let refusal = '';
+      for (let i = 0; i < 40; i++) {
+        const r = await upload(t.api, flooder.accessToken, `f${i}.pdf`, file(2));
+        statuses.push(r.status);
+        if (r.status === 429) refusal = r.body.message;
+      }
+      const accepted = statuses.filter((s) => s === 201).length;
+      expect(accepted).toBe(t.config.MEDIA_UPLOADS_PER_MINUTE);
+      expect(statuses.slice(accepted).every((s) => s === 429)).toBe(true);
+      expect(refusal).toMatch(/Too many uploads: at most 30 a minute/);
+      expect((await upload(t.api, neighbour.accessToken, 'n.pdf', file(2))).status).toBe(201);
+      figures.uploadFlood = { sent: 40, accepted, rateLimited: 40 - accepted, neighbourRefused: 0 };
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
+
+  it('answers 413 once unsent uploads fill MEDIA_PENDING_MAX_BYTES, in parallel too; sending frees it', async () => {
+    const quota = 200 * 1024;
+    const t = await startTestApp({ env: { MEDIA_PENDING_MAX_BYTES: String(quota) } });
+    try {
+      const u = await registerUser(t);
+      // Ten 40 KB uploads at once: the quota holds five.
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => upload(t.api, u.accessToken, `p${i}.pdf`, file(40))),
+      );
+      const ok = results.filter((r) => r.status === 201);
+      const refused = results.filter((r) => r.status === 413);
+      expect(ok.length + refused.length).toBe(10);
+      expect(ok.length).toBeLessThanOrEqual(5);
+      expect(ok.length).toBeGreaterThanOrEqual(4);
+      expect(refused[0]?.body.message).toMatch(/not yet sent in a message take .* of the 0\.2 MB allowed/);
+      expect(await t.storage.media.pendingBytes(u.user.id)).toBeLessThanOrEqual(quota);
+      // What is left of the quota is less than another 40 KB file.
+      const full = await upload(t.api, u.accessToken, 'x.pdf', file(40));
+      expect(full.status).toBe(413);
+      expect(full.body.code).toBe('payload_too_large');
+      // Sending one of them in a message frees its bytes.
+      const group = await restAs(t.api, u.accessToken).post<{ id: string }>('/conversations', {
+        kind: 'group',
+        title: 'Uploads',
+      });
+      const sent = await restAs(t.api, u.accessToken).post(`/conversations/${group.body.data.id}/messages`, {
+        clientMsgId: randomUUID(),
+        attachments: [ok[0]?.body.data?.id],
+      });
+      expect(sent.status).toBe(201);
+      expect((await upload(t.api, u.accessToken, 'again.pdf', file(20))).status).toBe(201);
+      figures.uploadQuota = {
+        quotaBytes: quota,
+        parallelUploads: 10,
+        accepted: ok.length,
+        refused413: refused.length,
+        freedBySending: true,
+      };
+    } finally {
+      await t.close();
+    }
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Storage } from '../ports.ts';
+import type { NewMedia, Storage } from '../ports.ts';
 import { useMessagingFixture } from './messaging-fixture.ts';
 
 /**
@@ -8,6 +8,40 @@ import { useMessagingFixture } from './messaging-fixture.ts';
  */
 export function abuseContract(open: () => Promise<Storage>): void {
   describe('batched presence lookups', () => presenceCases(open));
+  describe('pending-upload quota', () => uploadCases(open));
+}
+
+function uploadCases(open: () => Promise<Storage>): void {
+  const f = useMessagingFixture(open);
+  const media = (uploaderId: string, size: number): NewMedia => ({
+    uploaderId,
+    kind: 'file',
+    mime: 'application/pdf',
+    size,
+    width: null,
+    height: null,
+    duration: null,
+    fileName: 'a.pdf',
+    sha256: 'a'.repeat(64),
+    storageKey: 'a'.repeat(64),
+    thumbnailKey: null,
+    createdAt: f.tick(),
+  });
+
+  it('media.pendingBytes sums only the uploader’s unattached uploads', async () => {
+    expect(await f.s.media.pendingBytes(f.alice.id)).toBe(0);
+    const a = await f.s.media.create(media(f.alice.id, 1000));
+    const b = await f.s.media.create(media(f.alice.id, 250));
+    const avatar = await f.s.media.create(media(f.alice.id, 40));
+    await f.s.media.create(media(f.bob.id, 7));
+    expect(await f.s.media.pendingBytes(f.alice.id)).toBe(1290);
+    await f.s.media.attachToMessage([a.id], f.alice.id, { messageId: 'm1', conversationId: 'c1' }, f.tick());
+    await f.s.media.attachAsAvatar(avatar.id, f.alice.id, { type: 'user', id: f.alice.id }, f.tick());
+    expect(await f.s.media.pendingBytes(f.alice.id)).toBe(250);
+    await f.s.media.delete(b.id);
+    expect(await f.s.media.pendingBytes(f.alice.id)).toBe(0);
+    expect(await f.s.media.pendingBytes(f.bob.id)).toBe(7);
+  });
 }
 
 function presenceCases(open: () => Promise<Storage>): void {
