@@ -1,7 +1,7 @@
 import type { Presence } from '@charla/shared-types';
 import { AppError } from '../../http/errors.ts';
 import type { Storage } from '../../storage/ports.ts';
-import { type CharlaIo, presenceRoom } from './realtime.fanout.ts';
+import { type CharlaIo, presenceRoom, userRoom } from './realtime.fanout.ts';
 import type { AuthedSocket } from './realtime.handler.ts';
 import type { PresenceStore } from './realtime.state.ts';
 
@@ -29,22 +29,33 @@ export function createPresenceFeature(deps: PresenceFeatureDeps) {
   const perUser = deps.perUser ?? PRESENCE_PER_USER;
 
   /**
-   * States of `ids` as `viewerId` may see them, and the ids whose live events the viewer may get.
-   * Without a viewer: the state as published to a presence room (last seen per the user's setting).
+   * States of `ids` as `viewerId` may see them, and the ids whose live events the viewer may get:
+   * people sharing a direct chat or group with the viewer (a channel is not enough), neither side
+   * blocking the other, whose last-seen setting is "everyone" (it covers online/offline too). The
+   * viewer always sees itself. Anyone else looks offline, never seen. Without a viewer: the state
+   * as published to a presence room.
    */
   async function look(ids: string[], viewerId?: string): Promise<{ states: Presence[]; live: Set<string> }> {
     const others = viewerId ? ids.filter((id) => id !== viewerId) : [];
-    const [statuses, users, blocked] = await Promise.all([
+    const [statuses, users, blocked, sharing] = await Promise.all([
       presence.statuses(ids),
       storage.users.findByIds(ids),
       viewerId && others.length ? storage.blocks.blockedEitherWayAmong(viewerId, others) : Promise.resolve([]),
+      viewerId && others.length ? storage.participants.sharingChatsWith(viewerId, others) : Promise.resolve([]),
     ]);
     const byId = new Map(users.map((u) => [u.id, u]));
     const hidden = new Set(blocked);
+    const coMembers = new Set(sharing);
     const live = new Set<string>();
     const states = ids.map((userId): Presence => {
       const user = byId.get(userId);
-      const shown = Boolean(user && !user.deletedAt && !hidden.has(userId));
+      const self = userId === viewerId;
+      const shown = Boolean(
+        user &&
+          !user.deletedAt &&
+          (self ||
+            (user.lastSeenVisibility === 'everyone' && (!viewerId || (coMembers.has(userId) && !hidden.has(userId))))),
+      );
       if (shown) live.add(userId);
       const lastSeen = shown && user?.lastSeenVisibility === 'everyone' ? user.lastSeenAt : null;
       return {
@@ -56,10 +67,59 @@ export function createPresenceFeature(deps: PresenceFeatureDeps) {
     return { states, live };
   }
 
-  async function announce(userId: string): Promise<void> {
-    const { states } = await look([userId]);
+  /**
+   * Publishes a user's state to their followers. A user who hides it publishes nothing when they
+   * come and go (an event at that moment would give it away); `settingsChanged` publishes the
+   * hidden state once, so followers drop what they last saw.
+   */
+  async function announce(userId: string, settingsChanged = false): Promise<void> {
+    const { states, live } = await look([userId]);
     const [p] = states;
-    if (p) io.to(presenceRoom(userId)).emit('presence', p);
+    if (p && (live.has(userId) || settingsChanged)) io.to(presenceRoom(userId)).emit('presence', p);
+  }
+
+  /** Sockets in these rooms on every node (this node's alone while the cluster adapter is down). */
+  async function socketsIn(rooms: string[]) {
+    try {
+      return await io.in(rooms).fetchSockets();
+    } catch {
+      return io.local.in(rooms).fetchSockets();
+    }
+  }
+
+  /**
+   * Who may see whom changed for these users (left or removed from a conversation, a block): every
+   * socket following one of them, and every socket of theirs following anyone, is checked again.
+   * Followers no longer allowed leave the room and get the hidden state once. One storage lookup
+   * per affected viewer, not per pair.
+   */
+  async function recheck(userIds: readonly string[]): Promise<void> {
+    const changed = new Set(userIds);
+    if (!changed.size) return;
+    const sockets = await socketsIn([...changed].flatMap((id) => [userRoom(id), presenceRoom(id)]));
+    const followedBy = new Map<string, { socket: (typeof sockets)[number]; followed: string[] }[]>();
+    for (const socket of sockets) {
+      const viewer = socket.data.userId;
+      const followed = [...socket.rooms]
+        .filter((r) => r.startsWith(ROOM_PREFIX))
+        .map((r) => r.slice(ROOM_PREFIX.length))
+        .filter((id) => changed.has(viewer) || changed.has(id));
+      if (followed.length) followedBy.set(viewer, [...(followedBy.get(viewer) ?? []), { socket, followed }]);
+    }
+    for (const [viewer, entries] of followedBy) {
+      const ids = [...new Set(entries.flatMap((e) => e.followed))];
+      const { states, live } = await look(ids, viewer);
+      const hiddenState = new Map(
+        states.map((s) => [s.userId, { ...s, status: 'offline' as const, lastSeenAt: null }]),
+      );
+      for (const { socket, followed } of entries)
+        for (const id of followed) {
+          if (live.has(id)) continue;
+          socket.leave(presenceRoom(id));
+          const state = hiddenState.get(id);
+          if (state) socket.emit('presence', state);
+        }
+    }
   }
 
   /** `presence:subscribe`: the socket now follows exactly these users (those it may see). */
@@ -87,7 +147,7 @@ export function createPresenceFeature(deps: PresenceFeatureDeps) {
     return mine;
   }
 
-  return { look, announce, subscribe, own };
+  return { look, announce, subscribe, own, recheck };
 }
 
 export type PresenceFeature = ReturnType<typeof createPresenceFeature>;

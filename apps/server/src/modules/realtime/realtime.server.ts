@@ -208,7 +208,16 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
 
   // Account facts: a revoked session or a suspended/deleted user loses its sockets at once (on every
   // node: the room-based disconnect goes through the adapter).
+  const recheckPresence = (userIds: readonly string[]) => {
+    presenceFeature.recheck(userIds).catch((err: unknown) => logger.warn({ err }, 'presence recheck failed'));
+  };
   const unsubscribe = [
+    // Who may see whose presence: a block, a membership that ended, a changed last-seen setting.
+    deps.events?.on('user:blocked', ({ userId, otherId }) => recheckPresence([userId, otherId])),
+    fanout.onMembershipEnded(recheckPresence),
+    deps.events?.on('user:updated', ({ userId }) => {
+      presenceFeature.announce(userId, true).catch((err: unknown) => logger.warn({ err }, 'presence announce failed'));
+    }),
     deps.events?.on('session:revoked', ({ sessionId }) => fanout.disconnectSession(sessionId)),
     deps.events?.on('user:suspended', ({ userId }) => fanout.disconnectUser(userId)),
     deps.events?.on('user:deleted', ({ userId }) => fanout.disconnectUser(userId)),
