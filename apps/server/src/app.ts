@@ -94,6 +94,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     ...ctx,
     tokens: authCore.tokens,
     hasher: authCore.hasher,
+    signingKey: authCore.secret,
     throttle:
       deps.loginThrottle ??
       (config.rateLimitsDisabled

@@ -172,9 +172,11 @@ describe('tokens: single use, unguessable; refresh reuse ends the session', () =
   });
 
   it('verification tokens: single use, distinct, high entropy', async () => {
+    // An account whose address is not verified yet (sign-up verifies it with the mailed code).
     const u = await registerUser(t);
-    const tokens = [tokenIn(u.email, 'verify')];
-    for (let i = 0; i < 20; i++) {
+    await t.storage.users.update(u.user.id, { emailVerifiedAt: null });
+    const tokens: string[] = [];
+    for (let i = 0; i < 21; i++) {
       await fetch(`${t.api}/auth/resend-verification`, {
         method: 'POST',
         headers: { ...authHeader(u.accessToken), 'content-type': 'application/json' },
@@ -220,6 +222,109 @@ describe('tokens: single use, unguessable; refresh reuse ends the session', () =
     figures.refreshReuse = 'session revoked (old, new refresh and access token all 401)';
   });
 });
+
+describe('sign-up does not tell a taken address from a new one', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  // Requester-chosen text that must never reach a mailbox the requester does not own.
+  const BAIT = 'Security Team <b>http://phish.example/reset</b>';
+  const post = (path: string, body: unknown) =>
+    fetch(`${t.api}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const signUp = (email: string) =>
+    post('/auth/register', { email, password: 'a fine long password', displayName: BAIT, client: 'desktop' });
+  /** What an observer of the HTTP answer sees, minus the per-request and per-address parts. */
+  const observable = async (res: Response) => {
+    const body = (await res.json()) as { data?: Record<string, unknown> };
+    return {
+      status: res.status,
+      cookie: res.headers.get('set-cookie'),
+      body: { ...body, data: { ...body.data, email: '<address>' } },
+    };
+  };
+
+  it('answers alike, creates no session, mails the owner a warning without the requester’s text', async () => {
+    const owner = await registerUser(t, { email: 'enum-owner@example.com' });
+    const fresh = 'enum-nobody@example.com';
+    const taken = await observable(await signUp(owner.email));
+    const newcomer = await observable(await signUp(fresh));
+    expect(taken).toEqual(newcomer);
+    expect(taken.status).toBe(202);
+    expect(taken.cookie).toBeNull();
+    expect(JSON.stringify(taken.body)).not.toMatch(/accessToken|refreshToken/);
+    // Sign-up mail leaves in the background.
+    await new Promise((r) => setTimeout(r, 50));
+    const warning = t.mail.lastTo(owner.email);
+    expect(warning?.subject).toMatch(/tried to sign up/);
+    expect(warning?.code).toBeUndefined();
+    const codeMail = t.mail.lastTo(fresh);
+    expect(codeMail?.code).toMatch(/^[0-9]{6}$/);
+    for (const mail of [warning, codeMail]) {
+      expect(`${mail?.subject} ${mail?.text} ${mail?.html}`).not.toMatch(/Security Team|phish/);
+    }
+    figures.signUpEnumeration = { takenStatus: taken.status, newStatus: newcomer.status, identicalAnswers: true };
+  });
+
+  it('fails wrong codes the same way for both, up to the attempt limit', async () => {
+    const owner = await registerUser(t, { email: 'enum-owner2@example.com' });
+    const fresh = 'enum-nobody2@example.com';
+    await signUp(owner.email);
+    await signUp(fresh);
+    const tries = async (email: string) => {
+      const seen: unknown[] = [];
+      for (let i = 0; i < 7; i++) {
+        const res = await post('/auth/register/verify', {
+          email,
+          code: String(100000 + i),
+          password: 'a fine long password',
+          client: 'desktop',
+        });
+        const body = (await res.json()) as { message: string; code: string };
+        seen.push([res.status, body.code, body.message]);
+      }
+      return seen;
+    };
+    const takenTries = await tries(owner.email);
+    const newTries = await tries(fresh);
+    expect(takenTries).toEqual(newTries);
+    expect(JSON.stringify(newTries)).toMatch(/Too many wrong codes/);
+    // The new address's real code is dead too after the limit.
+    const code = t.mail.lastTo(fresh)?.code;
+    const late = await post('/auth/register/verify', { email: fresh, code, password: 'a fine long password' });
+    expect(late.status).toBe(400);
+    figures.signUpWrongCodes = { attempts: 7, identical: true, limit: 5 };
+  });
+
+  it('takes about as long for both (one password hash each)', async () => {
+    const owners = await Promise.all(Array.from({ length: 8 }, () => registerUser(t)));
+    const time = async (email: string) => {
+      const started = performance.now();
+      await (await signUp(email)).arrayBuffer();
+      return performance.now() - started;
+    };
+    const takenMs: number[] = [];
+    const newMs: number[] = [];
+    for (const [i, o] of owners.entries()) {
+      takenMs.push(await time(o.email));
+      newMs.push(await time(`enum-timing-${i}@example.com`));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    figures.signUpTimingMs = { takenMedian: round1(median(takenMs)), newMedian: round1(median(newMs)), samples: 8 };
+    // Same work on both paths; only a gross difference (e.g. skipping the hash) would show here.
+    expect(median(takenMs)).toBeLessThan(median(newMs) * 3 + 20);
+    expect(median(newMs)).toBeLessThan(median(takenMs) * 3 + 20);
+  }, 30_000);
+});
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
 
 const round = (e: { bitsPerChar: number; bitsPerToken: number; length: number }) => ({
   length: e.length,

@@ -43,7 +43,15 @@ const newAccount = () => {
 
 const REST: Record<string, Spec> = {
   // ---- auth (public endpoints answer everyone alike; the token is not what they check) ----
-  'POST /auth/register': { req: () => ({ body: newAccount() }), expect: PUBLIC(201) },
+  // Sign-up answers 202 "check your email" (no session); the code completes it.
+  'POST /auth/register': { req: () => ({ body: newAccount() }), expect: PUBLIC(202) },
+  'POST /auth/register/verify': {
+    req: () => ({
+      body: { email: newAccount().email, code: '000000', password: 'a fine long password', client: 'desktop' },
+    }),
+    expect: PUBLIC(400),
+  },
+  'POST /auth/register/resend': { req: () => ({ body: { email: newAccount().email } }), expect: PUBLIC(202) },
   'POST /auth/login': {
     req: (_c, w) => ({ body: { login: w.bystander.email, password: w.bystander.password, client: 'desktop' } }),
     expect: PUBLIC(200),

@@ -1,6 +1,7 @@
 import {
   type AuthResult,
   changePasswordRequestSchema,
+  completeRegistrationRequestSchema,
   emailRequestSchema,
   loginRequestSchema,
   paths,
@@ -65,9 +66,20 @@ export function authRoutes(ctx: AppContext, service: AuthService, limits: AuthRo
   const p = paths.auth;
   router.use('/auth', limits.perIp, cookieParser());
 
+  // The same 202 for a new and an already registered address: no session until the emailed code.
   router.post(p.register, limits.sensitive, async (req, res) => {
     const body = parseInput(registerRequestSchema, req.body);
-    const grant = await service.register(body, body.client, body.device, requestMeta(req));
+    sendData(res, await service.register(body), 202, 'Check your email for a code to finish signing up');
+  });
+
+  router.post(p.registerResend, limits.sensitive, async (req, res) => {
+    const { email } = parseInput(emailRequestSchema, req.body);
+    sendData(res, await service.resendRegistration(email), 202, 'If a sign-up is waiting, a new code is on its way');
+  });
+
+  router.post(p.registerVerify, limits.sensitive, async (req, res) => {
+    const body = parseInput(completeRegistrationRequestSchema, req.body);
+    const grant = await service.completeRegistration(body, body.client, body.device, requestMeta(req));
     sendGrant(res, ctx, grant, body.client === 'web', 201);
   });
 

@@ -7,6 +7,7 @@ import { DuplicateKeyError, type SessionRecord, type UserRecord } from '../../st
 import { toMe } from '../users/users.mapper.ts';
 import { deviceFromUserAgent } from './auth.device.ts';
 import { assertAcceptablePassword, type PasswordHasher } from './auth.password.ts';
+import { createRegistration } from './auth.registration.ts';
 import type { LoginThrottle } from './auth.throttle.ts';
 import { type AccessTokens, hashToken, newOpaqueToken } from './auth.tokens.ts';
 
@@ -29,6 +30,8 @@ export const RESET_PASSWORD_TTL_MS = 30 * 60 * 1000;
 
 type Deps = Pick<AppContext, 'config' | 'storage' | 'clock' | 'mailer' | 'events' | 'logger'> & {
   tokens: AccessTokens;
+  /** Server secret for keyed hashes (sign-up codes) and signed device tokens. */
+  signingKey: Uint8Array;
   hasher: PasswordHasher;
   throttle: LoginThrottle;
 };
@@ -69,7 +72,7 @@ export function createAuthService(deps: Deps) {
       tokenHash: hashToken(token),
       expiresAt: new Date(now.getTime() + VERIFY_EMAIL_TTL_MS),
     });
-    await sendMail(verifyEmailMail(user.email, config.publicUrl, token, user.displayName));
+    await sendMail(verifyEmailMail(user.email, config.publicUrl, token));
   }
 
   async function grantFor(user: UserRecord, session: SessionRecord, refreshToken: string): Promise<SessionGrant> {
@@ -116,44 +119,52 @@ export function createAuthService(deps: Deps) {
     return user;
   }
 
+  /** Creates the account of a completed sign-up (the email is verified by its code). */
+  async function createVerifiedUser(input: {
+    email: string;
+    username: string | null;
+    displayName: string;
+    passwordHash: string;
+  }): Promise<UserRecord> {
+    const admin = config.ADMIN_EMAILS.some((e) => e.toLowerCase() === input.email);
+    const role = admin || (await storage.users.count()) === 0 ? 'admin' : 'user';
+    const base = input.username ?? usernameFromEmail(input.email);
+    for (let attempt = 0; ; attempt++) {
+      const username = attempt === 0 ? base : `${base.slice(0, 24)}${randomInt(1000, 100_000)}`;
+      try {
+        return await storage.users.create({
+          email: input.email,
+          username,
+          displayName: input.displayName,
+          passwordHash: input.passwordHash,
+          role,
+          emailVerifiedAt: clock.now(),
+        });
+      } catch (err) {
+        // A chosen username is the user's to change; a derived one we retry with a suffix.
+        if (!(err instanceof DuplicateKeyError) || err.field === 'email' || input.username || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  const registration = createRegistration({
+    config,
+    storage,
+    clock,
+    logger,
+    hasher,
+    signingKey: deps.signingKey,
+    sendMail,
+    startSession,
+    createUser: createVerifiedUser,
+  });
+
   return {
     startSession,
     revokeAll,
-
-    async register(
-      input: { email: string; password: string; displayName: string; username?: string | undefined },
-      client: 'web' | 'desktop',
-      device: Device | undefined,
-      meta: RequestMeta,
-    ): Promise<SessionGrant> {
-      assertAcceptablePassword(input.password);
-      const passwordHash = await hasher.hash(input.password);
-      const admin = config.ADMIN_EMAILS.some((e) => e.toLowerCase() === input.email);
-      const role = admin || (await storage.users.count()) === 0 ? 'admin' : 'user';
-      const base = input.username ?? usernameFromEmail(input.email);
-      const create = async (attempt: number): Promise<UserRecord> => {
-        const username = attempt === 0 ? base : `${base.slice(0, 24)}${randomInt(1000, 100_000)}`;
-        try {
-          return await storage.users.create({
-            email: input.email,
-            username,
-            displayName: input.displayName,
-            passwordHash,
-            role,
-          });
-        } catch (err) {
-          if (!(err instanceof DuplicateKeyError)) throw err;
-          if (err.field === 'email')
-            throw conflict('An account with this email already exists', { email: ['Already registered'] });
-          // A chosen username is the user's to change; a derived one we retry with a suffix.
-          if (input.username || attempt >= 5) throw conflict('This username is taken', { username: ['Already taken'] });
-          return create(attempt + 1);
-        }
-      };
-      const user = await create(0);
-      await sendVerification(user);
-      return startSession(user, client, device, meta);
-    },
+    register: registration.register,
+    resendRegistration: registration.resend,
+    completeRegistration: registration.complete,
 
     async login(
       input: { login: string; password: string },

@@ -1,14 +1,107 @@
-import { describe, expect, it } from 'vitest';
-import type { NewMedia, Storage } from '../ports.ts';
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NewMedia, NewPendingRegistration, Storage } from '../ports.ts';
 import { useMessagingFixture } from './messaging-fixture.ts';
 
 /**
  * Batched lookups that keep abuse-prone paths to a fixed number of round trips (presence
- * subscriptions: who may see whom), and the upload quota's running total.
+ * subscriptions: who may see whom), the upload quota's running total, and sign-ups waiting for
+ * their emailed code.
  */
 export function abuseContract(open: () => Promise<Storage>): void {
   describe('batched presence lookups', () => presenceCases(open));
   describe('pending-upload quota', () => uploadCases(open));
+  describe('pending registrations', () => registrationCases(open));
+}
+
+function registrationCases(open: () => Promise<Storage>): void {
+  let s: Storage;
+  beforeEach(async () => {
+    s = await open();
+  });
+  afterEach(async () => {
+    await s.close();
+  });
+  const t0 = new Date('2026-03-01T12:00:00.000Z');
+  const at = (ms: number) => new Date(t0.getTime() + ms);
+  const pending = (over: Partial<NewPendingRegistration> = {}): NewPendingRegistration => ({
+    email: 'new@example.com',
+    existingUserId: null,
+    username: 'newbie',
+    displayName: 'New',
+    passwordHash: 'pw-hash',
+    codeHash: 'code-1',
+    linkTokenHash: `link-${randomUUID()}`,
+    sentAt: t0,
+    expiresAt: at(15 * 60_000),
+    ...over,
+  });
+
+  it('puts one sign-up per address (a second put replaces it and resets attempts) and finds it', async () => {
+    await s.pendingRegistrations.put(pending());
+    expect(await s.pendingRegistrations.addFailedAttempt('new@example.com')).toBe(1);
+    expect(await s.pendingRegistrations.addFailedAttempt('new@example.com')).toBe(2);
+    await s.pendingRegistrations.put(pending({ codeHash: 'code-2', displayName: 'Renamed', sentAt: at(1000) }));
+    const found = await s.pendingRegistrations.find('new@example.com');
+    expect(found).toMatchObject({
+      email: 'new@example.com',
+      existingUserId: null,
+      username: 'newbie',
+      displayName: 'Renamed',
+      passwordHash: 'pw-hash',
+      codeHash: 'code-2',
+      attempts: 0,
+    });
+    expect(found?.sentAt.getTime()).toBe(at(1000).getTime());
+    expect(found?.expiresAt.getTime()).toBe(at(15 * 60_000).getTime());
+    expect(await s.pendingRegistrations.find('other@example.com')).toBeNull();
+    expect(await s.pendingRegistrations.addFailedAttempt('other@example.com')).toBe(0);
+    // Replacing only the requester's data may keep the attempts counted so far.
+    await s.pendingRegistrations.addFailedAttempt('new@example.com');
+    await s.pendingRegistrations.put(pending({ codeHash: 'code-2', attempts: 3 }));
+    expect((await s.pendingRegistrations.find('new@example.com'))?.attempts).toBe(3);
+  });
+
+  it('takes by code once: right hash, not expired, under the attempt limit, never a stand-in', async () => {
+    await s.pendingRegistrations.put(pending());
+    expect(await s.pendingRegistrations.takeByCode('new@example.com', 'wrong', at(1), 5)).toBeNull();
+    expect(await s.pendingRegistrations.takeByCode('new@example.com', 'code-1', at(15 * 60_000), 5)).toBeNull();
+    const taken = await s.pendingRegistrations.takeByCode('new@example.com', 'code-1', at(1), 5);
+    expect(taken?.displayName).toBe('New');
+    expect(await s.pendingRegistrations.takeByCode('new@example.com', 'code-1', at(1), 5)).toBeNull();
+    expect(await s.pendingRegistrations.find('new@example.com')).toBeNull();
+
+    await s.pendingRegistrations.put(pending());
+    for (let i = 0; i < 5; i++) await s.pendingRegistrations.addFailedAttempt('new@example.com');
+    expect(await s.pendingRegistrations.takeByCode('new@example.com', 'code-1', at(1), 5)).toBeNull();
+
+    await s.pendingRegistrations.put(
+      pending({ email: 'taken@example.com', existingUserId: 'u1', displayName: '', passwordHash: '' }),
+    );
+    expect(await s.pendingRegistrations.takeByCode('taken@example.com', 'code-1', at(1), 5)).toBeNull();
+    expect(await s.pendingRegistrations.find('taken@example.com')).toMatchObject({ existingUserId: 'u1' });
+  });
+
+  it('takes by link token once, never a stand-in; deletes one or the expired ones', async () => {
+    await s.pendingRegistrations.put(pending({ linkTokenHash: 'L1' }));
+    await s.pendingRegistrations.put(
+      pending({ email: 'taken@example.com', existingUserId: 'u1', linkTokenHash: 'L2' }),
+    );
+    expect((await s.pendingRegistrations.findByLinkToken('L1'))?.email).toBe('new@example.com');
+    expect(await s.pendingRegistrations.findByLinkToken('nope')).toBeNull();
+    expect(await s.pendingRegistrations.takeByLinkToken('L1', at(15 * 60_000))).toBeNull();
+    expect((await s.pendingRegistrations.takeByLinkToken('L1', at(1)))?.email).toBe('new@example.com');
+    expect(await s.pendingRegistrations.takeByLinkToken('L1', at(1))).toBeNull();
+    expect(await s.pendingRegistrations.takeByLinkToken('L2', at(1))).toBeNull();
+
+    await s.pendingRegistrations.put(pending({ email: 'a@example.com', expiresAt: at(10) }));
+    await s.pendingRegistrations.put(pending({ email: 'b@example.com', expiresAt: at(1_000_000) }));
+    expect(await s.pendingRegistrations.deleteExpired(at(20))).toBe(1);
+    expect(await s.pendingRegistrations.find('a@example.com')).toBeNull();
+    await s.pendingRegistrations.delete('b@example.com');
+    expect(await s.pendingRegistrations.find('b@example.com')).toBeNull();
+    expect(await s.pendingRegistrations.find('taken@example.com')).not.toBeNull();
+  });
 }
 
 function uploadCases(open: () => Promise<Storage>): void {
