@@ -49,7 +49,8 @@ function fakeServer(now: () => number) {
     calls.push({ path, body, auth: new Headers(init?.headers).get('authorization') });
     await new Promise((r) => setTimeout(r, 5));
     if (path === '/auth/login') return body.password === 'right-password' ? ok(issue()) : err(401, 'unauthenticated');
-    if (path === '/auth/register') return ok(issue());
+    if (path === '/auth/register/verify')
+      return body.code === '123456' && body.password === 'right-password' ? ok(issue()) : err(400, 'validation_failed');
     if (path === '/auth/oidc/exchange')
       return body.code === 'one-time-code-from-loopback' && body.codeVerifier === 'v'.repeat(43)
         ? ok(issue())
@@ -112,6 +113,26 @@ describe('desktop session', () => {
     expect(result).not.toHaveProperty('refreshToken');
     expect(result.accessToken).toBe('access-1');
     expect(server.calls[0]?.body).toMatchObject({ client: 'desktop', device: { name: 'test box', platform: 'linux' } });
+    expect(account).toEqual({ serverOrigin: ORIGIN, userId: 'u1' });
+    expect(await secrets.get(secretAccount(ORIGIN, 'u1'))).toBe(`refresh-1-${'x'.repeat(24)}`);
+  });
+
+  it('finishes a sign-up with the emailed code like a login: refresh token to the keychain only', async () => {
+    const s = manager();
+    await expect(
+      s.completeRegistration({ email: 'ana@example.com', code: '000000', password: 'right-password' }),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
+    expect(account).toBeNull();
+    const result = await s.completeRegistration({
+      email: 'ana@example.com',
+      code: '123456',
+      password: 'right-password',
+    });
+    expect(result).not.toHaveProperty('refreshToken');
+    expect(server.calls.at(-1)).toMatchObject({
+      path: '/auth/register/verify',
+      body: { email: 'ana@example.com', code: '123456', client: 'desktop', device: { name: 'test box' } },
+    });
     expect(account).toEqual({ serverOrigin: ORIGIN, userId: 'u1' });
     expect(await secrets.get(secretAccount(ORIGIN, 'u1'))).toBe(`refresh-1-${'x'.repeat(24)}`);
   });

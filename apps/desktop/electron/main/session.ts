@@ -6,7 +6,12 @@
  */
 import { API_PREFIX, type AuthResult, authResultSchema, errorEnvelopeSchema, paths } from '@charla/shared-types';
 import type { z } from 'zod';
-import type { IpcErrorCode, loginArgsSchema, PublicAuthResult, registerArgsSchema } from '../shared/ipc-contract.ts';
+import type {
+  completeRegistrationArgsSchema,
+  IpcErrorCode,
+  loginArgsSchema,
+  PublicAuthResult,
+} from '../shared/ipc-contract.ts';
 import { type SecretStore, secretAccount } from './secrets.ts';
 
 /** Refresh answers that mean the refresh token is dead. */
@@ -46,7 +51,8 @@ export type SessionDeps = {
 
 export type SessionManager = {
   login(args: z.infer<typeof loginArgsSchema>): Promise<PublicAuthResult>;
-  register(args: z.infer<typeof registerArgsSchema>): Promise<PublicAuthResult>;
+  /** Finishes a sign-up with the emailed code (or link) and signs in, like a login. */
+  completeRegistration(args: z.infer<typeof completeRegistrationArgsSchema>): Promise<PublicAuthResult>;
   restore(): Promise<PublicAuthResult | null>;
   /** "Sign in with Google/OIDC": trades the loopback's one-time code and the PKCE verifier. */
   exchangeOidc(code: string, codeVerifier: string): Promise<PublicAuthResult>;
@@ -173,9 +179,8 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
     async exchangeOidc(code, codeVerifier) {
       return switchTo(await call(paths.auth.oidcExchange, { code, codeVerifier, device: deps.device }));
     },
-    async register(args) {
-      const json = await call(paths.auth.register, { ...args, client: 'desktop', device: deps.device });
-      return adopt(parseAuth(json));
+    async completeRegistration(args) {
+      return switchTo(await call(paths.auth.registerVerify, { ...args, client: 'desktop', device: deps.device }));
     },
     async restore() {
       const result = await refreshOnce();

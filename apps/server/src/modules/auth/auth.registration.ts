@@ -2,7 +2,7 @@ import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Device, RegistrationPending } from '@charla/shared-types';
 import { SIGN_UP_CODE_LENGTH } from '@charla/shared-types';
 import type { AppContext } from '../../app-context.ts';
-import { conflict, validationFailed } from '../../http/errors.ts';
+import { AppError, conflict, validationFailed } from '../../http/errors.ts';
 import type { Mail } from '../../mail/mailer.ts';
 import { signUpAttemptMail, signUpCodeMail } from '../../mail/templates.ts';
 import { DuplicateKeyError, type PendingRegistrationRecord, type UserRecord } from '../../storage/ports.ts';
@@ -38,8 +38,11 @@ type Deps = Pick<AppContext, 'config' | 'storage' | 'clock' | 'logger'> & {
 
 const wrongCode = () =>
   validationFailed({ code: ['This code is wrong or has expired'] }, 'This code is wrong or has expired');
+/** 429: the client offers "send a new code" (no wait helps: this code is gone). */
 const tooManyWrong = () =>
-  validationFailed({ code: ['Too many wrong codes: ask for a new code'] }, 'Too many wrong codes: ask for a new code');
+  new AppError(429, 'rate_limited', 'Too many wrong codes: ask for a new code', {
+    details: { code: ['Too many wrong codes: ask for a new code'] },
+  });
 const deadLink = () =>
   validationFailed(
     { token: ['This link is invalid, expired or already used'] },
