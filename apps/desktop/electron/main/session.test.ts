@@ -34,6 +34,7 @@ function fakeServer(now: () => number) {
     const refreshToken = `refresh-${n}-${'x'.repeat(24)}`;
     valid.add(refreshToken);
     return {
+      deviceToken: `kd1.${user.id}.device.${n}.sig`,
       user,
       accessToken: `access-${n}`,
       accessTokenExpiresAt: new Date(now() + 15 * 60_000).toISOString(),
@@ -115,6 +116,26 @@ describe('desktop session', () => {
     expect(server.calls[0]?.body).toMatchObject({ client: 'desktop', device: { name: 'test box', platform: 'linux' } });
     expect(account).toEqual({ serverOrigin: ORIGIN, userId: 'u1' });
     expect(await secrets.get(secretAccount(ORIGIN, 'u1'))).toBe(`refresh-1-${'x'.repeat(24)}`);
+  });
+
+  it('keeps the known-device token with the secrets and sends it with the next password login', async () => {
+    const s = manager();
+    const first = await s.login({ login: 'ana', password: 'right-password' });
+    expect(first).not.toHaveProperty('deviceToken');
+    expect(server.calls[0]?.body).not.toHaveProperty('deviceTokens');
+    expect(JSON.parse((await secrets.get(secretAccount(ORIGIN, 'known-devices'))) ?? '[]')).toEqual([
+      'kd1.u1.device.1.sig',
+    ]);
+    await s.logout();
+    // Signing out keeps the device known (that is the point); the next login presents it.
+    await s.login({ login: 'ana', password: 'right-password' });
+    expect(server.calls.at(-1)?.body).toMatchObject({ deviceTokens: ['kd1.u1.device.1.sig'] });
+    // One token per account: the newer one replaced it.
+    expect(JSON.parse((await secrets.get(secretAccount(ORIGIN, 'known-devices'))) ?? '[]')).toHaveLength(1);
+    // Another server never gets this one's tokens.
+    origin = 'https://other.example.com';
+    await s.login({ login: 'ana', password: 'right-password' });
+    expect(server.calls.at(-1)?.body).not.toHaveProperty('deviceTokens');
   });
 
   it('finishes a sign-up with the emailed code like a login: refresh token to the keychain only', async () => {

@@ -60,8 +60,16 @@ export type SessionManager = {
   logout(): Promise<void>;
 };
 
+/**
+ * The server's known-device tokens for this origin (one per account signed in here), kept with the
+ * secrets: with one, the right password still gets through a lock that strangers' guesses caused.
+ */
+const knownDevicesAccount = (origin: string) => secretAccount(origin, 'known-devices');
+const MAX_KNOWN_DEVICES = 5;
+const tokenUser = (token: string) => token.split('.')[1];
+
 function toPublic(result: AuthResult): PublicAuthResult {
-  const { refreshToken: _omit, ...rest } = result;
+  const { refreshToken: _omit, deviceToken: _device, ...rest } = result;
   return rest;
 }
 
@@ -107,11 +115,31 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
     return parsed.data;
   }
 
+  async function knownDevices(origin: string): Promise<string[]> {
+    const raw = await deps.secrets.get(knownDevicesAccount(origin)).catch(() => null);
+    try {
+      const list: unknown = JSON.parse(raw ?? '[]');
+      return Array.isArray(list)
+        ? list.filter((t): t is string => typeof t === 'string').slice(0, MAX_KNOWN_DEVICES)
+        : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async function rememberDevice(origin: string, token: string): Promise<void> {
+    const others = (await knownDevices(origin)).filter((t) => tokenUser(t) !== tokenUser(token));
+    const list = [token, ...others].slice(0, MAX_KNOWN_DEVICES);
+    await deps.secrets.set(knownDevicesAccount(origin), JSON.stringify(list)).catch(() => undefined);
+  }
+
   /** Stores the (rotated) refresh token and caches the access token. */
   async function adopt(result: AuthResult): Promise<PublicAuthResult> {
     if (!result.refreshToken) throw new DesktopError('unexpected_response', 'The server sent no refresh token');
     const account = { serverOrigin: deps.serverOrigin(), userId: result.user.id };
     await deps.secrets.set(secretAccount(account.serverOrigin, account.userId), result.refreshToken);
+    if (result.deviceToken && tokenUser(result.deviceToken) === result.user.id)
+      await rememberDevice(account.serverOrigin, result.deviceToken);
     deps.saveAccount(account);
     const expiresAt = Date.parse(result.accessTokenExpiresAt);
     access = {
@@ -174,7 +202,15 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
 
   return {
     async login(args) {
-      return switchTo(await call(paths.auth.login, { ...args, client: 'desktop', device: deps.device }));
+      const deviceTokens = await knownDevices(deps.serverOrigin());
+      return switchTo(
+        await call(paths.auth.login, {
+          ...args,
+          client: 'desktop',
+          device: deps.device,
+          ...(deviceTokens.length ? { deviceTokens } : {}),
+        }),
+      );
     },
     async exchangeOidc(code, codeVerifier) {
       return switchTo(await call(paths.auth.oidcExchange, { code, codeVerifier, device: deps.device }));

@@ -40,11 +40,11 @@ const empty = z.object({}).strict();
 const conversationId = z.string().min(1).max(128);
 
 /** The renderer never sees the refresh token: login/sign-up/restore return this. */
-export const publicAuthResultSchema = authResultSchema.omit({ refreshToken: true }).strict();
+export const publicAuthResultSchema = authResultSchema.omit({ refreshToken: true, deviceToken: true }).strict();
 export type PublicAuthResult = z.infer<typeof publicAuthResultSchema>;
 
 /** The desktop adds `client` and `device` itself; the renderer may not choose them. */
-export const loginArgsSchema = loginRequestSchema.omit({ client: true, device: true }).strict();
+export const loginArgsSchema = loginRequestSchema.omit({ client: true, device: true, deviceTokens: true }).strict();
 /** Finishing a sign-up (the emailed code or link, plus the chosen password) signs in like a login. */
 export const completeRegistrationArgsSchema = completeRegistrationRequestSchema
   .omit({ client: true, device: true })

@@ -17,12 +17,32 @@ import { type Node, nodeEnv, register, startNode, stopNode, vitestCommand, write
 const FILE = 'abuse.test.ts';
 const figures: Record<string, unknown> = {};
 
-const login = (api: string, loginName: string, password: string, ip: string) =>
+const login = (
+  api: string,
+  loginName: string,
+  password: string,
+  ip: string,
+  extra: { deviceTokens?: string[]; cookie?: string; client?: 'web' | 'desktop' } = {},
+) =>
   fetch(`${api}/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
-    body: JSON.stringify({ login: loginName, password, client: 'desktop' }),
+    headers: {
+      'content-type': 'application/json',
+      'x-forwarded-for': ip,
+      ...(extra.cookie ? { cookie: extra.cookie } : {}),
+    },
+    body: JSON.stringify({
+      login: loginName,
+      password,
+      client: extra.client ?? 'desktop',
+      ...(extra.deviceTokens ? { deviceTokens: extra.deviceTokens } : {}),
+    }),
   });
+/** Seven wrong passwords from seven addresses: the account is locked. */
+async function lockOut(api: string, email: string): Promise<void> {
+  for (let i = 0; i < 7; i++) await login(api, email, `wrong-${i}-guess`, `10.7.${i}.1`);
+  expect((await login(api, email, TEST_PASSWORD, '10.9.9.8')).status).toBe(429);
+}
 
 afterAll(() => {
   writeFigures('abuse', {
@@ -62,6 +82,76 @@ describe('login brute force (one node)', () => {
     expect((await login(t.api, victim.email, TEST_PASSWORD, '10.9.9.9')).status).toBe(200);
     t.clock.reset();
     figures.perAccountLockAfterFailures = statuses.indexOf(429);
+  });
+
+  it('lets the right password through the lock from a device that signed in before, and only that', async () => {
+    const victim = await registerUser(t);
+    const other = await registerUser(t);
+    // The victim's laptop (desktop app: token in the body) and browser (cookie) signed in earlier.
+    const laptop = (
+      (await (await login(t.api, victim.email, TEST_PASSWORD, '10.5.0.1')).json()) as {
+        data: { deviceToken: string };
+      }
+    ).data.deviceToken;
+    const web = await login(t.api, victim.email, TEST_PASSWORD, '10.5.0.2', { client: 'web' });
+    const browserCookie = (web.headers.get('set-cookie') ?? '').match(/charla_kd=[^;]+/)?.[0] ?? '';
+    expect(browserCookie).not.toBe('');
+    const otherToken = (
+      (await (await login(t.api, other.email, TEST_PASSWORD, '10.5.0.3')).json()) as {
+        data: { deviceToken: string };
+      }
+    ).data.deviceToken;
+
+    await lockOut(t.api, victim.email);
+    // Not known: someone else's device token, a tampered one, none at all.
+    const tampered = `${laptop.slice(0, -3)}${laptop.endsWith('AAA') ? 'BBB' : 'AAA'}`;
+    for (const deviceTokens of [[otherToken], [tampered], []])
+      expect((await login(t.api, victim.email, TEST_PASSWORD, '10.9.9.7', { deviceTokens })).status).toBe(429);
+    // Known: the laptop's token, then (locked again) the browser's cookie.
+    expect((await login(t.api, victim.email, TEST_PASSWORD, '10.5.0.1', { deviceTokens: [laptop] })).status).toBe(200);
+    await lockOut(t.api, victim.email);
+    const viaCookie = await login(t.api, victim.email, TEST_PASSWORD, '10.5.0.2', {
+      client: 'web',
+      cookie: browserCookie,
+    });
+    expect(viaCookie.status).toBe(200);
+
+    // A known device's wrong passwords have their own small budget: it is no guessing back door.
+    await lockOut(t.api, victim.email);
+    const fromLaptop: number[] = [];
+    for (let i = 0; i < 7; i++)
+      fromLaptop.push(
+        (await login(t.api, victim.email, `laptop-wrong-${i}`, '10.5.0.1', { deviceTokens: [laptop] })).status,
+      );
+    expect(fromLaptop.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(fromLaptop.slice(5)).toContain(429);
+    figures.knownDeviceThroughLock = {
+      unknownDevice: 429,
+      foreignOrTamperedToken: 429,
+      knownDesktopToken: 200,
+      knownBrowserCookie: 200,
+      knownDeviceWrongPasswordsBeforeItsOwnLock: 5,
+    };
+  });
+
+  it('unlocks the account once a password reset completes', async () => {
+    const victim = await registerUser(t);
+    await lockOut(t.api, victim.email);
+    await fetch(`${t.api}/auth/forgot-password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.6.0.1' },
+      body: JSON.stringify({ email: victim.email }),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const token = new URL(t.mail.lastTo(victim.email)?.link ?? 'http://x').searchParams.get('token');
+    const reset = await fetch(`${t.api}/auth/reset-password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.6.0.1' },
+      body: JSON.stringify({ token, password: 'a brand new password 77' }),
+    });
+    expect(reset.status).toBe(200);
+    expect((await login(t.api, victim.email, 'a brand new password 77', '10.6.0.2')).status).toBe(200);
+    figures.resetUnlocks = true;
   });
 
   it('limits one IP across many accounts, and leaves other IPs alone', async () => {

@@ -87,6 +87,11 @@ export const loginRequestSchema = z
     password: z.string().min(1).max(1024),
     client: clientKindSchema.default('web'),
     device: deviceSchema.optional(),
+    /**
+     * Desktop: the `deviceToken`s this device got from earlier sign-ins (web browsers send them as a
+     * cookie). The right password from a known device gets through a lock others' guesses caused.
+     */
+    deviceTokens: z.array(z.string().min(1).max(256)).max(5).optional(),
   })
   .strict();
 export type LoginRequest = z.input<typeof loginRequestSchema>;
@@ -102,6 +107,8 @@ export const authResultSchema = z.object({
   sessionId: z.string(),
   /** Only for client: 'desktop'. Web clients get it as a cookie. */
   refreshToken: z.string().optional(),
+  /** Only for client: 'desktop': this device is now known to the account (send it with later logins). */
+  deviceToken: z.string().optional(),
 });
 export type AuthResult = z.infer<typeof authResultSchema>;
 
