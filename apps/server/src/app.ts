@@ -12,7 +12,13 @@ import { type AppContext, type Clock, systemClock } from './app-context.ts';
 import type { Config } from './config.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { createMetrics } from './http/metrics.ts';
-import { AUTH_PER_IP, AUTH_SENSITIVE_PER_IP, createRateLimits, mediaUploadsPerUser } from './http/rate-limit.ts';
+import {
+  AUTH_PER_IP,
+  AUTH_SENSITIVE_PER_IP,
+  createRateLimits,
+  mediaUploadsPerUser,
+  OIDC_PENDING_PER_IP,
+} from './http/rate-limit.ts';
 import { webClientRoutes } from './http/web-client.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { type AccountEvents, createAccountEvents } from './modules/auth/account-events.ts';
@@ -199,7 +205,11 @@ export function createApp(deps: AppDeps): CharlaApp {
       perIp: rateLimits.limiter(AUTH_PER_IP),
       sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
     }),
-    createOidcModule(ctx, authService, { ...deps.oidc, redisCommand: rateLimits.redisCommand }),
+    createOidcModule(ctx, authService, {
+      ...deps.oidc,
+      redisCommand: rateLimits.redisCommand,
+      pendingLimiter: rateLimits.limiter(OIDC_PENDING_PER_IP),
+    }),
     usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher })),
     // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
     media.router,

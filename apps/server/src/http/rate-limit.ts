@@ -19,6 +19,18 @@ export type RateLimitRule = {
 export const AUTH_PER_IP: RateLimitRule = { name: 'auth', windowMs: 60_000, limit: 60 };
 export const AUTH_SENSITIVE_PER_IP: RateLimitRule = { name: 'auth-sensitive', windowMs: 15 * 60_000, limit: 20 };
 
+/**
+ * Per IP on the OIDC routes that park state server-side (`/start`, `/nonce`): pending sign-ins live
+ * 10 minutes in a bounded store, so one address can hold at most ~100 of its 10,000 slots and a
+ * flood cannot evict other people's sign-ins in progress.
+ */
+export const OIDC_PENDING_PER_IP: RateLimitRule = {
+  name: 'oidc-pending',
+  windowMs: 60_000,
+  limit: 10,
+  message: 'Too many sign-in attempts from this network; wait a minute and try again',
+};
+
 /** Uploads per signed-in account (runs after requireAuth; MEDIA_UPLOADS_PER_MINUTE). */
 export const mediaUploadsPerUser = (perMinute: number): RateLimitRule => ({
   name: 'media-upload',

@@ -1,13 +1,22 @@
 /**
- * Authenticated resource exhaustion: one signed-in account trying to make the server hold too much
- * for it. Presence subscriptions (rooms per socket, rooms per account across sockets, storage work
- * per call) and uploads (rate per account, bytes of unattached uploads per account).
+ * Resource exhaustion: one signed-in account trying to make the server hold too much for it
+ * (presence subscriptions: rooms per socket, rooms per account across sockets, storage work per call;
+ * uploads: rate per account, bytes of unattached uploads per account), and anonymous floods of the
+ * OIDC routes that park pending sign-ins in a bounded store.
  */
 import { randomUUID } from 'node:crypto';
 import type { Presence } from '@charla/shared-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPasswordHasher } from '../../src/modules/auth/auth.password.ts';
 import { upload } from '../../src/modules/media/media.test-helpers.ts';
+import {
+  PUBLIC_HOST,
+  startTestProvider,
+  TEST_CLIENT_ID,
+  TEST_CLIENT_SECRET,
+  TestBrowser,
+  type TestProvider,
+} from '../../src/modules/oidc/oidc.test-provider.ts';
 import { type ClientSocket, connectSocket, emitAck, eventually, record, restAs, sleep } from '../chat.ts';
 import { registerUser, startTestApp, TEST_PASSWORD, type TestApp } from '../harness.ts';
 import { vitestCommand, writeFigures } from './support.ts';
@@ -229,4 +238,87 @@ describe('uploads: a rate per account and a quota on bytes not yet sent', () => 
       await t.close();
     }
   }, 60_000);
+});
+
+describe('OIDC /start and /nonce floods cannot evict other people’s sign-ins in progress', () => {
+  const STORE_MAX = 300;
+  let op: TestProvider;
+  let t: TestApp;
+  const publicUrl = `http://${PUBLIC_HOST}`;
+  beforeAll(async () => {
+    op = await startTestProvider({ redirectUris: [`${publicUrl}/api/v1/auth/oidc/oidc/callback`] });
+    t = await startTestApp({
+      rateLimits: true,
+      env: {
+        PUBLIC_URL: publicUrl,
+        OIDC_ISSUER: op.issuer,
+        OIDC_CLIENT_ID: TEST_CLIENT_ID,
+        OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET,
+        // Each flood request may come from "another address".
+        TRUST_PROXY: 'loopback',
+      },
+      // The store holds 10,000 pending sign-ins; 300 shows the same thing with 1/33 of the requests.
+      deps: { oidc: { storeMax: STORE_MAX } },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await op?.close();
+  });
+
+  it('caps pending sign-ins per IP: 6 addresses × 60 flood a 300-entry store, yet an earlier sign-in completes', async () => {
+    const sub = 'flood-victim';
+    op.accounts.set(sub, { email: 'victim@example.com', email_verified: true, name: 'Victim' });
+    const victim = new TestBrowser(t.url);
+    const started = await victim.request(`${t.api}/auth/oidc/oidc/start?client=web`);
+    expect(started.status).toBe(302);
+
+    // 6 addresses × 60 (what the general auth limit lets through per minute) > the store's 300.
+    const ADDRESSES = 6;
+    const PER_ADDRESS = 60;
+    const statuses = new Map<number, number>();
+    const acceptedPerAddress: number[] = [];
+    for (let a = 0; a < ADDRESSES; a++) {
+      const ip = `198.18.${Math.floor(a / 250)}.${(a % 250) + 1}`;
+      const results = await Promise.all(
+        Array.from({ length: PER_ADDRESS }, () =>
+          fetch(`${t.api}/auth/oidc/oidc/start?client=web`, {
+            headers: { 'x-forwarded-for': ip },
+            redirect: 'manual',
+          }).then(async (r) => {
+            await r.arrayBuffer();
+            return r.status;
+          }),
+        ),
+      );
+      for (const s of results) statuses.set(s, (statuses.get(s) ?? 0) + 1);
+      acceptedPerAddress.push(results.filter((s) => s === 302).length);
+    }
+    // The sign-in begun before the flood is still there (checked first: it is what a flood would evict).
+    const back = await victim.signInAtProvider(started.headers.get('location') ?? '', sub);
+    const done = await victim.request(back.toString());
+    expect(done.status).toBe(302);
+    expect(done.headers.get('location')).toBe(`${publicUrl}/`);
+    expect(Math.max(...acceptedPerAddress)).toBeLessThanOrEqual(10);
+    expect(statuses.get(429)).toBeGreaterThan(0);
+    // ID-token nonces (the other store a flood could fill) have the same per-address budget.
+    const nonces: number[] = [];
+    for (let i = 0; i < 15; i++)
+      nonces.push(
+        (await fetch(`${t.api}/auth/oidc/oidc/nonce`, { method: 'POST', headers: { 'x-forwarded-for': '198.19.0.1' } }))
+          .status,
+      );
+    expect(nonces.filter((s) => s === 201).length).toBe(10);
+    expect(nonces.slice(10).every((s) => s === 429)).toBe(true);
+
+    figures.oidcFlood = {
+      storeEntries: STORE_MAX,
+      addresses: ADDRESSES,
+      requestsPerAddress: PER_ADDRESS,
+      acceptedPerAddressMax: Math.max(...acceptedPerAddress),
+      rateLimited: statuses.get(429) ?? 0,
+      noncesPerAddressPerMinute: 10,
+      earlierSignInCompleted: true,
+    };
+  }, 120_000);
 });
