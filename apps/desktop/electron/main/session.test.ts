@@ -138,6 +138,34 @@ describe('desktop session', () => {
     expect(server.calls.at(-1)?.body).not.toHaveProperty('deviceTokens');
   });
 
+  it('leaving a server signs out there and deletes its refresh token; the new server never sees it', async () => {
+    const s = manager();
+    await s.login({ login: 'ana', password: 'right-password' });
+    const old = { serverOrigin: ORIGIN, userId: 'u1' };
+    const token = await secrets.get(secretAccount(ORIGIN, 'u1'));
+    expect(token).toBeTruthy();
+    // What the settings service does on a switch: the account is forgotten, the origin changes.
+    account = null;
+    origin = 'https://new.example.com';
+    await s.leaveServer(old);
+    expect(await secrets.get(secretAccount(ORIGIN, 'u1'))).toBeNull();
+    const logout = server.calls.at(-1);
+    expect(logout).toMatchObject({ path: '/auth/logout', body: { refreshToken: token } });
+    expect(server.fetch).toHaveBeenLastCalledWith(`${ORIGIN}/api/v1/auth/logout`, expect.anything());
+    expect(server.valid.has(String(token))).toBe(false);
+    expect(await s.getAccessToken()).toBeNull();
+    expect(server.calls.filter((c) => JSON.stringify(c.body).includes(String(token)))).toHaveLength(1);
+  });
+
+  it('deletes the old refresh token even when the old server cannot be reached', async () => {
+    const s = manager();
+    await s.login({ login: 'ana', password: 'right-password' });
+    server.setDown(true);
+    origin = 'https://new.example.com';
+    await s.leaveServer({ serverOrigin: ORIGIN, userId: 'u1' });
+    expect(await secrets.get(secretAccount(ORIGIN, 'u1'))).toBeNull();
+  });
+
   it('finishes a sign-up with the emailed code like a login: refresh token to the keychain only', async () => {
     const s = manager();
     await expect(

@@ -58,6 +58,11 @@ export type SessionManager = {
   exchangeOidc(code: string, codeVerifier: string): Promise<PublicAuthResult>;
   getAccessToken(options?: { forceRefresh?: boolean }): Promise<string | null>;
   logout(): Promise<void>;
+  /**
+   * The app was pointed at another server: sign the old server's session out there (best effort)
+   * and delete its refresh token from the keychain. The new server never sees it.
+   */
+  leaveServer(account: StoredAccount): Promise<void>;
 };
 
 /**
@@ -79,12 +84,12 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
   let access: { token: string; expiresAt: number; origin: string } | null = null;
   let inflight: Promise<AuthResult | null> | null = null;
 
-  async function call(path: string, body: unknown, bearer?: string): Promise<unknown> {
+  async function call(path: string, body: unknown, bearer?: string, origin = deps.serverOrigin()): Promise<unknown> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (bearer) headers.authorization = `Bearer ${bearer}`;
     let response: Response;
     try {
-      response = await deps.fetch(`${deps.serverOrigin()}${API_PREFIX}${path}`, {
+      response = await deps.fetch(`${origin}${API_PREFIX}${path}`, {
         method: 'POST',
         headers,
         body: JSON.stringify(body),
@@ -228,6 +233,20 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
       if (!options.forceRefresh && access && access.expiresAt - now() > margin) return access.token;
       const result = await refreshOnce();
       return result ? result.accessToken : null;
+    },
+    async leaveServer(previous) {
+      const key = secretAccount(previous.serverOrigin, previous.userId);
+      const refreshToken = await deps.secrets.get(key).catch(() => null);
+      if (access?.origin === previous.serverOrigin) access = null;
+      try {
+        // Addressed to the old origin explicitly: the configured one is already the new server.
+        if (refreshToken)
+          await call(paths.auth.logout, { refreshToken, client: 'desktop' }, undefined, previous.serverOrigin);
+      } catch {
+        // Unreachable or already signed out: the local copy goes anyway.
+      } finally {
+        await deps.secrets.delete(key);
+      }
     },
     async logout() {
       const account = deps.loadAccount();
