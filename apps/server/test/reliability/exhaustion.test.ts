@@ -27,7 +27,7 @@ const figures: Record<string, unknown> = {};
 afterAll(() => {
   writeFigures('exhaustion', {
     family: 'abuse',
-    scenario: 'Resource exhaustion by a signed-in user (presence rooms, uploads)',
+    scenario: 'Resource exhaustion (presence rooms, uploads, OIDC pending sign-ins)',
     command: vitestCommand(FILE),
     ...figures,
     outcome: 'held',
