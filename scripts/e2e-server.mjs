@@ -6,10 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { nodeTsFlags, root } from './lib.mjs';
 
-const port = process.env.CHARLA_E2E_PORT ?? '4100';
-// One directory per port (not random): the browser tests read mailed links from its outbox
-// (apps/desktop/e2e/support.ts `mailedLink`), as a user reads their mail.
-const dataDir = path.join(os.tmpdir(), `charla-e2e-${port}`);
+// One data dir per port, so the tests (apps/desktop/e2e/support.ts) can read the mail outbox.
+const dataDir = path.join(os.tmpdir(), `charla-e2e-${process.env.CHARLA_E2E_PORT ?? '4100'}`);
 fs.rmSync(dataDir, { recursive: true, force: true });
 fs.mkdirSync(dataDir, { recursive: true });
 const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/server/src/main.ts')], {
@@ -18,7 +16,7 @@ const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/s
     ...process.env,
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
-    PORT: port,
+    PORT: process.env.CHARLA_E2E_PORT ?? '4100',
     DATA_DIR: dataDir,
     BCRYPT_COST: '4',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',

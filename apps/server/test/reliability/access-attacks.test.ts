@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePng } from '../../src/modules/media/media.fixtures.ts';
 import { local, uploadOk } from '../../src/modules/media/media.test-helpers.ts';
 import { connectSocket, emitAck, restAs } from '../chat.ts';
-import { type RegisteredUser, registerUser, startTestApp, type TestApp, verifyEmail } from '../harness.ts';
+import { type RegisteredUser, registerUser, startTestApp, type TestApp, unverify } from '../harness.ts';
 import { vitestCommand, writeFigures } from './support.ts';
 
 const FILE = 'access-attacks.test.ts';
@@ -135,8 +135,9 @@ describe('chatting before verifying the email, with ALLOW_UNVERIFIED_CHAT=false 
   it('every send path refuses with 403 email_unverified', async () => {
     await scenario(async () => {
       const owner = await registerUser(t);
-      await verifyEmail(t, owner.email);
+      // An account from before sign-up by code (which verifies the address): never verified.
       const fresh = await registerUser(t);
+      await unverify(t, fresh);
       const O = restAs(t.api, owner.accessToken);
       const F = restAs(t.api, fresh.accessToken);
       const g = (

@@ -28,29 +28,37 @@ describe('site admins: ADMIN_EMAILS needs a verified address; demotion and suspe
   let first: RegisteredUser;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { ADMIN_EMAILS: `${LISTED}, ${OTHER_LISTED}` } });
+    t = await startTestApp({ env: { ADMIN_EMAILS: `${LISTED}, ${OTHER_LISTED}, listed-at-signup@example.com` } });
     first = await registerUser(t);
     expect(first.user.role).toBe('admin');
   });
   afterAll(() => t.close());
 
-  it('registering a listed address does not make an admin until the mailbox is proven', async () => {
+  it('sign-up makes a listed address admin only because its code proves the mailbox', async () => {
+    const owner = await registerUser(t, { email: 'listed-at-signup@example.com' });
+    expect(owner.user).toMatchObject({ role: 'admin', emailVerified: true });
+  });
+
+  it('an unverified account with a listed address is not admin until the mailbox is proven', async () => {
+    // An account from before sign-up by code (or an OIDC account whose provider did not vouch): the
+    // old code made it admin at registration; now only verification does.
     const squatter = await registerUser(t, { email: LISTED });
-    expect(squatter.user.role).toBe('user');
+    await t.storage.users.update(squatter.user.id, { role: 'user', emailVerifiedAt: null });
     const as = restAs(t.api, squatter.accessToken);
     expect((await as.get('/admin/reports')).status).toBe(403);
     expect((await as.get('/auth/me')).body.data).toMatchObject({ role: 'user', emailVerified: false });
     // Signing in again changes nothing: the role comes from verification only.
     expect((await login(t, LISTED)).role).toBe('user');
 
-    const verified = await verifyEmail(t, LISTED);
+    const verified = await verifyEmail(t, squatter);
     expect(verified).toMatchObject({ role: 'admin', emailVerified: true });
     expect((await as.get('/admin/reports')).status).toBe(200);
   });
 
   it('a password reset link proves the mailbox too', async () => {
     const u = await registerUser(t, { email: OTHER_LISTED });
-    expect(u.user.role).toBe('user');
+    await t.storage.users.update(u.user.id, { role: 'user', emailVerifiedAt: null });
+    expect((await login(t, OTHER_LISTED)).role).toBe('user');
     await fetch(`${t.api}/auth/forgot-password`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,7 +1,14 @@
 import type { ConversationDetails, ConversationSummary, Message } from '@charla/shared-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSocket, emitAck, type Rest, restAs } from '../../../test/chat.ts';
-import { type RegisteredUser, registerUser, startTestApp, type TestApp, verifyEmail } from '../../../test/harness.ts';
+import {
+  type RegisteredUser,
+  registerUser,
+  startTestApp,
+  type TestApp,
+  unverify,
+  verifyEmail,
+} from '../../../test/harness.ts';
 
 /**
  * Issue 22 #12: ALLOW_UNVERIFIED_CHAT=false was never read. With it, an account whose email is not
@@ -21,9 +28,11 @@ describe('ALLOW_UNVERIFIED_CHAT=false', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ env: { ALLOW_UNVERIFIED_CHAT: 'false' } });
+    // Sign-up by code verifies the address; `fresh` stands for an account made before that (or an
+    // OIDC account whose provider did not vouch for its address).
     owner = await registerUser(t);
-    await verifyEmail(t, owner.email);
     fresh = await registerUser(t);
+    await unverify(t, fresh);
     [O, F] = [owner, fresh].map((u) => restAs(t.api, u.accessToken)) as [Rest, Rest];
     group = (
       await O.post<ConversationSummary>('/conversations', {
@@ -67,7 +76,7 @@ describe('ALLOW_UNVERIFIED_CHAT=false', () => {
   });
 
   it('once verified, everything works; verified accounts were never affected', async () => {
-    await verifyEmail(t, fresh.email);
+    await verifyEmail(t, fresh);
     expect((await F.post(`/conversations/${group}/messages`, { clientMsgId: cid(), text: 'now me' })).status).toBe(201);
     expect((await F.put(`/messages/${hello.id}/reactions/👍`)).status).toBe(200);
     expect((await F.post('/conversations', { kind: 'direct', userId: owner.user.id })).status).toBe(201);

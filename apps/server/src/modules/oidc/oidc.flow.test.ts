@@ -183,8 +183,10 @@ describe('linking to an existing password account', () => {
   });
 
   it('an unverified local account claimed by a verified email loses its password and sessions', async () => {
-    // Pre-hijacking: someone registered the address first without owning it.
+    // Pre-hijacking: someone registered the address first without owning it (sign-up now needs the
+    // mailed code; accounts from before, or from a provider that vouched for nothing, remain).
     const squatter = await registerUser(t, { email: 'victim@example.com' });
+    await t.storage.users.update(squatter.user.id, { emailVerifiedAt: null });
     const sub = account({ email: 'victim@example.com', email_verified: true, name: 'Real Owner' });
     const { browser } = await signIn(sub);
     const user = await me((await refreshWithCookie(browser)).accessToken);
@@ -200,8 +202,9 @@ describe('linking to an existing password account', () => {
   });
 
   it('ADMIN_EMAILS: a listed address becomes admin when the provider vouches for it, not before', async () => {
+    // An unverified account with the listed address (from before sign-up by code): not admin.
     const squatter = await registerUser(t, { email: 'listed-sso@example.com' });
-    expect(squatter.user.role).toBe('user');
+    await t.storage.users.update(squatter.user.id, { role: 'user', emailVerifiedAt: null });
     const { browser } = await signIn(account({ email: 'listed-sso@example.com', email_verified: true }));
     expect(await me((await refreshWithCookie(browser)).accessToken)).toMatchObject({
       id: squatter.user.id,
