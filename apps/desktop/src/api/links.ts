@@ -18,16 +18,22 @@ export function safeUrl(raw: string): string | null {
 export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
 const linkPattern = /\b(?:https?:\/\/|mailto:|www\.)[^\s<>"']+/gi;
-const trailingPunctuation = /[.,;:!?)\]}]+$/;
+// Formatting markers too: *https://x.test/p* is a bold link, not a link ending in "*".
+const trailingPunctuation = new Set('.,;:!?)]}*_~');
+
+/** Sentence punctuation after a URL is not part of it. A loop, not /[...]+$/, which is quadratic on long runs. */
+function trimTrailing(raw: string): string {
+  let end = raw.length;
+  while (end > 0 && trailingPunctuation.has(raw[end - 1] as string)) end--;
+  return raw.slice(0, end);
+}
 
 /** Splits message text into plain text and safe links (auto-detection). Never produces HTML. */
 export function splitLinks(text: string): TextPart[] {
   const parts: TextPart[] = [];
   let last = 0;
   for (const match of text.matchAll(linkPattern)) {
-    let raw = match[0];
-    const trail = raw.match(trailingPunctuation)?.[0] ?? '';
-    raw = raw.slice(0, raw.length - trail.length);
+    const raw = trimTrailing(match[0]);
     const start = match.index;
     const href = safeUrl(raw);
     if (!href) continue;

@@ -125,9 +125,9 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
               </div>
             )}
             {m.text && (
-              <p className="text">
+              <div className="text">
                 <MessageText text={m.text} />
-              </p>
+              </div>
             )}
           </>
         )}
@@ -300,9 +300,9 @@ export function PendingItem({
       aria-label={t('message.from', { name: t('list.you') })}
     >
       <div className="bubble">
-        <p className="text">
+        <div className="text">
           <MessageText text={entry.text} />
-        </p>
+        </div>
         <div className="meta">
           {failed ? (
             <>
