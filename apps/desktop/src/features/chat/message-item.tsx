@@ -9,6 +9,7 @@ import { Avatar } from '../../ui/status.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { Attachment } from './attachment.tsx';
 import { MessageText } from './message-text.tsx';
+import { ReceiptTick } from './receipt-tick.tsx';
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -134,11 +135,7 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
         <div className="meta">
           {m.editedAt && !deleted && <span className="edited">{t('message.edited')}</span>}
           <time dateTime={m.createdAt}>{time(m.createdAt, locale)}</time>
-          {p.mine && p.tick && !deleted && (
-            <span className={`tick tick-${p.tick}`} role="img" aria-label={t(`tick.${p.tick}`)}>
-              {p.tick === 'sent' ? '✓' : '✓✓'}
-            </span>
-          )}
+          {p.mine && p.tick && !deleted && <ReceiptTick tick={p.tick} />}
         </div>
         {m.reactions.length > 0 && !deleted && (
           <ul className="reactions" aria-label={t('message.reactions')}>

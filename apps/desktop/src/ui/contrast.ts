@@ -1,0 +1,35 @@
+/** WCAG 2.x contrast between two sRGB colours written as #rgb or #rrggbb. */
+export function contrastRatio(a: string, b: string): number {
+  const la = luminance(a);
+  const lb = luminance(b);
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+function luminance(hex: string): number {
+  const m = hex.trim().match(/^#([0-9a-f]{3}|[0-9a-f]{6})$/i);
+  if (!m) throw new Error(`Not a hex colour: ${hex}`);
+  const h = m[1] as string;
+  const full = h.length === 3 ? [...h].map((c) => c + c).join('') : h;
+  const [r, g, b] = [0, 2, 4].map((i) => {
+    const c = Number.parseInt(full.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** Custom properties per selector in a stylesheet's text (flat rules only, as theme.css has). */
+export function cssVariables(css: string): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  const text = css.replace(/\/\*[\s\S]*?\*\//g, '');
+  for (const rule of text.matchAll(/([^{}]+)\{([^{}]*)\}/g)) {
+    const vars: Record<string, string> = {};
+    for (const decl of (rule[2] as string).matchAll(/(--[\w-]+)\s*:\s*([^;]+);/g))
+      vars[decl[1] as string] = (decl[2] as string).trim();
+    if (Object.keys(vars).length === 0) continue;
+    for (const sel of (rule[1] as string).split(',')) {
+      const key = sel.trim();
+      out.set(key, { ...out.get(key), ...vars });
+    }
+  }
+  return out;
+}
