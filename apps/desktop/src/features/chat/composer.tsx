@@ -1,13 +1,13 @@
 import type { Message, Participant } from '@charla/shared-types';
 import { MESSAGE_TEXT_MAX } from '@charla/shared-types';
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
-import { isApiError } from '../../api/errors.ts';
+import { createPortal } from 'react-dom';
 import { useRealtime } from '../../api/realtime.tsx';
-import { type UploadHandle, uploadMedia } from '../../api/upload.ts';
 import { useApp } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
+import { AttachmentTray, useAttachmentTray, useChatDrop } from './composer-attachments.tsx';
 import { ReplyQuote } from './message-item.tsx';
 
 const EMOJI = [
@@ -69,9 +69,12 @@ export function Composer(p: Props) {
   const [caret, setCaret] = useState(0);
   const [pick, setPick] = useState(0);
   const [emoji, setEmoji] = useState(false);
-  const [upload, setUpload] = useState<{ name: string; progress: number; handle: UploadHandle } | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const root = useRef<HTMLElement>(null);
+  const tray = useAttachmentTray(api, (key, vars) => toasts.show({ kind: 'error', text: t(key, vars) }));
+  const canAttach = !p.disabled && !p.editing;
+  const drop = useChatDrop(root, tray.add, canAttach);
 
   // Editing fills the box with the message; leaving edit mode restores the draft.
   useEffect(() => {
@@ -113,7 +116,12 @@ export function Composer(p: Props) {
 
   const submit = async () => {
     const body = text.trim();
-    if (!body) return;
+    const withFiles = tray.files.length > 0 && !p.editing;
+    if (!body && !withFiles) return;
+    if (withFiles && !tray.ready) {
+      toasts.show({ kind: 'info', text: t('attach.waiting') });
+      return;
+    }
     if (body.length > MESSAGE_TEXT_MAX) {
       toasts.show({ kind: 'error', text: t('composer.tooLong', { max: MESSAGE_TEXT_MAX }) });
       return;
@@ -128,9 +136,12 @@ export function Composer(p: Props) {
     saveDraft('');
     const replyToId = p.replyTo?.id;
     p.onCancel();
+    const attachments = withFiles ? tray.mediaIds : [];
+    if (withFiles) tray.clear();
     await send(p.conversationId, {
       text: body,
       mentions: mentionsIn(body, p.members),
+      ...(attachments.length ? { attachments } : {}),
       ...(replyToId ? { replyToId } : {}),
     });
   };
@@ -161,40 +172,16 @@ export function Composer(p: Props) {
     }
   };
 
-  const attach = (file: File) => {
-    const handle = uploadMedia(api, file, (progress) => setUpload((u) => (u ? { ...u, progress } : u)));
-    setUpload({ name: file.name, progress: 0, handle });
-    handle.promise
-      .then((media) => send(p.conversationId, { text: text.trim(), mentions: [], attachments: [media.id] }))
-      .then(() => {
-        setText('');
-        saveDraft('');
-      })
-      .catch((e) => {
-        if (e instanceof DOMException && e.name === 'AbortError') return;
-        const key = isApiError(e, 'not_found')
-          ? 'upload.unavailable'
-          : isApiError(e, 'payload_too_large')
-            ? 'errors.tooLarge'
-            : isApiError(e, 'unsupported_media_type')
-              ? 'errors.unsupportedMedia'
-              : 'upload.failed';
-        toasts.show({ kind: 'error', text: t(key) });
-      })
-      .finally(() => setUpload(null));
-  };
-
   return (
-    <section
-      className="composer"
-      aria-label={t('composer.label')}
-      onDragOver={(e) => e.preventDefault()}
-      onDrop={(e) => {
-        e.preventDefault();
-        const f = e.dataTransfer.files[0];
-        if (f) attach(f);
-      }}
-    >
+    <section className="composer" aria-label={t('composer.label')} ref={root}>
+      {drop.zone &&
+        drop.over &&
+        createPortal(
+          <div className="drop-overlay" aria-hidden="true">
+            {t('attach.drop')}
+          </div>,
+          drop.zone,
+        )}
       {(p.replyTo || p.editing) && (
         <div className="composer-mode">
           <span>{p.editing ? t('composer.editing') : t('composer.replyingTo')}</span>
@@ -212,15 +199,7 @@ export function Composer(p: Props) {
           </button>
         </div>
       )}
-      {upload && (
-        <div className="upload">
-          <span>{t('upload.uploading', { name: upload.name })}</span>
-          <progress max={1} value={upload.progress} aria-label={t('upload.progress')} />
-          <button type="button" className="link" onClick={() => upload.handle.cancel()}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      )}
+      <AttachmentTray files={tray.files} onRemove={tray.remove} onRetry={tray.retry} />
       {suggestions.length > 0 && (
         <ul className="mentions" aria-label={t('composer.mentions')}>
           {suggestions.map((s, i) => (
@@ -262,17 +241,17 @@ export function Composer(p: Props) {
           className="icon-button"
           aria-label={t('composer.attach')}
           onClick={() => fileInput.current?.click()}
-          disabled={p.disabled || Boolean(upload)}
+          disabled={!canAttach}
         >
           <Icon name="attach" />
         </button>
         <input
           ref={fileInput}
           type="file"
+          multiple
           hidden
           onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) attach(f);
+            tray.add(Array.from(e.target.files ?? []));
             e.target.value = '';
           }}
         />
@@ -291,7 +270,9 @@ export function Composer(p: Props) {
           rows={1}
           value={text}
           disabled={p.disabled}
-          placeholder={p.disabled ? t('composer.readOnly') : t('composer.placeholder')}
+          placeholder={
+            p.disabled ? t('composer.readOnly') : tray.files.length ? t('attach.caption') : t('composer.placeholder')
+          }
           aria-label={t('composer.placeholder')}
           onChange={(e) => {
             setText(e.target.value);
@@ -303,10 +284,10 @@ export function Composer(p: Props) {
           onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
           onPaste={(e) => {
-            const f = e.clipboardData.files[0];
-            if (f) {
+            const files = Array.from(e.clipboardData.files);
+            if (files.length && canAttach) {
               e.preventDefault();
-              attach(f);
+              tray.add(files);
             }
           }}
         />
@@ -314,7 +295,7 @@ export function Composer(p: Props) {
           type="button"
           className="button primary"
           onClick={() => void submit()}
-          disabled={p.disabled || !text.trim()}
+          disabled={p.disabled || (!text.trim() && !(tray.files.length && !p.editing))}
         >
           {p.editing ? t('common.save') : t('composer.send')}
         </button>
