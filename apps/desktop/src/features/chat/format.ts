@@ -21,8 +21,15 @@ const FENCE = '```';
 const EMPHASIS = { '*': 'bold', _: 'italic', '~': 'strike' } as const;
 type Marker = keyof typeof EMPHASIS;
 
-const isSpace = (c: string | undefined) => c === undefined || /\s/.test(c);
-const isWordChar = (c: string | undefined) => c !== undefined && /[\p{L}\p{N}]/u.test(c);
+// ASCII answered by comparison; only other characters pay for a Unicode regex test.
+const isSpace = (c: string | undefined) =>
+  c === undefined || c === ' ' || c === '\n' || c === '\t' || c === '\r' || (c > '\u007f' && /\s/.test(c));
+const isWordChar = (c: string | undefined) =>
+  c !== undefined &&
+  ((c >= 'a' && c <= 'z') ||
+    (c >= 'A' && c <= 'Z') ||
+    (c >= '0' && c <= '9') ||
+    (c > '\u007f' && /[\p{L}\p{N}]/u.test(c)));
 
 export function parseFormatting(text: string): FormatNode[] {
   const out: FormatNode[] = [];
@@ -48,25 +55,25 @@ export function parseFormatting(text: string): FormatNode[] {
 
 /** Inline code first (its content is literal), then emphasis and links in the rest. */
 function pushInline(out: FormatNode[], text: string) {
+  // `plain` is where the text not yet emitted starts; literal backticks just move `at` on.
+  let plain = 0;
   let at = 0;
   while (at < text.length) {
     const open = text.indexOf('`', at);
     const close = open < 0 ? -1 : text.indexOf('`', open + 1);
-    const inner = close < 0 ? '' : text.slice(open + 1, close);
-    if (open < 0 || close < 0) {
-      pushEmphasis(out, text.slice(at));
-      return;
-    }
+    if (open < 0 || close < 0) break;
+    const inner = text.slice(open + 1, close);
     // `` (empty) or a span across lines stays literal: resume after the first backtick.
     if (inner.length === 0 || inner.includes('\n')) {
-      pushEmphasis(out, text.slice(at, open + 1));
       at = open + 1;
       continue;
     }
-    if (open > at) pushEmphasis(out, text.slice(at, open));
+    if (open > plain) pushEmphasis(out, text.slice(plain, open));
     out.push({ kind: 'code', text: inner });
     at = close + 1;
+    plain = at;
   }
+  if (plain < text.length) pushEmphasis(out, text.slice(plain));
 }
 
 function pushEmphasis(out: FormatNode[], text: string) {
@@ -120,7 +127,7 @@ function pushEmphasis(out: FormatNode[], text: string) {
     if (to > plain) pushText(nodes, text.slice(plain, to));
     return nodes;
   };
-  out.push(...parse(0, text.length, new Set()));
+  for (const node of parse(0, text.length, new Set())) out.push(node);
 }
 
 function pushText(nodes: FormatNode[], text: string) {
