@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useApp } from '../../app-context.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
+import { VoicePlayer } from './voice-player.tsx';
 
 function size(bytes: number) {
   if (bytes < 1024) return `${bytes} B`;
@@ -64,10 +65,7 @@ export function Attachment({ id, messageId }: { id: string; messageId: string })
     // biome-ignore lint/a11y/useMediaCaption: user uploads have no caption track
     return <video className="media" src={url} controls preload="metadata" aria-label={m.fileName} />;
   }
-  if (m.kind === 'audio') {
-    // biome-ignore lint/a11y/useMediaCaption: user uploads have no caption track
-    return <audio src={url} controls preload="metadata" aria-label={m.fileName} />;
-  }
+  if (m.kind === 'audio') return <VoicePlayer media={m} url={url} />;
   return (
     <a className="file-card" href={url} download={m.fileName} rel="noopener noreferrer">
       <strong>{m.fileName}</strong> <small>{size(m.size)}</small>

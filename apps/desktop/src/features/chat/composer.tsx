@@ -8,7 +8,9 @@ import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { AttachmentTray, useAttachmentTray, useChatDrop } from './composer-attachments.tsx';
+import { useVoiceNote } from './composer-voice.tsx';
 import { ReplyQuote } from './message-item.tsx';
+import { canRecordVoice, RecordingBar } from './voice-recorder.tsx';
 
 const EMOJI = [
   '😀',
@@ -75,6 +77,9 @@ export function Composer(p: Props) {
   const tray = useAttachmentTray(api, (key, vars) => toasts.show({ kind: 'error', text: t(key, vars) }));
   const canAttach = !p.disabled && !p.editing;
   const drop = useChatDrop(root, tray.add, canAttach);
+  const voice = useVoiceNote(p.conversationId, p.replyTo?.id, p.onCancel);
+  const [voiceSupported] = useState(canRecordVoice);
+  const nothingToSend = !text.trim() && tray.files.length === 0;
 
   // Editing fills the box with the message; leaving edit mode restores the draft.
   useEffect(() => {
@@ -235,71 +240,98 @@ export function Composer(p: Props) {
           ))}
         </fieldset>
       )}
-      <div className="composer-row">
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={t('composer.attach')}
-          onClick={() => fileInput.current?.click()}
-          disabled={!canAttach}
-        >
-          <Icon name="attach" />
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
-          multiple
-          hidden
-          onChange={(e) => {
-            tray.add(Array.from(e.target.files ?? []));
-            e.target.value = '';
-          }}
+      {voice.progress !== null && (
+        <div className="upload">
+          <span>{t('voice.sending')}</span>
+          <progress max={1} value={voice.progress} aria-label={t('voice.sending')} />
+        </div>
+      )}
+      {voice.recorder.state === 'recording' ? (
+        <RecordingBar
+          elapsed={voice.recorder.elapsed}
+          levels={voice.recorder.levels}
+          onCancel={voice.recorder.cancel}
+          onSend={() => void voice.sendRecording()}
         />
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={t('composer.emoji')}
-          aria-expanded={emoji}
-          onClick={() => setEmoji((v) => !v)}
-        >
-          <Icon name="smile" />
-        </button>
-        <textarea
-          ref={area}
-          className="input"
-          rows={1}
-          value={text}
-          disabled={p.disabled}
-          placeholder={
-            p.disabled ? t('composer.readOnly') : tray.files.length ? t('attach.caption') : t('composer.placeholder')
-          }
-          aria-label={t('composer.placeholder')}
-          onChange={(e) => {
-            setText(e.target.value);
-            setCaret(e.target.selectionStart);
-            setPick(0);
-            saveDraft(e.target.value);
-            if (e.target.value) emitTyping(p.conversationId);
-          }}
-          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
-          onKeyDown={onKeyDown}
-          onPaste={(e) => {
-            const files = Array.from(e.clipboardData.files);
-            if (files.length && canAttach) {
-              e.preventDefault();
-              tray.add(files);
+      ) : (
+        <div className="composer-row">
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('composer.attach')}
+            onClick={() => fileInput.current?.click()}
+            disabled={!canAttach}
+          >
+            <Icon name="attach" />
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            multiple
+            hidden
+            onChange={(e) => {
+              tray.add(Array.from(e.target.files ?? []));
+              e.target.value = '';
+            }}
+          />
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('composer.emoji')}
+            aria-expanded={emoji}
+            onClick={() => setEmoji((v) => !v)}
+          >
+            <Icon name="smile" />
+          </button>
+          <textarea
+            ref={area}
+            className="input"
+            rows={1}
+            value={text}
+            disabled={p.disabled}
+            placeholder={
+              p.disabled ? t('composer.readOnly') : tray.files.length ? t('attach.caption') : t('composer.placeholder')
             }
-          }}
-        />
-        <button
-          type="button"
-          className="button primary"
-          onClick={() => void submit()}
-          disabled={p.disabled || (!text.trim() && !(tray.files.length && !p.editing))}
-        >
-          {p.editing ? t('common.save') : t('composer.send')}
-        </button>
-      </div>
+            aria-label={t('composer.placeholder')}
+            onChange={(e) => {
+              setText(e.target.value);
+              setCaret(e.target.selectionStart);
+              setPick(0);
+              saveDraft(e.target.value);
+              if (e.target.value) emitTyping(p.conversationId);
+            }}
+            onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+            onKeyDown={onKeyDown}
+            onPaste={(e) => {
+              const files = Array.from(e.clipboardData.files);
+              if (files.length && canAttach) {
+                e.preventDefault();
+                tray.add(files);
+              }
+            }}
+          />
+          {nothingToSend && !p.editing && !p.disabled && voiceSupported ? (
+            <button
+              type="button"
+              className="button primary"
+              aria-label={t('voice.record')}
+              disabled={voice.recorder.state !== 'idle' || voice.progress !== null}
+              onClick={() => void voice.recorder.start()}
+            >
+              <Icon name="mic" />
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => void submit()}
+              disabled={p.disabled || (!text.trim() && !(tray.files.length && !p.editing))}
+            >
+              {p.editing ? t('common.save') : t('composer.send')}
+            </button>
+          )}
+        </div>
+      )}
     </section>
   );
 }
