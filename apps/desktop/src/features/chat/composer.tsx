@@ -1,6 +1,6 @@
 import type { Message, Participant } from '@charla/shared-types';
 import { MESSAGE_TEXT_MAX } from '@charla/shared-types';
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { useRealtime } from '../../api/realtime.tsx';
 import { useApp } from '../../app-context.tsx';
@@ -12,26 +12,7 @@ import { useVoiceNote } from './composer-voice.tsx';
 import { ReplyQuote } from './message-item.tsx';
 import { canRecordVoice, RecordingBar } from './voice-recorder.tsx';
 
-const EMOJI = [
-  '😀',
-  '😂',
-  '😊',
-  '😍',
-  '🤔',
-  '😎',
-  '😢',
-  '😡',
-  '👍',
-  '👎',
-  '👏',
-  '🙏',
-  '🎉',
-  '❤️',
-  '🔥',
-  '✅',
-  '👀',
-  '💯',
-];
+const EmojiPicker = lazy(() => import('./emoji-picker.tsx').then((m) => ({ default: m.EmojiPicker })));
 
 const draftKey = (id: string) => `charla.draft.${id}`;
 
@@ -95,6 +76,21 @@ export function Composer(p: Props) {
     if (p.editing) return;
     if (v) localStorage.setItem(draftKey(p.conversationId), v);
     else localStorage.removeItem(draftKey(p.conversationId));
+  };
+
+  /** Emoji go where the caret is (or replace the selection), and the caret moves after them. */
+  const insertAtCaret = (e: string) => {
+    const el = area.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    const next = text.slice(0, start) + e + text.slice(end);
+    setText(next);
+    saveDraft(next);
+    const pos = start + e.length;
+    requestAnimationFrame(() => {
+      area.current?.focus();
+      area.current?.setSelectionRange(pos, pos);
+    });
   };
 
   const mq = mentionQuery(text, caret);
@@ -222,23 +218,20 @@ export function Composer(p: Props) {
         </ul>
       )}
       {emoji && (
-        <fieldset className="emoji-picker" aria-label={t('composer.emoji')}>
-          {EMOJI.map((e) => (
-            <button
-              key={e}
-              type="button"
-              className="emoji-btn"
-              aria-label={e}
-              onClick={() => {
-                setText((v) => v + e);
+        <div className="emoji-popover composer-emoji">
+          <Suspense fallback={<p className="emoji-status">{t('common.loading')}</p>}>
+            <EmojiPicker
+              onPick={(e) => {
+                insertAtCaret(e);
+                setEmoji(false);
+              }}
+              onClose={() => {
                 setEmoji(false);
                 area.current?.focus();
               }}
-            >
-              {e}
-            </button>
-          ))}
-        </fieldset>
+            />
+          </Suspense>
+        </div>
       )}
       {voice.progress !== null && (
         <div className="upload">

@@ -1,5 +1,5 @@
 import type { Message, Participant, ReplyTo } from '@charla/shared-types';
-import { memo, useEffect, useRef, useState } from 'react';
+import { lazy, memo, Suspense, useEffect, useRef, useState } from 'react';
 import type { Tick } from '../../api/cache.ts';
 import { ApiError, type ClientErrorCode } from '../../api/errors.ts';
 import type { OutboxEntry } from '../../api/outbox.ts';
@@ -10,6 +10,8 @@ import { errorText } from '../auth/auth-form.tsx';
 import { Attachment } from './attachment.tsx';
 import { MessageText } from './message-text.tsx';
 import { ReceiptTick } from './receipt-tick.tsx';
+
+const EmojiPicker = lazy(() => import('./emoji-picker.tsx').then((m) => ({ default: m.EmojiPicker })));
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -200,6 +202,7 @@ function MessageMenu(p: {
 }) {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
+  const [picking, setPicking] = useState(false);
   // Keyboard users land inside the menu; Esc closes it.
   const { close } = p;
   useEffect(() => {
@@ -220,10 +223,10 @@ function MessageMenu(p: {
     };
   }, [close]);
   const a = p.anchor;
-  const below = a.top < 340;
+  const below = a.top < (picking ? 480 : 340);
   const style = {
     position: 'fixed' as const,
-    left: Math.max(8, Math.min(a.left - 160, window.innerWidth - 230)),
+    left: Math.max(8, Math.min(a.left - 160, window.innerWidth - (picking ? 330 : 230))),
     ...(below ? { top: a.bottom + 4 } : { bottom: window.innerHeight - a.top + 4 }),
   };
   const act = (fn: () => void) => () => {
@@ -243,7 +246,20 @@ function MessageMenu(p: {
             {e}
           </button>
         ))}
+        <button
+          type="button"
+          aria-label={t('emoji.more')}
+          aria-expanded={picking}
+          onClick={() => setPicking((v) => !v)}
+        >
+          +
+        </button>
       </fieldset>
+      {picking && (
+        <Suspense fallback={<p className="emoji-status">{t('common.loading')}</p>}>
+          <EmojiPicker onPick={(e) => act(() => p.actions.react(p.m, e, true))()} onClose={() => setPicking(false)} />
+        </Suspense>
+      )}
       <button type="button" onClick={act(() => p.actions.reply(p.m))}>
         {t('message.reply')}
       </button>

@@ -36,7 +36,7 @@ describe('voice notes', () => {
   it('computes normalised peaks per bar', () => {
     const samples = new Float32Array([0, 0.1, -0.5, 0.2, 0.05, -0.05, 0.25, 0]);
     const got = peaks(samples, 4);
-    [0.2, 1, 0.1, 0.5].forEach((v, i) => expect(got[i]).toBeCloseTo(v, 5));
+    for (const [i, v] of [0.2, 1, 0.1, 0.5].entries()) expect(got[i]).toBeCloseTo(v, 5);
   });
 
   it('shows the server-reported length (recordings have none in their header) and remembers the speed', () => {

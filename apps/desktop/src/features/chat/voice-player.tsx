@@ -11,7 +11,7 @@ const BARS = 40;
 
 /** The next speed in 1× -> 1.5× -> 2× -> 1×. */
 export function nextSpeed(rate: number): number {
-  const at = SPEEDS.findIndex((s) => s === rate);
+  const at = (SPEEDS as readonly number[]).indexOf(rate);
   return SPEEDS[(at + 1) % SPEEDS.length] as number;
 }
 

@@ -20,4 +20,10 @@ export const enEveryday = {
   'voice.position': 'Playback position',
   'voice.positionOf': '{at} of {total}',
   'voice.speed': 'Playback speed {rate}',
+  'emoji.search': 'Search emoji',
+  'emoji.skinTone': 'Skin tone',
+  'emoji.recent': 'Recently used',
+  'emoji.none': 'No emoji found.',
+  'emoji.all': 'Emoji',
+  'emoji.more': 'More reactions',
 } as const;

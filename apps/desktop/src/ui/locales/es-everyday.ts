@@ -22,4 +22,10 @@ export const esEveryday: Record<keyof typeof enEveryday, string> = {
   'voice.position': 'Posición de reproducción',
   'voice.positionOf': '{at} de {total}',
   'voice.speed': 'Velocidad de reproducción {rate}',
+  'emoji.search': 'Buscar emoji',
+  'emoji.skinTone': 'Tono de piel',
+  'emoji.recent': 'Usados recientemente',
+  'emoji.none': 'No se encontró ningún emoji.',
+  'emoji.all': 'Emoji',
+  'emoji.more': 'Más reacciones',
 };
