@@ -174,6 +174,7 @@ function previewOf(m: Message): ConversationSummary['lastMessage'] {
     senderId: m.senderId,
     kind: m.kind,
     text: m.text.slice(0, 120),
+    attachments: m.deletedAt ? [] : m.attachments,
     deleted: m.deletedAt !== null,
     createdAt: m.createdAt,
   };
