@@ -52,6 +52,16 @@ describe('chat list: previews name the sender and carry attachments; mark as unr
     expect((await row(A, d.id))?.me.markedUnread).toBe(false);
   });
 
+  it('deleting a direct chat leaves it: gone from my list, back when either of us starts it again', async () => {
+    const d = (await A.post<ConversationSummary>('/conversations', { kind: 'direct', userId: ben.user.id })).body.data;
+    await A.post<Message>(`/conversations/${d.id}/messages`, { clientMsgId: 'd1', text: 'hello' });
+    expect((await A.post(`/conversations/${d.id}/leave`)).status).toBe(200);
+    expect(await row(A, d.id)).toBeUndefined();
+    const again = await B.post<ConversationSummary>('/conversations', { kind: 'direct', userId: ana.user.id });
+    expect(again.body.data.id).toBe(d.id);
+    expect(await row(A, d.id)).toBeDefined();
+  });
+
   it('saves appearance preferences with the account, merges patches, resets with null, refuses bad values', async () => {
     expect((await A.get<Me>('/users/me')).body.data.preferences).toEqual({});
     const first = await A.patch<Me>('/users/me', { preferences: { accent: 'purple', fontSize: 'large' } });
