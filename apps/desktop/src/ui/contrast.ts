@@ -33,3 +33,23 @@ export function cssVariables(css: string): Map<string, Record<string, string>> {
   }
   return out;
 }
+
+/** Every theme × accent combination the stylesheet defines, with its resolved variables. */
+export function themePalettes(css: string): { name: string; vars: Record<string, string> }[] {
+  const all = cssVariables(css);
+  const root = all.get(':root') ?? {};
+  const themes = { light: root, dark: { ...root, ...all.get(':root[data-theme="dark"]') } };
+  const accents = [...all.keys()]
+    .map((sel) => sel.match(/^:root\[data-accent="([\w-]+)"\]$/)?.[1])
+    .filter((a): a is string => Boolean(a));
+  const out = [];
+  for (const [theme, base] of Object.entries(themes)) {
+    out.push({ name: `${theme}`, vars: base });
+    for (const accent of accents) {
+      const accentVars = all.get(`:root[data-accent="${accent}"]`) ?? {};
+      const themed = theme === 'dark' ? all.get(`:root[data-theme="dark"][data-accent="${accent}"]`) : undefined;
+      out.push({ name: `${theme}/${accent}`, vars: { ...base, ...accentVars, ...themed } });
+    }
+  }
+  return out;
+}

@@ -1,29 +1,11 @@
 import { render, screen } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { contrastRatio, cssVariables } from '../../ui/contrast.ts';
+import { contrastRatio, themePalettes } from '../../ui/contrast.ts';
 import { I18nProvider } from '../../ui/i18n.tsx';
 import themeCss from '../../ui/theme.css?raw';
 import { ReceiptTick } from './receipt-tick.tsx';
 
-/** Every theme × accent combination the stylesheet defines, with its resolved variables. */
-function palettes(): { name: string; vars: Record<string, string> }[] {
-  const all = cssVariables(themeCss);
-  const root = all.get(':root') ?? {};
-  const themes = { light: root, dark: { ...root, ...all.get(':root[data-theme="dark"]') } };
-  const accents = [...all.keys()]
-    .map((sel) => sel.match(/^:root\[data-accent="([\w-]+)"\]$/)?.[1])
-    .filter((a): a is string => Boolean(a));
-  const out = [];
-  for (const [theme, base] of Object.entries(themes)) {
-    out.push({ name: `${theme}`, vars: base });
-    for (const accent of accents) {
-      const accentVars = all.get(`:root[data-accent="${accent}"]`) ?? {};
-      const themed = theme === 'dark' ? all.get(`:root[data-theme="dark"][data-accent="${accent}"]`) : undefined;
-      out.push({ name: `${theme}/${accent}`, vars: { ...base, ...accentVars, ...themed } });
-    }
-  }
-  return out;
-}
+const palettes = () => themePalettes(themeCss);
 
 describe('receipt ticks', () => {
   it('have different shapes (not colour alone) and a label each', () => {
