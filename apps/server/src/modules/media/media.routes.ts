@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { MEDIA_TOKEN_PARAM, MEDIA_UPLOAD_FIELD, mediaIdParamsSchema } from '@charla/shared-types';
+import { MEDIA_TOKEN_PARAM, MEDIA_UPLOAD_FIELD, mediaIdParamsSchema, sharedQuerySchema } from '@charla/shared-types';
 import { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
@@ -10,6 +10,7 @@ import type { MediaStore } from '../../storage/ports.ts';
 import { bearerToken } from '../auth/auth.middleware.ts';
 import { sendMedia } from './media.serve.ts';
 import type { MediaService } from './media.service.ts';
+import { listShared } from './media.shared.ts';
 import type { MediaTokens, MediaVariant } from './media.tokens.ts';
 import { type ReceivedFile, receiveUpload } from './media.upload.ts';
 
@@ -46,6 +47,12 @@ export function mediaRoutes(ctx: AppContext, deps: MediaRouteDeps): Router {
   router.post('/media', ctx.requireAuth, async (req, res) => {
     const userId = userOf(req);
     sendData(res, await withUpload(req, (file) => service.ingest(userId, file)), 201, 'Uploaded');
+  });
+
+  router.get('/conversations/:id/shared', ctx.requireAuth, async (req, res) => {
+    const id = parseInput(z.object({ id: z.string().min(1).max(64) }), req.params).id;
+    const q = parseInput(sharedQuerySchema, req.query);
+    sendData(res, await listShared(ctx.storage, service, userOf(req), id, q));
   });
 
   router.get('/media/:id/meta', ctx.requireAuth, async (req, res) => {

@@ -14,6 +14,7 @@ import { createSqliteAuditLogRepo, createSqliteReportsRepo } from './sqlite-mode
 import { createSqliteOneTimeTokensRepo } from './sqlite-one-time-tokens.ts';
 import { createSqliteParticipantsRepo } from './sqlite-participants.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
+import { createSqliteSharedItemsRepo } from './sqlite-shared-items.ts';
 import { createSqliteStatsRepo } from './sqlite-stats.ts';
 import { createSqliteUsersRepo } from './sqlite-users.ts';
 
@@ -39,6 +40,7 @@ export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'char
     messages: createSqliteMessagesRepo(messaging),
     invites: createSqliteInvitesRepo(messaging),
     media: createSqliteMediaRepo(db),
+    sharedItems: createSqliteSharedItemsRepo(db),
     reports: createSqliteReportsRepo(db),
     auditLog: createSqliteAuditLogRepo(db),
     stats: createSqliteStatsRepo(db),
