@@ -123,7 +123,7 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
             {m.attachments.length > 0 && (
               <div className="attachments">
                 {m.attachments.map((id) => (
-                  <Attachment key={id} id={id} messageId={m.id} />
+                  <Attachment key={id} id={id} messageId={m.id} conversationId={m.conversationId} />
                 ))}
               </div>
             )}

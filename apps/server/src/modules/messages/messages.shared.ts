@@ -30,30 +30,35 @@ export function linksIn(text: string): string[] {
  * rows need no text.
  */
 export function sharedIndex(storage: Storage) {
-  const row = (m: MessageRecord, kind: SharedItemRecord['kind'], ref: string): SharedItemRecord => ({
+  const row = (m: MessageRecord, kind: SharedItemRecord['kind'], ref: string, position: number): SharedItemRecord => ({
     conversationId: m.conversationId,
     messageId: m.id,
     seq: m.seq,
     kind,
     mediaId: kind === 'link' ? null : ref,
     url: kind === 'link' ? ref : null,
+    position,
     senderId: m.senderId,
     createdAt: m.createdAt,
   });
   return {
     async record(m: MessageRecord): Promise<void> {
       if (m.kind === 'system' || m.deletedAt) return;
-      const media = m.attachments.length ? await storage.media.findByIds(m.attachments) : [];
+      const found = m.attachments.length ? await storage.media.findByIds(m.attachments) : [];
+      const byId = new Map(found.map((x) => [x.id, x]));
       const items = [
-        ...media.map((x) => row(m, x.kind === 'image' || x.kind === 'video' ? 'media' : 'file', x.id)),
-        ...linksIn(m.text).map((u) => row(m, 'link', u)),
+        ...m.attachments.flatMap((id, i) => {
+          const x = byId.get(id);
+          return x ? [row(m, x.kind === 'image' || x.kind === 'video' ? 'media' : 'file', x.id, i)] : [];
+        }),
+        ...linksIn(m.text).map((u, i) => row(m, 'link', u, i)),
       ];
       if (items.length) await storage.sharedItems.add(items);
     },
     async relink(m: MessageRecord): Promise<void> {
       await storage.sharedItems.replaceLinks(
         m.id,
-        linksIn(m.text).map((u) => row(m, 'link', u)),
+        linksIn(m.text).map((u, i) => row(m, 'link', u, i)),
       );
     },
     async drop(messageId: string): Promise<void> {

@@ -6,13 +6,14 @@ import { useMessagingFixture } from './messaging-fixture.ts';
 export function sharedItemsContract(open: () => Promise<Storage>): void {
   describe('shared items', () => {
     const f = useMessagingFixture(open);
-    const item = (m: MessageRecord, kind: SharedItemRecord['kind'], ref: string): SharedItemRecord => ({
+    const item = (m: MessageRecord, kind: SharedItemRecord['kind'], ref: string, position = 0): SharedItemRecord => ({
       conversationId: m.conversationId,
       messageId: m.id,
       seq: m.seq,
       kind,
       mediaId: kind === 'link' ? null : ref,
       url: kind === 'link' ? ref : null,
+      position,
       senderId: m.senderId,
       createdAt: m.createdAt,
     });
@@ -23,7 +24,7 @@ export function sharedItemsContract(open: () => Promise<Storage>): void {
       const sent: MessageRecord[] = [];
       for (let i = 0; i < 5; i++) sent.push(await f.send(g.id, f.alice, `photo ${i}`));
       const [m0, m1, m2, m3, m4] = sent as [MessageRecord, MessageRecord, MessageRecord, MessageRecord, MessageRecord];
-      await f.s.sharedItems.add([item(m0, 'media', 'img0'), item(m0, 'media', 'img0b'), item(m1, 'file', 'doc1')]);
+      await f.s.sharedItems.add([item(m0, 'media', 'img0'), item(m0, 'media', 'img0b', 1), item(m1, 'file', 'doc1')]);
       await f.s.sharedItems.add([
         item(m2, 'media', 'img2'),
         item(m3, 'media', 'img3'),
@@ -39,7 +40,11 @@ export function sharedItemsContract(open: () => Promise<Storage>): void {
       expect(p1.items.map((i) => i.mediaId)).toEqual(['img3', 'img2']);
       expect(p1.nextCursor).not.toBeNull();
       const p2 = await list('media', p1.nextCursor ?? undefined);
-      expect(p2.items.map((i) => i.mediaId).sort()).toEqual(['img0', 'img0b']);
+      // Within one message, items come by position (newest first: the last attachment first).
+      expect(p2.items.map((i) => [i.mediaId, i.position])).toEqual([
+        ['img0b', 1],
+        ['img0', 0],
+      ]);
       expect(p2.nextCursor).toBeNull();
       expect((await list('file')).items).toMatchObject([{ mediaId: 'doc1', messageId: m1.id, senderId: f.alice.id }]);
       expect((await list('link')).items).toMatchObject([{ url: 'https://x.test/', seq: m4.seq }]);

@@ -15,6 +15,7 @@ const sharedSchema = new Schema<SharedDoc>(
     kind: { type: String, enum: ['media', 'file', 'link'], required: true },
     mediaId: { type: String, default: null },
     url: { type: String, default: null },
+    position: { type: Number, default: 0 },
     senderId: { type: String, required: true },
     createdAt: { type: Date, required: true },
     itemKey: { type: String, required: true },
@@ -24,7 +25,9 @@ const sharedSchema = new Schema<SharedDoc>(
 sharedSchema.index({ conversationId: 1, kind: 1, seq: -1, itemKey: -1 });
 sharedSchema.index({ messageId: 1 });
 
-const keyOf = (i: SharedItemRecord) => (i.kind === 'link' ? `l:${i.url}` : `m:${i.mediaId}`);
+/** Sorts a message's items by position (zero-padded) and keeps each media or URL once per position. */
+const keyOf = (i: SharedItemRecord) =>
+  `${i.kind === 'link' ? 'l' : 'm'}:${String(i.position).padStart(3, '0')}:${i.kind === 'link' ? i.url : i.mediaId}`;
 const toItem = (d: SharedDoc): SharedItemRecord => ({
   conversationId: d.conversationId,
   messageId: d.messageId,
@@ -32,6 +35,7 @@ const toItem = (d: SharedDoc): SharedItemRecord => ({
   kind: d.kind,
   mediaId: d.mediaId ?? null,
   url: d.url ?? null,
+  position: d.position ?? 0,
   senderId: d.senderId,
   createdAt: d.createdAt,
 });

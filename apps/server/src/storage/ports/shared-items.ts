@@ -18,6 +18,8 @@ export type SharedItemRecord = {
   mediaId: string | null;
   /** link: the URL. */
   url: string | null;
+  /** Order within the message (attachment index, or link index): a message's items keep it. */
+  position: number;
   senderId: string;
   createdAt: Date;
 };

@@ -21,10 +21,13 @@ const toItem = (r: Row): SharedItemRecord => ({
   kind: r.kind,
   mediaId: r.media_id,
   url: r.url,
+  position: Number(r.item_key.slice(2, 5)) || 0,
   senderId: r.sender_id,
   createdAt: dateOf(r.created_at),
 });
-const keyOf = (i: SharedItemRecord) => (i.kind === 'link' ? `l:${i.url}` : `m:${i.mediaId}`);
+/** Sorts a message's items by position (zero-padded) and keeps each media or URL once per position. */
+const keyOf = (i: SharedItemRecord) =>
+  `${i.kind === 'link' ? 'l' : 'm'}:${String(i.position).padStart(3, '0')}:${i.kind === 'link' ? i.url : i.mediaId}`;
 
 /** Cursor = "<seq>:<item_key>" of the last row returned. */
 function parseCursor(cursor: string | undefined): { seq: number; key: string } | null {
