@@ -1,5 +1,5 @@
 import { type EmojiPickerListComponents, EmojiPicker as Picker, type SkinTone } from 'frimousse';
-import { useEffect, useRef, useState } from 'react';
+import { createElement, useEffect, useRef, useState } from 'react';
 import { useI18n } from '../../ui/i18n.tsx';
 import { resolveEmojiData } from './emoji-data.ts';
 import { recentEmoji, rememberEmoji } from './emoji-recent.ts';
@@ -13,12 +13,21 @@ const LIST_PARTS: Partial<EmojiPickerListComponents> = {
       {category.label}
     </div>
   ),
-  Emoji: ({ emoji, ...props }) => (
-    <button type="button" className="emoji-btn" {...props}>
-      {emoji.emoji}
-    </button>
-  ),
+  // frimousse numbers rows and columns from 0; ARIA's aria-rowindex/aria-colindex start at 1. Its own
+  // grid/row/gridcell roles come in `props` (createElement keeps them as given).
+  Row: ({ children, ...props }) =>
+    createElement('div', { ...props, 'aria-rowindex': oneBased(props['aria-rowindex']) }, children),
+  Emoji: ({ emoji, ...props }) =>
+    createElement(
+      'button',
+      { type: 'button', className: 'emoji-btn', ...props, 'aria-colindex': oneBased(props['aria-colindex']) },
+      emoji.emoji,
+    ),
 };
+
+function oneBased(index: number | undefined): number | undefined {
+  return typeof index === 'number' && index >= 0 ? index + 1 : undefined;
+}
 
 function savedTone(): SkinTone {
   const v = localStorage.getItem(TONE_KEY) as SkinTone | null;
