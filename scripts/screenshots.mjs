@@ -98,7 +98,11 @@ async function photo(hue) {
 async function upload(token, name, bytes, type) {
   const form = new FormData();
   form.append('file', new Blob([bytes], { type }), name);
-  const res = await fetch(`${base}/api/v1/media`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+  const res = await fetch(`${base}/api/v1/media`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
   return (await res.json()).data;
 }
 
@@ -153,7 +157,8 @@ async function main() {
   await waitForServer();
   const s = await seed();
   const browser = await chromium.launch({
-    executablePath: process.env.CHARLA_CHROMIUM_PATH ?? (process.platform === 'linux' ? '/usr/bin/chromium' : undefined),
+    executablePath:
+      process.env.CHARLA_CHROMIUM_PATH ?? (process.platform === 'linux' ? '/usr/bin/chromium' : undefined),
     args: ['--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   });
   const shoot = async (page, name) => {
@@ -163,27 +168,41 @@ async function main() {
   };
 
   // Light, English, 1280x800: a voice note first (recorded through the UI with the fake microphone).
-  const ctx = await browser.newContext({ locale: 'en-US', viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  const ctx = await browser.newContext({
+    locale: 'en-US',
+    viewport: { width: 1280, height: 800 },
+    colorScheme: 'light',
+  });
   const page = await ctx.newPage();
   await signIn(page, s.ana);
   await page.getByRole('navigation', { name: 'Conversations' }).getByText('Ben Ortiz').click();
   await page.getByRole('button', { name: 'Record a voice message' }).click();
   await page.waitForTimeout(4200);
   await page.getByRole('button', { name: 'Send voice message' }).click();
-  await page.getByRole('button', { name: /^Play voice message/ }).last().waitFor();
+  await page
+    .getByRole('button', { name: /^Play voice message/ })
+    .last()
+    .waitFor();
   await say(s.ben, s.direct.id, 'Sounds good, see you at 10 👍');
   await page.getByRole('log').getByText('see you at 10').waitFor();
   await toLatest(page);
   await shoot(page, 'chat-light');
   await page.getByRole('button', { name: 'Details' }).click();
-  await page.getByRole('complementary', { name: 'Details' }).getByRole('button', { name: /^Open image/ }).first().waitFor();
+  await page
+    .getByRole('complementary', { name: 'Details' })
+    .getByRole('button', { name: /^Open image/ })
+    .first()
+    .waitFor();
   await shoot(page, 'details-light');
   await page.getByRole('button', { name: 'Details' }).click();
   await page.getByRole('button', { name: 'Open image tram.jpg' }).click();
   await page.getByRole('dialog', { name: /tram\.jpg/ }).waitFor();
   await shoot(page, 'viewer');
   await page.keyboard.press('Escape');
-  await page.getByRole('navigation', { name: 'Conversations' }).getByText('Weekend climbing').click({ button: 'right' });
+  await page
+    .getByRole('navigation', { name: 'Conversations' })
+    .getByText('Weekend climbing')
+    .click({ button: 'right' });
   await page.getByRole('menu').waitFor();
   await shoot(page, 'chat-list-menu');
   await page.keyboard.press('Escape');
@@ -207,13 +226,20 @@ async function main() {
   await ctx.close();
 
   // 400 px wide (phone-sized window), light: the list, then a chat.
-  const narrow = await browser.newContext({ locale: 'en-US', viewport: { width: 400, height: 800 }, colorScheme: 'light' });
+  const narrow = await browser.newContext({
+    locale: 'en-US',
+    viewport: { width: 400, height: 800 },
+    colorScheme: 'light',
+  });
   const phone = await narrow.newPage();
   await signIn(phone, s.ben);
   await shoot(phone, 'list-400');
   await phone.getByRole('navigation', { name: 'Conversations' }).getByText('Ana Lima').click();
   await toLatest(phone);
-  await phone.getByRole('button', { name: /^Play voice message/ }).last().waitFor();
+  await phone
+    .getByRole('button', { name: /^Play voice message/ })
+    .last()
+    .waitFor();
   await shoot(phone, 'chat-400');
   await narrow.close();
   await browser.close();
