@@ -22,8 +22,10 @@ test('the full emoji picker loads on demand: search, skin tone, recent emoji, an
   expect(dataChunks.length).toBeGreaterThanOrEqual(2);
 
   await search.fill('waving hand');
-  await page.getByRole('button', { name: 'Skin tone' }).click();
-  await page.getByRole('button', { name: 'Skin tone' }).click();
+  await page.getByRole('button', { name: /^Skin tone/ }).click();
+  await expect(page.getByRole('button', { name: /^Skin tone/ })).toHaveText('✋🏻');
+  await page.getByRole('button', { name: /^Skin tone/ }).click();
+  await expect(page.getByRole('button', { name: /^Skin tone/ })).toHaveText('✋🏼');
   await page.getByRole('gridcell', { name: 'Waving hand' }).first().click();
   await expect(box).toHaveValue('Hola 👋🏼');
   await box.press('Enter');

@@ -50,6 +50,9 @@ export function EmojiPicker({ onPick, onClose }: { onPick: (emoji: string) => vo
   useEffect(() => {
     root.current?.querySelector<HTMLInputElement>('input')?.focus();
   }, []);
+  useEffect(() => {
+    localStorage.setItem(TONE_KEY, tone);
+  }, [tone]);
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: Esc anywhere inside the picker closes it
     <div
@@ -79,12 +82,10 @@ export function EmojiPicker({ onPick, onClose }: { onPick: (emoji: string) => vo
           <Picker.SkinToneSelector
             className="icon-button emoji-tone"
             aria-label={t('emoji.skinTone')}
-            onClick={() => {
-              // frimousse cycles the tone itself; remember the one it moves to.
-              const next = TONES[(TONES.indexOf(tone) + 1) % TONES.length] as SkinTone;
-              setTone(next);
-              localStorage.setItem(TONE_KEY, next);
-            }}
+            onClick={() =>
+              // frimousse cycles the tone itself; follow it from the latest state (clicks can come faster than renders).
+              setTone((current) => TONES[(TONES.indexOf(current) + 1) % TONES.length] as SkinTone)
+            }
           />
         </div>
         {recent.length > 0 && (
