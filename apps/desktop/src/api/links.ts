@@ -1,3 +1,5 @@
+import { trimWhere } from '@charla/shared-types';
+
 /** Schemes a link in a message may use; anything else is shown as plain text. */
 const allowedSchemes = new Set(['http:', 'https:', 'mailto:']);
 
@@ -18,22 +20,19 @@ export function safeUrl(raw: string): string | null {
 export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
 const linkPattern = /\b(?:https?:\/\/|mailto:|www\.)[^\s<>"']+/gi;
-// Formatting markers too: *https://x.test/p* is a bold link, not a link ending in "*".
-const trailingPunctuation = new Set('.,;:!?)]}*_~');
-
-/** Sentence punctuation after a URL is not part of it. A loop, not /[...]+$/, which is quadratic on long runs. */
-function trimTrailing(raw: string): string {
-  let end = raw.length;
-  while (end > 0 && trailingPunctuation.has(raw[end - 1] as string)) end--;
-  return raw.slice(0, end);
-}
+/**
+ * Sentence punctuation after a link is not part of it ("see https://x.org."), nor are chat formatting
+ * markers: *https://x.test/p* is a bold link, not a link ending in "*".
+ */
+const TRAILING_PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', ')', ']', '}', '*', '_', '~']);
 
 /** Splits message text into plain text and safe links (auto-detection). Never produces HTML. */
 export function splitLinks(text: string): TextPart[] {
   const parts: TextPart[] = [];
   let last = 0;
   for (const match of text.matchAll(linkPattern)) {
-    const raw = trimTrailing(match[0]);
+    // A walk from the end, not `/[.,;:!?)\]}]+$/`: that pattern is quadratic on a long run of "!!!!".
+    const raw = trimWhere(match[0], (unit) => TRAILING_PUNCTUATION.has(unit), 'end');
     const start = match.index;
     const href = safeUrl(raw);
     if (!href) continue;
