@@ -17,16 +17,35 @@ function luminance(hex: string): number {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
-/** Custom properties per selector in a stylesheet's text (flat rules only, as theme.css has). */
+/**
+ * Custom properties per selector in a stylesheet's text (flat rules, as theme.css has; the innermost
+ * selector of a nested block). indexOf and split only: no regex to backtrack.
+ */
 export function cssVariables(css: string): Map<string, Record<string, string>> {
+  let text = '';
+  for (let at = 0; at < css.length; ) {
+    const open = css.indexOf('/*', at);
+    if (open < 0) {
+      text += css.slice(at);
+      break;
+    }
+    text += css.slice(at, open);
+    const close = css.indexOf('*/', open + 2);
+    at = close < 0 ? css.length : close + 2;
+  }
   const out = new Map<string, Record<string, string>>();
-  const text = css.replace(/\/\*[\s\S]*?\*\//g, '');
-  for (const rule of text.matchAll(/([^{}]+)\{([^{}]*)\}/g)) {
+  for (const chunk of text.split('}')) {
+    const brace = chunk.lastIndexOf('{');
+    if (brace < 0) continue;
+    const selectors = chunk.slice(chunk.lastIndexOf('{', brace - 1) + 1, brace);
     const vars: Record<string, string> = {};
-    for (const decl of (rule[2] as string).matchAll(/(--[\w-]+)\s*:\s*([^;]+);/g))
-      vars[decl[1] as string] = (decl[2] as string).trim();
+    for (const decl of chunk.slice(brace + 1).split(';')) {
+      const colon = decl.indexOf(':');
+      const name = decl.slice(0, colon).trim();
+      if (colon > 0 && name.startsWith('--')) vars[name] = decl.slice(colon + 1).trim();
+    }
     if (Object.keys(vars).length === 0) continue;
-    for (const sel of (rule[1] as string).split(',')) {
+    for (const sel of selectors.split(',')) {
       const key = sel.trim();
       out.set(key, { ...out.get(key), ...vars });
     }
@@ -34,7 +53,6 @@ export function cssVariables(css: string): Map<string, Record<string, string>> {
   return out;
 }
 
-/** Every theme × accent combination the stylesheet defines, with its resolved variables. */
 export function themePalettes(css: string): { name: string; vars: Record<string, string> }[] {
   const all = cssVariables(css);
   const root = all.get(':root') ?? {};
