@@ -69,15 +69,41 @@ async function api(token, method, p, body) {
   return json.data;
 }
 
+/** The code of the newest sign-up mail to `email` in the throw-away server's outbox. */
+async function mailedCode(email) {
+  const outbox = path.join(dataDir, 'outbox');
+  for (let i = 0; i < 100; i++) {
+    const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).sort().reverse() : [];
+    for (const file of files) {
+      const lines = fs.readFileSync(path.join(outbox, file), 'utf8').split(/\r?\n/);
+      const code = lines.find((l) => l.startsWith('X-Charla-Code: '));
+      if (code && lines.includes(`To: ${email}`)) return code.slice('X-Charla-Code: '.length).trim();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no sign-up code for ${email}`);
+}
+
+/** Sign-up mails a code; the code finishes it and signs in. */
 async function registerPerson(displayName, username, about) {
-  const res = await fetch(`${base}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `${username}@example.com`, password, displayName, username, client: 'desktop' }),
+  const email = `${username}@example.com`;
+  const post = async (p, body) => {
+    const res = await fetch(`${base}/api/v1${p}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${p} ${username}: ${res.status} ${json.message}`);
+    return json.data;
+  };
+  await post('/auth/register', { email, password, displayName, username, client: 'desktop' });
+  const data = await post('/auth/register/verify', {
+    email,
+    code: await mailedCode(email),
+    password,
+    client: 'desktop',
   });
-  const body = await res.json();
-  if (!res.ok) throw new Error(`register ${username}: ${res.status} ${body.message}`);
-  const { data } = body;
   await api(data.accessToken, 'PATCH', '/users/me', { about });
   return { id: data.user.id, token: data.accessToken, username, displayName };
 }

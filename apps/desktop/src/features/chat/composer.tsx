@@ -9,12 +9,11 @@ import { Icon } from '../../ui/icons.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { AttachmentTray, useAttachmentTray, useChatDrop } from './composer-attachments.tsx';
 import { useVoiceNote } from './composer-voice.tsx';
+import { draftKey } from './drafts.ts';
 import { ReplyQuote } from './message-item.tsx';
 import { canRecordVoice, RecordingBar } from './voice-recorder.tsx';
 
 const EmojiPicker = lazy(() => import('./emoji-picker.tsx').then((m) => ({ default: m.EmojiPicker })));
-
-const draftKey = (id: string) => `charla.draft.${id}`;
 
 /** The @word being typed just before the caret, if any. */
 export function mentionQuery(text: string, caret: number): { start: number; q: string } | null {
