@@ -8,8 +8,8 @@ import type { IdentitiesRepo } from './ports/identities.ts';
 import type { MediaRepo } from './ports/media.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
 import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
-import type { SharedItemsRepo } from './ports/shared-items.ts';
 import type { PendingRegistrationsRepo } from './ports/registrations.ts';
+import type { SharedItemsRepo } from './ports/shared-items.ts';
 
 export { DuplicateKeyError } from './errors.ts';
 export type * from './ports/accounts.ts';
@@ -19,8 +19,8 @@ export type * from './ports/messaging.ts';
 export { SEARCH_CANDIDATES, SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
 export type * from './ports/moderation.ts';
 export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
-export type * from './ports/shared-items.ts';
 export type * from './ports/registrations.ts';
+export type * from './ports/shared-items.ts';
 
 export type Storage = {
   readonly kind: 'sqlite' | 'mongo';
