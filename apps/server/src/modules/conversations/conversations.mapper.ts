@@ -46,6 +46,7 @@ export function toMyState(p: ParticipantRecord): MyConversationState {
     mutedUntil: p.mutedUntil ? p.mutedUntil.toISOString() : null,
     archived: p.archived,
     pinned: p.pinned,
+    markedUnread: p.markedUnread,
   };
 }
 
@@ -107,7 +108,12 @@ export async function toSummary(
 ): Promise<ConversationSummary> {
   return {
     ...(await toConversationDto(item.conversation, viewerId, storage, cards)),
-    lastMessage: item.lastMessage ? toPreview(item.lastMessage) : null,
+    lastMessage: item.lastMessage
+      ? {
+          ...toPreview(item.lastMessage),
+          senderName: item.lastMessage.senderId ? (await cards.get(item.lastMessage.senderId)).displayName : null,
+        }
+      : null,
     unreadCount: item.unreadCount,
     unreadMentions: item.unreadMentions,
     me: toMyState(item.me),

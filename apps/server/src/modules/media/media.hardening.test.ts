@@ -101,6 +101,20 @@ describe('media hardening: own avatars only; signed URLs follow membership', () 
     expect(bearer.status).toBe(404);
   });
 
+  it('URLs from the shared-media list are the viewer’s too: they stop working on removal', async () => {
+    const g2 = (
+      await A.post<ConversationDetails>('/conversations', { kind: 'group', title: 'Shared', memberIds: [bob.user.id] })
+    ).body.data.id;
+    const photo = await uploadOk(t.api, alice.accessToken, 's.png', await makePng(12, 12));
+    await A.post(`/conversations/${g2}/messages`, { clientMsgId: 'shared-1', text: '', attachments: [photo.id] });
+    const shared = await B.get<{ items: { media: Media | null }[] }>(`/conversations/${g2}/shared?kind=media`);
+    expect(shared.status).toBe(200);
+    const url = shared.body.data.items[0]?.media?.url ?? '';
+    expect(await fetchUrl(url)).toBe(200);
+    await A.del(`/conversations/${g2}/participants/${bob.user.id}`);
+    expect(await fetchUrl(url)).toBe(404);
+  });
+
   it('a grant-less (avatar-style) token is refused for message media', async () => {
     const photo = await uploadOk(t.api, alice.accessToken, 'x.png', await makePng(8, 8));
     const token = new URL(photo.url).searchParams.get('t') ?? '';

@@ -7,9 +7,10 @@ import { AppError, forbidden, notFound, validationFailed } from '../../http/erro
 import type { AvatarTarget, MediaRecord, MediaStore, Storage } from '../../storage/ports.ts';
 import { oggDuration } from './media.duration.ts';
 import { processAvatar, processImage } from './media.image.ts';
-import { sniffFile } from './media.sniff.ts';
+import { type Sniffed, sniffFile } from './media.sniff.ts';
 import type { MediaGrant, MediaTokens, MediaVariant } from './media.tokens.ts';
 import type { ReceivedFile } from './media.upload.ts';
+import { inspectWebm } from './media.webm.ts';
 
 export type MediaServiceDeps = {
   storage: Storage;
@@ -31,6 +32,22 @@ const tempPath = (dir: string, suffix: string) =>
 /** Applies a new conversation avatar URL (the conversations service: checks, system message, event). */
 export type ConversationAvatarUpdater = (userId: string, conversationId: string, avatarUrl: string) => Promise<void>;
 
+/**
+ * Kind, type and length from the content. A WebM with only audio (a browser's voice note,
+ * audio/webm;codecs=opus) is audio, not video; lengths come from the container (Ogg granule, WebM blocks).
+ */
+async function sniffWithDuration(file: string): Promise<{ sniffed: Sniffed; duration: number | null }> {
+  const sniffed = await sniffFile(file);
+  if (sniffed.mime === 'audio/ogg') return { sniffed, duration: await oggDuration(file).catch(() => null) };
+  if (sniffed.mime !== 'video/webm') return { sniffed, duration: null };
+  const webm = await inspectWebm(file).catch(() => null);
+  const audioOnly = Boolean(webm?.hasAudio && !webm.hasVideo);
+  return {
+    sniffed: audioOnly ? { kind: 'audio', mime: 'audio/webm' } : sniffed,
+    duration: webm?.duration ?? null,
+  };
+}
+
 export function createMediaService(deps: MediaServiceDeps) {
   const { storage, store, clock, logger, tokens } = deps;
   let updateConversationAvatar: ConversationAvatarUpdater = async (userId, conversationId, avatarUrl) => {
@@ -38,16 +55,21 @@ export function createMediaService(deps: MediaServiceDeps) {
   };
   fs.mkdirSync(deps.tmpDir, { recursive: true });
 
-  /** Avatars: a grant-less URL that never expires. Anything else: bound to `grant`, re-checked when served. */
+  /**
+   * Avatars: a grant-less URL that never expires. Anything else: bound to `grant` (whom the URL is for,
+   * through which message), re-checked when served; there is deliberately no default grant.
+   */
   const urlOf = (m: MediaRecord, variant: MediaVariant, now: Date, grant?: MediaGrant) => {
     const base = `${deps.publicUrl}${API_PREFIX}/media/${encodeURIComponent(m.id)}${variant === 'thumbnail' ? '/thumbnail' : ''}`;
+    if (!m.avatarOf && !grant) throw new Error('a message media URL needs a grant (whom it is for)');
     const token = m.avatarOf
       ? tokens.sign(m.id, variant, null)
-      : tokens.sign(m.id, variant, tokens.expiryFor(now), grant ?? { viewerId: m.uploaderId, via: null });
+      : tokens.sign(m.id, variant, tokens.expiryFor(now), grant);
     return `${base}?${MEDIA_TOKEN_PARAM}=${token}`;
   };
 
-  function toDto(m: MediaRecord, grant?: MediaGrant): Media {
+  /** `grant`: who will use the URLs (and through which message); avatars ignore it. */
+  function toDto(m: MediaRecord, grant: MediaGrant): Media {
     const now = clock.now();
     return {
       id: m.id,
@@ -158,7 +180,7 @@ export function createMediaService(deps: MediaServiceDeps) {
 
     /** Turns a received temp file into stored media; the temp file is the caller's to remove. */
     async ingest(userId: string, file: ReceivedFile): Promise<Media> {
-      const sniffed = await sniffFile(file.path);
+      const { sniffed, duration } = await sniffWithDuration(file.path);
       let source = file.path;
       let width: number | null = null;
       let height: number | null = null;
@@ -175,7 +197,6 @@ export function createMediaService(deps: MediaServiceDeps) {
           source = cleanPath;
           thumbKey = (await putFile(thumbPath, 'image/webp')).key;
         }
-        const duration = sniffed.mime === 'audio/ogg' ? await oggDuration(file.path).catch(() => null) : null;
         const blob = await putFile(source, sniffed.mime);
         const media = await storage.media.create({
           uploaderId: userId,

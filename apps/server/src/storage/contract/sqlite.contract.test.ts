@@ -10,6 +10,7 @@ import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
+import { sharedItemsContract } from './shared-items.contract.ts';
 
 /** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
 async function openFresh(): Promise<Storage> {
@@ -30,5 +31,6 @@ describe('sqlite adapter', () => {
   identitiesContract(openFresh);
   mediaContract(openFresh);
   moderationContract(openFresh);
+  sharedItemsContract(openFresh);
   abuseContract(openFresh);
 });

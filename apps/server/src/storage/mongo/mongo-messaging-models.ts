@@ -46,6 +46,7 @@ export type ParticipantDoc = {
   mutedUntil: Date | null;
   archived: boolean;
   pinned: boolean;
+  markedUnread?: boolean;
   joinedAt: Date;
   leftAt: Date | null;
   leftReason: ParticipantRecord['leftReason'];
@@ -158,6 +159,7 @@ const participantSchema = new Schema<ParticipantDoc>(
     mutedUntil: nullableDate,
     archived: { type: Boolean, default: false },
     pinned: { type: Boolean, default: false },
+    markedUnread: { type: Boolean, default: false },
     joinedAt: { type: Date, required: true },
     leftAt: nullableDate,
     leftReason: { type: String, default: null, enum: ['left', 'removed', null] },
@@ -318,6 +320,7 @@ export const toParticipant = (d: ParticipantDoc): ParticipantRecord => ({
   mutedUntil: d.mutedUntil ?? null,
   archived: d.archived ?? false,
   pinned: d.pinned ?? false,
+  markedUnread: d.markedUnread ?? false,
   joinedAt: d.joinedAt,
   leftAt: d.leftAt ?? null,
   leftReason: d.leftReason ?? null,
