@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Storage } from '../ports.ts';
 import { createMongoBlocksRepo } from './mongo-blocks.ts';
 import { createMongoConversationsRepo } from './mongo-conversations.ts';
+import { translateOutages } from './mongo-errors.ts';
 import { createMongoIdentitiesRepo } from './mongo-identities.ts';
 import { createMongoInvitesRepo } from './mongo-invites.ts';
 import { createMongoMediaRepo } from './mongo-media.ts';
@@ -18,27 +19,34 @@ import { createMongoUsersRepo } from './mongo-users.ts';
 
 /** Connects with strict queries and filter sanitising, so no `$` operator from a request reaches a query. */
 export async function openMongoStorage(uri: string, logger?: Logger): Promise<Storage> {
-  const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000, sanitizeFilter: true });
+  // No command buffering: while the server is unreachable an operation fails after server selection
+  // (5 s) with a driver error the adapter maps to a 503, instead of queueing in memory.
+  const conn = mongoose.createConnection(uri, {
+    serverSelectionTimeoutMS: 5000,
+    sanitizeFilter: true,
+    bufferCommands: false,
+  });
   conn.set('strictQuery', true);
   await conn.asPromise();
   logger?.info({ db: conn.name }, 'connected to MongoDB');
   const models = messagingModels(conn);
   const messaging = createMongoMessagingCore(models);
+  const t = translateOutages;
   const storage: Storage = {
     kind: 'mongo',
-    users: createMongoUsersRepo(conn),
-    sessions: createMongoSessionsRepo(conn),
-    oneTimeTokens: createMongoOneTimeTokensRepo(conn),
-    blocks: createMongoBlocksRepo(conn),
-    identities: createMongoIdentitiesRepo(conn),
-    conversations: createMongoConversationsRepo(messaging),
-    participants: createMongoParticipantsRepo(messaging),
-    messages: createMongoMessagesRepo(messaging),
-    invites: createMongoInvitesRepo(messaging),
-    media: createMongoMediaRepo(conn),
-    reports: createMongoReportsRepo(conn),
-    auditLog: createMongoAuditLogRepo(conn),
-    stats: createMongoStatsRepo(conn),
+    users: t(createMongoUsersRepo(conn)),
+    sessions: t(createMongoSessionsRepo(conn)),
+    oneTimeTokens: t(createMongoOneTimeTokensRepo(conn)),
+    blocks: t(createMongoBlocksRepo(conn)),
+    identities: t(createMongoIdentitiesRepo(conn)),
+    conversations: t(createMongoConversationsRepo(messaging)),
+    participants: t(createMongoParticipantsRepo(messaging)),
+    messages: t(createMongoMessagesRepo(messaging)),
+    invites: t(createMongoInvitesRepo(messaging)),
+    media: t(createMongoMediaRepo(conn)),
+    reports: t(createMongoReportsRepo(conn)),
+    auditLog: t(createMongoAuditLogRepo(conn)),
+    stats: t(createMongoStatsRepo(conn)),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;
