@@ -21,3 +21,11 @@ export class StorageUnavailableError extends Error {
     this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
   }
 }
+
+/** Start-up failure with a message an operator can act on (printed without a stack trace). */
+export class StorageStartError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StorageStartError';
+  }
+}

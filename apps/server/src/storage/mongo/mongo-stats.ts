@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { DAY_MS, dayKey, dayRange, type StatsDayRecord, type StatsRepo } from '../ports.ts';
+import type { ExtraIndex } from './mongo-indexes.ts';
 
 type Row = { _id: number; n: number; senders?: string[]; bytes?: number };
 
@@ -7,18 +8,20 @@ type Row = { _id: number; n: number; senders?: string[]; bytes?: number };
 const dayOf = (field: string) => ({ $floor: { $divide: [{ $toLong: `$${field}` }, DAY_MS] } });
 
 /**
- * Admin statistics as aggregations that start with an indexed range $match. The collections are
- * owned by other adapters; the indexes these queries need are created here (idempotent).
+ * The indexes these queries need on collections other repos own; created at start-up with the
+ * models' own (ensureIndexes), where a failure stops the server naming the index.
  */
+export const STATS_INDEXES: readonly ExtraIndex[] = [
+  { collection: 'users', keys: { createdAt: 1 } },
+  { collection: 'users', keys: { lastSeenAt: 1 } },
+  { collection: 'sessions', keys: { lastUsedAt: 1, userId: 1 } },
+  { collection: 'messages', keys: { createdAt: 1, kind: 1, senderId: 1 } },
+  { collection: 'conversations', keys: { kind: 1, deletedAt: 1 } },
+];
+
+/** Admin statistics as aggregations that start with an indexed range $match. */
 export function createMongoStatsRepo(conn: Connection): StatsRepo {
   const col = (name: string) => conn.collection(name);
-  const ensured = Promise.all([
-    col('users').createIndex({ createdAt: 1 }),
-    col('users').createIndex({ lastSeenAt: 1 }),
-    col('sessions').createIndex({ lastUsedAt: 1, userId: 1 }),
-    col('messages').createIndex({ createdAt: 1, kind: 1, senderId: 1 }),
-    col('conversations').createIndex({ kind: 1, deletedAt: 1 }),
-  ]).catch(() => undefined);
 
   async function activeSince(since: Date): Promise<number> {
     const [seen, sessions, senders] = await Promise.all([
@@ -31,7 +34,6 @@ export function createMongoStatsRepo(conn: Connection): StatsRepo {
 
   return {
     async overview(now, days) {
-      await ensured;
       const t = now.getTime();
       const { start, keys } = dayRange(now, days);
       const from = new Date(start);

@@ -1,10 +1,12 @@
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
+import { StorageStartError } from '../errors.ts';
 import type { Storage } from '../ports.ts';
 import { createMongoBlocksRepo } from './mongo-blocks.ts';
 import { createMongoConversationsRepo } from './mongo-conversations.ts';
 import { translateOutages } from './mongo-errors.ts';
 import { createMongoIdentitiesRepo } from './mongo-identities.ts';
+import { describeUri, ensureIndexes } from './mongo-indexes.ts';
 import { createMongoInvitesRepo } from './mongo-invites.ts';
 import { createMongoMediaRepo } from './mongo-media.ts';
 import { createMongoMessagesRepo } from './mongo-messages.ts';
@@ -14,20 +16,45 @@ import { createMongoAuditLogRepo, createMongoReportsRepo } from './mongo-moderat
 import { createMongoOneTimeTokensRepo } from './mongo-one-time-tokens.ts';
 import { createMongoParticipantsRepo } from './mongo-participants.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
-import { createMongoStatsRepo } from './mongo-stats.ts';
+import { createMongoStatsRepo, STATS_INDEXES } from './mongo-stats.ts';
 import { createMongoUsersRepo } from './mongo-users.ts';
+
+/** Runs one start-up step; a failure stops start-up naming the step. */
+async function startupStep<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof StorageStartError) throw err;
+    throw new StorageStartError(
+      `MongoDB: start-up failed while ${what} (${err instanceof Error ? err.message : err})`,
+      {
+        cause: err,
+      },
+    );
+  }
+}
 
 /** Connects with strict queries and filter sanitising, so no `$` operator from a request reaches a query. */
 export async function openMongoStorage(uri: string, logger?: Logger): Promise<Storage> {
   // No command buffering: while the server is unreachable an operation fails after server selection
-  // (5 s) with a driver error the adapter maps to a 503, instead of queueing in memory.
+  // (5 s unless the URI says otherwise) with a driver error the adapter maps to a 503, instead of
+  // queueing in memory. Indexes are created by ensureIndexes below, where a failure is named.
   const conn = mongoose.createConnection(uri, {
-    serverSelectionTimeoutMS: 5000,
+    ...(/[?&]serverSelectionTimeoutMS=/i.test(uri) ? {} : { serverSelectionTimeoutMS: 5000 }),
     sanitizeFilter: true,
     bufferCommands: false,
+    autoIndex: false,
   });
   conn.set('strictQuery', true);
-  await conn.asPromise();
+  try {
+    await conn.asPromise();
+  } catch (err) {
+    await conn.close().catch(() => undefined);
+    throw new StorageStartError(
+      `MONGODB_URI: cannot connect to ${describeUri(uri)} (${err instanceof Error ? err.message : 'unknown error'})`,
+      { cause: err },
+    );
+  }
   logger?.info({ db: conn.name }, 'connected to MongoDB');
   const models = messagingModels(conn);
   const messaging = createMongoMessagingCore(models);
@@ -57,8 +84,13 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
       await conn.close();
     },
   };
-  // Unique and TTL indexes must exist before the first write, or a duplicate could slip in.
-  await Promise.all(Object.values(conn.models).map((model) => model.init()));
-  await backfillParticipantActivity(models);
+  try {
+    // Unique and TTL indexes must exist before the first write, or a duplicate could slip in.
+    await ensureIndexes(conn, STATS_INDEXES);
+    await startupStep('backfilling participants.lastActivityAt', () => backfillParticipantActivity(models));
+  } catch (err) {
+    await conn.close().catch(() => undefined);
+    throw err;
+  }
   return storage;
 }
