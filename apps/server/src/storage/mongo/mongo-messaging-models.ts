@@ -56,6 +56,20 @@ export type ParticipantDoc = {
 
 export type ReactionEntry = { emoji: string; userId: string; createdAt: Date };
 
+/**
+ * A send still in progress (or cut short by a crash) on a deployment without transactions: who is
+ * finishing it, since when (server clock), and where the conversation's counters stood before it,
+ * so a takeover knows where a crashed owner may have reserved a seq or changeSeq.
+ */
+export type PendingSend = {
+  owner: string;
+  at: Date;
+  seqFloor: number;
+  changeFloor: number;
+  /** Stored state complete (finished by a takeover or the sweep); the sender's retry still reports it created. */
+  done: boolean;
+};
+
 export type MessageDoc = {
   _id: string;
   conversationId: string;
@@ -74,6 +88,8 @@ export type MessageDoc = {
   editedAt: Date | null;
   deletedAt: Date | null;
   createdAt: Date;
+  /** Set while the send is in progress (standalone servers only); null once finished. */
+  pending?: PendingSend | null;
 };
 
 export type HiddenDoc = {
@@ -171,6 +187,17 @@ const reactionSchema = new Schema<ReactionEntry>(
   { _id: false, versionKey: false },
 );
 
+const pendingSchema = new Schema<PendingSend>(
+  {
+    owner: str,
+    at: { type: Date, required: true },
+    seqFloor: { type: Number, required: true },
+    changeFloor: { type: Number, required: true },
+    done: { type: Boolean, required: true, default: false },
+  },
+  { _id: false, versionKey: false },
+);
+
 const messageSchema = new Schema<MessageDoc>(
   {
     _id: str,
@@ -189,9 +216,12 @@ const messageSchema = new Schema<MessageDoc>(
     editedAt: nullableDate,
     deletedAt: nullableDate,
     createdAt: { type: Date, required: true },
+    pending: { type: pendingSchema, default: null },
   },
   { ...opts, minimize: false },
 );
+// The sweep: sends cut short, oldest first.
+messageSchema.index({ 'pending.at': 1 }, { partialFilterExpression: { 'pending.done': false } });
 messageSchema.index(
   { conversationId: 1, seq: 1 },
   { unique: true, partialFilterExpression: { seq: { $type: 'number' } } },

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import type { Logger } from 'pino';
+import { type AdapterOptions, DEFAULT_STALE_SEND_MS } from '../adapter-options.ts';
 import { StorageStartError } from '../errors.ts';
 import type { Storage } from '../ports.ts';
 import { createMongoBlocksRepo } from './mongo-blocks.ts';
@@ -15,6 +16,7 @@ import { backfillParticipantActivity, messagingModels } from './mongo-messaging-
 import { createMongoAuditLogRepo, createMongoReportsRepo } from './mongo-moderation.ts';
 import { createMongoOneTimeTokensRepo } from './mongo-one-time-tokens.ts';
 import { createMongoParticipantsRepo } from './mongo-participants.ts';
+import { createMongoSend } from './mongo-send.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
 import { createMongoStatsRepo, STATS_INDEXES } from './mongo-stats.ts';
 import { createMongoUsersRepo } from './mongo-users.ts';
@@ -35,7 +37,7 @@ async function startupStep<T>(what: string, run: () => Promise<T>): Promise<T> {
 }
 
 /** Connects with strict queries and filter sanitising, so no `$` operator from a request reaches a query. */
-export async function openMongoStorage(uri: string, logger?: Logger): Promise<Storage> {
+export async function openMongoStorage(uri: string, logger?: Logger, options: AdapterOptions = {}): Promise<Storage> {
   // No command buffering: while the server is unreachable an operation fails after server selection
   // (5 s unless the URI says otherwise) with a driver error the adapter maps to a 503, instead of
   // queueing in memory. Indexes are created by ensureIndexes below, where a failure is named.
@@ -58,6 +60,7 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
   logger?.info({ db: conn.name }, 'connected to MongoDB');
   const models = messagingModels(conn);
   const messaging = createMongoMessagingCore(models);
+  const sending = createMongoSend(messaging, conn, options);
   const t = translateOutages;
   const storage: Storage = {
     kind: 'mongo',
@@ -68,7 +71,7 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
     identities: t(createMongoIdentitiesRepo(conn)),
     conversations: t(createMongoConversationsRepo(messaging)),
     participants: t(createMongoParticipantsRepo(messaging)),
-    messages: t(createMongoMessagesRepo(messaging)),
+    messages: t(createMongoMessagesRepo(messaging, sending.send)),
     invites: t(createMongoInvitesRepo(messaging)),
     media: t(createMongoMediaRepo(conn)),
     reports: t(createMongoReportsRepo(conn)),
@@ -81,6 +84,7 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
       return res.ok === 1;
     },
     close: async () => {
+      clearInterval(sweeper);
       await conn.close();
     },
   };
@@ -88,9 +92,22 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
     // Unique and TTL indexes must exist before the first write, or a duplicate could slip in.
     await ensureIndexes(conn, STATS_INDEXES);
     await startupStep('backfilling participants.lastActivityAt', () => backfillParticipantActivity(models));
+    const swept = await startupStep('finishing sends cut short by a crash', () => sending.sweep());
+    if (swept) logger?.warn({ swept }, 'finished sends that a crashed process left half done');
   } catch (err) {
     await conn.close().catch(() => undefined);
     throw err;
   }
+  // Sends cut short less than staleSendMs before start-up (or on another node) become stale later.
+  const sweeper = setInterval(
+    () => {
+      sending.sweep().then(
+        (swept) => swept && logger?.warn({ swept }, 'finished sends that a crashed process left half done'),
+        (err: unknown) => logger?.warn({ err }, 'sweep of half-done sends failed; will retry'),
+      );
+    },
+    Math.max(options.staleSendMs ?? DEFAULT_STALE_SEND_MS, 1000),
+  );
+  sweeper.unref();
   return storage;
 }
