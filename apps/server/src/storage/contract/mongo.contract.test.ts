@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describeIf } from '@charla/test-utils';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe } from 'vitest';
+import { supportsTransactions } from '../mongo/mongo-send.ts';
 import { openMongoStorage } from '../mongo/mongo-storage.ts';
 import type { Storage } from '../ports.ts';
 import { accountsContract } from './accounts.contract.ts';
@@ -31,6 +32,21 @@ async function dropDatabase(url: string): Promise<void> {
     await admin.close();
   }
 }
+
+/** Whether MONGODB_URI is a replica set (or mongos): then sends run as transactions. */
+async function isReplicaSet(): Promise<boolean> {
+  if (!uri) return false;
+  const c = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000 });
+  try {
+    await c.asPromise();
+    return await supportsTransactions(c);
+  } catch {
+    return false;
+  } finally {
+    await c.close();
+  }
+}
+const replicaSet = await isReplicaSet();
 
 /** A fresh database per test (random name on the given server), dropped on close. */
 async function openFresh(): Promise<Storage> {
@@ -76,3 +92,12 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   // The step sequence a standalone server runs (forced even on a replica set, so it is always tested).
   describe('without transactions', () => sendCrashContract(reopenable('off')));
 });
+
+describeIf(
+  replicaSet,
+  uri ? 'MONGODB_URI is a standalone server (transactions need a replica set)' : 'no MongoDB (set MONGODB_URI)',
+  'mongo adapter with transactions',
+  () => {
+    sendCrashContract(reopenable('auto'));
+  },
+);

@@ -5,6 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { AdapterOptions, SendCrashPoint } from '../adapter-options.ts';
 import { StorageUnavailableError } from '../errors.ts';
 import type { NewMessage, Storage } from '../ports.ts';
+import { supportsTransactions } from './mongo-send.ts';
 import { openMongoStorage } from './mongo-storage.ts';
 
 const uri = process.env.MONGODB_URI;
@@ -107,3 +108,73 @@ describeIf(Boolean(uri), 'no MongoDB (set MONGODB_URI)', 'MongoDB send without t
     expect(await s.messages.send(msg('late', 'c-9'))).toMatchObject({ created: true, message: { seq: 1 } });
   });
 });
+
+const replicaSet = uri
+  ? await (async () => {
+      const c = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000 });
+      try {
+        await c.asPromise();
+        return await supportsTransactions(c);
+      } catch {
+        return false;
+      } finally {
+        await c.close();
+      }
+    })()
+  : false;
+
+describeIf(
+  replicaSet,
+  uri ? 'MONGODB_URI is a standalone server (transactions need a replica set)' : 'no MongoDB (set MONGODB_URI)',
+  'MongoDB send in a replica-set transaction',
+  () => {
+    let storage: Storage | undefined;
+    let url = '';
+    afterEach(async () => {
+      await storage?.close();
+      const c = mongoose.createConnection(url);
+      await c.asPromise();
+      await c.dropDatabase();
+      await c.close();
+    });
+
+    it('a crash anywhere in the send leaves nothing behind: no row, no seq, no change', async () => {
+      const u = new URL(uri ?? '');
+      u.pathname = `/charla_txn_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+      url = u.toString();
+      let armed: SendCrashPoint | null = 'change-reserved';
+      storage = await openMongoStorage(url, undefined, {
+        sendFault: (p) => {
+          if (p !== armed) return;
+          armed = null;
+          throw new Error('injected crash');
+        },
+      });
+      const alice = await storage.users.create({
+        email: 'a@example.com',
+        username: 'alice_txn',
+        displayName: 'A',
+        passwordHash: null,
+        role: 'user',
+      });
+      const g = await storage.conversations.create({ kind: 'group', title: 'T', createdBy: alice.id, now: new Date() });
+      const before = await storage.conversations.findById(g.id);
+      const input = {
+        conversationId: g.id,
+        senderId: alice.id,
+        clientMsgId: 'x',
+        kind: 'text' as const,
+        text: 'hi',
+        now: new Date(),
+      };
+      await expect(storage.messages.send(input)).rejects.toThrow('injected crash');
+      const after = await storage.conversations.findById(g.id);
+      expect({ lastSeq: after?.lastSeq, changeSeq: after?.changeSeq }).toEqual({
+        lastSeq: before?.lastSeq,
+        changeSeq: before?.changeSeq,
+      });
+      expect(await storage.messages.history(g.id, alice.id, { limit: 10 })).toEqual([]);
+      expect(await storage.messages.send(input)).toMatchObject({ created: true, message: { seq: 1 } });
+    });
+  },
+);

@@ -91,6 +91,13 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
   try {
     // Unique and TTL indexes must exist before the first write, or a duplicate could slip in.
     await ensureIndexes(conn, STATS_INDEXES);
+    const transactions = await startupStep('asking the server for its topology', () => sending.detectTransactions());
+    logger?.info(
+      { transactions },
+      transactions
+        ? 'replica set: each send is one multi-document transaction'
+        : 'standalone server: sends use the crash-safe step sequence (no transactions)',
+    );
     await startupStep('backfilling participants.lastActivityAt', () => backfillParticipantActivity(models));
     const swept = await startupStep('finishing sends cut short by a crash', () => sending.sweep());
     if (swept) logger?.warn({ swept }, 'finished sends that a crashed process left half done');
