@@ -1,6 +1,6 @@
 import { trusted } from 'mongoose';
 import type { MessageRecord, MessagesRepo } from '../ports.ts';
-import { createMongoMessageSearch } from './mongo-message-search.ts';
+import { createMongoMessageSearch, termsOf } from './mongo-message-search.ts';
 import type { MongoMessagingCore } from './mongo-messaging-core.ts';
 import { isDuplicateKey, type MessageDoc, toMessage } from './mongo-messaging-models.ts';
 
@@ -55,7 +55,14 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
     edit: async (id, change, actorId, now) => {
       const d = await Message.findOneAndUpdate(
         { _id: String(id), deletedAt: null, seq: trusted({ $ne: null }) },
-        { $set: { text: change.text, mentions: [...new Set(change.mentions)], editedAt: now } },
+        {
+          $set: {
+            text: change.text,
+            terms: termsOf(change.text),
+            mentions: [...new Set(change.mentions)],
+            editedAt: now,
+          },
+        },
         { returnDocument: 'after' },
       ).lean<MessageDoc>();
       if (!d) return null;
@@ -75,6 +82,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
         {
           $set: {
             text: '',
+            terms: [],
             attachments: [],
             mentions: [],
             replyTo: null,

@@ -90,6 +90,8 @@ export type MessageDoc = {
   createdAt: Date;
   /** Set while the send is in progress (standalone servers only); null once finished. */
   pending?: PendingSend | null;
+  /** Distinct normalised tokens of `text` (search); [] on a tombstone. */
+  terms?: string[];
 };
 
 export type HiddenDoc = {
@@ -180,6 +182,8 @@ const participantSchema = new Schema<ParticipantDoc>(
 );
 participantSchema.index({ conversationId: 1, userId: 1 }, { unique: true });
 participantSchema.index({ userId: 1, leftAt: 1 });
+// Member counts (public channel directory): counted from the index alone.
+participantSchema.index({ conversationId: 1, leftAt: 1 });
 participantSchema.index({ userId: 1, leftAt: 1, lastActivityAt: -1, conversationId: -1 });
 
 const reactionSchema = new Schema<ReactionEntry>(
@@ -217,6 +221,7 @@ const messageSchema = new Schema<MessageDoc>(
     deletedAt: nullableDate,
     createdAt: { type: Date, required: true },
     pending: { type: pendingSchema, default: null },
+    terms: { type: [String], default: undefined },
   },
   { ...opts, minimize: false },
 );
@@ -232,8 +237,9 @@ messageSchema.index(
 );
 messageSchema.index({ conversationId: 1, mentions: 1, seq: 1 });
 messageSchema.index({ 'replyTo.id': 1 }, { partialFilterExpression: { 'replyTo.id': { $type: 'string' } } });
-// Language 'none': no stemming or stop words, chats mix languages. Tombstones hold '' and match nothing.
-messageSchema.index({ text: 'text' }, { default_language: 'none', language_override: 'textLanguageUnused' });
+// Search starts from the caller's conversations: equality on conversationId, then a term (exact or
+// an anchored prefix), newest first. Tombstones have no terms and match nothing.
+messageSchema.index({ conversationId: 1, terms: 1, createdAt: -1, _id: -1 });
 
 const hiddenSchema = new Schema<HiddenDoc>(
   {

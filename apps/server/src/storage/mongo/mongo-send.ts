@@ -4,6 +4,7 @@ import { type Connection, trusted } from 'mongoose';
 import { type AdapterOptions, DEFAULT_STALE_SEND_MS, type SendCrashPoint } from '../adapter-options.ts';
 import { StorageUnavailableError } from '../errors.ts';
 import type { MessagesRepo, NewMessage, SendResult } from '../ports.ts';
+import { termsOf } from './mongo-message-search.ts';
 import { MAX_HOLE_SCAN, type MongoMessagingCore } from './mongo-messaging-core.ts';
 import {
   type ConversationDoc,
@@ -92,6 +93,7 @@ export function createMongoSend(core: MongoMessagingCore, conn: Connection, opti
         deletedAt: now,
         createdAt: now,
         pending: null,
+        terms: [],
       } satisfies MessageDoc);
     } catch (err) {
       if (isDuplicateKey(err)) return; // someone wrote that seq after all
@@ -188,13 +190,16 @@ export function createMongoSend(core: MongoMessagingCore, conn: Connection, opti
       { $max: { lastReadSeq: seq, lastDeliveredSeq: seq } },
     );
     fault('activity');
-    const written = await Change.exists({
-      conversationId: m.conversationId,
-      changeSeq: trusted({ $gt: p.changeFloor }),
-      type: 'message.created',
-      entityId: m._id,
-      audience: null,
-    });
+    // Only a takeover can find the entry already written (by the writer that died after it).
+    const written =
+      takeover &&
+      (await Change.exists({
+        conversationId: m.conversationId,
+        changeSeq: trusted({ $gt: p.changeFloor }),
+        type: 'message.created',
+        entityId: m._id,
+        audience: null,
+      }));
     if (!written) {
       if (takeover) {
         // A dead owner may have reserved a changeSeq it never wrote: let readers past it now.
@@ -278,25 +283,23 @@ export function createMongoSend(core: MongoMessagingCore, conn: Connection, opti
     return undefined;
   };
 
+  const byClientId = (input: NewMessage) =>
+    Message.findOne({ senderId: String(input.senderId), clientMsgId: String(input.clientMsgId) }).lean<MessageDoc>();
+
   const send: MessagesRepo['send'] = async (input: NewMessage) => {
     const owner = randomUUID();
     for (let attempt = 0; attempt < 5; attempt++) {
-      if (input.clientMsgId !== null) {
-        const existing = await Message.findOne({
-          senderId: String(input.senderId),
-          clientMsgId: String(input.clientMsgId),
-        }).lean<MessageDoc>();
-        if (existing) {
-          const resumed = await resume(existing, owner);
-          if (resumed !== undefined) return resumed;
-          continue;
-        }
-      }
       const conv = await Conversation.findOne(
         { _id: String(input.conversationId), deletedAt: null },
         { lastSeq: 1, changeSeq: 1 },
       ).lean<Pick<ConversationDoc, '_id' | 'lastSeq' | 'changeSeq'>>();
-      if (!conv) return null;
+      if (!conv) {
+        // A retry of a message whose conversation is gone still answers with the original.
+        const existing = input.clientMsgId === null ? null : await byClientId(input);
+        return existing && existing.seq !== null && !existing.pending
+          ? { message: toMessage(existing), created: false }
+          : null;
+      }
       const doc = newMessageDoc(input, {
         owner,
         at: new Date(),
@@ -305,10 +308,15 @@ export function createMongoSend(core: MongoMessagingCore, conn: Connection, opti
         done: false,
       });
       try {
+        // The unique (senderId, clientMsgId) index is the idempotency check: no lookup before it.
         await Message.create(doc);
       } catch (err) {
-        if (isDuplicateKey(err) && input.clientMsgId !== null) continue; // a concurrent attempt won the claim
-        throw err;
+        if (!isDuplicateKey(err) || input.clientMsgId === null) throw err;
+        const existing = await byClientId(input);
+        if (!existing) continue;
+        const resumed = await resume(existing, owner);
+        if (resumed !== undefined) return resumed;
+        continue;
       }
       fault('claimed');
       const settled = await settle(await finish(doc, owner, false), owner);
@@ -368,6 +376,7 @@ export function newMessageDoc(input: NewMessage, pending: PendingSend | null): M
     deletedAt: null,
     createdAt: input.now,
     pending,
+    terms: termsOf(input.text),
   };
 }
 

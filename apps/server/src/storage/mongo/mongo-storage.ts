@@ -10,16 +10,18 @@ import { createMongoIdentitiesRepo } from './mongo-identities.ts';
 import { describeUri, ensureIndexes } from './mongo-indexes.ts';
 import { createMongoInvitesRepo } from './mongo-invites.ts';
 import { createMongoMediaRepo } from './mongo-media.ts';
+import { backfillMessageTerms } from './mongo-message-search.ts';
 import { createMongoMessagesRepo } from './mongo-messages.ts';
 import { createMongoMessagingCore } from './mongo-messaging-core.ts';
 import { backfillParticipantActivity, messagingModels } from './mongo-messaging-models.ts';
+import { runOnce } from './mongo-migrations.ts';
 import { createMongoAuditLogRepo, createMongoReportsRepo } from './mongo-moderation.ts';
 import { createMongoOneTimeTokensRepo } from './mongo-one-time-tokens.ts';
 import { createMongoParticipantsRepo } from './mongo-participants.ts';
 import { createMongoSend } from './mongo-send.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
 import { createMongoStatsRepo, STATS_INDEXES } from './mongo-stats.ts';
-import { createMongoUsersRepo } from './mongo-users.ts';
+import { backfillDisplayNameLower, createMongoUsersRepo } from './mongo-users.ts';
 
 /** Runs one start-up step; a failure stops start-up naming the step. */
 async function startupStep<T>(what: string, run: () => Promise<T>): Promise<T> {
@@ -99,12 +101,37 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
         : 'standalone server: sends use the crash-safe step sequence (no transactions)',
     );
     await startupStep('backfilling participants.lastActivityAt', () => backfillParticipantActivity(models));
+    // Search reads `terms` now; the old $text index only cost writes.
+    await startupStep('dropping the old text index on messages', () =>
+      runOnce(conn, 'messages.drop-text-index', () =>
+        conn
+          .collection('messages')
+          .dropIndex('text_text')
+          .catch((err: { codeName?: string; code?: number }) => {
+            if (
+              err.codeName !== 'IndexNotFound' &&
+              err.code !== 27 &&
+              err.codeName !== 'NamespaceNotFound' &&
+              err.code !== 26
+            )
+              throw err;
+          }),
+      ),
+    );
+    await startupStep('backfilling users.displayNameLower', () =>
+      runOnce(conn, 'users.displayNameLower', () => backfillDisplayNameLower(conn)),
+    );
     const swept = await startupStep('finishing sends cut short by a crash', () => sending.sweep());
     if (swept) logger?.warn({ swept }, 'finished sends that a crashed process left half done');
   } catch (err) {
     await conn.close().catch(() => undefined);
     throw err;
   }
+  // Older messages get their search terms in the background: search finds them as it goes.
+  void runOnce(conn, 'messages.terms', () => backfillMessageTerms(conn)).then(
+    (ran) => ran && logger?.info('search terms backfilled for older messages'),
+    (err: unknown) => logger?.warn({ err }, 'backfilling search terms stopped; it resumes at the next start'),
+  );
   // Sends cut short less than staleSendMs before start-up (or on another node) become stale later.
   const sweeper = setInterval(
     () => {
