@@ -36,6 +36,8 @@ export type AdapterOptions = {
   staleSendMs?: number;
   /** MongoDB: 'auto' uses a transaction for sends on a replica set or sharded cluster; 'off' never. */
   transactions?: 'auto' | 'off';
+  /** MongoDB: sees every command sent to the server (query-plan tests explain each one). */
+  onCommand?: (command: { commandName: string; databaseName: string; command: Record<string, unknown> }) => void;
 };
 
 export const DEFAULT_STALE_SEND_MS = 30_000;

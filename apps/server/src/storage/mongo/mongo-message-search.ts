@@ -2,7 +2,13 @@ import type { Connection } from 'mongoose';
 import { trusted } from 'mongoose';
 import { type MessagesRepo, SEARCH_CANDIDATES, type SearchHit, SNIPPET_END, SNIPPET_START } from '../ports.ts';
 import type { MongoMessagingCore } from './mongo-messaging-core.ts';
-import { type ConversationDoc, type MessageDoc, type ParticipantDoc, toMessage } from './mongo-messaging-models.ts';
+import {
+  type ConversationDoc,
+  type MessageDoc,
+  type ParticipantDoc,
+  SEARCH_INDEX,
+  toMessage,
+} from './mongo-messaging-models.ts';
 
 /*
  * Full-text search on MongoDB without $text: every message carries `terms`, its distinct tokens
@@ -129,6 +135,8 @@ export function createMongoMessageSearch(core: MongoMessagingCore): MessagesRepo
       { _id: 1, conversationId: 1, seq: 1, text: 1, createdAt: 1 },
     )
       .sort({ createdAt: -1, _id: -1 })
+      // Never (conversationId, seq): that would read every message of the caller's conversations.
+      .hint(SEARCH_INDEX)
       .lean<Candidate[]>()
       .cursor({ batchSize: 500 });
     const candidates: Candidate[] = [];

@@ -239,7 +239,8 @@ messageSchema.index({ conversationId: 1, mentions: 1, seq: 1 });
 messageSchema.index({ 'replyTo.id': 1 }, { partialFilterExpression: { 'replyTo.id': { $type: 'string' } } });
 // Search starts from the caller's conversations: equality on conversationId, then a term (exact or
 // an anchored prefix), newest first. Tombstones have no terms and match nothing.
-messageSchema.index({ conversationId: 1, terms: 1, createdAt: -1, _id: -1 });
+export const SEARCH_INDEX = { conversationId: 1, terms: 1, createdAt: -1, _id: -1 } as const;
+messageSchema.index({ ...SEARCH_INDEX });
 
 const hiddenSchema = new Schema<HiddenDoc>(
   {

@@ -48,7 +48,16 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
     sanitizeFilter: true,
     bufferCommands: false,
     autoIndex: false,
+    ...(options.onCommand ? { monitorCommands: true } : {}),
   });
+  const onCommand = options.onCommand;
+  if (onCommand) {
+    conn
+      .getClient()
+      .on('commandStarted', (e) =>
+        onCommand({ commandName: e.commandName, databaseName: e.databaseName, command: e.command }),
+      );
+  }
   conn.set('strictQuery', true);
   try {
     await conn.asPromise();
