@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { describeIf } from '@charla/test-utils';
 import mongoose from 'mongoose';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { supportsTransactions } from '../mongo/mongo-send.ts';
+import { supportsTransactions } from '../mongo/mongo-send-transaction.ts';
 import { openMongoStorage } from '../mongo/mongo-storage.ts';
 import type { Storage } from '../ports.ts';
 import { accountsContract } from './accounts.contract.ts';

@@ -5,7 +5,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { AdapterOptions, SendCrashPoint } from '../adapter-options.ts';
 import { StorageUnavailableError } from '../errors.ts';
 import type { NewMessage, Storage } from '../ports.ts';
-import { supportsTransactions } from './mongo-send.ts';
+import { supportsTransactions } from './mongo-send-transaction.ts';
 import { openMongoStorage } from './mongo-storage.ts';
 
 const uri = process.env.MONGODB_URI;
