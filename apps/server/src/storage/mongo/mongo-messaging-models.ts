@@ -10,10 +10,12 @@ import type {
 } from '../ports.ts';
 
 /*
- * Mongoose models of the messaging aggregates. Without multi-document transactions (a standalone
- * server has none) every invariant rests on single-document atomic updates plus unique indexes:
+ * Mongoose models of the messaging aggregates. Every invariant rests on single-document atomic
+ * updates plus unique indexes, so it holds with or without multi-document transactions (a
+ * standalone server has none; on a replica set sends also run in one, see mongo-send-transaction.ts):
  * `$inc` on the conversation assigns seq/changeSeq, unique (conversationId, seq) and
- * (senderId, clientMsgId) catch any duplicate, and the change feed reads only a gap-free prefix.
+ * (senderId, clientMsgId) catch any duplicate, the change feed reads only a gap-free prefix, and a
+ * send cut short by a crash is finished by whoever takes it over (mongo-send.ts).
  */
 
 export type ConversationDoc = {
