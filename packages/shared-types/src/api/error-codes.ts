@@ -21,6 +21,8 @@ export const errorCodes = [
   'removed_from_conversation',
   /** An external sign-in provider could not be reached or answered nonsense (502). */
   'provider_unavailable',
+  /** The database is unreachable, busy or cannot take writes right now (503, retryable; see retryAfter). */
+  'unavailable',
   'internal',
 ] as const;
 

@@ -94,6 +94,8 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
   const [menu, setMenu] = useState<DOMRect | null>(null);
   const m = p.message;
   if (m.kind === 'system') {
+    // A system row without an event holds a number a crashed send reserved: nothing to show.
+    if (!m.system) return null;
     return (
       <p className="system-message" id={`m-${m.id}`}>
         {systemText(m, p.members, t)}
