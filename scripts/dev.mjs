@@ -89,6 +89,8 @@ start(
     PORT: serverPort,
     DATA_DIR: process.env.DATA_DIR ?? path.join(root, '.data'),
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? `http://localhost:${webPort},http://127.0.0.1:${webPort}`,
+    // Mailed and shared links open the web client (Vite), not the API port.
+    WEB_URL: process.env.WEB_URL ?? `http://127.0.0.1:${webPort}`,
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   },
 );

@@ -16,6 +16,7 @@ import { AUTH_PER_IP, AUTH_SENSITIVE_PER_IP, createRateLimits } from './http/rat
 import { webClientRoutes } from './http/web-client.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { type AccountEvents, createAccountEvents } from './modules/auth/account-events.ts';
+import { linkPageRoutes } from './modules/auth/auth.link-pages.ts';
 import { createAuthCore } from './modules/auth/auth.module.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
@@ -74,7 +75,12 @@ export function createApp(deps: AppDeps): CharlaApp {
   const { config, storage, logger } = deps;
   const clock = deps.clock ?? systemClock;
   // The packaged desktop renderer is served from app://charla (see apps/desktop/electron/main/app-protocol.ts).
-  const allowedOrigins = new Set([config.publicUrl, DESKTOP_APP_ORIGIN, ...config.CORS_ORIGINS]);
+  const allowedOrigins = new Set([
+    config.publicUrl,
+    new URL(config.webUrl).origin,
+    DESKTOP_APP_ORIGIN,
+    ...config.CORS_ORIGINS,
+  ]);
   const authCore = createAuthCore({ config, storage, clock });
   const ctx: AppContext = {
     config,
@@ -205,8 +211,10 @@ export function createApp(deps: AppDeps): CharlaApp {
   for (const router of routers) api.use(router);
   api.use(notFoundHandler);
 
+  // Mailed and shared links (/verify-email, /reset-password, /invite/…) open the served web client,
+  // or else are sent to WEB_URL, or else get a minimal page of their own: never a JSON 404.
   const web = webClientRoutes(config.WEB_DIST_DIR);
-  if (web) app.use(web);
+  app.use(web ?? linkPageRoutes(ctx, authService, rateLimits.limiter(AUTH_SENSITIVE_PER_IP)));
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

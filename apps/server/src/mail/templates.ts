@@ -9,24 +9,24 @@ function actionMail(to: string, subject: string, intro: string, action: string, 
   return { to, subject, text, html, link };
 }
 
-export function verifyEmailMail(to: string, publicUrl: string, token: string, displayName: string): Mail {
+export function verifyEmailMail(to: string, webUrl: string, token: string, displayName: string): Mail {
   return actionMail(
     to,
     'Confirm your email for Charla',
     `Hi ${displayName}, please confirm this is your email address.`,
     'Confirm my email',
-    `${publicUrl}/verify-email?token=${encodeURIComponent(token)}`,
+    `${webUrl}/verify-email?token=${encodeURIComponent(token)}`,
     'The link works once. If you did not sign up for Charla, ignore this mail.',
   );
 }
 
-export function resetPasswordMail(to: string, publicUrl: string, token: string): Mail {
+export function resetPasswordMail(to: string, webUrl: string, token: string): Mail {
   return actionMail(
     to,
     'Reset your Charla password',
     'Someone (hopefully you) asked to reset the password of your Charla account.',
     'Choose a new password',
-    `${publicUrl}/reset-password?token=${encodeURIComponent(token)}`,
+    `${webUrl}/reset-password?token=${encodeURIComponent(token)}`,
     'The link works once, for 30 minutes. If you did not ask for it, ignore this mail: your password is unchanged.',
   );
 }

@@ -1,0 +1,104 @@
+/**
+ * `npm run up` as a person runs it: scripts/dev.mjs starts the API server and the Vite web client on
+ * their own ports. Checked here: the links Charla mails open the web client.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from '@charla/test-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+type Dev = { child: ChildProcess; out: string[]; api: string; web: string; server: string; dataDir: string };
+
+async function startDev(): Promise<Dev> {
+  const [serverPort, webPort] = [await freePort(), await freePort()];
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-dev-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(serverPort), CHARLA_WEB_PORT: String(webPort) };
+  for (const k of ['DISPLAY', 'WAYLAND_DISPLAY', 'WEB_URL', 'CORS_ORIGINS', 'LOG_LEVEL', 'NODE_ENV']) delete env[k];
+  env.DATA_DIR = dataDir;
+  env.BCRYPT_COST = '4';
+  const child = spawn(process.execPath, [path.join(root, 'scripts/dev.mjs')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const out: string[] = [];
+  for (const s of [child.stdout, child.stderr]) s?.on('data', (d) => out.push(String(d)));
+  const deadline = Date.now() + 60_000;
+  while (!out.join('').includes('Press Ctrl+C')) {
+    if (child.exitCode !== null) throw new Error(`dev runner exited: ${out.join('')}`);
+    if (Date.now() > deadline) throw new Error(`dev runner did not come up: ${out.join('')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const web = `http://127.0.0.1:${webPort}`;
+  return { child, out, api: `${web}/api/v1`, web, server: `http://127.0.0.1:${serverPort}`, dataDir };
+}
+
+async function stopDev(dev: Dev | undefined): Promise<void> {
+  if (!dev) return;
+  if (dev.child.exitCode === null) {
+    const exited = new Promise((r) => dev.child.once('exit', r));
+    dev.child.kill('SIGINT');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    if (dev.child.exitCode === null && dev.child.pid) process.kill(-dev.child.pid, 'SIGKILL');
+  }
+  fs.rmSync(dev.dataDir, { recursive: true, force: true });
+}
+
+/** The X-Charla-Link of the newest mail in the outbox whose link contains `kind`. */
+function outboxLink(dataDir: string, kind: string): string | undefined {
+  const dir = path.join(dataDir, 'outbox');
+  if (!fs.existsSync(dir)) return undefined;
+  const links = fs
+    .readdirSync(dir)
+    .sort()
+    .map((f) => /^X-Charla-Link: (\S+)/m.exec(fs.readFileSync(path.join(dir, f), 'utf8'))?.[1])
+    .filter((l): l is string => Boolean(l?.includes(kind)));
+  return links.at(-1);
+}
+
+describe('npm run up (scripts/dev.mjs)', () => {
+  let dev: Dev | undefined;
+  beforeAll(async () => {
+    dev = await startDev();
+  }, 90_000);
+  afterAll(async () => {
+    await stopDev(dev);
+  });
+
+  it('mails links that open the web client, and the API port forwards old ones to it', async () => {
+    if (!dev) throw new Error('dev runner not started');
+    const res = await fetch(`${dev.api}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: dev.web },
+      body: JSON.stringify({
+        email: 'links@example.com',
+        password: 'correct horse battery staple',
+        displayName: 'Links',
+        client: 'desktop',
+      }),
+    });
+    expect(res.status).toBeLessThan(300);
+    let link: string | undefined;
+    for (let i = 0; i < 50 && !link; i++) {
+      link = outboxLink(dev.dataDir, 'verify-email');
+      if (!link) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(link?.startsWith(`${dev.web}/verify-email?token=`)).toBe(true);
+    const page = await fetch(link ?? '', { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    const viaApi = new URL(link ?? '');
+    const forwarded = await fetch(`${dev.server}${viaApi.pathname}${viaApi.search}`, {
+      headers: { accept: 'text/html' },
+      redirect: 'manual',
+    });
+    expect(forwarded.status).toBe(302);
+    expect(forwarded.headers.get('location')).toBe(link);
+  });
+});
