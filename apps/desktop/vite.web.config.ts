@@ -1,5 +1,13 @@
+import http from 'node:http';
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type ProxyOptions } from 'vite';
+
+const target = process.env.CHARLA_SERVER_URL ?? 'http://127.0.0.1:4000';
+// A keep-alive agent: without one the proxy closes its upstream socket as soon as a response ends,
+// so a response that comes before the request body is fully sent (the server's 413 for an
+// oversized upload) cut the rest of the upload with EPIPE and the browser got a 502 instead.
+const agent = new http.Agent({ keepAlive: true });
+const api: ProxyOptions = { target, changeOrigin: true, agent };
 
 /** The web client: the same renderer, built to dist/ and served by the server at `/`. */
 export default defineConfig({
@@ -10,9 +18,9 @@ export default defineConfig({
     port: Number(process.env.CHARLA_WEB_PORT ?? 5173),
     strictPort: false,
     proxy: {
-      '/api': process.env.CHARLA_SERVER_URL ?? 'http://127.0.0.1:4000',
-      '/healthz': process.env.CHARLA_SERVER_URL ?? 'http://127.0.0.1:4000',
-      '/socket.io': { target: process.env.CHARLA_SERVER_URL ?? 'http://127.0.0.1:4000', ws: true },
+      '/api': api,
+      '/healthz': api,
+      '/socket.io': { ...api, ws: true },
     },
   },
 });

@@ -26,6 +26,7 @@ import {
   type LoginThrottle,
   noLoginThrottle,
 } from './modules/auth/auth.throttle.ts';
+import { clientConfigRoutes } from './modules/client-config/client-config.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
 import { createModerationModule } from './modules/moderation/moderation.module.ts';
@@ -197,6 +198,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     releaseMessageMedia: (messageId) => media.service.releaseMessage(messageId),
   });
   const routers: Router[] = [
+    clientConfigRoutes(ctx),
     authRoutes(ctx, authService, {
       perIp: rateLimits.limiter(AUTH_PER_IP),
       sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),

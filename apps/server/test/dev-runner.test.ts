@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
+const MAX_BYTES = 1024 * 1024;
+
 type Dev = { child: ChildProcess; out: string[]; api: string; web: string; server: string; dataDir: string };
 
 async function startDev(): Promise<Dev> {
@@ -21,6 +23,7 @@ async function startDev(): Promise<Dev> {
   for (const k of ['DISPLAY', 'WAYLAND_DISPLAY', 'WEB_URL', 'CORS_ORIGINS', 'LOG_LEVEL', 'NODE_ENV']) delete env[k];
   env.DATA_DIR = dataDir;
   env.BCRYPT_COST = '4';
+  env.MEDIA_MAX_BYTES = String(MAX_BYTES);
   const child = spawn(process.execPath, [path.join(root, 'scripts/dev.mjs')], {
     cwd: root,
     env,
@@ -100,5 +103,32 @@ describe('npm run up (scripts/dev.mjs)', () => {
     });
     expect(forwarded.status).toBe(302);
     expect(forwarded.headers.get('location')).toBe(link);
+  });
+
+  it("passes the server's 413 for an oversized upload through the web port, in human units", async () => {
+    if (!dev) throw new Error('dev runner not started');
+    const reg = await fetch(`${dev.api}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        email: 'big@example.com',
+        password: 'correct horse battery staple',
+        displayName: 'Big',
+        client: 'desktop',
+      }),
+    });
+    const { data } = (await reg.json()) as { data: { accessToken: string } };
+    for (const size of [MAX_BYTES + 1000, 8 * MAX_BYTES, 40 * MAX_BYTES]) {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(size)]), 'big.bin');
+      const res = await fetch(`${dev.api}/media`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${data.accessToken}` },
+        body: form,
+      });
+      expect(res.status).toBe(413);
+      const body = (await res.json()) as { code: string; message: string };
+      expect(body).toMatchObject({ code: 'payload_too_large', message: 'Files can be up to 1 MB' });
+    }
   });
 });

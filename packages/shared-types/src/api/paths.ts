@@ -2,6 +2,8 @@
 export const API_PREFIX = '/api/v1';
 
 export const paths = {
+  /** GET (public): limits clients check before sending (ServerConfig). */
+  config: '/config',
   auth: {
     register: '/auth/register',
     login: '/auth/login',

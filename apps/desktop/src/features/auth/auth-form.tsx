@@ -1,9 +1,13 @@
+import { humanBytes } from '@charla/shared-types';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { type ApiError, isApiError } from '../../api/errors.ts';
+import { FileTooLargeError } from '../../api/server-config.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 
 /** Maps an API failure to a user-facing sentence (by code, never by the server's message). */
-export function errorText(t: (k: MessageKey) => string, e: unknown): string {
+export function errorText(t: (k: MessageKey, v?: Record<string, string | number>) => string, e: unknown): string {
+  if (e instanceof FileTooLargeError)
+    return t('errors.fileTooLarge', { size: humanBytes(e.maxBytes, document.documentElement.lang || 'en') });
   if (!isApiError(e)) return t('errors.unknown');
   const byCode: Partial<Record<ApiError['code'], MessageKey>> = {
     network: 'errors.network',

@@ -3,11 +3,13 @@ import { MESSAGE_TEXT_MAX } from '@charla/shared-types';
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
 import { isApiError } from '../../api/errors.ts';
 import { useRealtime } from '../../api/realtime.tsx';
+import { FileTooLargeError } from '../../api/server-config.ts';
 import { type UploadHandle, uploadMedia } from '../../api/upload.ts';
 import { useApp } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
+import { errorText } from '../auth/auth-form.tsx';
 import { ReplyQuote } from './message-item.tsx';
 
 const EMOJI = [
@@ -172,6 +174,10 @@ export function Composer(p: Props) {
       })
       .catch((e) => {
         if (e instanceof DOMException && e.name === 'AbortError') return;
+        if (e instanceof FileTooLargeError) {
+          toasts.show({ kind: 'error', text: errorText(t, e) });
+          return;
+        }
         const key = isApiError(e, 'not_found')
           ? 'upload.unavailable'
           : isApiError(e, 'payload_too_large')

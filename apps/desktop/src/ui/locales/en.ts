@@ -22,6 +22,7 @@ export const en = {
   'errors.notFound': 'Not found, or no longer available.',
   'errors.forbidden': 'You are not allowed to do that.',
   'errors.validation': 'Please check the highlighted fields.',
+  'errors.fileTooLarge': 'Files can be up to {size}.',
   'errors.tooLarge': 'That file is too large.',
   'errors.unsupportedMedia': 'That file type is not supported.',
   'auth.login.title': 'Sign in',

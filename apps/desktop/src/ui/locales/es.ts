@@ -24,6 +24,7 @@ export const es: Record<keyof typeof en, string> = {
   'errors.notFound': 'No existe o ya no está disponible.',
   'errors.forbidden': 'No tienes permiso para hacer eso.',
   'errors.validation': 'Revisa los campos marcados.',
+  'errors.fileTooLarge': 'Los archivos pueden ocupar hasta {size}.',
   'errors.tooLarge': 'Ese archivo es demasiado grande.',
   'errors.unsupportedMedia': 'Ese tipo de archivo no se admite.',
   'auth.login.title': 'Iniciar sesión',

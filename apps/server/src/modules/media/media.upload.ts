@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { fileTooLargeMessage } from '@charla/shared-types';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError, badRequest } from '../../http/errors.ts';
@@ -15,6 +16,20 @@ export type ReceivedFile = {
 };
 
 const FILE_NAME_MAX = 200;
+/** How long the rest of a refused body is read and dropped before the connection is cut. */
+export const UPLOAD_LINGER_MS = 30_000;
+
+/**
+ * Lingering close (as nginx and Apache do): closing a socket while the client is still sending makes
+ * the kernel answer with a reset that discards the 413 not yet read on the other side, so browsers
+ * saw "upload failed" and proxies (Vite's dev proxy) a 502. The rest of the body is read and dropped
+ * instead, for at most UPLOAD_LINGER_MS, then the connection is cut.
+ */
+function lingerThenClose(req: Request) {
+  const timer = setTimeout(() => req.socket?.destroy(), UPLOAD_LINGER_MS);
+  timer.unref();
+  req.once('close', () => clearTimeout(timer));
+}
 
 /**
  * A display/download name only (never a path): drops any directory part, control characters and
@@ -92,12 +107,8 @@ export function receiveUpload(
       });
       stream.on('limit', () => {
         tooLarge = true;
-        // Connection: close, so the rest of an oversized body is not read just to be thrown away.
-        fail(
-          new AppError(413, 'payload_too_large', `The file is larger than ${options.maxBytes} bytes`, {
-            headers: { Connection: 'close' },
-          }),
-        );
+        lingerThenClose(req);
+        fail(new AppError(413, 'payload_too_large', fileTooLargeMessage(options.maxBytes)));
       });
       part = stream;
       out = fs.createWriteStream('', { fd: fs.openSync(temp, 'wx', 0o600) });
