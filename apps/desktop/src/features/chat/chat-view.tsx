@@ -14,13 +14,13 @@ import { useToasts } from '../../ui/toasts.tsx';
 import { VirtualList, type VirtualListHandle } from '../../ui/virtual-list.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { conversationName } from '../conversations/conversation-utils.ts';
+import { BlockedNotice, useSafety } from '../safety/safety.tsx';
 import { Composer } from './composer.tsx';
 import { type MessageActions, MessageItem, PendingItem } from './message-item.tsx';
 import { buildRows, estimateRow, type Row } from './rows.ts';
 
 const GroupInfo = lazy(() => import('../groups/group-info.tsx').then((m) => ({ default: m.GroupInfo })));
 const ForwardDialog = lazy(() => import('./message-dialogs.tsx').then((m) => ({ default: m.ForwardDialog })));
-const ReportDialog = lazy(() => import('./message-dialogs.tsx').then((m) => ({ default: m.ReportDialog })));
 const InfoDialog = lazy(() => import('./message-dialogs.tsx').then((m) => ({ default: m.InfoDialog })));
 
 export function ChatView({ conversation, seq }: { conversation: ConversationSummary; seq?: number }) {
@@ -30,6 +30,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   const toasts = useToasts();
   const { navigate } = useRouter();
   const rt = useRealtime();
+  const safety = useSafety();
   const id = conversation.id;
   const messages = useMessages(id, conversation.changeSeq, seq);
   const participants = useParticipants(id);
@@ -42,7 +43,6 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   const [panel, setPanel] = useState(false);
   const [forwarding, setForwarding] = useState<Message | null>(null);
   const [info, setInfo] = useState<Message | null>(null);
-  const [reporting, setReporting] = useState<Message | null>(null);
   // Frozen when the chat opens, so the marker does not jump while messages get read.
   const [firstUnreadSeq] = useState(() => (conversation.unreadCount > 0 ? conversation.me.lastReadSeq + 1 : null));
 
@@ -125,7 +125,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
       },
       forward: setForwarding,
       info: setInfo,
-      report: setReporting,
+      report: (m) => safety.report({ kind: 'message', messageId: m.id }),
       jumpTo: (targetId) =>
         void (async () => {
           // The quote carries no seq: page back through history until the original is loaded.
@@ -142,7 +142,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
           toasts.show({ kind: 'info', text: t('message.unavailable') });
         })(),
     }),
-    [rt.socket, patch, fail, t, qc, id, messages.loadOlder, toasts],
+    [rt.socket, patch, fail, t, qc, id, messages.loadOlder, toasts, safety.report],
   );
 
   const submitEdit = async (m: Message, text: string): Promise<void> => {
@@ -174,6 +174,8 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
         ? t('presence.online')
         : '';
   const readOnly = conversation.kind === 'channel' && myRole === 'member';
+  const peer = conversation.kind === 'direct' ? conversation.peer : null;
+  const blockedPeer = peer && safety.isBlocked(peer.id) ? { id: peer.id, name } : null;
 
   const firstUnreadRow = rows.find((r) => r.kind === 'unread');
   const renderRow = useCallback(
@@ -293,23 +295,27 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
               </button>
             )}
           </div>
-          <Composer
-            key={id}
-            conversationId={id}
-            members={participants.data ?? []}
-            membersById={members}
-            meId={me.id}
-            replyTo={replyTo}
-            editing={editing}
-            lastMine={lastMine}
-            disabled={readOnly}
-            onCancel={() => {
-              setReplyTo(null);
-              setEditing(null);
-            }}
-            onEdit={actions.edit}
-            onSubmitEdit={submitEdit}
-          />
+          {blockedPeer ? (
+            <BlockedNotice person={blockedPeer} />
+          ) : (
+            <Composer
+              key={id}
+              conversationId={id}
+              members={participants.data ?? []}
+              membersById={members}
+              meId={me.id}
+              replyTo={replyTo}
+              editing={editing}
+              lastMine={lastMine}
+              disabled={readOnly}
+              onCancel={() => {
+                setReplyTo(null);
+                setEditing(null);
+              }}
+              onEdit={actions.edit}
+              onSubmitEdit={submitEdit}
+            />
+          )}
         </div>
         {panel && (
           <Suspense fallback={<Skeleton label={t('common.loading')} />}>
@@ -319,7 +325,6 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
       </div>
       <Suspense fallback={null}>
         {forwarding && <ForwardDialog message={forwarding} onClose={() => setForwarding(null)} />}
-        {reporting && <ReportDialog message={reporting} onClose={() => setReporting(null)} />}
         {info && <InfoDialog message={info} members={members} onClose={() => setInfo(null)} />}
       </Suspense>
     </section>

@@ -138,7 +138,13 @@ export function InfoDialog({
 
 const reasons: ReportReason[] = ['spam', 'harassment', 'hate', 'violence', 'sexual', 'illegal', 'other'];
 
-export function ReportDialog({ message, onClose }: { message: Message; onClose: () => void }) {
+/** What a report is about: one message, a person, or a whole group or channel. */
+export type ReportTarget =
+  | { kind: 'message'; messageId: string }
+  | { kind: 'user'; userId: string; name: string }
+  | { kind: 'conversation'; conversationId: string; name: string };
+
+export function ReportDialog({ target, onClose }: { target: ReportTarget; onClose: () => void }) {
   const { t } = useI18n();
   const { api } = useApp();
   const toasts = useToasts();
@@ -148,8 +154,14 @@ export function ReportDialog({ message, onClose }: { message: Message; onClose: 
     const f = new FormData(e.currentTarget);
     setBusy(true);
     try {
+      const about =
+        target.kind === 'message'
+          ? { messageId: target.messageId }
+          : target.kind === 'user'
+            ? { userId: target.userId }
+            : { conversationId: target.conversationId };
       await api.send('POST', paths.reports.create, z.unknown(), {
-        messageId: message.id,
+        ...about,
         reason: String(f.get('reason') ?? 'other'),
         note: String(f.get('note') ?? ''),
       });
@@ -162,7 +174,10 @@ export function ReportDialog({ message, onClose }: { message: Message; onClose: 
     }
   };
   return (
-    <Dialog title={t('report.title')} onClose={onClose}>
+    <Dialog
+      title={target.kind === 'message' ? t('report.title') : t('report.titleNamed', { name: target.name })}
+      onClose={onClose}
+    >
       <form className="stack" onSubmit={(e) => void submit(e)}>
         <label>
           {t('report.reason')}

@@ -7,6 +7,7 @@ import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { Avatar } from '../../ui/status.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { BlockButton } from '../safety/safety.tsx';
 import { Attachment } from './attachment.tsx';
 import { MessageText } from './message-text.tsx';
 
@@ -179,6 +180,7 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
             <MessageMenu
               m={m}
               mine={p.mine}
+              sender={sender}
               group={p.group}
               canDeleteForEveryone={p.mine || p.canDeleteForEveryone}
               actions={p.actions}
@@ -195,6 +197,7 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
 function MessageMenu(p: {
   m: Message;
   mine: boolean;
+  sender: string;
   group: boolean;
   canDeleteForEveryone: boolean;
   actions: MessageActions;
@@ -271,6 +274,7 @@ function MessageMenu(p: {
           {t('message.report')}
         </button>
       )}
+      {!p.mine && p.m.senderId && <BlockButton person={{ id: p.m.senderId, name: p.sender }} onDone={p.close} />}
       <button type="button" onClick={act(() => p.actions.remove(p.m, 'me'))}>
         {t('message.deleteForMe')}
       </button>

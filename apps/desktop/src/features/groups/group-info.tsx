@@ -18,6 +18,7 @@ import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { conversationName, isMuted } from '../conversations/conversation-utils.ts';
+import { BlockButton, useSafety } from '../safety/safety.tsx';
 import { EditGroup } from './edit-group.tsx';
 import { UserPicker } from './user-picker.tsx';
 
@@ -33,6 +34,7 @@ export function GroupInfo({ conversation: c, onClose }: { conversation: Conversa
   const { navigate } = useRouter();
   const { presence } = useRealtime();
   const participants = useParticipants(c.id);
+  const safety = useSafety();
   const group = c.kind !== 'direct';
   const admin = c.me.role !== 'member';
   const run = async (fn: () => Promise<unknown>, ok?: string) => {
@@ -137,6 +139,28 @@ export function GroupInfo({ conversation: c, onClose }: { conversation: Conversa
         </div>
       )}
       {group && admin && <Invites conversationId={c.id} />}
+      <div className="panel-section safety-actions">
+        {c.kind === 'direct' && c.peer && (
+          <BlockButton className="button secondary" person={{ id: c.peer.id, name: c.peer.displayName }} />
+        )}
+        <button
+          type="button"
+          className="button secondary"
+          onClick={() =>
+            c.kind === 'direct' && c.peer
+              ? safety.report({ kind: 'user', userId: c.peer.id, name: c.peer.displayName })
+              : safety.report({
+                  kind: 'conversation',
+                  conversationId: c.id,
+                  name: conversationName(c, t('chat.unknown')),
+                })
+          }
+        >
+          {c.kind === 'direct' && c.peer
+            ? t('safety.reportNamed', { name: c.peer.displayName })
+            : t('safety.reportNamed', { name: conversationName(c, t('chat.unknown')) })}
+        </button>
+      </div>
       {group && (
         <button
           type="button"

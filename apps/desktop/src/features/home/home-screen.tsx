@@ -8,6 +8,7 @@ import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, OfflineBanner, Skeleton } from '../../ui/status.tsx';
 import { ChatView } from '../chat/chat-view.tsx';
 import { ConversationList } from '../conversations/conversation-list.tsx';
+import { SafetyProvider } from '../safety/safety.tsx';
 
 const SettingsScreen = lazy(() =>
   import('../settings/settings-screen.tsx').then((m) => ({ default: m.SettingsScreen })),
@@ -21,7 +22,9 @@ export function HomeScreen() {
   const me = useMe();
   return (
     <RealtimeProvider meId={me.id}>
-      <Shell />
+      <SafetyProvider>
+        <Shell />
+      </SafetyProvider>
     </RealtimeProvider>
   );
 }

@@ -1,4 +1,4 @@
-import { meSchema, paths, publicProfileSchema, sessionInfoSchema } from '@charla/shared-types';
+import { meSchema, paths, sessionInfoSchema } from '@charla/shared-types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useState } from 'react';
 import { z } from 'zod';
@@ -14,6 +14,7 @@ import { useSettings } from '../../ui/settings.tsx';
 import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { useBlockedPeople } from '../safety/safety.tsx';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -285,10 +286,7 @@ function Blocked() {
   const { api } = useApp();
   const qc = useQueryClient();
   const run = useRun();
-  const blocked = useQuery({
-    queryKey: keys.blocked,
-    queryFn: () => api.get(paths.users.blocked, listOf(publicProfileSchema)),
-  });
+  const blocked = useBlockedPeople();
   return (
     <Section title={t('settings.blocked')}>
       {blocked.data?.length === 0 && <p className="muted">{t('settings.blockedNone')}</p>}
