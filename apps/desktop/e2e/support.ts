@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page } from '@playwright/test';
+import { e2eDataDir } from './data-dir.ts';
 
 export type TestUser = { name: string; username: string; email: string; password: string };
 
@@ -103,4 +106,21 @@ export async function expectAxeClean(page: Page, label: string): Promise<void> {
   expect(
     bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
   ).toEqual([]);
+}
+
+/** The link of the newest mail to `to` whose link contains `kind` (the e2e server writes mail to its outbox). */
+export async function mailedLink(to: string, kind: string): Promise<string> {
+  const dir = path.join(e2eDataDir(), 'outbox');
+  for (let i = 0; i < 50; i++) {
+    const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+    const link = files
+      .map((f) => fs.readFileSync(path.join(dir, f), 'utf8'))
+      .filter((mail) => mail.split(/\r?\n/).some((line) => line.toLowerCase() === `to: ${to.toLowerCase()}`))
+      .map((mail) => /^X-Charla-Link: (\S+)/m.exec(mail)?.[1] ?? '')
+      .filter((l) => l.includes(kind))
+      .at(-1);
+    if (link) return link;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no ${kind} mail to ${to}`);
 }

@@ -12,7 +12,13 @@ import { type AppContext, type Clock, systemClock } from './app-context.ts';
 import type { Config } from './config.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { createMetrics } from './http/metrics.ts';
-import { AUTH_PER_IP, AUTH_SENSITIVE_PER_IP, createRateLimits } from './http/rate-limit.ts';
+import {
+  AUTH_PER_IP,
+  AUTH_SENSITIVE_PER_IP,
+  createRateLimits,
+  RESEND_VERIFICATION_PER_HOUR,
+  RESEND_VERIFICATION_PER_MINUTE,
+} from './http/rate-limit.ts';
 import { webClientRoutes } from './http/web-client.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { type AccountEvents, createAccountEvents } from './modules/auth/account-events.ts';
@@ -202,6 +208,9 @@ export function createApp(deps: AppDeps): CharlaApp {
     authRoutes(ctx, authService, {
       perIp: rateLimits.limiter(AUTH_PER_IP),
       sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
+      resendPerAccount: [RESEND_VERIFICATION_PER_MINUTE, RESEND_VERIFICATION_PER_HOUR].map((rule) =>
+        rateLimits.limiter(rule, { key: (req) => `user:${req.auth?.userId ?? ''}` }),
+      ),
     }),
     createOidcModule(ctx, authService, { ...deps.oidc, redisCommand: rateLimits.redisCommand }),
     usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher })),

@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { rateLimit, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { RedisStore } from 'rate-limit-redis';
@@ -10,10 +10,13 @@ export type RateLimitRule = { name: string; windowMs: number; limit: number };
 /** Per-IP budgets. Generous for people, tight enough to make scripted guessing and mail bombing slow. */
 export const AUTH_PER_IP: RateLimitRule = { name: 'auth', windowMs: 60_000, limit: 60 };
 export const AUTH_SENSITIVE_PER_IP: RateLimitRule = { name: 'auth-sensitive', windowMs: 15 * 60_000, limit: 20 };
+/** Verification mail resends per account: one a minute, five an hour (whatever the IP). */
+export const RESEND_VERIFICATION_PER_MINUTE: RateLimitRule = { name: 'resend-verify-1m', windowMs: 60_000, limit: 1 };
+export const RESEND_VERIFICATION_PER_HOUR: RateLimitRule = { name: 'resend-verify-1h', windowMs: 3_600_000, limit: 5 };
 
 export type RateLimits = {
-  /** Builds a limiter for one rule (each rule has its own counters). */
-  limiter(rule: RateLimitRule): RequestHandler;
+  /** Builds a limiter for one rule (each rule has its own counters), per IP unless `key` says otherwise. */
+  limiter(rule: RateLimitRule, options?: { key?: (req: Request) => string }): RequestHandler;
   /** Raw Redis command runner when REDIS_URL is set (the login throttle shares the connection). */
   redisCommand: ((args: string[]) => Promise<unknown>) | undefined;
   close(): Promise<void>;
@@ -41,9 +44,11 @@ export function createRateLimits(options: { redisUrl?: string; disabled?: boolea
       : undefined;
   return {
     redisCommand: redis ? (args) => redis.sendCommand(args) : undefined,
-    limiter(rule) {
+    limiter(rule, limiterOptions) {
       const store = storeFor(rule);
+      const key = limiterOptions?.key;
       return rateLimit({
+        ...(key ? { keyGenerator: (req: Request) => key(req) } : {}),
         windowMs: rule.windowMs,
         limit: rule.limit,
         standardHeaders: 'draft-8',

@@ -6,6 +6,7 @@ import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, OfflineBanner, Skeleton } from '../../ui/status.tsx';
+import { VerifyEmailBanner } from '../auth/verify-email.tsx';
 import { ChatView } from '../chat/chat-view.tsx';
 import { ConversationList } from '../conversations/conversation-list.tsx';
 import { SafetyProvider } from '../safety/safety.tsx';
@@ -62,7 +63,10 @@ function Shell() {
       <a className="skip-link" href="#main">
         {t('a11y.skip')}
       </a>
-      <OfflineBanner connected={connected} />
+      <div className="banners">
+        <OfflineBanner connected={connected} />
+        <VerifyEmailBanner />
+      </div>
       <nav className="sidebar" aria-label={t('list.label')}>
         <header className="sidebar-header">
           <button type="button" className="me-button" onClick={() => navigate({ name: 'settings' })}>

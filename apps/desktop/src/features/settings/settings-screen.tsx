@@ -14,6 +14,7 @@ import { useSettings } from '../../ui/settings.tsx';
 import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { EmailVerification } from '../auth/verify-email.tsx';
 import { useBlockedPeople } from '../safety/safety.tsx';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -101,9 +102,7 @@ function Profile() {
           {t('settings.about')}
           <textarea className="input" name="about" defaultValue={me.about} maxLength={280} rows={2} />
         </label>
-        <p className="muted">
-          {me.email} {me.emailVerified ? `· ${t('settings.verified')}` : `· ${t('settings.unverified')}`}
-        </p>
+        <EmailVerification />
         <button type="submit" className="button primary">
           {t('common.save')}
         </button>
