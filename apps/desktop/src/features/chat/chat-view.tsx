@@ -178,6 +178,11 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   const blockedPeer = peer && safety.isBlocked(peer.id) ? { id: peer.id, name } : null;
 
   const firstUnreadRow = rows.find((r) => r.kind === 'unread');
+  const unreadIndex = firstUnreadRow ? rows.indexOf(firstUnreadRow) : -1;
+  // The pill leads to the "Unread" marker until it has been on screen, or everything was read.
+  const [unreadSeen, setUnreadSeen] = useState(false);
+  const showJumpUnread = Boolean(firstUnreadRow) && !unreadSeen && !atBottom;
+  const showJumpLatest = !atBottom || Boolean(messages.data?.hasMoreAfter);
   const renderRow = useCallback(
     (r: Row) => {
       switch (r.kind) {
@@ -246,54 +251,59 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
       </header>
       <div className="chat-body">
         <div className="chat-main">
-          {messages.isPending ? (
-            <Skeleton lines={8} label={t('common.loading')} />
-          ) : messages.isError ? (
-            <EmptyState title={t('chat.loadError')}>
-              <button type="button" className="button" onClick={() => messages.refetch()}>
-                {t('common.retry')}
-              </button>
-            </EmptyState>
-          ) : rows.length === 0 ? (
-            <EmptyState title={t('chat.empty')} />
-          ) : (
-            <VirtualList
-              key={id}
-              className="message-list"
-              label={t('chat.history')}
-              items={rows}
-              getKey={rowKey}
-              isAnchor={isMessageRow}
-              estimate={estimateRow}
-              render={renderRow}
-              handle={list}
-              initialKey={seq ? items?.find((m) => m.seq === seq)?.id : firstUnreadRow?.key}
-              onReachTop={() => void messages.loadOlder()}
-              onAtBottomChange={(b) => {
-                setAtBottom(b);
-                if (b) void messages.loadNewer();
-              }}
-            />
-          )}
-          <div className="jump-buttons">
-            {firstUnreadRow && (
-              <button type="button" className="chip" onClick={() => list.current?.scrollToKey(firstUnreadRow.key)}>
-                {t('chat.jumpUnread')}
-              </button>
-            )}
-            {(!atBottom || messages.data?.hasMoreAfter) && (
-              <button
-                type="button"
-                className="chip"
-                onClick={() => {
-                  if (messages.data?.hasMoreAfter) void qc.resetQueries({ queryKey: keys.messages(id) });
-                  navigate({ name: 'home', conversationId: id }, { replace: true });
-                  list.current?.scrollToBottom();
+          <div className="history-pane">
+            {messages.isPending ? (
+              <Skeleton lines={8} label={t('common.loading')} />
+            ) : messages.isError ? (
+              <EmptyState title={t('chat.loadError')}>
+                <button type="button" className="button" onClick={() => messages.refetch()}>
+                  {t('common.retry')}
+                </button>
+              </EmptyState>
+            ) : rows.length === 0 ? (
+              <EmptyState title={t('chat.empty')} />
+            ) : (
+              <VirtualList
+                key={id}
+                className={`message-list${showJumpUnread || showJumpLatest ? ' with-pills' : ''}`}
+                label={t('chat.history')}
+                items={rows}
+                getKey={rowKey}
+                isAnchor={isMessageRow}
+                estimate={estimateRow}
+                render={renderRow}
+                handle={list}
+                initialKey={seq ? items?.find((m) => m.seq === seq)?.id : firstUnreadRow?.key}
+                onReachTop={() => void messages.loadOlder()}
+                onViewportChange={(first, last) => {
+                  if (unreadIndex >= first && unreadIndex <= last) setUnreadSeen(true);
                 }}
-              >
-                {t('chat.jumpLatest')}
-              </button>
+                onAtBottomChange={(b) => {
+                  setAtBottom(b);
+                  if (b) void messages.loadNewer();
+                }}
+              />
             )}
+            <div className="jump-buttons">
+              {showJumpUnread && firstUnreadRow && (
+                <button type="button" className="chip" onClick={() => list.current?.scrollToKey(firstUnreadRow.key)}>
+                  {t('chat.jumpUnread')}
+                </button>
+              )}
+              {showJumpLatest && (
+                <button
+                  type="button"
+                  className="chip"
+                  onClick={() => {
+                    if (messages.data?.hasMoreAfter) void qc.resetQueries({ queryKey: keys.messages(id) });
+                    navigate({ name: 'home', conversationId: id }, { replace: true });
+                    list.current?.scrollToBottom();
+                  }}
+                >
+                  {t('chat.jumpLatest')}
+                </button>
+              )}
+            </div>
           </div>
           {blockedPeer ? (
             <BlockedNotice person={blockedPeer} />
