@@ -8,6 +8,7 @@ import { useRealtime } from '../../api/realtime.tsx';
 import { request } from '../../api/socket.ts';
 import { useMe } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
+import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
@@ -238,6 +239,20 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   return (
     <section className="chat" aria-label={t('chat.label', { name })}>
       <header className="chat-header">
+        <button
+          type="button"
+          className="icon-button back-button"
+          aria-label={t('chat.backToList')}
+          onClick={() => {
+            navigate({ name: 'home' });
+            // One pane at a time: land on this chat's row in the list, not on the page.
+            requestAnimationFrame(() =>
+              document.querySelector<HTMLElement>(`[data-conversation-id="${CSS.escape(id)}"]`)?.focus(),
+            );
+          }}
+        >
+          <Icon name="back" />
+        </button>
         <Avatar name={name} url={conversation.avatarUrl ?? conversation.peer?.avatarUrl} online={peerOnline} />
         <div className="chat-title">
           <h2>{name}</h2>

@@ -81,6 +81,7 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
         type="button"
         className={`conversation-row${active ? ' active' : ''}${c.unreadCount ? ' unread' : ''}`}
         aria-current={active ? 'page' : undefined}
+        data-conversation-id={c.id}
         onClick={() => navigate({ name: 'home', conversationId: c.id })}
       >
         <Avatar name={name} url={c.avatarUrl ?? c.peer?.avatarUrl} online={online} />

@@ -89,6 +89,7 @@ export const en = {
   'chat.typing': 'typing…',
   'chat.typingNamed': '{names} typing…',
   'chat.members': '{count} members',
+  'chat.backToList': 'Back to chats',
   'chat.details': 'Details',
   'chat.unreadMarker': 'Unread messages',
   'chat.jumpUnread': 'Jump to first unread',

@@ -91,6 +91,7 @@ export const es: Record<keyof typeof en, string> = {
   'chat.typing': 'escribiendo…',
   'chat.typingNamed': '{names} escribiendo…',
   'chat.members': '{count} miembros',
+  'chat.backToList': 'Volver a los chats',
   'chat.details': 'Detalles',
   'chat.unreadMarker': 'Mensajes sin leer',
   'chat.jumpUnread': 'Ir al primero sin leer',
