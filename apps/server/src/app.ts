@@ -225,7 +225,9 @@ export function createApp(deps: AppDeps): CharlaApp {
   // Mailed and shared links (/verify-email, /reset-password, /invite/…) open the served web client,
   // or else are sent to WEB_URL, or else get a minimal page of their own: never a JSON 404.
   const web = webClientRoutes(config.WEB_DIST_DIR);
-  app.use(web ?? linkPageRoutes(ctx, authService, rateLimits.limiter(AUTH_SENSITIVE_PER_IP)));
+  const webElsewhere = new URL(config.webUrl).origin !== new URL(config.publicUrl).origin;
+  if (webElsewhere || !web) app.use(linkPageRoutes(ctx, authService, rateLimits.limiter(AUTH_SENSITIVE_PER_IP)));
+  if (web) app.use(web);
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -143,3 +143,22 @@ describe('mailed and shared links on a server that serves the web client', () =>
     }
   });
 });
+
+describe('mailed links when WEB_URL is elsewhere and a (possibly stale) build is also served', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    const dist = fs.mkdtempSync(path.join(fs.realpathSync('/tmp'), 'charla-dist-'));
+    fs.writeFileSync(path.join(dist, 'index.html'), '<!doctype html><title>old build</title>');
+    t = await startTestApp({ env: { WEB_DIST_DIR: dist, WEB_URL: 'http://127.0.0.1:5173' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('sends the link to WEB_URL, where the mail said it would open', async () => {
+    const res = await request(t.app).get('/verify-email?token=abc_123').set(browser).expect(302);
+    expect(res.headers.location).toBe('http://127.0.0.1:5173/verify-email?token=abc_123');
+    // Everything else is still the served client.
+    expect((await request(t.app).get('/').set(browser).expect(200)).text).toContain('old build');
+  });
+});
