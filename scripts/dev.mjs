@@ -94,6 +94,7 @@ start(
     // Vite is the web client here: a stale apps/desktop/dist must not be served on the API port.
     WEB_DIST_DIR: process.env.WEB_DIST_DIR ?? '',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
   },
 );
 start(

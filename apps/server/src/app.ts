@@ -139,6 +139,8 @@ export function createApp(deps: AppDeps): CharlaApp {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // A client that goes away before the answer (a reload, a closed tab) is neither an error nor news.
+      customLogLevel: (_req, res, err) => (!err && !res.writableEnded ? 'debug' : 'info'),
     }),
   );
   const servesHttps = Boolean(config.tls) || config.publicUrl.startsWith('https:');

@@ -62,6 +62,8 @@ export const envSchema = z.object({
   WEB_DIST_DIR: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** json (production) or pretty (short human lines); unset: pretty on a terminal outside production, else json. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** Test-only escape hatch (the e2e server uses it); ignored unless NODE_ENV=test. */
   CHARLA_DISABLE_RATE_LIMITS: bool.default(false),
 });

@@ -1,9 +1,11 @@
 /**
  * `npm run up` as a person runs it: scripts/dev.mjs starts the API server and the Vite web client on
- * their own ports. Checked here: the links Charla mails open the web client.
+ * their own ports. Checked here: the links Charla mails open the web client, oversized uploads get
+ * the server's 413 through the dev proxy, and the terminal stays short and quiet.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -103,6 +105,42 @@ describe('npm run up (scripts/dev.mjs)', () => {
     });
     expect(forwarded.status).toBe(302);
     expect(forwarded.headers.get('location')).toBe(link);
+  });
+
+  it('prints short human lines, and nothing alarming when a browser drops its connections', async () => {
+    if (!dev) throw new Error('dev runner not started');
+    const web = new URL(dev.web);
+    // A reload or sign-out: the realtime socket is cut mid-stream, and so is a request in flight.
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve) => {
+        const s = net.connect(Number(web.port), web.hostname, () => {
+          s.write(
+            `GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: ${web.host}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`,
+          );
+        });
+        s.once('data', () => {
+          s.resetAndDestroy();
+          resolve();
+        });
+        s.on('error', () => resolve());
+      });
+      const aborted = new AbortController();
+      const pending = fetch(`${dev.api}/config`, { signal: aborted.signal }).catch(() => undefined);
+      aborted.abort();
+      await pending;
+    }
+    await fetch(`${dev.api}/config`);
+    await new Promise((r) => setTimeout(r, 1000));
+    const lines = dev.out.join('').split('\n');
+    const server = lines.filter((l) => l.startsWith('[server] '));
+    const webLines = lines.filter((l) => l.startsWith('[web] '));
+    expect(server.some((l) => /GET \/api\/v1\/config 200 \d+ ms/.test(l))).toBe(true);
+    // Development output is not JSON, carries no request headers, and each line is short.
+    expect(server.filter((l) => l.startsWith('[server] {'))).toEqual([]);
+    expect(server.filter((l) => /user-agent|"headers"/i.test(l))).toEqual([]);
+    expect(server.filter((l) => l.length > 240)).toEqual([]);
+    expect(server.filter((l) => /\b(ERROR|FATAL)\b/.test(l))).toEqual([]);
+    expect(webLines.filter((l) => /proxy (socket )?error|ECONNRESET|EPIPE/.test(l))).toEqual([]);
   });
 
   it("passes the server's 413 for an oversized upload through the web port, in human units", async () => {

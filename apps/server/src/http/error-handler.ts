@@ -47,6 +47,10 @@ export function toAppError(err: unknown): AppError | undefined {
   return fromStorageWriteError(err) ?? fromParserError(err);
 }
 
+const CLIENT_GONE = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
+const clientGone = (err: unknown) =>
+  typeof err === 'object' && err !== null && CLIENT_GONE.has(String((err as { code?: unknown }).code));
+
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(notFound(`Route ${req.method} ${req.path}`));
 };
@@ -56,7 +60,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     const requestId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : undefined;
     const appError = toAppError(err);
     if (res.headersSent) {
-      logger.error({ err, requestId }, 'error after headers were sent');
+      // The client went away mid-answer (a reload, a closed tab): nothing failed on our side.
+      if (res.destroyed || clientGone(err)) logger.debug({ err, requestId }, 'client went away');
+      else logger.error({ err, requestId }, 'error after headers were sent');
       res.end();
       return;
     }
