@@ -176,6 +176,7 @@ function previewOf(m: Message): ConversationSummary['lastMessage'] {
     text: m.text.slice(0, 120),
     deleted: m.deletedAt !== null,
     createdAt: m.createdAt,
+    system: m.system,
   };
 }
 

@@ -59,6 +59,8 @@ export function Field({
 }) {
   const id = useId();
   const errId = `${id}-err`;
+  const hintId = `${id}-hint`;
+  const invalid = Boolean(errors && errors.length > 0);
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -69,11 +71,16 @@ export function Field({
         autoComplete={autoComplete}
         required={required}
         defaultValue={defaultValue}
-        aria-invalid={errors && errors.length > 0 ? true : undefined}
-        aria-describedby={errors?.length ? errId : undefined}
+        aria-invalid={invalid ? true : undefined}
+        aria-describedby={invalid ? errId : hint ? hintId : undefined}
       />
-      {hint && <small className="hint">{hint}</small>}
-      {errors && errors.length > 0 && (
+      {/* The error takes the hint's place: "At least 8 characters" once, not twice. */}
+      {hint && !invalid && (
+        <small id={hintId} className="hint">
+          {hint}
+        </small>
+      )}
+      {errors && invalid && (
         <small id={errId} className="field-error">
           {errors.join(' ')}
         </small>
@@ -90,6 +97,7 @@ export function useAuthForm<T>(submit: (fields: Record<string, string>) => Promi
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const onSubmit = async (ev: FormEvent<HTMLFormElement>) => {
     ev.preventDefault();
+    const formEl = ev.currentTarget;
     const data = Object.fromEntries(
       [...new FormData(ev.currentTarget).entries()].map(([k, v]) => [k, typeof v === 'string' ? v : '']),
     );
@@ -101,11 +109,24 @@ export function useAuthForm<T>(submit: (fields: Record<string, string>) => Promi
     } catch (e) {
       setError(errorText(t, e));
       if (isApiError(e) && e.details) setFieldErrors(e.details);
+      // The submit button was disabled while busy, which dropped focus to the page: put it where
+      // the person fixes things (after React has marked the invalid fields).
+      setTimeout(() => focusAfterError(formEl));
     } finally {
       setBusy(false);
     }
   };
   return { busy, error, fieldErrors, onSubmit, setError };
+}
+
+/** The first invalid field, else the password (selected, to retype), else the first field. */
+export function focusAfterError(form: HTMLFormElement) {
+  const target =
+    form.querySelector<HTMLInputElement>('[aria-invalid="true"]') ??
+    form.querySelector<HTMLInputElement>('input[type="password"]') ??
+    form.querySelector<HTMLInputElement>('input, select, textarea');
+  target?.focus();
+  if (target?.type === 'password') target.select();
 }
 
 export function FormError({ error }: { error: string | null }) {

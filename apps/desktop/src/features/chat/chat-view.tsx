@@ -7,6 +7,7 @@ import { keys } from '../../api/query-keys.ts';
 import { useRealtime } from '../../api/realtime.tsx';
 import { request } from '../../api/socket.ts';
 import { useMe } from '../../app-context.tsx';
+import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
@@ -88,6 +89,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
     }
   }, [seq, items, id, qc]);
 
+  const [deleting, setDeleting] = useState<Message | null>(null);
   const patch = useCallback(
     (fn: (s: MessagesState) => MessagesState) =>
       qc.setQueryData<MessagesState>(keys.messages(id), (s) => (s ? fn(s) : s)),
@@ -101,6 +103,14 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
         ...(retry ? { action: { label: t('common.retry'), run: retry } } : {}),
       }),
     [toasts, t],
+  );
+
+  const deleteMessage = useCallback(
+    (m: Message, scope: 'me' | 'everyone') =>
+      void request(rt.socket, 'message:delete', { messageId: m.id, for: scope })
+        .then((tomb) => patch((s) => (tomb && scope === 'everyone' ? upsertMessage(s, tomb) : hideMessage(s, m.id))))
+        .catch((e) => fail(e)),
+    [rt.socket, patch, fail],
   );
 
   const actions: MessageActions = useMemo(
@@ -119,10 +129,8 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
           .catch((e) => fail(e, () => react(m, emoji, on)));
       },
       remove: (m, scope) => {
-        if (scope === 'everyone' && !window.confirm(t('message.confirmDelete'))) return;
-        void request(rt.socket, 'message:delete', { messageId: m.id, for: scope })
-          .then((tomb) => patch((s) => (tomb && scope === 'everyone' ? upsertMessage(s, tomb) : hideMessage(s, m.id))))
-          .catch((e) => fail(e));
+        if (scope === 'everyone') setDeleting(m);
+        else deleteMessage(m, 'me');
       },
       forward: setForwarding,
       info: setInfo,
@@ -143,7 +151,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
           toasts.show({ kind: 'info', text: t('message.unavailable') });
         })(),
     }),
-    [rt.socket, patch, fail, t, qc, id, messages.loadOlder, toasts, safety.report],
+    [rt.socket, patch, fail, t, qc, id, messages.loadOlder, toasts, safety.report, deleteMessage],
   );
 
   const submitEdit = async (m: Message, text: string): Promise<void> => {
@@ -351,6 +359,15 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
       <Suspense fallback={null}>
         {forwarding && <ForwardDialog message={forwarding} onClose={() => setForwarding(null)} />}
         {info && <InfoDialog message={info} members={members} onClose={() => setInfo(null)} />}
+        {deleting && (
+          <ConfirmDialog
+            title={t('message.confirmDelete')}
+            body={t('message.confirmDeleteBody')}
+            confirmLabel={t('message.deleteForEveryone')}
+            onConfirm={() => deleteMessage(deleting, 'everyone')}
+            onClose={() => setDeleting(null)}
+          />
+        )}
       </Suspense>
     </section>
   );

@@ -3,8 +3,10 @@ import { memo, useEffect, useRef, useState } from 'react';
 import type { Tick } from '../../api/cache.ts';
 import { ApiError, type ClientErrorCode } from '../../api/errors.ts';
 import type { OutboxEntry } from '../../api/outbox.ts';
+import { formatTime } from '../../ui/format.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
+import { menuKeyDown } from '../../ui/menu-keys.ts';
 import { Avatar } from '../../ui/status.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { BlockButton } from '../safety/safety.tsx';
@@ -26,10 +28,6 @@ export type MessageActions = {
 
 function nameOf(members: Map<string, Participant>, id: string | null, unknown: string) {
   return (id && members.get(id)?.user.displayName) || unknown;
-}
-
-function time(iso: string, locale: string) {
-  return new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
 }
 
 function systemText(
@@ -134,7 +132,7 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
         )}
         <div className="meta">
           {m.editedAt && !deleted && <span className="edited">{t('message.edited')}</span>}
-          <time dateTime={m.createdAt}>{time(m.createdAt, locale)}</time>
+          <time dateTime={m.createdAt}>{formatTime(m.createdAt, locale)}</time>
           {p.mine && p.tick && !deleted && (
             <span className={`tick tick-${p.tick}`} role="img" aria-label={t(`tick.${p.tick}`)}>
               {p.tick === 'sent' ? '✓' : '✓✓'}
@@ -206,12 +204,15 @@ function MessageMenu(p: {
 }) {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
-  // Keyboard users land inside the menu; Esc closes it.
+  // Keyboard users land inside the menu; the arrows move through it, Esc closes it.
   const { close } = p;
   useEffect(() => {
     const el = ref.current;
     el?.querySelector<HTMLButtonElement>('button')?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') close();
+      else if (el) menuKeyDown(e, el);
+    };
     // Fixed-position menu: close it when the list scrolls or the user clicks elsewhere.
     const onOutside = (e: Event) => {
       if (!el?.contains(e.target as Node)) close();

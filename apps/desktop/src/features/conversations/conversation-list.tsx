@@ -7,7 +7,14 @@ import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
-import { conversationName, filterConversations, isMuted, type ListFilter, shortTime } from './conversation-utils.ts';
+import {
+  conversationName,
+  filterConversations,
+  isMuted,
+  type ListFilter,
+  shortTime,
+  systemPreview,
+} from './conversation-utils.ts';
 
 export function ConversationList({ activeId }: { activeId?: string }) {
   const { t, locale } = useI18n();
@@ -71,9 +78,16 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
       ? t('list.noMessages')
       : last.deleted
         ? t('message.deleted')
-        : last.kind === 'media' && !last.text
-          ? t('message.media')
-          : `${last.senderId === me.id ? `${t('list.you')}: ` : ''}${last.text}`;
+        : last.kind === 'system'
+          ? systemPreview(last.system, c, me.id, t, {
+              // My name, not "You": the sentences are conjugated for a third person in Spanish.
+              you: me.displayName,
+              someone: t('chat.someone'),
+              fallback: t('list.noMessages'),
+            })
+          : last.kind === 'media' && !last.text
+            ? t('message.media')
+            : `${last.senderId === me.id ? `${t('list.you')}: ` : ''}${last.text}`;
   const online = c.kind === 'direct' && c.peer ? presence[c.peer.id] === 'online' : undefined;
   return (
     <li>

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { listOf } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useApp } from '../../app-context.tsx';
-import { Dialog } from '../../ui/dialog.tsx';
+import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
@@ -79,25 +79,13 @@ export function SafetyProvider({ children }: { children: ReactNode }) {
     <SafetyContext.Provider value={value}>
       {children}
       {confirming && (
-        <Dialog title={t('safety.blockTitle', { name: confirming.name })} onClose={() => setConfirming(null)}>
-          <p>{t('safety.blockExplain', { name: confirming.name })}</p>
-          <div className="dialog-actions">
-            <button type="button" className="button secondary" onClick={() => setConfirming(null)} data-autofocus>
-              {t('common.cancel')}
-            </button>
-            <button
-              type="button"
-              className="button danger"
-              onClick={() => {
-                const person = confirming;
-                setConfirming(null);
-                void change(person, true);
-              }}
-            >
-              {t('safety.block')}
-            </button>
-          </div>
-        </Dialog>
+        <ConfirmDialog
+          title={t('safety.blockTitle', { name: confirming.name })}
+          body={t('safety.blockExplain', { name: confirming.name })}
+          confirmLabel={t('safety.block')}
+          onConfirm={() => void change(confirming, true)}
+          onClose={() => setConfirming(null)}
+        />
       )}
       {reporting && (
         <Suspense fallback={null}>

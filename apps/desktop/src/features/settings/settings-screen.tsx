@@ -226,6 +226,7 @@ function Devices() {
                 <button
                   type="button"
                   className="link danger"
+                  aria-label={t('settings.revokeNamed', { device: s.deviceName })}
                   onClick={() =>
                     void run(async () => {
                       await api.send('DELETE', paths.auth.session(s.id), z.unknown());

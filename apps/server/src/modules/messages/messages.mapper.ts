@@ -55,5 +55,6 @@ export function toPreview(m: MessageRecord): MessagePreview {
     text: m.deletedAt ? '' : m.text.slice(0, 120),
     deleted: m.deletedAt !== null,
     createdAt: m.createdAt.toISOString(),
+    system: toSystemEvent(m.system),
   };
 }
