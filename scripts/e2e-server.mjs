@@ -6,10 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { nodeTsFlags, root } from './lib.mjs';
 
-// A fixed directory when the runner names one (tests read mailed links from its outbox), else a fresh one.
-const named = process.env.CHARLA_E2E_DATA_DIR;
-if (named) fs.rmSync(named, { recursive: true, force: true });
-const dataDir = named ?? fs.mkdtempSync(path.join(os.tmpdir(), 'charla-e2e-'));
+// One data dir per port, so the tests (apps/desktop/e2e/support.ts) can read the mail outbox.
+const dataDir = path.join(os.tmpdir(), `charla-e2e-${process.env.CHARLA_E2E_PORT ?? '4100'}`);
+fs.rmSync(dataDir, { recursive: true, force: true });
 fs.mkdirSync(dataDir, { recursive: true });
 const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/server/src/main.ts')], {
   stdio: 'inherit',

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
-import { e2eDataDir } from './e2e/data-dir.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const port = Number(process.env.CHARLA_E2E_PORT ?? 4100);
@@ -40,11 +39,7 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 60_000,
     // The suite signs up dozens of users from one IP in a few minutes: per-IP auth limits would refuse them.
-    env: {
-      CHARLA_E2E_PORT: String(port),
-      CHARLA_E2E_DATA_DIR: e2eDataDir(port),
-      CHARLA_DISABLE_RATE_LIMITS: process.env.CHARLA_DISABLE_RATE_LIMITS ?? '1',
-    },
+    env: { CHARLA_E2E_PORT: String(port), CHARLA_DISABLE_RATE_LIMITS: process.env.CHARLA_DISABLE_RATE_LIMITS ?? '1' },
     stdout: 'ignore',
     stderr: 'pipe',
   },

@@ -17,6 +17,8 @@ import {
   AUTH_PER_IP,
   AUTH_SENSITIVE_PER_IP,
   createRateLimits,
+  mediaUploadsPerUser,
+  OIDC_PENDING_PER_IP,
   RESEND_VERIFICATION_PER_HOUR,
   RESEND_VERIFICATION_PER_MINUTE,
 } from './http/rate-limit.ts';
@@ -108,6 +110,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     ...ctx,
     tokens: authCore.tokens,
     hasher: authCore.hasher,
+    signingKey: authCore.secret,
     throttle:
       deps.loginThrottle ??
       (config.rateLimitsDisabled
@@ -189,7 +192,10 @@ export function createApp(deps: AppDeps): CharlaApp {
    * paths (`/auth/...`, `/users/...`) and puts `ctx.requireAuth` on its own routes (never a
    * path-less `router.use(requireAuth)`, which would shadow the routers after it).
    */
-  const media = createMediaModule(ctx, { store: deps.mediaStore });
+  const media = createMediaModule(ctx, {
+    store: deps.mediaStore,
+    uploadLimiter: rateLimits.limiter(mediaUploadsPerUser(config.MEDIA_UPLOADS_PER_MINUTE)),
+  });
   media.start();
   const messaging = createMessagingModule(ctx, { ...deps.messaging, attachments: media.attachments });
   media.service.useConversationAvatarUpdater(async (userId, conversationId, avatarUrl) => {
@@ -206,10 +212,14 @@ export function createApp(deps: AppDeps): CharlaApp {
       perIp: rateLimits.limiter(AUTH_PER_IP),
       sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
       resendPerAccount: [RESEND_VERIFICATION_PER_MINUTE, RESEND_VERIFICATION_PER_HOUR].map((rule) =>
-        rateLimits.limiter(rule, { key: (req) => `user:${req.auth?.userId ?? ''}` }),
+        rateLimits.limiter(rule),
       ),
     }),
-    createOidcModule(ctx, authService, { ...deps.oidc, redisCommand: rateLimits.redisCommand }),
+    createOidcModule(ctx, authService, {
+      ...deps.oidc,
+      redisCommand: rateLimits.redisCommand,
+      pendingLimiter: rateLimits.limiter(OIDC_PENDING_PER_IP),
+    }),
     usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher })),
     // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
     media.router,

@@ -47,6 +47,8 @@ export function Field({
   required = true,
   defaultValue,
   hint,
+  inputMode,
+  maxLength,
 }: {
   label: string;
   name: string;
@@ -56,6 +58,8 @@ export function Field({
   required?: boolean;
   defaultValue?: string;
   hint?: string;
+  inputMode?: 'numeric' | 'text' | 'email';
+  maxLength?: number;
 }) {
   const id = useId();
   const errId = `${id}-err`;
@@ -71,6 +75,8 @@ export function Field({
         autoComplete={autoComplete}
         required={required}
         defaultValue={defaultValue}
+        inputMode={inputMode}
+        maxLength={maxLength}
         aria-invalid={invalid ? true : undefined}
         aria-describedby={invalid ? errId : hint ? hintId : undefined}
       />
@@ -95,6 +101,8 @@ export function useAuthForm<T>(submit: (fields: Record<string, string>) => Promi
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  /** The last failure itself, for screens that word some errors their own way. */
+  const [rawError, setRawError] = useState<unknown>(null);
   const onSubmit = async (ev: FormEvent<HTMLFormElement>) => {
     ev.preventDefault();
     const formEl = ev.currentTarget;
@@ -104,9 +112,11 @@ export function useAuthForm<T>(submit: (fields: Record<string, string>) => Promi
     setBusy(true);
     setError(null);
     setFieldErrors({});
+    setRawError(null);
     try {
       onDone(await submit(data));
     } catch (e) {
+      setRawError(e);
       setError(errorText(t, e));
       if (isApiError(e) && e.details) setFieldErrors(e.details);
       // The submit button was disabled while busy, which dropped focus to the page: put it where
@@ -116,7 +126,7 @@ export function useAuthForm<T>(submit: (fields: Record<string, string>) => Promi
       setBusy(false);
     }
   };
-  return { busy, error, fieldErrors, onSubmit, setError };
+  return { busy, error, fieldErrors, rawError, onSubmit, setError };
 }
 
 /** The first invalid field, else the password (selected, to retype), else the first field. */

@@ -102,7 +102,7 @@ function ResendControls() {
 
 const DISMISSED = 'charla.verifyBannerDismissed';
 
-/** Shown after sign-up until the email is confirmed: what was sent, and a way to send it again. */
+/** While the account's email is unverified (accounts from before sign-up codes): a reminder and a way to get a new link. */
 export function VerifyEmailBanner() {
   const { t } = useI18n();
   const me = useMe();

@@ -12,6 +12,14 @@ function linkOf(t: TestApp, to: string): URL {
   return new URL(link ?? '');
 }
 
+/** An account whose email is not verified (as accounts from before sign-up codes), and its mailed link. */
+async function unverified(t: TestApp) {
+  const u = await registerUser(t);
+  await t.storage.users.update(u.user.id, { emailVerifiedAt: null });
+  await request(t.app).post('/api/v1/auth/resend-verification').set(authHeader(u.accessToken)).expect(202);
+  return u;
+}
+
 async function groupInvite(t: TestApp): Promise<{ code: string; webUrl: string }> {
   const owner = await registerUser(t);
   const g = await request(t.app)
@@ -36,9 +44,12 @@ describe('mailed and shared links when the web client is elsewhere (WEB_URL, as 
     await t.close();
   });
 
-  it('points verification, reset and invite links at the web client', async () => {
+  it('points sign-up, verification, reset and invite links at the web client', async () => {
     const u = await registerUser(t);
-    expect(linkOf(t, u.email).origin).toBe('http://127.0.0.1:5173');
+    const signUp = t.mail.sent.find((m) => m.to === u.email)?.link ?? '';
+    expect(`${new URL(signUp).origin}${new URL(signUp).pathname}`).toBe('http://127.0.0.1:5173/complete-signup');
+    const v = await unverified(t);
+    expect(`${linkOf(t, v.email).origin}${linkOf(t, v.email).pathname}`).toBe('http://127.0.0.1:5173/verify-email');
     await request(t.app).post('/api/v1/auth/forgot-password').send({ email: u.email }).expect(202);
     await new Promise((r) => setTimeout(r, 50));
     const reset = linkOf(t, u.email);
@@ -48,7 +59,12 @@ describe('mailed and shared links when the web client is elsewhere (WEB_URL, as 
   });
 
   it('sends a browser that asks the API server for a link to the web client, query kept', async () => {
-    for (const p of ['/verify-email?token=abc_123', '/reset-password?token=xyz', '/invite/abcdEFGH12']) {
+    for (const p of [
+      '/complete-signup?token=abc_123',
+      '/verify-email?token=abc_123',
+      '/reset-password?token=xyz',
+      '/invite/abcdEFGH12',
+    ]) {
       const res = await request(t.app).get(p).set(browser).expect(302);
       expect(res.headers.location).toBe(`http://127.0.0.1:5173${p}`);
     }
@@ -70,7 +86,7 @@ describe('mailed and shared links on a server without a web client', () => {
   });
 
   it('verifies an email from a page with a button (a prefetching GET spends nothing)', async () => {
-    const u = await registerUser(t);
+    const u = await unverified(t);
     const link = linkOf(t, u.email);
     const token = link.searchParams.get('token') ?? '';
     const page = await request(t.app).get(`${link.pathname}${link.search}`).set(browser).expect(200);
@@ -115,6 +131,11 @@ describe('mailed and shared links on a server without a web client', () => {
       .post('/api/v1/auth/login')
       .send({ login: u.email, password: TEST_PASSWORD, client: 'desktop' })
       .expect(401);
+  });
+
+  it('tells someone who opened the sign-up link where to type the code', async () => {
+    const page = await request(t.app).get('/complete-signup?token=abc').set(browser).expect(200);
+    expect(page.text).toContain('Finish signing up');
   });
 
   it('offers an invite to the desktop app and refuses a malformed code', async () => {

@@ -5,7 +5,8 @@ import { AppError } from '../../http/errors.ts';
 import type { AuthService } from './auth.service.ts';
 
 /**
- * Browser pages for the links Charla mails and shares (/verify-email, /reset-password, /invite/<code>)
+ * Browser pages for the links Charla mails and shares (/complete-signup, /verify-email, /reset-password,
+ * /invite/<code>)
  * when this server does not serve the web client itself. If the web client lives elsewhere (WEB_URL,
  * e.g. the Vite dev server) the browser is sent there; otherwise a minimal page does the job with
  * plain HTML forms, so a link never lands on a JSON 404. Confirming takes a button press (POST): mail
@@ -63,6 +64,14 @@ export function linkPageRoutes(ctx: AppContext, service: AuthService, limit: Req
       failed(res, err, s.resetTitle, s);
     }
   });
+
+  router.get(
+    '/complete-signup',
+    redirectOr((req, res) => {
+      const s = strings(req);
+      page(res, 200, s.signupTitle, `<p>${s.signupBody}</p>`);
+    }),
+  );
 
   router.get(
     '/invite/:code',
@@ -132,6 +141,8 @@ const en = {
   inviteBody: 'This server does not serve the web client. Open the invite in the Charla desktop app:',
   inviteOpen: 'Open in Charla',
   inviteBad: 'This invite link is not valid.',
+  signupTitle: 'Finish signing up',
+  signupBody: 'Type the code from the mail into Charla, where you started signing up, to finish.',
   linkBad: 'This link is invalid, expired or already used. Ask for a new one from Charla.',
   slowDown: 'Too many attempts; wait a minute and try again.',
 };
@@ -150,6 +161,8 @@ const es: typeof en = {
   inviteBody: 'Este servidor no sirve el cliente web. Abre la invitación en la aplicación de escritorio de Charla:',
   inviteOpen: 'Abrir en Charla',
   inviteBad: 'Este enlace de invitación no es válido.',
+  signupTitle: 'Termina el registro',
+  signupBody: 'Escribe el código del correo en Charla, donde empezaste el registro, para terminar.',
   linkBad: 'Este enlace no es válido, caducó o ya se usó. Pide uno nuevo desde Charla.',
   slowDown: 'Demasiados intentos; espera un minuto y vuelve a probar.',
 };

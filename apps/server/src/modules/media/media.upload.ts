@@ -6,6 +6,7 @@ import { cutToLength, fileTooLargeMessage, stripInvisibleCharacters, trimWhere }
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError, badRequest } from '../../http/errors.ts';
+import type { UploadAllowance } from './media.quota.ts';
 
 export type ReceivedFile = {
   /** Temp file holding the bytes; the caller removes it. */
@@ -68,7 +69,13 @@ function keepExtension(name: string, max: number): string {
  */
 export function receiveUpload(
   req: Request,
-  options: { maxBytes: number; tmpDir: string; field: string },
+  options: {
+    maxBytes: number;
+    tmpDir: string;
+    field: string;
+    /** The account's pending-upload quota: fed every chunk; refused with its own 413. */
+    allowance?: UploadAllowance;
+  },
 ): Promise<ReceivedFile> {
   const type = req.get('content-type') ?? '';
   if (!/^multipart\/form-data/i.test(type))
@@ -85,7 +92,13 @@ export function receiveUpload(
       headers: req.headers,
       // Browsers send UTF-8 names; busboy's default would read them as latin1.
       defParamCharset: 'utf8',
-      limits: { files: 1, fileSize: options.maxBytes, fields: 10, parts: 12, fieldSize: 1024 },
+      limits: {
+        files: 1,
+        fileSize: Math.min(options.maxBytes, options.allowance?.maxBytes ?? options.maxBytes),
+        fields: 10,
+        parts: 12,
+        fieldSize: 1024,
+      },
     });
   } catch {
     return Promise.reject(badRequest('Malformed multipart request'));
@@ -125,11 +138,20 @@ export function receiveUpload(
       fileName = sanitizeFileName(info.filename);
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
+        if (options.allowance && !options.allowance.take(chunk.length)) {
+          tooLarge = true;
+          lingerThenClose(req);
+          fail(options.allowance.error);
+        }
       });
       stream.on('limit', () => {
         tooLarge = true;
         lingerThenClose(req);
-        fail(new AppError(413, 'payload_too_large', fileTooLargeMessage(options.maxBytes)));
+        fail(
+          options.allowance && options.allowance.maxBytes < options.maxBytes
+            ? options.allowance.error
+            : new AppError(413, 'payload_too_large', fileTooLargeMessage(options.maxBytes)),
+        );
       });
       part = stream;
       out = fs.createWriteStream('', { fd: fs.openSync(temp, 'wx', 0o600) });

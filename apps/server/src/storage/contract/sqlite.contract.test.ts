@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe } from 'vitest';
 import type { Storage } from '../ports.ts';
 import { openSqliteStorage } from '../sqlite/sqlite-storage.ts';
+import { abuseContract } from './abuse.contract.ts';
 import { accountsContract } from './accounts.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
@@ -29,4 +30,5 @@ describe('sqlite adapter', () => {
   identitiesContract(openFresh);
   mediaContract(openFresh);
   moderationContract(openFresh);
+  abuseContract(openFresh);
 });
