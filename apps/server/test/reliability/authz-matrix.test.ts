@@ -220,6 +220,7 @@ const REST: Record<string, Spec> = {
   'GET /config': { expect: PUBLIC(200) },
   // ---- outside /api/v1 ----
   // Mailed links, on a server that serves no web client: pages of their own (forms post back).
+  'GET /complete-signup': { req: () => ({ query: `token=${'x'.repeat(43)}` }), expect: PUBLIC(200) },
   'GET /verify-email': { req: () => ({ query: `token=${'x'.repeat(43)}` }), expect: PUBLIC(200) },
   'POST /verify-email': { req: () => ({ body: { token: 'x'.repeat(43) } }), expect: PUBLIC(400) },
   'GET /reset-password': { req: () => ({ query: `token=${'x'.repeat(43)}` }), expect: PUBLIC(200) },
