@@ -8,6 +8,9 @@ const ITEMS = 'button:not([disabled]), [role="menuitem"]:not([aria-disabled="tru
 export function menuKeyDown(e: { key: string; preventDefault(): void }, menu: HTMLElement): void {
   const keys = ['ArrowDown', 'ArrowUp', 'ArrowLeft', 'ArrowRight', 'Home', 'End'];
   if (!keys.includes(e.key)) return;
+  // A search field inside the menu (the emoji picker's) keeps its arrows and Home/End.
+  const active = document.activeElement;
+  if (active instanceof HTMLInputElement || active instanceof HTMLTextAreaElement) return;
   const items = [...menu.querySelectorAll<HTMLElement>(ITEMS)];
   if (items.length === 0) return;
   const at = items.indexOf(document.activeElement as HTMLElement);

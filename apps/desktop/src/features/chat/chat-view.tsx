@@ -15,8 +15,9 @@ import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { VirtualList, type VirtualListHandle } from '../../ui/virtual-list.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { useClearMarkedUnread } from '../conversations/conversation-menu.tsx';
 import { conversationName } from '../conversations/conversation-utils.ts';
-import { BlockedNotice, useSafety } from '../safety/safety.tsx';
+import { BlockedNotice, SafetyActions, useSafety } from '../safety/safety.tsx';
 import { Composer } from './composer.tsx';
 import { type MessageActions, MessageItem, PendingItem } from './message-item.tsx';
 import { buildRows, estimateRow, type Row } from './rows.ts';
@@ -48,6 +49,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   // Frozen when the chat opens, so the marker does not jump while messages get read.
   const [firstUnreadSeq] = useState(() => (conversation.unreadCount > 0 ? conversation.me.lastReadSeq + 1 : null));
 
+  useClearMarkedUnread(conversation);
   useEffect(() => {
     rt.setActive(id);
     return () => rt.setActive(null);
@@ -352,7 +354,11 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
         </div>
         {panel && (
           <Suspense fallback={<Skeleton label={t('common.loading')} />}>
-            <GroupInfo conversation={conversation} onClose={() => setPanel(false)} />
+            <GroupInfo
+              conversation={conversation}
+              onClose={() => setPanel(false)}
+              safety={<SafetyActions conversation={conversation} name={name} />}
+            />
           </Suspense>
         )}
       </div>

@@ -10,6 +10,7 @@ import { VerifyEmailBanner } from '../auth/verify-email.tsx';
 import { ChatView } from '../chat/chat-view.tsx';
 import { ConversationList } from '../conversations/conversation-list.tsx';
 import { SafetyProvider } from '../safety/safety.tsx';
+import { useAccountAppearance } from '../settings/appearance-settings.tsx';
 
 const SettingsScreen = lazy(() =>
   import('../settings/settings-screen.tsx').then((m) => ({ default: m.SettingsScreen })),
@@ -33,6 +34,7 @@ export function HomeScreen() {
 type Overlay = 'search' | 'switcher' | 'new' | null;
 
 function Shell() {
+  useAccountAppearance();
   const { t } = useI18n();
   const me = useMe();
   const { platform } = useApp();

@@ -1,4 +1,4 @@
-import { paths, publicProfileSchema } from '@charla/shared-types';
+import { type ConversationSummary, paths, publicProfileSchema } from '@charla/shared-types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, lazy, type ReactNode, Suspense, useCallback, useContext, useMemo, useState } from 'react';
 import { z } from 'zod';
@@ -141,5 +141,31 @@ export function BlockedNotice({ person }: { person: Person }) {
         {t('safety.unblock')}
       </button>
     </section>
+  );
+}
+
+/**
+ * Block/unblock and report for a chat's details panel (GroupInfo's `safety` slot): the person in a
+ * direct chat, the group or channel otherwise.
+ */
+export function SafetyActions({ conversation: c, name }: { conversation: ConversationSummary; name: string }) {
+  const { t } = useI18n();
+  const safety = useSafety();
+  const peer = c.kind === 'direct' ? c.peer : null;
+  return (
+    <div className="safety-actions">
+      {peer && <BlockButton className="button secondary" person={{ id: peer.id, name: peer.displayName }} />}
+      <button
+        type="button"
+        className="button secondary"
+        onClick={() =>
+          peer
+            ? safety.report({ kind: 'user', userId: peer.id, name: peer.displayName })
+            : safety.report({ kind: 'conversation', conversationId: c.id, name })
+        }
+      >
+        {t('safety.reportNamed', { name: peer ? peer.displayName : name })}
+      </button>
+    </div>
   );
 }
