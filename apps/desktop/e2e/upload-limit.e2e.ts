@@ -2,6 +2,8 @@ import { expect, test } from '@playwright/test';
 import { createGroup, newContext, newUser, register } from './support.ts';
 
 test('a file over the server limit is refused before uploading, in human units', async ({ browser }) => {
+  // Handing a 25 MB file to the page takes a while on a loaded machine.
+  test.setTimeout(60_000);
   const ana = newUser('Ana');
   const a = await newContext(browser);
   await register(a.page, ana);
