@@ -223,7 +223,16 @@ const REST: Record<string, Spec> = {
   'GET /admin/stats': { expect: AUTHED('403 403 403 200 403') },
   // ---- search ----
   'GET /search/messages': { req: () => ({ query: 'q=hello' }), expect: AUTHED('200 200 200 200 200') },
+  // ---- client config ----
+  'GET /config': { expect: PUBLIC(200) },
   // ---- outside /api/v1 ----
+  // Mailed links, on a server that serves no web client: pages of their own (forms post back).
+  'GET /complete-signup': { req: () => ({ query: `token=${'x'.repeat(43)}` }), expect: PUBLIC(200) },
+  'GET /verify-email': { req: () => ({ query: `token=${'x'.repeat(43)}` }), expect: PUBLIC(200) },
+  'POST /verify-email': { req: () => ({ body: { token: 'x'.repeat(43) } }), expect: PUBLIC(400) },
+  'GET /reset-password': { req: () => ({ query: `token=${'x'.repeat(43)}` }), expect: PUBLIC(200) },
+  'POST /reset-password': { req: () => ({ body: { token: 'x'.repeat(43) } }), expect: PUBLIC(400) },
+  'GET /invite/:code': { req: () => ({ params: { code: 'abcdEFGH1234' } }), expect: PUBLIC(200) },
   'GET /metrics': { expect: PUBLIC(200) },
   'GET /healthz': { expect: PUBLIC(200) },
   'GET /readyz': { expect: PUBLIC(200) },

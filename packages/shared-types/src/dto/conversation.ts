@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { messageSchema, receiptSchema } from './message.ts';
+import { messageSchema, receiptSchema, systemEventSchema } from './message.ts';
 import { visibleName } from './name.ts';
 
 const id = z.string().min(1).max(64);
@@ -94,6 +94,8 @@ export const messagePreviewSchema = z.object({
   senderName: z.string().nullable().optional(),
   deleted: z.boolean(),
   createdAt: z.string(),
+  /** For a system message: what happened (a preview must not read as "You: " with nothing after it). */
+  system: systemEventSchema.nullable().optional(),
 });
 export type MessagePreview = z.infer<typeof messagePreviewSchema>;
 

@@ -3,10 +3,13 @@ import { lazy, memo, Suspense, useEffect, useRef, useState } from 'react';
 import type { Tick } from '../../api/cache.ts';
 import { ApiError, type ClientErrorCode } from '../../api/errors.ts';
 import type { OutboxEntry } from '../../api/outbox.ts';
+import { formatTime } from '../../ui/format.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
+import { menuKeyDown } from '../../ui/menu-keys.ts';
 import { Avatar } from '../../ui/status.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { BlockButton } from '../safety/safety.tsx';
 import { Attachment } from './attachment.tsx';
 import { MessageText } from './message-text.tsx';
 import { ReceiptTick } from './receipt-tick.tsx';
@@ -28,10 +31,6 @@ export type MessageActions = {
 
 function nameOf(members: Map<string, Participant>, id: string | null, unknown: string) {
   return (id && members.get(id)?.user.displayName) || unknown;
-}
-
-function time(iso: string, locale: string) {
-  return new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
 }
 
 function systemText(
@@ -143,7 +142,7 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
         )}
         <div className="meta">
           {m.editedAt && !deleted && <span className="edited">{t('message.edited')}</span>}
-          <time dateTime={m.createdAt}>{time(m.createdAt, locale)}</time>
+          <time dateTime={m.createdAt}>{formatTime(m.createdAt, locale)}</time>
           {p.mine && p.tick && !deleted && <ReceiptTick tick={p.tick} />}
         </div>
         {m.reactions.length > 0 && !deleted && (
@@ -187,6 +186,7 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
             <MessageMenu
               m={m}
               mine={p.mine}
+              sender={sender}
               group={p.group}
               canDeleteForEveryone={p.mine || p.canDeleteForEveryone}
               canPost={p.canPost}
@@ -205,6 +205,7 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
 function MessageMenu(p: {
   m: Message;
   mine: boolean;
+  sender: string;
   group: boolean;
   canDeleteForEveryone: boolean;
   canPost: boolean;
@@ -216,12 +217,15 @@ function MessageMenu(p: {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   const [picking, setPicking] = useState(false);
-  // Keyboard users land inside the menu; Esc closes it.
+  // Keyboard users land inside the menu; the arrows move through it, Esc closes it.
   const { close } = p;
   useEffect(() => {
     const el = ref.current;
     el?.querySelector<HTMLButtonElement>('button')?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') close();
+      else if (el) menuKeyDown(e, el);
+    };
     // Fixed-position menu: close it when the list scrolls or the user clicks elsewhere.
     const onOutside = (e: Event) => {
       if (!el?.contains(e.target as Node)) close();
@@ -301,6 +305,7 @@ function MessageMenu(p: {
           {t('message.report')}
         </button>
       )}
+      {!p.mine && p.m.senderId && <BlockButton person={{ id: p.m.senderId, name: p.sender }} onDone={p.close} />}
       <button type="button" onClick={act(() => p.actions.remove(p.m, 'me'))}>
         {t('message.deleteForMe')}
       </button>

@@ -82,6 +82,7 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
       <div role="tabpanel">
         {tab === 'person' && (
           <UserPicker
+            autoFocus
             label={t('newChat.searchPeople')}
             exclude={new Set()}
             onPick={(userId) => void open({ kind: 'direct', userId })}

@@ -7,12 +7,13 @@ import {
   publicProfileSchema,
 } from '@charla/shared-types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { z } from 'zod';
 import { listOf, useParticipants } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useRealtime } from '../../api/realtime.tsx';
 import { useApp, useMe } from '../../app-context.tsx';
+import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
@@ -49,6 +50,7 @@ export function GroupInfo({
   const { navigate } = useRouter();
   const { presence } = useRealtime();
   const participants = useParticipants(c.id);
+  const [leaving, setLeaving] = useState(false);
   const group = c.kind !== 'direct';
   // What the server says I may do here (it enforces the same rules).
   const { canEditInfo, canInvite, canModerate } = c.permissions;
@@ -180,20 +182,23 @@ export function GroupInfo({
         </div>
       )}
       {group && (
-        <button
-          type="button"
-          className="button danger"
-          onClick={() =>
-            window.confirm(t('group.leaveConfirm')) &&
+        <button type="button" className="button danger" onClick={() => setLeaving(true)}>
+          {t('group.leave')}
+        </button>
+      )}
+      {leaving && (
+        <ConfirmDialog
+          title={t('group.leaveConfirm')}
+          confirmLabel={t('group.leave')}
+          onConfirm={() =>
             void run(async () => {
               await api.send('POST', paths.conversations.leave(c.id), z.unknown());
               qc.setQueryData<ConversationSummary[]>(keys.conversations, (l) => l?.filter((x) => x.id !== c.id));
               navigate({ name: 'home' });
             })
           }
-        >
-          {t('group.leave')}
-        </button>
+          onClose={() => setLeaving(false)}
+        />
       )}
     </aside>
   );
@@ -258,7 +263,21 @@ function Invites({ conversationId }: { conversationId: string }) {
     queryKey: keys.invites(conversationId),
     queryFn: () => api.get(paths.conversations.invites(conversationId), listOf(inviteSchema)),
   });
-  const refresh = () => qc.invalidateQueries({ queryKey: keys.invites(conversationId) });
+  const refresh = useCallback(
+    () => qc.invalidateQueries({ queryKey: keys.invites(conversationId) }),
+    [qc, conversationId],
+  );
+  // Someone joining (by a link, most likely) changes a link's use count: show it as it happens.
+  const { socket } = useRealtime();
+  useEffect(() => {
+    const onJoined = (e: { conversationId: string }) => {
+      if (e.conversationId === conversationId) void refresh();
+    };
+    socket.on('participant:joined', onJoined);
+    return () => {
+      socket.off('participant:joined', onJoined);
+    };
+  }, [socket, conversationId, refresh]);
   const create = async () => {
     try {
       const body = {

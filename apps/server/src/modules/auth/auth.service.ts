@@ -77,7 +77,7 @@ export function createAuthService(deps: Deps) {
       tokenHash: hashToken(token),
       expiresAt: new Date(now.getTime() + VERIFY_EMAIL_TTL_MS),
     });
-    await sendMail(verifyEmailMail(user.email, config.publicUrl, token));
+    await sendMail(verifyEmailMail(user.email, config.webUrl, token));
   }
 
   async function grantFor(user: UserRecord, session: SessionRecord, refreshToken: string): Promise<SessionGrant> {
@@ -308,7 +308,7 @@ export function createAuthService(deps: Deps) {
           tokenHash: hashToken(token),
           expiresAt: new Date(now.getTime() + RESET_PASSWORD_TTL_MS),
         });
-        await sendMail(resetPasswordMail(user.email, config.publicUrl, token));
+        await sendMail(resetPasswordMail(user.email, config.webUrl, token));
       })().catch((err: unknown) => logger.error({ err }, 'forgot-password failed'));
     },
 

@@ -16,7 +16,7 @@ import { type PublishDeps, postSystemMessage } from '../messages/messages.publis
 const newCode = () => randomBytes(16).toString('base64url');
 
 export function createInvitesService(
-  deps: PublishDeps & { storage: Storage; publicUrl: string },
+  deps: PublishDeps & { storage: Storage; webUrl: string },
   conversations: ConversationsService,
 ) {
   const { storage, clock } = deps;
@@ -29,7 +29,7 @@ export function createInvitesService(
     maxUses: r.maxUses,
     uses: r.uses,
     revokedAt: r.revokedAt ? r.revokedAt.toISOString() : null,
-    webUrl: inviteWebUrl(deps.publicUrl, r.code),
+    webUrl: inviteWebUrl(deps.webUrl, r.code),
     desktopUrl: inviteDesktopUrl(r.code),
   });
 

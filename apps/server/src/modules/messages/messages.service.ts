@@ -313,7 +313,11 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       };
     },
 
-    /** Who of the other members got and read one message. */
+    /**
+     * Who of the message's recipients got and read it, and when. Recipients are the members who were
+     * there when it was sent: someone who joined later never received it (and starts "read" up to
+     * the join, which must not count as having read it).
+     */
     async receipts(userId: string, messageId: string): Promise<MessageReceipts> {
       const { message } = await visibleMessage(userId, messageId);
       const others: ParticipantRecord[] = [];
@@ -323,7 +327,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
           limit: 100,
           ...(cursor ? { cursor } : {}),
         });
-        others.push(...page.items.filter((p) => p.userId !== message.senderId));
+        others.push(...page.items.filter((p) => p.userId !== message.senderId && p.joinedSeq < message.seq));
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
       const readBy = others.filter((p) => p.lastReadSeq >= message.seq).map((p) => p.userId);
@@ -335,7 +339,23 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
           : others.length > 0 && pending.length === 0
             ? 'delivered'
             : 'sent';
-      return { messageId, seq: message.seq, status, readBy, deliveredTo, pending };
+      const times = await storage.participants.receiptTimes(
+        message.conversationId,
+        message.seq,
+        others.map((p) => p.userId),
+      );
+      const iso = (d: Date | null) => (d ? d.toISOString() : null);
+      const members = times.map((t) => ({ userId: t.userId, deliveredAt: iso(t.deliveredAt), readAt: iso(t.readAt) }));
+      return {
+        messageId,
+        seq: message.seq,
+        sentAt: message.createdAt.toISOString(),
+        status,
+        members,
+        readBy,
+        deliveredTo,
+        pending,
+      };
     },
 
     /** Monotonic: a lower seq than stored changes nothing (and publishes nothing). */

@@ -59,7 +59,7 @@ export function createMessagingModule(
   const participants = createParticipantsService(base, conversations);
   const changes = createChangesService(base);
   const messages = createMessagesService({ ...base, attachments: options.attachments }, conversations);
-  const invites = createInvitesService({ ...base, publicUrl: config.publicUrl }, conversations);
+  const invites = createInvitesService({ ...base, webUrl: config.webUrl }, conversations);
   const search = createSearchService({
     ...base,
     cursors: createSearchCursors(resolveJwtSecret(config.JWT_SECRET, config.dataDir)),

@@ -84,6 +84,8 @@ export type ParticipantRecord = {
   leftReason: 'left' | 'removed' | null;
 };
 
+export type ReceiptTimes = { userId: string; deliveredAt: Date | null; readAt: Date | null };
+
 export type ParticipantSettings = Partial<
   Pick<ParticipantRecord, 'mutedUntil' | 'archived' | 'pinned' | 'markedUnread'>
 >;
@@ -333,6 +335,12 @@ export type ParticipantsRepo = {
     seq: number,
     now: Date,
   ): Promise<{ participant: ParticipantRecord; changed: boolean } | null>;
+  /**
+   * When each of `userIds` got (delivered) and read message `seq`: the time their cursor first reached
+   * it (read implies delivered, so deliveredAt <= readAt). Null where it has not, or did so before
+   * times were kept. One entry per given user, in order.
+   */
+  receiptTimes(conversationId: string, seq: number, userIds: string[]): Promise<ReceiptTimes[]>;
   /** Active members other than the sender whose lastReadSeq >= seq (who read a message). */
   readersOf(conversationId: string, seq: number, excludeUserId: string): Promise<ParticipantRecord[]>;
 };
