@@ -1,61 +1,131 @@
-import { render } from '@testing-library/react';
+import { act, fireEvent, render } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { anchoredScrollTop, computeOffsets, rowAt, VirtualList, visibleRange } from './virtual-list.tsx';
+import { VirtualList } from './virtual-list.tsx';
 
-describe('virtual list maths', () => {
-  const heights = Array.from({ length: 10_000 }, (_, i) => 40 + (i % 3) * 10);
-  const offsets = computeOffsets(heights);
-
-  it('finds rows by offset with binary search', () => {
-    expect(rowAt(offsets, 0)).toBe(0);
-    expect(rowAt(offsets, 39)).toBe(0);
-    expect(rowAt(offsets, 40)).toBe(1);
-    expect(rowAt(offsets, offsets[9_999] ?? 0)).toBe(9_999);
+// jsdom has no layout: rows measure 48 px each, the list shows 700 px, and the scroll height is the
+// sum of what is in the list (spacers and rows), so scrolling and anchoring can be followed.
+const ROW = 48;
+const VIEW = 700;
+const restore: (() => void)[] = [];
+function fakeLayout() {
+  const proto = HTMLElement.prototype;
+  const rect = proto.getBoundingClientRect;
+  proto.getBoundingClientRect = function (this: HTMLElement) {
+    const h = this.dataset.vkey !== undefined ? ROW : this.getAttribute('role') === 'log' ? VIEW : 0;
+    return { x: 0, y: 0, top: 0, left: 0, right: 300, bottom: h, width: 300, height: h, toJSON: () => ({}) };
+  } as typeof rect;
+  restore.push(() => {
+    proto.getBoundingClientRect = rect;
   });
-
-  it('mounts only the rows around the viewport, wherever it is in 10,000 rows', () => {
-    for (const scrollTop of [0, (offsets[5_000] ?? 0) - 300, (offsets[10_000] ?? 0) - 800]) {
-      const { start, end } = visibleRange(offsets, scrollTop, 800, 600);
-      expect(end - start).toBeLessThan(60);
-      expect(offsets[start]).toBeLessThanOrEqual(Math.max(0, scrollTop - 600));
-      expect(offsets[end] ?? 0).toBeGreaterThanOrEqual(Math.min(offsets[10_000] ?? 0, scrollTop + 800 + 600));
+  const define = (name: string, get: (this: HTMLElement) => number) => {
+    Object.defineProperty(proto, name, { configurable: true, get });
+    restore.push(() => Reflect.deleteProperty(proto, name));
+  };
+  define('clientHeight', () => VIEW);
+  define('offsetHeight', function () {
+    return this.dataset.vkey !== undefined ? ROW : 0;
+  });
+  define('scrollHeight', function () {
+    let h = 0;
+    for (const child of this.children) {
+      const el = child as HTMLElement;
+      h += el.dataset.vkey !== undefined ? ROW : Number.parseFloat(el.style.height || '0');
     }
+    return h;
   });
+}
 
-  it('keeps the anchor row at the same screen position after older rows are prepended', () => {
-    const keys = ['m10', 'm11', 'm12'];
-    const before = computeOffsets([50, 50, 50]);
-    const anchor = { key: 'm11', delta: 20 }; // the viewport top was 20px into m11
-    const scrollBefore = (before[1] ?? 0) + anchor.delta;
-    const newKeys = ['m7', 'm8', 'm9', ...keys];
-    const after = computeOffsets([30, 60, 40, 50, 50, 50]);
-    const target = anchoredScrollTop(newKeys, after, anchor);
-    expect(target).toBe(scrollBefore + 130);
-    expect(anchoredScrollTop(newKeys, after, { key: 'gone', delta: 0 })).toBeNull();
-  });
-});
+type Item = { id: string; text: string };
+const make = (from: number, to: number): Item[] =>
+  Array.from({ length: to - from }, (_, i) => ({ id: `m${from + i}`, text: `message ${from + i}` }));
+const mountedKeys = (c: HTMLElement) => [...c.querySelectorAll<HTMLElement>('[data-vkey]')].map((n) => n.dataset.vkey);
+const list = (c: HTMLElement) => c.querySelector<HTMLElement>('[role="log"]') as HTMLElement;
+
+const isMessage = (i: Item) => !i.id.startsWith('day');
+
+function List({ items, onReachTop }: { items: Item[]; onReachTop?: () => void }) {
+  return (
+    <VirtualList
+      label="history"
+      items={items}
+      getKey={(i) => i.id}
+      estimate={() => ROW}
+      render={(i) => <p>{i.text}</p>}
+      isAnchor={isMessage}
+      onReachTop={onReachTop}
+    />
+  );
+}
 
 describe('<VirtualList>', () => {
-  beforeEach(() => {
-    Object.defineProperty(HTMLElement.prototype, 'clientHeight', { configurable: true, get: () => 700 });
-  });
+  beforeEach(fakeLayout);
   afterEach(() => {
-    Reflect.deleteProperty(HTMLElement.prototype, 'clientHeight');
+    for (const undo of restore.splice(0).reverse()) undo();
   });
 
   it('keeps fewer than 500 rows mounted for 10,000 items', () => {
-    const items = Array.from({ length: 10_000 }, (_, i) => ({ id: `m${i}`, text: `message ${i}` }));
-    const { container } = render(
-      <VirtualList
-        label="history"
-        items={items}
-        getKey={(i) => i.id}
-        estimate={() => 48}
-        render={(i) => <p>{i.text}</p>}
-      />,
-    );
+    const { container } = render(<List items={make(0, 10_000)} />);
     const mounted = container.querySelectorAll('[data-vkey]').length;
     expect(mounted).toBeGreaterThan(0);
     expect(mounted).toBeLessThan(500);
+  });
+
+  it('opens at the newest row and mounts only the rows around the viewport, wherever it is', async () => {
+    const { container } = render(<List items={make(0, 10_000)} />);
+    const el = list(container);
+    const check = async (scrollTop: number) => {
+      await act(async () => {
+        el.scrollTop = scrollTop;
+        fireEvent.scroll(el);
+      });
+      const keys = mountedKeys(container);
+      const first = Math.floor(scrollTop / ROW);
+      const last = Math.floor((scrollTop + VIEW - 1) / ROW);
+      expect(keys.length).toBeLessThan(60);
+      expect(keys).toContain(`m${first}`);
+      expect(keys).toContain(`m${last}`);
+    };
+    // Opened at the bottom (the browser then reports the scroll the list made): the newest row is mounted.
+    expect(el.scrollTop).toBe(10_000 * ROW);
+    await act(async () => {
+      fireEvent.scroll(el);
+    });
+    expect(mountedKeys(container)).toContain('m9999');
+    await check(0);
+    await check(5_000 * ROW - 300);
+    await check(10_000 * ROW - VIEW);
+  });
+
+  it('keeps the row on screen in place when older rows are prepended', async () => {
+    let reachedTop = 0;
+    const { container, rerender } = render(<List items={make(100, 200)} onReachTop={() => reachedTop++} />);
+    const el = list(container);
+    // The reader looks at m105, 20 px into it, and is near the top: older rows are asked for.
+    await act(async () => {
+      el.scrollTop = 5 * ROW + 20;
+      fireEvent.scroll(el);
+    });
+    expect(reachedTop).toBeGreaterThan(0);
+    rerender(<List items={make(70, 200)} onReachTop={() => reachedTop++} />);
+    // 30 rows arrived above: the same row stays at the same place on screen.
+    expect(el.scrollTop).toBe(35 * ROW + 20);
+    await act(async () => {
+      fireEvent.scroll(el);
+    });
+    expect(mountedKeys(container)).toContain('m105');
+  });
+
+  it('anchors on a message, not on the day separator that moves up with older rows of the same day', async () => {
+    const day = { id: 'day:2026-12-06', text: 'Sunday' };
+    const { container, rerender } = render(<List items={[day, ...make(100, 150)]} />);
+    const el = list(container);
+    // The top of the list, 10 px into the separator.
+    await act(async () => {
+      el.scrollTop = 10;
+      fireEvent.scroll(el);
+    });
+    rerender(<List items={[day, ...make(80, 150)]} />);
+    // m100 was 38 px below the top of the viewport and still is: 20 rows arrived above it.
+    expect(el.scrollTop).toBe(21 * ROW - 38);
   });
 });

@@ -1,55 +1,5 @@
-import {
-  type ReactNode,
-  type Ref,
-  useCallback,
-  useEffect,
-  useImperativeHandle,
-  useLayoutEffect,
-  useMemo,
-  useReducer,
-  useRef,
-  useState,
-} from 'react';
-
-/** Prefix sums: offsets[i] is the top of row i, offsets[n] the total height. */
-export function computeOffsets(heights: number[]): number[] {
-  const offsets = new Array<number>(heights.length + 1);
-  offsets[0] = 0;
-  for (let i = 0; i < heights.length; i++) offsets[i + 1] = (offsets[i] ?? 0) + (heights[i] ?? 0);
-  return offsets;
-}
-
-/** First row whose bottom is below `y` (binary search). */
-export function rowAt(offsets: number[], y: number): number {
-  let lo = 0;
-  let hi = offsets.length - 2;
-  if (hi < 0) return 0;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((offsets[mid + 1] ?? 0) <= y) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** The rows to mount: those intersecting the viewport plus `overscan` pixels each side. */
-export function visibleRange(offsets: number[], scrollTop: number, viewport: number, overscan: number) {
-  const n = offsets.length - 1;
-  if (n <= 0) return { start: 0, end: 0 };
-  const start = rowAt(offsets, Math.max(0, scrollTop - overscan));
-  const end = Math.min(n, rowAt(offsets, scrollTop + viewport + overscan) + 1);
-  return { start, end };
-}
-
-export type Anchor = { key: string; delta: number } | null;
-
-/** Where to scroll so the anchor row keeps its on-screen position after rows above it changed. */
-export function anchoredScrollTop(keys: string[], offsets: number[], anchor: Anchor): number | null {
-  if (!anchor) return null;
-  const i = keys.indexOf(anchor.key);
-  if (i < 0) return null;
-  return (offsets[i] ?? 0) + anchor.delta;
-}
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { type ReactNode, type Ref, useCallback, useImperativeHandle, useLayoutEffect, useMemo, useRef } from 'react';
 
 export type VirtualListHandle = {
   scrollToKey: (key: string) => void;
@@ -70,27 +20,27 @@ type Props<T> = {
   onViewportChange?: (first: number, last: number) => void;
   /** Start at this row instead of the bottom. */
   initialKey?: string;
+  /** Pixels rendered beyond each edge of the viewport. */
   overscan?: number;
   className?: string;
   label: string;
   handle?: Ref<VirtualListHandle>;
 };
 
+type Anchor = { key: string; delta: number } | null;
+
 const BOTTOM_SLACK = 40;
 const isAtEnd = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
 
 /**
- * A bottom-anchored virtual list for chat history: only rows near the viewport are mounted, row
- * heights are measured as they render, and the first visible row keeps its position when older rows
- * are prepended or rows above change height.
+ * A bottom-anchored virtual list for chat history. Windowing, row measurement and offsets come from
+ * @tanstack/react-virtual; what is chat-specific stays here: start at the bottom (or at a row),
+ * follow new rows while at the bottom, and keep the first visible *message* in place when older rows
+ * are prepended (the library anchors on whatever row is at the top, and a day separator moves).
  */
 export function VirtualList<T>(props: Props<T>) {
   const { items, getKey, estimate, render, overscan = 600 } = props;
   const scroller = useRef<HTMLDivElement>(null);
-  const heights = useRef(new Map<string, number>());
-  const [measureVersion, remeasured] = useReducer((x: number) => x + 1, 0);
-  const [scrollTop, setScrollTop] = useState(0);
-  const [viewport, setViewport] = useState(800);
   const anchor = useRef<Anchor>(null);
   const stickToBottom = useRef(!props.initialKey);
   // Where we last put scrollTop while following the bottom: content growing below it (an image
@@ -106,60 +56,36 @@ export function VirtualList<T>(props: Props<T>) {
   }, []);
 
   const keys = useMemo(() => items.map(getKey), [items, getKey]);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: measureVersion invalidates the measured heights
-  const offsets = useMemo(
-    () => computeOffsets(items.map((it, i) => heights.current.get(keys[i] ?? '') ?? estimate(it))),
-    [items, keys, estimate, measureVersion],
-  );
-  const offsetsRef = useRef(offsets);
-  offsetsRef.current = offsets;
-  const total = offsets[offsets.length - 1] ?? 0;
-  const { start, end } = visibleRange(offsets, scrollTop, viewport, overscan);
+  // The library counts overscan in rows, ours in pixels: convert with the average row height so far.
+  const averageRow = useRef(48);
+  const v = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (i) => estimate(items[i] as T),
+    getItemKey: (i) => keys[i] ?? i,
+    overscan: Math.max(2, Math.ceil(overscan / averageRow.current)),
+    initialRect: { width: 0, height: 800 },
+  });
+  const vRef = useRef(v);
+  vRef.current = v;
 
-  const observer = useMemo(
-    () =>
-      typeof ResizeObserver === 'undefined'
-        ? null
-        : new ResizeObserver((entries) => {
-            let changed = false;
-            for (const e of entries) {
-              const key = (e.target as HTMLElement).dataset.vkey;
-              const h = Math.round(e.borderBoxSize?.[0]?.blockSize ?? (e.target as HTMLElement).offsetHeight);
-              if (key && h > 0 && heights.current.get(key) !== h) {
-                heights.current.set(key, h);
-                changed = true;
-              }
-            }
-            if (changed) remeasured();
-          }),
-    [],
-  );
-  useEffect(() => () => observer?.disconnect(), [observer]);
-  const measure = useCallback(
-    (el: HTMLDivElement | null) => {
-      if (!el || !observer) return;
-      observer.observe(el);
-      return () => observer.unobserve(el);
-    },
-    [observer],
-  );
+  const indexAt = useCallback((y: number) => vRef.current.getVirtualItemForOffset(y)?.index ?? 0, []);
+  const startOf = useCallback((i: number) => vRef.current.measurementsCache[i]?.start ?? 0, []);
 
   const recordAnchor = useCallback(() => {
     const el = scroller.current;
     if (!el) return;
-    const off = offsetsRef.current;
-    let i = rowAt(off, el.scrollTop);
+    let i = indexAt(el.scrollTop);
     while (i < items.length - 1 && props.isAnchor && !props.isAnchor(items[i] as T)) i++;
     const key = keys[i];
-    anchor.current = key ? { key, delta: el.scrollTop - (off[i] ?? 0) } : null;
-  }, [keys, items, props.isAnchor]);
+    anchor.current = key ? { key, delta: el.scrollTop - startOf(i) } : null;
+  }, [keys, items, props.isAnchor, indexAt, startOf]);
 
   const lastViewport = useRef('');
   const reportViewport = (el: HTMLElement) => {
     if (!props.onViewportChange || items.length === 0) return;
-    const off = offsetsRef.current;
-    const first = rowAt(off, el.scrollTop);
-    const last = rowAt(off, Math.max(el.scrollTop, el.scrollTop + el.clientHeight - 1));
+    const first = indexAt(el.scrollTop);
+    const last = indexAt(Math.max(el.scrollTop, el.scrollTop + el.clientHeight - 1));
     const sig = `${first}:${last}`;
     if (sig === lastViewport.current) return;
     lastViewport.current = sig;
@@ -171,6 +97,8 @@ export function VirtualList<T>(props: Props<T>) {
     pinnedTop.current = el.scrollTop;
   }, []);
 
+  const total = v.getTotalSize();
+  if (items.length > 0) averageRow.current = Math.max(24, total / items.length);
   // After every change of rows or heights: stay at the bottom, or keep the anchor row in place.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when layout inputs change
   useLayoutEffect(() => {
@@ -180,7 +108,7 @@ export function VirtualList<T>(props: Props<T>) {
       initialDone.current = true;
       const i = props.initialKey ? keys.indexOf(props.initialKey) : -1;
       if (i >= 0) {
-        el.scrollTop = Math.max(0, (offsets[i] ?? 0) - el.clientHeight / 3);
+        el.scrollTop = Math.max(0, startOf(i) - el.clientHeight / 3);
         recordAnchor();
         // Opened at a row, but everything below it fits: that is the bottom, so follow new rows.
         const atEnd = isAtEnd(el);
@@ -191,7 +119,8 @@ export function VirtualList<T>(props: Props<T>) {
     } else if (stickToBottom.current) {
       pinToBottom(el);
     } else {
-      const target = anchoredScrollTop(keys, offsets, anchor.current);
+      const i = anchor.current ? keys.indexOf(anchor.current.key) : -1;
+      const target = i >= 0 && anchor.current ? startOf(i) + anchor.current.delta : null;
       if (target !== null && Math.abs(el.scrollTop - target) > 1) el.scrollTop = target;
       // Rows shrank or the window grew until the end is on screen: from now on, follow it.
       if (isAtEnd(el)) {
@@ -199,15 +128,12 @@ export function VirtualList<T>(props: Props<T>) {
         setStick(true);
       }
     }
-    setScrollTop(el.scrollTop);
     reportViewport(el);
-    if (el.clientHeight > 0 && el.clientHeight !== viewport) setViewport(el.clientHeight);
-  }, [offsets]);
+  }, [keys, total]);
 
   const onScroll = () => {
     const el = scroller.current;
     if (!el) return;
-    setScrollTop(el.scrollTop);
     recordAnchor();
     if (isAtEnd(el)) {
       pinnedTop.current = el.scrollTop;
@@ -227,23 +153,24 @@ export function VirtualList<T>(props: Props<T>) {
         const el = scroller.current;
         const i = keys.indexOf(key);
         if (!el || i < 0) return;
-        el.scrollTop = Math.max(0, (offsetsRef.current[i] ?? 0) - el.clientHeight / 3);
+        el.scrollTop = Math.max(0, startOf(i) - el.clientHeight / 3);
         setStick(isAtEnd(el));
         recordAnchor();
-        setScrollTop(el.scrollTop);
       },
       scrollToBottom: () => {
         const el = scroller.current;
         if (!el) return;
         pinToBottom(el);
         setStick(true);
-        setScrollTop(el.scrollTop);
       },
       atBottom: () => stickToBottom.current,
     }),
-    [keys, recordAnchor, setStick, pinToBottom],
+    [keys, recordAnchor, setStick, pinToBottom, startOf],
   );
 
+  const rows = v.getVirtualItems();
+  const top = rows[0]?.start ?? 0;
+  const bottom = total - (rows.at(-1)?.end ?? total);
   return (
     <div
       ref={scroller}
@@ -254,16 +181,16 @@ export function VirtualList<T>(props: Props<T>) {
       // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard to scroll it
       tabIndex={0}
     >
-      <div style={{ height: offsets[start] ?? 0 }} aria-hidden="true" />
-      {items.slice(start, end).map((item, j) => {
-        const key = keys[start + j] ?? '';
+      <div style={{ height: top }} aria-hidden="true" />
+      {rows.map((row) => {
+        const key = keys[row.index] ?? '';
         return (
-          <div key={key} data-vkey={key} ref={measure}>
-            {render(item)}
+          <div key={key} data-vkey={key} data-index={row.index} ref={v.measureElement}>
+            {render(items[row.index] as T)}
           </div>
         );
       })}
-      <div style={{ height: total - (offsets[end] ?? total) }} aria-hidden="true" />
+      <div style={{ height: Math.max(0, bottom) }} aria-hidden="true" />
     </div>
   );
 }
