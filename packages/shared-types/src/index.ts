@@ -11,4 +11,5 @@ export * from './dto/moderation.ts';
 export * from './dto/oidc.ts';
 export * from './dto/user.ts';
 export * from './socket/ack.ts';
+export * from './socket/commands.ts';
 export * from './socket/events.ts';

@@ -86,7 +86,7 @@ export class Outbox {
    * Sends pending entries in order. A network failure stops the run and keeps the entry pending
    * (it goes out on the next flush); a refusal by the server marks it failed for the user to retry.
    */
-  flush(send: (e: OutboxEntry) => Promise<unknown>, onSent?: (e: OutboxEntry, result: unknown) => void): Promise<void> {
+  flush<R>(send: (e: OutboxEntry) => Promise<R>, onSent?: (e: OutboxEntry, result: R) => void): Promise<void> {
     if (this.flushing) {
       this.again = true;
       return this.flushing;

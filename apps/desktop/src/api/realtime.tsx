@@ -56,8 +56,7 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
   const outbox = useMemo(() => new Outbox(`charla-outbox-${meId}`), [meId]);
 
   const onSent = useCallback(
-    (_e: OutboxEntry, result: unknown) => {
-      const m = result as Message;
+    (_e: OutboxEntry, m: Message) => {
       qc.setQueryData<MessagesState>(keys.messages(m.conversationId), (s) => (s ? upsertMessage(s, m) : s));
       // Sending means I have read up to my message (no receipt comes for it).
       qc.setQueryData<Participant[]>(keys.participants(m.conversationId), (p) => (p ? senderReadUpTo(p, m) : p));

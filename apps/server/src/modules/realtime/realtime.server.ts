@@ -1,11 +1,4 @@
-import {
-  type Presence,
-  type PresenceStatus,
-  type SocketAuthErrorCode,
-  socketConversationRefSchema,
-  socketPresenceSubscribeSchema,
-  socketSetPresenceSchema,
-} from '@charla/shared-types';
+import type { Presence, PresenceStatus, SocketAuthErrorCode } from '@charla/shared-types';
 import type { Logger } from 'pino';
 import { toAppError } from '../../http/error-handler.ts';
 import type { Storage } from '../../storage/ports.ts';
@@ -164,32 +157,21 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
 
     registerMessageEvents(socket, { messages: deps.messages, logger, sendLimiter, eventLimiter });
 
-    handle(
-      socket,
-      'typing:start',
-      { schema: socketConversationRefSchema, limiter: typingLimiter, logger },
-      async (p) => {
-        await requireMember(storage, p.conversationId, userId);
-        typingIn.add(p.conversationId);
-        // Throttle: only the transition to "typing" is broadcast; repeats just extend the expiry.
-        if (await typing.start(p.conversationId, userId, TYPING_TTL_MS))
-          await emitTyping(p.conversationId, userId, true);
-        scheduleTypingExpiry(p.conversationId, userId, TYPING_TTL_MS + 20);
-        return null;
-      },
-    );
-    handle(
-      socket,
-      'typing:stop',
-      { schema: socketConversationRefSchema, limiter: typingLimiter, logger },
-      async (p) => {
-        await requireMember(storage, p.conversationId, userId);
-        typingIn.delete(p.conversationId);
-        if (await typing.stop(p.conversationId, userId)) await emitTyping(p.conversationId, userId, false);
-        return null;
-      },
-    );
-    handle(socket, 'presence:set', { schema: socketSetPresenceSchema, limiter: eventLimiter, logger }, async (p) => {
+    handle(socket, 'typing:start', { limiter: typingLimiter, logger }, async (p) => {
+      await requireMember(storage, p.conversationId, userId);
+      typingIn.add(p.conversationId);
+      // Throttle: only the transition to "typing" is broadcast; repeats just extend the expiry.
+      if (await typing.start(p.conversationId, userId, TYPING_TTL_MS)) await emitTyping(p.conversationId, userId, true);
+      scheduleTypingExpiry(p.conversationId, userId, TYPING_TTL_MS + 20);
+      return null;
+    });
+    handle(socket, 'typing:stop', { limiter: typingLimiter, logger }, async (p) => {
+      await requireMember(storage, p.conversationId, userId);
+      typingIn.delete(p.conversationId);
+      if (await typing.stop(p.conversationId, userId)) await emitTyping(p.conversationId, userId, false);
+      return null;
+    });
+    handle(socket, 'presence:set', { limiter: eventLimiter, logger }, async (p) => {
       const before = (await presence.statuses([userId])).get(userId);
       const after: PresenceStatus = await presence.setDevice(userId, socket.id, p.status);
       if (before !== after) await announcePresence(userId);
@@ -197,21 +179,16 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
       if (!mine) throw new Error('presence lookup failed');
       return mine;
     });
-    handle(
-      socket,
-      'presence:subscribe',
-      { schema: socketPresenceSubscribeSchema, limiter: eventLimiter, logger },
-      async (p) => {
-        // Live updates go to a room, so they are not filtered per viewer: blocked users get no room.
-        const ids = [...new Set(p.userIds)];
-        const states = await presenceOf(ids, userId);
-        const blocked = await Promise.all(
-          ids.map((id) => (id === userId ? false : storage.blocks.isBlockedEitherWay(userId, id))),
-        );
-        socket.join(ids.filter((_, i) => !blocked[i]).map(presenceRoom));
-        return states;
-      },
-    );
+    handle(socket, 'presence:subscribe', { limiter: eventLimiter, logger }, async (p) => {
+      // Live updates go to a room, so they are not filtered per viewer: blocked users get no room.
+      const ids = [...new Set(p.userIds)];
+      const states = await presenceOf(ids, userId);
+      const blocked = await Promise.all(
+        ids.map((id) => (id === userId ? false : storage.blocks.isBlockedEitherWay(userId, id))),
+      );
+      socket.join(ids.filter((_, i) => !blocked[i]).map(presenceRoom));
+      return states;
+    });
 
     socket.on('disconnect', () => {
       sendLimiter.forget(socket.id);
