@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { ApiError, isApiError } from '../platform/errors.ts';
+import { type HttpRequest, httpJson } from '../platform/http.ts';
 import type { Platform } from '../platform/platform.ts';
-import { ApiError, isApiError } from './errors.ts';
-import { type HttpRequest, httpJson } from './http.ts';
 
 export type SessionLostReason = 'revoked' | 'expired';
 

@@ -1,5 +1,5 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
-import { isApiError } from './errors.ts';
+import { isApiError } from '../platform/errors.ts';
 
 export type OutboxEntry = {
   clientMsgId: string;

@@ -34,12 +34,14 @@ export function useConversation(id: string | undefined): ConversationSummary | u
   return id ? list.data?.find((c) => c.id === id) : undefined;
 }
 
-export function useParticipants(conversationId: string) {
+/** `enabled: false` reads what is cached without fetching (every observer of a key shares its queryFn). */
+export function useParticipants(conversationId: string, options: { enabled?: boolean } = {}) {
   const { api } = useApp();
   return useQuery({
     queryKey: keys.participants(conversationId),
     queryFn: () => api.get(paths.conversations.participants(conversationId), listOf(participantSchema)),
     staleTime: Number.POSITIVE_INFINITY,
+    enabled: options.enabled ?? true,
   });
 }
 

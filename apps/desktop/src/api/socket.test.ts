@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isApiError } from './errors.ts';
+import { isApiError } from '../platform/errors.ts';
 import { type ChatSocket, request } from './socket.ts';
 import { message } from './test-fixtures.ts';
 

@@ -10,9 +10,9 @@ import {
   socketCommands,
 } from '@charla/shared-types';
 import { io, type Socket } from 'socket.io-client';
+import { ApiError } from '../platform/errors.ts';
 import type { SessionPort } from '../platform/platform.ts';
 import type { SessionLostReason } from './client.ts';
-import { ApiError } from './errors.ts';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { DesktopBridge } from '../../electron/shared/desktop-bridge.ts';
 import type { DesktopSettings, IpcResponse } from '../../electron/shared/ipc-contract.ts';
-import { ApiError } from '../api/errors.ts';
 import { createElectronPlatform } from './electron.ts';
+import { ApiError } from './errors.ts';
 
 const settings: DesktopSettings = {
   serverUrl: 'https://chat.example.com',

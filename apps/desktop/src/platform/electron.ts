@@ -11,7 +11,7 @@ import type {
   SecretStorageInfo,
   SettingsPatch,
 } from '../../electron/shared/ipc-contract.ts';
-import { ApiError, type ClientErrorCode } from '../api/errors.ts';
+import { ApiError, type ClientErrorCode } from './errors.ts';
 import type { ClientSettings, NotificationRequest, Platform } from './platform.ts';
 
 /** Desktop-only capabilities beyond the shared Platform type. */

@@ -8,9 +8,9 @@ import {
 } from '@charla/shared-types';
 import { z } from 'zod';
 import { composeText, decide } from '../../electron/shared/notification-policy.ts';
-import { isApiError } from '../api/errors.ts';
-import { httpJson } from '../api/http.ts';
-import { safeUrl } from '../api/links.ts';
+import { isApiError } from './errors.ts';
+import { httpJson } from './http.ts';
+import { safeUrl } from './links.ts';
 import type { ClientSettings, NotificationOutcome, NotificationRequest, Platform, SessionPort } from './platform.ts';
 
 const SETTINGS_KEY = 'charla.settings';

@@ -1,20 +1,19 @@
 import type { ConversationSummary, Message } from '@charla/shared-types';
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { hideMessage, type MessagesState, markRead, patchReactions, tickFor, upsertMessage } from '../../api/cache.ts';
+import { type MessagesState, markRead, tickFor } from '../../api/cache.ts';
 import { useMessages, useParticipants } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
-import { useRealtime } from '../../api/realtime.tsx';
-import { request } from '../../api/socket.ts';
 import { useMe } from '../../app-context.tsx';
+import { useRealtime } from '../../realtime/realtime.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { VirtualList, type VirtualListHandle } from '../../ui/virtual-list.tsx';
-import { errorText } from '../auth/auth-form.tsx';
 import { conversationName } from '../conversations/conversation-utils.ts';
 import { Composer } from './composer.tsx';
+import { useMessageCommands } from './message-commands.ts';
 import { type MessageActions, MessageItem, PendingItem } from './message-item.tsx';
 import { buildRows, estimateRow, type Row } from './rows.ts';
 
@@ -87,20 +86,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
     }
   }, [seq, items, id, qc]);
 
-  const patch = useCallback(
-    (fn: (s: MessagesState) => MessagesState) =>
-      qc.setQueryData<MessagesState>(keys.messages(id), (s) => (s ? fn(s) : s)),
-    [qc, id],
-  );
-  const fail = useCallback(
-    (e: unknown, retry?: () => void) =>
-      toasts.show({
-        kind: 'error',
-        text: errorText(t, e),
-        ...(retry ? { action: { label: t('common.retry'), run: retry } } : {}),
-      }),
-    [toasts, t],
-  );
+  const commands = useMessageCommands(id);
 
   const actions: MessageActions = useMemo(
     () => ({
@@ -112,16 +98,10 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
         setReplyTo(null);
         setEditing(m);
       },
-      react: function react(m, emoji, on) {
-        void request(rt.socket, 'message:react', { messageId: m.id, emoji, on })
-          .then((reactions) => patch((s) => patchReactions(s, m.id, reactions)))
-          .catch((e) => fail(e, () => react(m, emoji, on)));
-      },
+      react: commands.react,
       remove: (m, scope) => {
         if (scope === 'everyone' && !window.confirm(t('message.confirmDelete'))) return;
-        void request(rt.socket, 'message:delete', { messageId: m.id, for: scope })
-          .then((tomb) => patch((s) => (tomb && scope === 'everyone' ? upsertMessage(s, tomb) : hideMessage(s, m.id))))
-          .catch((e) => fail(e));
+        commands.remove(m, scope);
       },
       forward: setForwarding,
       info: setInfo,
@@ -142,17 +122,12 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
           toasts.show({ kind: 'info', text: t('message.unavailable') });
         })(),
     }),
-    [rt.socket, patch, fail, t, qc, id, messages.loadOlder, toasts],
+    [commands, t, qc, id, messages.loadOlder, toasts],
   );
 
   const submitEdit = async (m: Message, text: string): Promise<void> => {
     setEditing(null);
-    try {
-      const updated = await request(rt.socket, 'message:edit', { messageId: m.id, text });
-      patch((s) => upsertMessage(s, updated));
-    } catch (e) {
-      fail(e, () => void submitEdit(m, text));
-    }
+    await commands.edit(m, text);
   };
 
   const lastMine = useMemo(
@@ -256,7 +231,6 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
             <EmptyState title={t('chat.empty')} />
           ) : (
             <VirtualList
-              key={id}
               className="message-list"
               label={t('chat.history')}
               items={rows}
@@ -294,7 +268,6 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
             )}
           </div>
           <Composer
-            key={id}
             conversationId={id}
             members={participants.data ?? []}
             membersById={members}

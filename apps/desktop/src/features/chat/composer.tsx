@@ -1,10 +1,10 @@
 import type { Message, Participant } from '@charla/shared-types';
 import { MESSAGE_TEXT_MAX } from '@charla/shared-types';
 import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
-import { isApiError } from '../../api/errors.ts';
-import { useRealtime } from '../../api/realtime.tsx';
 import { type UploadHandle, uploadMedia } from '../../api/upload.ts';
 import { useApp } from '../../app-context.tsx';
+import { isApiError } from '../../platform/errors.ts';
+import { useRealtime } from '../../realtime/realtime.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToasts } from '../../ui/toasts.tsx';

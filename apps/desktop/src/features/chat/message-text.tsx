@@ -1,5 +1,5 @@
-import { splitLinks } from '../../api/links.ts';
 import { useApp } from '../../app-context.tsx';
+import { splitLinks } from '../../platform/links.ts';
 
 /**
  * Message text rendered as React text nodes (so HTML in a message shows literally); links are

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { message, participant, summary } from '../api/test-fixtures.ts';
 import { incomingNotification } from './incoming-notification.ts';
-import { message, participant, summary } from './test-fixtures.ts';
 
 const now = Date.parse('2026-06-01T00:00:00.000Z');
 

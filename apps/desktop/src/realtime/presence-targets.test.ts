@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { participant, summary } from '../api/test-fixtures.ts';
 import { PRESENCE_BATCH, presenceBatches, presenceWanted } from './presence-targets.ts';
-import { participant, summary } from './test-fixtures.ts';
 
 const peer = (id: string, deleted = false) => ({ id, username: id, displayName: id, avatarUrl: null, deleted });
 
