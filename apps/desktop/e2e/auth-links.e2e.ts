@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support.ts';
 
 test('sign-up validation, forgot password, and reset/verify links with bad tokens', async ({ page }) => {
   // Client-side validation names the field, before any request.

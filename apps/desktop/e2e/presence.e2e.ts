@@ -1,5 +1,5 @@
-import { type APIRequestContext, expect, test } from '@playwright/test';
-import { newContext, newUser, openConversation, signIn, type TestUser } from './support.ts';
+import type { APIRequestContext } from '@playwright/test';
+import { expect, newContext, newUser, openConversation, signIn, type TestUser, test } from './support.ts';
 
 async function signUp(request: APIRequestContext, user: TestUser) {
   const res = await request.post('/api/v1/auth/register', {
