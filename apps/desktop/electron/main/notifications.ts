@@ -3,8 +3,9 @@
  * conversation, mute, do-not-disturb, mentions-only), what it says (hide-content), and coalesces
  * bursts into one notification per conversation that is replaced by the next.
  */
+
+import { composeText, decide } from '../../src/platform/notification-policy.ts';
 import type { NotificationArgs, NotificationPrefs } from '../shared/ipc-contract.ts';
-import { composeText, decide } from '../shared/notification-policy.ts';
 
 // The policy is shared with the web client (src/platform/web.ts), so both hosts decide alike.
 export {
@@ -14,7 +15,7 @@ export {
   HIDDEN_BODY,
   HIDDEN_TITLE,
   type PolicyInput,
-} from '../shared/notification-policy.ts';
+} from '../../src/platform/notification-policy.ts';
 
 export type NativeNotification = {
   show(): void;

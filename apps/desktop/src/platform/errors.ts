@@ -1,7 +1,6 @@
-import { type ErrorCode, errorEnvelopeSchema, type FieldErrors } from '@charla/shared-types';
+import { type ClientErrorCode, errorEnvelopeSchema, type FieldErrors } from '@charla/shared-types';
 
-/** Client-side failures that never reach the server carry these extra codes. */
-export type ClientErrorCode = ErrorCode | 'network' | 'bad_response';
+export type { ClientErrorCode } from '@charla/shared-types';
 
 /** Every failed API call rejects with this; callers switch on `code`, never on `message`. */
 export class ApiError extends Error {

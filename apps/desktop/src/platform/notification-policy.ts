@@ -1,14 +1,18 @@
 /**
- * The notification policy, pure and host-neutral: Electron main applies it to native notifications
- * and the web client (src/platform/web.ts) to Web Notifications, so both behave alike. Imports types only.
+ * The notification policy, pure and host-neutral: Electron main (electron/main/notifications.ts)
+ * applies it to native notifications and the web client (web.ts) to Web Notifications, so both
+ * behave alike. Imports types only.
  */
-import type { NotificationArgs, NotificationPrefs } from './ipc-contract.ts';
+import type { NotificationLevel, NotificationRequest } from './platform.ts';
+
+/** What the policy reads of the user's preferences (the web has no do-not-disturb: always false). */
+export type NotificationPolicyPrefs = { level: NotificationLevel; hideContent: boolean; doNotDisturb: boolean };
 
 export type Decision = { notify: false; reason: string } | { notify: true };
 
 export type PolicyInput = {
-  message: Pick<NotificationArgs, 'conversationId' | 'mentioned' | 'muted'>;
-  prefs: NotificationPrefs;
+  message: Pick<NotificationRequest, 'conversationId'> & Partial<Pick<NotificationRequest, 'mentioned' | 'muted'>>;
+  prefs: NotificationPolicyPrefs;
   windowFocused: boolean;
   activeConversationId: string | null;
 };
@@ -31,7 +35,7 @@ export const HIDDEN_TITLE = 'Charla';
 export const HIDDEN_BODY = 'New message';
 
 export function composeText(
-  args: Pick<NotificationArgs, 'title' | 'body'>,
+  args: Pick<NotificationRequest, 'title' | 'body'>,
   count: number,
   hideContent: boolean,
 ): { title: string; body: string } {
