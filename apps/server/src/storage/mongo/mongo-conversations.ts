@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { trusted } from 'mongoose';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
 import type {
   ConversationListItem,
   ConversationPatch,
@@ -23,16 +24,6 @@ const directKeyOf = (a: string, b: string): string => [String(a), String(b)].sor
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const caseInsensitive = { locale: 'en', strength: 2 } as const;
 
-const encode = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
-function decode<T>(cursor: string | undefined, check: (v: unknown) => v is T): T | null {
-  if (!cursor) return null;
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return check(v) ? v : null;
-  } catch {
-    return null;
-  }
-}
 const isPair = (v: unknown): v is [number | string, string] =>
   Array.isArray(v) && v.length === 2 && ['number', 'string'].includes(typeof v[0]) && typeof v[1] === 'string';
 
@@ -193,7 +184,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
     },
     listForUser: async (userId, options) => {
       const limit = Math.max(1, Math.min(options.limit, 100));
-      const after = decode(options.cursor, isPair);
+      const after = decodeCursor(options.cursor, isPair);
       // My memberships newest first from the participants' copy of lastActivityAt (index
       // userId, leftAt, lastActivityAt, conversationId): batches of limit + 1, skipping deleted conversations.
       let bound = after && typeof after[0] === 'number' ? { at: new Date(after[0]), id: after[1] } : null;
@@ -234,7 +225,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
       return {
         items,
         nextCursor:
-          rows.length > limit && last ? encode([last.lastActivityAt?.getTime() ?? 0, last.conversationId]) : null,
+          rows.length > limit && last ? encodeCursor([last.lastActivityAt?.getTime() ?? 0, last.conversationId]) : null,
       };
     },
     getForUser: async (conversationId, userId) => {
@@ -247,7 +238,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
     },
     searchPublic: async (q, options) => {
       const limit = Math.max(1, Math.min(options.limit, 100));
-      const after = decode(options.cursor, isPair);
+      const after = decodeCursor(options.cursor, isPair);
       const t = after && typeof after[0] === 'string' ? after[0] : null;
       const docs = await Conversation.find({
         kind: 'channel',
@@ -269,7 +260,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
         })),
       );
       const last = page.at(-1);
-      return { items, nextCursor: docs.length > limit && last ? encode([last.title ?? '', last._id]) : null };
+      return { items, nextCursor: docs.length > limit && last ? encodeCursor([last.title ?? '', last._id]) : null };
     },
     ...createMongoChangeFeed(core),
   };

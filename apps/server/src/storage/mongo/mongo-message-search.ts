@@ -1,4 +1,5 @@
 import { type PipelineStage, trusted } from 'mongoose';
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import { type MessagesRepo, SEARCH_CANDIDATES, type SearchHit, SNIPPET_END, SNIPPET_START } from '../ports.ts';
 import type { MongoMessagingCore } from './mongo-messaging-core.ts';
 import { type ConversationDoc, type MessageDoc, type ParticipantDoc, toMessage } from './mongo-messaging-models.ts';
@@ -30,13 +31,8 @@ export function createMongoMessageSearch(core: MongoMessagingCore): MessagesRepo
     const terms = searchTerms(q);
     if (terms.length === 0) return { items: [], nextCursor: null };
     const limit = Math.max(1, Math.min(options.limit, 50));
-    let offset = 0;
-    try {
-      const v: unknown = options.cursor ? JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8')) : null;
-      if (Array.isArray(v) && Number.isInteger(v[0]) && (v[0] as number) >= 0) offset = v[0] as number;
-    } catch {
-      offset = 0;
-    }
+    const at = decodeCursor(options.cursor, cursorOf('number'))?.[0] ?? 0;
+    const offset = Number.isInteger(at) && at >= 0 ? at : 0;
 
     // Visibility: active memberships of live conversations, each with its own seq floor.
     const memberships = await Participant.find({
@@ -83,7 +79,7 @@ export function createMongoMessageSearch(core: MongoMessagingCore): MessagesRepo
     const items: SearchHit[] = page.map((d) => ({ message: toMessage(d), snippet: makeSnippet(d.text, terms) }));
     return {
       items,
-      nextCursor: docs.length > limit ? Buffer.from(JSON.stringify([offset + limit])).toString('base64url') : null,
+      nextCursor: docs.length > limit ? encodeCursor([offset + limit]) : null,
     };
   };
 }

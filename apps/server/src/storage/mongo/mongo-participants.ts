@@ -1,4 +1,5 @@
 import { trusted } from 'mongoose';
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import type { ParticipantsRepo } from '../ports.ts';
 import type { MongoMessagingCore } from './mongo-messaging-core.ts';
 import { type ParticipantDoc, participantId, toParticipant } from './mongo-messaging-models.ts';
@@ -6,12 +7,7 @@ import { type ParticipantDoc, participantId, toParticipant } from './mongo-messa
 const roleRank = { owner: 0, admin: 1, member: 2 } as const;
 
 type ListCursor = [number, number, string];
-const isListCursor = (v: unknown): v is ListCursor =>
-  Array.isArray(v) &&
-  v.length === 3 &&
-  typeof v[0] === 'number' &&
-  typeof v[1] === 'number' &&
-  typeof v[2] === 'string';
+const isListCursor = cursorOf('number', 'number', 'string');
 
 export function createMongoParticipantsRepo(core: MongoMessagingCore): ParticipantsRepo {
   const { Participant } = core.models;
@@ -70,15 +66,7 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
     },
     list: async (conversationId, options) => {
       const limit = Math.max(1, Math.min(options.limit, 200));
-      let after: ListCursor | null = null;
-      try {
-        const v: unknown = options.cursor
-          ? JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8'))
-          : null;
-        after = isListCursor(v) ? v : null;
-      } catch {
-        after = null;
-      }
+      const after: ListCursor | null = decodeCursor(options.cursor, isListCursor);
       // Role order is not a stored field: sort the (small) member list in memory.
       const all = (
         await Participant.find({ conversationId: String(conversationId), leftAt: null }).lean<ParticipantDoc[]>()
@@ -95,7 +83,7 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
       const last = page.at(-1);
       return {
         items: page.map((e) => toParticipant(e.p)),
-        nextCursor: rest.length > limit && last ? Buffer.from(JSON.stringify(last.key)).toString('base64url') : null,
+        nextCursor: rest.length > limit && last ? encodeCursor(last.key) : null,
       };
     },
     listUserIds: async (conversationId) =>

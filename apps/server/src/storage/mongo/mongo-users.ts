@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Connection, Schema } from 'mongoose';
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import type { UserPatch, UserRecord, UsersRepo } from '../ports.ts';
 import { escapeRegex, op, rethrowDuplicate } from './mongo-util.ts';
 
@@ -127,10 +128,11 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
     async search(q, options) {
       const limit = Math.max(1, Math.min(options.limit, 100));
       const prefix = new RegExp(`^${escapeRegex(String(q))}`, 'i');
+      const after = decodeCursor(options.cursor, cursorOf('string'))?.[0];
       const docs = await User.find({
         deletedAt: null,
         ...(options.excludeId ? { _id: op({ $ne: String(options.excludeId) }) } : {}),
-        ...(options.cursor ? { usernameLower: op({ $gt: String(options.cursor).toLowerCase() }) } : {}),
+        ...(after ? { usernameLower: op({ $gt: after.toLowerCase() }) } : {}),
         $or: [
           { usernameLower: op({ $regex: prefix }) },
           { displayName: op({ $regex: prefix }) },
@@ -142,7 +144,7 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
         .lean<UserDoc[]>();
       const items = docs.slice(0, limit).map(toUser);
       const last = items.at(-1);
-      return { items, nextCursor: docs.length > limit && last ? last.username : null };
+      return { items, nextCursor: docs.length > limit && last ? encodeCursor([last.username]) : null };
     },
   };
 }

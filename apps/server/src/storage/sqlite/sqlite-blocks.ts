@@ -2,12 +2,18 @@ import type { Database } from 'better-sqlite3';
 import type { BlocksRepo } from '../ports.ts';
 
 export function createSqliteBlocksRepo(db: Database): BlocksRepo {
-  const insert = db.prepare('INSERT OR IGNORE INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)');
-  const remove = db.prepare('DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?');
-  const either = db.prepare(
+  const insert = db.prepare<[string, string, number]>(
+    'INSERT OR IGNORE INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)',
+  );
+  const remove = db.prepare<[string, string]>('DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?');
+  const either = db.prepare<{ a: string; b: string }, 1>(
     `SELECT 1 FROM blocks WHERE (blocker_id = @a AND blocked_id = @b) OR (blocker_id = @b AND blocked_id = @a) LIMIT 1`,
   );
-  const list = db.prepare('SELECT blocked_id FROM blocks WHERE blocker_id = ? ORDER BY created_at DESC, blocked_id');
+  const list = db
+    .prepare<[string], string>(
+      'SELECT blocked_id FROM blocks WHERE blocker_id = ? ORDER BY created_at DESC, blocked_id',
+    )
+    .pluck();
 
   return {
     async block(blockerId, blockedId) {
@@ -20,7 +26,7 @@ export function createSqliteBlocksRepo(db: Database): BlocksRepo {
       return either.get({ a, b }) !== undefined;
     },
     async listBlocked(blockerId) {
-      return (list.all(blockerId) as { blocked_id: string }[]).map((r) => r.blocked_id);
+      return list.all(blockerId);
     },
   };
 }

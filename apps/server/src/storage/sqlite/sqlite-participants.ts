@@ -1,52 +1,50 @@
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import type { ParticipantRole, ParticipantSettings, ParticipantsRepo } from '../ports.ts';
-import {
-  decodeCursor,
-  encodeCursor,
-  type MessagingCore,
-  type ParticipantRow,
-  toParticipant,
-} from './sqlite-messaging-core.ts';
-import { ms } from './sqlite-util.ts';
+import { type MessagingCore, type ParticipantRow, toParticipant } from './sqlite-messaging-core.ts';
+import { ms, required } from './sqlite-util.ts';
 
 const roleRank = { owner: 0, admin: 1, member: 2 } as const;
-const isListCursor = (v: unknown): v is [number, number, string] =>
-  Array.isArray(v) &&
-  v.length === 3 &&
-  typeof v[0] === 'number' &&
-  typeof v[1] === 'number' &&
-  typeof v[2] === 'string';
+const isListCursor = cursorOf('number', 'number', 'string');
+type SeqParams = { seq: number; c: string; u: string };
 
 export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsRepo {
   const { db } = core;
   // Owners first, then admins, then members; within a role by join time, then user id.
-  const listStmt = db.prepare(
+  const listStmt = db.prepare<
+    { c: string; r: number | null; j: number | null; u: string | null; limit: number },
+    ParticipantRow
+  >(
     `SELECT *, CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END AS role_rank FROM participants
      WHERE conversation_id = @c AND left_at IS NULL
        AND (@r IS NULL OR role_rank > @r OR (role_rank = @r AND (joined_at > @j OR (joined_at = @j AND user_id > @u))))
      ORDER BY role_rank, joined_at, user_id LIMIT @limit`,
   );
-  const idsStmt = db.prepare('SELECT user_id FROM participants WHERE conversation_id = ? AND left_at IS NULL').pluck();
+  const idsStmt = db
+    .prepare<[string], string>('SELECT user_id FROM participants WHERE conversation_id = ? AND left_at IS NULL')
+    .pluck();
   const countStmt = db
-    .prepare('SELECT COUNT(*) FROM participants WHERE conversation_id = ? AND left_at IS NULL')
+    .prepare<[string], number>('SELECT COUNT(*) FROM participants WHERE conversation_id = ? AND left_at IS NULL')
     .pluck();
   const ownersStmt = db
-    .prepare("SELECT COUNT(*) FROM participants WHERE conversation_id = ? AND left_at IS NULL AND role = 'owner'")
+    .prepare<[string], number>(
+      "SELECT COUNT(*) FROM participants WHERE conversation_id = ? AND left_at IS NULL AND role = 'owner'",
+    )
     .pluck();
-  const setRoleStmt = db.prepare(
+  const setRoleStmt = db.prepare<[ParticipantRole, string, string]>(
     'UPDATE participants SET role = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL',
   );
-  const removeStmt = db.prepare(
+  const removeStmt = db.prepare<[number, 'left' | 'removed', string, string]>(
     'UPDATE participants SET left_at = ?, left_reason = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL',
   );
-  const readStmt = db.prepare(
+  const readStmt = db.prepare<SeqParams>(
     `UPDATE participants SET last_read_seq = @seq, last_delivered_seq = MAX(last_delivered_seq, @seq)
      WHERE conversation_id = @c AND user_id = @u AND last_read_seq < @seq`,
   );
-  const deliveredStmt = db.prepare(
+  const deliveredStmt = db.prepare<SeqParams>(
     `UPDATE participants SET last_delivered_seq = @seq
      WHERE conversation_id = @c AND user_id = @u AND last_delivered_seq < @seq`,
   );
-  const readersStmt = db.prepare(
+  const readersStmt = db.prepare<[string, number, string], ParticipantRow>(
     `SELECT * FROM participants WHERE conversation_id = ? AND left_at IS NULL AND last_read_seq >= ? AND user_id != ?
      ORDER BY user_id`,
   );
@@ -62,7 +60,10 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
       if (!conv || conv.deleted_at !== null) return null;
       const added = core.addParticipant(conv, userId, role, actorId, now);
       if (added) return { participant: toParticipant(added), added: true };
-      return { participant: toParticipant(core.participant(conversationId, userId) as ParticipantRow), added: false };
+      return {
+        participant: toParticipant(required(core.participant(conversationId, userId), 'participant')),
+        added: false,
+      };
     },
   );
 
@@ -81,7 +82,7 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
           now,
         });
       }
-      return toParticipant(core.participant(conversationId, userId) as ParticipantRow);
+      return toParticipant(required(core.participant(conversationId, userId), 'participant just updated'));
     },
   );
 
@@ -125,7 +126,7 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
           now,
         });
       }
-      return toParticipant(core.participant(conversationId, userId) as ParticipantRow);
+      return toParticipant(required(core.participant(conversationId, userId), 'participant just updated'));
     },
   );
 
@@ -137,7 +138,7 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
       const capped = Math.min(Math.max(0, Number.isFinite(seq) ? Math.floor(seq) : 0), conv.last_seq);
       const stmt = kind === 'read' ? readStmt : deliveredStmt;
       const changed = stmt.run({ seq: capped, c: conversationId, u: userId }).changes > 0;
-      const p = core.participant(conversationId, userId) as ParticipantRow;
+      const p = required(core.participant(conversationId, userId), 'active participant');
       if (changed) {
         core.appendChange({
           conversationId,
@@ -168,7 +169,7 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
         j: after?.[1] ?? null,
         u: after?.[2] ?? null,
         limit: limit + 1,
-      }) as ParticipantRow[];
+      });
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
@@ -177,9 +178,9 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
           rows.length > limit && last ? encodeCursor([roleRank[last.role], last.joined_at, last.user_id]) : null,
       };
     },
-    listUserIds: async (conversationId) => idsStmt.all(conversationId) as string[],
-    countActive: async (conversationId) => countStmt.get(conversationId) as number,
-    countOwners: async (conversationId) => ownersStmt.get(conversationId) as number,
+    listUserIds: async (conversationId) => idsStmt.all(conversationId),
+    countActive: async (conversationId) => countStmt.get(conversationId) ?? 0,
+    countOwners: async (conversationId) => ownersStmt.get(conversationId) ?? 0,
     setRole: async (conversationId, userId, role, actorId, now) =>
       setRoleTx.immediate(conversationId, userId, role, actorId, now),
     remove: async (conversationId, userId, reason, actorId, now) =>
@@ -190,6 +191,6 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
     markDelivered: async (conversationId, userId, seq, now) =>
       receiptTx.immediate('delivered', conversationId, userId, seq, now),
     readersOf: async (conversationId, seq, excludeUserId) =>
-      (readersStmt.all(conversationId, seq, excludeUserId) as ParticipantRow[]).map(toParticipant),
+      readersStmt.all(conversationId, seq, excludeUserId).map(toParticipant),
   };
 }
