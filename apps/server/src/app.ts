@@ -15,6 +15,7 @@ import { createMetrics } from './http/metrics.ts';
 import { AUTH_PER_IP, AUTH_SENSITIVE_PER_IP, createRateLimits } from './http/rate-limit.ts';
 import { webClientRoutes } from './http/web-client.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createAdminModule } from './modules/admin/admin.module.ts';
 import { type AccountEvents, createAccountEvents } from './modules/auth/account-events.ts';
 import { createAuthCore } from './modules/auth/auth.module.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
@@ -200,6 +201,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
     media.router,
     ...moderation.routers,
+    ...createAdminModule(ctx, { moderation: moderation.service }).routers,
     messaging.router,
   ];
   for (const router of routers) api.use(router);

@@ -11,8 +11,8 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { sendData, sendEmpty } from '../../http/envelope.ts';
 import { forbidden, unauthenticated } from '../../http/errors.ts';
+import { callerId as userIdOf } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
-import { userIdOf } from '../moderation/moderation.routes.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
 import type { AdminStatsService } from './admin.stats.ts';
 

@@ -1,19 +1,11 @@
 import type { Request, RequestHandler } from 'express';
 import type { Clock } from '../../app-context.ts';
 import { unauthenticated } from '../../http/errors.ts';
-import type { Storage, UserRole } from '../../storage/ports.ts';
+import { type AuthContext, caller } from '../../http/request.ts';
+import type { Storage } from '../../storage/ports.ts';
 import type { AccessTokens } from './auth.tokens.ts';
 
-/** Who is calling: set by requireAuth on `req.auth`. */
-export type AuthContext = { userId: string; sessionId: string; role: UserRole };
-
-declare global {
-  namespace Express {
-    interface Request {
-      auth?: AuthContext;
-    }
-  }
-}
+export type { AuthContext } from '../../http/request.ts';
 
 /**
  * Verifies the JWT, then that its session is still live, so logout, revocation and suspension take
@@ -46,8 +38,5 @@ export function createRequireAuth(verify: (token: string) => Promise<AuthContext
   };
 }
 
-/** The caller, for handlers behind requireAuth. */
-export function authOf(req: Request): AuthContext {
-  if (!req.auth) throw unauthenticated();
-  return req.auth;
-}
+/** The caller, for handlers behind requireAuth (http/request.ts). */
+export const authOf = caller;

@@ -1,5 +1,4 @@
 import {
-  type AuthResult,
   changePasswordRequestSchema,
   emailRequestSchema,
   loginRequestSchema,
@@ -10,15 +9,16 @@ import {
   tokenRequestSchema,
 } from '@charla/shared-types';
 import cookieParser from 'cookie-parser';
-import { type Request, type RequestHandler, type Response, Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { sendData, sendEmpty } from '../../http/envelope.ts';
 import { unauthenticated } from '../../http/errors.ts';
 import { parseInput } from '../../http/validate.ts';
 import { authProvidersFromConfig } from '../oidc/oidc.registry.ts';
-import { assertCsrfSafe, clearRefreshCookie, refreshCookie, setRefreshCookie } from './auth.cookies.ts';
+import { assertCsrfSafe, clearRefreshCookie, refreshCookie } from './auth.cookies.ts';
+import { isSecureCookie, requestMeta, sendGrant } from './auth.grant.ts';
 import { authOf, bearerToken } from './auth.middleware.ts';
-import type { AuthService, RequestMeta, SessionGrant } from './auth.service.ts';
+import type { AuthService } from './auth.service.ts';
 
 export type AuthRouteLimits = {
   /** Per-IP limit on every auth route. */
@@ -26,37 +26,6 @@ export type AuthRouteLimits = {
   /** Tighter per-IP limit on routes that mail or hash (register, forgot, resend, reset). */
   sensitive: RequestHandler;
 };
-
-export const requestMeta = (req: Request): RequestMeta => ({
-  ip: req.ip ?? null,
-  userAgent: req.get('user-agent') ?? null,
-});
-
-export function isSecureCookie(ctx: Pick<AppContext, 'config'>): boolean {
-  return Boolean(ctx.config.tls) || ctx.config.publicUrl.startsWith('https:');
-}
-
-/**
- * Answers a sign-in: web clients get the refresh token as an httpOnly cookie, the desktop app in the
- * body. Exported for the OIDC routes.
- */
-export function sendGrant(
-  res: Response,
-  ctx: Pick<AppContext, 'config'>,
-  grant: SessionGrant,
-  viaCookie: boolean,
-  status = 200,
-): void {
-  const data: AuthResult = {
-    user: grant.user,
-    accessToken: grant.accessToken,
-    accessTokenExpiresAt: grant.accessTokenExpiresAt,
-    sessionId: grant.sessionId,
-  };
-  if (viaCookie) setRefreshCookie(res, grant.refreshToken, grant.refreshTokenExpiresAt, isSecureCookie(ctx));
-  else data.refreshToken = grant.refreshToken;
-  sendData(res, data, status);
-}
 
 export function authRoutes(ctx: AppContext, service: AuthService, limits: AuthRouteLimits): Router {
   const { requireAuth, allowedOrigins } = ctx;

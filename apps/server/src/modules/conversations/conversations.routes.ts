@@ -10,28 +10,14 @@ import {
   updateParticipantRequestSchema,
 } from '@charla/shared-types';
 import { type Request, Router } from 'express';
-import { z } from 'zod';
 import { sendData, sendEmpty } from '../../http/envelope.ts';
-import { notFound } from '../../http/errors.ts';
+import { idParam as anyIdParam, callerId as userIdOf } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
 import type { ChangesService } from './changes.service.ts';
 import type { ConversationsService } from './conversations.service.ts';
 import type { ParticipantsService } from './participants.service.ts';
 
-const idSchema = z.string().min(1).max(64);
-
-/** A malformed id cannot name anything: 404, like an unknown one. */
-export function idParam(req: Request, name = 'id'): string {
-  const parsed = idSchema.safeParse(req.params[name]);
-  if (!parsed.success) throw notFound('Conversation');
-  return parsed.data;
-}
-
-export function userIdOf(req: Request): string {
-  const userId = req.auth?.userId;
-  if (!userId) throw new Error('route mounted without requireAuth');
-  return userId;
-}
+const idParam = (req: Request, name = 'id') => anyIdParam(req, name, 'Conversation');
 
 export function conversationsRoutes(deps: {
   conversations: ConversationsService;

@@ -2,8 +2,8 @@ import { createInviteRequestSchema, inviteCodeSchema } from '@charla/shared-type
 import { type Request, Router } from 'express';
 import { sendData, sendEmpty } from '../../http/envelope.ts';
 import { notFound } from '../../http/errors.ts';
+import { idParam, callerId as userIdOf } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
-import { idParam, userIdOf } from '../conversations/conversations.routes.ts';
 import type { InvitesService } from './invites.service.ts';
 
 function codeParam(req: Request): string {
@@ -17,15 +17,15 @@ export function invitesRoutes(deps: { invites: InvitesService }): Router {
   const r = Router();
 
   r.post('/conversations/:id/invites', async (req, res) => {
-    const id = idParam(req);
+    const id = idParam(req, 'id', 'Conversation');
     const body = parseInput(createInviteRequestSchema, req.body ?? {});
     sendData(res, await invites.create(userIdOf(req), id, body), 201);
   });
   r.get('/conversations/:id/invites', async (req, res) => {
-    sendData(res, await invites.list(userIdOf(req), idParam(req)));
+    sendData(res, await invites.list(userIdOf(req), idParam(req, 'id', 'Conversation')));
   });
   r.delete('/conversations/:id/invites/:code', async (req, res) => {
-    await invites.revoke(userIdOf(req), idParam(req), codeParam(req));
+    await invites.revoke(userIdOf(req), idParam(req, 'id', 'Conversation'), codeParam(req));
     sendEmpty(res);
   });
   r.get('/invites/:code', async (req, res) => {

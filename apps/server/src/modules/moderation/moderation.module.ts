@@ -1,13 +1,11 @@
 import type { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
-import { adminRoutes } from '../admin/admin.routes.ts';
-import { createAdminStatsService } from '../admin/admin.stats.ts';
 import type { Serial } from '../messages/messages.publish.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { moderationRoutes } from './moderation.routes.ts';
 import { createModerationService, type ModerationService } from './moderation.service.ts';
 
-/** Reports, group and site moderation, the audit log and admin statistics. */
+/** Reports, group and site moderation and the audit log (site admins reach it through modules/admin). */
 export function createModerationModule(
   ctx: AppContext,
   deps: { fanout: Fanout; serial: Serial; releaseMessageMedia(messageId: string): Promise<void> },
@@ -20,9 +18,5 @@ export function createModerationModule(
     serial: deps.serial,
     releaseMessageMedia: deps.releaseMessageMedia,
   });
-  const stats = createAdminStatsService({ storage: ctx.storage, clock: ctx.clock });
-  return {
-    service,
-    routers: [moderationRoutes(ctx, service), adminRoutes(ctx, { moderation: service, stats })],
-  };
+  return { service, routers: [moderationRoutes(ctx, service)] };
 }

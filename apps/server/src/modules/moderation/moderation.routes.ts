@@ -1,20 +1,15 @@
 import { createReportRequestSchema, listReportsQuerySchema, updateReportRequestSchema } from '@charla/shared-types';
-import { type Request, Router } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { sendData } from '../../http/envelope.ts';
-import { unauthenticated } from '../../http/errors.ts';
+import { callerId as userIdOf } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
 import type { ModerationService } from './moderation.service.ts';
 
 const id = z.string().min(1).max(64);
 const conversationParams = z.object({ id });
 const conversationReportParams = z.object({ id, reportId: id });
-
-export const userIdOf = (req: Request): string => {
-  if (!req.auth) throw unauthenticated();
-  return req.auth.userId;
-};
 
 /** Reporting (any signed-in user) and group-level moderation (group owners/admins). */
 export function moderationRoutes(ctx: Pick<AppContext, 'requireAuth'>, moderation: ModerationService): Router {

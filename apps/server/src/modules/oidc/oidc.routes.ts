@@ -12,7 +12,7 @@ import type { AppContext } from '../../app-context.ts';
 import { sendData } from '../../http/envelope.ts';
 import { parseInput } from '../../http/validate.ts';
 import { setRefreshCookie } from '../auth/auth.cookies.ts';
-import { isSecureCookie, requestMeta, sendGrant } from '../auth/auth.routes.ts';
+import { isSecureCookie, requestMeta, sendGrant } from '../auth/auth.grant.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import { type OidcService, PENDING_TTL_MS } from './oidc.service.ts';
 

@@ -1,8 +1,8 @@
 import { searchQuerySchema } from '@charla/shared-types';
 import { Router } from 'express';
 import { sendData } from '../../http/envelope.ts';
+import { callerId as userIdOf } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
-import { userIdOf } from '../conversations/conversations.routes.ts';
 import type { SearchService } from './search.service.ts';
 
 export function searchRoutes(deps: { search: SearchService }): Router {
