@@ -2,7 +2,6 @@ import {
   type ConversationSummary,
   conversationSummarySchema,
   historyPageSchema,
-  type Participant,
   page,
   participantSchema,
   paths,
@@ -45,11 +44,6 @@ export function useParticipants(conversationId: string, options: { enabled?: boo
   });
 }
 
-export function useParticipantMap(conversationId: string): Map<string, Participant> {
-  const p = useParticipants(conversationId);
-  return new Map((p.data ?? []).map((x) => [x.userId, x]));
-}
-
 /** Messages: the latest page first, or a page around a message when jumping to it (search, reply). */
 export function useMessages(conversationId: string, changeSeq: number, aroundSeq?: number) {
   const { api } = useApp();
@@ -89,5 +83,3 @@ export function useMessages(conversationId: string, changeSeq: number, aroundSeq
   const loadNewer = useCallback(() => load('after'), [load]);
   return { ...query, loadOlder, loadNewer };
 }
-
-export const userCardListSchema = z.array(z.object({ id: z.string() }));

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { AppContext, Clock } from '../../app-context.ts';
+import type { Clock } from '../../app-context.ts';
 import type { Config } from '../../config.ts';
 import type { Storage } from '../../storage/ports.ts';
 import { type AuthContext, createAccessTokenVerifier, createRequireAuth } from './auth.middleware.ts';
@@ -26,7 +26,3 @@ export function createAuthCore(deps: { config: Config; storage: Storage; clock: 
     requireAuth: createRequireAuth(verifyAccessToken),
   };
 }
-
-export type { AccountEvents } from './account-events.ts';
-export type { AuthContext } from './auth.middleware.ts';
-export type { AppContext };

@@ -137,5 +137,3 @@ export function createMessagingModule(
     },
   };
 }
-
-export type MessagingModule = ReturnType<typeof createMessagingModule>;
