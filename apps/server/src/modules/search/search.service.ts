@@ -3,6 +3,7 @@ import { notFound } from '../../http/errors.ts';
 import { SNIPPET_END, SNIPPET_START, type Storage } from '../../storage/ports.ts';
 import { requireMember } from '../conversations/conversations.access.ts';
 import { toMessageDto } from '../messages/messages.mapper.ts';
+import { type SearchCursors, searchScope } from './search.cursor.ts';
 
 /** Storage marks matches with control characters; clients get plain text plus [start, end) ranges. */
 export function splitSnippet(marked: string): Pick<SearchHit, 'snippet' | 'highlights'> {
@@ -21,8 +22,8 @@ export function splitSnippet(marked: string): Pick<SearchHit, 'snippet' | 'highl
 
 export type SearchService = ReturnType<typeof createSearchService>;
 
-export function createSearchService(deps: { storage: Storage }) {
-  const { storage } = deps;
+export function createSearchService(deps: { storage: Storage; cursors: SearchCursors }) {
+  const { storage, cursors } = deps;
   return {
     async messages(
       userId: string,
@@ -35,10 +36,11 @@ export function createSearchService(deps: { storage: Storage }) {
           throw notFound('Conversation');
         }
       }
+      const scope = searchScope(userId, q);
       const page = await storage.messages.search(userId, q.q, {
         limit: q.limit,
         ...(q.conversationId ? { conversationId: q.conversationId } : {}),
-        ...(q.cursor ? { cursor: q.cursor } : {}),
+        ...(q.cursor ? { cursor: cursors.open(scope, q.cursor) } : {}),
       });
       return {
         items: page.items.map((hit, i) => ({
@@ -47,7 +49,7 @@ export function createSearchService(deps: { storage: Storage }) {
           // Storage returns best first; expose the order as a score clients can merge pages by.
           rank: page.items.length - i,
         })),
-        nextCursor: page.nextCursor,
+        nextCursor: page.nextCursor === null ? null : cursors.sign(scope, page.nextCursor),
       };
     },
   };
