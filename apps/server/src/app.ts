@@ -29,9 +29,9 @@ import {
 } from './modules/auth/auth.throttle.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
+import { createMessagingModule, type MessagingOptions } from './modules/messaging/messaging.module.ts';
 import { createModerationModule } from './modules/moderation/moderation.module.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
-import { createMessagingModule, type MessagingOptions } from './modules/realtime/realtime.module.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
 import type { MediaStore, Storage } from './storage/ports.ts';

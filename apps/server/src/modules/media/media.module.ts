@@ -6,7 +6,7 @@ import { createCloudinaryMediaStore } from '../../media/cloudinary-media-store.t
 import { createLocalMediaStore } from '../../media/local-media-store.ts';
 import type { MediaStore } from '../../storage/ports.ts';
 import { resolveJwtSecret } from '../auth/auth.tokens.ts';
-import type { AttachmentHooks } from '../messages/messages.service.ts';
+import type { AttachmentHooks } from '../messaging/messages.service.ts';
 import { mediaRoutes } from './media.routes.ts';
 import { createMediaService, type MediaService } from './media.service.ts';
 import { createMediaTokens } from './media.tokens.ts';

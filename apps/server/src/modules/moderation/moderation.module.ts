@@ -1,6 +1,6 @@
 import type { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
-import type { Serial } from '../messages/messages.publish.ts';
+import type { Serial } from '../messaging/messages.publish.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { moderationRoutes } from './moderation.routes.ts';
 import { createModerationService, type ModerationService } from './moderation.service.ts';

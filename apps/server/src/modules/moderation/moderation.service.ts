@@ -11,8 +11,8 @@ import type { Clock } from '../../app-context.ts';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
 import { type AuditRecord, DuplicateKeyError, type Storage } from '../../storage/ports.ts';
 import type { AccountEvents } from '../auth/account-events.ts';
-import { toMessageDto } from '../messages/messages.mapper.ts';
-import { changeSeqOf, type Serial } from '../messages/messages.publish.ts';
+import { toMessageDto } from '../messaging/messages.mapper.ts';
+import { changeSeqOf, type Serial } from '../messaging/messages.publish.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { toAdminUserDto, toAuditDto, toReportDto } from './moderation.mapper.ts';
 

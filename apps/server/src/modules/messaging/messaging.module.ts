@@ -4,20 +4,10 @@ import { createClient, type RedisClientType } from 'redis';
 import type { Server as SocketServer } from 'socket.io';
 import type { AppContext } from '../../app-context.ts';
 import { resolveJwtSecret } from '../auth/auth.tokens.ts';
-import { createChangesService } from '../conversations/changes.service.ts';
-import { conversationsRoutes } from '../conversations/conversations.routes.ts';
-import { createConversationsService } from '../conversations/conversations.service.ts';
-import { createParticipantsService } from '../conversations/participants.service.ts';
 import { invitesRoutes } from '../invites/invites.routes.ts';
 import { createInvitesService } from '../invites/invites.service.ts';
-import { createSerial } from '../messages/messages.publish.ts';
-import { messagesRoutes } from '../messages/messages.routes.ts';
-import { type AttachmentHooks, createMessagesService } from '../messages/messages.service.ts';
-import { createSearchCursors } from '../search/search.cursor.ts';
-import { searchRoutes } from '../search/search.routes.ts';
-import { createSearchService } from '../search/search.service.ts';
-import { type CharlaIo, createFanout } from './realtime.fanout.ts';
-import { attachRealtime, type RealtimeDeps } from './realtime.server.ts';
+import { type CharlaIo, createFanout } from '../realtime/realtime.fanout.ts';
+import { attachRealtime, type RealtimeDeps } from '../realtime/realtime.server.ts';
 import {
   createMemoryPresence,
   createMemoryTyping,
@@ -25,7 +15,17 @@ import {
   createRedisTyping,
   type PresenceStore,
   type TypingStore,
-} from './realtime.state.ts';
+} from '../realtime/realtime.state.ts';
+import { createSearchCursors } from '../search/search.cursor.ts';
+import { searchRoutes } from '../search/search.routes.ts';
+import { createSearchService } from '../search/search.service.ts';
+import { createChangesService } from './changes.service.ts';
+import { conversationsRoutes } from './conversations.routes.ts';
+import { createConversationsService } from './conversations.service.ts';
+import { createSerial } from './messages.publish.ts';
+import { messagesRoutes } from './messages.routes.ts';
+import { type AttachmentHooks, createMessagesService } from './messages.service.ts';
+import { createParticipantsService } from './participants.service.ts';
 
 export type MessagingOptions = {
   limits?: RealtimeDeps['limits'];

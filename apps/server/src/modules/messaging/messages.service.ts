@@ -10,15 +10,10 @@ import type {
 import type { z } from 'zod';
 import { badRequest, forbidden, notFound } from '../../http/errors.ts';
 import type { MessageRecord, ParticipantRecord, ReplySnapshot, Storage } from '../../storage/ports.ts';
-import {
-  type Membership,
-  requireMember,
-  requireReader,
-  visibilityFloor,
-} from '../conversations/conversations.access.ts';
-import { directPeerId } from '../conversations/conversations.mapper.ts';
-import type { ConversationsService } from '../conversations/conversations.service.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
+import { type Membership, requireMember, requireReader, visibilityFloor } from './conversations.access.ts';
+import { directPeerId } from './conversations.mapper.ts';
+import type { ConversationsService } from './conversations.service.ts';
 import { toMessageDto } from './messages.mapper.ts';
 import { changeSeqOf, type PublishDeps, publishCreated } from './messages.publish.ts';
 

@@ -7,10 +7,10 @@ import type {
 } from '@charla/shared-types';
 import { conflict, forbidden, notFound } from '../../http/errors.ts';
 import type { ParticipantSettings } from '../../storage/ports.ts';
-import { changeSeqOf, postSystemMessage } from '../messages/messages.publish.ts';
 import { requireMember, requireRole } from './conversations.access.ts';
 import { createUserCards, toMyState, toParticipantDto } from './conversations.mapper.ts';
 import type { ConversationsDeps, ConversationsService } from './conversations.service.ts';
+import { changeSeqOf, postSystemMessage } from './messages.publish.ts';
 
 export function createParticipantsService(deps: ConversationsDeps, conversations: ConversationsService) {
   const { storage, fanout, clock, serial } = deps;

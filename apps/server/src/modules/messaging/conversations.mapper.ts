@@ -12,7 +12,7 @@ import type {
   Storage,
   UserRecord,
 } from '../../storage/ports.ts';
-import { toPreview } from '../messages/messages.mapper.ts';
+import { toPreview } from './messages.mapper.ts';
 
 export function toUserCard(id: string, user: UserRecord | null): UserCard {
   if (!user || user.deletedAt)

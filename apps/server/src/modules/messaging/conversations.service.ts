@@ -9,11 +9,11 @@ import type {
 import type { z } from 'zod';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
 import type { ConversationPatch, ParticipantRecord, Storage } from '../../storage/ports.ts';
-import { toPreview } from '../messages/messages.mapper.ts';
-import { changeSeqOf, type PublishDeps, postSystemMessage } from '../messages/messages.publish.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { requireMember, requireReader, requireRole } from './conversations.access.ts';
 import { createUserCards, toConversationDto, toParticipantDto, toSummary } from './conversations.mapper.ts';
+import { toPreview } from './messages.mapper.ts';
+import { changeSeqOf, type PublishDeps, postSystemMessage } from './messages.publish.ts';
 
 export type ConversationsDeps = PublishDeps & { storage: Storage; fanout: Fanout };
 type CreateBody = z.output<typeof createConversationRequestSchema>;

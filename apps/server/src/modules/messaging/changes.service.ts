@@ -1,8 +1,8 @@
 import type { ChangeEntry, ChangeFeed, SyncState } from '@charla/shared-types';
 import type { ChangeRecord, Storage } from '../../storage/ports.ts';
-import { toMessageDto } from '../messages/messages.mapper.ts';
 import { requireMember } from './conversations.access.ts';
 import { createUserCards, toConversationDto, toMyState, toParticipantDto } from './conversations.mapper.ts';
+import { toMessageDto } from './messages.mapper.ts';
 
 /** Which snapshot a change row asks for: entries about the same thing collapse into the latest one. */
 function keyOf(c: ChangeRecord): string {
