@@ -33,3 +33,13 @@ export function idParam(req: Request, name = 'id', what = 'Resource'): string {
   if (!parsed.success) throw notFound(what);
   return parsed.data;
 }
+
+/**
+ * A shared-types path (`/auth/login`) relative to the prefix its router is mounted at (`/login`),
+ * so routers keep using the one list of paths the client uses.
+ */
+export function below(prefix: `/${string}`, path: string): string {
+  if (path === prefix) return '/';
+  if (!path.startsWith(`${prefix}/`)) throw new Error(`${path} is not below ${prefix}`);
+  return path.slice(prefix.length);
+}

@@ -93,7 +93,7 @@ describe('hostile input never gets a 5xx, an internal ack or a state change', ()
   beforeAll(async () => {
     // Per-socket limits out of the way: this suite is about validation, abuse.test.ts covers floods.
     const big: [number, number] = [1e9, 1e9];
-    t = await startTestApp({ deps: { messaging: { limits: { send: big, events: big, typing: big } } } });
+    t = await startTestApp({ deps: { realtime: { limits: { send: big, events: big, typing: big } } } });
     [ana, ben] = [await registerUser(t), await registerUser(t)];
     token = ana.accessToken;
     await createFixtures();

@@ -31,44 +31,44 @@ export function createRequireAdmin(ctx: Pick<AppContext, 'storage'>): RequestHan
   };
 }
 
+/** Mounted at /admin. */
 export function adminRoutes(
   ctx: Pick<AppContext, 'requireAuth' | 'storage'>,
   deps: { moderation: ModerationService; stats: AdminStatsService },
 ): Router {
   const { moderation, stats } = deps;
   const router = Router();
-  // Scoped to /admin only, so routers mounted after this one are not shadowed.
-  router.use('/admin', ctx.requireAuth, createRequireAdmin(ctx));
+  router.use(ctx.requireAuth, createRequireAdmin(ctx));
 
-  router.get('/admin/reports', async (req, res) => {
+  router.get('/reports', async (req, res) => {
     sendData(res, await moderation.listReports(parseInput(listReportsQuerySchema, req.query)));
   });
-  router.patch('/admin/reports/:id', async (req, res) => {
+  router.patch('/reports/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params);
     const body = parseInput(updateReportRequestSchema, req.body);
     sendData(res, await moderation.closeReport(userIdOf(req), id, body));
   });
-  router.delete('/admin/messages/:id', async (req, res) => {
+  router.delete('/messages/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params);
     await moderation.deleteMessage(userIdOf(req), id);
     sendEmpty(res, 200, 'Deleted');
   });
-  router.get('/admin/users', async (req, res) => {
+  router.get('/users', async (req, res) => {
     sendData(res, await moderation.listUsers(parseInput(adminUsersQuerySchema, req.query)));
   });
-  router.post('/admin/users/:id/suspension', async (req, res) => {
+  router.post('/users/:id/suspension', async (req, res) => {
     const { id } = parseInput(idParams, req.params);
     const { reason } = parseInput(suspendUserRequestSchema, req.body ?? {});
     sendData(res, await moderation.suspend(userIdOf(req), id, reason));
   });
-  router.delete('/admin/users/:id/suspension', async (req, res) => {
+  router.delete('/users/:id/suspension', async (req, res) => {
     const { id } = parseInput(idParams, req.params);
     sendData(res, await moderation.unsuspend(userIdOf(req), id));
   });
-  router.get('/admin/audit', async (req, res) => {
+  router.get('/audit', async (req, res) => {
     sendData(res, await moderation.listAudit(parseInput(listAuditQuerySchema, req.query)));
   });
-  router.get('/admin/stats', async (req, res) => {
+  router.get('/stats', async (req, res) => {
     const { days } = parseInput(adminStatsQuerySchema, req.query);
     sendData(res, await stats.get(days));
   });

@@ -31,6 +31,8 @@ export function bearerToken(req: Request): string | undefined {
 
 export function createRequireAuth(verify: (token: string) => Promise<AuthContext>): RequestHandler {
   return async (req, _res, next) => {
+    // Several routers share a prefix (/conversations): the first one to run checks the token.
+    if (req.auth) return next();
     const token = bearerToken(req);
     if (!token) throw unauthenticated();
     req.auth = await verify(token);

@@ -1,4 +1,5 @@
 import {
+  type AuthProviders,
   changePasswordRequestSchema,
   emailRequestSchema,
   loginRequestSchema,
@@ -13,8 +14,8 @@ import { type RequestHandler, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { sendData, sendEmpty } from '../../http/envelope.ts';
 import { unauthenticated } from '../../http/errors.ts';
+import { below } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
-import { authProvidersFromConfig } from '../oidc/oidc.registry.ts';
 import { assertCsrfSafe, clearRefreshCookie, refreshCookie } from './auth.cookies.ts';
 import { isSecureCookie, requestMeta, sendGrant } from './auth.grant.ts';
 import { authOf, bearerToken } from './auth.middleware.ts';
@@ -27,26 +28,32 @@ export type AuthRouteLimits = {
   sensitive: RequestHandler;
 };
 
-export function authRoutes(ctx: AppContext, service: AuthService, limits: AuthRouteLimits): Router {
+/** Mounted at /auth. `providers`: the sign-in methods this server offers (password, Google, OIDC). */
+export function authRoutes(
+  ctx: AppContext,
+  service: AuthService,
+  limits: AuthRouteLimits,
+  providers: AuthProviders,
+): Router {
   const { requireAuth, allowedOrigins } = ctx;
   const secure = isSecureCookie(ctx);
   const router = Router();
   const p = paths.auth;
-  router.use('/auth', limits.perIp, cookieParser());
+  router.use(limits.perIp, cookieParser());
 
-  router.post(p.register, limits.sensitive, async (req, res) => {
+  router.post(below('/auth', p.register), limits.sensitive, async (req, res) => {
     const body = parseInput(registerRequestSchema, req.body);
     const grant = await service.register(body, body.client, body.device, requestMeta(req));
     sendGrant(res, ctx, grant, body.client === 'web', 201);
   });
 
-  router.post(p.login, async (req, res) => {
+  router.post(below('/auth', p.login), async (req, res) => {
     const body = parseInput(loginRequestSchema, req.body);
     const grant = await service.login(body, body.client, body.device, requestMeta(req));
     sendGrant(res, ctx, grant, body.client === 'web');
   });
 
-  router.post(p.refresh, async (req, res) => {
+  router.post(below('/auth', p.refresh), async (req, res) => {
     const body = parseInput(refreshRequestSchema, req.body ?? {});
     if (body.refreshToken) {
       sendGrant(res, ctx, await service.refresh(body.refreshToken, requestMeta(req)), false);
@@ -65,7 +72,7 @@ export function authRoutes(ctx: AppContext, service: AuthService, limits: AuthRo
   });
 
   /** Ends the session named by the access token, or else by the refresh token (body, or cookie + CSRF). */
-  router.post(p.logout, async (req, res) => {
+  router.post(below('/auth', p.logout), async (req, res) => {
     const body = parseInput(refreshRequestSchema, req.body ?? {});
     const access = bearerToken(req);
     let done = false;
@@ -87,23 +94,23 @@ export function authRoutes(ctx: AppContext, service: AuthService, limits: AuthRo
     sendEmpty(res, 200, 'Signed out');
   });
 
-  router.post(p.logoutAll, requireAuth, async (req, res) => {
+  router.post(below('/auth', p.logoutAll), requireAuth, async (req, res) => {
     const auth = authOf(req);
     await service.revokeAll(auth.userId);
     clearRefreshCookie(res, secure);
     sendEmpty(res, 200, 'Signed out everywhere');
   });
 
-  router.get(p.me, requireAuth, async (req, res) => {
+  router.get(below('/auth', p.me), requireAuth, async (req, res) => {
     sendData(res, await service.me(authOf(req).userId));
   });
 
-  router.get(p.sessions, requireAuth, async (req, res) => {
+  router.get(below('/auth', p.sessions), requireAuth, async (req, res) => {
     const auth = authOf(req);
     sendData(res, await service.listSessions(auth.userId, auth.sessionId));
   });
 
-  router.delete('/auth/sessions/:id', requireAuth, async (req, res) => {
+  router.delete('/sessions/:id', requireAuth, async (req, res) => {
     const auth = authOf(req);
     const id = String(req.params.id ?? '');
     await service.revokeSession(auth.userId, id);
@@ -111,39 +118,39 @@ export function authRoutes(ctx: AppContext, service: AuthService, limits: AuthRo
     sendEmpty(res, 200, 'Session revoked');
   });
 
-  router.post(p.verifyEmail, limits.sensitive, async (req, res) => {
+  router.post(below('/auth', p.verifyEmail), limits.sensitive, async (req, res) => {
     const { token } = parseInput(tokenRequestSchema, req.body);
     sendData(res, await service.verifyEmail(token), 200, 'Email verified');
   });
 
-  router.post(p.resendVerification, limits.sensitive, requireAuth, async (req, res) => {
+  router.post(below('/auth', p.resendVerification), limits.sensitive, requireAuth, async (req, res) => {
     const sent = await service.resendVerification(authOf(req).userId);
     sendEmpty(res, 202, sent ? 'Verification mail sent' : 'Email already verified');
   });
 
-  router.post(p.forgotPassword, limits.sensitive, async (req, res) => {
+  router.post(below('/auth', p.forgotPassword), limits.sensitive, async (req, res) => {
     const { email } = parseInput(emailRequestSchema, req.body);
     service.forgotPassword(email);
     sendEmpty(res, 202, 'If an account uses this email, a reset link is on its way');
   });
 
-  router.post(p.resetPassword, limits.sensitive, async (req, res) => {
+  router.post(below('/auth', p.resetPassword), limits.sensitive, async (req, res) => {
     const body = parseInput(resetPasswordRequestSchema, req.body);
     await service.resetPassword(body.token, body.password);
     clearRefreshCookie(res, secure);
     sendEmpty(res, 200, 'Password changed; sign in again');
   });
 
-  router.post(p.changePassword, limits.sensitive, requireAuth, async (req, res) => {
+  router.post(below('/auth', p.changePassword), limits.sensitive, requireAuth, async (req, res) => {
     const auth = authOf(req);
     const body = parseInput(changePasswordRequestSchema, req.body);
     await service.changePassword(auth.userId, auth.sessionId, body.currentPassword, body.newPassword);
     sendEmpty(res, 200, 'Password changed; other devices were signed out');
   });
 
-  router.get(p.providers, (_req, res) => {
+  router.get(below('/auth', p.providers), (_req, res) => {
     // One source of truth with the OIDC registry (a provider needs its issuer AND client id).
-    sendData(res, authProvidersFromConfig(ctx.config));
+    sendData(res, providers);
   });
 
   return router;

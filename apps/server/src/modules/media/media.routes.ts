@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { sendData, sendEmpty } from '../../http/envelope.ts';
 import { notFound, unauthenticated } from '../../http/errors.ts';
+import { callerId } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
 import type { MediaStore } from '../../storage/ports.ts';
 import { bearerToken } from '../auth/auth.middleware.ts';
@@ -21,34 +22,39 @@ export type MediaRouteDeps = {
   service: MediaService;
   store: MediaStore;
   tokens: MediaTokens;
-  maxBytes: number;
-  tmpDir: string;
+  withUpload: WithUpload;
 };
 
-export function mediaRoutes(ctx: AppContext, deps: MediaRouteDeps): Router {
-  const { service, store, tokens } = deps;
-  const router = Router();
-  const userOf = (req: Request) => {
-    if (!req.auth) throw unauthenticated();
-    return req.auth.userId;
-  };
+/** Runs `fn` with the request's uploaded temp file, which is always removed afterwards. */
+export type WithUpload = <T>(req: Request, fn: (file: ReceivedFile) => Promise<T>) => Promise<T>;
 
-  /** Runs `fn` with the uploaded temp file, which is always removed afterwards. */
-  const withUpload = async <T>(req: Request, fn: (file: ReceivedFile) => Promise<T>): Promise<T> => {
-    const file = await receiveUpload(req, { maxBytes: deps.maxBytes, tmpDir: deps.tmpDir, field: MEDIA_UPLOAD_FIELD });
+export function createUploadReceiver(limits: { maxBytes: number; tmpDir: string }): WithUpload {
+  return async (req, fn) => {
+    const file = await receiveUpload(req, {
+      maxBytes: limits.maxBytes,
+      tmpDir: limits.tmpDir,
+      field: MEDIA_UPLOAD_FIELD,
+    });
     try {
       return await fn(file);
     } finally {
       await fs.promises.rm(file.path, { force: true });
     }
   };
+}
 
-  router.post('/media', ctx.requireAuth, async (req, res) => {
+/** Uploads and the bytes of stored media. Mounted at /media. */
+export function mediaRoutes(ctx: AppContext, deps: MediaRouteDeps): Router {
+  const { service, store, tokens, withUpload } = deps;
+  const router = Router();
+  const userOf = callerId;
+
+  router.post('/', ctx.requireAuth, async (req, res) => {
     const userId = userOf(req);
     sendData(res, await withUpload(req, (file) => service.ingest(userId, file)), 201, 'Uploaded');
   });
 
-  router.get('/media/:id/meta', ctx.requireAuth, async (req, res) => {
+  router.get('/:id/meta', ctx.requireAuth, async (req, res) => {
     const { id } = parseInput(idParams, req.params);
     const { via } = parseInput(describeQuery, req.query);
     sendData(res, await service.describe(userOf(req), id, via));
@@ -76,28 +82,28 @@ export function mediaRoutes(ctx: AppContext, deps: MediaRouteDeps): Router {
       if (!media || !allowed) throw notFound('Media');
       await sendMedia(res, store, media, variant, req.get('range'));
     };
-  router.get('/media/:id', serve('original'));
-  router.get('/media/:id/thumbnail', serve('thumbnail'));
+  router.get('/:id', serve('original'));
+  router.get('/:id/thumbnail', serve('thumbnail'));
+  return router;
+}
 
-  router.put('/users/me/avatar', ctx.requireAuth, async (req, res) => {
+/** The caller's own avatar. Mounted at /users. */
+export function userAvatarRoutes(ctx: AppContext, deps: Pick<MediaRouteDeps, 'service' | 'withUpload'>): Router {
+  const { service, withUpload } = deps;
+  const router = Router();
+  const userOf = callerId;
+
+  router.put('/me/avatar', ctx.requireAuth, async (req, res) => {
     const userId = userOf(req);
     const result = await withUpload(req, (file) => service.setUserAvatar(userId, file));
     ctx.events.emit('user:updated', { userId });
     sendData(res, result);
   });
-  router.delete('/users/me/avatar', ctx.requireAuth, async (req, res) => {
+  router.delete('/me/avatar', ctx.requireAuth, async (req, res) => {
     const userId = userOf(req);
     await service.removeUserAvatar(userId);
     ctx.events.emit('user:updated', { userId });
     sendEmpty(res);
   });
-  router.put('/conversations/:id/avatar', ctx.requireAuth, async (req, res) => {
-    const userId = userOf(req);
-    const { id } = parseInput(idParams, req.params);
-    // Refuse before reading the body.
-    await service.checkConversationAvatar(userId, id);
-    sendData(res, await withUpload(req, (file) => service.setConversationAvatar(userId, id, file)));
-  });
-
   return router;
 }

@@ -13,7 +13,7 @@ import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { requireMember, requireReader, requireRole } from './conversations.access.ts';
 import { createUserCards, toConversationDto, toParticipantDto, toSummary } from './conversations.mapper.ts';
 import { toPreview } from './messages.mapper.ts';
-import { changeSeqOf, type PublishDeps, postSystemMessage } from './messages.publish.ts';
+import { changeSeqOf, type PublishDeps, postSystemMessage, toMembers } from './messages.publish.ts';
 
 export type ConversationsDeps = PublishDeps & { storage: Storage; fanout: Fanout };
 type CreateBody = z.output<typeof createConversationRequestSchema>;
@@ -50,7 +50,7 @@ export function createConversationsService(deps: ConversationsDeps) {
     // Every member sees the same shared part; the peer card of a direct chat depends on the viewer,
     // but direct chats have nothing editable, so the actor's view is everyone's.
     const conversation = await toConversationDto(c, actorId, storage, createUserCards(storage));
-    await fanout.toMembers(conversationId, 'conversation:updated', {
+    await toMembers(deps, conversationId, 'conversation:updated', {
       conversationId,
       conversation,
       me: null,
@@ -61,7 +61,7 @@ export function createConversationsService(deps: ConversationsDeps) {
   async function publishJoined(p: ParticipantRecord): Promise<void> {
     const participant = await toParticipantDto(p, createUserCards(storage));
     const changeSeq = await changeSeqOf(storage, p.conversationId);
-    await fanout.toMembers(p.conversationId, 'participant:joined', {
+    await toMembers(deps, p.conversationId, 'participant:joined', {
       conversationId: p.conversationId,
       participant,
       changeSeq,

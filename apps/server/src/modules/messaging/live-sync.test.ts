@@ -14,7 +14,7 @@ describe('live events plus the change feed lose nothing', () => {
   let rests: Rest[];
 
   beforeAll(async () => {
-    t = await startTestApp({ deps: { messaging: { limits: { send: [1000, 1000], events: [1000, 1000] } } } });
+    t = await startTestApp({ deps: { realtime: { limits: { send: [1000, 1000], events: [1000, 1000] } } } });
     users = await Promise.all([0, 1, 2, 3, 4].map(() => registerUser(t)));
     rests = users.map((u) => restAs(t.api, u.accessToken));
   });

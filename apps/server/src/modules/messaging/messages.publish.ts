@@ -1,6 +1,6 @@
 import type { SystemEventType } from '@charla/shared-types';
 import type { MessageRecord, Storage } from '../../storage/ports.ts';
-import type { Fanout } from '../realtime/realtime.fanout.ts';
+import type { EventArgs, Fanout, ServerEvent } from '../realtime/realtime.fanout.ts';
 import { systemPayload, toMessageDto } from './messages.mapper.ts';
 
 /**
@@ -32,6 +32,16 @@ export type PublishDeps = { storage: Storage; fanout: Fanout; clock: { now(): Da
 /** The conversation's change counter right after a mutation (events carry it so clients spot gaps). */
 export async function changeSeqOf(storage: Storage, conversationId: string): Promise<number> {
   return (await storage.conversations.findById(conversationId))?.changeSeq ?? 0;
+}
+
+/** An event to every device of every active member. */
+export async function toMembers<E extends ServerEvent>(
+  deps: Pick<PublishDeps, 'storage' | 'fanout'>,
+  conversationId: string,
+  event: E,
+  ...args: EventArgs<E>
+): Promise<void> {
+  deps.fanout.toUsers(await deps.storage.participants.listUserIds(conversationId), event, ...args);
 }
 
 /** message:created to every device of every member; mentioned members are notified even when muted. */

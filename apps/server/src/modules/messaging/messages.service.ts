@@ -7,6 +7,7 @@ import type {
   Receipt,
   sendMessageRequestSchema,
 } from '@charla/shared-types';
+import type { Request } from 'express';
 import type { z } from 'zod';
 import { badRequest, forbidden, notFound } from '../../http/errors.ts';
 import type { MessageRecord, ParticipantRecord, ReplySnapshot, Storage } from '../../storage/ports.ts';
@@ -15,7 +16,7 @@ import { type Membership, requireMember, requireReader, visibilityFloor } from '
 import { directPeerId } from './conversations.mapper.ts';
 import type { ConversationsService } from './conversations.service.ts';
 import { toMessageDto } from './messages.mapper.ts';
-import { changeSeqOf, type PublishDeps, publishCreated } from './messages.publish.ts';
+import { changeSeqOf, type PublishDeps, publishCreated, toMembers } from './messages.publish.ts';
 
 /** Media hooks (modules/media): attachments must be the sender's own unattached uploads. */
 export type AttachmentHooks = {
@@ -25,6 +26,16 @@ export type AttachmentHooks = {
   attach(userId: string, ids: string[], message: { id: string; conversationId: string }): Promise<void>;
   /** The message was deleted for everyone: its files go too. */
   release(messageId: string): Promise<void>;
+};
+
+/** Media hooks (modules/media): stores an uploaded group avatar; `apply` makes it the conversation's. */
+export type ConversationAvatars = {
+  upload(
+    req: Request,
+    userId: string,
+    conversationId: string,
+    apply: (avatarUrl: string) => Promise<void>,
+  ): Promise<{ avatarUrl: string }>;
 };
 
 export type MessagesDeps = PublishDeps & { storage: Storage; fanout: Fanout; attachments?: AttachmentHooks };
@@ -104,8 +115,51 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       lastDeliveredSeq: p.lastDeliveredSeq,
     };
     const changeSeq = await changeSeqOf(storage, p.conversationId);
-    await fanout.toMembers(p.conversationId, 'receipt:updated', { ...receipt, changeSeq });
+    await toMembers(deps, p.conversationId, 'receipt:updated', { ...receipt, changeSeq });
     return receipt;
+  }
+
+  /**
+   * The one delete-for-everyone path, for the sender, a group admin and a site admin: the
+   * tombstone, the event to every member, the files, and an audit entry when it was moderation.
+   * Returns the message as it now stands (already deleted: unchanged).
+   */
+  async function deleteForEveryone(
+    actorId: string,
+    message: MessageRecord,
+    by: 'sender' | 'group_admin' | 'site_admin',
+  ): Promise<MessageRecord> {
+    if (message.deletedAt) return message;
+    const { id: messageId, conversationId } = message;
+    const tombstone = await serial(conversationId, async () => {
+      const t = await storage.messages.deleteForEveryone(messageId, actorId, clock.now());
+      if (t) {
+        const changeSeq = await changeSeqOf(storage, conversationId);
+        await toMembers(deps, conversationId, 'message:deleted', {
+          conversationId,
+          messageId,
+          seq: message.seq,
+          scope: 'everyone',
+          message: toMessageDto(t),
+          changeSeq,
+        });
+      }
+      return t;
+    });
+    // Someone else deleted it in the meantime.
+    if (!tombstone) return (await storage.messages.findById(messageId)) ?? message;
+    await deps.attachments?.release(messageId);
+    if (by !== 'sender')
+      await storage.auditLog.append({
+        actorId,
+        action: 'message.deleted',
+        targetType: 'message',
+        targetId: messageId,
+        conversationId,
+        details: { senderId: message.senderId, by },
+        createdAt: clock.now(),
+      });
+    return tombstone;
   }
 
   return {
@@ -156,7 +210,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         if (!edited) return null;
         const out = toMessageDto(edited);
         const changeSeq = await changeSeqOf(storage, edited.conversationId);
-        await fanout.toMembers(edited.conversationId, 'message:updated', { message: out, changeSeq });
+        await toMembers(deps, edited.conversationId, 'message:updated', { message: out, changeSeq });
         return out;
       });
       if (!dto) throw notFound('Message');
@@ -184,36 +238,15 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       const isAdmin = conversation.kind !== 'direct' && (me.role === 'admin' || me.role === 'owner');
       if (message.senderId !== userId && !isAdmin)
         throw forbidden('You can only delete your own messages for everyone');
-      if (message.deletedAt) return toMessageDto(message);
-      const tombstone = await serial(conversation.id, async () => {
-        const t = await storage.messages.deleteForEveryone(messageId, userId, clock.now());
-        if (t) {
-          const changeSeq = await changeSeqOf(storage, conversation.id);
-          await fanout.toMembers(conversation.id, 'message:deleted', {
-            conversationId: conversation.id,
-            messageId,
-            seq: message.seq,
-            scope: 'everyone',
-            message: toMessageDto(t),
-            changeSeq,
-          });
-        }
-        return t;
-      });
-      if (!tombstone) return toMessageDto((await storage.messages.findById(messageId)) ?? message);
-      await deps.attachments?.release(messageId);
-      // A group admin deleting someone else's message is a moderation action (GET /admin/audit).
-      if (message.senderId !== userId)
-        await storage.auditLog.append({
-          actorId: userId,
-          action: 'message.deleted',
-          targetType: 'message',
-          targetId: messageId,
-          conversationId: conversation.id,
-          details: { senderId: message.senderId, by: 'group_admin' },
-          createdAt: clock.now(),
-        });
-      return toMessageDto(tombstone);
+      const by = message.senderId === userId ? 'sender' : 'group_admin';
+      return toMessageDto(await deleteForEveryone(userId, message, by));
+    },
+
+    /** A site admin deletes any message for everyone (GET /admin/audit records it). */
+    async removeAsSiteAdmin(actorId: string, messageId: string): Promise<void> {
+      const message = await storage.messages.findById(messageId);
+      if (!message) throw notFound('Message');
+      await deleteForEveryone(actorId, message, 'site_admin');
     },
 
     /** Copies a message into other conversations, marked forwarded, keeping the original author. */
@@ -257,7 +290,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         const r = await storage.messages.setReaction(messageId, userId, emoji, on, clock.now());
         if (r?.changed) {
           const changeSeq = await changeSeqOf(storage, message.conversationId);
-          await fanout.toMembers(message.conversationId, 'reaction:updated', {
+          await toMembers(deps, message.conversationId, 'reaction:updated', {
             conversationId: message.conversationId,
             messageId,
             reactions: r.message.reactions,

@@ -10,7 +10,7 @@ import type { ParticipantSettings } from '../../storage/ports.ts';
 import { requireMember, requireRole } from './conversations.access.ts';
 import { createUserCards, toMyState, toParticipantDto } from './conversations.mapper.ts';
 import type { ConversationsDeps, ConversationsService } from './conversations.service.ts';
-import { changeSeqOf, postSystemMessage } from './messages.publish.ts';
+import { changeSeqOf, postSystemMessage, toMembers } from './messages.publish.ts';
 
 export function createParticipantsService(deps: ConversationsDeps, conversations: ConversationsService) {
   const { storage, fanout, clock, serial } = deps;
@@ -20,7 +20,7 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
     if (!p || p.leftAt) return null;
     const participant = await toParticipantDto(p, createUserCards(storage));
     const changeSeq = await changeSeqOf(storage, conversationId);
-    await fanout.toMembers(conversationId, 'participant:updated', { conversationId, participant, changeSeq });
+    await toMembers(deps, conversationId, 'participant:updated', { conversationId, participant, changeSeq });
     return participant;
   }
 

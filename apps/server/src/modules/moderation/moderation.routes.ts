@@ -11,22 +11,27 @@ const id = z.string().min(1).max(64);
 const conversationParams = z.object({ id });
 const conversationReportParams = z.object({ id, reportId: id });
 
-/** Reporting (any signed-in user) and group-level moderation (group owners/admins). */
-export function moderationRoutes(ctx: Pick<AppContext, 'requireAuth'>, moderation: ModerationService): Router {
+/** Reporting, for any signed-in user. Mounted at /reports. */
+export function reportsRoutes(ctx: Pick<AppContext, 'requireAuth'>, moderation: ModerationService): Router {
   const router = Router();
-
-  router.post('/reports', ctx.requireAuth, async (req, res) => {
+  router.post('/', ctx.requireAuth, async (req, res) => {
     const body = parseInput(createReportRequestSchema, req.body);
     sendData(res, await moderation.report(userIdOf(req), body), 201, 'Reported');
   });
+  return router;
+}
 
-  router.get('/conversations/:id/reports', ctx.requireAuth, async (req, res) => {
+/** A group's reports, for its owners and admins. Mounted at /conversations. */
+export function groupReportsRoutes(ctx: Pick<AppContext, 'requireAuth'>, moderation: ModerationService): Router {
+  const router = Router();
+
+  router.get('/:id/reports', ctx.requireAuth, async (req, res) => {
     const { id: conversationId } = parseInput(conversationParams, req.params);
     const q = parseInput(listReportsQuerySchema, req.query);
     sendData(res, await moderation.listGroupReports(userIdOf(req), conversationId, q));
   });
 
-  router.patch('/conversations/:id/reports/:reportId', ctx.requireAuth, async (req, res) => {
+  router.patch('/:id/reports/:reportId', ctx.requireAuth, async (req, res) => {
     const { id: conversationId, reportId } = parseInput(conversationReportParams, req.params);
     const body = parseInput(updateReportRequestSchema, req.body);
     sendData(res, await moderation.closeGroupReport(userIdOf(req), conversationId, reportId, body));

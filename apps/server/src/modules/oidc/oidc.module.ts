@@ -1,5 +1,4 @@
-import type { Router } from 'express';
-import type { AppContext } from '../../app-context.ts';
+import type { AppContext, AppModule } from '../../app-context.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import { createOidcAccounts } from './oidc.accounts.ts';
 import { createOidcRegistry, type OidcRegistryOptions } from './oidc.registry.ts';
@@ -14,9 +13,9 @@ export function createOidcModule(
   ctx: AppContext,
   auth: Pick<AuthService, 'startSession' | 'revokeAll'>,
   options: OidcRegistryOptions & { redisCommand?: RedisCommand | undefined } = {},
-): Router {
+): AppModule {
   const registry = createOidcRegistry(ctx.config, ctx.clock, options);
   const accounts = createOidcAccounts({ ...ctx, revokeAll: (userId) => auth.revokeAll(userId) });
   const service = createOidcService({ ...ctx, registry, accounts, redisCommand: options.redisCommand });
-  return oidcRoutes(ctx, { service, startSession: auth.startSession });
+  return { routers: [{ prefix: '/auth/oidc', router: oidcRoutes(ctx, { service, startSession: auth.startSession }) }] };
 }

@@ -1,21 +1,12 @@
 import { describeIf, hasRedisServer, NO_REDIS_REASON, type RedisServer, startRedisServer } from '@charla/test-utils';
 import { createClient, type RedisClientType } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { splitSnippet } from '../search/search.service.ts';
-import { createRateLimiter } from './realtime.rate-limit.ts';
-import {
-  createMemoryPresence,
-  createMemoryTyping,
-  createRedisPresence,
-  createRedisTyping,
-  type PresenceStore,
-  type TypingStore,
-} from './realtime.state.ts';
+import { createMemoryPresence, createRedisPresence, type PresenceStore } from './presence.state.ts';
 
 /** The same behaviour is required of the in-memory and the Redis stores. */
-function storeCases(make: () => { presence: PresenceStore; typing: TypingStore }) {
+function storeCases(make: () => PresenceStore) {
   it('is online while any device is, away when all are away, offline with none', async () => {
-    const { presence } = make();
+    const presence = make();
     const u = `u-${Math.random()}`;
     expect(await presence.connect(u, 's1')).toBe(true);
     expect(await presence.connect(u, 's2')).toBe(false);
@@ -28,26 +19,13 @@ function storeCases(make: () => { presence: PresenceStore; typing: TypingStore }
     expect(await presence.disconnect(u, 's2')).toBe(true);
     expect((await presence.statuses([u])).get(u)).toBe('offline');
   });
-
-  it('announces typing once per burst and expires it', async () => {
-    const { typing } = make();
-    const c = `c-${Math.random()}`;
-    expect(await typing.start(c, 'u', 200)).toBe(true);
-    expect(await typing.start(c, 'u', 200)).toBe(false);
-    expect(await typing.remaining(c, 'u')).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 300));
-    expect(await typing.remaining(c, 'u')).toBe(0);
-    expect(await typing.start(c, 'u', 1000)).toBe(true);
-    expect(await typing.stop(c, 'u')).toBe(true);
-    expect(await typing.stop(c, 'u')).toBe(false);
-  });
 }
 
-describe('in-memory presence and typing', () => {
-  storeCases(() => ({ presence: createMemoryPresence(), typing: createMemoryTyping() }));
+describe('in-memory presence', () => {
+  storeCases(() => createMemoryPresence());
 });
 
-describeIf(hasRedisServer(), NO_REDIS_REASON, 'Redis presence and typing', () => {
+describeIf(hasRedisServer(), NO_REDIS_REASON, 'Redis presence', () => {
   let redis: RedisServer;
   let client: RedisClientType;
   beforeAll(async () => {
@@ -66,7 +44,7 @@ describeIf(hasRedisServer(), NO_REDIS_REASON, 'Redis presence and typing', () =>
   storeCases(() => {
     const presence = createRedisPresence(client);
     stores.push(presence);
-    return { presence, typing: createRedisTyping(client) };
+    return presence;
   });
 
   it('forgets the devices of a node whose heartbeat stopped (a crashed node cannot keep users online)', async () => {
@@ -94,33 +72,5 @@ describeIf(hasRedisServer(), NO_REDIS_REASON, 'Redis presence and typing', () =>
       crashed.close();
       survivor.close();
     }
-  });
-});
-
-describe('per-socket rate limiter', () => {
-  it('allows a burst, then refills over time, per key', () => {
-    let now = 0;
-    const limiter = createRateLimiter(3, 2, () => now);
-    expect([1, 2, 3, 4].map(() => limiter.take('a'))).toEqual([true, true, true, false]);
-    expect(limiter.take('b')).toBe(true);
-    now += 500;
-    expect(limiter.take('a')).toBe(true);
-    expect(limiter.take('a')).toBe(false);
-    limiter.forget('a');
-    expect(limiter.take('a')).toBe(true);
-  });
-});
-
-describe('search snippets', () => {
-  it('turns storage markers into plain text and ranges', () => {
-    expect(splitSnippet('a \u0002cat\u0003 and a \u0002cat\u0003')).toEqual({
-      snippet: 'a cat and a cat',
-      highlights: [
-        { start: 2, end: 5 },
-        { start: 12, end: 15 },
-      ],
-    });
-    expect(splitSnippet('no marks <b>')).toEqual({ snippet: 'no marks <b>', highlights: [] });
-    expect(splitSnippet('\u0003stray\u0002')).toEqual({ snippet: 'stray', highlights: [] });
   });
 });

@@ -3,8 +3,8 @@ import type { PresenceStatus } from '@charla/shared-types';
 import type { RedisClientType } from 'redis';
 
 /**
- * Presence and typing state. In memory for one process; in Redis with REDIS_URL so every node
- * answers the same (a user connected to node A is online for a client asking node B).
+ * Presence state. In memory for one process; in Redis with REDIS_URL so every node answers the
+ * same (a user connected to node A is online for a client asking node B).
  */
 export type PresenceStore = {
   /** Records one device; true when the user was offline before. */
@@ -14,15 +14,6 @@ export type PresenceStore = {
   disconnect(userId: string, socketId: string): Promise<boolean>;
   /** online while any device is online, away when all are away, offline without devices. */
   statuses(userIds: string[]): Promise<Map<string, PresenceStatus>>;
-};
-
-export type TypingStore = {
-  /** Marks typing for ttlMs; true when the user was not typing (worth announcing). */
-  start(conversationId: string, userId: string, ttlMs: number): Promise<boolean>;
-  /** True when the user was typing. */
-  stop(conversationId: string, userId: string): Promise<boolean>;
-  /** Milliseconds left, 0 when not typing. */
-  remaining(conversationId: string, userId: string): Promise<number>;
 };
 
 function aggregate(devices: Iterable<string>): PresenceStatus {
@@ -62,32 +53,8 @@ export function createMemoryPresence(): PresenceStore {
   };
 }
 
-export function createMemoryTyping(now: () => number = Date.now): TypingStore {
-  const until = new Map<string, number>();
-  const key = (c: string, u: string) => `${c}\u0000${u}`;
-  const left = (k: string) => Math.max(0, (until.get(k) ?? 0) - now());
-  return {
-    async start(c, u, ttlMs) {
-      const k = key(c, u);
-      const fresh = left(k) === 0;
-      until.set(k, now() + ttlMs);
-      return fresh;
-    },
-    async stop(c, u) {
-      const k = key(c, u);
-      const was = left(k) > 0;
-      until.delete(k);
-      return was;
-    },
-    async remaining(c, u) {
-      return left(key(c, u));
-    },
-  };
-}
-
 type Redis = RedisClientType;
 const pKey = (userId: string) => `charla:presence:${userId}`;
-const tKey = (c: string, u: string) => `charla:typing:${c}:${u}`;
 const nKey = (nodeId: string) => `charla:node:${nodeId}`;
 
 /**
@@ -148,21 +115,6 @@ export function createRedisPresence(
     },
     close() {
       clearInterval(timer);
-    },
-  };
-}
-
-export function createRedisTyping(redis: Redis): TypingStore {
-  return {
-    async start(c, u, ttlMs) {
-      const previous = await redis.set(tKey(c, u), '1', { expiration: { type: 'PX', value: ttlMs }, GET: true });
-      return previous === null;
-    },
-    async stop(c, u) {
-      return (await redis.del(tKey(c, u))) > 0;
-    },
-    async remaining(c, u) {
-      return Math.max(0, await redis.pTTL(tKey(c, u)));
     },
   };
 }
