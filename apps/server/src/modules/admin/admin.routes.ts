@@ -7,16 +7,13 @@ import {
   updateReportRequestSchema,
 } from '@charla/shared-types';
 import { type RequestHandler, Router } from 'express';
-import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { sendData, sendEmpty } from '../../http/envelope.ts';
-import { forbidden, unauthenticated } from '../../http/errors.ts';
-import { callerId as userIdOf } from '../../http/request.ts';
+import { forbidden } from '../../http/errors.ts';
+import { callerId, idParam } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
 import type { AdminStatsService } from './admin.stats.ts';
-
-const idParams = z.object({ id: z.string().min(1).max(64) });
 
 /**
  * Site admins only. The role is read from the user record on every call (not only the token's
@@ -24,8 +21,7 @@ const idParams = z.object({ id: z.string().min(1).max(64) });
  */
 export function createRequireAdmin(ctx: Pick<AppContext, 'storage'>): RequestHandler {
   return async (req, _res, next) => {
-    if (!req.auth) throw unauthenticated();
-    const user = await ctx.storage.users.findById(req.auth.userId);
+    const user = await ctx.storage.users.findById(callerId(req));
     if (user?.role !== 'admin' || user.suspendedAt || user.deletedAt) throw forbidden('Admins only');
     next();
   };
@@ -44,26 +40,26 @@ export function adminRoutes(
     sendData(res, await moderation.listReports(parseInput(listReportsQuerySchema, req.query)));
   });
   router.patch('/reports/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params);
+    const id = idParam(req, 'id', 'Report');
     const body = parseInput(updateReportRequestSchema, req.body);
-    sendData(res, await moderation.closeReport(userIdOf(req), id, body));
+    sendData(res, await moderation.closeReport(callerId(req), id, body));
   });
   router.delete('/messages/:id', async (req, res) => {
-    const { id } = parseInput(idParams, req.params);
-    await moderation.deleteMessage(userIdOf(req), id);
+    const id = idParam(req, 'id', 'Message');
+    await moderation.deleteMessage(callerId(req), id);
     sendEmpty(res, 200, 'Deleted');
   });
   router.get('/users', async (req, res) => {
     sendData(res, await moderation.listUsers(parseInput(adminUsersQuerySchema, req.query)));
   });
   router.post('/users/:id/suspension', async (req, res) => {
-    const { id } = parseInput(idParams, req.params);
+    const id = idParam(req, 'id', 'User');
     const { reason } = parseInput(suspendUserRequestSchema, req.body ?? {});
-    sendData(res, await moderation.suspend(userIdOf(req), id, reason));
+    sendData(res, await moderation.suspend(callerId(req), id, reason));
   });
   router.delete('/users/:id/suspension', async (req, res) => {
-    const { id } = parseInput(idParams, req.params);
-    sendData(res, await moderation.unsuspend(userIdOf(req), id));
+    const id = idParam(req, 'id', 'User');
+    sendData(res, await moderation.unsuspend(callerId(req), id));
   });
   router.get('/audit', async (req, res) => {
     sendData(res, await moderation.listAudit(parseInput(listAuditQuerySchema, req.query)));

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { Clock } from '../../app-context.ts';
 import { unauthenticated } from '../../http/errors.ts';
-import { type AuthContext, caller } from '../../http/request.ts';
+import type { AuthContext } from '../../http/request.ts';
 import type { Storage } from '../../storage/ports.ts';
 import type { AccessTokens } from './auth.tokens.ts';
 
@@ -39,6 +39,3 @@ export function createRequireAuth(verify: (token: string) => Promise<AuthContext
     next();
   };
 }
-
-/** The caller, for handlers behind requireAuth (http/request.ts). */
-export const authOf = caller;

@@ -14,11 +14,11 @@ import { type RequestHandler, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { sendData, sendEmpty } from '../../http/envelope.ts';
 import { unauthenticated } from '../../http/errors.ts';
-import { below } from '../../http/request.ts';
+import { caller as authOf, below } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
 import { assertCsrfSafe, clearRefreshCookie, refreshCookie } from './auth.cookies.ts';
 import { isSecureCookie, requestMeta, sendGrant } from './auth.grant.ts';
-import { authOf, bearerToken } from './auth.middleware.ts';
+import { bearerToken } from './auth.middleware.ts';
 import type { AuthService } from './auth.service.ts';
 
 export type AuthRouteLimits = {
