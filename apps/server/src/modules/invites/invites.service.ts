@@ -112,7 +112,7 @@ export function createInvitesService(
       // Join and its event as one step of the conversation's ordered event stream.
       const result = await deps.serial(invite.conversationId, async () => {
         const r = await storage.invites.accept(code, userId, clock.now());
-        if (r.status === 'joined') await conversations.publishJoined(r.participant);
+        if (r.status === 'joined') await conversations.publishJoined(r);
         return r;
       });
       if (!('conversation' in result)) {

@@ -8,12 +8,18 @@ import type {
 } from '@charla/shared-types';
 import type { z } from 'zod';
 import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
-import type { ConversationPatch, ParticipantRecord, Storage } from '../../storage/ports.ts';
+import type {
+  Committed,
+  ConversationPatch,
+  ConversationRecord,
+  ParticipantRecord,
+  Storage,
+} from '../../storage/ports.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { requireMember, requireReader, requireRole } from './conversations.access.ts';
 import { createUserCards, toConversationDto, toParticipantDto, toSummary } from './conversations.mapper.ts';
 import { toPreview } from './messages.mapper.ts';
-import { changeSeqOf, type PublishDeps, postSystemMessage, toMembers } from './messages.publish.ts';
+import { type PublishDeps, postSystemMessage } from './messages.publish.ts';
 
 export type ConversationsDeps = PublishDeps & { storage: Storage; fanout: Fanout };
 type CreateBody = z.output<typeof createConversationRequestSchema>;
@@ -44,34 +50,35 @@ export function createConversationsService(deps: ConversationsDeps) {
     );
   }
 
-  async function publishConversationUpdated(conversationId: string, actorId: string): Promise<void> {
-    const c = await storage.conversations.findById(conversationId);
-    if (!c) return;
+  async function publishConversationUpdated(
+    updated: Committed & { conversation: ConversationRecord },
+    actorId: string,
+  ): Promise<void> {
+    const c = updated.conversation;
     // Every member sees the same shared part; the peer card of a direct chat depends on the viewer,
     // but direct chats have nothing editable, so the actor's view is everyone's.
     const conversation = await toConversationDto(c, actorId, storage, createUserCards(storage));
-    await toMembers(deps, conversationId, 'conversation:updated', {
-      conversationId,
+    fanout.toUsers(updated.memberIds, 'conversation:updated', {
+      conversationId: c.id,
       conversation,
       me: null,
-      changeSeq: c.changeSeq,
+      changeSeq: updated.changeSeq,
     });
   }
 
-  async function publishJoined(p: ParticipantRecord): Promise<void> {
+  async function publishJoined(added: Committed & { participant: ParticipantRecord }): Promise<void> {
+    const p = added.participant;
     const participant = await toParticipantDto(p, createUserCards(storage));
-    const changeSeq = await changeSeqOf(storage, p.conversationId);
-    await toMembers(deps, p.conversationId, 'participant:joined', {
+    fanout.toUsers(added.memberIds, 'participant:joined', {
       conversationId: p.conversationId,
       participant,
-      changeSeq,
+      changeSeq: added.changeSeq,
     });
   }
 
-  async function publishLeft(conversationId: string, userId: string, reason: 'left' | 'removed'): Promise<void> {
-    const changeSeq = await changeSeqOf(storage, conversationId);
-    const remaining = await storage.participants.listUserIds(conversationId);
-    fanout.toUsers(remaining, 'participant:left', { conversationId, userId, reason, changeSeq });
+  /** `left`: what removing the member returned (the members who stay, the counter). */
+  function publishLeft(conversationId: string, userId: string, reason: 'left' | 'removed', left: Committed): void {
+    fanout.toUsers(left.memberIds, 'participant:left', { conversationId, userId, reason, changeSeq: left.changeSeq });
     fanout.toUsers([userId], 'conversation:removed', { conversationId, reason });
   }
 
@@ -177,7 +184,7 @@ export function createConversationsService(deps: ConversationsDeps) {
       if (Object.keys(changes).length) {
         const updated = await serial(conversationId, async () => {
           const u = await storage.conversations.update(conversationId, changes, userId, clock.now());
-          if (u) await publishConversationUpdated(conversationId, userId);
+          if (u) await publishConversationUpdated(u, userId);
           return u;
         });
         if (!updated) throw notFound('Conversation');
@@ -195,10 +202,9 @@ export function createConversationsService(deps: ConversationsDeps) {
         return;
       }
       requireRole(m, 'owner', 'delete the conversation');
-      const members = await storage.participants.listUserIds(conversationId);
-      if (!(await storage.conversations.softDelete(conversationId, userId, clock.now())))
-        throw notFound('Conversation');
-      fanout.toUsers(members, 'conversation:removed', { conversationId, reason: 'deleted' });
+      const deleted = await storage.conversations.softDelete(conversationId, userId, clock.now());
+      if (!deleted) throw notFound('Conversation');
+      fanout.toUsers(deleted.memberIds, 'conversation:removed', { conversationId, reason: 'deleted' });
     },
 
     async directory(userId: string, q: { q: string; limit: number; cursor?: string }): Promise<Page<DirectoryEntry>> {
@@ -225,7 +231,7 @@ export function createConversationsService(deps: ConversationsDeps) {
       if (!c || c.deletedAt || c.kind !== 'channel') throw notFound('Conversation');
       const result = await serial(conversationId, async () => {
         const r = await storage.participants.add(conversationId, userId, 'member', userId, clock.now());
-        if (r?.added) await publishJoined(r.participant);
+        if (r?.added) await publishJoined(r);
         return r;
       });
       if (!result) throw notFound('Conversation');
@@ -250,8 +256,8 @@ export function createConversationsService(deps: ConversationsDeps) {
       }
       await postSystemMessage(deps, conversationId, 'left', userId);
       await serial(conversationId, async () => {
-        await storage.participants.remove(conversationId, userId, 'left', userId, clock.now());
-        await publishLeft(conversationId, userId, 'left');
+        const left = await storage.participants.remove(conversationId, userId, 'left', userId, clock.now());
+        if (left) publishLeft(conversationId, userId, 'left', left);
       });
     },
   };

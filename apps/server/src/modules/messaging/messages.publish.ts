@@ -1,6 +1,6 @@
 import type { SystemEventType } from '@charla/shared-types';
-import type { MessageRecord, Storage } from '../../storage/ports.ts';
-import type { EventArgs, Fanout, ServerEvent } from '../realtime/realtime.fanout.ts';
+import type { MessageRecord, SendResult, Storage } from '../../storage/ports.ts';
+import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { systemPayload, toMessageDto } from './messages.mapper.ts';
 
 /**
@@ -29,27 +29,12 @@ export function createSerial(): Serial {
 
 export type PublishDeps = { storage: Storage; fanout: Fanout; clock: { now(): Date }; serial: Serial };
 
-/** The conversation's change counter right after a mutation (events carry it so clients spot gaps). */
-export async function changeSeqOf(storage: Storage, conversationId: string): Promise<number> {
-  return (await storage.conversations.findById(conversationId))?.changeSeq ?? 0;
-}
-
-/** An event to every device of every active member. */
-export async function toMembers<E extends ServerEvent>(
-  deps: Pick<PublishDeps, 'storage' | 'fanout'>,
-  conversationId: string,
-  event: E,
-  ...args: EventArgs<E>
-): Promise<void> {
-  deps.fanout.toUsers(await deps.storage.participants.listUserIds(conversationId), event, ...args);
-}
-
-/** message:created to every device of every member; mentioned members are notified even when muted. */
-export async function publishCreated(deps: PublishDeps, message: MessageRecord): Promise<void> {
-  const [memberIds, changeSeq] = await Promise.all([
-    deps.storage.participants.listUserIds(message.conversationId),
-    changeSeqOf(deps.storage, message.conversationId),
-  ]);
+/**
+ * message:created to every device of every member; mentioned members are notified even when muted.
+ * The send's result says who the members are and the counter it left: nothing is re-read.
+ */
+export function publishCreated(deps: Pick<PublishDeps, 'fanout'>, sent: SendResult): void {
+  const { message, memberIds, changeSeq } = sent;
   const members = new Set(memberIds);
   deps.fanout.toUsers(memberIds, 'message:created', {
     message: toMessageDto(message),
@@ -78,7 +63,7 @@ export async function postSystemMessage(
       now: deps.clock.now(),
     });
     if (!result) return null;
-    await publishCreated(deps, result.message);
+    publishCreated(deps, result);
     return result.message;
   });
 }

@@ -10,13 +10,13 @@ import type {
 import type { Request } from 'express';
 import type { z } from 'zod';
 import { badRequest, forbidden, notFound } from '../../http/errors.ts';
-import type { MessageRecord, ParticipantRecord, ReplySnapshot, Storage } from '../../storage/ports.ts';
+import type { Committed, MessageRecord, ParticipantRecord, ReplySnapshot, Storage } from '../../storage/ports.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { type Membership, requireMember, requireReader, visibilityFloor } from './conversations.access.ts';
 import { directPeerId } from './conversations.mapper.ts';
 import type { ConversationsService } from './conversations.service.ts';
 import { toMessageDto } from './messages.mapper.ts';
-import { changeSeqOf, type PublishDeps, publishCreated, toMembers } from './messages.publish.ts';
+import { type PublishDeps, publishCreated } from './messages.publish.ts';
 
 /** Media hooks (modules/media): attachments must be the sender's own unattached uploads. */
 export type AttachmentHooks = {
@@ -107,16 +107,14 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     return [...new Set([...ids, ...fromText])].filter((id) => memberSet.has(id));
   }
 
-  async function publishReceipt(p: ParticipantRecord): Promise<Receipt> {
+  function publishReceipt(p: ParticipantRecord, written: Committed): void {
     const receipt: Receipt = {
       conversationId: p.conversationId,
       userId: p.userId,
       lastReadSeq: p.lastReadSeq,
       lastDeliveredSeq: p.lastDeliveredSeq,
     };
-    const changeSeq = await changeSeqOf(storage, p.conversationId);
-    await toMembers(deps, p.conversationId, 'receipt:updated', { ...receipt, changeSeq });
-    return receipt;
+    fanout.toUsers(written.memberIds, 'receipt:updated', { ...receipt, changeSeq: written.changeSeq });
   }
 
   /**
@@ -133,18 +131,16 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     const { id: messageId, conversationId } = message;
     const tombstone = await serial(conversationId, async () => {
       const t = await storage.messages.deleteForEveryone(messageId, actorId, clock.now());
-      if (t) {
-        const changeSeq = await changeSeqOf(storage, conversationId);
-        await toMembers(deps, conversationId, 'message:deleted', {
-          conversationId,
-          messageId,
-          seq: message.seq,
-          scope: 'everyone',
-          message: toMessageDto(t),
-          changeSeq,
-        });
-      }
-      return t;
+      if (!t) return null;
+      fanout.toUsers(t.memberIds, 'message:deleted', {
+        conversationId,
+        messageId,
+        seq: message.seq,
+        scope: 'everyone',
+        message: toMessageDto(t.message),
+        changeSeq: t.changeSeq,
+      });
+      return t.message;
     });
     // Someone else deleted it in the meantime.
     if (!tombstone) return (await storage.messages.findById(messageId)) ?? message;
@@ -191,7 +187,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         // A clientMsgId reused in another conversation is still the same message: the original comes back.
         if (r?.created) {
           await deps.attachments?.attach(userId, body.attachments, r.message);
-          await publishCreated(deps, r.message);
+          publishCreated(deps, r);
         }
         return r;
       });
@@ -208,9 +204,8 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       const dto = await serial(message.conversationId, async () => {
         const edited = await storage.messages.edit(messageId, { text, mentions: newMentions }, userId, clock.now());
         if (!edited) return null;
-        const out = toMessageDto(edited);
-        const changeSeq = await changeSeqOf(storage, edited.conversationId);
-        await toMembers(deps, edited.conversationId, 'message:updated', { message: out, changeSeq });
+        const out = toMessageDto(edited.message);
+        fanout.toUsers(edited.memberIds, 'message:updated', { message: out, changeSeq: edited.changeSeq });
         return out;
       });
       if (!dto) throw notFound('Message');
@@ -222,15 +217,16 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       const { message, conversation, me } = await visibleMessage(userId, messageId);
       if (scope === 'me') {
         await serial(conversation.id, async () => {
-          await storage.messages.hideForUser(messageId, userId, clock.now());
-          const changeSeq = await changeSeqOf(storage, conversation.id);
+          const hidden = await storage.messages.hideForUser(messageId, userId, clock.now());
+          // Already hidden: the caller's devices were told then.
+          if (!hidden) return;
           fanout.toUsers([userId], 'message:deleted', {
             conversationId: conversation.id,
             messageId,
             seq: message.seq,
             scope: 'me',
             message: null,
-            changeSeq,
+            changeSeq: hidden.changeSeq,
           });
         });
         return null;
@@ -274,7 +270,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
             forwardedFrom,
             now: clock.now(),
           });
-          if (r?.created) await publishCreated(deps, r.message);
+          if (r?.created) publishCreated(deps, r);
           return r;
         });
         if (!result) throw notFound('Conversation');
@@ -288,18 +284,16 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       if (message.deletedAt) throw notFound('Message');
       const result = await serial(message.conversationId, async () => {
         const r = await storage.messages.setReaction(messageId, userId, emoji, on, clock.now());
-        if (r?.changed) {
-          const changeSeq = await changeSeqOf(storage, message.conversationId);
-          await toMembers(deps, message.conversationId, 'reaction:updated', {
+        if (r?.changed)
+          fanout.toUsers(r.memberIds, 'reaction:updated', {
             conversationId: message.conversationId,
             messageId,
             reactions: r.message.reactions,
             userId,
             emoji,
             added: on,
-            changeSeq,
+            changeSeq: r.changeSeq,
           });
-        }
         return r;
       });
       if (!result) throw notFound('Message');
@@ -353,7 +347,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       await requireMember(storage, conversationId, userId);
       const result = await serial(conversationId, async () => {
         const r = await storage.participants.markRead(conversationId, userId, seq, clock.now());
-        if (r?.changed) await publishReceipt(r.participant);
+        if (r?.changed) publishReceipt(r.participant, r);
         return r;
       });
       if (!result) throw notFound('Conversation');
@@ -366,7 +360,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       await requireMember(storage, conversationId, userId);
       const result = await serial(conversationId, async () => {
         const r = await storage.participants.markDelivered(conversationId, userId, seq, clock.now());
-        if (r?.changed) await publishReceipt(r.participant);
+        if (r?.changed) publishReceipt(r.participant, r);
         return r;
       });
       if (!result) throw notFound('Conversation');

@@ -6,21 +6,24 @@ import type {
   UpdateMyStateRequest,
 } from '@charla/shared-types';
 import { conflict, forbidden, notFound } from '../../http/errors.ts';
-import type { ParticipantSettings } from '../../storage/ports.ts';
+import type { Committed, ParticipantRecord, ParticipantSettings } from '../../storage/ports.ts';
 import { requireMember, requireRole } from './conversations.access.ts';
 import { createUserCards, toMyState, toParticipantDto } from './conversations.mapper.ts';
 import type { ConversationsDeps, ConversationsService } from './conversations.service.ts';
-import { changeSeqOf, postSystemMessage, toMembers } from './messages.publish.ts';
+import { postSystemMessage } from './messages.publish.ts';
 
 export function createParticipantsService(deps: ConversationsDeps, conversations: ConversationsService) {
   const { storage, fanout, clock, serial } = deps;
 
-  async function publishUpdated(conversationId: string, userId: string): Promise<Participant | null> {
-    const p = await storage.participants.find(conversationId, userId);
-    if (!p || p.leftAt) return null;
-    const participant = await toParticipantDto(p, createUserCards(storage));
-    const changeSeq = await changeSeqOf(storage, conversationId);
-    await toMembers(deps, conversationId, 'participant:updated', { conversationId, participant, changeSeq });
+  /** `updated`: what the role change returned (the member as it now is, the counter, the members). */
+  async function publishUpdated(updated: Committed & { participant: ParticipantRecord }): Promise<Participant> {
+    const { conversationId } = updated.participant;
+    const participant = await toParticipantDto(updated.participant, createUserCards(storage));
+    fanout.toUsers(updated.memberIds, 'participant:updated', {
+      conversationId,
+      participant,
+      changeSeq: updated.changeSeq,
+    });
     return participant;
   }
 
@@ -58,7 +61,7 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
       for (const id of targets) {
         const result = await serial(conversationId, async () => {
           const r = await storage.participants.add(conversationId, id, 'member', userId, clock.now());
-          if (r?.added) await conversations.publishJoined(r.participant);
+          if (r?.added) await conversations.publishJoined(r);
           return r;
         });
         if (!result) throw notFound('Conversation');
@@ -98,14 +101,14 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
         throw conflict('A group needs an owner: make someone else owner first');
       const participant = await serial(conversationId, async () => {
         const updated = await storage.participants.setRole(conversationId, targetId, role, userId, now);
-        return updated ? publishUpdated(conversationId, targetId) : null;
+        return updated ? publishUpdated(updated) : null;
       });
       if (!participant) throw notFound('Participant');
       if (role === 'owner' && targetId !== userId) {
         // Transfer: the previous owner steps down to admin.
         await serial(conversationId, async () => {
-          if (await storage.participants.setRole(conversationId, userId, 'admin', userId, now))
-            await publishUpdated(conversationId, userId);
+          const steppedDown = await storage.participants.setRole(conversationId, userId, 'admin', userId, now);
+          if (steppedDown) await publishUpdated(steppedDown);
         });
         await postSystemMessage(deps, conversationId, 'owner_transferred', userId, [targetId]);
       } else {
@@ -125,8 +128,8 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
       if (target.role === 'admin' && m.me.role !== 'owner') throw forbidden('Only an owner can remove an admin');
       await postSystemMessage(deps, conversationId, 'removed', userId, [targetId]);
       await serial(conversationId, async () => {
-        await storage.participants.remove(conversationId, targetId, 'removed', userId, clock.now());
-        await conversations.publishLeft(conversationId, targetId, 'removed');
+        const left = await storage.participants.remove(conversationId, targetId, 'removed', userId, clock.now());
+        if (left) conversations.publishLeft(conversationId, targetId, 'removed', left);
       });
       // Moderation audit trail (GET /admin/audit).
       await storage.auditLog.append({
@@ -150,9 +153,13 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
       const me = await serial(conversationId, async () => {
         const updated = await storage.participants.updateSettings(conversationId, userId, settings, clock.now());
         if (!updated) return null;
-        const state = toMyState(updated);
-        const changeSeq = await changeSeqOf(storage, conversationId);
-        fanout.toUsers([userId], 'conversation:updated', { conversationId, conversation: null, me: state, changeSeq });
+        const state = toMyState(updated.participant);
+        fanout.toUsers([userId], 'conversation:updated', {
+          conversationId,
+          conversation: null,
+          me: state,
+          changeSeq: updated.changeSeq,
+        });
         return state;
       });
       if (!me) throw notFound('Conversation');

@@ -42,11 +42,14 @@ export function conversationsContract(open: () => Promise<Storage>): void {
     expect((await f.s.participants.find(g.id, f.bob.id))?.role).toBe('admin');
     expect(await f.s.participants.countOwners(g.id)).toBe(1);
     const updated = await f.s.conversations.update(g.id, { title: 'Team 2', avatarUrl: 'a.png' }, f.bob.id, f.tick());
-    expect(updated).toMatchObject({ title: 'Team 2', avatarUrl: 'a.png', description: 'd' });
+    expect(updated?.conversation).toMatchObject({ title: 'Team 2', avatarUrl: 'a.png', description: 'd' });
+    expect(updated?.conversation.changeSeq).toBe(g.changeSeq + 1);
     expect(updated?.changeSeq).toBe(g.changeSeq + 1);
     expect(await f.s.conversations.update('missing', { title: 'x' }, f.bob.id, f.tick())).toBeNull();
-    expect(await f.s.conversations.softDelete(g.id, f.alice.id, f.tick())).toBe(true);
-    expect(await f.s.conversations.softDelete(g.id, f.alice.id, f.tick())).toBe(false);
+    const deleted = await f.s.conversations.softDelete(g.id, f.alice.id, f.tick());
+    expect(deleted?.changeSeq).toBe(g.changeSeq + 2);
+    expect(deleted?.memberIds.sort()).toEqual([f.alice.id, f.bob.id].sort());
+    expect(await f.s.conversations.softDelete(g.id, f.alice.id, f.tick())).toBeNull();
     expect((await f.s.conversations.findById(g.id))?.deletedAt).toBeInstanceOf(Date);
     expect(await f.s.conversations.update(g.id, { title: 'x' }, f.bob.id, f.tick())).toBeNull();
     expect(await f.s.conversations.getForUser(g.id, f.alice.id)).toBeNull();
@@ -102,7 +105,7 @@ export function conversationsContract(open: () => Promise<Storage>): void {
       { archived: true, pinned: true, mutedUntil: muted },
       f.tick(),
     );
-    expect(me).toMatchObject({ archived: true, pinned: true, mutedUntil: muted });
+    expect(me?.participant).toMatchObject({ archived: true, pinned: true, mutedUntil: muted });
     const archived = await f.s.conversations.listForUser(f.bob.id, { limit: 10, archived: true });
     expect(archived.items.map((i) => i.conversation.id)).toEqual([g2.id]);
     const inbox = await f.s.conversations.listForUser(f.bob.id, { limit: 10, archived: false });

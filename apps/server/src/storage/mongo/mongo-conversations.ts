@@ -159,8 +159,8 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
             ).lean<ConversationDoc>()
           : await Conversation.findOne({ _id: String(id), deletedAt: null }).lean<ConversationDoc>();
       if (!d) return null;
-      if (fields.length === 0) return toConversation(d);
-      await core.appendChange({
+      if (fields.length === 0) return { conversation: toConversation(d), ...(await core.committed(d._id)) };
+      const changeSeq = await core.appendChange({
         conversationId: d._id,
         type: 'conversation.updated',
         entityId: d._id,
@@ -168,19 +168,19 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
         data: { fields },
         now,
       });
-      return reload(d._id);
+      return { conversation: await reload(d._id), ...(await core.committed(d._id, changeSeq)) };
     },
     softDelete: async (id, actorId, now) => {
       const res = await Conversation.updateOne({ _id: String(id), deletedAt: null }, { $set: { deletedAt: now } });
-      if (res.modifiedCount === 0) return false;
-      await core.appendChange({
+      if (res.modifiedCount === 0) return null;
+      const changeSeq = await core.appendChange({
         conversationId: String(id),
         type: 'conversation.deleted',
         entityId: String(id),
         actorId,
         now,
       });
-      return true;
+      return core.committed(String(id), changeSeq);
     },
     listForUser: async (userId, options) => {
       const limit = Math.max(1, Math.min(options.limit, 100));

@@ -34,7 +34,8 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
   const send = async (input: NewMessage): Promise<SendResult | null> => {
     if (input.clientMsgId !== null) {
       const existing = await settled(input.senderId, input.clientMsgId);
-      if (existing) return { message: toMessage(existing), created: false };
+      if (existing)
+        return { message: toMessage(existing), created: false, ...(await core.committed(existing.conversationId)) };
     }
     const conv = await Conversation.findOne({ _id: String(input.conversationId), deletedAt: null }, { _id: 1 }).lean();
     if (!conv) return null;
@@ -62,7 +63,8 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
     } catch (err) {
       if (isDuplicateKey(err) && input.clientMsgId !== null) {
         const winner = await settled(input.senderId, input.clientMsgId);
-        if (winner) return { message: toMessage(winner), created: false };
+        if (winner)
+          return { message: toMessage(winner), created: false, ...(await core.committed(winner.conversationId)) };
       }
       throw err;
     }
@@ -83,7 +85,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
       { conversationId: doc.conversationId, userId: doc.senderId, leftAt: null },
       { $max: { lastReadSeq: seq, lastDeliveredSeq: seq } },
     );
-    await core.appendChange({
+    const changeSeq = await core.appendChange({
       conversationId: doc.conversationId,
       type: 'message.created',
       entityId: doc._id,
@@ -91,7 +93,11 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
       actorId: doc.senderId,
       now: input.now,
     });
-    return { message: toMessage({ ...doc, seq }), created: true };
+    return {
+      message: toMessage({ ...doc, seq }),
+      created: true,
+      ...(await core.committed(doc.conversationId, changeSeq)),
+    };
   };
 
   return {
@@ -142,7 +148,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
         { returnDocument: 'after' },
       ).lean<MessageDoc>();
       if (!d) return null;
-      await core.appendChange({
+      const changeSeq = await core.appendChange({
         conversationId: d.conversationId,
         type: 'message.updated',
         entityId: d._id,
@@ -150,7 +156,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
         actorId,
         now,
       });
-      return toMessage(d);
+      return { message: toMessage(d), ...(await core.committed(d.conversationId, changeSeq)) };
     },
     deleteForEveryone: async (id, actorId, now) => {
       const d = await Message.findOneAndUpdate(
@@ -170,7 +176,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
         { returnDocument: 'after' },
       ).lean<MessageDoc>();
       if (!d) return null;
-      await core.appendChange({
+      let changeSeq = await core.appendChange({
         conversationId: d.conversationId,
         type: 'message.deleted',
         entityId: d._id,
@@ -184,7 +190,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
       >();
       for (const q of quoting) {
         await Message.updateOne({ _id: q._id }, { $set: { 'replyTo.text': '' } });
-        await core.appendChange({
+        changeSeq = await core.appendChange({
           conversationId: d.conversationId,
           type: 'message.updated',
           entityId: q._id,
@@ -193,7 +199,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
           now,
         });
       }
-      return toMessage(d);
+      return { message: toMessage(d), ...(await core.committed(d.conversationId, changeSeq)) };
     },
     hiddenFor: async (userId, ids) => {
       if (ids.length === 0) return [];
@@ -205,7 +211,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
     },
     hideForUser: async (id, userId, now) => {
       const m = await Message.findOne({ _id: String(id), seq: trusted({ $ne: null }) }).lean<MessageDoc>();
-      if (!m || m.seq === null) return false;
+      if (!m || m.seq === null) return null;
       try {
         await Hidden.create({
           _id: `${userId}:${m._id}`,
@@ -216,10 +222,10 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
           createdAt: now,
         });
       } catch (err) {
-        if (isDuplicateKey(err)) return false;
+        if (isDuplicateKey(err)) return null;
         throw err;
       }
-      await core.appendChange({
+      const changeSeq = await core.appendChange({
         conversationId: m.conversationId,
         type: 'message.hidden',
         entityId: m._id,
@@ -228,7 +234,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
         audience: String(userId),
         now,
       });
-      return true;
+      return { changeSeq };
     },
     setReaction: async (id, userId, emoji, on, now) => {
       const base = { _id: String(id), deletedAt: null, seq: trusted({ $ne: null }) };
@@ -246,8 +252,9 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
       const d = await Message.findOne(base).lean<MessageDoc>();
       if (!d) return null;
       const changed = res.modifiedCount > 0;
+      let changeSeq: number | undefined;
       if (changed) {
-        await core.appendChange({
+        changeSeq = await core.appendChange({
           conversationId: d.conversationId,
           type: 'reaction.updated',
           entityId: d._id,
@@ -257,7 +264,11 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
           now,
         });
       }
-      return { message: toMessage(d) as MessageRecord, changed };
+      return {
+        message: toMessage(d) as MessageRecord,
+        changed,
+        ...(await core.committed(d.conversationId, changeSeq)),
+      };
     },
     search: createMongoMessageSearch(core),
   };

@@ -38,9 +38,9 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
     ).lean<ParticipantDoc>();
     if (!updated) {
       const p = await core.participant(conversationId, userId);
-      return p ? { participant: toParticipant(p), changed: false } : null;
+      return p ? { participant: toParticipant(p), changed: false, ...(await core.committed(conversationId)) } : null;
     }
-    await core.appendChange({
+    const changeSeq = await core.appendChange({
       conversationId: String(conversationId),
       type: 'receipt.updated',
       entityId: String(userId),
@@ -48,7 +48,7 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
       data: { lastReadSeq: updated.lastReadSeq, lastDeliveredSeq: updated.lastDeliveredSeq },
       now,
     });
-    return { participant: toParticipant(updated), changed: true };
+    return { participant: toParticipant(updated), changed: true, ...(await core.committed(conversationId, changeSeq)) };
   };
 
   return {
@@ -56,9 +56,9 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
       const conv = await core.conversation(conversationId);
       if (!conv || conv.deletedAt !== null) return null;
       const added = await core.addParticipant(conv, String(userId), role, actorId, now);
-      if (added) return { participant: toParticipant(added), added: true };
+      if (added) return { participant: toParticipant(added), added: true, ...(await core.committed(conversationId)) };
       const p = await core.participant(conversationId, userId);
-      return p ? { participant: toParticipant(p), added: false } : null;
+      return p ? { participant: toParticipant(p), added: false, ...(await core.committed(conversationId)) } : null;
     },
     find: async (conversationId, userId) => {
       const p = await core.participant(conversationId, userId);
@@ -101,8 +101,9 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
         $set: { role },
       }).lean<ParticipantDoc>();
       if (!before) return null;
+      let changeSeq: number | undefined;
       if (before.role !== role) {
-        await core.appendChange({
+        changeSeq = await core.appendChange({
           conversationId: String(conversationId),
           type: 'participant.updated',
           entityId: String(userId),
@@ -111,14 +112,14 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
           now,
         });
       }
-      return toParticipant({ ...before, role });
+      return { participant: toParticipant({ ...before, role }), ...(await core.committed(conversationId, changeSeq)) };
     },
     remove: async (conversationId, userId, reason, actorId, now) => {
       const res = await Participant.updateOne(activeFilter(conversationId, userId), {
         $set: { leftAt: now, leftReason: reason },
       });
-      if (res.modifiedCount === 0) return false;
-      await core.appendChange({
+      if (res.modifiedCount === 0) return null;
+      const changeSeq = await core.appendChange({
         conversationId: String(conversationId),
         type: 'participant.left',
         entityId: String(userId),
@@ -126,7 +127,7 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
         data: { reason },
         now,
       });
-      return true;
+      return core.committed(conversationId, changeSeq);
     },
     updateSettings: async (conversationId, userId, settings, now) => {
       const set: Record<string, unknown> = {};
@@ -143,8 +144,9 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
             ).lean<ParticipantDoc>()
           : await Participant.findOne(filter).lean<ParticipantDoc>();
       if (!p) return null;
+      let changeSeq: number | undefined;
       if (Object.keys(set).length > 0) {
-        await core.appendChange({
+        changeSeq = await core.appendChange({
           conversationId: String(conversationId),
           type: 'participant.settings',
           entityId: String(userId),
@@ -153,7 +155,10 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
           now,
         });
       }
-      return toParticipant(p);
+      return {
+        participant: toParticipant(p),
+        changeSeq: changeSeq ?? (await core.conversation(conversationId))?.changeSeq ?? 0,
+      };
     },
     markRead: (conversationId, userId, seq, now) => receipt('read', conversationId, userId, seq, now),
     markDelivered: (conversationId, userId, seq, now) => receipt('delivered', conversationId, userId, seq, now),

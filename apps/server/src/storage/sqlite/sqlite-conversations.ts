@@ -223,13 +223,16 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
         now,
       });
     }
-    return toConversation(required(core.conversation(id), 'conversation just updated'));
+    return {
+      conversation: toConversation(required(core.conversation(id), 'conversation just updated')),
+      ...core.committed(id),
+    };
   });
 
   const deleteTx = db.transaction((id: string, actorId: string, now: Date) => {
-    if (markDeleted.run(now.getTime(), id).changes === 0) return false;
+    if (markDeleted.run(now.getTime(), id).changes === 0) return null;
     core.appendChange({ conversationId: id, type: 'conversation.deleted', entityId: id, actorId, now });
-    return true;
+    return core.committed(id);
   });
 
   const feed = createSqliteChangeFeed(core);

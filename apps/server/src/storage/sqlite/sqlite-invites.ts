@@ -52,7 +52,12 @@ export function createSqliteInvitesRepo(core: MessagingCore): InvitesRepo {
     if (!conv || conv.deleted_at !== null) return { status: 'not_found' };
     const existing = core.participant(conv.id, userId);
     if (existing && existing.left_at === null) {
-      return { status: 'already_member', conversation: toConversation(conv), participant: toParticipant(existing) };
+      return {
+        status: 'already_member',
+        conversation: toConversation(conv),
+        participant: toParticipant(existing),
+        ...core.committed(conv.id),
+      };
     }
     if (inv.max_uses !== null && inv.uses >= inv.max_uses) return { status: 'exhausted' };
     const added = required(
@@ -64,6 +69,7 @@ export function createSqliteInvitesRepo(core: MessagingCore): InvitesRepo {
       status: 'joined',
       conversation: toConversation(core.conversation(conv.id) ?? conv),
       participant: toParticipant(added),
+      ...core.committed(conv.id),
     };
   });
 

@@ -97,7 +97,12 @@ export function createSqliteMessagesRepo(core: MessagingCore): MessagesRepo {
   const sendTx = db.transaction((input: NewMessage): SendResult | null => {
     if (input.clientMsgId !== null) {
       const existing = byClientId.get(input.senderId, input.clientMsgId);
-      if (existing) return { message: required(core.hydrate([existing])[0], 'hydrated message'), created: false };
+      if (existing)
+        return {
+          message: required(core.hydrate([existing])[0], 'hydrated message'),
+          created: false,
+          ...core.committed(existing.conversation_id),
+        };
     }
     const bumped = nextSeq.get(input.now.getTime(), input.conversationId);
     if (!bumped) return null;
@@ -128,7 +133,11 @@ export function createSqliteMessagesRepo(core: MessagingCore): MessagesRepo {
       actorId: input.senderId,
       now: input.now,
     });
-    return { message: required(core.message(id), 'message just sent'), created: true };
+    return {
+      message: required(core.message(id), 'message just sent'),
+      created: true,
+      ...core.committed(input.conversationId),
+    };
   });
 
   const editTx = db.transaction(
@@ -146,7 +155,7 @@ export function createSqliteMessagesRepo(core: MessagingCore): MessagesRepo {
         actorId,
         now,
       });
-      return core.message(id);
+      return { message: required(core.message(id), 'message just edited'), ...core.committed(m.conversation_id) };
     },
   );
 
@@ -175,14 +184,14 @@ export function createSqliteMessagesRepo(core: MessagingCore): MessagesRepo {
         now,
       });
     }
-    return core.message(id);
+    return { message: required(core.message(id), 'message just deleted'), ...core.committed(m.conversation_id) };
   });
 
   const hideTx = db.transaction((id: string, userId: string, now: Date) => {
     const m = row(id);
-    if (!m) return false;
-    if (hideStmt.run(userId, m.conversation_id, m.seq, id, now.getTime()).changes === 0) return false;
-    core.appendChange({
+    if (!m) return null;
+    if (hideStmt.run(userId, m.conversation_id, m.seq, id, now.getTime()).changes === 0) return null;
+    const changeSeq = core.appendChange({
       conversationId: m.conversation_id,
       type: 'message.hidden',
       entityId: id,
@@ -191,7 +200,7 @@ export function createSqliteMessagesRepo(core: MessagingCore): MessagesRepo {
       audience: userId,
       now,
     });
-    return true;
+    return { changeSeq };
   });
 
   const reactTx = db.transaction((id: string, userId: string, emoji: string, on: boolean, now: Date) => {
@@ -210,7 +219,7 @@ export function createSqliteMessagesRepo(core: MessagingCore): MessagesRepo {
         now,
       });
     }
-    return { message: required(core.message(id), 'reacted message'), changed };
+    return { message: required(core.message(id), 'reacted message'), changed, ...core.committed(m.conversation_id) };
   });
 
   const history = (conversationId: string, viewerId: string, q: HistoryQuery): MessageRecord[] => {

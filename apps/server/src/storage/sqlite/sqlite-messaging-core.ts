@@ -1,6 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import type {
   ChangeType,
+  Committed,
   ConversationRecord,
   MessageRecord,
   ParticipantRecord,
@@ -159,7 +160,19 @@ export function createMessagingCore(db: Database) {
        left_at = NULL, left_reason = NULL`,
   );
 
+  const membersOf = db
+    .prepare<[string], string>('SELECT user_id FROM participants WHERE conversation_id = ? AND left_at IS NULL')
+    .pluck();
+
   const conversation = (id: string) => convById.get(id);
+  /**
+   * Inside a mutation's transaction: the counter it left and the active members, which the caller
+   * publishes with (transactions are synchronous, so nothing else has written in between).
+   */
+  const committed = (conversationId: string): Committed => ({
+    changeSeq: conversation(conversationId)?.change_seq ?? 0,
+    memberIds: membersOf.all(conversationId),
+  });
   const participant = (conversationId: string, userId: string) => partByPk.get(conversationId, userId);
 
   /** Must run inside the mutation's transaction. Returns the new changeSeq. */
@@ -235,5 +248,15 @@ export function createMessagingCore(db: Database) {
     return required(participant(conv.id, userId), 'participant just added');
   };
 
-  return { db, conversation, participant, appendChange, hydrate, message, visibilityFloor, addParticipant };
+  return {
+    db,
+    conversation,
+    participant,
+    committed,
+    appendChange,
+    hydrate,
+    message,
+    visibilityFloor,
+    addParticipant,
+  };
 }

@@ -59,10 +59,11 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
       const conv = core.conversation(conversationId);
       if (!conv || conv.deleted_at !== null) return null;
       const added = core.addParticipant(conv, userId, role, actorId, now);
-      if (added) return { participant: toParticipant(added), added: true };
+      if (added) return { participant: toParticipant(added), added: true, ...core.committed(conversationId) };
       return {
         participant: toParticipant(required(core.participant(conversationId, userId), 'participant')),
         added: false,
+        ...core.committed(conversationId),
       };
     },
   );
@@ -82,15 +83,18 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
           now,
         });
       }
-      return toParticipant(required(core.participant(conversationId, userId), 'participant just updated'));
+      return {
+        participant: toParticipant(required(core.participant(conversationId, userId), 'participant just updated')),
+        ...core.committed(conversationId),
+      };
     },
   );
 
   const removeTx = db.transaction(
     (conversationId: string, userId: string, reason: 'left' | 'removed', actorId: string, now: Date) => {
-      if (removeStmt.run(now.getTime(), reason, conversationId, userId).changes === 0) return false;
+      if (removeStmt.run(now.getTime(), reason, conversationId, userId).changes === 0) return null;
       core.appendChange({ conversationId, type: 'participant.left', entityId: userId, actorId, data: { reason }, now });
-      return true;
+      return core.committed(conversationId);
     },
   );
 
@@ -126,7 +130,10 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
           now,
         });
       }
-      return toParticipant(required(core.participant(conversationId, userId), 'participant just updated'));
+      return {
+        participant: toParticipant(required(core.participant(conversationId, userId), 'participant just updated')),
+        changeSeq: core.committed(conversationId).changeSeq,
+      };
     },
   );
 
@@ -149,7 +156,7 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
           now,
         });
       }
-      return { participant: toParticipant(p), changed };
+      return { participant: toParticipant(p), changed, ...core.committed(conversationId) };
     },
   );
 
