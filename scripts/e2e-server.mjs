@@ -24,12 +24,17 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-e2e-'));
+// One data dir per port, so the tests (apps/desktop/e2e/support.ts) can read the mail outbox.
+const dataDir = path.join(os.tmpdir(), `charla-e2e-${process.env.CHARLA_E2E_PORT ?? '4100'}`);
+fs.rmSync(dataDir, { recursive: true, force: true });
+fs.mkdirSync(dataDir, { recursive: true });
 const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/server/src/main.ts')], {
   stdio: 'inherit',
   env: {
     ...process.env,
     NODE_ENV: 'test',
+    // Always the embedded store, whatever MONGODB_URI the shell exports.
+    MONGODB_URI: '',
     HOST: '127.0.0.1',
     PORT: process.env.CHARLA_E2E_PORT ?? '4100',
     DATA_DIR: dataDir,

@@ -13,7 +13,13 @@ import type { Config } from './config.ts';
 import { contentSecurityDirectives } from './http/content-security.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { createMetrics } from './http/metrics.ts';
-import { AUTH_PER_IP, AUTH_SENSITIVE_PER_IP, createRateLimits } from './http/rate-limit.ts';
+import {
+  AUTH_PER_IP,
+  AUTH_SENSITIVE_PER_IP,
+  createRateLimits,
+  mediaUploadsPerUser,
+  OIDC_PENDING_PER_IP,
+} from './http/rate-limit.ts';
 import { webClientRoutes } from './http/web-client.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { createAdminModule } from './modules/admin/admin.module.ts';
@@ -130,14 +136,21 @@ export function createApp(deps: AppDeps): CharlaApp {
           ? createRedisLoginThrottle(rateLimits.redisCommand, clock)
           : createMemoryLoginThrottle(clock)),
   });
-  const media = createMediaModule(ctx, { store: deps.mediaStore });
+  const media = createMediaModule(ctx, {
+    store: deps.mediaStore,
+    uploadLimiter: rateLimits.limiter(mediaUploadsPerUser(config.MEDIA_UPLOADS_PER_MINUTE)),
+  });
   const messaging = createMessagingModule(ctx, { attachments: media.attachments, avatars: media.conversationAvatars });
   const moderation = createModerationModule(ctx, {
     deleteMessage: (actorId, messageId) => messaging.services.messages.removeAsSiteAdmin(actorId, messageId),
   });
   const modules: AppModule[] = [
     auth,
-    createOidcModule(ctx, auth.service, { ...deps.oidc, redisCommand: rateLimits.redisCommand }),
+    createOidcModule(ctx, auth.service, {
+      ...deps.oidc,
+      redisCommand: rateLimits.redisCommand,
+      pendingLimiter: rateLimits.limiter(OIDC_PENDING_PER_IP),
+    }),
     createUsersModule(ctx, { hasher: authCore.hasher }),
     media,
     messaging,
@@ -145,7 +158,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     createSearchModule(ctx),
     moderation,
     createAdminModule(ctx, { moderation: moderation.service }),
-    createPresenceModule(ctx),
+    createPresenceModule(ctx, { io, perUser: deps.realtime?.limits?.presencePerUser }),
   ];
 
   const metrics = createMetrics({

@@ -24,7 +24,7 @@ type Place = `${string}.${string}`;
 export const bridgeLayout = {
   invoke: {
     'session:login': 'session.login',
-    'session:register': 'session.register',
+    'session:complete-registration': 'session.completeRegistration',
     'session:restore': 'session.restore',
     'session:oidc': 'session.signInWithProvider',
     'session:get-token': 'session.getToken',

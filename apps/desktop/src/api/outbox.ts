@@ -21,6 +21,19 @@ export function newClientMsgId(): string {
   return `c:${crypto.randomUUID()}`;
 }
 
+/** The IndexedDB database holding one user's unsent messages (realtime/use-outbox.ts opens it by this name). */
+export const outboxName = (userId: string) => `charla-outbox-${userId}`;
+
+/** Deletes a user's unsent messages from this device (an explicit sign-out: nothing stays on disk). */
+export function deleteOutbox(userId: string): Promise<void> {
+  if (typeof indexedDB === 'undefined') return Promise.resolve();
+  return new Promise((resolve) => {
+    const req = indexedDB.deleteDatabase(outboxName(userId));
+    // Blocked (another tab still has it open) or failed: it is deleted once that tab closes, or kept.
+    req.onsuccess = req.onerror = req.onblocked = () => resolve();
+  });
+}
+
 /**
  * Messages waiting for the server, persisted in IndexedDB so they survive reloads and offline periods.
  * The clientMsgId makes retries idempotent on the server; `flush` is single-flight so one tab never
@@ -32,6 +45,7 @@ export class Outbox {
   private listeners = new Set<(entries: OutboxEntry[]) => void>();
   private flushing: Promise<void> | null = null;
   private again = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(name = 'charla-outbox') {
     this.name = name;
@@ -84,7 +98,9 @@ export class Outbox {
 
   /**
    * Sends pending entries in order. A network failure stops the run and keeps the entry pending
-   * (it goes out on the next flush); a refusal by the server marks it failed for the user to retry.
+   * (it goes out on the next flush); so does `unavailable` (the server's database is down for a
+   * moment), which also schedules the next flush after the server's Retry-After. A refusal by the
+   * server marks the entry failed for the user to retry.
    */
   flush<R>(send: (e: OutboxEntry) => Promise<R>, onSent?: (e: OutboxEntry, result: R) => void): Promise<void> {
     if (this.flushing) {
@@ -104,13 +120,15 @@ export class Outbox {
             onSent?.(entry, result);
           } catch (e) {
             const network = isApiError(e, 'network') || !isApiError(e);
+            const unavailable = isApiError(e, 'unavailable');
             await db.put('outbox', {
               ...entry,
-              status: network ? 'pending' : 'failed',
+              status: network || unavailable ? 'pending' : 'failed',
               error: isApiError(e) ? e.code : undefined,
             });
             await this.emit();
-            if (network) return;
+            if (unavailable) this.retryLater(e.retryAfter, send, onSent);
+            if (network || unavailable) return;
             continue;
           }
           await this.emit();
@@ -122,7 +140,18 @@ export class Outbox {
     return this.flushing;
   }
 
+  private retryLater<R>(
+    seconds: number | undefined,
+    send: (e: OutboxEntry) => Promise<R>,
+    onSent?: (e: OutboxEntry, result: R) => void,
+  ) {
+    clearTimeout(this.retryTimer);
+    const ms = Math.min(Math.max(seconds ?? 5, 1), 60) * 1000;
+    this.retryTimer = setTimeout(() => void this.flush(send, onSent).catch(() => undefined), ms);
+  }
+
   async close() {
+    clearTimeout(this.retryTimer);
     const conn = this.conn;
     this.conn = null;
     if (conn) (await conn).close();

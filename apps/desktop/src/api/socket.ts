@@ -75,7 +75,7 @@ export function request<C extends SocketCommand>(
     }
     const settle = (err: Error | null, ack: Ack<unknown> | undefined) => {
       if (err || !ack) reject(new ApiError('network', 0, 'No answer from the server'));
-      else if (!ack.ok) reject(new ApiError(ack.error.code, 400, ack.error.message));
+      else if (!ack.ok) reject(new ApiError(ack.error.code, 400, ack.error.message, undefined, ack.error.retryAfter));
       else {
         const parsed = socketCommands[command].ack.safeParse(ack.data);
         if (parsed.success) resolve(parsed.data as CommandResult<C>);

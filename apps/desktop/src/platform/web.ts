@@ -1,11 +1,4 @@
-import {
-  type AuthResult,
-  authResultSchema,
-  CSRF_HEADER,
-  type LoginRequest,
-  paths,
-  type RegisterRequest,
-} from '@charla/shared-types';
+import { type AuthResult, authResultSchema, CSRF_HEADER, type LoginRequest, paths } from '@charla/shared-types';
 import { z } from 'zod';
 import { isApiError } from './errors.ts';
 import { httpJson } from './http.ts';
@@ -83,9 +76,9 @@ export function createWebSession(base: () => string, now: () => number = Date.no
       const body = { ...request, client: 'web' as const, device: request.device ?? webDevice() };
       return keep(await httpJson(base(), paths.auth.login, authResultSchema, { method: 'POST', body }));
     },
-    async register(request: RegisterRequest) {
-      const body = { ...request, client: 'web' as const, device: request.device ?? webDevice() };
-      return keep(await httpJson(base(), paths.auth.register, authResultSchema, { method: 'POST', body }));
+    async completeRegistration(request) {
+      const body = { ...request, client: 'web' as const, device: webDevice() };
+      return keep(await httpJson(base(), paths.auth.registerVerify, authResultSchema, { method: 'POST', body }));
     },
     restore: () => tokens.refresh(),
     // Concurrent callers share one refresh: a second refresh would rotate the cookie under the first.

@@ -2,7 +2,7 @@ import type { ConversationSummary, Message, Participant } from '@charla/shared-t
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { bumpConversation, type MessagesState, senderReadUpTo, upsertMessage } from '../api/cache.ts';
-import { newClientMsgId, Outbox, type OutboxEntry } from '../api/outbox.ts';
+import { newClientMsgId, Outbox, type OutboxEntry, outboxName } from '../api/outbox.ts';
 import { keys } from '../api/query-keys.ts';
 import { type ChatSocket, request } from '../api/socket.ts';
 
@@ -28,7 +28,7 @@ export function useOutbox(socket: ChatSocket, meId: string, activeConversationId
   const qc = useQueryClient();
   const active = useRef(activeConversationId);
   active.current = activeConversationId;
-  const outbox = useMemo(() => new Outbox(`charla-outbox-${meId}`), [meId]);
+  const outbox = useMemo(() => new Outbox(outboxName(meId)), [meId]);
   const [pending, setPending] = useState<OutboxEntry[]>([]);
 
   const onSent = useCallback(

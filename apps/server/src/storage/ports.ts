@@ -8,6 +8,8 @@ import type { IdentitiesRepo } from './ports/identities.ts';
 import type { MediaRepo } from './ports/media.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
 import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
+import type { PendingRegistrationsRepo } from './ports/registrations.ts';
+import type { SharedItemsRepo } from './ports/shared-items.ts';
 
 export { DuplicateKeyError } from './errors.ts';
 export type * from './ports/accounts.ts';
@@ -17,12 +19,15 @@ export type * from './ports/messaging.ts';
 export { SEARCH_CANDIDATES, SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
 export type * from './ports/moderation.ts';
 export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
+export type * from './ports/registrations.ts';
+export type * from './ports/shared-items.ts';
 
 export type Storage = {
   readonly kind: 'sqlite' | 'mongo';
   readonly users: UsersRepo;
   readonly sessions: SessionsRepo;
   readonly oneTimeTokens: OneTimeTokensRepo;
+  readonly pendingRegistrations: PendingRegistrationsRepo;
   readonly blocks: BlocksRepo;
   readonly identities: IdentitiesRepo;
   readonly conversations: ConversationsRepo;
@@ -30,6 +35,7 @@ export type Storage = {
   readonly messages: MessagesRepo;
   readonly invites: InvitesRepo;
   readonly media: MediaRepo;
+  readonly sharedItems: SharedItemsRepo;
   readonly reports: ReportsRepo;
   readonly auditLog: AuditLogRepo;
   readonly stats: StatsRepo;

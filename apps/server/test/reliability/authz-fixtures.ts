@@ -19,6 +19,8 @@ export const SUBJECTS = [
   'blocked',
 ] as const;
 export type Subject = (typeof SUBJECTS)[number];
+/** Subjects that hold a live session (the others are refused before any resource check). */
+export const ACTIVE: Subject[] = ['nonMember', 'member', 'groupAdmin', 'siteAdmin', 'blocked'];
 
 export type World = {
   t: TestApp;

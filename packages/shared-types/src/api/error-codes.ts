@@ -15,6 +15,8 @@ export const errorCodes = [
   'account_suspended',
   /** An external sign-in provider could not be reached or answered nonsense (502). */
   'provider_unavailable',
+  /** The database is unreachable, busy or cannot take writes right now (503, retryable; see retryAfter). */
+  'unavailable',
   'internal',
 ] as const;
 

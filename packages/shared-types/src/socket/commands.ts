@@ -34,7 +34,12 @@ export const socketCommands = {
   'typing:start': { payload: socketConversationRefSchema, ack: z.null() },
   'typing:stop': { payload: socketConversationRefSchema, ack: z.null() },
   'presence:set': { payload: socketSetPresenceSchema, ack: presenceSchema },
-  /** Start receiving `presence` for these users; acks their current state. */
+  /**
+   * Follow these users' `presence` (replaces this socket's previous set; at most 500, and 2,000 over
+   * all of an account's sockets). Acks their current state. Only people sharing a direct chat or
+   * group with the caller, neither blocking the other, whose last-seen setting is "everyone" are
+   * followed live; anyone else is acked as offline, never seen.
+   */
   'presence:subscribe': { payload: socketPresenceSubscribeSchema, ack: z.array(presenceSchema) },
 } as const satisfies Record<string, { payload: z.ZodType; ack: z.ZodType }>;
 

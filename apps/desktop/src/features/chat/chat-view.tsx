@@ -11,6 +11,7 @@ import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { VirtualList, type VirtualListHandle } from '../../ui/virtual-list.tsx';
+import { useClearMarkedUnread } from '../conversations/conversation-menu.tsx';
 import { conversationName } from '../conversations/conversation-utils.ts';
 import { Composer } from './composer.tsx';
 import { useMessageCommands } from './message-commands.ts';
@@ -45,6 +46,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   // Frozen when the chat opens, so the marker does not jump while messages get read.
   const [firstUnreadSeq] = useState(() => (conversation.unreadCount > 0 ? conversation.me.lastReadSeq + 1 : null));
 
+  useClearMarkedUnread(conversation);
   useEffect(() => {
     rt.setActive(id);
     return () => rt.setActive(null);

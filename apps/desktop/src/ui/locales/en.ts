@@ -1,3 +1,5 @@
+import { enEveryday } from './en-everyday.ts';
+
 /** English: the reference dictionary (every other language must have exactly these keys). */
 export const en = {
   'a11y.skip': 'Skip to the conversation',
@@ -34,6 +36,22 @@ export const en = {
   'auth.register.title': 'Create your account',
   'auth.register.submit': 'Create account',
   'auth.register.link': 'New here? Create an account',
+  'auth.signUp.checkEmail': 'Check your email',
+  'auth.signUp.sent': 'We sent a 6-digit code to {email}. Enter it to finish creating your account.',
+  'auth.signUp.haveAccount': 'Already have an account with this address? Sign in instead, or reset your password.',
+  'auth.signUp.code': 'Code from the email',
+  'auth.signUp.codeFormat': 'Enter the 6 digits from the email.',
+  'auth.signUp.submit': 'Finish signing up',
+  'auth.signUp.resend': 'Send a new code',
+  'auth.signUp.resendIn': 'Send a new code in {seconds} s',
+  'auth.signUp.resent': 'A new code is on its way.',
+  'auth.signUp.otherEmail': 'Use a different email',
+  'auth.signUp.wrongCode': 'This code is wrong or has expired.',
+  'auth.signUp.tooMany': 'Too many wrong codes. Ask for a new code.',
+  'auth.signUp.linkTitle': 'Finish signing up',
+  'auth.signUp.linkIntro': 'Enter the password you chose when signing up to finish creating your account.',
+  'auth.signUp.linkFailed': 'This link is invalid, expired or already used. Sign up again to get a new one.',
+  'auth.signUp.wrongPassword': 'That is not the password chosen for this sign-up.',
   'auth.forgot.title': 'Reset your password',
   'auth.forgot.link': 'Forgot your password?',
   'auth.forgot.submit': 'Send reset link',
@@ -283,4 +301,5 @@ export const en = {
   'settings.deleteRecentSignIn': 'Accounts without a password can be deleted only within 10 minutes of signing in.',
   'settings.deleteWrongPassword': 'That password is not right.',
   'settings.deleteWrongUsername': 'That is not your username.',
+  ...enEveryday,
 } as const;

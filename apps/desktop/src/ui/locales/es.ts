@@ -1,4 +1,5 @@
 import type { en } from './en.ts';
+import { esEveryday } from './es-everyday.ts';
 
 /** Spanish: must have exactly the English keys (checked by the type and by a test). */
 export const es: Record<keyof typeof en, string> = {
@@ -36,6 +37,22 @@ export const es: Record<keyof typeof en, string> = {
   'auth.register.title': 'Crea tu cuenta',
   'auth.register.submit': 'Crear cuenta',
   'auth.register.link': '¿Eres nuevo? Crea una cuenta',
+  'auth.signUp.checkEmail': 'Revisa tu correo',
+  'auth.signUp.sent': 'Enviamos un código de 6 dígitos a {email}. Escríbelo para terminar de crear tu cuenta.',
+  'auth.signUp.haveAccount': '¿Ya tienes una cuenta con esta dirección? Inicia sesión o restablece tu contraseña.',
+  'auth.signUp.code': 'Código del correo',
+  'auth.signUp.codeFormat': 'Escribe los 6 dígitos del correo.',
+  'auth.signUp.submit': 'Terminar el registro',
+  'auth.signUp.resend': 'Enviar un código nuevo',
+  'auth.signUp.resendIn': 'Enviar un código nuevo en {seconds} s',
+  'auth.signUp.resent': 'Va en camino un código nuevo.',
+  'auth.signUp.otherEmail': 'Usar otro correo',
+  'auth.signUp.wrongCode': 'Este código es incorrecto o ha caducado.',
+  'auth.signUp.tooMany': 'Demasiados códigos incorrectos. Pide un código nuevo.',
+  'auth.signUp.linkTitle': 'Terminar el registro',
+  'auth.signUp.linkIntro': 'Escribe la contraseña que elegiste al registrarte para terminar de crear tu cuenta.',
+  'auth.signUp.linkFailed': 'Este enlace no es válido, ha caducado o ya se usó. Regístrate de nuevo para recibir otro.',
+  'auth.signUp.wrongPassword': 'Esa no es la contraseña elegida para este registro.',
   'auth.forgot.title': 'Restablecer la contraseña',
   'auth.forgot.link': '¿Olvidaste tu contraseña?',
   'auth.forgot.submit': 'Enviar enlace',
@@ -286,4 +303,5 @@ export const es: Record<keyof typeof en, string> = {
     'Las cuentas sin contraseña solo se pueden eliminar en los 10 minutos siguientes a iniciar sesión.',
   'settings.deleteWrongPassword': 'Esa contraseña no es correcta.',
   'settings.deleteWrongUsername': 'Ese no es tu nombre de usuario.',
+  ...esEveryday,
 };

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { sendData } from '../../http/envelope.ts';
 import { setRefreshCookie } from './auth.cookies.ts';
+import { rememberDevice } from './auth.known-device.ts';
 import type { RequestMeta, SessionGrant } from './auth.service.ts';
 
 /* How a sign-in is answered, shared by the password routes and the OIDC ones. */
@@ -26,6 +27,8 @@ export function sendGrant(
   grant: SessionGrant,
   viaCookie: boolean,
   status = 200,
+  /** A sign-in (not a refresh): a browser also gets its known-device cookie updated. */
+  signIn?: Request,
 ): void {
   const data: AuthResult = {
     user: grant.user,
@@ -33,7 +36,12 @@ export function sendGrant(
     accessTokenExpiresAt: grant.accessTokenExpiresAt,
     sessionId: grant.sessionId,
   };
-  if (viaCookie) setRefreshCookie(res, grant.refreshToken, grant.refreshTokenExpiresAt, isSecureCookie(ctx));
-  else data.refreshToken = grant.refreshToken;
+  if (viaCookie) {
+    setRefreshCookie(res, grant.refreshToken, grant.refreshTokenExpiresAt, isSecureCookie(ctx));
+    if (signIn) rememberDevice(signIn, res, grant.deviceToken, isSecureCookie(ctx));
+  } else {
+    data.refreshToken = grant.refreshToken;
+    data.deviceToken = grant.deviceToken;
+  }
   sendData(res, data, status);
 }

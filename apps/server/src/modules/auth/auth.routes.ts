@@ -1,6 +1,7 @@
 import {
   type AuthProviders,
   changePasswordRequestSchema,
+  completeRegistrationRequestSchema,
   emailRequestSchema,
   loginRequestSchema,
   paths,
@@ -18,6 +19,7 @@ import { caller as authOf, below } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
 import { assertCsrfSafe, clearRefreshCookie, refreshCookie } from './auth.cookies.ts';
 import { isSecureCookie, requestMeta, sendGrant } from './auth.grant.ts';
+import { knownDeviceCookie } from './auth.known-device.ts';
 import { bearerToken } from './auth.middleware.ts';
 import type { AuthService } from './auth.service.ts';
 
@@ -41,16 +43,28 @@ export function authRoutes(
   const p = paths.auth;
   router.use(limits.perIp, cookieParser());
 
+  // The same 202 for a new and an already registered address: no session until the emailed code.
   router.post(below('/auth', p.register), limits.sensitive, async (req, res) => {
     const body = parseInput(registerRequestSchema, req.body);
-    const grant = await service.register(body, body.client, body.device, requestMeta(req));
-    sendGrant(res, ctx, grant, body.client === 'web', 201);
+    sendData(res, await service.register(body), 202, 'Check your email for a code to finish signing up');
+  });
+
+  router.post(below('/auth', p.registerResend), limits.sensitive, async (req, res) => {
+    const { email } = parseInput(emailRequestSchema, req.body);
+    sendData(res, await service.resendRegistration(email), 202, 'If a sign-up is waiting, a new code is on its way');
+  });
+
+  router.post(below('/auth', p.registerVerify), limits.sensitive, async (req, res) => {
+    const body = parseInput(completeRegistrationRequestSchema, req.body);
+    const grant = await service.completeRegistration(body, body.client, body.device, requestMeta(req));
+    sendGrant(res, ctx, grant, body.client === 'web', 201, req);
   });
 
   router.post(below('/auth', p.login), async (req, res) => {
     const body = parseInput(loginRequestSchema, req.body);
-    const grant = await service.login(body, body.client, body.device, requestMeta(req));
-    sendGrant(res, ctx, grant, body.client === 'web');
+    const known = [...(body.deviceTokens ?? []), ...knownDeviceCookie(req)];
+    const grant = await service.login(body, body.client, body.device, requestMeta(req), known);
+    sendGrant(res, ctx, grant, body.client === 'web', 200, req);
   });
 
   router.post(below('/auth', p.refresh), async (req, res) => {

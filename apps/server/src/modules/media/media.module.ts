@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { RequestHandler } from 'express';
 import type { AppContext, AppModule } from '../../app-context.ts';
 import { createCloudinaryMediaStore } from '../../media/cloudinary-media-store.ts';
 import { createLocalMediaStore } from '../../media/local-media-store.ts';
 import type { MediaStore } from '../../storage/ports.ts';
 import { resolveJwtSecret } from '../auth/auth.tokens.ts';
 import type { AttachmentHooks, ConversationAvatars } from '../messaging/messages.service.ts';
-import { createUploadReceiver, mediaRoutes, userAvatarRoutes } from './media.routes.ts';
+import { createUploadQuota } from './media.quota.ts';
+import { createUploadReceiver, mediaRoutes, sharedMediaRoutes, userAvatarRoutes } from './media.routes.ts';
 import { createMediaService, type MediaService } from './media.service.ts';
 import { createMediaTokens } from './media.tokens.ts';
 
@@ -26,7 +28,10 @@ export type MediaModule = AppModule & {
 };
 
 /** Local disk under DATA_DIR/media by default; Cloudinary when CLOUDINARY_URL is set. */
-export function createMediaModule(ctx: AppContext, options: { store?: MediaStore } = {}): MediaModule {
+export function createMediaModule(
+  ctx: AppContext,
+  options: { store?: MediaStore; uploadLimiter?: RequestHandler } = {},
+): MediaModule {
   const root = path.join(ctx.config.dataDir, 'media');
   const tmpDir = path.join(root, 'tmp');
   const store =
@@ -46,6 +51,12 @@ export function createMediaModule(ctx: AppContext, options: { store?: MediaStore
     tmpDir,
   });
   const withUpload = createUploadReceiver({ maxBytes: ctx.config.MEDIA_MAX_BYTES, tmpDir });
+  const uploadLimiter: RequestHandler = options.uploadLimiter ?? ((_req, _res, next) => next());
+  const quota = createUploadQuota({
+    storage: ctx.storage,
+    maxPendingBytes: ctx.config.MEDIA_PENDING_MAX_BYTES,
+    maxFileBytes: ctx.config.MEDIA_MAX_BYTES,
+  });
 
   async function removeStaleTemp(): Promise<void> {
     const cutoff = ctx.clock.now().getTime() - STALE_TEMP_MS;
@@ -75,12 +86,14 @@ export function createMediaModule(ctx: AppContext, options: { store?: MediaStore
 
   return {
     routers: [
-      { prefix: '/media', router: mediaRoutes(ctx, { service, store, tokens, withUpload }) },
-      { prefix: '/users', router: userAvatarRoutes(ctx, { service, withUpload }) },
+      { prefix: '/media', router: mediaRoutes(ctx, { service, store, tokens, withUpload, uploadLimiter, quota }) },
+      { prefix: '/users', router: userAvatarRoutes(ctx, { service, withUpload, uploadLimiter }) },
+      { prefix: '/conversations', router: sharedMediaRoutes(ctx, { service }) },
     ],
     service,
     store,
     conversationAvatars: {
+      limiter: uploadLimiter,
       async upload(req, userId, conversationId, apply) {
         // Refuse before reading the body.
         await service.checkConversationAvatar(userId, conversationId);

@@ -102,7 +102,7 @@ export function conversationsRoutes(deps: {
     sendEmpty(res);
   });
   // Group and channel avatars: media stores the image, the conversation announces it.
-  r.put('/:id/avatar', async (req, res) => {
+  r.put('/:id/avatar', avatars.limiter, async (req, res) => {
     const userId = userIdOf(req);
     const id = idParam(req);
     const apply = async (avatarUrl: string) => {

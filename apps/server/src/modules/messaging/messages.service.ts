@@ -7,7 +7,7 @@ import type {
   Receipt,
   sendMessageRequestSchema,
 } from '@charla/shared-types';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { z } from 'zod';
 import { badRequest, forbidden, notFound } from '../../http/errors.ts';
 import type { Committed, MessageRecord, ParticipantRecord, ReplySnapshot, Storage } from '../../storage/ports.ts';
@@ -17,6 +17,7 @@ import { directPeerId } from './conversations.mapper.ts';
 import type { ConversationsService } from './conversations.service.ts';
 import { toMessageDto } from './messages.mapper.ts';
 import { type PublishDeps, publishCreated } from './messages.publish.ts';
+import { sharedIndex } from './messages.shared.ts';
 
 /** Media hooks (modules/media): attachments must be the sender's own unattached uploads. */
 export type AttachmentHooks = {
@@ -30,6 +31,8 @@ export type AttachmentHooks = {
 
 /** Media hooks (modules/media): stores an uploaded group avatar; `apply` makes it the conversation's. */
 export type ConversationAvatars = {
+  /** The per-account upload rate, run before the body is read. */
+  limiter: RequestHandler;
   upload(
     req: Request,
     userId: string,
@@ -47,6 +50,7 @@ const MENTION = /(?<![\w@])@([A-Za-z0-9_.]{2,31}[A-Za-z0-9_])/g;
 
 export function createMessagesService(deps: MessagesDeps, conversations: ConversationsService) {
   const { storage, fanout, clock, serial } = deps;
+  const shared = sharedIndex(storage);
 
   /** The message and the caller's membership, or 404 when the caller may not see it. */
   async function visibleMessage(userId: string, messageId: string): Promise<{ message: MessageRecord } & Membership> {
@@ -144,6 +148,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     });
     // Someone else deleted it in the meantime.
     if (!tombstone) return (await storage.messages.findById(messageId)) ?? message;
+    await shared.drop(messageId);
     await deps.attachments?.release(messageId);
     if (by !== 'sender')
       await storage.auditLog.append({
@@ -188,6 +193,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         if (r?.created) {
           await deps.attachments?.attach(userId, body.attachments, r.message);
           publishCreated(deps, r);
+          await shared.record(r.message);
         }
         return r;
       });
@@ -205,6 +211,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         const edited = await storage.messages.edit(messageId, { text, mentions: newMentions }, userId, clock.now());
         if (!edited) return null;
         const out = toMessageDto(edited.message);
+        await shared.relink(edited.message);
         fanout.toUsers(edited.memberIds, 'message:updated', { message: out, changeSeq: edited.changeSeq });
         return out;
       });
@@ -270,7 +277,10 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
             forwardedFrom,
             now: clock.now(),
           });
-          if (r?.created) publishCreated(deps, r);
+          if (r?.created) {
+            publishCreated(deps, r);
+            await shared.record(r.message);
+          }
           return r;
         });
         if (!result) throw notFound('Conversation');

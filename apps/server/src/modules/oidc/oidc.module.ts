@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express';
 import type { AppContext, AppModule } from '../../app-context.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import { createOidcAccounts } from './oidc.accounts.ts';
@@ -12,10 +13,25 @@ export type { OidcRegistryOptions } from './oidc.registry.ts';
 export function createOidcModule(
   ctx: AppContext,
   auth: Pick<AuthService, 'startSession' | 'revokeAll'>,
-  options: OidcRegistryOptions & { redisCommand?: RedisCommand | undefined } = {},
+  options: OidcRegistryOptions & {
+    redisCommand?: RedisCommand | undefined;
+    /** Per-IP limit on the routes that create pending state (/start, /nonce). */
+    pendingLimiter?: RequestHandler;
+  } = {},
 ): AppModule {
   const registry = createOidcRegistry(ctx.config, ctx.clock, options);
   const accounts = createOidcAccounts({ ...ctx, revokeAll: (userId) => auth.revokeAll(userId) });
-  const service = createOidcService({ ...ctx, registry, accounts, redisCommand: options.redisCommand });
-  return { routers: [{ prefix: '/auth/oidc', router: oidcRoutes(ctx, { service, startSession: auth.startSession }) }] };
+  const service = createOidcService({
+    ...ctx,
+    registry,
+    accounts,
+    redisCommand: options.redisCommand,
+    storeMax: options.storeMax,
+  });
+  const router = oidcRoutes(ctx, {
+    service,
+    startSession: auth.startSession,
+    pendingLimiter: options.pendingLimiter ?? ((_req, _res, next) => next()),
+  });
+  return { routers: [{ prefix: '/auth/oidc', router }] };
 }

@@ -7,7 +7,7 @@ import {
   paths,
 } from '@charla/shared-types';
 import cookieParser from 'cookie-parser';
-import { type Request, type Response, Router } from 'express';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { sendData } from '../../http/envelope.ts';
 import { below } from '../../http/request.ts';
@@ -25,9 +25,9 @@ const providerParam = (req: Request): string => String(req.params.provider ?? ''
 
 export function oidcRoutes(
   ctx: AppContext,
-  deps: { service: OidcService; startSession: AuthService['startSession'] },
+  deps: { service: OidcService; startSession: AuthService['startSession']; pendingLimiter: RequestHandler },
 ): Router {
-  const { service, startSession } = deps;
+  const { service, startSession, pendingLimiter } = deps;
   const secure = isSecureCookie(ctx);
   const router = Router();
   router.use(cookieParser());
@@ -36,7 +36,7 @@ export function oidcRoutes(
   const bindingCookie = { httpOnly: true, sameSite: 'lax' as const, secure, path: BINDING_PATH };
   const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
 
-  router.get('/:provider/start', async (req, res) => {
+  router.get('/:provider/start', pendingLimiter, async (req, res) => {
     const q = parseInput(oidcStartQuerySchema, req.query);
     const { location, binding } = await service.start(providerParam(req), {
       client: q.client,
@@ -72,7 +72,7 @@ export function oidcRoutes(
     sendGrant(res, ctx, await startSession(user, 'desktop', body.device, requestMeta(req)), false);
   });
 
-  router.post('/:provider/nonce', async (req, res) => {
+  router.post('/:provider/nonce', pendingLimiter, async (req, res) => {
     noStore(res);
     sendData(res, await service.issueNonce(providerParam(req)), 201);
   });

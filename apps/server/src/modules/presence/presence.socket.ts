@@ -1,54 +1,24 @@
-import type { Presence, PresenceStatus } from '@charla/shared-types';
-import type { Logger } from 'pino';
+import type { PresenceStatus } from '@charla/shared-types';
 import type { Storage } from '../../storage/ports.ts';
-import type { Fanout } from '../realtime/realtime.fanout.ts';
+import type { AuthedSocket } from '../realtime/realtime.handler.ts';
 import type { SocketCaller, SocketFeature } from '../realtime/realtime.types.ts';
+import type { PresenceFeature } from './presence.feature.ts';
 import type { PresenceStore } from './presence.state.ts';
-
-/** Sockets that asked for this user's presence. */
-export const presenceRoom = (userId: string) => `presence:${userId}`;
-
-export type PresenceDeps = {
-  storage: Storage;
-  fanout: Fanout;
-  presence: PresenceStore;
-  clock: { now(): Date };
-  logger: Logger;
-};
 
 /**
  * Online / away / offline and last seen, over the socket: a user's devices set it by connecting,
- * disconnecting and `presence:set`; other users watch it with `presence:subscribe`.
+ * disconnecting and `presence:set`; other users follow it with `presence:subscribe`
+ * (presence.feature.ts decides who may see whom).
  */
-export function createPresenceSockets(deps: PresenceDeps): SocketFeature {
-  const { storage, fanout, presence } = deps;
-
-  /** `viewerId` set: someone blocked either way (or a deleted account) always looks offline to them. */
-  async function presenceOf(userIds: string[], viewerId?: string): Promise<Presence[]> {
-    const [statuses, users, blocked] = await Promise.all([
-      presence.statuses(userIds),
-      Promise.all(userIds.map((id) => storage.users.findById(id))),
-      viewerId
-        ? Promise.all(userIds.map((id) => (id === viewerId ? false : storage.blocks.isBlockedEitherWay(viewerId, id))))
-        : Promise.resolve(userIds.map(() => false)),
-    ]);
-    return userIds.map((userId, i) => {
-      const user = users[i];
-      const shown = Boolean(user && !user.deletedAt && !blocked[i]);
-      const lastSeen = shown && user?.lastSeenVisibility === 'everyone' ? user.lastSeenAt : null;
-      return {
-        userId,
-        status: shown ? (statuses.get(userId) ?? 'offline') : 'offline',
-        lastSeenAt: lastSeen ? lastSeen.toISOString() : null,
-      };
-    });
-  }
-
-  async function announce(userId: string): Promise<void> {
-    const [p] = await presenceOf([userId]);
-    if (p) fanout.toRooms([presenceRoom(userId)], 'presence', p);
-  }
-
+export function createPresenceSockets(deps: {
+  storage: Storage;
+  presence: PresenceStore;
+  feature: PresenceFeature;
+  clock: { now(): Date };
+  /** This node's socket by id: a subscription manages the socket's own presence rooms. */
+  socketOf(socketId: string): AuthedSocket | undefined;
+}): SocketFeature {
+  const { storage, presence, feature } = deps;
   return {
     commands: {
       'presence:set': {
@@ -56,33 +26,28 @@ export function createPresenceSockets(deps: PresenceDeps): SocketFeature {
         async run(p, { userId, socketId }) {
           const before = (await presence.statuses([userId])).get(userId);
           const after: PresenceStatus = await presence.setDevice(userId, socketId, p.status);
-          if (before !== after) await announce(userId);
-          const [mine] = await presenceOf([userId]);
-          if (!mine) throw new Error('presence lookup failed');
-          return mine;
+          if (before !== after) await feature.announce(userId);
+          return feature.own(userId);
         },
       },
       'presence:subscribe': {
         limit: 'events',
-        async run(p, caller) {
-          // Live updates go to a room, so they are not filtered per viewer: blocked users get no room.
-          const ids = [...new Set(p.userIds)];
-          const states = await presenceOf(ids, caller.userId);
-          const blocked = await Promise.all(
-            ids.map((id) => (id === caller.userId ? false : storage.blocks.isBlockedEitherWay(caller.userId, id))),
-          );
-          caller.join(ids.filter((_, i) => !blocked[i]).map(presenceRoom));
-          return states;
+        // Replaces the socket's set. Live updates go to a room, not filtered per viewer, so only the
+        // users the caller may see get a room.
+        async run(p, { socketId }) {
+          const socket = deps.socketOf(socketId);
+          if (!socket) throw new Error('presence:subscribe from a socket this node does not hold');
+          return feature.subscribe(socket, p.userIds);
         },
       },
     },
     async connected({ userId, socketId }: SocketCaller) {
-      if (await presence.connect(userId, socketId)) await announce(userId);
+      if (await presence.connect(userId, socketId)) await feature.announce(userId);
     },
     async disconnected({ userId, socketId }: SocketCaller) {
       if (await presence.disconnect(userId, socketId)) {
         await storage.users.update(userId, { lastSeenAt: deps.clock.now() });
-        await announce(userId);
+        await feature.announce(userId);
       }
     },
   };

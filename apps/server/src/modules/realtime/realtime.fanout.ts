@@ -18,11 +18,17 @@ export type Fanout = {
   toRooms<E extends ServerEvent>(rooms: readonly string[], event: E, ...args: EventArgs<E>): void;
   disconnectSession(sessionId: string): void;
   disconnectUser(userId: string): void;
+  /**
+   * Every path that ends someone's membership (leave, removal, deletion) tells them with
+   * `conversation:removed`; listeners (presence: who may still see whom) hear the user ids.
+   */
+  onMembershipEnded(listener: (userIds: readonly string[]) => void): () => void;
 };
 
 type LooseEmit = (e: string, ...a: unknown[]) => boolean;
 
 export function createFanout(io: CharlaIo, onError?: (err: unknown) => void): Fanout {
+  const membershipEnded = new Set<(userIds: readonly string[]) => void>();
   const toRooms = <E extends ServerEvent>(rooms: readonly string[], event: E, ...args: EventArgs<E>) => {
     if (rooms.length === 0) return;
     // One emit to the union of rooms: a socket in several of them still gets the event once.
@@ -37,13 +43,20 @@ export function createFanout(io: CharlaIo, onError?: (err: unknown) => void): Fa
     }
   };
   return {
-    toUsers: (userIds, event, ...args) => toRooms(userIds.map(userRoom), event, ...args),
+    toUsers(userIds, event, ...args) {
+      if (event === 'conversation:removed') for (const listener of membershipEnded) listener(userIds);
+      toRooms(userIds.map(userRoom), event, ...args);
+    },
     toRooms,
     disconnectSession(sessionId) {
       io.in(sessionRoom(sessionId)).disconnectSockets(true);
     },
     disconnectUser(userId) {
       io.in(userRoom(userId)).disconnectSockets(true);
+    },
+    onMembershipEnded(listener) {
+      membershipEnded.add(listener);
+      return () => membershipEnded.delete(listener);
     },
   };
 }

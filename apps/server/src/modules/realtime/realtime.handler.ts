@@ -8,6 +8,7 @@ import {
 } from '@charla/shared-types';
 import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
+import { retryAfterOf } from '../../http/envelope.ts';
 import { toAppError } from '../../http/error-handler.ts';
 import { fieldErrors } from '../../http/validate.ts';
 import type { RateLimiter } from './realtime.rate-limit.ts';
@@ -54,7 +55,12 @@ export function handle<C extends SocketCommand>(
       const appError = toAppError(err);
       if (appError) {
         if (appError.status >= 500) options.logger.error({ err, event, userId: socket.data.userId }, appError.message);
-        reply(fail(appError.code, appError.message));
+        const retryAfter = retryAfterOf(appError);
+        reply(
+          retryAfter === undefined
+            ? fail(appError.code, appError.message)
+            : { ok: false, error: { code: appError.code, message: appError.message, retryAfter } },
+        );
         return;
       }
       options.logger.error({ err, event, userId: socket.data.userId }, 'socket handler failed');

@@ -15,6 +15,8 @@ export type RealtimeLimits = {
   typing?: [number, number];
   /** Bytes the server may hold for one socket that is not reading before it is cut off. */
   outboundBytes?: number;
+  /** Users one account may follow across its sockets (modules/presence; default PRESENCE_PER_USER). */
+  presencePerUser?: number;
 };
 
 export type RealtimeDeps = {

@@ -38,7 +38,7 @@ export function usersRoutes(ctx: AppContext, service: UsersService): Router {
   });
 
   router.get('/:id', requireAuth, async (req, res) => {
-    sendData(res, await service.profile(String(req.params.id)));
+    sendData(res, await service.profile(caller(req).userId, String(req.params.id)));
   });
 
   router.post('/:id/block', requireAuth, async (req, res) => {

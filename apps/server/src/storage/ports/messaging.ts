@@ -73,13 +73,17 @@ export type ParticipantRecord = {
   mutedUntil: Date | null;
   archived: boolean;
   pinned: boolean;
+  /** "Mark as unread" in the chat list; only the member sets or clears it. */
+  markedUnread: boolean;
   joinedAt: Date;
   /** Set when the user left or was removed; a left participant is not a member. */
   leftAt: Date | null;
   leftReason: 'left' | 'removed' | null;
 };
 
-export type ParticipantSettings = Partial<Pick<ParticipantRecord, 'mutedUntil' | 'archived' | 'pinned'>>;
+export type ParticipantSettings = Partial<
+  Pick<ParticipantRecord, 'mutedUntil' | 'archived' | 'pinned' | 'markedUnread'>
+>;
 
 export type MessageKind = 'text' | 'media' | 'system';
 
@@ -146,7 +150,11 @@ export type Committed = { changeSeq: number; memberIds: string[] };
 
 export type SendResult = Committed & {
   message: MessageRecord;
-  /** false: (senderId, clientMsgId) existed, `message` is the original and nothing was written. */
+  /**
+   * false: (senderId, clientMsgId) existed, `message` is the original and nothing was written.
+   * true: this call completed the send, so the caller attaches media and publishes it. That
+   * includes finishing an earlier attempt that was cut short (a crash): its caller never answered.
+   */
   created: boolean;
 };
 
@@ -290,6 +298,11 @@ export type ParticipantsRepo = {
   list(conversationId: string, options: { limit: number; cursor?: string }): Promise<Page<ParticipantRecord>>;
   /** Active member ids (fan-out). */
   listUserIds(conversationId: string): Promise<string[]>;
+  /**
+   * The ids among `others` that share a live direct chat or group (not a channel) with `userId`,
+   * both still members: whose presence `userId` may follow. One round trip for the whole batch.
+   */
+  sharingChatsWith(userId: string, others: string[]): Promise<string[]>;
   countActive(conversationId: string): Promise<number>;
   countOwners(conversationId: string): Promise<number>;
   /** Null when not an active member. Appends participant.updated { role }. */
@@ -308,7 +321,7 @@ export type ParticipantsRepo = {
     actorId: string,
     now: Date,
   ): Promise<Committed | null>;
-  /** My mute/archive/pin. Null when not an active member. Appends private participant.settings. */
+  /** My mute/archive/pin/marked-unread. Null when not an active member. Appends private participant.settings. */
   updateSettings(
     conversationId: string,
     userId: string,
@@ -340,7 +353,10 @@ export type MessagesRepo = {
   /**
    * Atomically assigns seq = lastSeq + 1 (gapless under concurrency), bumps lastActivityAt, marks the
    * sender read up to it and appends message.created. Idempotent on (senderId, clientMsgId).
-   * Null when the conversation is missing or deleted.
+   * Null when the conversation is missing or deleted. Crash-safe: a send cut short at any step never
+   * blocks its clientMsgId nor leaves a hole in 1..lastSeq (see contract/send-crash.contract.ts); a
+   * seq that a dead writer reserved and nobody can use becomes a tombstone (kind 'system', system
+   * null, deleted). Throws StorageUnavailableError while an earlier attempt may still be running.
    */
   send(input: NewMessage): Promise<SendResult | null>;
   findById(id: string): Promise<MessageRecord | null>;

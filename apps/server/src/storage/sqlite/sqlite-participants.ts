@@ -22,6 +22,15 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
   const idsStmt = db
     .prepare<[string], string>('SELECT user_id FROM participants WHERE conversation_id = ? AND left_at IS NULL')
     .pluck();
+  // Walks the candidates' memberships (participants_user) and probes the viewer's by primary key.
+  const sharingStmt = db
+    .prepare<{ me: string; ids: string }, string>(
+      `SELECT DISTINCT o.user_id FROM participants o
+       JOIN participants me ON me.conversation_id = o.conversation_id AND me.user_id = @me AND me.left_at IS NULL
+       JOIN conversations c ON c.id = o.conversation_id AND c.kind IN ('direct', 'group') AND c.deleted_at IS NULL
+       WHERE o.user_id IN (SELECT value FROM json_each(@ids)) AND o.left_at IS NULL`,
+    )
+    .pluck();
   const countStmt = db
     .prepare<[string], number>('SELECT COUNT(*) FROM participants WHERE conversation_id = ? AND left_at IS NULL')
     .pluck();
@@ -115,6 +124,10 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
         sets.push('pinned = ?');
         values.push(settings.pinned ? 1 : 0);
       }
+      if (settings.markedUnread !== undefined) {
+        sets.push('marked_unread = ?');
+        values.push(settings.markedUnread ? 1 : 0);
+      }
       if (sets.length > 0) {
         db.prepare(`UPDATE participants SET ${sets.join(', ')} WHERE conversation_id = ? AND user_id = ?`).run(
           ...values,
@@ -186,6 +199,11 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
       };
     },
     listUserIds: async (conversationId) => idsStmt.all(conversationId),
+    async sharingChatsWith(userId, others) {
+      const ids = [...new Set(others)].filter((id) => id !== userId);
+      if (!ids.length) return [];
+      return sharingStmt.all({ me: userId, ids: JSON.stringify(ids) });
+    },
     countActive: async (conversationId) => countStmt.get(conversationId) ?? 0,
     countOwners: async (conversationId) => ownersStmt.get(conversationId) ?? 0,
     setRole: async (conversationId, userId, role, actorId, now) =>

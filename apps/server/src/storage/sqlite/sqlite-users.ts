@@ -19,6 +19,7 @@ type UserRow = {
   suspended_at: number | null;
   deleted_at: number | null;
   created_at: number;
+  preferences: string;
 };
 
 const toUser = (r: UserRow): UserRecord => ({
@@ -36,7 +37,17 @@ const toUser = (r: UserRow): UserRecord => ({
   suspendedAt: date(r.suspended_at),
   deletedAt: date(r.deleted_at),
   createdAt: dateOf(r.created_at),
+  preferences: parsePreferences(r.preferences),
 });
+
+function parsePreferences(raw: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
 
 /** Patch field -> column, and how to store it. */
 const columns: { [K in keyof Required<UserPatch>]: [string, (v: UserPatch[K]) => unknown] } = {
@@ -52,6 +63,7 @@ const columns: { [K in keyof Required<UserPatch>]: [string, (v: UserPatch[K]) =>
   lastSeenVisibility: ['last_seen_visibility', (v) => v],
   suspendedAt: ['suspended_at', (v) => ms(v)],
   deletedAt: ['deleted_at', (v) => ms(v)],
+  preferences: ['preferences', (v) => JSON.stringify(v ?? {})],
 };
 
 const unique = { email: 'email', username: 'username' };
@@ -63,6 +75,7 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
+  const byIds = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))');
   const byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
   const byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?');
   const countAll = db.prepare<[], CountRow>('SELECT COUNT(*) AS n FROM users');
@@ -99,6 +112,10 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
       return toUser(required(byId.get(id), 'user just created'));
     },
     findById,
+    async findByIds(ids) {
+      if (!ids.length) return [];
+      return byIds.all(JSON.stringify([...new Set(ids.map(String))])).map(toUser);
+    },
     async findByEmail(email) {
       const row = byEmail.get(email);
       return row ? toUser(row) : null;
