@@ -19,11 +19,15 @@ import {
   createRateLimits,
   mediaUploadsPerUser,
   OIDC_PENDING_PER_IP,
+  RESEND_VERIFICATION_PER_HOUR,
+  RESEND_VERIFICATION_PER_MINUTE,
+  USER_SEARCH_PER_USER,
 } from './http/rate-limit.ts';
 import { webClientRoutes } from './http/web-client.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { createAdminModule } from './modules/admin/admin.module.ts';
 import { type AccountEvents, createAccountEvents } from './modules/auth/account-events.ts';
+import { linkPageRoutes } from './modules/auth/auth.link-pages.ts';
 import { createAuthCore, createAuthModule } from './modules/auth/auth.module.ts';
 import {
   createMemoryLoginThrottle,
@@ -31,6 +35,7 @@ import {
   type LoginThrottle,
   noLoginThrottle,
 } from './modules/auth/auth.throttle.ts';
+import { createClientConfigModule } from './modules/client-config/client-config.module.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createInvitesModule } from './modules/invites/invites.module.ts';
 import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
@@ -86,7 +91,12 @@ export function createApp(deps: AppDeps): CharlaApp {
   const { config, storage, logger } = deps;
   const clock = deps.clock ?? systemClock;
   // The packaged desktop renderer is served from app://charla (see apps/desktop/electron/main/app-protocol.ts).
-  const allowedOrigins = new Set([config.publicUrl, DESKTOP_APP_ORIGIN, ...config.CORS_ORIGINS]);
+  const allowedOrigins = new Set([
+    config.publicUrl,
+    new URL(config.webUrl).origin,
+    DESKTOP_APP_ORIGIN,
+    ...config.CORS_ORIGINS,
+  ]);
   const app = express();
   const server = config.tls
     ? https.createServer({ cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) }, app)
@@ -127,7 +137,13 @@ export function createApp(deps: AppDeps): CharlaApp {
   const auth = createAuthModule(ctx, {
     core: authCore,
     providers: authProvidersFromConfig(config),
-    limits: { perIp: rateLimits.limiter(AUTH_PER_IP), sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP) },
+    limits: {
+      perIp: rateLimits.limiter(AUTH_PER_IP),
+      sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
+      resendPerAccount: [RESEND_VERIFICATION_PER_MINUTE, RESEND_VERIFICATION_PER_HOUR].map((rule) =>
+        rateLimits.limiter(rule),
+      ),
+    },
     throttle:
       deps.loginThrottle ??
       (config.rateLimitsDisabled
@@ -145,13 +161,14 @@ export function createApp(deps: AppDeps): CharlaApp {
     deleteMessage: (actorId, messageId) => messaging.services.messages.removeAsSiteAdmin(actorId, messageId),
   });
   const modules: AppModule[] = [
+    createClientConfigModule(ctx),
     auth,
     createOidcModule(ctx, auth.service, {
       ...deps.oidc,
       redisCommand: rateLimits.redisCommand,
       pendingLimiter: rateLimits.limiter(OIDC_PENDING_PER_IP),
     }),
-    createUsersModule(ctx, { hasher: authCore.hasher }),
+    createUsersModule(ctx, { hasher: authCore.hasher, search: rateLimits.limiter(USER_SEARCH_PER_USER) }),
     media,
     messaging,
     createInvitesModule(ctx, { messaging }),
@@ -182,6 +199,8 @@ export function createApp(deps: AppDeps): CharlaApp {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // A client that goes away before the answer (a reload, a closed tab) is neither an error nor news.
+      customLogLevel: (_req, res, err) => (!err && !res.writableEnded ? 'debug' : 'info'),
     }),
   );
   const servesHttps = Boolean(config.tls) || config.publicUrl.startsWith('https:');
@@ -219,7 +238,11 @@ export function createApp(deps: AppDeps): CharlaApp {
   api.use(notFoundHandler);
   app.use('/api/v1', api);
 
+  // Mailed and shared links (/verify-email, /reset-password, /invite/…) open the served web client,
+  // or else are sent to WEB_URL, or else get a minimal page of their own: never a JSON 404.
   const web = webClientRoutes(config.WEB_DIST_DIR);
+  const webElsewhere = new URL(config.webUrl).origin !== new URL(config.publicUrl).origin;
+  if (webElsewhere || !web) app.use(linkPageRoutes(ctx, auth.service, rateLimits.limiter(AUTH_SENSITIVE_PER_IP)));
   if (web) app.use(web);
 
   app.use(notFoundHandler);

@@ -5,6 +5,7 @@ import {
   listReportsQuerySchema,
   suspendUserRequestSchema,
   updateReportRequestSchema,
+  updateUserRoleRequestSchema,
 } from '@charla/shared-types';
 import { type RequestHandler, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
@@ -60,6 +61,11 @@ export function adminRoutes(
   router.delete('/users/:id/suspension', async (req, res) => {
     const id = idParam(req, 'id', 'User');
     sendData(res, await moderation.unsuspend(callerId(req), id));
+  });
+  router.put('/users/:id/role', async (req, res) => {
+    const id = idParam(req, 'id', 'User');
+    const { role } = parseInput(updateUserRoleRequestSchema, req.body);
+    sendData(res, await moderation.setRole(callerId(req), id, role));
   });
   router.get('/audit', async (req, res) => {
     sendData(res, await moderation.listAudit(parseInput(listAuditQuerySchema, req.query)));

@@ -28,6 +28,8 @@ export type AuthRouteLimits = {
   perIp: RequestHandler;
   /** Tighter per-IP limit on routes that mail or hash (register, forgot, resend, reset). */
   sensitive: RequestHandler;
+  /** Per-account limits on resending the verification mail (after requireAuth). */
+  resendPerAccount: RequestHandler[];
 };
 
 /** Mounted at /auth. `providers`: the sign-in methods this server offers (password, Google, OIDC). */
@@ -137,10 +139,16 @@ export function authRoutes(
     sendData(res, await service.verifyEmail(token), 200, 'Email verified');
   });
 
-  router.post(below('/auth', p.resendVerification), limits.sensitive, requireAuth, async (req, res) => {
-    const sent = await service.resendVerification(authOf(req).userId);
-    sendEmpty(res, 202, sent ? 'Verification mail sent' : 'Email already verified');
-  });
+  router.post(
+    below('/auth', p.resendVerification),
+    limits.sensitive,
+    requireAuth,
+    ...limits.resendPerAccount,
+    async (req, res) => {
+      const sent = await service.resendVerification(authOf(req).userId);
+      sendEmpty(res, 202, sent ? 'Verification mail sent' : 'Email already verified');
+    },
+  );
 
   router.post(below('/auth', p.forgotPassword), limits.sensitive, async (req, res) => {
     const { email } = parseInput(emailRequestSchema, req.body);

@@ -7,7 +7,7 @@ import { createInvitesService } from './invites.service.ts';
 export function createInvitesModule(ctx: AppContext, deps: { messaging: MessagingModule }): AppModule {
   const { storage, clock, fanout, requireAuth } = ctx;
   const invites = createInvitesService(
-    { storage, clock, fanout, serial: deps.messaging.serial, publicUrl: ctx.config.publicUrl },
+    { storage, clock, fanout, serial: deps.messaging.serial, webUrl: ctx.config.webUrl },
     deps.messaging.services.conversations,
   );
   return {

@@ -1,5 +1,6 @@
 import type { AppContext, AppModule } from '../../app-context.ts';
 import { createChangesService } from './changes.service.ts';
+import { createStanding } from './conversations.permissions.ts';
 import { conversationsRoutes } from './conversations.routes.ts';
 import { createConversationsService } from './conversations.service.ts';
 import { createSerial } from './messages.publish.ts';
@@ -22,8 +23,15 @@ export type MessagingDeps = {
  * (/conversations, /messages) and the socket. Typing lives in Redis with REDIS_URL, so nodes agree.
  */
 export function createMessagingModule(ctx: AppContext, deps: MessagingDeps) {
-  const { storage, clock, fanout, requireAuth } = ctx;
-  const base = { storage, clock, fanout, serial: createSerial() };
+  const { storage, clock, fanout, requireAuth, config } = ctx;
+  const base = {
+    storage,
+    clock,
+    fanout,
+    serial: createSerial(),
+    standing: createStanding(storage, config.ALLOW_UNVERIFIED_CHAT),
+    publicUrl: config.publicUrl,
+  };
   const conversations = createConversationsService(base);
   const participants = createParticipantsService(base, conversations);
   const changes = createChangesService(base);

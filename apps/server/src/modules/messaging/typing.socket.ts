@@ -3,6 +3,7 @@ import type { Storage } from '../../storage/ports.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import type { SocketFeature } from '../realtime/realtime.types.ts';
 import { requireMember } from './conversations.access.ts';
+import { requirePost } from './conversations.permissions.ts';
 import type { TypingStore } from './typing.state.ts';
 
 export const TYPING_TTL_MS = 5000;
@@ -55,7 +56,9 @@ export function createTypingSockets(deps: {
       'typing:start': {
         limit: 'typing',
         async run(p, { userId, socketId }) {
-          await requireMember(storage, p.conversationId, userId);
+          const m = await requireMember(storage, p.conversationId, userId);
+          // "X is typing…" from someone who may not post (announcement mode) would only be noise to everyone.
+          requirePost(m.conversation, m.me);
           const mine = typingIn.get(socketId) ?? new Set<string>();
           mine.add(p.conversationId);
           typingIn.set(socketId, mine);

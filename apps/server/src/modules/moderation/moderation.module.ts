@@ -1,4 +1,5 @@
 import type { AppContext, AppModule } from '../../app-context.ts';
+import { createSerial } from '../messaging/messages.publish.ts';
 import { groupReportsRoutes, reportsRoutes } from './moderation.routes.ts';
 import { createModerationService, type ModerationService } from './moderation.service.ts';
 
@@ -7,7 +8,7 @@ export function createModerationModule(
   ctx: AppContext,
   deps: { deleteMessage(actorId: string, messageId: string): Promise<void> },
 ): AppModule & { service: ModerationService } {
-  const service = createModerationService({ ...ctx, deleteMessage: deps.deleteMessage });
+  const service = createModerationService({ ...ctx, deleteMessage: deps.deleteMessage, serial: createSerial() });
   return {
     service,
     routers: [

@@ -38,6 +38,9 @@ export function createSqliteInvitesRepo(core: MessagingCore): InvitesRepo {
   const revokeStmt = db.prepare<[number, string]>(
     'UPDATE invites SET revoked_at = ? WHERE code = ? AND revoked_at IS NULL',
   );
+  const revokeByCreatorStmt = db.prepare<[number, string, string]>(
+    'UPDATE invites SET revoked_at = ? WHERE conversation_id = ? AND created_by = ? AND revoked_at IS NULL',
+  );
   const useStmt = db.prepare<[string]>('UPDATE invites SET uses = uses + 1 WHERE code = ?');
 
   const find = (code: string) => byCode.get(code);
@@ -59,6 +62,7 @@ export function createSqliteInvitesRepo(core: MessagingCore): InvitesRepo {
         ...core.committed(conv.id),
       };
     }
+    if (existing?.left_reason === 'removed') return { status: 'removed' };
     if (inv.max_uses !== null && inv.uses >= inv.max_uses) return { status: 'exhausted' };
     const added = required(
       core.addParticipant(conv, userId, 'member', userId, now, { via: 'invite', code }),
@@ -97,6 +101,8 @@ export function createSqliteInvitesRepo(core: MessagingCore): InvitesRepo {
     },
     listForConversation: async (conversationId) => byConversation.all(conversationId).map(toInvite),
     revoke: async (code, now) => revokeStmt.run(now.getTime(), code).changes > 0,
+    revokeByCreator: async (conversationId, createdBy, now) =>
+      revokeByCreatorStmt.run(now.getTime(), conversationId, createdBy).changes,
     accept: async (code, userId, now) => acceptTx.immediate(code, userId, now),
   };
 }

@@ -79,11 +79,18 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
   const byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
   const byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?');
   const countAll = db.prepare<[], CountRow>('SELECT COUNT(*) AS n FROM users');
+  const countAdmins = db.prepare<[], CountRow>(
+    "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND suspended_at IS NULL AND deleted_at IS NULL",
+  );
   // Ordered by username (unique, NOCASE) so the cursor is simply the last username seen.
-  const searchStmt = db.prepare<{ q: string; excludeId: string; after: string; limit: number }, UserRow>(
+  const searchStmt = db.prepare<
+    { q: string; excludeId: string; after: string; matchEmail: 0 | 1; limit: number },
+    UserRow
+  >(
     `SELECT * FROM users
      WHERE deleted_at IS NULL AND id != @excludeId AND username > @after
-       AND (username LIKE @q ESCAPE '\\' OR display_name LIKE @q ESCAPE '\\' OR email LIKE @q ESCAPE '\\')
+       AND (username LIKE @q ESCAPE '\\' OR display_name LIKE @q ESCAPE '\\'
+            OR (@matchEmail = 1 AND email LIKE @q ESCAPE '\\'))
      ORDER BY username LIMIT @limit`,
   );
 
@@ -127,6 +134,9 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
     async count() {
       return countAll.get()?.n ?? 0;
     },
+    async countActiveAdmins() {
+      return countAdmins.get()?.n ?? 0;
+    },
     async update(id, patch) {
       const sets: string[] = [];
       const values: unknown[] = [];
@@ -151,6 +161,7 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
         q: likePrefix(q),
         excludeId: options.excludeId ?? '',
         after: decodeCursor(options.cursor, isSearchCursor)?.[0] ?? '',
+        matchEmail: options.matchEmail ? 1 : 0,
         limit: limit + 1,
       });
       const items = rows.slice(0, limit).map(toUser);
