@@ -5,6 +5,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { openMongoStorage } from '../mongo/mongo-storage.ts';
 import type { Storage } from '../ports.ts';
 import { accountsContract } from './accounts.contract.ts';
+import { e2eeContract } from './e2ee.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
@@ -51,4 +52,5 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   identitiesContract(openFresh);
   mediaContract(openFresh);
   moderationContract(openFresh);
+  e2eeContract(openFresh);
 });

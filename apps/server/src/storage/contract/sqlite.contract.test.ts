@@ -5,6 +5,7 @@ import { describe } from 'vitest';
 import type { Storage } from '../ports.ts';
 import { openSqliteStorage } from '../sqlite/sqlite-storage.ts';
 import { accountsContract } from './accounts.contract.ts';
+import { e2eeContract } from './e2ee.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
@@ -29,4 +30,5 @@ describe('sqlite adapter', () => {
   identitiesContract(openFresh);
   mediaContract(openFresh);
   moderationContract(openFresh);
+  e2eeContract(openFresh);
 });

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Storage } from '../ports.ts';
 import { createMongoBlocksRepo } from './mongo-blocks.ts';
 import { createMongoConversationsRepo } from './mongo-conversations.ts';
+import { createMongoE2eeRepo } from './mongo-e2ee.ts';
 import { createMongoIdentitiesRepo } from './mongo-identities.ts';
 import { createMongoInvitesRepo } from './mongo-invites.ts';
 import { createMongoMediaRepo } from './mongo-media.ts';
@@ -39,6 +40,7 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
     reports: createMongoReportsRepo(conn),
     auditLog: createMongoAuditLogRepo(conn),
     stats: createMongoStatsRepo(conn),
+    e2ee: createMongoE2eeRepo(conn, messaging),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

@@ -20,7 +20,8 @@ import {
 } from './sqlite-messaging-core.ts';
 import { likePrefix } from './sqlite-util.ts';
 
-export const directKeyOf = (a: string, b: string): string => [a, b].sort().join(':');
+export const directKeyOf = (a: string, b: string, encrypted = false): string =>
+  `${[a, b].sort().join(':')}${encrypted ? ':e2ee' : ''}`;
 
 const isListCursor = (v: unknown): v is [number, string] =>
   Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string';
@@ -68,8 +69,9 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
   const { db } = core;
   const insertConv = db.prepare(
     `INSERT INTO conversations (id, kind, title, description, avatar_url, created_by, created_at, last_activity_at,
-       last_change_at, history_for_newcomers, direct_key)
-     VALUES (@id, @kind, @title, @description, @avatarUrl, @createdBy, @now, @now, @now, @history, @directKey)`,
+       last_change_at, history_for_newcomers, direct_key, encrypted)
+     VALUES (@id, @kind, @title, @description, @avatarUrl, @createdBy, @now, @now, @now, @history, @directKey,
+       @encrypted)`,
   );
   const byDirectKey = db.prepare('SELECT * FROM conversations WHERE direct_key = ?');
   const markDeleted = db.prepare('UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL');
@@ -130,6 +132,7 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
       now: input.now.getTime(),
       history: input.historyForNewcomers ? 1 : 0,
       directKey: null,
+      encrypted: input.encrypted ? 1 : 0,
     });
     core.appendChange({
       conversationId: id,
@@ -146,8 +149,8 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
     return toConversation(core.conversation(id) as ConversationRow);
   });
 
-  const createDirectTx = db.transaction((a: string, b: string, now: Date) => {
-    const key = directKeyOf(a, b);
+  const createDirectTx = db.transaction((a: string, b: string, now: Date, encrypted: boolean) => {
+    const key = directKeyOf(a, b, encrypted);
     const existing = byDirectKey.get(key) as ConversationRow | undefined;
     if (existing && existing.deleted_at === null) {
       // Someone who left a direct chat is brought back when it is opened again.
@@ -165,8 +168,9 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
       avatarUrl: null,
       createdBy: a,
       now: now.getTime(),
-      history: 1,
+      history: encrypted ? 0 : 1,
       directKey: key,
+      encrypted: encrypted ? 1 : 0,
     });
     core.appendChange({ conversationId: id, type: 'conversation.created', entityId: id, actorId: a, now });
     const conv = core.conversation(id) as ConversationRow;
@@ -213,7 +217,7 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
 
   return {
     create: async (input) => createTx.immediate(input),
-    createDirect: async (a, b, now) => createDirectTx.immediate(a, b, now),
+    createDirect: async (a, b, now, options) => createDirectTx.immediate(a, b, now, options?.encrypted === true),
     findById: async (id) => {
       const row = core.conversation(id);
       return row ? toConversation(row) : null;
