@@ -25,6 +25,7 @@ import {
   type LoginThrottle,
   noLoginThrottle,
 } from './modules/auth/auth.throttle.ts';
+import { createE2eeModule, type E2eeOptions } from './modules/e2ee/e2ee.module.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
 import { createModerationModule } from './modules/moderation/moderation.module.ts';
@@ -53,6 +54,8 @@ export type AppDeps = {
   messaging?: MessagingOptions;
   /** Media blob store; default: Cloudinary when CLOUDINARY_URL is set, else DATA_DIR/media. */
   mediaStore?: MediaStore;
+  /** End-to-end encryption knobs (allowed ciphersuites, KeyPackage pool size). */
+  e2ee?: E2eeOptions;
 };
 
 export type CharlaApp = {
@@ -170,6 +173,9 @@ export function createApp(deps: AppDeps): CharlaApp {
     }),
   );
 
+  // /e2ee carries MLS blobs larger than the API's JSON limit: mounted first, with its own parser.
+  const e2eeMount = express.Router();
+  app.use('/api/v1', e2eeMount);
   const api = express.Router();
   api.use(express.json({ limit: '64kb' }));
   app.use('/api/v1', api);
@@ -185,6 +191,8 @@ export function createApp(deps: AppDeps): CharlaApp {
   media.service.useConversationAvatarUpdater(async (userId, conversationId, avatarUrl) => {
     await messaging.services.conversations.update(userId, conversationId, { avatarUrl });
   });
+  const e2ee = createE2eeModule(ctx, { ...deps.e2ee, fanout: messaging.fanout, serial: messaging.serial });
+  e2eeMount.use(e2ee.router);
   const moderation = createModerationModule(ctx, {
     fanout: messaging.fanout,
     serial: messaging.serial,
@@ -234,6 +242,7 @@ export function createApp(deps: AppDeps): CharlaApp {
         server.closeAllConnections?.();
       });
       media.stop();
+      e2ee.close();
       await messaging.close();
       await rateLimits.close();
       ctx.mailer.close?.();

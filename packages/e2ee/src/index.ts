@@ -3,3 +3,4 @@ export * from './errors.ts';
 export * from './mls/credential.ts';
 export * from './mls/engine.ts';
 export * from './mls/suite.ts';
+export * from './mls/wire.ts';

@@ -4,6 +4,7 @@ export * from './api/paths.ts';
 export * from './dto/admin.ts';
 export * from './dto/auth.ts';
 export * from './dto/conversation.ts';
+export * from './dto/e2ee.ts';
 export * from './dto/envelope.ts';
 export * from './dto/media.ts';
 export * from './dto/message.ts';

@@ -29,6 +29,8 @@ export type SyncContext = {
   onIncoming?: (m: Message, event: { notifyEvenIfMuted: string[] }) => void;
   onTyping?: (conversationId: string, userId: string, typing: boolean) => void;
   onPresence?: (userId: string, status: string) => void;
+  /** Something happened in an encrypted conversation's MLS log (the E2EE client syncs it). */
+  onE2ee?: (e: { type: 'message' | 'welcome' | 'roster'; conversationId: string }) => void;
 };
 
 function setMessages(qc: QueryClient, conversationId: string, fn: (s: MessagesState) => MessagesState) {
@@ -172,6 +174,17 @@ export function socketHandlers(ctx: SyncContext): Handlers {
         setMembers(qc, e.conversationId, (p) => p.filter((x) => x.userId !== e.userId));
         setMemberCount(qc, e.conversationId, -1);
       }),
+    // Encrypted conversations: the events only move the cursor here; the E2EE client (features/e2ee)
+    // fetches and decrypts the MLS log itself.
+    'e2ee:message': (e) => {
+      track(e.conversationId, e.changeSeq, () => undefined);
+      ctx.onE2ee?.({ type: 'message', conversationId: e.conversationId });
+    },
+    'e2ee:welcome': (e) => {
+      track(e.conversationId, e.changeSeq, () => undefined);
+      ctx.onE2ee?.({ type: 'welcome', conversationId: e.conversationId });
+    },
+    'e2ee:roster_stale': (e) => ctx.onE2ee?.({ type: 'roster', conversationId: e.conversationId }),
   };
 }
 

@@ -6,7 +6,6 @@ import {
   CodecError,
   CryptoError,
   CryptoVerificationError,
-  ciphersuites,
   clientStateDecoder,
   clientStateEncoder,
   contentTypes,
@@ -41,7 +40,7 @@ import {
 import { concat, equalBytes, toHex, utf8 } from '../bytes.ts';
 import { E2eeError } from '../errors.ts';
 import { credentialFor, type DeviceRef, parseCredential } from './credential.ts';
-import { DEFAULT_SUITE, isSuiteName, type SuiteName, suiteImpl } from './suite.ts';
+import { DEFAULT_SUITE, type SuiteName, suiteById, suiteImpl } from './suite.ts';
 
 /*
  * Charla's thin adapter over ts-mls: every protocol step is the library's; this file only chooses
@@ -92,11 +91,6 @@ export type ProcessResult =
       consumed: Uint8Array[];
     }
   | { kind: 'commit'; group: MlsGroup; removedSelf: boolean; consumed: Uint8Array[] };
-
-const suiteById = (id: number): SuiteName | null => {
-  const name = Object.entries(ciphersuites).find(([, v]) => v === id)?.[0];
-  return name && isSuiteName(name) ? name : null;
-};
 
 export const groupIdFor = (conversationId: string): Uint8Array => utf8(`charla:${conversationId}`);
 

@@ -10,6 +10,11 @@ export const DEFAULT_SUITE: SuiteName = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed
 
 export const isSuiteName = (s: string): s is SuiteName => Object.hasOwn(ciphersuites, s);
 
+export const suiteById = (id: number): SuiteName | null => {
+  const name = Object.entries(ciphersuites).find(([, v]) => v === id)?.[0];
+  return name && isSuiteName(name) ? name : null;
+};
+
 const impls = new Map<SuiteName, Promise<CiphersuiteImpl>>();
 
 /** One implementation per suite per realm (creating one imports WebCrypto keys and checks support). */

@@ -145,6 +145,7 @@ export const en = {
   'system.role_changed': '{actor} made {targets} {value}',
   'system.owner_transferred': '{actor} made {targets} the owner',
   'system.history_visibility_changed': '{actor} changed who sees earlier messages',
+  'system.e2ee_enabled': 'Messages in this chat are end-to-end encrypted',
   'role.owner': 'owner',
   'role.admin': 'admin',
   'role.member': 'member',

@@ -147,6 +147,7 @@ export const es: Record<keyof typeof en, string> = {
   'system.role_changed': '{actor} hizo {value} a {targets}',
   'system.owner_transferred': '{actor} hizo propietario a {targets}',
   'system.history_visibility_changed': '{actor} cambió quién ve los mensajes anteriores',
+  'system.e2ee_enabled': 'Los mensajes de este chat están cifrados de extremo a extremo',
   'role.owner': 'propietario',
   'role.admin': 'administrador',
   'role.member': 'miembro',

@@ -93,6 +93,7 @@ export async function toConversationDto(
     memberCount,
     historyForNewcomers: c.historyForNewcomers,
     peer,
+    encrypted: c.encrypted,
   };
 }
 

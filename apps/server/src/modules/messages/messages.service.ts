@@ -9,7 +9,13 @@ import type {
 } from '@charla/shared-types';
 import type { z } from 'zod';
 import { badRequest, forbidden, notFound } from '../../http/errors.ts';
-import type { MessageRecord, ParticipantRecord, ReplySnapshot, Storage } from '../../storage/ports.ts';
+import type {
+  ConversationRecord,
+  MessageRecord,
+  ParticipantRecord,
+  ReplySnapshot,
+  Storage,
+} from '../../storage/ports.ts';
 import {
   type Membership,
   requireMember,
@@ -18,6 +24,7 @@ import {
 } from '../conversations/conversations.access.ts';
 import { directPeerId } from '../conversations/conversations.mapper.ts';
 import type { ConversationsService } from '../conversations/conversations.service.ts';
+import { assertPlaintextAllowed, serverMayReadContent } from '../messaging/content-policy.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { toMessageDto } from './messages.mapper.ts';
 import { changeSeqOf, type PublishDeps, publishCreated } from './messages.publish.ts';
@@ -64,7 +71,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     if (await storage.blocks.isBlockedEitherWay(userId, peerId)) throw forbidden('You cannot message this user');
     const peer = await storage.participants.find(m.conversation.id, peerId);
     if (peer?.leftAt) {
-      await storage.conversations.createDirect(userId, peerId, clock.now());
+      await storage.conversations.createDirect(userId, peerId, clock.now(), { encrypted: m.conversation.encrypted });
       await conversations.announceTo(m.conversation.id, [peerId]);
     }
   }
@@ -89,8 +96,11 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
    * Mentioned members: the ids the client sent plus `@username` tokens in the text (so API clients
    * and scripts get mentions too). Non-members are dropped.
    */
-  async function membersOnly(conversationId: string, ids: string[], text = ''): Promise<string[]> {
-    const names = [...new Set([...text.matchAll(MENTION)].map((m) => m[1] ?? ''))].slice(0, 10);
+  async function membersOnly(conversation: ConversationRecord, ids: string[], text = ''): Promise<string[]> {
+    const conversationId = conversation.id;
+    // Never parse text the server may not read (content-policy.ts).
+    const parsed = serverMayReadContent(conversation) ? [...text.matchAll(MENTION)] : [];
+    const names = [...new Set(parsed.map((m) => m[1] ?? ''))].slice(0, 10);
     if (ids.length === 0 && names.length === 0) return [];
     const [members, named] = await Promise.all([
       storage.participants.listUserIds(conversationId),
@@ -121,11 +131,12 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       body: SendBody,
     ): Promise<{ message: Message; created: boolean }> {
       const m = await requireMember(storage, conversationId, userId);
+      assertPlaintextAllowed(m.conversation);
       await checkDirect(m, userId);
       await deps.attachments?.validate(userId, body.attachments, body.clientMsgId);
       const [replyTo, mentions] = await Promise.all([
         body.replyToId ? replySnapshot(m, body.replyToId) : Promise.resolve(null),
-        membersOnly(conversationId, body.mentions, body.text),
+        membersOnly(m.conversation, body.mentions, body.text),
       ]);
       const result = await serial(conversationId, async () => {
         const r = await storage.messages.send({
@@ -151,11 +162,12 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     },
 
     async edit(userId: string, messageId: string, text: string, mentions?: string[]): Promise<Message> {
-      const { message } = await visibleMessage(userId, messageId);
+      const { message, conversation } = await visibleMessage(userId, messageId);
+      assertPlaintextAllowed(conversation);
       if (message.senderId !== userId || message.kind === 'system')
         throw forbidden('You can only edit your own messages');
       if (message.deletedAt) throw notFound('Message');
-      const newMentions = await membersOnly(message.conversationId, mentions ?? message.mentions, text);
+      const newMentions = await membersOnly(conversation, mentions ?? message.mentions, text);
       const dto = await serial(message.conversationId, async () => {
         const edited = await storage.messages.edit(messageId, { text, mentions: newMentions }, userId, clock.now());
         if (!edited) return null;
@@ -223,10 +235,12 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
 
     /** Copies a message into other conversations, marked forwarded, keeping the original author. */
     async forward(userId: string, messageId: string, targetIds: string[], clientMsgId: string): Promise<Message[]> {
-      const { message } = await visibleMessage(userId, messageId);
+      const { message, conversation } = await visibleMessage(userId, messageId);
+      assertPlaintextAllowed(conversation);
       if (message.deletedAt || message.kind === 'system') throw badRequest('This message cannot be forwarded');
       const targets = [...new Set(targetIds)];
       const memberships = await Promise.all(targets.map((id) => requireMember(storage, id, userId)));
+      for (const m of memberships) assertPlaintextAllowed(m.conversation);
       for (const m of memberships) await checkDirect(m, userId);
       const forwardedFrom = message.forwardedFrom ?? {
         messageId: message.id,
@@ -256,7 +270,8 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     },
 
     async react(userId: string, messageId: string, emoji: string, on: boolean): Promise<ReactionSummary[]> {
-      const { message } = await visibleMessage(userId, messageId);
+      const { message, conversation } = await visibleMessage(userId, messageId);
+      assertPlaintextAllowed(conversation);
       if (message.deletedAt) throw notFound('Message');
       const result = await serial(message.conversationId, async () => {
         const r = await storage.messages.setReaction(messageId, userId, emoji, on, clock.now());

@@ -3,6 +3,7 @@ import { notFound } from '../../http/errors.ts';
 import { SNIPPET_END, SNIPPET_START, type Storage } from '../../storage/ports.ts';
 import { requireMember } from '../conversations/conversations.access.ts';
 import { toMessageDto } from '../messages/messages.mapper.ts';
+import { createContentPolicy, serverMayReadContent } from '../messaging/content-policy.ts';
 
 /** Storage marks matches with control characters; clients get plain text plus [start, end) ranges. */
 export function splitSnippet(marked: string): Pick<SearchHit, 'snippet' | 'highlights'> {
@@ -23,29 +24,35 @@ export type SearchService = ReturnType<typeof createSearchService>;
 
 export function createSearchService(deps: { storage: Storage }) {
   const { storage } = deps;
+  const policy = createContentPolicy(storage);
   return {
     async messages(
       userId: string,
       q: { q: string; conversationId?: string; cursor?: string; limit: number },
     ): Promise<SearchResult> {
       if (q.conversationId) {
+        let membership: Awaited<ReturnType<typeof requireMember>>;
         try {
-          await requireMember(storage, q.conversationId, userId);
+          membership = await requireMember(storage, q.conversationId, userId);
         } catch {
           throw notFound('Conversation');
         }
+        // Encrypted conversations: the server has nothing to search (clients search their local store).
+        if (!serverMayReadContent(membership.conversation)) return { items: [], nextCursor: null };
       }
       const page = await storage.messages.search(userId, q.q, {
         limit: q.limit,
         ...(q.conversationId ? { conversationId: q.conversationId } : {}),
         ...(q.cursor ? { cursor: q.cursor } : {}),
       });
+      const readable = await policy.readable(page.items.map((hit) => hit.message.conversationId));
+      const items = page.items.filter((hit) => readable.has(hit.message.conversationId));
       return {
-        items: page.items.map((hit, i) => ({
+        items: items.map((hit, i) => ({
           message: toMessageDto(hit.message),
           ...splitSnippet(hit.snippet),
           // Storage returns best first; expose the order as a score clients can merge pages by.
-          rank: page.items.length - i,
+          rank: items.length - i,
         })),
         nextCursor: page.nextCursor,
       };

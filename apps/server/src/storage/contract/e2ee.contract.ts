@@ -85,6 +85,10 @@ export function e2eeContract(open: () => Promise<Storage>): void {
       // Both members are in, and a newcomer-history flag never exposes encrypted history.
       expect(await f.s.participants.listUserIds(secret.conversation.id)).toHaveLength(2);
       expect(secret.conversation.historyForNewcomers).toBe(false);
+      expect(await f.s.e2ee.encryptedConversationsOf(f.alice.id)).toEqual([g.id, secret.conversation.id].sort());
+      await f.s.participants.remove(g.id, f.alice.id, 'left', f.alice.id, f.tick());
+      expect(await f.s.e2ee.encryptedConversationsOf(f.alice.id)).toEqual([secret.conversation.id]);
+      expect(await f.s.e2ee.encryptedConversationsOf(f.carol.id)).toEqual([]);
     });
 
     it('registers, lists and revokes devices (sign-out revokes a session’s devices)', async () => {

@@ -2,7 +2,7 @@ import { trusted } from 'mongoose';
 import { DuplicateKeyError } from '../errors.ts';
 import type { ClaimedKeyPackage, E2eeDeviceRecord, E2eeRepo } from '../ports.ts';
 import { type E2eeDeviceDoc, type E2eeKeyPackageDoc, type E2eeModels, toBytes } from './mongo-e2ee-models.ts';
-import { isDuplicateKey } from './mongo-messaging-models.ts';
+import { isDuplicateKey, type MessagingModels } from './mongo-messaging-models.ts';
 
 const toDevice = (d: E2eeDeviceDoc): E2eeDeviceRecord => ({
   id: d._id,
@@ -28,6 +28,7 @@ type DevicePart = Pick<
   | 'listDevices'
   | 'revokeDevice'
   | 'revokeSessionDevices'
+  | 'encryptedConversationsOf'
   | 'addKeyPackages'
   | 'keyPackageStatus'
   | 'claimKeyPackage'
@@ -38,8 +39,9 @@ type DevicePart = Pick<
  * package. The pool cap counts then inserts: a single device uploading in parallel could overshoot it
  * by its own batch, which only costs it storage.
  */
-export function createMongoE2eeDevices(models: E2eeModels): DevicePart {
+export function createMongoE2eeDevices(models: E2eeModels, messaging: MessagingModels): DevicePart {
   const { Device, KeyPackage, Welcome } = models;
+  const { Participant, Conversation } = messaging;
   const active = (id: string) => Device.findOne({ _id: String(id), revokedAt: null }).lean<E2eeDeviceDoc>();
 
   const revoke = async (id: string, now: Date): Promise<E2eeDeviceRecord | null> => {
@@ -93,6 +95,15 @@ export function createMongoE2eeDevices(models: E2eeModels): DevicePart {
       const ids: string[] = [];
       for (const d of docs) if (await revoke(d._id, now)) ids.push(d._id);
       return ids;
+    },
+    encryptedConversationsOf: async (userId) => {
+      const ids = (await Participant.distinct('conversationId', { userId: String(userId), leftAt: null })) as string[];
+      if (ids.length === 0) return [];
+      const convs = await Conversation.find(
+        { _id: trusted({ $in: ids }), encrypted: true, deletedAt: null },
+        { _id: 1 },
+      ).lean<{ _id: string }[]>();
+      return convs.map((c) => c._id).sort();
     },
     addKeyPackages: async (deviceId, items, { maxPool, now }) => {
       if (!(await active(deviceId))) return null;

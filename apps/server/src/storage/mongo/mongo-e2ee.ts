@@ -7,5 +7,5 @@ import type { MongoMessagingCore } from './mongo-messaging-core.ts';
 
 export function createMongoE2eeRepo(conn: Connection, core: MongoMessagingCore): E2eeRepo {
   const models = e2eeModels(conn);
-  return { ...createMongoE2eeDevices(models), ...createMongoE2eeMessages(models, core) };
+  return { ...createMongoE2eeDevices(models, core.models), ...createMongoE2eeMessages(models, core) };
 }

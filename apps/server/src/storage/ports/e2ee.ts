@@ -141,6 +141,8 @@ export type E2eeRepo = {
    * already revoked.
    */
   revokeDevice(id: string, now: Date): Promise<E2eeDeviceRecord | null>;
+  /** Ids of the non-deleted encrypted conversations the user is an active member of. */
+  encryptedConversationsOf(userId: string): Promise<string[]>;
   /** Revokes every device registered by a session (sign-out). Returns their ids. */
   revokeSessionDevices(sessionId: string, now: Date): Promise<string[]>;
 

@@ -39,6 +39,7 @@ type DevicePart = Pick<
   | 'listDevices'
   | 'revokeDevice'
   | 'revokeSessionDevices'
+  | 'encryptedConversationsOf'
   | 'addKeyPackages'
   | 'keyPackageStatus'
   | 'claimKeyPackage'
@@ -62,6 +63,13 @@ export function createSqliteE2eeDevices(db: Database): DevicePart {
     'DELETE FROM e2ee_welcomes WHERE NOT EXISTS (SELECT 1 FROM e2ee_welcome_recipients r WHERE r.welcome_id = e2ee_welcomes.id)',
   );
   const sessionDevices = db.prepare('SELECT id FROM e2ee_devices WHERE session_id = ? AND revoked_at IS NULL').pluck();
+  const encryptedOf = db
+    .prepare(
+      `SELECT p.conversation_id FROM participants p JOIN conversations c ON c.id = p.conversation_id
+       WHERE p.user_id = ? AND p.left_at IS NULL AND c.encrypted = 1 AND c.deleted_at IS NULL
+       ORDER BY p.conversation_id`,
+    )
+    .pluck();
   const countPool = db
     .prepare('SELECT COUNT(*) FROM e2ee_key_packages WHERE device_id = ? AND last_resort = 0')
     .pluck();
@@ -168,6 +176,7 @@ export function createSqliteE2eeDevices(db: Database): DevicePart {
       for (const id of ids) revokeTx.immediate(id, now);
       return ids;
     },
+    encryptedConversationsOf: async (userId) => encryptedOf.all(userId) as string[],
     addKeyPackages: async (deviceId, items, { maxPool, now }) => addTx.immediate(deviceId, items, maxPool, now),
     keyPackageStatus: async (deviceId) => ({
       available: countPool.get(deviceId) as number,
