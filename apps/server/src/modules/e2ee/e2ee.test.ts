@@ -11,6 +11,7 @@ import {
   utf8,
 } from '@charla/e2ee';
 import {
+  type ChangeFeed,
   type ClaimedKeyPackages,
   type CommitAccepted,
   type ConversationSummary,
@@ -457,6 +458,25 @@ describe('delivery: commit ordering, Welcomes, application messages', () => {
     } finally {
       bobSocket.close();
     }
+  });
+
+  it('the change feed carries the MLS log in order (metadata only) and Welcomes to the added user', async () => {
+    const aDev = await newDevice(alice);
+    const bDev = await newDevice(bob);
+    const id = await encryptedGroup(alice, [bob]);
+    const { group } = await bootstrap(alice, aDev, id, [bDev]);
+    const sent = await send(alice, aDev, id, group, 'feed me');
+    expect(sent.res.status).toBe(201);
+    const feed = await bob.rest.get<ChangeFeed>(`/conversations/${id}/changes?after=0`);
+    const e2ee = feed.body.data.entries.filter((e) => e.type.startsWith('e2ee_'));
+    expect(e2ee.map((e) => e.type)).toEqual(['e2ee_message', 'e2ee_welcome', 'e2ee_message']);
+    expect(e2ee[0]).toMatchObject({ message: { kind: 'commit', epoch: 0, senderDeviceId: aDev.deviceId, seq: 3 } });
+    expect(e2ee[1]).toMatchObject({ epoch: 1, commitSeq: 3 });
+    expect(e2ee[2]).toMatchObject({ message: { kind: 'application', epoch: 1, senderId: alice.id } });
+    expect(JSON.stringify(feed.body.data)).not.toContain(toBase64(sent.bytes).slice(0, 40));
+    // Alice (not added) gets no Welcome entry.
+    const mine = await alice.rest.get<ChangeFeed>(`/conversations/${id}/changes?after=0`);
+    expect(mine.body.data.entries.filter((e) => e.type === 'e2ee_welcome')).toEqual([]);
   });
 
   it('never answers 500 to hostile bodies', async () => {

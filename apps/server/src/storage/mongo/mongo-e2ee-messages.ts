@@ -169,7 +169,7 @@ export function createMongoE2eeMessages(models: E2eeModels, core: MongoMessaging
         entityId: doc._id,
         messageSeq: seq,
         actorId: doc.senderId,
-        data: { kind: 'commit', epoch: input.epoch },
+        data: { kind: 'commit', epoch: input.epoch, deviceId: input.senderDeviceId },
         now: input.now,
       });
       let welcomeId: string | null = null;
@@ -249,7 +249,7 @@ export function createMongoE2eeMessages(models: E2eeModels, core: MongoMessaging
         entityId: doc._id,
         messageSeq: seq,
         actorId: doc.senderId,
-        data: { kind: 'application', epoch: input.epoch },
+        data: { kind: 'application', epoch: input.epoch, deviceId: input.senderDeviceId },
         now: input.now,
       });
       return { status: 'accepted', message: toMessage({ ...doc, seq }), created: true };

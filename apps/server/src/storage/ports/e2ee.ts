@@ -5,8 +5,9 @@
  * holds Welcomes for the devices a commit added, and appends change rows so offline devices catch up.
  * Storage stores and orders opaque bytes; it never decides who may do what (services do).
  *
- * Change rows: `e2ee.message` (entityId = e2ee message id, messageSeq = its seq, visible to every
- * member above their floor) and `e2ee.welcome` (entityId = welcome id, audience = the added user).
+ * Change rows: `e2ee.message` (entityId = e2ee message id, messageSeq = its seq, data = { kind, epoch,
+ * deviceId }, visible to every member above their floor) and `e2ee.welcome` (entityId = welcome id,
+ * audience = the added user, data = { epoch, commitSeq }).
  */
 
 export type E2eeDeviceRecord = {

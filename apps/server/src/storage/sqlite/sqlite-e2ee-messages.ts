@@ -180,7 +180,7 @@ export function createSqliteE2eeMessages(core: MessagingCore): MessagePart {
       entityId: id,
       messageSeq: seq,
       actorId: input.senderId,
-      data: { kind: 'commit', epoch: input.epoch },
+      data: { kind: 'commit', epoch: input.epoch, deviceId: input.senderDeviceId },
       now: input.now,
     });
     let welcomeId: string | null = null;
@@ -240,7 +240,7 @@ export function createSqliteE2eeMessages(core: MessagingCore): MessagePart {
       entityId: id,
       messageSeq: seq,
       actorId: input.senderId,
-      data: { kind: 'application', epoch: input.epoch },
+      data: { kind: 'application', epoch: input.epoch, deviceId: input.senderDeviceId },
       now: input.now,
     });
     return { status: 'accepted', message: toMessage(msgById.get(id) as MessageRow), created: true };
