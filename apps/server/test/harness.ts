@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AuthResult, Me } from '@charla/shared-types';
+import type { Logger } from 'pino';
 import { type AppDeps, type CharlaApp, createApp } from '../src/app.ts';
 import type { Clock } from '../src/app-context.ts';
 import { type Config, loadConfig } from '../src/config.ts';
@@ -56,6 +57,8 @@ export type TestAppOptions = {
   rateLimits?: boolean;
   /** Other createApp deps to replace (mailer, events, loginThrottle…). */
   deps?: Partial<Omit<AppDeps, 'config' | 'storage' | 'logger'>>;
+  /** Replaces the (silent) logger, e.g. to capture every log line a test produces. */
+  logger?: Logger;
 };
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -70,7 +73,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     CHARLA_DISABLE_RATE_LIMITS: options.rateLimits ? '0' : '1',
     ...options.env,
   });
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const storage = openSqliteStorage(dataDir, logger);
   const mail = createMemoryMailer();
   const clock = createTestClock();
