@@ -191,7 +191,12 @@ export function createApp(deps: AppDeps): CharlaApp {
   media.service.useConversationAvatarUpdater(async (userId, conversationId, avatarUrl) => {
     await messaging.services.conversations.update(userId, conversationId, { avatarUrl });
   });
-  const e2ee = createE2eeModule(ctx, { ...deps.e2ee, fanout: messaging.fanout, serial: messaging.serial });
+  const e2ee = createE2eeModule(ctx, {
+    ...deps.e2ee,
+    fanout: messaging.fanout,
+    serial: messaging.serial,
+    mediaStore: media.store,
+  });
   e2eeMount.use(e2ee.router);
   const moderation = createModerationModule(ctx, {
     fanout: messaging.fanout,

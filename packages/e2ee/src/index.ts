@@ -1,5 +1,6 @@
 export * from './bytes.ts';
 export * from './client/api.ts';
+export * from './client/attachments.ts';
 export * from './client/client.ts';
 export type { E2eeClientEvent, GroupRecord } from './client/context.ts';
 export * from './client/franking.ts';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { utf8 } from '@charla/e2ee';
 import type { ChangeFeed } from '@charla/shared-types';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { createEncrypted, device, liveSocket, person, syncAll, texts } from './e
 
 /*
  * What the server keeps of an encrypted conversation: a canary string sent every way a client can
- * (text, reply, edit, reaction target, group title of a plain chat excluded) must never appear in the
+ * (text, reply, edit, an attachment's bytes, name and thumbnail) must never appear in the
  * database files (WAL included), the media folder, the logs, the change feed or any socket event (what
  * push notifications are built from) — while the recipients do read it.
  */
@@ -77,11 +78,25 @@ describe('a canary sent in an encrypted chat never reaches the server in clear',
         });
         await alice.client.send(id, { t: 'edit', target: first.id, text: `edited ${CANARY}` });
         await bob.client.send(id, { t: 'react', target: first.id, emoji: '🐤', on: true });
+        await alice.client.sendFiles(id, `file ${CANARY}`, [
+          {
+            bytes: utf8(`file body ${CANARY}`),
+            name: `${CANARY}.txt`,
+            mime: 'text/plain',
+            thumbnail: { bytes: utf8(`thumb ${CANARY}`), mime: 'image/webp', width: 8, height: 8 },
+          },
+        ]);
       }
       await syncAll(group, [alice, bob, carol]);
       await syncAll(direct, [alice, bob]);
-      expect(texts(await carol.client.history(group))).toEqual([`edited ${CANARY}`, `reply ${CANARY}`]);
-      expect(texts(await alice.client.history(direct))).toEqual([`edited ${CANARY}`, `reply ${CANARY}`]);
+      const expected = [`edited ${CANARY}`, `reply ${CANARY}`, `file ${CANARY}`];
+      expect(texts(await carol.client.history(group))).toEqual(expected);
+      expect(texts(await alice.client.history(direct))).toEqual(expected);
+      const withFile = (await bob.client.history(group)).find((r) => r.kind === 'message' && r.attachments.length);
+      const file = withFile?.kind === 'message' ? withFile.attachments[0] : undefined;
+      if (!file) throw new Error('no file');
+      expect(new TextDecoder().decode(await bob.client.openFile(file))).toBe(`file body ${CANARY}`);
+      expect(filesUnder(path.join(t.dataDir, 'media')).length).toBeGreaterThan(0);
       await eventually(() => expect(seen.every((s) => s.seen.length > 0)).toBe(true));
 
       const feeds = await Promise.all(

@@ -246,6 +246,12 @@ const REST: Record<string, Spec> = {
     }),
     expect: AUTHED('404 409 409 404 409'),
   },
+  'POST /e2ee/conversations/:id/blobs': { expect: AUTHED('404 409 409 404 409') },
+  'GET /e2ee/blobs/:blobId': { req: (c) => ({ params: { blobId: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  'DELETE /e2ee/blobs/:blobId': {
+    req: (c) => ({ params: { blobId: c.extra } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
   'GET /e2ee/welcomes': { req: (c) => ({ query: `deviceId=${c.extra}` }), expect: AUTHED('404 404 404 404 404') },
   'DELETE /e2ee/welcomes/:welcomeId': {
     req: (c) => ({ params: { welcomeId: c.extra }, query: `deviceId=${c.extra}` }),

@@ -11,8 +11,10 @@ import {
   type PostCommitRequest,
   type PostE2eeMessageRequest,
   type RegisterDeviceRequest,
+  type UploadedBlob,
   type UploadKeyPackagesRequest,
 } from '@charla/shared-types';
+import { buf } from '../bytes.ts';
 import { E2eeError } from '../errors.ts';
 
 /** The Delivery Service as the client sees it. Failures throw E2eeError('server') with status and code. */
@@ -30,6 +32,9 @@ export type E2eeApi = {
   log(conversationId: string, after: number, limit: number): Promise<E2eeLogPage>;
   welcomes(deviceId: string): Promise<E2eeWelcome[]>;
   ackWelcome(welcomeId: string, deviceId: string): Promise<void>;
+  uploadBlob(conversationId: string, bytes: Uint8Array): Promise<UploadedBlob>;
+  downloadBlob(blobId: string): Promise<Uint8Array>;
+  deleteBlob(blobId: string): Promise<void>;
 };
 
 type Envelope<T> = { error: boolean; status: number; message: string; code?: string; data?: T };
@@ -46,18 +51,23 @@ export function createFetchApi(options: {
   fetch?: typeof fetch;
 }): E2eeApi {
   const f = options.fetch ?? fetch;
-  async function call<T>(method: string, path: string, body?: unknown, retried = false): Promise<T> {
+  async function send(method: string, path: string, body?: unknown, retried = false): Promise<Response> {
     const token = await options.getToken();
+    const binary = body instanceof Uint8Array;
     const res = await f(`${options.baseUrl}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(body === undefined ? {} : { 'content-type': binary ? 'application/octet-stream' : 'application/json' }),
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: body === undefined ? undefined : binary ? buf(body) : JSON.stringify(body),
     });
     if (res.status === 401 && !retried && options.onUnauthorized && (await options.onUnauthorized()))
-      return call<T>(method, path, body, true);
+      return send(method, path, body, true);
+    return res;
+  }
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await send(method, path, body);
     let env: Envelope<T> | null = null;
     try {
       env = (await res.json()) as Envelope<T>;
@@ -96,6 +106,21 @@ export function createFetchApi(options: {
     welcomes: (deviceId) => call('GET', `${e2eePaths.welcomes}?deviceId=${q(deviceId)}`),
     ackWelcome: async (welcomeId, deviceId) => {
       await call('DELETE', `${e2eePaths.welcome(welcomeId)}?deviceId=${q(deviceId)}`);
+    },
+    uploadBlob: (id, bytes) => call('POST', e2eePaths.blobs(id), bytes),
+    downloadBlob: async (blobId) => {
+      const res = await send('GET', e2eePaths.blob(blobId));
+      if (!res.ok) {
+        const env = (await res.json().catch(() => null)) as Envelope<unknown> | null;
+        throw new E2eeError('server', env?.message ?? `HTTP ${res.status}`, {
+          status: res.status,
+          ...(env?.code ? { serverCode: env.code } : {}),
+        });
+      }
+      return new Uint8Array(await res.arrayBuffer());
+    },
+    deleteBlob: async (blobId) => {
+      await call('DELETE', e2eePaths.blob(blobId));
     },
   };
 }

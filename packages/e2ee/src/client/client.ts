@@ -4,6 +4,7 @@ import type { DeviceRef } from '../mls/credential.ts';
 import { createMlsEngine } from '../mls/engine.ts';
 import { DEFAULT_SUITE, type SuiteName } from '../mls/suite.ts';
 import type { E2eeApi } from './api.ts';
+import { decryptFile, describeEncrypted, encryptFile } from './attachments.ts';
 import {
   type ClientContext,
   type DeviceRecord,
@@ -17,9 +18,19 @@ import {
 import { createConversationOps } from './conversation.ts';
 import { createLocalMessages, type LocalRecord } from './local-messages.ts';
 import { createKeyedMutex } from './mutex.ts';
-import type { OutgoingPayload } from './payload.ts';
+import type { Attachment, EncryptedFile, OutgoingPayload } from './payload.ts';
 import { type SafetyCode, safetyCode, userFingerprint } from './safety-code.ts';
 import type { E2eeStore } from './store.ts';
+
+/** A file to send: the sender makes the thumbnail (the server never sees the plaintext). */
+export type OutgoingFile = {
+  bytes: Uint8Array;
+  name: string;
+  mime: string;
+  width?: number;
+  height?: number;
+  thumbnail?: { bytes: Uint8Array; mime: string; width: number; height: number };
+};
 
 export type E2eeClientOptions = {
   api: E2eeApi;
@@ -236,8 +247,47 @@ export async function createE2eeClient(options: E2eeClientOptions) {
     reconcile: (conversationId: string) => lock(conversationId, () => ops.reconcile(conversationId)),
 
     /** Encrypts and sends a text, edit, delete or reaction. */
-    send: (conversationId: string, payload: OutgoingPayload) =>
-      lock(conversationId, () => ops.send(conversationId, payload)),
+    async send(conversationId: string, payload: OutgoingPayload) {
+      const target = payload.t === 'delete' ? await ctx.local.byId(conversationId, payload.target) : null;
+      const sent = await lock(conversationId, () => ops.send(conversationId, payload));
+      // A deleted message of ours takes its encrypted files with it (best effort: the bytes are ciphertext).
+      if (target && target.senderId === options.userId)
+        for (const a of target.attachments)
+          for (const id of [a.blobId, a.thumbnail?.blobId]) if (id) await api.deleteBlob(id).catch(() => undefined);
+      return sent;
+    },
+
+    /** Encrypts each file (and its thumbnail) with its own key, uploads the ciphertext, sends one message. */
+    async sendFiles(conversationId: string, text: string, files: OutgoingFile[]) {
+      const attachments: Attachment[] = [];
+      for (const f of files) {
+        const enc = await encryptFile(f.bytes);
+        const up = await api.uploadBlob(conversationId, enc.blob);
+        let thumbnail: Attachment['thumbnail'];
+        if (f.thumbnail) {
+          const tEnc = await encryptFile(f.thumbnail.bytes);
+          const tUp = await api.uploadBlob(conversationId, tEnc.blob);
+          thumbnail = {
+            ...describeEncrypted(tUp, tEnc, { size: f.thumbnail.bytes.length, mime: f.thumbnail.mime }),
+            width: f.thumbnail.width,
+            height: f.thumbnail.height,
+          };
+        }
+        attachments.push({
+          ...describeEncrypted(up, enc, { size: f.bytes.length, mime: f.mime }),
+          name: f.name,
+          ...(f.width ? { width: f.width } : {}),
+          ...(f.height ? { height: f.height } : {}),
+          ...(thumbnail ? { thumbnail } : {}),
+        });
+      }
+      return client.send(conversationId, { t: 'text', text, attachments });
+    },
+
+    /** Downloads, checks and decrypts an attachment (or its thumbnail). */
+    async openFile(file: EncryptedFile): Promise<Uint8Array> {
+      return decryptFile(await api.downloadBlob(file.blobId), file);
+    },
 
     /** What a socket event means for this device. */
     async handle(e: { type: 'message' | 'welcome' | 'roster'; conversationId: string }): Promise<void> {

@@ -193,6 +193,9 @@ export const e2eeWelcomeSchema = z.object({
 });
 export type E2eeWelcome = z.infer<typeof e2eeWelcomeSchema>;
 
+export const uploadedBlobSchema = z.object({ id: z.string(), size: z.number().int(), sha256: z.string() });
+export type UploadedBlob = z.infer<typeof uploadedBlobSchema>;
+
 // ---- server -> client socket facts ----
 export type E2eeMessageEvent = { conversationId: string; message: E2eeEnvelope; changeSeq: number };
 export type E2eeWelcomeEvent = { conversationId: string; welcomeId: string; deviceIds: string[]; changeSeq: number };
@@ -221,4 +224,8 @@ export const e2eePaths = {
   welcomes: '/e2ee/welcomes',
   /** DELETE ?deviceId= acknowledges one. */
   welcome: (id: string) => `/e2ee/welcomes/${enc(id)}`,
+  /** POST application/octet-stream: an encrypted attachment's ciphertext (MEDIA_MAX_BYTES at most). */
+  blobs: (conversationId: string) => `/e2ee/conversations/${enc(conversationId)}/blobs`,
+  /** GET the ciphertext (members only); DELETE (the uploader). */
+  blob: (id: string) => `/e2ee/blobs/${enc(id)}`,
 } as const;

@@ -2,9 +2,11 @@ import { DEFAULT_SUITE, type SuiteName } from '@charla/e2ee';
 import { E2EE_LIMITS } from '@charla/shared-types';
 import express, { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
+import type { MediaStore } from '../../storage/ports.ts';
 import type { Serial } from '../messages/messages.publish.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { createRateLimiter } from '../realtime/realtime.rate-limit.ts';
+import { createE2eeBlobs } from './e2ee.blobs.ts';
 import { createE2eeDelivery } from './e2ee.delivery.ts';
 import { createE2eeDevices } from './e2ee.devices.ts';
 import { e2eeRoutes } from './e2ee.routes.ts';
@@ -33,7 +35,7 @@ const BODY_LIMIT = `${Math.ceil((E2EE_LIMITS.welcomeBytes + E2EE_LIMITS.commitBy
  */
 export function createE2eeModule(
   ctx: Pick<AppContext, 'storage' | 'clock' | 'logger' | 'config' | 'requireAuth' | 'events'>,
-  options: E2eeOptions & { fanout: Fanout; serial: Serial },
+  options: E2eeOptions & { fanout: Fanout; serial: Serial; mediaStore: MediaStore },
 ) {
   const deps: E2eeDeps = {
     storage: ctx.storage,
@@ -51,6 +53,12 @@ export function createE2eeModule(
     perClaimer: createRateLimiter(500, 500 / 3600),
   });
   const delivery = createE2eeDelivery(deps, devices);
+  const blobs = createE2eeBlobs({
+    ...deps,
+    store: options.mediaStore,
+    maxBytes: ctx.config.MEDIA_MAX_BYTES,
+    uploads: createRateLimiter(30, 1),
+  });
   const stop = ctx.events.on('session:revoked', ({ userId, sessionId }) => {
     devices
       .revokeSession(userId, sessionId)
@@ -59,6 +67,6 @@ export function createE2eeModule(
 
   const router = Router();
   router.use('/e2ee', ctx.requireAuth, express.json({ limit: BODY_LIMIT }));
-  router.use(e2eeRoutes({ devices, delivery }));
+  router.use(e2eeRoutes({ devices, delivery, blobs }));
   return { router, devices, delivery, close: stop };
 }

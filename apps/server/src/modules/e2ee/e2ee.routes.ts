@@ -13,6 +13,7 @@ import { sendData, sendEmpty } from '../../http/envelope.ts';
 import { notFound } from '../../http/errors.ts';
 import { parseInput } from '../../http/validate.ts';
 import { idParam, userIdOf } from '../conversations/conversations.routes.ts';
+import type { createE2eeBlobs } from './e2ee.blobs.ts';
 import type { createE2eeDelivery } from './e2ee.delivery.ts';
 import type { createE2eeDevices } from './e2ee.devices.ts';
 
@@ -32,8 +33,9 @@ function sessionOf(req: Request): { userId: string; sessionId: string } {
 export function e2eeRoutes(deps: {
   devices: ReturnType<typeof createE2eeDevices>;
   delivery: ReturnType<typeof createE2eeDelivery>;
+  blobs: ReturnType<typeof createE2eeBlobs>;
 }): Router {
-  const { devices, delivery } = deps;
+  const { devices, delivery, blobs } = deps;
   const r = Router();
 
   r.post('/e2ee/devices', async (req, res) => {
@@ -82,6 +84,18 @@ export function e2eeRoutes(deps: {
     const body = parseInput(postE2eeMessageRequestSchema, req.body);
     const { message, created } = await delivery.send(userIdOf(req), id, body);
     sendData(res, message, created ? 201 : 200);
+  });
+
+  // Encrypted attachments: raw ciphertext in, raw ciphertext out.
+  r.post('/e2ee/conversations/:id/blobs', async (req, res) => {
+    sendData(res, await blobs.upload(userIdOf(req), idParam(req), req), 201);
+  });
+  r.get('/e2ee/blobs/:blobId', async (req, res) => {
+    await blobs.download(userIdOf(req), e2eeParam(req, 'blobId', 'Attachment'), res);
+  });
+  r.delete('/e2ee/blobs/:blobId', async (req, res) => {
+    await blobs.remove(userIdOf(req), e2eeParam(req, 'blobId', 'Attachment'));
+    sendEmpty(res);
   });
 
   r.get('/e2ee/welcomes', async (req, res) => {

@@ -286,6 +286,53 @@ export function e2eeContract(open: () => Promise<Storage>): void {
       expect(seqs.at(-1)).toBe((await f.s.conversations.findById(g.id))?.changeSeq);
     });
 
+    it('blobs: stored rows per upload, counted by storage key, deleted once', async () => {
+      const g = await f.group([f.alice, f.bob]);
+      const blob = {
+        id: randomUUID(),
+        conversationId: g.id,
+        uploaderId: f.alice.id,
+        storageKey: 'key-1',
+        size: 123,
+        sha256: 'ab'.repeat(32),
+        createdAt: f.tick(),
+      };
+      await f.s.e2ee.addBlob(blob);
+      await f.s.e2ee.addBlob({ ...blob, id: randomUUID() });
+      expect(await f.s.e2ee.findBlob(blob.id)).toEqual(blob);
+      expect(await f.s.e2ee.countBlobsByKey('key-1')).toBe(2);
+      expect(await f.s.e2ee.deleteBlob(blob.id)).toEqual(blob);
+      expect(await f.s.e2ee.deleteBlob(blob.id)).toBeNull();
+      expect(await f.s.e2ee.findBlob(blob.id)).toBeNull();
+      expect(await f.s.e2ee.countBlobsByKey('key-1')).toBe(1);
+    });
+
+    it('report evidence: one per report, bytes kept exactly', async () => {
+      const g = await f.group([f.alice, f.bob]);
+      const report = await f.s.reports.create({
+        reporterId: f.bob.id,
+        targetType: 'message',
+        targetId: randomUUID(),
+        conversationId: g.id,
+        reason: 'abuse',
+        note: '',
+        createdAt: f.tick(),
+      });
+      const evidence = {
+        reportId: report.id,
+        messageId: report.targetId,
+        conversationId: g.id,
+        senderId: f.alice.id,
+        payload: new Uint8Array([0, 1, 2, 250, 255]),
+        frankingKey: new Uint8Array(32).fill(7),
+        createdAt: f.tick(),
+      };
+      await f.s.e2ee.addReportEvidence(evidence);
+      expect(await f.s.e2ee.findReportEvidence(report.id)).toEqual(evidence);
+      await expect(f.s.e2ee.addReportEvidence(evidence)).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await f.s.e2ee.findReportEvidence(randomUUID())).toBeNull();
+    });
+
     it('Welcomes: only for the added devices, acknowledged once, dropped with a revoked device', async () => {
       const g = await f.group([f.alice, f.bob]);
       const a1 = await device(f.alice);

@@ -53,6 +53,27 @@ export type E2eeMessageDoc = {
   createdAt: Date;
 };
 
+export type E2eeBlobDoc = {
+  _id: string;
+  conversationId: string;
+  uploaderId: string;
+  storageKey: string;
+  size: number;
+  sha256: string;
+  createdAt: Date;
+};
+
+/** _id is the report id. */
+export type E2eeEvidenceDoc = {
+  _id: string;
+  messageId: string;
+  conversationId: string;
+  senderId: string;
+  payload: Buffer;
+  frankingKey: Buffer;
+  createdAt: Date;
+};
+
 export type E2eeWelcomeDoc = {
   _id: string;
   conversationId: string;
@@ -153,6 +174,34 @@ const welcomeSchema = new Schema<E2eeWelcomeDoc>(
 );
 welcomeSchema.index({ 'recipients.deviceId': 1, commitSeq: 1 });
 
+const blobSchema = new Schema<E2eeBlobDoc>(
+  {
+    _id: str,
+    conversationId: str,
+    uploaderId: str,
+    storageKey: str,
+    size: { type: Number, required: true },
+    sha256: str,
+    createdAt: { type: Date, required: true },
+  },
+  opts,
+);
+blobSchema.index({ conversationId: 1, createdAt: 1 });
+blobSchema.index({ storageKey: 1 });
+
+const evidenceSchema = new Schema<E2eeEvidenceDoc>(
+  {
+    _id: str,
+    messageId: str,
+    conversationId: str,
+    senderId: str,
+    payload: bytes,
+    frankingKey: bytes,
+    createdAt: { type: Date, required: true },
+  },
+  opts,
+);
+
 export type E2eeModels = ReturnType<typeof e2eeModels>;
 
 export function e2eeModels(conn: Connection) {
@@ -162,6 +211,8 @@ export function e2eeModels(conn: Connection) {
     Group: conn.model<E2eeGroupDoc>('E2eeGroup', groupSchema, 'e2ee_groups'),
     Message: conn.model<E2eeMessageDoc>('E2eeMessage', messageSchema, 'e2ee_messages'),
     Welcome: conn.model<E2eeWelcomeDoc>('E2eeWelcome', welcomeSchema, 'e2ee_welcomes'),
+    Blob: conn.model<E2eeBlobDoc>('E2eeBlob', blobSchema, 'e2ee_blobs'),
+    Evidence: conn.model<E2eeEvidenceDoc>('E2eeReportEvidence', evidenceSchema, 'e2ee_report_evidence'),
   };
 }
 

@@ -131,6 +131,30 @@ export type E2eeWelcomeRecord = {
   createdAt: Date;
 };
 
+/** An encrypted attachment's ciphertext, stored in the media store under `storageKey`. */
+export type E2eeBlobRecord = {
+  id: string;
+  conversationId: string;
+  uploaderId: string;
+  storageKey: string;
+  size: number;
+  /** Lower-case hex SHA-256 of the ciphertext. */
+  sha256: string;
+  createdAt: Date;
+};
+
+/** What a reporter revealed about an encrypted message, kept once the server verified it. */
+export type E2eeReportEvidence = {
+  reportId: string;
+  messageId: string;
+  conversationId: string;
+  senderId: string;
+  /** The plaintext payload exactly as committed. */
+  payload: Uint8Array;
+  frankingKey: Uint8Array;
+  createdAt: Date;
+};
+
 export type E2eeRepo = {
   /** Throws DuplicateKeyError('id') when the id is taken. */
   registerDevice(input: NewE2eeDevice): Promise<E2eeDeviceRecord>;
@@ -191,4 +215,15 @@ export type E2eeRepo = {
   pendingWelcomes(deviceId: string): Promise<E2eeWelcomeRecord[]>;
   /** The device is done with it. False when it was not pending for that device. */
   ackWelcome(welcomeId: string, deviceId: string): Promise<boolean>;
+
+  addBlob(blob: E2eeBlobRecord): Promise<void>;
+  findBlob(id: string): Promise<E2eeBlobRecord | null>;
+  /** Removes the row; returns it (null when unknown) so the caller can release the stored bytes. */
+  deleteBlob(id: string): Promise<E2eeBlobRecord | null>;
+  /** Rows still pointing at a stored blob (the media store is content-addressed). */
+  countBlobsByKey(storageKey: string): Promise<number>;
+
+  /** Throws DuplicateKeyError('report') when evidence for that report exists. */
+  addReportEvidence(evidence: E2eeReportEvidence): Promise<void>;
+  findReportEvidence(reportId: string): Promise<E2eeReportEvidence | null>;
 };
