@@ -252,6 +252,14 @@ const REST: Record<string, Spec> = {
     req: (c) => ({ params: { blobId: c.extra } }),
     expect: AUTHED('404 404 404 404 404'),
   },
+  'POST /e2ee/reports': {
+    req: (c) => ({ body: { messageId: c.extra, payload: 'AAAA', frankingKey: 'AAAA', reason: 'spam' } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'GET /e2ee/reports/:reportId/evidence': {
+    req: (c) => ({ params: { reportId: c.extra } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
   'GET /e2ee/welcomes': { req: (c) => ({ query: `deviceId=${c.extra}` }), expect: AUTHED('404 404 404 404 404') },
   'DELETE /e2ee/welcomes/:welcomeId': {
     req: (c) => ({ params: { welcomeId: c.extra }, query: `deviceId=${c.extra}` }),

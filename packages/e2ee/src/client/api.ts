@@ -11,6 +11,8 @@ import {
   type PostCommitRequest,
   type PostE2eeMessageRequest,
   type RegisterDeviceRequest,
+  type Report,
+  type ReportE2eeMessageRequest,
   type UploadedBlob,
   type UploadKeyPackagesRequest,
 } from '@charla/shared-types';
@@ -35,6 +37,7 @@ export type E2eeApi = {
   uploadBlob(conversationId: string, bytes: Uint8Array): Promise<UploadedBlob>;
   downloadBlob(blobId: string): Promise<Uint8Array>;
   deleteBlob(blobId: string): Promise<void>;
+  report(body: ReportE2eeMessageRequest): Promise<Report>;
 };
 
 type Envelope<T> = { error: boolean; status: number; message: string; code?: string; data?: T };
@@ -122,6 +125,7 @@ export function createFetchApi(options: {
     deleteBlob: async (blobId) => {
       await call('DELETE', e2eePaths.blob(blobId));
     },
+    report: (body) => call('POST', e2eePaths.reports, body),
   };
 }
 

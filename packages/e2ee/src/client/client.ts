@@ -1,3 +1,4 @@
+import type { ReportReason } from '@charla/shared-types';
 import { equalBytes, fromBase64, toBase64, toHex } from '../bytes.ts';
 import { E2eeError, isE2eeError } from '../errors.ts';
 import type { DeviceRef } from '../mls/credential.ts';
@@ -364,6 +365,22 @@ export async function createE2eeClient(options: E2eeClientOptions) {
     async reportProof(conversationId: string, id: string) {
       const m = await ctx.local.byId(conversationId, id);
       return m?.proof ?? null;
+    },
+
+    /**
+     * Reports a message by revealing it to the server (its payload and franking key, nothing else of
+     * the conversation): the server verifies the commitment before a moderator sees it.
+     */
+    async report(conversationId: string, id: string, reason: ReportReason, note = '') {
+      const proof = await client.reportProof(conversationId, id);
+      if (!proof) throw new E2eeError('state', 'This message cannot be reported from this device');
+      return api.report({
+        messageId: proof.messageId,
+        payload: toBase64(proof.payload),
+        frankingKey: toBase64(proof.key),
+        reason,
+        note,
+      });
     },
   };
   return client;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clientMsgIdSchema } from './message.ts';
+import { reportReasonSchema } from './moderation.ts';
 
 /*
  * End-to-end encrypted conversations (MLS, RFC 9420). The server is the Delivery Service: it stores and
@@ -193,6 +194,40 @@ export const e2eeWelcomeSchema = z.object({
 });
 export type E2eeWelcome = z.infer<typeof e2eeWelcomeSchema>;
 
+/**
+ * POST /e2ee/reports: report an encrypted message by revealing it. The server recomputes the franking
+ * commitment from `payload` and `frankingKey` (bound to the conversation and sender it stored) and
+ * refuses the report unless it equals the commitment kept beside the ciphertext.
+ */
+export const reportE2eeMessageRequestSchema = z
+  .object({
+    /** The e2ee message id (E2eeEnvelope.id). */
+    messageId: z.string().min(1).max(64),
+    /** The decrypted payload bytes, exactly as committed (base64). */
+    payload: base64Schema(E2EE_LIMITS.applicationBytes),
+    frankingKey: base64Schema(32),
+    reason: reportReasonSchema,
+    note: z.string().trim().max(1000, 'At most 1000 characters').default(''),
+  })
+  .strict();
+export type ReportE2eeMessageRequest = z.input<typeof reportE2eeMessageRequestSchema>;
+
+/** What a moderator sees of a reported encrypted message: only what the reporter revealed, verified. */
+export const e2eeReportEvidenceSchema = z.object({
+  reportId: z.string(),
+  messageId: z.string(),
+  conversationId: z.string(),
+  senderId: z.string(),
+  /** Always true: unverifiable reports are refused, never stored. */
+  verified: z.literal(true),
+  /** The revealed message's text ('' for a reaction or a delete) and attachment names. */
+  kind: z.string(),
+  text: z.string(),
+  attachments: z.array(z.object({ name: z.string(), mime: z.string(), size: z.number() })),
+  sentAt: z.string(),
+});
+export type E2eeReportEvidenceDto = z.infer<typeof e2eeReportEvidenceSchema>;
+
 export const uploadedBlobSchema = z.object({ id: z.string(), size: z.number().int(), sha256: z.string() });
 export type UploadedBlob = z.infer<typeof uploadedBlobSchema>;
 
@@ -228,4 +263,8 @@ export const e2eePaths = {
   blobs: (conversationId: string) => `/e2ee/conversations/${enc(conversationId)}/blobs`,
   /** GET the ciphertext (members only); DELETE (the uploader). */
   blob: (id: string) => `/e2ee/blobs/${enc(id)}`,
+  /** POST a franked report of an encrypted message. */
+  reports: '/e2ee/reports',
+  /** GET what the reporter revealed (site admins; the group's owners and admins). */
+  reportEvidence: (reportId: string) => `/e2ee/reports/${enc(reportId)}/evidence`,
 } as const;

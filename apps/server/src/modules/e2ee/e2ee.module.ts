@@ -9,6 +9,7 @@ import { createRateLimiter } from '../realtime/realtime.rate-limit.ts';
 import { createE2eeBlobs } from './e2ee.blobs.ts';
 import { createE2eeDelivery } from './e2ee.delivery.ts';
 import { createE2eeDevices } from './e2ee.devices.ts';
+import { createE2eeReports } from './e2ee.reports.ts';
 import { e2eeRoutes } from './e2ee.routes.ts';
 
 export type E2eeOptions = {
@@ -67,6 +68,6 @@ export function createE2eeModule(
 
   const router = Router();
   router.use('/e2ee', ctx.requireAuth, express.json({ limit: BODY_LIMIT }));
-  router.use(e2eeRoutes({ devices, delivery, blobs }));
+  router.use(e2eeRoutes({ devices, delivery, blobs, reports: createE2eeReports(deps) }));
   return { router, devices, delivery, close: stop };
 }

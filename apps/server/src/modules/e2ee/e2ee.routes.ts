@@ -6,6 +6,7 @@ import {
   postCommitRequestSchema,
   postE2eeMessageRequestSchema,
   registerDeviceRequestSchema,
+  reportE2eeMessageRequestSchema,
   uploadKeyPackagesRequestSchema,
 } from '@charla/shared-types';
 import { type Request, Router } from 'express';
@@ -16,6 +17,7 @@ import { idParam, userIdOf } from '../conversations/conversations.routes.ts';
 import type { createE2eeBlobs } from './e2ee.blobs.ts';
 import type { createE2eeDelivery } from './e2ee.delivery.ts';
 import type { createE2eeDevices } from './e2ee.devices.ts';
+import type { createE2eeReports } from './e2ee.reports.ts';
 
 /** A malformed device/welcome id cannot name anything: 404. */
 function e2eeParam(req: Request, name: string, what: string): string {
@@ -34,8 +36,9 @@ export function e2eeRoutes(deps: {
   devices: ReturnType<typeof createE2eeDevices>;
   delivery: ReturnType<typeof createE2eeDelivery>;
   blobs: ReturnType<typeof createE2eeBlobs>;
+  reports: ReturnType<typeof createE2eeReports>;
 }): Router {
-  const { devices, delivery, blobs } = deps;
+  const { devices, delivery, blobs, reports } = deps;
   const r = Router();
 
   r.post('/e2ee/devices', async (req, res) => {
@@ -96,6 +99,16 @@ export function e2eeRoutes(deps: {
   r.delete('/e2ee/blobs/:blobId', async (req, res) => {
     await blobs.remove(userIdOf(req), e2eeParam(req, 'blobId', 'Attachment'));
     sendEmpty(res);
+  });
+
+  r.post('/e2ee/reports', async (req, res) => {
+    const body = parseInput(reportE2eeMessageRequestSchema, req.body);
+    sendData(res, await reports.report(userIdOf(req), body), 201);
+  });
+  r.get('/e2ee/reports/:reportId/evidence', async (req, res) => {
+    const auth = req.auth;
+    if (!auth) throw new Error('route mounted without requireAuth');
+    sendData(res, await reports.evidence(auth, e2eeParam(req, 'reportId', 'Report')));
   });
 
   r.get('/e2ee/welcomes', async (req, res) => {
