@@ -36,7 +36,7 @@ export function createE2eeReports(deps: E2eeDeps) {
   return {
     async report(userId: string, body: ReportBody): Promise<Report> {
       const [message] = await storage.e2ee.findMessages([body.messageId]);
-      if (!message || message.kind !== 'application' || !message.frankingTag) throw notFound('Message');
+      if (message?.kind !== 'application' || !message.frankingTag) throw notFound('Message');
       try {
         await requireEncryptedMember(storage, message.conversationId, userId);
       } catch {
