@@ -3,6 +3,7 @@ import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { type ApiClient, createApiClient, type SessionLostReason } from './api/client.ts';
 import { keys } from './api/query-keys.ts';
+import { wipeE2eeDevice } from './features/e2ee/e2ee-wipe.ts';
 import type { Platform } from './platform/platform.ts';
 
 export type AuthState =
@@ -38,6 +39,8 @@ export function AppProvider({ platform, children }: { platform: Platform; childr
   const sessionLost = useCallback(
     (reason: SessionLostReason) => {
       if (authRef.current.status !== 'signedIn') return;
+      // The session (and with it this device's E2EE identity) is gone: its keys and messages go too.
+      void wipeE2eeDevice(authRef.current.me.id);
       clearUserData(qc);
       setAuth({ status: 'signedOut', reason });
     },
@@ -77,7 +80,9 @@ export function AppProvider({ platform, children }: { platform: Platform; childr
     [qc],
   );
   const logout = useCallback(async () => {
+    const userId = authRef.current.status === 'signedIn' ? authRef.current.me.id : null;
     await platform.session.logout();
+    if (userId) void wipeE2eeDevice(userId);
     clearUserData(qc);
     setAuth({ status: 'signedOut' });
   }, [platform, qc]);

@@ -7,6 +7,7 @@ import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
+import { e2eeText } from '../e2ee/e2ee-i18n.ts';
 import { conversationName, filterConversations, isMuted, type ListFilter, shortTime } from './conversation-utils.ts';
 
 export function ConversationList({ activeId }: { activeId?: string }) {
@@ -67,13 +68,15 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
   const last = c.lastMessage;
   const preview = typers.length
     ? t('chat.typing')
-    : !last
-      ? t('list.noMessages')
-      : last.deleted
-        ? t('message.deleted')
-        : last.kind === 'media' && !last.text
-          ? t('message.media')
-          : `${last.senderId === me.id ? `${t('list.you')}: ` : ''}${last.text}`;
+    : c.encrypted
+      ? e2eeText(locale, 'list.preview')
+      : !last
+        ? t('list.noMessages')
+        : last.deleted
+          ? t('message.deleted')
+          : last.kind === 'media' && !last.text
+            ? t('message.media')
+            : `${last.senderId === me.id ? `${t('list.you')}: ` : ''}${last.text}`;
   const online = c.kind === 'direct' && c.peer ? presence[c.peer.id] === 'online' : undefined;
   return (
     <li>
@@ -90,6 +93,11 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
               {c.me.pinned && (
                 <span role="img" aria-label={t('list.pinned')} className="row-icon">
                   <Icon name="pin" size={14} />
+                </span>
+              )}
+              {c.encrypted && (
+                <span role="img" aria-label={e2eeText(locale, 'lock')} className="row-icon">
+                  <Icon name="lock" size={14} />
                 </span>
               )}
               {name}

@@ -8,6 +8,7 @@ import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, OfflineBanner, Skeleton } from '../../ui/status.tsx';
 import { ChatView } from '../chat/chat-view.tsx';
 import { ConversationList } from '../conversations/conversation-list.tsx';
+import { E2eeProvider } from '../e2ee/e2ee-context.tsx';
 
 const SettingsScreen = lazy(() =>
   import('../settings/settings-screen.tsx').then((m) => ({ default: m.SettingsScreen })),
@@ -15,13 +16,18 @@ const SettingsScreen = lazy(() =>
 const AdminScreen = lazy(() => import('../admin/admin-screen.tsx').then((m) => ({ default: m.AdminScreen })));
 const SearchDialog = lazy(() => import('../search/search-dialog.tsx').then((m) => ({ default: m.SearchDialog })));
 const QuickSwitcher = lazy(() => import('../search/quick-switcher.tsx').then((m) => ({ default: m.QuickSwitcher })));
+const EncryptedChatView = lazy(() =>
+  import('../e2ee/encrypted-chat-view.tsx').then((m) => ({ default: m.EncryptedChatView })),
+);
 const NewChatDialog = lazy(() => import('../conversations/new-chat.tsx').then((m) => ({ default: m.NewChatDialog })));
 
 export function HomeScreen() {
   const me = useMe();
   return (
     <RealtimeProvider meId={me.id}>
-      <Shell />
+      <E2eeProvider>
+        <Shell />
+      </E2eeProvider>
     </RealtimeProvider>
   );
 }
@@ -100,6 +106,10 @@ function Shell() {
         {route.name === 'settings' || route.name === 'admin' ? (
           <Suspense fallback={<Skeleton lines={8} label={t('common.loading')} />}>
             {route.name === 'admin' ? <AdminScreen /> : <SettingsScreen />}
+          </Suspense>
+        ) : conversation?.encrypted ? (
+          <Suspense fallback={<Skeleton lines={8} label={t('common.loading')} />}>
+            <EncryptedChatView key={conversation.id} conversation={conversation} />
           </Suspense>
         ) : conversation ? (
           <ChatView

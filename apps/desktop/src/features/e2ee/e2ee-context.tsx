@@ -1,0 +1,134 @@
+import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { useConversations } from '../../api/queries.ts';
+import { useRealtime } from '../../api/realtime.tsx';
+import { useApp, useMe } from '../../app-context.tsx';
+import type { E2eeBridge } from './e2ee-bridge.ts';
+
+/*
+ * Starts the E2EE worker when the user has (or opens, or creates) an encrypted chat, forwards the
+ * server's e2ee socket events to it, and tells screens when a conversation's local history changed.
+ * This file stays small and free of MLS: the bridge, the worker and ts-mls load on demand.
+ */
+
+type Status = 'idle' | 'loading' | 'ready' | 'failed';
+
+type E2eeValue = {
+  status: Status;
+  error: string | null;
+  bridge: E2eeBridge | null;
+  /** Bumped whenever a conversation's local history changed. */
+  version: (conversationId: string) => number;
+  /** Loads the engine now (opening or creating an encrypted chat). */
+  ensure: () => void;
+};
+
+const E2eeContext = createContext<E2eeValue | null>(null);
+
+export function E2eeProvider({ children }: { children: ReactNode }) {
+  const { platform } = useApp();
+  const me = useMe();
+  const { socket } = useRealtime();
+  const list = useConversations();
+  const [status, setStatus] = useState<Status>('idle');
+  const [error, setError] = useState<string | null>(null);
+  const [bridge, setBridge] = useState<E2eeBridge | null>(null);
+  const [versions, setVersions] = useState<Record<string, number>>({});
+  const [wanted, setWanted] = useState(false);
+  const started = useRef(false);
+
+  const encryptedIds = useMemo(() => (list.data ?? []).filter((c) => c.encrypted).map((c) => c.id), [list.data]);
+  const needed = wanted || encryptedIds.length > 0;
+
+  useEffect(() => {
+    if (!needed || started.current) return;
+    started.current = true;
+    setStatus('loading');
+    let cancelled = false;
+    let made: E2eeBridge | null = null;
+    import('./e2ee-bridge.ts')
+      .then(({ startE2ee }) =>
+        startE2ee({
+          userId: me.id,
+          apiBase: `${platform.serverUrl()}/api/v1`,
+          deviceName: platform.kind === 'electron' ? 'Charla desktop' : 'Web browser',
+          getToken: (forceRefresh) => platform.session.getAccessToken(forceRefresh ? { forceRefresh: true } : {}),
+        }),
+      )
+      .then((b) => {
+        made = b;
+        if (cancelled) return b.close();
+        setBridge(b);
+        setStatus('ready');
+      })
+      .catch((err: unknown) => {
+        if (cancelled) return;
+        setError(err instanceof Error ? err.message : String(err));
+        setStatus('failed');
+      });
+    return () => {
+      cancelled = true;
+      made?.close();
+      started.current = false;
+    };
+  }, [needed, me.id, platform]);
+
+  // Local history changed: screens re-read it.
+  useEffect(
+    () =>
+      bridge?.on((e) => {
+        if (e.conversationId) {
+          const id = e.conversationId;
+          setVersions((v) => ({ ...v, [id]: (v[id] ?? 0) + 1 }));
+        }
+      }),
+    [bridge],
+  );
+
+  // The server's facts about encrypted chats go to the worker.
+  useEffect(() => {
+    if (!bridge) return;
+    const forward = (type: 'message' | 'welcome' | 'roster') => (e: { conversationId: string }) =>
+      void bridge.call('handle', { type, conversationId: e.conversationId }).catch(() => undefined);
+    const onMessage = forward('message');
+    const onWelcome = forward('welcome');
+    const onRoster = forward('roster');
+    // Membership changes in an encrypted chat: a member's device brings the group in line.
+    const onMembers = (e: { conversationId: string }) => {
+      if (encryptedIds.includes(e.conversationId)) onRoster(e);
+    };
+    socket.on('e2ee:message', onMessage);
+    socket.on('e2ee:welcome', onWelcome);
+    socket.on('e2ee:roster_stale', onRoster);
+    socket.on('participant:joined', onMembers);
+    socket.on('participant:left', onMembers);
+    return () => {
+      socket.off('e2ee:message', onMessage);
+      socket.off('e2ee:welcome', onWelcome);
+      socket.off('e2ee:roster_stale', onRoster);
+      socket.off('participant:joined', onMembers);
+      socket.off('participant:left', onMembers);
+    };
+  }, [bridge, socket, encryptedIds]);
+
+  // Catch up on every encrypted chat once the engine runs (and when new ones appear).
+  const caughtUp = useRef(new Set<string>());
+  useEffect(() => {
+    if (!bridge) return;
+    for (const id of encryptedIds) {
+      if (caughtUp.current.has(id)) continue;
+      caughtUp.current.add(id);
+      void bridge.call('handle', { type: 'roster', conversationId: id }).catch(() => undefined);
+    }
+  }, [bridge, encryptedIds]);
+
+  const version = useCallback((id: string) => versions[id] ?? 0, [versions]);
+  const ensure = useCallback(() => setWanted(true), []);
+  const value = useMemo(() => ({ status, error, bridge, version, ensure }), [status, error, bridge, version, ensure]);
+  return <E2eeContext.Provider value={value}>{children}</E2eeContext.Provider>;
+}
+
+export function useE2ee(): E2eeValue {
+  const ctx = useContext(E2eeContext);
+  if (!ctx) throw new Error('useE2ee outside E2eeProvider');
+  return ctx;
+}
