@@ -10,12 +10,15 @@ import path from 'node:path';
 import { pnpmCommand, root } from './lib.mjs';
 
 const dir = path.join(root, 'test-results', 'reliability');
+
+/** No package registry's host name goes into the repository: pnpm's errors quote its URLs. */
+const withoutUrls = (text) => text.replace(/https?:\/\/[^\s)]+/g, "the registry's audit endpoint");
 const args = new Set(process.argv.slice(2));
 
 if (args.has('--audit')) {
   const [pnpm, ...pre] = pnpmCommand();
   const r = spawnSync(pnpm, [...pre, 'audit', '--prod'], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim();
+  const out = withoutUrls(`${r.stdout ?? ''}${r.stderr ?? ''}`.trim());
   const unreachable = /AUDIT_BAD_RESPONSE|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|responded with 4|responded with 5/.test(out);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(
@@ -75,7 +78,7 @@ if (fs.existsSync(auditPath)) {
     }`,
     '',
     '```',
-    a.output.split('\n').slice(0, 20).join('\n'),
+    withoutUrls(a.output).split('\n').slice(0, 20).join('\n'),
     '```',
   );
 }

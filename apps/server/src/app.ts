@@ -10,6 +10,7 @@ import { pinoHttp } from 'pino-http';
 import { Server as SocketServer } from 'socket.io';
 import { type AppContext, type Clock, systemClock } from './app-context.ts';
 import type { Config } from './config.ts';
+import { contentSecurityDirectives } from './http/content-security.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { createMetrics } from './http/metrics.ts';
 import { AUTH_PER_IP, AUTH_SENSITIVE_PER_IP, createRateLimits } from './http/rate-limit.ts';
@@ -113,12 +114,19 @@ export function createApp(deps: AppDeps): CharlaApp {
       authService.revokeAll(userId).catch((err: unknown) => logger.error({ err, userId }, `revoke on ${event} failed`));
     });
   }
-  const metrics = createMetrics({ token: config.METRICS_TOKEN });
+  const metrics = createMetrics({
+    token: config.METRICS_TOKEN,
+    behindProxy: config.TRUST_PROXY !== undefined && config.TRUST_PROXY !== false && config.TRUST_PROXY !== 0,
+  });
 
   const app = express();
   app.disable('x-powered-by');
   app.use(metrics.middleware);
-  if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
+  if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
+  if (config.TRUST_PROXY === true)
+    logger.warn(
+      'TRUST_PROXY=true trusts X-Forwarded-For from anyone: clients can choose their address and dodge per-IP limits; set the hop count (TRUST_PROXY=1) or the proxy addresses instead',
+    );
 
   app.use(
     pinoHttp({
@@ -134,20 +142,7 @@ export function createApp(deps: AppDeps): CharlaApp {
   const servesHttps = Boolean(config.tls) || config.publicUrl.startsWith('https:');
   app.use(
     helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          connectSrc: ["'self'", 'ws:', 'wss:'],
-          imgSrc: ["'self'", 'data:', 'blob:', 'https://res.cloudinary.com'],
-          mediaSrc: ["'self'", 'blob:', 'https://res.cloudinary.com'],
-          styleSrc: ["'self'", "'unsafe-inline'"],
-          scriptSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          frameAncestors: ["'none'"],
-          // Upgrading would break a plain-HTTP deployment (LAN, localhost); only ask for it under HTTPS.
-          upgradeInsecureRequests: servesHttps ? [] : null,
-        },
-      },
+      contentSecurityPolicy: { directives: contentSecurityDirectives(config.publicUrl, servesHttps) },
       strictTransportSecurity: servesHttps,
       // The desktop renderer (app://charla) embeds media from this server; media URLs carry their own
       // signed tokens and JSON needs a bearer token, so cross-origin embedding leaks nothing.

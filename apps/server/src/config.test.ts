@@ -22,6 +22,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TLS_CERT: '/tmp/cert.pem' })).toThrow(/TLS_CERT and TLS_KEY/);
   });
 
+  it('reads TRUST_PROXY as Express means it: hop count, boolean, or a checked address list (issue 22 #6)', () => {
+    const trust = (v: string) => loadConfig({ TRUST_PROXY: v }).TRUST_PROXY;
+    expect(trust('1')).toBe(1);
+    expect(trust(' 2 ')).toBe(2);
+    expect(trust('0')).toBe(0);
+    expect(trust('true')).toBe(true);
+    expect(trust('FALSE')).toBe(false);
+    expect(trust('loopback')).toEqual(['loopback']);
+    expect(trust('loopback, 10.0.0.0/8,192.168.1.1, fd00::/8')).toEqual([
+      'loopback',
+      '10.0.0.0/8',
+      '192.168.1.1',
+      'fd00::/8',
+    ]);
+    expect(trust('uniquelocal,linklocal')).toEqual(['uniquelocal', 'linklocal']);
+    expect(loadConfig({}).TRUST_PROXY).toBeUndefined();
+    for (const bad of ['yes please', '10.0.0.0/99', '-1', '1.5', 'true,1', '300.1.1.1'])
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/);
+  });
+
   it('splits comma lists', () => {
     expect(loadConfig({ CORS_ORIGINS: 'http://a, http://b' }).CORS_ORIGINS).toEqual(['http://a', 'http://b']);
   });

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import express from 'express';
 import { z } from 'zod';
 
 const bool = z
@@ -11,6 +12,37 @@ const csv = z.string().transform((s) =>
     .filter(Boolean),
 );
 const url = z.url();
+
+/**
+ * Express's `trust proxy`, parsed rather than passed as a string: Express reads any string as a
+ * list of addresses, so "1" (one hop, the usual advice) became the address 0.0.0.1 and every client
+ * shared the proxy's rate-limit bucket, and "true" crashed at start-up. A whole number is a hop
+ * count, true/false a boolean; anything else must be a comma-separated list Express accepts
+ * (addresses, CIDR ranges, `loopback`, `linklocal`, `uniquelocal`), checked by Express itself.
+ */
+export type TrustProxy = boolean | number | string[];
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((raw, ctx): TrustProxy => {
+    if (/^\d{1,3}$/.test(raw)) return Number(raw);
+    const lower = raw.toLowerCase();
+    if (lower === 'true' || lower === 'false') return lower === 'true';
+    const list = raw
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    try {
+      express().set('trust proxy', list);
+    } catch (err) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${err instanceof Error ? err.message : 'invalid'}; use a hop count (1), true/false, or addresses/CIDRs/loopback, comma separated`,
+      });
+      return z.NEVER;
+    }
+    return list;
+  });
 
 /** Every environment variable the server reads. Documented in README.md and .env.example. */
 export const envSchema = z.object({
@@ -44,7 +76,7 @@ export const envSchema = z.object({
   CORS_ORIGINS: csv.default([]),
   TLS_CERT: z.string().min(1).optional(),
   TLS_KEY: z.string().min(1).optional(),
-  TRUST_PROXY: z.string().optional(),
+  TRUST_PROXY: trustProxy.optional(),
   BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
   ADMIN_EMAILS: csv.default([]),
   ALLOW_UNVERIFIED_CHAT: bool.default(true),

@@ -57,7 +57,7 @@ export type TestAppOptions = {
   rateLimits?: boolean;
   /** Other createApp deps to replace (mailer, events, loginThrottle…). */
   deps?: Partial<Omit<AppDeps, 'config' | 'storage' | 'logger'>>;
-  /** Replaces the (silent) logger, e.g. to capture every log line a test produces. */
+  /** Replaces the silent logger (to assert what gets logged). */
   logger?: Logger;
 };
 

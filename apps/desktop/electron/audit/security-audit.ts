@@ -6,7 +6,15 @@
 export type SourceFile = { path: string; text: string };
 export type Finding = { rule: string; file: string; line: number; text: string };
 
-const FORBIDDEN: Array<{ rule: string; pattern: RegExp }> = [
+/** `exposeInMainWorld(` with `ipcRenderer` before its closing parenthesis (string search: linear). */
+function exposesIpcRenderer(code: string): boolean {
+  const at = code.indexOf('exposeInMainWorld(');
+  if (at < 0) return false;
+  const close = code.indexOf(')', at);
+  return code.slice(at, close < 0 ? code.length : close).includes('ipcRenderer');
+}
+
+const FORBIDDEN: Array<{ rule: string; pattern: RegExp | ((code: string) => boolean) }> = [
   { rule: 'nodeIntegration enabled', pattern: /nodeIntegration(InWorker|InSubFrames)?\s*:\s*true/ },
   { rule: 'contextIsolation disabled', pattern: /contextIsolation\s*:\s*false/ },
   { rule: 'sandbox disabled', pattern: /sandbox\s*:\s*false/ },
@@ -16,10 +24,8 @@ const FORBIDDEN: Array<{ rule: string; pattern: RegExp }> = [
   { rule: 'app loaded from file://', pattern: /\.loadFile\(|loadURL\(\s*['"`]file:/ },
   { rule: '@electron/remote used', pattern: /@electron\/remote|enableRemoteModule/ },
   { rule: 'certificate errors ignored', pattern: /ignore-certificate-errors|setCertificateVerifyProc/ },
-  {
-    rule: 'generic IPC exposed',
-    pattern: /exposeInMainWorld\([^)]*ipcRenderer|ipcRenderer\.(send|sendSync|sendToHost)\(/,
-  },
+  { rule: 'generic IPC exposed', pattern: exposesIpcRenderer },
+  { rule: 'generic IPC exposed', pattern: /ipcRenderer\.(send|sendSync|sendToHost)\(/ },
 ];
 
 /** The only sanctioned way to reach shell.openExternal: injected into a validating wrapper. */
@@ -37,8 +43,11 @@ export function auditSources(files: SourceFile[], builderConfig: string): Findin
   for (const file of files) {
     const isPreload = /preload\/index\.ts$/.test(file.path);
     lines(file).forEach((text, i) => {
-      const code = text.replace(/\/\/.*$/, '');
-      for (const { rule, pattern } of FORBIDDEN) if (pattern.test(code)) add(rule, file.path, i + 1, text.trim());
+      const comment = text.indexOf('//');
+      const code = comment < 0 ? text : text.slice(0, comment);
+      for (const { rule, pattern } of FORBIDDEN)
+        if (typeof pattern === 'function' ? pattern(code) : pattern.test(code))
+          add(rule, file.path, i + 1, text.trim());
       if (
         /\bipcRenderer\b/.test(code) &&
         /from\s+['"]electron['"]|require\(['"]electron['"]\)/.test(code) &&
@@ -59,7 +68,9 @@ export function auditSources(files: SourceFile[], builderConfig: string): Findin
   const security = files.find((f) => /main\/security\.ts$/.test(f.path));
   if (security) {
     // openExternalSafely must validate before it opens.
-    const body = /export async function openExternalSafely[\s\S]*?\n}/.exec(security.text)?.[0] ?? '';
+    const start = security.text.indexOf('export async function openExternalSafely');
+    const end = start < 0 ? -1 : security.text.indexOf('\n}', start);
+    const body = end < 0 ? '' : security.text.slice(start, end + 2);
     const validateAt = body.indexOf('validateExternalUrl(');
     const openAt = body.indexOf('await openExternal(url)');
     if (validateAt < 0 || openAt < 0 || validateAt > openAt || !/if \(!url\) return false;/.test(body))
@@ -86,9 +97,20 @@ export function auditSources(files: SourceFile[], builderConfig: string): Findin
     ['enableEmbeddedAsarIntegrityValidation', 'true'],
     ['onlyLoadAppFromAsar', 'true'],
   ];
+  // An indented `fuse: value` line (under electronFuses:), compared as text rather than a built regex.
+  const configLines = builderConfig.split('\n');
+  const isSet = (fuse: string, value: string) =>
+    configLines.some(
+      (line) =>
+        /^\s/.test(line) &&
+        line
+          .trim()
+          .split(':')
+          .map((part) => part.trim())
+          .join(':') === `${fuse}:${value}`,
+    );
   for (const [fuse, value] of fuses)
-    if (!new RegExp(`^\\s+${fuse}:\\s*${value}\\s*$`, 'm').test(builderConfig))
-      add('Electron fuse not set', 'electron-builder.yml', 0, `${fuse}: ${value}`);
+    if (!isSet(fuse, value)) add('Electron fuse not set', 'electron-builder.yml', 0, `${fuse}: ${value}`);
   if (!/^asar:\s*true\s*$/m.test(builderConfig)) add('asar disabled', 'electron-builder.yml', 0, 'asar: true');
   return findings;
 }

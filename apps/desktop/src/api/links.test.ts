@@ -29,6 +29,15 @@ describe('link sanitising', () => {
     ]);
   });
 
+  it('handles a long run of punctuation in linear time', () => {
+    // The former `/[.,;:!?)\]}]+$/` was retried from every "!" of the run: quadratic on a 4 KB message.
+    const inside = `https://a.example/${'!'.repeat(50_000)}x`;
+    const started = performance.now();
+    expect(splitLinks(inside)[0]).toMatchObject({ kind: 'link', text: inside });
+    expect(splitLinks(`https://a.example/x${'!'.repeat(50_000)}`)[0]).toMatchObject({ text: 'https://a.example/x' });
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
   it('never turns a javascript: payload into a link', () => {
     expect(splitLinks('<a href="javascript:alert(1)">x</a> javascript:alert(1)')).toEqual([
       { kind: 'text', text: '<a href="javascript:alert(1)">x</a> javascript:alert(1)' },

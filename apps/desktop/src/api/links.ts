@@ -1,3 +1,5 @@
+import { trimWhere } from '@charla/shared-types';
+
 /** Schemes a link in a message may use; anything else is shown as plain text. */
 const allowedSchemes = new Set(['http:', 'https:', 'mailto:']);
 
@@ -18,16 +20,16 @@ export function safeUrl(raw: string): string | null {
 export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
 const linkPattern = /\b(?:https?:\/\/|mailto:|www\.)[^\s<>"']+/gi;
-const trailingPunctuation = /[.,;:!?)\]}]+$/;
+/** Sentence punctuation after a link is not part of it ("see https://x.org."). */
+const TRAILING_PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', ')', ']', '}']);
 
 /** Splits message text into plain text and safe links (auto-detection). Never produces HTML. */
 export function splitLinks(text: string): TextPart[] {
   const parts: TextPart[] = [];
   let last = 0;
   for (const match of text.matchAll(linkPattern)) {
-    let raw = match[0];
-    const trail = raw.match(trailingPunctuation)?.[0] ?? '';
-    raw = raw.slice(0, raw.length - trail.length);
+    // A walk from the end, not `/[.,;:!?)\]}]+$/`: that pattern is quadratic on a long run of "!!!!".
+    const raw = trimWhere(match[0], (unit) => TRAILING_PUNCTUATION.has(unit), 'end');
     const start = match.index;
     const href = safeUrl(raw);
     if (!href) continue;

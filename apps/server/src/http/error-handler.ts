@@ -5,18 +5,34 @@ import { errorBody } from './envelope.ts';
 import { AppError, badRequest, notFound, payloadTooLarge } from './errors.ts';
 import { fieldErrors } from './validate.ts';
 
-/** Maps body-parser failures (which carry `type` and `status`) to client errors. */
+const unsupportedEncoding = () =>
+  new AppError(415, 'unsupported_media_type', 'Unsupported body encoding (Content-Encoding or charset)');
+
+/**
+ * Maps failures of the HTTP plumbing to client errors. body-parser/raw-body errors carry a `type`;
+ * anything built with http-errors carries `status`/`statusCode`. A body labelled gzip/deflate/br
+ * that does not decompress arrives as zlib's own error wrapped with status 400 and no `type`, which
+ * used to fall through to a logged 500. Every 4xx from below the routes is the client's doing.
+ */
 function fromParserError(err: unknown): AppError | undefined {
-  if (typeof err !== 'object' || err === null || !('type' in err)) return undefined;
-  const type = (err as { type: unknown }).type;
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { type, status, statusCode, code } = err as {
+    type?: unknown;
+    status?: unknown;
+    statusCode?: unknown;
+    code?: unknown;
+  };
   if (type === 'entity.too.large') return payloadTooLarge('Request body is too large');
   if (type === 'entity.parse.failed') return badRequest('Request body is not valid JSON');
-  if (type === 'encoding.unsupported' || type === 'charset.unsupported')
-    return new AppError(415, 'unsupported_media_type', 'Unsupported body encoding');
+  if (type === 'encoding.unsupported' || type === 'charset.unsupported') return unsupportedEncoding();
   if (type === 'request.aborted') return badRequest('Request was aborted');
-  const status = (err as { status?: unknown }).status;
-  if (typeof status === 'number' && status >= 400 && status < 500) return badRequest('Malformed request');
-  return undefined;
+  const httpStatus = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined;
+  if (httpStatus === undefined || httpStatus < 400 || httpStatus >= 500) return undefined;
+  if (httpStatus === 413) return payloadTooLarge('Request body is too large');
+  if (httpStatus === 415) return unsupportedEncoding();
+  if (typeof code === 'string' && code.startsWith('Z_'))
+    return badRequest('Request body does not match its Content-Encoding (it does not decompress)');
+  return badRequest('Malformed request');
 }
 
 /**
@@ -47,6 +63,14 @@ export function toAppError(err: unknown): AppError | undefined {
   return fromStorageWriteError(err) ?? fromParserError(err);
 }
 
+/** The client went away mid-request or mid-response (sendFile, static files, aborted uploads). */
+const CLIENT_GONE = new Set(['ECONNABORTED', 'ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+function clientWentAway(err: unknown, res: { destroyed?: boolean }): boolean {
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  // Not `req.destroyed`: a request whose body was fully read is destroyed too, and still gets an answer.
+  return (typeof code === 'string' && CLIENT_GONE.has(code)) || res.destroyed === true;
+}
+
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(notFound(`Route ${req.method} ${req.path}`));
 };
@@ -55,6 +79,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const requestId = typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : undefined;
     const appError = toAppError(err);
+    // Nobody is left to answer, and a closed tab is not a server error.
+    if (!appError && clientWentAway(err, res)) {
+      logger.debug({ err, requestId }, 'client went away');
+      if (!res.writableEnded) res.end();
+      return;
+    }
     if (res.headersSent) {
       logger.error({ err, requestId }, 'error after headers were sent');
       res.end();

@@ -30,6 +30,33 @@ describe('/metrics', () => {
   });
 });
 
+describe('/metrics behind a proxy (TRUST_PROXY set)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { TRUST_PROXY: '1' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('refuses even a loopback request without X-Forwarded-For: the proxy itself is loopback (issue 22)', async () => {
+    // A proxy that does not add X-Forwarded-For makes every public request look local.
+    const res = await request(t.app).get('/metrics').expect(403);
+    expect(res.body).toMatchObject({ error: true, code: 'forbidden' });
+    expect(res.body.message).toMatch(/METRICS_TOKEN/);
+  });
+
+  it('still serves with the token', async () => {
+    const token = 'scrape-token-behind-proxy-0123';
+    const withToken = await startTestApp({ env: { TRUST_PROXY: '1', METRICS_TOKEN: token } });
+    try {
+      await request(withToken.app).get('/metrics').set('Authorization', `Bearer ${token}`).expect(200);
+    } finally {
+      await withToken.close();
+    }
+  });
+});
+
 describe('/metrics with METRICS_TOKEN', () => {
   let t: TestApp;
   const token = 'scrape-token-0123456789';

@@ -31,29 +31,40 @@ function isLoopback(ip: string | undefined): boolean {
   return !!ip && (ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.'));
 }
 
+export type MetricsAccess = {
+  token?: string | undefined;
+  /** TRUST_PROXY is set: a local reverse proxy forwards public requests, so loopback proves nothing. */
+  behindProxy?: boolean;
+};
+
 /**
  * Who may scrape /metrics. With METRICS_TOKEN: whoever sends `Authorization: Bearer <token>`.
  * Without it: only loopback peers that did not come through a proxy (a forwarded request from a
- * local reverse proxy is a public request), so process details never leak by default.
+ * local reverse proxy is a public request), so process details never leak by default. Behind a
+ * proxy (TRUST_PROXY set) nobody without the token: a proxy that adds no X-Forwarded-For makes
+ * every public request look like loopback.
  */
-export function metricsAllowed(req: Request, token: string | undefined): boolean {
-  if (token) {
+export function metricsAllowed(req: Request, access: MetricsAccess): boolean {
+  if (access.token) {
     const header = req.get('authorization') ?? '';
     const presented = header.startsWith('Bearer ') ? header.slice(7) : '';
-    return timingSafeEqual(digest(presented), digest(token));
+    return timingSafeEqual(digest(presented), digest(access.token));
   }
-  return isLoopback(req.ip) && req.get('x-forwarded-for') === undefined;
+  if (access.behindProxy) return false;
+  return isLoopback(req.socket.remoteAddress) && req.get('x-forwarded-for') === undefined;
 }
 
-function refuse(req: Request, res: Response, token: string | undefined): void {
-  const err = token
+function refuse(req: Request, res: Response, access: MetricsAccess): void {
+  const err = access.token
     ? new AppError(401, 'unauthenticated', 'Send the metrics token as a bearer token')
-    : new AppError(403, 'forbidden', 'Metrics are served to loopback only; set METRICS_TOKEN to scrape remotely');
+    : access.behindProxy
+      ? new AppError(403, 'forbidden', 'Behind a proxy (TRUST_PROXY), metrics need METRICS_TOKEN')
+      : new AppError(403, 'forbidden', 'Metrics are served to loopback only; set METRICS_TOKEN to scrape remotely');
   res.status(err.status).json(errorBody(err, typeof req.id === 'string' ? req.id : undefined));
 }
 
 /** One registry per app (no prom-client global), with process metrics and an HTTP histogram. */
-export function createMetrics(options: { token?: string | undefined } = {}): Metrics {
+export function createMetrics(options: MetricsAccess = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -72,8 +83,8 @@ export function createMetrics(options: { token?: string | undefined } = {}): Met
   };
   const routes = express.Router();
   routes.get('/metrics', async (req, res) => {
-    if (!metricsAllowed(req, options.token)) {
-      refuse(req, res, options.token);
+    if (!metricsAllowed(req, options)) {
+      refuse(req, res, options);
       return;
     }
     res.set('Content-Type', registry.contentType);

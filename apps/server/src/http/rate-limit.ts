@@ -52,6 +52,8 @@ export function createRateLimits(options: { redisUrl?: string; disabled?: boolea
         ...(store ? { store } : {}),
         // With Redis down, let traffic through rather than lock everyone out.
         passOnStoreError: true,
+        // TRUST_PROXY=true is warned about once at start-up (app.ts), not on every limiter.
+        validate: { trustProxy: false },
         handler: (req, _res, next) => {
           const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
           const seconds = resetTime ? (resetTime.getTime() - Date.now()) / 1000 : rule.windowMs / 1000;

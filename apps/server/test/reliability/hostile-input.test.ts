@@ -1,8 +1,10 @@
 /**
  * Hostile input, property-based: for every REST route found in the router stack and every socket
  * event the server handles, fast-check builds inputs from the shared zod schemas and mutates them.
- * Expected: a 4xx envelope or an error ack, never a 5xx, an `internal` ack or a crash, and no state
- * change when the input is rejected.
+ * Expected: a 4xx envelope or an error ack, never a 5xx, an `internal` ack or a crash, no state
+ * change when the input is rejected, and no single request or event holding the event loop for
+ * more than 100 ms (measured in-process, see event-loop-meter.ts: a regex that backtracks
+ * super-linearly on a hostile string shows up here even where the ReDoS scan could not see it).
  */
 import { createHash } from 'node:crypto';
 import type { Message } from '@charla/shared-types';
@@ -12,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { type ClientSocket, connectSocket, emitAck, loose, restAs } from '../chat.ts';
 import { authHeader, type RegisteredUser, registerUser, startTestApp, type TestApp } from '../harness.ts';
+import { createLoopMeter, EVENT_LOOP_BUDGET_MS, type LoopCost, type LoopMeter } from './event-loop-meter.ts';
 import { vitestCommand, writeFigures } from './support.ts';
 import { fillPath, listRoutes, listSocketEvents, type Route } from './surface.ts';
 import { hostileString, mutated } from './zod-arbitrary.ts';
@@ -87,6 +90,12 @@ describe('hostile input never gets a 5xx, an internal ack or a state change', ()
   let token: string;
   let ids: Record<string, string>;
   const tally = { restRequests: 0, rest4xx: 0, rest2xx: 0, rest5xx: 0, socketPayloads: 0, errorAcks: 0, internal: 0 };
+  const meter: LoopMeter = createLoopMeter();
+  /** Fails the property when one input held the event loop past the budget. */
+  function expectWithinBudget(cost: LoopCost, label: string): void {
+    meter.note(cost, label);
+    expect(cost.blockedMs, `${label} held the event loop`).toBeLessThan(EVENT_LOOP_BUDGET_MS);
+  }
   const stateChangedOnReject: string[] = [];
 
   beforeAll(async () => {
@@ -98,6 +107,7 @@ describe('hostile input never gets a 5xx, an internal ack or a state change', ()
     await createFixtures();
   });
   afterAll(async () => {
+    meter.stop();
     await t?.close();
     writeFigures('hostile-input', {
       family: 'hostile input',
@@ -105,6 +115,8 @@ describe('hostile input never gets a 5xx, an internal ack or a state change', ()
       command: vitestCommand(FILE),
       ...tally,
       inputsTried: tally.restRequests + tally.socketPayloads,
+      maxEventLoopMsPerInput: Math.round(meter.worst().blockedMs),
+      eventLoopBudgetMs: EVENT_LOOP_BUDGET_MS,
       stateChangedOnReject: stateChangedOnReject.length,
       outcome: tally.rest5xx + tally.internal + stateChangedOnReject.length === 0 ? 'held' : 'FAILED',
     });
@@ -218,9 +230,13 @@ describe('hostile input never gets a 5xx, an internal ack or a state change', ()
         fc.asyncProperty(input, paramValue, fc.nat(9), async (value, param, raw) => {
           await ensureSignedIn();
           const before = isWrite(route.method) ? await fingerprint() : '';
-          const res = await fire(route, value, param, raw);
+          const { value: response, cost } = await meter.measure(async () => {
+            const r = await fire(route, value, param, raw);
+            return { res: r, text: await r.text() };
+          });
+          const { res, text } = response;
           tally.restRequests++;
-          const text = await res.text();
+          expectWithinBudget(cost, key);
           if (res.status >= 500) tally.rest5xx++;
           expect(res.status, `${key} ${text.slice(0, 300)}`).toBeLessThan(500);
           if (res.status < 400) {
@@ -259,8 +275,9 @@ describe('hostile input never gets a 5xx, an internal ack or a state change', ()
         await fc.assert(
           fc.asyncProperty(mutated(schema), async (payload) => {
             const before = await fingerprint();
-            const ack = await emitAck(socket, event, payload);
+            const { value: ack, cost } = await meter.measure(() => emitAck(socket, event, payload));
             tally.socketPayloads++;
+            expectWithinBudget(cost, event);
             if (ack.ok) return ensureFixtures();
             tally.errorAcks++;
             if (ack.error.code === 'internal') tally.internal++;

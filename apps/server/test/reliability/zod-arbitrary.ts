@@ -46,8 +46,25 @@ export const ATTACK_STRINGS = [
 ];
 
 const hugeString = fc.constantFrom('x'.repeat(70_000), 'é'.repeat(5000), '\u0000'.repeat(1000));
+/**
+ * Backtracking bait: a long run of one character that patterns like to repeat (joiners, spaces,
+ * dots, separators, punctuation, word characters) ending in one they refuse, so a super-linear
+ * regex is retried from every position of the run (issue 22 #1/#5). The timing check catches it.
+ */
+export const BACKTRACKING_BAIT = [
+  `${'\u200d'.repeat(40)}a`,
+  `${'\ufe0f\u20e3'.repeat(20)}a`,
+  `a${' '.repeat(5000)}b`,
+  `a${'.'.repeat(5000)}b`,
+  `a${'_'.repeat(5000)}!`,
+  `https://x.org/${'!'.repeat(4000)}x`,
+  `${'a'.repeat(5000)}!`,
+  `${'@a'.repeat(2000)}@`,
+  `${'/'.repeat(5000)}x`,
+];
 export const hostileString = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...ATTACK_STRINGS) },
+  { weight: 1, arbitrary: fc.constantFrom(...BACKTRACKING_BAIT) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 30 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 30 }) },
   { weight: 1, arbitrary: hugeString },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { e2eeEnvelopeMetaSchema } from './e2ee.ts';
 import { messageSchema, receiptSchema } from './message.ts';
+import { visibleName } from './name.ts';
 
 const id = z.string().min(1).max(64);
 
@@ -9,7 +10,13 @@ export type ConversationKind = z.infer<typeof conversationKindSchema>;
 export const participantRoleSchema = z.enum(['owner', 'admin', 'member']);
 export type ParticipantRole = z.infer<typeof participantRoleSchema>;
 
-export const conversationTitleSchema = z.string().trim().min(1, 'Required').max(100, 'At most 100 characters');
+/** Like display names: no control, invisible or text-direction characters (dto/name.ts). */
+export const conversationTitleSchema = z
+  .string()
+  .trim()
+  .min(1, 'Required')
+  .max(100, 'At most 100 characters')
+  .superRefine(visibleName);
 export const conversationDescriptionSchema = z.string().trim().max(500, 'At most 500 characters');
 
 /** The small user card shown beside members and in direct chats. */

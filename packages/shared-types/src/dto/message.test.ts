@@ -30,6 +30,22 @@ describe('message and conversation schemas', () => {
   it('accepts emoji and rejects text as a reaction', () => {
     for (const e of ['👍', '❤️', '👍🏽', '👨‍👩‍👧', '1️⃣']) expect(emojiSchema.safeParse(e).success, e).toBe(true);
     for (const e of ['a', '<b>', '', '👍x', '1', '#']) expect(emojiSchema.safeParse(e).success, e).toBe(false);
+    for (const e of ['🇪🇸', '🏴\u{e0067}\u{e0062}\u{e0073}\u{e0063}\u{e0074}\u{e007f}', '👩🏽‍💻', '#️⃣'])
+      expect(emojiSchema.safeParse(e).success, e).toBe(true);
+  });
+
+  it('refuses a long run of emoji components at once: length first, then linear patterns (issue 22 #1)', () => {
+    // Before: an alternation of overlapping classes doubled the time with every joiner (26 took 1.7 s),
+    // and zod ran the pattern even after .max() had failed.
+    for (const n of [26, 31, 40, 10_000]) {
+      const attack = `${'\u200d'.repeat(n)}a`;
+      const started = Date.now();
+      const result = emojiSchema.safeParse(attack);
+      const ms = Date.now() - started;
+      expect(result.success).toBe(false);
+      expect(result.error?.issues, `${n} joiners`).toHaveLength(1);
+      expect(ms, `${n} joiners`).toBeLessThan(50);
+    }
   });
 
   it('allows only one history anchor and caps the limit', () => {

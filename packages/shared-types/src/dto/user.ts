@@ -1,19 +1,20 @@
 import { z } from 'zod';
+import { visibleName } from './name.ts';
 
 /** 3–32 of a-z, 0-9, `_` and `.`; compared case-insensitively, stored as typed. */
 export const usernameSchema = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9_.]{3,32}$/, 'Use 3–32 letters, digits, "_" or "."');
-/** Control characters (NUL, escape sequences…) have no place in a name; line breaks are fine in "about". */
-const noControlChars = /^[^\p{Cc}]*$/u;
+/** Control characters (NUL, escape sequences…) have no place in "about"; line breaks are fine there. */
 const noControlCharsButNewlines = /^(?:[^\p{Cc}]|[\n\t])*$/u;
+/** No control, invisible or text-direction characters (issue 21 #11): see dto/name.ts. */
 export const displayNameSchema = z
   .string()
   .trim()
   .min(1, 'Required')
   .max(64, 'At most 64 characters')
-  .regex(noControlChars, 'No control characters');
+  .superRefine(visibleName);
 export const aboutSchema = z
   .string()
   .trim()

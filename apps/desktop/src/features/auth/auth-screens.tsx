@@ -15,18 +15,19 @@ import { ApiError, isApiError } from '../../api/errors.ts';
 import { httpJson } from '../../api/http.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useApp } from '../../app-context.tsx';
-import { useI18n } from '../../ui/i18n.tsx';
+import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
+import { issueText } from '../../ui/name-check.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { AuthLayout, errorText, Field, FormError, useAuthForm } from './auth-form.tsx';
 
-/** Turns a zod failure into the same shape the server uses for field errors. */
-function check<T>(schema: z.ZodType<T>, value: unknown): T {
+/** Turns a zod failure into the same shape the server uses for field errors (ours translated by `t`). */
+function check<T>(schema: z.ZodType<T>, value: unknown, t?: (k: MessageKey) => string): T {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
   const details: Record<string, string[]> = {};
   for (const issue of r.error.issues) {
     const key = issue.path.join('.');
-    details[key] = [...(details[key] ?? []), issue.message];
+    details[key] = [...(details[key] ?? []), t ? issueText(t, issue) : issue.message];
   }
   throw new ApiError('validation_failed', 400, 'Invalid input', details);
 }
@@ -152,12 +153,16 @@ export function RegisterScreen() {
   const { platform, signedIn } = useApp();
   const providers = useProviders();
   const form = useAuthForm((f) => {
-    const req = check(registerRequestSchema, {
-      email: f.email,
-      password: f.password,
-      displayName: f.displayName,
-      ...(f.username ? { username: f.username } : {}),
-    });
+    const req = check(
+      registerRequestSchema,
+      {
+        email: f.email,
+        password: f.password,
+        displayName: f.displayName,
+        ...(f.username ? { username: f.username } : {}),
+      },
+      t,
+    );
     return platform.session.register(req);
   }, signedIn);
   return (

@@ -1,12 +1,14 @@
-import { directoryEntrySchema, paths } from '@charla/shared-types';
+import { conversationTitleSchema, directoryEntrySchema, paths } from '@charla/shared-types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useId, useState } from 'react';
 import { z } from 'zod';
+import { isApiError } from '../../api/errors.ts';
 import { listOf } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useApp } from '../../app-context.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
+import { FieldError, useNameCheck } from '../../ui/name-check.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { EmptyState } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
@@ -28,6 +30,9 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
   const [members, setMembers] = useState<{ id: string; name: string }[]>([]);
   const [busy, setBusy] = useState(false);
   const [encrypted, setEncrypted] = useState(false);
+  const checkName = useNameCheck();
+  const titleErrorId = useId();
+  const [titleError, setTitleError] = useState<string | null>(null);
 
   const open = async (body: unknown) => {
     setBusy(true);
@@ -37,7 +42,8 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
       navigate({ name: 'home', conversationId: c.id });
       onClose();
     } catch (e) {
-      toasts.show({ kind: 'error', text: errorText(t, e) });
+      if (isApiError(e, 'validation_failed') && e.details?.title) setTitleError(e.details.title.join(' '));
+      else toasts.show({ kind: 'error', text: errorText(t, e) });
     } finally {
       setBusy(false);
     }
@@ -47,6 +53,10 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
     const f = new FormData(ev.currentTarget);
     const title = String(f.get('title') ?? '').trim();
     if (!title) return;
+    // Same schema as the server: a refused title is explained under the field, nothing is sent.
+    const problem = checkName(conversationTitleSchema, title);
+    setTitleError(problem);
+    if (problem) return;
     const description = String(f.get('description') ?? '');
     void open(
       kind === 'group'
@@ -84,8 +94,16 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
           <form className="stack" onSubmit={(e) => submitGroup(e, tab)}>
             <label>
               {t('newChat.name')}
-              <input className="input" name="title" required maxLength={100} />
+              <input
+                className="input"
+                name="title"
+                required
+                maxLength={100}
+                aria-invalid={titleError ? true : undefined}
+                aria-describedby={titleError ? titleErrorId : undefined}
+              />
             </label>
+            <FieldError id={titleErrorId} text={titleError} />
             <label>
               {t('newChat.description')}
               <input className="input" name="description" maxLength={500} />

@@ -1,11 +1,13 @@
-import { type ConversationSummary, paths } from '@charla/shared-types';
+import { type ConversationSummary, conversationTitleSchema, paths } from '@charla/shared-types';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { z } from 'zod';
+import { isApiError } from '../../api/errors.ts';
 import { keys } from '../../api/query-keys.ts';
 import { sendFile } from '../../api/upload.ts';
 import { useApp } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
+import { FieldError, useNameCheck } from '../../ui/name-check.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 
@@ -17,6 +19,9 @@ export function EditGroup({ conversation: c }: { conversation: ConversationSumma
   const toasts = useToasts();
   const [open, setOpen] = useState(false);
   const [progress, setProgress] = useState<number | null>(null);
+  const checkName = useNameCheck();
+  const titleErrorId = useId();
+  const [titleError, setTitleError] = useState<string | null>(null);
   const done = async () => {
     await qc.invalidateQueries({ queryKey: keys.conversations });
     toasts.show({ kind: 'info', text: t('settings.saved') });
@@ -34,19 +39,42 @@ export function EditGroup({ conversation: c }: { conversation: ConversationSumma
       onSubmit={(e) => {
         e.preventDefault();
         const f = new FormData(e.currentTarget);
+        const title = String(f.get('title') ?? '');
+        // Same schema as the server: a refused title is explained under the field, nothing is sent.
+        const problem = checkName(conversationTitleSchema, title);
+        setTitleError(problem);
+        if (problem) return;
         void api
           .send('PATCH', paths.conversations.byId(c.id), z.unknown(), {
-            title: String(f.get('title') ?? ''),
+            title,
             description: String(f.get('description') ?? ''),
           })
-          .then(done, fail)
-          .then(() => setOpen(false));
+          .then(
+            async () => {
+              await done();
+              setOpen(false);
+            },
+            (err: unknown) => {
+              if (isApiError(err, 'validation_failed') && err.details?.title)
+                setTitleError(err.details.title.join(' '));
+              else fail(err);
+            },
+          );
       }}
     >
       <label>
         {t('newChat.name')}
-        <input className="input" name="title" defaultValue={c.title ?? ''} required maxLength={100} />
+        <input
+          className="input"
+          name="title"
+          defaultValue={c.title ?? ''}
+          required
+          maxLength={100}
+          aria-invalid={titleError ? true : undefined}
+          aria-describedby={titleError ? titleErrorId : undefined}
+        />
       </label>
+      <FieldError id={titleErrorId} text={titleError} />
       <label>
         {t('newChat.description')}
         <input className="input" name="description" defaultValue={c.description} maxLength={500} />

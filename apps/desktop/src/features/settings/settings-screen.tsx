@@ -1,6 +1,6 @@
-import { meSchema, paths, publicProfileSchema, sessionInfoSchema } from '@charla/shared-types';
+import { displayNameSchema, meSchema, paths, publicProfileSchema, sessionInfoSchema } from '@charla/shared-types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, type ReactNode, useState } from 'react';
+import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { z } from 'zod';
 import { isApiError } from '../../api/errors.ts';
 import { listOf } from '../../api/queries.ts';
@@ -9,6 +9,7 @@ import { sendFile } from '../../api/upload.ts';
 import { useApp, useMe } from '../../app-context.tsx';
 import type { NotificationLevel, ThemePreference } from '../../platform/platform.ts';
 import { useI18n } from '../../ui/i18n.tsx';
+import { FieldError, useNameCheck } from '../../ui/name-check.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { useSettings } from '../../ui/settings.tsx';
 import { Avatar, Skeleton } from '../../ui/status.tsx';
@@ -72,6 +73,9 @@ function Profile() {
   const { api, updateMe } = useApp();
   const me = useMe();
   const run = useRun();
+  const checkName = useNameCheck();
+  const nameErrorId = useId();
+  const [nameError, setNameError] = useState<string | null>(null);
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const f = new FormData(e.currentTarget);
@@ -80,8 +84,18 @@ function Profile() {
       username: String(f.get('username') ?? ''),
       about: String(f.get('about') ?? ''),
     };
+    // Same schema as the server: a refused name is explained under the field, nothing is sent.
+    const problem = checkName(displayNameSchema, patch.displayName);
+    setNameError(problem);
+    if (problem) return;
     void run(async () => {
-      updateMe(await api.send('PATCH', paths.users.me, meSchema, patch));
+      try {
+        updateMe(await api.send('PATCH', paths.users.me, meSchema, patch));
+      } catch (err) {
+        if (isApiError(err, 'validation_failed') && err.details?.displayName)
+          setNameError(err.details.displayName.join(' '));
+        throw err;
+      }
     }, t('settings.saved'));
   };
   return (
@@ -90,8 +104,17 @@ function Profile() {
       <form className="stack" onSubmit={submit}>
         <label>
           {t('auth.displayName')}
-          <input className="input" name="displayName" defaultValue={me.displayName} maxLength={64} required />
+          <input
+            className="input"
+            name="displayName"
+            defaultValue={me.displayName}
+            maxLength={64}
+            required
+            aria-invalid={nameError ? true : undefined}
+            aria-describedby={nameError ? nameErrorId : undefined}
+          />
         </label>
+        <FieldError id={nameErrorId} text={nameError} />
         <label>
           {t('auth.username')}
           <input className="input" name="username" defaultValue={me.username} pattern="[A-Za-z0-9_.]{3,32}" required />

@@ -24,6 +24,9 @@ export const en = {
   'errors.validation': 'Please check the highlighted fields.',
   'errors.tooLarge': 'That file is too large.',
   'errors.unsupportedMedia': 'That file type is not supported.',
+  'errors.invisibleCharacters':
+    'Remove invisible or text-direction characters (zero-width spaces, direction marks); they can make one name look like another.',
+  'errors.controlCharacters': 'Remove control characters (such as line breaks or tabs).',
   'auth.login.title': 'Sign in',
   'auth.login.login': 'Email or username',
   'auth.login.submit': 'Sign in',

@@ -26,6 +26,9 @@ export const es: Record<keyof typeof en, string> = {
   'errors.validation': 'Revisa los campos marcados.',
   'errors.tooLarge': 'Ese archivo es demasiado grande.',
   'errors.unsupportedMedia': 'Ese tipo de archivo no se admite.',
+  'errors.invisibleCharacters':
+    'Quita los caracteres invisibles o de dirección del texto (espacios de ancho cero, marcas de dirección): hacen que un nombre parezca otro.',
+  'errors.controlCharacters': 'Quita los caracteres de control (como saltos de línea o tabulaciones).',
   'auth.login.title': 'Iniciar sesión',
   'auth.login.login': 'Correo o nombre de usuario',
   'auth.login.submit': 'Entrar',

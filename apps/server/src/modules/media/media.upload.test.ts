@@ -187,6 +187,14 @@ describe('POST /media: uploads, type sniffing, image processing, hostile files',
     expect(sanitizeFileName('...')).toBe('file');
     expect(sanitizeFileName(undefined)).toBe('file');
     expect(sanitizeFileName('x'.repeat(500))).toHaveLength(200);
+    // Long names keep their extension, and a long run of spaces or dots costs no more than its length.
+    expect(sanitizeFileName(`${'r'.repeat(300)}.pdf`)).toBe(`${'r'.repeat(196)}.pdf`);
+    expect(sanitizeFileName(`a${' '.repeat(100_000)}b.txt`)).toBe(`a${' '.repeat(195)}.txt`);
+    expect(sanitizeFileName(` ${'.'.repeat(100_000)} `)).toBe('file');
+    expect(sanitizeFileName('dir/ .hidden. ')).toBe('hidden');
+    // Zero-width and other invisible characters go too, as in names (issue 21 #11).
+    expect(sanitizeFileName('in\u200Bvoice\u2060.pdf')).toBe('invoice.pdf');
+    expect(sanitizeFileName('\u200B\uFEFF.pdf')).toBe('pdf');
   });
 
   it('an upload interrupted mid-stream stores nothing and the previous one is still served whole', async () => {

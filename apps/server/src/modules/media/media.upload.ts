@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { cutToLength, stripInvisibleCharacters, trimWhere } from '@charla/shared-types';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError, badRequest } from '../../http/errors.ts';
@@ -15,20 +16,34 @@ export type ReceivedFile = {
 };
 
 const FILE_NAME_MAX = 200;
+/** Longer names are cut before anything else looks at them: every later step is then bounded. */
+const FILE_NAME_INPUT_MAX = 1024;
+const isSpaceOrDot = (unit: string) => unit === '.' || /\s/.test(unit);
 
 /**
- * A display/download name only (never a path): drops any directory part, control characters and
- * bidi overrides (which disguise extensions, e.g. "cod\u202Egpj.exe"), trims dots and spaces.
+ * A display/download name only (never a path): drops any directory part, control characters,
+ * bidi overrides (which disguise extensions, e.g. "cod\u202Egpj.exe") and zero-width characters,
+ * trims dots and spaces.
+ * Linear in the input: a 16 KB name of spaces used to cost 250 ms of event loop in a trimming
+ * regex (issue 22 #5).
  */
 export function sanitizeFileName(raw: string | undefined): string {
-  const base = (raw ?? '').split(/[/\\]/).pop() ?? '';
-  const clean = base
-    .normalize('NFC')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069"]/g, '')
-    .replace(/^[\s.]+|[\s.]+$/g, '')
-    .slice(0, FILE_NAME_MAX);
-  return clean || 'file';
+  const name = raw ?? '';
+  const base = keepExtension(
+    name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1),
+    FILE_NAME_INPUT_MAX,
+  );
+  // Control, invisible and text-direction characters go by the same rules names are refused by.
+  const clean = trimWhere(stripInvisibleCharacters(base.normalize('NFC')).replaceAll('"', ''), isSpaceOrDot);
+  return trimWhere(keepExtension(clean, FILE_NAME_MAX), isSpaceOrDot, 'end') || 'file';
+}
+
+/** Cuts a long name in its middle so the extension (what the download opens with) survives. */
+function keepExtension(name: string, max: number): string {
+  if (name.length <= max) return name;
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 && name.length - dot <= 16 ? name.slice(dot) : '';
+  return cutToLength(name, max - ext.length) + ext;
 }
 
 /**
@@ -43,6 +58,12 @@ export function receiveUpload(
   const type = req.get('content-type') ?? '';
   if (!/^multipart\/form-data/i.test(type))
     return Promise.reject(new AppError(415, 'unsupported_media_type', 'Send the file as multipart/form-data'));
+  // busboy reads the raw bytes: a compressed body would be parsed (and stored) as garbage.
+  const encoding = (req.get('content-encoding') ?? 'identity').trim().toLowerCase();
+  if (encoding !== 'identity')
+    return Promise.reject(
+      new AppError(415, 'unsupported_media_type', 'Send the upload uncompressed (no Content-Encoding)'),
+    );
   let bb: busboy.Busboy;
   try {
     bb = busboy({

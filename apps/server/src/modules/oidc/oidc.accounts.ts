@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { emailSchema } from '@charla/shared-types';
+import { cutToLength, emailSchema, stripInvisibleCharacters, trimWhere } from '@charla/shared-types';
 import type { AppContext } from '../../app-context.ts';
 import { conflict, unprocessable } from '../../http/errors.ts';
 import { DuplicateKeyError, type UserRecord } from '../../storage/ports.ts';
@@ -12,17 +12,30 @@ type Deps = Pick<AppContext, 'config' | 'storage' | 'clock' | 'events' | 'logger
 };
 
 const USERNAME_MAX_BASE = 24;
+/** Claims are provider-signed but user-chosen: bound them before any processing. */
+const CLAIM_INPUT_MAX = 256;
+const isSeparator = (unit: string) => unit === '_' || unit === '.';
 
 /** "Zoë Ñúñez" -> "Zoe_Nunez"; null when fewer than 3 usable characters remain. */
 export function usernameCandidate(raw: string | null): string | null {
   if (!raw) return null;
-  const ascii = raw
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[^A-Za-z0-9_.]+/g, '_')
-    .replace(/^[_.]+|[_.]+$/g, '')
-    .slice(0, USERNAME_MAX_BASE);
+  const ascii = trimWhere(
+    cutToLength(raw, CLAIM_INPUT_MAX)
+      .normalize('NFKD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[^A-Za-z0-9_.]+/g, '_'),
+    isSeparator,
+  ).slice(0, USERNAME_MAX_BASE);
   return ascii.length >= 3 ? ascii : null;
+}
+
+/**
+ * The provider's name claim as a display name. It cannot be sent back for correction, so what the
+ * schema would refuse (invisible and text-direction characters, controls) is stripped instead.
+ */
+export function displayNameFromClaim(name: string | null, fallback: string): string {
+  const clean = stripInvisibleCharacters(cutToLength(name ?? '', CLAIM_INPUT_MAX)).trim();
+  return cutToLength(clean, 64).trim() || fallback;
 }
 
 export function deriveUsername(claims: Pick<OidcClaims, 'preferredUsername' | 'email' | 'name'>): string {
@@ -100,7 +113,7 @@ export function createOidcAccounts(deps: Deps) {
     const admin = verified && config.ADMIN_EMAILS.some((e) => e.toLowerCase() === email);
     const role = admin || (await storage.users.count()) === 0 ? 'admin' : 'user';
     const base = deriveUsername(claims);
-    const displayName = (claims.name ?? base).slice(0, 64);
+    const displayName = displayNameFromClaim(claims.name, base);
     for (let attempt = 0; attempt < 8; attempt++) {
       const username = attempt === 0 ? base : `${base.slice(0, USERNAME_MAX_BASE)}${randomInt(1000, 100_000)}`;
       try {

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp } from '../../../test/harness.ts';
 import { loadConfig } from '../../config.ts';
 import { AppError } from '../../http/errors.ts';
-import { deriveUsername, usernameCandidate } from './oidc.accounts.ts';
+import { deriveUsername, displayNameFromClaim, usernameCandidate } from './oidc.accounts.ts';
 import { authProvidersFromConfig, createOidcRegistry, isAcceptableProviderUrl } from './oidc.registry.ts';
 import { parseLoopbackRedirect } from './oidc.service.ts';
 import { createMemoryStore } from './oidc.store.ts';
@@ -165,6 +165,19 @@ describe('helpers', () => {
     expect(deriveUsername({ preferredUsername: null, email: null, name: 'Ada Lovelace' })).toBe('Ada_Lovelace');
     expect(usernameCandidate('___')).toBeNull();
     expect(usernameCandidate('a'.repeat(80))).toHaveLength(24);
+    // A huge claim is cut before any pattern sees it; separators are trimmed by a walk, not `[_.]+$`.
+    const started = performance.now();
+    expect(usernameCandidate(`x${'.'.repeat(200_000)}y`)).toBeNull();
+    expect(usernameCandidate(`__ab.c${'_'.repeat(200_000)}`)).toBe('ab.c');
+    expect(performance.now() - started).toBeLessThan(100);
+  });
+
+  it('strips invisible and text-direction characters from the name claim (issue 21 #11)', () => {
+    expect(displayNameFromClaim('Ana\u202Egnp.exe', 'ana')).toBe('Anagnp.exe');
+    expect(displayNameFromClaim('\u200B\u3164\u200B', 'ana')).toBe('ana');
+    expect(displayNameFromClaim('👩‍💻 Zoë', 'zoe')).toBe('👩‍💻 Zoë');
+    expect(displayNameFromClaim(null, 'fallback')).toBe('fallback');
+    expect(displayNameFromClaim('x'.repeat(100), 'f')).toHaveLength(64);
   });
 
   it('memory store: single use, expiry, bounded size', async () => {

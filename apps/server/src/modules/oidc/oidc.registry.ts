@@ -1,4 +1,4 @@
-import type { AuthProviders } from '@charla/shared-types';
+import { type AuthProviders, trimWhere } from '@charla/shared-types';
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { Clock } from '../../app-context.ts';
@@ -114,12 +114,14 @@ export const providerUnavailable = (name: string) =>
   new AppError(502, 'provider_unavailable', `Could not reach ${name}; try again in a moment`);
 
 const DISCOVERY_TTL_MS = 60 * 60 * 1000;
+/** Linear, unlike `/\/+$/` (retried from every slash of a long run). */
+const withoutTrailingSlashes = (url: string) => trimWhere(url, (unit) => unit === '/', 'end');
 const FETCH_TIMEOUT_MS = 5000;
 
 function createProvider(settings: OidcProviderSettings, clock: Clock): OidcProvider {
   let cached: { at: number; promise: Promise<OidcMetadata> } | undefined;
   let jwks: { uri: string; getKey: JWTVerifyGetKey } | undefined;
-  const base = settings.issuer.replace(/\/+$/, '');
+  const base = withoutTrailingSlashes(settings.issuer);
 
   async function discover(): Promise<OidcMetadata> {
     if (!isAcceptableProviderUrl(settings.issuer)) throw providerUnavailable(settings.name);
@@ -137,7 +139,7 @@ function createProvider(settings: OidcProviderSettings, clock: Clock): OidcProvi
     }
     const doc = discoverySchema.safeParse(body);
     // A document naming another issuer is a misconfiguration or an impersonation: refuse either way.
-    if (!doc.success || doc.data.issuer.replace(/\/+$/, '') !== base) throw providerUnavailable(settings.name);
+    if (!doc.success || withoutTrailingSlashes(doc.data.issuer) !== base) throw providerUnavailable(settings.name);
     const d = doc.data;
     if (![d.authorization_endpoint, d.token_endpoint, d.jwks_uri].every(isAcceptableProviderUrl))
       throw providerUnavailable(settings.name);

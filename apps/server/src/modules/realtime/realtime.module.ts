@@ -3,6 +3,7 @@ import { Router } from 'express';
 import { createClient, type RedisClientType } from 'redis';
 import type { Server as SocketServer } from 'socket.io';
 import type { AppContext } from '../../app-context.ts';
+import { resolveJwtSecret } from '../auth/auth.tokens.ts';
 import { createChangesService } from '../conversations/changes.service.ts';
 import { conversationsRoutes } from '../conversations/conversations.routes.ts';
 import { createConversationsService } from '../conversations/conversations.service.ts';
@@ -12,6 +13,7 @@ import { createInvitesService } from '../invites/invites.service.ts';
 import { createSerial } from '../messages/messages.publish.ts';
 import { messagesRoutes } from '../messages/messages.routes.ts';
 import { type AttachmentHooks, createMessagesService } from '../messages/messages.service.ts';
+import { createSearchCursors } from '../search/search.cursor.ts';
 import { searchRoutes } from '../search/search.routes.ts';
 import { createSearchService } from '../search/search.service.ts';
 import { type CharlaIo, createFanout } from './realtime.fanout.ts';
@@ -50,7 +52,10 @@ export function createMessagingModule(
   const changes = createChangesService(base);
   const messages = createMessagesService({ ...base, attachments: options.attachments }, conversations);
   const invites = createInvitesService({ ...base, publicUrl: config.publicUrl }, conversations);
-  const search = createSearchService(base);
+  const search = createSearchService({
+    ...base,
+    cursors: createSearchCursors(resolveJwtSecret(config.JWT_SECRET, config.dataDir)),
+  });
 
   const router = Router();
   // Scoped to these paths only, so routers mounted after this one are not shadowed.

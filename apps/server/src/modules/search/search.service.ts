@@ -4,6 +4,7 @@ import { SNIPPET_END, SNIPPET_START, type Storage } from '../../storage/ports.ts
 import { requireMember } from '../conversations/conversations.access.ts';
 import { toMessageDto } from '../messages/messages.mapper.ts';
 import { createContentPolicy, serverMayReadContent } from '../messaging/content-policy.ts';
+import { type SearchCursors, searchScope } from './search.cursor.ts';
 
 /** Storage marks matches with control characters; clients get plain text plus [start, end) ranges. */
 export function splitSnippet(marked: string): Pick<SearchHit, 'snippet' | 'highlights'> {
@@ -22,8 +23,8 @@ export function splitSnippet(marked: string): Pick<SearchHit, 'snippet' | 'highl
 
 export type SearchService = ReturnType<typeof createSearchService>;
 
-export function createSearchService(deps: { storage: Storage }) {
-  const { storage } = deps;
+export function createSearchService(deps: { storage: Storage; cursors: SearchCursors }) {
+  const { storage, cursors } = deps;
   const policy = createContentPolicy(storage);
   return {
     async messages(
@@ -40,10 +41,11 @@ export function createSearchService(deps: { storage: Storage }) {
         // Encrypted conversations: the server has nothing to search (clients search their local store).
         if (!serverMayReadContent(membership.conversation)) return { items: [], nextCursor: null };
       }
+      const scope = searchScope(userId, q);
       const page = await storage.messages.search(userId, q.q, {
         limit: q.limit,
         ...(q.conversationId ? { conversationId: q.conversationId } : {}),
-        ...(q.cursor ? { cursor: q.cursor } : {}),
+        ...(q.cursor ? { cursor: cursors.open(scope, q.cursor) } : {}),
       });
       const readable = await policy.readable(page.items.map((hit) => hit.message.conversationId));
       const items = page.items.filter((hit) => readable.has(hit.message.conversationId));
@@ -54,7 +56,7 @@ export function createSearchService(deps: { storage: Storage }) {
           // Storage returns best first; expose the order as a score clients can merge pages by.
           rank: items.length - i,
         })),
-        nextCursor: page.nextCursor,
+        nextCursor: page.nextCursor === null ? null : cursors.sign(scope, page.nextCursor),
       };
     },
   };
