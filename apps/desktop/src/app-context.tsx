@@ -81,6 +81,8 @@ export function AppProvider({ platform, children }: { platform: Platform; childr
   );
   const logout = useCallback(async () => {
     const userId = authRef.current.status === 'signedIn' ? authRef.current.me.id : null;
+    // Before the session goes (main keys the secret by the signed-in account).
+    await platform.forgetE2eeStoreKey?.().catch(() => undefined);
     await platform.session.logout();
     if (userId) void wipeE2eeDevice(userId);
     clearUserData(qc);

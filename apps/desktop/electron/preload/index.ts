@@ -45,6 +45,7 @@ const desktop: DesktopBridge = {
   deepLinks: { takePending: call('deep-link:take-pending'), onReceived: listen('deep-link:received') },
   updates: { install: call('update:install'), onReady: listen('update:ready') },
   app: { getInfo: call('app:get-info') },
+  e2ee: { storeKey: call('encryption:store-key'), forgetStoreKey: call('encryption:forget-store-key') },
 };
 
 contextBridge.exposeInMainWorld('desktop', desktop);

@@ -42,4 +42,5 @@ export type DesktopBridge = {
   readonly deepLinks: { takePending: Call<'deep-link:take-pending'>; onReceived: Listen<'deep-link:received'> };
   readonly updates: { install: Call<'update:install'>; onReady: Listen<'update:ready'> };
   readonly app: { getInfo: Call<'app:get-info'> };
+  readonly e2ee: { storeKey: Call<'encryption:store-key'>; forgetStoreKey: Call<'encryption:forget-store-key'> };
 };

@@ -215,7 +215,15 @@ export async function createE2eeClient(options: E2eeClientOptions) {
     /** Registers this device on first use (or after it was revoked), tops up KeyPackages, joins pending groups. */
     async init(): Promise<DeviceRecord> {
       await lock(LOCK_DEVICE, async () => {
-        const stored = await store.get<DeviceRecord>(KEYS.device);
+        let stored: DeviceRecord | undefined;
+        try {
+          stored = await store.get<DeviceRecord>(KEYS.device);
+        } catch (err) {
+          // The store key is gone (keychain reset, another browser profile): what is stored cannot be
+          // read by anyone, so start over as a new device.
+          if (!isE2eeError(err, 'state')) throw err;
+          await store.clear();
+        }
         if (stored && stored.userId !== options.userId)
           throw new E2eeError('state', 'This store belongs to another user');
         if (stored) {

@@ -45,9 +45,11 @@ export function E2eeProvider({ children }: { children: ReactNode }) {
     setStatus('loading');
     let cancelled = false;
     let made: E2eeBridge | null = null;
-    import('./e2ee-bridge.ts')
-      .then(({ startE2ee }) =>
+    Promise.all([import('./e2ee-bridge.ts'), platform.e2eeStoreKey?.() ?? Promise.resolve(null)])
+      .then(([{ startE2ee }, keyBytes]) =>
         startE2ee({
+          // Desktop: the store key from the OS keychain; web: a non-extractable key in IndexedDB.
+          ...(keyBytes ? { keyBytes } : {}),
           userId: me.id,
           apiBase: `${platform.serverUrl()}/api/v1`,
           deviceName: platform.kind === 'electron' ? 'Charla desktop' : 'Web browser',
