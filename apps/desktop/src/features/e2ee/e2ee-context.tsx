@@ -1,8 +1,12 @@
+import type { ConversationSummary, Participant } from '@charla/shared-types';
+import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { useConversations } from '../../api/queries.ts';
+import { keys } from '../../api/query-keys.ts';
 import { useRealtime } from '../../api/realtime.tsx';
 import { useApp, useMe } from '../../app-context.tsx';
 import type { E2eeBridge } from './e2ee-bridge.ts';
+import { encryptedNotification, newestIncoming } from './e2ee-notify.ts';
 
 /*
  * Starts the E2EE worker when the user has (or opens, or creates) an encrypted chat, forwards the
@@ -28,6 +32,7 @@ export function E2eeProvider({ children }: { children: ReactNode }) {
   const { platform } = useApp();
   const me = useMe();
   const { socket } = useRealtime();
+  const qc = useQueryClient();
   const list = useConversations();
   const [status, setStatus] = useState<Status>('idle');
   const [error, setError] = useState<string | null>(null);
@@ -74,16 +79,36 @@ export function E2eeProvider({ children }: { children: ReactNode }) {
     };
   }, [needed, me.id, platform]);
 
-  // Local history changed: screens re-read it.
+  // Local history changed: screens re-read it, and a new message from someone else notifies
+  // (decrypted here: what the server pushes carries no content).
+  const notified = useRef(new Map<string, number>());
+  const startedAt = useRef(Date.now());
   useEffect(
     () =>
       bridge?.on((e) => {
-        if (e.conversationId) {
-          const id = e.conversationId;
-          setVersions((v) => ({ ...v, [id]: (v[id] ?? 0) + 1 }));
-        }
+        if (!e.conversationId) return;
+        const id = e.conversationId;
+        setVersions((v) => ({ ...v, [id]: (v[id] ?? 0) + 1 }));
+        if (e.type !== 'messages') return;
+        void bridge
+          .call('history', id)
+          .then((records) => {
+            const m = newestIncoming(records, {
+              meId: me.id,
+              after: notified.current.get(id) ?? 0,
+              since: startedAt.current - 5_000,
+            });
+            if (!m) return;
+            notified.current.set(id, m.seq);
+            const conversation = qc.getQueryData<ConversationSummary[]>(keys.conversations)?.find((c) => c.id === id);
+            const members = qc.getQueryData<Participant[]>(keys.participants(id));
+            return platform.notify(
+              encryptedNotification(m, { meId: me.id, conversation, ...(members ? { members } : {}) }),
+            );
+          })
+          .catch(() => undefined);
       }),
-    [bridge],
+    [bridge, me.id, platform, qc],
   );
 
   // The server's facts about encrypted chats go to the worker.
