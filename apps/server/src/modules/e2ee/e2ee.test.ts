@@ -243,6 +243,35 @@ describe('devices and KeyPackages', () => {
     expect((await bob.rest.get(e2eePaths.keyPackages(d.deviceId))).status).toBe(404);
   });
 
+  it('signing out revokes the devices that session registered', async () => {
+    const u = await registerUser(t);
+    const p: Person = {
+      id: u.user.id,
+      token: u.accessToken,
+      rest: restAs(t.api, u.accessToken),
+      sessionId: u.sessionId,
+    };
+    const d = await newDevice(p, 1);
+    const out = await fetch(`${t.api}/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${u.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: u.refreshToken }),
+    });
+    expect(out.status).toBe(200);
+    const login = await fetch(`${t.api}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: u.email, password: u.password, client: 'desktop' }),
+    });
+    const token = ((await login.json()) as { data: { accessToken: string } }).data.accessToken;
+    await eventually(async () => {
+      const mine = await restAs(t.api, token).get<{ id: string }[]>(e2eePaths.myDevices);
+      expect(mine.body.data.map((x) => x.id)).not.toContain(d.deviceId);
+    });
+    const record = await restAs(t.api, token).get<{ revokedAt: string | null }>(e2eePaths.device(d.deviceId));
+    expect(record.body.data.revokedAt).not.toBeNull();
+  });
+
   it('hands each KeyPackage out once, only for members’ devices not yet in the group', async () => {
     const bobDevice = await newDevice(bob, 2);
     const id = await encryptedGroup(alice, [bob]);
