@@ -9,6 +9,7 @@ import type { IdentitiesRepo } from './ports/identities.ts';
 import type { MediaRepo } from './ports/media.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
 import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
+import type { PendingRegistrationsRepo } from './ports/registrations.ts';
 
 export { DuplicateKeyError } from './errors.ts';
 export type * from './ports/accounts.ts';
@@ -19,12 +20,14 @@ export type * from './ports/messaging.ts';
 export { SEARCH_CANDIDATES, SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
 export type * from './ports/moderation.ts';
 export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
+export type * from './ports/registrations.ts';
 
 export type Storage = {
   readonly kind: 'sqlite' | 'mongo';
   readonly users: UsersRepo;
   readonly sessions: SessionsRepo;
   readonly oneTimeTokens: OneTimeTokensRepo;
+  readonly pendingRegistrations: PendingRegistrationsRepo;
   readonly blocks: BlocksRepo;
   readonly identities: IdentitiesRepo;
   readonly conversations: ConversationsRepo;

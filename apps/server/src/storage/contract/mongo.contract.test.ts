@@ -4,6 +4,7 @@ import mongoose from 'mongoose';
 import { afterAll, beforeAll } from 'vitest';
 import { openMongoStorage } from '../mongo/mongo-storage.ts';
 import type { Storage } from '../ports.ts';
+import { abuseContract } from './abuse.contract.ts';
 import { accountsContract } from './accounts.contract.ts';
 import { e2eeContract } from './e2ee.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
@@ -53,4 +54,5 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   mediaContract(openFresh);
   moderationContract(openFresh);
   e2eeContract(openFresh);
+  abuseContract(openFresh);
 });
