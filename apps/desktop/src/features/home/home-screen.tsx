@@ -9,6 +9,7 @@ import { Avatar, EmptyState, OfflineBanner, Skeleton } from '../../ui/status.tsx
 import { ChatView } from '../chat/chat-view.tsx';
 import { ConversationList } from '../conversations/conversation-list.tsx';
 import { E2eeProvider } from '../e2ee/e2ee-context.tsx';
+import { useAccountAppearance } from '../settings/appearance-settings.tsx';
 
 const SettingsScreen = lazy(() =>
   import('../settings/settings-screen.tsx').then((m) => ({ default: m.SettingsScreen })),
@@ -35,6 +36,7 @@ export function HomeScreen() {
 type Overlay = 'search' | 'switcher' | 'new' | null;
 
 function Shell() {
+  useAccountAppearance();
   const { t } = useI18n();
   const me = useMe();
   const { platform } = useApp();

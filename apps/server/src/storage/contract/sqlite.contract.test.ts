@@ -11,6 +11,8 @@ import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
+import { sendCrashContract } from './send-crash.contract.ts';
+import { sharedItemsContract } from './shared-items.contract.ts';
 
 /** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
 async function openFresh(): Promise<Storage> {
@@ -32,5 +34,13 @@ describe('sqlite adapter', () => {
   mediaContract(openFresh);
   moderationContract(openFresh);
   e2eeContract(openFresh);
+  sharedItemsContract(openFresh);
   abuseContract(openFresh);
+  sendCrashContract(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-crash-'));
+    return {
+      open: async (options) => openSqliteStorage(dir, undefined, 'charla.sqlite', options),
+      destroy: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+  });
 });
