@@ -67,8 +67,9 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
             memberIds: members.map((m) => m.id),
             historyForNewcomers: !encrypted && f.get('history') === 'on',
             ...(encrypted ? { encrypted } : {}),
+            onlyAdminsPost: f.get('onlyAdminsPost') === 'on',
           }
-        : { kind, title, description },
+        : { kind, title, description, onlyAdminsPost: f.get('onlyAdminsPost') === 'on' },
     );
   };
   const tabs: Tab[] = ['person', 'group', 'channel', 'directory'];
@@ -84,6 +85,7 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
       <div role="tabpanel">
         {tab === 'person' && (
           <UserPicker
+            autoFocus
             label={t('newChat.searchPeople')}
             exclude={new Set()}
             onPick={(userId) => void open({ kind: 'direct', userId, ...(encrypted ? { encrypted } : {}) })}
@@ -107,6 +109,10 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
             <label>
               {t('newChat.description')}
               <input className="input" name="description" maxLength={500} />
+            </label>
+            <label className="switch">
+              <input type="checkbox" name="onlyAdminsPost" />
+              {t('group.onlyAdminsPost')}
             </label>
             {tab === 'group' && (
               <>

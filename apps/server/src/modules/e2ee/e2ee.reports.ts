@@ -3,26 +3,12 @@ import type { E2eeReportEvidenceDto, Report, reportE2eeMessageRequestSchema } fr
 import type { z } from 'zod';
 import { badRequest, conflict, forbidden, notFound, unprocessable } from '../../http/errors.ts';
 import { DuplicateKeyError, type ReportRecord } from '../../storage/ports.ts';
+import { toReportDto } from '../moderation/moderation.mapper.ts';
 import { requireEncryptedMember } from './e2ee.access.ts';
 import { decodeBlob } from './e2ee.mapper.ts';
 import type { E2eeDeps } from './e2ee.module.ts';
 
 type ReportBody = z.output<typeof reportE2eeMessageRequestSchema>;
-
-const toReportDto = (r: ReportRecord): Report => ({
-  id: r.id,
-  reporterId: r.reporterId,
-  targetType: r.targetType,
-  targetId: r.targetId,
-  conversationId: r.conversationId,
-  reason: r.reason as Report['reason'],
-  note: r.note,
-  status: r.status,
-  resolutionNote: r.resolutionNote,
-  resolvedBy: r.resolvedBy,
-  resolvedAt: r.resolvedAt ? r.resolvedAt.toISOString() : null,
-  createdAt: r.createdAt.toISOString(),
-});
 
 /**
  * Reports of encrypted messages by message franking: the reporter reveals the payload and its franking

@@ -192,6 +192,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
         avatarUrl: input.avatarUrl ?? null,
         createdBy: String(input.createdBy),
         historyForNewcomers: input.historyForNewcomers ?? false,
+        onlyAdminsPost: input.onlyAdminsPost ?? false,
         directKey: null,
         encrypted: input.encrypted ?? false,
         ...blank(input.now),
@@ -214,7 +215,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
     },
     update: async (id, patch: ConversationPatch, actorId, now) => {
       const set: Record<string, unknown> = {};
-      for (const key of ['title', 'description', 'avatarUrl', 'historyForNewcomers'] as const) {
+      for (const key of ['title', 'description', 'avatarUrl', 'historyForNewcomers', 'onlyAdminsPost'] as const) {
         if (patch[key] !== undefined) set[key] = patch[key];
       }
       const fields = Object.keys(set);
