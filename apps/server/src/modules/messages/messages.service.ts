@@ -159,7 +159,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         if (r?.created) {
           await deps.attachments?.attach(userId, body.attachments, r.message);
           await publishCreated(deps, r.message);
-          await shared.record(r.message);
+          await shared.record(r.message, m.conversation);
         }
         return r;
       });
@@ -180,7 +180,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         const edited = await storage.messages.edit(messageId, { text, mentions: newMentions }, userId, clock.now());
         if (!edited) return null;
         const out = toMessageDto(edited);
-        await shared.relink(edited);
+        await shared.relink(edited, conversation);
         const changeSeq = await changeSeqOf(storage, edited.conversationId);
         await fanout.toMembers(edited.conversationId, 'message:updated', { message: out, changeSeq });
         return out;
@@ -274,7 +274,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
           });
           if (r?.created) {
             await publishCreated(deps, r.message);
-            await shared.record(r.message);
+            await shared.record(r.message, memberships[i]?.conversation ?? { encrypted: true });
           }
           return r;
         });
