@@ -9,12 +9,14 @@ import { Icon } from '../../ui/icons.tsx';
 import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { conversationName } from '../conversations/conversation-utils.ts';
+import { SafetyActions } from '../safety/safety.tsx';
 import { useE2ee } from './e2ee-context.tsx';
 import { useE2eeText } from './e2ee-i18n.ts';
 import { EncryptedMessage, EncryptedNote } from './encrypted-message.tsx';
 import { makeThumbnail } from './thumbnail.ts';
 import './e2ee.css';
 
+const GroupInfo = lazy(() => import('../groups/group-info.tsx').then((m) => ({ default: m.GroupInfo })));
 const SafetyCodeDialog = lazy(() => import('./safety-code-dialog.tsx').then((m) => ({ default: m.SafetyCodeDialog })));
 
 type Item = { seq: number; key: string } & ({ kind: 'local'; r: LocalRecord } | { kind: 'server'; m: Message });
@@ -43,6 +45,7 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
   const [draft, setDraft] = useState('');
   const [editing, setEditing] = useState<LocalMessage | null>(null);
   const [verifying, setVerifying] = useState(false);
+  const [panel, setPanel] = useState(false);
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<LocalMessage[] | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
@@ -179,6 +182,9 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
         <button type="button" className="button secondary" onClick={() => setVerifying(true)} disabled={!bridge}>
           {x('verify')}
         </button>
+        <button type="button" className="button secondary" aria-expanded={panel} onClick={() => setPanel((v) => !v)}>
+          {group ? t('group.info') : t('chat.details')}
+        </button>
       </header>
       <p className="e2ee-unavailable muted">{x('unavailable')}</p>
       <div className="chat-body">
@@ -294,6 +300,16 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
             </div>
           </form>
         </div>
+        {panel && (
+          // Members, mute/pin, leave, and what was shared (from this device: the server has ciphertext).
+          <Suspense fallback={<Skeleton label={t('common.loading')} />}>
+            <GroupInfo
+              conversation={conversation}
+              onClose={() => setPanel(false)}
+              safety={<SafetyActions conversation={conversation} name={name} />}
+            />
+          </Suspense>
+        )}
       </div>
       <Suspense fallback={null}>
         {verifying && bridge && (

@@ -37,7 +37,7 @@ function useDecrypted(file: EncryptedFile | undefined, mime: string, auto: boole
   return { url, busy, request: () => setWanted(true) };
 }
 
-function EncryptedAttachment({ a }: { a: LocalMessage['attachments'][number] }) {
+export function EncryptedAttachment({ a }: { a: LocalMessage['attachments'][number] }) {
   const x = useE2eeText();
   const thumb = useDecrypted(a.thumbnail, a.thumbnail?.mime ?? 'image/webp', true);
   const full = useDecrypted(a, a.mime, false);

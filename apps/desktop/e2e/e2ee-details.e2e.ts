@@ -1,0 +1,67 @@
+import { expect, test } from '@playwright/test';
+import { apiToken, history, newContext, newUser, openConversation, register } from './support.ts';
+
+/*
+ * An encrypted chat's details panel: members and settings like any chat, and Media / Files / Links
+ * read from the device's own decrypted store; the server refuses to list them (content policy).
+ */
+
+test.setTimeout(90_000);
+
+test('an encrypted chat’s links tab lists links from this device; the server has none to give', async ({
+  browser,
+  request,
+}) => {
+  const ana = newUser('Ana');
+  const ben = newUser('Ben');
+  const a = await newContext(browser);
+  const b = await newContext(browser);
+  await register(a.page, ana);
+  await register(b.page, ben);
+
+  await a.page.getByRole('button', { name: 'New chat' }).first().click();
+  const dialog = a.page.getByRole('dialog', { name: 'New chat' });
+  await dialog.getByRole('checkbox', { name: 'End-to-end encrypted' }).check();
+  await dialog.getByLabel('Search people by name or username').fill(ben.username);
+  await dialog.getByRole('button', { name: new RegExp(ben.name) }).click();
+  await expect(a.page.getByRole('heading', { level: 2, name: ben.name })).toBeVisible();
+  const conversationId = decodeURIComponent(a.page.url().split('#/c/')[1] ?? '');
+
+  const box = a.page.getByRole('textbox', { name: 'Encrypted message' });
+  await expect(box).toBeEnabled({ timeout: 30_000 });
+  await box.fill('the plan is at https://example.org/secret-plan');
+  await box.press('Enter');
+  await expect(history(a.page).getByText('https://example.org/secret-plan')).toBeVisible({ timeout: 20_000 });
+
+  // Ana's details panel: the links tab reads her device's store and says so.
+  await a.page.getByRole('button', { name: 'Details' }).click();
+  const panel = a.page.getByRole('complementary', { name: 'Details' });
+  await panel.getByRole('tab', { name: 'Links' }).click();
+  await expect(
+    panel.getByText('From this device only: the server cannot see what an encrypted chat shared.'),
+  ).toBeVisible();
+  await expect(panel.getByRole('link', { name: /https:\/\/example\.org\/secret-plan/ })).toBeVisible({
+    timeout: 20_000,
+  });
+  await panel.getByRole('tab', { name: 'Files' }).click();
+  await expect(panel.getByText('No files yet')).toBeVisible();
+
+  // Ben's device decrypts the same message and lists the same link.
+  await openConversation(b.page, ana.name);
+  await expect(history(b.page).getByText('https://example.org/secret-plan')).toBeVisible({ timeout: 30_000 });
+  await b.page.getByRole('button', { name: 'Details' }).click();
+  const benPanel = b.page.getByRole('complementary', { name: 'Details' });
+  await benPanel.getByRole('tab', { name: 'Links' }).click();
+  await expect(benPanel.getByRole('link', { name: /secret-plan/ })).toBeVisible({ timeout: 20_000 });
+
+  // The server has nothing to list, and says why.
+  const token = await apiToken(request, ana);
+  const shared = await request.get(`/api/v1/conversations/${conversationId}/shared?kind=link`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  expect(shared.status()).toBe(409);
+  expect(await shared.json()).toMatchObject({ code: 'encrypted_conversation' });
+
+  await a.context.close();
+  await b.context.close();
+});
