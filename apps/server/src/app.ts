@@ -213,6 +213,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     fanout: messaging.fanout,
     serial: messaging.serial,
     mediaStore: media.store,
+    standing: messaging.services.conversations.standing,
   });
   e2eeMount.use(e2ee.router);
   const moderation = createModerationModule(ctx, {

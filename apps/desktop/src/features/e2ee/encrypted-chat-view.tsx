@@ -9,7 +9,7 @@ import { Icon } from '../../ui/icons.tsx';
 import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { conversationName } from '../conversations/conversation-utils.ts';
-import { SafetyActions } from '../safety/safety.tsx';
+import { BlockedNotice, SafetyActions, useSafety } from '../safety/safety.tsx';
 import { useE2ee } from './e2ee-context.tsx';
 import { useE2eeText } from './e2ee-i18n.ts';
 import { EncryptedMessage, EncryptedNote } from './encrypted-message.tsx';
@@ -32,6 +32,7 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
   const x = useE2eeText();
   const me = useMe();
   const toasts = useToasts();
+  const safety = useSafety();
   const rt = useRealtime();
   const e2ee = useE2ee();
   const { bridge } = e2ee;
@@ -159,7 +160,18 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
           : where === 'broken'
             ? x('broken')
             : null;
-  const canWrite = where === 'ready' && e2ee.status === 'ready';
+  // The server's posting flags (announcement mode, unverified email): it enforces them on /e2ee too.
+  const { permissions } = conversation;
+  const readOnlyText = permissions.canPost
+    ? null
+    : permissions.cannotPostReason === 'email_unverified'
+      ? t('composer.unverified')
+      : permissions.cannotPostReason === 'not_member'
+        ? t('composer.notMember')
+        : t('composer.readOnly');
+  const peer = conversation.kind === 'direct' ? conversation.peer : null;
+  const blockedPeer = peer && safety.isBlocked(peer.id) ? { id: peer.id, name } : null;
+  const canWrite = where === 'ready' && e2ee.status === 'ready' && permissions.canPost && !blockedPeer;
 
   return (
     <section className="chat e2ee-chat" aria-label={t('chat.label', { name })}>
@@ -246,7 +258,9 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
               )}
             </div>
           )}
+          {blockedPeer && <BlockedNotice person={blockedPeer} />}
           <form
+            hidden={Boolean(blockedPeer)}
             className="composer e2ee-composer"
             onSubmit={(e) => {
               e.preventDefault();
@@ -282,7 +296,7 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
               <textarea
                 rows={1}
                 value={draft}
-                placeholder={x('placeholder')}
+                placeholder={readOnlyText ?? x('placeholder')}
                 aria-label={x('placeholder')}
                 disabled={!canWrite}
                 maxLength={4096}

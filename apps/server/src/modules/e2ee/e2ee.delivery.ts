@@ -13,6 +13,8 @@ import type { z } from 'zod';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
 import type { E2eeGroupRecord, E2eeRosterEntry } from '../../storage/ports.ts';
 import { visibilityFloor } from '../conversations/conversations.access.ts';
+import { directPeerId } from '../conversations/conversations.mapper.ts';
+import { requirePost } from '../conversations/conversations.permissions.ts';
 import { requireEncryptedMember } from './e2ee.access.ts';
 import type { createE2eeDevices } from './e2ee.devices.ts';
 import { decodeBlob, mlsInput, toDeviceDto, toEnvelope, toWelcomeDto } from './e2ee.mapper.ts';
@@ -34,7 +36,7 @@ const outOfDate = (message: string) => new AppError(409, 'group_out_of_date', me
  * member who left (or a revoked device) has been removed. It checks MLS framing, never content.
  */
 export function createE2eeDelivery(deps: E2eeDeps, devices: ReturnType<typeof createE2eeDevices>) {
-  const { storage, clock, fanout, serial } = deps;
+  const { storage, clock, fanout, serial, standing } = deps;
 
   /** Roster devices that must go: their user is no longer a member, or the device was revoked. */
   async function staleDevices(conversationId: string, roster: E2eeRosterEntry[]): Promise<string[]> {
@@ -163,7 +165,13 @@ export function createE2eeDelivery(deps: E2eeDeps, devices: ReturnType<typeof cr
       conversationId: string,
       body: MessageBody,
     ): Promise<{ message: E2eeEnvelope; created: boolean }> {
-      await requireEncryptedMember(storage, conversationId, userId);
+      const m = await requireEncryptedMember(storage, conversationId, userId);
+      // Every application message is a post to the server (it cannot tell a reaction from text):
+      // announcement mode and ALLOW_UNVERIFIED_CHAT hold here as on the plain send path.
+      requirePost(m.conversation, m.me, await standing(userId));
+      const peerId = directPeerId(m.conversation, userId);
+      if (peerId && (await storage.blocks.isBlockedEitherWay(userId, peerId)))
+        throw forbidden('You cannot message this user');
       const device = await devices.ownDevice(userId, body.deviceId);
       const data = decodeBlob(body.ciphertext, 'ciphertext', E2EE_LIMITS.applicationBytes);
       const tag = decodeBlob(body.frankingTag, 'frankingTag', E2EE_LIMITS.frankingTagBytes);

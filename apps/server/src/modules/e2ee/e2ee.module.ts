@@ -3,6 +3,7 @@ import { E2EE_LIMITS } from '@charla/shared-types';
 import express, { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import type { MediaStore } from '../../storage/ports.ts';
+import { everyoneMayChat, type Standing } from '../conversations/conversations.permissions.ts';
 import type { Serial } from '../messages/messages.publish.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { createRateLimiter } from '../realtime/realtime.rate-limit.ts';
@@ -24,6 +25,8 @@ export type E2eeDeps = Pick<AppContext, 'storage' | 'clock' | 'logger'> & {
   suites: readonly SuiteName[];
   keyPackagePool: number;
   rateLimitsDisabled: boolean;
+  /** Account standing (ALLOW_UNVERIFIED_CHAT): the same posting rule as plain messages. */
+  standing: Standing;
 };
 
 /** Base64 MLS blobs (a Welcome with the tree of a large group) exceed the API's 64 KB JSON limit. */
@@ -36,7 +39,7 @@ const BODY_LIMIT = `${Math.ceil((E2EE_LIMITS.welcomeBytes + E2EE_LIMITS.commitBy
  */
 export function createE2eeModule(
   ctx: Pick<AppContext, 'storage' | 'clock' | 'logger' | 'config' | 'requireAuth' | 'events'>,
-  options: E2eeOptions & { fanout: Fanout; serial: Serial; mediaStore: MediaStore },
+  options: E2eeOptions & { fanout: Fanout; serial: Serial; mediaStore: MediaStore; standing?: Standing },
 ) {
   const deps: E2eeDeps = {
     storage: ctx.storage,
@@ -47,6 +50,7 @@ export function createE2eeModule(
     suites: options.suites ?? [DEFAULT_SUITE],
     keyPackagePool: options.keyPackagePool ?? E2EE_LIMITS.keyPackagePool,
     rateLimitsDisabled: ctx.config.rateLimitsDisabled,
+    standing: options.standing ?? everyoneMayChat,
   };
   const devices = createE2eeDevices(deps, {
     // 20 at once, then one every 20 s: retries after lost races, never a drain of the pool.
