@@ -105,4 +105,15 @@ describe('content policy', () => {
     expect(search.status).toBe(200);
     expect(search.body.data.items).toEqual([]);
   });
+
+  it('a plain message is never forwarded into an encrypted chat (409), nor anywhere in the same request', async () => {
+    const sent = await send(A, plainId, 'forward me');
+    const both = await A.post(`/messages/${sent.body.data.id}/forward`, {
+      conversationIds: [plainId, secretId],
+      clientMsgId: `cp${n++}`,
+    });
+    expect(both).toMatchObject({ status: 409, body: { code: 'encrypted_conversation' } });
+    const history = await A.get<{ items: Message[] }>(`/conversations/${plainId}/messages`);
+    expect(history.body.data.items.filter((m) => m.text === 'forward me')).toHaveLength(1);
+  });
 });
