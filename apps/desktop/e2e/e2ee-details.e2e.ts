@@ -46,9 +46,15 @@ test('an encrypted chat’s links tab lists links from this device; the server h
   await panel.getByRole('tab', { name: 'Files' }).click();
   await expect(panel.getByText('No files yet')).toBeVisible();
 
-  // Ben's device decrypts the same message and lists the same link.
+  // Ben's device counts the unread message itself (the server cannot tell a text from a reaction).
+  const benRow = b.page
+    .getByRole('navigation', { name: 'Conversations' })
+    .getByRole('button', { name: new RegExp(ana.name) });
+  await expect(benRow.getByText('1 unread')).toBeAttached({ timeout: 30_000 });
+  // It decrypts the same message and lists the same link; reading it clears the count.
   await openConversation(b.page, ana.name);
   await expect(history(b.page).getByText('https://example.org/secret-plan')).toBeVisible({ timeout: 30_000 });
+  await expect(benRow.getByText(/unread/)).toHaveCount(0);
   await b.page.getByRole('button', { name: 'Details' }).click();
   const benPanel = b.page.getByRole('complementary', { name: 'Details' });
   await benPanel.getByRole('tab', { name: 'Links' }).click();
@@ -61,6 +67,12 @@ test('an encrypted chat’s links tab lists links from this device; the server h
   });
   expect(shared.status()).toBe(409);
   expect(await shared.json()).toMatchObject({ code: 'encrypted_conversation' });
+
+  // The read receipt reached the server: after a reload the chat is still read.
+  await b.page.reload();
+  await expect(benRow).toBeVisible({ timeout: 20_000 });
+  await expect(history(b.page).getByText('https://example.org/secret-plan')).toBeVisible({ timeout: 30_000 });
+  await expect(benRow.getByText(/unread/)).toHaveCount(0);
 
   await a.context.close();
   await b.context.close();

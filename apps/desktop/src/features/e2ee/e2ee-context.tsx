@@ -1,3 +1,4 @@
+import type { LocalRecord } from '@charla/e2ee';
 import type { ConversationSummary, Participant } from '@charla/shared-types';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
@@ -24,7 +25,16 @@ type E2eeValue = {
   version: (conversationId: string) => number;
   /** Loads the engine now (opening or creating an encrypted chat). */
   ensure: () => void;
+  /**
+   * Unread messages of an encrypted chat, counted on this device: the server cannot tell a text from
+   * a reaction or an edit in ciphertext, so its own count would be wrong. Null until the store is read.
+   */
+  unread: (conversationId: string, lastReadSeq: number) => number | null;
 };
+
+/** Seqs of other people's messages still shown (what an unread count counts). */
+const incomingSeqs = (records: LocalRecord[], meId: string) =>
+  records.flatMap((r) => (r.kind === 'message' && !r.deletedAt && r.senderId !== meId ? [r.seq] : []));
 
 const E2eeContext = createContext<E2eeValue | null>(null);
 
@@ -38,6 +48,7 @@ export function E2eeProvider({ children }: { children: ReactNode }) {
   const [error, setError] = useState<string | null>(null);
   const [bridge, setBridge] = useState<E2eeBridge | null>(null);
   const [versions, setVersions] = useState<Record<string, number>>({});
+  const [incoming, setIncoming] = useState<Record<string, number[]>>({});
   const [wanted, setWanted] = useState(false);
   const started = useRef(false);
 
@@ -93,6 +104,7 @@ export function E2eeProvider({ children }: { children: ReactNode }) {
         void bridge
           .call('history', id)
           .then((records) => {
+            setIncoming((v) => ({ ...v, [id]: incomingSeqs(records, me.id) }));
             const m = newestIncoming(records, {
               meId: me.id,
               after: notified.current.get(id) ?? 0,
@@ -145,13 +157,31 @@ export function E2eeProvider({ children }: { children: ReactNode }) {
       if (caughtUp.current.has(id)) continue;
       caughtUp.current.add(id);
       void bridge.call('handle', { type: 'roster', conversationId: id }).catch(() => undefined);
+      void bridge
+        .call('history', id)
+        .then((records) => setIncoming((v) => ({ ...v, [id]: incomingSeqs(records, me.id) })))
+        .catch(() => undefined);
     }
-  }, [bridge, encryptedIds]);
+  }, [bridge, encryptedIds, me.id]);
 
   const version = useCallback((id: string) => versions[id] ?? 0, [versions]);
   const ensure = useCallback(() => setWanted(true), []);
-  const value = useMemo(() => ({ status, error, bridge, version, ensure }), [status, error, bridge, version, ensure]);
+  const unread = useCallback(
+    (id: string, lastReadSeq: number) => incoming[id]?.filter((s) => s > lastReadSeq).length ?? null,
+    [incoming],
+  );
+  const value = useMemo(
+    () => ({ status, error, bridge, version, ensure, unread }),
+    [status, error, bridge, version, ensure, unread],
+  );
   return <E2eeContext.Provider value={value}>{children}</E2eeContext.Provider>;
+}
+
+/** A chat's unread count: this device's own count for an encrypted chat, the server's otherwise. */
+export function useUnreadCount(c: Pick<ConversationSummary, 'id' | 'encrypted' | 'unreadCount' | 'me'>): number {
+  const ctx = useContext(E2eeContext);
+  if (!c.encrypted || !c.me) return c.unreadCount;
+  return ctx?.unread(c.id, c.me.lastReadSeq) ?? c.unreadCount;
 }
 
 export function useE2ee(): E2eeValue {

@@ -1,7 +1,10 @@
 import type { LocalMessage, LocalRecord, OutgoingFile } from '@charla/e2ee';
 import type { ConversationSummary, Message, Participant } from '@charla/shared-types';
+import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { markRead } from '../../api/cache.ts';
 import { useMessages, useParticipants } from '../../api/queries.ts';
+import { keys } from '../../api/query-keys.ts';
 import { useRealtime } from '../../api/realtime.tsx';
 import { useMe } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
@@ -33,6 +36,7 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
   const me = useMe();
   const toasts = useToasts();
   const safety = useSafety();
+  const qc = useQueryClient();
   const rt = useRealtime();
   const e2ee = useE2ee();
   const { bridge } = e2ee;
@@ -74,6 +78,22 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
       cancelled = true;
     };
   }, [bridge, id, version]);
+
+  // Read receipts: what this device decrypted is on screen while the chat is open in a visible window
+  // (the receipt says how far, never what).
+  const readUpTo = records?.reduce((max, r) => Math.max(max, r.seq), 0) ?? 0;
+  const lastReadSeq = conversation.me.lastReadSeq;
+  useEffect(() => {
+    if (readUpTo <= lastReadSeq) return;
+    const send = () => {
+      if (document.visibilityState !== 'visible') return;
+      rt.socket.emit('conversation:read', { conversationId: id, seq: readUpTo });
+      qc.setQueryData<ConversationSummary[]>(keys.conversations, (l) => (l ? markRead(l, id, readUpTo) : l));
+    };
+    send();
+    document.addEventListener('visibilitychange', send);
+    return () => document.removeEventListener('visibilitychange', send);
+  }, [readUpTo, lastReadSeq, id, rt.socket, qc]);
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-read whenever the worker reports a change (version)
   useEffect(() => {
