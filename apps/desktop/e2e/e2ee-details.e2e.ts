@@ -51,6 +51,8 @@ test('an encrypted chat’s links tab lists links from this device; the server h
     .getByRole('navigation', { name: 'Conversations' })
     .getByRole('button', { name: new RegExp(ana.name) });
   await expect(benRow.getByText('1 unread')).toBeAttached({ timeout: 30_000 });
+  // The row previews the message decrypted on Ben's device (the server has no text to give).
+  await expect(benRow).toContainText('the plan is at https://example.org/secret-plan');
   // It decrypts the same message and lists the same link; reading it clears the count.
   await openConversation(b.page, ana.name);
   await expect(history(b.page).getByText('https://example.org/secret-plan')).toBeVisible({ timeout: 30_000 });

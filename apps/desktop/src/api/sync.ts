@@ -3,6 +3,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import {
   applyReceipt,
   bumpConversation,
+  bumpEncrypted,
   hideMessage,
   type MessagesState,
   patchPreview,
@@ -183,7 +184,7 @@ export function socketHandlers(ctx: SyncContext): Handlers {
     // Encrypted conversations: the events only move the cursor here; the E2EE client (features/e2ee)
     // fetches and decrypts the MLS log itself.
     'e2ee:message': (e) => {
-      track(e.conversationId, e.changeSeq, () => undefined);
+      track(e.conversationId, e.changeSeq, () => setList(qc, (l) => bumpEncrypted(l, e.message)));
       ctx.onE2ee?.({ type: 'message', conversationId: e.conversationId });
     },
     'e2ee:welcome': (e) => {

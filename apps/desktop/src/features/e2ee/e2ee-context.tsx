@@ -1,4 +1,4 @@
-import type { LocalRecord } from '@charla/e2ee';
+import type { LocalMessage, LocalRecord } from '@charla/e2ee';
 import type { ConversationSummary, Participant } from '@charla/shared-types';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
@@ -30,11 +30,20 @@ type E2eeValue = {
    * a reaction or an edit in ciphertext, so its own count would be wrong. Null until the store is read.
    */
   unread: (conversationId: string, lastReadSeq: number) => number | null;
+  /** The newest message of an encrypted chat on this device, for the chat list (undefined: not read yet). */
+  latest: (conversationId: string) => LocalMessage | null | undefined;
 };
 
+type Digest = { incoming: number[]; latest: LocalMessage | null };
+
 /** Seqs of other people's messages still shown (what an unread count counts). */
-const incomingSeqs = (records: LocalRecord[], meId: string) =>
-  records.flatMap((r) => (r.kind === 'message' && !r.deletedAt && r.senderId !== meId ? [r.seq] : []));
+const digest = (records: LocalRecord[], meId: string): Digest => {
+  const messages = records.filter((r): r is LocalMessage => r.kind === 'message');
+  return {
+    incoming: messages.flatMap((r) => (!r.deletedAt && r.senderId !== meId ? [r.seq] : [])),
+    latest: messages.reduce<LocalMessage | null>((a, r) => (a && a.seq > r.seq ? a : r), null),
+  };
+};
 
 const E2eeContext = createContext<E2eeValue | null>(null);
 
@@ -48,7 +57,7 @@ export function E2eeProvider({ children }: { children: ReactNode }) {
   const [error, setError] = useState<string | null>(null);
   const [bridge, setBridge] = useState<E2eeBridge | null>(null);
   const [versions, setVersions] = useState<Record<string, number>>({});
-  const [incoming, setIncoming] = useState<Record<string, number[]>>({});
+  const [digests, setDigests] = useState<Record<string, Digest>>({});
   const [wanted, setWanted] = useState(false);
   const started = useRef(false);
 
@@ -104,7 +113,7 @@ export function E2eeProvider({ children }: { children: ReactNode }) {
         void bridge
           .call('history', id)
           .then((records) => {
-            setIncoming((v) => ({ ...v, [id]: incomingSeqs(records, me.id) }));
+            setDigests((v) => ({ ...v, [id]: digest(records, me.id) }));
             const m = newestIncoming(records, {
               meId: me.id,
               after: notified.current.get(id) ?? 0,
@@ -159,7 +168,7 @@ export function E2eeProvider({ children }: { children: ReactNode }) {
       void bridge.call('handle', { type: 'roster', conversationId: id }).catch(() => undefined);
       void bridge
         .call('history', id)
-        .then((records) => setIncoming((v) => ({ ...v, [id]: incomingSeqs(records, me.id) })))
+        .then((records) => setDigests((v) => ({ ...v, [id]: digest(records, me.id) })))
         .catch(() => undefined);
     }
   }, [bridge, encryptedIds, me.id]);
@@ -167,12 +176,13 @@ export function E2eeProvider({ children }: { children: ReactNode }) {
   const version = useCallback((id: string) => versions[id] ?? 0, [versions]);
   const ensure = useCallback(() => setWanted(true), []);
   const unread = useCallback(
-    (id: string, lastReadSeq: number) => incoming[id]?.filter((s) => s > lastReadSeq).length ?? null,
-    [incoming],
+    (id: string, lastReadSeq: number) => digests[id]?.incoming.filter((s) => s > lastReadSeq).length ?? null,
+    [digests],
   );
+  const latest = useCallback((id: string) => digests[id]?.latest, [digests]);
   const value = useMemo(
-    () => ({ status, error, bridge, version, ensure, unread }),
-    [status, error, bridge, version, ensure, unread],
+    () => ({ status, error, bridge, version, ensure, unread, latest }),
+    [status, error, bridge, version, ensure, unread, latest],
   );
   return <E2eeContext.Provider value={value}>{children}</E2eeContext.Provider>;
 }
@@ -182,6 +192,12 @@ export function useUnreadCount(c: Pick<ConversationSummary, 'id' | 'encrypted' |
   const ctx = useContext(E2eeContext);
   if (!c.encrypted || !c.me) return c.unreadCount;
   return ctx?.unread(c.id, c.me.lastReadSeq) ?? c.unreadCount;
+}
+
+/** The newest message of an encrypted chat, decrypted on this device (null id: not encrypted). */
+export function useEncryptedPreview(conversationId: string | null): LocalMessage | null | undefined {
+  const ctx = useContext(E2eeContext);
+  return conversationId ? ctx?.latest(conversationId) : undefined;
 }
 
 export function useE2ee(): E2eeValue {
