@@ -57,6 +57,16 @@ test('an encrypted chat’s links tab lists links from this device; the server h
   await openConversation(b.page, ana.name);
   await expect(history(b.page).getByText('https://example.org/secret-plan')).toBeVisible({ timeout: 30_000 });
   await expect(benRow.getByText(/unread/)).toHaveCount(0);
+
+  // Ben replies to it: the quote travels inside the ciphertext and Ana's device shows it.
+  const original = history(b.page).getByRole('article').filter({ hasText: 'secret-plan' });
+  await original.getByRole('button', { name: 'Reply' }).click();
+  await expect(b.page.getByText('Replying to')).toBeVisible();
+  const benBox = b.page.getByRole('textbox', { name: 'Encrypted message' });
+  await benBox.fill('Got it, see you there');
+  await benBox.press('Enter');
+  const reply = history(a.page).getByRole('article').filter({ hasText: 'Got it, see you there' });
+  await expect(reply.locator('blockquote')).toContainText('the plan is at', { timeout: 30_000 });
   await b.page.getByRole('button', { name: 'Details' }).click();
   const benPanel = b.page.getByRole('complementary', { name: 'Details' });
   await benPanel.getByRole('tab', { name: 'Links' }).click();
@@ -73,7 +83,7 @@ test('an encrypted chat’s links tab lists links from this device; the server h
   // The read receipt reached the server: after a reload the chat is still read.
   await b.page.reload();
   await expect(benRow).toBeVisible({ timeout: 20_000 });
-  await expect(history(b.page).getByText('https://example.org/secret-plan')).toBeVisible({ timeout: 30_000 });
+  await expect(history(b.page).getByText('Got it, see you there')).toBeVisible({ timeout: 30_000 });
   await expect(benRow.getByText(/unread/)).toHaveCount(0);
 
   await a.context.close();

@@ -49,6 +49,7 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
   const [where, setWhere] = useState<Where>('loading');
   const [draft, setDraft] = useState('');
   const [editing, setEditing] = useState<LocalMessage | null>(null);
+  const [replyTo, setReplyTo] = useState<LocalMessage | null>(null);
   const [verifying, setVerifying] = useState(false);
   const [panel, setPanel] = useState(false);
   const [query, setQuery] = useState('');
@@ -138,8 +139,16 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
     setDraft('');
     try {
       if (editing) await bridge.call('send', id, { t: 'edit', target: editing.id, text });
+      else if (replyTo)
+        await bridge.call('send', id, {
+          t: 'text',
+          text,
+          // The quote travels inside the ciphertext, cut like the server's reply snapshots.
+          replyTo: { id: replyTo.id, senderId: replyTo.senderId, text: replyTo.text.slice(0, 200) },
+        });
       else await bridge.call('send', id, { t: 'text', text });
       setEditing(null);
+      setReplyTo(null);
     } catch (err) {
       setDraft(text);
       fail(err);
@@ -260,7 +269,12 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
                           bridge?.call('send', id, { t: 'react', target: m.id, emoji: '👍', on }) ?? Promise.resolve(),
                       );
                     }}
+                    onReply={(m) => {
+                      setEditing(null);
+                      setReplyTo(m);
+                    }}
                     onEdit={(m) => {
+                      setReplyTo(null);
                       setEditing(m);
                       setDraft(m.text);
                     }}
@@ -287,6 +301,16 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
               void submit();
             }}
           >
+            {replyTo && !editing && (
+              <div className="composer-mode">
+                <span>
+                  {t('composer.replyingTo')} <q>{replyTo.text.slice(0, 80)}</q>
+                </span>
+                <button type="button" className="chip" onClick={() => setReplyTo(null)}>
+                  {x('cancel')}
+                </button>
+              </div>
+            )}
             {editing && (
               <div className="composer-mode">
                 <span>{x('edit')}</span>

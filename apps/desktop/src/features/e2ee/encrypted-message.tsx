@@ -66,6 +66,7 @@ export const EncryptedMessage = memo(function EncryptedMessage(p: {
   meId: string;
   members: Map<string, Participant>;
   onReact(m: LocalMessage): void;
+  onReply(m: LocalMessage): void;
   onEdit(m: LocalMessage): void;
   onDelete(m: LocalMessage): void;
   onReport(m: LocalMessage): void;
@@ -121,6 +122,9 @@ export const EncryptedMessage = memo(function EncryptedMessage(p: {
         <div className="message-tools e2ee-tools">
           <button type="button" className="chip" aria-pressed={liked} onClick={() => p.onReact(m)}>
             👍 {x('react')}
+          </button>
+          <button type="button" className="chip" onClick={() => p.onReply(m)}>
+            {t('message.reply')}
           </button>
           {p.mine ? (
             <>
