@@ -2,13 +2,14 @@ import { expect, test } from '@playwright/test';
 import { apiToken, history, newContext, newUser, openConversation, register } from './support.ts';
 
 /*
- * An encrypted chat's details panel: members and settings like any chat, and Media / Files / Links
- * read from the device's own decrypted store; the server refuses to list them (content policy).
+ * What an encrypted chat shows from the device's own decrypted store: the list's unread count and
+ * preview, replies with their quote, any-emoji reactions, and the details panel's Media / Files /
+ * Links; the server refuses to list them (content policy), and read receipts survive a reload.
  */
 
 test.setTimeout(90_000);
 
-test('an encrypted chat’s links tab lists links from this device; the server has none to give', async ({
+test('an encrypted chat on the device: unread, preview, reply, reactions, links; the server lists none', async ({
   browser,
   request,
 }) => {
@@ -67,6 +68,14 @@ test('an encrypted chat’s links tab lists links from this device; the server h
   await benBox.press('Enter');
   const reply = history(a.page).getByRole('article').filter({ hasText: 'Got it, see you there' });
   await expect(reply.locator('blockquote')).toContainText('the plan is at', { timeout: 30_000 });
+  // Ana reacts with any emoji (the picker); Ben's device shows it, and Ana can take it back.
+  await reply.getByRole('button', { name: 'More reactions' }).click();
+  await a.page.getByRole('searchbox', { name: 'Search emoji' }).fill('rocket');
+  await a.page.getByRole('gridcell', { name: 'Rocket' }).click();
+  const benReply = history(b.page).getByRole('article').filter({ hasText: 'Got it, see you there' });
+  await expect(benReply.getByRole('button', { name: 'React with 🚀' })).toContainText('1', { timeout: 30_000 });
+  await reply.getByRole('button', { name: 'React with 🚀' }).click();
+  await expect(benReply.getByRole('button', { name: 'React with 🚀' })).toHaveCount(0, { timeout: 30_000 });
   await b.page.getByRole('button', { name: 'Details' }).click();
   const benPanel = b.page.getByRole('complementary', { name: 'Details' });
   await benPanel.getByRole('tab', { name: 'Links' }).click();

@@ -262,13 +262,9 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
                     group={group}
                     meId={me.id}
                     members={members}
-                    onReact={(m) => {
-                      const on = !m.reactions.some((r) => r.emoji === '👍' && r.userIds.includes(me.id));
-                      run(
-                        () =>
-                          bridge?.call('send', id, { t: 'react', target: m.id, emoji: '👍', on }) ?? Promise.resolve(),
-                      );
-                    }}
+                    onReact={(m, emoji, on) =>
+                      run(() => bridge?.call('send', id, { t: 'react', target: m.id, emoji, on }) ?? Promise.resolve())
+                    }
                     onReply={(m) => {
                       setEditing(null);
                       setReplyTo(m);

@@ -1,10 +1,12 @@
 import type { EncryptedFile, LocalMessage, LocalNote } from '@charla/e2ee';
 import type { Participant } from '@charla/shared-types';
-import { memo, useEffect, useState } from 'react';
+import { lazy, memo, Suspense, useEffect, useState } from 'react';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Avatar } from '../../ui/status.tsx';
 import { useE2ee } from './e2ee-context.tsx';
 import { useE2eeText } from './e2ee-i18n.ts';
+
+const EmojiPicker = lazy(() => import('../chat/emoji-picker.tsx').then((m) => ({ default: m.EmojiPicker })));
 
 const nameOf = (members: Map<string, Participant>, id: string | null, fallback: string) =>
   (id && members.get(id)?.user.displayName) || fallback;
@@ -65,7 +67,8 @@ export const EncryptedMessage = memo(function EncryptedMessage(p: {
   group: boolean;
   meId: string;
   members: Map<string, Participant>;
-  onReact(m: LocalMessage): void;
+  /** Adds (on) or takes back (off) this user's reaction; it travels encrypted like a message. */
+  onReact(m: LocalMessage, emoji: string, on: boolean): void;
   onReply(m: LocalMessage): void;
   onEdit(m: LocalMessage): void;
   onDelete(m: LocalMessage): void;
@@ -75,7 +78,9 @@ export const EncryptedMessage = memo(function EncryptedMessage(p: {
   const x = useE2eeText();
   const { m } = p;
   const sender = p.mine ? x('you') : nameOf(p.members, m.senderId, t('chat.someone'));
-  const liked = m.reactions.some((r) => r.emoji === '👍' && r.userIds.includes(p.meId));
+  const mineFor = (emoji: string) => m.reactions.some((r) => r.emoji === emoji && r.userIds.includes(p.meId));
+  const liked = mineFor('👍');
+  const [picking, setPicking] = useState(false);
   return (
     <article className={`message first${p.mine ? ' mine' : ''}`} aria-label={t('message.from', { name: sender })}>
       {p.group && !p.mine && (
@@ -110,9 +115,15 @@ export const EncryptedMessage = memo(function EncryptedMessage(p: {
           <ul className="reactions" aria-label={t('message.reactions')}>
             {m.reactions.map((r) => (
               <li key={r.emoji}>
-                <span className="reaction">
+                <button
+                  type="button"
+                  className="reaction"
+                  aria-pressed={r.userIds.includes(p.meId)}
+                  aria-label={t('message.reactWith', { emoji: r.emoji })}
+                  onClick={() => p.onReact(m, r.emoji, !r.userIds.includes(p.meId))}
+                >
                   {r.emoji} {r.userIds.length}
-                </span>
+                </button>
               </li>
             ))}
           </ul>
@@ -120,8 +131,11 @@ export const EncryptedMessage = memo(function EncryptedMessage(p: {
       </div>
       {!m.deletedAt && (
         <div className="message-tools e2ee-tools">
-          <button type="button" className="chip" aria-pressed={liked} onClick={() => p.onReact(m)}>
+          <button type="button" className="chip" aria-pressed={liked} onClick={() => p.onReact(m, '👍', !liked)}>
             👍 {x('react')}
+          </button>
+          <button type="button" className="chip" aria-expanded={picking} onClick={() => setPicking((v) => !v)}>
+            {t('emoji.more')}
           </button>
           <button type="button" className="chip" onClick={() => p.onReply(m)}>
             {t('message.reply')}
@@ -141,6 +155,17 @@ export const EncryptedMessage = memo(function EncryptedMessage(p: {
             </button>
           )}
         </div>
+      )}
+      {picking && !m.deletedAt && (
+        <Suspense fallback={<p className="emoji-status">{t('common.loading')}</p>}>
+          <EmojiPicker
+            onPick={(emoji) => {
+              setPicking(false);
+              if (!mineFor(emoji)) p.onReact(m, emoji, true);
+            }}
+            onClose={() => setPicking(false)}
+          />
+        </Suspense>
       )}
     </article>
   );
