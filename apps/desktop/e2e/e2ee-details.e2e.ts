@@ -54,6 +54,11 @@ test('an encrypted chat on the device: unread, preview, reply, reactions, links;
   await expect(benRow.getByText('1 unread')).toBeAttached({ timeout: 30_000 });
   // The row previews the message decrypted on Ben's device (the server has no text to give).
   await expect(benRow).toContainText('the plan is at https://example.org/secret-plan');
+  // The count is the list's own: the Unread filter keeps the chat.
+  const nav = b.page.getByRole('navigation', { name: 'Conversations' });
+  await nav.getByRole('button', { name: 'Unread', exact: true }).click();
+  await expect(benRow).toBeVisible();
+  await nav.getByRole('button', { name: 'All', exact: true }).click();
   // It decrypts the same message and lists the same link; reading it clears the count.
   await openConversation(b.page, ana.name);
   await expect(history(b.page).getByText('https://example.org/secret-plan')).toBeVisible({ timeout: 30_000 });

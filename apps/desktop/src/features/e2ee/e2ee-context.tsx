@@ -34,13 +34,19 @@ type E2eeValue = {
   latest: (conversationId: string) => LocalMessage | null | undefined;
 };
 
-type Digest = { incoming: number[]; latest: LocalMessage | null };
+type Digest = { incoming: number[]; mentions: number[]; latest: LocalMessage | null };
 
 /** Seqs of other people's messages still shown (what an unread count counts). */
+const unreadIn = (d: Digest, lastReadSeq: number) => d.incoming.filter((s) => s > lastReadSeq).length;
+const mentionsIn = (d: Digest, lastReadSeq: number) => d.mentions.filter((s) => s > lastReadSeq).length;
+
 const digest = (records: LocalRecord[], meId: string): Digest => {
   const messages = records.filter((r): r is LocalMessage => r.kind === 'message');
   return {
     incoming: messages.flatMap((r) => (!r.deletedAt && r.senderId !== meId ? [r.seq] : [])),
+    mentions: messages.flatMap((r) =>
+      !r.deletedAt && r.senderId !== meId && r.mentions.includes(meId) ? [r.seq] : [],
+    ),
     latest: messages.reduce<LocalMessage | null>((a, r) => (a && a.seq > r.seq ? a : r), null),
   };
 };
@@ -173,10 +179,34 @@ export function E2eeProvider({ children }: { children: ReactNode }) {
     }
   }, [bridge, encryptedIds, me.id]);
 
+  // The list's unread counts of encrypted chats are this device's (the server's cannot tell a text
+  // from a reaction in ciphertext): written into the cache, so the badge, the Unread filter and the
+  // row menu agree, and again after every refetch.
+  useEffect(() => {
+    const stale = (list.data ?? []).some((c) => {
+      const d = c.encrypted ? digests[c.id] : undefined;
+      return (
+        d && (unreadIn(d, c.me.lastReadSeq) !== c.unreadCount || mentionsIn(d, c.me.lastReadSeq) !== c.unreadMentions)
+      );
+    });
+    if (!stale) return;
+    qc.setQueryData<ConversationSummary[]>(keys.conversations, (l) =>
+      l?.map((c) => {
+        const d = c.encrypted ? digests[c.id] : undefined;
+        return d
+          ? { ...c, unreadCount: unreadIn(d, c.me.lastReadSeq), unreadMentions: mentionsIn(d, c.me.lastReadSeq) }
+          : c;
+      }),
+    );
+  }, [list.data, digests, qc]);
+
   const version = useCallback((id: string) => versions[id] ?? 0, [versions]);
   const ensure = useCallback(() => setWanted(true), []);
   const unread = useCallback(
-    (id: string, lastReadSeq: number) => digests[id]?.incoming.filter((s) => s > lastReadSeq).length ?? null,
+    (id: string, lastReadSeq: number) => {
+      const d = digests[id];
+      return d ? unreadIn(d, lastReadSeq) : null;
+    },
     [digests],
   );
   const latest = useCallback((id: string) => digests[id]?.latest, [digests]);
