@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { apiToken, history, newContext, newUser, openConversation, register } from './support.ts';
 
@@ -13,6 +16,8 @@ test('an encrypted chat on the device: unread, preview, reply, reactions, links;
   browser,
   request,
 }) => {
+  // A canary the server must never hold in clear (scanned in its data folder at the end).
+  const canary = `secret-plan-${Date.now().toString(36)}`;
   const ana = newUser('Ana');
   const ben = newUser('Ben');
   const a = await newContext(browser);
@@ -30,9 +35,9 @@ test('an encrypted chat on the device: unread, preview, reply, reactions, links;
 
   const box = a.page.getByRole('textbox', { name: 'Encrypted message' });
   await expect(box).toBeEnabled({ timeout: 30_000 });
-  await box.fill('the plan is at https://example.org/secret-plan');
+  await box.fill(`the plan is at https://example.org/${canary}`);
   await box.press('Enter');
-  await expect(history(a.page).getByText('https://example.org/secret-plan')).toBeVisible({ timeout: 20_000 });
+  await expect(history(a.page).getByText(`https://example.org/${canary}`)).toBeVisible({ timeout: 20_000 });
 
   // Ana's details panel: the links tab reads her device's store and says so.
   await a.page.getByRole('button', { name: 'Details' }).click();
@@ -41,7 +46,7 @@ test('an encrypted chat on the device: unread, preview, reply, reactions, links;
   await expect(
     panel.getByText('From this device only: the server cannot see what an encrypted chat shared.'),
   ).toBeVisible();
-  await expect(panel.getByRole('link', { name: /https:\/\/example\.org\/secret-plan/ })).toBeVisible({
+  await expect(panel.getByRole('link', { name: `https://example.org/${canary}` })).toBeVisible({
     timeout: 20_000,
   });
   await panel.getByRole('tab', { name: 'Files' }).click();
@@ -53,7 +58,7 @@ test('an encrypted chat on the device: unread, preview, reply, reactions, links;
     .getByRole('button', { name: new RegExp(ana.name) });
   await expect(benRow.getByText('1 unread')).toBeAttached({ timeout: 30_000 });
   // The row previews the message decrypted on Ben's device (the server has no text to give).
-  await expect(benRow).toContainText('the plan is at https://example.org/secret-plan');
+  await expect(benRow).toContainText(`the plan is at https://example.org/${canary}`);
   // The count is the list's own: the Unread filter keeps the chat.
   const nav = b.page.getByRole('navigation', { name: 'Conversations' });
   await nav.getByRole('button', { name: 'Unread', exact: true }).click();
@@ -61,11 +66,11 @@ test('an encrypted chat on the device: unread, preview, reply, reactions, links;
   await nav.getByRole('button', { name: 'All', exact: true }).click();
   // It decrypts the same message and lists the same link; reading it clears the count.
   await openConversation(b.page, ana.name);
-  await expect(history(b.page).getByText('https://example.org/secret-plan')).toBeVisible({ timeout: 30_000 });
+  await expect(history(b.page).getByText(`https://example.org/${canary}`)).toBeVisible({ timeout: 30_000 });
   await expect(benRow.getByText(/unread/)).toHaveCount(0);
 
   // Ben replies to it: the quote travels inside the ciphertext and Ana's device shows it.
-  const original = history(b.page).getByRole('article').filter({ hasText: 'secret-plan' });
+  const original = history(b.page).getByRole('article').filter({ hasText: canary });
   await original.getByRole('button', { name: 'Reply' }).click();
   await expect(b.page.getByText('Replying to')).toBeVisible();
   const benBox = b.page.getByRole('textbox', { name: 'Encrypted message' });
@@ -84,7 +89,7 @@ test('an encrypted chat on the device: unread, preview, reply, reactions, links;
   await b.page.getByRole('button', { name: 'Details' }).click();
   const benPanel = b.page.getByRole('complementary', { name: 'Details' });
   await benPanel.getByRole('tab', { name: 'Links' }).click();
-  await expect(benPanel.getByRole('link', { name: /secret-plan/ })).toBeVisible({ timeout: 20_000 });
+  await expect(benPanel.getByRole('link', { name: `https://example.org/${canary}` })).toBeVisible({ timeout: 20_000 });
 
   // The server has nothing to list, and says why.
   const token = await apiToken(request, ana);
@@ -99,6 +104,14 @@ test('an encrypted chat on the device: unread, preview, reply, reactions, links;
   await expect(benRow).toBeVisible({ timeout: 20_000 });
   await expect(history(b.page).getByText('Got it, see you there')).toBeVisible({ timeout: 30_000 });
   await expect(benRow.getByText(/unread/)).toHaveCount(0);
+
+  // Nothing the server wrote (database, WAL, media, outbox) holds the canary in clear.
+  const dataDir = path.join(os.tmpdir(), `charla-e2e-${process.env.CHARLA_E2E_PORT ?? '4100'}`);
+  const files = (fs.readdirSync(dataDir, { recursive: true }) as string[])
+    .map((f) => path.join(dataDir, f))
+    .filter((f) => fs.statSync(f).isFile());
+  expect(files.some((f) => f.endsWith('.sqlite'))).toBe(true);
+  for (const f of files) expect(fs.readFileSync(f).includes(canary), f).toBe(false);
 
   await a.context.close();
   await b.context.close();
