@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
 import {
   apiAccount as account,
+  expect,
   history,
   newContext,
   newUser,
@@ -8,6 +8,7 @@ import {
   SITE_ADMIN,
   signIn,
   type TestUser,
+  test,
 } from './support.ts';
 
 test('admin: a reported message reaches the reports queue and gets resolved; statistics render', async ({

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
-import { apiToken, history, newContext, newUser, openConversation, register } from './support.ts';
+import { apiToken, expect, history, newContext, newUser, openConversation, register, test } from './support.ts';
 
 /*
  * What an encrypted chat shows from the device's own decrypted store: the list's unread count and

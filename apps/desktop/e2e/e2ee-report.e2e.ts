@@ -1,5 +1,15 @@
-import { expect, test } from '@playwright/test';
-import { apiAccount, history, newContext, newUser, openConversation, register, SITE_ADMIN, signIn } from './support.ts';
+import {
+  apiAccount,
+  expect,
+  history,
+  newContext,
+  newUser,
+  openConversation,
+  register,
+  SITE_ADMIN,
+  signIn,
+  test,
+} from './support.ts';
 
 /*
  * Reporting an encrypted message (message franking): the reporter's device reveals the message and its

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { expect, type Page, test } from '@playwright/test';
-import { apiToken, history, newContext, newUser, openConversation, register } from './support.ts';
+import type { Page } from '@playwright/test';
+import { apiToken, expect, history, newContext, newUser, openConversation, register, test } from './support.ts';
 
 /*
  * End-to-end encrypted chat in Chromium: two browser contexts create an encrypted direct chat, compare

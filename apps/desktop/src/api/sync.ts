@@ -17,7 +17,7 @@ import { ChangeFeeds, mergeConversation, movesPermissions } from './change-feed.
 import type { ApiClient } from './client.ts';
 import { keys } from './query-keys.ts';
 
-type Handlers = { [E in keyof ServerToClientEvents]: ServerToClientEvents[E] };
+type AllHandlers = { [E in keyof ServerToClientEvents]: ServerToClientEvents[E] };
 
 export type SyncContext = {
   qc: QueryClient;
@@ -56,31 +56,19 @@ function setMemberCount(qc: QueryClient, conversationId: string, delta: number) 
   );
 }
 
-/**
- * Socket events patch the cache directly: no refetches except for a conversation we have never seen,
- * and a change-feed pull when an event's changeSeq jumps past the cursor (see ChangeFeeds).
- */
-export function socketHandlers(ctx: SyncContext): Handlers {
+/** The conversation as the list cache holds it, if it does. */
+const cachedSummary = (qc: QueryClient, id: string) =>
+  qc.getQueryData<ConversationSummary[]>(keys.conversations)?.find((c) => c.id === id);
+
+/** Applies one event under the cursor rule; false when it was stale (already applied through the feed). */
+type Track = (conversationId: string, changeSeq: number, patch: () => void) => boolean;
+type Handlers<E extends keyof ServerToClientEvents> = Pick<AllHandlers, E>;
+
+function messageHandlers(
+  ctx: SyncContext,
+  track: Track,
+): Handlers<'message:created' | 'message:updated' | 'message:deleted' | 'reaction:updated'> {
   const { qc } = ctx;
-  const feeds =
-    ctx.feeds ??
-    new ChangeFeeds({
-      qc,
-      meId: ctx.meId,
-      activeConversationId: ctx.activeConversationId,
-      ...(ctx.api ? { api: ctx.api } : {}),
-    });
-  const cachedSummary = (id: string) =>
-    qc.getQueryData<ConversationSummary[]>(keys.conversations)?.find((c) => c.id === id);
-  /** Applies one event under the cursor rule; false when it was stale (already applied through the feed). */
-  const track = (conversationId: string, changeSeq: number, patch: () => void): boolean => {
-    const verdict = feeds.observe(conversationId, changeSeq);
-    if (verdict === 'stale') return false;
-    patch();
-    if (verdict === 'apply') feeds.advance(conversationId, changeSeq);
-    else if (verdict === 'gap') void feeds.pull(conversationId).catch(() => undefined);
-    return true;
-  };
   return {
     'message:created': (e) => {
       const message = e.message;
@@ -121,6 +109,15 @@ export function socketHandlers(ctx: SyncContext): Handlers {
           s.hidden?.includes(e.messageId) ? s : patchReactions(s, e.messageId, e.reactions),
         ),
       ),
+  };
+}
+
+function conversationHandlers(
+  ctx: SyncContext,
+  track: Track,
+): Handlers<'receipt:updated' | 'conversation:created' | 'conversation:updated' | 'conversation:removed'> {
+  const { qc } = ctx;
+  return {
     'receipt:updated': (e) =>
       track(e.conversationId, e.changeSeq, () => {
         setMembers(qc, e.conversationId, (p) => applyReceipt(p, e));
@@ -134,15 +131,11 @@ export function socketHandlers(ctx: SyncContext): Handlers {
           );
         }
       }),
-    typing: (e) => {
-      if (e.userId !== ctx.meId) ctx.onTyping?.(e.conversationId, e.userId, e.typing);
-    },
-    presence: (e) => ctx.onPresence?.(e.userId, e.status),
     'conversation:created': (e) =>
       setList(qc, (l) => (l.some((c) => c.id === e.conversation.id) ? l : sortConversations([e.conversation, ...l]))),
     'conversation:updated': (e) =>
       track(e.conversationId, e.changeSeq, () => {
-        if (movesPermissions(cachedSummary(e.conversationId), ctx.meId, { conversation: e.conversation }))
+        if (movesPermissions(cachedSummary(qc, e.conversationId), ctx.meId, { conversation: e.conversation }))
           void qc.invalidateQueries({ queryKey: keys.conversations });
         setList(qc, (l) =>
           sortConversations(
@@ -160,6 +153,15 @@ export function socketHandlers(ctx: SyncContext): Handlers {
       setList(qc, (l) => l.filter((c) => c.id !== e.conversationId));
       qc.removeQueries({ queryKey: keys.messages(e.conversationId) });
     },
+  };
+}
+
+function participantHandlers(
+  ctx: SyncContext,
+  track: Track,
+): Handlers<'participant:joined' | 'participant:updated' | 'participant:left' | 'typing' | 'presence'> {
+  const { qc } = ctx;
+  return {
     'participant:joined': (e) =>
       track(e.conversationId, e.changeSeq, () => {
         const known = qc
@@ -170,7 +172,7 @@ export function socketHandlers(ctx: SyncContext): Handlers {
       }),
     'participant:updated': (e) =>
       track(e.conversationId, e.changeSeq, () => {
-        if (movesPermissions(cachedSummary(e.conversationId), ctx.meId, { participant: e.participant }))
+        if (movesPermissions(cachedSummary(qc, e.conversationId), ctx.meId, { participant: e.participant }))
           void qc.invalidateQueries({ queryKey: keys.conversations });
         setMembers(qc, e.conversationId, (p) => p.map((x) => (x.userId === e.participant.userId ? e.participant : x)));
       }),
@@ -181,8 +183,17 @@ export function socketHandlers(ctx: SyncContext): Handlers {
         setMembers(qc, e.conversationId, (p) => p.filter((x) => x.userId !== e.userId));
         setMemberCount(qc, e.conversationId, -1);
       }),
-    // Encrypted conversations: the events only move the cursor here; the E2EE client (features/e2ee)
-    // fetches and decrypts the MLS log itself.
+    typing: (e) => {
+      if (e.userId !== ctx.meId) ctx.onTyping?.(e.conversationId, e.userId, e.typing);
+    },
+    presence: (e) => ctx.onPresence?.(e.userId, e.status),
+  };
+}
+
+/** Encrypted conversations: the events move the cursor and the list; the E2EE client decrypts itself. */
+function e2eeHandlers(ctx: SyncContext, track: Track): Handlers<'e2ee:message' | 'e2ee:welcome' | 'e2ee:roster_stale'> {
+  const { qc } = ctx;
+  return {
     'e2ee:message': (e) => {
       track(e.conversationId, e.changeSeq, () => setList(qc, (l) => bumpEncrypted(l, e.message)));
       ctx.onE2ee?.({ type: 'message', conversationId: e.conversationId });
@@ -192,6 +203,35 @@ export function socketHandlers(ctx: SyncContext): Handlers {
       ctx.onE2ee?.({ type: 'welcome', conversationId: e.conversationId });
     },
     'e2ee:roster_stale': (e) => ctx.onE2ee?.({ type: 'roster', conversationId: e.conversationId }),
+  };
+}
+
+/**
+ * Socket events patch the cache directly: no refetches except for a conversation we have never seen,
+ * and a change-feed pull when an event's changeSeq jumps past the cursor (see ChangeFeeds).
+ */
+export function socketHandlers(ctx: SyncContext): AllHandlers {
+  const feeds =
+    ctx.feeds ??
+    new ChangeFeeds({
+      qc: ctx.qc,
+      meId: ctx.meId,
+      activeConversationId: ctx.activeConversationId,
+      ...(ctx.api ? { api: ctx.api } : {}),
+    });
+  const track: Track = (conversationId, changeSeq, patch) => {
+    const verdict = feeds.observe(conversationId, changeSeq);
+    if (verdict === 'stale') return false;
+    patch();
+    if (verdict === 'apply') feeds.advance(conversationId, changeSeq);
+    else if (verdict === 'gap') void feeds.pull(conversationId).catch(() => undefined);
+    return true;
+  };
+  return {
+    ...messageHandlers(ctx, track),
+    ...conversationHandlers(ctx, track),
+    ...participantHandlers(ctx, track),
+    ...e2eeHandlers(ctx, track),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { LocalMessage, LocalRecord } from '@charla/e2ee';
 import type { ConversationSummary, Message, Participant } from '@charla/shared-types';
-import { incomingNotification } from '../../api/incoming-notification.ts';
 import type { NotificationRequest } from '../../platform/platform.ts';
+import { incomingNotification } from '../../realtime/incoming-notification.ts';
 
 /**
  * Encrypted chats notify from the decrypted message (the server's events carry no content): the

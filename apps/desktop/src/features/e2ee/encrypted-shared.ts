@@ -1,5 +1,5 @@
 import type { Attachment, LocalRecord } from '@charla/e2ee';
-import { splitLinks } from '../../api/links.ts';
+import { splitLinks } from '../../platform/links.ts';
 
 export type SharedKind = 'media' | 'file' | 'link';
 

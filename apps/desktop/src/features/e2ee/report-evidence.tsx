@@ -1,7 +1,7 @@
 import { type E2eeReportEvidenceDto, e2eePaths, e2eeReportEvidenceSchema } from '@charla/shared-types';
 import { useQuery } from '@tanstack/react-query';
-import { ApiError } from '../../api/errors.ts';
 import { useApp } from '../../app-context.tsx';
+import { ApiError } from '../../platform/errors.ts';
 import { formatBytes } from '../../ui/format.ts';
 import { useE2eeText } from './e2ee-i18n.ts';
 

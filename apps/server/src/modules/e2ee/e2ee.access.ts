@@ -1,6 +1,6 @@
 import { conflict } from '../../http/errors.ts';
 import type { Storage } from '../../storage/ports.ts';
-import { type Membership, requireMember } from '../conversations/conversations.access.ts';
+import { type Membership, requireMember } from '../messaging/conversations.access.ts';
 
 /** An active member of an encrypted conversation (404 for non-members, like every conversation route). */
 export async function requireEncryptedMember(

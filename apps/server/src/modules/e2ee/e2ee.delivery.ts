@@ -12,9 +12,9 @@ import {
 import type { z } from 'zod';
 import { AppError, badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
 import type { E2eeGroupRecord, E2eeRosterEntry } from '../../storage/ports.ts';
-import { visibilityFloor } from '../conversations/conversations.access.ts';
-import { directPeerId } from '../conversations/conversations.mapper.ts';
-import { requirePost } from '../conversations/conversations.permissions.ts';
+import { visibilityFloor } from '../messaging/conversations.access.ts';
+import { directPeerId } from '../messaging/conversations.mapper.ts';
+import { requirePost } from '../messaging/conversations.permissions.ts';
 import { requireEncryptedMember } from './e2ee.access.ts';
 import type { createE2eeDevices } from './e2ee.devices.ts';
 import { decodeBlob, mlsInput, toDeviceDto, toEnvelope, toWelcomeDto } from './e2ee.mapper.ts';
@@ -148,7 +148,11 @@ export function createE2eeDelivery(deps: E2eeDeps, devices: ReturnType<typeof cr
         const conv = await storage.conversations.findById(conversationId);
         const changeSeq = conv?.changeSeq ?? 0;
         const envelope = toEnvelope(res.message);
-        await fanout.toMembers(conversationId, 'e2ee:message', { conversationId, message: envelope, changeSeq });
+        fanout.toUsers(await storage.participants.listUserIds(conversationId), 'e2ee:message', {
+          conversationId,
+          message: envelope,
+          changeSeq,
+        });
         if (res.welcomeId)
           fanout.toUsers([...new Set(addEntries.map((a) => a.userId))], 'e2ee:welcome', {
             conversationId,
@@ -207,7 +211,11 @@ export function createE2eeDelivery(deps: E2eeDeps, devices: ReturnType<typeof cr
         const envelope = toEnvelope(res.message);
         if (res.created) {
           const changeSeq = (await storage.conversations.findById(conversationId))?.changeSeq ?? 0;
-          await fanout.toMembers(conversationId, 'e2ee:message', { conversationId, message: envelope, changeSeq });
+          fanout.toUsers(await storage.participants.listUserIds(conversationId), 'e2ee:message', {
+            conversationId,
+            message: envelope,
+            changeSeq,
+          });
         }
         return { message: envelope, created: res.created };
       });

@@ -42,7 +42,9 @@ export function createE2eeDevices(deps: E2eeDeps, limiters: ClaimLimiters) {
   /** Members of the user's encrypted conversations reconcile their groups (new or revoked device). */
   async function announce(userId: string): Promise<void> {
     for (const conversationId of await storage.e2ee.encryptedConversationsOf(userId))
-      await deps.fanout.toMembers(conversationId, 'e2ee:roster_stale', { conversationId });
+      deps.fanout.toUsers(await deps.storage.participants.listUserIds(conversationId), 'e2ee:roster_stale', {
+        conversationId,
+      });
   }
 
   async function verifyKeyPackage(

@@ -1,10 +1,10 @@
 import { DEFAULT_SUITE, type SuiteName } from '@charla/e2ee';
 import { E2EE_LIMITS } from '@charla/shared-types';
 import express, { Router } from 'express';
-import type { AppContext } from '../../app-context.ts';
+import type { AppContext, AppModule } from '../../app-context.ts';
 import type { MediaStore } from '../../storage/ports.ts';
-import { everyoneMayChat, type Standing } from '../conversations/conversations.permissions.ts';
-import type { Serial } from '../messages/messages.publish.ts';
+import { everyoneMayChat, type Standing } from '../messaging/conversations.permissions.ts';
+import type { Serial } from '../messaging/messages.publish.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { createRateLimiter } from '../realtime/realtime.rate-limit.ts';
 import { createE2eeBlobs } from './e2ee.blobs.ts';
@@ -38,14 +38,14 @@ const BODY_LIMIT = `${Math.ceil((E2EE_LIMITS.welcomeBytes + E2EE_LIMITS.commitBy
  * larger limit). Messaging's fan-out and per-conversation serial keep its events in changeSeq order.
  */
 export function createE2eeModule(
-  ctx: Pick<AppContext, 'storage' | 'clock' | 'logger' | 'config' | 'requireAuth' | 'events'>,
-  options: E2eeOptions & { fanout: Fanout; serial: Serial; mediaStore: MediaStore; standing?: Standing },
+  ctx: Pick<AppContext, 'storage' | 'clock' | 'logger' | 'config' | 'requireAuth' | 'events' | 'fanout'>,
+  options: E2eeOptions & { serial: Serial; mediaStore: MediaStore; standing?: Standing },
 ) {
   const deps: E2eeDeps = {
     storage: ctx.storage,
     clock: ctx.clock,
     logger: ctx.logger,
-    fanout: options.fanout,
+    fanout: ctx.fanout,
     serial: options.serial,
     suites: options.suites ?? [DEFAULT_SUITE],
     keyPackagePool: options.keyPackagePool ?? E2EE_LIMITS.keyPackagePool,
@@ -70,8 +70,14 @@ export function createE2eeModule(
       .catch((err: unknown) => ctx.logger.error({ err, sessionId }, 'revoking the session’s e2ee devices failed'));
   });
 
+  // Mounted under /e2ee, which the API's shared 64 KB JSON parser leaves to this one (see app.ts).
   const router = Router();
-  router.use('/e2ee', ctx.requireAuth, express.json({ limit: BODY_LIMIT }));
+  router.use(ctx.requireAuth, express.json({ limit: BODY_LIMIT }));
   router.use(e2eeRoutes({ devices, delivery, blobs, reports: createE2eeReports(deps) }));
-  return { router, devices, delivery, close: stop };
+  return {
+    routers: [{ prefix: '/e2ee', router }],
+    close: stop,
+    devices,
+    delivery,
+  } satisfies AppModule & Record<string, unknown>;
 }

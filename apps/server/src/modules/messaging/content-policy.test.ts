@@ -2,8 +2,8 @@ import type { ConversationSummary, Message, SearchResult, SharedItem } from '@ch
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Rest, restAs } from '../../../test/chat.ts';
 import { type RegisteredUser, registerUser, startTestApp, type TestApp } from '../../../test/harness.ts';
-import { sharedIndex } from '../messages/messages.shared.ts';
 import { assertPlaintextAllowed, createContentPolicy, serverMayReadContent } from './content-policy.ts';
+import { sharedIndex } from './messages.shared.ts';
 
 /*
  * The one "may the server read this conversation's content?" check, and the features that ask it:
