@@ -1,4 +1,3 @@
-import { fromBase64, toBase64 } from '../bytes.ts';
 import type { DeviceRef } from '../mls/credential.ts';
 import type { LocalDevice, MlsEngine, MlsGroup } from '../mls/engine.ts';
 import type { SuiteName } from '../mls/suite.ts';
@@ -89,8 +88,6 @@ export async function saveGroup(
   ctx.groups.set(conversationId, { record: full, group });
   return full;
 }
-
-export const b64 = { to: toBase64, from: fromBase64 };
 
 /** Overwrites secrets the library says are no longer needed, once the state that replaced them is kept. */
 export function wipe(consumed: Uint8Array[]): void {

@@ -5,7 +5,6 @@ import type { MlsGroup } from '../mls/engine.ts';
 import { serverCode } from './api.ts';
 import { type ClientContext, type GroupRecord, KEYS, loadGroup, saveGroup, wipe } from './context.ts';
 import { frank, verifyFranking } from './franking.ts';
-import type { LocalMessage } from './local-messages.ts';
 import { decodePayload, encodePayload, type OutgoingPayload, openPlaintext, sealPlaintext } from './payload.ts';
 
 const LOG_PAGE = 100;
@@ -314,6 +313,3 @@ export function createConversationOps(ctx: ClientContext) {
 
   return { sync, reconcile, send };
 }
-
-export type ConversationOps = ReturnType<typeof createConversationOps>;
-export type { LocalMessage };

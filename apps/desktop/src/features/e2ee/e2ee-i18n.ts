@@ -109,7 +109,6 @@ const es: Record<Key, string> = {
 };
 
 export const e2eeDictionaries = { en, es };
-export type E2eeKey = Key;
 
 export function e2eeText(locale: string, key: Key, vars: Record<string, string> = {}): string {
   const dict = locale === 'es' ? e2eeDictionaries.es : e2eeDictionaries.en;

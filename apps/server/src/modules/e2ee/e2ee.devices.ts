@@ -1,4 +1,4 @@
-import { E2eeError, equalBytes, inspectKeyPackage, type SuiteName, toBase64 } from '@charla/e2ee';
+import { E2eeError, equalBytes, inspectKeyPackage, toBase64 } from '@charla/e2ee';
 import {
   type ClaimedKeyPackages,
   E2EE_LIMITS,
@@ -200,5 +200,3 @@ export function createE2eeDevices(deps: E2eeDeps, limiters: ClaimLimiters) {
     },
   };
 }
-
-export type SuiteList = readonly SuiteName[];
