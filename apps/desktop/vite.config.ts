@@ -38,4 +38,5 @@ export default defineConfig({
   ],
   base: './',
   build: { outDir: 'dist-renderer', emptyOutDir: true },
+  worker: { format: 'es' },
 });

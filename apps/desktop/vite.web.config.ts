@@ -29,6 +29,8 @@ export default defineConfig({
   base: '/',
   customLogger: logger,
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  // The E2EE worker (features/e2ee) is an ES module with code splitting.
+  worker: { format: 'es' },
   server: {
     port: Number(process.env.CHARLA_WEB_PORT ?? 5173),
     strictPort: false,

@@ -1,47 +1,21 @@
-import type { APIRequestContext } from '@playwright/test';
 import {
+  apiAccount as account,
   expect,
   history,
   newContext,
   newUser,
   openConversation,
+  SITE_ADMIN,
   signIn,
-  signUpOverApi,
   type TestUser,
   test,
 } from './support.ts';
-
-/** scripts/e2e-server.mjs starts the server with ADMIN_EMAILS set to this address. */
-const ADMIN_EMAIL = process.env.CHARLA_E2E_ADMIN_EMAIL ?? 'admin@charla.test';
-
-type Grant = { accessToken: string; user: { id: string; role: string } };
-
-/** Signs in through the API (desktop client: tokens in the body), or signs up when there is no account yet. */
-async function account(request: APIRequestContext, user: TestUser): Promise<Grant> {
-  const device = { name: 'e2e', platform: 'linux' };
-  const res = await request.post('/api/v1/auth/login', {
-    data: { login: user.email, password: user.password, client: 'desktop', device },
-  });
-  if (res.ok()) return ((await res.json()) as { data: Grant }).data;
-  expect(res.status()).toBe(401);
-  return signUpOverApi(request, {
-    email: user.email,
-    username: user.username,
-    password: user.password,
-    displayName: user.name,
-  });
-}
 
 test('admin: a reported message reaches the reports queue and gets resolved; statistics render', async ({
   browser,
   request,
 }) => {
-  const admin: TestUser = {
-    name: 'Site Admin',
-    username: 'siteadmin',
-    email: ADMIN_EMAIL,
-    password: 'correct horse battery',
-  };
+  const admin: TestUser = SITE_ADMIN;
   const adminGrant = await account(request, admin);
   expect(adminGrant.user.role).toBe('admin');
 

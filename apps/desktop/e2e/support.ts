@@ -146,6 +146,30 @@ export async function signUpOverApi(
 
 export type TestUser = { name: string; username: string; email: string; password: string };
 
+/** The site admin: scripts/e2e-server.mjs starts the server with ADMIN_EMAILS set to this address. */
+export const SITE_ADMIN: TestUser = {
+  name: 'Site Admin',
+  username: 'siteadmin',
+  email: process.env.CHARLA_E2E_ADMIN_EMAIL ?? 'admin@charla.test',
+  password: 'correct horse battery',
+};
+
+/** Signs in through the API (desktop client: tokens in the body), or signs up when there is no account yet. */
+export async function apiAccount(request: APIRequestContext, user: TestUser): Promise<ApiGrant> {
+  const device = { name: 'e2e', platform: 'linux' };
+  const res = await request.post('/api/v1/auth/login', {
+    data: { login: user.email, password: user.password, client: 'desktop', device },
+  });
+  if (res.ok()) return ((await res.json()) as { data: ApiGrant }).data;
+  expect(res.status()).toBe(401);
+  return signUpOverApi(request, {
+    email: user.email,
+    username: user.username,
+    password: user.password,
+    displayName: user.name,
+  });
+}
+
 let counter = 0;
 export function newUser(label: string): TestUser {
   counter += 1;

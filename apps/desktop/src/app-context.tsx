@@ -5,6 +5,7 @@ import { type ApiClient, createApiClient, type SessionLostReason } from './api/c
 import { deleteOutbox } from './api/outbox.ts';
 import { keys } from './api/query-keys.ts';
 import { clearDrafts } from './features/chat/drafts.ts';
+import { wipeE2eeDevice } from './features/e2ee/e2ee-wipe.ts';
 import type { Platform } from './platform/platform.ts';
 
 export type AuthState =
@@ -42,6 +43,8 @@ export function AppProvider({ platform, children }: { platform: Platform; childr
   const sessionLost = useCallback(
     (reason: SessionLostReason) => {
       if (authRef.current.status !== 'signedIn') return;
+      // The session (and with it this device's E2EE identity) is gone: its keys and messages go too.
+      void wipeE2eeDevice(authRef.current.me.id);
       clearUserData(qc);
       setAuth({ status: 'signedOut', reason });
     },
@@ -81,12 +84,15 @@ export function AppProvider({ platform, children }: { platform: Platform; childr
     [qc],
   );
   const logout = useCallback(async () => {
-    const me = authRef.current.status === 'signedIn' ? authRef.current.me.id : null;
+    const userId = authRef.current.status === 'signedIn' ? authRef.current.me.id : null;
+    // Before the session goes (main keys the secret by the signed-in account).
+    await platform.forgetE2eeStoreKey?.().catch(() => undefined);
     await platform.session.logout();
+    if (userId) void wipeE2eeDevice(userId);
     clearUserData(qc);
     // Signing out on purpose also drops messages still waiting to be sent (a lost session keeps
     // them: the same user signing in again sends them).
-    if (me) await deleteOutbox(me);
+    if (userId) await deleteOutbox(userId);
     setAuth({ status: 'signedOut' });
   }, [platform, qc]);
 

@@ -36,6 +36,7 @@ import {
   noLoginThrottle,
 } from './modules/auth/auth.throttle.ts';
 import { createClientConfigModule } from './modules/client-config/client-config.module.ts';
+import { createE2eeModule, type E2eeOptions } from './modules/e2ee/e2ee.module.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createInvitesModule } from './modules/invites/invites.module.ts';
 import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
@@ -70,6 +71,8 @@ export type AppDeps = {
   realtime?: { limits?: RealtimeLimits };
   /** Media blob store; default: Cloudinary when CLOUDINARY_URL is set, else DATA_DIR/media. */
   mediaStore?: MediaStore;
+  /** End-to-end encryption knobs (allowed ciphersuites, KeyPackage pool size). */
+  e2ee?: E2eeOptions;
 };
 
 export type CharlaApp = {
@@ -160,6 +163,12 @@ export function createApp(deps: AppDeps): CharlaApp {
   const moderation = createModerationModule(ctx, {
     deleteMessage: (actorId, messageId) => messaging.services.messages.removeAsSiteAdmin(actorId, messageId),
   });
+  const e2ee = createE2eeModule(ctx, {
+    ...deps.e2ee,
+    serial: messaging.serial,
+    mediaStore: media.store,
+    standing: messaging.services.conversations.standing,
+  });
   const modules: AppModule[] = [
     createClientConfigModule(ctx),
     auth,
@@ -175,6 +184,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     createSearchModule(ctx),
     moderation,
     createAdminModule(ctx, { moderation: moderation.service }),
+    e2ee,
     createPresenceModule(ctx, { io, perUser: deps.realtime?.limits?.presencePerUser }),
   ];
 
@@ -233,7 +243,9 @@ export function createApp(deps: AppDeps): CharlaApp {
 
   // Every module's routers, each under its own prefix; several may share one (/conversations).
   const api = express.Router();
-  api.use(express.json({ limit: '64kb' }));
+  // /e2ee carries MLS blobs larger than the API's JSON limit: its router parses its own bodies.
+  const json = express.json({ limit: '64kb' });
+  api.use((req, res, next) => (req.path.startsWith('/e2ee/') ? next() : json(req, res, next)));
   for (const { prefix, router } of modules.flatMap((m) => m.routers)) api.use(prefix, routeBase, router);
   api.use(notFoundHandler);
   app.use('/api/v1', api);

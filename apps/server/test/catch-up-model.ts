@@ -63,7 +63,7 @@ function applyOne(local: Local, e: ChangeEntry): void {
   else if (e.type === 'participant_left') local.participants.delete(e.userId);
   else if (e.type === 'conversation') local.conversation = e.conversation;
   else if (e.type === 'me') local.me = e.me;
-  else {
+  else if (e.type === 'receipt') {
     const p = local.participants.get(e.receipt.userId);
     if (p)
       local.participants.set(p.userId, {

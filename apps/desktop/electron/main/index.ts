@@ -26,7 +26,9 @@ import type { DeepLink, DesktopSettings, EventChannel, EventPayload } from '../s
 import { createAppProtocolHandler } from './app-protocol.ts';
 import { createBadge } from './badge.ts';
 import { createDeepLinkRouter, setupDeepLinks } from './deep-links.ts';
+import { createE2eeKeys } from './e2ee-keys.ts';
 import { appHandlers } from './ipc/app.ipc.ts';
+import { e2eeHandlers } from './ipc/e2ee.ipc.ts';
 import { notificationHandlers } from './ipc/notification.ipc.ts';
 import { registerIpc } from './ipc/register.ts';
 import { sessionHandlers } from './ipc/session.ipc.ts';
@@ -215,6 +217,7 @@ async function start(): Promise<void> {
       ...settingsHandlers(settings),
       ...notificationHandlers({ notifier, badge, onBadge: (count) => trayController?.update({ unread: count }) }),
       ...shellHandlers((url) => shell.openExternal(url)),
+      ...e2eeHandlers(createE2eeKeys({ secrets, account: () => settings.account() })),
       ...appHandlers({
         deepLinks,
         updater: () => updater,

@@ -38,6 +38,8 @@ export const bridgeLayout = {
     'deep-link:take-pending': 'deepLinks.takePending',
     'update:install': 'updates.install',
     'app:get-info': 'app.getInfo',
+    'encryption:store-key': 'e2ee.storeKey',
+    'encryption:forget-store-key': 'e2ee.forgetStoreKey',
   },
   events: {
     'settings:changed': 'settings.onChanged',

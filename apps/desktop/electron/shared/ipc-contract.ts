@@ -145,6 +145,9 @@ export const invokeContract = {
   'deep-link:take-pending': { args: empty, result: z.array(inviteLinkSchema) },
   'update:install': { args: empty, result: z.null() },
   'app:get-info': { args: empty, result: appInfoSchema },
+  /** The signed-in account's E2EE store key (base64, 32 bytes) from the OS keychain; null when signed out. */
+  'encryption:store-key': { args: empty, result: z.string().max(64).nullable() },
+  'encryption:forget-store-key': { args: empty, result: z.null() },
 } as const;
 
 export type InvokeChannel = keyof typeof invokeContract;

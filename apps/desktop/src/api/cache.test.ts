@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   applyChanges,
   bumpConversation,
+  bumpEncrypted,
   type MessagesState,
   markRead,
   mergePage,
@@ -131,6 +132,30 @@ describe('conversation list updaters', () => {
     expect(next.map((c) => c.id)).toEqual(['pinned', 'c1', 'c2']);
     const c1 = next.find((c) => c.id === 'c1');
     expect([c1?.unreadCount, c1?.unreadMentions, c1?.lastMessage?.text, c1?.lastSeq]).toEqual([1, 1, 'message 2', 2]);
+  });
+
+  it('an encrypted chat’s application message moves it up; a commit only advances lastSeq', () => {
+    const meta = {
+      id: 'e1',
+      conversationId: 'c1',
+      seq: 5,
+      kind: 'application' as const,
+      epoch: 0,
+      senderId: 'ana',
+      senderDeviceId: 'd1',
+      createdAt: '2026-01-01T03:00:00.000Z',
+    };
+    const moved = bumpEncrypted(list, meta);
+    expect(moved.map((c) => c.id)).toEqual(['pinned', 'c1', 'c2']);
+    expect(moved.find((c) => c.id === 'c1')).toMatchObject({
+      lastSeq: 5,
+      lastActivityAt: meta.createdAt,
+      unreadCount: 0,
+    });
+    const commit = bumpEncrypted(list, { ...meta, kind: 'commit' });
+    expect(commit.map((c) => c.id)).toEqual(['pinned', 'c2', 'c1']);
+    expect(commit.find((c) => c.id === 'c1')?.lastSeq).toBe(5);
+    expect(bumpEncrypted(list, { ...meta, conversationId: 'unknown' })).toBe(list);
   });
 
   it('does not count messages in the open conversation, my own, or a replayed one', () => {

@@ -1,6 +1,7 @@
 import type {
   ChangeEntry,
   ConversationSummary,
+  E2eeEnvelopeMeta,
   Message,
   MyConversationState,
   Participant,
@@ -225,6 +226,25 @@ export function bumpConversation(
       unreadCount: seen ? (mine ? 0 : c.unreadCount) : c.unreadCount + (isNew ? 1 : 0),
       unreadMentions: !seen && isNew && m.mentions.includes(meId) ? c.unreadMentions + 1 : c.unreadMentions,
       me: mine ? { ...c.me, lastReadSeq: Math.max(c.me.lastReadSeq, m.seq) } : c.me,
+    };
+  });
+  return found ? sortConversations(next) : list;
+}
+
+/**
+ * An encrypted chat's MLS message (metadata only): an application message moves the chat up like any
+ * message; a commit only advances lastSeq. Unread counts and previews come from the device's
+ * decrypted store (features/e2ee), not from here.
+ */
+export function bumpEncrypted(list: ConversationSummary[], m: E2eeEnvelopeMeta): ConversationSummary[] {
+  let found = false;
+  const next = list.map((c) => {
+    if (c.id !== m.conversationId) return c;
+    found = true;
+    return {
+      ...c,
+      lastSeq: Math.max(c.lastSeq, m.seq),
+      lastActivityAt: m.kind === 'application' ? later(m.createdAt, c.lastActivityAt) : c.lastActivityAt,
     };
   });
   return found ? sortConversations(next) : list;

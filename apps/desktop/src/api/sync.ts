@@ -3,6 +3,7 @@ import type { QueryClient } from '@tanstack/react-query';
 import {
   applyReceipt,
   bumpConversation,
+  bumpEncrypted,
   hideMessage,
   type MessagesState,
   patchPreview,
@@ -29,6 +30,8 @@ export type SyncContext = {
   onIncoming?: (m: Message, event: { notifyEvenIfMuted: string[] }) => void;
   onTyping?: (conversationId: string, userId: string, typing: boolean) => void;
   onPresence?: (userId: string, status: string) => void;
+  /** Something happened in an encrypted conversation's MLS log (the E2EE client syncs it). */
+  onE2ee?: (e: { type: 'message' | 'welcome' | 'roster'; conversationId: string }) => void;
 };
 
 function setMessages(qc: QueryClient, conversationId: string, fn: (s: MessagesState) => MessagesState) {
@@ -187,6 +190,22 @@ function participantHandlers(
   };
 }
 
+/** Encrypted conversations: the events move the cursor and the list; the E2EE client decrypts itself. */
+function e2eeHandlers(ctx: SyncContext, track: Track): Handlers<'e2ee:message' | 'e2ee:welcome' | 'e2ee:roster_stale'> {
+  const { qc } = ctx;
+  return {
+    'e2ee:message': (e) => {
+      track(e.conversationId, e.changeSeq, () => setList(qc, (l) => bumpEncrypted(l, e.message)));
+      ctx.onE2ee?.({ type: 'message', conversationId: e.conversationId });
+    },
+    'e2ee:welcome': (e) => {
+      track(e.conversationId, e.changeSeq, () => undefined);
+      ctx.onE2ee?.({ type: 'welcome', conversationId: e.conversationId });
+    },
+    'e2ee:roster_stale': (e) => ctx.onE2ee?.({ type: 'roster', conversationId: e.conversationId }),
+  };
+}
+
 /**
  * Socket events patch the cache directly: no refetches except for a conversation we have never seen,
  * and a change-feed pull when an event's changeSeq jumps past the cursor (see ChangeFeeds).
@@ -208,7 +227,12 @@ export function socketHandlers(ctx: SyncContext): AllHandlers {
     else if (verdict === 'gap') void feeds.pull(conversationId).catch(() => undefined);
     return true;
   };
-  return { ...messageHandlers(ctx, track), ...conversationHandlers(ctx, track), ...participantHandlers(ctx, track) };
+  return {
+    ...messageHandlers(ctx, track),
+    ...conversationHandlers(ctx, track),
+    ...participantHandlers(ctx, track),
+    ...e2eeHandlers(ctx, track),
+  };
 }
 
 /**

@@ -27,6 +27,7 @@ export function summary(over: Partial<ConversationSummary> & { id: string }): Co
     kind: 'direct',
     title: null,
     description: '',
+    encrypted: false,
     avatarUrl: null,
     createdBy: 'u1',
     createdAt: '2026-01-01T00:00:00.000Z',

@@ -61,6 +61,10 @@ function fakeBridge() {
         }),
       ),
     },
+    e2ee: {
+      storeKey: vi.fn(() => ok(btoa(String.fromCharCode(...new Uint8Array(32).fill(7))))),
+      forgetStoreKey: vi.fn(() => ok(null)),
+    },
   };
   return { bridge: bridge as unknown as DesktopBridge, raw: bridge, listeners };
 }
@@ -174,5 +178,12 @@ describe('Electron platform', () => {
 
   it('refuses to start without the bridge', async () => {
     await expect(createElectronPlatform(undefined)).rejects.toThrow(/window\.desktop/);
+  });
+  it('hands the encrypted-chat store key from the keychain as bytes, and forgets it', async () => {
+    const { bridge, raw } = fakeBridge();
+    const p = await createElectronPlatform(bridge);
+    expect(await p.e2eeStoreKey?.()).toEqual(new Uint8Array(32).fill(7));
+    await p.forgetE2eeStoreKey?.();
+    expect(raw.e2ee.forgetStoreKey).toHaveBeenCalledWith({});
   });
 });

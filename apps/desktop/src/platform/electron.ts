@@ -124,6 +124,13 @@ export async function createElectronPlatform(
       void unwrap(desktop.notifications.focusConversation({ conversationId })).catch(() => undefined);
     },
     secretStorage: async () => (await unwrap(desktop.app.getInfo({}))).secretStorage,
+    async e2eeStoreKey() {
+      const key = await unwrap(desktop.e2ee.storeKey({}));
+      return key ? Uint8Array.from(atob(key), (c) => c.charCodeAt(0)) : null;
+    },
+    async forgetE2eeStoreKey() {
+      await unwrap(desktop.e2ee.forgetStoreKey({}));
+    },
     onUpdateReady: (handler) => desktop.updates.onReady(({ version }) => handler(version)),
     async installUpdate() {
       await unwrap(desktop.updates.install({}));

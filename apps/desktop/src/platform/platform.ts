@@ -79,4 +79,11 @@ export type Platform = {
   saveSettings(patch: Partial<ClientSettings>): Promise<ClientSettings>;
   /** `charla://invite/<code>` and similar links handed to the app. */
   onDeepLink(handler: (url: string) => void): () => void;
+  /**
+   * Desktop: the key of the encrypted-chat store, from the OS keychain (32 bytes; null when signed
+   * out). Absent on the web, where the key is a non-extractable browser key kept in IndexedDB.
+   */
+  e2eeStoreKey?(): Promise<Uint8Array | null>;
+  /** Desktop: forget that key (sign-out). */
+  forgetE2eeStoreKey?(): Promise<void>;
 };

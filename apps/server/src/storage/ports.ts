@@ -4,6 +4,7 @@
  * One small interface per aggregate, holding only the queries features use.
  */
 import type { BlocksRepo, OneTimeTokensRepo, SessionsRepo, UsersRepo } from './ports/accounts.ts';
+import type { E2eeRepo } from './ports/e2ee.ts';
 import type { IdentitiesRepo } from './ports/identities.ts';
 import type { MediaRepo } from './ports/media.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
@@ -13,6 +14,7 @@ import type { SharedItemsRepo } from './ports/shared-items.ts';
 
 export { DuplicateKeyError } from './errors.ts';
 export type * from './ports/accounts.ts';
+export type * from './ports/e2ee.ts';
 export type * from './ports/identities.ts';
 export type * from './ports/media.ts';
 export type * from './ports/messaging.ts';
@@ -39,6 +41,8 @@ export type Storage = {
   readonly reports: ReportsRepo;
   readonly auditLog: AuditLogRepo;
   readonly stats: StatsRepo;
+  /** End-to-end encryption: devices, KeyPackages, MLS groups, messages and Welcomes. */
+  readonly e2ee: E2eeRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

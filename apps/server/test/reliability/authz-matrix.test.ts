@@ -221,6 +221,66 @@ const REST: Record<string, Spec> = {
   },
   'GET /admin/audit': { expect: AUTHED('403 403 403 200 403') },
   'GET /admin/stats': { expect: AUTHED('403 403 403 200 403') },
+  // ---- end-to-end encryption (the cell's group is a plain one: members get 409 "not encrypted") ----
+  'POST /e2ee/devices': {
+    req: () => ({
+      body: { deviceId: randomUUID(), name: 'Matrix', signatureKey: Buffer.alloc(32, 7).toString('base64') },
+    }),
+    expect: AUTHED('201 201 201 201 201'),
+  },
+  'GET /e2ee/devices/me': { expect: AUTHED('200 200 200 200 200') },
+  // Public records of devices by id; unknown ids are 404 to everyone, others' devices cannot be revoked.
+  'GET /e2ee/devices/:deviceId': {
+    req: (c) => ({ params: { deviceId: c.extra } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'DELETE /e2ee/devices/:deviceId': {
+    req: (c) => ({ params: { deviceId: c.extra } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'GET /e2ee/devices/:deviceId/key-packages': {
+    req: (c) => ({ params: { deviceId: c.extra } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'POST /e2ee/devices/:deviceId/key-packages': {
+    req: (c) => ({ params: { deviceId: c.extra }, body: {} }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'GET /e2ee/conversations/:id/group': { expect: AUTHED('404 409 409 404 409') },
+  'POST /e2ee/conversations/:id/key-packages/claim': {
+    req: (c) => ({ body: { deviceIds: [c.extra] } }),
+    expect: AUTHED('404 409 409 404 409'),
+  },
+  'POST /e2ee/conversations/:id/commits': {
+    req: (c) => ({ body: { deviceId: c.extra, epoch: 0, commit: 'AAAA' } }),
+    expect: AUTHED('404 409 409 404 409'),
+  },
+  'GET /e2ee/conversations/:id/messages': { expect: AUTHED('404 409 409 404 409') },
+  'POST /e2ee/conversations/:id/messages': {
+    req: (c) => ({
+      body: { deviceId: c.extra, epoch: 0, ciphertext: 'AAAA', frankingTag: 'AAAA', clientMsgId: randomUUID() },
+    }),
+    expect: AUTHED('404 409 409 404 409'),
+  },
+  'POST /e2ee/conversations/:id/blobs': { expect: AUTHED('404 409 409 404 409') },
+  'GET /e2ee/blobs/:blobId': { req: (c) => ({ params: { blobId: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  'DELETE /e2ee/blobs/:blobId': {
+    req: (c) => ({ params: { blobId: c.extra } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'POST /e2ee/reports': {
+    req: (c) => ({ body: { messageId: c.extra, payload: 'AAAA', frankingKey: 'AAAA', reason: 'spam' } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'GET /e2ee/reports/:reportId/evidence': {
+    req: (c) => ({ params: { reportId: c.extra } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'GET /e2ee/welcomes': { req: (c) => ({ query: `deviceId=${c.extra}` }), expect: AUTHED('404 404 404 404 404') },
+  'DELETE /e2ee/welcomes/:welcomeId': {
+    req: (c) => ({ params: { welcomeId: c.extra }, query: `deviceId=${c.extra}` }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
   // ---- search ----
   'GET /search/messages': { req: () => ({ query: 'q=hello' }), expect: AUTHED('200 200 200 200 200') },
   // ---- client config ----

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { e2eeEnvelopeMetaSchema } from './e2ee.ts';
 import { messageSchema, receiptSchema, systemEventSchema } from './message.ts';
 import { visibleName } from './name.ts';
 
@@ -78,6 +79,11 @@ export const conversationSchema = z.object({
   onlyAdminsPost: z.boolean(),
   /** Direct chats: the other user. */
   peer: userCardSchema.nullable(),
+  /**
+   * End-to-end encrypted (MLS): set at creation, never turned off. The server stores only ciphertext
+   * (see /e2ee/*): server search, previews and translation do nothing here.
+   */
+  encrypted: z.boolean(),
 });
 export type Conversation = z.infer<typeof conversationSchema>;
 
@@ -144,7 +150,7 @@ export const directoryEntrySchema = conversationSchema.extend({ joined: z.boolea
 export type DirectoryEntry = z.infer<typeof directoryEntrySchema>;
 
 export const createConversationRequestSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('direct'), userId: id }).strict(),
+  z.object({ kind: z.literal('direct'), userId: id, encrypted: z.boolean().default(false) }).strict(),
   z
     .object({
       kind: z.literal('group'),
@@ -152,6 +158,8 @@ export const createConversationRequestSchema = z.discriminatedUnion('kind', [
       description: conversationDescriptionSchema.default(''),
       memberIds: z.array(id).max(200).default([]),
       historyForNewcomers: z.boolean().default(false),
+      /** End-to-end encrypted; then newcomers never see older history (they cannot decrypt it). */
+      encrypted: z.boolean().default(false),
       onlyAdminsPost: z.boolean().default(false),
     })
     .strict(),
@@ -297,6 +305,16 @@ export const changeEntrySchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('conversation'), changeSeq: z.number().int(), conversation: conversationSchema }),
   /** The caller's own state (mute/archive/pin/read). */
   z.object({ type: z.literal('me'), changeSeq: z.number().int(), me: myConversationStateSchema }),
+  /** End-to-end encrypted conversations: an MLS message was ordered (fetch it from /e2ee/.../messages). */
+  z.object({ type: z.literal('e2ee_message'), changeSeq: z.number().int(), message: e2eeEnvelopeMetaSchema }),
+  /** A Welcome waits for one of the caller's devices (GET /e2ee/welcomes). */
+  z.object({
+    type: z.literal('e2ee_welcome'),
+    changeSeq: z.number().int(),
+    welcomeId: z.string(),
+    epoch: z.number().int(),
+    commitSeq: z.number().int(),
+  }),
 ]);
 export type ChangeEntry = z.infer<typeof changeEntrySchema>;
 

@@ -75,6 +75,8 @@ export const systemEventTypeSchema = z.enum([
   'role_changed',
   'owner_transferred',
   'history_visibility_changed',
+  /** The conversation was created end-to-end encrypted (shown once, at the start). */
+  'e2ee_enabled',
   /** value 'true': only admins post (announcement mode); 'false': every member posts. */
   'posting_changed',
 ]);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Conversation, ConversationSummary, MyConversationState, Participant } from '../dto/conversation.ts';
+import type { E2eeMessageEvent, E2eeRosterStaleEvent, E2eeWelcomeEvent } from '../dto/e2ee.ts';
 import {
   clientMsgIdSchema,
   deleteScopeSchema,
@@ -116,6 +117,9 @@ export type ServerToClientEvents = {
   'participant:joined': (e: ParticipantJoinedEvent) => void;
   'participant:left': (e: ParticipantLeftEvent) => void;
   'participant:updated': (e: ParticipantUpdatedEvent) => void;
+  'e2ee:message': (e: E2eeMessageEvent) => void;
+  'e2ee:welcome': (e: E2eeWelcomeEvent) => void;
+  'e2ee:roster_stale': (e: E2eeRosterStaleEvent) => void;
 };
 
 export type InterServerEvents = Record<string, never>;

@@ -3,12 +3,14 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createBadge } from '../badge.ts';
 import { createDeepLinkRouter } from '../deep-links.ts';
+import { createE2eeKeys } from '../e2ee-keys.ts';
 import { createNotifier } from '../notifications.ts';
 import { chainedStore, memoryBackend } from '../secrets.ts';
 import { APP_ORIGIN } from '../security.ts';
 import { createSessionManager } from '../session.ts';
 import { createSettingsService, type StoredSettings } from '../settings.ts';
 import { appHandlers } from './app.ipc.ts';
+import { e2eeHandlers } from './e2ee.ipc.ts';
 import { notificationHandlers } from './notification.ipc.ts';
 import { dispatch, type IpcHandlers } from './register.ts';
 import { sessionHandlers } from './session.ipc.ts';
@@ -41,9 +43,10 @@ function wire() {
   const fetch = vi.fn(async () => {
     throw new TypeError('fetch failed');
   }) as unknown as typeof globalThis.fetch;
+  const secrets = chainedStore([memoryBackend()]);
   const session = createSessionManager({
     fetch,
-    secrets: chainedStore([memoryBackend()]),
+    secrets,
     serverOrigin: () => settings.serverOrigin(),
     device: { name: 'x', platform: 'linux' },
     loadAccount: () => settings.account(),
@@ -54,6 +57,7 @@ function wire() {
     ...settingsHandlers(settings),
     ...notificationHandlers({ notifier, badge, onBadge }),
     ...shellHandlers(openExternal),
+    ...e2eeHandlers(createE2eeKeys({ secrets, account: () => settings.account() })),
     ...appHandlers({
       deepLinks,
       updater: () => ({ enabled: false, install: () => false }),

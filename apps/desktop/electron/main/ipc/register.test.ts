@@ -56,6 +56,8 @@ function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
       secretStorage: { kind: 'keychain' as const, persistent: true },
       updatesEnabled: false,
     })),
+    'encryption:store-key': vi.fn(async () => Buffer.alloc(32, 1).toString('base64')),
+    'encryption:forget-store-key': vi.fn(async () => null),
     ...overrides,
   };
 }

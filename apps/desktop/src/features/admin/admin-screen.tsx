@@ -16,6 +16,7 @@ import { useRouter } from '../../ui/router.tsx';
 import { EmptyState, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { ReportEvidence, useReportEvidence } from '../e2ee/report-evidence.tsx';
 
 type Tab = 'reports' | 'stats' | 'users';
 
@@ -62,7 +63,7 @@ function useRun() {
 }
 
 function Reports() {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const { api } = useApp();
   const qc = useQueryClient();
   const run = useRun();
@@ -83,34 +84,52 @@ function Reports() {
   return (
     <ul className="devices">
       {reports.data.map((r) => (
-        <li key={r.id}>
-          <span>
-            <strong>{t(`report.reason.${r.reason}`)}</strong> · {r.targetType} ·{' '}
-            {new Date(r.createdAt).toLocaleString(locale)}
-            {r.groupStatus !== 'open' && <span className="badge-text"> {t(`admin.group.${r.groupStatus}`)}</span>}
-            {r.note && (
-              <>
-                <br />
-                <small>{r.note}</small>
-              </>
-            )}
-          </span>
-          <span className="member-actions">
-            {r.targetType === 'message' && (
-              <button type="button" className="link danger" onClick={() => void resolve(r, 'resolved', true)}>
-                {t('admin.deleteMessage')}
-              </button>
-            )}
-            <button type="button" className="link" onClick={() => void resolve(r, 'resolved')}>
-              {t('admin.resolve')}
-            </button>
-            <button type="button" className="link" onClick={() => void resolve(r, 'dismissed')}>
-              {t('admin.dismiss')}
-            </button>
-          </span>
-        </li>
+        <ReportRow key={r.id} r={r} resolve={resolve} />
       ))}
     </ul>
+  );
+}
+
+function ReportRow({
+  r,
+  resolve,
+}: {
+  r: Report;
+  resolve: (r: Report, status: 'resolved' | 'dismissed', deleteMessage?: boolean) => Promise<unknown>;
+}) {
+  const { t, locale } = useI18n();
+  // A report of an encrypted message carries the revealed, verified content; the server keeps only
+  // ciphertext of the message itself, so there is nothing for "delete message" to delete there.
+  const evidence = useReportEvidence(r.id, r.targetType === 'message');
+  const encrypted = Boolean(evidence.data);
+  return (
+    <li>
+      <span>
+        <strong>{t(`report.reason.${r.reason}`)}</strong> · {r.targetType} ·{' '}
+        {new Date(r.createdAt).toLocaleString(locale)}
+        {r.groupStatus !== 'open' && <span className="badge-text"> {t(`admin.group.${r.groupStatus}`)}</span>}
+        {r.note && (
+          <>
+            <br />
+            <small>{r.note}</small>
+          </>
+        )}
+        {evidence.data && <ReportEvidence evidence={evidence.data} />}
+      </span>
+      <span className="member-actions">
+        {r.targetType === 'message' && !encrypted && (
+          <button type="button" className="link danger" onClick={() => void resolve(r, 'resolved', true)}>
+            {t('admin.deleteMessage')}
+          </button>
+        )}
+        <button type="button" className="link" onClick={() => void resolve(r, 'resolved')}>
+          {t('admin.resolve')}
+        </button>
+        <button type="button" className="link" onClick={() => void resolve(r, 'dismissed')}>
+          {t('admin.dismiss')}
+        </button>
+      </span>
+    </li>
   );
 }
 

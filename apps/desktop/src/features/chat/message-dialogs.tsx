@@ -46,9 +46,10 @@ export function ForwardDialog({ message, onClose }: { message: Message; onClose:
     <Dialog title={t('forward.title')} onClose={onClose}>
       <fieldset className="checklist">
         <legend>{t('forward.targets')}</legend>
-        {/* Only where the server lets me post (announcement channels refuse members). */}
+        {/* Only where the server lets me post (announcement channels refuse members), and never into an
+            encrypted chat: forwarding there would hand the server plain text (it refuses, 409). */}
         {(list.data ?? [])
-          .filter((c) => c.permissions.canPost)
+          .filter((c) => c.permissions.canPost && !c.encrypted)
           .map((c) => (
             <label key={c.id}>
               <input

@@ -7,6 +7,8 @@ import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
+import { useUnreadCount } from '../e2ee/e2ee-context.tsx';
+import { e2eeText } from '../e2ee/e2ee-i18n.ts';
 import { ConversationMenu } from './conversation-menu.tsx';
 import { PreviewText } from './conversation-preview.tsx';
 import { conversationName, filterConversations, isMuted, type ListFilter, shortTime } from './conversation-utils.ts';
@@ -74,7 +76,8 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
     optionsButton.current?.focus({ preventScroll: true });
   }, []);
   const online = c.kind === 'direct' && c.peer ? presence[c.peer.id] === 'online' : undefined;
-  const markedOnly = Boolean(c.me.markedUnread) && c.unreadCount === 0;
+  const unreadCount = useUnreadCount(c);
+  const markedOnly = Boolean(c.me.markedUnread) && unreadCount === 0;
   return (
     <li
       className="conversation-item"
@@ -85,7 +88,7 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
     >
       <button
         type="button"
-        className={`conversation-row${active ? ' active' : ''}${c.unreadCount || markedOnly ? ' unread' : ''}`}
+        className={`conversation-row${active ? ' active' : ''}${unreadCount || markedOnly ? ' unread' : ''}`}
         aria-current={active ? 'page' : undefined}
         data-conversation-id={c.id}
         onClick={() => navigate({ name: 'home', conversationId: c.id })}
@@ -107,6 +110,11 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
                   <Icon name="pin" size={14} />
                 </span>
               )}
+              {c.encrypted && (
+                <span role="img" aria-label={e2eeText(locale, 'lock')} className="row-icon">
+                  <Icon name="lock" size={14} />
+                </span>
+              )}
               {name}
               {muted && (
                 <span role="img" aria-label={t('list.muted')} className="row-icon">
@@ -124,10 +132,10 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
                 <span className="sr-only">{t('list.mentions', { count: c.unreadMentions })}</span>
               </span>
             )}
-            {c.unreadCount > 0 && (
+            {unreadCount > 0 && (
               <span className={`badge${muted ? ' muted' : ''}`}>
-                <span aria-hidden="true">{c.unreadCount}</span>
-                <span className="sr-only">{t('list.unread', { count: c.unreadCount })}</span>
+                <span aria-hidden="true">{unreadCount}</span>
+                <span className="sr-only">{t('list.unread', { count: unreadCount })}</span>
               </span>
             )}
             {markedOnly && (

@@ -6,6 +6,8 @@ import { useApp, useMe } from '../../app-context.tsx';
 import { formatDuration } from '../../ui/format.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 import { parseFormatting, plainText } from '../chat/format.ts';
+import { useEncryptedPreview } from '../e2ee/e2ee-context.tsx';
+import { e2eeText } from '../e2ee/e2ee-i18n.ts';
 import { useMediaMeta } from '../media/media-meta.ts';
 import { systemPreview } from './conversation-utils.ts';
 
@@ -38,14 +40,18 @@ export function typingText(names: string[], group: boolean, t: T): string {
 
 /** The second line of a chat list row. */
 export function PreviewText({ c, meId, typers }: { c: ConversationSummary; meId: string; typers: string[] }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const me = useMe();
   const last = c.lastMessage;
   const group = c.kind !== 'direct';
   const firstMedia = last && !last.deleted ? last.attachments?.[0] : undefined;
   const media = useMediaMeta(firstMedia, last?.id).data;
+  // An encrypted chat's newest message comes from this device's decrypted store, never the server.
+  const local = useEncryptedPreview(c.encrypted ? c.id : null);
   // The server names the sender; a live message from someone new may not: ask the member list then.
-  const needNames = group && ((last && !last.senderName && last.senderId !== meId) || typers.length > 0);
+  const needNames =
+    group &&
+    ((last && !last.senderName && last.senderId !== meId) || typers.length > 0 || (local && local.senderId !== meId));
   const { api } = useApp();
   const members = useQuery({
     queryKey: keys.participants(c.id),
@@ -58,6 +64,14 @@ export function PreviewText({ c, meId, typers }: { c: ConversationSummary; meId:
   if (typers.length) {
     const names = typers.map((id) => nameOf(id) ?? t('chat.someone'));
     return <span className="row-preview typing">{typingText(names, group, t)}</span>;
+  }
+  if (c.encrypted) {
+    if (!local) return <span className="row-preview">{e2eeText(locale, 'list.preview')}</span>;
+    if (local.deletedAt) return <span className="row-preview">{t('message.deleted')}</span>;
+    const who = local.senderId === meId ? t('list.you') : group ? (nameOf(local.senderId) ?? t('chat.someone')) : null;
+    const text = plainText(parseFormatting(local.text)).replace(/\s+/g, ' ').trim();
+    const body = text || (local.attachments[0] ? `📎 ${local.attachments[0].name}` : '');
+    return <span className="row-preview">{who ? `${who}: ${body}` : body}</span>;
   }
   if (!last) return <span className="row-preview">{t('list.noMessages')}</span>;
   if (last.deleted) return <span className="row-preview">{t('message.deleted')}</span>;

@@ -13,6 +13,7 @@ import { useRouter } from '../../ui/router.tsx';
 import { EmptyState } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { EncryptedToggle } from '../e2ee/encrypted-toggle.tsx';
 import { UserPicker } from '../groups/user-picker.tsx';
 
 type Tab = 'person' | 'group' | 'channel' | 'directory';
@@ -28,6 +29,7 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
   const [tab, setTab] = useState<Tab>(initialTab);
   const [members, setMembers] = useState<{ id: string; name: string }[]>([]);
   const [busy, setBusy] = useState(false);
+  const [encrypted, setEncrypted] = useState(false);
   const checkName = useNameCheck();
   const titleErrorId = useId();
   const [titleError, setTitleError] = useState<string | null>(null);
@@ -63,7 +65,8 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
             title,
             description,
             memberIds: members.map((m) => m.id),
-            historyForNewcomers: f.get('history') === 'on',
+            historyForNewcomers: !encrypted && f.get('history') === 'on',
+            ...(encrypted ? { encrypted } : {}),
             onlyAdminsPost: f.get('onlyAdminsPost') === 'on',
           }
         : { kind, title, description, onlyAdminsPost: f.get('onlyAdminsPost') === 'on' },
@@ -85,9 +88,10 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
             autoFocus
             label={t('newChat.searchPeople')}
             exclude={new Set()}
-            onPick={(userId) => void open({ kind: 'direct', userId })}
+            onPick={(userId) => void open({ kind: 'direct', userId, ...(encrypted ? { encrypted } : {}) })}
           />
         )}
+        {(tab === 'person' || tab === 'group') && <EncryptedToggle checked={encrypted} onChange={setEncrypted} />}
         {(tab === 'group' || tab === 'channel') && (
           <form className="stack" onSubmit={(e) => submitGroup(e, tab)}>
             <label>
@@ -113,7 +117,7 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
             {tab === 'group' && (
               <>
                 <label className="switch">
-                  <input type="checkbox" name="history" />
+                  <input type="checkbox" name="history" disabled={encrypted} />
                   {t('group.history')}
                 </label>
                 <UserPicker

@@ -4,6 +4,7 @@ import { useApp } from '../../app-context.tsx';
 import { formatBytes, formatDuration } from '../../ui/format.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Skeleton } from '../../ui/status.tsx';
+import { EncryptedSharedList } from '../e2ee/encrypted-shared-list.tsx';
 import { absoluteUrl } from '../media/media-meta.ts';
 import { useSharedItems } from '../media/viewer-dialog.tsx';
 
@@ -11,8 +12,11 @@ const ViewerDialog = lazy(() => import('../media/viewer-dialog.tsx').then((m) =>
 const TABS = ['media', 'file', 'link'] as const;
 type Tab = (typeof TABS)[number];
 
-/** Media / Files / Links of a conversation (WAI-ARIA tabs: arrow keys move between them). */
-export function SharedTabs({ conversationId }: { conversationId: string }) {
+/**
+ * Media / Files / Links of a conversation (WAI-ARIA tabs: arrow keys move between them). An encrypted
+ * chat's come from this device's decrypted store: the server holds only ciphertext.
+ */
+export function SharedTabs({ conversationId, encrypted = false }: { conversationId: string; encrypted?: boolean }) {
   const { t } = useI18n();
   const [tab, setTab] = useState<Tab>('media');
   const base = useId();
@@ -46,7 +50,11 @@ export function SharedTabs({ conversationId }: { conversationId: string }) {
         ))}
       </div>
       <div id={`${base}-panel`} role="tabpanel" aria-labelledby={`${base}-tab-${tab}`}>
-        <SharedList key={tab} conversationId={conversationId} kind={tab} />
+        {encrypted ? (
+          <EncryptedSharedList key={tab} conversationId={conversationId} kind={tab} />
+        ) : (
+          <SharedList key={tab} conversationId={conversationId} kind={tab} />
+        )}
       </div>
     </div>
   );

@@ -81,7 +81,7 @@ export function GroupInfo({
         </button>
       </header>
       <DetailsHead c={c} name={name} />
-      <SharedTabs conversationId={c.id} />
+      <SharedTabs conversationId={c.id} encrypted={c.encrypted} />
       {group && canEditInfo && <EditGroup conversation={c} />}
       <div className="panel-section">
         <label className="switch">

@@ -9,6 +9,7 @@ import { Avatar, EmptyState, OfflineBanner, Skeleton } from '../../ui/status.tsx
 import { VerifyEmailBanner } from '../auth/verify-email.tsx';
 import { ChatView } from '../chat/chat-view.tsx';
 import { ConversationList } from '../conversations/conversation-list.tsx';
+import { E2eeProvider } from '../e2ee/e2ee-context.tsx';
 import { SafetyProvider } from '../safety/safety.tsx';
 import { useAccountAppearance } from '../settings/appearance-settings.tsx';
 
@@ -18,6 +19,9 @@ const SettingsScreen = lazy(() =>
 const AdminScreen = lazy(() => import('../admin/admin-screen.tsx').then((m) => ({ default: m.AdminScreen })));
 const SearchDialog = lazy(() => import('../search/search-dialog.tsx').then((m) => ({ default: m.SearchDialog })));
 const QuickSwitcher = lazy(() => import('../search/quick-switcher.tsx').then((m) => ({ default: m.QuickSwitcher })));
+const EncryptedChatView = lazy(() =>
+  import('../e2ee/encrypted-chat-view.tsx').then((m) => ({ default: m.EncryptedChatView })),
+);
 const NewChatDialog = lazy(() => import('../conversations/new-chat.tsx').then((m) => ({ default: m.NewChatDialog })));
 
 export function HomeScreen() {
@@ -25,7 +29,9 @@ export function HomeScreen() {
   return (
     <RealtimeProvider meId={me.id}>
       <SafetyProvider>
-        <Shell />
+        <E2eeProvider>
+          <Shell />
+        </E2eeProvider>
       </SafetyProvider>
     </RealtimeProvider>
   );
@@ -109,6 +115,10 @@ function Shell() {
         {route.name === 'settings' || route.name === 'admin' ? (
           <Suspense fallback={<Skeleton lines={8} label={t('common.loading')} />}>
             {route.name === 'admin' ? <AdminScreen /> : <SettingsScreen />}
+          </Suspense>
+        ) : conversation?.encrypted ? (
+          <Suspense fallback={<Skeleton lines={8} label={t('common.loading')} />}>
+            <EncryptedChatView key={conversation.id} conversation={conversation} />
           </Suspense>
         ) : conversation ? (
           <ChatView

@@ -13,6 +13,7 @@ import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { Highlighted } from '../chat/message-text.tsx';
 import { conversationName, filterConversations, shortTime } from '../conversations/conversation-utils.ts';
+import { e2eeText } from '../e2ee/e2ee-i18n.ts';
 
 function useDebounced(value: string, ms = 250) {
   const [v, setV] = useState(value);
@@ -110,6 +111,7 @@ export function SearchDialog({ onClose }: { onClose: () => void }) {
           )}
           <section aria-label={t('search.messages')}>
             <h3>{t('search.messages')}</h3>
+            <p className="muted e2ee-search-note">{e2eeText(locale, 'search.encryptedNote')}</p>
             {messages.isPending ? (
               <Skeleton label={t('common.loading')} />
             ) : messages.isError ? (

@@ -176,6 +176,7 @@ export const en = {
   'system.role_changed': '{actor} made {targets} {value}',
   'system.owner_transferred': '{actor} made {targets} the owner',
   'system.history_visibility_changed': '{actor} changed who sees earlier messages',
+  'system.e2ee_enabled': 'Messages in this chat are end-to-end encrypted',
   'system.posting_changed': '{actor} changed who can post',
   'system.posting_admins': '{actor} made it announcement-only: only admins can post',
   'system.posting_everyone': '{actor} let every member post',

@@ -177,6 +177,7 @@ export const es: Record<keyof typeof en, string> = {
   'system.role_changed': '{actor} hizo {value} a {targets}',
   'system.owner_transferred': '{actor} hizo propietario a {targets}',
   'system.history_visibility_changed': '{actor} cambió quién ve los mensajes anteriores',
+  'system.e2ee_enabled': 'Los mensajes de este chat están cifrados de extremo a extremo',
   'system.posting_changed': '{actor} cambió quién puede publicar',
   'system.posting_admins': '{actor} activó el modo anuncios: solo los administradores pueden publicar',
   'system.posting_everyone': '{actor} permitió publicar a todos los miembros',

@@ -1,10 +1,12 @@
 import type { SharedItem, SharedKind } from '@charla/shared-types';
 import type { Storage } from '../../storage/ports.ts';
+import { assertPlaintextAllowed } from '../messaging/content-policy.ts';
 import { requireMember, visibilityFloor } from '../messaging/conversations.access.ts';
 import type { MediaService } from './media.service.ts';
 
 /**
- * The details panel's Media / Files / Links: members only (404 otherwise, like history), from the
+ * The details panel's Media / Files / Links: members only (404 otherwise, like history), never for an
+ * end-to-end encrypted conversation (the client lists those from its own store), from the
  * member's visibility floor, without what they deleted for themselves; media carry fresh signed URLs.
  */
 export async function listShared(
@@ -15,6 +17,8 @@ export async function listShared(
   q: { kind: SharedKind; cursor?: string; limit: number },
 ): Promise<{ items: SharedItem[]; nextCursor: string | null }> {
   const m = await requireMember(storage, conversationId, userId);
+  // The server holds only ciphertext of an encrypted chat: nothing to list (409 encrypted_conversation).
+  assertPlaintextAllowed(m.conversation);
   const page = await storage.sharedItems.list(conversationId, q.kind, {
     viewerId: userId,
     floorSeq: visibilityFloor(m.conversation, m.me),

@@ -6,12 +6,41 @@ import { toMessageDto } from './messages.mapper.ts';
 
 /** Which snapshot a change row asks for: entries about the same thing collapse into the latest one. */
 function keyOf(c: ChangeRecord): string {
+  // MLS log entries are immutable and each one counts: never collapsed.
+  if (c.type.startsWith('e2ee.')) return `e2ee:${c.changeSeq}`;
   if (c.type === 'message.hidden') return `hidden:${c.entityId}`;
   if (c.type.startsWith('message.') || c.type === 'reaction.updated') return `message:${c.entityId}`;
   if (c.type === 'receipt.updated') return `receipt:${c.entityId}`;
   if (c.type === 'participant.settings') return `me:${c.entityId}`;
   if (c.type.startsWith('participant.')) return `participant:${c.entityId}`;
   return `conversation:${c.conversationId}`;
+}
+
+/** MLS log rows carry their metadata in the row itself: nothing to hydrate, no content. */
+function e2eeEntry(row: ChangeRecord): ChangeEntry {
+  const data = row.data ?? {};
+  if (row.type === 'e2ee.welcome')
+    return {
+      type: 'e2ee_welcome',
+      changeSeq: row.changeSeq,
+      welcomeId: row.entityId,
+      epoch: Number(data.epoch ?? 0),
+      commitSeq: Number(data.commitSeq ?? 0),
+    };
+  return {
+    type: 'e2ee_message',
+    changeSeq: row.changeSeq,
+    message: {
+      id: row.entityId,
+      conversationId: row.conversationId,
+      seq: row.messageSeq ?? 0,
+      kind: data.kind === 'commit' ? 'commit' : 'application',
+      epoch: Number(data.epoch ?? 0),
+      senderId: row.actorId ?? '',
+      senderDeviceId: String(data.deviceId ?? ''),
+      createdAt: row.createdAt.toISOString(),
+    },
+  };
 }
 
 /**
@@ -59,6 +88,10 @@ export function createChangesService(deps: { storage: Storage }) {
           continue;
         }
         const key = keyOf(row);
+        if (key.startsWith('e2ee:')) {
+          entries.push(e2eeEntry(row));
+          continue;
+        }
         if (key.startsWith('message:')) {
           const m = byId.get(row.entityId);
           if (m) entries.push({ type: 'message', changeSeq, message: toMessageDto(m) });

@@ -12,6 +12,7 @@ import type {
   Storage,
   UserRecord,
 } from '../../storage/ports.ts';
+import { serverMayReadContent } from './content-policy.ts';
 import { permissionsFor, type ViewerStanding } from './conversations.permissions.ts';
 import { toPreview } from './messages.mapper.ts';
 
@@ -96,6 +97,7 @@ export async function toConversationDto(
     historyForNewcomers: c.historyForNewcomers,
     onlyAdminsPost: c.onlyAdminsPost,
     peer,
+    encrypted: c.encrypted,
   };
 }
 
@@ -106,12 +108,17 @@ export async function toSummary(
   cards: UserCards,
   viewer?: ViewerStanding,
 ): Promise<ConversationSummary> {
+  // An encrypted chat's list row previews only system lines (the server cannot read the rest).
+  const last =
+    item.lastMessage && (serverMayReadContent(item.conversation) || item.lastMessage.kind === 'system')
+      ? item.lastMessage
+      : null;
   return {
     ...(await toConversationDto(item.conversation, viewerId, storage, cards)),
-    lastMessage: item.lastMessage
+    lastMessage: last
       ? {
-          ...toPreview(item.lastMessage),
-          senderName: item.lastMessage.senderId ? (await cards.get(item.lastMessage.senderId)).displayName : null,
+          ...toPreview(last),
+          senderName: last.senderId ? (await cards.get(last.senderId)).displayName : null,
         }
       : null,
     unreadCount: item.unreadCount,

@@ -178,7 +178,10 @@ export function createConversationsService(deps: ConversationsDeps) {
       if (body.kind === 'direct') {
         if (body.userId === userId) throw badRequest('You cannot start a direct chat with yourself');
         await requireReachableUser(storage, userId, body.userId);
-        const { conversation, created } = await storage.conversations.createDirect(userId, body.userId, now);
+        const { conversation, created } = await storage.conversations.createDirect(userId, body.userId, now, {
+          encrypted: body.encrypted,
+        });
+        if (created && conversation.encrypted) await postSystemMessage(deps, conversation.id, 'e2ee_enabled', userId);
         const summary = await summaryFor(conversation.id, userId);
         if (!summary) throw notFound('Conversation');
         if (created) await announceTo(conversation.id, [userId, body.userId]);
@@ -194,12 +197,15 @@ export function createConversationsService(deps: ConversationsDeps) {
         title: body.title,
         description: body.description,
         createdBy: userId,
-        historyForNewcomers: body.kind === 'group' ? body.historyForNewcomers : true,
+        // Newcomers to an encrypted group cannot decrypt what came before they joined.
+        historyForNewcomers: body.kind === 'group' ? body.historyForNewcomers && !body.encrypted : true,
+        encrypted: body.kind === 'group' && body.encrypted,
         onlyAdminsPost: body.onlyAdminsPost,
         members: members.map((id) => ({ userId: id, role: 'member' as const })),
         now,
       });
       await postSystemMessage(deps, conversation.id, 'created', userId, [], body.title);
+      if (conversation.encrypted) await postSystemMessage(deps, conversation.id, 'e2ee_enabled', userId);
       await announceTo(conversation.id, [userId, ...members]);
       const summary = await summaryFor(conversation.id, userId);
       if (!summary) throw notFound('Conversation');
@@ -229,6 +235,10 @@ export function createConversationsService(deps: ConversationsDeps) {
         changes.avatarUrl = patch.avatarUrl;
         notes.push(['avatar_changed', patch.avatarUrl]);
       }
+      if (patch.historyForNewcomers && c.encrypted)
+        throw badRequest('Newcomers cannot read earlier messages of an encrypted group', {
+          historyForNewcomers: ['Not available in encrypted groups'],
+        });
       if (patch.historyForNewcomers !== undefined && patch.historyForNewcomers !== c.historyForNewcomers) {
         changes.historyForNewcomers = patch.historyForNewcomers;
         notes.push(['history_visibility_changed', String(patch.historyForNewcomers)]);

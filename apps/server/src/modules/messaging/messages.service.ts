@@ -10,8 +10,16 @@ import type {
 import type { Request, RequestHandler } from 'express';
 import type { z } from 'zod';
 import { badRequest, forbidden, notFound } from '../../http/errors.ts';
-import type { Committed, MessageRecord, ParticipantRecord, ReplySnapshot, Storage } from '../../storage/ports.ts';
+import type {
+  Committed,
+  ConversationRecord,
+  MessageRecord,
+  ParticipantRecord,
+  ReplySnapshot,
+  Storage,
+} from '../../storage/ports.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
+import { assertPlaintextAllowed, serverMayReadContent } from './content-policy.ts';
 import { type Membership, requireMember, requireReader, visibilityFloor } from './conversations.access.ts';
 import { directPeerId } from './conversations.mapper.ts';
 import { postingError, postRestriction, requirePost } from './conversations.permissions.ts';
@@ -76,7 +84,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     if (await storage.blocks.isBlockedEitherWay(userId, peerId)) throw forbidden('You cannot message this user');
     const peer = await storage.participants.find(m.conversation.id, peerId);
     if (peer?.leftAt) {
-      await storage.conversations.createDirect(userId, peerId, clock.now());
+      await storage.conversations.createDirect(userId, peerId, clock.now(), { encrypted: m.conversation.encrypted });
       await conversations.announceTo(m.conversation.id, [peerId]);
     }
   }
@@ -101,8 +109,11 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
    * Mentioned members: the ids the client sent plus `@username` tokens in the text (so API clients
    * and scripts get mentions too). Non-members are dropped.
    */
-  async function membersOnly(conversationId: string, ids: string[], text = ''): Promise<string[]> {
-    const names = [...new Set([...text.matchAll(MENTION)].map((m) => m[1] ?? ''))].slice(0, 10);
+  async function membersOnly(conversation: ConversationRecord, ids: string[], text = ''): Promise<string[]> {
+    const conversationId = conversation.id;
+    // Never parse text the server may not read (content-policy.ts).
+    const parsed = serverMayReadContent(conversation) ? [...text.matchAll(MENTION)] : [];
+    const names = [...new Set(parsed.map((m) => m[1] ?? ''))].slice(0, 10);
     if (ids.length === 0 && names.length === 0) return [];
     const [members, named] = await Promise.all([
       storage.participants.listUserIds(conversationId),
@@ -173,12 +184,13 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       body: SendBody,
     ): Promise<{ message: Message; created: boolean }> {
       const m = await requireMember(storage, conversationId, userId);
+      assertPlaintextAllowed(m.conversation);
       requirePost(m.conversation, m.me, await standing(userId));
       await checkDirect(m, userId);
       await deps.attachments?.validate(userId, body.attachments, body.clientMsgId);
       const [replyTo, mentions] = await Promise.all([
         body.replyToId ? replySnapshot(m, body.replyToId) : Promise.resolve(null),
-        membersOnly(conversationId, body.mentions, body.text),
+        membersOnly(m.conversation, body.mentions, body.text),
       ]);
       const result = await serial(conversationId, async () => {
         const r = await storage.messages.send({
@@ -196,7 +208,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         if (r?.created) {
           await deps.attachments?.attach(userId, body.attachments, r.message);
           publishCreated(deps, r);
-          await shared.record(r.message);
+          await shared.record(r.message, m.conversation);
         }
         return r;
       });
@@ -206,17 +218,18 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
 
     async edit(userId: string, messageId: string, text: string, mentions?: string[]): Promise<Message> {
       const { message, conversation, me } = await visibleMessage(userId, messageId);
+      assertPlaintextAllowed(conversation);
       if (message.senderId !== userId || message.kind === 'system')
         throw forbidden('You can only edit your own messages');
       if (message.deletedAt) throw notFound('Message');
       // An edit is a new post (new text, new mentions): a member who may no longer post may not edit.
       requirePost(conversation, me, await standing(userId));
-      const newMentions = await membersOnly(message.conversationId, mentions ?? message.mentions, text);
+      const newMentions = await membersOnly(conversation, mentions ?? message.mentions, text);
       const dto = await serial(message.conversationId, async () => {
         const edited = await storage.messages.edit(messageId, { text, mentions: newMentions }, userId, clock.now());
         if (!edited) return null;
         const out = toMessageDto(edited.message);
-        await shared.relink(edited.message);
+        await shared.relink(edited.message, conversation);
         fanout.toUsers(edited.memberIds, 'message:updated', { message: out, changeSeq: edited.changeSeq });
         return out;
       });
@@ -259,10 +272,12 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
 
     /** Copies a message into other conversations, marked forwarded, keeping the original author. */
     async forward(userId: string, messageId: string, targetIds: string[], clientMsgId: string): Promise<Message[]> {
-      const { message } = await visibleMessage(userId, messageId);
+      const { message, conversation } = await visibleMessage(userId, messageId);
+      assertPlaintextAllowed(conversation);
       if (message.deletedAt || message.kind === 'system') throw badRequest('This message cannot be forwarded');
       const targets = [...new Set(targetIds)];
       const memberships = await Promise.all(targets.map((id) => requireMember(storage, id, userId)));
+      for (const m of memberships) assertPlaintextAllowed(m.conversation);
       const viewer = await standing(userId);
       for (const m of memberships) requirePost(m.conversation, m.me, viewer);
       for (const m of memberships) await checkDirect(m, userId);
@@ -286,7 +301,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
           });
           if (r?.created) {
             publishCreated(deps, r);
-            await shared.record(r.message);
+            await shared.record(r.message, memberships[i]?.conversation ?? { encrypted: true });
           }
           return r;
         });
@@ -298,6 +313,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
 
     async react(userId: string, messageId: string, emoji: string, on: boolean): Promise<ReactionSummary[]> {
       const { message, conversation, me } = await visibleMessage(userId, messageId);
+      assertPlaintextAllowed(conversation);
       if (message.deletedAt) throw notFound('Message');
       const restriction = on ? postRestriction(conversation, me, await standing(userId)) : null;
       // Taking one's own reaction back is always allowed; adding one follows the posting rule.

@@ -1,4 +1,5 @@
-import type { MessageRecord, SharedItemRecord, Storage } from '../../storage/ports.ts';
+import type { ConversationRecord, MessageRecord, SharedItemRecord, Storage } from '../../storage/ports.ts';
+import { serverMayReadContent } from './content-policy.ts';
 
 const URLS = /\bhttps?:\/\/[^\s<>"']{1,2000}/gi;
 const TRAILING = new Set('.,;:!?)]}*_~\'"');
@@ -23,11 +24,12 @@ export function linksIn(text: string): string[] {
   return [...out];
 }
 
+type Readable = Pick<ConversationRecord, 'encrypted'>;
+
 /**
- * Keeps the "shared" index (details panel: media, files, links) in step with messages.
- * NOTE for end-to-end encrypted conversations: link extraction reads message text, so it must go
- * through the one "may the server read this conversation's content" check when that lands; media
- * rows need no text.
+ * Keeps the "shared" index (details panel: media, files, links) in step with messages. Link
+ * extraction reads message text, so it asks the content policy first: an end-to-end encrypted
+ * conversation gets no links here (its members list them from their own decrypted store).
  */
 export function sharedIndex(storage: Storage) {
   const row = (m: MessageRecord, kind: SharedItemRecord['kind'], ref: string, position: number): SharedItemRecord => ({
@@ -42,8 +44,8 @@ export function sharedIndex(storage: Storage) {
     createdAt: m.createdAt,
   });
   return {
-    async record(m: MessageRecord): Promise<void> {
-      if (m.kind === 'system' || m.deletedAt) return;
+    async record(m: MessageRecord, conversation: Readable): Promise<void> {
+      if (m.kind === 'system' || m.deletedAt || !serverMayReadContent(conversation)) return;
       const found = m.attachments.length ? await storage.media.findByIds(m.attachments) : [];
       const byId = new Map(found.map((x) => [x.id, x]));
       const items = [
@@ -55,7 +57,8 @@ export function sharedIndex(storage: Storage) {
       ];
       if (items.length) await storage.sharedItems.add(items);
     },
-    async relink(m: MessageRecord): Promise<void> {
+    async relink(m: MessageRecord, conversation: Readable): Promise<void> {
+      if (!serverMayReadContent(conversation)) return;
       await storage.sharedItems.replaceLinks(
         m.id,
         linksIn(m.text).map((u, i) => row(m, 'link', u, i)),

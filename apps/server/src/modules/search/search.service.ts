@@ -1,6 +1,7 @@
 import type { SearchHit, SearchResult } from '@charla/shared-types';
 import { notFound } from '../../http/errors.ts';
 import { SNIPPET_END, SNIPPET_START, type Storage } from '../../storage/ports.ts';
+import { createContentPolicy, serverMayReadContent } from '../messaging/content-policy.ts';
 import { requireMember } from '../messaging/conversations.access.ts';
 import { toMessageDto } from '../messaging/messages.mapper.ts';
 import { type SearchCursors, searchScope } from './search.cursor.ts';
@@ -24,17 +25,21 @@ export type SearchService = ReturnType<typeof createSearchService>;
 
 export function createSearchService(deps: { storage: Storage; cursors: SearchCursors }) {
   const { storage, cursors } = deps;
+  const policy = createContentPolicy(storage);
   return {
     async messages(
       userId: string,
       q: { q: string; conversationId?: string; cursor?: string; limit: number },
     ): Promise<SearchResult> {
       if (q.conversationId) {
+        let membership: Awaited<ReturnType<typeof requireMember>>;
         try {
-          await requireMember(storage, q.conversationId, userId);
+          membership = await requireMember(storage, q.conversationId, userId);
         } catch {
           throw notFound('Conversation');
         }
+        // Encrypted conversations: the server has nothing to search (clients search their local store).
+        if (!serverMayReadContent(membership.conversation)) return { items: [], nextCursor: null };
       }
       const scope = searchScope(userId, q);
       const page = await storage.messages.search(userId, q.q, {
@@ -42,12 +47,14 @@ export function createSearchService(deps: { storage: Storage; cursors: SearchCur
         ...(q.conversationId ? { conversationId: q.conversationId } : {}),
         ...(q.cursor ? { cursor: cursors.open(scope, q.cursor) } : {}),
       });
+      const readable = await policy.readable(page.items.map((hit) => hit.message.conversationId));
+      const items = page.items.filter((hit) => readable.has(hit.message.conversationId));
       return {
-        items: page.items.map((hit, i) => ({
+        items: items.map((hit, i) => ({
           message: toMessageDto(hit.message),
           ...splitSnippet(hit.snippet),
           // Storage returns best first; expose the order as a score clients can merge pages by.
-          rank: page.items.length - i,
+          rank: items.length - i,
         })),
         nextCursor: page.nextCursor === null ? null : cursors.sign(scope, page.nextCursor),
       };

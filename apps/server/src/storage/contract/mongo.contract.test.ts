@@ -7,6 +7,7 @@ import { openMongoStorage } from '../mongo/mongo-storage.ts';
 import type { Storage } from '../ports.ts';
 import { abuseContract } from './abuse.contract.ts';
 import { accountsContract } from './accounts.contract.ts';
+import { e2eeContract } from './e2ee.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
@@ -91,6 +92,7 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   identitiesContract(openFresh);
   mediaContract(openFresh);
   moderationContract(openFresh);
+  e2eeContract(openFresh);
   sharedItemsContract(openFresh);
   abuseContract(openFresh);
   // The step sequence a standalone server runs (forced even on a replica set, so it is always tested).

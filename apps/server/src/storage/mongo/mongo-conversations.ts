@@ -20,7 +20,8 @@ import {
   toParticipant,
 } from './mongo-messaging-models.ts';
 
-const directKeyOf = (a: string, b: string): string => [String(a), String(b)].sort().join(':');
+const directKeyOf = (a: string, b: string, encrypted = false): string =>
+  `${[String(a), String(b)].sort().join(':')}${encrypted ? ':e2ee' : ''}`;
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const caseInsensitive = { locale: 'en', strength: 2 } as const;
 
@@ -139,8 +140,9 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
   const reload = async (id: string): Promise<ConversationRecord> =>
     toConversation((await core.conversation(id)) as ConversationDoc);
 
-  const createDirect: ConversationsRepo['createDirect'] = async (a, b, now) => {
-    const key = directKeyOf(a, b);
+  const createDirect: ConversationsRepo['createDirect'] = async (a, b, now, options) => {
+    const encrypted = options?.encrypted === true;
+    const key = directKeyOf(a, b, encrypted);
     const existing = await Conversation.findOne({ directKey: key }).lean<ConversationDoc>();
     if (existing && existing.deletedAt === null) {
       for (const u of new Set([String(a), String(b)])) await core.addParticipant(existing, u, 'member', String(a), now);
@@ -155,15 +157,16 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
       description: null,
       avatarUrl: null,
       createdBy: String(a),
-      historyForNewcomers: true,
+      historyForNewcomers: !encrypted,
       directKey: key,
+      encrypted,
       ...blank(now),
     };
     try {
       await insertConversation(doc);
     } catch (err) {
       // Lost the race to create this pair: the winner's chat is the one.
-      if (isDuplicateKey(err)) return createDirect(a, b, now);
+      if (isDuplicateKey(err)) return createDirect(a, b, now, options);
       throw err;
     }
     for (const u of new Set([String(a), String(b)])) await core.addParticipant(doc, u, 'member', String(a), now);
@@ -182,6 +185,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
         historyForNewcomers: input.historyForNewcomers ?? false,
         onlyAdminsPost: input.onlyAdminsPost ?? false,
         directKey: null,
+        encrypted: input.encrypted ?? false,
         ...blank(input.now),
       };
       await insertConversation(doc);

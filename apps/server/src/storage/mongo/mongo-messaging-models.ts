@@ -34,6 +34,8 @@ export type ConversationDoc = {
   /** Absent on documents written before announcement mode existed: read as false. */
   onlyAdminsPost?: boolean;
   directKey: string | null;
+  /** Missing on documents written before end-to-end encryption existed: false. */
+  encrypted?: boolean;
   deletedAt: Date | null;
 };
 
@@ -165,6 +167,7 @@ const conversationSchema = new Schema<ConversationDoc>(
     historyForNewcomers: { type: Boolean, required: true, default: false },
     onlyAdminsPost: { type: Boolean, default: false },
     directKey: nullableStr,
+    encrypted: { type: Boolean, default: false },
     deletedAt: nullableDate,
   },
   opts,
@@ -371,6 +374,7 @@ export const toConversation = (d: ConversationDoc): ConversationRecord => ({
   historyForNewcomers: d.historyForNewcomers,
   onlyAdminsPost: d.onlyAdminsPost ?? false,
   directKey: d.directKey ?? null,
+  encrypted: d.encrypted ?? false,
   deletedAt: d.deletedAt ?? null,
 });
 

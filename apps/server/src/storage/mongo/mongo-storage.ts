@@ -5,6 +5,7 @@ import { StorageStartError } from '../errors.ts';
 import type { Storage } from '../ports.ts';
 import { createMongoBlocksRepo } from './mongo-blocks.ts';
 import { createMongoConversationsRepo } from './mongo-conversations.ts';
+import { createMongoE2eeRepo } from './mongo-e2ee.ts';
 import { translateOutages } from './mongo-errors.ts';
 import { createMongoIdentitiesRepo } from './mongo-identities.ts';
 import { describeUri, ensureIndexes } from './mongo-indexes.ts';
@@ -92,6 +93,7 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
     reports: t(createMongoReportsRepo(conn)),
     auditLog: t(createMongoAuditLogRepo(conn)),
     stats: t(createMongoStatsRepo(conn)),
+    e2ee: t(createMongoE2eeRepo(conn, messaging)),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

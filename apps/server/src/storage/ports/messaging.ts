@@ -43,8 +43,10 @@ export type ConversationRecord = {
   historyForNewcomers: boolean;
   /** Announcement mode (groups and channels): only owners and admins post, edit and react. */
   onlyAdminsPost: boolean;
-  /** Direct chats only: the two user ids sorted and joined with ':'; unique. */
+  /** Direct chats only: the two user ids sorted and joined with ':' (+ ':e2ee' when encrypted); unique. */
   directKey: string | null;
+  /** End-to-end encrypted (MLS): set at creation, never turned off; the server never sees its content. */
+  encrypted: boolean;
   deletedAt: Date | null;
 };
 
@@ -55,6 +57,8 @@ export type NewConversation = {
   avatarUrl?: string | null;
   createdBy: string;
   historyForNewcomers?: boolean;
+  /** End-to-end encrypted group (never a channel: the service refuses it). */
+  encrypted?: boolean;
   onlyAdminsPost?: boolean;
   /** Initial members; `createdBy` is added as owner automatically (listing it again is harmless). */
   members?: { userId: string; role: ParticipantRole }[];
@@ -184,7 +188,11 @@ export type ChangeType =
   /** Private (audience = that user): delete-for-me. */
   | 'message.hidden'
   | 'reaction.updated'
-  | 'receipt.updated';
+  | 'receipt.updated'
+  /** An MLS handshake or application message (storage/ports/e2ee.ts). */
+  | 'e2ee.message'
+  /** Private (audience = the added user): a Welcome waits for one of their devices. */
+  | 'e2ee.welcome';
 
 /**
  * One entry of a conversation's change feed. It carries references, never content (a deleted
@@ -236,8 +244,16 @@ export type PublicChannel = ConversationRecord & { memberCount: number };
 export type ConversationsRepo = {
   /** Group or channel with its members; first change rows: conversation.created + participant.joined. */
   create(input: NewConversation): Promise<ConversationRecord>;
-  /** One direct chat per pair: returns the existing one (created: false), re-activating left members. */
-  createDirect(a: string, b: string, now: Date): Promise<{ conversation: ConversationRecord; created: boolean }>;
+  /**
+   * One direct chat per pair (and one encrypted direct chat per pair, a separate conversation): returns
+   * the existing one (created: false), re-activating left members.
+   */
+  createDirect(
+    a: string,
+    b: string,
+    now: Date,
+    options?: { encrypted?: boolean },
+  ): Promise<{ conversation: ConversationRecord; created: boolean }>;
   /** Includes soft-deleted ones (check `deletedAt`). */
   findById(id: string): Promise<ConversationRecord | null>;
   findDirect(a: string, b: string): Promise<ConversationRecord | null>;

@@ -19,7 +19,8 @@ import {
 } from './sqlite-messaging-core.ts';
 import { type CountRow, likePrefix, required } from './sqlite-util.ts';
 
-export const directKeyOf = (a: string, b: string): string => [a, b].sort().join(':');
+export const directKeyOf = (a: string, b: string, encrypted = false): string =>
+  `${[a, b].sort().join(':')}${encrypted ? ':e2ee' : ''}`;
 
 const isListCursor = cursorOf('number', 'string');
 const isChannelCursor = cursorOf('string', 'string');
@@ -35,6 +36,7 @@ type NewConversationRow = {
   history: number;
   onlyAdmins: 0 | 1;
   directKey: string | null;
+  encrypted: 0 | 1;
 };
 type PageParams = { u: string; archived: number | null; limit: number };
 type PageRow = { id: string; last_activity_at: number };
@@ -82,9 +84,9 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
   const { db } = core;
   const insertConv = db.prepare<NewConversationRow>(
     `INSERT INTO conversations (id, kind, title, description, avatar_url, created_by, created_at, last_activity_at,
-       last_change_at, history_for_newcomers, only_admins_post, direct_key)
+       last_change_at, history_for_newcomers, only_admins_post, direct_key, encrypted)
      VALUES (@id, @kind, @title, @description, @avatarUrl, @createdBy, @now, @now, @now, @history, @onlyAdmins,
-       @directKey)`,
+       @directKey, @encrypted)`,
   );
   const byDirectKey = db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE direct_key = ?');
   const markDeleted = db.prepare<[number, string]>(
@@ -154,6 +156,7 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
       history: input.historyForNewcomers ? 1 : 0,
       onlyAdmins: input.onlyAdminsPost ? 1 : 0,
       directKey: null,
+      encrypted: input.encrypted ? 1 : 0,
     });
     core.appendChange({
       conversationId: id,
@@ -170,8 +173,8 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
     return toConversation(required(core.conversation(id), 'conversation just created'));
   });
 
-  const createDirectTx = db.transaction((a: string, b: string, now: Date) => {
-    const key = directKeyOf(a, b);
+  const createDirectTx = db.transaction((a: string, b: string, now: Date, encrypted: boolean) => {
+    const key = directKeyOf(a, b, encrypted);
     const existing = byDirectKey.get(key);
     if (existing && existing.deleted_at === null) {
       // Someone who left a direct chat is brought back when it is opened again.
@@ -192,9 +195,10 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
       avatarUrl: null,
       createdBy: a,
       now: now.getTime(),
-      history: 1,
+      history: encrypted ? 0 : 1,
       onlyAdmins: 0,
       directKey: key,
+      encrypted: encrypted ? 1 : 0,
     });
     core.appendChange({ conversationId: id, type: 'conversation.created', entityId: id, actorId: a, now });
     const conv = required(core.conversation(id), 'direct chat just created');
@@ -244,7 +248,7 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
 
   return {
     create: async (input) => createTx.immediate(input),
-    createDirect: async (a, b, now) => createDirectTx.immediate(a, b, now),
+    createDirect: async (a, b, now, options) => createDirectTx.immediate(a, b, now, options?.encrypted === true),
     findById: async (id) => {
       const row = core.conversation(id);
       return row ? toConversation(row) : null;

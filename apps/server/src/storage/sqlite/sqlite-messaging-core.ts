@@ -31,6 +31,7 @@ export type ConversationRow = {
   history_for_newcomers: number;
   only_admins_post: number;
   direct_key: string | null;
+  encrypted: number;
   deleted_at: number | null;
 };
 
@@ -83,6 +84,7 @@ export const toConversation = (r: ConversationRow): ConversationRecord => ({
   historyForNewcomers: r.history_for_newcomers === 1,
   onlyAdminsPost: r.only_admins_post === 1,
   directKey: r.direct_key,
+  encrypted: r.encrypted === 1,
   deletedAt: date(r.deleted_at),
 });
 

@@ -6,6 +6,7 @@ import type { Storage } from '../ports.ts';
 import { applyMigrations } from './migrate.ts';
 import { createSqliteBlocksRepo } from './sqlite-blocks.ts';
 import { createSqliteConversationsRepo } from './sqlite-conversations.ts';
+import { createSqliteE2eeRepo } from './sqlite-e2ee.ts';
 import { createSqliteIdentitiesRepo } from './sqlite-identities.ts';
 import { createSqliteInvitesRepo } from './sqlite-invites.ts';
 import { createSqliteMediaRepo } from './sqlite-media.ts';
@@ -52,6 +53,7 @@ export function openSqliteStorage(
     reports: createSqliteReportsRepo(db),
     auditLog: createSqliteAuditLogRepo(db),
     stats: createSqliteStatsRepo(db),
+    e2ee: createSqliteE2eeRepo(messaging),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();

@@ -1,0 +1,15 @@
+export * from './bytes.ts';
+export * from './client/api.ts';
+export * from './client/attachments.ts';
+export * from './client/client.ts';
+export type { E2eeClientEvent, GroupRecord } from './client/context.ts';
+export * from './client/franking.ts';
+export * from './client/local-messages.ts';
+export * from './client/payload.ts';
+export * from './client/safety-code.ts';
+export * from './client/store.ts';
+export * from './errors.ts';
+export * from './mls/credential.ts';
+export * from './mls/engine.ts';
+export * from './mls/suite.ts';
+export * from './mls/wire.ts';
