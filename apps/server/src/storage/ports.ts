@@ -8,6 +8,7 @@ import type { IdentitiesRepo } from './ports/identities.ts';
 import type { MediaRepo } from './ports/media.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
 import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
+import type { TranslationsRepo } from './ports/translations.ts';
 
 export { DuplicateKeyError } from './errors.ts';
 export type * from './ports/accounts.ts';
@@ -17,6 +18,8 @@ export type * from './ports/messaging.ts';
 export { SEARCH_CANDIDATES, SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
 export type * from './ports/moderation.ts';
 export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
+export type * from './ports/translations.ts';
+export { translationVersion } from './ports/translations.ts';
 
 export type Storage = {
   readonly kind: 'sqlite' | 'mongo';
@@ -33,6 +36,7 @@ export type Storage = {
   readonly reports: ReportsRepo;
   readonly auditLog: AuditLogRepo;
   readonly stats: StatsRepo;
+  readonly translations: TranslationsRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -9,6 +9,7 @@ import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
+import { translationContract } from './translation.contract.ts';
 
 /** MONGODB_URI, or (opt-in, CHARLA_MONGO_MEMORY=1) a mongod from mongodb-memory-server, which must be downloadable. */
 let uri = process.env.MONGODB_URI;
@@ -51,4 +52,5 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   identitiesContract(openFresh);
   mediaContract(openFresh);
   moderationContract(openFresh);
+  translationContract(openFresh);
 });

@@ -9,6 +9,7 @@ import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
+import { translationContract } from './translation.contract.ts';
 
 /** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
 async function openFresh(): Promise<Storage> {
@@ -29,4 +30,5 @@ describe('sqlite adapter', () => {
   identitiesContract(openFresh);
   mediaContract(openFresh);
   moderationContract(openFresh);
+  translationContract(openFresh);
 });

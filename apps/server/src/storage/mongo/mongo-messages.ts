@@ -7,7 +7,7 @@ import type { MongoMessagingCore } from './mongo-messaging-core.ts';
 import { type ConversationDoc, isDuplicateKey, type MessageDoc, toMessage } from './mongo-messaging-models.ts';
 
 export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo {
-  const { Conversation, Participant, Message, Hidden } = core.models;
+  const { Conversation, Participant, Message, Hidden, MessageTranslation } = core.models;
   const byId = async (id: string) => {
     const d = await Message.findOne({ _id: String(id), seq: trusted({ $ne: null }) }).lean<MessageDoc>();
     return d ? toMessage(d) : null;
@@ -52,6 +52,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
       forwardedFrom: input.forwardedFrom ?? null,
       mentions,
       system: input.system ?? null,
+      language: input.language ?? null,
       reactions: [],
       editedAt: null,
       deletedAt: null,
@@ -138,10 +139,18 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
     edit: async (id, change, actorId, now) => {
       const d = await Message.findOneAndUpdate(
         { _id: String(id), deletedAt: null, seq: trusted({ $ne: null }) },
-        { $set: { text: change.text, mentions: [...new Set(change.mentions)], editedAt: now } },
+        {
+          $set: {
+            text: change.text,
+            mentions: [...new Set(change.mentions)],
+            editedAt: now,
+            ...(change.language !== undefined ? { language: change.language } : {}),
+          },
+        },
         { returnDocument: 'after' },
       ).lean<MessageDoc>();
       if (!d) return null;
+      await MessageTranslation.deleteMany({ messageId: d._id });
       await core.appendChange({
         conversationId: d.conversationId,
         type: 'message.updated',
@@ -163,6 +172,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
             replyTo: null,
             forwardedFrom: null,
             system: null,
+            language: null,
             reactions: [],
             deletedAt: now,
           },
@@ -170,6 +180,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
         { returnDocument: 'after' },
       ).lean<MessageDoc>();
       if (!d) return null;
+      await MessageTranslation.deleteMany({ messageId: d._id });
       await core.appendChange({
         conversationId: d.conversationId,
         type: 'message.deleted',

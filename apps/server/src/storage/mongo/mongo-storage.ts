@@ -14,6 +14,7 @@ import { createMongoOneTimeTokensRepo } from './mongo-one-time-tokens.ts';
 import { createMongoParticipantsRepo } from './mongo-participants.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
 import { createMongoStatsRepo } from './mongo-stats.ts';
+import { createMongoTranslationsRepo } from './mongo-translations.ts';
 import { createMongoUsersRepo } from './mongo-users.ts';
 
 /** Connects with strict queries and filter sanitising, so no `$` operator from a request reaches a query. */
@@ -39,6 +40,7 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
     reports: createMongoReportsRepo(conn),
     auditLog: createMongoAuditLogRepo(conn),
     stats: createMongoStatsRepo(conn),
+    translations: createMongoTranslationsRepo(conn, models),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

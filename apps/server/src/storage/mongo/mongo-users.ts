@@ -3,7 +3,12 @@ import { type Connection, Schema } from 'mongoose';
 import type { UserPatch, UserRecord, UsersRepo } from '../ports.ts';
 import { escapeRegex, op, rethrowDuplicate } from './mongo-util.ts';
 
-type UserDoc = Omit<UserRecord, 'id'> & { _id: string; usernameLower: string };
+/** readingLanguage is missing on documents written before translation existed. */
+type UserDoc = Omit<UserRecord, 'id' | 'readingLanguage'> & {
+  _id: string;
+  usernameLower: string;
+  readingLanguage?: string | null;
+};
 
 const userSchema = new Schema<UserDoc>(
   {
@@ -20,6 +25,7 @@ const userSchema = new Schema<UserDoc>(
     passwordHash: { type: String, default: null },
     lastSeenAt: { type: Date, default: null },
     lastSeenVisibility: { type: String, enum: ['everyone', 'nobody'], default: 'everyone' },
+    readingLanguage: { type: String, default: null },
     suspendedAt: { type: Date, default: null },
     deletedAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },
@@ -42,6 +48,7 @@ const toUser = (d: UserDoc): UserRecord => ({
   passwordHash: d.passwordHash ?? null,
   lastSeenAt: d.lastSeenAt ?? null,
   lastSeenVisibility: d.lastSeenVisibility ?? 'everyone',
+  readingLanguage: d.readingLanguage ?? null,
   suspendedAt: d.suspendedAt ?? null,
   deletedAt: d.deletedAt ?? null,
   createdAt: d.createdAt,
@@ -59,6 +66,7 @@ const patchKeys: (keyof UserPatch)[] = [
   'passwordHash',
   'lastSeenAt',
   'lastSeenVisibility',
+  'readingLanguage',
   'suspendedAt',
   'deletedAt',
 ];
@@ -86,6 +94,7 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
         passwordHash: user.passwordHash,
         lastSeenAt: null,
         lastSeenVisibility: 'everyone',
+        readingLanguage: null,
         suspendedAt: null,
         deletedAt: null,
         createdAt: new Date(),

@@ -15,6 +15,7 @@ import { createSqliteOneTimeTokensRepo } from './sqlite-one-time-tokens.ts';
 import { createSqliteParticipantsRepo } from './sqlite-participants.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
 import { createSqliteStatsRepo } from './sqlite-stats.ts';
+import { createSqliteTranslationsRepo } from './sqlite-translations.ts';
 import { createSqliteUsersRepo } from './sqlite-users.ts';
 
 /** Opens (or creates) `<dataDir>/charla.sqlite` in WAL mode with foreign keys on. */
@@ -42,6 +43,7 @@ export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'char
     reports: createSqliteReportsRepo(db),
     auditLog: createSqliteAuditLogRepo(db),
     stats: createSqliteStatsRepo(db),
+    translations: createSqliteTranslationsRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();
