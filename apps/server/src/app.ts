@@ -31,6 +31,8 @@ import { createMediaModule, type MediaModule } from './modules/media/media.modul
 import { createModerationModule } from './modules/moderation/moderation.module.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
 import { createMessagingModule, type MessagingOptions } from './modules/realtime/realtime.module.ts';
+import { createLanguageDetector } from './modules/translation/translation.detect.ts';
+import { createTranslationModule, type TranslationOptions } from './modules/translation/translation.module.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
 import type { MediaStore, Storage } from './storage/ports.ts';
@@ -54,6 +56,8 @@ export type AppDeps = {
   messaging?: MessagingOptions;
   /** Media blob store; default: Cloudinary when CLOUDINARY_URL is set, else DATA_DIR/media. */
   mediaStore?: MediaStore;
+  /** Translation knobs (tests shorten the provider backoff). */
+  translation?: TranslationOptions;
 };
 
 export type CharlaApp = {
@@ -176,7 +180,9 @@ export function createApp(deps: AppDeps): CharlaApp {
    */
   const media = createMediaModule(ctx, { store: deps.mediaStore });
   media.start();
-  const messaging = createMessagingModule(ctx, { ...deps.messaging, attachments: media.attachments });
+  const languages = createLanguageDetector();
+  const translation = createTranslationModule(ctx, languages, deps.translation);
+  const messaging = createMessagingModule(ctx, { ...deps.messaging, attachments: media.attachments, languages });
   media.service.useConversationAvatarUpdater(async (userId, conversationId, avatarUrl) => {
     await messaging.services.conversations.update(userId, conversationId, { avatarUrl });
   });
@@ -195,6 +201,8 @@ export function createApp(deps: AppDeps): CharlaApp {
     // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
     media.router,
     ...moderation.routers,
+    // Before messaging, for the same reason: /conversations/:id/translation(s).
+    ...translation.routers,
     messaging.router,
   ];
   for (const router of routers) api.use(router);

@@ -35,6 +35,8 @@ export const meSchema = z.object({
   avatarUrl: z.string().nullable(),
   role: userRoleSchema,
   lastSeenVisibility: lastSeenVisibilitySchema,
+  /** Preferred language to read translations in; null = the app's UI language. */
+  readingLanguage: z.string().nullable(),
   hasPassword: z.boolean(),
   createdAt: z.string(),
 });
@@ -59,6 +61,10 @@ export const updateMeSchema = z
     username: usernameSchema,
     about: aboutSchema,
     lastSeenVisibility: lastSeenVisibilitySchema,
+    readingLanguage: z
+      .string()
+      .regex(/^[a-z]{2,3}$/, 'Use a language code such as "en" or "es"')
+      .nullable(),
   })
   .partial()
   .strict();

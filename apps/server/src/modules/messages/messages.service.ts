@@ -9,7 +9,13 @@ import type {
 } from '@charla/shared-types';
 import type { z } from 'zod';
 import { badRequest, forbidden, notFound } from '../../http/errors.ts';
-import type { MessageRecord, ParticipantRecord, ReplySnapshot, Storage } from '../../storage/ports.ts';
+import type {
+  ConversationRecord,
+  MessageRecord,
+  ParticipantRecord,
+  ReplySnapshot,
+  Storage,
+} from '../../storage/ports.ts';
 import {
   type Membership,
   requireMember,
@@ -18,6 +24,7 @@ import {
 } from '../conversations/conversations.access.ts';
 import { directPeerId } from '../conversations/conversations.mapper.ts';
 import type { ConversationsService } from '../conversations/conversations.service.ts';
+import { serverMayReadContent } from '../messaging/content-policy.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { toMessageDto } from './messages.mapper.ts';
 import { changeSeqOf, type PublishDeps, publishCreated } from './messages.publish.ts';
@@ -32,7 +39,15 @@ export type AttachmentHooks = {
   release(messageId: string): Promise<void>;
 };
 
-export type MessagesDeps = PublishDeps & { storage: Storage; fanout: Fanout; attachments?: AttachmentHooks };
+/** Local language detection (modules/translation): ISO 639-1 or 'unknown'. */
+export type LanguageDetection = { detect(text: string): Promise<string> };
+
+export type MessagesDeps = PublishDeps & {
+  storage: Storage;
+  fanout: Fanout;
+  attachments?: AttachmentHooks;
+  languages?: LanguageDetection;
+};
 export type SendBody = z.output<typeof sendMessageRequestSchema>;
 
 const SNAPSHOT_CHARS = 200;
@@ -101,6 +116,12 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     return [...new Set([...ids, ...fromText])].filter((id) => memberSet.has(id));
   }
 
+  /** Detected language of text the server may read; null for encrypted conversations and empty text. */
+  async function languageOf(conversation: ConversationRecord, text: string): Promise<string | null> {
+    if (!deps.languages || !text.trim() || !serverMayReadContent(conversation)) return null;
+    return deps.languages.detect(text);
+  }
+
   async function publishReceipt(p: ParticipantRecord): Promise<Receipt> {
     const receipt: Receipt = {
       conversationId: p.conversationId,
@@ -123,9 +144,10 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       const m = await requireMember(storage, conversationId, userId);
       await checkDirect(m, userId);
       await deps.attachments?.validate(userId, body.attachments, body.clientMsgId);
-      const [replyTo, mentions] = await Promise.all([
+      const [replyTo, mentions, language] = await Promise.all([
         body.replyToId ? replySnapshot(m, body.replyToId) : Promise.resolve(null),
         membersOnly(conversationId, body.mentions, body.text),
+        languageOf(m.conversation, body.text),
       ]);
       const result = await serial(conversationId, async () => {
         const r = await storage.messages.send({
@@ -137,6 +159,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
           attachments: body.attachments,
           replyTo,
           mentions,
+          language,
           now: clock.now(),
         });
         // A clientMsgId reused in another conversation is still the same message: the original comes back.
@@ -151,13 +174,21 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     },
 
     async edit(userId: string, messageId: string, text: string, mentions?: string[]): Promise<Message> {
-      const { message } = await visibleMessage(userId, messageId);
+      const { message, conversation } = await visibleMessage(userId, messageId);
       if (message.senderId !== userId || message.kind === 'system')
         throw forbidden('You can only edit your own messages');
       if (message.deletedAt) throw notFound('Message');
-      const newMentions = await membersOnly(message.conversationId, mentions ?? message.mentions, text);
+      const [newMentions, language] = await Promise.all([
+        membersOnly(message.conversationId, mentions ?? message.mentions, text),
+        languageOf(conversation, text),
+      ]);
       const dto = await serial(message.conversationId, async () => {
-        const edited = await storage.messages.edit(messageId, { text, mentions: newMentions }, userId, clock.now());
+        const edited = await storage.messages.edit(
+          messageId,
+          { text, mentions: newMentions, language },
+          userId,
+          clock.now(),
+        );
         if (!edited) return null;
         const out = toMessageDto(edited);
         const changeSeq = await changeSeqOf(storage, edited.conversationId);
@@ -244,6 +275,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
             text: message.text,
             attachments: message.attachments,
             forwardedFrom,
+            language: memberships[i] && serverMayReadContent(memberships[i].conversation) ? message.language : null,
             now: clock.now(),
           });
           if (r?.created) await publishCreated(deps, r.message);

@@ -12,7 +12,7 @@ import { invitesRoutes } from '../invites/invites.routes.ts';
 import { createInvitesService } from '../invites/invites.service.ts';
 import { createSerial } from '../messages/messages.publish.ts';
 import { messagesRoutes } from '../messages/messages.routes.ts';
-import { type AttachmentHooks, createMessagesService } from '../messages/messages.service.ts';
+import { type AttachmentHooks, createMessagesService, type LanguageDetection } from '../messages/messages.service.ts';
 import { createSearchCursors } from '../search/search.cursor.ts';
 import { searchRoutes } from '../search/search.routes.ts';
 import { createSearchService } from '../search/search.service.ts';
@@ -31,6 +31,8 @@ export type MessagingOptions = {
   limits?: RealtimeDeps['limits'];
   /** Media attachment checks (modules/media); without them attachment ids are stored unchecked. */
   attachments?: AttachmentHooks;
+  /** Language detection at send and edit (modules/translation). */
+  languages?: LanguageDetection;
 };
 
 /**
@@ -50,7 +52,10 @@ export function createMessagingModule(
   const conversations = createConversationsService(base);
   const participants = createParticipantsService(base, conversations);
   const changes = createChangesService(base);
-  const messages = createMessagesService({ ...base, attachments: options.attachments }, conversations);
+  const messages = createMessagesService(
+    { ...base, attachments: options.attachments, languages: options.languages },
+    conversations,
+  );
   const invites = createInvitesService({ ...base, publicUrl: config.publicUrl }, conversations);
   const search = createSearchService({
     ...base,
