@@ -7,6 +7,8 @@
 // Usage:
 //   node scripts/demo-chat.mjs                 # starts a throw-away server (temp DATA_DIR, free port)
 //   node scripts/demo-chat.mjs http://127.0.0.1:4000   # or drives a server that is already running
+// Sign-up mails a code: the demo reads it from the server's outbox (DATA_DIR/outbox while SMTP_URL
+// is unset): its own temp dir, or for a running server $CHARLA_OUTBOX, else .data/outbox.
 // Exits non-zero if any step does not behave as described.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -64,6 +66,7 @@ async function startServer() {
   }
   return {
     url,
+    outbox: path.join(dataDir, 'outbox'),
     stop: () => {
       child.kill('SIGTERM');
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -89,19 +92,41 @@ function client(base, token) {
   };
 }
 
-async function register(base, name) {
-  const res = await fetch(`${base}/api/v1/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email: `${name}.${Date.now()}@example.com`,
-      password: 'correct horse battery staple',
-      displayName: name[0].toUpperCase() + name.slice(1),
-      client: 'desktop',
-    }),
+/** The code of the newest sign-up mail to `email` in the outbox (its X-Charla-Code header). */
+async function mailedCode(outbox, email) {
+  for (let i = 0; i < 100; i++) {
+    const files = fs.existsSync(outbox) ? fs.readdirSync(outbox).sort().reverse() : [];
+    for (const file of files) {
+      const lines = fs.readFileSync(path.join(outbox, file), 'utf8').split(/\r?\n/);
+      const code = lines.find((l) => l.startsWith('X-Charla-Code: '));
+      if (code && lines.includes(`To: ${email}`)) return code.slice('X-Charla-Code: '.length).trim();
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no sign-up code for ${email} in ${outbox} (is that the server's DATA_DIR/outbox?)`);
+}
+
+/** Sign-up: "check your email" (202, no session), then the mailed code signs in. */
+async function register(base, outbox, name) {
+  const email = `${name}.${Date.now()}@example.com`;
+  const password = 'correct horse battery staple';
+  const post = (p, body) =>
+    fetch(`${base}/api/v1${p}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json());
+  const started = await post('/auth/register', {
+    email,
+    password,
+    displayName: name[0].toUpperCase() + name.slice(1),
+    client: 'desktop',
   });
-  const json = await res.json();
+  if (started.error) throw new Error(`register ${name}: ${started.message}`);
+  const code = await mailedCode(outbox, email);
+  const json = await post('/auth/register/verify', { email, code, password, client: 'desktop' });
   if (json.error) throw new Error(`register ${name}: ${json.message}`);
+  say(name, `signed up with the code mailed to ${email}`);
   return { ...json.data, name, api: client(base, json.data.accessToken) };
 }
 
@@ -130,12 +155,22 @@ const sendOverSocket = (socket, conversationId, text) =>
 
 async function main() {
   const given = process.argv[2];
-  const server = given ? { url: given.replace(/\/$/, ''), stop: () => {} } : await startServer();
+  const server = given
+    ? {
+        url: given.replace(/\/$/, ''),
+        outbox: path.resolve(process.env.CHARLA_OUTBOX ?? path.join(root, '.data/outbox')),
+        stop: () => {},
+      }
+    : await startServer();
   const base = server.url;
   const sockets = [];
   try {
     console.log(`Charla demo against ${base}\n`);
-    const [ana, ben, cy] = [await register(base, 'ana'), await register(base, 'ben'), await register(base, 'cy')];
+    const [ana, ben, cy] = [
+      await register(base, server.outbox, 'ana'),
+      await register(base, server.outbox, 'ben'),
+      await register(base, server.outbox, 'cy'),
+    ];
     const [anaS, benS] = [await connect(base, ana), await connect(base, ben)];
     sockets.push(anaS, benS);
 

@@ -6,7 +6,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { nodeTsFlags, root } from './lib.mjs';
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-e2e-'));
+// One data dir per port, so the tests (apps/desktop/e2e/support.ts) can read the mail outbox.
+const dataDir = path.join(os.tmpdir(), `charla-e2e-${process.env.CHARLA_E2E_PORT ?? '4100'}`);
+fs.rmSync(dataDir, { recursive: true, force: true });
+fs.mkdirSync(dataDir, { recursive: true });
 const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/server/src/main.ts')], {
   stdio: 'inherit',
   env: {

@@ -1,31 +1,25 @@
 import { type APIRequestContext, expect, test } from '@playwright/test';
-import { history, newContext, newUser, openConversation, signIn, type TestUser } from './support.ts';
+import { history, newContext, newUser, openConversation, signIn, signUpOverApi, type TestUser } from './support.ts';
 
 /** scripts/e2e-server.mjs starts the server with ADMIN_EMAILS set to this address. */
 const ADMIN_EMAIL = process.env.CHARLA_E2E_ADMIN_EMAIL ?? 'admin@charla.test';
 
 type Grant = { accessToken: string; user: { id: string; role: string } };
 
-/** Signs up through the API (desktop client: tokens in the body), or signs in when the account exists. */
+/** Signs in through the API (desktop client: tokens in the body), or signs up when there is no account yet. */
 async function account(request: APIRequestContext, user: TestUser): Promise<Grant> {
   const device = { name: 'e2e', platform: 'linux' };
-  const created = await request.post('/api/v1/auth/register', {
-    data: {
-      email: user.email,
-      username: user.username,
-      password: user.password,
-      displayName: user.name,
-      client: 'desktop',
-      device,
-    },
+  const res = await request.post('/api/v1/auth/login', {
+    data: { login: user.email, password: user.password, client: 'desktop', device },
   });
-  const res = created.ok()
-    ? created
-    : await request.post('/api/v1/auth/login', {
-        data: { login: user.email, password: user.password, client: 'desktop', device },
-      });
-  expect(res.ok()).toBe(true);
-  return ((await res.json()) as { data: Grant }).data;
+  if (res.ok()) return ((await res.json()) as { data: Grant }).data;
+  expect(res.status()).toBe(401);
+  return signUpOverApi(request, {
+    email: user.email,
+    username: user.username,
+    password: user.password,
+    displayName: user.name,
+  });
 }
 
 test('admin: a reported message reaches the reports queue and gets resolved; statistics render', async ({

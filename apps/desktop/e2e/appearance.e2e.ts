@@ -20,6 +20,8 @@ async function noSeriousViolations(page: Page, label: string) {
 test('main screens pass axe in light and dark, Spanish renders live, keyboard-only switching works', async ({
   browser,
 }) => {
+  // Six axe scans (~1-4 s each on a busy machine) and two sign-ups with their emailed code.
+  test.setTimeout(60_000);
   const ana = newUser('Ana');
   const ben = newUser('Ben');
   const b = await newContext(browser);

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
-import { history, newContext, newUser, register } from './support.ts';
+import { history, newContext, newUser, register, signUpOverApi } from './support.ts';
 
 /**
  * A fixed corpus of attack strings, planted through the API as a display name, a group title, a file
@@ -50,12 +50,11 @@ test('the attack corpus renders as inert text in names, titles, file names and m
 
   // The attacker exists only through the API.
   const stamp = Date.now().toString(36);
-  const attacker = await api<{ accessToken: string }>(page, 'POST', '/auth/register', null, {
+  const attacker = await signUpOverApi(page.request, {
     email: `mallory-${stamp}@example.test`,
     username: `mallory${stamp}`,
     password: 'correct horse battery',
     displayName: NAME,
-    client: 'desktop',
   });
   const token = attacker.accessToken;
   const found = await api<{ items: { id: string }[] }>(page, 'GET', `/users?q=${viewer.username}`, token);

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { _electron, type ElectronApplication, expect, type Page, test } from '@playwright/test';
+import { signUpOverApi } from './support.ts';
 
 const desktop = path.resolve(import.meta.dirname, '..');
 
@@ -89,7 +90,7 @@ test.describe('Electron desktop app', () => {
       baseURL as string,
     );
     expect(result?.ok).toBe(true);
-    await api(baseURL as string, 'POST', '/auth/register', { ...alice, displayName: 'Alice' });
+    await signUpOverApi(baseURL as string, { ...alice, displayName: 'Alice' });
     await page.reload();
   });
 
@@ -129,10 +130,7 @@ test.describe('Electron desktop app', () => {
     baseURL,
   }) => {
     const base = baseURL as string;
-    const b = await api<{ user: { id: string }; accessToken: string }>(base, 'POST', '/auth/register', {
-      ...bob,
-      displayName: 'Bob',
-    });
+    const b = await signUpOverApi(base, { ...bob, displayName: 'Bob' });
     const a = await api<{ user: { id: string } }>(base, 'POST', '/auth/login', {
       login: alice.username,
       password: alice.password,

@@ -1,20 +1,13 @@
 import { type APIRequestContext, expect, test } from '@playwright/test';
-import { newContext, newUser, openConversation, signIn, type TestUser } from './support.ts';
+import { newContext, newUser, openConversation, signIn, signUpOverApi, type TestUser } from './support.ts';
 
-async function signUp(request: APIRequestContext, user: TestUser) {
-  const res = await request.post('/api/v1/auth/register', {
-    data: {
-      email: user.email,
-      username: user.username,
-      password: user.password,
-      displayName: user.name,
-      client: 'desktop',
-      device: { name: 'e2e', platform: 'linux' },
-    },
+const signUp = (request: APIRequestContext, user: TestUser) =>
+  signUpOverApi(request, {
+    email: user.email,
+    username: user.username,
+    password: user.password,
+    displayName: user.name,
   });
-  expect(res.ok()).toBe(true);
-  return ((await res.json()) as { data: { accessToken: string; user: { id: string } } }).data;
-}
 
 test('the open group shows its members presence live, for people I have no direct chat with', async ({
   browser,

@@ -1,4 +1,68 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page } from '@playwright/test';
+
+/** The e2e server's mail outbox (scripts/e2e-server.mjs: one data dir per CHARLA_E2E_PORT). */
+const OUTBOX = path.join(os.tmpdir(), `charla-e2e-${process.env.CHARLA_E2E_PORT ?? '4100'}`, 'outbox');
+
+/** A header of the newest outbox mail to `email` that has it (X-Charla-Code, X-Charla-Link). */
+async function mailHeader(email: string, name: string, timeoutMs = 10_000): Promise<string> {
+  const to = `To: ${email.toLowerCase()}`;
+  const prefix = `${name}: `;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const files = fs.existsSync(OUTBOX) ? fs.readdirSync(OUTBOX).sort().reverse() : [];
+    for (const file of files) {
+      const lines = fs.readFileSync(path.join(OUTBOX, file), 'utf8').split(/\r?\n/);
+      const value = lines.find((l) => l.startsWith(prefix))?.slice(prefix.length);
+      if (value && lines.includes(to)) return value.trim();
+    }
+    if (Date.now() > deadline) throw new Error(`no mail with ${name} to ${email} in ${OUTBOX}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The newest sign-up code mailed to `email`. */
+export const mailedCode = (email: string) => mailHeader(email, 'X-Charla-Code');
+/** The newest action link mailed to `email` (sign-up, verification, reset). */
+export const mailedLink = (email: string) => mailHeader(email, 'X-Charla-Link');
+
+export type ApiGrant = { accessToken: string; refreshToken?: string; user: { id: string; role: string } };
+
+/**
+ * Signs up over REST as the desktop client: 202, the mailed code, then the auth result (tokens in
+ * the body). `server` is the server URL (Playwright's baseURL) or a request context aimed at it.
+ */
+export async function signUpOverApi(
+  server: string | APIRequestContext,
+  user: { email: string; password: string; displayName: string; username?: string },
+): Promise<ApiGrant> {
+  const post = async (p: string, body: unknown) => {
+    if (typeof server !== 'string') {
+      const res = await server.post(`/api/v1${p}`, { data: body });
+      return { status: res.status(), text: () => res.text(), json: () => res.json() as Promise<unknown> };
+    }
+    return fetch(`${server}/api/v1${p}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  };
+  const device = { name: 'e2e', platform: 'linux' };
+  const started = await post('/auth/register', { ...user, client: 'desktop', device });
+  if (started.status !== 202) throw new Error(`sign-up failed: ${started.status} ${await started.text()}`);
+  const code = await mailedCode(user.email);
+  const done = await post('/auth/register/verify', {
+    email: user.email,
+    code,
+    password: user.password,
+    client: 'desktop',
+    device,
+  });
+  if (done.status !== 201) throw new Error(`sign-up failed: ${done.status} ${await done.text()}`);
+  return ((await done.json()) as { data: ApiGrant }).data;
+}
 
 export type TestUser = { name: string; username: string; email: string; password: string };
 
@@ -14,7 +78,7 @@ export function newUser(label: string): TestUser {
   };
 }
 
-/** Registers through the UI and waits for the chat shell. */
+/** Registers through the UI (the form, then the code from the mail) and waits for the chat shell. */
 export async function register(page: Page, user: TestUser): Promise<void> {
   await page.goto('/#/register');
   await page.getByLabel(/^Your name|^Tu nombre/).fill(user.name);
@@ -22,6 +86,9 @@ export async function register(page: Page, user: TestUser): Promise<void> {
   await page.getByLabel(/^Username|^Nombre de usuario/).fill(user.username);
   await page.getByLabel(/^Password|^Contraseña/).fill(user.password);
   await page.getByRole('button', { name: /Create account|Crear cuenta/ }).click();
+  await expect(page.getByRole('heading', { name: /Check your email|Revisa tu correo/ })).toBeVisible();
+  await page.getByLabel(/Code from the email|Código del correo/).fill(await mailedCode(user.email));
+  await page.getByRole('button', { name: /Finish signing up|Terminar el registro/ }).click();
   await expect(page.getByRole('navigation', { name: /Conversations|Conversaciones/ })).toBeVisible();
 }
 

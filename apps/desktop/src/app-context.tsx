@@ -2,7 +2,9 @@ import type { AuthResult, Me } from '@charla/shared-types';
 import { type QueryClient, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { type ApiClient, createApiClient, type SessionLostReason } from './api/client.ts';
+import { deleteOutbox } from './api/outbox.ts';
 import { keys } from './api/query-keys.ts';
+import { clearDrafts } from './features/chat/drafts.ts';
 import type { Platform } from './platform/platform.ts';
 
 export type AuthState =
@@ -24,8 +26,10 @@ type AppValue = {
 
 const AppContext = createContext<AppValue | null>(null);
 
+/** What the signed-in user left in this client: cached data and unsent drafts. */
 function clearUserData(qc: QueryClient) {
   qc.clear();
+  clearDrafts();
 }
 
 /** Owns the session lifecycle: restore at start-up, sign in/out, and the "session lost" path. */
@@ -77,8 +81,12 @@ export function AppProvider({ platform, children }: { platform: Platform; childr
     [qc],
   );
   const logout = useCallback(async () => {
+    const me = authRef.current.status === 'signedIn' ? authRef.current.me.id : null;
     await platform.session.logout();
     clearUserData(qc);
+    // Signing out on purpose also drops messages still waiting to be sent (a lost session keeps
+    // them: the same user signing in again sends them).
+    if (me) await deleteOutbox(me);
     setAuth({ status: 'signedOut' });
   }, [platform, qc]);
 

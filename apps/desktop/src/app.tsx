@@ -2,6 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { AppProvider, useApp } from './app-context.tsx';
 import {
+  CompleteSignUpScreen,
   ForgotScreen,
   LoginScreen,
   RegisterScreen,
@@ -50,6 +51,8 @@ function publicScreen(route: Route) {
       return <ResetScreen token={route.token} />;
     case 'verify':
       return <VerifyScreen token={route.token} />;
+    case 'completeSignUp':
+      return <CompleteSignUpScreen token={route.token} />;
     case 'server':
       return <ServerScreen />;
     default:
@@ -79,7 +82,7 @@ function Root() {
       if (code) {
         sessionStorage.removeItem(PENDING_INVITE);
         navigate({ name: 'invite', code }, { replace: true });
-      } else if (['login', 'register', 'forgot', 'server'].includes(route.name))
+      } else if (['login', 'register', 'forgot', 'server', 'completeSignUp'].includes(route.name))
         navigate({ name: 'home' }, { replace: true });
     }
   }, [auth.status, route, navigate]);

@@ -13,7 +13,13 @@ import type { Config } from './config.ts';
 import { contentSecurityDirectives } from './http/content-security.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
 import { createMetrics } from './http/metrics.ts';
-import { AUTH_PER_IP, AUTH_SENSITIVE_PER_IP, createRateLimits } from './http/rate-limit.ts';
+import {
+  AUTH_PER_IP,
+  AUTH_SENSITIVE_PER_IP,
+  createRateLimits,
+  mediaUploadsPerUser,
+  OIDC_PENDING_PER_IP,
+} from './http/rate-limit.ts';
 import { webClientRoutes } from './http/web-client.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { type AccountEvents, createAccountEvents } from './modules/auth/account-events.ts';
@@ -99,6 +105,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     ...ctx,
     tokens: authCore.tokens,
     hasher: authCore.hasher,
+    signingKey: authCore.secret,
     throttle:
       deps.loginThrottle ??
       (config.rateLimitsDisabled
@@ -178,7 +185,10 @@ export function createApp(deps: AppDeps): CharlaApp {
    * paths (`/auth/...`, `/users/...`) and puts `ctx.requireAuth` on its own routes (never a
    * path-less `router.use(requireAuth)`, which would shadow the routers after it).
    */
-  const media = createMediaModule(ctx, { store: deps.mediaStore });
+  const media = createMediaModule(ctx, {
+    store: deps.mediaStore,
+    uploadLimiter: rateLimits.limiter(mediaUploadsPerUser(config.MEDIA_UPLOADS_PER_MINUTE)),
+  });
   media.start();
   const languages = createLanguageDetector();
   const translation = createTranslationModule(ctx, languages, deps.translation);
@@ -196,7 +206,11 @@ export function createApp(deps: AppDeps): CharlaApp {
       perIp: rateLimits.limiter(AUTH_PER_IP),
       sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
     }),
-    createOidcModule(ctx, authService, { ...deps.oidc, redisCommand: rateLimits.redisCommand }),
+    createOidcModule(ctx, authService, {
+      ...deps.oidc,
+      redisCommand: rateLimits.redisCommand,
+      pendingLimiter: rateLimits.limiter(OIDC_PENDING_PER_IP),
+    }),
     usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher })),
     // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
     media.router,

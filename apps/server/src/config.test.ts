@@ -38,6 +38,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TLS_CERT: '/tmp/cert.pem' })).toThrow(/TLS_CERT and TLS_KEY/);
   });
 
+  it('reads the per-account upload rate and pending-bytes quota, refusing nonsense', () => {
+    const c = loadConfig({});
+    expect(c.MEDIA_UPLOADS_PER_MINUTE).toBe(30);
+    expect(c.MEDIA_PENDING_MAX_BYTES).toBe(200 * 1024 * 1024);
+    expect(loadConfig({ MEDIA_UPLOADS_PER_MINUTE: '5', MEDIA_PENDING_MAX_BYTES: '1048576' })).toMatchObject({
+      MEDIA_UPLOADS_PER_MINUTE: 5,
+      MEDIA_PENDING_MAX_BYTES: 1_048_576,
+    });
+    expect(() => loadConfig({ MEDIA_UPLOADS_PER_MINUTE: '0' })).toThrow(/MEDIA_UPLOADS_PER_MINUTE/);
+    expect(() => loadConfig({ MEDIA_PENDING_MAX_BYTES: 'lots' })).toThrow(/MEDIA_PENDING_MAX_BYTES/);
+  });
+
   it('reads TRUST_PROXY as Express means it: hop count, boolean, or a checked address list (issue 22 #6)', () => {
     const trust = (v: string) => loadConfig({ TRUST_PROXY: v }).TRUST_PROXY;
     expect(trust('1')).toBe(1);

@@ -86,6 +86,14 @@ export const envSchema = z.object({
     .int()
     .min(1024)
     .default(25 * 1024 * 1024),
+  /** Uploads (files and avatars) one account may start per minute. */
+  MEDIA_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Bytes of uploads not yet attached to a message one account may hold (they expire after 24 h). */
+  MEDIA_PENDING_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(200 * 1024 * 1024),
   CLOUDINARY_URL: z
     .string()
     .regex(/^cloudinary:\/\//, 'must start with cloudinary://')

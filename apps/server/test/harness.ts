@@ -61,6 +61,9 @@ export type TestAppOptions = {
   logger?: Logger;
 };
 
+/** Each running test app's in-memory mailbox by API URL, so registerUser can read sign-up codes. */
+const mailboxes = new Map<string, ReturnType<typeof createMemoryMailer>>();
+
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-test-'));
   const config = loadConfig({
@@ -82,6 +85,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const address = charla.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const url = `http://127.0.0.1:${port}`;
+  mailboxes.set(`${url}/api/v1`, mail);
   let closed = false;
   return {
     charla,
@@ -96,6 +100,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     async close() {
       if (closed) return;
       closed = true;
+      mailboxes.delete(`${url}/api/v1`);
       await charla.close();
       await new Promise<void>((resolve) => charla.server.close(() => resolve()));
       await storage.close();
@@ -116,26 +121,57 @@ export type RegisteredUser = {
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
-/** Registers through the real API as the desktop client (refresh token in the body). */
+/** The sign-up code last mailed to `email` by the test app at `api` (mail leaves in the background). */
+export async function signUpCodeFor(api: string, email: string, timeoutMs = 2000): Promise<string> {
+  const mailbox = mailboxes.get(api);
+  if (!mailbox) throw new Error(`no test app with a memory mailer at ${api}`);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const code = mailbox.sent.filter((m) => m.to === email && m.code).at(-1)?.code;
+    if (code) return code;
+    if (Date.now() > deadline) throw new Error(`no sign-up code mailed to ${email}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * Registers through the real API as the desktop client (refresh token in the body): sign up (202,
+ * "check your email"), read the code from the test app's mailbox, enter it (201, signed in).
+ */
 export async function registerUser(
   t: Pick<TestApp, 'api'>,
   partial: { email?: string; username?: string; displayName?: string; password?: string } = {},
 ): Promise<RegisteredUser> {
   const tag = randomUUID().replace(/-/g, '').slice(0, 10);
-  const email = partial.email ?? `user_${tag}@example.com`;
+  const email = (partial.email ?? `user_${tag}@example.com`).trim().toLowerCase();
   const username = partial.username ?? `user_${tag}`;
   const password = partial.password ?? TEST_PASSWORD;
-  const res = await fetch(`${t.api}/auth/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      email,
-      username,
-      password,
-      displayName: partial.displayName ?? `User ${tag}`,
-      client: 'desktop',
-      device: { name: 'Test runner', platform: 'linux' },
-    }),
+  const post = (path: string, body: unknown) =>
+    fetch(`${t.api}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const signUp = await post('/auth/register', {
+    email,
+    username,
+    password,
+    displayName: partial.displayName ?? `User ${tag}`,
+    client: 'desktop',
+    device: { name: 'Test runner', platform: 'linux' },
+  });
+  if (signUp.status !== 202) {
+    const failed = (await signUp.json()) as { message?: string };
+    throw new Error(`registerUser failed: ${signUp.status} ${failed.message ?? ''}`);
+  }
+  await signUp.arrayBuffer().catch(() => undefined);
+  const code = await signUpCodeFor(t.api, email);
+  const res = await post('/auth/register/verify', {
+    email,
+    code,
+    password,
+    client: 'desktop',
+    device: { name: 'Test runner', platform: 'linux' },
   });
   const body = (await res.json()) as { data?: AuthResult; message?: string };
   if (res.status !== 201 || !body.data?.refreshToken)

@@ -128,6 +128,14 @@ async function start(): Promise<void> {
     saveAccount: (account) => settings.saveAccount(account),
   });
 
+  // A new server URL: the old server's refresh token leaves the keychain (signed out there first).
+  settings.onServerChange((dropped) => {
+    if (dropped)
+      sessionManager
+        .leaveServer(dropped)
+        .catch((err: unknown) => log(`could not forget the old session: ${String(err)}`));
+  });
+
   const providerSignIn = createProviderSignIn({
     serverOrigin: () => settings.serverOrigin(),
     // Wrapped in openExternalSafely inside, like every other link the app hands to the OS.

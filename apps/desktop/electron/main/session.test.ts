@@ -35,6 +35,7 @@ function fakeServer(now: () => number) {
     const refreshToken = `refresh-${n}-${'x'.repeat(24)}`;
     valid.add(refreshToken);
     return {
+      deviceToken: `kd1.${user.id}.device.${n}.sig`,
       user,
       accessToken: `access-${n}`,
       accessTokenExpiresAt: new Date(now() + 15 * 60_000).toISOString(),
@@ -50,7 +51,8 @@ function fakeServer(now: () => number) {
     calls.push({ path, body, auth: new Headers(init?.headers).get('authorization') });
     await new Promise((r) => setTimeout(r, 5));
     if (path === '/auth/login') return body.password === 'right-password' ? ok(issue()) : err(401, 'unauthenticated');
-    if (path === '/auth/register') return ok(issue());
+    if (path === '/auth/register/verify')
+      return body.code === '123456' && body.password === 'right-password' ? ok(issue()) : err(400, 'validation_failed');
     if (path === '/auth/oidc/exchange')
       return body.code === 'one-time-code-from-loopback' && body.codeVerifier === 'v'.repeat(43)
         ? ok(issue())
@@ -113,6 +115,74 @@ describe('desktop session', () => {
     expect(result).not.toHaveProperty('refreshToken');
     expect(result.accessToken).toBe('access-1');
     expect(server.calls[0]?.body).toMatchObject({ client: 'desktop', device: { name: 'test box', platform: 'linux' } });
+    expect(account).toEqual({ serverOrigin: ORIGIN, userId: 'u1' });
+    expect(await secrets.get(secretAccount(ORIGIN, 'u1'))).toBe(`refresh-1-${'x'.repeat(24)}`);
+  });
+
+  it('keeps the known-device token with the secrets and sends it with the next password login', async () => {
+    const s = manager();
+    const first = await s.login({ login: 'ana', password: 'right-password' });
+    expect(first).not.toHaveProperty('deviceToken');
+    expect(server.calls[0]?.body).not.toHaveProperty('deviceTokens');
+    expect(JSON.parse((await secrets.get(secretAccount(ORIGIN, 'known-devices'))) ?? '[]')).toEqual([
+      'kd1.u1.device.1.sig',
+    ]);
+    await s.logout();
+    // Signing out keeps the device known (that is the point); the next login presents it.
+    await s.login({ login: 'ana', password: 'right-password' });
+    expect(server.calls.at(-1)?.body).toMatchObject({ deviceTokens: ['kd1.u1.device.1.sig'] });
+    // One token per account: the newer one replaced it.
+    expect(JSON.parse((await secrets.get(secretAccount(ORIGIN, 'known-devices'))) ?? '[]')).toHaveLength(1);
+    // Another server never gets this one's tokens.
+    origin = 'https://other.example.com';
+    await s.login({ login: 'ana', password: 'right-password' });
+    expect(server.calls.at(-1)?.body).not.toHaveProperty('deviceTokens');
+  });
+
+  it('leaving a server signs out there and deletes its refresh token; the new server never sees it', async () => {
+    const s = manager();
+    await s.login({ login: 'ana', password: 'right-password' });
+    const old = { serverOrigin: ORIGIN, userId: 'u1' };
+    const token = await secrets.get(secretAccount(ORIGIN, 'u1'));
+    expect(token).toBeTruthy();
+    // What the settings service does on a switch: the account is forgotten, the origin changes.
+    account = null;
+    origin = 'https://new.example.com';
+    await s.leaveServer(old);
+    expect(await secrets.get(secretAccount(ORIGIN, 'u1'))).toBeNull();
+    const logout = server.calls.at(-1);
+    expect(logout).toMatchObject({ path: '/auth/logout', body: { refreshToken: token } });
+    expect(server.fetch).toHaveBeenLastCalledWith(`${ORIGIN}/api/v1/auth/logout`, expect.anything());
+    expect(server.valid.has(String(token))).toBe(false);
+    expect(await s.getAccessToken()).toBeNull();
+    expect(server.calls.filter((c) => JSON.stringify(c.body).includes(String(token)))).toHaveLength(1);
+  });
+
+  it('deletes the old refresh token even when the old server cannot be reached', async () => {
+    const s = manager();
+    await s.login({ login: 'ana', password: 'right-password' });
+    server.setDown(true);
+    origin = 'https://new.example.com';
+    await s.leaveServer({ serverOrigin: ORIGIN, userId: 'u1' });
+    expect(await secrets.get(secretAccount(ORIGIN, 'u1'))).toBeNull();
+  });
+
+  it('finishes a sign-up with the emailed code like a login: refresh token to the keychain only', async () => {
+    const s = manager();
+    await expect(
+      s.completeRegistration({ email: 'ana@example.com', code: '000000', password: 'right-password' }),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
+    expect(account).toBeNull();
+    const result = await s.completeRegistration({
+      email: 'ana@example.com',
+      code: '123456',
+      password: 'right-password',
+    });
+    expect(result).not.toHaveProperty('refreshToken');
+    expect(server.calls.at(-1)).toMatchObject({
+      path: '/auth/register/verify',
+      body: { email: 'ana@example.com', code: '123456', client: 'desktop', device: { name: 'test box' } },
+    });
     expect(account).toEqual({ serverOrigin: ORIGIN, userId: 'u1' });
     expect(await secrets.get(secretAccount(ORIGIN, 'u1'))).toBe(`refresh-1-${'x'.repeat(24)}`);
   });

@@ -6,7 +6,12 @@
  */
 import { API_PREFIX, type AuthResult, authResultSchema, errorEnvelopeSchema, paths } from '@charla/shared-types';
 import type { z } from 'zod';
-import type { IpcErrorCode, loginArgsSchema, PublicAuthResult, registerArgsSchema } from '../shared/ipc-contract.ts';
+import type {
+  completeRegistrationArgsSchema,
+  IpcErrorCode,
+  loginArgsSchema,
+  PublicAuthResult,
+} from '../shared/ipc-contract.ts';
 import { type SecretStore, secretAccount } from './secrets.ts';
 
 /** Refresh answers that mean the refresh token is dead. */
@@ -46,16 +51,30 @@ export type SessionDeps = {
 
 export type SessionManager = {
   login(args: z.infer<typeof loginArgsSchema>): Promise<PublicAuthResult>;
-  register(args: z.infer<typeof registerArgsSchema>): Promise<PublicAuthResult>;
+  /** Finishes a sign-up with the emailed code (or link) and signs in, like a login. */
+  completeRegistration(args: z.infer<typeof completeRegistrationArgsSchema>): Promise<PublicAuthResult>;
   restore(): Promise<PublicAuthResult | null>;
   /** "Sign in with Google/OIDC": trades the loopback's one-time code and the PKCE verifier. */
   exchangeOidc(code: string, codeVerifier: string): Promise<PublicAuthResult>;
   getAccessToken(options?: { forceRefresh?: boolean }): Promise<string | null>;
   logout(): Promise<void>;
+  /**
+   * The app was pointed at another server: sign the old server's session out there (best effort)
+   * and delete its refresh token from the keychain. The new server never sees it.
+   */
+  leaveServer(account: StoredAccount): Promise<void>;
 };
 
+/**
+ * The server's known-device tokens for this origin (one per account signed in here), kept with the
+ * secrets: with one, the right password still gets through a lock that strangers' guesses caused.
+ */
+const knownDevicesAccount = (origin: string) => secretAccount(origin, 'known-devices');
+const MAX_KNOWN_DEVICES = 5;
+const tokenUser = (token: string) => token.split('.')[1];
+
 function toPublic(result: AuthResult): PublicAuthResult {
-  const { refreshToken: _omit, ...rest } = result;
+  const { refreshToken: _omit, deviceToken: _device, ...rest } = result;
   return rest;
 }
 
@@ -65,12 +84,12 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
   let access: { token: string; expiresAt: number; origin: string } | null = null;
   let inflight: Promise<AuthResult | null> | null = null;
 
-  async function call(path: string, body: unknown, bearer?: string): Promise<unknown> {
+  async function call(path: string, body: unknown, bearer?: string, origin = deps.serverOrigin()): Promise<unknown> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
     if (bearer) headers.authorization = `Bearer ${bearer}`;
     let response: Response;
     try {
-      response = await deps.fetch(`${deps.serverOrigin()}${API_PREFIX}${path}`, {
+      response = await deps.fetch(`${origin}${API_PREFIX}${path}`, {
         method: 'POST',
         headers,
         body: JSON.stringify(body),
@@ -101,11 +120,31 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
     return parsed.data;
   }
 
+  async function knownDevices(origin: string): Promise<string[]> {
+    const raw = await deps.secrets.get(knownDevicesAccount(origin)).catch(() => null);
+    try {
+      const list: unknown = JSON.parse(raw ?? '[]');
+      return Array.isArray(list)
+        ? list.filter((t): t is string => typeof t === 'string').slice(0, MAX_KNOWN_DEVICES)
+        : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async function rememberDevice(origin: string, token: string): Promise<void> {
+    const others = (await knownDevices(origin)).filter((t) => tokenUser(t) !== tokenUser(token));
+    const list = [token, ...others].slice(0, MAX_KNOWN_DEVICES);
+    await deps.secrets.set(knownDevicesAccount(origin), JSON.stringify(list)).catch(() => undefined);
+  }
+
   /** Stores the (rotated) refresh token and caches the access token. */
   async function adopt(result: AuthResult): Promise<PublicAuthResult> {
     if (!result.refreshToken) throw new DesktopError('unexpected_response', 'The server sent no refresh token');
     const account = { serverOrigin: deps.serverOrigin(), userId: result.user.id };
     await deps.secrets.set(secretAccount(account.serverOrigin, account.userId), result.refreshToken);
+    if (result.deviceToken && tokenUser(result.deviceToken) === result.user.id)
+      await rememberDevice(account.serverOrigin, result.deviceToken);
     deps.saveAccount(account);
     const expiresAt = Date.parse(result.accessTokenExpiresAt);
     access = {
@@ -168,14 +207,21 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
 
   return {
     async login(args) {
-      return switchTo(await call(paths.auth.login, { ...args, client: 'desktop', device: deps.device }));
+      const deviceTokens = await knownDevices(deps.serverOrigin());
+      return switchTo(
+        await call(paths.auth.login, {
+          ...args,
+          client: 'desktop',
+          device: deps.device,
+          ...(deviceTokens.length ? { deviceTokens } : {}),
+        }),
+      );
     },
     async exchangeOidc(code, codeVerifier) {
       return switchTo(await call(paths.auth.oidcExchange, { code, codeVerifier, device: deps.device }));
     },
-    async register(args) {
-      const json = await call(paths.auth.register, { ...args, client: 'desktop', device: deps.device });
-      return adopt(parseAuth(json));
+    async completeRegistration(args) {
+      return switchTo(await call(paths.auth.registerVerify, { ...args, client: 'desktop', device: deps.device }));
     },
     async restore() {
       const result = await refreshOnce();
@@ -187,6 +233,20 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
       if (!options.forceRefresh && access && access.expiresAt - now() > margin) return access.token;
       const result = await refreshOnce();
       return result ? result.accessToken : null;
+    },
+    async leaveServer(previous) {
+      const key = secretAccount(previous.serverOrigin, previous.userId);
+      const refreshToken = await deps.secrets.get(key).catch(() => null);
+      if (access?.origin === previous.serverOrigin) access = null;
+      try {
+        // Addressed to the old origin explicitly: the configured one is already the new server.
+        if (refreshToken)
+          await call(paths.auth.logout, { refreshToken, client: 'desktop' }, undefined, previous.serverOrigin);
+      } catch {
+        // Unreachable or already signed out: the local copy goes anyway.
+      } finally {
+        await deps.secrets.delete(key);
+      }
     },
     async logout() {
       const account = deps.loadAccount();

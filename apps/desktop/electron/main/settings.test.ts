@@ -160,6 +160,21 @@ describe('settings service', () => {
     expect(s.serverOrigin()).toBe('https://chat.example.com');
   });
 
+  it('tells who holds the secrets which account a server switch dropped (once, only on a switch)', () => {
+    const s = createSettingsService(memoryDoc());
+    const dropped: unknown[] = [];
+    s.onServerChange((account) => dropped.push(account));
+    s.saveAccount({ serverOrigin: DEFAULT_SERVER_URL, userId: 'u1' });
+    s.update({ theme: 'dark' });
+    s.update({ serverUrl: 'http://localhost:4000/' });
+    expect(dropped).toEqual([]);
+    s.update({ serverUrl: 'https://chat.example.com' });
+    expect(dropped).toEqual([{ serverOrigin: DEFAULT_SERVER_URL, userId: 'u1' }]);
+    // Signed out already: the switch still reports, with nothing to drop.
+    s.update({ serverUrl: 'https://other.example.com' });
+    expect(dropped).toEqual([{ serverOrigin: DEFAULT_SERVER_URL, userId: 'u1' }, null]);
+  });
+
   it('never exposes window geometry or the account to the renderer', () => {
     const s = createSettingsService(memoryDoc());
     s.saveAccount({ serverOrigin: DEFAULT_SERVER_URL, userId: 'u1' });

@@ -140,6 +140,11 @@ export type SettingsService = {
   account(): StoredAccount | null;
   saveAccount(account: StoredAccount | null): void;
   onChange(listener: (settings: DesktopSettings) => void): () => void;
+  /**
+   * The server URL changed: the account signed in to the old one (if any) was dropped. Whoever
+   * holds its secrets deletes them (the session manager: the keychain's refresh token).
+   */
+  onServerChange(listener: (dropped: StoredAccount | null) => void): () => void;
 };
 
 export function toPublicSettings(s: StoredSettings): DesktopSettings {
@@ -156,6 +161,7 @@ export function createSettingsService(
   let current = migrated.settings;
   if (migrated.changed) document.write(current);
   const listeners = new Set<(settings: DesktopSettings) => void>();
+  const serverListeners = new Set<(dropped: StoredAccount | null) => void>();
   const commit = (next: StoredSettings, notify: boolean): void => {
     current = next;
     document.write(current);
@@ -177,8 +183,10 @@ export function createSettingsService(
         notifications: { ...current.notifications, ...(patch.notifications ?? {}) },
       };
       // Switching servers ends the session: its refresh token belongs to the old server.
-      if (serverUrl !== current.serverUrl) next.account = null;
+      const dropped = serverUrl !== current.serverUrl ? { account: current.account } : null;
+      if (dropped) next.account = null;
       commit(next, true);
+      if (dropped) for (const l of serverListeners) l(dropped.account);
       return toPublicSettings(current);
     },
     serverOrigin: () => current.serverUrl,
@@ -189,6 +197,10 @@ export function createSettingsService(
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    onServerChange(listener) {
+      serverListeners.add(listener);
+      return () => serverListeners.delete(listener);
     },
   };
 }

@@ -28,7 +28,7 @@ const desktop: DesktopBridge = {
   platform,
   session: {
     login: call('session:login'),
-    register: call('session:register'),
+    completeRegistration: call('session:complete-registration'),
     restore: call('session:restore'),
     signInWithProvider: call('session:oidc'),
     getToken: call('session:get-token'),

@@ -21,7 +21,7 @@ export type DesktopBridge = {
   readonly platform: 'darwin' | 'win32' | 'linux' | 'other';
   readonly session: {
     login: Call<'session:login'>;
-    register: Call<'session:register'>;
+    completeRegistration: Call<'session:complete-registration'>;
     restore: Call<'session:restore'>;
     signInWithProvider: Call<'session:oidc'>;
     getToken: Call<'session:get-token'>;

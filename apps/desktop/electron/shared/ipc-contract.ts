@@ -6,10 +6,10 @@
  */
 import {
   authResultSchema,
+  completeRegistrationRequestSchema,
   errorCodes,
   fieldErrorsSchema,
   loginRequestSchema,
-  registerRequestSchema,
 } from '@charla/shared-types';
 import { z } from 'zod';
 
@@ -39,13 +39,16 @@ export type IpcResponse<T> = { ok: true; data: T } | { ok: false; error: IpcErro
 const empty = z.object({}).strict();
 const conversationId = z.string().min(1).max(128);
 
-/** The renderer never sees the refresh token: login/register/restore return this. */
-export const publicAuthResultSchema = authResultSchema.omit({ refreshToken: true }).strict();
+/** The renderer never sees the refresh token: login/sign-up/restore return this. */
+export const publicAuthResultSchema = authResultSchema.omit({ refreshToken: true, deviceToken: true }).strict();
 export type PublicAuthResult = z.infer<typeof publicAuthResultSchema>;
 
 /** The desktop adds `client` and `device` itself; the renderer may not choose them. */
-export const loginArgsSchema = loginRequestSchema.omit({ client: true, device: true }).strict();
-export const registerArgsSchema = registerRequestSchema.omit({ client: true, device: true }).strict();
+export const loginArgsSchema = loginRequestSchema.omit({ client: true, device: true, deviceTokens: true }).strict();
+/** Finishing a sign-up (the emailed code or link, plus the chosen password) signs in like a login. */
+export const completeRegistrationArgsSchema = completeRegistrationRequestSchema
+  .omit({ client: true, device: true })
+  .strict();
 
 /** A provider id as the server names them in /auth/providers ('google', 'oidc'). */
 export const oidcProviderArgsSchema = z
@@ -131,7 +134,7 @@ export type AppInfo = z.infer<typeof appInfoSchema>;
 /** Invoke channels (renderer -> main, with a result). Names are `domain:verb`. */
 export const invokeContract = {
   'session:login': { args: loginArgsSchema, result: publicAuthResultSchema },
-  'session:register': { args: registerArgsSchema, result: publicAuthResultSchema },
+  'session:complete-registration': { args: completeRegistrationArgsSchema, result: publicAuthResultSchema },
   'session:restore': { args: empty, result: publicAuthResultSchema.nullable() },
   /** System browser + loopback redirect; resolves when the user has signed in (or rejects). */
   'session:oidc': { args: oidcProviderArgsSchema, result: publicAuthResultSchema },

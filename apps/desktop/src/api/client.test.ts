@@ -12,7 +12,7 @@ function session(tokens: string[]) {
   const getAccessToken = vi.fn(async (o?: { forceRefresh?: boolean }) =>
     o?.forceRefresh ? (tokens.shift() ?? null) : 'old',
   );
-  return { getAccessToken, login: vi.fn(), register: vi.fn(), restore: vi.fn(), logout: vi.fn() };
+  return { getAccessToken, login: vi.fn(), completeRegistration: vi.fn(), restore: vi.fn(), logout: vi.fn() };
 }
 
 afterEach(() => vi.unstubAllGlobals());

@@ -26,6 +26,19 @@ export function newClientMsgId(): string {
  * The clientMsgId makes retries idempotent on the server; `flush` is single-flight so one tab never
  * sends an entry twice concurrently.
  */
+/** The IndexedDB database holding one user's unsent messages (api/realtime.tsx opens it by this name). */
+export const outboxName = (userId: string) => `charla-outbox-${userId}`;
+
+/** Deletes a user's unsent messages from this device (an explicit sign-out: nothing stays on disk). */
+export function deleteOutbox(userId: string): Promise<void> {
+  if (typeof indexedDB === 'undefined') return Promise.resolve();
+  return new Promise((resolve) => {
+    const req = indexedDB.deleteDatabase(outboxName(userId));
+    // Blocked (another tab still has it open) or failed: it is deleted once that tab closes, or kept.
+    req.onsuccess = req.onerror = req.onblocked = () => resolve();
+  });
+}
+
 export class Outbox {
   private readonly name: string;
   private conn: Promise<IDBPDatabase<OutboxDb>> | null = null;

@@ -17,10 +17,22 @@ describe('whose presence the client watches', () => {
     expect(presenceWanted(undefined, undefined, 'me')).toEqual([]);
   });
 
-  it('subscribes only to ids not yet subscribed on this connection, in batches the server accepts', () => {
-    expect(presenceBatches(['u2', 'u3', 'u4'], new Set(['u2']))).toEqual([['u3', 'u4']]);
+  it('sends the whole wanted set in one call (the server replaces a socket’s set), nothing when unchanged', () => {
+    expect(presenceBatches(['u2', 'u3', 'u4'], new Set(['u2']))).toEqual([['u2', 'u3', 'u4']]);
     expect(presenceBatches(['u2'], new Set(['u2']))).toEqual([]);
-    const many = Array.from({ length: PRESENCE_BATCH + 3 }, (_, i) => `u${i}`);
-    expect(presenceBatches(many, new Set()).map((b) => b.length)).toEqual([PRESENCE_BATCH, 3]);
+    // Fewer wanted than followed: the smaller set replaces the larger one.
+    expect(presenceBatches(['u2'], new Set(['u2', 'u3']))).toEqual([['u2']]);
+    expect(presenceBatches([], new Set())).toEqual([]);
+  });
+
+  it('keeps to the server’s cap, open group members first', () => {
+    const list = Array.from({ length: PRESENCE_BATCH + 3 }, (_, i) =>
+      summary({ id: `d${i}`, peer: peer(`p${String(i).padStart(4, '0')}`) }),
+    );
+    const members = [participant('zz-member')];
+    const wanted = presenceWanted(list, members, 'me');
+    expect(wanted).toHaveLength(PRESENCE_BATCH);
+    expect(wanted).toContain('zz-member');
+    expect(presenceBatches(wanted, new Set()).map((b) => b.length)).toEqual([PRESENCE_BATCH]);
   });
 });

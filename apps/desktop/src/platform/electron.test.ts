@@ -28,7 +28,7 @@ function fakeBridge() {
       login: vi.fn(() =>
         Promise.resolve({ ok: false, error: { code: 'unauthenticated', message: 'Wrong password', status: 401 } }),
       ),
-      register: vi.fn(),
+      completeRegistration: vi.fn(),
       restore: vi.fn(() => ok(null)),
       getToken: vi.fn(() => ok('access-token')),
       logout: vi.fn(() => ok(null)),

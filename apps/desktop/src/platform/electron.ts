@@ -93,7 +93,7 @@ export async function createElectronPlatform(
     session: {
       // `client` and `device` are set by main; the contract refuses them from the renderer.
       login: ({ client: _c, device: _d, ...request }) => unwrap(desktop.session.login(request)),
-      register: ({ client: _c, device: _d, ...request }) => unwrap(desktop.session.register(request)),
+      completeRegistration: (request) => unwrap(desktop.session.completeRegistration(request)),
       restore: () => unwrap(desktop.session.restore({})),
       // Main opens the system browser, listens on 127.0.0.1 and keeps the refresh token.
       signInWithProvider: (provider) => unwrap(desktop.session.signInWithProvider({ provider })),

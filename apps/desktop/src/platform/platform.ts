@@ -2,7 +2,7 @@
  * Everything host-specific, behind one interface with an Electron and a web implementation.
  * Nothing outside platform/ knows which host it runs in: ask `supports`, never sniff.
  */
-import type { AuthResult, LoginRequest, RegisterRequest } from '@charla/shared-types';
+import type { AuthResult, CompleteRegistrationRequest, LoginRequest } from '@charla/shared-types';
 
 export type ThemePreference = 'light' | 'dark' | 'system';
 export type NotificationLevel = 'all' | 'mentions' | 'none';
@@ -35,7 +35,11 @@ export type NotificationOutcome = 'shown' | 'replaced' | 'suppressed';
  */
 export type SessionPort = {
   login(request: LoginRequest): Promise<AuthResult>;
-  register(request: RegisterRequest): Promise<AuthResult>;
+  /**
+   * Finishes a sign-up: the emailed code (with the address) or the link's token, plus the password
+   * chosen at sign-up; signs in like a login. (Signing up itself only mails the code: no session.)
+   */
+  completeRegistration(request: Omit<CompleteRegistrationRequest, 'client' | 'device'>): Promise<AuthResult>;
   /** Restores a session at start-up (keychain or cookie); null when signed out. */
   restore(): Promise<AuthResult | null>;
   /**

@@ -1,11 +1,4 @@
-import {
-  type AuthResult,
-  authResultSchema,
-  CSRF_HEADER,
-  type LoginRequest,
-  paths,
-  type RegisterRequest,
-} from '@charla/shared-types';
+import { type AuthResult, authResultSchema, CSRF_HEADER, type LoginRequest, paths } from '@charla/shared-types';
 import { z } from 'zod';
 import { composeText, decide } from '../../electron/shared/notification-policy.ts';
 import { isApiError } from '../api/errors.ts';
@@ -89,9 +82,9 @@ export function createWebSession(base: () => string, now: () => number = Date.no
       const body = { ...request, client: 'web' as const, device: request.device ?? webDevice() };
       return keep(await httpJson(base(), paths.auth.login, authResultSchema, { method: 'POST', body }));
     },
-    async register(request: RegisterRequest) {
-      const body = { ...request, client: 'web' as const, device: request.device ?? webDevice() };
-      return keep(await httpJson(base(), paths.auth.register, authResultSchema, { method: 'POST', body }));
+    async completeRegistration(request) {
+      const body = { ...request, client: 'web' as const, device: webDevice() };
+      return keep(await httpJson(base(), paths.auth.registerVerify, authResultSchema, { method: 'POST', body }));
     },
     restore: () => refresh(),
     async getAccessToken(options) {

@@ -6,6 +6,7 @@ describe('router', () => {
     expect(parseLocation('/invite/AbC_123-x', '', '')).toEqual({ name: 'invite', code: 'AbC_123-x' });
     expect(parseLocation('/reset-password', '?token=t0k3n', '')).toEqual({ name: 'reset', token: 't0k3n' });
     expect(parseLocation('/verify-email', '?token=abc', '')).toEqual({ name: 'verify', token: 'abc' });
+    expect(parseLocation('/complete-signup', '?token=s1gn', '')).toEqual({ name: 'completeSignUp', token: 's1gn' });
     expect(parseLocation('/invite/<script>', '', '#/settings')).toEqual({ name: 'settings' });
   });
 
@@ -15,6 +16,7 @@ describe('router', () => {
       { name: 'home' as const, conversationId: 'c 1', seq: 42 },
       { name: 'invite' as const, code: 'abc' },
       { name: 'reset' as const, token: 'a&b' },
+      { name: 'completeSignUp' as const, token: 'x=y' },
       { name: 'settings' as const },
     ]) {
       expect(parseHash(routeToHash(r))).toEqual(r);

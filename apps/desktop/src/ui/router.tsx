@@ -7,6 +7,7 @@ export type Route =
   | { name: 'forgot' }
   | { name: 'reset'; token: string }
   | { name: 'verify'; token: string }
+  | { name: 'completeSignUp'; token: string }
   | { name: 'invite'; code: string }
   | { name: 'settings' }
   | { name: 'admin' }
@@ -22,6 +23,7 @@ export function parseLocation(pathname: string, search: string, hash: string): R
   const token = query.get('token') ?? '';
   const invite = pathname.match(/\/invite\/([A-Za-z0-9_-]{1,64})\/?$/);
   if (invite?.[1]) return { name: 'invite', code: invite[1] };
+  if (/complete-signup/i.test(pathname) && token) return { name: 'completeSignUp', token };
   if (/reset/i.test(pathname) && token) return { name: 'reset', token };
   if (/verify/i.test(pathname) && token) return { name: 'verify', token };
   return parseHash(hash);
@@ -46,6 +48,8 @@ export function parseHash(hash: string): Route {
       return { name: 'reset', token: q.get('token') ?? '' };
     case 'verify':
       return { name: 'verify', token: q.get('token') ?? '' };
+    case 'complete-signup':
+      return { name: 'completeSignUp', token: q.get('token') ?? '' };
     case 'invite':
       return parts[1] ? { name: 'invite', code: parts[1] } : { name: 'home' };
     case 'settings':
@@ -68,6 +72,8 @@ export function routeToHash(route: Route): string {
     case 'reset':
     case 'verify':
       return `#/${route.name}?token=${e(route.token)}`;
+    case 'completeSignUp':
+      return `#/complete-signup?token=${e(route.token)}`;
     case 'invite':
       return `#/invite/${e(route.code)}`;
     default:

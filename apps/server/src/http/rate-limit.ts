@@ -1,15 +1,44 @@
-import type { RequestHandler } from 'express';
-import { rateLimit, type Store } from 'express-rate-limit';
+import type { Request, RequestHandler } from 'express';
+import { ipKeyGenerator, rateLimit, type Store } from 'express-rate-limit';
 import type { Logger } from 'pino';
 import { RedisStore } from 'rate-limit-redis';
 import { createClient } from 'redis';
 import { rateLimited } from './errors.ts';
 
-export type RateLimitRule = { name: string; windowMs: number; limit: number };
+export type RateLimitRule = {
+  name: string;
+  windowMs: number;
+  limit: number;
+  /** Counts per this key instead of per client IP (e.g. the signed-in user); undefined falls back to the IP. */
+  key?: (req: Request) => string | undefined;
+  /** Human-readable 429 message. */
+  message?: string;
+};
 
 /** Per-IP budgets. Generous for people, tight enough to make scripted guessing and mail bombing slow. */
 export const AUTH_PER_IP: RateLimitRule = { name: 'auth', windowMs: 60_000, limit: 60 };
 export const AUTH_SENSITIVE_PER_IP: RateLimitRule = { name: 'auth-sensitive', windowMs: 15 * 60_000, limit: 20 };
+
+/**
+ * Per IP on the OIDC routes that park state server-side (`/start`, `/nonce`): pending sign-ins live
+ * 10 minutes in a bounded store, so one address can hold at most ~100 of its 10,000 slots and a
+ * flood cannot evict other people's sign-ins in progress.
+ */
+export const OIDC_PENDING_PER_IP: RateLimitRule = {
+  name: 'oidc-pending',
+  windowMs: 60_000,
+  limit: 10,
+  message: 'Too many sign-in attempts from this network; wait a minute and try again',
+};
+
+/** Uploads per signed-in account (runs after requireAuth; MEDIA_UPLOADS_PER_MINUTE). */
+export const mediaUploadsPerUser = (perMinute: number): RateLimitRule => ({
+  name: 'media-upload',
+  windowMs: 60_000,
+  limit: perMinute,
+  key: (req) => (req.auth ? `user:${req.auth.userId}` : undefined),
+  message: `Too many uploads: at most ${perMinute} a minute. Wait a moment and try again`,
+});
 
 export type RateLimits = {
   /** Builds a limiter for one rule (each rule has its own counters). */
@@ -50,6 +79,9 @@ export function createRateLimits(options: { redisUrl?: string; disabled?: boolea
         legacyHeaders: false,
         identifier: rule.name,
         ...(store ? { store } : {}),
+        ...(rule.key
+          ? { keyGenerator: (req: Request) => rule.key?.(req) ?? `ip:${ipKeyGenerator(req.ip ?? '')}` }
+          : {}),
         // With Redis down, let traffic through rather than lock everyone out.
         passOnStoreError: true,
         // TRUST_PROXY=true is warned about once at start-up (app.ts), not on every limiter.
@@ -57,7 +89,7 @@ export function createRateLimits(options: { redisUrl?: string; disabled?: boolea
         handler: (req, _res, next) => {
           const resetTime = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
           const seconds = resetTime ? (resetTime.getTime() - Date.now()) / 1000 : rule.windowMs / 1000;
-          next(rateLimited(seconds));
+          next(rateLimited(seconds, rule.message));
         },
       });
     },

@@ -11,6 +11,8 @@ export type Mail = {
   html?: string;
   /** The action link, logged when mail goes to the outbox so the embedded default stays usable. */
   link?: string;
+  /** A code to type (sign-up), also put in an `X-Charla-Code` header of outbox files. */
+  code?: string;
 };
 
 export type Mailer = {
@@ -43,7 +45,10 @@ export function createMailer(options: { smtpUrl?: string; from: string; dataDir:
         html: mail.html,
         // The body is quoted-printable (soft line breaks, "=3D"): a plain header keeps the link greppable.
         // `prepared` stops nodemailer from folding the long URL onto a second line.
-        ...(mail.link ? { headers: { 'X-Charla-Link': { prepared: true, value: mail.link } } } : {}),
+        headers: {
+          ...(mail.link ? { 'X-Charla-Link': { prepared: true, value: mail.link } } : {}),
+          ...(mail.code ? { 'X-Charla-Code': mail.code } : {}),
+        },
       });
       fs.mkdirSync(outbox, { recursive: true });
       const file = path.join(

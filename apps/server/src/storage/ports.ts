@@ -8,6 +8,7 @@ import type { IdentitiesRepo } from './ports/identities.ts';
 import type { MediaRepo } from './ports/media.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
 import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
+import type { PendingRegistrationsRepo } from './ports/registrations.ts';
 import type { TranslationsRepo } from './ports/translations.ts';
 
 export { DuplicateKeyError } from './errors.ts';
@@ -18,6 +19,7 @@ export type * from './ports/messaging.ts';
 export { SEARCH_CANDIDATES, SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
 export type * from './ports/moderation.ts';
 export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
+export type * from './ports/registrations.ts';
 export type * from './ports/translations.ts';
 export { translationVersion } from './ports/translations.ts';
 
@@ -26,6 +28,7 @@ export type Storage = {
   readonly users: UsersRepo;
   readonly sessions: SessionsRepo;
   readonly oneTimeTokens: OneTimeTokensRepo;
+  readonly pendingRegistrations: PendingRegistrationsRepo;
   readonly blocks: BlocksRepo;
   readonly identities: IdentitiesRepo;
   readonly conversations: ConversationsRepo;

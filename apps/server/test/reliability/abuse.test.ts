@@ -17,12 +17,32 @@ import { type Node, nodeEnv, register, startNode, stopNode, vitestCommand, write
 const FILE = 'abuse.test.ts';
 const figures: Record<string, unknown> = {};
 
-const login = (api: string, loginName: string, password: string, ip: string) =>
+const login = (
+  api: string,
+  loginName: string,
+  password: string,
+  ip: string,
+  extra: { deviceTokens?: string[]; cookie?: string; client?: 'web' | 'desktop' } = {},
+) =>
   fetch(`${api}/auth/login`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
-    body: JSON.stringify({ login: loginName, password, client: 'desktop' }),
+    headers: {
+      'content-type': 'application/json',
+      'x-forwarded-for': ip,
+      ...(extra.cookie ? { cookie: extra.cookie } : {}),
+    },
+    body: JSON.stringify({
+      login: loginName,
+      password,
+      client: extra.client ?? 'desktop',
+      ...(extra.deviceTokens ? { deviceTokens: extra.deviceTokens } : {}),
+    }),
   });
+/** Seven wrong passwords from seven addresses: the account is locked. */
+async function lockOut(api: string, email: string): Promise<void> {
+  for (let i = 0; i < 7; i++) await login(api, email, `wrong-${i}-guess`, `10.7.${i}.1`);
+  expect((await login(api, email, TEST_PASSWORD, '10.9.9.8')).status).toBe(429);
+}
 
 afterAll(() => {
   writeFigures('abuse', {
@@ -62,6 +82,76 @@ describe('login brute force (one node)', () => {
     expect((await login(t.api, victim.email, TEST_PASSWORD, '10.9.9.9')).status).toBe(200);
     t.clock.reset();
     figures.perAccountLockAfterFailures = statuses.indexOf(429);
+  });
+
+  it('lets the right password through the lock from a device that signed in before, and only that', async () => {
+    const victim = await registerUser(t);
+    const other = await registerUser(t);
+    // The victim's laptop (desktop app: token in the body) and browser (cookie) signed in earlier.
+    const laptop = (
+      (await (await login(t.api, victim.email, TEST_PASSWORD, '10.5.0.1')).json()) as {
+        data: { deviceToken: string };
+      }
+    ).data.deviceToken;
+    const web = await login(t.api, victim.email, TEST_PASSWORD, '10.5.0.2', { client: 'web' });
+    const browserCookie = (web.headers.get('set-cookie') ?? '').match(/charla_kd=[^;]+/)?.[0] ?? '';
+    expect(browserCookie).not.toBe('');
+    const otherToken = (
+      (await (await login(t.api, other.email, TEST_PASSWORD, '10.5.0.3')).json()) as {
+        data: { deviceToken: string };
+      }
+    ).data.deviceToken;
+
+    await lockOut(t.api, victim.email);
+    // Not known: someone else's device token, a tampered one, none at all.
+    const tampered = `${laptop.slice(0, -3)}${laptop.endsWith('AAA') ? 'BBB' : 'AAA'}`;
+    for (const deviceTokens of [[otherToken], [tampered], []])
+      expect((await login(t.api, victim.email, TEST_PASSWORD, '10.9.9.7', { deviceTokens })).status).toBe(429);
+    // Known: the laptop's token, then (locked again) the browser's cookie.
+    expect((await login(t.api, victim.email, TEST_PASSWORD, '10.5.0.1', { deviceTokens: [laptop] })).status).toBe(200);
+    await lockOut(t.api, victim.email);
+    const viaCookie = await login(t.api, victim.email, TEST_PASSWORD, '10.5.0.2', {
+      client: 'web',
+      cookie: browserCookie,
+    });
+    expect(viaCookie.status).toBe(200);
+
+    // A known device's wrong passwords have their own small budget: it is no guessing back door.
+    await lockOut(t.api, victim.email);
+    const fromLaptop: number[] = [];
+    for (let i = 0; i < 7; i++)
+      fromLaptop.push(
+        (await login(t.api, victim.email, `laptop-wrong-${i}`, '10.5.0.1', { deviceTokens: [laptop] })).status,
+      );
+    expect(fromLaptop.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(fromLaptop.slice(5)).toContain(429);
+    figures.knownDeviceThroughLock = {
+      unknownDevice: 429,
+      foreignOrTamperedToken: 429,
+      knownDesktopToken: 200,
+      knownBrowserCookie: 200,
+      knownDeviceWrongPasswordsBeforeItsOwnLock: 5,
+    };
+  });
+
+  it('unlocks the account once a password reset completes', async () => {
+    const victim = await registerUser(t);
+    await lockOut(t.api, victim.email);
+    await fetch(`${t.api}/auth/forgot-password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.6.0.1' },
+      body: JSON.stringify({ email: victim.email }),
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const token = new URL(t.mail.lastTo(victim.email)?.link ?? 'http://x').searchParams.get('token');
+    const reset = await fetch(`${t.api}/auth/reset-password`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-forwarded-for': '10.6.0.1' },
+      body: JSON.stringify({ token, password: 'a brand new password 77' }),
+    });
+    expect(reset.status).toBe(200);
+    expect((await login(t.api, victim.email, 'a brand new password 77', '10.6.0.2')).status).toBe(200);
+    figures.resetUnlocks = true;
   });
 
   it('limits one IP across many accounts, and leaves other IPs alone', async () => {
@@ -172,9 +262,11 @@ describe('tokens: single use, unguessable; refresh reuse ends the session', () =
   });
 
   it('verification tokens: single use, distinct, high entropy', async () => {
+    // An account whose address is not verified yet (sign-up verifies it with the mailed code).
     const u = await registerUser(t);
-    const tokens = [tokenIn(u.email, 'verify')];
-    for (let i = 0; i < 20; i++) {
+    await t.storage.users.update(u.user.id, { emailVerifiedAt: null });
+    const tokens: string[] = [];
+    for (let i = 0; i < 21; i++) {
       await fetch(`${t.api}/auth/resend-verification`, {
         method: 'POST',
         headers: { ...authHeader(u.accessToken), 'content-type': 'application/json' },
@@ -220,6 +312,109 @@ describe('tokens: single use, unguessable; refresh reuse ends the session', () =
     figures.refreshReuse = 'session revoked (old, new refresh and access token all 401)';
   });
 });
+
+describe('sign-up does not tell a taken address from a new one', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  // Requester-chosen text that must never reach a mailbox the requester does not own.
+  const BAIT = 'Security Team <b>http://phish.example/reset</b>';
+  const post = (path: string, body: unknown) =>
+    fetch(`${t.api}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const signUp = (email: string) =>
+    post('/auth/register', { email, password: 'a fine long password', displayName: BAIT, client: 'desktop' });
+  /** What an observer of the HTTP answer sees, minus the per-request and per-address parts. */
+  const observable = async (res: Response) => {
+    const body = (await res.json()) as { data?: Record<string, unknown> };
+    return {
+      status: res.status,
+      cookie: res.headers.get('set-cookie'),
+      body: { ...body, data: { ...body.data, email: '<address>' } },
+    };
+  };
+
+  it('answers alike, creates no session, mails the owner a warning without the requester’s text', async () => {
+    const owner = await registerUser(t, { email: 'enum-owner@example.com' });
+    const fresh = 'enum-nobody@example.com';
+    const taken = await observable(await signUp(owner.email));
+    const newcomer = await observable(await signUp(fresh));
+    expect(taken).toEqual(newcomer);
+    expect(taken.status).toBe(202);
+    expect(taken.cookie).toBeNull();
+    expect(JSON.stringify(taken.body)).not.toMatch(/accessToken|refreshToken/);
+    // Sign-up mail leaves in the background.
+    await new Promise((r) => setTimeout(r, 50));
+    const warning = t.mail.lastTo(owner.email);
+    expect(warning?.subject).toMatch(/tried to sign up/);
+    expect(warning?.code).toBeUndefined();
+    const codeMail = t.mail.lastTo(fresh);
+    expect(codeMail?.code).toMatch(/^[0-9]{6}$/);
+    for (const mail of [warning, codeMail]) {
+      expect(`${mail?.subject} ${mail?.text} ${mail?.html}`).not.toMatch(/Security Team|phish/);
+    }
+    figures.signUpEnumeration = { takenStatus: taken.status, newStatus: newcomer.status, identicalAnswers: true };
+  });
+
+  it('fails wrong codes the same way for both, up to the attempt limit', async () => {
+    const owner = await registerUser(t, { email: 'enum-owner2@example.com' });
+    const fresh = 'enum-nobody2@example.com';
+    await signUp(owner.email);
+    await signUp(fresh);
+    const tries = async (email: string) => {
+      const seen: unknown[] = [];
+      for (let i = 0; i < 7; i++) {
+        const res = await post('/auth/register/verify', {
+          email,
+          code: String(100000 + i),
+          password: 'a fine long password',
+          client: 'desktop',
+        });
+        const body = (await res.json()) as { message: string; code: string };
+        seen.push([res.status, body.code, body.message]);
+      }
+      return seen;
+    };
+    const takenTries = await tries(owner.email);
+    const newTries = await tries(fresh);
+    expect(takenTries).toEqual(newTries);
+    expect(JSON.stringify(newTries)).toMatch(/Too many wrong codes/);
+    // The new address's real code is dead too after the limit.
+    const code = t.mail.lastTo(fresh)?.code;
+    const late = await post('/auth/register/verify', { email: fresh, code, password: 'a fine long password' });
+    expect(late.status).toBe(400);
+    figures.signUpWrongCodes = { attempts: 7, identical: true, limit: 5 };
+  });
+
+  it('takes about as long for both (one password hash each)', async () => {
+    const owners = await Promise.all(Array.from({ length: 8 }, () => registerUser(t)));
+    const time = async (email: string) => {
+      const started = performance.now();
+      await (await signUp(email)).arrayBuffer();
+      return performance.now() - started;
+    };
+    const takenMs: number[] = [];
+    const newMs: number[] = [];
+    for (const [i, o] of owners.entries()) {
+      takenMs.push(await time(o.email));
+      newMs.push(await time(`enum-timing-${i}@example.com`));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    figures.signUpTimingMs = { takenMedian: round1(median(takenMs)), newMedian: round1(median(newMs)), samples: 8 };
+    // Same work on both paths; only a gross difference (e.g. skipping the hash) would show here.
+    expect(median(takenMs)).toBeLessThan(median(newMs) * 3 + 20);
+    expect(median(newMs)).toBeLessThan(median(takenMs) * 3 + 20);
+  }, 30_000);
+});
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
 
 const round = (e: { bitsPerChar: number; bitsPerToken: number; length: number }) => ({
   length: e.length,

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSocket, emitAck, restAs } from '../chat.ts';
 import { authHeader, registerUser, startTestApp, type TestApp } from '../harness.ts';
 import {
+  ACTIVE,
   buildWorld,
   type Cell,
   freshGroup,
@@ -42,7 +43,15 @@ const newAccount = () => {
 
 const REST: Record<string, Spec> = {
   // ---- auth (public endpoints answer everyone alike; the token is not what they check) ----
-  'POST /auth/register': { req: () => ({ body: newAccount() }), expect: PUBLIC(201) },
+  // Sign-up answers 202 "check your email" (no session); the code completes it.
+  'POST /auth/register': { req: () => ({ body: newAccount() }), expect: PUBLIC(202) },
+  'POST /auth/register/verify': {
+    req: () => ({
+      body: { email: newAccount().email, code: '000000', password: 'a fine long password', client: 'desktop' },
+    }),
+    expect: PUBLIC(400),
+  },
+  'POST /auth/register/resend': { req: () => ({ body: { email: newAccount().email } }), expect: PUBLIC(202) },
   'POST /auth/login': {
     req: (_c, w) => ({ body: { login: w.bystander.email, password: w.bystander.password, client: 'desktop' } }),
     expect: PUBLIC(200),
@@ -222,7 +231,23 @@ const REST: Record<string, Spec> = {
 };
 
 const SOCKET_REFUSED = 'unauthenticated token_expired session_revoked session_revoked';
-const SOCKET: Record<string, { payload: (c: Cell, w: World) => unknown; expect: string }> = {
+type SocketSpec = {
+  payload: (c: Cell, w: World) => unknown;
+  expect: string;
+  /** Names a successful ack by what it granted (instead of plain 'ok'). */
+  outcome?: (data: unknown) => string;
+};
+/**
+ * Presence is followed only between people sharing a direct chat or group (not blocked either way),
+ * and only when the followed user's last-seen setting is "everyone". `presenceTarget` is online and
+ * shares a group with member, groupAdmin and blocked (whom it blocked), nobody else.
+ */
+const presenceOutcome = (data: unknown) => {
+  const [p] = data as { status: string; lastSeenAt: string | null }[];
+  return p?.status === 'online' ? 'live' : 'hidden';
+};
+let presenceTarget = '';
+const SOCKET: Record<string, SocketSpec> = {
   'message:send': {
     payload: (c) => ({ conversationId: c.id, clientMsgId: randomUUID(), text: 'hi' }),
     expect: `${SOCKET_REFUSED} not_found ok ok not_found ok`,
@@ -257,10 +282,26 @@ const SOCKET: Record<string, { payload: (c: Cell, w: World) => unknown; expect: 
   },
   'presence:set': { payload: () => ({ status: 'away' }), expect: `${SOCKET_REFUSED} ok ok ok ok ok` },
   'presence:subscribe': {
-    payload: (_c, w) => ({ userIds: [w.owner.user.id] }),
-    expect: `${SOCKET_REFUSED} ok ok ok ok ok`,
+    payload: () => ({ userIds: [presenceTarget] }),
+    outcome: presenceOutcome,
+    expect: `${SOCKET_REFUSED} hidden live live hidden hidden`,
   },
 };
+
+/** A user online in a group of its own with member, groupAdmin and blocked (then blocks blocked). */
+async function presenceTargetIn(w: World): Promise<{ id: string; token: string; close(): void }> {
+  const target = await registerUser(w.t);
+  const rest = restAs(w.t.api, target.accessToken);
+  const g = await rest.post<{ id: string }>('/conversations', {
+    kind: 'group',
+    title: 'Presence',
+    memberIds: [w.users.member.user.id, w.users.groupAdmin.user.id, w.users.blocked.user.id],
+  });
+  if (g.status !== 201) throw new Error(`presence group: ${g.status}`);
+  await rest.post(`/users/${w.users.blocked.user.id}/block`);
+  const socket = await connectSocket(w.t.url, target.accessToken);
+  return { id: target.user.id, token: target.accessToken, close: () => socket.close() };
+}
 
 /** A report by the group's plain member on the cell's message (for the report-handling rows). */
 async function reportBy(w: World, c: Cell): Promise<string> {
@@ -353,6 +394,8 @@ describe('authorization matrix', () => {
   }, 120_000);
 
   it('sockets: every handled event × every subject (handshake refusal or ack)', async () => {
+    const target = await presenceTargetIn(w);
+    presenceTarget = target.id;
     const probe = await connectSocket(t.url, await tokenFor(w, 'member'));
     const events = listSocketEvents(t.charla.io, probe.id ?? '');
     probe.close();
@@ -375,7 +418,7 @@ describe('authorization matrix', () => {
           const socket = await whileExpired(w, subject, () => connectSocket(t.url, token));
           try {
             const ack = await emitAck(socket, event, spec.payload(cell, w));
-            got = ack.ok ? 'ok' : ack.error.code;
+            got = ack.ok ? (spec.outcome?.(ack.data) ?? 'ok') : ack.error.code;
           } finally {
             socket.close();
           }
@@ -387,6 +430,7 @@ describe('authorization matrix', () => {
         if (got !== expected[i]) socketViolations.push(`${event} as ${subject}: ${got}, expected ${expected[i]}`);
       }
     }
+    target.close();
     violations.push(...socketViolations);
     if (socketViolations.length)
       console.log(
@@ -396,4 +440,27 @@ describe('authorization matrix', () => {
       );
     expect(socketViolations).toEqual([]);
   }, 120_000);
+
+  it('presence when the followed user hides last seen ("nobody"): hidden from every subject, co-members too', async () => {
+    const target = await presenceTargetIn(w);
+    const hide = await restAs(t.api, target.token).patch('/users/me', { lastSeenVisibility: 'nobody' });
+    expect(hide.status).toBe(200);
+    const cells: string[] = [];
+    for (const subject of ACTIVE) {
+      const socket = await connectSocket(t.url, await tokenFor(w, subject));
+      try {
+        const ack = await emitAck(socket, 'presence:subscribe', { userIds: [target.id] });
+        cells.push(ack.ok ? presenceOutcome(ack.data) : ack.error.code);
+      } finally {
+        socket.close();
+      }
+      socketCells++;
+    }
+    target.close();
+    const hiddenViolations = cells.flatMap((got, i) =>
+      got === 'hidden' ? [] : [`presence:subscribe (last seen nobody) as ${ACTIVE[i]}: ${got}, expected hidden`],
+    );
+    violations.push(...hiddenViolations);
+    expect(hiddenViolations).toEqual([]);
+  }, 30_000);
 });

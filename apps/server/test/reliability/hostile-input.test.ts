@@ -25,6 +25,8 @@ const RUNS = 30;
 /** Request schemas per route: body for writes, query for reads. Routes not listed get generic garbage. */
 const REST_SCHEMAS: Record<string, { body?: z.ZodType; query?: z.ZodType }> = {
   'POST /auth/register': { body: S.registerRequestSchema },
+  'POST /auth/register/verify': { body: S.completeRegistrationRequestSchema },
+  'POST /auth/register/resend': { body: S.emailRequestSchema },
   'POST /auth/login': { body: S.loginRequestSchema },
   'POST /auth/refresh': { body: S.refreshRequestSchema },
   'POST /auth/logout': { body: S.refreshRequestSchema },

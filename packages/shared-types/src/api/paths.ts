@@ -3,7 +3,12 @@ export const API_PREFIX = '/api/v1';
 
 export const paths = {
   auth: {
+    /** 202 "check your email" for a new and a taken address alike; no session yet. */
     register: '/auth/register',
+    /** { email, code } or { token }: verifies the email, creates the account and signs in. */
+    registerVerify: '/auth/register/verify',
+    /** { email }: another code (at most once a minute per address); always 202. */
+    registerResend: '/auth/register/resend',
     login: '/auth/login',
     refresh: '/auth/refresh',
     logout: '/auth/logout',

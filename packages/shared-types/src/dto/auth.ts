@@ -43,6 +43,43 @@ export const registerRequestSchema = z
   .strict();
 export type RegisterRequest = z.input<typeof registerRequestSchema>;
 
+/** The sign-up code mailed to the address: six digits. */
+export const SIGN_UP_CODE_LENGTH = 6;
+export const signUpCodeSchema = z
+  .string()
+  .trim()
+  .regex(/^[0-9]{6}$/, 'Enter the 6-digit code from the email');
+
+/**
+ * POST /auth/register answers 202 with this for a new and an already registered address alike (no
+ * session yet): a new address gets a code and a link, the owner of a taken one a warning.
+ */
+export const registrationPendingSchema = z.object({
+  email: z.string(),
+  codeLength: z.number().int(),
+  expiresInSeconds: z.number().int(),
+  /** How long before POST /auth/register/resend sends another mail. */
+  resendAfterSeconds: z.number().int(),
+});
+export type RegistrationPending = z.infer<typeof registrationPendingSchema>;
+
+/**
+ * POST /auth/register/verify: the emailed code with its address, or the token of the mailed link.
+ * Verifies the email, creates the account and signs it in (the usual auth result).
+ */
+export const completeRegistrationRequestSchema = z
+  .object({
+    email: emailSchema.optional(),
+    code: signUpCodeSchema.optional(),
+    token: z.string().min(10).max(200).optional(),
+    /** The password chosen at sign-up: binds the code to whoever chose it. */
+    password: z.string().min(1).max(1024),
+    client: clientKindSchema.default('web'),
+    device: deviceSchema.optional(),
+  })
+  .strict();
+export type CompleteRegistrationRequest = z.input<typeof completeRegistrationRequestSchema>;
+
 export const loginRequestSchema = z
   .object({
     /** Email or username. */
@@ -50,6 +87,11 @@ export const loginRequestSchema = z
     password: z.string().min(1).max(1024),
     client: clientKindSchema.default('web'),
     device: deviceSchema.optional(),
+    /**
+     * Desktop: the `deviceToken`s this device got from earlier sign-ins (web browsers send them as a
+     * cookie). The right password from a known device gets through a lock others' guesses caused.
+     */
+    deviceTokens: z.array(z.string().min(1).max(256)).max(5).optional(),
   })
   .strict();
 export type LoginRequest = z.input<typeof loginRequestSchema>;
@@ -65,6 +107,8 @@ export const authResultSchema = z.object({
   sessionId: z.string(),
   /** Only for client: 'desktop'. Web clients get it as a cookie. */
   refreshToken: z.string().optional(),
+  /** Only for client: 'desktop': this device is now known to the account (send it with later logins). */
+  deviceToken: z.string().optional(),
 });
 export type AuthResult = z.infer<typeof authResultSchema>;
 

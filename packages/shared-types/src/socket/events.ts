@@ -69,7 +69,12 @@ export type ClientToServerEvents = {
   'typing:start': (payload: z.input<typeof socketConversationRefSchema>, ack?: AckCallback<null>) => void;
   'typing:stop': (payload: z.input<typeof socketConversationRefSchema>, ack?: AckCallback<null>) => void;
   'presence:set': (payload: z.input<typeof socketSetPresenceSchema>, ack?: AckCallback<Presence>) => void;
-  /** Start receiving `presence` for these users; acks their current state. */
+  /**
+   * Follow these users' `presence` (replaces this socket's previous set; at most 500, and 2,000 over
+   * all of an account's sockets). Acks their current state. Only people sharing a direct chat or
+   * group with the caller, neither blocking the other, whose last-seen setting is "everyone" are
+   * followed live; anyone else is acked as offline, never seen.
+   */
   'presence:subscribe': (payload: z.input<typeof socketPresenceSubscribeSchema>, ack: AckCallback<Presence[]>) => void;
 };
 

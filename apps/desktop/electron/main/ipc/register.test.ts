@@ -37,7 +37,7 @@ const settings = {
 function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
   return {
     'session:login': vi.fn(async () => auth),
-    'session:register': vi.fn(async () => auth),
+    'session:complete-registration': vi.fn(async () => auth),
     'session:restore': vi.fn(async () => null),
     'session:get-token': vi.fn(async () => 'access'),
     'session:logout': vi.fn(async () => null),

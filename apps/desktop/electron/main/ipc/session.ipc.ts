@@ -5,7 +5,7 @@ import type { IpcHandlers } from './register.ts';
 
 type SessionChannels =
   | 'session:login'
-  | 'session:register'
+  | 'session:complete-registration'
   | 'session:restore'
   | 'session:oidc'
   | 'session:get-token'
@@ -18,7 +18,7 @@ export function sessionHandlers(
   return {
     'session:oidc': (args) => providers.signIn(args.provider),
     'session:login': (args) => session.login(args),
-    'session:register': (args) => session.register(args),
+    'session:complete-registration': (args) => session.completeRegistration(args),
     'session:restore': () => session.restore(),
     'session:get-token': (args) => session.getAccessToken(args.forceRefresh ? { forceRefresh: true } : {}),
     'session:logout': async () => {

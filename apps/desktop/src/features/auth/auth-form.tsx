@@ -43,6 +43,8 @@ export function Field({
   required = true,
   defaultValue,
   hint,
+  inputMode,
+  maxLength,
 }: {
   label: string;
   name: string;
@@ -52,6 +54,8 @@ export function Field({
   required?: boolean;
   defaultValue?: string;
   hint?: string;
+  inputMode?: 'numeric' | 'text' | 'email';
+  maxLength?: number;
 }) {
   const id = useId();
   const errId = `${id}-err`;
@@ -65,6 +69,8 @@ export function Field({
         autoComplete={autoComplete}
         required={required}
         defaultValue={defaultValue}
+        inputMode={inputMode}
+        maxLength={maxLength}
         aria-invalid={errors && errors.length > 0 ? true : undefined}
         aria-describedby={errors?.length ? errId : undefined}
       />
@@ -84,6 +90,8 @@ export function useAuthForm<T>(submit: (fields: Record<string, string>) => Promi
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  /** The last failure itself, for screens that word some errors their own way. */
+  const [rawError, setRawError] = useState<unknown>(null);
   const onSubmit = async (ev: FormEvent<HTMLFormElement>) => {
     ev.preventDefault();
     const data = Object.fromEntries(
@@ -92,16 +100,18 @@ export function useAuthForm<T>(submit: (fields: Record<string, string>) => Promi
     setBusy(true);
     setError(null);
     setFieldErrors({});
+    setRawError(null);
     try {
       onDone(await submit(data));
     } catch (e) {
+      setRawError(e);
       setError(errorText(t, e));
       if (isApiError(e) && e.details) setFieldErrors(e.details);
     } finally {
       setBusy(false);
     }
   };
-  return { busy, error, fieldErrors, onSubmit, setError };
+  return { busy, error, fieldErrors, rawError, onSubmit, setError };
 }
 
 export function FormError({ error }: { error: string | null }) {

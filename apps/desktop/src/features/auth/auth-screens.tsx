@@ -7,6 +7,8 @@ import {
   passwordSchema,
   paths,
   registerRequestSchema,
+  registrationPendingSchema,
+  signUpCodeSchema,
 } from '@charla/shared-types';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -150,9 +152,11 @@ export function LoginScreen({ notice }: { notice?: string }) {
 
 export function RegisterScreen() {
   const { t } = useI18n();
-  const { platform, signedIn } = useApp();
+  const { platform } = useApp();
   const providers = useProviders();
-  const form = useAuthForm((f) => {
+  // After the form: the code step. The password stays in memory only, to go with the code.
+  const [pending, setPending] = useState<{ email: string; password: string } | null>(null);
+  const form = useAuthForm(async (f) => {
     const req = check(
       registerRequestSchema,
       {
@@ -163,8 +167,11 @@ export function RegisterScreen() {
       },
       t,
     );
-    return platform.session.register(req);
-  }, signedIn);
+    const { client: _c, ...body } = req;
+    await httpJson(platform.serverUrl(), paths.auth.register, registrationPendingSchema, { method: 'POST', body });
+    return { email: req.email, password: req.password };
+  }, setPending);
+  if (pending) return <SignUpCodeStep {...pending} onBack={() => setPending(null)} />;
   return (
     <AuthLayout title={t('auth.register.title')}>
       <form onSubmit={form.onSubmit} noValidate>
@@ -197,6 +204,115 @@ export function RegisterScreen() {
         </button>
       </form>
       <ExternalProviders providers={providers.data} />
+      <BackToLogin />
+    </AuthLayout>
+  );
+}
+
+const RESEND_SECONDS = 60;
+
+/** The sign-up mail's code: typed here, sent with the password chosen a step before. */
+function SignUpCodeStep({ email, password, onBack }: { email: string; password: string; onBack: () => void }) {
+  const { t } = useI18n();
+  const { platform, signedIn } = useApp();
+  const [wait, setWait] = useState(RESEND_SECONDS);
+  const [resent, setResent] = useState(false);
+  useEffect(() => {
+    if (wait <= 0) return;
+    const timer = setTimeout(() => setWait((w) => w - 1), 1000);
+    return () => clearTimeout(timer);
+  }, [wait]);
+  const form = useAuthForm(
+    (f) => platform.session.completeRegistration({ email, code: check(signUpCodeSchema, f.code ?? ''), password }),
+    signedIn,
+  );
+  const codeError = (() => {
+    if (isApiError(form.rawError, 'rate_limited')) return [t('auth.signUp.tooMany')];
+    if (form.fieldErrors.code) return [t('auth.signUp.wrongCode')];
+    if (form.fieldErrors['']) return [t('auth.signUp.codeFormat')];
+    return undefined;
+  })();
+  const resend = async () => {
+    setResent(false);
+    setWait(RESEND_SECONDS);
+    try {
+      await httpJson(platform.serverUrl(), paths.auth.registerResend, registrationPendingSchema, {
+        method: 'POST',
+        body: { email },
+      });
+      setResent(true);
+    } catch (e) {
+      form.setError(errorText(t, e));
+    }
+  };
+  return (
+    <AuthLayout title={t('auth.signUp.checkEmail')}>
+      <p>{t('auth.signUp.sent', { email })}</p>
+      <form onSubmit={form.onSubmit} noValidate>
+        <Field
+          label={t('auth.signUp.code')}
+          name="code"
+          autoComplete="one-time-code"
+          inputMode="numeric"
+          maxLength={6}
+          errors={codeError}
+        />
+        <FormError error={codeError ? null : form.error} />
+        <button type="submit" className="button primary" disabled={form.busy}>
+          {form.busy ? t('common.wait') : t('auth.signUp.submit')}
+        </button>
+      </form>
+      <p className="hint">{t('auth.signUp.haveAccount')}</p>
+      {resent && (
+        <p className="notice" role="status">
+          {t('auth.signUp.resent')}
+        </p>
+      )}
+      <nav className="auth-links" aria-label={t('auth.more')}>
+        <button type="button" className="link" disabled={wait > 0} onClick={() => void resend()}>
+          {wait > 0 ? t('auth.signUp.resendIn', { seconds: String(wait) }) : t('auth.signUp.resend')}
+        </button>
+        <button type="button" className="link" onClick={onBack}>
+          {t('auth.signUp.otherEmail')}
+        </button>
+      </nav>
+      <BackToLogin />
+    </AuthLayout>
+  );
+}
+
+/** The sign-up mail's link: the password chosen at sign-up finishes it (and signs in). */
+export function CompleteSignUpScreen({ token }: { token: string }) {
+  const { t } = useI18n();
+  const { platform, signedIn } = useApp();
+  const form = useAuthForm(
+    (f) => platform.session.completeRegistration({ token, password: f.password ?? '' }),
+    signedIn,
+  );
+  const deadLink = isApiError(form.rawError, 'validation_failed') && Boolean(form.fieldErrors.token);
+  const tooMany = isApiError(form.rawError, 'rate_limited');
+  return (
+    <AuthLayout title={t('auth.signUp.linkTitle')}>
+      {deadLink || tooMany ? (
+        <p role="alert">{t('auth.signUp.linkFailed')}</p>
+      ) : (
+        <>
+          <p>{t('auth.signUp.linkIntro')}</p>
+          <form onSubmit={form.onSubmit} noValidate>
+            <Field
+              label={t('auth.password')}
+              name="password"
+              type="password"
+              autoComplete="current-password"
+              errors={form.fieldErrors.password ? [t('auth.signUp.wrongPassword')] : undefined}
+            />
+            <FormError error={form.fieldErrors.password ? null : form.error} />
+            <button type="submit" className="button primary" disabled={form.busy}>
+              {form.busy ? t('common.wait') : t('auth.signUp.submit')}
+            </button>
+          </form>
+        </>
+      )}
       <BackToLogin />
     </AuthLayout>
   );

@@ -28,7 +28,7 @@ function fakePlatform(loopback: boolean, signIn = vi.fn(async () => result)): Pl
     },
     session: {
       login: vi.fn(),
-      register: vi.fn(),
+      completeRegistration: vi.fn(),
       restore: vi.fn(async () => null),
       getAccessToken: vi.fn(async () => null),
       logout: vi.fn(),

@@ -8,6 +8,7 @@ import { useApp } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
+import { draftKey } from './drafts.ts';
 import { ReplyQuote } from './message-item.tsx';
 
 const EMOJI = [
@@ -30,8 +31,6 @@ const EMOJI = [
   '👀',
   '💯',
 ];
-
-const draftKey = (id: string) => `charla.draft.${id}`;
 
 /** The @word being typed just before the caret, if any. */
 export function mentionQuery(text: string, caret: number): { start: number; q: string } | null {

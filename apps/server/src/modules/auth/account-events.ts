@@ -6,6 +6,8 @@ export type AccountEventMap = {
   'user:suspended': { userId: string };
   'user:deleted': { userId: string };
   'user:updated': { userId: string };
+  /** `userId` blocked `otherId` (realtime stops presence between them). */
+  'user:blocked': { userId: string; otherId: string };
 };
 
 export type AccountEventName = keyof AccountEventMap;

@@ -1,6 +1,13 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authHeader, registerUser, startTestApp, TEST_PASSWORD, type TestApp } from '../../../test/harness.ts';
+import {
+  authHeader,
+  registerUser,
+  signUpCodeFor,
+  startTestApp,
+  TEST_PASSWORD,
+  type TestApp,
+} from '../../../test/harness.ts';
 
 describe('register and login', () => {
   let t: TestApp;
@@ -14,11 +21,19 @@ describe('register and login', () => {
     request(t.app)
       .post(`/api/v1${path}`)
       .send(body as object);
+  /** Signs up (202, no session), then enters the mailed code: the auth result (201). */
+  const signUp = async (body: { email: string; password: string; displayName: string; [k: string]: unknown }) => {
+    await post('/auth/register', body).expect(202);
+    const email = body.email.trim().toLowerCase();
+    const code = await signUpCodeFor(t.api, email);
+    return post('/auth/register/verify', { email, code, password: body.password, client: 'desktop' }).expect(201);
+  };
 
   it('registers through the harness; the first account is admin, the next a user', async () => {
     const a = await registerUser(t);
     expect(a.user.role).toBe('admin');
-    expect(a.user.emailVerified).toBe(false);
+    // The mailed code proved the address.
+    expect(a.user.emailVerified).toBe(true);
     expect(a.refreshToken).toMatch(/^[\w-]{43}$/);
     const b = await registerUser(t);
     expect(b.user.role).toBe('user');
@@ -28,33 +43,40 @@ describe('register and login', () => {
   });
 
   it('makes ADMIN_EMAILS admins and normalises the email', async () => {
-    const res = await post('/auth/register', {
+    const res = await signUp({
       email: '  BOSS@example.COM ',
       password: TEST_PASSWORD,
       displayName: 'Boss',
       client: 'desktop',
-    }).expect(201);
+    });
     expect(res.body.data.user).toMatchObject({ email: 'boss@example.com', role: 'admin', username: 'boss' });
   });
 
   it('derives a free username from the email when none is given', async () => {
     await registerUser(t, { username: 'samesame' });
-    const res = await post('/auth/register', {
+    const res = await signUp({
       email: 'samesame@other.org',
       password: TEST_PASSWORD,
       displayName: 'Same',
-    }).expect(201);
+    });
     expect(res.body.data.user.username).toMatch(/^samesame\d{4,5}$/);
   });
 
-  it('rejects a taken email or username (any case) with 409', async () => {
+  it('answers a taken email like a new one (no 409, no session) and a taken username (any case) with 409', async () => {
     const u = await registerUser(t, { username: 'Taken_Name' });
     const dupEmail = await post('/auth/register', {
       email: u.email.toUpperCase(),
       password: TEST_PASSWORD,
       displayName: 'X',
-    }).expect(409);
-    expect(dupEmail.body.details).toHaveProperty('email');
+    }).expect(202);
+    const fresh = await post('/auth/register', {
+      email: 'brand-new@example.com',
+      password: TEST_PASSWORD,
+      displayName: 'X',
+    }).expect(202);
+    expect({ ...dupEmail.body.data, email: '' }).toEqual({ ...fresh.body.data, email: '' });
+    expect(dupEmail.body.message).toBe(fresh.body.message);
+    expect(dupEmail.body.data).not.toHaveProperty('accessToken');
     const dupName = await post('/auth/register', {
       email: 'fresh@example.com',
       username: 'taken_name',
@@ -72,7 +94,7 @@ describe('register and login', () => {
     await post('/auth/register', { ...base, password: 'é'.repeat(37) }).expect(400);
     const common = await post('/auth/register', { ...base, password: 'Password123' }).expect(400);
     expect(common.body.details.password[0]).toMatch(/common/);
-    const ok = await post('/auth/register', { ...base, password: 'é'.repeat(36), client: 'desktop' }).expect(201);
+    const ok = await signUp({ ...base, password: 'é'.repeat(36), client: 'desktop' });
     await post('/auth/login', { login: 'pw@example.com', password: 'é'.repeat(36) }).expect(200);
     expect(ok.body.data.user.email).toBe('pw@example.com');
   });
@@ -159,19 +181,19 @@ describe('register and login', () => {
 
   it('accepts unicode display names and keeps them intact', async () => {
     const name = '  Zoë 🦊 נעמי  ';
-    const res = await post('/auth/register', {
+    const res = await signUp({
       email: 'zoe@example.com',
       password: TEST_PASSWORD,
       displayName: name,
       client: 'desktop',
-    }).expect(201);
+    });
     expect(res.body.data.user.displayName).toBe('Zoë 🦊 נעמי');
     for (const displayName of ['a\u0000b', 'bell\u0007', 'esc\u001b[31m', 'c1\u0085']) {
       await post('/auth/register', { email: 'ctl@example.com', password: TEST_PASSWORD, displayName }).expect(400);
     }
     // Composed and decomposed forms are different strings; both are kept as typed.
     const nfd = 'Zoe\u0308';
-    const res2 = await post('/auth/register', { email: 'nfd@example.com', password: TEST_PASSWORD, displayName: nfd });
+    const res2 = await signUp({ email: 'nfd@example.com', password: TEST_PASSWORD, displayName: nfd });
     expect(res2.body.data.user.displayName).toBe(nfd);
   });
 

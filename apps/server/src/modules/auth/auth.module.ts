@@ -8,6 +8,8 @@ import { type AccessTokens, createAccessTokens, resolveJwtSecret } from './auth.
 
 export type AuthCore = {
   tokens: AccessTokens;
+  /** The server secret (JWT_SECRET or the generated one), for other keyed hashes and signatures. */
+  secret: Uint8Array;
   hasher: PasswordHasher;
   verifyAccessToken(token: string): Promise<AuthContext>;
   requireAuth: RequestHandler;
@@ -21,6 +23,7 @@ export function createAuthCore(deps: { config: Config; storage: Storage; clock: 
   const verifyAccessToken = createAccessTokenVerifier({ tokens, storage, clock });
   return {
     tokens,
+    secret,
     hasher: createPasswordHasher(config.BCRYPT_COST),
     verifyAccessToken,
     requireAuth: createRequireAuth(verifyAccessToken),

@@ -1,6 +1,7 @@
 import {
   type AuthResult,
   changePasswordRequestSchema,
+  completeRegistrationRequestSchema,
   emailRequestSchema,
   loginRequestSchema,
   paths,
@@ -17,6 +18,7 @@ import { unauthenticated } from '../../http/errors.ts';
 import { parseInput } from '../../http/validate.ts';
 import { authProvidersFromConfig } from '../oidc/oidc.registry.ts';
 import { assertCsrfSafe, clearRefreshCookie, refreshCookie, setRefreshCookie } from './auth.cookies.ts';
+import { knownDeviceCookie, rememberDevice } from './auth.known-device.ts';
 import { authOf, bearerToken } from './auth.middleware.ts';
 import type { AuthService, RequestMeta, SessionGrant } from './auth.service.ts';
 
@@ -46,6 +48,8 @@ export function sendGrant(
   grant: SessionGrant,
   viaCookie: boolean,
   status = 200,
+  /** A sign-in (not a refresh): a browser also gets its known-device cookie updated. */
+  signIn?: Request,
 ): void {
   const data: AuthResult = {
     user: grant.user,
@@ -53,8 +57,13 @@ export function sendGrant(
     accessTokenExpiresAt: grant.accessTokenExpiresAt,
     sessionId: grant.sessionId,
   };
-  if (viaCookie) setRefreshCookie(res, grant.refreshToken, grant.refreshTokenExpiresAt, isSecureCookie(ctx));
-  else data.refreshToken = grant.refreshToken;
+  if (viaCookie) {
+    setRefreshCookie(res, grant.refreshToken, grant.refreshTokenExpiresAt, isSecureCookie(ctx));
+    if (signIn) rememberDevice(signIn, res, grant.deviceToken, isSecureCookie(ctx));
+  } else {
+    data.refreshToken = grant.refreshToken;
+    data.deviceToken = grant.deviceToken;
+  }
   sendData(res, data, status);
 }
 
@@ -65,16 +74,28 @@ export function authRoutes(ctx: AppContext, service: AuthService, limits: AuthRo
   const p = paths.auth;
   router.use('/auth', limits.perIp, cookieParser());
 
+  // The same 202 for a new and an already registered address: no session until the emailed code.
   router.post(p.register, limits.sensitive, async (req, res) => {
     const body = parseInput(registerRequestSchema, req.body);
-    const grant = await service.register(body, body.client, body.device, requestMeta(req));
-    sendGrant(res, ctx, grant, body.client === 'web', 201);
+    sendData(res, await service.register(body), 202, 'Check your email for a code to finish signing up');
+  });
+
+  router.post(p.registerResend, limits.sensitive, async (req, res) => {
+    const { email } = parseInput(emailRequestSchema, req.body);
+    sendData(res, await service.resendRegistration(email), 202, 'If a sign-up is waiting, a new code is on its way');
+  });
+
+  router.post(p.registerVerify, limits.sensitive, async (req, res) => {
+    const body = parseInput(completeRegistrationRequestSchema, req.body);
+    const grant = await service.completeRegistration(body, body.client, body.device, requestMeta(req));
+    sendGrant(res, ctx, grant, body.client === 'web', 201, req);
   });
 
   router.post(p.login, async (req, res) => {
     const body = parseInput(loginRequestSchema, req.body);
-    const grant = await service.login(body, body.client, body.device, requestMeta(req));
-    sendGrant(res, ctx, grant, body.client === 'web');
+    const known = [...(body.deviceTokens ?? []), ...knownDeviceCookie(req)];
+    const grant = await service.login(body, body.client, body.device, requestMeta(req), known);
+    sendGrant(res, ctx, grant, body.client === 'web', 200, req);
   });
 
   router.post(p.refresh, async (req, res) => {

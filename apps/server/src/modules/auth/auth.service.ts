@@ -6,7 +6,9 @@ import { resetPasswordMail, verifyEmailMail } from '../../mail/templates.ts';
 import { DuplicateKeyError, type SessionRecord, type UserRecord } from '../../storage/ports.ts';
 import { toMe } from '../users/users.mapper.ts';
 import { deviceFromUserAgent } from './auth.device.ts';
+import { createKnownDevices } from './auth.known-device.ts';
 import { assertAcceptablePassword, type PasswordHasher } from './auth.password.ts';
+import { createRegistration } from './auth.registration.ts';
 import type { LoginThrottle } from './auth.throttle.ts';
 import { type AccessTokens, hashToken, newOpaqueToken } from './auth.tokens.ts';
 
@@ -14,6 +16,8 @@ export type RequestMeta = { ip: string | null; userAgent: string | null };
 
 /** A signed-in session: the routes decide whether the refresh token goes in a cookie or the body. */
 export type SessionGrant = {
+  /** Marks this device as known to the account (see login): a cookie for web, the body for desktop. */
+  deviceToken: string;
   user: Me;
   accessToken: string;
   accessTokenExpiresAt: string;
@@ -29,6 +33,8 @@ export const RESET_PASSWORD_TTL_MS = 30 * 60 * 1000;
 
 type Deps = Pick<AppContext, 'config' | 'storage' | 'clock' | 'mailer' | 'events' | 'logger'> & {
   tokens: AccessTokens;
+  /** Server secret for keyed hashes (sign-up codes) and signed device tokens. */
+  signingKey: Uint8Array;
   hasher: PasswordHasher;
   throttle: LoginThrottle;
 };
@@ -44,6 +50,7 @@ export function usernameFromEmail(email: string): string {
 export function createAuthService(deps: Deps) {
   const { config, storage, clock, mailer, events, logger, tokens, hasher, throttle } = deps;
   const refreshTtlMs = config.REFRESH_TOKEN_TTL_DAYS * 24 * 60 * 60 * 1000;
+  const knownDevices = createKnownDevices(deps.signingKey, clock);
 
   const sendMail = async (mail: Parameters<typeof mailer.send>[0]) => {
     try {
@@ -69,12 +76,13 @@ export function createAuthService(deps: Deps) {
       tokenHash: hashToken(token),
       expiresAt: new Date(now.getTime() + VERIFY_EMAIL_TTL_MS),
     });
-    await sendMail(verifyEmailMail(user.email, config.publicUrl, token, user.displayName));
+    await sendMail(verifyEmailMail(user.email, config.publicUrl, token));
   }
 
   async function grantFor(user: UserRecord, session: SessionRecord, refreshToken: string): Promise<SessionGrant> {
     const access = await tokens.sign({ userId: user.id, sessionId: session.id, role: user.role });
     return {
+      deviceToken: knownDevices.issue(user.id),
       user: toMe(user),
       accessToken: access.token,
       accessTokenExpiresAt: access.expiresAt.toISOString(),
@@ -116,50 +124,65 @@ export function createAuthService(deps: Deps) {
     return user;
   }
 
+  /** Creates the account of a completed sign-up (the email is verified by its code). */
+  async function createVerifiedUser(input: {
+    email: string;
+    username: string | null;
+    displayName: string;
+    passwordHash: string;
+  }): Promise<UserRecord> {
+    const admin = config.ADMIN_EMAILS.some((e) => e.toLowerCase() === input.email);
+    const role = admin || (await storage.users.count()) === 0 ? 'admin' : 'user';
+    const base = input.username ?? usernameFromEmail(input.email);
+    for (let attempt = 0; ; attempt++) {
+      const username = attempt === 0 ? base : `${base.slice(0, 24)}${randomInt(1000, 100_000)}`;
+      try {
+        return await storage.users.create({
+          email: input.email,
+          username,
+          displayName: input.displayName,
+          passwordHash: input.passwordHash,
+          role,
+          emailVerifiedAt: clock.now(),
+        });
+      } catch (err) {
+        // A chosen username is the user's to change; a derived one we retry with a suffix.
+        if (!(err instanceof DuplicateKeyError) || err.field === 'email' || input.username || attempt >= 5) throw err;
+      }
+    }
+  }
+
+  const registration = createRegistration({
+    config,
+    storage,
+    clock,
+    logger,
+    hasher,
+    signingKey: deps.signingKey,
+    sendMail,
+    startSession,
+    createUser: createVerifiedUser,
+  });
+
   return {
     startSession,
     revokeAll,
+    register: registration.register,
+    resendRegistration: registration.resend,
+    completeRegistration: registration.complete,
 
-    async register(
-      input: { email: string; password: string; displayName: string; username?: string | undefined },
-      client: 'web' | 'desktop',
-      device: Device | undefined,
-      meta: RequestMeta,
-    ): Promise<SessionGrant> {
-      assertAcceptablePassword(input.password);
-      const passwordHash = await hasher.hash(input.password);
-      const admin = config.ADMIN_EMAILS.some((e) => e.toLowerCase() === input.email);
-      const role = admin || (await storage.users.count()) === 0 ? 'admin' : 'user';
-      const base = input.username ?? usernameFromEmail(input.email);
-      const create = async (attempt: number): Promise<UserRecord> => {
-        const username = attempt === 0 ? base : `${base.slice(0, 24)}${randomInt(1000, 100_000)}`;
-        try {
-          return await storage.users.create({
-            email: input.email,
-            username,
-            displayName: input.displayName,
-            passwordHash,
-            role,
-          });
-        } catch (err) {
-          if (!(err instanceof DuplicateKeyError)) throw err;
-          if (err.field === 'email')
-            throw conflict('An account with this email already exists', { email: ['Already registered'] });
-          // A chosen username is the user's to change; a derived one we retry with a suffix.
-          if (input.username || attempt >= 5) throw conflict('This username is taken', { username: ['Already taken'] });
-          return create(attempt + 1);
-        }
-      };
-      const user = await create(0);
-      await sendVerification(user);
-      return startSession(user, client, device, meta);
-    },
-
+    /**
+     * Password sign-in. Failures lock the account with a backoff (whatever IP they come from); a
+     * device that signed in to this account before (`knownDevices`: its signed tokens) still gets
+     * through with the right password, counting its own wrong ones, so strangers guessing cannot lock
+     * the owner out.
+     */
     async login(
       input: { login: string; password: string },
       client: 'web' | 'desktop',
       device: Device | undefined,
       meta: RequestMeta,
+      deviceTokens: readonly string[] = [],
     ): Promise<SessionGrant> {
       const login = input.login.trim().toLowerCase();
       const user = login.includes('@')
@@ -167,15 +190,18 @@ export function createAuthService(deps: Deps) {
         : await storage.users.findByUsername(login);
       // Per account (so switching between email and username does not reset it), else per typed login.
       const key = user ? `user:${user.id}` : `login:${login}`;
-      const wait = await throttle.retryAfter(key);
+      const knownId = user ? knownDevices.match(deviceTokens, user.id) : null;
+      const keys = knownId && user ? [`device:${user.id}:${knownId}`] : [key];
+      const wait = Math.max(...(await Promise.all(keys.map((k) => throttle.retryAfter(k)))));
       if (wait > 0) throw rateLimited(wait, 'Too many failed sign-in attempts; try again later');
       const ok = user?.passwordHash && !user.deletedAt ? await hasher.verify(input.password, user.passwordHash) : false;
       if (!user?.passwordHash || user.deletedAt) await hasher.burn(input.password);
       if (!ok || !user) {
-        await throttle.fail(key);
+        for (const k of keys) await throttle.fail(k);
         throw invalidCredentials();
       }
       await throttle.succeed(key);
+      for (const k of keys) await throttle.succeed(k);
       return startSession(user, client, device, meta);
     },
 
@@ -296,6 +322,8 @@ export function createAuthService(deps: Deps) {
       await storage.users.update(user.id, { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now });
       await storage.oneTimeTokens.invalidateForUser(user.id, 'reset_password', now);
       await revokeAll(user.id);
+      // The mailbox owner chose a new password: a lock from someone guessing the old one is moot.
+      await throttle.succeed(`user:${user.id}`);
     },
 
     async changePassword(userId: string, sessionId: string, current: string, next: string): Promise<void> {

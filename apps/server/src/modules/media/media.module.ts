@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { createCloudinaryMediaStore } from '../../media/cloudinary-media-store.ts';
 import { createLocalMediaStore } from '../../media/local-media-store.ts';
 import type { MediaStore } from '../../storage/ports.ts';
 import { resolveJwtSecret } from '../auth/auth.tokens.ts';
 import type { AttachmentHooks } from '../messages/messages.service.ts';
+import { createUploadQuota } from './media.quota.ts';
 import { mediaRoutes } from './media.routes.ts';
 import { createMediaService, type MediaService } from './media.service.ts';
 import { createMediaTokens } from './media.tokens.ts';
@@ -29,7 +30,10 @@ export type MediaModule = {
 };
 
 /** Local disk under DATA_DIR/media by default; Cloudinary when CLOUDINARY_URL is set. */
-export function createMediaModule(ctx: AppContext, options: { store?: MediaStore } = {}): MediaModule {
+export function createMediaModule(
+  ctx: AppContext,
+  options: { store?: MediaStore; uploadLimiter?: RequestHandler } = {},
+): MediaModule {
   const root = path.join(ctx.config.dataDir, 'media');
   const tmpDir = path.join(root, 'tmp');
   const store =
@@ -48,7 +52,19 @@ export function createMediaModule(ctx: AppContext, options: { store?: MediaStore
     publicUrl: ctx.config.publicUrl,
     tmpDir,
   });
-  const router = mediaRoutes(ctx, { service, store, tokens, maxBytes: ctx.config.MEDIA_MAX_BYTES, tmpDir });
+  const router = mediaRoutes(ctx, {
+    service,
+    store,
+    tokens,
+    maxBytes: ctx.config.MEDIA_MAX_BYTES,
+    tmpDir,
+    uploadLimiter: options.uploadLimiter ?? ((_req, _res, next) => next()),
+    quota: createUploadQuota({
+      storage: ctx.storage,
+      maxPendingBytes: ctx.config.MEDIA_PENDING_MAX_BYTES,
+      maxFileBytes: ctx.config.MEDIA_MAX_BYTES,
+    }),
+  });
 
   async function removeStaleTemp(): Promise<void> {
     const cutoff = ctx.clock.now().getTime() - STALE_TEMP_MS;

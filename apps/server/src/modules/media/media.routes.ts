@@ -8,6 +8,7 @@ import { notFound, unauthenticated } from '../../http/errors.ts';
 import { parseInput } from '../../http/validate.ts';
 import type { MediaStore } from '../../storage/ports.ts';
 import { bearerToken } from '../auth/auth.middleware.ts';
+import type { UploadAllowance, UploadQuota } from './media.quota.ts';
 import { sendMedia } from './media.serve.ts';
 import type { MediaService } from './media.service.ts';
 import type { MediaTokens, MediaVariant } from './media.tokens.ts';
@@ -23,6 +24,9 @@ export type MediaRouteDeps = {
   tokens: MediaTokens;
   maxBytes: number;
   tmpDir: string;
+  /** Per-account upload rate (runs after requireAuth). */
+  uploadLimiter: RequestHandler;
+  quota: UploadQuota;
 };
 
 export function mediaRoutes(ctx: AppContext, deps: MediaRouteDeps): Router {
@@ -33,19 +37,37 @@ export function mediaRoutes(ctx: AppContext, deps: MediaRouteDeps): Router {
     return req.auth.userId;
   };
 
-  /** Runs `fn` with the uploaded temp file, which is always removed afterwards. */
-  const withUpload = async <T>(req: Request, fn: (file: ReceivedFile) => Promise<T>): Promise<T> => {
-    const file = await receiveUpload(req, { maxBytes: deps.maxBytes, tmpDir: deps.tmpDir, field: MEDIA_UPLOAD_FIELD });
+  /**
+   * Runs `fn` with the uploaded temp file, which is always removed afterwards. With an allowance
+   * (message uploads) its bytes count against the account's quota until `fn` has stored the row.
+   */
+  const withUpload = async <T>(
+    req: Request,
+    fn: (file: ReceivedFile) => Promise<T>,
+    allowance?: UploadAllowance,
+  ): Promise<T> => {
     try {
-      return await fn(file);
+      const file = await receiveUpload(req, {
+        maxBytes: deps.maxBytes,
+        tmpDir: deps.tmpDir,
+        field: MEDIA_UPLOAD_FIELD,
+        ...(allowance ? { allowance } : {}),
+      });
+      try {
+        return await fn(file);
+      } finally {
+        await fs.promises.rm(file.path, { force: true });
+      }
     } finally {
-      await fs.promises.rm(file.path, { force: true });
+      allowance?.release();
     }
   };
 
-  router.post('/media', ctx.requireAuth, async (req, res) => {
+  router.post('/media', ctx.requireAuth, deps.uploadLimiter, async (req, res) => {
     const userId = userOf(req);
-    sendData(res, await withUpload(req, (file) => service.ingest(userId, file)), 201, 'Uploaded');
+    // Refused before the body is read when the account's unsent uploads already fill its quota.
+    const allowance = await deps.quota.open(userId);
+    sendData(res, await withUpload(req, (file) => service.ingest(userId, file), allowance), 201, 'Uploaded');
   });
 
   router.get('/media/:id/meta', ctx.requireAuth, async (req, res) => {
@@ -79,7 +101,7 @@ export function mediaRoutes(ctx: AppContext, deps: MediaRouteDeps): Router {
   router.get('/media/:id', serve('original'));
   router.get('/media/:id/thumbnail', serve('thumbnail'));
 
-  router.put('/users/me/avatar', ctx.requireAuth, async (req, res) => {
+  router.put('/users/me/avatar', ctx.requireAuth, deps.uploadLimiter, async (req, res) => {
     const userId = userOf(req);
     const result = await withUpload(req, (file) => service.setUserAvatar(userId, file));
     ctx.events.emit('user:updated', { userId });
@@ -91,7 +113,7 @@ export function mediaRoutes(ctx: AppContext, deps: MediaRouteDeps): Router {
     ctx.events.emit('user:updated', { userId });
     sendEmpty(res);
   });
-  router.put('/conversations/:id/avatar', ctx.requireAuth, async (req, res) => {
+  router.put('/conversations/:id/avatar', ctx.requireAuth, deps.uploadLimiter, async (req, res) => {
     const userId = userOf(req);
     const { id } = parseInput(idParams, req.params);
     // Refuse before reading the body.

@@ -6,6 +6,11 @@ import { cutToLength, stripInvisibleCharacters, trimWhere } from '@charla/shared
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError, badRequest } from '../../http/errors.ts';
+import type { UploadAllowance } from './media.quota.ts';
+
+/** Connection: close, so the rest of a refused body is not read just to be thrown away. */
+const withClose = (err: AppError) =>
+  new AppError(err.status, err.code, err.message, { headers: { ...err.headers, Connection: 'close' } });
 
 export type ReceivedFile = {
   /** Temp file holding the bytes; the caller removes it. */
@@ -53,7 +58,13 @@ function keepExtension(name: string, max: number): string {
  */
 export function receiveUpload(
   req: Request,
-  options: { maxBytes: number; tmpDir: string; field: string },
+  options: {
+    maxBytes: number;
+    tmpDir: string;
+    field: string;
+    /** The account's pending-upload quota: fed every chunk; refused with its own 413. */
+    allowance?: UploadAllowance;
+  },
 ): Promise<ReceivedFile> {
   const type = req.get('content-type') ?? '';
   if (!/^multipart\/form-data/i.test(type))
@@ -70,7 +81,13 @@ export function receiveUpload(
       headers: req.headers,
       // Browsers send UTF-8 names; busboy's default would read them as latin1.
       defParamCharset: 'utf8',
-      limits: { files: 1, fileSize: options.maxBytes, fields: 10, parts: 12, fieldSize: 1024 },
+      limits: {
+        files: 1,
+        fileSize: Math.min(options.maxBytes, options.allowance?.maxBytes ?? options.maxBytes),
+        fields: 10,
+        parts: 12,
+        fieldSize: 1024,
+      },
     });
   } catch {
     return Promise.reject(badRequest('Malformed multipart request'));
@@ -110,14 +127,20 @@ export function receiveUpload(
       fileName = sanitizeFileName(info.filename);
       stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
+        if (options.allowance && !options.allowance.take(chunk.length)) {
+          tooLarge = true;
+          fail(withClose(options.allowance.error));
+        }
       });
       stream.on('limit', () => {
         tooLarge = true;
         // Connection: close, so the rest of an oversized body is not read just to be thrown away.
         fail(
-          new AppError(413, 'payload_too_large', `The file is larger than ${options.maxBytes} bytes`, {
-            headers: { Connection: 'close' },
-          }),
+          options.allowance && options.allowance.maxBytes < options.maxBytes
+            ? withClose(options.allowance.error)
+            : new AppError(413, 'payload_too_large', `The file is larger than ${options.maxBytes} bytes`, {
+                headers: { Connection: 'close' },
+              }),
         );
       });
       part = stream;

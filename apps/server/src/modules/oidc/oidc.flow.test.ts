@@ -182,8 +182,10 @@ describe('linking to an existing password account', () => {
   });
 
   it('an unverified local account claimed by a verified email loses its password and sessions', async () => {
-    // Pre-hijacking: someone registered the address first without owning it.
+    // Pre-hijacking: someone registered the address first without owning it (sign-up now needs the
+    // mailed code; accounts from before, or from a provider that vouched for nothing, remain).
     const squatter = await registerUser(t, { email: 'victim@example.com' });
+    await t.storage.users.update(squatter.user.id, { emailVerifiedAt: null });
     const sub = account({ email: 'victim@example.com', email_verified: true, name: 'Real Owner' });
     const { browser } = await signIn(sub);
     const user = await me((await refreshWithCookie(browser)).accessToken);

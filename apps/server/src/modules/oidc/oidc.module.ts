@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { RequestHandler, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import { createOidcAccounts } from './oidc.accounts.ts';
@@ -13,10 +13,24 @@ export type { OidcRegistryOptions } from './oidc.registry.ts';
 export function createOidcModule(
   ctx: AppContext,
   auth: Pick<AuthService, 'startSession' | 'revokeAll'>,
-  options: OidcRegistryOptions & { redisCommand?: RedisCommand | undefined } = {},
+  options: OidcRegistryOptions & {
+    redisCommand?: RedisCommand | undefined;
+    /** Per-IP limit on the routes that create pending state (/start, /nonce). */
+    pendingLimiter?: RequestHandler;
+  } = {},
 ): Router {
   const registry = createOidcRegistry(ctx.config, ctx.clock, options);
   const accounts = createOidcAccounts({ ...ctx, revokeAll: (userId) => auth.revokeAll(userId) });
-  const service = createOidcService({ ...ctx, registry, accounts, redisCommand: options.redisCommand });
-  return oidcRoutes(ctx, { service, startSession: auth.startSession });
+  const service = createOidcService({
+    ...ctx,
+    registry,
+    accounts,
+    redisCommand: options.redisCommand,
+    storeMax: options.storeMax,
+  });
+  return oidcRoutes(ctx, {
+    service,
+    startSession: auth.startSession,
+    pendingLimiter: options.pendingLimiter ?? ((_req, _res, next) => next()),
+  });
 }

@@ -26,6 +26,8 @@ export type OidcRegistryOptions = {
    * Google preset at an in-process provider. Never set from the environment.
    */
   issuerOverrides?: Partial<Record<string, string>>;
+  /** Test hook: entries per in-memory pending store (default 10,000), to show floods cheaply. */
+  storeMax?: number;
 };
 
 /** The configured providers: Google is a preset issuer, `oidc` is whatever OIDC_ISSUER names. */

@@ -7,7 +7,7 @@ import {
   paths,
 } from '@charla/shared-types';
 import cookieParser from 'cookie-parser';
-import { type Request, type Response, Router } from 'express';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { sendData } from '../../http/envelope.ts';
 import { parseInput } from '../../http/validate.ts';
@@ -24,9 +24,9 @@ const providerParam = (req: Request): string => String(req.params.provider ?? ''
 
 export function oidcRoutes(
   ctx: AppContext,
-  deps: { service: OidcService; startSession: AuthService['startSession'] },
+  deps: { service: OidcService; startSession: AuthService['startSession']; pendingLimiter: RequestHandler },
 ): Router {
-  const { service, startSession } = deps;
+  const { service, startSession, pendingLimiter } = deps;
   const secure = isSecureCookie(ctx);
   const router = Router();
   router.use('/auth/oidc', cookieParser());
@@ -35,7 +35,7 @@ export function oidcRoutes(
   const bindingCookie = { httpOnly: true, sameSite: 'lax' as const, secure, path: BINDING_PATH };
   const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
 
-  router.get('/auth/oidc/:provider/start', async (req, res) => {
+  router.get('/auth/oidc/:provider/start', pendingLimiter, async (req, res) => {
     const q = parseInput(oidcStartQuerySchema, req.query);
     const { location, binding } = await service.start(providerParam(req), {
       client: q.client,
@@ -71,7 +71,7 @@ export function oidcRoutes(
     sendGrant(res, ctx, await startSession(user, 'desktop', body.device, requestMeta(req)), false);
   });
 
-  router.post('/auth/oidc/:provider/nonce', async (req, res) => {
+  router.post('/auth/oidc/:provider/nonce', pendingLimiter, async (req, res) => {
     noStore(res);
     sendData(res, await service.issueNonce(providerParam(req)), 201);
   });

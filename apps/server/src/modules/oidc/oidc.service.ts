@@ -71,11 +71,13 @@ type Deps = Pick<AppContext, 'config' | 'clock' | 'storage' | 'logger'> & {
   accounts: OidcAccounts;
   /** Set with REDIS_URL: pending sign-ins, codes and nonces then live in Redis (any node can finish). */
   redisCommand?: RedisCommand | undefined;
+  /** Entries per in-memory store (default 10,000); tests lower it to show what a flood evicts. */
+  storeMax?: number | undefined;
 };
 
 export function createOidcService(deps: Deps) {
   const { config, clock, storage, registry, accounts, logger } = deps;
-  const storeOptions = { max: STORE_MAX, clock, redisCommand: deps.redisCommand };
+  const storeOptions = { max: deps.storeMax ?? STORE_MAX, clock, redisCommand: deps.redisCommand };
   const pending = createExpiringStore<Pending>('pending', PENDING_TTL_MS, storeOptions);
   const exchangeCodes = createExpiringStore<ExchangeGrant>('exchange', EXCHANGE_CODE_TTL_MS, storeOptions);
   const nonces = createExpiringStore<string>('nonce', ID_TOKEN_NONCE_TTL_MS, storeOptions);

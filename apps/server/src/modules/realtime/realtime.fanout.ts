@@ -24,13 +24,20 @@ export type Fanout = {
   toMembers<E extends ServerEvent>(conversationId: string, event: E, ...args: EventArgs<E>): Promise<void>;
   disconnectSession(sessionId: string): void;
   disconnectUser(userId: string): void;
+  /**
+   * Every path that ends someone's membership (leave, removal, deletion) tells them with
+   * `conversation:removed`; listeners (presence: who may still see whom) hear the user ids.
+   */
+  onMembershipEnded(listener: (userIds: readonly string[]) => void): () => void;
 };
 
 type LooseEmit = (e: string, ...a: unknown[]) => boolean;
 
 export function createFanout(storage: Storage, onError?: (err: unknown) => void): Fanout {
   let io: CharlaIo | undefined;
+  const membershipEnded = new Set<(userIds: readonly string[]) => void>();
   const toUsers = <E extends ServerEvent>(userIds: readonly string[], event: E, ...args: EventArgs<E>) => {
+    if (event === 'conversation:removed') for (const listener of membershipEnded) listener(userIds);
     if (!io || userIds.length === 0) return;
     // One emit to the union of rooms: a socket in several of them still gets the event once.
     const rooms = [...new Set(userIds)].map(userRoom);
@@ -57,6 +64,10 @@ export function createFanout(storage: Storage, onError?: (err: unknown) => void)
     },
     disconnectUser(userId) {
       io?.in(userRoom(userId)).disconnectSockets(true);
+    },
+    onMembershipEnded(listener) {
+      membershipEnded.add(listener);
+      return () => membershipEnded.delete(listener);
     },
   };
 }

@@ -1,5 +1,4 @@
 import {
-  type Presence,
   type PresenceStatus,
   type SocketAuthErrorCode,
   socketConversationRefSchema,
@@ -14,8 +13,9 @@ import type { AuthContext } from '../auth/auth.middleware.ts';
 import { requireMember } from '../conversations/conversations.access.ts';
 import type { MessagesService } from '../messages/messages.service.ts';
 import { registerMessageEvents } from '../messages/messages.socket.ts';
-import { type CharlaIo, type Fanout, presenceRoom, sessionRoom, userRoom } from './realtime.fanout.ts';
+import { type CharlaIo, type Fanout, sessionRoom, userRoom } from './realtime.fanout.ts';
 import { type AuthedSocket, handle } from './realtime.handler.ts';
+import { createPresenceFeature } from './realtime.presence.ts';
 import { createRateLimiter } from './realtime.rate-limit.ts';
 import type { PresenceStore, TypingStore } from './realtime.state.ts';
 
@@ -38,6 +38,8 @@ export type RealtimeDeps = {
     typing?: [number, number];
     /** Bytes the server may hold for one socket that is not reading before it is cut off. */
     outboundBytes?: number;
+    /** Users one account may follow across its sockets (default PRESENCE_PER_USER). */
+    presencePerUser?: number;
   };
 };
 
@@ -95,31 +97,13 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
     }
   });
 
-  /** `viewerId` set: someone blocked either way (or a deleted account) always looks offline to them. */
-  async function presenceOf(userIds: string[], viewerId?: string): Promise<Presence[]> {
-    const [statuses, users, blocked] = await Promise.all([
-      presence.statuses(userIds),
-      Promise.all(userIds.map((id) => storage.users.findById(id))),
-      viewerId
-        ? Promise.all(userIds.map((id) => (id === viewerId ? false : storage.blocks.isBlockedEitherWay(viewerId, id))))
-        : Promise.resolve(userIds.map(() => false)),
-    ]);
-    return userIds.map((userId, i) => {
-      const user = users[i];
-      const shown = Boolean(user && !user.deletedAt && !blocked[i]);
-      const lastSeen = shown && user?.lastSeenVisibility === 'everyone' ? user.lastSeenAt : null;
-      return {
-        userId,
-        status: shown ? (statuses.get(userId) ?? 'offline') : 'offline',
-        lastSeenAt: lastSeen ? lastSeen.toISOString() : null,
-      };
-    });
-  }
-
-  async function announcePresence(userId: string): Promise<void> {
-    const [p] = await presenceOf([userId]);
-    if (p) io.to(presenceRoom(userId)).emit('presence', p);
-  }
+  const presenceFeature = createPresenceFeature({
+    io,
+    storage,
+    presence,
+    ...(deps.limits?.presencePerUser ? { perUser: deps.limits.presencePerUser } : {}),
+  });
+  const announcePresence = presenceFeature.announce;
 
   const typingKey = (c: string, u: string) => `${c}\u0000${u}`;
   async function emitTyping(conversationId: string, userId: string, isTyping: boolean): Promise<void> {
@@ -193,24 +177,15 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
       const before = (await presence.statuses([userId])).get(userId);
       const after: PresenceStatus = await presence.setDevice(userId, socket.id, p.status);
       if (before !== after) await announcePresence(userId);
-      const [mine] = await presenceOf([userId]);
-      if (!mine) throw new Error('presence lookup failed');
-      return mine;
+      return presenceFeature.own(userId);
     });
     handle(
       socket,
       'presence:subscribe',
       { schema: socketPresenceSubscribeSchema, limiter: eventLimiter, logger },
-      async (p) => {
-        // Live updates go to a room, so they are not filtered per viewer: blocked users get no room.
-        const ids = [...new Set(p.userIds)];
-        const states = await presenceOf(ids, userId);
-        const blocked = await Promise.all(
-          ids.map((id) => (id === userId ? false : storage.blocks.isBlockedEitherWay(userId, id))),
-        );
-        socket.join(ids.filter((_, i) => !blocked[i]).map(presenceRoom));
-        return states;
-      },
+      // Replaces the socket's set. Live updates go to a room, not filtered per viewer, so only the
+      // users the caller may see get a room.
+      async (p) => presenceFeature.subscribe(socket, p.userIds),
     );
 
     socket.on('disconnect', () => {
@@ -233,7 +208,16 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
 
   // Account facts: a revoked session or a suspended/deleted user loses its sockets at once (on every
   // node: the room-based disconnect goes through the adapter).
+  const recheckPresence = (userIds: readonly string[]) => {
+    presenceFeature.recheck(userIds).catch((err: unknown) => logger.warn({ err }, 'presence recheck failed'));
+  };
   const unsubscribe = [
+    // Who may see whose presence: a block, a membership that ended, a changed last-seen setting.
+    deps.events?.on('user:blocked', ({ userId, otherId }) => recheckPresence([userId, otherId])),
+    fanout.onMembershipEnded(recheckPresence),
+    deps.events?.on('user:updated', ({ userId }) => {
+      presenceFeature.announce(userId, true).catch((err: unknown) => logger.warn({ err }, 'presence announce failed'));
+    }),
     deps.events?.on('session:revoked', ({ sessionId }) => fanout.disconnectSession(sessionId)),
     deps.events?.on('user:suspended', ({ userId }) => fanout.disconnectUser(userId)),
     deps.events?.on('user:deleted', ({ userId }) => fanout.disconnectUser(userId)),

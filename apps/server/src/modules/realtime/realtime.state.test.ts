@@ -29,6 +29,24 @@ function storeCases(make: () => { presence: PresenceStore; typing: TypingStore }
     expect((await presence.statuses([u])).get(u)).toBe('offline');
   });
 
+  it('caps how many users one user follows across sockets; a socket replaces its own count', async () => {
+    const { presence } = make();
+    const u = `u-${Math.random()}`;
+    await presence.connect(u, 'a');
+    await presence.connect(u, 'b');
+    expect(await presence.reserveFollows(u, 'a', 6, 10)).toBe(true);
+    // Replacing a socket's set counts only the new size for that socket.
+    expect(await presence.reserveFollows(u, 'a', 8, 10)).toBe(true);
+    expect(await presence.reserveFollows(u, 'b', 3, 10)).toBe(false);
+    expect(await presence.reserveFollows(u, 'b', 2, 10)).toBe(true);
+    expect(await presence.reserveFollows(u, 'a', 9, 10)).toBe(false);
+    // Another user has their own budget.
+    expect(await presence.reserveFollows(`${u}-other`, 'c', 10, 10)).toBe(true);
+    // A socket that goes away frees its share.
+    await presence.disconnect(u, 'a');
+    expect(await presence.reserveFollows(u, 'b', 10, 10)).toBe(true);
+  });
+
   it('announces typing once per burst and expires it', async () => {
     const { typing } = make();
     const c = `c-${Math.random()}`;

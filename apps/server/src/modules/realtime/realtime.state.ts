@@ -14,6 +14,12 @@ export type PresenceStore = {
   disconnect(userId: string, socketId: string): Promise<boolean>;
   /** online while any device is online, away when all are away, offline without devices. */
   statuses(userIds: string[]): Promise<Map<string, PresenceStatus>>;
+  /**
+   * Records that this socket now follows `count` users' presence, unless the user's sockets together
+   * (on every node) would then follow more than `max`: false, and the previous count stays.
+   * `disconnect` forgets the socket's count.
+   */
+  reserveFollows(userId: string, socketId: string, count: number, max: number): Promise<boolean>;
 };
 
 export type TypingStore = {
@@ -36,7 +42,17 @@ function aggregate(devices: Iterable<string>): PresenceStatus {
 
 export function createMemoryPresence(): PresenceStore {
   const users = new Map<string, Map<string, 'online' | 'away'>>();
+  const follows = new Map<string, Map<string, number>>();
   return {
+    async reserveFollows(userId, socketId, count, max) {
+      const mine = follows.get(userId) ?? new Map<string, number>();
+      let others = 0;
+      for (const [id, n] of mine) if (id !== socketId) others += n;
+      if (others + count > max) return false;
+      mine.set(socketId, count);
+      follows.set(userId, mine);
+      return true;
+    },
     async connect(userId, socketId) {
       const devices = users.get(userId) ?? new Map();
       const wasOffline = devices.size === 0;
@@ -50,6 +66,8 @@ export function createMemoryPresence(): PresenceStore {
       return aggregate(devices?.values() ?? []);
     },
     async disconnect(userId, socketId) {
+      const mine = follows.get(userId);
+      if (mine?.delete(socketId) && mine.size === 0) follows.delete(userId);
       const devices = users.get(userId);
       if (!devices?.delete(socketId)) return false;
       if (devices.size > 0) return false;
@@ -89,6 +107,7 @@ type Redis = RedisClientType;
 const pKey = (userId: string) => `charla:presence:${userId}`;
 const tKey = (c: string, u: string) => `charla:typing:${c}:${u}`;
 const nKey = (nodeId: string) => `charla:node:${nodeId}`;
+const fKey = (userId: string) => `charla:presence-follows:${userId}`;
 
 /**
  * A hash per user: socket id -> "<status>|<node id>". Socket ids are unique across nodes. Each node
@@ -129,6 +148,24 @@ export function createRedisPresence(
   const count = async (userId: string) => (await live([userId])).get(userId)?.length ?? 0;
 
   return {
+    async reserveFollows(userId, socketId, n, max) {
+      // "<count>|<node id>" per socket, like devices: a dead node's sockets stop counting.
+      const all = Object.entries((await redis.hGetAll(fKey(userId))) ?? {});
+      const nodes = [...new Set(all.map(([, v]) => v.split('|')[1] ?? ''))].filter((x) => x !== nodeId);
+      const alive = new Set([nodeId]);
+      const beats = nodes.length ? await redis.mGet(nodes.map(nKey)) : [];
+      for (const [i, beat] of beats.entries()) if (beat !== null) alive.add(nodes[i] ?? '');
+      let others = 0;
+      for (const [id, value] of all) {
+        const [k = '0', node = ''] = value.split('|');
+        if (id === socketId) continue;
+        if (alive.has(node)) others += Number(k) || 0;
+        else void redis.hDel(fKey(userId), id).catch(() => undefined);
+      }
+      if (others + n > max) return false;
+      await redis.hSet(fKey(userId), socketId, `${n}|${nodeId}`);
+      return true;
+    },
     async connect(userId, socketId) {
       const before = await count(userId);
       await redis.hSet(pKey(userId), socketId, `online|${nodeId}`);
@@ -139,6 +176,7 @@ export function createRedisPresence(
       return aggregate((await live([userId])).get(userId) ?? []);
     },
     async disconnect(userId, socketId) {
+      await redis.hDel(fKey(userId), socketId);
       const removed = await redis.hDel(pKey(userId), socketId);
       return removed === 1 && (await count(userId)) === 0;
     },

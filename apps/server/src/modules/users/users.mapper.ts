@@ -18,8 +18,11 @@ export function toMe(u: UserRecord): Me {
   };
 }
 
-/** What others see; last seen only when the user shares it. */
-export function toPublicProfile(u: UserRecord): PublicProfile {
+/**
+ * What others see; last seen only when the user shares it, and only to viewers `mayFollow` allows
+ * (people sharing a chat with them, as for live presence): a stranger polling it would rebuild it.
+ */
+export function toPublicProfile(u: UserRecord, mayFollow = false): PublicProfile {
   const deleted = u.deletedAt !== null;
   return {
     id: u.id,
@@ -27,7 +30,8 @@ export function toPublicProfile(u: UserRecord): PublicProfile {
     displayName: u.displayName,
     about: deleted ? '' : u.about,
     avatarUrl: deleted ? null : u.avatarUrl,
-    lastSeenAt: !deleted && u.lastSeenVisibility === 'everyone' && u.lastSeenAt ? u.lastSeenAt.toISOString() : null,
+    lastSeenAt:
+      mayFollow && !deleted && u.lastSeenVisibility === 'everyone' && u.lastSeenAt ? u.lastSeenAt.toISOString() : null,
     deleted,
   };
 }

@@ -38,7 +38,7 @@ export function usersRoutes(ctx: AppContext, service: UsersService): Router {
   });
 
   router.get('/users/:id', requireAuth, async (req, res) => {
-    sendData(res, await service.profile(String(req.params.id)));
+    sendData(res, await service.profile(authOf(req).userId, String(req.params.id)));
   });
 
   router.post('/users/:id/block', requireAuth, async (req, res) => {

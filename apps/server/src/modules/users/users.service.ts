@@ -29,14 +29,19 @@ export function createUsersService(deps: Deps) {
   return {
     async search(me: string, q: string, limit: number, cursor?: string): Promise<Page<PublicProfile>> {
       const page = await storage.users.search(q, { excludeId: me, limit, ...(cursor ? { cursor } : {}) });
-      return { items: page.items.map(toPublicProfile), nextCursor: page.nextCursor };
+      return { items: page.items.map((u) => toPublicProfile(u)), nextCursor: page.nextCursor };
     },
 
     /** Deleted accounts still resolve (as "Deleted account") so old conversations can show them. */
-    async profile(id: string): Promise<PublicProfile> {
+    async profile(viewerId: string, id: string): Promise<PublicProfile> {
       const user = plausibleId(id) ? await storage.users.findById(id) : null;
       if (!user) throw notFound('User');
-      return toPublicProfile(user);
+      // Last seen follows the live-presence rule: a shared direct chat or group, no block either way.
+      const [sharing, blocked] = await Promise.all([
+        storage.participants.sharingChatsWith(viewerId, [id]),
+        storage.blocks.blockedEitherWayAmong(viewerId, [id]),
+      ]);
+      return toPublicProfile(user, sharing.length > 0 && blocked.length === 0);
     },
 
     async me(id: string): Promise<Me> {
@@ -103,6 +108,7 @@ export function createUsersService(deps: Deps) {
       if (me === other) throw badRequest('You cannot block yourself');
       await live(other);
       await storage.blocks.block(me, other);
+      events.emit('user:blocked', { userId: me, otherId: other });
     },
 
     async unblock(me: string, other: string): Promise<void> {
@@ -113,7 +119,7 @@ export function createUsersService(deps: Deps) {
     async blocked(me: string): Promise<PublicProfile[]> {
       const ids = await storage.blocks.listBlocked(me);
       const users = await Promise.all(ids.map((id) => storage.users.findById(id)));
-      return users.filter((u): u is UserRecord => u !== null).map(toPublicProfile);
+      return users.filter((u): u is UserRecord => u !== null).map((u) => toPublicProfile(u));
     },
   };
 }

@@ -59,6 +59,14 @@ describe('users', () => {
   it('shows a public profile with last seen subject to privacy; 404 for unknown ids', async () => {
     const seenAt = new Date('2026-05-01T10:00:00.000Z');
     await t.storage.users.update(anna.user.id, { lastSeenAt: seenAt });
+    // Last seen is for people who share a chat with Anna (as live presence is): a stranger gets null.
+    const stranger = await registerUser(t);
+    expect((await get(`/users/${anna.user.id}`, stranger).expect(200)).body.data.lastSeenAt).toBeNull();
+    await request(t.app)
+      .post('/api/v1/conversations')
+      .set(authHeader(me.accessToken))
+      .send({ kind: 'direct', userId: anna.user.id })
+      .expect((r) => expect([200, 201]).toContain(r.status));
     const res = await get(`/users/${anna.user.id}`).expect(200);
     expect(res.body.data).toEqual({
       id: anna.user.id,

@@ -4,6 +4,7 @@ import mongoose from 'mongoose';
 import { afterAll, beforeAll } from 'vitest';
 import { openMongoStorage } from '../mongo/mongo-storage.ts';
 import type { Storage } from '../ports.ts';
+import { abuseContract } from './abuse.contract.ts';
 import { accountsContract } from './accounts.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
@@ -53,4 +54,5 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   mediaContract(openFresh);
   moderationContract(openFresh);
   translationContract(openFresh);
+  abuseContract(openFresh);
 });

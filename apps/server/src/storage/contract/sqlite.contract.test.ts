@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe } from 'vitest';
 import type { Storage } from '../ports.ts';
 import { openSqliteStorage } from '../sqlite/sqlite-storage.ts';
+import { abuseContract } from './abuse.contract.ts';
 import { accountsContract } from './accounts.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
@@ -31,4 +32,5 @@ describe('sqlite adapter', () => {
   mediaContract(openFresh);
   moderationContract(openFresh);
   translationContract(openFresh);
+  abuseContract(openFresh);
 });

@@ -1,4 +1,4 @@
-import { type Connection, Schema } from 'mongoose';
+import { type Connection, Schema, trusted } from 'mongoose';
 import type { BlocksRepo } from '../ports.ts';
 
 type BlockDoc = { _id: string; blockerId: string; blockedId: string; createdAt: Date };
@@ -38,6 +38,21 @@ export function createMongoBlocksRepo(conn: Connection): BlocksRepo {
         $or: [{ _id: idOf(String(a), String(b)) }, { _id: idOf(String(b), String(a)) }],
       });
       return n > 0;
+    },
+    async blockedEitherWayAmong(userId, others) {
+      const me = String(userId);
+      const ids = [...new Set(others.map(String))];
+      if (!ids.length) return [];
+      const docs = await Block.find(
+        {
+          $or: [
+            { blockerId: me, blockedId: trusted({ $in: ids }) },
+            { blockedId: me, blockerId: trusted({ $in: ids }) },
+          ],
+        },
+        { blockerId: 1, blockedId: 1 },
+      ).lean<Pick<BlockDoc, 'blockerId' | 'blockedId'>[]>();
+      return [...new Set(docs.map((d) => (d.blockerId === me ? d.blockedId : d.blockerId)))];
     },
     async listBlocked(blockerId) {
       const docs = await Block.find({ blockerId: String(blockerId) })

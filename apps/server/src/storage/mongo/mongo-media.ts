@@ -51,6 +51,8 @@ mediaSchema.index({ avatarType: 1, avatarId: 1, attachedAt: -1 });
 // The sweeper: unattached rows oldest first.
 mediaSchema.index({ attachedAt: 1, createdAt: 1 });
 mediaSchema.index({ storageKey: 1 });
+// The pending-upload quota: an uploader's unattached rows.
+mediaSchema.index({ uploaderId: 1, attachedAt: 1 });
 mediaSchema.index({ thumbnailKey: 1 }, { partialFilterExpression: { thumbnailKey: { $type: 'string' } } });
 // Admin statistics: uploads per day and total bytes.
 mediaSchema.index({ createdAt: 1, size: 1 });
@@ -147,6 +149,13 @@ export function createMongoMediaRepo(conn: Connection): MediaRepo {
     async delete(id) {
       const d = await Media.findOneAndDelete({ _id: String(id) }).lean<MediaDoc>();
       return d ? toMedia(d) : null;
+    },
+    async pendingBytes(uploaderId) {
+      const [row] = await Media.aggregate<{ bytes: number }>([
+        { $match: { uploaderId: String(uploaderId), attachedAt: null } },
+        { $group: { _id: null, bytes: { $sum: '$size' } } },
+      ]);
+      return row?.bytes ?? 0;
     },
     async countByKey(key) {
       const k = String(key);

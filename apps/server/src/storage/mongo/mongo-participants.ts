@@ -104,6 +104,33 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
           { userId: string }[]
         >()
       ).map((p) => p.userId),
+    async sharingChatsWith(userId, others) {
+      const me = String(userId);
+      const ids = [...new Set(others.map(String))].filter((id) => id !== me);
+      if (!ids.length) return [];
+      // The candidates' live memberships, then the ones the viewer shares, then the kind/deletion check.
+      const theirs = await Participant.find(
+        { userId: trusted({ $in: ids }), leftAt: null },
+        { conversationId: 1, userId: 1 },
+      ).lean<{ conversationId: string; userId: string }[]>();
+      if (!theirs.length) return [];
+      const convIds = [...new Set(theirs.map((p) => p.conversationId))];
+      const mine = await Participant.find(
+        { userId: me, leftAt: null, conversationId: trusted({ $in: convIds }) },
+        { conversationId: 1 },
+      ).lean<{ conversationId: string }[]>();
+      if (!mine.length) return [];
+      const live = await core.models.Conversation.find(
+        {
+          _id: trusted({ $in: mine.map((p) => p.conversationId) }),
+          kind: trusted({ $in: ['direct', 'group'] }),
+          deletedAt: null,
+        },
+        { _id: 1 },
+      ).lean<{ _id: string }[]>();
+      const shared = new Set(live.map((c) => c._id));
+      return [...new Set(theirs.filter((p) => shared.has(p.conversationId)).map((p) => p.userId))];
+    },
     countActive: async (conversationId) =>
       Participant.countDocuments({ conversationId: String(conversationId), leftAt: null }),
     countOwners: async (conversationId) =>

@@ -12,6 +12,7 @@ import { backfillParticipantActivity, messagingModels } from './mongo-messaging-
 import { createMongoAuditLogRepo, createMongoReportsRepo } from './mongo-moderation.ts';
 import { createMongoOneTimeTokensRepo } from './mongo-one-time-tokens.ts';
 import { createMongoParticipantsRepo } from './mongo-participants.ts';
+import { createMongoRegistrationsRepo } from './mongo-registrations.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
 import { createMongoStatsRepo } from './mongo-stats.ts';
 import { createMongoTranslationsRepo } from './mongo-translations.ts';
@@ -30,6 +31,7 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
     users: createMongoUsersRepo(conn),
     sessions: createMongoSessionsRepo(conn),
     oneTimeTokens: createMongoOneTimeTokensRepo(conn),
+    pendingRegistrations: createMongoRegistrationsRepo(conn),
     blocks: createMongoBlocksRepo(conn),
     identities: createMongoIdentitiesRepo(conn),
     conversations: createMongoConversationsRepo(messaging),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Connection, Schema } from 'mongoose';
+import { type Connection, Schema, trusted } from 'mongoose';
 import type { UserPatch, UserRecord, UsersRepo } from '../ports.ts';
 import { escapeRegex, op, rethrowDuplicate } from './mongo-util.ts';
 
@@ -107,6 +107,11 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
       return toUser(doc);
     },
     findById,
+    async findByIds(ids) {
+      if (!ids.length) return [];
+      const docs = await User.find({ _id: trusted({ $in: [...new Set(ids.map(String))] }) }).lean<UserDoc[]>();
+      return docs.map(toUser);
+    },
     async findByEmail(email) {
       const d = await User.findOne({ email: String(email) }).lean<UserDoc>();
       return d ? toUser(d) : null;

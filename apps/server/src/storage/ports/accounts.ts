@@ -56,6 +56,8 @@ export type UsersRepo = {
   /** Throws DuplicateKeyError('email' | 'username'). */
   create(user: NewUser): Promise<UserRecord>;
   findById(id: string): Promise<UserRecord | null>;
+  /** One round trip for a batch (presence); unknown ids are skipped, order is not kept. */
+  findByIds(ids: string[]): Promise<UserRecord[]>;
   findByEmail(email: string): Promise<UserRecord | null>;
   /** Case-insensitive. */
   findByUsername(username: string): Promise<UserRecord | null>;
@@ -128,5 +130,7 @@ export type BlocksRepo = {
   unblock(blockerId: string, blockedId: string): Promise<void>;
   /** True when either user has blocked the other. */
   isBlockedEitherWay(a: string, b: string): Promise<boolean>;
+  /** The ids among `others` that `userId` blocked or that blocked `userId`, in one round trip. */
+  blockedEitherWayAmong(userId: string, others: string[]): Promise<string[]>;
   listBlocked(blockerId: string): Promise<string[]>;
 };

@@ -89,6 +89,8 @@ export type MediaRepo = {
   listByMessage(messageId: string): Promise<MediaRecord[]>;
   /** Current avatar media of the target (null when none). */
   findAvatarOf(target: AvatarTarget): Promise<MediaRecord | null>;
+  /** Bytes of the uploader's unattached uploads (the pending-upload quota). */
+  pendingBytes(uploaderId: string): Promise<number>;
   /** Unattached uploads created before `cutoff`, oldest first (the 24 h sweeper). */
   listUnattachedBefore(cutoff: Date, limit: number): Promise<MediaRecord[]>;
   /** Deletes the row; returns it, null when missing. The caller then releases the blobs. */

@@ -283,6 +283,11 @@ export type ParticipantsRepo = {
   list(conversationId: string, options: { limit: number; cursor?: string }): Promise<Page<ParticipantRecord>>;
   /** Active member ids (fan-out). */
   listUserIds(conversationId: string): Promise<string[]>;
+  /**
+   * The ids among `others` that share a live direct chat or group (not a channel) with `userId`,
+   * both still members: whose presence `userId` may follow. One round trip for the whole batch.
+   */
+  sharingChatsWith(userId: string, others: string[]): Promise<string[]>;
   countActive(conversationId: string): Promise<number>;
   countOwners(conversationId: string): Promise<number>;
   /** Null when not an active member. Appends participant.updated { role }. */

@@ -7,6 +7,12 @@ export function createSqliteBlocksRepo(db: Database): BlocksRepo {
   const either = db.prepare(
     `SELECT 1 FROM blocks WHERE (blocker_id = @a AND blocked_id = @b) OR (blocker_id = @b AND blocked_id = @a) LIMIT 1`,
   );
+  const among = db
+    .prepare(
+      `SELECT blocked_id FROM blocks WHERE blocker_id = @me AND blocked_id IN (SELECT value FROM json_each(@ids))
+       UNION SELECT blocker_id FROM blocks WHERE blocked_id = @me AND blocker_id IN (SELECT value FROM json_each(@ids))`,
+    )
+    .pluck();
   const list = db.prepare('SELECT blocked_id FROM blocks WHERE blocker_id = ? ORDER BY created_at DESC, blocked_id');
 
   return {
@@ -18,6 +24,10 @@ export function createSqliteBlocksRepo(db: Database): BlocksRepo {
     },
     async isBlockedEitherWay(a, b) {
       return either.get({ a, b }) !== undefined;
+    },
+    async blockedEitherWayAmong(userId, others) {
+      if (!others.length) return [];
+      return among.all({ me: userId, ids: JSON.stringify([...new Set(others)]) }) as string[];
     },
     async listBlocked(blockerId) {
       return (list.all(blockerId) as { blocked_id: string }[]).map((r) => r.blocked_id);

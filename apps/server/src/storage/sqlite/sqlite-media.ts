@@ -68,6 +68,9 @@ export function createSqliteMediaRepo(db: Database): MediaRepo {
     'SELECT * FROM media WHERE attached_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?',
   );
   const remove = db.prepare('DELETE FROM media WHERE id = ? RETURNING *');
+  const pending = db
+    .prepare('SELECT COALESCE(SUM(size), 0) FROM media WHERE uploader_id = ? AND attached_at IS NULL')
+    .pluck();
   const countKey = db.prepare(
     `SELECT (SELECT COUNT(*) FROM media WHERE storage_key = @key)
           + (SELECT COUNT(*) FROM media WHERE thumbnail_key = @key) AS n`,
@@ -119,6 +122,9 @@ export function createSqliteMediaRepo(db: Database): MediaRepo {
     async findAvatarOf(target) {
       const row = avatarOf.get(target.type, target.id) as MediaRow | undefined;
       return row ? toMedia(row) : null;
+    },
+    async pendingBytes(uploaderId) {
+      return Number(pending.get(uploaderId) ?? 0);
     },
     async listUnattachedBefore(cutoff, limit) {
       return (unattached.all(cutoff.getTime(), limit) as MediaRow[]).map(toMedia);

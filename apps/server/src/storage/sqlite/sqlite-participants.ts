@@ -26,6 +26,15 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
      ORDER BY role_rank, joined_at, user_id LIMIT @limit`,
   );
   const idsStmt = db.prepare('SELECT user_id FROM participants WHERE conversation_id = ? AND left_at IS NULL').pluck();
+  // Walks the candidates' memberships (participants_user) and probes the viewer's by primary key.
+  const sharingStmt = db
+    .prepare(
+      `SELECT DISTINCT o.user_id FROM participants o
+       JOIN participants me ON me.conversation_id = o.conversation_id AND me.user_id = @me AND me.left_at IS NULL
+       JOIN conversations c ON c.id = o.conversation_id AND c.kind IN ('direct', 'group') AND c.deleted_at IS NULL
+       WHERE o.user_id IN (SELECT value FROM json_each(@ids)) AND o.left_at IS NULL`,
+    )
+    .pluck();
   const countStmt = db
     .prepare('SELECT COUNT(*) FROM participants WHERE conversation_id = ? AND left_at IS NULL')
     .pluck();
@@ -178,6 +187,11 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
       };
     },
     listUserIds: async (conversationId) => idsStmt.all(conversationId) as string[],
+    async sharingChatsWith(userId, others) {
+      const ids = [...new Set(others)].filter((id) => id !== userId);
+      if (!ids.length) return [];
+      return sharingStmt.all({ me: userId, ids: JSON.stringify(ids) }) as string[];
+    },
     countActive: async (conversationId) => countStmt.get(conversationId) as number,
     countOwners: async (conversationId) => ownersStmt.get(conversationId) as number,
     setRole: async (conversationId, userId, role, actorId, now) =>

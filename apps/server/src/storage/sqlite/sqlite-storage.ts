@@ -13,6 +13,7 @@ import { createMessagingCore } from './sqlite-messaging-core.ts';
 import { createSqliteAuditLogRepo, createSqliteReportsRepo } from './sqlite-moderation.ts';
 import { createSqliteOneTimeTokensRepo } from './sqlite-one-time-tokens.ts';
 import { createSqliteParticipantsRepo } from './sqlite-participants.ts';
+import { createSqliteRegistrationsRepo } from './sqlite-registrations.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
 import { createSqliteStatsRepo } from './sqlite-stats.ts';
 import { createSqliteTranslationsRepo } from './sqlite-translations.ts';
@@ -33,6 +34,7 @@ export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'char
     users: createSqliteUsersRepo(db),
     sessions: createSqliteSessionsRepo(db),
     oneTimeTokens: createSqliteOneTimeTokensRepo(db),
+    pendingRegistrations: createSqliteRegistrationsRepo(db),
     blocks: createSqliteBlocksRepo(db),
     identities: createSqliteIdentitiesRepo(db),
     conversations: createSqliteConversationsRepo(messaging),

@@ -64,6 +64,7 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const byId = db.prepare('SELECT * FROM users WHERE id = ?');
+  const byIds = db.prepare('SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))');
   const byEmail = db.prepare('SELECT * FROM users WHERE email = ?');
   const byUsername = db.prepare('SELECT * FROM users WHERE username = ?');
   const countAll = db.prepare('SELECT COUNT(*) AS n FROM users');
@@ -100,6 +101,10 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
       return toUser(byId.get(id) as UserRow);
     },
     findById,
+    async findByIds(ids) {
+      if (!ids.length) return [];
+      return (byIds.all(JSON.stringify([...new Set(ids.map(String))])) as UserRow[]).map(toUser);
+    },
     async findByEmail(email) {
       const row = byEmail.get(email) as UserRow | undefined;
       return row ? toUser(row) : null;
