@@ -11,6 +11,8 @@ export function errorText(t: (k: MessageKey) => string, e: unknown): string {
     conflict: 'errors.conflict',
     rate_limited: 'errors.rateLimited',
     account_suspended: 'errors.suspended',
+    translation_quota_exceeded: 'errors.translationQuota',
+    translation_unavailable: 'errors.translationUnavailable',
     not_found: 'errors.notFound',
     forbidden: 'errors.forbidden',
     validation_failed: 'errors.validation',

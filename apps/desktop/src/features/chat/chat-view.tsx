@@ -14,6 +14,13 @@ import { useToasts } from '../../ui/toasts.tsx';
 import { VirtualList, type VirtualListHandle } from '../../ui/virtual-list.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { conversationName } from '../conversations/conversation-utils.ts';
+import {
+  useConversationTranslation,
+  useReadingLanguage,
+  useTranslationStatus,
+} from '../translation/translation-queries.ts';
+import { AutoTranslateSwitch, TranslationNoticeBar } from '../translation/translation-ui.tsx';
+import { isForeign, useChatTranslation } from '../translation/use-chat-translation.ts';
 import { Composer } from './composer.tsx';
 import { type MessageActions, MessageItem, PendingItem } from './message-item.tsx';
 import { buildRows, estimateRow, type Row } from './rows.ts';
@@ -45,6 +52,17 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   const [reporting, setReporting] = useState<Message | null>(null);
   // Frozen when the chat opens, so the marker does not jump while messages get read.
   const [firstUnreadSeq] = useState(() => (conversation.unreadCount > 0 ? conversation.me.lastReadSeq + 1 : null));
+  // Translation: only messages in another language than the reader's, only where it is available.
+  const target = useReadingLanguage();
+  const trStatus = useTranslationStatus();
+  const trConv = useConversationTranslation(id);
+  const trAvailable = Boolean(trStatus.data?.enabled && trConv.data?.available);
+  const autoTranslate = Boolean(trConv.data?.auto);
+  const tr = useChatTranslation({ conversationId: id, target, enabled: trAvailable });
+  const trActions = useMemo(
+    () => ({ want: tr.want, translate: tr.translate, toggleOriginal: tr.toggleOriginal }),
+    [tr],
+  );
 
   useEffect(() => {
     rt.setActive(id);
@@ -208,6 +226,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
           );
         case 'message': {
           const mine = r.message.senderId === me.id;
+          const foreign = trAvailable && isForeign(r.message, me.id, target);
           return (
             <MessageItem
               message={r.message}
@@ -220,12 +239,32 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
               actions={actions}
               highlighted={highlight === r.message.id}
               canDeleteForEveryone={myRole !== 'member'}
+              translation={foreign ? tr.view(r.message) : undefined}
+              wantTranslation={foreign && tr.wanted(r.message, autoTranslate)}
+              translationActions={foreign ? trActions : undefined}
             />
           );
         }
       }
     },
-    [locale, t, rt.retry, rt.discard, me.id, group, participants.data, members, actions, highlight, myRole],
+    [
+      locale,
+      t,
+      rt.retry,
+      rt.discard,
+      me.id,
+      group,
+      participants.data,
+      members,
+      actions,
+      highlight,
+      myRole,
+      trAvailable,
+      target,
+      tr,
+      trActions,
+      autoTranslate,
+    ],
   );
 
   return (
@@ -238,6 +277,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
             {status}
           </p>
         </div>
+        <AutoTranslateSwitch conversationId={id} />
         <button type="button" className="button secondary" aria-expanded={panel} onClick={() => setPanel((v) => !v)}>
           {group ? t('group.info') : t('chat.details')}
         </button>
@@ -293,6 +333,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
               </button>
             )}
           </div>
+          <TranslationNoticeBar notice={tr.notice} onDismiss={tr.dismissNotice} />
           <Composer
             key={id}
             conversationId={id}

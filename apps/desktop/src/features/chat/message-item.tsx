@@ -7,6 +7,8 @@ import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { Avatar } from '../../ui/status.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { type TranslationActions, TranslationNote } from '../translation/translation-ui.tsx';
+import type { MessageTranslation } from '../translation/use-chat-translation.ts';
 import { Attachment } from './attachment.tsx';
 import { MessageText } from './message-text.tsx';
 
@@ -79,12 +81,22 @@ type ItemProps = {
   actions: MessageActions;
   highlighted: boolean;
   canDeleteForEveryone: boolean;
+  /** Set only for a message in another language than the reader's (and translation available). */
+  translation?: MessageTranslation | undefined;
+  /** Auto-translate is on, or the reader asked for this one: request it once rendered (= on screen). */
+  wantTranslation?: boolean;
+  translationActions?: TranslationActions | undefined;
 };
 
 export const MessageItem = memo(function MessageItem(p: ItemProps) {
   const { t, locale } = useI18n();
   const [menu, setMenu] = useState<DOMRect | null>(null);
   const m = p.message;
+  const tr = p.translation;
+  const trActions = p.translationActions;
+  useEffect(() => {
+    if (p.wantTranslation && tr?.state === 'idle') trActions?.want(m);
+  }, [p.wantTranslation, tr?.state, trActions, m]);
   if (m.kind === 'system') {
     return (
       <p className="system-message" id={`m-${m.id}`}>
@@ -124,11 +136,17 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
                 ))}
               </div>
             )}
-            {m.text && (
-              <p className="text">
-                <MessageText text={m.text} />
-              </p>
-            )}
+            {m.text &&
+              (tr?.state === 'translated' && !tr.showOriginal ? (
+                <p className="text translated">
+                  <MessageText text={tr.text} />
+                </p>
+              ) : (
+                <p className="text" lang={m.language && m.language !== 'unknown' ? m.language : undefined}>
+                  <MessageText text={m.text} />
+                </p>
+              ))}
+            {tr && trActions && <TranslationNote message={m} translation={tr} actions={trActions} />}
           </>
         )}
         <div className="meta">

@@ -15,6 +15,7 @@ import { useSettings } from '../../ui/settings.tsx';
 import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { ReadingLanguageSetting } from '../translation/reading-language.tsx';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -54,6 +55,7 @@ export function SettingsScreen() {
       </header>
       <Profile />
       <Appearance />
+      <ReadingLanguageSetting />
       <Notifications />
       <Devices />
       <Password />
