@@ -173,10 +173,12 @@ export function createTranslationService(deps: TranslationDeps) {
       messageIds: string[],
       target: string,
     ): Promise<TranslationItem[]> {
-      const { conversation, me } = await requireReader(storage, conversationId, userId);
+      const [{ conversation, me }, offered] = await Promise.all([
+        requireReader(storage, conversationId, userId),
+        languages(),
+      ]);
       if (!serverMayReadContent(conversation)) throw encryptedConversation();
       if (!provider) throw noProvider();
-      const offered = await languages();
       if (offered.length > 0 && !offered.some((l) => l.code === target))
         throw unprocessable('This language cannot be chosen for translation', {
           target: ['Not offered by the provider'],
