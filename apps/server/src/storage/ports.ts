@@ -9,6 +9,7 @@ import type { MediaRepo } from './ports/media.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
 import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
 import type { PendingRegistrationsRepo } from './ports/registrations.ts';
+import type { SharedItemsRepo } from './ports/shared-items.ts';
 import type { TranslationsRepo } from './ports/translations.ts';
 
 export { DuplicateKeyError } from './errors.ts';
@@ -20,6 +21,7 @@ export { SEARCH_CANDIDATES, SNIPPET_END, SNIPPET_START } from './ports/messaging
 export type * from './ports/moderation.ts';
 export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
 export type * from './ports/registrations.ts';
+export type * from './ports/shared-items.ts';
 export type * from './ports/translations.ts';
 export { translationVersion } from './ports/translations.ts';
 
@@ -36,6 +38,7 @@ export type Storage = {
   readonly messages: MessagesRepo;
   readonly invites: InvitesRepo;
   readonly media: MediaRepo;
+  readonly sharedItems: SharedItemsRepo;
   readonly reports: ReportsRepo;
   readonly auditLog: AuditLogRepo;
   readonly stats: StatsRepo;

@@ -13,6 +13,7 @@ import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { VirtualList, type VirtualListHandle } from '../../ui/virtual-list.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { useClearMarkedUnread } from '../conversations/conversation-menu.tsx';
 import { conversationName } from '../conversations/conversation-utils.ts';
 import {
   useConversationTranslation,
@@ -64,6 +65,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
     [tr],
   );
 
+  useClearMarkedUnread(conversation);
   useEffect(() => {
     rt.setActive(id);
     return () => rt.setActive(null);

@@ -1,5 +1,5 @@
 import type { Message, Participant, ReplyTo } from '@charla/shared-types';
-import { memo, useEffect, useRef, useState } from 'react';
+import { lazy, memo, Suspense, useEffect, useRef, useState } from 'react';
 import type { Tick } from '../../api/cache.ts';
 import { ApiError, type ClientErrorCode } from '../../api/errors.ts';
 import type { OutboxEntry } from '../../api/outbox.ts';
@@ -11,6 +11,9 @@ import { type TranslationActions, TranslationNote } from '../translation/transla
 import type { MessageTranslation } from '../translation/use-chat-translation.ts';
 import { Attachment } from './attachment.tsx';
 import { MessageText } from './message-text.tsx';
+import { ReceiptTick } from './receipt-tick.tsx';
+
+const EmojiPicker = lazy(() => import('./emoji-picker.tsx').then((m) => ({ default: m.EmojiPicker })));
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -132,19 +135,19 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
             {m.attachments.length > 0 && (
               <div className="attachments">
                 {m.attachments.map((id) => (
-                  <Attachment key={id} id={id} messageId={m.id} />
+                  <Attachment key={id} id={id} messageId={m.id} conversationId={m.conversationId} />
                 ))}
               </div>
             )}
             {m.text &&
               (tr?.state === 'translated' && !tr.showOriginal ? (
-                <p className="text translated">
+                <div className="text translated">
                   <MessageText text={tr.text} />
-                </p>
+                </div>
               ) : (
-                <p className="text" lang={m.language && m.language !== 'unknown' ? m.language : undefined}>
+                <div className="text" lang={m.language && m.language !== 'unknown' ? m.language : undefined}>
                   <MessageText text={m.text} />
-                </p>
+                </div>
               ))}
             {tr && trActions && <TranslationNote message={m} translation={tr} actions={trActions} />}
           </>
@@ -152,11 +155,7 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
         <div className="meta">
           {m.editedAt && !deleted && <span className="edited">{t('message.edited')}</span>}
           <time dateTime={m.createdAt}>{time(m.createdAt, locale)}</time>
-          {p.mine && p.tick && !deleted && (
-            <span className={`tick tick-${p.tick}`} role="img" aria-label={t(`tick.${p.tick}`)}>
-              {p.tick === 'sent' ? '✓' : '✓✓'}
-            </span>
-          )}
+          {p.mine && p.tick && !deleted && <ReceiptTick tick={p.tick} />}
         </div>
         {m.reactions.length > 0 && !deleted && (
           <ul className="reactions" aria-label={t('message.reactions')}>
@@ -221,6 +220,7 @@ function MessageMenu(p: {
 }) {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
+  const [picking, setPicking] = useState(false);
   // Keyboard users land inside the menu; Esc closes it.
   const { close } = p;
   useEffect(() => {
@@ -241,10 +241,10 @@ function MessageMenu(p: {
     };
   }, [close]);
   const a = p.anchor;
-  const below = a.top < 340;
+  const below = a.top < (picking ? 480 : 340);
   const style = {
     position: 'fixed' as const,
-    left: Math.max(8, Math.min(a.left - 160, window.innerWidth - 230)),
+    left: Math.max(8, Math.min(a.left - 160, window.innerWidth - (picking ? 330 : 230))),
     ...(below ? { top: a.bottom + 4 } : { bottom: window.innerHeight - a.top + 4 }),
   };
   const act = (fn: () => void) => () => {
@@ -264,7 +264,20 @@ function MessageMenu(p: {
             {e}
           </button>
         ))}
+        <button
+          type="button"
+          aria-label={t('emoji.more')}
+          aria-expanded={picking}
+          onClick={() => setPicking((v) => !v)}
+        >
+          +
+        </button>
       </fieldset>
+      {picking && (
+        <Suspense fallback={<p className="emoji-status">{t('common.loading')}</p>}>
+          <EmojiPicker onPick={(e) => act(() => p.actions.react(p.m, e, true))()} onClose={() => setPicking(false)} />
+        </Suspense>
+      )}
       <button type="button" onClick={act(() => p.actions.reply(p.m))}>
         {t('message.reply')}
       </button>
@@ -318,9 +331,9 @@ export function PendingItem({
       aria-label={t('message.from', { name: t('list.you') })}
     >
       <div className="bubble">
-        <p className="text">
+        <div className="text">
           <MessageText text={entry.text} />
-        </p>
+        </div>
         <div className="meta">
           {failed ? (
             <>

@@ -10,6 +10,7 @@ import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
+import { sharedItemsContract } from './shared-items.contract.ts';
 import { translationContract } from './translation.contract.ts';
 
 /** MONGODB_URI, or (opt-in, CHARLA_MONGO_MEMORY=1) a mongod from mongodb-memory-server, which must be downloadable. */
@@ -54,5 +55,6 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   mediaContract(openFresh);
   moderationContract(openFresh);
   translationContract(openFresh);
+  sharedItemsContract(openFresh);
   abuseContract(openFresh);
 });

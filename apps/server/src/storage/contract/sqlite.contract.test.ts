@@ -10,6 +10,7 @@ import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
+import { sharedItemsContract } from './shared-items.contract.ts';
 import { translationContract } from './translation.contract.ts';
 
 /** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
@@ -32,5 +33,6 @@ describe('sqlite adapter', () => {
   mediaContract(openFresh);
   moderationContract(openFresh);
   translationContract(openFresh);
+  sharedItemsContract(openFresh);
   abuseContract(openFresh);
 });

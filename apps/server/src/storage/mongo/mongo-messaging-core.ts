@@ -100,6 +100,7 @@ export function createMongoMessagingCore(models: MessagingModels) {
       mutedUntil: null,
       archived: false,
       pinned: false,
+      markedUnread: false,
       joinedAt: now,
       leftAt: null,
       leftReason: null,

@@ -47,6 +47,7 @@ export type ParticipantDoc = {
   mutedUntil: Date | null;
   archived: boolean;
   pinned: boolean;
+  markedUnread?: boolean;
   joinedAt: Date;
   leftAt: Date | null;
   leftReason: ParticipantRecord['leftReason'];
@@ -161,6 +162,7 @@ const participantSchema = new Schema<ParticipantDoc>(
     mutedUntil: nullableDate,
     archived: { type: Boolean, default: false },
     pinned: { type: Boolean, default: false },
+    markedUnread: { type: Boolean, default: false },
     joinedAt: { type: Date, required: true },
     leftAt: nullableDate,
     leftReason: { type: String, default: null, enum: ['left', 'removed', null] },
@@ -323,6 +325,7 @@ export const toParticipant = (d: ParticipantDoc): ParticipantRecord => ({
   mutedUntil: d.mutedUntil ?? null,
   archived: d.archived ?? false,
   pinned: d.pinned ?? false,
+  markedUnread: d.markedUnread ?? false,
   joinedAt: d.joinedAt,
   leftAt: d.leftAt ?? null,
   leftReason: d.leftReason ?? null,

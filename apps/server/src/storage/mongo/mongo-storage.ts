@@ -14,6 +14,7 @@ import { createMongoOneTimeTokensRepo } from './mongo-one-time-tokens.ts';
 import { createMongoParticipantsRepo } from './mongo-participants.ts';
 import { createMongoRegistrationsRepo } from './mongo-registrations.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
+import { createMongoSharedItemsRepo } from './mongo-shared-items.ts';
 import { createMongoStatsRepo } from './mongo-stats.ts';
 import { createMongoTranslationsRepo } from './mongo-translations.ts';
 import { createMongoUsersRepo } from './mongo-users.ts';
@@ -39,6 +40,7 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
     messages: createMongoMessagesRepo(messaging),
     invites: createMongoInvitesRepo(messaging),
     media: createMongoMediaRepo(conn),
+    sharedItems: createMongoSharedItemsRepo(conn, models),
     reports: createMongoReportsRepo(conn),
     auditLog: createMongoAuditLogRepo(conn),
     stats: createMongoStatsRepo(conn),

@@ -29,6 +29,8 @@ const userSchema = new Schema<UserDoc>(
     suspendedAt: { type: Date, default: null },
     deletedAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },
+    // Opaque JSON object (the users service validates it); Mixed so its keys are not fixed here.
+    preferences: { type: Schema.Types.Mixed, default: {} },
   },
   { versionKey: false, strict: 'throw' },
 );
@@ -52,6 +54,7 @@ const toUser = (d: UserDoc): UserRecord => ({
   suspendedAt: d.suspendedAt ?? null,
   deletedAt: d.deletedAt ?? null,
   createdAt: d.createdAt,
+  preferences: d.preferences && typeof d.preferences === 'object' ? { ...d.preferences } : {},
 });
 
 const dupFields = { email: 'email', usernameLower: 'username' };
@@ -69,6 +72,7 @@ const patchKeys: (keyof UserPatch)[] = [
   'readingLanguage',
   'suspendedAt',
   'deletedAt',
+  'preferences',
 ];
 
 export function createMongoUsersRepo(conn: Connection): UsersRepo {
@@ -98,6 +102,7 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
         suspendedAt: null,
         deletedAt: null,
         createdAt: new Date(),
+        preferences: {},
       };
       try {
         await User.create(doc);

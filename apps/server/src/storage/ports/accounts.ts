@@ -22,6 +22,8 @@ export type UserRecord = {
   suspendedAt: Date | null;
   deletedAt: Date | null;
   createdAt: Date;
+  /** Appearance preferences, opaque here (the users service validates them); {} when none. */
+  preferences: Record<string, unknown>;
 };
 
 export type NewUser = {
@@ -49,6 +51,7 @@ export type UserPatch = Partial<
     | 'readingLanguage'
     | 'suspendedAt'
     | 'deletedAt'
+    | 'preferences'
   >
 >;
 

@@ -75,13 +75,17 @@ export type ParticipantRecord = {
   mutedUntil: Date | null;
   archived: boolean;
   pinned: boolean;
+  /** "Mark as unread" in the chat list; only the member sets or clears it. */
+  markedUnread: boolean;
   joinedAt: Date;
   /** Set when the user left or was removed; a left participant is not a member. */
   leftAt: Date | null;
   leftReason: 'left' | 'removed' | null;
 };
 
-export type ParticipantSettings = Partial<Pick<ParticipantRecord, 'mutedUntil' | 'archived' | 'pinned'>>;
+export type ParticipantSettings = Partial<
+  Pick<ParticipantRecord, 'mutedUntil' | 'archived' | 'pinned' | 'markedUnread'>
+>;
 
 export type MessageKind = 'text' | 'media' | 'system';
 
@@ -306,7 +310,7 @@ export type ParticipantsRepo = {
     actorId: string,
     now: Date,
   ): Promise<boolean>;
-  /** My mute/archive/pin. Null when not an active member. Appends private participant.settings. */
+  /** My mute/archive/pin/marked-unread. Null when not an active member. Appends private participant.settings. */
   updateSettings(
     conversationId: string,
     userId: string,

@@ -15,6 +15,7 @@ import { createSqliteOneTimeTokensRepo } from './sqlite-one-time-tokens.ts';
 import { createSqliteParticipantsRepo } from './sqlite-participants.ts';
 import { createSqliteRegistrationsRepo } from './sqlite-registrations.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
+import { createSqliteSharedItemsRepo } from './sqlite-shared-items.ts';
 import { createSqliteStatsRepo } from './sqlite-stats.ts';
 import { createSqliteTranslationsRepo } from './sqlite-translations.ts';
 import { createSqliteUsersRepo } from './sqlite-users.ts';
@@ -42,6 +43,7 @@ export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'char
     messages: createSqliteMessagesRepo(messaging),
     invites: createSqliteInvitesRepo(messaging),
     media: createSqliteMediaRepo(db),
+    sharedItems: createSqliteSharedItemsRepo(db),
     reports: createSqliteReportsRepo(db),
     auditLog: createSqliteAuditLogRepo(db),
     stats: createSqliteStatsRepo(db),
