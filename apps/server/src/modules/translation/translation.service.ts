@@ -173,12 +173,11 @@ export function createTranslationService(deps: TranslationDeps) {
       messageIds: string[],
       target: string,
     ): Promise<TranslationItem[]> {
-      const [{ conversation, me }, offered] = await Promise.all([
-        requireReader(storage, conversationId, userId),
-        languages(),
-      ]);
+      // Nothing goes to the provider, not even a language-list request, before the content policy says yes.
+      const { conversation, me } = await requireReader(storage, conversationId, userId);
       if (!serverMayReadContent(conversation)) throw encryptedConversation();
       if (!provider) throw noProvider();
+      const offered = await languages();
       if (offered.length > 0 && !offered.some((l) => l.code === target))
         throw unprocessable('This language cannot be chosen for translation', {
           target: ['Not offered by the provider'],
