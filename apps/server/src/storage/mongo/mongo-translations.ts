@@ -68,6 +68,8 @@ export function createMongoTranslationsRepo(conn: Connection, models: MessagingM
   /** $inc only while the counter stays within `limit`; false when it would not. */
   async function take(day: string, subject: string, chars: number, limit: number): Promise<boolean> {
     if (chars > limit) return false;
+    // $inc by 0 modifies nothing, which would read as "over the limit" below.
+    if (chars <= 0) return true;
     const _id = usageKey(day, subject);
     try {
       await Usage.updateOne({ _id }, { $setOnInsert: { day, subject, chars: 0 } }, { upsert: true });
@@ -78,10 +80,13 @@ export function createMongoTranslationsRepo(conn: Connection, models: MessagingM
     return res.modifiedCount === 1;
   }
 
+  /** Never below zero: an update pipeline (Mongoose 9 wants it allowed per query). */
   const give = (day: string, subject: string, chars: number) =>
-    Usage.updateOne({ _id: usageKey(day, subject) }, [
-      { $set: { chars: { $max: [0, { $subtract: ['$chars', chars] }] } } },
-    ]);
+    Usage.updateOne(
+      { _id: usageKey(day, subject) },
+      [{ $set: { chars: { $max: [0, { $subtract: ['$chars', chars] }] } } }],
+      { updatePipeline: true },
+    );
 
   return {
     async find(keys, target) {
