@@ -38,6 +38,8 @@ const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/s
   env: {
     ...process.env,
     NODE_ENV: 'test',
+    // Always the embedded store, whatever MONGODB_URI the shell exports.
+    MONGODB_URI: '',
     HOST: '127.0.0.1',
     PORT: process.env.CHARLA_E2E_PORT ?? '4100',
     DATA_DIR: dataDir,
@@ -45,7 +47,7 @@ const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/s
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     WEB_DIST_DIR: path.join(root, 'apps/desktop/dist'),
     CHARLA_DISABLE_RATE_LIMITS: process.env.CHARLA_DISABLE_RATE_LIMITS ?? '',
-    // A fixed address that becomes a site admin when it signs up (apps/desktop/e2e/admin.e2e.ts).
+    // A fixed address that becomes a site admin once it is verified (apps/desktop/e2e/admin.e2e.ts).
     ADMIN_EMAILS: process.env.CHARLA_E2E_ADMIN_EMAIL ?? 'admin@charla.test',
     TRANSLATE_PROVIDER: 'deepl',
     DEEPL_AUTH_KEY: 'e2e-key:fx',

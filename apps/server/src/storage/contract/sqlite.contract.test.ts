@@ -10,6 +10,7 @@ import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
+import { sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
 import { translationContract } from './translation.contract.ts';
 
@@ -35,4 +36,11 @@ describe('sqlite adapter', () => {
   translationContract(openFresh);
   sharedItemsContract(openFresh);
   abuseContract(openFresh);
+  sendCrashContract(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-crash-'));
+    return {
+      open: async (options) => openSqliteStorage(dir, undefined, 'charla.sqlite', options),
+      destroy: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+  });
 });
