@@ -60,7 +60,11 @@ export function createDeepLProvider(options: {
             targetCode,
             { tagHandling: 'html' },
           );
-          return results.map((r) => ({ text: r.text, detectedSource: baseCode(r.detectedSourceLang) }));
+          // Typed by the SDK but read from the wire unchecked: translateInChunks checks the texts.
+          return results.map((r) => ({
+            text: r.text,
+            detectedSource: typeof r.detectedSourceLang === 'string' ? baseCode(r.detectedSourceLang) : null,
+          }));
         } catch (err) {
           throw mapError(err);
         }

@@ -28,7 +28,7 @@ describe('translation in an encrypted conversation', () => {
       ['ana', 'ben'].map((n) =>
         real.users.create({
           email: `${n}@x.test`,
-          username: n + '_e2e',
+          username: `${n}_e2e`,
           displayName: n,
           passwordHash: null,
           role: 'user',

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * The translation port: one adapter per provider (DeepL through its official SDK, LibreTranslate and
  * Google Cloud Translation v2 through their documented HTTP APIs), chosen by TRANSLATE_PROVIDER.
@@ -66,18 +68,38 @@ export function chunkBatch(texts: string[], maxItems: number, maxChars: number):
   return chunks;
 }
 
-/** Runs one provider call per chunk, in order, and concatenates the results. */
+/*
+ * What an adapter hands back, checked once for all three: the SDK (DeepL) does not check the body's
+ * field types, and an empty translation of a non-empty text would show the reader a blank message.
+ */
+const providerTranslation = z.object({ text: z.string(), detectedSource: z.string().min(1).nullable() });
+
+/** A provider's answer for `asked`, or TranslationProviderError('unavailable') when it is not usable. */
+export function checkAnswer(asked: string[], got: unknown): ProviderTranslation[] {
+  if (!Array.isArray(got) || got.length !== asked.length)
+    throw new TranslationProviderError(
+      'unavailable',
+      `Provider answered ${Array.isArray(got) ? got.length : 'no list of'} texts for ${asked.length}`,
+    );
+  return got.map((item, i) => {
+    const parsed = providerTranslation.safeParse(item);
+    if (!parsed.success)
+      throw new TranslationProviderError('unavailable', `Provider answered an unreadable text #${i}`);
+    if (parsed.data.text.trim() === '' && (asked[i] ?? '').trim() !== '')
+      throw new TranslationProviderError('unavailable', `Provider answered an empty translation for text #${i}`);
+    return parsed.data;
+  });
+}
+
+/** Runs one provider call per chunk, in order, and concatenates the checked results. */
 export async function translateInChunks(
   texts: string[],
   limits: { maxItems: number; maxChars: number },
-  call: (chunk: string[]) => Promise<ProviderTranslation[]>,
+  call: (chunk: string[]) => Promise<unknown>,
 ): Promise<ProviderTranslation[]> {
   const out: ProviderTranslation[] = [];
   for (const chunk of chunkBatch(texts, limits.maxItems, limits.maxChars)) {
-    const got = await call(chunk);
-    if (got.length !== chunk.length)
-      throw new TranslationProviderError('unavailable', `Provider answered ${got.length} texts for ${chunk.length}`);
-    out.push(...got);
+    out.push(...checkAnswer(chunk, await call(chunk)));
   }
   return out;
 }

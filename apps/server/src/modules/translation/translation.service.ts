@@ -91,11 +91,17 @@ export function createTranslationService(deps: TranslationDeps) {
     const [only] = sources;
     const source = sources.size === 1 && only && only !== UNKNOWN_LANGUAGE ? only : null;
     try {
-      const out = await p.translate(
-        prepared.map((x) => x.text),
-        target,
-        source,
-      );
+      const out = await p
+        .translate(
+          prepared.map((x) => x.text),
+          target,
+          source,
+        )
+        .catch((err: unknown) => {
+          // An adapter bug or an SDK surprise is still the provider failing, not a 500.
+          if (err instanceof TranslationProviderError) throw err;
+          throw new TranslationProviderError('unavailable', `${p.name} adapter failed: ${String(err)}`);
+        });
       const now = clock.now();
       const done = out.map((r, i) => ({
         text: restore(r.text, prepared[i]?.tokens ?? []),

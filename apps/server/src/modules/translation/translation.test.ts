@@ -205,6 +205,11 @@ describe('translation through a provider (LibreTranslate stand-in)', () => {
       [400, { error: 'xx is not supported' }, {}, 422, 'unprocessable'],
       [429, { error: 'Slow down' }, { 'Retry-After': '120' }, 429, 'rate_limited'],
       [500, 'boom', {}, 503, 'translation_unavailable'],
+      // A 200 that is not LibreTranslate's documented answer.
+      [200, '<html>Sign in to the Wi-Fi</html>', { 'content-type': 'text/html' }, 503, 'translation_unavailable'],
+      [200, { translatedText: [] }, {}, 503, 'translation_unavailable'],
+      [200, { translatedText: [''] }, {}, 503, 'translation_unavailable'],
+      [200, { translatedText: [{ text: 'x' }] }, {}, 503, 'translation_unavailable'],
     ];
     for (const [status, body, headers, want, code] of cases) {
       standIn.failNext('libretranslate', { status, body, headers }, 2);
@@ -213,6 +218,9 @@ describe('translation through a provider (LibreTranslate stand-in)', () => {
       standIn.reset();
     }
     expect((await B.get<TranslationStatus>('/translation')).body.data.quota.usedToday).toBe(before);
+    // Nothing bad was cached: the next good answer is what the reader gets.
+    const ok = await translate(B, group, [m.id]);
+    expect(ok.body.data.items[0]).toMatchObject({ status: 'translated', text: `[en] ${m.text}` });
     const history = await B.get<HistoryPage>(`/conversations/${group}/messages?limit=5`);
     expect(history.body.data.items.find((x) => x.id === m.id)?.text).toBe(
       'Un mensaje para probar los errores del proveedor',
