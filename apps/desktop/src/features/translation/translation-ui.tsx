@@ -1,5 +1,5 @@
 import type { Message } from '@charla/shared-types';
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { useMe } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
@@ -59,6 +59,9 @@ export function AutoTranslateSwitch({ conversationId }: { conversationId: string
   const status = useTranslationStatus();
   const conv = useConversationTranslation(conversationId);
   const reasonId = useId();
+  // The switch shows the click at once: the query cache notifies a tick later, and a controlled
+  // checkbox whose prop has not changed by the end of the event snaps back in between.
+  const [pending, setPending] = useState<boolean | null>(null);
   if (!status.data || !conv.data) return null;
   const reason = conv.data.unavailableReason;
   const reasonText =
@@ -74,13 +77,16 @@ export function AutoTranslateSwitch({ conversationId }: { conversationId: string
       <label className="switch">
         <input
           type="checkbox"
-          checked={conv.data.auto}
+          checked={pending ?? conv.data.auto}
           disabled={!conv.data.available}
           aria-describedby={reasonText ? reasonId : undefined}
           onChange={(e) => {
+            const auto = e.target.checked;
+            setPending(auto);
             void conv
-              .setAuto(e.target.checked)
-              .catch((err: unknown) => toasts.show({ kind: 'error', text: errorText(t, err) }));
+              .setAuto(auto)
+              .catch((err: unknown) => toasts.show({ kind: 'error', text: errorText(t, err) }))
+              .finally(() => setPending(null));
           }}
         />
         {t('translation.auto')}
