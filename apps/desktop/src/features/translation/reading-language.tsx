@@ -49,7 +49,7 @@ export function ReadingLanguageSetting() {
       </label>
       {!enabled && status.data && (
         <p id={noteId} className="muted">
-          {me.role === 'admin' && status.data.adminHint ? status.data.adminHint : t('translation.settingsOff')}
+          {me.role === 'admin' && status.data.adminHint ? t('translation.adminHint') : t('translation.settingsOff')}
         </p>
       )}
     </section>

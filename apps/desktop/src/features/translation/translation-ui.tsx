@@ -68,8 +68,9 @@ export function AutoTranslateSwitch({ conversationId }: { conversationId: string
     reason === 'encrypted'
       ? t('translation.unavailableEncrypted')
       : reason === 'no_provider'
-        ? me.role === 'admin' && status.data.adminHint
-          ? status.data.adminHint
+        ? // The admin gets the server's one line (what to set) in the app's language.
+          me.role === 'admin' && status.data.adminHint
+          ? t('translation.adminHint')
           : t('translation.unavailableServer')
         : null;
   return (

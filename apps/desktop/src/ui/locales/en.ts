@@ -324,6 +324,8 @@ export const en = {
   'translation.readingLanguage.ui': 'App language ({language})',
   'translation.settings': 'Translation',
   'translation.settingsOff': 'Translation is not set up on this server.',
+  'translation.adminHint':
+    'Translation is off: set TRANSLATE_PROVIDER (deepl, libretranslate or google) and its key or URL (see README).',
   'errors.translationQuota': 'You have reached today’s translation limit.',
   'errors.translationUnavailable': 'Translation is unavailable right now.',
   'settings.language.system': 'System default',

@@ -325,6 +325,8 @@ export const es: Record<keyof typeof en, string> = {
   'translation.readingLanguage.ui': 'Idioma de la aplicación ({language})',
   'translation.settings': 'Traducción',
   'translation.settingsOff': 'La traducción no está configurada en este servidor.',
+  'translation.adminHint':
+    'La traducción está desactivada: define TRANSLATE_PROVIDER (deepl, libretranslate o google) y su clave o URL (ver README).',
   'errors.translationQuota': 'Has llegado al límite de traducciones de hoy.',
   'errors.translationUnavailable': 'La traducción no está disponible ahora.',
   'settings.language.system': 'Predeterminado del sistema',
