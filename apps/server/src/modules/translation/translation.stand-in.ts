@@ -110,6 +110,100 @@ const LANGUAGES = [
   { code: 'pt', name: 'Portuguese' },
 ];
 
+type Answer = (
+  req: http.IncomingMessage,
+  url: URL,
+  body: Record<string, unknown>,
+  res: http.ServerResponse,
+  options: StandInOptions,
+) => void;
+
+/** DeepL /v2/translate (form fields, repeated `text`) and /v2/languages. */
+const deepLAnswer: Answer = (req, url, body, res, options) => {
+  if (req.headers.authorization !== `DeepL-Auth-Key ${options.deeplKey ?? ''}`)
+    return send(res, 403, { message: 'Wrong endpoint. Use https://api.deepl.com' });
+  if (url.pathname === '/v2/languages')
+    return send(
+      res,
+      200,
+      LANGUAGES.map((l) => ({
+        language: l.code === 'en' ? 'EN-US' : l.code === 'pt' ? 'PT-BR' : l.code.toUpperCase(),
+        name: l.code === 'en' ? 'English (American)' : l.name,
+        supports_formality: false,
+      })),
+    );
+  const texts = asList(body.text);
+  const target = String(body.target_lang ?? '');
+  if (!texts.length || !target) return send(res, 400, { message: 'Parameter "text" or "target_lang" not specified.' });
+  return send(res, 200, {
+    translations: texts.map((t) => ({
+      detected_source_language: String(body.source_lang ?? standInDetect(t)).toUpperCase(),
+      text: standInTranslate(t, target),
+      billed_characters: t.length,
+    })),
+  });
+};
+
+/** LibreTranslate /translate (JSON, `q` a string or a list) and /languages. */
+const libreAnswer: Answer = (_req, url, body, res, options) => {
+  if (url.pathname === '/languages')
+    return send(
+      res,
+      200,
+      LANGUAGES.map((l) => ({ ...l, targets: LANGUAGES.map((x) => x.code) })),
+    );
+  if (options.libreKey && body.api_key !== options.libreKey) return send(res, 403, { error: 'Invalid API key' });
+  const target = String(body.target ?? '');
+  if (!LANGUAGES.some((l) => l.code === target)) return send(res, 400, { error: `${target} is not supported` });
+  const texts = asList(body.q);
+  const translated = texts.map((t) => standInTranslate(t, target));
+  const detected = texts.map((t) => ({ confidence: 90, language: standInDetect(t) }));
+  return send(
+    res,
+    200,
+    Array.isArray(body.q)
+      ? { translatedText: translated, ...(body.source === 'auto' ? { detectedLanguage: detected } : {}) }
+      : { translatedText: translated[0], ...(body.source === 'auto' ? { detectedLanguage: detected[0] } : {}) },
+  );
+};
+
+/** Google Cloud Translation v2 /language/translate/v2 and /languages; errors in Google's error JSON. */
+const googleAnswer: Answer = (req, url, body, res, options) => {
+  if (req.headers['x-goog-api-key'] !== options.googleKey && url.searchParams.get('key') !== options.googleKey)
+    return send(res, 400, {
+      error: {
+        code: 400,
+        message: 'API key not valid. Please pass a valid API key.',
+        errors: [
+          { message: 'API key not valid. Please pass a valid API key.', domain: 'global', reason: 'badRequest' },
+        ],
+        status: 'INVALID_ARGUMENT',
+        details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' }],
+      },
+    });
+  if (url.pathname.endsWith('/languages'))
+    return send(res, 200, { data: { languages: LANGUAGES.map((l) => ({ language: l.code, name: l.name })) } });
+  const texts = asList(body.q);
+  const target = String(body.target ?? '');
+  if (!texts.length || !target)
+    return send(res, 400, {
+      error: {
+        code: 400,
+        message: 'Missing required field target.',
+        errors: [{ reason: 'required' }],
+        status: 'INVALID_ARGUMENT',
+      },
+    });
+  return send(res, 200, {
+    data: {
+      translations: texts.map((t) => ({
+        translatedText: standInTranslate(t, target),
+        ...(body.source ? {} : { detectedSourceLanguage: standInDetect(t) }),
+      })),
+    },
+  });
+};
+
 export async function startTranslationStandIn(options: StandInOptions = {}, port = 0) {
   const requests: RecordedRequest[] = [];
   const failures: Record<StandInProvider, ForcedFailure[]> = { deepl: [], libretranslate: [], google: [] };
@@ -136,88 +230,9 @@ export async function startTranslationStandIn(options: StandInOptions = {}, port
     const forced = failures[provider].shift();
     if (forced) return send(res, forced.status, forced.body, forced.headers);
 
-    if (provider === 'deepl') {
-      if (req.headers.authorization !== `DeepL-Auth-Key ${options.deeplKey ?? ''}`)
-        return send(res, 403, { message: 'Wrong endpoint. Use https://api.deepl.com' });
-      if (url.pathname === '/v2/languages')
-        return send(
-          res,
-          200,
-          LANGUAGES.map((l) => ({
-            language: l.code === 'en' ? 'EN-US' : l.code === 'pt' ? 'PT-BR' : l.code.toUpperCase(),
-            name: l.code === 'en' ? 'English (American)' : l.name,
-            supports_formality: false,
-          })),
-        );
-      const texts = asList(body.text);
-      const target = String(body.target_lang ?? '');
-      if (!texts.length || !target)
-        return send(res, 400, { message: 'Parameter "text" or "target_lang" not specified.' });
-      return send(res, 200, {
-        translations: texts.map((t) => ({
-          detected_source_language: String(body.source_lang ?? standInDetect(t)).toUpperCase(),
-          text: standInTranslate(t, target),
-          billed_characters: t.length,
-        })),
-      });
-    }
-
-    if (provider === 'libretranslate') {
-      if (url.pathname === '/languages')
-        return send(
-          res,
-          200,
-          LANGUAGES.map((l) => ({ ...l, targets: LANGUAGES.map((x) => x.code) })),
-        );
-      if (options.libreKey && body.api_key !== options.libreKey) return send(res, 403, { error: 'Invalid API key' });
-      const target = String(body.target ?? '');
-      if (!LANGUAGES.some((l) => l.code === target)) return send(res, 400, { error: `${target} is not supported` });
-      const texts = asList(body.q);
-      const translated = texts.map((t) => standInTranslate(t, target));
-      const detected = texts.map((t) => ({ confidence: 90, language: standInDetect(t) }));
-      return send(
-        res,
-        200,
-        Array.isArray(body.q)
-          ? { translatedText: translated, ...(body.source === 'auto' ? { detectedLanguage: detected } : {}) }
-          : { translatedText: translated[0], ...(body.source === 'auto' ? { detectedLanguage: detected[0] } : {}) },
-      );
-    }
-
-    // Google
-    if (req.headers['x-goog-api-key'] !== options.googleKey && url.searchParams.get('key') !== options.googleKey)
-      return send(res, 400, {
-        error: {
-          code: 400,
-          message: 'API key not valid. Please pass a valid API key.',
-          errors: [
-            { message: 'API key not valid. Please pass a valid API key.', domain: 'global', reason: 'badRequest' },
-          ],
-          status: 'INVALID_ARGUMENT',
-          details: [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' }],
-        },
-      });
-    if (url.pathname.endsWith('/languages'))
-      return send(res, 200, { data: { languages: LANGUAGES.map((l) => ({ language: l.code, name: l.name })) } });
-    const texts = asList(body.q);
-    const target = String(body.target ?? '');
-    if (!texts.length || !target)
-      return send(res, 400, {
-        error: {
-          code: 400,
-          message: 'Missing required field target.',
-          errors: [{ reason: 'required' }],
-          status: 'INVALID_ARGUMENT',
-        },
-      });
-    return send(res, 200, {
-      data: {
-        translations: texts.map((t) => ({
-          translatedText: standInTranslate(t, target),
-          ...(body.source ? {} : { detectedSourceLanguage: standInDetect(t) }),
-        })),
-      },
-    });
+    if (provider === 'deepl') return deepLAnswer(req, url, body, res, options);
+    if (provider === 'libretranslate') return libreAnswer(req, url, body, res, options);
+    return googleAnswer(req, url, body, res, options);
   });
 
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
