@@ -1,5 +1,6 @@
 import { type Message, paths, translateResponseSchema } from '@charla/shared-types';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { type Dispatch, type SetStateAction, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ApiClient } from '../../api/client.ts';
 import { isApiError } from '../../api/errors.ts';
 import { useApp } from '../../app-context.tsx';
 
@@ -78,38 +79,17 @@ export function useChatTranslation(options: { conversationId: string; target: st
     if (queue.current.size > 0) timer.current = setTimeout(flush, 0);
     if (batch.length === 0) return;
     const gen = generation.current;
-    const keyById = new Map(batch);
     patch(batch.map(([, key]) => [key, { state: 'loading' }]));
-    api
-      .send('POST', paths.translation.translate(conversationId), translateResponseSchema, {
-        messageIds: batch.map(([id]) => id),
-        target,
-      })
-      .then(
-        (res) => {
-          if (gen !== generation.current) return;
-          const seen = new Set<string>();
-          const out: [string, MessageTranslation][] = [];
-          for (const item of res.items) {
-            const key = keyById.get(item.messageId);
-            if (!key) continue;
-            seen.add(item.messageId);
-            out.push([
-              key,
-              item.status === 'translated'
-                ? { state: 'translated', text: item.text, source: item.source, showOriginal: false }
-                : { state: 'original' },
-            ]);
-          }
-          for (const [id, key] of batch) if (!seen.has(id)) out.push([key, { state: 'original' }]);
-          patch(out);
-        },
-        (e: unknown) => {
-          if (gen !== generation.current) return;
-          setNotice(isApiError(e, 'translation_quota_exceeded') ? 'quota' : 'unavailable');
-          patch(batch.map(([, key]) => [key, { state: 'failed' }]));
-        },
-      );
+    requestBatch(api, conversationId, target, batch).then(
+      (out) => {
+        if (gen === generation.current) patch(out);
+      },
+      (e: unknown) => {
+        if (gen !== generation.current) return;
+        setNotice(isApiError(e, 'translation_quota_exceeded') ? 'quota' : 'unavailable');
+        patch(batch.map(([, key]) => [key, { state: 'failed' }]));
+      },
+    );
   }, [api, conversationId, target, patch]);
 
   const enqueue = useCallback(
@@ -132,28 +112,69 @@ export function useChatTranslation(options: { conversationId: string; target: st
     () => ({
       notice,
       dismissNotice: () => setNotice(null),
-      view: (m: Message): MessageTranslation => states.get(keyOf(m)) ?? IDLE,
-      /** Asked for already (auto, or "Translate" on an earlier edit of it). */
-      wanted: (m: Message, auto: boolean) => auto || explicit.current.has(m.id),
-      /** A rendered message that wants a translation and has none yet. */
-      want: (m: Message) => {
-        const s = states.get(keyOf(m));
-        if (!s || s.state === 'idle') enqueue(m);
-      },
-      /** The "Translate" button: asks even after a failure. */
-      translate: (m: Message) => {
-        explicit.current.add(m.id);
-        enqueue(m);
-      },
-      toggleOriginal: (m: Message) =>
-        setStates((prev) => {
-          const s = prev.get(keyOf(m));
-          if (s?.state !== 'translated') return prev;
-          return new Map(prev).set(keyOf(m), { ...s, showOriginal: !s.showOriginal });
-        }),
+      ...perMessage(states, setStates, explicit.current, enqueue),
     }),
     [notice, states, enqueue],
   );
+}
+
+/** One request for a batch of [messageId, stateKey]; every id gets a state back (missing ones: original). */
+async function requestBatch(
+  api: ApiClient,
+  conversationId: string,
+  target: string,
+  batch: [string, string][],
+): Promise<[string, MessageTranslation][]> {
+  const res = await api.send('POST', paths.translation.translate(conversationId), translateResponseSchema, {
+    messageIds: batch.map(([id]) => id),
+    target,
+  });
+  const keyById = new Map(batch);
+  const seen = new Set<string>();
+  const out: [string, MessageTranslation][] = [];
+  for (const item of res.items) {
+    const key = keyById.get(item.messageId);
+    if (!key) continue;
+    seen.add(item.messageId);
+    out.push([
+      key,
+      item.status === 'translated'
+        ? { state: 'translated', text: item.text, source: item.source, showOriginal: false }
+        : { state: 'original' },
+    ]);
+  }
+  for (const [id, key] of batch) if (!seen.has(id)) out.push([key, { state: 'original' }]);
+  return out;
+}
+
+/** What a message row asks of the chat's translations. */
+function perMessage(
+  states: ReadonlyMap<string, MessageTranslation>,
+  setStates: Dispatch<SetStateAction<ReadonlyMap<string, MessageTranslation>>>,
+  explicit: Set<string>,
+  enqueue: (m: Message) => void,
+) {
+  return {
+    view: (m: Message): MessageTranslation => states.get(keyOf(m)) ?? IDLE,
+    /** Asked for already (auto, or "Translate" on an earlier edit of it). */
+    wanted: (m: Message, auto: boolean) => auto || explicit.has(m.id),
+    /** A rendered message that wants a translation and has none yet. */
+    want: (m: Message) => {
+      const s = states.get(keyOf(m));
+      if (!s || s.state === 'idle') enqueue(m);
+    },
+    /** The "Translate" button: asks even after a failure. */
+    translate: (m: Message) => {
+      explicit.add(m.id);
+      enqueue(m);
+    },
+    toggleOriginal: (m: Message) =>
+      setStates((prev) => {
+        const s = prev.get(keyOf(m));
+        if (s?.state !== 'translated') return prev;
+        return new Map(prev).set(keyOf(m), { ...s, showOriginal: !s.showOriginal });
+      }),
+  };
 }
 
 export type ChatTranslation = ReturnType<typeof useChatTranslation>;
