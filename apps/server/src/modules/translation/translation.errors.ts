@@ -4,6 +4,9 @@ import type { TranslationProviderError } from './translation.provider.ts';
 export const NO_PROVIDER_HINT =
   'Translation is off: set TRANSLATE_PROVIDER (deepl, libretranslate or google) and its key or URL (see README).';
 
+/** A provider's 429 without Retry-After (DeepL's SDK does not pass it on): wait this long. */
+export const RATE_LIMIT_PAUSE_MS = 30_000;
+
 export const noProvider = () => new AppError(503, 'translation_unavailable', NO_PROVIDER_HINT);
 
 export const encryptedConversation = () =>
@@ -32,7 +35,7 @@ function secondsToUtcMidnight(now = Date.now()): number {
 export function fromProvider(err: TranslationProviderError): AppError {
   switch (err.failure) {
     case 'rate_limited': {
-      const seconds = Math.max(1, Math.ceil((err.retryAfterMs ?? 30_000) / 1000));
+      const seconds = Math.max(1, Math.ceil((err.retryAfterMs ?? RATE_LIMIT_PAUSE_MS) / 1000));
       return new AppError(429, 'rate_limited', 'The translation service is busy; try again shortly', {
         headers: { 'Retry-After': String(seconds) },
       });

@@ -14,6 +14,7 @@ import {
   NO_PROVIDER_HINT,
   noProvider,
   quotaExceeded,
+  RATE_LIMIT_PAUSE_MS,
 } from './translation.errors.ts';
 import { protect, restore } from './translation.protect.ts';
 import { type ProviderLanguage, type TranslationProvider, TranslationProviderError } from './translation.provider.ts';
@@ -36,6 +37,12 @@ export function createTranslationService(deps: TranslationDeps) {
   /** One provider call per (message, version, target) at a time on this node: 200 readers opening the same screen wait for one. */
   const inFlight = new Map<string, Promise<Done | null>>();
   let languagesCache: { at: number; list: ProviderLanguage[] } | undefined;
+  /**
+   * The provider said "too many requests" even after the adapter backed off: until the time it asked
+   * for (Retry-After, else RATE_LIMIT_PAUSE_MS) no reader's request goes to it from this node, so a
+   * screenful per reader does not keep hammering a provider that is already refusing.
+   */
+  let pausedUntil = 0;
 
   async function languages(): Promise<ProviderLanguage[]> {
     if (!provider) return [];
@@ -76,6 +83,8 @@ export function createTranslationService(deps: TranslationDeps) {
     todo: MessageRecord[],
     target: string,
   ): Promise<(Done | null)[]> {
+    const paused = pausedUntil - clock.now().getTime();
+    if (paused > 0) throw fromProvider(new TranslationProviderError('rate_limited', 'paused after a 429', paused));
     const prepared = todo.map((m) => protect(m.text));
     const chars = prepared.reduce((n, x) => n + x.text.length, 0);
     const day = dayKey(clock.now().getTime());
@@ -121,6 +130,8 @@ export function createTranslationService(deps: TranslationDeps) {
     } catch (err) {
       await storage.translations.release({ userId, day, chars }).catch(() => undefined);
       if (err instanceof TranslationProviderError) {
+        if (err.failure === 'rate_limited')
+          pausedUntil = Math.max(pausedUntil, clock.now().getTime() + (err.retryAfterMs ?? RATE_LIMIT_PAUSE_MS));
         const log = err.failure === 'auth' || err.failure === 'unavailable' ? logger.error : logger.warn;
         log.call(
           logger,

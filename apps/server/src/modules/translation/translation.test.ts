@@ -216,6 +216,8 @@ describe('translation through a provider (LibreTranslate stand-in)', () => {
       const res = await translate(B, group, [m.id]);
       expect([res.status, res.body.code], `provider ${status}`).toEqual([want, code]);
       standIn.reset();
+      // The provider asked for 120 s: calls to it wait that long (see the next test).
+      if (status === 429) t.clock.advance(121_000);
     }
     expect((await B.get<TranslationStatus>('/translation')).body.data.quota.usedToday).toBe(before);
     // Nothing bad was cached: the next good answer is what the reader gets.
@@ -225,6 +227,35 @@ describe('translation through a provider (LibreTranslate stand-in)', () => {
     expect(history.body.data.items.find((x) => x.id === m.id)?.text).toBe(
       'Un mensaje para probar los errores del proveedor',
     );
+  });
+
+  it("a provider's 429 pauses calls to it until its Retry-After; cached translations still come", async () => {
+    const cachedOne = await send(A, group, 'Hola, ¿cómo estás?');
+    expect((await translate(B, group, [cachedOne.id])).body.data.items[0]?.status).toBe('translated');
+    const m = await send(A, group, 'Un mensaje que llega cuando el proveedor pide esperar');
+    standIn.reset();
+    standIn.failNext('libretranslate', { status: 429, body: { error: 'Slow down' }, headers: { 'Retry-After': '60' } });
+    expect((await translate(B, group, [m.id])).status).toBe(429);
+    expect(standIn.calls.libretranslate).toBe(1);
+    // Another reader, seconds later: answered at once with the time left, and the provider not asked.
+    t.clock.advance(5_000);
+    const raw = await fetch(`${t.api}/conversations/${group}/translations`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${cy.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ messageIds: [m.id], target: 'en' }),
+    });
+    expect(raw.status).toBe(429);
+    expect(((await raw.json()) as { code: string }).code).toBe('rate_limited');
+    expect(Number(raw.headers.get('retry-after'))).toBeGreaterThan(50);
+    expect(Number(raw.headers.get('retry-after'))).toBeLessThanOrEqual(55);
+    expect(standIn.calls.libretranslate).toBe(1);
+    const cached = await translate(C, group, [cachedOne.id]);
+    expect([cached.status, cached.body.data.items[0]?.status]).toEqual([200, 'translated']);
+    expect(standIn.calls.libretranslate).toBe(1);
+    // Once the time is up, the provider is asked again.
+    t.clock.advance(56_000);
+    expect((await translate(C, group, [m.id])).body.data.items[0]?.status).toBe('translated');
+    expect(standIn.calls.libretranslate).toBe(2);
   });
 
   it('a reached daily quota is a 429 the UI can name, and the original is untouched', async () => {
