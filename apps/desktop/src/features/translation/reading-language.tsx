@@ -14,6 +14,7 @@ export function ReadingLanguageSetting() {
   const toasts = useToasts();
   const status = useTranslationStatus();
   const noteId = useId();
+  const selectId = useId();
   const enabled = status.data?.enabled ?? false;
   const offered = status.data?.languages ?? [];
   const choices = offered
@@ -25,28 +26,28 @@ export function ReadingLanguageSetting() {
   return (
     <section className="settings-section" aria-label={t('translation.settings')}>
       <h2>{t('translation.settings')}</h2>
-      <label>
-        {t('translation.readingLanguage')}
-        <select
-          className="input"
-          value={me.readingLanguage ?? ''}
-          disabled={!enabled}
-          aria-describedby={enabled ? undefined : noteId}
-          onChange={(e) => {
-            const readingLanguage = e.target.value || null;
-            api
-              .send('PATCH', paths.users.me, meSchema, { readingLanguage })
-              .then(updateMe, (err: unknown) => toasts.show({ kind: 'error', text: errorText(t, err) }));
-          }}
-        >
-          <option value="">{t('translation.readingLanguage.ui', { language: languageName(locale, locale) })}</option>
-          {choices.map((c) => (
-            <option key={c.code} value={c.code}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-      </label>
+      {/* Not wrapped in the label: its name would then include the chosen option ("…App language"). */}
+      <label htmlFor={selectId}>{t('translation.readingLanguage')}</label>
+      <select
+        id={selectId}
+        className="input"
+        value={me.readingLanguage ?? ''}
+        disabled={!enabled}
+        aria-describedby={enabled ? undefined : noteId}
+        onChange={(e) => {
+          const readingLanguage = e.target.value || null;
+          api
+            .send('PATCH', paths.users.me, meSchema, { readingLanguage })
+            .then(updateMe, (err: unknown) => toasts.show({ kind: 'error', text: errorText(t, err) }));
+        }}
+      >
+        <option value="">{t('translation.readingLanguage.ui', { language: languageName(locale, locale) })}</option>
+        {choices.map((c) => (
+          <option key={c.code} value={c.code}>
+            {c.name}
+          </option>
+        ))}
+      </select>
       {!enabled && status.data && (
         <p id={noteId} className="muted">
           {me.role === 'admin' && status.data.adminHint ? t('translation.adminHint') : t('translation.settingsOff')}
