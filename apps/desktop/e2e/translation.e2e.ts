@@ -1,5 +1,5 @@
-import { expect, type Page, test } from '@playwright/test';
-import { createGroup, history, newContext, newUser, register, send } from './support.ts';
+import type { Page } from '@playwright/test';
+import { createGroup, expect, history, newContext, newUser, register, send, test } from './support.ts';
 
 /*
  * Automatic translation (issue 16) against the e2e server's translation stand-in (DeepL's wire

@@ -1,8 +1,8 @@
 import { type Message, paths, translateResponseSchema } from '@charla/shared-types';
 import { type Dispatch, type SetStateAction, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ApiClient } from '../../api/client.ts';
-import { isApiError } from '../../api/errors.ts';
 import { useApp } from '../../app-context.tsx';
+import { isApiError } from '../../platform/errors.ts';
 
 /** What the reader sees of one message's translation. */
 export type MessageTranslation =
@@ -177,4 +177,3 @@ function perMessage(
   };
 }
 
-export type ChatTranslation = ReturnType<typeof useChatTranslation>;

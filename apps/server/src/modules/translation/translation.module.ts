@@ -1,4 +1,4 @@
-import type { AppContext } from '../../app-context.ts';
+import type { AppContext, AppModule } from '../../app-context.ts';
 import type { Config } from '../../config.ts';
 import { createDeepLProvider } from './translation.deepl.ts';
 import type { LanguageDetector } from './translation.detect.ts';
@@ -6,7 +6,7 @@ import { createGoogleProvider } from './translation.google.ts';
 import { createLibreTranslateProvider } from './translation.libretranslate.ts';
 import type { TranslationProvider } from './translation.provider.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './translation.retry.ts';
-import { translationRoutes } from './translation.routes.ts';
+import { conversationTranslationRoutes, translationStatusRoutes } from './translation.routes.ts';
 import { createTranslationService } from './translation.service.ts';
 
 /** The provider TRANSLATE_PROVIDER names, or null (feature shown as unavailable). */
@@ -49,8 +49,12 @@ export function createTranslationModule(
   const provider = providerFromConfig(ctx.config, options.retry);
   if (!provider) ctx.logger.info('translation off: TRANSLATE_PROVIDER is not set');
   const service = createTranslationService({ ...ctx, provider, detector });
+  const deps = { translation: service, requireAuth: ctx.requireAuth };
   return {
-    routers: [translationRoutes({ translation: service, requireAuth: ctx.requireAuth })],
+    routers: [
+      { prefix: '/translation', router: translationStatusRoutes(deps) },
+      { prefix: '/conversations', router: conversationTranslationRoutes(deps) },
+    ],
     service,
-  };
+  } satisfies AppModule & Record<string, unknown>;
 }

@@ -4,8 +4,8 @@ import type { Clock } from '../../app-context.ts';
 import type { Config } from '../../config.ts';
 import { unprocessable } from '../../http/errors.ts';
 import { dayKey, type MessageRecord, type Storage, translationVersion } from '../../storage/ports.ts';
-import { requireReader, visibilityFloor } from '../conversations/conversations.access.ts';
 import { serverMayReadContent } from '../messaging/content-policy.ts';
+import { requireReader, visibilityFloor } from '../messaging/conversations.access.ts';
 import type { LanguageDetector } from './translation.detect.ts';
 import { UNKNOWN_LANGUAGE } from './translation.detect.ts';
 import {

@@ -28,12 +28,12 @@ export function translationContract(open: () => Promise<Storage>): void {
       const id = sent?.message.id ?? '';
       expect(
         (await f.s.messages.edit(id, { text: 'Hello all', mentions: [], language: 'en' }, f.alice.id, f.tick()))
-          ?.language,
+          ?.message.language,
       ).toBe('en');
       expect(
-        (await f.s.messages.edit(id, { text: 'Hello everyone', mentions: [] }, f.alice.id, f.tick()))?.language,
+        (await f.s.messages.edit(id, { text: 'Hello everyone', mentions: [] }, f.alice.id, f.tick()))?.message.language,
       ).toBe('en');
-      expect((await f.s.messages.deleteForEveryone(id, f.alice.id, f.tick()))?.language).toBeNull();
+      expect((await f.s.messages.deleteForEveryone(id, f.alice.id, f.tick()))?.message.language).toBeNull();
       // Not given at all: null.
       expect((await f.send(g.id, f.bob, 'x')).language).toBeNull();
     });
@@ -88,7 +88,7 @@ export function translationContract(open: () => Promise<Storage>): void {
       ]);
       const edited = await f.s.messages.edit(m.id, { text: 'Hola otra vez', mentions: [] }, f.alice.id, f.tick());
       if (!edited) throw new Error('edit failed');
-      const v = translationVersion(edited);
+      const v = translationVersion(edited.message);
       expect(v).toBeGreaterThan(0);
       expect(await f.s.translations.find([{ messageId: m.id, version: 0 }], 'en')).toEqual([]);
       await f.s.translations.save([

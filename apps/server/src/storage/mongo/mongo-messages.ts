@@ -3,8 +3,13 @@ import type { MessageRecord, MessagesRepo } from '../ports.ts';
 import { createMongoMessageSearch, termsOf } from './mongo-message-search.ts';
 import type { MongoMessagingCore } from './mongo-messaging-core.ts';
 import { isDuplicateKey, type MessageDoc, toMessage } from './mongo-messaging-models.ts';
+import type { SendStep } from './mongo-send.ts';
 
-export function createMongoMessagesRepo(core: MongoMessagingCore, send: MessagesRepo['send']): MessagesRepo {
+/**
+ * `send` is the stepwise or transactional send (mongo-send.ts); the repo adds what the caller
+ * publishes with: the conversation's counter and its members after the write.
+ */
+export function createMongoMessagesRepo(core: MongoMessagingCore, send: SendStep): MessagesRepo {
   const { Message, Hidden, MessageTranslation } = core.models;
   const byId = async (id: string) => {
     const d = await Message.findOne({ _id: String(id), seq: trusted({ $ne: null }) }).lean<MessageDoc>();
@@ -12,7 +17,10 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
   };
 
   return {
-    send,
+    send: async (input) => {
+      const sent = await send(input);
+      return sent && { ...sent, ...(await core.committed(sent.message.conversationId)) };
+    },
     findById: byId,
     findByIds: async (ids) => {
       if (ids.length === 0) return [];
@@ -68,7 +76,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
       ).lean<MessageDoc>();
       if (!d) return null;
       await MessageTranslation.deleteMany({ messageId: d._id });
-      await core.appendChange({
+      const changeSeq = await core.appendChange({
         conversationId: d.conversationId,
         type: 'message.updated',
         entityId: d._id,
@@ -76,7 +84,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
         actorId,
         now,
       });
-      return toMessage(d);
+      return { message: toMessage(d), ...(await core.committed(d.conversationId, changeSeq)) };
     },
     deleteForEveryone: async (id, actorId, now) => {
       const d = await Message.findOneAndUpdate(
@@ -99,7 +107,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
       ).lean<MessageDoc>();
       if (!d) return null;
       await MessageTranslation.deleteMany({ messageId: d._id });
-      await core.appendChange({
+      let changeSeq = await core.appendChange({
         conversationId: d.conversationId,
         type: 'message.deleted',
         entityId: d._id,
@@ -113,7 +121,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
       >();
       for (const q of quoting) {
         await Message.updateOne({ _id: q._id }, { $set: { 'replyTo.text': '' } });
-        await core.appendChange({
+        changeSeq = await core.appendChange({
           conversationId: d.conversationId,
           type: 'message.updated',
           entityId: q._id,
@@ -122,7 +130,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
           now,
         });
       }
-      return toMessage(d);
+      return { message: toMessage(d), ...(await core.committed(d.conversationId, changeSeq)) };
     },
     hiddenFor: async (userId, ids) => {
       if (ids.length === 0) return [];
@@ -134,7 +142,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
     },
     hideForUser: async (id, userId, now) => {
       const m = await Message.findOne({ _id: String(id), seq: trusted({ $ne: null }) }).lean<MessageDoc>();
-      if (!m || m.seq === null) return false;
+      if (!m || m.seq === null) return null;
       try {
         await Hidden.create({
           _id: `${userId}:${m._id}`,
@@ -145,10 +153,10 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
           createdAt: now,
         });
       } catch (err) {
-        if (isDuplicateKey(err)) return false;
+        if (isDuplicateKey(err)) return null;
         throw err;
       }
-      await core.appendChange({
+      const changeSeq = await core.appendChange({
         conversationId: m.conversationId,
         type: 'message.hidden',
         entityId: m._id,
@@ -157,7 +165,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
         audience: String(userId),
         now,
       });
-      return true;
+      return { changeSeq };
     },
     setReaction: async (id, userId, emoji, on, now) => {
       const base = { _id: String(id), deletedAt: null, seq: trusted({ $ne: null }) };
@@ -175,8 +183,9 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
       const d = await Message.findOne(base).lean<MessageDoc>();
       if (!d) return null;
       const changed = res.modifiedCount > 0;
+      let changeSeq: number | undefined;
       if (changed) {
-        await core.appendChange({
+        changeSeq = await core.appendChange({
           conversationId: d.conversationId,
           type: 'reaction.updated',
           entityId: d._id,
@@ -186,7 +195,11 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
           now,
         });
       }
-      return { message: toMessage(d) as MessageRecord, changed };
+      return {
+        message: toMessage(d) as MessageRecord,
+        changed,
+        ...(await core.committed(d.conversationId, changeSeq)),
+      };
     },
     search: createMongoMessageSearch(core),
   };
