@@ -24,6 +24,29 @@ if (build.status !== 0) {
   process.exit(1);
 }
 
+/**
+ * Test only: a local stand-in for the translation provider (DeepL's wire format, reached through the
+ * real deepl-node SDK), so the browser tests can translate. Its URL is the first line it prints.
+ */
+async function startTranslationStandIn() {
+  const standIn = spawn(
+    process.execPath,
+    [...nodeTsFlags(), path.join(root, 'apps/server/src/modules/translation/translation.stand-in.main.ts')],
+    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'test' } },
+  );
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    standIn.stdout.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) resolve(line.trim());
+    });
+    standIn.on('exit', (code) => reject(new Error(`translation stand-in exited with ${code}`)));
+  });
+  return { url, stop: () => standIn.kill('SIGTERM') };
+}
+const translation = await startTranslationStandIn();
+
 // One data dir per port, so the tests (apps/desktop/e2e/support.ts) can read the mail outbox.
 const dataDir = path.join(os.tmpdir(), `charla-e2e-${process.env.CHARLA_E2E_PORT ?? '4100'}`);
 fs.rmSync(dataDir, { recursive: true, force: true });
@@ -44,12 +67,21 @@ const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/s
     CHARLA_DISABLE_RATE_LIMITS: process.env.CHARLA_DISABLE_RATE_LIMITS ?? '',
     // A fixed address that becomes a site admin once it is verified (apps/desktop/e2e/admin.e2e.ts).
     ADMIN_EMAILS: process.env.CHARLA_E2E_ADMIN_EMAIL ?? 'admin@charla.test',
+    TRANSLATE_PROVIDER: 'deepl',
+    DEEPL_AUTH_KEY: 'e2e-key:fx',
+    DEEPL_SERVER_URL: translation.url,
+    // Small enough that apps/desktop/e2e/translation.e2e.ts can reach it with one long message.
+    TRANSLATE_USER_DAILY_CHARS: process.env.CHARLA_E2E_TRANSLATE_USER_CHARS ?? '800',
   },
 });
-const stop = () => child.kill('SIGTERM');
+const stop = () => {
+  translation.stop();
+  child.kill('SIGTERM');
+};
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 child.on('exit', (code) => {
+  translation.stop();
   fs.rmSync(dataDir, { recursive: true, force: true });
   process.exit(code ?? 0);
 });

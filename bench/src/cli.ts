@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BenchOptions } from './results.ts';
 
-export const SECTIONS = ['fanout', 'idle', 'history', 'auth', 'scaleout', 'client'] as const;
+export const SECTIONS = ['fanout', 'idle', 'history', 'auth', 'scaleout', 'client', 'translation'] as const;
 const count = z.coerce.number().int().positive();
 
 const argsSchema = z

@@ -18,6 +18,7 @@ import { runFanout } from './sections/fanout.ts';
 import { runHistory } from './sections/history.ts';
 import { runIdle } from './sections/idle.ts';
 import { runScaleOut } from './sections/scaleout.ts';
+import { runTranslation } from './sections/translation.ts';
 import { repoRoot } from './servers/launch.ts';
 
 async function main(): Promise<void> {
@@ -140,6 +141,13 @@ async function main(): Promise<void> {
   if (want('client'))
     results.sections.client = await section('client', '7. Client: bundle, list render, scrolling in Chromium', () =>
       runClient({ skipBuild: options.skipBuild, quick: options.quick }, log),
+    );
+
+  if (want('translation'))
+    results.sections.translation = await section(
+      'translation',
+      '8. Translation: a screenful of 50 foreign-language messages, cached and uncached',
+      () => runTranslation({ iterations: options.quick ? 60 : 300 }, log),
     );
 
   results.durationSeconds = round((Date.now() - started) / 1000, 1);

@@ -5,6 +5,7 @@ import type { TargetResult } from './sections/fanout.ts';
 import type { HistoryResult } from './sections/history.ts';
 import type { IdleResult } from './sections/idle.ts';
 import type { ScaleOutResult } from './sections/scaleout.ts';
+import type { TranslationResult } from './sections/translation.ts';
 
 export type Skipped = { skipped: string };
 
@@ -44,6 +45,7 @@ export type BenchResults = {
     auth?: AuthResult | Skipped;
     scaleOut?: ScaleOutResult | Skipped;
     client?: ClientResult | Skipped;
+    translation?: TranslationResult | Skipped;
   };
   sectionSeconds: Record<string, number>;
   budgets: Budget[];

@@ -49,6 +49,8 @@ import type { CharlaIo } from './modules/realtime/realtime.fanout.ts';
 import { createRealtime } from './modules/realtime/realtime.module.ts';
 import type { RealtimeLimits } from './modules/realtime/realtime.server.ts';
 import { createSearchModule } from './modules/search/search.module.ts';
+import { createLanguageDetector } from './modules/translation/translation.detect.ts';
+import { createTranslationModule, type TranslationOptions } from './modules/translation/translation.module.ts';
 import { createUsersModule } from './modules/users/users.module.ts';
 import type { MediaStore, Storage } from './storage/ports.ts';
 
@@ -73,6 +75,8 @@ export type AppDeps = {
   mediaStore?: MediaStore;
   /** End-to-end encryption knobs (allowed ciphersuites, KeyPackage pool size). */
   e2ee?: E2eeOptions;
+  /** Translation knobs (tests shorten the provider backoff). */
+  translation?: TranslationOptions;
 };
 
 export type CharlaApp = {
@@ -159,7 +163,12 @@ export function createApp(deps: AppDeps): CharlaApp {
     store: deps.mediaStore,
     uploadLimiter: rateLimits.limiter(mediaUploadsPerUser(config.MEDIA_UPLOADS_PER_MINUTE)),
   });
-  const messaging = createMessagingModule(ctx, { attachments: media.attachments, avatars: media.conversationAvatars });
+  const languages = createLanguageDetector();
+  const messaging = createMessagingModule(ctx, {
+    attachments: media.attachments,
+    avatars: media.conversationAvatars,
+    languages,
+  });
   const moderation = createModerationModule(ctx, {
     deleteMessage: (actorId, messageId) => messaging.services.messages.removeAsSiteAdmin(actorId, messageId),
   });
@@ -179,6 +188,8 @@ export function createApp(deps: AppDeps): CharlaApp {
     }),
     createUsersModule(ctx, { hasher: authCore.hasher, search: rateLimits.limiter(USER_SEARCH_PER_USER) }),
     media,
+    // Before messaging, which shares the /conversations prefix.
+    createTranslationModule(ctx, languages, deps.translation),
     messaging,
     createInvitesModule(ctx, { messaging }),
     createSearchModule(ctx),

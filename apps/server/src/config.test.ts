@@ -18,6 +18,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
   });
 
+  it('translation: provider chosen by TRANSLATE_PROVIDER, its key required, quotas numeric', () => {
+    expect(loadConfig({}).TRANSLATE_PROVIDER).toBeUndefined();
+    expect(() => loadConfig({ TRANSLATE_PROVIDER: 'deepl' })).toThrow(/DEEPL_AUTH_KEY/);
+    expect(() => loadConfig({ TRANSLATE_PROVIDER: 'libretranslate' })).toThrow(/LIBRETRANSLATE_URL/);
+    expect(() => loadConfig({ TRANSLATE_PROVIDER: 'google' })).toThrow(/GOOGLE_TRANSLATE_API_KEY/);
+    expect(() => loadConfig({ TRANSLATE_PROVIDER: 'bing' })).toThrow(/TRANSLATE_PROVIDER/);
+    expect(() => loadConfig({ LIBRETRANSLATE_URL: 'ftp://x' })).toThrow(/LIBRETRANSLATE_URL/);
+    expect(() => loadConfig({ TRANSLATE_USER_DAILY_CHARS: 'lots' })).toThrow(/TRANSLATE_USER_DAILY_CHARS/);
+    const c = loadConfig({ TRANSLATE_PROVIDER: 'deepl', DEEPL_AUTH_KEY: 'k:fx', TRANSLATE_USER_DAILY_CHARS: '100' });
+    expect([c.TRANSLATE_PROVIDER, c.TRANSLATE_USER_DAILY_CHARS, c.TRANSLATE_GLOBAL_DAILY_CHARS]).toEqual([
+      'deepl',
+      100,
+      2_000_000,
+    ]);
+  });
+
   it('refuses half a TLS configuration', () => {
     expect(() => loadConfig({ TLS_CERT: '/tmp/cert.pem' })).toThrow(/TLS_CERT and TLS_KEY/);
   });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import express from 'express';
 import { z } from 'zod';
+import { translationConfigProblems, translationEnvShape } from './modules/translation/translation.config.ts';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -101,6 +102,7 @@ export const envSchema = z.object({
     .optional(),
   WEB_DIST_DIR: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  ...translationEnvShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** json (production) or pretty (short human lines); unset: pretty on a terminal outside production, else json. */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -142,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(e.TLS_CERT) !== Boolean(e.TLS_KEY)) problems.push('TLS_CERT and TLS_KEY: set both or neither');
   if (Boolean(e.OIDC_ISSUER) !== Boolean(e.OIDC_CLIENT_ID))
     problems.push('OIDC_ISSUER and OIDC_CLIENT_ID: set both or neither');
+  problems.push(...translationConfigProblems(e));
   if (problems.length) throw new ConfigError(problems);
   const scheme = e.TLS_CERT ? 'https' : 'http';
   const shownHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;

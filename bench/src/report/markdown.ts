@@ -339,6 +339,67 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
     for (const note of c.notes) out.push(`\n_${note}_`);
     out.push('');
   }
+  out.push('## 8. Translation');
+  out.push('');
+  const tr = s.translation;
+  if (!tr) out.push('Not run.');
+  else if (isSkipped(tr)) out.push(`Not measured: ${tr.skipped}`);
+  else {
+    out.push(
+      `Provider: ${tr.provider}. ${tr.iterations} alternating openings of the latest 50 of ${tr.messages} Spanish messages by an English reader, over REST.`,
+    );
+    out.push('');
+    out.push(
+      table(
+        ['request', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+        [
+          ['page of 50 (no translation)', tr.page.p50, tr.page.p95, tr.page.p99, tr.page.max],
+          [
+            'page + cached translation',
+            tr.pageTranslated.p50,
+            tr.pageTranslated.p95,
+            tr.pageTranslated.p99,
+            tr.pageTranslated.max,
+          ],
+          ['translation request alone (what it adds)', tr.added.p50, tr.added.p95, tr.added.p99, tr.added.max],
+          [
+            'in-process: page at the storage port',
+            tr.store.page.p50,
+            tr.store.page.p95,
+            tr.store.page.p99,
+            tr.store.page.max,
+          ],
+          [
+            'in-process: cached screenful via the service',
+            tr.store.added.p50,
+            tr.store.added.p95,
+            tr.store.added.p99,
+            tr.store.added.max,
+          ],
+          [
+            'in-process CPU time: page',
+            tr.store.pageCpu.p50,
+            tr.store.pageCpu.p95,
+            tr.store.pageCpu.p99,
+            tr.store.pageCpu.max,
+          ],
+          [
+            'in-process CPU time: cached screenful',
+            tr.store.addedCpu.p50,
+            tr.store.addedCpu.p95,
+            tr.store.addedCpu.p99,
+            tr.store.addedCpu.max,
+          ],
+        ],
+      ),
+    );
+    out.push('');
+    out.push(
+      `p99(page + translation) - p99(page) = ${tr.addedP99Delta} ms. Uncached screenful: **${tr.uncached.providerCalls} provider call** (${tr.uncached.translated}/50 translated, ${tr.uncached.ms} ms); ${tr.concurrent.readers} readers opening the same uncached screenful at once: ${tr.concurrent.providerCalls} provider call (${tr.concurrent.ms} ms).`,
+    );
+    for (const note of tr.notes) out.push(`\n_${note}_`);
+    out.push('');
+  }
   out.push('## Section times');
   out.push('');
   out.push(

@@ -91,9 +91,33 @@ describe('budgets', () => {
     expect(limits.join(' ')).toMatch(/stopped at 1000 msgs\/s/);
   });
 
+  it('judges translation on the server CPU time added and on one provider call per uncached screenful', () => {
+    const summary = (p99: number) => ({ n: 300, p50: p99 / 4, p95: p99 / 2, p99, max: p99 * 2, mean: p99 / 3 });
+    const translation = {
+      provider: 'deepl',
+      messages: 150,
+      iterations: 300,
+      page: summary(18),
+      pageTranslated: summary(30),
+      added: summary(20),
+      addedP99Delta: 12,
+      store: { page: summary(12), added: summary(18), pageCpu: summary(0.8), addedCpu: summary(3.4) },
+      uncached: { providerCalls: 1, ms: 200, translated: 50 },
+      concurrent: { readers: 20, providerCalls: 2, ms: 160 },
+      notes: [],
+    };
+    const { budgets, limits } = evaluateBudgets(results({ translation }));
+    const by = Object.fromEntries(budgets.map((b) => [b.id, b]));
+    expect(by['translation-cached']?.status).toBe('PASS');
+    expect(by['translation-calls']?.status).toBe('MISS');
+    expect(limits.join(' ')).toMatch(/Translation: the cached translation request/);
+  });
+
   it('reports every budget, NOT MEASURED with the reason when a section did not run or was skipped', () => {
     const { budgets } = evaluateBudgets(results({ auth: { skipped: 'failed: boom' } }));
-    expect(budgets).toHaveLength(11);
+    // 11 of issue 8 + 2 of issue 16 (translation).
+    expect(budgets).toHaveLength(13);
+    expect(budgets.find((b) => b.id === 'translation-calls')?.status).toBe('NOT MEASURED');
     const eld = budgets.find((b) => b.id === 'eld');
     expect(eld).toMatchObject({ status: 'NOT MEASURED', note: 'failed: boom' });
     expect(budgets.find((b) => b.id === 'bundle')?.note).toBe('section not run');

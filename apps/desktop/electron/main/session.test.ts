@@ -14,6 +14,7 @@ const user = {
   avatarUrl: null,
   role: 'user',
   lastSeenVisibility: 'everyone',
+  readingLanguage: null,
   hasPassword: true,
   createdAt: '2026-01-01T00:00:00.000Z',
 };

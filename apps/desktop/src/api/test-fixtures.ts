@@ -15,6 +15,7 @@ export function message(over: Partial<Message> & { seq: number }): Message {
     mentions: [],
     reactions: [],
     system: null,
+    language: null,
     editedAt: null,
     deletedAt: null,
     createdAt: new Date(Date.UTC(2026, 0, 1, 10, 0, over.seq)).toISOString(),

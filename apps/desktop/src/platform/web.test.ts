@@ -18,6 +18,7 @@ const grant = (token: string, expiresInMs: number) =>
           avatarUrl: null,
           role: 'user',
           lastSeenVisibility: 'everyone',
+          readingLanguage: null,
           hasPassword: true,
           createdAt: '2026-01-01T00:00:00.000Z',
         },

@@ -11,6 +11,7 @@ import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } f
 import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
 import type { PendingRegistrationsRepo } from './ports/registrations.ts';
 import type { SharedItemsRepo } from './ports/shared-items.ts';
+import type { TranslationsRepo } from './ports/translations.ts';
 
 export { DuplicateKeyError } from './errors.ts';
 export type * from './ports/accounts.ts';
@@ -23,6 +24,8 @@ export type * from './ports/moderation.ts';
 export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
 export type * from './ports/registrations.ts';
 export type * from './ports/shared-items.ts';
+export type * from './ports/translations.ts';
+export { translationVersion } from './ports/translations.ts';
 
 export type Storage = {
   readonly kind: 'sqlite' | 'mongo';
@@ -43,6 +46,7 @@ export type Storage = {
   readonly stats: StatsRepo;
   /** End-to-end encryption: devices, KeyPackages, MLS groups, messages and Welcomes. */
   readonly e2ee: E2eeRepo;
+  readonly translations: TranslationsRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

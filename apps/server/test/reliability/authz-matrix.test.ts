@@ -283,6 +283,17 @@ const REST: Record<string, Spec> = {
   },
   // ---- search ----
   'GET /search/messages': { req: () => ({ query: 'q=hello' }), expect: AUTHED('200 200 200 200 200') },
+  // ---- translation (no provider configured here: a member's translate is 503, never 500) ----
+  'GET /translation': { expect: AUTHED('200 200 200 200 200') },
+  'GET /conversations/:id/translation': { expect: AUTHED('404 200 200 404 200') },
+  'PUT /conversations/:id/translation': {
+    req: () => ({ body: { auto: false } }),
+    expect: AUTHED('404 200 200 404 200'),
+  },
+  'POST /conversations/:id/translations': {
+    req: (c) => ({ body: { messageIds: [c.messageId], target: 'en' } }),
+    expect: AUTHED('404 503 503 404 503'),
+  },
   // ---- client config ----
   'GET /config': { expect: PUBLIC(200) },
   // ---- outside /api/v1 ----

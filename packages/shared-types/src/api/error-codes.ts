@@ -12,6 +12,10 @@ export const errorCodes = [
   'unsupported_media_type',
   'unprocessable',
   'rate_limited',
+  /** Translation: the reader's or the server's daily character quota is used up (429; originals shown). */
+  'translation_quota_exceeded',
+  /** Translation: no provider configured, or the provider refused or failed (503; originals shown). */
+  'translation_unavailable',
   'account_suspended',
   /** 403: the conversation is in announcement mode and the caller is not an owner or admin. */
   'posting_restricted',

@@ -65,6 +65,14 @@ export const paths = {
     invite: (id: string, code: string) =>
       `/conversations/${encodeURIComponent(id)}/invites/${encodeURIComponent(code)}`,
   },
+  translation: {
+    /** GET: enabled, languages, today's use. */
+    status: '/translation',
+    /** GET / PUT { auto }: my "Translate automatically" in one conversation. */
+    conversation: (id: string) => `/conversations/${encodeURIComponent(id)}/translation`,
+    /** POST { messageIds, target }: a screenful. */
+    translate: (id: string) => `/conversations/${encodeURIComponent(id)}/translations`,
+  },
   messages: {
     /** PATCH edits, DELETE ?for=everyone|me */
     byId: (id: string) => `/messages/${encodeURIComponent(id)}`,

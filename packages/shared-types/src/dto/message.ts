@@ -111,6 +111,11 @@ export const messageSchema = z.object({
   mentions: z.array(z.string()),
   reactions: z.array(reactionSummarySchema),
   system: systemEventSchema.nullable(),
+  /**
+   * Detected on the server at send and edit (ISO 639-1, or 'unknown' when too short or ambiguous);
+   * null when not detected (system and media-only messages, encrypted conversations, older messages).
+   */
+  language: z.string().nullable(),
   editedAt: z.string().nullable(),
   /** Set when deleted for everyone: a tombstone with content wiped. */
   deletedAt: z.string().nullable(),

@@ -54,6 +54,8 @@ export const meSchema = z.object({
   avatarUrl: z.string().nullable(),
   role: userRoleSchema,
   lastSeenVisibility: lastSeenVisibilitySchema,
+  /** Preferred language to read translations in; null = the app's UI language. */
+  readingLanguage: z.string().nullable(),
   hasPassword: z.boolean(),
   createdAt: z.string(),
   /** Absent from servers older than preferences; treat as {}. */
@@ -80,6 +82,10 @@ export const updateMeSchema = z
     username: usernameSchema,
     about: aboutSchema,
     lastSeenVisibility: lastSeenVisibilitySchema,
+    readingLanguage: z
+      .string()
+      .regex(/^[a-z]{2,3}$/, 'Use a language code such as "en" or "es"')
+      .nullable(),
     /** Merged into the saved preferences (a field set to null goes back to its default). */
     preferences: userPreferencesSchema.partial().extend({
       theme: userPreferencesSchema.shape.theme.nullable(),

@@ -21,6 +21,7 @@ const me = {
   avatarUrl: null,
   role: 'user',
   lastSeenVisibility: 'everyone',
+  readingLanguage: null,
   hasPassword: true,
   createdAt: '2026-01-01T00:00:00.000Z',
 } as const;

@@ -15,6 +15,8 @@ export function errorText(t: (k: MessageKey, v?: Record<string, string | number>
     conflict: 'errors.conflict',
     rate_limited: 'errors.rateLimited',
     account_suspended: 'errors.suspended',
+    translation_quota_exceeded: 'errors.translationQuota',
+    translation_unavailable: 'errors.translationUnavailable',
     not_found: 'errors.notFound',
     forbidden: 'errors.forbidden',
     validation_failed: 'errors.validation',

@@ -10,6 +10,7 @@ import { useRouter } from '../../ui/router.tsx';
 import { Avatar } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import type { VirtualListHandle } from '../../ui/virtual-list.tsx';
+import { AutoTranslateSwitch } from '../translation/translation-ui.tsx';
 
 /* The chat screen's parts: its header, the jump pills, and the hooks that move around its history. */
 
@@ -140,6 +141,7 @@ export function ChatHeader(p: {
           {status}
         </p>
       </div>
+      <AutoTranslateSwitch conversationId={id} />
       <button type="button" className="button secondary" aria-expanded={panel} onClick={p.onTogglePanel}>
         {group ? t('group.info') : t('chat.details')}
       </button>

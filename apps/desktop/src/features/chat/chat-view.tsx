@@ -14,6 +14,8 @@ import { VirtualList, type VirtualListHandle } from '../../ui/virtual-list.tsx';
 import { useClearMarkedUnread } from '../conversations/conversation-menu.tsx';
 import { conversationName } from '../conversations/conversation-utils.ts';
 import { BlockedNotice, SafetyActions, useSafety } from '../safety/safety.tsx';
+import { TranslationNoticeBar } from '../translation/translation-ui.tsx';
+import { useMessageTranslations } from '../translation/use-message-translations.ts';
 import {
   ChatHeader,
   chatStatus,
@@ -53,6 +55,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   const [info, setInfo] = useState<Message | null>(null);
   // Frozen when the chat opens, so the marker does not jump while messages get read.
   const [firstUnreadSeq] = useState(() => (conversation.unreadCount > 0 ? conversation.me.lastReadSeq + 1 : null));
+  const tx = useMessageTranslations(id, me.id);
 
   useClearMarkedUnread(conversation);
   useEffect(() => {
@@ -169,12 +172,13 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
               canDeleteForEveryone={permissions.canModerate}
               canPost={permissions.canPost}
               canReact={permissions.canReact}
+              {...tx.row(r.message)}
             />
           );
         }
       }
     },
-    [locale, t, rt.retry, rt.discard, me.id, group, participants.data, members, actions, highlight, permissions],
+    [locale, t, rt.retry, rt.discard, me.id, group, participants.data, members, actions, highlight, permissions, tx],
   );
 
   return (
@@ -236,6 +240,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
               }
             />
           </div>
+          <TranslationNoticeBar notice={tx.notice} onDismiss={tx.dismissNotice} />
           {blockedPeer ? (
             <BlockedNotice person={blockedPeer} />
           ) : (

@@ -10,6 +10,8 @@ import { menuKeyDown } from '../../ui/menu-keys.ts';
 import { Avatar } from '../../ui/status.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { BlockButton } from '../safety/safety.tsx';
+import { type TranslationActions, TranslationNote } from '../translation/translation-ui.tsx';
+import type { MessageTranslation } from '../translation/use-chat-translation.ts';
 import { Attachment } from './attachment.tsx';
 import { MessageText } from './message-text.tsx';
 import { ReceiptTick } from './receipt-tick.tsx';
@@ -86,12 +88,22 @@ type ItemProps = {
   /** From the conversation's server-computed permissions (announcement mode, unverified email). */
   canPost: boolean;
   canReact: boolean;
+  /** Set only for a message in another language than the reader's (and translation available). */
+  translation?: MessageTranslation | undefined;
+  /** Auto-translate is on, or the reader asked for this one: request it once rendered (= on screen). */
+  wantTranslation?: boolean;
+  translationActions?: TranslationActions | undefined;
 };
 
 export const MessageItem = memo(function MessageItem(p: ItemProps) {
   const { t, locale } = useI18n();
   const [menu, setMenu] = useState<DOMRect | null>(null);
   const m = p.message;
+  const tr = p.translation;
+  const trActions = p.translationActions;
+  useEffect(() => {
+    if (p.wantTranslation && tr?.state === 'idle') trActions?.want(m);
+  }, [p.wantTranslation, tr?.state, trActions, m]);
   if (m.kind === 'system') {
     // A system row without an event holds a number a crashed send reserved: nothing to show.
     if (!m.system) return null;
@@ -133,11 +145,17 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
                 ))}
               </div>
             )}
-            {m.text && (
-              <div className="text">
-                <MessageText text={m.text} />
-              </div>
-            )}
+            {m.text &&
+              (tr?.state === 'translated' && !tr.showOriginal ? (
+                <div className="text translated">
+                  <MessageText text={tr.text} />
+                </div>
+              ) : (
+                <div className="text" lang={m.language && m.language !== 'unknown' ? m.language : undefined}>
+                  <MessageText text={m.text} />
+                </div>
+              ))}
+            {tr && trActions && <TranslationNote message={m} translation={tr} actions={trActions} />}
           </>
         )}
         <div className="meta">

@@ -17,6 +17,7 @@ import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { EmailVerification } from '../auth/verify-email.tsx';
 import { useBlockedPeople } from '../safety/safety.tsx';
+import { ReadingLanguageSetting } from '../translation/reading-language.tsx';
 import { AppearanceSettings } from './appearance-settings.tsx';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -57,6 +58,7 @@ export function SettingsScreen() {
       </header>
       <Profile />
       <AppearanceSettings />
+      <ReadingLanguageSetting />
       <Notifications />
       <Devices />
       <Password />

@@ -40,6 +40,7 @@ export function toMessageDto(m: MessageRecord): Message {
     mentions: m.mentions,
     reactions: m.reactions,
     system: toSystemEvent(m.system),
+    language: m.language,
     editedAt: iso(m.editedAt),
     deletedAt: iso(m.deletedAt),
     createdAt: m.createdAt.toISOString(),

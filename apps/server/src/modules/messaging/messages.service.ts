@@ -50,7 +50,15 @@ export type ConversationAvatars = {
   ): Promise<{ avatarUrl: string }>;
 };
 
-export type MessagesDeps = PublishDeps & { storage: Storage; fanout: Fanout; attachments?: AttachmentHooks };
+/** Local language detection (modules/translation): ISO 639-1 or 'unknown'. */
+export type LanguageDetection = { detect(text: string): Promise<string> };
+
+export type MessagesDeps = PublishDeps & {
+  storage: Storage;
+  fanout: Fanout;
+  attachments?: AttachmentHooks;
+  languages?: LanguageDetection;
+};
 export type SendBody = z.output<typeof sendMessageRequestSchema>;
 
 const SNAPSHOT_CHARS = 200;
@@ -124,6 +132,12 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     return [...new Set([...ids, ...fromText])].filter((id) => memberSet.has(id));
   }
 
+  /** Detected language of text the server may read; null for encrypted conversations and empty text. */
+  async function languageOf(conversation: ConversationRecord, text: string): Promise<string | null> {
+    if (!deps.languages || !text.trim() || !serverMayReadContent(conversation)) return null;
+    return deps.languages.detect(text);
+  }
+
   function publishReceipt(p: ParticipantRecord, written: Committed): void {
     const receipt: Receipt = {
       conversationId: p.conversationId,
@@ -188,9 +202,10 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       requirePost(m.conversation, m.me, await standing(userId));
       await checkDirect(m, userId);
       await deps.attachments?.validate(userId, body.attachments, body.clientMsgId);
-      const [replyTo, mentions] = await Promise.all([
+      const [replyTo, mentions, language] = await Promise.all([
         body.replyToId ? replySnapshot(m, body.replyToId) : Promise.resolve(null),
         membersOnly(m.conversation, body.mentions, body.text),
+        languageOf(m.conversation, body.text),
       ]);
       const result = await serial(conversationId, async () => {
         const r = await storage.messages.send({
@@ -202,6 +217,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
           attachments: body.attachments,
           replyTo,
           mentions,
+          language,
           now: clock.now(),
         });
         // A clientMsgId reused in another conversation is still the same message: the original comes back.
@@ -224,9 +240,17 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       if (message.deletedAt) throw notFound('Message');
       // An edit is a new post (new text, new mentions): a member who may no longer post may not edit.
       requirePost(conversation, me, await standing(userId));
-      const newMentions = await membersOnly(conversation, mentions ?? message.mentions, text);
+      const [newMentions, language] = await Promise.all([
+        membersOnly(conversation, mentions ?? message.mentions, text),
+        languageOf(conversation, text),
+      ]);
       const dto = await serial(message.conversationId, async () => {
-        const edited = await storage.messages.edit(messageId, { text, mentions: newMentions }, userId, clock.now());
+        const edited = await storage.messages.edit(
+          messageId,
+          { text, mentions: newMentions, language },
+          userId,
+          clock.now(),
+        );
         if (!edited) return null;
         const out = toMessageDto(edited.message);
         await shared.relink(edited.message, conversation);
@@ -297,6 +321,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
             text: message.text,
             attachments: message.attachments,
             forwardedFrom,
+            language: memberships[i] && serverMayReadContent(memberships[i].conversation) ? message.language : null,
             now: clock.now(),
           });
           if (r?.created) {

@@ -5,7 +5,12 @@ import { conversationsRoutes } from './conversations.routes.ts';
 import { createConversationsService } from './conversations.service.ts';
 import { createSerial } from './messages.publish.ts';
 import { conversationMessagesRoutes, messagesRoutes } from './messages.routes.ts';
-import { type AttachmentHooks, type ConversationAvatars, createMessagesService } from './messages.service.ts';
+import {
+  type AttachmentHooks,
+  type ConversationAvatars,
+  createMessagesService,
+  type LanguageDetection,
+} from './messages.service.ts';
 import { messageCommands } from './messages.socket.ts';
 import { createParticipantsService } from './participants.service.ts';
 import { createTypingSockets } from './typing.socket.ts';
@@ -16,6 +21,8 @@ export type MessagingDeps = {
   attachments?: AttachmentHooks;
   /** Stores uploaded group avatars (modules/media). */
   avatars: ConversationAvatars;
+  /** Language detection at send and edit (modules/translation). */
+  languages?: LanguageDetection;
 };
 
 /**
@@ -35,7 +42,10 @@ export function createMessagingModule(ctx: AppContext, deps: MessagingDeps) {
   const conversations = createConversationsService(base);
   const participants = createParticipantsService(base, conversations);
   const changes = createChangesService(base);
-  const messages = createMessagesService({ ...base, attachments: deps.attachments }, conversations);
+  const messages = createMessagesService(
+    { ...base, attachments: deps.attachments, languages: deps.languages },
+    conversations,
+  );
   const typing = createTypingSockets({
     ...ctx,
     typing: ctx.redis ? createRedisTyping(ctx.redis) : createMemoryTyping(),

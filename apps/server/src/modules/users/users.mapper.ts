@@ -12,6 +12,7 @@ export function toMe(u: UserRecord): Me {
     avatarUrl: u.avatarUrl,
     role: u.role,
     lastSeenVisibility: u.lastSeenVisibility,
+    readingLanguage: u.readingLanguage,
     hasPassword: u.passwordHash !== null,
     createdAt: u.createdAt.toISOString(),
     preferences: storedPreferences(u.preferences),

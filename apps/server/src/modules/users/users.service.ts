@@ -111,6 +111,7 @@ export function createUsersService(deps: Deps) {
         passwordHash: null,
         lastSeenAt: null,
         lastSeenVisibility: 'nobody',
+        readingLanguage: null,
         deletedAt: now,
       });
       await storage.oneTimeTokens.invalidateForUser(id, 'verify_email', now);

@@ -14,6 +14,7 @@ import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
 import { type ReopenableStore, sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
+import { translationContract } from './translation.contract.ts';
 
 /** MONGODB_URI, or (opt-in, CHARLA_MONGO_MEMORY=1) a mongod from mongodb-memory-server, which must be downloadable. */
 let uri = process.env.MONGODB_URI;
@@ -93,6 +94,7 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   mediaContract(openFresh);
   moderationContract(openFresh);
   e2eeContract(openFresh);
+  translationContract(openFresh);
   sharedItemsContract(openFresh);
   abuseContract(openFresh);
   // The step sequence a standalone server runs (forced even on a replica set, so it is always tested).

@@ -13,6 +13,7 @@ import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
 import { sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
+import { translationContract } from './translation.contract.ts';
 
 /** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
 async function openFresh(): Promise<Storage> {
@@ -34,6 +35,7 @@ describe('sqlite adapter', () => {
   mediaContract(openFresh);
   moderationContract(openFresh);
   e2eeContract(openFresh);
+  translationContract(openFresh);
   sharedItemsContract(openFresh);
   abuseContract(openFresh);
   sendCrashContract(async () => {

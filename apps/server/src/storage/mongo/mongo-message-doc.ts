@@ -18,6 +18,7 @@ export function newMessageDoc(input: NewMessage, pending: PendingSend | null): M
     forwardedFrom: input.forwardedFrom ?? null,
     mentions: [...new Set(input.mentions ?? [])],
     system: input.system ?? null,
+    language: input.language ?? null,
     reactions: [],
     editedAt: null,
     deletedAt: null,

@@ -10,7 +10,7 @@ import type { SendStep } from './mongo-send.ts';
  * publishes with: the conversation's counter and its members after the write.
  */
 export function createMongoMessagesRepo(core: MongoMessagingCore, send: SendStep): MessagesRepo {
-  const { Message, Hidden } = core.models;
+  const { Message, Hidden, MessageTranslation } = core.models;
   const byId = async (id: string) => {
     const d = await Message.findOne({ _id: String(id), seq: trusted({ $ne: null }) }).lean<MessageDoc>();
     return d ? toMessage(d) : null;
@@ -69,11 +69,13 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: SendStep
             terms: termsOf(change.text),
             mentions: [...new Set(change.mentions)],
             editedAt: now,
+            ...(change.language !== undefined ? { language: change.language } : {}),
           },
         },
         { returnDocument: 'after' },
       ).lean<MessageDoc>();
       if (!d) return null;
+      await MessageTranslation.deleteMany({ messageId: d._id });
       const changeSeq = await core.appendChange({
         conversationId: d.conversationId,
         type: 'message.updated',
@@ -96,6 +98,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: SendStep
             replyTo: null,
             forwardedFrom: null,
             system: null,
+            language: null,
             reactions: [],
             deletedAt: now,
           },
@@ -103,6 +106,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: SendStep
         { returnDocument: 'after' },
       ).lean<MessageDoc>();
       if (!d) return null;
+      await MessageTranslation.deleteMany({ messageId: d._id });
       let changeSeq = await core.appendChange({
         conversationId: d.conversationId,
         type: 'message.deleted',

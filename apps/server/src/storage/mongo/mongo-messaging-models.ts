@@ -8,6 +8,7 @@ import type {
   ReplySnapshot,
   SystemPayload,
 } from '../ports.ts';
+import { type TranslationDoc, translationSchema } from './mongo-translations.ts';
 
 /*
  * Mongoose models of the messaging aggregates. Every invariant rests on single-document atomic
@@ -91,6 +92,8 @@ export type MessageDoc = {
   forwardedFrom: ForwardedFrom | null;
   mentions: string[];
   system: SystemPayload | null;
+  /** Missing on documents written before language detection existed: null. */
+  language?: string | null;
   reactions: ReactionEntry[];
   editedAt: Date | null;
   deletedAt: Date | null;
@@ -236,6 +239,7 @@ const messageSchema = new Schema<MessageDoc>(
     forwardedFrom: { type: Schema.Types.Mixed, default: null },
     mentions: { type: [String], default: [] },
     system: { type: Schema.Types.Mixed, default: null },
+    language: nullableStr,
     reactions: { type: [reactionSchema], default: [] },
     editedAt: nullableDate,
     deletedAt: nullableDate,
@@ -334,6 +338,7 @@ export function messagingModels(conn: Connection) {
     Hidden: conn.model<HiddenDoc>('HiddenMessage', hiddenSchema, 'hidden_messages'),
     Invite: conn.model<InviteDoc>('Invite', inviteSchema, 'invites'),
     Change: conn.model<ChangeDoc>('Change', changeSchema, 'changes'),
+    MessageTranslation: conn.model<TranslationDoc>('MessageTranslation', translationSchema, 'message_translations'),
     ReceiptMark: conn.model<ReceiptMarkDoc>('ReceiptMark', receiptMarkSchema, 'receipt_marks'),
   };
 }
@@ -425,6 +430,7 @@ export function toMessage(d: MessageDoc): MessageRecord {
     forwardedFrom: d.forwardedFrom ?? null,
     mentions: d.mentions ?? [],
     system: d.system ?? null,
+    language: d.language ?? null,
     reactions: summary,
     editedAt: d.editedAt ?? null,
     deletedAt: d.deletedAt ?? null,

@@ -24,6 +24,7 @@ import { createMongoSend } from './mongo-send.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
 import { createMongoSharedItemsRepo } from './mongo-shared-items.ts';
 import { createMongoStatsRepo, STATS_INDEXES } from './mongo-stats.ts';
+import { createMongoTranslationsRepo } from './mongo-translations.ts';
 import { backfillDisplayNameLower, createMongoUsersRepo } from './mongo-users.ts';
 
 /** Runs one start-up step; a failure stops start-up naming the step. */
@@ -94,6 +95,7 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
     auditLog: t(createMongoAuditLogRepo(conn)),
     stats: t(createMongoStatsRepo(conn)),
     e2ee: t(createMongoE2eeRepo(conn, messaging)),
+    translations: t(createMongoTranslationsRepo(conn, models)),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

@@ -8,8 +8,14 @@ import { escapeRegex, op, rethrowDuplicate } from './mongo-util.ts';
  * usernameLower and displayNameLower are lower-cased copies kept on every write: a case-insensitive
  * regex cannot use an index (nor can a collated one be used by a regex), an anchored case-sensitive
  * prefix on a lower-cased field can. email is stored normalised (lower-case) already.
+ * readingLanguage is missing on documents written before translation existed.
  */
-type UserDoc = Omit<UserRecord, 'id'> & { _id: string; usernameLower: string; displayNameLower: string };
+type UserDoc = Omit<UserRecord, 'id' | 'readingLanguage'> & {
+  _id: string;
+  usernameLower: string;
+  displayNameLower: string;
+  readingLanguage?: string | null;
+};
 
 const userSchema = new Schema<UserDoc>(
   {
@@ -27,6 +33,7 @@ const userSchema = new Schema<UserDoc>(
     passwordHash: { type: String, default: null },
     lastSeenAt: { type: Date, default: null },
     lastSeenVisibility: { type: String, enum: ['everyone', 'nobody'], default: 'everyone' },
+    readingLanguage: { type: String, default: null },
     suspendedAt: { type: Date, default: null },
     deletedAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },
@@ -51,6 +58,7 @@ const toUser = (d: UserDoc): UserRecord => ({
   passwordHash: d.passwordHash ?? null,
   lastSeenAt: d.lastSeenAt ?? null,
   lastSeenVisibility: d.lastSeenVisibility ?? 'everyone',
+  readingLanguage: d.readingLanguage ?? null,
   suspendedAt: d.suspendedAt ?? null,
   deletedAt: d.deletedAt ?? null,
   createdAt: d.createdAt,
@@ -97,6 +105,7 @@ const patchKeys: (keyof UserPatch)[] = [
   'passwordHash',
   'lastSeenAt',
   'lastSeenVisibility',
+  'readingLanguage',
   'suspendedAt',
   'deletedAt',
   'preferences',
@@ -126,6 +135,7 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
         passwordHash: user.passwordHash,
         lastSeenAt: null,
         lastSeenVisibility: 'everyone',
+        readingLanguage: null,
         suspendedAt: null,
         deletedAt: null,
         createdAt: new Date(),

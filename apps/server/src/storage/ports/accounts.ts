@@ -17,6 +17,8 @@ export type UserRecord = {
   passwordHash: string | null;
   lastSeenAt: Date | null;
   lastSeenVisibility: 'everyone' | 'nobody';
+  /** Preferred reading language for translation (ISO 639-1); null = the client's UI language. */
+  readingLanguage: string | null;
   suspendedAt: Date | null;
   deletedAt: Date | null;
   createdAt: Date;
@@ -46,6 +48,7 @@ export type UserPatch = Partial<
     | 'passwordHash'
     | 'lastSeenAt'
     | 'lastSeenVisibility'
+    | 'readingLanguage'
     | 'suspendedAt'
     | 'deletedAt'
     | 'preferences'

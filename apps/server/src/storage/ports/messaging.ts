@@ -128,6 +128,11 @@ export type MessageRecord = {
   /** Mentioned user ids. */
   mentions: string[];
   system: SystemPayload | null;
+  /**
+   * Detected at send time and on edit (ISO 639-1, or 'unknown' when too short or ambiguous); null when
+   * not detected: system and media-only messages, encrypted conversations, messages older than detection.
+   */
+  language: string | null;
   /** Sorted by first reaction time; emptied by delete-for-everyone. */
   reactions: ReactionSummary[];
   editedAt: Date | null;
@@ -147,6 +152,7 @@ export type NewMessage = {
   forwardedFrom?: ForwardedFrom | null;
   mentions?: string[];
   system?: SystemPayload | null;
+  language?: string | null;
   now: Date;
 };
 
@@ -396,14 +402,20 @@ export type MessagesRepo = {
    * hidden for them. `limit` is clamped to 1..100.
    */
   history(conversationId: string, viewerId: string, query: HistoryQuery): Promise<MessageRecord[]>;
-  /** Null when missing or deleted. Sets editedAt, appends message.updated. */
+  /**
+   * Null when missing or deleted. Sets editedAt (and language when given), drops the message's cached
+   * translations, appends message.updated.
+   */
   edit(
     id: string,
-    change: { text: string; mentions: string[] },
+    change: { text: string; mentions: string[]; language?: string | null },
     actorId: string,
     now: Date,
   ): Promise<(Committed & { message: MessageRecord }) | null>;
-  /** Tombstone: wipes text/attachments/mentions/replyTo/reactions. Null when missing or already deleted. */
+  /**
+   * Tombstone: wipes text/attachments/mentions/replyTo/reactions/language and the message's cached
+   * translations. Null when missing or already deleted.
+   */
   deleteForEveryone(id: string, actorId: string, now: Date): Promise<(Committed & { message: MessageRecord }) | null>;
   /**
    * Which of `messageIds` are hidden (deleted-for-me) for `userId` (from REQUEST(api): the change feed

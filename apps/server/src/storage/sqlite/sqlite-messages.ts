@@ -18,6 +18,7 @@ type InsertMessage = {
   forwardedFrom: string | null;
   mentions: string;
   system: string | null;
+  language: string | null;
   now: number;
 };
 type WindowParams = { c: string; floor: number; u: string; limit: number };
@@ -45,9 +46,9 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
   );
   const insertMsg = db.prepare<InsertMessage>(
     `INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, text, attachments, reply_to,
-       forwarded_from, mentions, system, created_at)
+       forwarded_from, mentions, system, language, created_at)
      VALUES (@id, @c, @seq, @sender, @clientMsgId, @kind, @text, @attachments, @replyTo, @forwardedFrom, @mentions,
-       @system, @now)`,
+       @system, @language, @now)`,
   );
   const insertMention = db.prepare<[string, string, number, string]>(
     'INSERT OR IGNORE INTO message_mentions (user_id, conversation_id, seq, message_id) VALUES (?, ?, ?, ?)',
@@ -57,12 +58,13 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
     `UPDATE participants SET last_read_seq = MAX(last_read_seq, @seq), last_delivered_seq = MAX(last_delivered_seq, @seq)
      WHERE conversation_id = @c AND user_id = @u AND left_at IS NULL`,
   );
-  const editStmt = db.prepare<[string, string, number, string]>(
-    'UPDATE messages SET text = ?, mentions = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL',
+  const editStmt = db.prepare<[string, string, number, string | null, string]>(
+    'UPDATE messages SET text = ?, mentions = ?, edited_at = ?, language = ? WHERE id = ? AND deleted_at IS NULL',
   );
+  const dropTranslations = db.prepare<[string]>('DELETE FROM message_translations WHERE message_id = ?');
   const wipeStmt = db.prepare<[number, string]>(
     `UPDATE messages SET text = '', attachments = '[]', mentions = '[]', reply_to = NULL, forwarded_from = NULL,
-       system = NULL, deleted_at = ? WHERE id = ? AND deleted_at IS NULL`,
+       system = NULL, language = NULL, deleted_at = ? WHERE id = ? AND deleted_at IS NULL`,
   );
   const clearReactions = db.prepare<[string]>('DELETE FROM reactions WHERE message_id = ?');
   const quoting = db.prepare<[string], { id: string; seq: number }>(
@@ -129,6 +131,7 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
       forwardedFrom: input.forwardedFrom ? JSON.stringify(input.forwardedFrom) : null,
       mentions: JSON.stringify(mentions),
       system: input.system ? JSON.stringify(input.system) : null,
+      language: input.language ?? null,
       now: input.now.getTime(),
     });
     for (const u of mentions) insertMention.run(u, input.conversationId, bumped.last_seq, id);
@@ -153,10 +156,18 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
   });
 
   const editTx = db.transaction(
-    (id: string, change: { text: string; mentions: string[] }, actorId: string, now: Date) => {
+    (
+      id: string,
+      change: { text: string; mentions: string[]; language?: string | null },
+      actorId: string,
+      now: Date,
+    ) => {
       const mentions = [...new Set(change.mentions)];
-      if (editStmt.run(change.text, JSON.stringify(mentions), now.getTime(), id).changes === 0) return null;
+      const before = row(id);
+      const language = change.language === undefined ? (before?.language ?? null) : change.language;
+      if (editStmt.run(change.text, JSON.stringify(mentions), now.getTime(), language, id).changes === 0) return null;
       const m = required(row(id), 'message just edited');
+      dropTranslations.run(id);
       clearMentions.run(id);
       for (const u of mentions) insertMention.run(u, m.conversation_id, m.seq, id);
       core.appendChange({
@@ -175,6 +186,7 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
     if (wipeStmt.run(now.getTime(), id).changes === 0) return null;
     const m = required(row(id), 'message just deleted');
     clearReactions.run(id);
+    dropTranslations.run(id);
     clearMentions.run(id);
     core.appendChange({
       conversationId: m.conversation_id,

@@ -65,6 +65,7 @@ export type MessageRow = {
   forwarded_from: string | null;
   mentions: string;
   system: string | null;
+  language: string | null;
   edited_at: number | null;
   deleted_at: number | null;
   created_at: number;
@@ -119,6 +120,7 @@ export const toMessage = (r: MessageRow, reactions: ReactionSummary[]): MessageR
   forwardedFrom: json(r.forwarded_from),
   mentions: JSON.parse(r.mentions) as string[],
   system: json(r.system),
+  language: r.language ?? null,
   reactions,
   editedAt: date(r.edited_at),
   deletedAt: date(r.deleted_at),

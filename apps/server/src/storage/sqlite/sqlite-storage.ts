@@ -19,6 +19,7 @@ import { createSqliteRegistrationsRepo } from './sqlite-registrations.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
 import { createSqliteSharedItemsRepo } from './sqlite-shared-items.ts';
 import { createSqliteStatsRepo } from './sqlite-stats.ts';
+import { createSqliteTranslationsRepo } from './sqlite-translations.ts';
 import { createSqliteUsersRepo } from './sqlite-users.ts';
 
 /** Opens (or creates) `<dataDir>/charla.sqlite` in WAL mode with foreign keys on. */
@@ -54,6 +55,7 @@ export function openSqliteStorage(
     auditLog: createSqliteAuditLogRepo(db),
     stats: createSqliteStatsRepo(db),
     e2ee: createSqliteE2eeRepo(messaging),
+    translations: createSqliteTranslationsRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();

@@ -16,6 +16,7 @@ type UserRow = {
   password_hash: string | null;
   last_seen_at: number | null;
   last_seen_visibility: UserRecord['lastSeenVisibility'];
+  reading_language: string | null;
   suspended_at: number | null;
   deleted_at: number | null;
   created_at: number;
@@ -34,6 +35,7 @@ const toUser = (r: UserRow): UserRecord => ({
   passwordHash: r.password_hash,
   lastSeenAt: date(r.last_seen_at),
   lastSeenVisibility: r.last_seen_visibility,
+  readingLanguage: r.reading_language ?? null,
   suspendedAt: date(r.suspended_at),
   deletedAt: date(r.deleted_at),
   createdAt: dateOf(r.created_at),
@@ -61,6 +63,7 @@ const columns: { [K in keyof Required<UserPatch>]: [string, (v: UserPatch[K]) =>
   passwordHash: ['password_hash', (v) => v],
   lastSeenAt: ['last_seen_at', (v) => ms(v)],
   lastSeenVisibility: ['last_seen_visibility', (v) => v],
+  readingLanguage: ['reading_language', (v) => v],
   suspendedAt: ['suspended_at', (v) => ms(v)],
   deletedAt: ['deleted_at', (v) => ms(v)],
   preferences: ['preferences', (v) => JSON.stringify(v ?? {})],
