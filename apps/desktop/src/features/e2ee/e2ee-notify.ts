@@ -38,6 +38,8 @@ export function encryptedNotification(
     system: null,
     editedAt: m.editedAt,
     deletedAt: null,
+    // Detected on the server, which never reads an encrypted chat's text.
+    language: null,
     createdAt: m.createdAt,
   };
   return incomingNotification(asMessage, { meId: opts.meId, conversation: opts.conversation, members: opts.members });
