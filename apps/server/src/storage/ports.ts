@@ -8,6 +8,7 @@ import type { IdentitiesRepo } from './ports/identities.ts';
 import type { MediaRepo } from './ports/media.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
 import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
+import type { EmailDigestRepo, PushQueueRepo, PushSubscriptionsRepo } from './ports/notifications.ts';
 import type { PendingRegistrationsRepo } from './ports/registrations.ts';
 
 export { DuplicateKeyError } from './errors.ts';
@@ -18,6 +19,7 @@ export type * from './ports/messaging.ts';
 export { SEARCH_CANDIDATES, SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
 export type * from './ports/moderation.ts';
 export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
+export type * from './ports/notifications.ts';
 export type * from './ports/registrations.ts';
 
 export type Storage = {
@@ -36,6 +38,9 @@ export type Storage = {
   readonly reports: ReportsRepo;
   readonly auditLog: AuditLogRepo;
   readonly stats: StatsRepo;
+  readonly pushSubscriptions: PushSubscriptionsRepo;
+  readonly pushQueue: PushQueueRepo;
+  readonly emailDigest: EmailDigestRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Storage } from '../ports.ts';
 import { createMongoBlocksRepo } from './mongo-blocks.ts';
 import { createMongoConversationsRepo } from './mongo-conversations.ts';
+import { createMongoEmailDigestRepo } from './mongo-email-digest.ts';
 import { createMongoIdentitiesRepo } from './mongo-identities.ts';
 import { createMongoInvitesRepo } from './mongo-invites.ts';
 import { createMongoMediaRepo } from './mongo-media.ts';
@@ -12,6 +13,7 @@ import { backfillParticipantActivity, messagingModels } from './mongo-messaging-
 import { createMongoAuditLogRepo, createMongoReportsRepo } from './mongo-moderation.ts';
 import { createMongoOneTimeTokensRepo } from './mongo-one-time-tokens.ts';
 import { createMongoParticipantsRepo } from './mongo-participants.ts';
+import { createMongoPushRepos } from './mongo-push.ts';
 import { createMongoRegistrationsRepo } from './mongo-registrations.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
 import { createMongoStatsRepo } from './mongo-stats.ts';
@@ -25,6 +27,7 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
   logger?.info({ db: conn.name }, 'connected to MongoDB');
   const models = messagingModels(conn);
   const messaging = createMongoMessagingCore(models);
+  const push = createMongoPushRepos(conn);
   const storage: Storage = {
     kind: 'mongo',
     users: createMongoUsersRepo(conn),
@@ -41,6 +44,9 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
     reports: createMongoReportsRepo(conn),
     auditLog: createMongoAuditLogRepo(conn),
     stats: createMongoStatsRepo(conn),
+    pushSubscriptions: push.subscriptions,
+    pushQueue: push.queue,
+    emailDigest: createMongoEmailDigestRepo(conn),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

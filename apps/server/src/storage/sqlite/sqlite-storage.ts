@@ -5,6 +5,7 @@ import type { Storage } from '../ports.ts';
 import { applyMigrations } from './migrate.ts';
 import { createSqliteBlocksRepo } from './sqlite-blocks.ts';
 import { createSqliteConversationsRepo } from './sqlite-conversations.ts';
+import { createSqliteEmailDigestRepo } from './sqlite-email-digest.ts';
 import { createSqliteIdentitiesRepo } from './sqlite-identities.ts';
 import { createSqliteInvitesRepo } from './sqlite-invites.ts';
 import { createSqliteMediaRepo } from './sqlite-media.ts';
@@ -13,6 +14,7 @@ import { createMessagingCore } from './sqlite-messaging-core.ts';
 import { createSqliteAuditLogRepo, createSqliteReportsRepo } from './sqlite-moderation.ts';
 import { createSqliteOneTimeTokensRepo } from './sqlite-one-time-tokens.ts';
 import { createSqliteParticipantsRepo } from './sqlite-participants.ts';
+import { createSqlitePushQueueRepo, createSqlitePushSubscriptionsRepo } from './sqlite-push.ts';
 import { createSqliteRegistrationsRepo } from './sqlite-registrations.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
 import { createSqliteStatsRepo } from './sqlite-stats.ts';
@@ -44,6 +46,9 @@ export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'char
     reports: createSqliteReportsRepo(db),
     auditLog: createSqliteAuditLogRepo(db),
     stats: createSqliteStatsRepo(db),
+    pushSubscriptions: createSqlitePushSubscriptionsRepo(db),
+    pushQueue: createSqlitePushQueueRepo(db),
+    emailDigest: createSqliteEmailDigestRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();
