@@ -30,6 +30,8 @@ export type ConversationDoc = {
   lastChangeAt: Date;
   historyForNewcomers: boolean;
   directKey: string | null;
+  /** Missing on documents written before end-to-end encryption existed: false. */
+  encrypted?: boolean;
   deletedAt: Date | null;
 };
 
@@ -131,6 +133,7 @@ const conversationSchema = new Schema<ConversationDoc>(
     lastChangeAt: { type: Date, required: true },
     historyForNewcomers: { type: Boolean, required: true, default: false },
     directKey: nullableStr,
+    encrypted: { type: Boolean, default: false },
     deletedAt: nullableDate,
   },
   opts,
@@ -301,6 +304,7 @@ export const toConversation = (d: ConversationDoc): ConversationRecord => ({
   changeSeq: d.changeSeq,
   historyForNewcomers: d.historyForNewcomers,
   directKey: d.directKey ?? null,
+  encrypted: d.encrypted ?? false,
   deletedAt: d.deletedAt ?? null,
 });
 
