@@ -97,6 +97,8 @@ export const emailDigestSettingsSchema = z
     delayMinutes: z.number().int().min(DIGEST_DELAY_MINUTES.min).max(DIGEST_DELAY_MINUTES.max),
     /** Only counts and conversation names, no sender and no text. */
     hideContent: z.boolean(),
+    /** The language the email is written in. */
+    locale: z.enum(['en', 'es']),
   })
   .strict();
 export type EmailDigestSettings = z.infer<typeof emailDigestSettingsSchema>;

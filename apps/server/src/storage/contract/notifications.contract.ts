@@ -253,7 +253,7 @@ function notificationCases(open: () => Promise<Storage>): void {
       expect(await storage.emailDigest.findSettings(alice.id)).toBeNull();
       const s = await storage.emailDigest.saveSettings(
         alice.id,
-        { enabled: true, delayMinutes: 30, hideContent: true },
+        { enabled: true, delayMinutes: 30, hideContent: true, locale: 'es' },
         t0,
       );
       expect(s).toMatchObject({
@@ -264,7 +264,11 @@ function notificationCases(open: () => Promise<Storage>): void {
         lastSentAt: null,
       });
       await storage.emailDigest.recordMissed([missed()]);
-      await storage.emailDigest.saveSettings(alice.id, { enabled: false, delayMinutes: 45, hideContent: false }, at(1));
+      await storage.emailDigest.saveSettings(
+        alice.id,
+        { enabled: false, delayMinutes: 45, hideContent: false, locale: 'en' },
+        at(1),
+      );
       expect(await storage.emailDigest.findSettings(alice.id)).toMatchObject({ enabled: false, delayMinutes: 45 });
       expect(await storage.emailDigest.listMissed(alice.id)).toEqual([]);
     });
@@ -284,8 +288,16 @@ function notificationCases(open: () => Promise<Storage>): void {
 
     it('due users: digest on, oldest missed past the delay, last digest past the gap; claimed once', async () => {
       const hour = 3_600_000;
-      await storage.emailDigest.saveSettings(alice.id, { enabled: true, delayMinutes: 30, hideContent: false }, t0);
-      await storage.emailDigest.saveSettings(bob.id, { enabled: false, delayMinutes: 5, hideContent: false }, t0);
+      await storage.emailDigest.saveSettings(
+        alice.id,
+        { enabled: true, delayMinutes: 30, hideContent: false, locale: 'en' },
+        t0,
+      );
+      await storage.emailDigest.saveSettings(
+        bob.id,
+        { enabled: false, delayMinutes: 5, hideContent: false, locale: 'en' },
+        t0,
+      );
       await storage.emailDigest.recordMissed([missed({ createdAt: t0 }), missed({ userId: bob.id, createdAt: t0 })]);
       expect(await storage.emailDigest.dueUsers(at(29 * 60_000), hour, 10)).toEqual([]);
       expect(await storage.emailDigest.dueUsers(at(30 * 60_000), hour, 10)).toEqual([alice.id]);

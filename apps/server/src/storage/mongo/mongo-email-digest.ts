@@ -12,6 +12,7 @@ const settingsSchema = new Schema<SettingsDoc>(
     enabled: { type: Boolean, required: true },
     delayMinutes: { type: Number, required: true },
     hideContent: { type: Boolean, required: true },
+    locale: { type: String, required: true, enum: ['en', 'es'] },
     lastSentAt: { type: Date, default: null },
     updatedAt: { type: Date, required: true },
   },
@@ -54,6 +55,7 @@ const toSettings = (d: SettingsDoc): DigestSettingsRecord => ({
   enabled: d.enabled,
   delayMinutes: d.delayMinutes,
   hideContent: d.hideContent,
+  locale: d.locale === 'es' ? 'es' : 'en',
   lastSentAt: d.lastSentAt ?? null,
   updatedAt: d.updatedAt,
 });
@@ -81,7 +83,13 @@ export function createMongoEmailDigestRepo(conn: Connection): EmailDigestRepo {
       const d = await Settings.findOneAndUpdate(
         { _id: String(userId) },
         {
-          $set: { enabled: s.enabled, delayMinutes: s.delayMinutes, hideContent: s.hideContent, updatedAt: now },
+          $set: {
+            enabled: s.enabled,
+            delayMinutes: s.delayMinutes,
+            hideContent: s.hideContent,
+            locale: s.locale,
+            updatedAt: now,
+          },
           $setOnInsert: { lastSentAt: null },
         },
         { upsert: true, returnDocument: 'after' },

@@ -7,6 +7,7 @@ type SettingsRow = {
   enabled: number;
   delay_minutes: number;
   hide_content: number;
+  locale: string;
   last_sent_at: number | null;
   updated_at: number;
 };
@@ -25,6 +26,7 @@ const toSettings = (r: SettingsRow): DigestSettingsRecord => ({
   enabled: r.enabled === 1,
   delayMinutes: r.delay_minutes,
   hideContent: r.hide_content === 1,
+  locale: r.locale === 'es' ? 'es' : 'en',
   lastSentAt: date(r.last_sent_at),
   updatedAt: dateOf(r.updated_at),
 });
@@ -41,10 +43,10 @@ const toMissed = (r: MissedRow): MissedMessageRecord => ({
 export function createSqliteEmailDigestRepo(db: Database): EmailDigestRepo {
   const find = db.prepare<[string], SettingsRow>('SELECT * FROM email_digest_settings WHERE user_id = ?');
   const save = db.prepare(
-    `INSERT INTO email_digest_settings (user_id, enabled, delay_minutes, hide_content, updated_at)
-     VALUES (@userId, @enabled, @delay, @hide, @now)
+    `INSERT INTO email_digest_settings (user_id, enabled, delay_minutes, hide_content, locale, updated_at)
+     VALUES (@userId, @enabled, @delay, @hide, @locale, @now)
      ON CONFLICT (user_id) DO UPDATE SET enabled = @enabled, delay_minutes = @delay, hide_content = @hide,
-       updated_at = @now`,
+       locale = @locale, updated_at = @now`,
   );
   const off = db.prepare<[number, string]>(
     'UPDATE email_digest_settings SET enabled = 0, updated_at = ? WHERE user_id = ?',
@@ -111,6 +113,7 @@ export function createSqliteEmailDigestRepo(db: Database): EmailDigestRepo {
         enabled: s.enabled ? 1 : 0,
         delay: s.delayMinutes,
         hide: s.hideContent ? 1 : 0,
+        locale: s.locale,
         now: now.getTime(),
       });
       if (!s.enabled) clearAll.run(userId);

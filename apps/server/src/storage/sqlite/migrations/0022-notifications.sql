@@ -44,6 +44,7 @@ CREATE TABLE email_digest_settings (
   enabled INTEGER NOT NULL,
   delay_minutes INTEGER NOT NULL,
   hide_content INTEGER NOT NULL,
+  locale TEXT NOT NULL,
   last_sent_at INTEGER,
   updated_at INTEGER NOT NULL
 ) WITHOUT ROWID;
