@@ -35,6 +35,11 @@ import {
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
 import { createModerationModule } from './modules/moderation/moderation.module.ts';
+import {
+  createNotificationsModule,
+  type NotificationsModule,
+  type NotificationsOptions,
+} from './modules/notifications/notifications.module.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
 import { createMessagingModule, type MessagingOptions } from './modules/realtime/realtime.module.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
@@ -60,6 +65,8 @@ export type AppDeps = {
   messaging?: MessagingOptions;
   /** Media blob store; default: Cloudinary when CLOUDINARY_URL is set, else DATA_DIR/media. */
   mediaStore?: MediaStore;
+  /** Push and email notification knobs (tests: the push service's certificate, shorter windows). */
+  notifications?: NotificationsOptions;
 };
 
 export type CharlaApp = {
@@ -70,6 +77,8 @@ export type CharlaApp = {
   ctx: AppContext;
   /** Media module handles (tests run the unattached-upload sweeper with a moved clock). */
   media: Pick<MediaModule, 'sweepOnce' | 'store'>;
+  /** Push queue worker and email digest (tests drain them). */
+  notifications: Pick<NotificationsModule, 'worker' | 'digest' | 'vapidPublicKey'>;
   /** Resolves once optional backends (the Redis adapter, presence and typing) are connected. */
   ready: Promise<void>;
   /** Stops accepting connections and closes sockets; storage is the caller's to close. */
@@ -195,6 +204,11 @@ export function createApp(deps: AppDeps): CharlaApp {
     serial: messaging.serial,
     releaseMessageMedia: (messageId) => media.service.releaseMessage(messageId),
   });
+  const notifications = createNotificationsModule(
+    ctx,
+    { fanout: messaging.fanout, activity: (ids) => messaging.activeUsers(ids) },
+    deps.notifications,
+  );
   const routers: Router[] = [
     authRoutes(ctx, authService, {
       perIp: rateLimits.limiter(AUTH_PER_IP),
@@ -210,6 +224,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     media.router,
     ...moderation.routers,
     messaging.router,
+    notifications.router,
   ];
   for (const router of routers) api.use(router);
   api.use(notFoundHandler);
@@ -229,6 +244,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     maxHttpBufferSize: 256 * 1024,
   });
   const ready = messaging.attach(io);
+  notifications.start();
 
   return {
     app,
@@ -236,6 +252,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     io,
     ctx,
     media,
+    notifications,
     ready,
     close: async () => {
       await new Promise<void>((resolve) => {
@@ -243,6 +260,7 @@ export function createApp(deps: AppDeps): CharlaApp {
         server.closeAllConnections?.();
       });
       media.stop();
+      await notifications.close();
       await messaging.close();
       await rateLimits.close();
       ctx.mailer.close?.();

@@ -29,6 +29,14 @@ export type Fanout = {
    * `conversation:removed`; listeners (presence: who may still see whom) hear the user ids.
    */
   onMembershipEnded(listener: (userIds: readonly string[]) => void): () => void;
+  /**
+   * Hears every `event` published (before delivery, with or without sockets): features that react
+   * to facts, such as push notifications to users who are not connected. Listeners must not throw.
+   */
+  observe<E extends ServerEvent>(
+    event: E,
+    listener: (userIds: readonly string[], ...args: EventArgs<E>) => void,
+  ): () => void;
 };
 
 type LooseEmit = (e: string, ...a: unknown[]) => boolean;
@@ -36,8 +44,16 @@ type LooseEmit = (e: string, ...a: unknown[]) => boolean;
 export function createFanout(storage: Storage, onError?: (err: unknown) => void): Fanout {
   let io: CharlaIo | undefined;
   const membershipEnded = new Set<(userIds: readonly string[]) => void>();
+  const observers = new Map<ServerEvent, Set<(userIds: readonly string[], ...args: unknown[]) => void>>();
   const toUsers = <E extends ServerEvent>(userIds: readonly string[], event: E, ...args: EventArgs<E>) => {
     if (event === 'conversation:removed') for (const listener of membershipEnded) listener(userIds);
+    for (const listener of observers.get(event) ?? []) {
+      try {
+        listener(userIds, ...args);
+      } catch (err) {
+        onError?.(err);
+      }
+    }
     if (!io || userIds.length === 0) return;
     // One emit to the union of rooms: a socket in several of them still gets the event once.
     const rooms = [...new Set(userIds)].map(userRoom);
@@ -56,7 +72,7 @@ export function createFanout(storage: Storage, onError?: (err: unknown) => void)
     },
     toUsers,
     async toMembers(conversationId, event, ...args) {
-      if (!io) return;
+      if (!io && !observers.get(event)?.size) return;
       toUsers(await storage.participants.listUserIds(conversationId), event, ...args);
     },
     disconnectSession(sessionId) {
@@ -68,6 +84,13 @@ export function createFanout(storage: Storage, onError?: (err: unknown) => void)
     onMembershipEnded(listener) {
       membershipEnded.add(listener);
       return () => membershipEnded.delete(listener);
+    },
+    observe(event, listener) {
+      const set = observers.get(event) ?? new Set();
+      const loose = listener as (userIds: readonly string[], ...args: unknown[]) => void;
+      set.add(loose);
+      observers.set(event, set);
+      return () => set.delete(loose);
     },
   };
 }

@@ -69,6 +69,7 @@ export function createMessagingModule(
   let redisDown = false;
   let detach: (() => void) | undefined;
   let stopHeartbeat: (() => void) | undefined;
+  let presenceStore: PresenceStore | undefined;
 
   return {
     router,
@@ -76,6 +77,15 @@ export function createMessagingModule(
     /** Socket fan-out and the per-conversation step runner, for modules that publish messaging events (moderation deletes). */
     fanout,
     serial: base.serial,
+    /**
+     * Which of these users have a device online (connected, visible and not idle), on any node:
+     * those will see new messages themselves, the others get pushes. None before attach().
+     */
+    async activeUsers(userIds: string[]): Promise<Set<string>> {
+      if (!presenceStore || userIds.length === 0) return new Set();
+      const statuses = await presenceStore.statuses(userIds);
+      return new Set(userIds.filter((id) => statuses.get(id) === 'online'));
+    },
     /** Resolves once the optional backends (Redis) are connected. */
     attach(server: SocketServer): Promise<void> {
       const io = server as unknown as CharlaIo;
@@ -115,6 +125,7 @@ export function createMessagingModule(
         presence = redisPresence;
         typing = createRedisTyping(state);
       }
+      presenceStore = presence;
       fanout.attach(io);
       detach = attachRealtime(io, {
         storage,

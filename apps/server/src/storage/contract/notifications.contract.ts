@@ -309,6 +309,10 @@ function notificationCases(open: () => Promise<Storage>): void {
       expect(await storage.emailDigest.dueUsers(at(80 * 60_000), hour, 10)).toEqual([]);
       expect(await storage.emailDigest.dueUsers(at(90 * 60_000), hour, 10)).toEqual([alice.id]);
       expect(await storage.emailDigest.claimSend(alice.id, at(30 * 60_000), at(90 * 60_000))).toBe(true);
+      // A mail that could not be sent gives its claim back.
+      expect(await storage.emailDigest.claimSend(alice.id, at(90 * 60_000), at(30 * 60_000))).toBe(true);
+      expect((await storage.emailDigest.findSettings(alice.id))?.lastSentAt?.getTime()).toBe(at(30 * 60_000).getTime());
+      expect(await storage.emailDigest.claimSend(alice.id, at(30 * 60_000), at(90 * 60_000))).toBe(true);
       await storage.emailDigest.disable(alice.id, at(91 * 60_000));
       expect(await storage.emailDigest.dueUsers(at(500 * 60_000), hour, 10)).toEqual([]);
       expect(await storage.emailDigest.claimSend(alice.id, at(90 * 60_000), at(500 * 60_000))).toBe(false);

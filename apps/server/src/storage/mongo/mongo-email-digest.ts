@@ -162,10 +162,10 @@ export function createMongoEmailDigestRepo(conn: Connection): EmailDigestRepo {
       ]);
       return rows.map((r) => r._id);
     },
-    async claimSend(userId, previous, now) {
+    async claimSend(userId, previous, next) {
       const r = await Settings.updateOne(
         { _id: String(userId), enabled: true, lastSentAt: previous },
-        { $set: { lastSentAt: now } },
+        { $set: { lastSentAt: next } },
       );
       return r.modifiedCount > 0;
     },

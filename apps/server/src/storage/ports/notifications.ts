@@ -138,10 +138,10 @@ export type EmailDigestRepo = {
    */
   dueUsers(now: Date, minGapMs: number, limit: number): Promise<string[]>;
   /**
-   * Claims this digest: sets lastSentAt to `now` only if it still equals `previous` (so two nodes
-   * never both send one). False when someone else claimed it.
+   * Claims this digest: sets lastSentAt to `next` only if it still equals `previous` (so two nodes
+   * never both send one). False when someone else claimed it. (Swapped, it gives a claim back.)
    */
-  claimSend(userId: string, previous: Date | null, now: Date): Promise<boolean>;
+  claimSend(userId: string, previous: Date | null, next: Date | null): Promise<boolean>;
   /** Unsubscribe links: a token (stored hashed) works once, until it expires. */
   createUnsubscribeToken(userId: string, tokenHash: string, expiresAt: Date, now: Date): Promise<void>;
   /** The user of a live, unused token, burning it; null when unknown, used or expired. */

@@ -74,7 +74,7 @@ export function createSqliteEmailDigestRepo(db: Database): EmailDigestRepo {
      ORDER BY MIN(m.created_at) LIMIT @limit`,
   );
   const claim = db.prepare(
-    `UPDATE email_digest_settings SET last_sent_at = @now
+    `UPDATE email_digest_settings SET last_sent_at = @next
      WHERE user_id = @userId AND enabled = 1 AND last_sent_at IS @previous`,
   );
   const insertToken = db.prepare(
@@ -137,8 +137,11 @@ export function createSqliteEmailDigestRepo(db: Database): EmailDigestRepo {
     async dueUsers(now, minGapMs, limit) {
       return due.all({ now: now.getTime(), gap: minGapMs, limit }).map((r) => r.user_id);
     },
-    async claimSend(userId, previous, now) {
-      return claim.run({ userId, previous: previous ? previous.getTime() : null, now: now.getTime() }).changes > 0;
+    async claimSend(userId, previous, next) {
+      return (
+        claim.run({ userId, previous: previous ? previous.getTime() : null, next: next ? next.getTime() : null })
+          .changes > 0
+      );
     },
     async createUnsubscribeToken(userId, tokenHash, expiresAt, now) {
       purgeTokens.run(now.getTime());
