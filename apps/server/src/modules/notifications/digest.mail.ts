@@ -12,6 +12,8 @@ export type DigestConversation = {
 export type DigestMailInput = {
   to: string;
   locale: 'en' | 'es';
+  /** "Hide content": counts only, no chat names, no senders, no text. */
+  hideContent: boolean;
   conversations: DigestConversation[];
   /** Opens Charla (the newest conversation when there is one). */
   openUrl: string;
@@ -26,6 +28,8 @@ const words = {
     subject: (n: number) =>
       n === 1 ? 'You have 1 unread message on Charla' : `You have ${n} unread messages on Charla`,
     intro: 'While you were away:',
+    hidden: (n: number, chats: number) =>
+      `${n === 1 ? '1 new message' : `${n} new messages`} in ${chats === 1 ? '1 chat' : `${chats} chats`}.`,
     line: (name: string, count: number, mentions: number) =>
       `${name}: ${count === 1 ? '1 new message' : `${count} new messages`}${mentions ? ` (${mentions === 1 ? '1 mention' : `${mentions} mentions`})` : ''}`,
     open: 'Open Charla',
@@ -36,6 +40,8 @@ const words = {
     subject: (n: number) =>
       n === 1 ? 'Tienes 1 mensaje sin leer en Charla' : `Tienes ${n} mensajes sin leer en Charla`,
     intro: 'Mientras no estabas:',
+    hidden: (n: number, chats: number) =>
+      `${n === 1 ? '1 mensaje nuevo' : `${n} mensajes nuevos`} en ${chats === 1 ? '1 chat' : `${chats} chats`}.`,
     line: (name: string, count: number, mentions: number) =>
       `${name}: ${count === 1 ? '1 mensaje nuevo' : `${count} mensajes nuevos`}${mentions ? ` (${mentions === 1 ? '1 mención' : `${mentions} menciones`})` : ''}`,
     open: 'Abrir Charla',
@@ -51,10 +57,9 @@ const escapeHtml = (s: string) =>
 export function digestMail(input: DigestMailInput): Mail {
   const w = words[input.locale];
   const total = input.conversations.reduce((n, c) => n + c.count, 0);
-  const blocks = input.conversations.map((c) => ({
-    heading: w.line(c.name, c.count, c.mentions),
-    lines: c.lines,
-  }));
+  const blocks = input.hideContent
+    ? [{ heading: w.hidden(total, input.conversations.length), lines: [] as string[] }]
+    : input.conversations.map((c) => ({ heading: w.line(c.name, c.count, c.mentions), lines: c.lines }));
   const text = [
     w.intro,
     '',

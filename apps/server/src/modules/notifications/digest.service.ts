@@ -159,6 +159,7 @@ export function createDigestService(deps: {
         digestMail({
           to: user.email,
           locale: s.locale,
+          hideContent: s.hideContent,
           conversations,
           openUrl: newest ? `${base}/#/c/${encodeURIComponent(newest.conversationId)}` : `${base}/`,
           unsubscribeUrl: `${base}/unsubscribe?token=${encodeURIComponent(token)}`,

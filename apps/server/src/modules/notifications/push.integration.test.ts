@@ -1,4 +1,4 @@
-import { notificationPaths, type PushPayload, paths } from '@charla/shared-types';
+import { notificationPaths, type PushPayload, type PushPrefs, paths } from '@charla/shared-types';
 import {
   createStandInTls,
   type PushServiceStandIn,
@@ -23,7 +23,7 @@ let anaRest: Rest;
 let benRest: Rest;
 let direct: string;
 
-const prefs = { level: 'all', hideContent: false, doNotDisturb: false, locale: 'en' } as const;
+const prefs: PushPrefs = { level: 'all', hideContent: false, doNotDisturb: false, locale: 'en' };
 
 beforeAll(async () => {
   tls = await createStandInTls();
@@ -57,7 +57,7 @@ afterEach(async () => {
 });
 afterAll(() => undefined);
 
-const subscribe = async (rest: Rest, over: Partial<typeof prefs> = {}) => {
+const subscribe = async (rest: Rest, over: Partial<PushPrefs> = {}) => {
   const s = standIn.subscribe();
   const res = await rest.put(notificationPaths.pushSubscription, {
     endpoint: s.endpoint,
