@@ -15,6 +15,8 @@ const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/s
   env: {
     ...process.env,
     NODE_ENV: 'test',
+    // Always the embedded store, whatever MONGODB_URI the shell exports.
+    MONGODB_URI: '',
     HOST: '127.0.0.1',
     PORT: process.env.CHARLA_E2E_PORT ?? '4100',
     DATA_DIR: dataDir,

@@ -8,5 +8,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}', 'electron/**/*.test.ts'],
     environment: 'jsdom',
     setupFiles: ['./src/test-setup.ts'],
+    // Colour tests read the theme's variables (ui/theme.css?raw); other stylesheets stay unprocessed.
+    css: { include: [/theme\.css/] },
   },
 });

@@ -103,3 +103,81 @@ test('main screens pass axe in light and dark, Spanish renders live, keyboard-on
   await context.close();
   await b.context.close();
 });
+
+test('the everyday-chat screens pass axe: tray and emoji picker, chat menu, details tabs, viewer, voice note, accents', async ({
+  browser,
+}) => {
+  // Many axe passes (each screen, light and dark accents): slow on a loaded machine, not stuck.
+  test.setTimeout(180_000);
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  const ana = newUser('Ana');
+  const ben = newUser('Ben');
+  const b = await newContext(browser);
+  await register(b.page, ben);
+  const { context, page } = await newContext(browser);
+  await page.setViewportSize({ width: 1200, height: 760 });
+  await register(page, ana);
+  await startDirectChat(page, ben);
+  await send(page, 'Formatting: *bold* _it_ ~no~ `code` and https://example.com');
+
+  // Composer tray with a photo and a file, then the emoji picker.
+  await page.locator('input[type="file"]').setInputFiles([
+    { name: 'photo.png', mimeType: 'image/png', buffer: png },
+    { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes') },
+  ]);
+  await expect(page.getByRole('progressbar')).toHaveCount(0);
+  await noSeriousViolations(page, 'composer tray');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(history(page).getByRole('button', { name: 'Open image photo.png' })).toBeVisible();
+  await page.getByRole('button', { name: 'Emoji', exact: true }).click();
+  await expect(page.getByRole('grid', { name: 'Emoji' }).getByRole('gridcell').first()).toBeVisible();
+  await noSeriousViolations(page, 'emoji picker');
+  await page.keyboard.press('Escape');
+
+  // Chat list menu.
+  await page
+    .getByRole('navigation', { name: 'Conversations' })
+    .locator('.conversation-row')
+    .first()
+    .click({ button: 'right' });
+  await expect(page.getByRole('menu')).toBeVisible();
+  await noSeriousViolations(page, 'chat list menu');
+  await page.keyboard.press('Escape');
+
+  // Details with shared tabs, then the viewer.
+  await page.getByRole('button', { name: 'Details' }).click();
+  await expect(page.getByRole('tab', { name: 'Media' })).toBeVisible();
+  await noSeriousViolations(page, 'details media');
+  await page.getByRole('tab', { name: 'Links' }).click();
+  await expect(page.getByRole('tabpanel').getByRole('link')).toBeVisible();
+  await noSeriousViolations(page, 'details links');
+  await history(page).getByRole('button', { name: 'Open image photo.png' }).click();
+  await expect(page.getByRole('dialog', { name: /photo\.png/ })).toBeVisible();
+  await noSeriousViolations(page, 'viewer');
+  await page.keyboard.press('Escape');
+
+  // Settings with an accent, dark, large text and a chat background; the chat in that look.
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const appearance = page.getByRole('region', { name: 'Appearance' });
+  for (const accent of ['Blue', 'Pink']) {
+    await appearance.getByLabel(accent).check();
+    await noSeriousViolations(page, `settings light ${accent}`);
+  }
+  await appearance.getByLabel('Dark').check();
+  await appearance.getByLabel('Large').check();
+  await appearance.getByLabel('Grid').check();
+  for (const accent of ['Purple', 'Orange', 'Green']) {
+    await appearance.getByLabel(accent).check();
+    await noSeriousViolations(page, `settings dark ${accent}`);
+  }
+  await page.getByRole('button', { name: 'Back' }).click();
+  await page.getByRole('navigation', { name: 'Conversations' }).locator('.conversation-row').first().click();
+  await expect(history(page).getByRole('button', { name: 'Open image photo.png' })).toBeVisible();
+  await noSeriousViolations(page, 'chat dark large grid');
+
+  await context.close();
+  await b.context.close();
+});

@@ -26,13 +26,17 @@ test('an image upload shows progress and arrives as a thumbnail', async ({ brows
     uploadThroughput: 64 * 1024,
   });
   await a.page.locator('input[type="file"]').setInputFiles({ name: 'dot.png', mimeType: 'image/png', buffer: png });
-  await expect(a.page.getByRole('progressbar', { name: 'Upload progress' })).toBeVisible();
+  await expect(a.page.getByRole('progressbar', { name: 'Uploading dot.png…' })).toBeVisible();
   await cdp.send('Network.emulateNetworkConditions', {
     offline: false,
     latency: 0,
     downloadThroughput: -1,
     uploadThroughput: -1,
   });
+  // Files wait in the tray (previewed) until Send.
+  await expect(a.page.getByRole('list', { name: 'Files to send' }).getByRole('img', { name: 'dot.png' })).toBeVisible();
+  await expect(a.page.getByRole('progressbar')).toHaveCount(0);
+  await a.page.getByRole('button', { name: 'Send' }).click();
 
   await expect(history(b.page).getByRole('button', { name: 'Open image dot.png' })).toBeVisible();
   await expect(history(b.page).getByRole('img', { name: 'dot.png' })).toHaveJSProperty('complete', true);
@@ -43,6 +47,9 @@ test('an image upload shows progress and arrives as a thumbnail', async ({ brows
   await a.page
     .locator('input[type="file"]')
     .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await expect(a.page.getByRole('button', { name: 'Remove notes.txt' })).toBeVisible();
+  await expect(a.page.getByRole('progressbar')).toHaveCount(0);
+  await a.page.getByRole('textbox', { name: 'Message' }).press('Enter');
   await expect(history(b.page).getByRole('link', { name: /notes\.txt/ })).toBeVisible();
 
   // A server without the media endpoint: a clear error instead of a stuck bar.

@@ -5,6 +5,7 @@ import { loadPlatform } from './platform/index.ts';
 import './ui/theme.css';
 import './ui/chat.css';
 import './ui/panels.css';
+import './ui/everyday.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

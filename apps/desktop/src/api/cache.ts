@@ -167,13 +167,14 @@ export function tickFor(seq: number, participants: Participant[] | undefined, me
   return 'sent';
 }
 
-function previewOf(m: Message): ConversationSummary['lastMessage'] {
+function previewOf(m: Message): NonNullable<ConversationSummary['lastMessage']> {
   return {
     id: m.id,
     seq: m.seq,
     senderId: m.senderId,
     kind: m.kind,
     text: m.text.slice(0, 120),
+    attachments: m.deletedAt ? [] : m.attachments,
     deleted: m.deletedAt !== null,
     createdAt: m.createdAt,
   };
@@ -208,7 +209,13 @@ export function bumpConversation(
     const isNew = m.seq > c.lastSeq;
     return {
       ...c,
-      lastMessage: previewOf(m),
+      // A live message carries no sender name: keep the one the list had when the sender is the same.
+      lastMessage: {
+        ...previewOf(m),
+        ...(c.lastMessage?.senderId === m.senderId && c.lastMessage.senderName
+          ? { senderName: c.lastMessage.senderName }
+          : {}),
+      },
       lastSeq: Math.max(c.lastSeq, m.seq),
       lastActivityAt: later(m.createdAt, c.lastActivityAt),
       unreadCount: seen ? (mine ? 0 : c.unreadCount) : c.unreadCount + (isNew ? 1 : 0),

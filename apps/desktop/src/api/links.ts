@@ -20,8 +20,11 @@ export function safeUrl(raw: string): string | null {
 export type TextPart = { kind: 'text'; text: string } | { kind: 'link'; text: string; href: string };
 
 const linkPattern = /\b(?:https?:\/\/|mailto:|www\.)[^\s<>"']+/gi;
-/** Sentence punctuation after a link is not part of it ("see https://x.org."). */
-const TRAILING_PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', ')', ']', '}']);
+/**
+ * Sentence punctuation after a link is not part of it ("see https://x.org."), nor are chat formatting
+ * markers: *https://x.test/p* is a bold link, not a link ending in "*".
+ */
+const TRAILING_PUNCTUATION = new Set(['.', ',', ';', ':', '!', '?', ')', ']', '}', '*', '_', '~']);
 
 /** Splits message text into plain text and safe links (auto-detection). Never produces HTML. */
 export function splitLinks(text: string): TextPart[] {

@@ -14,6 +14,20 @@ const paths = {
   shield: 'M12 2 4 5v6c0 5 3.4 9.7 8 11 4.6-1.3 8-6 8-11V5l-8-3z',
   clock:
     'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm.5-13H11v6l5.2 3.2.8-1.3-4.5-2.7V7z',
+  mic: 'M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1a7 7 0 0 0 6-6.9h-2z',
+  play: 'M8 5v14l11-7L8 5z',
+  pause: 'M7 5h4v14H7V5zm6 0h4v14h-4V5z',
+  trash: 'M9 3v1H4v2h16V4h-5V3H9zM6 8l1 13h10l1-13H6z',
+  send: 'M3 20.5 21 12 3 3.5v6.6l12 1.9-12 1.9v6.6z',
+  download: 'M11 4h2v8.2l3.3-3.3 1.4 1.4L12 16l-5.7-5.7 1.4-1.4 3.3 3.3V4zM5 18h14v2H5v-2z',
+  chevronLeft: 'M15.4 5.4 14 4l-8 8 8 8 1.4-1.4L8.8 12l6.6-6.6z',
+  chevronRight: 'M8.6 5.4 10 4l8 8-8 8-1.4-1.4 6.6-6.6-6.6-6.6z',
+  zoomIn:
+    'M10 2a8 8 0 1 0 4.9 14.3l5.4 5.4 1.4-1.4-5.4-5.4A8 8 0 0 0 10 2zm0 2a6 6 0 1 1 0 12 6 6 0 0 1 0-12zm-1 2v3H6v2h3v3h2v-3h3V9h-3V6H9z',
+  zoomOut:
+    'M10 2a8 8 0 1 0 4.9 14.3l5.4 5.4 1.4-1.4-5.4-5.4A8 8 0 0 0 10 2zm0 2a6 6 0 1 1 0 12 6 6 0 0 1 0-12zM6 9v2h8V9H6z',
+  archive: 'M4 3h16l1 4v13H3V7l1-4zm1.2 2-.5 2h14.6l-.5-2H5.2zM5 9v9h14V9H5zm4 2h6v2H9v-2z',
+  unread: 'M12 4a8 8 0 1 0 0 16 8 8 0 0 0 0-16z',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -10,6 +10,7 @@ import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } f
 import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
 import type { EmailDigestRepo, PushQueueRepo, PushSubscriptionsRepo } from './ports/notifications.ts';
 import type { PendingRegistrationsRepo } from './ports/registrations.ts';
+import type { SharedItemsRepo } from './ports/shared-items.ts';
 
 export { DuplicateKeyError } from './errors.ts';
 export type * from './ports/accounts.ts';
@@ -21,6 +22,7 @@ export type * from './ports/moderation.ts';
 export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
 export type * from './ports/notifications.ts';
 export type * from './ports/registrations.ts';
+export type * from './ports/shared-items.ts';
 
 export type Storage = {
   readonly kind: 'sqlite' | 'mongo';
@@ -35,6 +37,7 @@ export type Storage = {
   readonly messages: MessagesRepo;
   readonly invites: InvitesRepo;
   readonly media: MediaRepo;
+  readonly sharedItems: SharedItemsRepo;
   readonly reports: ReportsRepo;
   readonly auditLog: AuditLogRepo;
   readonly stats: StatsRepo;

@@ -151,6 +151,8 @@ const REST: Record<string, Spec> = {
   'POST /conversations/:id/leave': { expect: AUTHED('404 200 200 404 200') },
   'PATCH /conversations/:id/me': { req: () => ({ body: { archived: true } }), expect: AUTHED('404 200 200 404 200') },
   'GET /conversations/:id/changes': { req: () => ({ query: 'after=0' }), expect: AUTHED('404 200 200 404 200') },
+  // What the conversation shared (details panel): members only, like its history.
+  'GET /conversations/:id/shared': { req: () => ({ query: 'kind=media' }), expect: AUTHED('404 200 200 404 200') },
   'GET /conversations/:id/participants': { expect: AUTHED('404 200 200 404 200') },
   'POST /conversations/:id/participants': {
     req: (_c, w) => ({ body: { userIds: [w.bystander.user.id] } }),

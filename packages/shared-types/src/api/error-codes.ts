@@ -21,6 +21,8 @@ export const errorCodes = [
   'group_out_of_date',
   /** A plain-text operation on an end-to-end encrypted conversation (409; use the encrypted client). */
   'encrypted_conversation',
+  /** The database is unreachable, busy or cannot take writes right now (503, retryable; see retryAfter). */
+  'unavailable',
   'internal',
 ] as const;
 

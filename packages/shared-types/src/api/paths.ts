@@ -58,6 +58,8 @@ export const paths = {
     /** GET ?after=N */
     changes: (id: string) => `/conversations/${encodeURIComponent(id)}/changes`,
     invites: (id: string) => `/conversations/${encodeURIComponent(id)}/invites`,
+    /** GET ?kind=media|file|link&cursor=&limit=: what the conversation shared, newest first (members). */
+    shared: (id: string) => `/conversations/${encodeURIComponent(id)}/shared`,
     invite: (id: string, code: string) =>
       `/conversations/${encodeURIComponent(id)}/invites/${encodeURIComponent(code)}`,
   },

@@ -51,6 +51,8 @@ export const myConversationStateSchema = z.object({
   mutedUntil: z.string().nullable(),
   archived: z.boolean(),
   pinned: z.boolean(),
+  /** "Mark as unread": shown as unread until the member opens it or clears the flag. */
+  markedUnread: z.boolean().optional(),
 });
 export type MyConversationState = z.infer<typeof myConversationStateSchema>;
 
@@ -84,6 +86,10 @@ export const messagePreviewSchema = z.object({
   kind: z.enum(['text', 'media', 'system']),
   /** At most ~120 characters; '' when deleted. */
   text: z.string(),
+  /** Media ids, so a list can say "Photo", a file's name or a voice message's length. */
+  attachments: z.array(z.string()).optional(),
+  /** The sender's display name at the time of listing (groups show "Ana: …"); null when unknown. */
+  senderName: z.string().nullable().optional(),
   deleted: z.boolean(),
   createdAt: z.string(),
 });
@@ -163,6 +169,7 @@ export const updateMyStateRequestSchema = z
     mutedUntil: z.iso.datetime({ offset: true }).nullable(),
     archived: z.boolean(),
     pinned: z.boolean(),
+    markedUnread: z.boolean(),
   })
   .partial()
   .strict();

@@ -34,4 +34,27 @@ export const mediaSchema = z.object({
 });
 export type Media = z.infer<typeof mediaSchema>;
 
+export const sharedKindSchema = z.enum(['media', 'file', 'link']);
+export type SharedKind = z.infer<typeof sharedKindSchema>;
+
+/** GET /conversations/:id/shared?kind=media|file|link&cursor=&limit= */
+export const sharedQuerySchema = z.object({
+  kind: sharedKindSchema,
+  cursor: z.string().max(2200).optional(),
+  limit: z.coerce.number().int().min(1).max(60).default(30),
+});
+
+/** One thing a conversation has shared, newest first; `media` for media/file, `url` for links. */
+export const sharedItemSchema = z.object({
+  messageId: z.string(),
+  seq: z.number().int(),
+  senderId: z.string().nullable(),
+  createdAt: z.string(),
+  kind: sharedKindSchema,
+  media: mediaSchema.nullable(),
+  url: z.string().nullable(),
+});
+export type SharedItem = z.infer<typeof sharedItemSchema>;
+export const sharedPageSchema = z.object({ items: z.array(sharedItemSchema), nextCursor: z.string().nullable() });
+
 export const mediaIdParamsSchema = z.object({ id: z.string().min(1).max(64) });

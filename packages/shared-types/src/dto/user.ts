@@ -24,6 +24,25 @@ export const userRoleSchema = z.enum(['user', 'admin']);
 export type UserRole = z.infer<typeof userRoleSchema>;
 export const lastSeenVisibilitySchema = z.enum(['everyone', 'nobody']);
 
+export const ACCENTS = ['green', 'blue', 'purple', 'orange', 'pink'] as const;
+export const FONT_SIZES = ['small', 'medium', 'large'] as const;
+export const CHAT_BACKGROUNDS = ['plain', 'dots', 'grid', 'paper'] as const;
+
+/**
+ * Appearance saved with the account, so every device shows the same (device-only settings such as
+ * notifications stay on the device). Every field optional: a missing one means the default.
+ */
+export const userPreferencesSchema = z
+  .object({
+    theme: z.enum(['light', 'dark', 'system']),
+    accent: z.enum(ACCENTS),
+    fontSize: z.enum(FONT_SIZES),
+    chatBackground: z.enum(CHAT_BACKGROUNDS),
+  })
+  .partial()
+  .strict();
+export type UserPreferences = z.infer<typeof userPreferencesSchema>;
+
 /** The signed-in user, as /auth/me and /users/me return it. */
 export const meSchema = z.object({
   id: z.string(),
@@ -37,6 +56,8 @@ export const meSchema = z.object({
   lastSeenVisibility: lastSeenVisibilitySchema,
   hasPassword: z.boolean(),
   createdAt: z.string(),
+  /** Absent from servers older than preferences; treat as {}. */
+  preferences: userPreferencesSchema.optional(),
 });
 export type Me = z.infer<typeof meSchema>;
 
@@ -59,6 +80,13 @@ export const updateMeSchema = z
     username: usernameSchema,
     about: aboutSchema,
     lastSeenVisibility: lastSeenVisibilitySchema,
+    /** Merged into the saved preferences (a field set to null goes back to its default). */
+    preferences: userPreferencesSchema.partial().extend({
+      theme: userPreferencesSchema.shape.theme.nullable(),
+      accent: userPreferencesSchema.shape.accent.nullable(),
+      fontSize: userPreferencesSchema.shape.fontSize.nullable(),
+      chatBackground: userPreferencesSchema.shape.chatBackground.nullable(),
+    }),
   })
   .partial()
   .strict();

@@ -1,9 +1,11 @@
 import { mediaSchema, paths } from '@charla/shared-types';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { lazy, Suspense, useState } from 'react';
 import { useApp } from '../../app-context.tsx';
-import { Dialog } from '../../ui/dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
+import { VoicePlayer } from './voice-player.tsx';
+
+const ViewerDialog = lazy(() => import('../media/viewer-dialog.tsx').then((m) => ({ default: m.ViewerDialog })));
 
 function size(bytes: number) {
   if (bytes < 1024) return `${bytes} B`;
@@ -12,7 +14,15 @@ function size(bytes: number) {
 }
 
 /** One attachment: image thumbnail with a lightbox, video/audio player, or a file card. */
-export function Attachment({ id, messageId }: { id: string; messageId: string }) {
+export function Attachment({
+  id,
+  messageId,
+  conversationId,
+}: {
+  id: string;
+  messageId: string;
+  conversationId: string;
+}) {
   const { t } = useI18n();
   const { api } = useApp();
   const [open, setOpen] = useState(false);
@@ -53,9 +63,9 @@ export function Attachment({ id, messageId }: { id: string; messageId: string })
           />
         </button>
         {open && (
-          <Dialog title={m.fileName} onClose={() => setOpen(false)} wide>
-            <img className="lightbox" src={url} alt={m.fileName} />
-          </Dialog>
+          <Suspense fallback={null}>
+            <ViewerDialog conversationId={conversationId} start={m} onClose={() => setOpen(false)} />
+          </Suspense>
         )}
       </>
     );
@@ -64,10 +74,7 @@ export function Attachment({ id, messageId }: { id: string; messageId: string })
     // biome-ignore lint/a11y/useMediaCaption: user uploads have no caption track
     return <video className="media" src={url} controls preload="metadata" aria-label={m.fileName} />;
   }
-  if (m.kind === 'audio') {
-    // biome-ignore lint/a11y/useMediaCaption: user uploads have no caption track
-    return <audio src={url} controls preload="metadata" aria-label={m.fileName} />;
-  }
+  if (m.kind === 'audio') return <VoicePlayer media={m} url={url} />;
   return (
     <a className="file-card" href={url} download={m.fileName} rel="noopener noreferrer">
       <strong>{m.fileName}</strong> <small>{size(m.size)}</small>

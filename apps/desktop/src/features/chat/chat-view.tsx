@@ -13,6 +13,7 @@ import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { VirtualList, type VirtualListHandle } from '../../ui/virtual-list.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { useClearMarkedUnread } from '../conversations/conversation-menu.tsx';
 import { conversationName } from '../conversations/conversation-utils.ts';
 import { Composer } from './composer.tsx';
 import { type MessageActions, MessageItem, PendingItem } from './message-item.tsx';
@@ -46,6 +47,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   // Frozen when the chat opens, so the marker does not jump while messages get read.
   const [firstUnreadSeq] = useState(() => (conversation.unreadCount > 0 ? conversation.me.lastReadSeq + 1 : null));
 
+  useClearMarkedUnread(conversation);
   useEffect(() => {
     rt.setActive(id);
     return () => rt.setActive(null);

@@ -1,36 +1,19 @@
 import type { Message, Participant } from '@charla/shared-types';
 import { MESSAGE_TEXT_MAX } from '@charla/shared-types';
-import { type KeyboardEvent, useEffect, useRef, useState } from 'react';
-import { isApiError } from '../../api/errors.ts';
+import { type KeyboardEvent, lazy, Suspense, useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import { useRealtime } from '../../api/realtime.tsx';
-import { type UploadHandle, uploadMedia } from '../../api/upload.ts';
 import { useApp } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
+import { AttachmentTray, useAttachmentTray, useChatDrop } from './composer-attachments.tsx';
+import { useVoiceNote } from './composer-voice.tsx';
 import { draftKey } from './drafts.ts';
 import { ReplyQuote } from './message-item.tsx';
+import { canRecordVoice, RecordingBar } from './voice-recorder.tsx';
 
-const EMOJI = [
-  '😀',
-  '😂',
-  '😊',
-  '😍',
-  '🤔',
-  '😎',
-  '😢',
-  '😡',
-  '👍',
-  '👎',
-  '👏',
-  '🙏',
-  '🎉',
-  '❤️',
-  '🔥',
-  '✅',
-  '👀',
-  '💯',
-];
+const EmojiPicker = lazy(() => import('./emoji-picker.tsx').then((m) => ({ default: m.EmojiPicker })));
 
 /** The @word being typed just before the caret, if any. */
 export function mentionQuery(text: string, caret: number): { start: number; q: string } | null {
@@ -68,9 +51,15 @@ export function Composer(p: Props) {
   const [caret, setCaret] = useState(0);
   const [pick, setPick] = useState(0);
   const [emoji, setEmoji] = useState(false);
-  const [upload, setUpload] = useState<{ name: string; progress: number; handle: UploadHandle } | null>(null);
   const area = useRef<HTMLTextAreaElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
+  const root = useRef<HTMLElement>(null);
+  const tray = useAttachmentTray(api, (key, vars) => toasts.show({ kind: 'error', text: t(key, vars) }));
+  const canAttach = !p.disabled && !p.editing;
+  const drop = useChatDrop(root, tray.add, canAttach);
+  const voice = useVoiceNote(p.conversationId, p.replyTo?.id, p.onCancel);
+  const [voiceSupported] = useState(canRecordVoice);
+  const nothingToSend = !text.trim() && tray.files.length === 0;
 
   // Editing fills the box with the message; leaving edit mode restores the draft.
   useEffect(() => {
@@ -86,6 +75,21 @@ export function Composer(p: Props) {
     if (p.editing) return;
     if (v) localStorage.setItem(draftKey(p.conversationId), v);
     else localStorage.removeItem(draftKey(p.conversationId));
+  };
+
+  /** Emoji go where the caret is (or replace the selection), and the caret moves after them. */
+  const insertAtCaret = (e: string) => {
+    const el = area.current;
+    const start = el?.selectionStart ?? text.length;
+    const end = el?.selectionEnd ?? text.length;
+    const next = text.slice(0, start) + e + text.slice(end);
+    setText(next);
+    saveDraft(next);
+    const pos = start + e.length;
+    requestAnimationFrame(() => {
+      area.current?.focus();
+      area.current?.setSelectionRange(pos, pos);
+    });
   };
 
   const mq = mentionQuery(text, caret);
@@ -112,7 +116,12 @@ export function Composer(p: Props) {
 
   const submit = async () => {
     const body = text.trim();
-    if (!body) return;
+    const withFiles = tray.files.length > 0 && !p.editing;
+    if (!body && !withFiles) return;
+    if (withFiles && !tray.ready) {
+      toasts.show({ kind: 'info', text: t('attach.waiting') });
+      return;
+    }
     if (body.length > MESSAGE_TEXT_MAX) {
       toasts.show({ kind: 'error', text: t('composer.tooLong', { max: MESSAGE_TEXT_MAX }) });
       return;
@@ -127,9 +136,12 @@ export function Composer(p: Props) {
     saveDraft('');
     const replyToId = p.replyTo?.id;
     p.onCancel();
+    const attachments = withFiles ? tray.mediaIds : [];
+    if (withFiles) tray.clear();
     await send(p.conversationId, {
       text: body,
       mentions: mentionsIn(body, p.members),
+      ...(attachments.length ? { attachments } : {}),
       ...(replyToId ? { replyToId } : {}),
     });
   };
@@ -160,40 +172,16 @@ export function Composer(p: Props) {
     }
   };
 
-  const attach = (file: File) => {
-    const handle = uploadMedia(api, file, (progress) => setUpload((u) => (u ? { ...u, progress } : u)));
-    setUpload({ name: file.name, progress: 0, handle });
-    handle.promise
-      .then((media) => send(p.conversationId, { text: text.trim(), mentions: [], attachments: [media.id] }))
-      .then(() => {
-        setText('');
-        saveDraft('');
-      })
-      .catch((e) => {
-        if (e instanceof DOMException && e.name === 'AbortError') return;
-        const key = isApiError(e, 'not_found')
-          ? 'upload.unavailable'
-          : isApiError(e, 'payload_too_large')
-            ? 'errors.tooLarge'
-            : isApiError(e, 'unsupported_media_type')
-              ? 'errors.unsupportedMedia'
-              : 'upload.failed';
-        toasts.show({ kind: 'error', text: t(key) });
-      })
-      .finally(() => setUpload(null));
-  };
-
   return (
-    <section
-      className="composer"
-      aria-label={t('composer.label')}
-      onDragOver={(e) => e.preventDefault()}
-      onDrop={(e) => {
-        e.preventDefault();
-        const f = e.dataTransfer.files[0];
-        if (f) attach(f);
-      }}
-    >
+    <section className="composer" aria-label={t('composer.label')} ref={root}>
+      {drop.zone &&
+        drop.over &&
+        createPortal(
+          <div className="drop-overlay" aria-hidden="true">
+            {t('attach.drop')}
+          </div>,
+          drop.zone,
+        )}
       {(p.replyTo || p.editing) && (
         <div className="composer-mode">
           <span>{p.editing ? t('composer.editing') : t('composer.replyingTo')}</span>
@@ -211,15 +199,7 @@ export function Composer(p: Props) {
           </button>
         </div>
       )}
-      {upload && (
-        <div className="upload">
-          <span>{t('upload.uploading', { name: upload.name })}</span>
-          <progress max={1} value={upload.progress} aria-label={t('upload.progress')} />
-          <button type="button" className="link" onClick={() => upload.handle.cancel()}>
-            {t('common.cancel')}
-          </button>
-        </div>
-      )}
+      <AttachmentTray files={tray.files} onRemove={tray.remove} onRetry={tray.retry} />
       {suggestions.length > 0 && (
         <ul className="mentions" aria-label={t('composer.mentions')}>
           {suggestions.map((s, i) => (
@@ -237,87 +217,113 @@ export function Composer(p: Props) {
         </ul>
       )}
       {emoji && (
-        <fieldset className="emoji-picker" aria-label={t('composer.emoji')}>
-          {EMOJI.map((e) => (
-            <button
-              key={e}
-              type="button"
-              className="emoji-btn"
-              aria-label={e}
-              onClick={() => {
-                setText((v) => v + e);
+        <div className="emoji-popover composer-emoji">
+          <Suspense fallback={<p className="emoji-status">{t('common.loading')}</p>}>
+            <EmojiPicker
+              onPick={(e) => {
+                insertAtCaret(e);
+                setEmoji(false);
+              }}
+              onClose={() => {
                 setEmoji(false);
                 area.current?.focus();
               }}
-            >
-              {e}
-            </button>
-          ))}
-        </fieldset>
+            />
+          </Suspense>
+        </div>
       )}
-      <div className="composer-row">
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={t('composer.attach')}
-          onClick={() => fileInput.current?.click()}
-          disabled={p.disabled || Boolean(upload)}
-        >
-          <Icon name="attach" />
-        </button>
-        <input
-          ref={fileInput}
-          type="file"
-          hidden
-          onChange={(e) => {
-            const f = e.target.files?.[0];
-            if (f) attach(f);
-            e.target.value = '';
-          }}
+      {voice.progress !== null && (
+        <div className="upload">
+          <span>{t('voice.sending')}</span>
+          <progress max={1} value={voice.progress} aria-label={t('voice.sending')} />
+        </div>
+      )}
+      {voice.recorder.state === 'recording' ? (
+        <RecordingBar
+          elapsed={voice.recorder.elapsed}
+          levels={voice.recorder.levels}
+          onCancel={voice.recorder.cancel}
+          onSend={() => void voice.sendRecording()}
         />
-        <button
-          type="button"
-          className="icon-button"
-          aria-label={t('composer.emoji')}
-          aria-expanded={emoji}
-          onClick={() => setEmoji((v) => !v)}
-        >
-          <Icon name="smile" />
-        </button>
-        <textarea
-          ref={area}
-          className="input"
-          rows={1}
-          value={text}
-          disabled={p.disabled}
-          placeholder={p.disabled ? t('composer.readOnly') : t('composer.placeholder')}
-          aria-label={t('composer.placeholder')}
-          onChange={(e) => {
-            setText(e.target.value);
-            setCaret(e.target.selectionStart);
-            setPick(0);
-            saveDraft(e.target.value);
-            if (e.target.value) emitTyping(p.conversationId);
-          }}
-          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
-          onKeyDown={onKeyDown}
-          onPaste={(e) => {
-            const f = e.clipboardData.files[0];
-            if (f) {
-              e.preventDefault();
-              attach(f);
+      ) : (
+        <div className="composer-row">
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('composer.attach')}
+            onClick={() => fileInput.current?.click()}
+            disabled={!canAttach}
+          >
+            <Icon name="attach" />
+          </button>
+          <input
+            ref={fileInput}
+            type="file"
+            multiple
+            hidden
+            onChange={(e) => {
+              tray.add(Array.from(e.target.files ?? []));
+              e.target.value = '';
+            }}
+          />
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('composer.emoji')}
+            aria-expanded={emoji}
+            onClick={() => setEmoji((v) => !v)}
+          >
+            <Icon name="smile" />
+          </button>
+          <textarea
+            ref={area}
+            className="input"
+            rows={1}
+            value={text}
+            disabled={p.disabled}
+            placeholder={
+              p.disabled ? t('composer.readOnly') : tray.files.length ? t('attach.caption') : t('composer.placeholder')
             }
-          }}
-        />
-        <button
-          type="button"
-          className="button primary"
-          onClick={() => void submit()}
-          disabled={p.disabled || !text.trim()}
-        >
-          {p.editing ? t('common.save') : t('composer.send')}
-        </button>
-      </div>
+            aria-label={t('composer.placeholder')}
+            onChange={(e) => {
+              setText(e.target.value);
+              setCaret(e.target.selectionStart);
+              setPick(0);
+              saveDraft(e.target.value);
+              if (e.target.value) emitTyping(p.conversationId);
+            }}
+            onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
+            onKeyDown={onKeyDown}
+            onPaste={(e) => {
+              const files = Array.from(e.clipboardData.files);
+              if (files.length && canAttach) {
+                e.preventDefault();
+                tray.add(files);
+              }
+            }}
+          />
+          {nothingToSend && !p.editing && !p.disabled && voiceSupported ? (
+            <button
+              type="button"
+              className="button primary"
+              aria-label={t('voice.record')}
+              disabled={voice.recorder.state !== 'idle' || voice.progress !== null}
+              onClick={() => void voice.recorder.start()}
+            >
+              <Icon name="mic" />
+            </button>
+          ) : (
+            <button
+              type="button"
+              className="button primary"
+              onClick={() => void submit()}
+              disabled={p.disabled || (!text.trim() && !(tray.files.length && !p.editing))}
+            >
+              {p.editing ? t('common.save') : t('composer.send')}
+            </button>
+          )}
+        </div>
+      )}
     </section>
   );
 }

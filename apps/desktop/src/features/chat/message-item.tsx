@@ -1,5 +1,5 @@
 import type { Message, Participant, ReplyTo } from '@charla/shared-types';
-import { memo, useEffect, useRef, useState } from 'react';
+import { lazy, memo, Suspense, useEffect, useRef, useState } from 'react';
 import type { Tick } from '../../api/cache.ts';
 import { ApiError, type ClientErrorCode } from '../../api/errors.ts';
 import type { OutboxEntry } from '../../api/outbox.ts';
@@ -9,6 +9,9 @@ import { Avatar } from '../../ui/status.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { Attachment } from './attachment.tsx';
 import { MessageText } from './message-text.tsx';
+import { ReceiptTick } from './receipt-tick.tsx';
+
+const EmojiPicker = lazy(() => import('./emoji-picker.tsx').then((m) => ({ default: m.EmojiPicker })));
 
 export const QUICK_REACTIONS = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
 
@@ -86,6 +89,8 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
   const [menu, setMenu] = useState<DOMRect | null>(null);
   const m = p.message;
   if (m.kind === 'system') {
+    // A system row without an event holds a number a crashed send reserved: nothing to show.
+    if (!m.system) return null;
     return (
       <p className="system-message" id={`m-${m.id}`}>
         {systemText(m, p.members, t)}
@@ -120,25 +125,21 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
             {m.attachments.length > 0 && (
               <div className="attachments">
                 {m.attachments.map((id) => (
-                  <Attachment key={id} id={id} messageId={m.id} />
+                  <Attachment key={id} id={id} messageId={m.id} conversationId={m.conversationId} />
                 ))}
               </div>
             )}
             {m.text && (
-              <p className="text">
+              <div className="text">
                 <MessageText text={m.text} />
-              </p>
+              </div>
             )}
           </>
         )}
         <div className="meta">
           {m.editedAt && !deleted && <span className="edited">{t('message.edited')}</span>}
           <time dateTime={m.createdAt}>{time(m.createdAt, locale)}</time>
-          {p.mine && p.tick && !deleted && (
-            <span className={`tick tick-${p.tick}`} role="img" aria-label={t(`tick.${p.tick}`)}>
-              {p.tick === 'sent' ? '✓' : '✓✓'}
-            </span>
-          )}
+          {p.mine && p.tick && !deleted && <ReceiptTick tick={p.tick} />}
         </div>
         {m.reactions.length > 0 && !deleted && (
           <ul className="reactions" aria-label={t('message.reactions')}>
@@ -203,6 +204,7 @@ function MessageMenu(p: {
 }) {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
+  const [picking, setPicking] = useState(false);
   // Keyboard users land inside the menu; Esc closes it.
   const { close } = p;
   useEffect(() => {
@@ -223,10 +225,10 @@ function MessageMenu(p: {
     };
   }, [close]);
   const a = p.anchor;
-  const below = a.top < 340;
+  const below = a.top < (picking ? 480 : 340);
   const style = {
     position: 'fixed' as const,
-    left: Math.max(8, Math.min(a.left - 160, window.innerWidth - 230)),
+    left: Math.max(8, Math.min(a.left - 160, window.innerWidth - (picking ? 330 : 230))),
     ...(below ? { top: a.bottom + 4 } : { bottom: window.innerHeight - a.top + 4 }),
   };
   const act = (fn: () => void) => () => {
@@ -246,7 +248,20 @@ function MessageMenu(p: {
             {e}
           </button>
         ))}
+        <button
+          type="button"
+          aria-label={t('emoji.more')}
+          aria-expanded={picking}
+          onClick={() => setPicking((v) => !v)}
+        >
+          +
+        </button>
       </fieldset>
+      {picking && (
+        <Suspense fallback={<p className="emoji-status">{t('common.loading')}</p>}>
+          <EmojiPicker onPick={(e) => act(() => p.actions.react(p.m, e, true))()} onClose={() => setPicking(false)} />
+        </Suspense>
+      )}
       <button type="button" onClick={act(() => p.actions.reply(p.m))}>
         {t('message.reply')}
       </button>
@@ -300,9 +315,9 @@ export function PendingItem({
       aria-label={t('message.from', { name: t('list.you') })}
     >
       <div className="bubble">
-        <p className="text">
+        <div className="text">
           <MessageText text={entry.text} />
-        </p>
+        </div>
         <div className="meta">
           {failed ? (
             <>

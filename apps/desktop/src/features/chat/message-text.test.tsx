@@ -39,6 +39,17 @@ describe('message text', () => {
     expect(platform.openExternal).toHaveBeenCalledWith('https://example.com/x');
   });
 
+  it('renders formatting as elements, code literally, and a <script> in a code block as text', () => {
+    const text = '*bold* _it_ ~gone~ `a*b*` and\n```\n<script>alert(1)</script>\n```';
+    const { container } = render(withPlatform(platformStub(), <MessageText text={text} />));
+    expect(container.querySelector('strong')?.textContent).toBe('bold');
+    expect(container.querySelector('em')?.textContent).toBe('it');
+    expect(container.querySelector('s')?.textContent).toBe('gone');
+    expect(container.querySelector(':not(pre) > code')?.textContent).toBe('a*b*');
+    expect(container.querySelector('pre code')?.textContent).toBe('<script>alert(1)</script>');
+    expect(container.querySelector('script')).toBeNull();
+  });
+
   it('highlights search ranges as <mark> without interpreting HTML', () => {
     const { container } = render(
       <Highlighted

@@ -1,36 +1,74 @@
-import { splitLinks } from '../../api/links.ts';
+import { useMemo } from 'react';
 import { useApp } from '../../app-context.tsx';
+import { type FormatNode, parseFormatting } from './format.ts';
 
 /**
- * Message text rendered as React text nodes (so HTML in a message shows literally); links are
- * sanitised and opened outside the app through the platform.
+ * Message text with chat formatting (*bold*, _italic_, ~strike~, `code`, ```blocks```) rendered as
+ * React elements from a parsed tree, so HTML in a message shows literally; links are sanitised and
+ * opened outside the app through the platform.
  */
 export function MessageText({ text }: { text: string }) {
-  const { platform } = useApp();
+  const nodes = useMemo(() => parseFormatting(text), [text]);
+  return <Nodes nodes={nodes} />;
+}
+
+function Nodes({ nodes }: { nodes: FormatNode[] }) {
   return (
     <>
-      {splitLinks(text).map((part, i) =>
-        part.kind === 'text' ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: parts of one immutable string
-          <span key={i}>{part.text}</span>
-        ) : (
-          <a
-            // biome-ignore lint/suspicious/noArrayIndexKey: parts of one immutable string
-            key={i}
-            href={part.href}
-            target="_blank"
-            rel="noopener noreferrer"
-            onClick={(e) => {
-              e.preventDefault();
-              void platform.openExternal(part.href);
-            }}
-          >
-            {part.text}
-          </a>
-        ),
-      )}
+      {nodes.map((n, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: parts of one immutable string
+        <Node key={i} node={n} />
+      ))}
     </>
   );
+}
+
+function Node({ node: n }: { node: FormatNode }) {
+  const { platform } = useApp();
+  switch (n.kind) {
+    case 'text':
+      return <span>{n.text}</span>;
+    case 'link':
+      return (
+        <a
+          href={n.href}
+          target="_blank"
+          rel="noopener noreferrer"
+          onClick={(e) => {
+            e.preventDefault();
+            void platform.openExternal(n.href);
+          }}
+        >
+          {n.text}
+        </a>
+      );
+    case 'code':
+      return <code>{n.text}</code>;
+    case 'pre':
+      return (
+        <pre className="code-block">
+          <code>{n.text}</code>
+        </pre>
+      );
+    case 'bold':
+      return (
+        <strong>
+          <Nodes nodes={n.children} />
+        </strong>
+      );
+    case 'italic':
+      return (
+        <em>
+          <Nodes nodes={n.children} />
+        </em>
+      );
+    case 'strike':
+      return (
+        <s>
+          <Nodes nodes={n.children} />
+        </s>
+      );
+  }
 }
 
 /** Search snippets: highlights are offsets into plain text, rendered as <mark>, never as HTML. */

@@ -1,5 +1,5 @@
 import type { ConversationSummary } from '@charla/shared-types';
-import { useState } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { useConversations } from '../../api/queries.ts';
 import { useRealtime } from '../../api/realtime.tsx';
 import { useMe } from '../../app-context.tsx';
@@ -7,6 +7,8 @@ import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
+import { ConversationMenu } from './conversation-menu.tsx';
+import { PreviewText } from './conversation-preview.tsx';
 import { conversationName, filterConversations, isMuted, type ListFilter, shortTime } from './conversation-utils.ts';
 
 export function ConversationList({ activeId }: { activeId?: string }) {
@@ -65,23 +67,35 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
   const typers = typing[c.id] ?? [];
   const muted = isMuted(c);
   const last = c.lastMessage;
-  const preview = typers.length
-    ? t('chat.typing')
-    : !last
-      ? t('list.noMessages')
-      : last.deleted
-        ? t('message.deleted')
-        : last.kind === 'media' && !last.text
-          ? t('message.media')
-          : `${last.senderId === me.id ? `${t('list.you')}: ` : ''}${last.text}`;
+  const [menu, setMenu] = useState<{ x: number; y: number } | null>(null);
+  const optionsButton = useRef<HTMLButtonElement>(null);
+  const closeMenu = useCallback(() => {
+    setMenu(null);
+    optionsButton.current?.focus({ preventScroll: true });
+  }, []);
   const online = c.kind === 'direct' && c.peer ? presence[c.peer.id] === 'online' : undefined;
+  const markedOnly = Boolean(c.me.markedUnread) && c.unreadCount === 0;
   return (
-    <li>
+    <li
+      className="conversation-item"
+      onContextMenu={(e) => {
+        e.preventDefault();
+        setMenu({ x: e.clientX, y: e.clientY });
+      }}
+    >
       <button
         type="button"
-        className={`conversation-row${active ? ' active' : ''}${c.unreadCount ? ' unread' : ''}`}
+        className={`conversation-row${active ? ' active' : ''}${c.unreadCount || markedOnly ? ' unread' : ''}`}
         aria-current={active ? 'page' : undefined}
         onClick={() => navigate({ name: 'home', conversationId: c.id })}
+        onKeyDown={(e) => {
+          // The keyboard's context-menu key and Shift+F10 open the same menu as a right click.
+          if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) {
+            e.preventDefault();
+            const r = e.currentTarget.getBoundingClientRect();
+            setMenu({ x: r.right - 220, y: r.bottom });
+          }
+        }}
       >
         <Avatar name={name} url={c.avatarUrl ?? c.peer?.avatarUrl} online={online} />
         <span className="row-main">
@@ -102,7 +116,7 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
             {last && <time dateTime={last.createdAt}>{shortTime(last.createdAt, locale)}</time>}
           </span>
           <span className="row-bottom">
-            <span className={`row-preview${typers.length ? ' typing' : ''}`}>{preview}</span>
+            <PreviewText c={c} meId={me.id} typers={typers} />
             {c.unreadMentions > 0 && (
               <span className="badge mention">
                 <span aria-hidden="true">@</span>
@@ -115,9 +129,31 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
                 <span className="sr-only">{t('list.unread', { count: c.unreadCount })}</span>
               </span>
             )}
+            {markedOnly && (
+              <span className={`badge dot${muted ? ' muted' : ''}`}>
+                <span className="sr-only">{t('chatMenu.markedUnread')}</span>
+              </span>
+            )}
           </span>
         </span>
       </button>
+      <button
+        ref={optionsButton}
+        type="button"
+        className="icon-button row-options"
+        // A pointer shortcut only: keyboard users open the same menu from the row (context-menu key,
+        // Shift+F10), so the list keeps one tab stop and one accessible name per chat.
+        aria-hidden="true"
+        tabIndex={-1}
+        data-open={menu !== null}
+        onClick={(e) => {
+          const r = e.currentTarget.getBoundingClientRect();
+          setMenu(menu ? null : { x: r.right - 220, y: r.bottom + 4 });
+        }}
+      >
+        <Icon name="more" size={18} />
+      </button>
+      {menu && <ConversationMenu c={c} at={menu} onClose={closeMenu} />}
     </li>
   );
 }

@@ -23,7 +23,7 @@ export function filterConversations(list: ConversationSummary[], q: string, filt
   const needle = q.trim().toLowerCase();
   return list.filter((c) => {
     if (filter === 'archived' ? !c.me.archived : c.me.archived) return false;
-    if (filter === 'unread' && c.unreadCount === 0) return false;
+    if (filter === 'unread' && c.unreadCount === 0 && !c.me.markedUnread) return false;
     if (filter === 'groups' && c.kind === 'direct') return false;
     if (!needle) return true;
     return (

@@ -4,27 +4,43 @@ import {
   type Participant,
   type ParticipantRole,
   paths,
+  publicProfileSchema,
 } from '@charla/shared-types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { z } from 'zod';
 import { listOf, useParticipants } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useRealtime } from '../../api/realtime.tsx';
 import { useApp, useMe } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
+import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { menuKeys } from '../conversations/conversation-menu.tsx';
 import { conversationName, isMuted } from '../conversations/conversation-utils.ts';
+import { SharedTabs } from '../conversations/shared-tabs.tsx';
 import { EditGroup } from './edit-group.tsx';
 import { UserPicker } from './user-picker.tsx';
 
 const rank: Record<ParticipantRole, number> = { owner: 0, admin: 1, member: 2 };
 
-/** Side panel: members, roles, invites, history switch, mute/pin/archive, leave. */
-export function GroupInfo({ conversation: c, onClose }: { conversation: ConversationSummary; onClose: () => void }) {
+/**
+ * Side panel: who or what this is (avatar, about), what was shared (media, files, links), mute/pin/
+ * archive, members with their actions in a menu, invites, leave. `safety` is the slot for block and
+ * report entry points (owned by the block/report feature), shown in a "Privacy and safety" section.
+ */
+export function GroupInfo({
+  conversation: c,
+  onClose,
+  safety,
+}: {
+  conversation: ConversationSummary;
+  onClose: () => void;
+  safety?: ReactNode;
+}) {
   const { t } = useI18n();
   const { api } = useApp();
   const me = useMe();
@@ -52,15 +68,17 @@ export function GroupInfo({ conversation: c, onClose }: { conversation: Conversa
   const members = [...(participants.data ?? [])].sort(
     (a, b) => rank[a.role] - rank[b.role] || a.user.displayName.localeCompare(b.user.displayName),
   );
+  const name = conversationName(c, t('chat.unknown'));
   return (
-    <aside className="side-panel" aria-label={t('group.info')}>
+    <aside className="side-panel" aria-label={group ? t('group.info') : t('details.title')}>
       <header className="panel-header">
-        <h2>{conversationName(c, t('chat.unknown'))}</h2>
+        <h2>{group ? t('group.info') : t('details.title')}</h2>
         <button type="button" className="icon-button" aria-label={t('common.close')} onClick={onClose}>
           ×
         </button>
       </header>
-      {c.description && <p className="muted">{c.description}</p>}
+      <DetailsHead c={c} name={name} />
+      <SharedTabs conversationId={c.id} />
       {group && admin && <EditGroup conversation={c} />}
       <div className="panel-section">
         <label className="switch">
@@ -137,6 +155,12 @@ export function GroupInfo({ conversation: c, onClose }: { conversation: Conversa
         </div>
       )}
       {group && admin && <Invites conversationId={c.id} />}
+      {safety && (
+        <div className="panel-section">
+          <h3>{t('details.safety')}</h3>
+          {safety}
+        </div>
+      )}
       {group && (
         <button
           type="button"
@@ -175,21 +199,7 @@ function MemberRow(p: {
         <small> @{p.p.user.username}</small>
       </span>
       {p.p.role !== 'member' && <span className="role">{t(`role.${p.p.role}`)}</span>}
-      {p.canManage && (
-        <span className="member-actions">
-          <button type="button" className="link" onClick={() => p.onRole(p.p.role === 'admin' ? 'member' : 'admin')}>
-            {p.p.role === 'admin' ? t('group.demote') : t('group.promote')}
-          </button>
-          <button
-            type="button"
-            className="link danger"
-            onClick={p.onRemove}
-            aria-label={t('group.removeNamed', { name: p.p.user.displayName })}
-          >
-            {t('group.remove')}
-          </button>
-        </span>
-      )}
+      {p.canManage && <MemberMenu p={p.p} onRole={p.onRole} onRemove={p.onRemove} />}
     </li>
   );
 }
@@ -299,5 +309,96 @@ function Invites({ conversationId }: { conversationId: string }) {
         ))}
       </ul>
     </div>
+  );
+}
+
+/** Avatar, name and "about" (a person's profile text, or a group's description and size). */
+function DetailsHead({ c, name }: { c: ConversationSummary; name: string }) {
+  const { t } = useI18n();
+  const { api } = useApp();
+  const peerId = c.kind === 'direct' ? c.peer?.id : undefined;
+  const profile = useQuery({
+    queryKey: keys.user(peerId ?? ''),
+    enabled: Boolean(peerId),
+    queryFn: () => api.get(paths.users.byId(peerId ?? ''), publicProfileSchema),
+  }).data;
+  const about = c.kind === 'direct' ? (profile?.about ?? '') : c.description;
+  return (
+    <div className="details-head">
+      <Avatar name={name} url={c.avatarUrl ?? c.peer?.avatarUrl} size={72} />
+      <h3>{name}</h3>
+      {c.kind === 'direct' && c.peer && <span className="muted">@{c.peer.username}</span>}
+      {c.kind !== 'direct' && <span className="muted">{t('chat.members', { count: c.memberCount })}</span>}
+      {about && (
+        <p className="details-about">
+          <span className="sr-only">{t('details.about')}: </span>
+          {about}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A member's admin actions behind one button, so the row never wraps. */
+function MemberMenu({
+  p,
+  onRole,
+  onRemove,
+}: {
+  p: Participant;
+  onRole: (r: ParticipantRole) => void;
+  onRemove: () => void;
+}) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  const menu = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const close = () => {
+    setOpen(false);
+    button.current?.focus();
+  };
+  useEffect(() => {
+    if (!open) return;
+    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    const outside = (e: Event) => {
+      if (!menu.current?.contains(e.target as Node) && e.target !== button.current) setOpen(false);
+    };
+    document.addEventListener('pointerdown', outside, true);
+    return () => document.removeEventListener('pointerdown', outside, true);
+  }, [open]);
+  const run = (fn: () => void) => () => {
+    setOpen(false);
+    fn();
+  };
+  return (
+    <span className="member-menu">
+      <button
+        ref={button}
+        type="button"
+        className="icon-button"
+        aria-label={t('details.memberActions', { name: p.user.displayName })}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        onClick={() => setOpen((v) => !v)}
+      >
+        <Icon name="more" size={18} />
+      </button>
+      {open && (
+        <div
+          ref={menu}
+          className="menu member-actions-menu"
+          role="menu"
+          aria-label={t('details.memberActions', { name: p.user.displayName })}
+          onKeyDown={(e) => menuKeys(e, close)}
+        >
+          <button type="button" role="menuitem" onClick={run(() => onRole(p.role === 'admin' ? 'member' : 'admin'))}>
+            {p.role === 'admin' ? t('group.demote') : t('group.promote')}
+          </button>
+          <button type="button" role="menuitem" className="danger" onClick={run(onRemove)}>
+            {t('group.removeNamed', { name: p.user.displayName })}
+          </button>
+        </div>
+      )}
+    </span>
   );
 }

@@ -8,6 +8,7 @@ import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, OfflineBanner, Skeleton } from '../../ui/status.tsx';
 import { ChatView } from '../chat/chat-view.tsx';
 import { ConversationList } from '../conversations/conversation-list.tsx';
+import { useAccountAppearance } from '../settings/appearance-settings.tsx';
 
 const SettingsScreen = lazy(() =>
   import('../settings/settings-screen.tsx').then((m) => ({ default: m.SettingsScreen })),
@@ -29,6 +30,7 @@ export function HomeScreen() {
 type Overlay = 'search' | 'switcher' | 'new' | null;
 
 function Shell() {
+  useAccountAppearance();
   const { t } = useI18n();
   const me = useMe();
   const { platform } = useApp();

@@ -7,7 +7,7 @@ import { listOf } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
 import { sendFile } from '../../api/upload.ts';
 import { useApp, useMe } from '../../app-context.tsx';
-import type { NotificationLevel, ThemePreference } from '../../platform/platform.ts';
+import type { NotificationLevel } from '../../platform/platform.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { FieldError, useNameCheck } from '../../ui/name-check.tsx';
 import { useRouter } from '../../ui/router.tsx';
@@ -15,6 +15,7 @@ import { useSettings } from '../../ui/settings.tsx';
 import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { AppearanceSettings } from './appearance-settings.tsx';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -53,7 +54,7 @@ export function SettingsScreen() {
         <h1 id="settings-title">{t('settings.title')}</h1>
       </header>
       <Profile />
-      <Appearance />
+      <AppearanceSettings />
       <Notifications />
       <Devices />
       <Password />
@@ -130,42 +131,6 @@ function Profile() {
           {t('common.save')}
         </button>
       </form>
-    </Section>
-  );
-}
-
-function Appearance() {
-  const { t } = useI18n();
-  const { settings, update } = useSettings();
-  const themes: ThemePreference[] = ['light', 'dark', 'system'];
-  return (
-    <Section title={t('settings.appearance')}>
-      <fieldset className="radio-row">
-        <legend>{t('settings.theme')}</legend>
-        {themes.map((x) => (
-          <label key={x}>
-            <input
-              type="radio"
-              name="theme"
-              checked={settings.theme === x}
-              onChange={() => void update({ theme: x })}
-            />
-            {t(`settings.theme.${x}`)}
-          </label>
-        ))}
-      </fieldset>
-      <label>
-        {t('settings.language')}
-        <select
-          className="input"
-          value={settings.locale}
-          onChange={(e) => void update({ locale: e.target.value as 'en' | 'es' | 'system' })}
-        >
-          <option value="system">{t('settings.language.system')}</option>
-          <option value="en">English</option>
-          <option value="es">Español</option>
-        </select>
-      </label>
     </Section>
   );
 }

@@ -1,3 +1,5 @@
+import { enEveryday } from './en-everyday.ts';
+
 /** English: the reference dictionary (every other language must have exactly these keys). */
 export const en = {
   'a11y.skip': 'Skip to the conversation',
@@ -299,4 +301,5 @@ export const en = {
   'settings.deleteRecentSignIn': 'Accounts without a password can be deleted only within 10 minutes of signing in.',
   'settings.deleteWrongPassword': 'That password is not right.',
   'settings.deleteWrongUsername': 'That is not your username.',
+  ...enEveryday,
 } as const;

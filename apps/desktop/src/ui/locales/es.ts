@@ -1,4 +1,5 @@
 import type { en } from './en.ts';
+import { esEveryday } from './es-everyday.ts';
 
 /** Spanish: must have exactly the English keys (checked by the type and by a test). */
 export const es: Record<keyof typeof en, string> = {
@@ -302,4 +303,5 @@ export const es: Record<keyof typeof en, string> = {
     'Las cuentas sin contraseña solo se pueden eliminar en los 10 minutos siguientes a iniciar sesión.',
   'settings.deleteWrongPassword': 'Esa contraseña no es correcta.',
   'settings.deleteWrongUsername': 'Ese no es tu nombre de usuario.',
+  ...esEveryday,
 };

@@ -45,6 +45,7 @@ export function toMyState(p: ParticipantRecord): MyConversationState {
     mutedUntil: p.mutedUntil ? p.mutedUntil.toISOString() : null,
     archived: p.archived,
     pinned: p.pinned,
+    markedUnread: p.markedUnread,
   };
 }
 
@@ -104,7 +105,12 @@ export async function toSummary(
 ): Promise<ConversationSummary> {
   return {
     ...(await toConversationDto(item.conversation, viewerId, storage, cards)),
-    lastMessage: item.lastMessage ? toPreview(item.lastMessage) : null,
+    lastMessage: item.lastMessage
+      ? {
+          ...toPreview(item.lastMessage),
+          senderName: item.lastMessage.senderId ? (await cards.get(item.lastMessage.senderId)).displayName : null,
+        }
+      : null,
     unreadCount: item.unreadCount,
     unreadMentions: item.unreadMentions,
     me: toMyState(item.me),

@@ -147,6 +147,7 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
       if (patch.mutedUntil !== undefined) settings.mutedUntil = patch.mutedUntil ? new Date(patch.mutedUntil) : null;
       if (patch.archived !== undefined) settings.archived = patch.archived;
       if (patch.pinned !== undefined) settings.pinned = patch.pinned;
+      if (patch.markedUnread !== undefined) settings.markedUnread = patch.markedUnread;
       const me = await serial(conversationId, async () => {
         const updated = await storage.participants.updateSettings(conversationId, userId, settings, clock.now());
         if (!updated) return null;

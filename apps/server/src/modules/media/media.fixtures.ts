@@ -32,6 +32,73 @@ export const makeWebm = () =>
     Buffer.alloc(2048, 0),
   ]);
 
+/** EBML element with a 1-byte size when it fits, else 4 bytes; `unknown` writes the live-stream "unknown" size. */
+const el = (id: string, payload: Buffer, unknown = false) => {
+  const size = unknown
+    ? Buffer.from('01ffffffffffffff', 'hex')
+    : payload.length < 127
+      ? Buffer.from([0x80 | payload.length])
+      : Buffer.from([
+          0x10 | (payload.length >>> 24),
+          (payload.length >>> 16) & 0xff,
+          (payload.length >>> 8) & 0xff,
+          payload.length & 0xff,
+        ]);
+  return Buffer.concat([Buffer.from(id, 'hex'), size, payload]);
+};
+const u = (n: number, bytes = 4) => {
+  const b = Buffer.alloc(bytes);
+  b.writeUIntBE(n, 0, bytes);
+  return b;
+};
+
+/**
+ * A WebM as Chromium's MediaRecorder writes it for audio/webm;codecs=opus: a live stream (Segment and
+ * Clusters of unknown size, no Duration in Info), one Opus track, 20 ms blocks, a new cluster every
+ * ~5 s. With `video`, a second (video) track is declared as a camera recording would.
+ */
+export const makeWebmRecording = (seconds: number, options: { video?: boolean; infoDuration?: number } = {}) => {
+  const track = (n: number, type: number, codec: string) =>
+    el('ae', Buffer.concat([el('d7', u(n, 1)), el('83', u(type, 1)), el('86', Buffer.from(codec))]));
+  const info = el(
+    '1549a966',
+    Buffer.concat([
+      el('2ad7b1', u(1_000_000, 3)),
+      ...(options.infoDuration !== undefined
+        ? [
+            el(
+              '4489',
+              (() => {
+                const b = Buffer.alloc(8);
+                b.writeDoubleBE(options.infoDuration);
+                return b;
+              })(),
+            ),
+          ]
+        : []),
+    ]),
+  );
+  const tracks = el(
+    '1654ae6b',
+    Buffer.concat([track(1, 2, 'A_OPUS'), ...(options.video ? [track(2, 1, 'V_VP8')] : [])]),
+  );
+  const clusters: Buffer[] = [];
+  const frames = Math.round((seconds * 1000) / 20);
+  for (let start = 0; start < frames; start += 250) {
+    const blocks: Buffer[] = [el('e7', u(start * 20))];
+    for (let f = start; f < Math.min(frames, start + 250); f++) {
+      const rel = Buffer.alloc(2);
+      rel.writeInt16BE((f - start) * 20);
+      blocks.push(el('a3', Buffer.concat([Buffer.from([0x81]), rel, Buffer.from([0x80]), Buffer.alloc(40, 7)])));
+    }
+    clusters.push(el('1f43b675', Buffer.concat(blocks), true));
+  }
+  return Buffer.concat([
+    el('1a45dfa3', Buffer.concat([el('4286', Buffer.from([1])), el('4282', Buffer.from('webm'))])),
+    el('18538067', Buffer.concat([info, tracks, ...clusters]), true),
+  ]);
+};
+
 const oggPage = (payload: Buffer, flags: number, granule: bigint) => {
   const header = Buffer.alloc(27);
   header.write('OggS', 0);

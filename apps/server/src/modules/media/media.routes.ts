@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { MEDIA_TOKEN_PARAM, MEDIA_UPLOAD_FIELD, mediaIdParamsSchema } from '@charla/shared-types';
+import { MEDIA_TOKEN_PARAM, MEDIA_UPLOAD_FIELD, mediaIdParamsSchema, sharedQuerySchema } from '@charla/shared-types';
 import { type Request, type RequestHandler, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
@@ -11,6 +11,7 @@ import { bearerToken } from '../auth/auth.middleware.ts';
 import type { UploadAllowance, UploadQuota } from './media.quota.ts';
 import { sendMedia } from './media.serve.ts';
 import type { MediaService } from './media.service.ts';
+import { listShared } from './media.shared.ts';
 import type { MediaTokens, MediaVariant } from './media.tokens.ts';
 import { type ReceivedFile, receiveUpload } from './media.upload.ts';
 
@@ -68,6 +69,12 @@ export function mediaRoutes(ctx: AppContext, deps: MediaRouteDeps): Router {
     // Refused before the body is read when the account's unsent uploads already fill its quota.
     const allowance = await deps.quota.open(userId);
     sendData(res, await withUpload(req, (file) => service.ingest(userId, file), allowance), 201, 'Uploaded');
+  });
+
+  router.get('/conversations/:id/shared', ctx.requireAuth, async (req, res) => {
+    const id = parseInput(z.object({ id: z.string().min(1).max(64) }), req.params).id;
+    const q = parseInput(sharedQuerySchema, req.query);
+    sendData(res, await listShared(ctx.storage, service, userOf(req), id, q));
   });
 
   router.get('/media/:id/meta', ctx.requireAuth, async (req, res) => {

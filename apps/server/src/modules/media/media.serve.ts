@@ -33,7 +33,7 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 const asciiName = (name: string) => name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
 
 /** Only these are ever sent with their own type and inline; everything else is a download. */
-const INLINE = /^(image\/(jpeg|png|webp|gif)|video\/(mp4|webm)|audio\/(ogg|mp4|mpeg))$/;
+const INLINE = /^(image\/(jpeg|png|webp|gif)|video\/(mp4|webm)|audio\/(ogg|mp4|mpeg|webm))$/;
 
 /**
  * Streams media with the headers that keep it inert: nosniff, a CSP that forbids everything and

@@ -7,9 +7,10 @@ import { AppError, forbidden, notFound, validationFailed } from '../../http/erro
 import type { AvatarTarget, MediaRecord, MediaStore, Storage } from '../../storage/ports.ts';
 import { oggDuration } from './media.duration.ts';
 import { processAvatar, processImage } from './media.image.ts';
-import { sniffFile } from './media.sniff.ts';
+import { type Sniffed, sniffFile } from './media.sniff.ts';
 import type { MediaTokens, MediaVariant } from './media.tokens.ts';
 import type { ReceivedFile } from './media.upload.ts';
+import { inspectWebm } from './media.webm.ts';
 
 export type MediaServiceDeps = {
   storage: Storage;
@@ -30,6 +31,22 @@ const tempPath = (dir: string, suffix: string) =>
 
 /** Applies a new conversation avatar URL (the conversations service: checks, system message, event). */
 export type ConversationAvatarUpdater = (userId: string, conversationId: string, avatarUrl: string) => Promise<void>;
+
+/**
+ * Kind, type and length from the content. A WebM with only audio (a browser's voice note,
+ * audio/webm;codecs=opus) is audio, not video; lengths come from the container (Ogg granule, WebM blocks).
+ */
+async function sniffWithDuration(file: string): Promise<{ sniffed: Sniffed; duration: number | null }> {
+  const sniffed = await sniffFile(file);
+  if (sniffed.mime === 'audio/ogg') return { sniffed, duration: await oggDuration(file).catch(() => null) };
+  if (sniffed.mime !== 'video/webm') return { sniffed, duration: null };
+  const webm = await inspectWebm(file).catch(() => null);
+  const audioOnly = Boolean(webm?.hasAudio && !webm.hasVideo);
+  return {
+    sniffed: audioOnly ? { kind: 'audio', mime: 'audio/webm' } : sniffed,
+    duration: webm?.duration ?? null,
+  };
+}
 
 export function createMediaService(deps: MediaServiceDeps) {
   const { storage, store, clock, logger, tokens } = deps;
@@ -155,7 +172,7 @@ export function createMediaService(deps: MediaServiceDeps) {
 
     /** Turns a received temp file into stored media; the temp file is the caller's to remove. */
     async ingest(userId: string, file: ReceivedFile): Promise<Media> {
-      const sniffed = await sniffFile(file.path);
+      const { sniffed, duration } = await sniffWithDuration(file.path);
       let source = file.path;
       let width: number | null = null;
       let height: number | null = null;
@@ -172,7 +189,6 @@ export function createMediaService(deps: MediaServiceDeps) {
           source = cleanPath;
           thumbKey = (await putFile(thumbPath, 'image/webp')).key;
         }
-        const duration = sniffed.mime === 'audio/ogg' ? await oggDuration(file.path).catch(() => null) : null;
         const blob = await putFile(source, sniffed.mime);
         const media = await storage.media.create({
           uploaderId: userId,

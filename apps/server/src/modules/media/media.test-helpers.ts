@@ -20,8 +20,14 @@ export async function upload(
   return { status: res.status, body: (await res.json()) as Envelope<Media> };
 }
 
-export async function uploadOk(api: string, token: string, fileName: string, bytes: Buffer): Promise<Media> {
-  const r = await upload(api, token, fileName, bytes);
+export async function uploadOk(
+  api: string,
+  token: string,
+  fileName: string,
+  bytes: Buffer,
+  options: { contentType?: string } = {},
+): Promise<Media> {
+  const r = await upload(api, token, fileName, bytes, options);
   if (r.status !== 201 || !r.body.data) throw new Error(`upload failed: ${r.status} ${r.body.message}`);
   return r.body.data;
 }

@@ -14,6 +14,7 @@ import {
   makePe,
   makePng,
   makeWebm,
+  makeWebmRecording,
   multipartBody,
   SVG_WITH_SCRIPT,
 } from './media.fixtures.ts';
@@ -88,6 +89,21 @@ describe('POST /media: uploads, type sniffing, image processing, hostile files',
   it('reads a voice note’s duration from its last Ogg page', async () => {
     const m = await uploadOk(t.api, alice.accessToken, 'voice.opus', makeOggOpus(3.25));
     expect(m.duration).toBeCloseTo(3.25, 3);
+  });
+
+  it('takes a browser voice note (audio/webm;codecs=opus, live stream) as audio and reports its length', async () => {
+    const m = await uploadOk(t.api, alice.accessToken, 'voice-note.webm', makeWebmRecording(3.5), {
+      contentType: 'audio/webm;codecs=opus',
+    });
+    expect(m).toMatchObject({ kind: 'audio', mime: 'audio/webm', thumbnailUrl: null });
+    expect(m.duration).toBeCloseTo(3.5, 2);
+    const served = await fetchBytes(m.url);
+    expect(served.res.headers.get('content-type')).toBe('audio/webm');
+    expect(served.res.headers.get('content-disposition')).toMatch(/^inline;/);
+    // The same container with a video track stays a video, with its length too.
+    const clip = await uploadOk(t.api, alice.accessToken, 'camera.webm', makeWebmRecording(2, { video: true }));
+    expect(clip).toMatchObject({ kind: 'video', mime: 'video/webm' });
+    expect(clip.duration).toBeCloseTo(2, 2);
   });
 
   it('ignores the name and the claimed type: an ELF and a PE renamed .png are opaque downloads', async () => {

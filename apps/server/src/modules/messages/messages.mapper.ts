@@ -53,6 +53,8 @@ export function toPreview(m: MessageRecord): MessagePreview {
     senderId: m.senderId,
     kind: m.kind,
     text: m.deletedAt ? '' : m.text.slice(0, 120),
+    attachments: m.deletedAt ? [] : m.attachments,
+    senderName: null,
     deleted: m.deletedAt !== null,
     createdAt: m.createdAt.toISOString(),
   };

@@ -21,6 +21,7 @@ import type { ConversationsService } from '../conversations/conversations.servic
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { toMessageDto } from './messages.mapper.ts';
 import { changeSeqOf, type PublishDeps, publishCreated } from './messages.publish.ts';
+import { sharedIndex } from './messages.shared.ts';
 
 /** Media hooks (modules/media): attachments must be the sender's own unattached uploads. */
 export type AttachmentHooks = {
@@ -41,6 +42,7 @@ const MENTION = /(?<![\w@])@([A-Za-z0-9_.]{2,31}[A-Za-z0-9_])/g;
 
 export function createMessagesService(deps: MessagesDeps, conversations: ConversationsService) {
   const { storage, fanout, clock, serial } = deps;
+  const shared = sharedIndex(storage);
 
   /** The message and the caller's membership, or 404 when the caller may not see it. */
   async function visibleMessage(userId: string, messageId: string): Promise<{ message: MessageRecord } & Membership> {
@@ -143,6 +145,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         if (r?.created) {
           await deps.attachments?.attach(userId, body.attachments, r.message);
           await publishCreated(deps, r.message);
+          await shared.record(r.message);
         }
         return r;
       });
@@ -160,6 +163,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         const edited = await storage.messages.edit(messageId, { text, mentions: newMentions }, userId, clock.now());
         if (!edited) return null;
         const out = toMessageDto(edited);
+        await shared.relink(edited);
         const changeSeq = await changeSeqOf(storage, edited.conversationId);
         await fanout.toMembers(edited.conversationId, 'message:updated', { message: out, changeSeq });
         return out;
@@ -206,6 +210,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         return t;
       });
       if (!tombstone) return toMessageDto((await storage.messages.findById(messageId)) ?? message);
+      await shared.drop(messageId);
       await deps.attachments?.release(messageId);
       // A group admin deleting someone else's message is a moderation action (GET /admin/audit).
       if (message.senderId !== userId)
@@ -246,7 +251,10 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
             forwardedFrom,
             now: clock.now(),
           });
-          if (r?.created) await publishCreated(deps, r.message);
+          if (r?.created) {
+            await publishCreated(deps, r.message);
+            await shared.record(r.message);
+          }
           return r;
         });
         if (!result) throw notFound('Conversation');

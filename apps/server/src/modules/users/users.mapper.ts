@@ -1,4 +1,4 @@
-import type { Me, PublicProfile } from '@charla/shared-types';
+import { type Me, type PublicProfile, type UserPreferences, userPreferencesSchema } from '@charla/shared-types';
 import type { UserRecord } from '../../storage/ports.ts';
 
 export function toMe(u: UserRecord): Me {
@@ -14,7 +14,18 @@ export function toMe(u: UserRecord): Me {
     lastSeenVisibility: u.lastSeenVisibility,
     hasPassword: u.passwordHash !== null,
     createdAt: u.createdAt.toISOString(),
+    preferences: storedPreferences(u.preferences),
   };
+}
+
+/** What was stored, minus anything no longer valid (a retired accent, a hand-edited row). */
+export function storedPreferences(raw: Record<string, unknown>): UserPreferences {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const one = userPreferencesSchema.safeParse({ [key]: value });
+    if (one.success) Object.assign(out, one.data);
+  }
+  return out as UserPreferences;
 }
 
 /**

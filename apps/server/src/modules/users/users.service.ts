@@ -10,7 +10,7 @@ import type { AppContext } from '../../app-context.ts';
 import { badRequest, conflict, forbidden, notFound, validationFailed } from '../../http/errors.ts';
 import { DuplicateKeyError, type UserRecord } from '../../storage/ports.ts';
 import type { PasswordHasher } from '../auth/auth.password.ts';
-import { toMe, toPublicProfile } from './users.mapper.ts';
+import { storedPreferences, toMe, toPublicProfile } from './users.mapper.ts';
 
 type Deps = Pick<AppContext, 'storage' | 'clock' | 'events' | 'logger'> & { hasher: PasswordHasher };
 
@@ -49,9 +49,15 @@ export function createUsersService(deps: Deps) {
     },
 
     async updateMe(id: string, patch: UpdateMe): Promise<Me> {
-      await live(id);
+      const user = await live(id);
       try {
-        const updated = await storage.users.update(id, patch);
+        const { preferences, ...profile } = patch;
+        const merged = preferences
+          ? Object.fromEntries(
+              Object.entries({ ...storedPreferences(user.preferences), ...preferences }).filter(([, v]) => v !== null),
+            )
+          : undefined;
+        const updated = await storage.users.update(id, { ...profile, ...(merged ? { preferences: merged } : {}) });
         if (!updated) throw notFound('User');
         events.emit('user:updated', { userId: id });
         return toMe(updated);

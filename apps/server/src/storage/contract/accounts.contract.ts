@@ -110,6 +110,22 @@ function accountsCases(open: () => Promise<Storage>): void {
       expect(await s.users.update(a.id, {})).toMatchObject({ id: a.id });
     });
 
+    it('stores appearance preferences per user: {} by default, replaced whole, kept apart from other fields', async () => {
+      const a = await s.users.create(newUser());
+      const b = await s.users.create(newUser());
+      expect(a.preferences).toEqual({});
+      const prefs = { theme: 'dark', accent: 'purple', fontSize: 'large', chatBackground: 'dots' };
+      expect((await s.users.update(a.id, { preferences: prefs }))?.preferences).toEqual(prefs);
+      expect((await s.users.findById(a.id))?.preferences).toEqual(prefs);
+      expect((await s.users.findByEmail(a.email))?.preferences).toEqual(prefs);
+      // A profile edit leaves them alone; a new value replaces the object.
+      expect((await s.users.update(a.id, { about: 'x' }))?.preferences).toEqual(prefs);
+      expect((await s.users.update(a.id, { preferences: { accent: 'blue' } }))?.preferences).toEqual({
+        accent: 'blue',
+      });
+      expect((await s.users.findById(b.id))?.preferences).toEqual({});
+    });
+
     it('searches by prefix of username, display name or email, case-insensitively and literally', async () => {
       const me = await s.users.create(newUser({ username: 'annie_me', displayName: 'Me' }));
       const a = await s.users.create(newUser({ username: 'anna', displayName: 'Anna K' }));

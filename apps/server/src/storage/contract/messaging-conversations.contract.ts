@@ -103,6 +103,22 @@ export function conversationsContract(open: () => Promise<Storage>): void {
       f.tick(),
     );
     expect(me).toMatchObject({ archived: true, pinned: true, mutedUntil: muted });
+    expect(me?.markedUnread).toBe(false);
+    // "Mark as unread" is mine alone, survives other setting changes and clears.
+    expect(await f.s.participants.updateSettings(g2.id, f.bob.id, { markedUnread: true }, f.tick())).toMatchObject({
+      markedUnread: true,
+      archived: true,
+      pinned: true,
+    });
+    expect((await f.s.conversations.getForUser(g2.id, f.bob.id))?.me.markedUnread).toBe(true);
+    expect((await f.s.participants.find(g2.id, f.alice.id))?.markedUnread).toBe(false);
+    expect((await f.s.participants.updateSettings(g2.id, f.bob.id, { pinned: false }, f.tick()))?.markedUnread).toBe(
+      true,
+    );
+    expect(
+      (await f.s.participants.updateSettings(g2.id, f.bob.id, { markedUnread: false }, f.tick()))?.markedUnread,
+    ).toBe(false);
+    await f.s.participants.updateSettings(g2.id, f.bob.id, { pinned: true }, f.tick());
     const archived = await f.s.conversations.listForUser(f.bob.id, { limit: 10, archived: true });
     expect(archived.items.map((i) => i.conversation.id)).toEqual([g2.id]);
     const inbox = await f.s.conversations.listForUser(f.bob.id, { limit: 10, archived: false });

@@ -11,6 +11,8 @@ import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
 import { notificationsContract } from './notifications.contract.ts';
+import { sendCrashContract } from './send-crash.contract.ts';
+import { sharedItemsContract } from './shared-items.contract.ts';
 
 /** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
 async function openFresh(): Promise<Storage> {
@@ -31,6 +33,14 @@ describe('sqlite adapter', () => {
   identitiesContract(openFresh);
   mediaContract(openFresh);
   moderationContract(openFresh);
+  sharedItemsContract(openFresh);
   abuseContract(openFresh);
   notificationsContract(openFresh);
+  sendCrashContract(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-crash-'));
+    return {
+      open: async (options) => openSqliteStorage(dir, undefined, 'charla.sqlite', options),
+      destroy: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+  });
 });

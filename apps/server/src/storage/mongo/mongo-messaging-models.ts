@@ -10,10 +10,12 @@ import type {
 } from '../ports.ts';
 
 /*
- * Mongoose models of the messaging aggregates. Without multi-document transactions (a standalone
- * server has none) every invariant rests on single-document atomic updates plus unique indexes:
+ * Mongoose models of the messaging aggregates. Every invariant rests on single-document atomic
+ * updates plus unique indexes, so it holds with or without multi-document transactions (a
+ * standalone server has none; on a replica set sends also run in one, see mongo-send-transaction.ts):
  * `$inc` on the conversation assigns seq/changeSeq, unique (conversationId, seq) and
- * (senderId, clientMsgId) catch any duplicate, and the change feed reads only a gap-free prefix.
+ * (senderId, clientMsgId) catch any duplicate, the change feed reads only a gap-free prefix, and a
+ * send cut short by a crash is finished by whoever takes it over (mongo-send.ts).
  */
 
 export type ConversationDoc = {
@@ -46,6 +48,7 @@ export type ParticipantDoc = {
   mutedUntil: Date | null;
   archived: boolean;
   pinned: boolean;
+  markedUnread?: boolean;
   joinedAt: Date;
   leftAt: Date | null;
   leftReason: ParticipantRecord['leftReason'];
@@ -57,6 +60,20 @@ export type ParticipantDoc = {
 };
 
 export type ReactionEntry = { emoji: string; userId: string; createdAt: Date };
+
+/**
+ * A send still in progress (or cut short by a crash) on a deployment without transactions: who is
+ * finishing it, since when (server clock), and where the conversation's counters stood before it,
+ * so a takeover knows where a crashed owner may have reserved a seq or changeSeq.
+ */
+export type PendingSend = {
+  owner: string;
+  at: Date;
+  seqFloor: number;
+  changeFloor: number;
+  /** Stored state complete (finished by a takeover or the sweep); the sender's retry still reports it created. */
+  done: boolean;
+};
 
 export type MessageDoc = {
   _id: string;
@@ -76,6 +93,10 @@ export type MessageDoc = {
   editedAt: Date | null;
   deletedAt: Date | null;
   createdAt: Date;
+  /** Set while the send is in progress (standalone servers only); null once finished. */
+  pending?: PendingSend | null;
+  /** Distinct normalised tokens of `text` (search); [] on a tombstone. */
+  terms?: string[];
 };
 
 export type HiddenDoc = {
@@ -158,6 +179,7 @@ const participantSchema = new Schema<ParticipantDoc>(
     mutedUntil: nullableDate,
     archived: { type: Boolean, default: false },
     pinned: { type: Boolean, default: false },
+    markedUnread: { type: Boolean, default: false },
     joinedAt: { type: Date, required: true },
     leftAt: nullableDate,
     leftReason: { type: String, default: null, enum: ['left', 'removed', null] },
@@ -167,10 +189,23 @@ const participantSchema = new Schema<ParticipantDoc>(
 );
 participantSchema.index({ conversationId: 1, userId: 1 }, { unique: true });
 participantSchema.index({ userId: 1, leftAt: 1 });
+// Member counts (public channel directory): counted from the index alone.
+participantSchema.index({ conversationId: 1, leftAt: 1 });
 participantSchema.index({ userId: 1, leftAt: 1, lastActivityAt: -1, conversationId: -1 });
 
 const reactionSchema = new Schema<ReactionEntry>(
   { emoji: str, userId: str, createdAt: { type: Date, required: true } },
+  { _id: false, versionKey: false },
+);
+
+const pendingSchema = new Schema<PendingSend>(
+  {
+    owner: str,
+    at: { type: Date, required: true },
+    seqFloor: { type: Number, required: true },
+    changeFloor: { type: Number, required: true },
+    done: { type: Boolean, required: true, default: false },
+  },
   { _id: false, versionKey: false },
 );
 
@@ -192,9 +227,13 @@ const messageSchema = new Schema<MessageDoc>(
     editedAt: nullableDate,
     deletedAt: nullableDate,
     createdAt: { type: Date, required: true },
+    pending: { type: pendingSchema, default: null },
+    terms: { type: [String], default: undefined },
   },
   { ...opts, minimize: false },
 );
+// The sweep: sends cut short, oldest first.
+messageSchema.index({ 'pending.at': 1 }, { partialFilterExpression: { 'pending.done': false } });
 messageSchema.index(
   { conversationId: 1, seq: 1 },
   { unique: true, partialFilterExpression: { seq: { $type: 'number' } } },
@@ -205,8 +244,10 @@ messageSchema.index(
 );
 messageSchema.index({ conversationId: 1, mentions: 1, seq: 1 });
 messageSchema.index({ 'replyTo.id': 1 }, { partialFilterExpression: { 'replyTo.id': { $type: 'string' } } });
-// Language 'none': no stemming or stop words, chats mix languages. Tombstones hold '' and match nothing.
-messageSchema.index({ text: 'text' }, { default_language: 'none', language_override: 'textLanguageUnused' });
+// Search starts from the caller's conversations: equality on conversationId, then a term (exact or
+// an anchored prefix), newest first. Tombstones have no terms and match nothing.
+export const SEARCH_INDEX = { conversationId: 1, terms: 1, createdAt: -1, _id: -1 } as const;
+messageSchema.index({ ...SEARCH_INDEX });
 
 const hiddenSchema = new Schema<HiddenDoc>(
   {
@@ -318,6 +359,7 @@ export const toParticipant = (d: ParticipantDoc): ParticipantRecord => ({
   mutedUntil: d.mutedUntil ?? null,
   archived: d.archived ?? false,
   pinned: d.pinned ?? false,
+  markedUnread: d.markedUnread ?? false,
   joinedAt: d.joinedAt,
   leftAt: d.leftAt ?? null,
   leftReason: d.leftReason ?? null,

@@ -172,6 +172,7 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
       if (settings.mutedUntil !== undefined) set.mutedUntil = settings.mutedUntil;
       if (settings.archived !== undefined) set.archived = settings.archived;
       if (settings.pinned !== undefined) set.pinned = settings.pinned;
+      if (settings.markedUnread !== undefined) set.markedUnread = settings.markedUnread;
       const filter = activeFilter(conversationId, userId);
       const p =
         Object.keys(set).length > 0

@@ -3,7 +3,12 @@ import { type Connection, Schema, trusted } from 'mongoose';
 import type { UserPatch, UserRecord, UsersRepo } from '../ports.ts';
 import { escapeRegex, op, rethrowDuplicate } from './mongo-util.ts';
 
-type UserDoc = Omit<UserRecord, 'id'> & { _id: string; usernameLower: string };
+/**
+ * usernameLower and displayNameLower are lower-cased copies kept on every write: a case-insensitive
+ * regex cannot use an index (nor can a collated one be used by a regex), an anchored case-sensitive
+ * prefix on a lower-cased field can. email is stored normalised (lower-case) already.
+ */
+type UserDoc = Omit<UserRecord, 'id'> & { _id: string; usernameLower: string; displayNameLower: string };
 
 const userSchema = new Schema<UserDoc>(
   {
@@ -14,6 +19,7 @@ const userSchema = new Schema<UserDoc>(
     // Case-insensitive uniqueness without relying on a collation: a lowercased copy carries the index.
     usernameLower: { type: String, required: true },
     displayName: { type: String, required: true },
+    displayNameLower: { type: String, required: true },
     about: { type: String, default: '' },
     avatarUrl: { type: String, default: null },
     role: { type: String, enum: ['user', 'admin'], required: true },
@@ -23,12 +29,14 @@ const userSchema = new Schema<UserDoc>(
     suspendedAt: { type: Date, default: null },
     deletedAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },
+    // Opaque JSON object (the users service validates it); Mixed so its keys are not fixed here.
+    preferences: { type: Schema.Types.Mixed, default: {} },
   },
   { versionKey: false, strict: 'throw' },
 );
 userSchema.index({ email: 1 }, { unique: true });
 userSchema.index({ usernameLower: 1 }, { unique: true });
-userSchema.index({ displayName: 1 }, { collation: { locale: 'en', strength: 2 } });
+userSchema.index({ displayNameLower: 1 });
 
 const toUser = (d: UserDoc): UserRecord => ({
   id: d._id,
@@ -45,9 +53,38 @@ const toUser = (d: UserDoc): UserRecord => ({
   suspendedAt: d.suspendedAt ?? null,
   deletedAt: d.deletedAt ?? null,
   createdAt: d.createdAt,
+  preferences: d.preferences && typeof d.preferences === 'object' ? { ...d.preferences } : {},
 });
 
 const dupFields = { email: 'email', usernameLower: 'username' };
+
+/** The fields a user search matches by prefix, each with its own index. */
+export const USER_SEARCH_FIELDS = ['usernameLower', 'displayNameLower', 'email'] as const;
+
+/**
+ * Fills displayNameLower on users written before it existed, in batches; `fresh` is false once done
+ * (the caller records that, so later start-ups do not look again).
+ */
+export async function backfillDisplayNameLower(conn: Connection): Promise<number> {
+  const users = conn.collection<{ _id: string; displayName: string }>('users');
+  let n = 0;
+  for (;;) {
+    const batch = await users
+      .find({ displayNameLower: { $exists: false } }, { projection: { displayName: 1 } })
+      .limit(1000)
+      .toArray();
+    if (batch.length === 0) return n;
+    await users.bulkWrite(
+      batch.map((u) => ({
+        updateOne: {
+          filter: { _id: u._id },
+          update: { $set: { displayNameLower: String(u.displayName ?? '').toLowerCase() } },
+        },
+      })),
+    );
+    n += batch.length;
+  }
+}
 const patchKeys: (keyof UserPatch)[] = [
   'email',
   'emailVerifiedAt',
@@ -61,6 +98,7 @@ const patchKeys: (keyof UserPatch)[] = [
   'lastSeenVisibility',
   'suspendedAt',
   'deletedAt',
+  'preferences',
 ];
 
 export function createMongoUsersRepo(conn: Connection): UsersRepo {
@@ -80,6 +118,7 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
         username: user.username,
         usernameLower: user.username.toLowerCase(),
         displayName: user.displayName,
+        displayNameLower: user.displayName.toLowerCase(),
         about: '',
         avatarUrl: null,
         role: user.role,
@@ -89,6 +128,7 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
         suspendedAt: null,
         deletedAt: null,
         createdAt: new Date(),
+        preferences: {},
       };
       try {
         await User.create(doc);
@@ -120,6 +160,7 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
         if (patch[key] !== undefined) set[key] = patch[key];
       }
       if (typeof patch.username === 'string') set.usernameLower = patch.username.toLowerCase();
+      if (typeof patch.displayName === 'string') set.displayNameLower = patch.displayName.toLowerCase();
       if (Object.keys(set).length) {
         try {
           await User.updateOne({ _id: String(id) }, { $set: set });
@@ -131,20 +172,29 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
     },
     async search(q, options) {
       const limit = Math.max(1, Math.min(options.limit, 100));
-      const prefix = new RegExp(`^${escapeRegex(String(q))}`, 'i');
-      const docs = await User.find({
+      const prefix = `^${escapeRegex(String(q).toLowerCase())}`;
+      const after = options.cursor ? String(options.cursor).toLowerCase() : null;
+      const common = {
         deletedAt: null,
         ...(options.excludeId ? { _id: op({ $ne: String(options.excludeId) }) } : {}),
-        ...(options.cursor ? { usernameLower: op({ $gt: String(options.cursor).toLowerCase() }) } : {}),
-        $or: [
-          { usernameLower: op({ $regex: prefix }) },
-          { displayName: op({ $regex: prefix }) },
-          { email: op({ $regex: prefix }) },
-        ],
-      })
-        .sort({ usernameLower: 1 })
-        .limit(limit + 1)
-        .lean<UserDoc[]>();
+      };
+      // One index range scan per searchable field (hinted, so a broad prefix never turns into a
+      // walk of the username index), merged by username. Email is one branch among the others, so
+      // a rule about who may match by email drops it here.
+      const branches = USER_SEARCH_FIELDS.map((field) =>
+        User.find({
+          ...common,
+          [field]: op({ $regex: prefix }),
+          ...(after !== null ? { usernameLower: op({ $gt: after }) } : {}),
+        })
+          .sort({ usernameLower: 1 })
+          .limit(limit + 1)
+          .hint({ [field]: 1 })
+          .lean<UserDoc[]>(),
+      );
+      const seen = new Map<string, UserDoc>();
+      for (const docs of await Promise.all(branches)) for (const d of docs) seen.set(d._id, d);
+      const docs = [...seen.values()].sort((a, b) => (a.usernameLower < b.usernameLower ? -1 : 1)).slice(0, limit + 1);
       const items = docs.slice(0, limit).map(toUser);
       const last = items.at(-1);
       return { items, nextCursor: docs.length > limit && last ? last.username : null };

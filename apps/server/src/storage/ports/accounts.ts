@@ -20,6 +20,8 @@ export type UserRecord = {
   suspendedAt: Date | null;
   deletedAt: Date | null;
   createdAt: Date;
+  /** Appearance preferences, opaque here (the users service validates them); {} when none. */
+  preferences: Record<string, unknown>;
 };
 
 export type NewUser = {
@@ -46,6 +48,7 @@ export type UserPatch = Partial<
     | 'lastSeenVisibility'
     | 'suspendedAt'
     | 'deletedAt'
+    | 'preferences'
   >
 >;
 

@@ -75,13 +75,17 @@ export type ParticipantRecord = {
   mutedUntil: Date | null;
   archived: boolean;
   pinned: boolean;
+  /** "Mark as unread" in the chat list; only the member sets or clears it. */
+  markedUnread: boolean;
   joinedAt: Date;
   /** Set when the user left or was removed; a left participant is not a member. */
   leftAt: Date | null;
   leftReason: 'left' | 'removed' | null;
 };
 
-export type ParticipantSettings = Partial<Pick<ParticipantRecord, 'mutedUntil' | 'archived' | 'pinned'>>;
+export type ParticipantSettings = Partial<
+  Pick<ParticipantRecord, 'mutedUntil' | 'archived' | 'pinned' | 'markedUnread'>
+>;
 
 export type MessageKind = 'text' | 'media' | 'system';
 
@@ -141,7 +145,11 @@ export type NewMessage = {
 
 export type SendResult = {
   message: MessageRecord;
-  /** false: (senderId, clientMsgId) existed, `message` is the original and nothing was written. */
+  /**
+   * false: (senderId, clientMsgId) existed, `message` is the original and nothing was written.
+   * true: this call completed the send, so the caller attaches media and publishes it. That
+   * includes finishing an earlier attempt that was cut short (a crash): its caller never answered.
+   */
   created: boolean;
 };
 
@@ -300,7 +308,7 @@ export type ParticipantsRepo = {
     actorId: string,
     now: Date,
   ): Promise<boolean>;
-  /** My mute/archive/pin. Null when not an active member. Appends private participant.settings. */
+  /** My mute/archive/pin/marked-unread. Null when not an active member. Appends private participant.settings. */
   updateSettings(
     conversationId: string,
     userId: string,
@@ -332,7 +340,10 @@ export type MessagesRepo = {
   /**
    * Atomically assigns seq = lastSeq + 1 (gapless under concurrency), bumps lastActivityAt, marks the
    * sender read up to it and appends message.created. Idempotent on (senderId, clientMsgId).
-   * Null when the conversation is missing or deleted.
+   * Null when the conversation is missing or deleted. Crash-safe: a send cut short at any step never
+   * blocks its clientMsgId nor leaves a hole in 1..lastSeq (see contract/send-crash.contract.ts); a
+   * seq that a dead writer reserved and nobody can use becomes a tombstone (kind 'system', system
+   * null, deleted). Throws StorageUnavailableError while an earlier attempt may still be running.
    */
   send(input: NewMessage): Promise<SendResult | null>;
   findById(id: string): Promise<MessageRecord | null>;

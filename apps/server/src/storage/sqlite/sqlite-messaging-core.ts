@@ -43,6 +43,7 @@ export type ParticipantRow = {
   muted_until: number | null;
   archived: number;
   pinned: number;
+  marked_unread: number;
   joined_at: number;
   left_at: number | null;
   left_reason: ParticipantRecord['leftReason'];
@@ -94,6 +95,7 @@ export const toParticipant = (r: ParticipantRow): ParticipantRecord => ({
   mutedUntil: date(r.muted_until),
   archived: r.archived === 1,
   pinned: r.pinned === 1,
+  markedUnread: r.marked_unread === 1,
   joinedAt: dateOf(r.joined_at),
   leftAt: date(r.left_at),
   leftReason: r.left_reason,
@@ -165,7 +167,7 @@ export function createMessagingCore(db: Database) {
     `INSERT INTO participants (conversation_id, user_id, role, joined_seq, last_read_seq, last_delivered_seq, joined_at)
      VALUES (@c, @u, @role, @seq, @seq, @seq, @now)
      ON CONFLICT (conversation_id, user_id) DO UPDATE SET role = @role, joined_seq = @seq, last_read_seq = @seq,
-       last_delivered_seq = @seq, muted_until = NULL, archived = 0, pinned = 0, joined_at = @now,
+       last_delivered_seq = @seq, muted_until = NULL, archived = 0, pinned = 0, marked_unread = 0, joined_at = @now,
        left_at = NULL, left_reason = NULL`,
   );
 

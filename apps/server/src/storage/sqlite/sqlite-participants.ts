@@ -119,6 +119,10 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
         sets.push('pinned = ?');
         values.push(settings.pinned ? 1 : 0);
       }
+      if (settings.markedUnread !== undefined) {
+        sets.push('marked_unread = ?');
+        values.push(settings.markedUnread ? 1 : 0);
+      }
       if (sets.length > 0) {
         db.prepare(`UPDATE participants SET ${sets.join(', ')} WHERE conversation_id = ? AND user_id = ?`).run(
           ...values,

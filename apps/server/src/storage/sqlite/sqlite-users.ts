@@ -18,6 +18,7 @@ type UserRow = {
   suspended_at: number | null;
   deleted_at: number | null;
   created_at: number;
+  preferences: string;
 };
 
 const toUser = (r: UserRow): UserRecord => ({
@@ -35,7 +36,17 @@ const toUser = (r: UserRow): UserRecord => ({
   suspendedAt: date(r.suspended_at),
   deletedAt: date(r.deleted_at),
   createdAt: dateOf(r.created_at),
+  preferences: parsePreferences(r.preferences),
 });
+
+function parsePreferences(raw: string): Record<string, unknown> {
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
 
 /** Patch field -> column, and how to store it. */
 const columns: { [K in keyof Required<UserPatch>]: [string, (v: UserPatch[K]) => unknown] } = {
@@ -51,6 +62,7 @@ const columns: { [K in keyof Required<UserPatch>]: [string, (v: UserPatch[K]) =>
   lastSeenVisibility: ['last_seen_visibility', (v) => v],
   suspendedAt: ['suspended_at', (v) => ms(v)],
   deletedAt: ['deleted_at', (v) => ms(v)],
+  preferences: ['preferences', (v) => JSON.stringify(v ?? {})],
 };
 
 const unique = { email: 'email', username: 'username' };
