@@ -117,7 +117,7 @@ export type PushAgentOptions = {
  * with a hard deadline and a cap on what the push service may send back.
  */
 export function createPushAgent(options: PushAgentOptions): https.Agent {
-  const deadlineMs = options.deadlineMs ?? 20_000;
+  const deadlineMs = options.deadlineMs ?? 12_000;
   const maxBytes = options.maxResponseBytes ?? 64 * 1024;
   const agent = new https.Agent({
     keepAlive: false,

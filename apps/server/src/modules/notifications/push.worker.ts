@@ -13,7 +13,7 @@ export type PushWorkerOptions = {
   backoffMaxMs: number;
   /** Attempts before a push is given up. */
   maxAttempts: number;
-  /** A claimed push is this worker's for this long; longer than any send can take. */
+  /** A claimed push is this worker's for this long: longer than any send can take (web-push times out at 10 s, the agent cuts at 12 s). */
   leaseMs: number;
   /** Pushes claimed per round, and sent at once. */
   batch: number;
@@ -26,7 +26,7 @@ export const defaultPushWorkerOptions: PushWorkerOptions = {
   backoffBaseMs: 2000,
   backoffMaxMs: 10 * 60_000,
   maxAttempts: 12,
-  leaseMs: 20_000,
+  leaseMs: 15_000,
   batch: 16,
   pollMs: 5000,
 };
