@@ -24,7 +24,7 @@ const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/s
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     WEB_DIST_DIR: path.join(root, 'apps/desktop/dist'),
     CHARLA_DISABLE_RATE_LIMITS: process.env.CHARLA_DISABLE_RATE_LIMITS ?? '',
-    // A fixed address that becomes a site admin when it signs up (apps/desktop/e2e/admin.e2e.ts).
+    // A fixed address that becomes a site admin once it is verified (apps/desktop/e2e/admin.e2e.ts).
     ADMIN_EMAILS: process.env.CHARLA_E2E_ADMIN_EMAIL ?? 'admin@charla.test',
   },
 });

@@ -189,6 +189,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
         avatarUrl: input.avatarUrl ?? null,
         createdBy: String(input.createdBy),
         historyForNewcomers: input.historyForNewcomers ?? false,
+        onlyAdminsPost: input.onlyAdminsPost ?? false,
         directKey: null,
         ...blank(input.now),
       };
@@ -210,7 +211,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
     },
     update: async (id, patch: ConversationPatch, actorId, now) => {
       const set: Record<string, unknown> = {};
-      for (const key of ['title', 'description', 'avatarUrl', 'historyForNewcomers'] as const) {
+      for (const key of ['title', 'description', 'avatarUrl', 'historyForNewcomers', 'onlyAdminsPost'] as const) {
         if (patch[key] !== undefined) set[key] = patch[key];
       }
       const fields = Object.keys(set);

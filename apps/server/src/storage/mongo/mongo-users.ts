@@ -154,6 +154,9 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
     async count() {
       return User.countDocuments();
     },
+    async countActiveAdmins() {
+      return User.countDocuments({ role: 'admin', suspendedAt: null, deletedAt: null });
+    },
     async update(id, patch) {
       const set: Record<string, unknown> = {};
       for (const key of patchKeys) {
@@ -181,7 +184,9 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
       // One index range scan per searchable field (hinted, so a broad prefix never turns into a
       // walk of the username index), merged by username. Email is one branch among the others, so
       // a rule about who may match by email drops it here.
-      const branches = USER_SEARCH_FIELDS.map((field) =>
+      // The email branch only when the caller may match emails (site admins; see the port).
+      const fields = USER_SEARCH_FIELDS.filter((f) => f !== 'email' || options.matchEmail);
+      const branches = fields.map((field) =>
         User.find({
           ...common,
           [field]: op({ $regex: prefix }),

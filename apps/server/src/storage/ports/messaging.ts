@@ -41,6 +41,8 @@ export type ConversationRecord = {
   changeSeq: number;
   /** Newcomers see the whole history instead of only messages after their `joinedSeq`. */
   historyForNewcomers: boolean;
+  /** Announcement mode (groups and channels): only owners and admins post, edit and react. */
+  onlyAdminsPost: boolean;
   /** Direct chats only: the two user ids sorted and joined with ':'; unique. */
   directKey: string | null;
   /** End-to-end encrypted (MLS): set at creation, never turned off; the server never sees its content. */
@@ -55,13 +57,14 @@ export type NewConversation = {
   avatarUrl?: string | null;
   createdBy: string;
   historyForNewcomers?: boolean;
+  onlyAdminsPost?: boolean;
   /** Initial members; `createdBy` is added as owner automatically (listing it again is harmless). */
   members?: { userId: string; role: ParticipantRole }[];
   now: Date;
 };
 
 export type ConversationPatch = Partial<
-  Pick<ConversationRecord, 'title' | 'description' | 'avatarUrl' | 'historyForNewcomers'>
+  Pick<ConversationRecord, 'title' | 'description' | 'avatarUrl' | 'historyForNewcomers' | 'onlyAdminsPost'>
 >;
 
 export type ParticipantRecord = {
@@ -82,6 +85,8 @@ export type ParticipantRecord = {
   leftAt: Date | null;
   leftReason: 'left' | 'removed' | null;
 };
+
+export type ReceiptTimes = { userId: string; deliveredAt: Date | null; readAt: Date | null };
 
 export type ParticipantSettings = Partial<
   Pick<ParticipantRecord, 'mutedUntil' | 'archived' | 'pinned' | 'markedUnread'>
@@ -332,6 +337,12 @@ export type ParticipantsRepo = {
     seq: number,
     now: Date,
   ): Promise<{ participant: ParticipantRecord; changed: boolean } | null>;
+  /**
+   * When each of `userIds` got (delivered) and read message `seq`: the time their cursor first reached
+   * it (read implies delivered, so deliveredAt <= readAt). Null where it has not, or did so before
+   * times were kept. One entry per given user, in order.
+   */
+  receiptTimes(conversationId: string, seq: number, userIds: string[]): Promise<ReceiptTimes[]>;
   /** Active members other than the sender whose lastReadSeq >= seq (who read a message). */
   readersOf(conversationId: string, seq: number, excludeUserId: string): Promise<ParticipantRecord[]>;
 };
@@ -410,7 +421,8 @@ export type InviteRecord = {
 
 export type AcceptInviteResult =
   | { status: 'joined' | 'already_member'; conversation: ConversationRecord; participant: ParticipantRecord }
-  | { status: 'not_found' | 'revoked' | 'expired' | 'exhausted' };
+  /** removed: the user was removed from the conversation, which an invite never undoes (a member must add them). */
+  | { status: 'not_found' | 'revoked' | 'expired' | 'exhausted' | 'removed' };
 
 export type InvitesRepo = {
   /** `code` is chosen by the service (random). Throws DuplicateKeyError('code'). */
@@ -427,9 +439,12 @@ export type InvitesRepo = {
   listForConversation(conversationId: string): Promise<InviteRecord[]>;
   /** False when unknown or already revoked. */
   revoke(code: string, now: Date): Promise<boolean>;
+  /** Revokes every live invite `createdBy` made for the conversation; returns how many. */
+  revokeByCreator(conversationId: string, createdBy: string, now: Date): Promise<number>;
   /**
    * Atomically: checks revoked/expired/maxUses and the conversation exists, adds the user as member
-   * (participant.joined, via invite) and counts one use. An active member costs no use.
+   * (participant.joined, via invite) and counts one use. An active member costs no use. Someone who
+   * was removed (leftReason 'removed') is refused with status 'removed', whatever the invite.
    */
   accept(code: string, userId: string, now: Date): Promise<AcceptInviteResult>;
 };
