@@ -89,6 +89,8 @@ export async function createElectronPlatform(
       deepLinks: true,
       serverUrlSetting: true,
       loopbackSignIn: true,
+      // Electron's pages cannot reach a browser push service; the app notifies natively while it runs.
+      webPush: false,
     },
     session: {
       // `client` and `device` are set by main; the contract refuses them from the renderer.

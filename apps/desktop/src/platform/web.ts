@@ -5,6 +5,7 @@ import { isApiError } from '../api/errors.ts';
 import { httpJson } from '../api/http.ts';
 import { safeUrl } from '../api/links.ts';
 import type { ClientSettings, NotificationOutcome, NotificationRequest, Platform, SessionPort } from './platform.ts';
+import { createWebPushPort } from './web-push.ts';
 
 const SETTINGS_KEY = 'charla.settings';
 /** Refresh this long before the access token expires, so requests never race its expiry. */
@@ -194,7 +195,7 @@ export function createWebNotifier(
 }
 
 export function createWebPlatform(): Platform {
-  const clickHandlers = new Set<(conversationId: string) => void>();
+  const clickHandlers = new Set<(conversationId: string, seq?: number) => void>();
   const base = () => '';
   const notifier = createWebNotifier(
     async () => (await platform.loadSettings()).notifications,
@@ -202,6 +203,9 @@ export function createWebPlatform(): Platform {
       for (const h of clickHandlers) h(id);
     },
   );
+  const push = createWebPushPort((id, seq) => {
+    for (const h of clickHandlers) h(id, seq ?? undefined);
+  });
   const platform: Platform = {
     kind: 'web',
     supports: {
@@ -211,7 +215,9 @@ export function createWebPlatform(): Platform {
       deepLinks: false,
       serverUrlSetting: false,
       loopbackSignIn: false,
+      webPush: push !== null,
     },
+    ...(push ? { push } : {}),
     session: createWebSession(base),
     serverUrl: base,
     notify: (n) => notifier.notify(n),

@@ -56,7 +56,10 @@ function Shell() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
   useEffect(
-    () => platform.onNotificationClick((id) => navigate({ name: 'home', conversationId: id })),
+    () =>
+      platform.onNotificationClick((id, seq) =>
+        navigate({ name: 'home', conversationId: id, ...(seq && seq > 0 ? { seq } : {}) }),
+      ),
     [platform, navigate],
   );
 
