@@ -10,6 +10,21 @@ import { nodeTsFlags, root } from './lib.mjs';
 const dataDir = path.join(os.tmpdir(), `charla-e2e-${process.env.CHARLA_E2E_PORT ?? '4100'}`);
 fs.rmSync(dataDir, { recursive: true, force: true });
 fs.mkdirSync(dataDir, { recursive: true });
+
+// The Web Push stand-in (apps/desktop/e2e/web-push.e2e.ts) serves https with a certificate made here,
+// which the server trusts from start (NODE_EXTRA_CA_CERTS is read once, at process start).
+const pushEnv = {};
+try {
+  const { standInTlsAt } = await import('../packages/test-utils/src/push-service.ts');
+  const tlsDir = path.join(dataDir, 'push-stand-in');
+  await standInTlsAt(tlsDir);
+  Object.assign(pushEnv, {
+    NODE_EXTRA_CA_CERTS: path.join(tlsDir, 'cert.pem'),
+    CHARLA_PUSH_ALLOW_PRIVATE_HOSTS: '1',
+  });
+} catch (err) {
+  console.warn(`e2e server: no Web Push stand-in certificate (${err?.message ?? err}); web-push.e2e.ts will skip`);
+}
 const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/server/src/main.ts')], {
   stdio: 'inherit',
   env: {
@@ -26,6 +41,7 @@ const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/s
     CHARLA_DISABLE_RATE_LIMITS: process.env.CHARLA_DISABLE_RATE_LIMITS ?? '',
     // A fixed address that becomes a site admin once it is verified (apps/desktop/e2e/admin.e2e.ts).
     ADMIN_EMAILS: process.env.CHARLA_E2E_ADMIN_EMAIL ?? 'admin@charla.test',
+    ...pushEnv,
   },
 });
 const stop = () => child.kill('SIGTERM');
