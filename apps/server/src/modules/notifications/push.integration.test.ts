@@ -182,6 +182,37 @@ describe('web push', () => {
     expect(payloads()).toHaveLength(3);
   });
 
+  it('an encrypted conversation pushes only "New message" and its id, whatever the device allows', async () => {
+    // Encrypted conversations are created through the e2ee branch's API, not on this branch yet: the
+    // store answers `encrypted: true` for this one, and the content policy must keep every word out.
+    const conversations = t.storage.conversations;
+    const findById = conversations.findById.bind(conversations);
+    conversations.findById = async (id) => {
+      const c = await findById(id);
+      return c && id === direct ? { ...c, encrypted: true } : c;
+    };
+    try {
+      await subscribe(benRest, { hideContent: false, locale: 'es' });
+      const m = await send(anaRest, direct, 'the secret plan', [ben.user.id]);
+      const [d] = await standIn.waitForDelivered(1);
+      expect(d?.payload).toEqual({
+        v: 1,
+        id: expect.any(String),
+        conversationId: direct,
+        messageId: m.id,
+        seq: m.seq,
+        count: 1,
+        lang: 'es',
+        hidden: true,
+      });
+      expect(d?.text).not.toMatch(/secret|plan|Ana/);
+      // Still a direct chat: urgent, collapsed per conversation, with a TTL.
+      expect(d).toMatchObject({ urgency: 'high', ttl: 86_400 });
+    } finally {
+      conversations.findById = findById;
+    }
+  });
+
   it('404 and 410 delete the subscription; 429 and 5xx are retried with backoff until delivered', async () => {
     const gone = await subscribe(benRest);
     standIn.respond({ status: 410 });
