@@ -1,6 +1,7 @@
 /**
- * English strings of background notifications: the Web Push switch in Settings and what the service
- * worker shows (it imports this file directly, so the words live in one place).
+ * English strings of notifications that reach people when Charla is not open: the Web Push switch,
+ * what the service worker shows (it imports this file directly), the missed-message email settings
+ * and its unsubscribe page.
  */
 export const enPush = {
   'push.title': 'When Charla is closed',
@@ -15,4 +16,20 @@ export const enPush = {
   'push.failed': 'The browser could not set up notifications: {reason}',
   'push.sw.newMessage': 'New message',
   'push.sw.newMessages': '{count} new messages',
+  'digest.title': 'Email',
+  'digest.switch': 'Email me about missed direct messages and mentions',
+  'digest.hint': 'Sent when they stay unread and no device of yours is open, at most once an hour.',
+  'digest.delay': 'Send after',
+  'digest.minutes': '{count} minutes',
+  'digest.hour': '1 hour',
+  'digest.hours': '{count} hours',
+  'digest.hide': 'Leave message text out of the email',
+  'digest.unverified': 'Verify your email address to get these emails.',
+  'digest.saved': 'Email settings saved',
+  'unsubscribe.title': 'Missed-message emails',
+  'unsubscribe.ask': 'Stop the emails about missed messages for this account?',
+  'unsubscribe.confirm': 'Stop these emails',
+  'unsubscribe.done': 'Done. You will not get missed-message emails any more. You can turn them on again in Settings.',
+  'unsubscribe.used': 'This link was already used or has expired. You can change email settings in Settings.',
+  'unsubscribe.continue': 'Open Charla',
 } as const;
