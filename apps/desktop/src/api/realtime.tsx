@@ -8,6 +8,7 @@ import { bumpConversation, type MessagesState, senderReadUpTo, upsertMessage } f
 import { ChangeFeeds } from './change-feed.ts';
 import { incomingNotification } from './incoming-notification.ts';
 import { newClientMsgId, Outbox, type OutboxEntry } from './outbox.ts';
+import { type DeviceStatus, watchAway } from './presence-report.ts';
 import { presenceBatches, presenceWanted } from './presence-targets.ts';
 import { keys } from './query-keys.ts';
 import { type ChatSocket, createChatSocket, request } from './socket.ts';
@@ -24,6 +25,8 @@ type RealtimeValue = {
   discard: (clientMsgId: string) => void;
   typing: Record<string, string[]>;
   presence: Record<string, string>;
+  /** When people were last seen (null when their privacy setting hides it), for "last seen" lines. */
+  lastSeen: Record<string, string | null>;
   emitTyping: (conversationId: string) => void;
   setActive: (conversationId: string | null) => void;
 };
@@ -43,6 +46,7 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
   const [pending, setPending] = useState<OutboxEntry[]>([]);
   const [typing, setTyping] = useState<Record<string, string[]>>({});
   const [presence, setPresence] = useState<Record<string, string>>({});
+  const [lastSeen, setLastSeen] = useState<Record<string, string | null>>({});
   const typingTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
   const lastTypingEmit = useRef(new Map<string, number>());
 
@@ -130,7 +134,10 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
           );
         }
       },
-      onPresence: (userId, status) => setPresence((p) => ({ ...p, [userId]: status })),
+      onPresence: (userId, status, lastSeenAt) => {
+        setPresence((p) => ({ ...p, [userId]: status }));
+        setLastSeen((l) => ({ ...l, [userId]: lastSeenAt }));
+      },
     });
     const bound = Object.entries(handlers) as [keyof typeof handlers, (...args: never[]) => void][];
     for (const [event, fn] of bound) socket.on(event, fn as never);
@@ -223,15 +230,24 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
     for (const batch of presenceBatches(wanted.split(','), subscribed.current)) {
       for (const id of batch) subscribed.current.add(id);
       void request(socket, 'presence:subscribe', { userIds: batch })
-        .then((states) =>
-          setPresence((p) => ({ ...p, ...Object.fromEntries(states.map((x) => [x.userId, x.status])) })),
-        )
+        .then((states) => {
+          setPresence((p) => ({ ...p, ...Object.fromEntries(states.map((x) => [x.userId, x.status])) }));
+          setLastSeen((l) => ({ ...l, ...Object.fromEntries(states.map((x) => [x.userId, x.lastSeenAt])) }));
+        })
         .catch(() => {
           // Try again with the next change or reconnect.
           for (const id of batch) subscribed.current.delete(id);
         });
     }
   }, [connected, wanted, socket]);
+
+  // This device's own presence: away while hidden or idle, so the server notifies in the background.
+  useEffect(() => {
+    if (!connected) return;
+    const report = (status: DeviceStatus) => void request(socket, 'presence:set', { status }).catch(() => undefined);
+    const watch = watchAway(report);
+    return () => watch.stop();
+  }, [connected, socket]);
 
   const send = useCallback(
     async (conversationId: string, draft: Draft) => {
@@ -274,8 +290,8 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
   );
 
   const value = useMemo(
-    () => ({ socket, connected, pending, send, retry, discard, typing, presence, emitTyping, setActive }),
-    [socket, connected, pending, send, retry, discard, typing, presence, emitTyping, setActive],
+    () => ({ socket, connected, pending, send, retry, discard, typing, presence, lastSeen, emitTyping, setActive }),
+    [socket, connected, pending, send, retry, discard, typing, presence, lastSeen, emitTyping, setActive],
   );
   return <RealtimeContext.Provider value={value}>{children}</RealtimeContext.Provider>;
 }

@@ -28,7 +28,7 @@ export type SyncContext = {
   feeds?: ChangeFeeds;
   onIncoming?: (m: Message, event: { notifyEvenIfMuted: string[] }) => void;
   onTyping?: (conversationId: string, userId: string, typing: boolean) => void;
-  onPresence?: (userId: string, status: string) => void;
+  onPresence?: (userId: string, status: string, lastSeenAt: string | null) => void;
 };
 
 function setMessages(qc: QueryClient, conversationId: string, fn: (s: MessagesState) => MessagesState) {
@@ -134,7 +134,7 @@ export function socketHandlers(ctx: SyncContext): Handlers {
     typing: (e) => {
       if (e.userId !== ctx.meId) ctx.onTyping?.(e.conversationId, e.userId, e.typing);
     },
-    presence: (e) => ctx.onPresence?.(e.userId, e.status),
+    presence: (e) => ctx.onPresence?.(e.userId, e.status, e.lastSeenAt),
     'conversation:created': (e) =>
       setList(qc, (l) => (l.some((c) => c.id === e.conversation.id) ? l : sortConversations([e.conversation, ...l]))),
     'conversation:updated': (e) =>

@@ -8,6 +8,7 @@ import { useRealtime } from '../../api/realtime.tsx';
 import { request } from '../../api/socket.ts';
 import { useMe } from '../../app-context.tsx';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
+import { formatMoment } from '../../ui/format.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
@@ -174,6 +175,8 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   const name = conversationName(conversation, t('chat.unknown'));
   const typers = (rt.typing[id] ?? []).map((u) => members.get(u)?.user.displayName ?? t('chat.someone'));
   const peerOnline = conversation.peer ? rt.presence[conversation.peer.id] === 'online' : undefined;
+  const peerAway = conversation.peer ? rt.presence[conversation.peer.id] === 'away' : false;
+  const peerSeen = conversation.peer && !peerOnline ? rt.lastSeen[conversation.peer.id] : null;
   const status = typers.length
     ? group
       ? t('chat.typingNamed', { names: typers.join(', ') })
@@ -182,7 +185,11 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
       ? t('chat.members', { count: conversation.memberCount })
       : peerOnline
         ? t('presence.online')
-        : '';
+        : peerAway
+          ? t('presence.away')
+          : peerSeen
+            ? t('presence.lastSeen', { when: formatMoment(peerSeen, locale) })
+            : '';
   // The server's flags, never a rule of our own: it enforces the same ones on every send path.
   const { permissions } = conversation;
   const readOnlyText =

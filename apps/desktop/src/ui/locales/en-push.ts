@@ -4,6 +4,8 @@
  * and its unsubscribe page.
  */
 export const enPush = {
+  'presence.away': 'away',
+  'presence.lastSeen': 'last seen {when}',
   'push.title': 'When Charla is closed',
   'push.switch': 'Notify me on this device when Charla is closed',
   'push.hint': 'Your browser delivers these through its push service. Message text is encrypted on the way.',

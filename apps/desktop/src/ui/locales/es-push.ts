@@ -2,6 +2,8 @@ import type { enPush } from './en-push.ts';
 
 /** Spanish strings of background notifications (same keys as en-push.ts). */
 export const esPush = {
+  'presence.away': 'ausente',
+  'presence.lastSeen': 'últ. vez {when}',
   'push.title': 'Cuando Charla está cerrado',
   'push.switch': 'Avisarme en este dispositivo cuando Charla esté cerrado',
   'push.hint': 'Tu navegador los entrega a través de su servicio push. El texto de los mensajes viaja cifrado.',
