@@ -2,6 +2,7 @@
  * Lifecycle only: wires Electron's objects into the plain modules beside this file
  * (security, settings, secrets, session, notifications, badge, tray, deep links, updater, IPC).
  */
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,7 @@ import { registerIpc } from './ipc/register.ts';
 import { sessionHandlers } from './ipc/session.ipc.ts';
 import { settingsHandlers } from './ipc/settings.ipc.ts';
 import { shellHandlers } from './ipc/shell.ipc.ts';
+import { applyLoginItem, startsHidden } from './login-item.ts';
 import { createNotifier } from './notifications.ts';
 import { createProviderSignIn } from './oidc-loopback.ts';
 import { createSecretStore, type KeytarLike, type KeyValueStore } from './secrets.ts';
@@ -89,7 +91,7 @@ const settings = createSettingsService(
 );
 const csp = (): string => buildCsp({ serverOrigin: settings.serverOrigin(), devServerOrigin: devServerUrl });
 
-function openWindow(): void {
+function openWindow(startHidden = false): void {
   mainWindow = createMainWindow({
     BrowserWindow,
     preloadPath: path.join(import.meta.dirname, 'preload.cjs'),
@@ -100,6 +102,7 @@ function openWindow(): void {
     openExternal: (url) => shell.openExternal(url),
     isQuitting: () => quitting,
     hasTray: () => trayController !== null,
+    startHidden,
   });
   mainWindow.on('closed', () => {
     mainWindow = null;
@@ -190,7 +193,18 @@ async function start(): Promise<void> {
   // Native menus, dialogs and the window frame follow the app's theme; login item follows the setting.
   const applyHostSettings = (next: DesktopSettings): void => {
     nativeTheme.themeSource = next.theme;
-    if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: next.launchAtLogin });
+    if (app.isPackaged)
+      applyLoginItem(next.launchAtLogin, {
+        platform: process.platform,
+        execPath: process.execPath,
+        setLoginItemSettings: (s) => app.setLoginItemSettings(s),
+        configDir: process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'),
+        writeFile: (file, text) => {
+          fs.mkdirSync(path.dirname(file), { recursive: true });
+          fs.writeFileSync(file, text);
+        },
+        removeFile: (file) => fs.rmSync(file, { force: true }),
+      });
   };
   applyHostSettings(settings.get());
   let serverOrigin = settings.serverOrigin();
@@ -228,7 +242,15 @@ async function start(): Promise<void> {
     },
   });
 
-  openWindow();
+  openWindow(
+    startsHidden({
+      argv: process.argv,
+      platform: process.platform,
+      // macOS 13+ reports only that the login item opened the app; it was asked to open hidden.
+      wasOpenedAsHidden: process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin,
+      hasTray: trayController !== null,
+    }),
+  );
   updater = setupUpdater({
     isDev,
     feedUrl: process.env.CHARLA_UPDATE_URL,

@@ -77,7 +77,10 @@ describe('Electron platform', () => {
       deepLinks: true,
       serverUrlSetting: true,
       loopbackSignIn: true,
+      // Electron's pages cannot reach a push service: native notifications while it runs instead.
+      webPush: false,
     });
+    expect(p.push).toBeUndefined();
     expect(p.serverUrl()).toBe('https://chat.example.com');
   });
 
