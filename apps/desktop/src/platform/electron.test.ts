@@ -132,9 +132,13 @@ describe('Electron platform', () => {
       theme: 'dark',
       locale: 'es',
       notifications: { level: 'mentions', sound: false, hideContent: true },
+      // Running in the background is a desktop setting the renderer shows (Settings > Notifications).
+      background: { launchAtLogin: false, closeToTray: true },
     });
     await p.saveSettings({ theme: 'light' });
     expect(raw.settings.update).toHaveBeenCalledWith({ theme: 'light' });
+    await p.saveSettings({ background: { launchAtLogin: true, closeToTray: false } });
+    expect(raw.settings.update).toHaveBeenLastCalledWith({ launchAtLogin: true, closeToTray: false });
   });
 
   it('passes mention/mute hints with notifications and clamps the badge', async () => {

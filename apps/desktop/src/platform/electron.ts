@@ -58,6 +58,7 @@ function toClientSettings(s: DesktopSettings): ClientSettings {
       sound: s.notifications.sound,
       hideContent: s.notifications.hideContent,
     },
+    background: { launchAtLogin: s.launchAtLogin, closeToTray: s.closeToTray },
   };
 }
 
@@ -67,6 +68,10 @@ function toPatch(patch: Partial<ClientSettings>): SettingsPatch {
   if (patch.theme !== undefined) out.theme = patch.theme;
   if (patch.locale !== undefined) out.locale = patch.locale;
   if (patch.notifications !== undefined) out.notifications = { ...patch.notifications };
+  if (patch.background !== undefined) {
+    out.launchAtLogin = patch.background.launchAtLogin;
+    out.closeToTray = patch.background.closeToTray;
+  }
   return out;
 }
 

@@ -12,6 +12,8 @@ export type ClientSettings = {
   theme: ThemePreference;
   locale: 'en' | 'es' | 'system';
   notifications: { level: NotificationLevel; sound: boolean; hideContent: boolean };
+  /** Desktop only (absent on the web): running in the background. */
+  background?: { launchAtLogin: boolean; closeToTray: boolean };
 };
 
 export type NotificationRequest = {

@@ -18,6 +18,7 @@ import { errorText } from '../auth/auth-form.tsx';
 import { EmailVerification } from '../auth/verify-email.tsx';
 import { useBlockedPeople } from '../safety/safety.tsx';
 import { AppearanceSettings } from './appearance-settings.tsx';
+import { BackgroundSettings } from './background-settings.tsx';
 import { EmailDigestSection } from './email-digest.tsx';
 import { PushSettings } from './push-settings.tsx';
 
@@ -184,6 +185,7 @@ function Notifications() {
       {perm === 'denied' && <p className="muted">{t('settings.notify.denied')}</p>}
       <PushSettings />
       <EmailDigestSection />
+      <BackgroundSettings />
     </Section>
   );
 }

@@ -4,6 +4,9 @@
  * and its unsubscribe page.
  */
 export const enPush = {
+  'background.title': 'In the background',
+  'background.launchAtLogin': 'Start Charla when I sign in to this computer (in the tray)',
+  'background.closeToTray': 'Keep Charla running in the tray when I close the window',
   'presence.away': 'away',
   'presence.lastSeen': 'last seen {when}',
   'push.title': 'When Charla is closed',

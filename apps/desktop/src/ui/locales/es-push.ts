@@ -2,6 +2,9 @@ import type { enPush } from './en-push.ts';
 
 /** Spanish strings of background notifications (same keys as en-push.ts). */
 export const esPush = {
+  'background.title': 'En segundo plano',
+  'background.launchAtLogin': 'Abrir Charla al iniciar sesión en este ordenador (en la bandeja)',
+  'background.closeToTray': 'Mantener Charla en la bandeja al cerrar la ventana',
   'presence.away': 'ausente',
   'presence.lastSeen': 'últ. vez {when}',
   'push.title': 'Cuando Charla está cerrado',
