@@ -169,6 +169,10 @@ async function start(): Promise<void> {
     platform: process.platform,
     actions: {
       open: showWindow,
+      openConversation: (conversationId) => {
+        showWindow();
+        send('notification:clicked', { conversationId });
+      },
       setDoNotDisturb: (on) => settings.update({ notifications: { doNotDisturb: on } }),
       quit: () => app.quit(),
     },
@@ -182,13 +186,24 @@ async function start(): Promise<void> {
     imageFromPng: (png) => nativeImage.createFromBuffer(png),
   });
   const notifier = createNotifier({
-    create: (o) => new Notification({ title: o.title, body: o.body, silent: o.silent }),
+    create: (o) =>
+      new Notification({
+        title: o.title,
+        body: o.body,
+        silent: o.silent,
+        hasReply: o.hasReply,
+        replyPlaceholder: 'Reply',
+      }),
     prefs: () => settings.get().notifications,
     isWindowFocused: () => Boolean(mainWindow?.isFocused() && mainWindow.isVisible()),
     openConversation: (conversationId) => {
       showWindow();
       send('notification:clicked', { conversationId });
     },
+    // Inline Reply exists on macOS (Windows needs toast XML and activation handling; not done yet).
+    ...(process.platform === 'darwin'
+      ? { reply: (conversationId: string, text: string) => send('notification:reply', { conversationId, text }) }
+      : {}),
   });
   // Native menus, dialogs and the window frame follow the app's theme; login item follows the setting.
   const applyHostSettings = (next: DesktopSettings): void => {
@@ -227,7 +242,12 @@ async function start(): Promise<void> {
     handlers: {
       ...sessionHandlers(sessionManager, providerSignIn),
       ...settingsHandlers(settings),
-      ...notificationHandlers({ notifier, badge, onBadge: (count) => trayController?.update({ unread: count }) }),
+      ...notificationHandlers({
+        notifier,
+        badge,
+        onBadge: (count) => trayController?.update({ unread: count }),
+        onRecent: (recent) => trayController?.update({ recent }),
+      }),
       ...shellHandlers((url) => shell.openExternal(url)),
       ...appHandlers({
         deepLinks,

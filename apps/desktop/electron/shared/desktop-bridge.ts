@@ -36,7 +36,9 @@ export type DesktopBridge = {
     show: Call<'notification:show'>;
     focusConversation: Call<'conversation:focus'>;
     onClicked: Listen<'notification:clicked'>;
+    onReply: Listen<'notification:reply'>;
   };
+  readonly tray: { setRecent: Call<'tray:set-recent'> };
   readonly badge: { set: Call<'badge:set'> };
   readonly shell: { openExternal: Call<'shell:open-external'> };
   readonly deepLinks: { takePending: Call<'deep-link:take-pending'>; onReceived: Listen<'deep-link:received'> };

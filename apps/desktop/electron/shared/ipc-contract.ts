@@ -152,6 +152,17 @@ export const invokeContract = {
   'deep-link:take-pending': { args: empty, result: z.array(inviteLinkSchema) },
   'update:install': { args: empty, result: z.null() },
   'app:get-info': { args: empty, result: appInfoSchema },
+  /** The latest conversations, for the tray menu (titles only, never message text). */
+  'tray:set-recent': {
+    args: z
+      .object({
+        items: z
+          .array(z.object({ conversationId, title: z.string().max(100), unread: unreadCountSchema }).strict())
+          .max(5),
+      })
+      .strict(),
+    result: z.null(),
+  },
 } as const;
 
 export type InvokeChannel = keyof typeof invokeContract;
@@ -162,6 +173,8 @@ export const invokeChannels = Object.keys(invokeContract) as InvokeChannel[];
 /** Event channels (main -> renderer, no reply). */
 export const eventContract = {
   'notification:clicked': z.object({ conversationId }),
+  /** Text typed into a notification's inline Reply (macOS): the renderer sends it through its outbox. */
+  'notification:reply': z.object({ conversationId, text: z.string().min(1).max(4000) }),
   'deep-link:received': inviteLinkSchema,
   'update:ready': z.object({ version: z.string() }),
   'settings:changed': desktopSettingsSchema,

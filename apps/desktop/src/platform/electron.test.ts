@@ -43,7 +43,9 @@ function fakeBridge() {
       show: vi.fn(() => ok('shown')),
       focusConversation: vi.fn(() => ok(null)),
       onClicked: listen('click'),
+      onReply: listen('reply'),
     },
+    tray: { setRecent: vi.fn(() => ok(null)) },
     badge: { set: vi.fn(() => ok(null)) },
     shell: { openExternal: vi.fn(() => ok(true)) },
     deepLinks: {
@@ -82,6 +84,19 @@ describe('Electron platform', () => {
     });
     expect(p.push).toBeUndefined();
     expect(p.serverUrl()).toBe('https://chat.example.com');
+  });
+
+  it('tells main the latest conversations for the tray, and hands on inline replies', async () => {
+    const { bridge, raw, listeners } = fakeBridge();
+    const p = await createElectronPlatform(bridge);
+    p.setRecentConversations?.([{ conversationId: 'c1', title: 'Ana', unread: 2 }]);
+    expect(raw.tray.setRecent).toHaveBeenCalledWith({ items: [{ conversationId: 'c1', title: 'Ana', unread: 2 }] });
+    const replies: [string, string][] = [];
+    const off = p.onNotificationReply?.((id, text) => replies.push([id, text]));
+    (listeners.reply as (e: { conversationId: string; text: string }) => void)({ conversationId: 'c1', text: 'ok!' });
+    expect(replies).toEqual([['c1', 'ok!']]);
+    off?.();
+    expect(listeners.reply).toBeUndefined();
   });
 
   it('follows settings changed in main (e.g. from the tray)', async () => {

@@ -124,6 +124,11 @@ export async function createElectronPlatform(
         }),
       ),
     onNotificationClick: (handler) => desktop.notifications.onClicked(({ conversationId }) => handler(conversationId)),
+    onNotificationReply: (handler) =>
+      desktop.notifications.onReply(({ conversationId, text }) => handler(conversationId, text)),
+    setRecentConversations(items) {
+      void desktop.tray.setRecent({ items }).catch(() => undefined);
+    },
     setUnreadBadge(count) {
       const safe = Number.isFinite(count) ? Math.max(0, Math.min(Math.floor(count), 1_000_000)) : 0;
       void unwrap(desktop.badge.set({ count: safe })).catch(() => undefined);

@@ -91,6 +91,10 @@ export type Platform = {
   notify(notification: NotificationRequest): Promise<NotificationOutcome>;
   /** The conversation on screen, or null: its messages do not notify while the window has focus. */
   focusConversation(conversationId: string | null): void;
+  /** Desktop: the latest conversations for the tray menu (titles only). Absent where there is no tray. */
+  setRecentConversations?(items: { conversationId: string; title: string; unread: number }[]): void;
+  /** Desktop (macOS): text typed into a notification's inline Reply, to send to that conversation. */
+  onNotificationReply?(handler: (conversationId: string, text: string) => void): () => void;
   /** Called with a conversation id (and the message seq, when known) when the user clicks a notification. */
   onNotificationClick(handler: (conversationId: string, seq?: number) => void): () => void;
   setUnreadBadge(count: number): void;

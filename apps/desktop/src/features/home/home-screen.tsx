@@ -11,6 +11,7 @@ import { ChatView } from '../chat/chat-view.tsx';
 import { ConversationList } from '../conversations/conversation-list.tsx';
 import { SafetyProvider } from '../safety/safety.tsx';
 import { useAccountAppearance } from '../settings/appearance-settings.tsx';
+import { useDesktopIntegration } from './desktop-integration.ts';
 
 const SettingsScreen = lazy(() =>
   import('../settings/settings-screen.tsx').then((m) => ({ default: m.SettingsScreen })),
@@ -44,6 +45,7 @@ function Shell() {
   const conversationId = route.name === 'home' ? route.conversationId : undefined;
   const list = useConversations();
   const conversation = useConversation(conversationId);
+  useDesktopIntegration(list.data);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
