@@ -83,6 +83,8 @@ export function AppProvider({ platform, children }: { platform: Platform; childr
   const logout = useCallback(async () => {
     const me = authRef.current.status === 'signedIn' ? authRef.current.me.id : null;
     await platform.session.logout();
+    // The server dropped this session's push subscription; the browser forgets it too (shared computers).
+    await platform.push?.unsubscribe().catch(() => undefined);
     clearUserData(qc);
     // Signing out on purpose also drops messages still waiting to be sent (a lost session keeps
     // them: the same user signing in again sends them).
