@@ -15,6 +15,7 @@ import {
   Notification,
   nativeImage,
   nativeTheme,
+  powerMonitor,
   protocol,
   safeStorage,
   screen,
@@ -27,6 +28,7 @@ import type { DeepLink, DesktopSettings, EventChannel, EventPayload } from '../s
 import { createAppProtocolHandler } from './app-protocol.ts';
 import { createBadge } from './badge.ts';
 import { createDeepLinkRouter, setupDeepLinks } from './deep-links.ts';
+import { watchSystemIdle } from './idle-watch.ts';
 import { appHandlers } from './ipc/app.ipc.ts';
 import { notificationHandlers } from './ipc/notification.ipc.ts';
 import { registerIpc } from './ipc/register.ts';
@@ -262,6 +264,27 @@ async function start(): Promise<void> {
     },
   });
 
+  // Presence: a locked or idle computer counts as away, not only a hidden window.
+  watchSystemIdle(
+    {
+      idleSeconds: () => powerMonitor.getSystemIdleTime(),
+      onLock: (l) => {
+        for (const e of ['lock-screen', 'suspend'] as const) powerMonitor.on(e as 'lock-screen', l);
+        return () => {
+          for (const e of ['lock-screen', 'suspend'] as const) powerMonitor.off(e as 'lock-screen', l);
+        };
+      },
+      onUnlock: (l) => {
+        for (const e of ['unlock-screen', 'resume'] as const) powerMonitor.on(e as 'unlock-screen', l);
+        return () => {
+          for (const e of ['unlock-screen', 'resume'] as const) powerMonitor.off(e as 'unlock-screen', l);
+        };
+      },
+      setInterval: (fn, ms) => setInterval(fn, ms),
+      clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+    },
+    (away) => send('system:away', { away }),
+  );
   openWindow(
     startsHidden({
       argv: process.argv,

@@ -42,6 +42,7 @@ const desktop: DesktopBridge = {
     onReply: listen('notification:reply'),
   },
   tray: { setRecent: call('tray:set-recent') },
+  system: { onAway: listen('system:away') },
   badge: { set: call('badge:set') },
   shell: { openExternal: call('shell:open-external') },
   deepLinks: { takePending: call('deep-link:take-pending'), onReceived: listen('deep-link:received') },

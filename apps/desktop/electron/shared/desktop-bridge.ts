@@ -39,6 +39,7 @@ export type DesktopBridge = {
     onReply: Listen<'notification:reply'>;
   };
   readonly tray: { setRecent: Call<'tray:set-recent'> };
+  readonly system: { onAway: Listen<'system:away'> };
   readonly badge: { set: Call<'badge:set'> };
   readonly shell: { openExternal: Call<'shell:open-external'> };
   readonly deepLinks: { takePending: Call<'deep-link:take-pending'>; onReceived: Listen<'deep-link:received'> };

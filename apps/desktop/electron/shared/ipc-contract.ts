@@ -175,6 +175,8 @@ export const eventContract = {
   'notification:clicked': z.object({ conversationId }),
   /** Text typed into a notification's inline Reply (macOS): the renderer sends it through its outbox. */
   'notification:reply': z.object({ conversationId, text: z.string().min(1).max(4000) }),
+  /** The computer is idle or locked (true), or in use again (false): the renderer reports presence. */
+  'system:away': z.object({ away: z.boolean() }),
   'deep-link:received': inviteLinkSchema,
   'update:ready': z.object({ version: z.string() }),
   'settings:changed': desktopSettingsSchema,

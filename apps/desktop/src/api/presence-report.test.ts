@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type DeviceStatus, watchAway } from './presence-report.ts';
+import { type DeviceStatus, reportPresence, watchAway } from './presence-report.ts';
 
 /** A page whose visibility the test sets, with real event targets and fake timers. */
 function fakePage(initially: DocumentVisibilityState = 'visible') {
@@ -65,5 +65,51 @@ describe('away reporting', () => {
     expect(seen).toEqual(['away']);
     expect(w.status()).toBe('away');
     w.stop();
+  });
+});
+
+describe('presence reported to the server', () => {
+  it('away when the page or the computer is; only changes are sent', () => {
+    const sent: DeviceStatus[] = [];
+    let page: ((s: DeviceStatus) => void) | undefined;
+    let system: ((away: boolean) => void) | undefined;
+    const stop = reportPresence(
+      (s) => sent.push(s),
+      (h) => {
+        system = h;
+        return () => {
+          system = undefined;
+        };
+      },
+      (onChange) => {
+        page = onChange;
+        return { status: () => 'online', stop: () => undefined };
+      },
+    );
+    system?.(true);
+    page?.('away');
+    system?.(false);
+    expect(sent).toEqual(['away']);
+    page?.('online');
+    expect(sent).toEqual(['away', 'online']);
+    stop();
+    expect(system).toBeUndefined();
+  });
+
+  it('without a desktop host only the page counts', () => {
+    const sent: DeviceStatus[] = [];
+    let page: ((s: DeviceStatus) => void) | undefined;
+    reportPresence(
+      (s) => sent.push(s),
+      undefined,
+      (onChange) => {
+        page = onChange;
+        return { status: () => 'online', stop: () => undefined };
+      },
+    );
+    page?.('away');
+    page?.('away');
+    page?.('online');
+    expect(sent).toEqual(['away', 'online']);
   });
 });

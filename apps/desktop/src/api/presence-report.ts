@@ -73,3 +73,35 @@ export function watchAway(
     },
   };
 }
+
+/**
+ * This device's presence as reported to the server: away when the page is (watchAway) or the
+ * computer is (desktop: idle or locked). Sends only changes; a fresh socket starts online.
+ */
+export function reportPresence(
+  send: (status: DeviceStatus) => void,
+  onSystemAway?: (handler: (away: boolean) => void) => () => void,
+  watch: (onChange: (status: DeviceStatus) => void) => { status(): DeviceStatus; stop(): void } = watchAway,
+): () => void {
+  let page: DeviceStatus = 'online';
+  let system = false;
+  let last: DeviceStatus = 'online';
+  const report = () => {
+    const next: DeviceStatus = page === 'away' || system ? 'away' : 'online';
+    if (next === last) return;
+    last = next;
+    send(next);
+  };
+  const pageWatch = watch((s) => {
+    page = s;
+    report();
+  });
+  const offSystem = onSystemAway?.((away) => {
+    system = away;
+    report();
+  });
+  return () => {
+    pageWatch.stop();
+    offSystem?.();
+  };
+}

@@ -8,7 +8,7 @@ import { bumpConversation, type MessagesState, senderReadUpTo, upsertMessage } f
 import { ChangeFeeds } from './change-feed.ts';
 import { incomingNotification } from './incoming-notification.ts';
 import { newClientMsgId, Outbox, type OutboxEntry } from './outbox.ts';
-import { type DeviceStatus, watchAway } from './presence-report.ts';
+import { reportPresence } from './presence-report.ts';
 import { presenceBatches, presenceWanted } from './presence-targets.ts';
 import { keys } from './query-keys.ts';
 import { type ChatSocket, createChatSocket, request } from './socket.ts';
@@ -244,10 +244,11 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
   // This device's own presence: away while hidden or idle, so the server notifies in the background.
   useEffect(() => {
     if (!connected) return;
-    const report = (status: DeviceStatus) => void request(socket, 'presence:set', { status }).catch(() => undefined);
-    const watch = watchAway(report);
-    return () => watch.stop();
-  }, [connected, socket]);
+    return reportPresence(
+      (status) => void request(socket, 'presence:set', { status }).catch(() => undefined),
+      platform.onSystemAway?.bind(platform),
+    );
+  }, [connected, socket, platform]);
 
   const send = useCallback(
     async (conversationId: string, draft: Draft) => {

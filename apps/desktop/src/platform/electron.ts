@@ -126,6 +126,7 @@ export async function createElectronPlatform(
     onNotificationClick: (handler) => desktop.notifications.onClicked(({ conversationId }) => handler(conversationId)),
     onNotificationReply: (handler) =>
       desktop.notifications.onReply(({ conversationId, text }) => handler(conversationId, text)),
+    onSystemAway: (handler) => desktop.system.onAway(({ away }) => handler(away)),
     setRecentConversations(items) {
       void desktop.tray.setRecent({ items }).catch(() => undefined);
     },

@@ -93,6 +93,8 @@ export type Platform = {
   focusConversation(conversationId: string | null): void;
   /** Desktop: the latest conversations for the tray menu (titles only). Absent where there is no tray. */
   setRecentConversations?(items: { conversationId: string; title: string; unread: number }[]): void;
+  /** Desktop: the computer became idle or locked (true) or is in use again (false). */
+  onSystemAway?(handler: (away: boolean) => void): () => void;
   /** Desktop (macOS): text typed into a notification's inline Reply, to send to that conversation. */
   onNotificationReply?(handler: (conversationId: string, text: string) => void): () => void;
   /** Called with a conversation id (and the message seq, when known) when the user clicks a notification. */
