@@ -1,7 +1,7 @@
 import type { ConversationSummary } from '@charla/shared-types';
 import { useEffect, useMemo } from 'react';
-import { useRealtime } from '../../api/realtime.tsx';
 import { useApp } from '../../app-context.tsx';
+import { useRealtime } from '../../realtime/realtime.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { conversationName } from '../conversations/conversation-utils.ts';
 

@@ -7,8 +7,8 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId } from 'react';
 import { z } from 'zod';
-import { httpJson } from '../../api/http.ts';
 import { useApp, useMe } from '../../app-context.tsx';
+import { httpJson } from '../../platform/http.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Skeleton } from '../../ui/status.tsx';

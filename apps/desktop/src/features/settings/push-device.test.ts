@@ -1,6 +1,7 @@
 import type { PushConfig, PushPrefs, PushSubscriptionDto } from '@charla/shared-types';
 import { describe, expect, it } from 'vitest';
-import { type ApiClient, anyData } from '../../api/client.ts';
+import { z } from 'zod';
+import type { ApiClient } from '../../api/client.ts';
 import type { BrowserPushSubscription, WebPushPort } from '../../platform/platform.ts';
 import { PushPermissionDenied } from '../../platform/web-push.ts';
 import { disablePush, enablePush, pushPrefsOf, readPushState, updatePushPrefs } from './push-device.ts';
@@ -69,7 +70,7 @@ describe('push on this device', () => {
     expect(server.stored()).toMatchObject({ endpoint: 'https://push.example.com/abc', prefs });
     expect(await readPushState(server.api, browser.port)).toBe('on');
     // Signed in again (a new session): the server has nothing for it, so the switch is off.
-    await server.api.send('DELETE', '/x', anyData);
+    await server.api.send('DELETE', '/x', z.unknown());
     expect(await readPushState(server.api, browser.port)).toBe('off');
   });
 

@@ -1,5 +1,6 @@
 import { notificationPaths, type PushPrefs, pushConfigSchema, pushSubscriptionSchema } from '@charla/shared-types';
-import { type ApiClient, anyData } from '../../api/client.ts';
+import { z } from 'zod';
+import type { ApiClient } from '../../api/client.ts';
 import type { ClientSettings, WebPushPort } from '../../platform/platform.ts';
 import type { Locale } from '../../ui/i18n.tsx';
 
@@ -45,6 +46,6 @@ export async function updatePushPrefs(api: ApiClient, port: WebPushPort, prefs: 
 }
 
 export async function disablePush(api: ApiClient, port: WebPushPort): Promise<void> {
-  await api.send('DELETE', notificationPaths.pushSubscription, anyData);
+  await api.send('DELETE', notificationPaths.pushSubscription, z.unknown());
   await port.unsubscribe();
 }

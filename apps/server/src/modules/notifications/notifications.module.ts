@@ -1,14 +1,12 @@
 import type https from 'node:https';
-import type { Router } from 'express';
-import type { AppContext } from '../../app-context.ts';
-import type { Fanout } from '../realtime/realtime.fanout.ts';
-import { createDigestService, type DigestOptions, defaultDigestOptions } from './digest.service.ts';
+import type { AppContext, AppModule } from '../../app-context.ts';
+import { createDigestService, type DigestOptions, type DigestService, defaultDigestOptions } from './digest.service.ts';
 import { notificationsRoutes } from './notifications.routes.ts';
 import { createDispatcher, type DispatchOptions, type UserActivity } from './notify.dispatch.ts';
 import { createPushAgent } from './push.endpoint.ts';
 import { resolveVapidKeys } from './push.keys.ts';
 import { createWebPushSender, type PushSender } from './push.sender.ts';
-import { createPushWorker, defaultPushWorkerOptions, type PushWorkerOptions } from './push.worker.ts';
+import { createPushWorker, defaultPushWorkerOptions, type PushWorker, type PushWorkerOptions } from './push.worker.ts';
 
 export type NotificationsOptions = {
   /** Replaces the web-push sender (tests that script the push service's answers). */
@@ -28,10 +26,10 @@ export type NotificationsOptions = {
  * created, someone read up to a seq) and to account events (a session ended, an account went).
  */
 export function createNotificationsModule(
-  ctx: Pick<AppContext, 'config' | 'storage' | 'logger' | 'clock' | 'mailer' | 'events' | 'requireAuth'>,
-  deps: { fanout: Fanout; activity: UserActivity },
+  ctx: Pick<AppContext, 'config' | 'storage' | 'logger' | 'clock' | 'mailer' | 'events' | 'requireAuth' | 'fanout'>,
+  deps: { activity: UserActivity },
   options: NotificationsOptions = {},
-) {
+): AppModule & { vapidPublicKey: string; worker: PushWorker; digest: DigestService } {
   const { config, storage, logger, clock } = ctx;
   const keys = resolveVapidKeys(config);
   if (keys.source === 'generated')
@@ -67,11 +65,12 @@ export function createNotificationsModule(
   });
 
   const background = (what: string) => (err: unknown) => logger.warn({ err }, `notifications: ${what} failed`);
-  const unsubscribe = [
-    deps.fanout.observe('message:created', (memberIds, event) => {
+  let unsubscribe: (() => void)[] = [];
+  const listen = () => [
+    ctx.fanout.observe('message:created', (memberIds, event) => {
       dispatcher.messageCreated(memberIds, event.message).catch(background('push dispatch'));
     }),
-    deps.fanout.observe('receipt:updated', (_members, receipt) => {
+    ctx.fanout.observe('receipt:updated', (_members, receipt) => {
       dispatcher.read(receipt.userId, receipt.conversationId, receipt.lastReadSeq).catch(background('read cancel'));
     }),
     // Signing out (or a revoked session) ends that device's pushes; a deleted account ends all.
@@ -86,7 +85,7 @@ export function createNotificationsModule(
     }),
   ];
 
-  const router: Router = notificationsRoutes({
+  const router = notificationsRoutes({
     requireAuth: ctx.requireAuth,
     storage,
     clock,
@@ -96,16 +95,18 @@ export function createNotificationsModule(
   });
 
   return {
-    router,
+    routers: [{ prefix: '/notifications', router }],
     vapidPublicKey: keys.publicKey,
     worker,
     digest,
     start(): void {
+      unsubscribe = listen();
       worker.start();
       digest.start();
     },
     async close(): Promise<void> {
       for (const off of unsubscribe) off();
+      unsubscribe = [];
       await worker.stop();
       await digest.stop();
     },

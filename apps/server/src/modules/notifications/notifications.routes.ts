@@ -11,9 +11,9 @@ import { type RequestHandler, Router } from 'express';
 import type { Clock } from '../../app-context.ts';
 import { sendData, sendEmpty } from '../../http/envelope.ts';
 import { unprocessable } from '../../http/errors.ts';
+import { caller as authOf, below } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
 import type { PushSubscriptionRecord, Storage } from '../../storage/ports.ts';
-import { authOf } from '../auth/auth.middleware.ts';
 import type { DigestService } from './digest.service.ts';
 import { checkEndpoint } from './push.endpoint.ts';
 
@@ -44,7 +44,10 @@ function isP256Point(p256dh: string): boolean {
   }
 }
 
-/** Web Push subscriptions (per signed-in device) and the email digest settings; one-click unsubscribe. */
+/**
+ * Web Push subscriptions (per signed-in device) and the email digest settings; one-click unsubscribe.
+ * Mounted at /notifications.
+ */
 export function notificationsRoutes(deps: {
   requireAuth: RequestHandler;
   storage: Storage;
@@ -54,7 +57,13 @@ export function notificationsRoutes(deps: {
   digest: DigestService;
 }): Router {
   const { requireAuth, storage, clock } = deps;
-  const p = notificationPaths;
+  const at = (path: string) => below('/notifications', path);
+  const p = {
+    pushConfig: at(notificationPaths.pushConfig),
+    pushSubscription: at(notificationPaths.pushSubscription),
+    emailDigest: at(notificationPaths.emailDigest),
+    emailUnsubscribe: at(notificationPaths.emailUnsubscribe),
+  };
   const router = Router();
 
   router.get(p.pushConfig, requireAuth, (_req, res) => {

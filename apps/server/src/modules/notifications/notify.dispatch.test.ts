@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Storage, UserRecord } from '../../storage/ports.ts';
 import { openSqliteStorage } from '../../storage/sqlite/sqlite-storage.ts';
-import { toMessageDto } from '../messages/messages.mapper.ts';
+import { toMessageDto } from '../messaging/messages.mapper.ts';
 import { createDispatcher, pushText } from './notify.dispatch.ts';
 
 /**
