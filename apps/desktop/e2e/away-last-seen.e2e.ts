@@ -1,5 +1,14 @@
-import { type APIRequestContext, expect, type Page, test } from '@playwright/test';
-import { newContext, newUser, openConversation, signIn, signUpOverApi, type TestUser } from './support.ts';
+import type { APIRequestContext, Page } from '@playwright/test';
+import {
+  expect,
+  newContext,
+  newUser,
+  openConversation,
+  signIn,
+  signUpOverApi,
+  type TestUser,
+  test,
+} from './support.ts';
 
 const signUp = (request: APIRequestContext, user: TestUser) =>
   signUpOverApi(request, {

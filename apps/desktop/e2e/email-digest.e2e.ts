@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { expectAxeClean, newContext, newUser, register } from './support.ts';
+import { expect, expectAxeClean, newContext, newUser, register, test } from './support.ts';
 
 /**
  * The missed-message email: opt-in from Settings (stored on the server, so it survives a reload and

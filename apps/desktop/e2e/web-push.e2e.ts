@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { notificationPaths, type PushPayload, paths } from '@charla/shared-types';
 import { type PushServiceStandIn, standInTlsAt, startPushServiceStandIn } from '@charla/test-utils/push-service';
-import { type BrowserContext, expect, test } from '@playwright/test';
-import { expectAxeClean, newUser, register, signUpOverApi, startDirectChat } from './support.ts';
+import type { BrowserContext } from '@playwright/test';
+import { expect, expectAxeClean, newUser, register, signUpOverApi, startDirectChat, test } from './support.ts';
 
 /**
  * Web Push end to end, as far as headless Chromium allows: the Settings switch asks for permission

@@ -160,6 +160,25 @@ export type PushServiceStandIn = {
   close(): Promise<void>;
 };
 
+/** A browser-side subscription: a P-256 key pair and an auth secret the stand-in keeps. */
+function newSubscription(origin: string, subscriptions: Map<string, Keys>): StandInSubscription {
+  const ecdh = createECDH('prime256v1');
+  const publicKey = ecdh.generateKeys();
+  const auth = randomBytes(16);
+  const id = randomUUID();
+  subscriptions.set(id, { ecdh, publicKey, auth });
+  return { id, endpoint: `${origin}/push/${id}`, keys: { p256dh: b64u(publicKey), auth: b64u(auth) } };
+}
+
+/** The payload parsed as JSON when it is JSON, else the text. */
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /**
  * Starts the stand-in on 127.0.0.1 over HTTPS. `vapidPublicKey`: the application server key every
  * push must be signed with (omit to accept any valid key).
@@ -193,12 +212,7 @@ export async function startPushServiceStandIn(
         const ttl = req.headers.ttl === undefined ? null : Number(req.headers.ttl);
         if (ttl === null || !Number.isInteger(ttl) || ttl < 0) fail(400, 'TTL header missing or invalid');
         const text = decryptAes128gcm(Buffer.concat(chunks), keys).toString('utf8');
-        let payload: unknown = text;
-        try {
-          payload = JSON.parse(text);
-        } catch {
-          // not JSON: keep the text
-        }
+        const payload = jsonOrText(text);
         received += 1;
         const answer = responder({ subscriptionId: id, n: received, payload });
         if (answer === 'hold') {
@@ -206,18 +220,19 @@ export async function startPushServiceStandIn(
           res.on('close', () => holding.delete(res));
           return;
         }
-        const urgency = typeof req.headers.urgency === 'string' ? req.headers.urgency : null;
-        const topic = typeof req.headers.topic === 'string' ? req.headers.topic : null;
+        const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : null);
+        const at = Date.now();
+        const { status } = answer;
         deliveries.push({
           subscriptionId: id,
           payload,
           text,
           ttl,
-          urgency,
-          topic,
+          urgency: header('urgency'),
+          topic: header('topic'),
           claims,
-          status: answer.status,
-          at: Date.now(),
+          status,
+          at,
         });
         res.writeHead(answer.status, answer.headers ?? {}).end();
         for (const w of waiters) w();
@@ -236,14 +251,7 @@ export async function startPushServiceStandIn(
     origin,
     deliveries,
     errors,
-    subscribe() {
-      const ecdh = createECDH('prime256v1');
-      const publicKey = ecdh.generateKeys();
-      const auth = randomBytes(16);
-      const id = randomUUID();
-      subscriptions.set(id, { ecdh, publicKey, auth });
-      return { id, endpoint: `${origin}/push/${id}`, keys: { p256dh: b64u(publicKey), auth: b64u(auth) } };
-    },
+    subscribe: () => newSubscription(origin, subscriptions),
     held: () => holding.size,
     respond(answer) {
       responder = typeof answer === 'function' ? answer : () => answer;

@@ -31,6 +31,16 @@ export function chatStatus(
   return peer.lastSeen ? t('presence.lastSeen', { when: formatMoment(peer.lastSeen, locale) }) : '';
 }
 
+/** A direct chat peer's presence and last seen, as chatStatus reads them. */
+export function peerPresence(
+  rt: { presence: Record<string, string>; lastSeen: Record<string, string | null> },
+  peer: { id: string } | null | undefined,
+): { status: string | undefined; lastSeen: string | null } {
+  return peer
+    ? { status: rt.presence[peer.id], lastSeen: rt.lastSeen[peer.id] ?? null }
+    : { status: undefined, lastSeen: null };
+}
+
 /** Why the composer is off, by the server's reason. */
 export const readOnlyKey: Record<PostRestriction, MessageKey> = {
   email_unverified: 'composer.unverified',

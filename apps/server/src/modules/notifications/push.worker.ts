@@ -33,6 +33,15 @@ export const defaultPushWorkerOptions: PushWorkerOptions = {
 
 export type PushStats = { sent: number; gone: number; retried: number; dropped: number; rejected: number };
 
+type WorkerDeps = {
+  storage: Storage;
+  clock: Clock;
+  logger: Logger;
+  send: PushSender;
+  activity: UserActivity;
+  options: PushWorkerOptions;
+};
+
 /** The delay before attempt `attempts + 1`, honouring a longer Retry-After. */
 export function backoffMs(
   attempts: number,
@@ -45,6 +54,92 @@ export function backoffMs(
   return Math.max(jittered, retryAfter ?? 0);
 }
 
+/** Why this push should not go out any more, or null (and the subscription it goes to). */
+async function stale(
+  deps: WorkerDeps,
+  job: PushJobRecord,
+): Promise<{ reason: string } | { sub: PushSubscriptionRecord; deleted: boolean }> {
+  const { storage, clock, options } = deps;
+  const now = clock.now();
+  if (now.getTime() - job.createdAt.getTime() > options.ttlSeconds * 1000) return { reason: 'expired' };
+  const sub = await storage.pushSubscriptions.findById(job.subscriptionId);
+  if (!sub) return { reason: 'unsubscribed' };
+  const session = await storage.sessions.findById(sub.sessionId);
+  if (!session || session.revokedAt || session.expiresAt <= now) {
+    // Signed out where no event reached this process (another node, a crash): the device is gone.
+    await storage.pushSubscriptions.deleteById(sub.id);
+    return { reason: 'session ended' };
+  }
+  if (sub.prefs.level === 'none' || sub.prefs.doNotDisturb) return { reason: 'notifications off now' };
+  const [participant, message, active] = await Promise.all([
+    storage.participants.find(job.conversationId, job.userId),
+    storage.messages.findById(job.messageId),
+    deps.activity([job.userId]),
+  ]);
+  if (!participant || participant.leftAt) return { reason: 'not a member' };
+  if (participant.lastReadSeq >= job.seq) return { reason: 'read elsewhere' };
+  if (!message || (message.deletedAt && job.count === 1)) return { reason: 'deleted' };
+  if (active.has(job.userId)) return { reason: 'user came online' };
+  return { sub, deleted: message.deletedAt !== null };
+}
+
+function payloadOf(job: PushJobRecord, sub: PushSubscriptionRecord, deleted: boolean): PushPayload {
+  const base = {
+    v: 1 as const,
+    id: job.id,
+    conversationId: job.conversationId,
+    messageId: job.messageId,
+    seq: job.seq,
+    count: job.count,
+    lang: sub.prefs.locale,
+  };
+  // The device may have chosen "hide content" since the push was queued.
+  if (job.content.hidden || sub.prefs.hideContent || deleted) return { ...base, hidden: true };
+  const { title, body, mentioned } = job.content;
+  return { ...base, hidden: false, title, body, mentioned };
+}
+
+/** Completes, retries (with backoff) or drops a push by the push service's answer. */
+async function settle(
+  deps: WorkerDeps & { stats: PushStats; wake(at: number): void },
+  job: PushJobRecord,
+  sub: PushSubscriptionRecord,
+  outcome: PushOutcome,
+): Promise<void> {
+  const { storage, clock, logger, options, stats, wake } = deps;
+  const lease = job.leaseUntil ?? clock.now();
+  const log = { jobId: job.id, subscriptionId: sub.id, attempts: job.attempts };
+  switch (outcome.kind) {
+    case 'sent':
+      stats.sent += 1;
+      await storage.pushQueue.complete(job.id, lease);
+      return;
+    case 'gone':
+      stats.gone += 1;
+      logger.info({ ...log, status: outcome.status }, 'push subscription gone: removed');
+      await storage.pushSubscriptions.deleteById(sub.id);
+      return;
+    case 'rejected':
+      stats.rejected += 1;
+      logger.warn({ ...log, status: outcome.status, error: outcome.error }, 'push rejected: dropped');
+      await storage.pushQueue.complete(job.id, lease);
+      return;
+    case 'retry': {
+      if (job.attempts >= options.maxAttempts) {
+        stats.dropped += 1;
+        logger.warn({ ...log, error: outcome.error }, 'push given up after too many attempts');
+        await storage.pushQueue.complete(job.id, lease);
+        return;
+      }
+      stats.retried += 1;
+      const delay = backoffMs(job.attempts, options, outcome.retryAfterMs);
+      logger.info({ ...log, status: outcome.status, error: outcome.error, delay }, 'push will be retried');
+      await storage.pushQueue.retry(job.id, lease, new Date(clock.now().getTime() + delay), outcome.error);
+      wake(clock.now().getTime() + delay);
+    }
+  }
+}
+
 /**
  * Sends the durable push queue. Each round leases due pushes (pushes whose worker died come back
  * when their lease ends), checks they still matter (subscription and session alive, still a member,
@@ -52,14 +147,7 @@ export function backoffMs(
  * with backoff, or drops them by the push service's answer. Several server processes may run one
  * each: the storage's leases keep a push with one worker at a time.
  */
-export function createPushWorker(deps: {
-  storage: Storage;
-  clock: Clock;
-  logger: Logger;
-  send: PushSender;
-  activity: UserActivity;
-  options: PushWorkerOptions;
-}) {
+export function createPushWorker(deps: WorkerDeps) {
   const { storage, clock, logger, options } = deps;
   const stats: PushStats = { sent: 0, gone: 0, retried: 0, dropped: 0, rejected: 0 };
   let timer: NodeJS.Timeout | undefined;
@@ -68,86 +156,9 @@ export function createPushWorker(deps: {
   let again = false;
   let stopped = true;
 
-  /** Why this push should not go out any more, or null (and the subscription it goes to). */
-  async function stale(
-    job: PushJobRecord,
-  ): Promise<{ reason: string } | { sub: PushSubscriptionRecord; deleted: boolean }> {
-    const now = clock.now();
-    if (now.getTime() - job.createdAt.getTime() > options.ttlSeconds * 1000) return { reason: 'expired' };
-    const sub = await storage.pushSubscriptions.findById(job.subscriptionId);
-    if (!sub) return { reason: 'unsubscribed' };
-    const session = await storage.sessions.findById(sub.sessionId);
-    if (!session || session.revokedAt || session.expiresAt <= now) {
-      // Signed out where no event reached this process (another node, a crash): the device is gone.
-      await storage.pushSubscriptions.deleteById(sub.id);
-      return { reason: 'session ended' };
-    }
-    if (sub.prefs.level === 'none' || sub.prefs.doNotDisturb) return { reason: 'notifications off now' };
-    const [participant, message, active] = await Promise.all([
-      storage.participants.find(job.conversationId, job.userId),
-      storage.messages.findById(job.messageId),
-      deps.activity([job.userId]),
-    ]);
-    if (!participant || participant.leftAt) return { reason: 'not a member' };
-    if (participant.lastReadSeq >= job.seq) return { reason: 'read elsewhere' };
-    if (!message || (message.deletedAt && job.count === 1)) return { reason: 'deleted' };
-    if (active.has(job.userId)) return { reason: 'user came online' };
-    return { sub, deleted: message.deletedAt !== null };
-  }
-
-  function payloadOf(job: PushJobRecord, sub: PushSubscriptionRecord, deleted: boolean): PushPayload {
-    const base = {
-      v: 1 as const,
-      id: job.id,
-      conversationId: job.conversationId,
-      messageId: job.messageId,
-      seq: job.seq,
-      count: job.count,
-      lang: sub.prefs.locale,
-    };
-    // The device may have chosen "hide content" since the push was queued.
-    if (job.content.hidden || sub.prefs.hideContent || deleted) return { ...base, hidden: true };
-    const { title, body, mentioned } = job.content;
-    return { ...base, hidden: false, title, body, mentioned };
-  }
-
-  async function settle(job: PushJobRecord, sub: PushSubscriptionRecord, outcome: PushOutcome): Promise<void> {
-    const lease = job.leaseUntil ?? clock.now();
-    const log = { jobId: job.id, subscriptionId: sub.id, attempts: job.attempts };
-    switch (outcome.kind) {
-      case 'sent':
-        stats.sent += 1;
-        await storage.pushQueue.complete(job.id, lease);
-        return;
-      case 'gone':
-        stats.gone += 1;
-        logger.info({ ...log, status: outcome.status }, 'push subscription gone: removed');
-        await storage.pushSubscriptions.deleteById(sub.id);
-        return;
-      case 'rejected':
-        stats.rejected += 1;
-        logger.warn({ ...log, status: outcome.status, error: outcome.error }, 'push rejected: dropped');
-        await storage.pushQueue.complete(job.id, lease);
-        return;
-      case 'retry': {
-        if (job.attempts >= options.maxAttempts) {
-          stats.dropped += 1;
-          logger.warn({ ...log, error: outcome.error }, 'push given up after too many attempts');
-          await storage.pushQueue.complete(job.id, lease);
-          return;
-        }
-        stats.retried += 1;
-        const delay = backoffMs(job.attempts, options, outcome.retryAfterMs);
-        logger.info({ ...log, status: outcome.status, error: outcome.error, delay }, 'push will be retried');
-        await storage.pushQueue.retry(job.id, lease, new Date(clock.now().getTime() + delay), outcome.error);
-        wake(clock.now().getTime() + delay);
-      }
-    }
-  }
-
   async function deliver(job: PushJobRecord): Promise<void> {
     try {
-      const check = await stale(job);
+      const check = await stale(deps, job);
       if ('reason' in check) {
         stats.dropped += 1;
         logger.debug({ jobId: job.id, reason: check.reason }, 'push dropped');
@@ -161,7 +172,7 @@ export function createPushWorker(deps: {
         urgency: job.urgency,
         topicKey: `${job.conversationId}`,
       });
-      await settle(job, check.sub, outcome);
+      await settle({ ...deps, stats, wake }, job, check.sub, outcome);
     } catch (err) {
       // Storage trouble: the lease runs out and the push is claimed again.
       logger.error({ err, jobId: job.id }, 'push delivery failed');
