@@ -19,7 +19,20 @@ const build = spawnSync(
     env: { ...process.env, NODE_ENV: 'development' },
   },
 );
-if (build.status !== 0) {
+// The service worker (Web Push) is its own build, into the same directory (served at /sw.js).
+const swBuild =
+  build.status === 0
+    ? spawnSync(
+        bin('vite', 'apps/desktop'),
+        ['build', '--config', 'vite.sw.config.ts', '--outDir', webDir, '--logLevel', 'warn'],
+        {
+          cwd: path.join(root, 'apps/desktop'),
+          stdio: ['ignore', 'ignore', 'inherit'],
+          env: { ...process.env, NODE_ENV: 'development' },
+        },
+      )
+    : build;
+if (build.status !== 0 || swBuild.status !== 0) {
   console.error('e2e-server: the development build of the web client failed');
   process.exit(1);
 }
