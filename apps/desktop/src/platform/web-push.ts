@@ -9,9 +9,13 @@ export class PushPermissionDenied extends Error {
   }
 }
 
-/** Dev (Vite) serves the worker's source as a module; the build is one classic script at /sw.js. */
-const workerUrl = import.meta.env.DEV ? '/src/sw/push.sw.ts' : '/sw.js';
-const workerType: WorkerType = import.meta.env.DEV ? 'module' : 'classic';
+/**
+ * The Vite dev server (it alone has import.meta.hot) serves the worker's source as a module; every
+ * build, development builds included, has it as one classic script at /sw.js.
+ */
+const devServer = Boolean(import.meta.hot);
+const workerUrl = devServer ? '/src/sw/push.sw.ts' : '/sw.js';
+const workerType: WorkerType = devServer ? 'module' : 'classic';
 
 const toJson = (s: PushSubscription): BrowserPushSubscription => {
   const json = s.toJSON();
