@@ -19,7 +19,20 @@ const build = spawnSync(
     env: { ...process.env, NODE_ENV: 'development' },
   },
 );
-if (build.status !== 0) {
+// The service worker (Web Push) is its own build, into the same directory (served at /sw.js).
+const swBuild =
+  build.status === 0
+    ? spawnSync(
+        bin('vite', 'apps/desktop'),
+        ['build', '--config', 'vite.sw.config.ts', '--outDir', webDir, '--logLevel', 'warn'],
+        {
+          cwd: path.join(root, 'apps/desktop'),
+          stdio: ['ignore', 'ignore', 'inherit'],
+          env: { ...process.env, NODE_ENV: 'development' },
+        },
+      )
+    : build;
+if (build.status !== 0 || swBuild.status !== 0) {
   console.error('e2e-server: the development build of the web client failed');
   process.exit(1);
 }
@@ -51,6 +64,21 @@ const translation = await startTranslationStandIn();
 const dataDir = path.join(os.tmpdir(), `charla-e2e-${process.env.CHARLA_E2E_PORT ?? '4100'}`);
 fs.rmSync(dataDir, { recursive: true, force: true });
 fs.mkdirSync(dataDir, { recursive: true });
+
+// The Web Push stand-in (apps/desktop/e2e/web-push.e2e.ts) serves https with a certificate made here,
+// which the server trusts from start (NODE_EXTRA_CA_CERTS is read once, at process start).
+const pushEnv = {};
+try {
+  const { standInTlsAt } = await import('../packages/test-utils/src/push-service.ts');
+  const tlsDir = path.join(dataDir, 'push-stand-in');
+  await standInTlsAt(tlsDir);
+  Object.assign(pushEnv, {
+    NODE_EXTRA_CA_CERTS: path.join(tlsDir, 'cert.pem'),
+    CHARLA_PUSH_ALLOW_PRIVATE_HOSTS: '1',
+  });
+} catch (err) {
+  console.warn(`e2e server: no Web Push stand-in certificate (${err?.message ?? err}); web-push.e2e.ts will skip`);
+}
 const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/server/src/main.ts')], {
   stdio: 'inherit',
   env: {
@@ -72,6 +100,7 @@ const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/s
     DEEPL_SERVER_URL: translation.url,
     // Small enough that apps/desktop/e2e/translation.e2e.ts can reach it with one long message.
     TRANSLATE_USER_DAILY_CHARS: process.env.CHARLA_E2E_TRANSLATE_USER_CHARS ?? '800',
+    ...pushEnv,
   },
 });
 const stop = () => {

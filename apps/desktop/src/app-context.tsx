@@ -89,6 +89,8 @@ export function AppProvider({ platform, children }: { platform: Platform; childr
     await platform.forgetE2eeStoreKey?.().catch(() => undefined);
     await platform.session.logout();
     if (userId) void wipeE2eeDevice(userId);
+    // The server dropped this session's push subscription; the browser forgets it too (shared computers).
+    await platform.push?.unsubscribe().catch(() => undefined);
     clearUserData(qc);
     // Signing out on purpose also drops messages still waiting to be sent (a lost session keeps
     // them: the same user signing in again sends them).

@@ -12,6 +12,7 @@ import {
 } from './features/auth/auth-screens.tsx';
 import { InviteLanding } from './features/groups/invite-landing.tsx';
 import { HomeScreen } from './features/home/home-screen.tsx';
+import { UnsubscribeScreen } from './features/settings/email-digest.tsx';
 import type { Platform } from './platform/platform.ts';
 import { useI18n } from './ui/i18n.tsx';
 import { type Route, RouterProvider, useRouter } from './ui/router.tsx';
@@ -51,6 +52,8 @@ function publicScreen(route: Route) {
       return <ResetScreen token={route.token} />;
     case 'verify':
       return <VerifyScreen token={route.token} />;
+    case 'unsubscribe':
+      return <UnsubscribeScreen token={route.token} />;
     case 'completeSignUp':
       return <CompleteSignUpScreen token={route.token} />;
     case 'server':
@@ -96,7 +99,7 @@ function Root() {
   }
   // Desktop first run: no server chosen yet.
   if (platform.supports.serverUrlSetting && !platform.serverUrl()) return <ServerScreen />;
-  if (route.name === 'verify' || route.name === 'reset') return publicScreen(route);
+  if (route.name === 'verify' || route.name === 'reset' || route.name === 'unsubscribe') return publicScreen(route);
   if (auth.status === 'signedOut') {
     const screen = publicScreen(route);
     if (screen) return screen;

@@ -42,6 +42,11 @@ import { createInvitesModule } from './modules/invites/invites.module.ts';
 import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
 import { createMessagingModule } from './modules/messaging/messaging.module.ts';
 import { createModerationModule } from './modules/moderation/moderation.module.ts';
+import {
+  createNotificationsModule,
+  type NotificationsModule,
+  type NotificationsOptions,
+} from './modules/notifications/notifications.module.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
 import { authProvidersFromConfig } from './modules/oidc/oidc.registry.ts';
 import { createPresenceModule } from './modules/presence/presence.module.ts';
@@ -77,6 +82,8 @@ export type AppDeps = {
   e2ee?: E2eeOptions;
   /** Translation knobs (tests shorten the provider backoff). */
   translation?: TranslationOptions;
+  /** Push and email notification knobs (tests: the push service's certificate, shorter windows). */
+  notifications?: NotificationsOptions;
 };
 
 export type CharlaApp = {
@@ -87,6 +94,8 @@ export type CharlaApp = {
   ctx: AppContext;
   /** Media module handles (tests run the unattached-upload sweeper with a moved clock). */
   media: Pick<MediaModule, 'sweepOnce' | 'store'>;
+  /** Push queue worker and email digest (tests drain them). */
+  notifications: Pick<NotificationsModule, 'worker' | 'digest' | 'vapidPublicKey'>;
   /** Resolves once optional backends (the Redis adapter, presence and typing) are connected. */
   ready: Promise<void>;
   /** Stops accepting connections and closes sockets; storage is the caller's to close. */
@@ -178,6 +187,9 @@ export function createApp(deps: AppDeps): CharlaApp {
     mediaStore: media.store,
     standing: messaging.services.conversations.standing,
   });
+  const presence = createPresenceModule(ctx, { io, perUser: deps.realtime?.limits?.presencePerUser });
+  // Reaches people who are not looking: Web Push and the missed-message email (after presence).
+  const notifications = createNotificationsModule(ctx, { activity: presence.activeUsers }, deps.notifications);
   const modules: AppModule[] = [
     createClientConfigModule(ctx),
     auth,
@@ -196,7 +208,8 @@ export function createApp(deps: AppDeps): CharlaApp {
     moderation,
     createAdminModule(ctx, { moderation: moderation.service }),
     e2ee,
-    createPresenceModule(ctx, { io, perUser: deps.realtime?.limits?.presencePerUser }),
+    presence,
+    notifications,
   ];
 
   const metrics = createMetrics({
@@ -281,6 +294,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     io,
     ctx,
     media,
+    notifications,
     ready: realtime.ready,
     close: async () => {
       await new Promise<void>((resolve) => {

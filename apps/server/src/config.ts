@@ -103,11 +103,27 @@ export const envSchema = z.object({
   WEB_DIST_DIR: z.string().optional(),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ...translationEnvShape,
+  /** Web Push (RFC 8292) key pair, base64url; set both or neither (unset: generated into DATA_DIR/vapid.json). */
+  VAPID_PUBLIC_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{87}$/, 'must be an uncompressed P-256 public key in base64url (87 characters)')
+    .optional(),
+  VAPID_PRIVATE_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{43}$/, 'must be a P-256 private key in base64url (43 characters)')
+    .optional(),
+  /** Contact the push services may use (RFC 8292 "sub"): a mailto: or https: URL. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:[^\s]+|https:\/\/[^\s]+)$/, 'must be a mailto: or https: URL')
+    .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** json (production) or pretty (short human lines); unset: pretty on a terminal outside production, else json. */
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** Test-only escape hatch (the e2e server uses it); ignored unless NODE_ENV=test. */
   CHARLA_DISABLE_RATE_LIMITS: bool.default(false),
+  /** Test-only: lets pushes go to a push-service stand-in on 127.0.0.1; ignored unless NODE_ENV=test. */
+  CHARLA_PUSH_ALLOW_PRIVATE_HOSTS: bool.default(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -121,6 +137,8 @@ export type Config = Env & {
   tls: { cert: string; key: string } | undefined;
   /** CHARLA_DISABLE_RATE_LIMITS, honoured only under NODE_ENV=test. */
   rateLimitsDisabled: boolean;
+  /** CHARLA_PUSH_ALLOW_PRIVATE_HOSTS, honoured only under NODE_ENV=test. */
+  pushAllowPrivateHosts: boolean;
 };
 
 export class ConfigError extends Error {
@@ -145,6 +163,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(e.OIDC_ISSUER) !== Boolean(e.OIDC_CLIENT_ID))
     problems.push('OIDC_ISSUER and OIDC_CLIENT_ID: set both or neither');
   problems.push(...translationConfigProblems(e));
+  if (Boolean(e.VAPID_PUBLIC_KEY) !== Boolean(e.VAPID_PRIVATE_KEY))
+    problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY: set both or neither');
   if (problems.length) throw new ConfigError(problems);
   const scheme = e.TLS_CERT ? 'https' : 'http';
   const shownHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
@@ -156,5 +176,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webUrl: (e.WEB_URL ?? publicUrl).replace(/\/$/, ''),
     tls: e.TLS_CERT && e.TLS_KEY ? { cert: e.TLS_CERT, key: e.TLS_KEY } : undefined,
     rateLimitsDisabled: e.CHARLA_DISABLE_RATE_LIMITS && e.NODE_ENV === 'test',
+    pushAllowPrivateHosts: e.CHARLA_PUSH_ALLOW_PRIVATE_HOSTS && e.NODE_ENV === 'test',
   };
 }

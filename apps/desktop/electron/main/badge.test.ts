@@ -123,7 +123,7 @@ describe('badge per OS', () => {
 });
 
 describe('tray', () => {
-  const actions = () => ({ open: vi.fn(), setDoNotDisturb: vi.fn(), quit: vi.fn() });
+  const actions = () => ({ open: vi.fn(), openConversation: vi.fn(), setDoNotDisturb: vi.fn(), quit: vi.fn() });
   const item = (menu: TrayMenuItem[], id: string) =>
     menu.find((i) => 'id' in i && i.id === id) as TrayMenuItem & {
       label: string;
@@ -133,7 +133,7 @@ describe('tray', () => {
 
   it('menu: open (with unread count), do not disturb checkbox, quit', () => {
     const a = actions();
-    const menu = buildTrayMenu({ unread: 3, doNotDisturb: false }, a);
+    const menu = buildTrayMenu({ unread: 3, doNotDisturb: false, recent: [] }, a);
     expect(menu.map((i) => ('id' in i ? i.id : i.type))).toEqual(['open', 'dnd', 'separator', 'quit']);
     expect(item(menu, 'open').label).toBe('Open Charla (3 unread)');
     expect(item(menu, 'dnd').checked).toBe(false);
@@ -141,7 +141,35 @@ describe('tray', () => {
     expect(a.setDoNotDisturb).toHaveBeenCalledWith(true);
     item(menu, 'quit').click();
     expect(a.quit).toHaveBeenCalled();
-    expect(item(buildTrayMenu({ unread: 0, doNotDisturb: true }, a), 'dnd').checked).toBe(true);
+    expect(item(buildTrayMenu({ unread: 0, doNotDisturb: true, recent: [] }, a), 'dnd').checked).toBe(true);
+  });
+
+  it('menu: the latest conversations (at most five, unread counts, & shown literally) open on click', () => {
+    const a = actions();
+    const recent = Array.from({ length: 7 }, (_, i) => ({
+      conversationId: `c${i}`,
+      title: i === 0 ? 'Ana & Ben' : `Chat ${i}`,
+      unread: i === 1 ? 250 : i,
+    }));
+    const menu = buildTrayMenu({ unread: 0, doNotDisturb: false, recent }, a);
+    expect(menu.map((i) => ('id' in i ? i.id : i.type))).toEqual([
+      'open',
+      'separator',
+      'conversation:c0',
+      'conversation:c1',
+      'conversation:c2',
+      'conversation:c3',
+      'conversation:c4',
+      'separator',
+      'dnd',
+      'separator',
+      'quit',
+    ]);
+    expect(item(menu, 'conversation:c0').label).toBe('Ana && Ben');
+    expect(item(menu, 'conversation:c1').label).toBe('Chat 1 (99+)');
+    expect(item(menu, 'conversation:c3').label).toBe('Chat 3 (3)');
+    item(menu, 'conversation:c2').click();
+    expect(a.openConversation).toHaveBeenCalledWith('c2');
   });
 
   it('controller rebuilds the menu only when state changes; click opens (not on macOS)', () => {
@@ -168,7 +196,10 @@ describe('tray', () => {
     c.update({ doNotDisturb: true });
     expect(menus).toHaveLength(3);
     expect(item(menus[2] as TrayMenuItem[], 'dnd').checked).toBe(true);
-    expect(c.state()).toEqual({ unread: 2, doNotDisturb: true });
+    expect(c.state()).toEqual({ unread: 2, doNotDisturb: true, recent: [] });
+    c.update({ recent: [{ conversationId: 'c1', title: 'Ana', unread: 1 }] });
+    expect(menus).toHaveLength(4);
+    expect(item(menus[3] as TrayMenuItem[], 'conversation:c1').label).toBe('Ana (1)');
     click?.();
     expect(a.open).toHaveBeenCalled();
   });

@@ -114,6 +114,7 @@ const fake = vi.hoisted(() => {
     Menu: { buildFromTemplate: (t: unknown) => t },
     nativeImage: { createFromBuffer: (b: unknown) => b },
     nativeTheme: { themeSource: 'system' },
+    powerMonitor: { getSystemIdleTime: () => 0, on: record('powerMonitor.on'), off: record('powerMonitor.off') },
     protocol: {
       registerSchemesAsPrivileged: record('protocol.registerSchemesAsPrivileged'),
       handle: record('protocol.handle'),

@@ -2,6 +2,7 @@
  * Lifecycle only: wires Electron's objects into the plain modules beside this file
  * (security, settings, secrets, session, notifications, badge, tray, deep links, updater, IPC).
  */
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import {
   Notification,
   nativeImage,
   nativeTheme,
+  powerMonitor,
   protocol,
   safeStorage,
   screen,
@@ -27,6 +29,7 @@ import { createAppProtocolHandler } from './app-protocol.ts';
 import { createBadge } from './badge.ts';
 import { createDeepLinkRouter, setupDeepLinks } from './deep-links.ts';
 import { createE2eeKeys } from './e2ee-keys.ts';
+import { watchSystemIdle } from './idle-watch.ts';
 import { appHandlers } from './ipc/app.ipc.ts';
 import { e2eeHandlers } from './ipc/e2ee.ipc.ts';
 import { notificationHandlers } from './ipc/notification.ipc.ts';
@@ -34,6 +37,7 @@ import { registerIpc } from './ipc/register.ts';
 import { sessionHandlers } from './ipc/session.ipc.ts';
 import { settingsHandlers } from './ipc/settings.ipc.ts';
 import { shellHandlers } from './ipc/shell.ipc.ts';
+import { applyLoginItem, startsHidden } from './login-item.ts';
 import { createNotifier } from './notifications.ts';
 import { createProviderSignIn } from './oidc-loopback.ts';
 import { createSecretStore, type KeytarLike, type KeyValueStore } from './secrets.ts';
@@ -91,7 +95,7 @@ const settings = createSettingsService(
 );
 const csp = (): string => buildCsp({ serverOrigin: settings.serverOrigin(), devServerOrigin: devServerUrl });
 
-function openWindow(): void {
+function openWindow(startHidden = false): void {
   mainWindow = createMainWindow({
     BrowserWindow,
     preloadPath: path.join(import.meta.dirname, 'preload.cjs'),
@@ -102,6 +106,7 @@ function openWindow(): void {
     openExternal: (url) => shell.openExternal(url),
     isQuitting: () => quitting,
     hasTray: () => trayController !== null,
+    startHidden,
   });
   mainWindow.on('closed', () => {
     mainWindow = null;
@@ -168,6 +173,10 @@ async function start(): Promise<void> {
     platform: process.platform,
     actions: {
       open: showWindow,
+      openConversation: (conversationId) => {
+        showWindow();
+        send('notification:clicked', { conversationId });
+      },
       setDoNotDisturb: (on) => settings.update({ notifications: { doNotDisturb: on } }),
       quit: () => app.quit(),
     },
@@ -181,18 +190,40 @@ async function start(): Promise<void> {
     imageFromPng: (png) => nativeImage.createFromBuffer(png),
   });
   const notifier = createNotifier({
-    create: (o) => new Notification({ title: o.title, body: o.body, silent: o.silent }),
+    create: (o) =>
+      new Notification({
+        title: o.title,
+        body: o.body,
+        silent: o.silent,
+        hasReply: o.hasReply,
+        replyPlaceholder: 'Reply',
+      }),
     prefs: () => settings.get().notifications,
     isWindowFocused: () => Boolean(mainWindow?.isFocused() && mainWindow.isVisible()),
     openConversation: (conversationId) => {
       showWindow();
       send('notification:clicked', { conversationId });
     },
+    // Inline Reply exists on macOS (Windows needs toast XML and activation handling; not done yet).
+    ...(process.platform === 'darwin'
+      ? { reply: (conversationId: string, text: string) => send('notification:reply', { conversationId, text }) }
+      : {}),
   });
   // Native menus, dialogs and the window frame follow the app's theme; login item follows the setting.
   const applyHostSettings = (next: DesktopSettings): void => {
     nativeTheme.themeSource = next.theme;
-    if (app.isPackaged) app.setLoginItemSettings({ openAtLogin: next.launchAtLogin });
+    if (app.isPackaged)
+      applyLoginItem(next.launchAtLogin, {
+        platform: process.platform,
+        execPath: process.execPath,
+        setLoginItemSettings: (s) => app.setLoginItemSettings(s),
+        configDir: process.env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config'),
+        writeFile: (file, text) => {
+          fs.mkdirSync(path.dirname(file), { recursive: true });
+          fs.writeFileSync(file, text);
+        },
+        removeFile: (file) => fs.rmSync(file, { force: true }),
+      });
   };
   applyHostSettings(settings.get());
   let serverOrigin = settings.serverOrigin();
@@ -215,7 +246,12 @@ async function start(): Promise<void> {
     handlers: {
       ...sessionHandlers(sessionManager, providerSignIn),
       ...settingsHandlers(settings),
-      ...notificationHandlers({ notifier, badge, onBadge: (count) => trayController?.update({ unread: count }) }),
+      ...notificationHandlers({
+        notifier,
+        badge,
+        onBadge: (count) => trayController?.update({ unread: count }),
+        onRecent: (recent) => trayController?.update({ recent }),
+      }),
       ...shellHandlers((url) => shell.openExternal(url)),
       ...e2eeHandlers(createE2eeKeys({ secrets, account: () => settings.account() })),
       ...appHandlers({
@@ -231,7 +267,36 @@ async function start(): Promise<void> {
     },
   });
 
-  openWindow();
+  // Presence: a locked or idle computer counts as away, not only a hidden window.
+  watchSystemIdle(
+    {
+      idleSeconds: () => powerMonitor.getSystemIdleTime(),
+      onLock: (l) => {
+        for (const e of ['lock-screen', 'suspend'] as const) powerMonitor.on(e as 'lock-screen', l);
+        return () => {
+          for (const e of ['lock-screen', 'suspend'] as const) powerMonitor.off(e as 'lock-screen', l);
+        };
+      },
+      onUnlock: (l) => {
+        for (const e of ['unlock-screen', 'resume'] as const) powerMonitor.on(e as 'unlock-screen', l);
+        return () => {
+          for (const e of ['unlock-screen', 'resume'] as const) powerMonitor.off(e as 'unlock-screen', l);
+        };
+      },
+      setInterval: (fn, ms) => setInterval(fn, ms),
+      clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+    },
+    (away) => send('system:away', { away }),
+  );
+  openWindow(
+    startsHidden({
+      argv: process.argv,
+      platform: process.platform,
+      // macOS 13+ reports only that the login item opened the app; it was asked to open hidden.
+      wasOpenedAsHidden: process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin,
+      hasTray: trayController !== null,
+    }),
+  );
   updater = setupUpdater({
     isDev,
     feedUrl: process.env.CHARLA_UPDATE_URL,

@@ -44,12 +44,14 @@ function fakeFactory() {
     title: string;
     body: string;
     silent: boolean;
+    hasReply: boolean;
     shown: boolean;
     closed: boolean;
     click: () => void;
+    reply: (event: unknown, text: string) => void;
   }> = [];
-  const create = (o: { title: string; body: string; silent: boolean }): NativeNotification => {
-    const record = { ...o, shown: false, closed: false, click: () => {} };
+  const create = (o: { title: string; body: string; silent: boolean; hasReply: boolean }): NativeNotification => {
+    const record = { ...o, shown: false, closed: false, click: () => {}, reply: (_e: unknown, _t: string) => {} };
     created.push(record);
     return {
       show: () => {
@@ -58,8 +60,9 @@ function fakeFactory() {
       close: () => {
         record.closed = true;
       },
-      on: (_e, l) => {
-        record.click = l;
+      on: (e: 'click' | 'reply', l: (...a: never[]) => void) => {
+        if (e === 'reply') record.reply = l as typeof record.reply;
+        else record.click = l as () => void;
       },
     };
   };
@@ -75,6 +78,42 @@ const args = (conversationId: string, body: string, extra: { mentioned?: boolean
 });
 
 describe('notifier', () => {
+  it('inline Reply: typed text goes to the conversation (trimmed, capped); empty replies do nothing', () => {
+    const f = fakeFactory();
+    const reply = vi.fn();
+    const n = createNotifier({
+      create: f.create,
+      prefs: () => prefs({ hideContent: true }),
+      isWindowFocused: () => false,
+      openConversation: vi.fn(),
+      reply,
+    });
+    n.show(args('c1', 'lunch?'));
+    const shown = f.created[0];
+    expect(shown?.hasReply).toBe(true);
+    shown?.reply({}, '  on my way  ');
+    expect(reply).toHaveBeenCalledWith('c1', 'on my way');
+    expect(n.pending().has('c1')).toBe(false);
+    shown?.reply({}, '   ');
+    shown?.reply({}, 42 as unknown as string);
+    expect(reply).toHaveBeenCalledTimes(1);
+    n.show(args('c2', 'long'));
+    f.created[1]?.reply({}, 'x'.repeat(5000));
+    expect(reply).toHaveBeenLastCalledWith('c2', 'x'.repeat(4000));
+  });
+
+  it('no Reply field where the host has none', () => {
+    const f = fakeFactory();
+    const n = createNotifier({
+      create: f.create,
+      prefs: () => prefs(),
+      isWindowFocused: () => false,
+      openConversation: vi.fn(),
+    });
+    n.show(args('c1', 'hi'));
+    expect(f.created[0]?.hasReply).toBe(false);
+  });
+
   it('coalesces a burst into one notification per conversation, replacing the previous one', () => {
     const f = fakeFactory();
     const n = createNotifier({

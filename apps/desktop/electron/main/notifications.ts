@@ -13,9 +13,20 @@ export type NativeNotification = {
   show(): void;
   close(): void;
   on(event: 'click', listener: () => void): unknown;
+  /** macOS: the text typed into the notification's inline Reply field. */
+  on(event: 'reply', listener: (event: unknown, reply: string) => void): unknown;
 };
 
-export type NotificationFactory = (options: { title: string; body: string; silent: boolean }) => NativeNotification;
+export type NotificationFactory = (options: {
+  title: string;
+  body: string;
+  silent: boolean;
+  /** An inline Reply field (macOS). */
+  hasReply: boolean;
+}) => NativeNotification;
+
+/** Longest reply sent from a notification (the server's message limit is larger). */
+export const REPLY_MAX = 4000;
 
 export type NotificationDeps = {
   create: NotificationFactory;
@@ -23,6 +34,11 @@ export type NotificationDeps = {
   isWindowFocused: () => boolean;
   /** Focuses (shows, restores) the window and tells the renderer to open the conversation. */
   openConversation: (conversationId: string) => void;
+  /**
+   * Where an inline reply goes (the renderer sends it through its outbox, so it survives going
+   * offline). Absent: no Reply field. Only hosts whose notifications have one pass it (macOS).
+   */
+  reply?: (conversationId: string, text: string) => void;
 };
 
 export type Notifier = {
@@ -61,13 +77,20 @@ export function createNotifier(deps: NotificationDeps): Notifier {
         previous.notification.close();
       }
       const text = composeText(args, count, prefs.hideContent);
-      const notification = deps.create({ ...text, silent: !prefs.sound });
+      const notification = deps.create({ ...text, silent: !prefs.sound, hasReply: deps.reply !== undefined });
       const entry = { notification, count };
       live.set(args.conversationId, entry);
       notification.on('click', () => {
         if (live.get(args.conversationId) === entry) live.delete(args.conversationId);
         deps.openConversation(args.conversationId);
       });
+      const reply = deps.reply;
+      if (reply)
+        notification.on('reply', (_event, typed) => {
+          if (live.get(args.conversationId) === entry) live.delete(args.conversationId);
+          const text = typeof typed === 'string' ? typed.trim().slice(0, REPLY_MAX) : '';
+          if (text) reply(args.conversationId, text);
+        });
       notification.show();
       return previous ? 'replaced' : 'shown';
     },

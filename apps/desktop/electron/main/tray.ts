@@ -2,10 +2,16 @@
  * The tray icon and its menu (open, do not disturb, quit) and the close-to-tray decision.
  * The menu is rebuilt from state, so what it shows is a pure function tests can check.
  */
-export type TrayState = { unread: number; doNotDisturb: boolean };
+export type RecentConversation = { conversationId: string; title: string; unread: number };
+export type TrayState = { unread: number; doNotDisturb: boolean; recent: readonly RecentConversation[] };
+
+/** The tray lists this many of the latest conversations. */
+export const TRAY_RECENT_MAX = 5;
 
 export type TrayActions = {
   open: () => void;
+  /** Shows the window on that conversation. */
+  openConversation: (conversationId: string) => void;
   setDoNotDisturb: (on: boolean) => void;
   quit: () => void;
 };
@@ -16,6 +22,18 @@ export type TrayMenuItem =
   | { id: string; label: string; type: 'checkbox'; checked: boolean; click: () => void }
   | { type: 'separator' };
 
+/** The latest conversations between separators (nothing when there are none). */
+function recentItems(recent: readonly RecentConversation[], actions: TrayActions): TrayMenuItem[] {
+  if (!recent.length) return [];
+  const items = recent.slice(0, TRAY_RECENT_MAX).map((c) => ({
+    id: `conversation:${c.conversationId}`,
+    // Menu labels treat & as an accelerator marker on Windows and Linux: doubled, it shows as &.
+    label: `${c.title.replace(/&/g, '&&')}${c.unread > 0 ? ` (${c.unread > 99 ? '99+' : c.unread})` : ''}`,
+    click: () => actions.openConversation(c.conversationId),
+  }));
+  return [{ type: 'separator' }, ...items, { type: 'separator' }];
+}
+
 export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayMenuItem[] {
   return [
     {
@@ -23,6 +41,7 @@ export function buildTrayMenu(state: TrayState, actions: TrayActions): TrayMenuI
       label: state.unread > 0 ? `Open Charla (${state.unread} unread)` : 'Open Charla',
       click: actions.open,
     },
+    ...recentItems(state.recent, actions),
     {
       id: 'dnd',
       label: 'Do not disturb',
@@ -60,7 +79,7 @@ export type TrayController<Image, Menu> = {
 
 export function createTrayController<Image, Menu>(deps: TrayDeps<Image, Menu>): TrayController<Image, Menu> {
   const tray = deps.createTray(deps.initialImage);
-  let state: TrayState = { unread: 0, doNotDisturb: false };
+  let state: TrayState = { unread: 0, doNotDisturb: false, recent: [] };
   const render = (): void => tray.setContextMenu(deps.buildMenu(buildTrayMenu(state, deps.actions)));
   tray.setToolTip('Charla');
   if (deps.platform !== 'darwin') tray.on('click', deps.actions.open);
@@ -69,7 +88,8 @@ export function createTrayController<Image, Menu>(deps: TrayDeps<Image, Menu>): 
     tray,
     update(patch) {
       const next = { ...state, ...patch };
-      if (next.unread === state.unread && next.doNotDisturb === state.doNotDisturb) return;
+      if (next.unread === state.unread && next.doNotDisturb === state.doNotDisturb && next.recent === state.recent)
+        return;
       state = next;
       render();
     },

@@ -42,12 +42,16 @@ export function createMainWindow(options: {
   openExternal: OpenExternal;
   isQuitting: () => boolean;
   hasTray: () => boolean;
+  /** Started at login: the window loads but stays in the tray until opened. */
+  startHidden?: boolean;
   icon?: string;
 }): BrowserWindow {
   const win = new options.BrowserWindow(windowOptions(options));
   attachNavigationGuards(win.webContents, { appOrigins: options.appOrigins, openExternal: options.openExternal });
   if (options.settings.windowState().maximized) win.maximize();
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (!options.startHidden) win.show();
+  });
 
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
   const saveGeometry = (): void => {

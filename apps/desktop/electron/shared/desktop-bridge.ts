@@ -40,10 +40,13 @@ export const bridgeLayout = {
     'app:get-info': 'app.getInfo',
     'encryption:store-key': 'e2ee.storeKey',
     'encryption:forget-store-key': 'e2ee.forgetStoreKey',
+    'tray:set-recent': 'tray.setRecent',
   },
   events: {
     'settings:changed': 'settings.onChanged',
     'notification:clicked': 'notifications.onClicked',
+    'notification:reply': 'notifications.onReply',
+    'system:away': 'system.onAway',
     'deep-link:received': 'deepLinks.onReceived',
     'update:ready': 'updates.onReady',
   },

@@ -148,6 +148,17 @@ export const invokeContract = {
   /** The signed-in account's E2EE store key (base64, 32 bytes) from the OS keychain; null when signed out. */
   'encryption:store-key': { args: empty, result: z.string().max(64).nullable() },
   'encryption:forget-store-key': { args: empty, result: z.null() },
+  /** The latest conversations, for the tray menu (titles only, never message text). */
+  'tray:set-recent': {
+    args: z
+      .object({
+        items: z
+          .array(z.object({ conversationId, title: z.string().max(100), unread: unreadCountSchema }).strict())
+          .max(5),
+      })
+      .strict(),
+    result: z.null(),
+  },
 } as const;
 
 export type InvokeChannel = keyof typeof invokeContract;
@@ -158,6 +169,10 @@ export const invokeChannels = Object.keys(invokeContract) as InvokeChannel[];
 /** Event channels (main -> renderer, no reply). */
 export const eventContract = {
   'notification:clicked': z.object({ conversationId }),
+  /** Text typed into a notification's inline Reply (macOS): the renderer sends it through its outbox. */
+  'notification:reply': z.object({ conversationId, text: z.string().min(1).max(4000) }),
+  /** The computer is idle or locked (true), or in use again (false): the renderer reports presence. */
+  'system:away': z.object({ away: z.boolean() }),
   'deep-link:received': inviteLinkSchema,
   'update:ready': z.object({ version: z.string() }),
   'settings:changed': desktopSettingsSchema,

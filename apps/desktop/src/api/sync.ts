@@ -29,9 +29,9 @@ export type SyncContext = {
   feeds?: ChangeFeeds;
   onIncoming?: (m: Message, event: { notifyEvenIfMuted: string[] }) => void;
   onTyping?: (conversationId: string, userId: string, typing: boolean) => void;
-  onPresence?: (userId: string, status: string) => void;
   /** Something happened in an encrypted conversation's MLS log (the E2EE client syncs it). */
   onE2ee?: (e: { type: 'message' | 'welcome' | 'roster'; conversationId: string }) => void;
+  onPresence?: (userId: string, status: string, lastSeenAt: string | null) => void;
 };
 
 function setMessages(qc: QueryClient, conversationId: string, fn: (s: MessagesState) => MessagesState) {
@@ -186,7 +186,7 @@ function participantHandlers(
     typing: (e) => {
       if (e.userId !== ctx.meId) ctx.onTyping?.(e.conversationId, e.userId, e.typing);
     },
-    presence: (e) => ctx.onPresence?.(e.userId, e.status),
+    presence: (e) => ctx.onPresence?.(e.userId, e.status, e.lastSeenAt),
   };
 }
 

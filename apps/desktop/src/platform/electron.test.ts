@@ -43,7 +43,9 @@ function fakeBridge() {
       show: vi.fn(() => ok('shown')),
       focusConversation: vi.fn(() => ok(null)),
       onClicked: listen('click'),
+      onReply: listen('reply'),
     },
+    tray: { setRecent: vi.fn(() => ok(null)) },
     badge: { set: vi.fn(() => ok(null)) },
     shell: { openExternal: vi.fn(() => ok(true)) },
     deepLinks: {
@@ -81,8 +83,24 @@ describe('Electron platform', () => {
       deepLinks: true,
       serverUrlSetting: true,
       loopbackSignIn: true,
+      // Electron's pages cannot reach a push service: native notifications while it runs instead.
+      webPush: false,
     });
+    expect(p.push).toBeUndefined();
     expect(p.serverUrl()).toBe('https://chat.example.com');
+  });
+
+  it('tells main the latest conversations for the tray, and hands on inline replies', async () => {
+    const { bridge, raw, listeners } = fakeBridge();
+    const p = await createElectronPlatform(bridge);
+    p.setRecentConversations?.([{ conversationId: 'c1', title: 'Ana', unread: 2 }]);
+    expect(raw.tray.setRecent).toHaveBeenCalledWith({ items: [{ conversationId: 'c1', title: 'Ana', unread: 2 }] });
+    const replies: [string, string][] = [];
+    const off = p.onNotificationReply?.((id, text) => replies.push([id, text]));
+    (listeners.reply as (e: { conversationId: string; text: string }) => void)({ conversationId: 'c1', text: 'ok!' });
+    expect(replies).toEqual([['c1', 'ok!']]);
+    off?.();
+    expect(listeners.reply).toBeUndefined();
   });
 
   it('follows settings changed in main (e.g. from the tray)', async () => {
@@ -133,9 +151,13 @@ describe('Electron platform', () => {
       theme: 'dark',
       locale: 'es',
       notifications: { level: 'mentions', sound: false, hideContent: true },
+      // Running in the background is a desktop setting the renderer shows (Settings > Notifications).
+      background: { launchAtLogin: false, closeToTray: true },
     });
     await p.saveSettings({ theme: 'light' });
     expect(raw.settings.update).toHaveBeenCalledWith({ theme: 'light' });
+    await p.saveSettings({ background: { launchAtLogin: true, closeToTray: false } });
+    expect(raw.settings.update).toHaveBeenLastCalledWith({ launchAtLogin: true, closeToTray: false });
   });
 
   it('passes mention/mute hints with notifications and clamps the badge', async () => {

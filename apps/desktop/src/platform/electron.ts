@@ -39,6 +39,7 @@ function toClientSettings(s: DesktopSettings): ClientSettings {
       sound: s.notifications.sound,
       hideContent: s.notifications.hideContent,
     },
+    background: { launchAtLogin: s.launchAtLogin, closeToTray: s.closeToTray },
   };
 }
 
@@ -48,6 +49,10 @@ function toPatch(patch: Partial<ClientSettings>): SettingsPatch {
   if (patch.theme !== undefined) out.theme = patch.theme;
   if (patch.locale !== undefined) out.locale = patch.locale;
   if (patch.notifications !== undefined) out.notifications = { ...patch.notifications };
+  if (patch.background !== undefined) {
+    out.launchAtLogin = patch.background.launchAtLogin;
+    out.closeToTray = patch.background.closeToTray;
+  }
   return out;
 }
 
@@ -70,6 +75,8 @@ export async function createElectronPlatform(
       deepLinks: true,
       serverUrlSetting: true,
       loopbackSignIn: true,
+      // Electron's pages cannot reach a browser push service; the app notifies natively while it runs.
+      webPush: false,
     },
     session: {
       // `client` and `device` are set by main; the contract refuses them from the renderer.
@@ -98,6 +105,12 @@ export async function createElectronPlatform(
         }),
       ),
     onNotificationClick: (handler) => desktop.notifications.onClicked(({ conversationId }) => handler(conversationId)),
+    onNotificationReply: (handler) =>
+      desktop.notifications.onReply(({ conversationId, text }) => handler(conversationId, text)),
+    onSystemAway: (handler) => desktop.system.onAway(({ away }) => handler(away)),
+    setRecentConversations(items) {
+      void desktop.tray.setRecent({ items }).catch(() => undefined);
+    },
     setUnreadBadge(count) {
       const safe = Number.isFinite(count) ? Math.max(0, Math.min(Math.floor(count), 1_000_000)) : 0;
       void unwrap(desktop.badge.set({ count: safe })).catch(() => undefined);

@@ -12,6 +12,8 @@ export type ClientSettings = {
   theme: ThemePreference;
   locale: 'en' | 'es' | 'system';
   notifications: { level: NotificationLevel; sound: boolean; hideContent: boolean };
+  /** Desktop only (absent on the web): running in the background. */
+  background?: { launchAtLogin: boolean; closeToTray: boolean };
 };
 
 export type NotificationRequest = {
@@ -52,6 +54,21 @@ export type SessionPort = {
   logout(): Promise<void>;
 };
 
+/** A browser's push subscription, as PushSubscription.toJSON() gives it (what the server stores). */
+export type BrowserPushSubscription = { endpoint: string; keys: { p256dh: string; auth: string } };
+
+export type WebPushPort = {
+  permission(): NotificationPermission;
+  /** This browser's subscription, if any (without asking anything). */
+  current(): Promise<BrowserPushSubscription | null>;
+  /**
+   * Asks for permission (call it from a user action only), registers the service worker and
+   * subscribes with the server's VAPID key. Throws PushPermissionDenied when the answer is no.
+   */
+  subscribe(vapidPublicKey: string): Promise<BrowserPushSubscription>;
+  unsubscribe(): Promise<void>;
+};
+
 export type Platform = {
   readonly kind: 'electron' | 'web';
   readonly supports: {
@@ -62,7 +79,11 @@ export type Platform = {
     serverUrlSetting: boolean;
     /** session.signInWithProvider exists (provider sign-in happens in the system browser). */
     loopbackSignIn: boolean;
+    /** `push` exists: the browser can be notified while Charla is closed (service worker + Web Push). */
+    webPush: boolean;
   };
+  /** Web Push on this device (web client in a browser that has it); absent elsewhere. */
+  push?: WebPushPort;
   session: SessionPort;
   /** Base URL of the Charla server ('' for same-origin in the web client). */
   serverUrl(): string;
@@ -70,8 +91,14 @@ export type Platform = {
   notify(notification: NotificationRequest): Promise<NotificationOutcome>;
   /** The conversation on screen, or null: its messages do not notify while the window has focus. */
   focusConversation(conversationId: string | null): void;
-  /** Called with a conversation id when the user clicks a notification. */
-  onNotificationClick(handler: (conversationId: string) => void): () => void;
+  /** Desktop: the latest conversations for the tray menu (titles only). Absent where there is no tray. */
+  setRecentConversations?(items: { conversationId: string; title: string; unread: number }[]): void;
+  /** Desktop: the computer became idle or locked (true) or is in use again (false). */
+  onSystemAway?(handler: (away: boolean) => void): () => void;
+  /** Desktop (macOS): text typed into a notification's inline Reply, to send to that conversation. */
+  onNotificationReply?(handler: (conversationId: string, text: string) => void): () => void;
+  /** Called with a conversation id (and the message seq, when known) when the user clicks a notification. */
+  onNotificationClick(handler: (conversationId: string, seq?: number) => void): () => void;
   setUnreadBadge(count: number): void;
   /** Opens an http(s) link outside the app after validating it. */
   openExternal(url: string): Promise<void>;

@@ -6,6 +6,7 @@ import { safeUrl } from './links.ts';
 import { composeText, decide } from './notification-policy.ts';
 import type { ClientSettings, NotificationOutcome, NotificationRequest, Platform, SessionPort } from './platform.ts';
 import { createTokenCache } from './token-cache.ts';
+import { createWebPushPort } from './web-push.ts';
 
 const SETTINGS_KEY = 'charla.settings';
 /** Refresh this long before the access token expires, so requests never race its expiry. */
@@ -180,7 +181,7 @@ export function createWebNotifier(
 }
 
 export function createWebPlatform(): Platform {
-  const clickHandlers = new Set<(conversationId: string) => void>();
+  const clickHandlers = new Set<(conversationId: string, seq?: number) => void>();
   const base = () => '';
   const notifier = createWebNotifier(
     async () => (await platform.loadSettings()).notifications,
@@ -188,6 +189,9 @@ export function createWebPlatform(): Platform {
       for (const h of clickHandlers) h(id);
     },
   );
+  const push = createWebPushPort((id, seq) => {
+    for (const h of clickHandlers) h(id, seq ?? undefined);
+  });
   const platform: Platform = {
     kind: 'web',
     supports: {
@@ -197,7 +201,9 @@ export function createWebPlatform(): Platform {
       deepLinks: false,
       serverUrlSetting: false,
       loopbackSignIn: false,
+      webPush: push !== null,
     },
+    ...(push ? { push } : {}),
     session: createWebSession(base),
     serverUrl: base,
     notify: (n) => notifier.notify(n),

@@ -10,7 +10,7 @@ export type LiveSyncHooks = {
   /** A message from someone else, applied in order (not one already applied through the change feed). */
   onIncoming(m: Message, event: { notifyEvenIfMuted: string[] }): void;
   onTyping(conversationId: string, userId: string, typing: boolean): void;
-  onPresence(userId: string, status: string): void;
+  onPresence(userId: string, status: string, lastSeenAt: string | null): void;
   /** After every connect, once a reconnect's catch-up is done (the outbox flushes then). */
   onSynced(): void;
 };
@@ -43,7 +43,7 @@ export function useLiveSync(
       activeConversationId: activeId,
       onIncoming: (m, event) => latest.current.onIncoming(m, event),
       onTyping: (c, u, typing) => latest.current.onTyping(c, u, typing),
-      onPresence: (u, status) => latest.current.onPresence(u, status),
+      onPresence: (u, status, lastSeenAt) => latest.current.onPresence(u, status, lastSeenAt),
     });
     const bound = Object.entries(handlers) as [keyof typeof handlers, (...args: never[]) => void][];
     for (const [event, fn] of bound) socket.on(event, fn as never);

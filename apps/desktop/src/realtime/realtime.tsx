@@ -22,6 +22,8 @@ type RealtimeValue = {
   discard: (clientMsgId: string) => void;
   typing: Record<string, string[]>;
   presence: Record<string, string>;
+  /** When people were last seen (null when hidden by their privacy setting). */
+  lastSeen: Record<string, string | null>;
   emitTyping: (conversationId: string) => void;
   setActive: (conversationId: string | null) => void;
 };
@@ -73,6 +75,7 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
       discard,
       typing: typing.typing,
       presence: presence.presence,
+      lastSeen: presence.lastSeen,
       emitTyping: typing.emitTyping,
       setActive: active.setActive,
     }),
@@ -85,6 +88,7 @@ export function RealtimeProvider({ meId, children }: { meId: string; children: R
       discard,
       typing.typing,
       presence.presence,
+      presence.lastSeen,
       typing.emitTyping,
       active.setActive,
     ],

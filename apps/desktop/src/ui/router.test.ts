@@ -7,6 +7,8 @@ describe('router', () => {
     expect(parseLocation('/reset-password', '?token=t0k3n', '')).toEqual({ name: 'reset', token: 't0k3n' });
     expect(parseLocation('/verify-email', '?token=abc', '')).toEqual({ name: 'verify', token: 'abc' });
     expect(parseLocation('/complete-signup', '?token=s1gn', '')).toEqual({ name: 'completeSignUp', token: 's1gn' });
+    // The missed-message email's "Stop these emails" link.
+    expect(parseLocation('/unsubscribe', '?token=u5', '')).toEqual({ name: 'unsubscribe', token: 'u5' });
     expect(parseLocation('/invite/<script>', '', '#/settings')).toEqual({ name: 'settings' });
   });
 
@@ -34,6 +36,7 @@ describe('router', () => {
       { name: 'forgot' },
       { name: 'reset', token: odd },
       { name: 'verify', token: odd },
+      { name: 'unsubscribe', token: odd },
       { name: 'invite', code: odd },
       { name: 'settings' },
       { name: 'admin' },

@@ -7,6 +7,7 @@ export type Route =
   | { name: 'forgot' }
   | { name: 'reset'; token: string }
   | { name: 'verify'; token: string }
+  | { name: 'unsubscribe'; token: string }
   | { name: 'completeSignUp'; token: string }
   | { name: 'invite'; code: string }
   | { name: 'settings' }
@@ -26,6 +27,7 @@ export function parseLocation(pathname: string, search: string, hash: string): R
   if (/complete-signup/i.test(pathname) && token) return { name: 'completeSignUp', token };
   if (/reset/i.test(pathname) && token) return { name: 'reset', token };
   if (/verify/i.test(pathname) && token) return { name: 'verify', token };
+  if (/unsubscribe/i.test(pathname) && token) return { name: 'unsubscribe', token };
   return parseHash(hash);
 }
 
@@ -48,6 +50,8 @@ export function parseHash(hash: string): Route {
       return { name: 'reset', token: q.get('token') ?? '' };
     case 'verify':
       return { name: 'verify', token: q.get('token') ?? '' };
+    case 'unsubscribe':
+      return { name: 'unsubscribe', token: q.get('token') ?? '' };
     case 'complete-signup':
       return { name: 'completeSignUp', token: q.get('token') ?? '' };
     case 'invite':
@@ -71,6 +75,7 @@ export function routeToHash(route: Route): string {
       return `#/c/${e(route.conversationId)}${route.seq ? `/${route.seq}` : ''}`;
     case 'reset':
     case 'verify':
+    case 'unsubscribe':
       return `#/${route.name}?token=${e(route.token)}`;
     case 'completeSignUp':
       return `#/complete-signup?token=${e(route.token)}`;

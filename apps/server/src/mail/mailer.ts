@@ -13,6 +13,8 @@ export type Mail = {
   link?: string;
   /** A code to type (sign-up), also put in an `X-Charla-Code` header of outbox files. */
   code?: string;
+  /** Extra headers (e.g. RFC 8058 List-Unsubscribe). */
+  headers?: Record<string, string>;
 };
 
 export type Mailer = {
@@ -27,7 +29,14 @@ export function createMailer(options: { smtpUrl?: string; from: string; dataDir:
     const transport = nodemailer.createTransport(smtpUrl);
     return {
       async send(mail) {
-        await transport.sendMail({ from, to: mail.to, subject: mail.subject, text: mail.text, html: mail.html });
+        await transport.sendMail({
+          from,
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          ...(mail.headers ? { headers: mail.headers } : {}),
+        });
       },
       close: () => transport.close(),
     };
@@ -46,6 +55,7 @@ export function createMailer(options: { smtpUrl?: string; from: string; dataDir:
         // The body is quoted-printable (soft line breaks, "=3D"): a plain header keeps the link greppable.
         // `prepared` stops nodemailer from folding the long URL onto a second line.
         headers: {
+          ...mail.headers,
           ...(mail.link ? { 'X-Charla-Link': { prepared: true, value: mail.link } } : {}),
           ...(mail.code ? { 'X-Charla-Code': mail.code } : {}),
         },

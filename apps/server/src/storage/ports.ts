@@ -9,6 +9,7 @@ import type { IdentitiesRepo } from './ports/identities.ts';
 import type { MediaRepo } from './ports/media.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
 import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
+import type { EmailDigestRepo, PushQueueRepo, PushSubscriptionsRepo } from './ports/notifications.ts';
 import type { PendingRegistrationsRepo } from './ports/registrations.ts';
 import type { SharedItemsRepo } from './ports/shared-items.ts';
 import type { TranslationsRepo } from './ports/translations.ts';
@@ -22,6 +23,7 @@ export type * from './ports/messaging.ts';
 export { SEARCH_CANDIDATES, SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
 export type * from './ports/moderation.ts';
 export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
+export type * from './ports/notifications.ts';
 export type * from './ports/registrations.ts';
 export type * from './ports/shared-items.ts';
 export type * from './ports/translations.ts';
@@ -47,6 +49,9 @@ export type Storage = {
   /** End-to-end encryption: devices, KeyPackages, MLS groups, messages and Welcomes. */
   readonly e2ee: E2eeRepo;
   readonly translations: TranslationsRepo;
+  readonly pushSubscriptions: PushSubscriptionsRepo;
+  readonly pushQueue: PushQueueRepo;
+  readonly emailDigest: EmailDigestRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -8,7 +8,7 @@
  * Resource-scoped cells target a fresh group owned by someone else, its message (by the owner) and
  * its invite. Statuses: REST status codes; sockets: 'ok' or the error code (ack or handshake).
  */
-import { randomUUID } from 'node:crypto';
+import { createECDH, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSocket, emitAck, restAs } from '../chat.ts';
 import { authHeader, registerUser, startTestApp, type TestApp } from '../harness.ts';
@@ -102,6 +102,27 @@ const REST: Record<string, Spec> = {
     req: (_c, w) => ({ params: { id: w.bystander.user.id } }),
     expect: AUTHED('200 200 200 200 200'),
   },
+  // ---- notifications (per device and per account: nothing here is another user's) ----
+  'GET /notifications/push/config': { expect: AUTHED('200 200 200 200 200') },
+  'GET /notifications/push/subscription': { expect: AUTHED('200 200 200 200 200') },
+  'PUT /notifications/push/subscription': {
+    req: () => ({
+      body: {
+        endpoint: `https://push.example.com/send/${randomUUID()}`,
+        keys: {
+          p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
+          auth: randomBytes(16).toString('base64url'),
+        },
+        prefs: { level: 'all', hideContent: false, doNotDisturb: false, locale: 'en' },
+      },
+    }),
+    expect: AUTHED('200 200 200 200 200'),
+  },
+  'DELETE /notifications/push/subscription': { expect: AUTHED('200 200 200 200 200') },
+  'GET /notifications/email': { expect: AUTHED('200 200 200 200 200') },
+  'PATCH /notifications/email': { req: () => ({ body: { hideContent: true } }), expect: AUTHED('200 200 200 200 200') },
+  // The mailed single-use token is the credential: an unknown one is 404 to everyone.
+  'POST /notifications/email/unsubscribe': { req: () => ({ body: { token: 'x'.repeat(43) } }), expect: PUBLIC(404) },
   // ---- media (no multipart body: refused after authentication; unknown ids are 404 to everyone) ----
   'POST /media': { expect: AUTHED('415 415 415 415 415') },
   'GET /media/:id/meta': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },

@@ -4,6 +4,7 @@ import { type RefObject, useCallback, useEffect, useRef } from 'react';
 import { type MessagesState, markRead } from '../../api/cache.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useRealtime } from '../../realtime/realtime.tsx';
+import { formatMoment } from '../../ui/format.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
@@ -20,11 +21,25 @@ export function chatStatus(
   group: boolean,
   typers: string[],
   memberCount: number,
-  online: boolean | undefined,
+  /** A direct chat's peer: presence status and last seen (null when hidden or unknown). */
+  peer: { status: string | undefined; lastSeen: string | null },
+  locale: string,
 ): string {
   if (typers.length) return group ? t('chat.typingNamed', { names: typers.join(', ') }) : t('chat.typing');
   if (group) return t('chat.members', { count: memberCount });
-  return online ? t('presence.online') : '';
+  if (peer.status === 'online') return t('presence.online');
+  if (peer.status === 'away') return t('presence.away');
+  return peer.lastSeen ? t('presence.lastSeen', { when: formatMoment(peer.lastSeen, locale) }) : '';
+}
+
+/** A direct chat peer's presence and last seen, as chatStatus reads them. */
+export function peerPresence(
+  rt: { presence: Record<string, string>; lastSeen: Record<string, string | null> },
+  peer: { id: string } | null | undefined,
+): { status: string | undefined; lastSeen: string | null } {
+  return peer
+    ? { status: rt.presence[peer.id], lastSeen: rt.lastSeen[peer.id] ?? null }
+    : { status: undefined, lastSeen: null };
 }
 
 /** Why the composer is off, by the server's reason. */

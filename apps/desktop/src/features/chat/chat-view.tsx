@@ -20,6 +20,7 @@ import {
   ChatHeader,
   chatStatus,
   JumpButtons,
+  peerPresence,
   readOnlyKey,
   useJumpToMessage,
   useJumpToSeq,
@@ -113,7 +114,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   const name = conversationName(conversation, t('chat.unknown'));
   const typers = (rt.typing[id] ?? []).map((u) => members.get(u)?.user.displayName ?? t('chat.someone'));
   const peerOnline = conversation.peer ? rt.presence[conversation.peer.id] === 'online' : undefined;
-  const status = chatStatus(t, group, typers, conversation.memberCount, peerOnline);
+  const status = chatStatus(t, group, typers, conversation.memberCount, peerPresence(rt, conversation.peer), locale);
   // The server's flags, never a rule of our own: it enforces the same ones on every send path.
   const { permissions } = conversation;
   const readOnlyText = t(readOnlyKey[permissions.cannotPostReason ?? 'admins_only']);

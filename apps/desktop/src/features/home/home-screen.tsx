@@ -12,6 +12,7 @@ import { ConversationList } from '../conversations/conversation-list.tsx';
 import { E2eeProvider } from '../e2ee/e2ee-context.tsx';
 import { SafetyProvider } from '../safety/safety.tsx';
 import { useAccountAppearance } from '../settings/appearance-settings.tsx';
+import { useDesktopIntegration } from './desktop-integration.ts';
 
 const SettingsScreen = lazy(() =>
   import('../settings/settings-screen.tsx').then((m) => ({ default: m.SettingsScreen })),
@@ -50,6 +51,7 @@ function Shell() {
   const conversationId = route.name === 'home' ? route.conversationId : undefined;
   const list = useConversations();
   const conversation = useConversation(conversationId);
+  useDesktopIntegration(list.data);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -62,7 +64,10 @@ function Shell() {
     return () => window.removeEventListener('keydown', onKey);
   }, []);
   useEffect(
-    () => platform.onNotificationClick((id) => navigate({ name: 'home', conversationId: id })),
+    () =>
+      platform.onNotificationClick((id, seq) =>
+        navigate({ name: 'home', conversationId: id, ...(seq && seq > 0 ? { seq } : {}) }),
+      ),
     [platform, navigate],
   );
 

@@ -19,6 +19,9 @@ import { EmailVerification } from '../auth/verify-email.tsx';
 import { useBlockedPeople } from '../safety/safety.tsx';
 import { ReadingLanguageSetting } from '../translation/reading-language.tsx';
 import { AppearanceSettings } from './appearance-settings.tsx';
+import { BackgroundSettings } from './background-settings.tsx';
+import { EmailDigestSection } from './email-digest.tsx';
+import { PushSettings } from './push-settings.tsx';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -182,6 +185,9 @@ function Notifications() {
         </button>
       )}
       {perm === 'denied' && <p className="muted">{t('settings.notify.denied')}</p>}
+      <PushSettings />
+      <EmailDigestSection />
+      <BackgroundSettings />
     </Section>
   );
 }

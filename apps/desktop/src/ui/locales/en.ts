@@ -1,4 +1,5 @@
 import { enEveryday } from './en-everyday.ts';
+import { enPush } from './en-push.ts';
 
 /** English: the reference dictionary (every other language must have exactly these keys). */
 export const en = {
@@ -361,4 +362,5 @@ export const en = {
   'settings.deleteWrongPassword': 'That password is not right.',
   'settings.deleteWrongUsername': 'That is not your username.',
   ...enEveryday,
+  ...enPush,
 } as const;

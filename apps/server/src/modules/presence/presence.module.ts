@@ -10,7 +10,10 @@ import { createMemoryPresence, createRedisPresence, type PresenceStore } from '.
  * manages its followers' rooms itself, so it gets the Socket.IO server; and it checks again who may
  * see whom when that changes (a block, a membership that ended, a changed last-seen setting).
  */
-export function createPresenceModule(ctx: AppContext, deps: { io: CharlaIo; perUser?: number }): AppModule {
+export function createPresenceModule(
+  ctx: AppContext,
+  deps: { io: CharlaIo; perUser?: number },
+): AppModule & { activeUsers(userIds: string[]): Promise<Set<string>> } {
   const redis = ctx.redis ? createRedisPresence(ctx.redis) : null;
   const presence: PresenceStore = redis ?? createMemoryPresence();
   const feature = createPresenceFeature({
@@ -24,6 +27,12 @@ export function createPresenceModule(ctx: AppContext, deps: { io: CharlaIo; perU
     feature.recheck(userIds).catch((err: unknown) => ctx.logger.warn({ err }, 'presence recheck failed'));
   };
   return {
+    /** Which of these users have a device online now (connected and not away): notifications skip them. */
+    async activeUsers(userIds) {
+      if (userIds.length === 0) return new Set();
+      const statuses = await presence.statuses(userIds);
+      return new Set(userIds.filter((id) => statuses.get(id) === 'online'));
+    },
     routers: [],
     sockets: [
       createPresenceSockets({

@@ -23,12 +23,22 @@ export type Fanout = {
    * `conversation:removed`; listeners (presence: who may still see whom) hear the user ids.
    */
   onMembershipEnded(listener: (userIds: readonly string[]) => void): () => void;
+  /**
+   * Hears every `event` published to users (before delivery, on this node, with or without sockets):
+   * features that react to facts, such as push notifications to users who are not connected.
+   * Listeners must not throw.
+   */
+  observe<E extends ServerEvent>(
+    event: E,
+    listener: (userIds: readonly string[], ...args: EventArgs<E>) => void,
+  ): () => void;
 };
 
 type LooseEmit = (e: string, ...a: unknown[]) => boolean;
 
 export function createFanout(io: CharlaIo, onError?: (err: unknown) => void): Fanout {
   const membershipEnded = new Set<(userIds: readonly string[]) => void>();
+  const observers = new Map<ServerEvent, Set<(userIds: readonly string[], ...args: unknown[]) => void>>();
   const toRooms = <E extends ServerEvent>(rooms: readonly string[], event: E, ...args: EventArgs<E>) => {
     if (rooms.length === 0) return;
     // One emit to the union of rooms: a socket in several of them still gets the event once.
@@ -45,6 +55,13 @@ export function createFanout(io: CharlaIo, onError?: (err: unknown) => void): Fa
   return {
     toUsers(userIds, event, ...args) {
       if (event === 'conversation:removed') for (const listener of membershipEnded) listener(userIds);
+      for (const listener of observers.get(event) ?? []) {
+        try {
+          listener(userIds, ...args);
+        } catch (err) {
+          onError?.(err);
+        }
+      }
       toRooms(userIds.map(userRoom), event, ...args);
     },
     toRooms,
@@ -57,6 +74,13 @@ export function createFanout(io: CharlaIo, onError?: (err: unknown) => void): Fa
     onMembershipEnded(listener) {
       membershipEnded.add(listener);
       return () => membershipEnded.delete(listener);
+    },
+    observe(event, listener) {
+      const set = observers.get(event) ?? new Set();
+      const loose = listener as (userIds: readonly string[], ...args: unknown[]) => void;
+      set.add(loose);
+      observers.set(event, set);
+      return () => set.delete(loose);
     },
   };
 }

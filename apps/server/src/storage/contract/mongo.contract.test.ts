@@ -12,6 +12,7 @@ import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
+import { notificationsContract } from './notifications.contract.ts';
 import { type ReopenableStore, sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
 import { translationContract } from './translation.contract.ts';
@@ -97,6 +98,7 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   translationContract(openFresh);
   sharedItemsContract(openFresh);
   abuseContract(openFresh);
+  notificationsContract(openFresh);
   // The step sequence a standalone server runs (forced even on a replica set, so it is always tested).
   describe('without transactions', () => sendCrashContract(reopenable('off')));
 });

@@ -11,6 +11,7 @@ import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
+import { notificationsContract } from './notifications.contract.ts';
 import { sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
 import { translationContract } from './translation.contract.ts';
@@ -38,6 +39,7 @@ describe('sqlite adapter', () => {
   translationContract(openFresh);
   sharedItemsContract(openFresh);
   abuseContract(openFresh);
+  notificationsContract(openFresh);
   sendCrashContract(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-crash-'));
     return {

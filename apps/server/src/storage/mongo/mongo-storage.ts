@@ -6,6 +6,7 @@ import type { Storage } from '../ports.ts';
 import { createMongoBlocksRepo } from './mongo-blocks.ts';
 import { createMongoConversationsRepo } from './mongo-conversations.ts';
 import { createMongoE2eeRepo } from './mongo-e2ee.ts';
+import { createMongoEmailDigestRepo } from './mongo-email-digest.ts';
 import { translateOutages } from './mongo-errors.ts';
 import { createMongoIdentitiesRepo } from './mongo-identities.ts';
 import { describeUri, ensureIndexes } from './mongo-indexes.ts';
@@ -19,6 +20,7 @@ import { runOnce } from './mongo-migrations.ts';
 import { createMongoAuditLogRepo, createMongoReportsRepo } from './mongo-moderation.ts';
 import { createMongoOneTimeTokensRepo } from './mongo-one-time-tokens.ts';
 import { createMongoParticipantsRepo } from './mongo-participants.ts';
+import { createMongoPushRepos } from './mongo-push.ts';
 import { createMongoRegistrationsRepo } from './mongo-registrations.ts';
 import { createMongoSend } from './mongo-send.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
@@ -76,6 +78,7 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
   const models = messagingModels(conn);
   const messaging = createMongoMessagingCore(models);
   const sending = createMongoSend(messaging, conn, options);
+  const push = createMongoPushRepos(conn);
   const t = translateOutages;
   const storage: Storage = {
     kind: 'mongo',
@@ -96,6 +99,9 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
     stats: t(createMongoStatsRepo(conn)),
     e2ee: t(createMongoE2eeRepo(conn, messaging)),
     translations: t(createMongoTranslationsRepo(conn, models)),
+    pushSubscriptions: t(push.subscriptions),
+    pushQueue: t(push.queue),
+    emailDigest: t(createMongoEmailDigestRepo(conn)),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

@@ -7,6 +7,7 @@ import { applyMigrations } from './migrate.ts';
 import { createSqliteBlocksRepo } from './sqlite-blocks.ts';
 import { createSqliteConversationsRepo } from './sqlite-conversations.ts';
 import { createSqliteE2eeRepo } from './sqlite-e2ee.ts';
+import { createSqliteEmailDigestRepo } from './sqlite-email-digest.ts';
 import { createSqliteIdentitiesRepo } from './sqlite-identities.ts';
 import { createSqliteInvitesRepo } from './sqlite-invites.ts';
 import { createSqliteMediaRepo } from './sqlite-media.ts';
@@ -15,6 +16,7 @@ import { createMessagingCore } from './sqlite-messaging-core.ts';
 import { createSqliteAuditLogRepo, createSqliteReportsRepo } from './sqlite-moderation.ts';
 import { createSqliteOneTimeTokensRepo } from './sqlite-one-time-tokens.ts';
 import { createSqliteParticipantsRepo } from './sqlite-participants.ts';
+import { createSqlitePushQueueRepo, createSqlitePushSubscriptionsRepo } from './sqlite-push.ts';
 import { createSqliteRegistrationsRepo } from './sqlite-registrations.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
 import { createSqliteSharedItemsRepo } from './sqlite-shared-items.ts';
@@ -56,6 +58,9 @@ export function openSqliteStorage(
     stats: createSqliteStatsRepo(db),
     e2ee: createSqliteE2eeRepo(messaging),
     translations: createSqliteTranslationsRepo(db),
+    pushSubscriptions: createSqlitePushSubscriptionsRepo(db),
+    pushQueue: createSqlitePushQueueRepo(db),
+    emailDigest: createSqliteEmailDigestRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();
