@@ -33,6 +33,11 @@ import {
   noLoginThrottle,
 } from './modules/auth/auth.throttle.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import {
+  createLinkPreviewsModule,
+  type LinkPreviewOptions,
+  type LinkPreviewsModule,
+} from './modules/link-previews/link-previews.module.ts';
 import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
 import { createModerationModule } from './modules/moderation/moderation.module.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
@@ -60,6 +65,8 @@ export type AppDeps = {
   messaging?: MessagingOptions;
   /** Media blob store; default: Cloudinary when CLOUDINARY_URL is set, else DATA_DIR/media. */
   mediaStore?: MediaStore;
+  /** Link-preview knobs (tests: a DNS stand-in, the test-site allow-list, limits). */
+  linkPreviews?: LinkPreviewOptions;
 };
 
 export type CharlaApp = {
@@ -70,6 +77,8 @@ export type CharlaApp = {
   ctx: AppContext;
   /** Media module handles (tests run the unattached-upload sweeper with a moved clock). */
   media: Pick<MediaModule, 'sweepOnce' | 'store'>;
+  /** Link previews (tests wait for `service.idle()` and run the sweeper). */
+  linkPreviews: Pick<LinkPreviewsModule, 'service' | 'sweepOnce'>;
   /** Resolves once optional backends (the Redis adapter, presence and typing) are connected. */
   ready: Promise<void>;
   /** Stops accepting connections and closes sockets; storage is the caller's to close. */
@@ -190,6 +199,12 @@ export function createApp(deps: AppDeps): CharlaApp {
   media.service.useConversationAvatarUpdater(async (userId, conversationId, avatarUrl) => {
     await messaging.services.conversations.update(userId, conversationId, { avatarUrl });
   });
+  const linkPreviews = createLinkPreviewsModule(
+    ctx,
+    { store: media.store, fanout: messaging.fanout, serial: messaging.serial, contentEvents: messaging.contentEvents },
+    deps.linkPreviews,
+  );
+  linkPreviews.start();
   const moderation = createModerationModule(ctx, {
     fanout: messaging.fanout,
     serial: messaging.serial,
@@ -208,6 +223,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher })),
     // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
     media.router,
+    linkPreviews.router,
     ...moderation.routers,
     messaging.router,
   ];
@@ -236,6 +252,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     io,
     ctx,
     media,
+    linkPreviews,
     ready,
     close: async () => {
       await new Promise<void>((resolve) => {
@@ -243,6 +260,7 @@ export function createApp(deps: AppDeps): CharlaApp {
         server.closeAllConnections?.();
       });
       media.stop();
+      await linkPreviews.stop();
       await messaging.close();
       await rateLimits.close();
       ctx.mailer.close?.();

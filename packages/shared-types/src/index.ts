@@ -5,6 +5,7 @@ export * from './dto/admin.ts';
 export * from './dto/auth.ts';
 export * from './dto/conversation.ts';
 export * from './dto/envelope.ts';
+export * from './dto/link-preview.ts';
 export * from './dto/media.ts';
 export * from './dto/message.ts';
 export * from './dto/moderation.ts';

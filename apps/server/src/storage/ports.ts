@@ -5,6 +5,7 @@
  */
 import type { BlocksRepo, OneTimeTokensRepo, SessionsRepo, UsersRepo } from './ports/accounts.ts';
 import type { IdentitiesRepo } from './ports/identities.ts';
+import type { LinkPreviewsRepo } from './ports/link-previews.ts';
 import type { MediaRepo } from './ports/media.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
 import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
@@ -14,6 +15,7 @@ import type { SharedItemsRepo } from './ports/shared-items.ts';
 export { DuplicateKeyError } from './errors.ts';
 export type * from './ports/accounts.ts';
 export type * from './ports/identities.ts';
+export type * from './ports/link-previews.ts';
 export type * from './ports/media.ts';
 export type * from './ports/messaging.ts';
 export { SEARCH_CANDIDATES, SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
@@ -39,6 +41,8 @@ export type Storage = {
   readonly reports: ReportsRepo;
   readonly auditLog: AuditLogRepo;
   readonly stats: StatsRepo;
+  /** Link previews on messages, their per-URL cache and their stored images. */
+  readonly linkPreviews: LinkPreviewsRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -171,6 +171,13 @@ const REST: Record<string, Spec> = {
     req: (c) => ({ params: { id: c.messageId, emoji: '👍' } }),
     expect: AUTHED('404 200 200 404 200'),
   },
+  // Only the sender may take a link preview off; others who see the message get 403.
+  'DELETE /messages/:id/link-preview': {
+    req: (c) => ({ params: { id: c.messageId } }),
+    expect: AUTHED('404 403 403 404 403'),
+  },
+  // Preview images are capability URLs (random id; <img> sends no token): unknown ids are 404 to all.
+  'GET /link-previews/images/:id': { req: (c) => ({ params: { id: c.extra } }), expect: PUBLIC(404) },
   // Receipts of a group message are visible to its members.
   'GET /messages/:id/receipts': {
     req: (c) => ({ params: { id: c.messageId } }),

@@ -15,6 +15,8 @@ export const errorCodes = [
   'account_suspended',
   /** An external sign-in provider could not be reached or answered nonsense (502). */
   'provider_unavailable',
+  /** A plain-text operation on an end-to-end encrypted conversation (409; use the encrypted client). */
+  'encrypted_conversation',
   'internal',
 ] as const;
 

@@ -18,7 +18,9 @@ import {
 } from '../conversations/conversations.access.ts';
 import { directPeerId } from '../conversations/conversations.mapper.ts';
 import type { ConversationsService } from '../conversations/conversations.service.ts';
+import { createContentPolicy } from '../messaging/content-policy.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
+import type { MessageContentEvents } from './messages.content-events.ts';
 import { toMessageDto } from './messages.mapper.ts';
 import { changeSeqOf, type PublishDeps, publishCreated } from './messages.publish.ts';
 import { sharedIndex } from './messages.shared.ts';
@@ -33,7 +35,13 @@ export type AttachmentHooks = {
   release(messageId: string): Promise<void>;
 };
 
-export type MessagesDeps = PublishDeps & { storage: Storage; fanout: Fanout; attachments?: AttachmentHooks };
+export type MessagesDeps = PublishDeps & {
+  storage: Storage;
+  fanout: Fanout;
+  attachments?: AttachmentHooks;
+  /** Told after a message's text was stored and published (link previews). */
+  contentEvents?: MessageContentEvents;
+};
 export type SendBody = z.output<typeof sendMessageRequestSchema>;
 
 const SNAPSHOT_CHARS = 200;
@@ -42,7 +50,7 @@ const MENTION = /(?<![\w@])@([A-Za-z0-9_.]{2,31}[A-Za-z0-9_])/g;
 
 export function createMessagesService(deps: MessagesDeps, conversations: ConversationsService) {
   const { storage, fanout, clock, serial } = deps;
-  const shared = sharedIndex(storage);
+  const shared = sharedIndex(storage, createContentPolicy(storage));
 
   /** The message and the caller's membership, or 404 when the caller may not see it. */
   async function visibleMessage(userId: string, messageId: string): Promise<{ message: MessageRecord } & Membership> {
@@ -146,6 +154,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
           await deps.attachments?.attach(userId, body.attachments, r.message);
           await publishCreated(deps, r.message);
           await shared.record(r.message);
+          deps.contentEvents?.emit({ message: r.message, how: 'sent' });
         }
         return r;
       });
@@ -166,6 +175,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         await shared.relink(edited);
         const changeSeq = await changeSeqOf(storage, edited.conversationId);
         await fanout.toMembers(edited.conversationId, 'message:updated', { message: out, changeSeq });
+        deps.contentEvents?.emit({ message: edited, how: 'edited' });
         return out;
       });
       if (!dto) throw notFound('Message');
@@ -254,6 +264,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
           if (r?.created) {
             await publishCreated(deps, r.message);
             await shared.record(r.message);
+            deps.contentEvents?.emit({ message: r.message, how: 'sent' });
           }
           return r;
         });

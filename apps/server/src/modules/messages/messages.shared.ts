@@ -1,4 +1,5 @@
 import type { MessageRecord, SharedItemRecord, Storage } from '../../storage/ports.ts';
+import type { ContentPolicy } from '../messaging/content-policy.ts';
 
 const URLS = /\bhttps?:\/\/[^\s<>"']{1,2000}/gi;
 const TRAILING = new Set('.,;:!?)]}*_~\'"');
@@ -24,12 +25,13 @@ export function linksIn(text: string): string[] {
 }
 
 /**
- * Keeps the "shared" index (details panel: media, files, links) in step with messages.
- * NOTE for end-to-end encrypted conversations: link extraction reads message text, so it must go
- * through the one "may the server read this conversation's content" check when that lands; media
- * rows need no text.
+ * Keeps the "shared" index (details panel: media, files, links) in step with messages. Link
+ * extraction reads message text, so it asks the content policy first: an end-to-end encrypted
+ * conversation gets no link rows (its clients list links from what they decrypt); media rows need no text.
  */
-export function sharedIndex(storage: Storage) {
+export function sharedIndex(storage: Storage, policy: ContentPolicy) {
+  const linksOf = async (m: MessageRecord): Promise<string[]> =>
+    (await policy.mayRead(m.conversationId)) ? linksIn(m.text) : [];
   const row = (m: MessageRecord, kind: SharedItemRecord['kind'], ref: string, position: number): SharedItemRecord => ({
     conversationId: m.conversationId,
     messageId: m.id,
@@ -51,14 +53,14 @@ export function sharedIndex(storage: Storage) {
           const x = byId.get(id);
           return x ? [row(m, x.kind === 'image' || x.kind === 'video' ? 'media' : 'file', x.id, i)] : [];
         }),
-        ...linksIn(m.text).map((u, i) => row(m, 'link', u, i)),
+        ...(await linksOf(m)).map((u, i) => row(m, 'link', u, i)),
       ];
       if (items.length) await storage.sharedItems.add(items);
     },
     async relink(m: MessageRecord): Promise<void> {
       await storage.sharedItems.replaceLinks(
         m.id,
-        linksIn(m.text).map((u, i) => row(m, 'link', u, i)),
+        (await linksOf(m)).map((u, i) => row(m, 'link', u, i)),
       );
     },
     async drop(messageId: string): Promise<void> {

@@ -10,6 +10,7 @@ import { createConversationsService } from '../conversations/conversations.servi
 import { createParticipantsService } from '../conversations/participants.service.ts';
 import { invitesRoutes } from '../invites/invites.routes.ts';
 import { createInvitesService } from '../invites/invites.service.ts';
+import { createMessageContentEvents } from '../messages/messages.content-events.ts';
 import { createSerial } from '../messages/messages.publish.ts';
 import { messagesRoutes } from '../messages/messages.routes.ts';
 import { type AttachmentHooks, createMessagesService } from '../messages/messages.service.ts';
@@ -50,7 +51,8 @@ export function createMessagingModule(
   const conversations = createConversationsService(base);
   const participants = createParticipantsService(base, conversations);
   const changes = createChangesService(base);
-  const messages = createMessagesService({ ...base, attachments: options.attachments }, conversations);
+  const contentEvents = createMessageContentEvents((err) => logger.error({ err }, 'message content listener failed'));
+  const messages = createMessagesService({ ...base, attachments: options.attachments, contentEvents }, conversations);
   const invites = createInvitesService({ ...base, publicUrl: config.publicUrl }, conversations);
   const search = createSearchService({
     ...base,
@@ -76,6 +78,8 @@ export function createMessagingModule(
     /** Socket fan-out and the per-conversation step runner, for modules that publish messaging events (moderation deletes). */
     fanout,
     serial: base.serial,
+    /** "A message's text was written": features that work from the text afterwards subscribe here. */
+    contentEvents,
     /** Resolves once the optional backends (Redis) are connected. */
     attach(server: SocketServer): Promise<void> {
       const io = server as unknown as CharlaIo;

@@ -7,6 +7,7 @@ import type { Storage } from '../ports.ts';
 import { abuseContract } from './abuse.contract.ts';
 import { accountsContract } from './accounts.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
+import { linkPreviewsContract } from './link-previews.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
@@ -54,5 +55,6 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   mediaContract(openFresh);
   moderationContract(openFresh);
   sharedItemsContract(openFresh);
+  linkPreviewsContract(openFresh);
   abuseContract(openFresh);
 });

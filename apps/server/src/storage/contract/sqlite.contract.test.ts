@@ -7,6 +7,7 @@ import { openSqliteStorage } from '../sqlite/sqlite-storage.ts';
 import { abuseContract } from './abuse.contract.ts';
 import { accountsContract } from './accounts.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
+import { linkPreviewsContract } from './link-previews.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
@@ -32,5 +33,6 @@ describe('sqlite adapter', () => {
   mediaContract(openFresh);
   moderationContract(openFresh);
   sharedItemsContract(openFresh);
+  linkPreviewsContract(openFresh);
   abuseContract(openFresh);
 });

@@ -164,6 +164,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
             forwardedFrom: null,
             system: null,
             reactions: [],
+            linkPreview: null,
             deletedAt: now,
           },
         },

@@ -3,6 +3,7 @@ import type {
   ChangeType,
   ConversationRecord,
   ForwardedFrom,
+  LinkPreviewRecord,
   MessageRecord,
   ParticipantRecord,
   ReplySnapshot,
@@ -75,6 +76,8 @@ export type MessageDoc = {
   editedAt: Date | null;
   deletedAt: Date | null;
   createdAt: Date;
+  /** Missing on documents written before link previews existed. */
+  linkPreview?: LinkPreviewRecord | null;
 };
 
 export type HiddenDoc = {
@@ -191,6 +194,7 @@ const messageSchema = new Schema<MessageDoc>(
     editedAt: nullableDate,
     deletedAt: nullableDate,
     createdAt: { type: Date, required: true },
+    linkPreview: { type: Schema.Types.Mixed, default: null },
   },
   { ...opts, minimize: false },
 );
@@ -203,6 +207,11 @@ messageSchema.index(
   { unique: true, partialFilterExpression: { clientMsgId: { $type: 'string' } } },
 );
 messageSchema.index({ conversationId: 1, mentions: 1, seq: 1 });
+// The link-preview image sweeper keeps images some message still shows.
+messageSchema.index(
+  { 'linkPreview.image.id': 1 },
+  { partialFilterExpression: { 'linkPreview.image.id': { $type: 'string' } } },
+);
 messageSchema.index({ 'replyTo.id': 1 }, { partialFilterExpression: { 'replyTo.id': { $type: 'string' } } });
 // Language 'none': no stemming or stop words, chats mix languages. Tombstones hold '' and match nothing.
 messageSchema.index({ text: 'text' }, { default_language: 'none', language_override: 'textLanguageUnused' });
@@ -357,6 +366,7 @@ export function toMessage(d: MessageDoc): MessageRecord {
     editedAt: d.editedAt ?? null,
     deletedAt: d.deletedAt ?? null,
     createdAt: d.createdAt,
+    linkPreview: d.linkPreview ?? null,
   };
 }
 

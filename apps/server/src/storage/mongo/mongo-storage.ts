@@ -5,6 +5,7 @@ import { createMongoBlocksRepo } from './mongo-blocks.ts';
 import { createMongoConversationsRepo } from './mongo-conversations.ts';
 import { createMongoIdentitiesRepo } from './mongo-identities.ts';
 import { createMongoInvitesRepo } from './mongo-invites.ts';
+import { createMongoLinkPreviewsRepo } from './mongo-link-previews.ts';
 import { createMongoMediaRepo } from './mongo-media.ts';
 import { createMongoMessagesRepo } from './mongo-messages.ts';
 import { createMongoMessagingCore } from './mongo-messaging-core.ts';
@@ -43,6 +44,7 @@ export async function openMongoStorage(uri: string, logger?: Logger): Promise<St
     reports: createMongoReportsRepo(conn),
     auditLog: createMongoAuditLogRepo(conn),
     stats: createMongoStatsRepo(conn),
+    linkPreviews: createMongoLinkPreviewsRepo(conn, models, messaging),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

@@ -1,4 +1,5 @@
 import type { Page } from '@charla/shared-types';
+import type { LinkPreviewRecord } from './link-previews.ts';
 
 /*
  * Messaging ports: conversations, participants, messages (+ reactions, hidden, search), invites and
@@ -43,6 +44,12 @@ export type ConversationRecord = {
   historyForNewcomers: boolean;
   /** Direct chats only: the two user ids sorted and joined with ':'; unique. */
   directKey: string | null;
+  /**
+   * End-to-end encrypted (MLS): set at creation, never turned off; the server never sees its content.
+   * Optional here until the encryption branch lands with its column (modules/messaging/content-policy.ts
+   * reads it: absent means plain).
+   */
+  encrypted?: boolean;
   deletedAt: Date | null;
 };
 
@@ -125,6 +132,8 @@ export type MessageRecord = {
   /** Tombstone: content wiped, row and seq kept. */
   deletedAt: Date | null;
   createdAt: Date;
+  /** Preview of the first link (storage/ports/link-previews.ts); wiped with the content. */
+  linkPreview?: LinkPreviewRecord | null;
 };
 
 export type NewMessage = {

@@ -34,7 +34,7 @@ export function createSqliteMessagesRepo(core: MessagingCore): MessagesRepo {
   );
   const wipeStmt = db.prepare(
     `UPDATE messages SET text = '', attachments = '[]', mentions = '[]', reply_to = NULL, forwarded_from = NULL,
-       system = NULL, deleted_at = ? WHERE id = ? AND deleted_at IS NULL`,
+       system = NULL, link_preview = NULL, deleted_at = ? WHERE id = ? AND deleted_at IS NULL`,
   );
   const clearReactions = db.prepare('DELETE FROM reactions WHERE message_id = ?');
   const quoting = db.prepare(

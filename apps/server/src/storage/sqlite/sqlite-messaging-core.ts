@@ -2,6 +2,7 @@ import type { Database } from 'better-sqlite3';
 import type {
   ChangeType,
   ConversationRecord,
+  LinkPreviewRecord,
   MessageRecord,
   ParticipantRecord,
   ParticipantRole,
@@ -65,6 +66,7 @@ export type MessageRow = {
   edited_at: number | null;
   deleted_at: number | null;
   created_at: number;
+  link_preview?: string | null;
 };
 
 export const toConversation = (r: ConversationRow): ConversationRecord => ({
@@ -118,6 +120,7 @@ export const toMessage = (r: MessageRow, reactions: ReactionSummary[]): MessageR
   editedAt: date(r.edited_at),
   deletedAt: date(r.deleted_at),
   createdAt: dateOf(r.created_at),
+  linkPreview: r.link_preview ? (JSON.parse(r.link_preview) as LinkPreviewRecord) : null,
 });
 
 /** Opaque cursors: base64url JSON. A malformed cursor reads as "from the start" rather than failing. */

@@ -7,6 +7,7 @@ import { createSqliteBlocksRepo } from './sqlite-blocks.ts';
 import { createSqliteConversationsRepo } from './sqlite-conversations.ts';
 import { createSqliteIdentitiesRepo } from './sqlite-identities.ts';
 import { createSqliteInvitesRepo } from './sqlite-invites.ts';
+import { createSqliteLinkPreviewsRepo } from './sqlite-link-previews.ts';
 import { createSqliteMediaRepo } from './sqlite-media.ts';
 import { createSqliteMessagesRepo } from './sqlite-messages.ts';
 import { createMessagingCore } from './sqlite-messaging-core.ts';
@@ -46,6 +47,7 @@ export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'char
     reports: createSqliteReportsRepo(db),
     auditLog: createSqliteAuditLogRepo(db),
     stats: createSqliteStatsRepo(db),
+    linkPreviews: createSqliteLinkPreviewsRepo(messaging),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();
