@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page } from '@playwright/test';
 
 /** The e2e server's mail outbox (scripts/e2e-server.mjs: one data dir per CHARLA_E2E_PORT). */
@@ -160,4 +161,20 @@ export async function signIn(page: Page, user: TestUser): Promise<void> {
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('navigation', { name: 'Conversations' })).toBeVisible();
+}
+
+/**
+ * Fixed ports of the stand-ins e2e tests start (offset 0: the link-preview test site, 1: the GitHub
+ * stand-in), derived from CHARLA_E2E_PORT so parallel runs on other ports do not collide; the e2e
+ * server (scripts/e2e-server.mjs) is configured with the same numbers.
+ */
+export const standInPort = (offset: number) => Number(process.env.CHARLA_E2E_PORT ?? 4100) + 20000 + offset;
+
+/** axe on the current page: no serious or critical violation. */
+export async function noSeriousViolations(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
 }

@@ -28,6 +28,7 @@ const paths = {
     'M10 2a8 8 0 1 0 4.9 14.3l5.4 5.4 1.4-1.4-5.4-5.4A8 8 0 0 0 10 2zm0 2a6 6 0 1 1 0 12 6 6 0 0 1 0-12zM6 9v2h8V9H6z',
   archive: 'M4 3h16l1 4v13H3V7l1-4zm1.2 2-.5 2h14.6l-.5-2H5.2zM5 9v9h14V9H5zm4 2h6v2H9v-2z',
   unread: 'M12 4a8 8 0 1 0 0 16 8 8 0 0 0 0-16z',
+  close: 'M6.4 5 5 6.4l5.6 5.6L5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6 6.4 5z',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -71,6 +71,12 @@ export const paths = {
     reaction: (id: string, emoji: string) =>
       `/messages/${encodeURIComponent(id)}/reactions/${encodeURIComponent(emoji)}`,
     receipts: (id: string) => `/messages/${encodeURIComponent(id)}/receipts`,
+    /** DELETE: the sender takes the link preview off (200 with the message). */
+    linkPreview: (id: string) => `/messages/${encodeURIComponent(id)}/link-preview`,
+  },
+  linkPreviews: {
+    /** GET the re-encoded preview image (no token: the random id is the capability). */
+    image: (imageId: string) => `/link-previews/images/${encodeURIComponent(imageId)}`,
   },
   invites: {
     /** GET previews without joining. */

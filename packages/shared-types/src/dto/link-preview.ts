@@ -3,7 +3,7 @@ import { z } from 'zod';
 /*
  * A preview of the first link in a message, made by the server (never for end-to-end encrypted
  * conversations). Its image was fetched by the server, re-encoded and stored with Charla's media:
- * readers load it from Charla (`linkPreviewImagePath`), never from the linked site.
+ * readers load it from Charla (`paths.linkPreviews.image`), never from the linked site.
  */
 export const LINK_PREVIEW_TITLE_MAX = 300;
 export const LINK_PREVIEW_DESCRIPTION_MAX = 500;
@@ -26,6 +26,3 @@ export const linkPreviewSchema = z.object({
   image: linkPreviewImageSchema.nullable(),
 });
 export type LinkPreview = z.infer<typeof linkPreviewSchema>;
-
-/** Path (under the API prefix) of a preview image. */
-export const linkPreviewImagePath = (imageId: string) => `/link-previews/images/${encodeURIComponent(imageId)}`;

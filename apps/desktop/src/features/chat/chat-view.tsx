@@ -1,4 +1,4 @@
-import type { ConversationSummary, Message } from '@charla/shared-types';
+import { type ConversationSummary, type Message, messageSchema, paths } from '@charla/shared-types';
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { hideMessage, type MessagesState, markRead, patchReactions, tickFor, upsertMessage } from '../../api/cache.ts';
@@ -6,7 +6,7 @@ import { useMessages, useParticipants } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useRealtime } from '../../api/realtime.tsx';
 import { request } from '../../api/socket.ts';
-import { useMe } from '../../app-context.tsx';
+import { useApp, useMe } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
@@ -27,6 +27,7 @@ const InfoDialog = lazy(() => import('./message-dialogs.tsx').then((m) => ({ def
 export function ChatView({ conversation, seq }: { conversation: ConversationSummary; seq?: number }) {
   const { t, locale } = useI18n();
   const me = useMe();
+  const { api } = useApp();
   const qc = useQueryClient();
   const toasts = useToasts();
   const { navigate } = useRouter();
@@ -125,6 +126,15 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
           .then((tomb) => patch((s) => (tomb && scope === 'everyone' ? upsertMessage(s, tomb) : hideMessage(s, m.id))))
           .catch((e) => fail(e));
       },
+      removePreview: (m) => {
+        void api
+          .send('DELETE', paths.messages.linkPreview(m.id), messageSchema)
+          .then((updated) => {
+            patch((s) => upsertMessage(s, updated));
+            toasts.show({ kind: 'info', text: t('linkPreview.removed') });
+          })
+          .catch((e) => fail(e));
+      },
       forward: setForwarding,
       info: setInfo,
       report: setReporting,
@@ -144,7 +154,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
           toasts.show({ kind: 'info', text: t('message.unavailable') });
         })(),
     }),
-    [rt.socket, patch, fail, t, qc, id, messages.loadOlder, toasts],
+    [rt.socket, patch, fail, t, qc, id, messages.loadOlder, toasts, api],
   );
 
   const submitEdit = async (m: Message, text: string): Promise<void> => {

@@ -8,6 +8,7 @@ import { Icon } from '../../ui/icons.tsx';
 import { Avatar } from '../../ui/status.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { Attachment } from './attachment.tsx';
+import { LinkPreviewCard } from './link-preview-card.tsx';
 import { MessageText } from './message-text.tsx';
 import { ReceiptTick } from './receipt-tick.tsx';
 
@@ -24,6 +25,8 @@ export type MessageActions = {
   info: (m: Message) => void;
   report: (m: Message) => void;
   jumpTo: (id: string) => void;
+  /** The sender takes the link preview off their message. */
+  removePreview: (m: Message) => void;
 };
 
 function nameOf(members: Map<string, Participant>, id: string | null, unknown: string) {
@@ -131,6 +134,12 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
               <div className="text">
                 <MessageText text={m.text} />
               </div>
+            )}
+            {m.linkPreview && (
+              <LinkPreviewCard
+                preview={m.linkPreview}
+                {...(p.mine ? { onRemove: () => p.actions.removePreview(m) } : {})}
+              />
             )}
           </>
         )}

@@ -39,7 +39,9 @@ async function testImage(): Promise<Buffer> {
     .toBuffer();
 }
 
-export async function startTestSite(options: { redirectTargets?: Record<string, string> } = {}): Promise<TestSite> {
+export async function startTestSite(
+  options: { redirectTargets?: Record<string, string>; port?: number } = {},
+): Promise<TestSite> {
   const image = await testImage();
   const hits = new Map<string, number>();
   const lastHeaders = new Map<string, http.IncomingHttpHeaders>();
@@ -219,7 +221,10 @@ export async function startTestSite(options: { redirectTargets?: Record<string, 
       res.end('not found');
     }
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
+  });
   const port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   return {

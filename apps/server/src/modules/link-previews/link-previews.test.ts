@@ -1,10 +1,12 @@
-import type { ConversationSummary, Message, SharedPage } from '@charla/shared-types';
+import type { ConversationSummary, Message, SharedItem } from '@charla/shared-types';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClientSocket, connectSocket, type Rest, record, restAs } from '../../../test/chat.ts';
 import { type RegisteredUser, registerUser, startTestApp, type TestApp } from '../../../test/harness.ts';
 import { startTestSite, type TestSite } from './link-preview.test-site.ts';
 import type { Resolver } from './safe-fetch.ts';
+
+type SharedPage = { items: SharedItem[]; nextCursor: string | null };
 
 const zone: Record<string, string> = {
   'site.test': '127.0.0.1',
