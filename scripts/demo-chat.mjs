@@ -7,6 +7,8 @@
 // Usage:
 //   node scripts/demo-chat.mjs                 # starts a throw-away server (temp DATA_DIR, free port)
 //   node scripts/demo-chat.mjs http://127.0.0.1:4000   # or drives a server that is already running
+//   CHARLA_DEMO_MONGODB_URI=mongodb://127.0.0.1:27017/demo node scripts/demo-chat.mjs
+//                                              # throw-away server on that MongoDB (never the shell's MONGODB_URI)
 // Sign-up mails a code: the demo reads it from the server's outbox (DATA_DIR/outbox while SMTP_URL
 // is unset): its own temp dir, or for a running server $CHARLA_OUTBOX, else .data/outbox.
 // Exits non-zero if any step does not behave as described.
@@ -45,6 +47,8 @@ async function startServer() {
   const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/server/src/main.ts')], {
     env: {
       ...process.env,
+      // The store is chosen here, not inherited: SQLite in the temp dir unless asked for MongoDB.
+      MONGODB_URI: process.env.CHARLA_DEMO_MONGODB_URI ?? '',
       DATA_DIR: dataDir,
       PORT: String(port),
       HOST: '127.0.0.1',

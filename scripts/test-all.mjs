@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bin, pnpmCommand, root, run } from './lib.mjs';
+import { chromiumPath } from './system-deps.mjs';
 import { readPlaywright, readVitest } from './test-report.mjs';
 
 const resultsDir = path.join(root, 'test-results');
@@ -32,10 +33,21 @@ await step('vitest', () =>
 );
 await step('build-web', () => run(pnpm, [...pnpmPre, '--filter', '@charla/desktop', 'run', 'build']));
 const webBuilt = steps.find((s) => s.name === 'build-web')?.ok !== false;
-if (webBuilt)
+const chromium = chromiumPath();
+const noBrowser = chromium && !fs.existsSync(chromium) ? `no Chromium at ${chromium}` : undefined;
+const installHint = process.env.CHARLA_INSTALL_COMMAND;
+const browserSkip = noBrowser && (installHint ? `${noBrowser} (${installHint})` : noBrowser);
+if (webBuilt && browserSkip) {
+  // Listed, not run: every browser test is reported as skipped with the reason.
+  await step('playwright', () =>
+    run(bin('playwright'), ['test', '-c', 'apps/desktop/playwright.config.ts', '--list', '--reporter=json'], {
+      stdio: ['ignore', fs.openSync(playwrightJson, 'w'), 'inherit'],
+    }),
+  );
+} else if (webBuilt)
   await step('playwright', () => run(bin('playwright'), ['test', '-c', 'apps/desktop/playwright.config.ts']));
 
-const tests = [...readVitest(vitestJson), ...readPlaywright(playwrightJson)];
+const tests = [...readVitest(vitestJson), ...readPlaywright(playwrightJson, browserSkip)];
 const passed = tests.filter((t) => t.status === 'passed').length;
 const failed = tests.filter((t) => t.status === 'failed');
 const skipped = tests.filter((t) => t.status === 'skipped');
@@ -58,6 +70,8 @@ if (unexplained.length) {
   console.log('\nSkips without a reason are not allowed (use describeIf / test.skip(cond, reason)):');
   for (const t of unexplained) console.log(`  ? [${t.suite}] ${t.name}`);
 }
+if (installHint && skipped.length)
+  console.log(`\nSome tests need system packages that are missing. Install them with:\n  ${installHint}`);
 const failedSteps = steps.filter((s) => !s.ok);
 const checksPassed = steps.filter((s) => s.ok && (s.name === 'typecheck' || s.name === 'lint')).length;
 // Steps that failed without a failing test (typecheck, lint, a build, a crashed runner) count as failures too.

@@ -1,21 +1,21 @@
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
-import {
-  createGroup,
-  history,
-  newContext,
-  newUser,
-  noSeriousViolations,
-  register,
-  send,
-  startDirectChat,
-} from './support.ts';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, test } from '@playwright/test';
+import { createGroup, history, newContext, newUser, register, send, startDirectChat } from './support.ts';
 
 // Screenshots are test artifacts; CHARLA_UPDATE_SCREENSHOTS=1 refreshes the README's copies in docs/.
 const root = path.resolve(import.meta.dirname, '../../..');
 const shots = process.env.CHARLA_UPDATE_SCREENSHOTS
   ? path.join(root, 'docs/screenshots')
   : path.join(root, 'test-results/screenshots');
+
+async function noSeriousViolations(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
+}
 
 test('main screens pass axe in light and dark, Spanish renders live, keyboard-only switching works', async ({
   browser,

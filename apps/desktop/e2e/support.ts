@@ -170,8 +170,8 @@ export async function signIn(page: Page, user: TestUser): Promise<void> {
  */
 export const standInPort = (offset: number) => Number(process.env.CHARLA_E2E_PORT ?? 4100) + 20000 + offset;
 
-/** axe on the current page: no serious or critical violation. */
-export async function noSeriousViolations(page: Page, label: string): Promise<void> {
+/** axe finds no serious or critical issue on the page as it is now. */
+export async function expectAxeClean(page: Page, label: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(

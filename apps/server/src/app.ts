@@ -19,10 +19,14 @@ import {
   createRateLimits,
   mediaUploadsPerUser,
   OIDC_PENDING_PER_IP,
+  RESEND_VERIFICATION_PER_HOUR,
+  RESEND_VERIFICATION_PER_MINUTE,
+  USER_SEARCH_PER_USER,
 } from './http/rate-limit.ts';
 import { webClientRoutes } from './http/web-client.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
 import { type AccountEvents, createAccountEvents } from './modules/auth/account-events.ts';
+import { linkPageRoutes } from './modules/auth/auth.link-pages.ts';
 import { createAuthCore } from './modules/auth/auth.module.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { createAuthService } from './modules/auth/auth.service.ts';
@@ -32,6 +36,7 @@ import {
   type LoginThrottle,
   noLoginThrottle,
 } from './modules/auth/auth.throttle.ts';
+import { clientConfigRoutes } from './modules/client-config/client-config.routes.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import {
   createLinkPreviewsModule,
@@ -90,7 +95,12 @@ export function createApp(deps: AppDeps): CharlaApp {
   const { config, storage, logger } = deps;
   const clock = deps.clock ?? systemClock;
   // The packaged desktop renderer is served from app://charla (see apps/desktop/electron/main/app-protocol.ts).
-  const allowedOrigins = new Set([config.publicUrl, DESKTOP_APP_ORIGIN, ...config.CORS_ORIGINS]);
+  const allowedOrigins = new Set([
+    config.publicUrl,
+    new URL(config.webUrl).origin,
+    DESKTOP_APP_ORIGIN,
+    ...config.CORS_ORIGINS,
+  ]);
   const authCore = createAuthCore({ config, storage, clock });
   const ctx: AppContext = {
     config,
@@ -150,6 +160,8 @@ export function createApp(deps: AppDeps): CharlaApp {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // A client that goes away before the answer (a reload, a closed tab) is neither an error nor news.
+      customLogLevel: (_req, res, err) => (!err && !res.writableEnded ? 'debug' : 'info'),
     }),
   );
   const servesHttps = Boolean(config.tls) || config.publicUrl.startsWith('https:');
@@ -211,16 +223,22 @@ export function createApp(deps: AppDeps): CharlaApp {
     releaseMessageMedia: (messageId) => media.service.releaseMessage(messageId),
   });
   const routers: Router[] = [
+    clientConfigRoutes(ctx),
     authRoutes(ctx, authService, {
       perIp: rateLimits.limiter(AUTH_PER_IP),
       sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
+      resendPerAccount: [RESEND_VERIFICATION_PER_MINUTE, RESEND_VERIFICATION_PER_HOUR].map((rule) =>
+        rateLimits.limiter(rule),
+      ),
     }),
     createOidcModule(ctx, authService, {
       ...deps.oidc,
       redisCommand: rateLimits.redisCommand,
       pendingLimiter: rateLimits.limiter(OIDC_PENDING_PER_IP),
     }),
-    usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher })),
+    usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher }), {
+      search: rateLimits.limiter(USER_SEARCH_PER_USER),
+    }),
     // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
     media.router,
     linkPreviews.router,
@@ -230,7 +248,11 @@ export function createApp(deps: AppDeps): CharlaApp {
   for (const router of routers) api.use(router);
   api.use(notFoundHandler);
 
+  // Mailed and shared links (/verify-email, /reset-password, /invite/…) open the served web client,
+  // or else are sent to WEB_URL, or else get a minimal page of their own: never a JSON 404.
   const web = webClientRoutes(config.WEB_DIST_DIR);
+  const webElsewhere = new URL(config.webUrl).origin !== new URL(config.publicUrl).origin;
+  if (webElsewhere || !web) app.use(linkPageRoutes(ctx, authService, rateLimits.limiter(AUTH_SENSITIVE_PER_IP)));
   if (web) app.use(web);
 
   app.use(notFoundHandler);

@@ -15,13 +15,22 @@ export type Node = { url: string; api: string; port: number; child: ChildProcess
 
 /** Where each started node writes its mail (DATA_DIR/outbox, SMTP_URL unset), by API URL. */
 const outboxes = new Map<string, string>();
+/**
+ * The environment a spawned server gets: the parent's, minus the store choice. The store is always
+ * explicit: the embedded SQLite file under DATA_DIR unless `env` itself names MONGODB_URI, so a
+ * MONGODB_URI exported in the test runner's shell never turns a SQLite test into a MongoDB one.
+ */
+export function spawnEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const { MONGODB_URI: _inherited, ...parent } = process.env;
+  return { ...parent, MONGODB_URI: '', ...env };
+}
 
 /** Spawns apps/server/src/main.ts and waits for /readyz (a given port lets a restart keep its URL). */
 export async function startNode(env: Record<string, string>, port?: number): Promise<Node> {
   const p = port ?? (await freePort());
   if (env.DATA_DIR) outboxes.set(`http://127.0.0.1:${p}/api/v1`, path.join(path.resolve(env.DATA_DIR), 'outbox'));
   const child = spawn(process.execPath, [mainTs], {
-    env: { ...process.env, ...env, PORT: String(p), HOST: '127.0.0.1' },
+    env: { ...spawnEnv(env), PORT: String(p), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

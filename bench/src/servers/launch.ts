@@ -47,7 +47,8 @@ export function startCharla(name: string, env: NodeJS.ProcessEnv): Promise<Runni
   return start(
     name,
     path.join(repoRoot, 'apps/server/src/main.ts'),
-    { NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env },
+    // The store is explicit: SQLite in DATA_DIR unless the caller passes MONGODB_URI (never the shell's).
+    { NODE_ENV: 'production', LOG_LEVEL: 'warn', HOST: '127.0.0.1', MONGODB_URI: '', ...env },
     '/healthz',
   );
 }

@@ -1,6 +1,7 @@
 export * from './api/error-codes.ts';
 export * from './api/health.ts';
 export * from './api/paths.ts';
+export * from './api/server-config.ts';
 export * from './dto/admin.ts';
 export * from './dto/auth.ts';
 export * from './dto/conversation.ts';

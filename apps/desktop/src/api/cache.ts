@@ -177,6 +177,7 @@ function previewOf(m: Message): NonNullable<ConversationSummary['lastMessage']> 
     attachments: m.deletedAt ? [] : m.attachments,
     deleted: m.deletedAt !== null,
     createdAt: m.createdAt,
+    system: m.system,
   };
 }
 

@@ -51,6 +51,31 @@ describe('outbox', () => {
     expect(delivered).toEqual(['a', 'b']);
   });
 
+  it('keeps an entry pending while the server database is unavailable and retries after Retry-After', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const box = fresh();
+      await box.add(draft('a', '2026-01-01T00:00:01.000Z'));
+      let down = true;
+      const sent: string[] = [];
+      const send = vi.fn(async (e: OutboxEntry) => {
+        if (down) throw new ApiError('unavailable', 503, 'database down', undefined, 3);
+        sent.push(e.clientMsgId);
+      });
+      await box.flush(send);
+      expect(await box.all()).toMatchObject([{ clientMsgId: 'a', status: 'pending', error: 'unavailable' }]);
+      down = false;
+      await vi.advanceTimersByTimeAsync(2_900);
+      expect(sent).toEqual([]);
+      await vi.advanceTimersByTimeAsync(200);
+      await vi.waitFor(async () => expect(await box.all()).toEqual([]));
+      expect(sent).toEqual(['a']);
+      await box.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('marks an entry the server refused as failed, skips it, and retries it on demand', async () => {
     const box = fresh();
     await box.add(draft('bad', '2026-01-01T00:00:01.000Z'));

@@ -45,6 +45,7 @@ export class Outbox {
   private listeners = new Set<(entries: OutboxEntry[]) => void>();
   private flushing: Promise<void> | null = null;
   private again = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(name = 'charla-outbox') {
     this.name = name;
@@ -97,7 +98,9 @@ export class Outbox {
 
   /**
    * Sends pending entries in order. A network failure stops the run and keeps the entry pending
-   * (it goes out on the next flush); a refusal by the server marks it failed for the user to retry.
+   * (it goes out on the next flush); so does `unavailable` (the server's database is down for a
+   * moment), which also schedules the next flush after the server's Retry-After. A refusal by the
+   * server marks the entry failed for the user to retry.
    */
   flush(send: (e: OutboxEntry) => Promise<unknown>, onSent?: (e: OutboxEntry, result: unknown) => void): Promise<void> {
     if (this.flushing) {
@@ -117,13 +120,15 @@ export class Outbox {
             onSent?.(entry, result);
           } catch (e) {
             const network = isApiError(e, 'network') || !isApiError(e);
+            const unavailable = isApiError(e, 'unavailable');
             await db.put('outbox', {
               ...entry,
-              status: network ? 'pending' : 'failed',
+              status: network || unavailable ? 'pending' : 'failed',
               error: isApiError(e) ? e.code : undefined,
             });
             await this.emit();
-            if (network) return;
+            if (unavailable) this.retryLater(e.retryAfter, send, onSent);
+            if (network || unavailable) return;
             continue;
           }
           await this.emit();
@@ -135,7 +140,18 @@ export class Outbox {
     return this.flushing;
   }
 
+  private retryLater(
+    seconds: number | undefined,
+    send: (e: OutboxEntry) => Promise<unknown>,
+    onSent?: (e: OutboxEntry, result: unknown) => void,
+  ) {
+    clearTimeout(this.retryTimer);
+    const ms = Math.min(Math.max(seconds ?? 5, 1), 60) * 1000;
+    this.retryTimer = setTimeout(() => void this.flush(send, onSent).catch(() => undefined), ms);
+  }
+
   async close() {
+    clearTimeout(this.retryTimer);
     const conn = this.conn;
     this.conn = null;
     if (conn) (await conn).close();

@@ -83,7 +83,7 @@ export function request<E extends EventName>(
     emit.call(timed, event, payload, (err, ack) => {
       if (err) reject(new ApiError('network', 0, 'No answer from the server'));
       else if (ack.ok) resolve(ack.data);
-      else reject(new ApiError(ack.error.code, 400, ack.error.message));
+      else reject(new ApiError(ack.error.code, 400, ack.error.message, undefined, ack.error.retryAfter));
     });
   });
 }

@@ -12,7 +12,7 @@ import {
   sortConversations,
   upsertMessage,
 } from './cache.ts';
-import { ChangeFeeds, mergeConversation } from './change-feed.ts';
+import { ChangeFeeds, mergeConversation, movesPermissions } from './change-feed.ts';
 import type { ApiClient } from './client.ts';
 import { keys } from './query-keys.ts';
 
@@ -67,6 +67,8 @@ export function socketHandlers(ctx: SyncContext): Handlers {
       activeConversationId: ctx.activeConversationId,
       ...(ctx.api ? { api: ctx.api } : {}),
     });
+  const cachedSummary = (id: string) =>
+    qc.getQueryData<ConversationSummary[]>(keys.conversations)?.find((c) => c.id === id);
   /** Applies one event under the cursor rule; false when it was stale (already applied through the feed). */
   const track = (conversationId: string, changeSeq: number, patch: () => void): boolean => {
     const verdict = feeds.observe(conversationId, changeSeq);
@@ -136,7 +138,9 @@ export function socketHandlers(ctx: SyncContext): Handlers {
     'conversation:created': (e) =>
       setList(qc, (l) => (l.some((c) => c.id === e.conversation.id) ? l : sortConversations([e.conversation, ...l]))),
     'conversation:updated': (e) =>
-      track(e.conversationId, e.changeSeq, () =>
+      track(e.conversationId, e.changeSeq, () => {
+        if (movesPermissions(cachedSummary(e.conversationId), ctx.meId, { conversation: e.conversation }))
+          void qc.invalidateQueries({ queryKey: keys.conversations });
         setList(qc, (l) =>
           sortConversations(
             l.map((c) => {
@@ -147,8 +151,8 @@ export function socketHandlers(ctx: SyncContext): Handlers {
               return { ...merged, me: e.me, ...(read ? { unreadCount: 0, unreadMentions: 0 } : {}) };
             }),
           ),
-        ),
-      ),
+        );
+      }),
     'conversation:removed': (e) => {
       setList(qc, (l) => l.filter((c) => c.id !== e.conversationId));
       qc.removeQueries({ queryKey: keys.messages(e.conversationId) });
@@ -162,9 +166,11 @@ export function socketHandlers(ctx: SyncContext): Handlers {
         if (!known) setMemberCount(qc, e.conversationId, 1);
       }),
     'participant:updated': (e) =>
-      track(e.conversationId, e.changeSeq, () =>
-        setMembers(qc, e.conversationId, (p) => p.map((x) => (x.userId === e.participant.userId ? e.participant : x))),
-      ),
+      track(e.conversationId, e.changeSeq, () => {
+        if (movesPermissions(cachedSummary(e.conversationId), ctx.meId, { participant: e.participant }))
+          void qc.invalidateQueries({ queryKey: keys.conversations });
+        setMembers(qc, e.conversationId, (p) => p.map((x) => (x.userId === e.participant.userId ? e.participant : x)));
+      }),
     'participant:left': (e) =>
       track(e.conversationId, e.changeSeq, () => {
         const members = qc.getQueryData<Participant[]>(keys.participants(e.conversationId));

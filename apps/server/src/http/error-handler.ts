@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { StorageUnavailableError } from '../storage/errors.ts';
 import { errorBody } from './envelope.ts';
 import { AppError, badRequest, notFound, payloadTooLarge } from './errors.ts';
 import { fieldErrors } from './validate.ts';
@@ -54,13 +55,34 @@ function fromStorageWriteError(err: unknown): AppError | undefined {
   );
 }
 
+/**
+ * The database is unreachable, has no primary, could not satisfy the write concern, or (SQLite) stayed
+ * locked past busy_timeout: a retryable 503, never a 500. The adapter decides what counts as an outage
+ * (StorageUnavailableError); SQLite's busy codes are matched here like its disk codes above.
+ */
+const STORAGE_BUSY_CODES = /^SQLITE_(BUSY|LOCKED)/;
+function fromStorageUnavailable(err: unknown): AppError | undefined {
+  if (err instanceof StorageUnavailableError) {
+    return new AppError(503, 'unavailable', 'The database is unavailable right now; try again shortly', {
+      headers: { 'Retry-After': String(err.retryAfterSeconds) },
+    });
+  }
+  const code = typeof err === 'object' && err !== null ? (err as { code?: unknown }).code : undefined;
+  if (typeof code === 'string' && STORAGE_BUSY_CODES.test(code)) {
+    return new AppError(503, 'unavailable', 'The server is busy; try again shortly', {
+      headers: { 'Retry-After': '2' },
+    });
+  }
+  return undefined;
+}
+
 export function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   if (err instanceof z.ZodError)
     return new AppError(400, 'validation_failed', 'Some fields are invalid', { details: fieldErrors(err) });
   // Express's router throws a URIError (status 400) for a path param that is not valid percent-encoding.
   if (err instanceof URIError) return badRequest('Malformed URL encoding');
-  return fromStorageWriteError(err) ?? fromParserError(err);
+  return fromStorageUnavailable(err) ?? fromStorageWriteError(err) ?? fromParserError(err);
 }
 
 /** The client went away mid-request or mid-response (sendFile, static files, aborted uploads). */

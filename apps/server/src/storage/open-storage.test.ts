@@ -45,4 +45,15 @@ describe('openStorage', () => {
       /DATA_DIR .*cannot open the SQLite database/,
     );
   });
+
+  it('names the host (never the password) when MongoDB cannot be reached', async () => {
+    const config = loadConfig({
+      DATA_DIR: tempDir(),
+      MONGODB_URI: 'mongodb://charla:s3cret@127.0.0.1:1/charla?serverSelectionTimeoutMS=300',
+    });
+    const err = await openStorage(config, createLogger('silent')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StorageStartError);
+    expect((err as Error).message).toMatch(/^MONGODB_URI: cannot connect to 127\.0\.0\.1:1 \(/);
+    expect((err as Error).message).not.toContain('s3cret');
+  });
 });

@@ -1,15 +1,10 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
+import { StorageStartError } from './errors.ts';
 import type { Storage } from './ports.ts';
 
-/** Start-up failure with a message an operator can act on (printed without a stack trace). */
-export class StorageStartError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'StorageStartError';
-  }
-}
+export { StorageStartError };
 
 /** Fails fast, naming DATA_DIR, when the data directory cannot be created or written. */
 export function assertDataDirWritable(dataDir: string): void {
@@ -30,11 +25,11 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
     try {
       return await openMongoStorage(config.MONGODB_URI, logger);
     } catch (err) {
+      // The adapter names what failed (connection, an index, a start-up step); anything else is ours.
+      if (err instanceof StorageStartError) throw err;
       throw new StorageStartError(
-        `MONGODB_URI: cannot connect (${err instanceof Error ? err.message : 'unknown error'})`,
-        {
-          cause: err,
-        },
+        `MONGODB_URI: cannot open the MongoDB storage (${err instanceof Error ? err.message : 'unknown error'})`,
+        { cause: err },
       );
     }
   }

@@ -13,10 +13,18 @@ export const errorCodes = [
   'unprocessable',
   'rate_limited',
   'account_suspended',
+  /** 403: the conversation is in announcement mode and the caller is not an owner or admin. */
+  'posting_restricted',
+  /** 403: the server requires a verified email to chat (ALLOW_UNVERIFIED_CHAT=false). */
+  'email_unverified',
+  /** 403: the caller was removed from the conversation; only a member adding them back undoes it. */
+  'removed_from_conversation',
   /** An external sign-in provider could not be reached or answered nonsense (502). */
   'provider_unavailable',
   /** A plain-text operation on an end-to-end encrypted conversation (409; use the encrypted client). */
   'encrypted_conversation',
+  /** The database is unreachable, busy or cannot take writes right now (503, retryable; see retryAfter). */
+  'unavailable',
   'internal',
 ] as const;
 

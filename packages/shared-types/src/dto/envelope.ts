@@ -12,6 +12,8 @@ export const errorEnvelopeSchema = z.object({
   code: z.enum(errorCodes),
   details: fieldErrorsSchema.optional(),
   requestId: z.string().optional(),
+  /** Seconds to wait before retrying (429, and 503 when the store is full, busy or unreachable). */
+  retryAfter: z.number().int().positive().optional(),
 });
 export type ErrorEnvelope = z.infer<typeof errorEnvelopeSchema>;
 

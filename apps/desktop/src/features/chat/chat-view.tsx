@@ -7,7 +7,9 @@ import { keys } from '../../api/query-keys.ts';
 import { useRealtime } from '../../api/realtime.tsx';
 import { request } from '../../api/socket.ts';
 import { useApp, useMe } from '../../app-context.tsx';
+import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
+import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
@@ -15,13 +17,13 @@ import { VirtualList, type VirtualListHandle } from '../../ui/virtual-list.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { useClearMarkedUnread } from '../conversations/conversation-menu.tsx';
 import { conversationName } from '../conversations/conversation-utils.ts';
+import { BlockedNotice, SafetyActions, useSafety } from '../safety/safety.tsx';
 import { Composer } from './composer.tsx';
 import { type MessageActions, MessageItem, PendingItem } from './message-item.tsx';
 import { buildRows, estimateRow, type Row } from './rows.ts';
 
 const GroupInfo = lazy(() => import('../groups/group-info.tsx').then((m) => ({ default: m.GroupInfo })));
 const ForwardDialog = lazy(() => import('./message-dialogs.tsx').then((m) => ({ default: m.ForwardDialog })));
-const ReportDialog = lazy(() => import('./message-dialogs.tsx').then((m) => ({ default: m.ReportDialog })));
 const InfoDialog = lazy(() => import('./message-dialogs.tsx').then((m) => ({ default: m.InfoDialog })));
 
 export function ChatView({ conversation, seq }: { conversation: ConversationSummary; seq?: number }) {
@@ -32,6 +34,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   const toasts = useToasts();
   const { navigate } = useRouter();
   const rt = useRealtime();
+  const safety = useSafety();
   const id = conversation.id;
   const messages = useMessages(id, conversation.changeSeq, seq);
   const participants = useParticipants(id);
@@ -44,7 +47,6 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   const [panel, setPanel] = useState(false);
   const [forwarding, setForwarding] = useState<Message | null>(null);
   const [info, setInfo] = useState<Message | null>(null);
-  const [reporting, setReporting] = useState<Message | null>(null);
   // Frozen when the chat opens, so the marker does not jump while messages get read.
   const [firstUnreadSeq] = useState(() => (conversation.unreadCount > 0 ? conversation.me.lastReadSeq + 1 : null));
 
@@ -90,6 +92,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
     }
   }, [seq, items, id, qc]);
 
+  const [deleting, setDeleting] = useState<Message | null>(null);
   const patch = useCallback(
     (fn: (s: MessagesState) => MessagesState) =>
       qc.setQueryData<MessagesState>(keys.messages(id), (s) => (s ? fn(s) : s)),
@@ -103,6 +106,14 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
         ...(retry ? { action: { label: t('common.retry'), run: retry } } : {}),
       }),
     [toasts, t],
+  );
+
+  const deleteMessage = useCallback(
+    (m: Message, scope: 'me' | 'everyone') =>
+      void request(rt.socket, 'message:delete', { messageId: m.id, for: scope })
+        .then((tomb) => patch((s) => (tomb && scope === 'everyone' ? upsertMessage(s, tomb) : hideMessage(s, m.id))))
+        .catch((e) => fail(e)),
+    [rt.socket, patch, fail],
   );
 
   const actions: MessageActions = useMemo(
@@ -121,10 +132,8 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
           .catch((e) => fail(e, () => react(m, emoji, on)));
       },
       remove: (m, scope) => {
-        if (scope === 'everyone' && !window.confirm(t('message.confirmDelete'))) return;
-        void request(rt.socket, 'message:delete', { messageId: m.id, for: scope })
-          .then((tomb) => patch((s) => (tomb && scope === 'everyone' ? upsertMessage(s, tomb) : hideMessage(s, m.id))))
-          .catch((e) => fail(e));
+        if (scope === 'everyone') setDeleting(m);
+        else deleteMessage(m, 'me');
       },
       removePreview: (m) => {
         void api
@@ -137,7 +146,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
       },
       forward: setForwarding,
       info: setInfo,
-      report: setReporting,
+      report: (m) => safety.report({ kind: 'message', messageId: m.id }),
       jumpTo: (targetId) =>
         void (async () => {
           // The quote carries no seq: page back through history until the original is loaded.
@@ -154,7 +163,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
           toasts.show({ kind: 'info', text: t('message.unavailable') });
         })(),
     }),
-    [rt.socket, patch, fail, t, qc, id, messages.loadOlder, toasts, api],
+    [rt.socket, patch, fail, t, qc, id, messages.loadOlder, toasts, safety.report, deleteMessage, api],
   );
 
   const submitEdit = async (m: Message, text: string): Promise<void> => {
@@ -172,7 +181,6 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
     [items, me.id],
   );
   const group = conversation.kind !== 'direct';
-  const myRole = conversation.me.role;
   const name = conversationName(conversation, t('chat.unknown'));
   const typers = (rt.typing[id] ?? []).map((u) => members.get(u)?.user.displayName ?? t('chat.someone'));
   const peerOnline = conversation.peer ? rt.presence[conversation.peer.id] === 'online' : undefined;
@@ -185,9 +193,23 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
       : peerOnline
         ? t('presence.online')
         : '';
-  const readOnly = conversation.kind === 'channel' && myRole === 'member';
+  // The server's flags, never a rule of our own: it enforces the same ones on every send path.
+  const { permissions } = conversation;
+  const readOnlyText =
+    permissions.cannotPostReason === 'email_unverified'
+      ? t('composer.unverified')
+      : permissions.cannotPostReason === 'not_member'
+        ? t('composer.notMember')
+        : t('composer.readOnly');
+  const peer = conversation.kind === 'direct' ? conversation.peer : null;
+  const blockedPeer = peer && safety.isBlocked(peer.id) ? { id: peer.id, name } : null;
 
   const firstUnreadRow = rows.find((r) => r.kind === 'unread');
+  const unreadIndex = firstUnreadRow ? rows.indexOf(firstUnreadRow) : -1;
+  // The pill leads to the "Unread" marker until it has been on screen, or everything was read.
+  const [unreadSeen, setUnreadSeen] = useState(false);
+  const showJumpUnread = Boolean(firstUnreadRow) && !unreadSeen && !atBottom;
+  const showJumpLatest = !atBottom || Boolean(messages.data?.hasMoreAfter);
   const renderRow = useCallback(
     (r: Row) => {
       switch (r.kind) {
@@ -231,18 +253,34 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
               members={members}
               actions={actions}
               highlighted={highlight === r.message.id}
-              canDeleteForEveryone={myRole !== 'member'}
+              canDeleteForEveryone={permissions.canModerate}
+              canPost={permissions.canPost}
+              canReact={permissions.canReact}
             />
           );
         }
       }
     },
-    [locale, t, rt.retry, rt.discard, me.id, group, participants.data, members, actions, highlight, myRole],
+    [locale, t, rt.retry, rt.discard, me.id, group, participants.data, members, actions, highlight, permissions],
   );
 
   return (
     <section className="chat" aria-label={t('chat.label', { name })}>
       <header className="chat-header">
+        <button
+          type="button"
+          className="icon-button back-button"
+          aria-label={t('chat.backToList')}
+          onClick={() => {
+            navigate({ name: 'home' });
+            // One pane at a time: land on this chat's row in the list, not on the page.
+            requestAnimationFrame(() =>
+              document.querySelector<HTMLElement>(`[data-conversation-id="${CSS.escape(id)}"]`)?.focus(),
+            );
+          }}
+        >
+          <Icon name="back" />
+        </button>
         <Avatar name={name} url={conversation.avatarUrl ?? conversation.peer?.avatarUrl} online={peerOnline} />
         <div className="chat-title">
           <h2>{name}</h2>
@@ -256,83 +294,105 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
       </header>
       <div className="chat-body">
         <div className="chat-main">
-          {messages.isPending ? (
-            <Skeleton lines={8} label={t('common.loading')} />
-          ) : messages.isError ? (
-            <EmptyState title={t('chat.loadError')}>
-              <button type="button" className="button" onClick={() => messages.refetch()}>
-                {t('common.retry')}
-              </button>
-            </EmptyState>
-          ) : rows.length === 0 ? (
-            <EmptyState title={t('chat.empty')} />
+          <div className="history-pane">
+            {messages.isPending ? (
+              <Skeleton lines={8} label={t('common.loading')} />
+            ) : messages.isError ? (
+              <EmptyState title={t('chat.loadError')}>
+                <button type="button" className="button" onClick={() => messages.refetch()}>
+                  {t('common.retry')}
+                </button>
+              </EmptyState>
+            ) : rows.length === 0 ? (
+              <EmptyState title={t('chat.empty')} />
+            ) : (
+              <VirtualList
+                key={id}
+                className={`message-list${showJumpUnread || showJumpLatest ? ' with-pills' : ''}`}
+                label={t('chat.history')}
+                items={rows}
+                getKey={rowKey}
+                isAnchor={isMessageRow}
+                estimate={estimateRow}
+                render={renderRow}
+                handle={list}
+                initialKey={seq ? items?.find((m) => m.seq === seq)?.id : firstUnreadRow?.key}
+                onReachTop={() => void messages.loadOlder()}
+                onViewportChange={(first, last) => {
+                  if (unreadIndex >= first && unreadIndex <= last) setUnreadSeen(true);
+                }}
+                onAtBottomChange={(b) => {
+                  setAtBottom(b);
+                  if (b) void messages.loadNewer();
+                }}
+              />
+            )}
+            <div className="jump-buttons">
+              {showJumpUnread && firstUnreadRow && (
+                <button type="button" className="chip" onClick={() => list.current?.scrollToKey(firstUnreadRow.key)}>
+                  {t('chat.jumpUnread')}
+                </button>
+              )}
+              {showJumpLatest && (
+                <button
+                  type="button"
+                  className="chip"
+                  onClick={() => {
+                    if (messages.data?.hasMoreAfter) void qc.resetQueries({ queryKey: keys.messages(id) });
+                    navigate({ name: 'home', conversationId: id }, { replace: true });
+                    list.current?.scrollToBottom();
+                  }}
+                >
+                  {t('chat.jumpLatest')}
+                </button>
+              )}
+            </div>
+          </div>
+          {blockedPeer ? (
+            <BlockedNotice person={blockedPeer} />
           ) : (
-            <VirtualList
+            <Composer
               key={id}
-              className="message-list"
-              label={t('chat.history')}
-              items={rows}
-              getKey={rowKey}
-              isAnchor={isMessageRow}
-              estimate={estimateRow}
-              render={renderRow}
-              handle={list}
-              initialKey={seq ? items?.find((m) => m.seq === seq)?.id : firstUnreadRow?.key}
-              onReachTop={() => void messages.loadOlder()}
-              onAtBottomChange={(b) => {
-                setAtBottom(b);
-                if (b) void messages.loadNewer();
+              conversationId={id}
+              members={participants.data ?? []}
+              membersById={members}
+              meId={me.id}
+              replyTo={replyTo}
+              editing={editing}
+              lastMine={lastMine}
+              disabled={!permissions.canPost}
+              disabledText={readOnlyText}
+              onCancel={() => {
+                setReplyTo(null);
+                setEditing(null);
               }}
+              onEdit={actions.edit}
+              onSubmitEdit={submitEdit}
             />
           )}
-          <div className="jump-buttons">
-            {firstUnreadRow && (
-              <button type="button" className="chip" onClick={() => list.current?.scrollToKey(firstUnreadRow.key)}>
-                {t('chat.jumpUnread')}
-              </button>
-            )}
-            {(!atBottom || messages.data?.hasMoreAfter) && (
-              <button
-                type="button"
-                className="chip"
-                onClick={() => {
-                  if (messages.data?.hasMoreAfter) void qc.resetQueries({ queryKey: keys.messages(id) });
-                  navigate({ name: 'home', conversationId: id }, { replace: true });
-                  list.current?.scrollToBottom();
-                }}
-              >
-                {t('chat.jumpLatest')}
-              </button>
-            )}
-          </div>
-          <Composer
-            key={id}
-            conversationId={id}
-            members={participants.data ?? []}
-            membersById={members}
-            meId={me.id}
-            replyTo={replyTo}
-            editing={editing}
-            lastMine={lastMine}
-            disabled={readOnly}
-            onCancel={() => {
-              setReplyTo(null);
-              setEditing(null);
-            }}
-            onEdit={actions.edit}
-            onSubmitEdit={submitEdit}
-          />
         </div>
         {panel && (
           <Suspense fallback={<Skeleton label={t('common.loading')} />}>
-            <GroupInfo conversation={conversation} onClose={() => setPanel(false)} />
+            <GroupInfo
+              conversation={conversation}
+              onClose={() => setPanel(false)}
+              safety={<SafetyActions conversation={conversation} name={name} />}
+            />
           </Suspense>
         )}
       </div>
       <Suspense fallback={null}>
         {forwarding && <ForwardDialog message={forwarding} onClose={() => setForwarding(null)} />}
-        {reporting && <ReportDialog message={reporting} onClose={() => setReporting(null)} />}
         {info && <InfoDialog message={info} members={members} onClose={() => setInfo(null)} />}
+        {deleting && (
+          <ConfirmDialog
+            title={t('message.confirmDelete')}
+            body={t('message.confirmDeleteBody')}
+            confirmLabel={t('message.deleteForEveryone')}
+            onConfirm={() => deleteMessage(deleting, 'everyone')}
+            onClose={() => setDeleting(null)}
+          />
+        )}
       </Suspense>
     </section>
   );

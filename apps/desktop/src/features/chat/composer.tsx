@@ -40,6 +40,8 @@ type Props = {
   onSubmitEdit: (m: Message, text: string) => Promise<void>;
   membersById: Map<string, Participant>;
   disabled?: boolean;
+  /** Why the composer is disabled (the placeholder), from the server's permission flags. */
+  disabledText?: string;
 };
 
 export function Composer(p: Props) {
@@ -282,7 +284,11 @@ export function Composer(p: Props) {
             value={text}
             disabled={p.disabled}
             placeholder={
-              p.disabled ? t('composer.readOnly') : tray.files.length ? t('attach.caption') : t('composer.placeholder')
+              p.disabled
+                ? (p.disabledText ?? t('composer.readOnly'))
+                : tray.files.length
+                  ? t('attach.caption')
+                  : t('composer.placeholder')
             }
             aria-label={t('composer.placeholder')}
             onChange={(e) => {

@@ -87,6 +87,7 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
         type="button"
         className={`conversation-row${active ? ' active' : ''}${c.unreadCount || markedOnly ? ' unread' : ''}`}
         aria-current={active ? 'page' : undefined}
+        data-conversation-id={c.id}
         onClick={() => navigate({ name: 'home', conversationId: c.id })}
         onKeyDown={(e) => {
           // The keyboard's context-menu key and Shift+F10 open the same menu as a right click.

@@ -64,8 +64,9 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
             description,
             memberIds: members.map((m) => m.id),
             historyForNewcomers: f.get('history') === 'on',
+            onlyAdminsPost: f.get('onlyAdminsPost') === 'on',
           }
-        : { kind, title, description },
+        : { kind, title, description, onlyAdminsPost: f.get('onlyAdminsPost') === 'on' },
     );
   };
   const tabs: Tab[] = ['person', 'group', 'channel', 'directory'];
@@ -81,6 +82,7 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
       <div role="tabpanel">
         {tab === 'person' && (
           <UserPicker
+            autoFocus
             label={t('newChat.searchPeople')}
             exclude={new Set()}
             onPick={(userId) => void open({ kind: 'direct', userId })}
@@ -103,6 +105,10 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
             <label>
               {t('newChat.description')}
               <input className="input" name="description" maxLength={500} />
+            </label>
+            <label className="switch">
+              <input type="checkbox" name="onlyAdminsPost" />
+              {t('group.onlyAdminsPost')}
             </label>
             {tab === 'group' && (
               <>

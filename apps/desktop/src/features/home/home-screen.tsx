@@ -6,8 +6,10 @@ import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, OfflineBanner, Skeleton } from '../../ui/status.tsx';
+import { VerifyEmailBanner } from '../auth/verify-email.tsx';
 import { ChatView } from '../chat/chat-view.tsx';
 import { ConversationList } from '../conversations/conversation-list.tsx';
+import { SafetyProvider } from '../safety/safety.tsx';
 import { useAccountAppearance } from '../settings/appearance-settings.tsx';
 
 const SettingsScreen = lazy(() =>
@@ -22,7 +24,9 @@ export function HomeScreen() {
   const me = useMe();
   return (
     <RealtimeProvider meId={me.id}>
-      <Shell />
+      <SafetyProvider>
+        <Shell />
+      </SafetyProvider>
     </RealtimeProvider>
   );
 }
@@ -61,7 +65,10 @@ function Shell() {
       <a className="skip-link" href="#main">
         {t('a11y.skip')}
       </a>
-      <OfflineBanner connected={connected} />
+      <div className="banners">
+        <OfflineBanner connected={connected} />
+        <VerifyEmailBanner />
+      </div>
       <nav className="sidebar" aria-label={t('list.label')}>
         <header className="sidebar-header">
           <button type="button" className="me-button" onClick={() => navigate({ name: 'settings' })}>

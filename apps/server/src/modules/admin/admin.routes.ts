@@ -5,6 +5,7 @@ import {
   listReportsQuerySchema,
   suspendUserRequestSchema,
   updateReportRequestSchema,
+  updateUserRoleRequestSchema,
 } from '@charla/shared-types';
 import { type RequestHandler, Router } from 'express';
 import { z } from 'zod';
@@ -64,6 +65,11 @@ export function adminRoutes(
   router.delete('/admin/users/:id/suspension', async (req, res) => {
     const { id } = parseInput(idParams, req.params);
     sendData(res, await moderation.unsuspend(userIdOf(req), id));
+  });
+  router.put('/admin/users/:id/role', async (req, res) => {
+    const { id } = parseInput(idParams, req.params);
+    const { role } = parseInput(updateUserRoleRequestSchema, req.body);
+    sendData(res, await moderation.setRole(userIdOf(req), id, role));
   });
   router.get('/admin/audit', async (req, res) => {
     sendData(res, await moderation.listAudit(parseInput(listAuditQuerySchema, req.query)));

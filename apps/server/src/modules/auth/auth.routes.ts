@@ -27,6 +27,8 @@ export type AuthRouteLimits = {
   perIp: RequestHandler;
   /** Tighter per-IP limit on routes that mail or hash (register, forgot, resend, reset). */
   sensitive: RequestHandler;
+  /** Per-account limits on resending the verification mail (after requireAuth). */
+  resendPerAccount: RequestHandler[];
 };
 
 export const requestMeta = (req: Request): RequestMeta => ({
@@ -168,7 +170,7 @@ export function authRoutes(ctx: AppContext, service: AuthService, limits: AuthRo
     sendData(res, await service.verifyEmail(token), 200, 'Email verified');
   });
 
-  router.post(p.resendVerification, limits.sensitive, requireAuth, async (req, res) => {
+  router.post(p.resendVerification, limits.sensitive, requireAuth, ...limits.resendPerAccount, async (req, res) => {
     const sent = await service.resendVerification(authOf(req).userId);
     sendEmpty(res, 202, sent ? 'Verification mail sent' : 'Email already verified');
   });

@@ -1,4 +1,4 @@
-import { forbidden, notFound } from '../../http/errors.ts';
+import { AppError, forbidden, notFound } from '../../http/errors.ts';
 import type { ConversationRecord, ParticipantRecord, ParticipantRole, Storage } from '../../storage/ports.ts';
 
 export type Membership = { conversation: ConversationRecord; me: ParticipantRecord };
@@ -43,3 +43,7 @@ export function requireRole(m: Membership, needed: ParticipantRole, what = 'do t
 /** The lowest seq the member may see (0 when the group shows full history to newcomers). */
 export const visibilityFloor = (c: ConversationRecord, p: ParticipantRecord | null) =>
   !p || c.historyForNewcomers ? 0 : p.joinedSeq;
+
+/** Removal is a ban until someone adds the person back: invites and public joins do not undo it. */
+export const removedError = () =>
+  new AppError(403, 'removed_from_conversation', 'You were removed from this conversation; an admin can add you back');

@@ -13,6 +13,7 @@ import type {
   UserRecord,
 } from '../../storage/ports.ts';
 import { toPreview } from '../messages/messages.mapper.ts';
+import { permissionsFor, type ViewerStanding } from './conversations.permissions.ts';
 
 export function toUserCard(id: string, user: UserRecord | null): UserCard {
   if (!user || user.deletedAt)
@@ -93,6 +94,7 @@ export async function toConversationDto(
     changeSeq: c.changeSeq,
     memberCount,
     historyForNewcomers: c.historyForNewcomers,
+    onlyAdminsPost: c.onlyAdminsPost,
     peer,
   };
 }
@@ -102,6 +104,7 @@ export async function toSummary(
   viewerId: string,
   storage: Storage,
   cards: UserCards,
+  viewer?: ViewerStanding,
 ): Promise<ConversationSummary> {
   return {
     ...(await toConversationDto(item.conversation, viewerId, storage, cards)),
@@ -114,5 +117,6 @@ export async function toSummary(
     unreadCount: item.unreadCount,
     unreadMentions: item.unreadMentions,
     me: toMyState(item.me),
+    permissions: permissionsFor(item.conversation, item.me, viewer),
   };
 }

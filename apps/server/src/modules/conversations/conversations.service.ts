@@ -1,21 +1,48 @@
-import type {
-  ConversationDetails,
-  ConversationSummary,
-  createConversationRequestSchema,
-  DirectoryEntry,
-  Page,
-  UpdateConversationRequest,
+import {
+  API_PREFIX,
+  type ConversationDetails,
+  type ConversationSummary,
+  type createConversationRequestSchema,
+  type DirectoryEntry,
+  type Page,
+  type UpdateConversationRequest,
 } from '@charla/shared-types';
 import type { z } from 'zod';
-import { badRequest, conflict, forbidden, notFound } from '../../http/errors.ts';
+import { badRequest, conflict, forbidden, notFound, validationFailed } from '../../http/errors.ts';
 import type { ConversationPatch, ParticipantRecord, Storage } from '../../storage/ports.ts';
 import { toPreview } from '../messages/messages.mapper.ts';
 import { changeSeqOf, type PublishDeps, postSystemMessage } from '../messages/messages.publish.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
-import { requireMember, requireReader, requireRole } from './conversations.access.ts';
+import { removedError, requireMember, requireReader, requireRole } from './conversations.access.ts';
 import { createUserCards, toConversationDto, toParticipantDto, toSummary } from './conversations.mapper.ts';
+import { everyoneMayChat, permissionsFor, requireChat, type Standing } from './conversations.permissions.ts';
 
-export type ConversationsDeps = PublishDeps & { storage: Storage; fanout: Fanout };
+export type ConversationsDeps = PublishDeps & {
+  storage: Storage;
+  fanout: Fanout;
+  /** Whether an account may chat (ALLOW_UNVERIFIED_CHAT); everyone when omitted. */
+  standing?: Standing;
+  /** PUBLIC_URL: a conversation avatar must be this server's own media (see ownAvatarMedia). */
+  publicUrl?: string;
+};
+
+/**
+ * The media id behind `url` when it is this server's media URL (`PUBLIC_URL/api/v1/media/<id>…`), else
+ * null. A conversation picture is loaded by every member's client: a foreign URL (a tracking pixel on
+ * someone's image host) must never get in.
+ */
+export function ownMediaId(url: string, publicUrl: string | undefined): string | null {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return null;
+  }
+  if (publicUrl && u.origin !== new URL(publicUrl).origin) return null;
+  const prefix = `${API_PREFIX}/media/`;
+  const id = u.pathname.startsWith(prefix) ? u.pathname.slice(prefix.length) : '';
+  return /^[\w-]{1,64}$/.test(id) ? id : null;
+}
 type CreateBody = z.output<typeof createConversationRequestSchema>;
 
 /** A user we may talk to: exists, not deleted, not blocked either way with `actorId`. */
@@ -28,10 +55,11 @@ async function requireReachableUser(storage: Storage, actorId: string, userId: s
 
 export function createConversationsService(deps: ConversationsDeps) {
   const { storage, fanout, clock, serial } = deps;
+  const standing = deps.standing ?? everyoneMayChat;
 
   async function summaryFor(conversationId: string, userId: string): Promise<ConversationSummary | null> {
     const item = await storage.conversations.getForUser(conversationId, userId);
-    return item ? toSummary(item, userId, storage, createUserCards(storage)) : null;
+    return item ? toSummary(item, userId, storage, createUserCards(storage), await standing(userId)) : null;
   }
 
   /** conversation:created, personalised (unread, my state) for each new member. */
@@ -75,6 +103,17 @@ export function createConversationsService(deps: ConversationsDeps) {
     fanout.toUsers([userId], 'conversation:removed', { conversationId, reason });
   }
 
+  /** Only the picture uploaded for this conversation (PUT /conversations/:id/avatar) may be its avatar. */
+  async function requireOwnAvatar(conversationId: string, url: string): Promise<void> {
+    const id = ownMediaId(url, deps.publicUrl);
+    const media = id ? await storage.media.findById(id) : null;
+    if (media?.avatarOf?.type !== 'conversation' || media.avatarOf.id !== conversationId)
+      throw validationFailed(
+        { avatarUrl: ['Upload the picture for this conversation; other addresses are not accepted'] },
+        'A conversation picture must be uploaded to this server',
+      );
+  }
+
   async function get(userId: string, conversationId: string): Promise<ConversationDetails> {
     const { conversation, me } = await requireReader(storage, conversationId, userId);
     if (me) {
@@ -83,17 +122,26 @@ export function createConversationsService(deps: ConversationsDeps) {
     }
     // A public channel read by a non-member: shared state only.
     const cards = createUserCards(storage);
-    const [dto, last] = await Promise.all([
+    const [dto, last, former] = await Promise.all([
       toConversationDto(conversation, userId, storage, cards),
       storage.messages.history(conversationId, userId, { limit: 1 }),
+      storage.participants.find(conversationId, userId),
     ]);
     const lastMessage = last[0] ? toPreview(last[0]) : null;
-    return { ...dto, lastMessage, unreadCount: 0, unreadMentions: 0, me: null };
+    return {
+      ...dto,
+      lastMessage,
+      unreadCount: 0,
+      unreadMentions: 0,
+      me: null,
+      permissions: permissionsFor(conversation, null, undefined, former?.leftReason === 'removed'),
+    };
   }
 
   return {
     summaryFor,
     announceTo,
+    standing,
     publishJoined,
     publishLeft,
     publishConversationUpdated,
@@ -108,8 +156,9 @@ export function createConversationsService(deps: ConversationsDeps) {
         ...(q.archived !== undefined ? { archived: q.archived } : {}),
       });
       const cards = createUserCards(storage);
+      const viewer = await standing(userId);
       return {
-        items: await Promise.all(page.items.map((item) => toSummary(item, userId, storage, cards))),
+        items: await Promise.all(page.items.map((item) => toSummary(item, userId, storage, cards, viewer))),
         nextCursor: page.nextCursor,
       };
     },
@@ -117,6 +166,7 @@ export function createConversationsService(deps: ConversationsDeps) {
     get,
 
     async create(userId: string, body: CreateBody): Promise<{ conversation: ConversationSummary; created: boolean }> {
+      await requireChat(standing, userId);
       const now = clock.now();
       if (body.kind === 'direct') {
         if (body.userId === userId) throw badRequest('You cannot start a direct chat with yourself');
@@ -138,6 +188,7 @@ export function createConversationsService(deps: ConversationsDeps) {
         description: body.description,
         createdBy: userId,
         historyForNewcomers: body.kind === 'group' ? body.historyForNewcomers : true,
+        onlyAdminsPost: body.onlyAdminsPost,
         members: members.map((id) => ({ userId: id, role: 'member' as const })),
         now,
       });
@@ -167,12 +218,17 @@ export function createConversationsService(deps: ConversationsDeps) {
         notes.push(['description_changed', patch.description]);
       }
       if (patch.avatarUrl !== undefined && patch.avatarUrl !== c.avatarUrl) {
+        if (patch.avatarUrl !== null) await requireOwnAvatar(conversationId, patch.avatarUrl);
         changes.avatarUrl = patch.avatarUrl;
         notes.push(['avatar_changed', patch.avatarUrl]);
       }
       if (patch.historyForNewcomers !== undefined && patch.historyForNewcomers !== c.historyForNewcomers) {
         changes.historyForNewcomers = patch.historyForNewcomers;
         notes.push(['history_visibility_changed', String(patch.historyForNewcomers)]);
+      }
+      if (patch.onlyAdminsPost !== undefined && patch.onlyAdminsPost !== c.onlyAdminsPost) {
+        changes.onlyAdminsPost = patch.onlyAdminsPost;
+        notes.push(['posting_changed', String(patch.onlyAdminsPost)]);
       }
       if (Object.keys(changes).length) {
         const updated = await serial(conversationId, async () => {
@@ -223,6 +279,7 @@ export function createConversationsService(deps: ConversationsDeps) {
     async join(userId: string, conversationId: string): Promise<ConversationSummary> {
       const c = await storage.conversations.findById(conversationId);
       if (!c || c.deletedAt || c.kind !== 'channel') throw notFound('Conversation');
+      if ((await storage.participants.find(conversationId, userId))?.leftReason === 'removed') throw removedError();
       const result = await serial(conversationId, async () => {
         const r = await storage.participants.add(conversationId, userId, 'member', userId, clock.now());
         if (r?.added) await publishJoined(r.participant);
@@ -253,6 +310,8 @@ export function createConversationsService(deps: ConversationsDeps) {
         await storage.participants.remove(conversationId, userId, 'left', userId, clock.now());
         await publishLeft(conversationId, userId, 'left');
       });
+      // Links someone made stop working once they are gone (they could not revoke them any more).
+      await storage.invites.revokeByCreator(conversationId, userId, clock.now());
     },
   };
 }

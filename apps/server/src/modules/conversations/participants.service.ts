@@ -74,7 +74,8 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
 
     /**
      * Role changes. Owners may do anything, including handing ownership over (role 'owner' on
-     * someone else makes the caller an admin); admins may only move non-owners between member and admin.
+     * someone else makes the caller an admin); admins may promote members and step down themselves,
+     * but only an owner changes ANOTHER admin's role (else an admin could demote, then remove, a peer).
      */
     async setRole(
       userId: string,
@@ -89,6 +90,8 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
       const callerIsOwner = m.me.role === 'owner';
       if ((role === 'owner' || target.role === 'owner') && !callerIsOwner)
         throw forbidden('Only an owner can change who owns the group');
+      if (target.role === 'admin' && targetId !== userId && !callerIsOwner)
+        throw forbidden("Only an owner can change another admin's role");
       if (target.role === role) {
         const same = await toParticipantDto(target, createUserCards(storage));
         return same;
@@ -101,6 +104,8 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
         return updated ? publishUpdated(conversationId, targetId) : null;
       });
       if (!participant) throw notFound('Participant');
+      // Only admins make invite links: a demoted admin's links stop working with the role.
+      if (role === 'member') await storage.invites.revokeByCreator(conversationId, targetId, now);
       if (role === 'owner' && targetId !== userId) {
         // Transfer: the previous owner steps down to admin.
         await serial(conversationId, async () => {
@@ -128,6 +133,7 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
         await storage.participants.remove(conversationId, targetId, 'removed', userId, clock.now());
         await conversations.publishLeft(conversationId, targetId, 'removed');
       });
+      await storage.invites.revokeByCreator(conversationId, targetId, clock.now());
       // Moderation audit trail (GET /admin/audit).
       await storage.auditLog.append({
         actorId: userId,

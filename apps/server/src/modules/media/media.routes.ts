@@ -12,12 +12,12 @@ import type { UploadAllowance, UploadQuota } from './media.quota.ts';
 import { sendMedia } from './media.serve.ts';
 import type { MediaService } from './media.service.ts';
 import { listShared } from './media.shared.ts';
-import type { MediaTokens, MediaVariant } from './media.tokens.ts';
+import { MEDIA_TOKEN_MAX_LENGTH, type MediaTokens, type MediaVariant } from './media.tokens.ts';
 import { type ReceivedFile, receiveUpload } from './media.upload.ts';
 
 const idParams = mediaIdParamsSchema;
 const describeQuery = z.object({ via: z.string().min(1).max(64).optional() });
-const tokenQuery = z.object({ [MEDIA_TOKEN_PARAM]: z.string().max(64).optional() });
+const tokenQuery = z.object({ [MEDIA_TOKEN_PARAM]: z.string().max(MEDIA_TOKEN_MAX_LENGTH).optional() });
 
 export type MediaRouteDeps = {
   service: MediaService;
@@ -97,7 +97,14 @@ export function mediaRoutes(ctx: AppContext, deps: MediaRouteDeps): Router {
       if (!token && !bearer) throw unauthenticated();
       const media = await ctx.storage.media.findById(id);
       let allowed = false;
-      if (media && token) allowed = tokens.verify(token, media.id, variant, ctx.clock.now());
+      const checked = media && token ? tokens.check(token, media.id, variant, ctx.clock.now()) : false;
+      if (media && checked) {
+        // A message-media URL works only while the one it was issued to may still see the media
+        // (left or removed: 404 at once, not when the URL expires). Grant-less tokens are for avatars.
+        allowed = checked.grant
+          ? await service.canView(checked.grant.viewerId, media, checked.grant.via ?? undefined)
+          : media.avatarOf !== null;
+      }
       if (media && !allowed && bearer) {
         const auth = await ctx.verifyAccessToken(bearer);
         allowed = await service.canView(auth.userId, media, undefined);

@@ -8,7 +8,7 @@ import type { AvatarTarget, MediaRecord, MediaStore, Storage } from '../../stora
 import { oggDuration } from './media.duration.ts';
 import { processAvatar, processImage } from './media.image.ts';
 import { type Sniffed, sniffFile } from './media.sniff.ts';
-import type { MediaTokens, MediaVariant } from './media.tokens.ts';
+import type { MediaGrant, MediaTokens, MediaVariant } from './media.tokens.ts';
 import type { ReceivedFile } from './media.upload.ts';
 import { inspectWebm } from './media.webm.ts';
 
@@ -55,13 +55,21 @@ export function createMediaService(deps: MediaServiceDeps) {
   };
   fs.mkdirSync(deps.tmpDir, { recursive: true });
 
-  const urlOf = (m: MediaRecord, variant: MediaVariant, now: Date) => {
+  /**
+   * Avatars: a grant-less URL that never expires. Anything else: bound to `grant` (whom the URL is for,
+   * through which message), re-checked when served; there is deliberately no default grant.
+   */
+  const urlOf = (m: MediaRecord, variant: MediaVariant, now: Date, grant?: MediaGrant) => {
     const base = `${deps.publicUrl}${API_PREFIX}/media/${encodeURIComponent(m.id)}${variant === 'thumbnail' ? '/thumbnail' : ''}`;
-    const expires = m.avatarOf ? null : tokens.expiryFor(now);
-    return `${base}?${MEDIA_TOKEN_PARAM}=${tokens.sign(m.id, variant, expires)}`;
+    if (!m.avatarOf && !grant) throw new Error('a message media URL needs a grant (whom it is for)');
+    const token = m.avatarOf
+      ? tokens.sign(m.id, variant, null)
+      : tokens.sign(m.id, variant, tokens.expiryFor(now), grant);
+    return `${base}?${MEDIA_TOKEN_PARAM}=${token}`;
   };
 
-  function toDto(m: MediaRecord): Media {
+  /** `grant`: who will use the URLs (and through which message); avatars ignore it. */
+  function toDto(m: MediaRecord, grant: MediaGrant): Media {
     const now = clock.now();
     return {
       id: m.id,
@@ -72,8 +80,8 @@ export function createMediaService(deps: MediaServiceDeps) {
       height: m.height,
       duration: m.duration,
       fileName: m.fileName,
-      url: urlOf(m, 'original', now),
-      thumbnailUrl: m.thumbnailKey ? urlOf(m, 'thumbnail', now) : null,
+      url: urlOf(m, 'original', now, grant),
+      thumbnailUrl: m.thumbnailKey ? urlOf(m, 'thumbnail', now, grant) : null,
       createdAt: m.createdAt.toISOString(),
     };
   }
@@ -204,7 +212,7 @@ export function createMediaService(deps: MediaServiceDeps) {
           thumbnailKey: thumbKey,
           createdAt: clock.now(),
         });
-        return toDto(media);
+        return toDto(media, { viewerId: userId, via: null });
       } finally {
         await Promise.all([fs.promises.rm(cleanPath, { force: true }), fs.promises.rm(thumbPath, { force: true })]);
       }
@@ -214,7 +222,7 @@ export function createMediaService(deps: MediaServiceDeps) {
     async describe(userId: string, id: string, viaMessageId?: string): Promise<Media> {
       const m = await storage.media.findById(id);
       if (!m || !(await canView(userId, m, viaMessageId))) throw notFound('Media');
-      return toDto(m);
+      return toDto(m, { viewerId: userId, via: viaMessageId ?? null });
     },
 
     /**

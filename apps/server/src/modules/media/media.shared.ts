@@ -34,7 +34,8 @@ export async function listShared(
       senderId: i.senderId,
       createdAt: i.createdAt.toISOString(),
       kind: i.kind,
-      media: record ? media.toDto(record) : null,
+      // URLs for this viewer through this message: they stop working when the viewer leaves.
+      media: record ? media.toDto(record, { viewerId: userId, via: i.messageId }) : null,
       url: i.url,
     });
   }

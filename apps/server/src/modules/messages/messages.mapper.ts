@@ -64,5 +64,6 @@ export function toPreview(m: MessageRecord): MessagePreview {
     senderName: null,
     deleted: m.deletedAt !== null,
     createdAt: m.createdAt.toISOString(),
+    system: toSystemEvent(m.system),
   };
 }

@@ -17,6 +17,7 @@ import {
   visibilityFloor,
 } from '../conversations/conversations.access.ts';
 import { directPeerId } from '../conversations/conversations.mapper.ts';
+import { postingError, postRestriction, requirePost } from '../conversations/conversations.permissions.ts';
 import type { ConversationsService } from '../conversations/conversations.service.ts';
 import { createContentPolicy } from '../messaging/content-policy.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
@@ -50,6 +51,7 @@ const MENTION = /(?<![\w@])@([A-Za-z0-9_.]{2,31}[A-Za-z0-9_])/g;
 
 export function createMessagesService(deps: MessagesDeps, conversations: ConversationsService) {
   const { storage, fanout, clock, serial } = deps;
+  const { standing } = conversations;
   const shared = sharedIndex(storage, createContentPolicy(storage));
 
   /** The message and the caller's membership, or 404 when the caller may not see it. */
@@ -131,6 +133,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       body: SendBody,
     ): Promise<{ message: Message; created: boolean }> {
       const m = await requireMember(storage, conversationId, userId);
+      requirePost(m.conversation, m.me, await standing(userId));
       await checkDirect(m, userId);
       await deps.attachments?.validate(userId, body.attachments, body.clientMsgId);
       const [replyTo, mentions] = await Promise.all([
@@ -163,10 +166,12 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     },
 
     async edit(userId: string, messageId: string, text: string, mentions?: string[]): Promise<Message> {
-      const { message } = await visibleMessage(userId, messageId);
+      const { message, conversation, me } = await visibleMessage(userId, messageId);
       if (message.senderId !== userId || message.kind === 'system')
         throw forbidden('You can only edit your own messages');
       if (message.deletedAt) throw notFound('Message');
+      // An edit is a new post (new text, new mentions): a member who may no longer post may not edit.
+      requirePost(conversation, me, await standing(userId));
       const newMentions = await membersOnly(message.conversationId, mentions ?? message.mentions, text);
       const dto = await serial(message.conversationId, async () => {
         const edited = await storage.messages.edit(messageId, { text, mentions: newMentions }, userId, clock.now());
@@ -242,6 +247,8 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       if (message.deletedAt || message.kind === 'system') throw badRequest('This message cannot be forwarded');
       const targets = [...new Set(targetIds)];
       const memberships = await Promise.all(targets.map((id) => requireMember(storage, id, userId)));
+      const viewer = await standing(userId);
+      for (const m of memberships) requirePost(m.conversation, m.me, viewer);
       for (const m of memberships) await checkDirect(m, userId);
       const forwardedFrom = message.forwardedFrom ?? {
         messageId: message.id,
@@ -275,8 +282,11 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
     },
 
     async react(userId: string, messageId: string, emoji: string, on: boolean): Promise<ReactionSummary[]> {
-      const { message } = await visibleMessage(userId, messageId);
+      const { message, conversation, me } = await visibleMessage(userId, messageId);
       if (message.deletedAt) throw notFound('Message');
+      const restriction = on ? postRestriction(conversation, me, await standing(userId)) : null;
+      // Taking one's own reaction back is always allowed; adding one follows the posting rule.
+      if (on && restriction) throw postingError(restriction);
       const result = await serial(message.conversationId, async () => {
         const r = await storage.messages.setReaction(messageId, userId, emoji, on, clock.now());
         if (r?.changed) {
@@ -314,7 +324,11 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       };
     },
 
-    /** Who of the other members got and read one message. */
+    /**
+     * Who of the message's recipients got and read it, and when. Recipients are the members who were
+     * there when it was sent: someone who joined later never received it (and starts "read" up to
+     * the join, which must not count as having read it).
+     */
     async receipts(userId: string, messageId: string): Promise<MessageReceipts> {
       const { message } = await visibleMessage(userId, messageId);
       const others: ParticipantRecord[] = [];
@@ -324,7 +338,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
           limit: 100,
           ...(cursor ? { cursor } : {}),
         });
-        others.push(...page.items.filter((p) => p.userId !== message.senderId));
+        others.push(...page.items.filter((p) => p.userId !== message.senderId && p.joinedSeq < message.seq));
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
       const readBy = others.filter((p) => p.lastReadSeq >= message.seq).map((p) => p.userId);
@@ -336,7 +350,23 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
           : others.length > 0 && pending.length === 0
             ? 'delivered'
             : 'sent';
-      return { messageId, seq: message.seq, status, readBy, deliveredTo, pending };
+      const times = await storage.participants.receiptTimes(
+        message.conversationId,
+        message.seq,
+        others.map((p) => p.userId),
+      );
+      const iso = (d: Date | null) => (d ? d.toISOString() : null);
+      const members = times.map((t) => ({ userId: t.userId, deliveredAt: iso(t.deliveredAt), readAt: iso(t.readAt) }));
+      return {
+        messageId,
+        seq: message.seq,
+        sentAt: message.createdAt.toISOString(),
+        status,
+        members,
+        readBy,
+        deliveredTo,
+        pending,
+      };
     },
 
     /** Monotonic: a lower seq than stored changes nothing (and publishes nothing). */

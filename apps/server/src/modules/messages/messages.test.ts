@@ -193,6 +193,32 @@ describe('messages over REST', () => {
     expect((await B.post(`/conversations/${g.id}/read`, { seq: -1 })).status).toBe(400);
   });
 
+  it('message info lists only the recipients, with when each got and read it, and when it was sent', async () => {
+    const g = (
+      await A.post<ConversationSummary>('/conversations', { kind: 'group', title: 'Info', memberIds: [ben.user.id] })
+    ).body.data;
+    const m = (await send(A, g.id, 'before cy joined')).body.data;
+    await B.post(`/conversations/${g.id}/delivered`, { seq: m.seq });
+    const benGot = Date.now();
+    // Cy joins after the message: she never received it, and her "read up to the join" is not a read.
+    await A.post(`/conversations/${g.id}/participants`, { userIds: [cy.user.id] });
+    await send(A, g.id, 'after cy joined');
+    await C.post(`/conversations/${g.id}/read`, { seq: m.seq + 2 });
+    let r = (await A.get<MessageReceipts>(`/messages/${m.id}/receipts`)).body.data;
+    expect(r.sentAt).toBe(m.createdAt);
+    expect(r.members.map((x) => x.userId)).toEqual([ben.user.id]);
+    expect(r).toMatchObject({ status: 'delivered', readBy: [], deliveredTo: [ben.user.id], pending: [] });
+    const delivered = Date.parse(r.members[0]?.deliveredAt ?? '');
+    expect(Math.abs(delivered - benGot)).toBeLessThan(5000);
+    expect(r.members[0]?.readAt).toBeNull();
+
+    await B.post(`/conversations/${g.id}/read`, { seq: m.seq });
+    r = (await A.get<MessageReceipts>(`/messages/${m.id}/receipts`)).body.data;
+    expect(r.status).toBe('read');
+    expect(r.members[0]?.deliveredAt).toBe(new Date(delivered).toISOString());
+    expect(Date.parse(r.members[0]?.readAt ?? '')).toBeGreaterThanOrEqual(delivered);
+  });
+
   it('searches only what the caller may see, with highlighted snippets', async () => {
     const g = (await A.post<ConversationSummary>('/conversations', { kind: 'group', title: 'Search' })).body.data;
     await send(A, g.id, 'the platypus is a curious mammal');

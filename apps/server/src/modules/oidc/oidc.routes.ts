@@ -59,7 +59,7 @@ export function oidcRoutes(
       const grant = await startSession(outcome.user, 'web', undefined, requestMeta(req));
       setRefreshCookie(res, grant.refreshToken, grant.refreshTokenExpiresAt, secure);
       // The web client then calls /auth/refresh with the cookie, as after a reload.
-      res.redirect(302, `${ctx.config.publicUrl}/`);
+      res.redirect(302, `${ctx.config.webUrl}/`);
       return;
     }
     res.redirect(302, outcome.redirect);

@@ -2,6 +2,7 @@ import type { Ack, ErrorCode } from '@charla/shared-types';
 import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
 import type { z } from 'zod';
+import { retryAfterOf } from '../../http/envelope.ts';
 import { toAppError } from '../../http/error-handler.ts';
 import { fieldErrors } from '../../http/validate.ts';
 import type { RateLimiter } from './realtime.rate-limit.ts';
@@ -44,7 +45,12 @@ export function handle<S extends z.ZodType, T>(
       const appError = toAppError(err);
       if (appError) {
         if (appError.status >= 500) options.logger.error({ err, event, userId: socket.data.userId }, appError.message);
-        reply(fail(appError.code, appError.message));
+        const retryAfter = retryAfterOf(appError);
+        reply(
+          retryAfter === undefined
+            ? fail(appError.code, appError.message)
+            : { ok: false, error: { code: appError.code, message: appError.message, retryAfter } },
+        );
         return;
       }
       options.logger.error({ err, event, userId: socket.data.userId }, 'socket handler failed');

@@ -5,6 +5,7 @@ import type { Server as SocketServer } from 'socket.io';
 import type { AppContext } from '../../app-context.ts';
 import { resolveJwtSecret } from '../auth/auth.tokens.ts';
 import { createChangesService } from '../conversations/changes.service.ts';
+import { createStanding } from '../conversations/conversations.permissions.ts';
 import { conversationsRoutes } from '../conversations/conversations.routes.ts';
 import { createConversationsService } from '../conversations/conversations.service.ts';
 import { createParticipantsService } from '../conversations/participants.service.ts';
@@ -47,13 +48,20 @@ export function createMessagingModule(
   const fanout = createFanout(storage, (err) =>
     logger.warn({ err }, 'cluster broadcast failed: delivered locally only'),
   );
-  const base = { storage, clock, fanout, serial: createSerial() };
+  const base = {
+    storage,
+    clock,
+    fanout,
+    serial: createSerial(),
+    standing: createStanding(storage, config.ALLOW_UNVERIFIED_CHAT),
+    publicUrl: config.publicUrl,
+  };
   const conversations = createConversationsService(base);
   const participants = createParticipantsService(base, conversations);
   const changes = createChangesService(base);
   const contentEvents = createMessageContentEvents((err) => logger.error({ err }, 'message content listener failed'));
   const messages = createMessagesService({ ...base, attachments: options.attachments, contentEvents }, conversations);
-  const invites = createInvitesService({ ...base, publicUrl: config.publicUrl }, conversations);
+  const invites = createInvitesService({ ...base, webUrl: config.webUrl }, conversations);
   const search = createSearchService({
     ...base,
     cursors: createSearchCursors(resolveJwtSecret(config.JWT_SECRET, config.dataDir)),

@@ -11,6 +11,7 @@ import type { Storage } from '../../storage/ports.ts';
 import type { AccountEvents } from '../auth/account-events.ts';
 import type { AuthContext } from '../auth/auth.middleware.ts';
 import { requireMember } from '../conversations/conversations.access.ts';
+import { requirePost } from '../conversations/conversations.permissions.ts';
 import type { MessagesService } from '../messages/messages.service.ts';
 import { registerMessageEvents } from '../messages/messages.socket.ts';
 import { type CharlaIo, type Fanout, sessionRoom, userRoom } from './realtime.fanout.ts';
@@ -153,7 +154,9 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
       'typing:start',
       { schema: socketConversationRefSchema, limiter: typingLimiter, logger },
       async (p) => {
-        await requireMember(storage, p.conversationId, userId);
+        const m = await requireMember(storage, p.conversationId, userId);
+        // "X is typing…" from someone who may not post (announcement mode) would only be noise to everyone.
+        requirePost(m.conversation, m.me);
         typingIn.add(p.conversationId);
         // Throttle: only the transition to "typing" is broadcast; repeats just extend the expiry.
         if (await typing.start(p.conversationId, userId, TYPING_TTL_MS))

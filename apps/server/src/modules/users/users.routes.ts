@@ -1,17 +1,21 @@
 import { deleteAccountRequestSchema, paths, updateMeSchema, userSearchQuerySchema } from '@charla/shared-types';
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { sendData, sendEmpty } from '../../http/envelope.ts';
 import { parseInput } from '../../http/validate.ts';
 import { authOf } from '../auth/auth.middleware.ts';
 import type { UsersService } from './users.service.ts';
 
-export function usersRoutes(ctx: AppContext, service: UsersService): Router {
+export function usersRoutes(
+  ctx: AppContext,
+  service: UsersService,
+  limits: { search: RequestHandler } = { search: (_req, _res, next) => next() },
+): Router {
   const { requireAuth } = ctx;
   const router = Router();
   const p = paths.users;
 
-  router.get(p.list, requireAuth, async (req, res) => {
+  router.get(p.list, requireAuth, limits.search, async (req, res) => {
     const query = parseInput(userSearchQuerySchema, req.query);
     sendData(res, await service.search(authOf(req).userId, query.q, query.limit, query.cursor));
   });

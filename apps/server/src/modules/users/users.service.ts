@@ -27,8 +27,19 @@ export function createUsersService(deps: Deps) {
   }
 
   return {
+    /**
+     * People search by username and display name. Emails are matched only for site admins: profiles
+     * hide them, so extending a prefix one character at a time must not reveal anyone's address.
+     */
     async search(me: string, q: string, limit: number, cursor?: string): Promise<Page<PublicProfile>> {
-      const page = await storage.users.search(q, { excludeId: me, limit, ...(cursor ? { cursor } : {}) });
+      const caller = await storage.users.findById(me);
+      const matchEmail = caller?.role === 'admin' && !caller.suspendedAt && !caller.deletedAt;
+      const page = await storage.users.search(q, {
+        excludeId: me,
+        limit,
+        matchEmail,
+        ...(cursor ? { cursor } : {}),
+      });
       return { items: page.items.map((u) => toPublicProfile(u)), nextCursor: page.nextCursor };
     },
 

@@ -53,6 +53,28 @@ export function conversationsContract(open: () => Promise<Storage>): void {
     expect(await f.s.participants.add(g.id, f.carol.id, 'member', f.alice.id, f.tick())).toBeNull();
   });
 
+  it('announcement mode: off by default, set at creation or by update (bumping the change counter)', async () => {
+    const g = await f.group([f.alice, f.bob]);
+    expect(g.onlyAdminsPost).toBe(false);
+    const d = await f.s.conversations.createDirect(f.alice.id, f.carol.id, f.tick());
+    expect(d.conversation.onlyAdminsPost).toBe(false);
+    const ch = await f.s.conversations.create({
+      kind: 'channel',
+      title: 'News',
+      createdBy: f.alice.id,
+      onlyAdminsPost: true,
+      now: f.tick(),
+    });
+    expect(ch.onlyAdminsPost).toBe(true);
+    expect((await f.s.conversations.findById(ch.id))?.onlyAdminsPost).toBe(true);
+    const opened = await f.s.conversations.update(ch.id, { onlyAdminsPost: false }, f.alice.id, f.tick());
+    expect(opened).toMatchObject({ onlyAdminsPost: false, changeSeq: ch.changeSeq + 1, title: 'News' });
+    const closed = await f.s.conversations.update(g.id, { onlyAdminsPost: true }, f.alice.id, f.tick());
+    expect(closed?.onlyAdminsPost).toBe(true);
+    expect((await f.s.conversations.getForUser(g.id, f.bob.id))?.conversation.onlyAdminsPost).toBe(true);
+    expect((await f.s.conversations.searchPublic('News', { limit: 5 })).items[0]?.onlyAdminsPost).toBe(false);
+  });
+
   it('participants: list owners first with paging, roles, removal', async () => {
     const g = await f.group([f.alice, f.bob, f.carol, f.dave]);
     await f.s.participants.setRole(g.id, f.dave.id, 'admin', f.alice.id, f.tick());
@@ -189,6 +211,34 @@ export function conversationsContract(open: () => Promise<Storage>): void {
     expect(p2.nextCursor).toBeNull();
     expect((await f.s.conversations.searchPublic('', { limit: 10 })).items).toHaveLength(3);
     expect((await f.s.conversations.searchPublic('100%_', { limit: 10 })).items).toEqual([]);
+  });
+
+  it('invites: a removed member is refused until re-added; a creator’s invites are revoked together', async () => {
+    const g = await f.group([f.alice, f.bob, f.carol]);
+    const make = (code: string, createdBy: string) =>
+      f.s.invites.create({ code, conversationId: g.id, createdBy, expiresAt: null, maxUses: null, now: f.tick() });
+    await make('by-bob-1', f.bob.id);
+    await make('by-bob-2', f.bob.id);
+    await make('by-alice', f.alice.id);
+    // Removed: no invite brings them back, and the attempt costs no use.
+    await f.s.participants.remove(g.id, f.carol.id, 'removed', f.alice.id, f.tick());
+    expect(await f.s.invites.accept('by-alice', f.carol.id, f.tick())).toEqual({ status: 'removed' });
+    expect((await f.s.invites.findByCode('by-alice'))?.uses).toBe(0);
+    expect((await f.s.participants.find(g.id, f.carol.id))?.leftAt).not.toBeNull();
+    // Re-added by a member, then leaving of one's own accord: invites work again.
+    await f.s.participants.add(g.id, f.carol.id, 'member', f.alice.id, f.tick());
+    await f.s.participants.remove(g.id, f.carol.id, 'left', f.carol.id, f.tick());
+    expect((await f.s.invites.accept('by-alice', f.carol.id, f.tick())).status).toBe('joined');
+
+    expect(await f.s.invites.revokeByCreator(g.id, f.bob.id, f.tick())).toBe(2);
+    expect(await f.s.invites.revokeByCreator(g.id, f.bob.id, f.tick())).toBe(0);
+    const all = await f.s.invites.listForConversation(g.id);
+    expect(Object.fromEntries(all.map((i) => [i.code, i.revokedAt !== null]))).toEqual({
+      'by-bob-1': true,
+      'by-bob-2': true,
+      'by-alice': false,
+    });
+    expect((await f.s.invites.accept('by-bob-1', f.dave.id, f.tick())).status).toBe('revoked');
   });
 
   it('invites: max uses, expiry, revoke, unknown code, members cost no use', async () => {

@@ -159,6 +159,24 @@ export function feedAndSearchContract(open: () => Promise<Storage>): void {
     expect((await f.s.messages.search(f.bob.id, '   ', { limit: 5 })).items).toEqual([]);
     expect((await f.s.messages.search(f.bob.id, 'Lunch', { limit: 50 })).items).toHaveLength(6);
   });
+  it('search matches whole words, the last one as a prefix, like FTS5 (not substrings)', async () => {
+    const g = await f.group([f.alice, f.bob]);
+    const banana = await f.send(g.id, f.alice, 'kiwi banana');
+    const and = await f.send(g.id, f.alice, 'Kiwi and mango');
+    const accented = await f.send(g.id, f.alice, 'Un café con leche');
+    const ids = async (q: string) =>
+      (await f.s.messages.search(f.bob.id, q, { limit: 20 })).items.map((h) => h.message.id).sort();
+    expect(await ids('kiwi an')).toEqual([and.id]);
+    expect(await ids('kiwi ban')).toEqual([banana.id]);
+    expect(await ids('an')).toEqual([and.id]);
+    expect(await ids('ana')).toEqual([]);
+    expect(await ids('iwi')).toEqual([]);
+    expect(await ids('kiwi')).toEqual([banana.id, and.id].sort());
+    expect(await ids('banana kiwi')).toEqual([banana.id]);
+    expect(await ids('CAFE')).toEqual([accented.id]);
+    expect(await ids('caf')).toEqual([accented.id]);
+  });
+
   it('search ranks only the newest SEARCH_CANDIDATES visible matches; the cap counts after visibility', async () => {
     const g = await f.group([f.alice, f.bob]);
     // Old and very relevant: past the cap, so never returned for the frequent word.

@@ -236,4 +236,32 @@ function messagesContract(open: () => Promise<Storage>): void {
     // The sender has read their own messages.
     expect((await f.s.participants.find(g.id, f.alice.id))?.lastReadSeq).toBe(5);
   });
+
+  it('receipt times: when each member first got and read a message', async () => {
+    const g = await f.group([f.alice, f.bob, f.carol]);
+    for (let i = 0; i < 4; i++) await f.send(g.id, f.alice, `m${i}`);
+    const bobGot = f.tick();
+    await f.s.participants.markDelivered(g.id, f.bob.id, 2, bobGot);
+    const bobRead = f.tick();
+    await f.s.participants.markRead(g.id, f.bob.id, 2, bobRead);
+    const bobReadAll = f.tick();
+    await f.s.participants.markRead(g.id, f.bob.id, 4, bobReadAll);
+    // A stale (lower) mark changes nothing.
+    await f.s.participants.markRead(g.id, f.bob.id, 1, f.tick());
+    const carolRead = f.tick();
+    await f.s.participants.markRead(g.id, f.carol.id, 3, carolRead);
+
+    const at2 = await f.s.participants.receiptTimes(g.id, 2, [f.bob.id, f.carol.id, f.dave.id]);
+    expect(at2).toEqual([
+      { userId: f.bob.id, deliveredAt: bobGot, readAt: bobRead },
+      // Read implies delivered, at the same moment.
+      { userId: f.carol.id, deliveredAt: carolRead, readAt: carolRead },
+      { userId: f.dave.id, deliveredAt: null, readAt: null },
+    ]);
+    const at4 = await f.s.participants.receiptTimes(g.id, 4, [f.bob.id, f.carol.id]);
+    expect(at4).toEqual([
+      { userId: f.bob.id, deliveredAt: bobReadAll, readAt: bobReadAll },
+      { userId: f.carol.id, deliveredAt: null, readAt: null },
+    ]);
+  });
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describeIf } from '@charla/test-utils';
 import mongoose from 'mongoose';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { supportsTransactions } from '../mongo/mongo-send-transaction.ts';
 import { openMongoStorage } from '../mongo/mongo-storage.ts';
 import type { Storage } from '../ports.ts';
 import { abuseContract } from './abuse.contract.ts';
@@ -11,6 +12,7 @@ import { linkPreviewsContract } from './link-previews.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
+import { type ReopenableStore, sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
 
 /** MONGODB_URI, or (opt-in, CHARLA_MONGO_MEMORY=1) a mongod from mongodb-memory-server, which must be downloadable. */
@@ -18,25 +20,61 @@ let uri = process.env.MONGODB_URI;
 const useMemoryServer = !uri && process.env.CHARLA_MONGO_MEMORY === '1';
 let stopMemoryServer: (() => Promise<unknown>) | undefined;
 
-/** A fresh database per test (random name on the given server), dropped on close. */
-async function openFresh(): Promise<Storage> {
+const freshUrl = () => {
   const url = new URL(uri ?? '');
   url.pathname = `/charla_contract_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const storage = await openMongoStorage(url.toString());
+  return url.toString();
+};
+
+async function dropDatabase(url: string): Promise<void> {
+  const admin = mongoose.createConnection(url);
+  try {
+    await admin.asPromise();
+    await admin.dropDatabase();
+  } finally {
+    await admin.close();
+  }
+}
+
+/** Whether MONGODB_URI is a replica set (or mongos): then sends run as transactions. */
+async function isReplicaSet(): Promise<boolean> {
+  if (!uri) return false;
+  const c = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5000 });
+  try {
+    await c.asPromise();
+    return await supportsTransactions(c);
+  } catch {
+    return false;
+  } finally {
+    await c.close();
+  }
+}
+const replicaSet = await isReplicaSet();
+
+/** A fresh database per test (random name on the given server), dropped on close. */
+async function openFresh(): Promise<Storage> {
+  const url = freshUrl();
+  const storage = await openMongoStorage(url);
   return {
     ...storage,
     close: async () => {
-      const admin = mongoose.createConnection(url.toString());
       try {
-        await admin.asPromise();
-        await admin.dropDatabase();
+        await dropDatabase(url);
       } finally {
-        await admin.close();
         await storage.close();
       }
     },
   };
 }
+
+/** One database reopened as often as a test "restarts"; `transactions` as the adapter option. */
+const reopenable = (transactions: 'auto' | 'off') => async (): Promise<ReopenableStore> => {
+  const url = freshUrl();
+  return {
+    open: (options) => openMongoStorage(url, undefined, { ...options, transactions }),
+    destroy: () => dropDatabase(url),
+  };
+};
 
 describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mongo adapter', () => {
   beforeAll(async () => {
@@ -57,4 +95,15 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   sharedItemsContract(openFresh);
   linkPreviewsContract(openFresh);
   abuseContract(openFresh);
+  // The step sequence a standalone server runs (forced even on a replica set, so it is always tested).
+  describe('without transactions', () => sendCrashContract(reopenable('off')));
 });
+
+describeIf(
+  replicaSet,
+  uri ? 'MONGODB_URI is a standalone server (transactions need a replica set)' : 'no MongoDB (set MONGODB_URI)',
+  'mongo adapter with transactions',
+  () => {
+    sendCrashContract(reopenable('auto'));
+  },
+);

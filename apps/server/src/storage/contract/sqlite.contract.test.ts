@@ -11,6 +11,7 @@ import { linkPreviewsContract } from './link-previews.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
+import { sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
 
 /** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
@@ -35,4 +36,11 @@ describe('sqlite adapter', () => {
   sharedItemsContract(openFresh);
   linkPreviewsContract(openFresh);
   abuseContract(openFresh);
+  sendCrashContract(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-crash-'));
+    return {
+      open: async (options) => openSqliteStorage(dir, undefined, 'charla.sqlite', options),
+      destroy: async () => fs.rmSync(dir, { recursive: true, force: true }),
+    };
+  });
 });

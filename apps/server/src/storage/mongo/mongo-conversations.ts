@@ -37,32 +37,87 @@ const isPair = (v: unknown): v is [number | string, string] =>
   Array.isArray(v) && v.length === 2 && ['number', 'string'].includes(typeof v[0]) && typeof v[1] === 'string';
 
 export function createMongoConversationsRepo(core: MongoMessagingCore): ConversationsRepo {
-  const { Conversation, Participant, Message } = core.models;
+  const { Conversation, Participant, Message, Hidden } = core.models;
 
-  const item = async (conv: ConversationDoc, me: ParticipantDoc): Promise<ConversationListItem> => {
-    const visFloor = conv.historyForNewcomers ? 0 : me.joinedSeq;
-    const readFloor = Math.max(me.lastReadSeq, me.joinedSeq);
-    const hidden = await core.hiddenSeqs(conv._id, me.userId, Math.min(visFloor, readFloor));
-    const last = await Message.findOne({ conversationId: conv._id, seq: trusted({ $gt: visFloor, $nin: hidden }) })
-      .sort({ seq: -1 })
-      .lean<MessageDoc>();
-    const unreadFilter = {
-      conversationId: conv._id,
-      seq: trusted({ $gt: readFloor, $nin: hidden }),
-      senderId: trusted({ $ne: me.userId }),
-      deletedAt: null,
-    };
-    const [unreadCount, unreadMentions] = await Promise.all([
-      Message.countDocuments(unreadFilter),
-      Message.countDocuments({ ...unreadFilter, mentions: me.userId }),
-    ]);
-    return {
-      conversation: toConversation(conv),
-      me: toParticipant(me),
-      lastMessage: last ? toMessage(last) : null,
-      unreadCount,
-      unreadMentions,
-    };
+  /**
+   * The list rows of one page in a constant number of queries, whatever the page size: hidden
+   * seqs, last messages and unread counts are each fetched for every row at once.
+   */
+  const items = async (rows: [ConversationDoc, ParticipantDoc][]): Promise<ConversationListItem[]> => {
+    if (rows.length === 0) return [];
+    const userId = rows[0]?.[1].userId ?? '';
+    const floors = rows.map(([conv, me]) => ({
+      conv,
+      me,
+      vis: conv.historyForNewcomers ? 0 : me.joinedSeq,
+      read: Math.max(me.lastReadSeq, me.joinedSeq),
+    }));
+    const hiddenRows = await Hidden.find(
+      { userId: String(userId), conversationId: trusted({ $in: rows.map(([c]) => c._id) }) },
+      { conversationId: 1, seq: 1 },
+    ).lean<{ conversationId: string; seq: number }[]>();
+    const hidden = new Map<string, number[]>();
+    for (const h of hiddenRows) hidden.set(h.conversationId, [...(hidden.get(h.conversationId) ?? []), h.seq]);
+    const hiddenIn = (id: string) => hidden.get(id) ?? [];
+
+    // Last visible message: almost always the one at lastSeq, fetched for all rows in one query
+    // (each $or branch is a point lookup on (conversationId, seq)); the rare row whose newest
+    // message is hidden for me, or not written yet, falls back to its own indexed query.
+    const direct = floors.filter((f) => f.conv.lastSeq > f.vis && !hiddenIn(f.conv._id).includes(f.conv.lastSeq));
+    const atLast = direct.length
+      ? await Message.find({
+          $or: direct.map((f) => ({ conversationId: f.conv._id, seq: f.conv.lastSeq })),
+        }).lean<MessageDoc[]>()
+      : [];
+    const last = new Map(atLast.map((m) => [m.conversationId, m]));
+    await Promise.all(
+      floors
+        .filter((f) => f.conv.lastSeq > f.vis && !last.has(f.conv._id))
+        .map(async (f) => {
+          const m = await Message.findOne({
+            conversationId: f.conv._id,
+            seq: trusted({ $gt: f.vis, $nin: hiddenIn(f.conv._id) }),
+          })
+            .sort({ seq: -1 })
+            .lean<MessageDoc>();
+          if (m) last.set(f.conv._id, m);
+        }),
+    );
+
+    // Unread (and unread mentions) for every row at once: each branch a range over (conversationId, seq).
+    const unreadRanges = floors.filter((f) => f.conv.lastSeq > f.read);
+    const counts = unreadRanges.length
+      ? await Message.aggregate<{ _id: string; n: number; mentions: number }>([
+          {
+            $match: {
+              $or: unreadRanges.map((f) => ({
+                conversationId: f.conv._id,
+                seq: { $gt: f.read, $nin: hiddenIn(f.conv._id) },
+              })),
+              senderId: { $ne: String(userId) },
+              deletedAt: null,
+            },
+          },
+          {
+            $group: {
+              _id: '$conversationId',
+              n: { $sum: 1 },
+              mentions: { $sum: { $cond: [{ $in: [String(userId), '$mentions'] }, 1, 0] } },
+            },
+          },
+        ])
+      : [];
+    const unread = new Map(counts.map((c) => [c._id, c]));
+    return floors.map(({ conv, me }) => {
+      const m = last.get(conv._id);
+      return {
+        conversation: toConversation(conv),
+        me: toParticipant(me),
+        lastMessage: m ? toMessage(m) : null,
+        unreadCount: unread.get(conv._id)?.n ?? 0,
+        unreadMentions: unread.get(conv._id)?.mentions ?? 0,
+      };
+    });
   };
 
   const insertConversation = async (doc: ConversationDoc) => {
@@ -134,6 +189,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
         avatarUrl: input.avatarUrl ?? null,
         createdBy: String(input.createdBy),
         historyForNewcomers: input.historyForNewcomers ?? false,
+        onlyAdminsPost: input.onlyAdminsPost ?? false,
         directKey: null,
         ...blank(input.now),
       };
@@ -155,7 +211,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
     },
     update: async (id, patch: ConversationPatch, actorId, now) => {
       const set: Record<string, unknown> = {};
-      for (const key of ['title', 'description', 'avatarUrl', 'historyForNewcomers'] as const) {
+      for (const key of ['title', 'description', 'avatarUrl', 'historyForNewcomers', 'onlyAdminsPost'] as const) {
         if (patch[key] !== undefined) set[key] = patch[key];
       }
       const fields = Object.keys(set);
@@ -229,10 +285,9 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
         bound = { at: tail.lastActivityAt ?? new Date(0), id: tail.conversationId };
       }
       const page = rows.slice(0, limit);
-      const items = await Promise.all(page.map(([c, p]) => item(c, p)));
       const last = page.at(-1)?.[1];
       return {
-        items,
+        items: await items(page),
         nextCursor:
           rows.length > limit && last ? encode([last.lastActivityAt?.getTime() ?? 0, last.conversationId]) : null,
       };
@@ -243,7 +298,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
         core.participant(conversationId, userId),
       ]);
       if (!conv || conv.deletedAt !== null || !me || me.leftAt !== null) return null;
-      return item(conv, me);
+      return (await items([[conv, me]]))[0] ?? null;
     },
     searchPublic: async (q, options) => {
       const limit = Math.max(1, Math.min(options.limit, 100));
@@ -262,14 +317,20 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
         .limit(limit + 1)
         .lean<ConversationDoc[]>();
       const page = docs.slice(0, limit);
-      const items: PublicChannel[] = await Promise.all(
-        page.map(async (d) => ({
-          ...toConversation(d),
-          memberCount: await Participant.countDocuments({ conversationId: d._id, leftAt: null }),
-        })),
-      );
+      // Member counts of the whole page in one aggregation, covered by (conversationId, leftAt).
+      const counts = page.length
+        ? await Participant.aggregate<{ _id: string; n: number }>([
+            { $match: { conversationId: { $in: page.map((d) => d._id) }, leftAt: null } },
+            { $group: { _id: '$conversationId', n: { $sum: 1 } } },
+          ])
+        : [];
+      const members = new Map(counts.map((c) => [c._id, c.n]));
+      const channels: PublicChannel[] = page.map((d) => ({
+        ...toConversation(d),
+        memberCount: members.get(d._id) ?? 0,
+      }));
       const last = page.at(-1);
-      return { items, nextCursor: docs.length > limit && last ? encode([last.title ?? '', last._id]) : null };
+      return { items: channels, nextCursor: docs.length > limit && last ? encode([last.title ?? '', last._id]) : null };
     },
     ...createMongoChangeFeed(core),
   };

@@ -51,6 +51,13 @@ export function createMongoInvitesRepo(core: MongoMessagingCore): InvitesRepo {
       ).map(toInvite),
     revoke: async (code, now) =>
       (await Invite.updateOne({ _id: String(code), revokedAt: null }, { $set: { revokedAt: now } })).modifiedCount > 0,
+    revokeByCreator: async (conversationId, createdBy, now) =>
+      (
+        await Invite.updateMany(
+          { conversationId: String(conversationId), createdBy: String(createdBy), revokedAt: null },
+          { $set: { revokedAt: now } },
+        )
+      ).modifiedCount,
     accept: async (code, userId, now) => {
       const inv = await find(code);
       if (!inv) return { status: 'not_found' };
@@ -62,6 +69,7 @@ export function createMongoInvitesRepo(core: MongoMessagingCore): InvitesRepo {
       if (existing && existing.leftAt === null) {
         return { status: 'already_member', conversation: toConversation(conv), participant: toParticipant(existing) };
       }
+      if (existing?.leftReason === 'removed') return { status: 'removed' };
       // Claim a use first with one conditional $inc: concurrent accepts cannot exceed maxUses.
       const claimed = await Invite.findOneAndUpdate(
         { _id: inv._id, revokedAt: null, ...(inv.maxUses === null ? {} : { uses: trusted({ $lt: inv.maxUses }) }) },

@@ -1,97 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { trusted } from 'mongoose';
-import type { MessageRecord, MessagesRepo, NewMessage, SendResult } from '../ports.ts';
-import { createMongoMessageSearch } from './mongo-message-search.ts';
+import type { MessageRecord, MessagesRepo } from '../ports.ts';
+import { createMongoMessageSearch, termsOf } from './mongo-message-search.ts';
 import type { MongoMessagingCore } from './mongo-messaging-core.ts';
-import { type ConversationDoc, isDuplicateKey, type MessageDoc, toMessage } from './mongo-messaging-models.ts';
+import { isDuplicateKey, type MessageDoc, toMessage } from './mongo-messaging-models.ts';
 
-export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo {
-  const { Conversation, Participant, Message, Hidden } = core.models;
+export function createMongoMessagesRepo(core: MongoMessagingCore, send: MessagesRepo['send']): MessagesRepo {
+  const { Message, Hidden } = core.models;
   const byId = async (id: string) => {
     const d = await Message.findOne({ _id: String(id), seq: trusted({ $ne: null }) }).lean<MessageDoc>();
     return d ? toMessage(d) : null;
-  };
-
-  /** A concurrent send with the same clientMsgId may still be getting its seq: wait for it briefly. */
-  const settled = async (senderId: string, clientMsgId: string): Promise<MessageDoc | null> => {
-    for (let i = 0; i < 100; i++) {
-      const d = await Message.findOne({
-        senderId: String(senderId),
-        clientMsgId: String(clientMsgId),
-      }).lean<MessageDoc>();
-      if (!d || typeof d.seq === 'number') return d;
-      await sleep(20);
-    }
-    return null;
-  };
-
-  /*
-   * Gapless seq without transactions: (1) insert the row without a seq, which claims
-   * (senderId, clientMsgId) so a concurrent retry cannot also take a seq; (2) `$inc` lastSeq, the
-   * single atomic step that hands out each number exactly once; (3) stamp the seq on the row.
-   */
-  const send = async (input: NewMessage): Promise<SendResult | null> => {
-    if (input.clientMsgId !== null) {
-      const existing = await settled(input.senderId, input.clientMsgId);
-      if (existing) return { message: toMessage(existing), created: false };
-    }
-    const conv = await Conversation.findOne({ _id: String(input.conversationId), deletedAt: null }, { _id: 1 }).lean();
-    if (!conv) return null;
-    const mentions = [...new Set(input.mentions ?? [])];
-    const doc: MessageDoc = {
-      _id: randomUUID(),
-      conversationId: String(input.conversationId),
-      seq: null,
-      senderId: String(input.senderId),
-      clientMsgId: input.clientMsgId,
-      kind: input.kind,
-      text: input.text,
-      attachments: input.attachments ?? [],
-      replyTo: input.replyTo ?? null,
-      forwardedFrom: input.forwardedFrom ?? null,
-      mentions,
-      system: input.system ?? null,
-      reactions: [],
-      editedAt: null,
-      deletedAt: null,
-      createdAt: input.now,
-    };
-    try {
-      await Message.create(doc);
-    } catch (err) {
-      if (isDuplicateKey(err) && input.clientMsgId !== null) {
-        const winner = await settled(input.senderId, input.clientMsgId);
-        if (winner) return { message: toMessage(winner), created: false };
-      }
-      throw err;
-    }
-    const bumped = await Conversation.findOneAndUpdate(
-      { _id: doc.conversationId, deletedAt: null },
-      { $inc: { lastSeq: 1 }, $max: { lastActivityAt: input.now } },
-      { returnDocument: 'after', projection: { lastSeq: 1 } },
-    ).lean<Pick<ConversationDoc, '_id' | 'lastSeq'>>();
-    if (!bumped) {
-      await Message.deleteOne({ _id: doc._id });
-      return null;
-    }
-    const seq = bumped.lastSeq;
-    await Message.updateOne({ _id: doc._id }, { $set: { seq } });
-    // The members' copies of lastActivityAt (conversation list order).
-    await Participant.updateMany({ conversationId: doc.conversationId }, { $max: { lastActivityAt: input.now } });
-    await Participant.updateOne(
-      { conversationId: doc.conversationId, userId: doc.senderId, leftAt: null },
-      { $max: { lastReadSeq: seq, lastDeliveredSeq: seq } },
-    );
-    await core.appendChange({
-      conversationId: doc.conversationId,
-      type: 'message.created',
-      entityId: doc._id,
-      messageSeq: seq,
-      actorId: doc.senderId,
-      now: input.now,
-    });
-    return { message: toMessage({ ...doc, seq }), created: true };
   };
 
   return {
@@ -138,7 +55,14 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
     edit: async (id, change, actorId, now) => {
       const d = await Message.findOneAndUpdate(
         { _id: String(id), deletedAt: null, seq: trusted({ $ne: null }) },
-        { $set: { text: change.text, mentions: [...new Set(change.mentions)], editedAt: now } },
+        {
+          $set: {
+            text: change.text,
+            terms: termsOf(change.text),
+            mentions: [...new Set(change.mentions)],
+            editedAt: now,
+          },
+        },
         { returnDocument: 'after' },
       ).lean<MessageDoc>();
       if (!d) return null;
@@ -158,6 +82,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore): MessagesRepo 
         {
           $set: {
             text: '',
+            terms: [],
             attachments: [],
             mentions: [],
             replyTo: null,

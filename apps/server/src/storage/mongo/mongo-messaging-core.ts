@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { trusted } from 'mongoose';
+import { type ClientSession, trusted } from 'mongoose';
 import type { ChangeType, ParticipantRole } from '../ports.ts';
 import {
+  type ChangeDoc,
   type ConversationDoc,
   isDuplicateKey,
   type MessagingModels,
@@ -22,6 +23,11 @@ export type ChangeInput = {
 
 export type MongoMessagingCore = ReturnType<typeof createMongoMessagingCore>;
 
+/** Audience of filler change rows: no user id is empty, so every reader skips them. */
+export const NOBODY = '';
+/** How far past a crashed send's starting point a takeover looks for holes. */
+export const MAX_HOLE_SCAN = 10_000;
+
 /**
  * Shared helpers. sanitizeFilter is on for the connection: our own operators are wrapped in
  * trusted(), and every id is passed through String() so no request-shaped object reaches a filter.
@@ -35,29 +41,79 @@ export function createMongoMessagingCore(models: MessagingModels) {
 
   /**
    * Reserves the next changeSeq with one atomic $inc, then writes the row. Called AFTER the mutation
-   * it describes, so a reader that sees the row always finds the new state.
+   * it describes, so a reader that sees the row always finds the new state. If the reserved slot was
+   * filled meanwhile (a takeover of a crashed send fills the holes it finds), it reserves again.
    */
-  const appendChange = async (c: ChangeInput): Promise<number> => {
-    const conv = await Conversation.findOneAndUpdate(
-      { _id: String(c.conversationId) },
-      { $inc: { changeSeq: 1 }, $max: { lastChangeAt: c.now } },
-      { returnDocument: 'after', projection: { changeSeq: 1 } },
-    ).lean<Pick<ConversationDoc, '_id' | 'changeSeq'>>();
-    if (!conv) return 0;
-    await Change.create({
-      _id: `${c.conversationId}:${conv.changeSeq}`,
-      conversationId: c.conversationId,
-      changeSeq: conv.changeSeq,
-      type: c.type,
-      entityId: c.entityId,
-      messageSeq: c.messageSeq ?? null,
-      actorId: c.actorId,
-      audience: c.audience ?? null,
-      data: c.data ?? null,
-      createdAt: c.now,
-      writtenAt: new Date(),
-    });
-    return conv.changeSeq;
+  const appendChange = async (
+    c: ChangeInput,
+    opts: { session?: ClientSession; afterReserve?: () => void } = {},
+  ): Promise<number> => {
+    for (;;) {
+      const conv = await Conversation.findOneAndUpdate(
+        { _id: String(c.conversationId) },
+        { $inc: { changeSeq: 1 }, $max: { lastChangeAt: c.now } },
+        { returnDocument: 'after', projection: { changeSeq: 1 }, session: opts.session },
+      ).lean<Pick<ConversationDoc, '_id' | 'changeSeq'>>();
+      if (!conv) return 0;
+      opts.afterReserve?.();
+      const row: ChangeDoc = {
+        _id: `${c.conversationId}:${conv.changeSeq}`,
+        conversationId: c.conversationId,
+        changeSeq: conv.changeSeq,
+        type: c.type,
+        entityId: c.entityId,
+        messageSeq: c.messageSeq ?? null,
+        actorId: c.actorId,
+        audience: c.audience ?? null,
+        data: c.data ?? null,
+        createdAt: c.now,
+        writtenAt: new Date(),
+      };
+      try {
+        await Change.create([row], { session: opts.session });
+        return conv.changeSeq;
+      } catch (err) {
+        if (!isDuplicateKey(err) || opts.session) throw err;
+      }
+    }
+  };
+
+  /**
+   * Fills changeSeq holes in (after, upTo] with an entry nobody may see (audience NOBODY), so
+   * readers stopped at a hole left by a crashed writer move on at once instead of after
+   * ABANDONED_GAP_MS. A live writer whose slot this takes reserves another (appendChange).
+   */
+  const fillChangeHoles = async (conversationId: string, after: number, upTo: number, now: Date): Promise<number> => {
+    const top = Math.min(upTo, after + MAX_HOLE_SCAN);
+    if (top <= after) return 0;
+    const rows = await Change.find(
+      { conversationId: String(conversationId), changeSeq: trusted({ $gt: after, $lte: top }) },
+      { changeSeq: 1, _id: 0 },
+    ).lean<{ changeSeq: number }[]>();
+    const have = new Set(rows.map((r) => r.changeSeq));
+    let filled = 0;
+    for (let seq = after + 1; seq <= top; seq++) {
+      if (have.has(seq)) continue;
+      try {
+        await Change.create({
+          _id: `${conversationId}:${seq}`,
+          conversationId,
+          changeSeq: seq,
+          type: 'message.hidden',
+          entityId: conversationId,
+          messageSeq: null,
+          actorId: null,
+          audience: NOBODY,
+          data: null,
+          createdAt: now,
+          writtenAt: new Date(),
+        });
+        filled++;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+      }
+    }
+    return filled;
   };
 
   /** Seq floor below which `userId` sees nothing (0 for non-members the service let in). */
@@ -142,6 +198,7 @@ export function createMongoMessagingCore(models: MessagingModels) {
     conversation,
     participant,
     appendChange,
+    fillChangeHoles,
     visibilityFloor,
     hiddenSeqs,
     addParticipant,

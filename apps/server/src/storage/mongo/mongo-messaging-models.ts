@@ -11,10 +11,12 @@ import type {
 } from '../ports.ts';
 
 /*
- * Mongoose models of the messaging aggregates. Without multi-document transactions (a standalone
- * server has none) every invariant rests on single-document atomic updates plus unique indexes:
+ * Mongoose models of the messaging aggregates. Every invariant rests on single-document atomic
+ * updates plus unique indexes, so it holds with or without multi-document transactions (a
+ * standalone server has none; on a replica set sends also run in one, see mongo-send-transaction.ts):
  * `$inc` on the conversation assigns seq/changeSeq, unique (conversationId, seq) and
- * (senderId, clientMsgId) catch any duplicate, and the change feed reads only a gap-free prefix.
+ * (senderId, clientMsgId) catch any duplicate, the change feed reads only a gap-free prefix, and a
+ * send cut short by a crash is finished by whoever takes it over (mongo-send.ts).
  */
 
 export type ConversationDoc = {
@@ -30,6 +32,8 @@ export type ConversationDoc = {
   changeSeq: number;
   lastChangeAt: Date;
   historyForNewcomers: boolean;
+  /** Absent on documents written before announcement mode existed: read as false. */
+  onlyAdminsPost?: boolean;
   directKey: string | null;
   deletedAt: Date | null;
 };
@@ -58,6 +62,20 @@ export type ParticipantDoc = {
 
 export type ReactionEntry = { emoji: string; userId: string; createdAt: Date };
 
+/**
+ * A send still in progress (or cut short by a crash) on a deployment without transactions: who is
+ * finishing it, since when (server clock), and where the conversation's counters stood before it,
+ * so a takeover knows where a crashed owner may have reserved a seq or changeSeq.
+ */
+export type PendingSend = {
+  owner: string;
+  at: Date;
+  seqFloor: number;
+  changeFloor: number;
+  /** Stored state complete (finished by a takeover or the sweep); the sender's retry still reports it created. */
+  done: boolean;
+};
+
 export type MessageDoc = {
   _id: string;
   conversationId: string;
@@ -76,6 +94,10 @@ export type MessageDoc = {
   editedAt: Date | null;
   deletedAt: Date | null;
   createdAt: Date;
+  /** Set while the send is in progress (standalone servers only); null once finished. */
+  pending?: PendingSend | null;
+  /** Distinct normalised tokens of `text` (search); [] on a tombstone. */
+  terms?: string[];
   /** Missing on documents written before link previews existed. */
   linkPreview?: LinkPreviewRecord | null;
 };
@@ -115,6 +137,16 @@ export type ChangeDoc = {
   writtenAt: Date;
 };
 
+/** A member's delivered/read cursor advance (message info: when each member got and read a message). */
+export type ReceiptMarkDoc = {
+  _id: string;
+  conversationId: string;
+  userId: string;
+  kind: 'delivered' | 'read';
+  seq: number;
+  at: Date;
+};
+
 const opts = { versionKey: false, strict: 'throw' } as const;
 const str = { type: String, required: true };
 const nullableStr = { type: String, default: null };
@@ -134,6 +166,7 @@ const conversationSchema = new Schema<ConversationDoc>(
     changeSeq: { type: Number, required: true, default: 0 },
     lastChangeAt: { type: Date, required: true },
     historyForNewcomers: { type: Boolean, required: true, default: false },
+    onlyAdminsPost: { type: Boolean, default: false },
     directKey: nullableStr,
     deletedAt: nullableDate,
   },
@@ -169,10 +202,23 @@ const participantSchema = new Schema<ParticipantDoc>(
 );
 participantSchema.index({ conversationId: 1, userId: 1 }, { unique: true });
 participantSchema.index({ userId: 1, leftAt: 1 });
+// Member counts (public channel directory): counted from the index alone.
+participantSchema.index({ conversationId: 1, leftAt: 1 });
 participantSchema.index({ userId: 1, leftAt: 1, lastActivityAt: -1, conversationId: -1 });
 
 const reactionSchema = new Schema<ReactionEntry>(
   { emoji: str, userId: str, createdAt: { type: Date, required: true } },
+  { _id: false, versionKey: false },
+);
+
+const pendingSchema = new Schema<PendingSend>(
+  {
+    owner: str,
+    at: { type: Date, required: true },
+    seqFloor: { type: Number, required: true },
+    changeFloor: { type: Number, required: true },
+    done: { type: Boolean, required: true, default: false },
+  },
   { _id: false, versionKey: false },
 );
 
@@ -194,10 +240,14 @@ const messageSchema = new Schema<MessageDoc>(
     editedAt: nullableDate,
     deletedAt: nullableDate,
     createdAt: { type: Date, required: true },
+    pending: { type: pendingSchema, default: null },
+    terms: { type: [String], default: undefined },
     linkPreview: { type: Schema.Types.Mixed, default: null },
   },
   { ...opts, minimize: false },
 );
+// The sweep: sends cut short, oldest first.
+messageSchema.index({ 'pending.at': 1 }, { partialFilterExpression: { 'pending.done': false } });
 messageSchema.index(
   { conversationId: 1, seq: 1 },
   { unique: true, partialFilterExpression: { seq: { $type: 'number' } } },
@@ -213,8 +263,10 @@ messageSchema.index(
   { partialFilterExpression: { 'linkPreview.image.id': { $type: 'string' } } },
 );
 messageSchema.index({ 'replyTo.id': 1 }, { partialFilterExpression: { 'replyTo.id': { $type: 'string' } } });
-// Language 'none': no stemming or stop words, chats mix languages. Tombstones hold '' and match nothing.
-messageSchema.index({ text: 'text' }, { default_language: 'none', language_override: 'textLanguageUnused' });
+// Search starts from the caller's conversations: equality on conversationId, then a term (exact or
+// an anchored prefix), newest first. Tombstones have no terms and match nothing.
+export const SEARCH_INDEX = { conversationId: 1, terms: 1, createdAt: -1, _id: -1 } as const;
+messageSchema.index({ ...SEARCH_INDEX });
 
 const hiddenSchema = new Schema<HiddenDoc>(
   {
@@ -263,6 +315,20 @@ const changeSchema = new Schema<ChangeDoc>(
 );
 changeSchema.index({ conversationId: 1, changeSeq: 1 }, { unique: true });
 
+const receiptMarkSchema = new Schema<ReceiptMarkDoc>(
+  {
+    _id: str,
+    conversationId: str,
+    userId: str,
+    kind: { type: String, required: true, enum: ['delivered', 'read'] },
+    seq: { type: Number, required: true },
+    at: { type: Date, required: true },
+  },
+  opts,
+);
+// The first mark at or above a message's seq, per member and kind: one index seek.
+receiptMarkSchema.index({ conversationId: 1, userId: 1, kind: 1, seq: 1 });
+
 export type MessagingModels = ReturnType<typeof messagingModels>;
 
 /** One set of models per connection (openMongoStorage makes one connection per storage). */
@@ -274,6 +340,7 @@ export function messagingModels(conn: Connection) {
     Hidden: conn.model<HiddenDoc>('HiddenMessage', hiddenSchema, 'hidden_messages'),
     Invite: conn.model<InviteDoc>('Invite', inviteSchema, 'invites'),
     Change: conn.model<ChangeDoc>('Change', changeSchema, 'changes'),
+    ReceiptMark: conn.model<ReceiptMarkDoc>('ReceiptMark', receiptMarkSchema, 'receipt_marks'),
   };
 }
 
@@ -311,6 +378,7 @@ export const toConversation = (d: ConversationDoc): ConversationRecord => ({
   lastSeq: d.lastSeq,
   changeSeq: d.changeSeq,
   historyForNewcomers: d.historyForNewcomers,
+  onlyAdminsPost: d.onlyAdminsPost ?? false,
   directKey: d.directKey ?? null,
   deletedAt: d.deletedAt ?? null,
 });

@@ -1,7 +1,7 @@
 import { trusted } from 'mongoose';
 import type { ParticipantsRepo } from '../ports.ts';
 import type { MongoMessagingCore } from './mongo-messaging-core.ts';
-import { type ParticipantDoc, participantId, toParticipant } from './mongo-messaging-models.ts';
+import { type ParticipantDoc, participantId, type ReceiptMarkDoc, toParticipant } from './mongo-messaging-models.ts';
 
 const roleRank = { owner: 0, admin: 1, member: 2 } as const;
 
@@ -14,7 +14,20 @@ const isListCursor = (v: unknown): v is ListCursor =>
   typeof v[2] === 'string';
 
 export function createMongoParticipantsRepo(core: MongoMessagingCore): ParticipantsRepo {
-  const { Participant } = core.models;
+  const { Participant, ReceiptMark } = core.models;
+  // _id makes a retried mark (same member, kind and seq) a no-op, as the SQLite primary key does.
+  const mark = (conversationId: string, userId: string, kind: 'delivered' | 'read', seq: number, at: Date) =>
+    ReceiptMark.updateOne(
+      { _id: `${conversationId}:${userId}:${kind}:${seq}` },
+      { $setOnInsert: { conversationId, userId, kind, seq, at } },
+      { upsert: true },
+    );
+  const firstMark = async (conversationId: string, userId: string, kind: 'delivered' | 'read', seq: number) =>
+    (
+      await ReceiptMark.findOne({ conversationId, userId, kind, seq: trusted({ $gte: seq }) }, { at: 1 })
+        .sort({ seq: 1 })
+        .lean<Pick<ReceiptMarkDoc, 'at'>>()
+    )?.at ?? null;
   const activeFilter = (conversationId: string, userId: string) => ({
     _id: participantId(String(conversationId), String(userId)),
     leftAt: null,
@@ -44,6 +57,9 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
       const p = await core.participant(conversationId, userId);
       return p ? { participant: toParticipant(p), changed: false } : null;
     }
+    await mark(String(conversationId), String(userId), kind, capped, now);
+    if (kind === 'read' && updated.lastDeliveredSeq === capped)
+      await mark(String(conversationId), String(userId), 'delivered', capped, now);
     await core.appendChange({
       conversationId: String(conversationId),
       type: 'receipt.updated',
@@ -197,6 +213,18 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
     },
     markRead: (conversationId, userId, seq, now) => receipt('read', conversationId, userId, seq, now),
     markDelivered: (conversationId, userId, seq, now) => receipt('delivered', conversationId, userId, seq, now),
+    receiptTimes: (conversationId, seq, userIds) =>
+      Promise.all(
+        userIds.map(async (userId) => {
+          const [read, delivered] = await Promise.all([
+            firstMark(String(conversationId), String(userId), 'read', seq),
+            firstMark(String(conversationId), String(userId), 'delivered', seq),
+          ]);
+          const deliveredAt =
+            delivered && read ? new Date(Math.min(delivered.getTime(), read.getTime())) : (delivered ?? read);
+          return { userId, deliveredAt, readAt: read };
+        }),
+      ),
     readersOf: async (conversationId, seq, excludeUserId) =>
       (
         await Participant.find({

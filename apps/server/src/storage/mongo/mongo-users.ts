@@ -3,7 +3,12 @@ import { type Connection, Schema, trusted } from 'mongoose';
 import type { UserPatch, UserRecord, UsersRepo } from '../ports.ts';
 import { escapeRegex, op, rethrowDuplicate } from './mongo-util.ts';
 
-type UserDoc = Omit<UserRecord, 'id'> & { _id: string; usernameLower: string };
+/**
+ * usernameLower and displayNameLower are lower-cased copies kept on every write: a case-insensitive
+ * regex cannot use an index (nor can a collated one be used by a regex), an anchored case-sensitive
+ * prefix on a lower-cased field can. email is stored normalised (lower-case) already.
+ */
+type UserDoc = Omit<UserRecord, 'id'> & { _id: string; usernameLower: string; displayNameLower: string };
 
 const userSchema = new Schema<UserDoc>(
   {
@@ -14,6 +19,7 @@ const userSchema = new Schema<UserDoc>(
     // Case-insensitive uniqueness without relying on a collation: a lowercased copy carries the index.
     usernameLower: { type: String, required: true },
     displayName: { type: String, required: true },
+    displayNameLower: { type: String, required: true },
     about: { type: String, default: '' },
     avatarUrl: { type: String, default: null },
     role: { type: String, enum: ['user', 'admin'], required: true },
@@ -30,7 +36,7 @@ const userSchema = new Schema<UserDoc>(
 );
 userSchema.index({ email: 1 }, { unique: true });
 userSchema.index({ usernameLower: 1 }, { unique: true });
-userSchema.index({ displayName: 1 }, { collation: { locale: 'en', strength: 2 } });
+userSchema.index({ displayNameLower: 1 });
 
 const toUser = (d: UserDoc): UserRecord => ({
   id: d._id,
@@ -51,6 +57,34 @@ const toUser = (d: UserDoc): UserRecord => ({
 });
 
 const dupFields = { email: 'email', usernameLower: 'username' };
+
+/** The fields a user search matches by prefix, each with its own index. */
+export const USER_SEARCH_FIELDS = ['usernameLower', 'displayNameLower', 'email'] as const;
+
+/**
+ * Fills displayNameLower on users written before it existed, in batches; `fresh` is false once done
+ * (the caller records that, so later start-ups do not look again).
+ */
+export async function backfillDisplayNameLower(conn: Connection): Promise<number> {
+  const users = conn.collection<{ _id: string; displayName: string }>('users');
+  let n = 0;
+  for (;;) {
+    const batch = await users
+      .find({ displayNameLower: { $exists: false } }, { projection: { displayName: 1 } })
+      .limit(1000)
+      .toArray();
+    if (batch.length === 0) return n;
+    await users.bulkWrite(
+      batch.map((u) => ({
+        updateOne: {
+          filter: { _id: u._id },
+          update: { $set: { displayNameLower: String(u.displayName ?? '').toLowerCase() } },
+        },
+      })),
+    );
+    n += batch.length;
+  }
+}
 const patchKeys: (keyof UserPatch)[] = [
   'email',
   'emailVerifiedAt',
@@ -84,6 +118,7 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
         username: user.username,
         usernameLower: user.username.toLowerCase(),
         displayName: user.displayName,
+        displayNameLower: user.displayName.toLowerCase(),
         about: '',
         avatarUrl: null,
         role: user.role,
@@ -119,12 +154,16 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
     async count() {
       return User.countDocuments();
     },
+    async countActiveAdmins() {
+      return User.countDocuments({ role: 'admin', suspendedAt: null, deletedAt: null });
+    },
     async update(id, patch) {
       const set: Record<string, unknown> = {};
       for (const key of patchKeys) {
         if (patch[key] !== undefined) set[key] = patch[key];
       }
       if (typeof patch.username === 'string') set.usernameLower = patch.username.toLowerCase();
+      if (typeof patch.displayName === 'string') set.displayNameLower = patch.displayName.toLowerCase();
       if (Object.keys(set).length) {
         try {
           await User.updateOne({ _id: String(id) }, { $set: set });
@@ -136,20 +175,31 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
     },
     async search(q, options) {
       const limit = Math.max(1, Math.min(options.limit, 100));
-      const prefix = new RegExp(`^${escapeRegex(String(q))}`, 'i');
-      const docs = await User.find({
+      const prefix = `^${escapeRegex(String(q).toLowerCase())}`;
+      const after = options.cursor ? String(options.cursor).toLowerCase() : null;
+      const common = {
         deletedAt: null,
         ...(options.excludeId ? { _id: op({ $ne: String(options.excludeId) }) } : {}),
-        ...(options.cursor ? { usernameLower: op({ $gt: String(options.cursor).toLowerCase() }) } : {}),
-        $or: [
-          { usernameLower: op({ $regex: prefix }) },
-          { displayName: op({ $regex: prefix }) },
-          { email: op({ $regex: prefix }) },
-        ],
-      })
-        .sort({ usernameLower: 1 })
-        .limit(limit + 1)
-        .lean<UserDoc[]>();
+      };
+      // One index range scan per searchable field (hinted, so a broad prefix never turns into a
+      // walk of the username index), merged by username. Email is one branch among the others, so
+      // a rule about who may match by email drops it here.
+      // The email branch only when the caller may match emails (site admins; see the port).
+      const fields = USER_SEARCH_FIELDS.filter((f) => f !== 'email' || options.matchEmail);
+      const branches = fields.map((field) =>
+        User.find({
+          ...common,
+          [field]: op({ $regex: prefix }),
+          ...(after !== null ? { usernameLower: op({ $gt: after }) } : {}),
+        })
+          .sort({ usernameLower: 1 })
+          .limit(limit + 1)
+          .hint({ [field]: 1 })
+          .lean<UserDoc[]>(),
+      );
+      const seen = new Map<string, UserDoc>();
+      for (const docs of await Promise.all(branches)) for (const d of docs) seen.set(d._id, d);
+      const docs = [...seen.values()].sort((a, b) => (a.usernameLower < b.usernameLower ? -1 : 1)).slice(0, limit + 1);
       const items = docs.slice(0, limit).map(toUser);
       const last = items.at(-1);
       return { items, nextCursor: docs.length > limit && last ? last.username : null };

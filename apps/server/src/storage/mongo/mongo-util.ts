@@ -11,9 +11,16 @@ export const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/
 
 /** E11000 -> DuplicateKeyError naming the field (mapped through `fields`, e.g. usernameLower -> username). */
 export function rethrowDuplicate(err: unknown, fields: Record<string, string> = {}): never {
-  const e = err as { code?: unknown; keyPattern?: Record<string, unknown>; keyValue?: Record<string, unknown> } | null;
+  const e = err as {
+    code?: unknown;
+    keyPattern?: Record<string, unknown>;
+    keyValue?: Record<string, unknown>;
+    message?: unknown;
+  } | null;
   if (e && typeof e === 'object' && e.code === 11000) {
-    const key = Object.keys(e.keyPattern ?? e.keyValue ?? {})[0] ?? 'unknown';
+    // keyPattern/keyValue are missing on some servers and proxies; the message always names the index.
+    const fromMessage = typeof e.message === 'string' ? /index: (\w+?)_-?1\b/.exec(e.message)?.[1] : undefined;
+    const key = Object.keys(e.keyPattern ?? e.keyValue ?? {})[0] ?? fromMessage ?? 'unknown';
     throw new DuplicateKeyError(fields[key] ?? key);
   }
   throw err;

@@ -42,6 +42,8 @@ export type ConversationRecord = {
   changeSeq: number;
   /** Newcomers see the whole history instead of only messages after their `joinedSeq`. */
   historyForNewcomers: boolean;
+  /** Announcement mode (groups and channels): only owners and admins post, edit and react. */
+  onlyAdminsPost: boolean;
   /** Direct chats only: the two user ids sorted and joined with ':'; unique. */
   directKey: string | null;
   /**
@@ -60,13 +62,14 @@ export type NewConversation = {
   avatarUrl?: string | null;
   createdBy: string;
   historyForNewcomers?: boolean;
+  onlyAdminsPost?: boolean;
   /** Initial members; `createdBy` is added as owner automatically (listing it again is harmless). */
   members?: { userId: string; role: ParticipantRole }[];
   now: Date;
 };
 
 export type ConversationPatch = Partial<
-  Pick<ConversationRecord, 'title' | 'description' | 'avatarUrl' | 'historyForNewcomers'>
+  Pick<ConversationRecord, 'title' | 'description' | 'avatarUrl' | 'historyForNewcomers' | 'onlyAdminsPost'>
 >;
 
 export type ParticipantRecord = {
@@ -87,6 +90,8 @@ export type ParticipantRecord = {
   leftAt: Date | null;
   leftReason: 'left' | 'removed' | null;
 };
+
+export type ReceiptTimes = { userId: string; deliveredAt: Date | null; readAt: Date | null };
 
 export type ParticipantSettings = Partial<
   Pick<ParticipantRecord, 'mutedUntil' | 'archived' | 'pinned' | 'markedUnread'>
@@ -152,7 +157,11 @@ export type NewMessage = {
 
 export type SendResult = {
   message: MessageRecord;
-  /** false: (senderId, clientMsgId) existed, `message` is the original and nothing was written. */
+  /**
+   * false: (senderId, clientMsgId) existed, `message` is the original and nothing was written.
+   * true: this call completed the send, so the caller attaches media and publishes it. That
+   * includes finishing an earlier attempt that was cut short (a crash): its caller never answered.
+   */
   created: boolean;
 };
 
@@ -335,6 +344,12 @@ export type ParticipantsRepo = {
     seq: number,
     now: Date,
   ): Promise<{ participant: ParticipantRecord; changed: boolean } | null>;
+  /**
+   * When each of `userIds` got (delivered) and read message `seq`: the time their cursor first reached
+   * it (read implies delivered, so deliveredAt <= readAt). Null where it has not, or did so before
+   * times were kept. One entry per given user, in order.
+   */
+  receiptTimes(conversationId: string, seq: number, userIds: string[]): Promise<ReceiptTimes[]>;
   /** Active members other than the sender whose lastReadSeq >= seq (who read a message). */
   readersOf(conversationId: string, seq: number, excludeUserId: string): Promise<ParticipantRecord[]>;
 };
@@ -343,7 +358,10 @@ export type MessagesRepo = {
   /**
    * Atomically assigns seq = lastSeq + 1 (gapless under concurrency), bumps lastActivityAt, marks the
    * sender read up to it and appends message.created. Idempotent on (senderId, clientMsgId).
-   * Null when the conversation is missing or deleted.
+   * Null when the conversation is missing or deleted. Crash-safe: a send cut short at any step never
+   * blocks its clientMsgId nor leaves a hole in 1..lastSeq (see contract/send-crash.contract.ts); a
+   * seq that a dead writer reserved and nobody can use becomes a tombstone (kind 'system', system
+   * null, deleted). Throws StorageUnavailableError while an earlier attempt may still be running.
    */
   send(input: NewMessage): Promise<SendResult | null>;
   findById(id: string): Promise<MessageRecord | null>;
@@ -410,7 +428,8 @@ export type InviteRecord = {
 
 export type AcceptInviteResult =
   | { status: 'joined' | 'already_member'; conversation: ConversationRecord; participant: ParticipantRecord }
-  | { status: 'not_found' | 'revoked' | 'expired' | 'exhausted' };
+  /** removed: the user was removed from the conversation, which an invite never undoes (a member must add them). */
+  | { status: 'not_found' | 'revoked' | 'expired' | 'exhausted' | 'removed' };
 
 export type InvitesRepo = {
   /** `code` is chosen by the service (random). Throws DuplicateKeyError('code'). */
@@ -427,9 +446,12 @@ export type InvitesRepo = {
   listForConversation(conversationId: string): Promise<InviteRecord[]>;
   /** False when unknown or already revoked. */
   revoke(code: string, now: Date): Promise<boolean>;
+  /** Revokes every live invite `createdBy` made for the conversation; returns how many. */
+  revokeByCreator(conversationId: string, createdBy: string, now: Date): Promise<number>;
   /**
    * Atomically: checks revoked/expired/maxUses and the conversation exists, adds the user as member
-   * (participant.joined, via invite) and counts one use. An active member costs no use.
+   * (participant.joined, via invite) and counts one use. An active member costs no use. Someone who
+   * was removed (leftReason 'removed') is refused with status 'removed', whatever the invite.
    */
   accept(code: string, userId: string, now: Date): Promise<AcceptInviteResult>;
 };

@@ -32,6 +32,7 @@ const patchColumns: { [K in keyof Required<ConversationPatch>]: [string, (v: Con
   description: ['description', (v) => v],
   avatarUrl: ['avatar_url', (v) => v],
   historyForNewcomers: ['history_for_newcomers', (v) => (v ? 1 : 0)],
+  onlyAdminsPost: ['only_admins_post', (v) => (v ? 1 : 0)],
 };
 
 const notHiddenTo = (alias: string) =>
@@ -68,8 +69,9 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
   const { db } = core;
   const insertConv = db.prepare(
     `INSERT INTO conversations (id, kind, title, description, avatar_url, created_by, created_at, last_activity_at,
-       last_change_at, history_for_newcomers, direct_key)
-     VALUES (@id, @kind, @title, @description, @avatarUrl, @createdBy, @now, @now, @now, @history, @directKey)`,
+       last_change_at, history_for_newcomers, only_admins_post, direct_key)
+     VALUES (@id, @kind, @title, @description, @avatarUrl, @createdBy, @now, @now, @now, @history, @onlyAdmins,
+       @directKey)`,
   );
   const byDirectKey = db.prepare('SELECT * FROM conversations WHERE direct_key = ?');
   const markDeleted = db.prepare('UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL');
@@ -129,6 +131,7 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
       createdBy: input.createdBy,
       now: input.now.getTime(),
       history: input.historyForNewcomers ? 1 : 0,
+      onlyAdmins: input.onlyAdminsPost ? 1 : 0,
       directKey: null,
     });
     core.appendChange({
@@ -166,6 +169,7 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
       createdBy: a,
       now: now.getTime(),
       history: 1,
+      onlyAdmins: 0,
       directKey: key,
     });
     core.appendChange({ conversationId: id, type: 'conversation.created', entityId: id, actorId: a, now });

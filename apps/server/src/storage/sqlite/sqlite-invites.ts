@@ -34,6 +34,9 @@ export function createSqliteInvitesRepo(core: MessagingCore): InvitesRepo {
   const byCode = db.prepare('SELECT * FROM invites WHERE code = ?');
   const byConversation = db.prepare('SELECT * FROM invites WHERE conversation_id = ? ORDER BY created_at DESC, code');
   const revokeStmt = db.prepare('UPDATE invites SET revoked_at = ? WHERE code = ? AND revoked_at IS NULL');
+  const revokeByCreatorStmt = db.prepare(
+    'UPDATE invites SET revoked_at = ? WHERE conversation_id = ? AND created_by = ? AND revoked_at IS NULL',
+  );
   const useStmt = db.prepare('UPDATE invites SET uses = uses + 1 WHERE code = ?');
 
   const find = (code: string) => byCode.get(code) as InviteRow | undefined;
@@ -50,6 +53,7 @@ export function createSqliteInvitesRepo(core: MessagingCore): InvitesRepo {
     if (existing && existing.left_at === null) {
       return { status: 'already_member', conversation: toConversation(conv), participant: toParticipant(existing) };
     }
+    if (existing?.left_reason === 'removed') return { status: 'removed' };
     if (inv.max_uses !== null && inv.uses >= inv.max_uses) return { status: 'exhausted' };
     const added = core.addParticipant(conv, userId, 'member', userId, now, { via: 'invite', code }) as ParticipantRow;
     useStmt.run(code);
@@ -84,6 +88,8 @@ export function createSqliteInvitesRepo(core: MessagingCore): InvitesRepo {
     },
     listForConversation: async (conversationId) => (byConversation.all(conversationId) as InviteRow[]).map(toInvite),
     revoke: async (code, now) => revokeStmt.run(now.getTime(), code).changes > 0,
+    revokeByCreator: async (conversationId, createdBy, now) =>
+      revokeByCreatorStmt.run(now.getTime(), conversationId, createdBy).changes,
     accept: async (code, userId, now) => acceptTx.immediate(code, userId, now),
   };
 }

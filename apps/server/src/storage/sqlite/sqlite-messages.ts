@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AdapterOptions, SendCrashPoint } from '../adapter-options.ts';
 import type { HistoryQuery, MessageRecord, MessagesRepo, NewMessage, SendResult } from '../ports.ts';
 import { createSqliteMessageSearch } from './sqlite-message-search.ts';
 import type { MessageRow, MessagingCore } from './sqlite-messaging-core.ts';
@@ -6,8 +7,13 @@ import type { MessageRow, MessagingCore } from './sqlite-messaging-core.ts';
 const notHidden =
   'NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @u AND h.conversation_id = m.conversation_id AND h.seq = m.seq)';
 
-export function createSqliteMessagesRepo(core: MessagingCore): MessagesRepo {
+/**
+ * `options.sendFault` marks the same crash points as the MongoDB adapter; here they all sit inside
+ * one transaction, so a crash at any of them leaves nothing behind.
+ */
+export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOptions = {}): MessagesRepo {
   const { db } = core;
+  const fault = (point: SendCrashPoint) => options.sendFault?.(point);
   const byClientId = db.prepare('SELECT * FROM messages WHERE sender_id = ? AND client_msg_id = ?');
   const bySeq = db.prepare('SELECT * FROM messages WHERE conversation_id = ? AND seq = ?');
   const byIds = db.prepare('SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?))');
@@ -73,8 +79,10 @@ export function createSqliteMessagesRepo(core: MessagingCore): MessagesRepo {
       const existing = byClientId.get(input.senderId, input.clientMsgId) as MessageRow | undefined;
       if (existing) return { message: core.hydrate([existing])[0] as MessageRecord, created: false };
     }
+    fault('claimed');
     const bumped = nextSeq.get(input.now.getTime(), input.conversationId) as { last_seq: number } | undefined;
     if (!bumped) return null;
+    fault('reserved');
     const id = randomUUID();
     const mentions = [...new Set(input.mentions ?? [])];
     insertMsg.run({
@@ -93,7 +101,10 @@ export function createSqliteMessagesRepo(core: MessagingCore): MessagesRepo {
       now: input.now.getTime(),
     });
     for (const u of mentions) insertMention.run(u, input.conversationId, bumped.last_seq, id);
+    fault('stamped');
     senderRead.run({ seq: bumped.last_seq, c: input.conversationId, u: input.senderId });
+    fault('activity');
+    fault('change-reserved');
     core.appendChange({
       conversationId: input.conversationId,
       type: 'message.created',
@@ -102,6 +113,7 @@ export function createSqliteMessagesRepo(core: MessagingCore): MessagesRepo {
       actorId: input.senderId,
       now: input.now,
     });
+    fault('change-written');
     return { message: core.message(id) as MessageRecord, created: true };
   });
 

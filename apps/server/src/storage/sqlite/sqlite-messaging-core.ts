@@ -29,6 +29,7 @@ export type ConversationRow = {
   change_seq: number;
   last_change_at: number;
   history_for_newcomers: number;
+  only_admins_post: number;
   direct_key: string | null;
   deleted_at: number | null;
 };
@@ -81,6 +82,7 @@ export const toConversation = (r: ConversationRow): ConversationRecord => ({
   lastSeq: r.last_seq,
   changeSeq: r.change_seq,
   historyForNewcomers: r.history_for_newcomers === 1,
+  onlyAdminsPost: r.only_admins_post === 1,
   directKey: r.direct_key,
   deletedAt: date(r.deleted_at),
 });

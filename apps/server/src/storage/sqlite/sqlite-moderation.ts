@@ -23,6 +23,10 @@ type ReportRow = {
   resolution_note: string | null;
   resolved_by: string | null;
   resolved_at: number | null;
+  group_status: ReportStatus;
+  group_resolution_note: string | null;
+  group_resolved_by: string | null;
+  group_resolved_at: number | null;
   created_at: number;
 };
 
@@ -49,6 +53,10 @@ const toReport = (r: ReportRow): ReportRecord => ({
   resolutionNote: r.resolution_note,
   resolvedBy: r.resolved_by,
   resolvedAt: date(r.resolved_at),
+  groupStatus: r.group_status,
+  groupResolutionNote: r.group_resolution_note,
+  groupResolvedBy: r.group_resolved_by,
+  groupResolvedAt: date(r.group_resolved_at),
   createdAt: dateOf(r.created_at),
 });
 
@@ -110,6 +118,10 @@ export function createSqliteReportsRepo(db: Database): ReportsRepo {
     `UPDATE reports SET status = ?, resolution_note = ?, resolved_by = ?, resolved_at = ?
      WHERE id = ? AND status = 'open' RETURNING *`,
   );
+  const closeGroupStmt = db.prepare(
+    `UPDATE reports SET group_status = ?, group_resolution_note = ?, group_resolved_by = ?, group_resolved_at = ?
+     WHERE id = ? AND group_status = 'open' RETURNING *`,
+  );
   return {
     async create(r) {
       const id = randomUUID();
@@ -139,6 +151,7 @@ export function createSqliteReportsRepo(db: Database): ReportsRepo {
         'reports',
         [
           ['status', o.status],
+          ['group_status', o.groupStatus],
           ['conversation_id', o.conversationId],
         ],
         o.limit,
@@ -148,6 +161,10 @@ export function createSqliteReportsRepo(db: Database): ReportsRepo {
     },
     async close(id, c) {
       const row = closeStmt.get(c.status, c.note, c.resolvedBy, c.now.getTime(), id) as ReportRow | undefined;
+      return row ? toReport(row) : null;
+    },
+    async closeForGroup(id, c) {
+      const row = closeGroupStmt.get(c.status, c.note, c.resolvedBy, c.now.getTime(), id) as ReportRow | undefined;
       return row ? toReport(row) : null;
     },
   };

@@ -55,6 +55,16 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
     `UPDATE participants SET last_delivered_seq = @seq
      WHERE conversation_id = @c AND user_id = @u AND last_delivered_seq < @seq`,
   );
+  const markStmt = db.prepare(
+    'INSERT OR IGNORE INTO receipt_marks (conversation_id, user_id, kind, seq, at) VALUES (?, ?, ?, ?, ?)',
+  );
+  // The first advance that reached seq (cursors only grow, so the lowest seq >= it is the earliest).
+  const firstMarkStmt = db
+    .prepare(
+      `SELECT at FROM receipt_marks WHERE conversation_id = ? AND user_id = ? AND kind = ? AND seq >= ?
+       ORDER BY seq LIMIT 1`,
+    )
+    .pluck();
   const readersStmt = db.prepare(
     `SELECT * FROM participants WHERE conversation_id = ? AND left_at IS NULL AND last_read_seq >= ? AND user_id != ?
      ORDER BY user_id`,
@@ -152,6 +162,11 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
       const changed = stmt.run({ seq: capped, c: conversationId, u: userId }).changes > 0;
       const p = core.participant(conversationId, userId) as ParticipantRow;
       if (changed) {
+        const at = now.getTime();
+        markStmt.run(conversationId, userId, kind, capped, at);
+        // Read implies delivered: a read that also moved the delivered cursor marks that too.
+        if (kind === 'read' && p.last_delivered_seq === capped)
+          markStmt.run(conversationId, userId, 'delivered', capped, at);
         core.appendChange({
           conversationId,
           type: 'receipt.updated',
@@ -207,6 +222,17 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
     markRead: async (conversationId, userId, seq, now) => receiptTx.immediate('read', conversationId, userId, seq, now),
     markDelivered: async (conversationId, userId, seq, now) =>
       receiptTx.immediate('delivered', conversationId, userId, seq, now),
+    receiptTimes: async (conversationId, seq, userIds) =>
+      userIds.map((userId) => {
+        const first = (kind: 'read' | 'delivered') => {
+          const at = firstMarkStmt.get(conversationId, userId, kind, seq) as number | undefined;
+          return at === undefined ? null : at;
+        };
+        const read = first('read');
+        const delivered = first('delivered');
+        const d = delivered === null ? read : read === null ? delivered : Math.min(delivered, read);
+        return { userId, deliveredAt: d === null ? null : new Date(d), readAt: read === null ? null : new Date(read) };
+      }),
     readersOf: async (conversationId, seq, excludeUserId) =>
       (readersStmt.all(conversationId, seq, excludeUserId) as ParticipantRow[]).map(toParticipant),
   };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
+import type { AdapterOptions } from '../adapter-options.ts';
 import type { Storage } from '../ports.ts';
 import { applyMigrations } from './migrate.ts';
 import { createSqliteBlocksRepo } from './sqlite-blocks.ts';
@@ -21,7 +22,12 @@ import { createSqliteStatsRepo } from './sqlite-stats.ts';
 import { createSqliteUsersRepo } from './sqlite-users.ts';
 
 /** Opens (or creates) `<dataDir>/charla.sqlite` in WAL mode with foreign keys on. */
-export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'charla.sqlite'): Storage {
+export function openSqliteStorage(
+  dataDir: string,
+  logger?: Logger,
+  file = 'charla.sqlite',
+  options: AdapterOptions = {},
+): Storage {
   const db = new Database(path.join(dataDir, file));
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
@@ -40,7 +46,7 @@ export function openSqliteStorage(dataDir: string, logger?: Logger, file = 'char
     identities: createSqliteIdentitiesRepo(db),
     conversations: createSqliteConversationsRepo(messaging),
     participants: createSqliteParticipantsRepo(messaging),
-    messages: createSqliteMessagesRepo(messaging),
+    messages: createSqliteMessagesRepo(messaging, options),
     invites: createSqliteInvitesRepo(messaging),
     media: createSqliteMediaRepo(db),
     sharedItems: createSqliteSharedItemsRepo(db),

@@ -77,11 +77,15 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
   const byEmail = db.prepare('SELECT * FROM users WHERE email = ?');
   const byUsername = db.prepare('SELECT * FROM users WHERE username = ?');
   const countAll = db.prepare('SELECT COUNT(*) AS n FROM users');
+  const countAdmins = db.prepare(
+    "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND suspended_at IS NULL AND deleted_at IS NULL",
+  );
   // Ordered by username (unique, NOCASE) so the cursor is simply the last username seen.
   const searchStmt = db.prepare(
     `SELECT * FROM users
      WHERE deleted_at IS NULL AND id != @excludeId AND username > @after
-       AND (username LIKE @q ESCAPE '\\' OR display_name LIKE @q ESCAPE '\\' OR email LIKE @q ESCAPE '\\')
+       AND (username LIKE @q ESCAPE '\\' OR display_name LIKE @q ESCAPE '\\'
+            OR (@matchEmail = 1 AND email LIKE @q ESCAPE '\\'))
      ORDER BY username LIMIT @limit`,
   );
 
@@ -125,6 +129,9 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
     async count() {
       return (countAll.get() as { n: number }).n;
     },
+    async countActiveAdmins() {
+      return (countAdmins.get() as { n: number }).n;
+    },
     async update(id, patch) {
       const sets: string[] = [];
       const values: unknown[] = [];
@@ -149,6 +156,7 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
         q: likePrefix(q),
         excludeId: options.excludeId ?? '',
         after: options.cursor ?? '',
+        matchEmail: options.matchEmail ? 1 : 0,
         limit: limit + 1,
       }) as UserRow[];
       const items = rows.slice(0, limit).map(toUser);
