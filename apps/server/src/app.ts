@@ -37,6 +37,7 @@ import {
   noLoginThrottle,
 } from './modules/auth/auth.throttle.ts';
 import { clientConfigRoutes } from './modules/client-config/client-config.routes.ts';
+import { createContactsModule } from './modules/contacts/contacts.module.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import {
   createLinkPreviewsModule,
@@ -222,6 +223,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     serial: messaging.serial,
     releaseMessageMedia: (messageId) => media.service.releaseMessage(messageId),
   });
+  const contacts = createContactsModule(ctx);
   const routers: Router[] = [
     clientConfigRoutes(ctx),
     authRoutes(ctx, authService, {
@@ -239,6 +241,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher }), {
       search: rateLimits.limiter(USER_SEARCH_PER_USER),
     }),
+    contacts.router,
     // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
     media.router,
     linkPreviews.router,
@@ -282,6 +285,7 @@ export function createApp(deps: AppDeps): CharlaApp {
         server.closeAllConnections?.();
       });
       media.stop();
+      contacts.close();
       await linkPreviews.stop();
       await messaging.close();
       await rateLimits.close();

@@ -4,6 +4,7 @@ export * from './api/paths.ts';
 export * from './api/server-config.ts';
 export * from './dto/admin.ts';
 export * from './dto/auth.ts';
+export * from './dto/contact.ts';
 export * from './dto/conversation.ts';
 export * from './dto/envelope.ts';
 export * from './dto/link-preview.ts';

@@ -4,6 +4,7 @@
  * One small interface per aggregate, holding only the queries features use.
  */
 import type { BlocksRepo, OneTimeTokensRepo, SessionsRepo, UsersRepo } from './ports/accounts.ts';
+import type { ContactsRepo } from './ports/contacts.ts';
 import type { IdentitiesRepo } from './ports/identities.ts';
 import type { LinkPreviewsRepo } from './ports/link-previews.ts';
 import type { MediaRepo } from './ports/media.ts';
@@ -14,6 +15,7 @@ import type { SharedItemsRepo } from './ports/shared-items.ts';
 
 export { DuplicateKeyError } from './errors.ts';
 export type * from './ports/accounts.ts';
+export type * from './ports/contacts.ts';
 export type * from './ports/identities.ts';
 export type * from './ports/link-previews.ts';
 export type * from './ports/media.ts';
@@ -43,6 +45,8 @@ export type Storage = {
   readonly stats: StatsRepo;
   /** Link previews on messages, their per-URL cache and their stored images. */
   readonly linkPreviews: LinkPreviewsRepo;
+  /** Personal contact lists. */
+  readonly contacts: ContactsRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -102,6 +102,13 @@ const REST: Record<string, Spec> = {
     req: (_c, w) => ({ params: { id: w.bystander.user.id } }),
     expect: AUTHED('200 200 200 200 200'),
   },
+  // ---- contacts (each caller's own list; adding someone tells them nothing) ----
+  'GET /contacts': { expect: AUTHED('200 200 200 200 200') },
+  'PUT /contacts/:userId': {
+    req: (_c, w) => ({ params: { userId: w.bystander.user.id }, body: { nickname: 'By' } }),
+    expect: AUTHED('201 201 201 201 201'),
+  },
+  'DELETE /contacts/:userId': { req: (c) => ({ params: { userId: c.extra } }), expect: AUTHED('404 404 404 404 404') },
   // ---- media (no multipart body: refused after authentication; unknown ids are 404 to everyone) ----
   'POST /media': { expect: AUTHED('415 415 415 415 415') },
   'GET /media/:id/meta': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },

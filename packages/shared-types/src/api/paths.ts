@@ -39,6 +39,12 @@ export const paths = {
     block: (id: string) => `/users/${encodeURIComponent(id)}/block`,
     blocked: '/users/me/blocked',
   },
+  contacts: {
+    /** GET: my contacts, favourites first. */
+    list: '/contacts',
+    /** PUT adds or updates (nickname, favourite); DELETE removes. */
+    byUser: (userId: string) => `/contacts/${encodeURIComponent(userId)}`,
+  },
   conversations: {
     list: '/conversations',
     create: '/conversations',

@@ -6,6 +6,7 @@ import type { Storage } from '../ports.ts';
 import { openSqliteStorage } from '../sqlite/sqlite-storage.ts';
 import { abuseContract } from './abuse.contract.ts';
 import { accountsContract } from './accounts.contract.ts';
+import { contactsContract } from './contacts.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { linkPreviewsContract } from './link-previews.contract.ts';
 import { mediaContract } from './media.contract.ts';
@@ -35,6 +36,7 @@ describe('sqlite adapter', () => {
   moderationContract(openFresh);
   sharedItemsContract(openFresh);
   linkPreviewsContract(openFresh);
+  contactsContract(openFresh);
   abuseContract(openFresh);
   sendCrashContract(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-crash-'));

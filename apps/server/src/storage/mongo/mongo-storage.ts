@@ -4,6 +4,7 @@ import { type AdapterOptions, DEFAULT_STALE_SEND_MS } from '../adapter-options.t
 import { StorageStartError } from '../errors.ts';
 import type { Storage } from '../ports.ts';
 import { createMongoBlocksRepo } from './mongo-blocks.ts';
+import { createMongoContactsRepo } from './mongo-contacts.ts';
 import { createMongoConversationsRepo } from './mongo-conversations.ts';
 import { translateOutages } from './mongo-errors.ts';
 import { createMongoIdentitiesRepo } from './mongo-identities.ts';
@@ -94,6 +95,7 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
     auditLog: t(createMongoAuditLogRepo(conn)),
     stats: t(createMongoStatsRepo(conn)),
     linkPreviews: t(createMongoLinkPreviewsRepo(conn, models, messaging)),
+    contacts: t(createMongoContactsRepo(conn)),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

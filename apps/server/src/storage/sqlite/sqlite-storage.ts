@@ -5,6 +5,7 @@ import type { AdapterOptions } from '../adapter-options.ts';
 import type { Storage } from '../ports.ts';
 import { applyMigrations } from './migrate.ts';
 import { createSqliteBlocksRepo } from './sqlite-blocks.ts';
+import { createSqliteContactsRepo } from './sqlite-contacts.ts';
 import { createSqliteConversationsRepo } from './sqlite-conversations.ts';
 import { createSqliteIdentitiesRepo } from './sqlite-identities.ts';
 import { createSqliteInvitesRepo } from './sqlite-invites.ts';
@@ -54,6 +55,7 @@ export function openSqliteStorage(
     auditLog: createSqliteAuditLogRepo(db),
     stats: createSqliteStatsRepo(db),
     linkPreviews: createSqliteLinkPreviewsRepo(messaging),
+    contacts: createSqliteContactsRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();
