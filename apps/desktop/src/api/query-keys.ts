@@ -13,4 +13,5 @@ export const keys = {
   search: (q: string) => ['search', q] as const,
   sessions: ['sessions'] as const,
   blocked: ['blocked'] as const,
+  contacts: ['contacts'] as const,
 };

@@ -13,6 +13,7 @@ import { useRouter } from '../../ui/router.tsx';
 import { EmptyState } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { useContacts } from '../contacts/contacts.api.ts';
 import { UserPicker } from '../groups/user-picker.tsx';
 
 type Tab = 'person' | 'group' | 'channel' | 'directory';
@@ -26,6 +27,7 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
   const toasts = useToasts();
   const { navigate } = useRouter();
   const [tab, setTab] = useState<Tab>(initialTab);
+  const contacts = useContacts();
   const [members, setMembers] = useState<{ id: string; name: string }[]>([]);
   const [busy, setBusy] = useState(false);
   const checkName = useNameCheck();
@@ -85,6 +87,7 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
             autoFocus
             label={t('newChat.searchPeople')}
             exclude={new Set()}
+            contacts={contacts.data ?? []}
             onPick={(userId) => void open({ kind: 'direct', userId })}
           />
         )}
@@ -118,6 +121,7 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
                 </label>
                 <UserPicker
                   label={t('group.add')}
+                  contacts={contacts.data ?? []}
                   exclude={new Set(members.map((m) => m.id))}
                   onPick={(id, name) => setMembers((m) => [...m, { id, name }])}
                 />

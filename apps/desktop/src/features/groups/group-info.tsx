@@ -20,6 +20,7 @@ import { useRouter } from '../../ui/router.tsx';
 import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { ContactSection } from '../contacts/contact-section.tsx';
 import { menuKeys } from '../conversations/conversation-menu.tsx';
 import { conversationName, isMuted } from '../conversations/conversation-utils.ts';
 import { SharedTabs } from '../conversations/shared-tabs.tsx';
@@ -81,6 +82,9 @@ export function GroupInfo({
         </button>
       </header>
       <DetailsHead c={c} name={name} />
+      {c.kind === 'direct' && c.peer && !c.peer.deleted && (
+        <ContactSection person={{ id: c.peer.id, name: c.peer.displayName }} />
+      )}
       <SharedTabs conversationId={c.id} />
       {group && canEditInfo && <EditGroup conversation={c} />}
       <div className="panel-section">
