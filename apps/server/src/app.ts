@@ -17,6 +17,7 @@ import {
   AUTH_PER_IP,
   AUTH_SENSITIVE_PER_IP,
   createRateLimits,
+  DISCOVERY_LOOKUP_PER_USER,
   mediaUploadsPerUser,
   OIDC_PENDING_PER_IP,
   RESEND_VERIFICATION_PER_HOUR,
@@ -38,6 +39,7 @@ import {
 } from './modules/auth/auth.throttle.ts';
 import { clientConfigRoutes } from './modules/client-config/client-config.routes.ts';
 import { createContactsModule } from './modules/contacts/contacts.module.ts';
+import { createDiscoveryModule } from './modules/discovery/discovery.module.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import {
   createLinkPreviewsModule,
@@ -224,6 +226,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     releaseMessageMedia: (messageId) => media.service.releaseMessage(messageId),
   });
   const contacts = createContactsModule(ctx);
+  const discovery = createDiscoveryModule(ctx, { lookupLimiter: rateLimits.limiter(DISCOVERY_LOOKUP_PER_USER) });
   const routers: Router[] = [
     clientConfigRoutes(ctx),
     authRoutes(ctx, authService, {
@@ -242,6 +245,7 @@ export function createApp(deps: AppDeps): CharlaApp {
       search: rateLimits.limiter(USER_SEARCH_PER_USER),
     }),
     contacts.router,
+    discovery.router,
     // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
     media.router,
     linkPreviews.router,
@@ -286,6 +290,7 @@ export function createApp(deps: AppDeps): CharlaApp {
       });
       media.stop();
       contacts.close();
+      discovery.close();
       await linkPreviews.stop();
       await messaging.close();
       await rateLimits.close();

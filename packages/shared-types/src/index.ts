@@ -6,6 +6,7 @@ export * from './dto/admin.ts';
 export * from './dto/auth.ts';
 export * from './dto/contact.ts';
 export * from './dto/conversation.ts';
+export * from './dto/discovery.ts';
 export * from './dto/envelope.ts';
 export * from './dto/link-preview.ts';
 export * from './dto/media.ts';

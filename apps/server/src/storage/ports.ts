@@ -5,6 +5,7 @@
  */
 import type { BlocksRepo, OneTimeTokensRepo, SessionsRepo, UsersRepo } from './ports/accounts.ts';
 import type { ContactsRepo } from './ports/contacts.ts';
+import type { DiscoveryRepo } from './ports/discovery.ts';
 import type { IdentitiesRepo } from './ports/identities.ts';
 import type { LinkPreviewsRepo } from './ports/link-previews.ts';
 import type { MediaRepo } from './ports/media.ts';
@@ -16,6 +17,7 @@ import type { SharedItemsRepo } from './ports/shared-items.ts';
 export { DuplicateKeyError } from './errors.ts';
 export type * from './ports/accounts.ts';
 export type * from './ports/contacts.ts';
+export type * from './ports/discovery.ts';
 export type * from './ports/identities.ts';
 export type * from './ports/link-previews.ts';
 export type * from './ports/media.ts';
@@ -47,6 +49,8 @@ export type Storage = {
   readonly linkPreviews: LinkPreviewsRepo;
   /** Personal contact lists. */
   readonly contacts: ContactsRepo;
+  /** Who may be found by the hash of their email (find friends). */
+  readonly discovery: DiscoveryRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

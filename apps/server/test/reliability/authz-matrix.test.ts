@@ -109,6 +109,13 @@ const REST: Record<string, Spec> = {
     expect: AUTHED('201 201 201 201 201'),
   },
   'DELETE /contacts/:userId': { req: (c) => ({ params: { userId: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  // ---- find friends (own setting; lookups answer only people who opted in) ----
+  'GET /discovery/me': { expect: AUTHED('200 200 200 200 200') },
+  'PUT /discovery/me': { req: () => ({ body: { discoverableByEmail: false } }), expect: AUTHED('200 200 200 200 200') },
+  'POST /discovery/lookup': {
+    req: () => ({ body: { hashes: ['0'.repeat(64)] } }),
+    expect: AUTHED('200 200 200 200 200'),
+  },
   // ---- media (no multipart body: refused after authentication; unknown ids are 404 to everyone) ----
   'POST /media': { expect: AUTHED('415 415 415 415 415') },
   'GET /media/:id/meta': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },

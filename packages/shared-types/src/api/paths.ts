@@ -39,6 +39,12 @@ export const paths = {
     block: (id: string) => `/users/${encodeURIComponent(id)}/block`,
     blocked: '/users/me/blocked',
   },
+  discovery: {
+    /** GET my setting and the hash salt; PUT { discoverableByEmail }. */
+    me: '/discovery/me',
+    /** POST { hashes }: who among these may be found (rate-limited per user). */
+    lookup: '/discovery/lookup',
+  },
   contacts: {
     /** GET: my contacts, favourites first. */
     list: '/contacts',

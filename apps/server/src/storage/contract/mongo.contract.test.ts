@@ -8,6 +8,7 @@ import type { Storage } from '../ports.ts';
 import { abuseContract } from './abuse.contract.ts';
 import { accountsContract } from './accounts.contract.ts';
 import { contactsContract } from './contacts.contract.ts';
+import { discoveryContract } from './discovery.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { linkPreviewsContract } from './link-previews.contract.ts';
 import { mediaContract } from './media.contract.ts';
@@ -96,6 +97,7 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   sharedItemsContract(openFresh);
   linkPreviewsContract(openFresh);
   contactsContract(openFresh);
+  discoveryContract(openFresh);
   abuseContract(openFresh);
   // The step sequence a standalone server runs (forced even on a replica set, so it is always tested).
   describe('without transactions', () => sendCrashContract(reopenable('off')));

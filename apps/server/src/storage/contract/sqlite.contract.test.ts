@@ -7,6 +7,7 @@ import { openSqliteStorage } from '../sqlite/sqlite-storage.ts';
 import { abuseContract } from './abuse.contract.ts';
 import { accountsContract } from './accounts.contract.ts';
 import { contactsContract } from './contacts.contract.ts';
+import { discoveryContract } from './discovery.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { linkPreviewsContract } from './link-previews.contract.ts';
 import { mediaContract } from './media.contract.ts';
@@ -37,6 +38,7 @@ describe('sqlite adapter', () => {
   sharedItemsContract(openFresh);
   linkPreviewsContract(openFresh);
   contactsContract(openFresh);
+  discoveryContract(openFresh);
   abuseContract(openFresh);
   sendCrashContract(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-crash-'));

@@ -6,6 +6,7 @@ import type { Storage } from '../ports.ts';
 import { createMongoBlocksRepo } from './mongo-blocks.ts';
 import { createMongoContactsRepo } from './mongo-contacts.ts';
 import { createMongoConversationsRepo } from './mongo-conversations.ts';
+import { createMongoDiscoveryRepo } from './mongo-discovery.ts';
 import { translateOutages } from './mongo-errors.ts';
 import { createMongoIdentitiesRepo } from './mongo-identities.ts';
 import { describeUri, ensureIndexes } from './mongo-indexes.ts';
@@ -96,6 +97,7 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
     stats: t(createMongoStatsRepo(conn)),
     linkPreviews: t(createMongoLinkPreviewsRepo(conn, models, messaging)),
     contacts: t(createMongoContactsRepo(conn)),
+    discovery: t(createMongoDiscoveryRepo(conn)),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

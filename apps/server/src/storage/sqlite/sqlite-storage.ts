@@ -7,6 +7,7 @@ import { applyMigrations } from './migrate.ts';
 import { createSqliteBlocksRepo } from './sqlite-blocks.ts';
 import { createSqliteContactsRepo } from './sqlite-contacts.ts';
 import { createSqliteConversationsRepo } from './sqlite-conversations.ts';
+import { createSqliteDiscoveryRepo } from './sqlite-discovery.ts';
 import { createSqliteIdentitiesRepo } from './sqlite-identities.ts';
 import { createSqliteInvitesRepo } from './sqlite-invites.ts';
 import { createSqliteLinkPreviewsRepo } from './sqlite-link-previews.ts';
@@ -56,6 +57,7 @@ export function openSqliteStorage(
     stats: createSqliteStatsRepo(db),
     linkPreviews: createSqliteLinkPreviewsRepo(messaging),
     contacts: createSqliteContactsRepo(db),
+    discovery: createSqliteDiscoveryRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();
