@@ -14,4 +14,5 @@ export const keys = {
   sessions: ['sessions'] as const,
   blocked: ['blocked'] as const,
   contacts: ['contacts'] as const,
+  discovery: ['discovery'] as const,
 };

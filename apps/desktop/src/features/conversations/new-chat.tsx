@@ -14,9 +14,10 @@ import { EmptyState } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { useContacts } from '../contacts/contacts.api.ts';
+import { FindFriends } from '../contacts/find-friends.tsx';
 import { UserPicker } from '../groups/user-picker.tsx';
 
-type Tab = 'person' | 'group' | 'channel' | 'directory';
+type Tab = 'person' | 'friends' | 'group' | 'channel' | 'directory';
 const created = z.object({ id: z.string() }).passthrough();
 
 /** New direct chat, new group, new channel, and the public channel directory. */
@@ -71,7 +72,7 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
         : { kind, title, description, onlyAdminsPost: f.get('onlyAdminsPost') === 'on' },
     );
   };
-  const tabs: Tab[] = ['person', 'group', 'channel', 'directory'];
+  const tabs: Tab[] = ['person', 'friends', 'group', 'channel', 'directory'];
   return (
     <Dialog title={t('newChat.title')} onClose={onClose}>
       <div className="tabs" role="tablist" aria-label={t('newChat.title')}>
@@ -91,6 +92,7 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
             onPick={(userId) => void open({ kind: 'direct', userId })}
           />
         )}
+        {tab === 'friends' && <FindFriends onMessage={(userId) => void open({ kind: 'direct', userId })} />}
         {(tab === 'group' || tab === 'channel') && (
           <form className="stack" onSubmit={(e) => submitGroup(e, tab)}>
             <label>

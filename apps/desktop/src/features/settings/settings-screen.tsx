@@ -16,6 +16,7 @@ import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { EmailVerification } from '../auth/verify-email.tsx';
+import { DiscoverySetting } from '../contacts/discovery-setting.tsx';
 import { useBlockedPeople } from '../safety/safety.tsx';
 import { AppearanceSettings } from './appearance-settings.tsx';
 
@@ -60,6 +61,9 @@ export function SettingsScreen() {
       <Notifications />
       <Devices />
       <Password />
+      <Section title={t('discovery.title')}>
+        <DiscoverySetting />
+      </Section>
       <Blocked />
       <Section title={t('settings.account')}>
         <button type="button" className="button" onClick={() => void logout()}>

@@ -14,4 +14,23 @@ export const enSocial = {
   'contacts.starred': '{name} is a favourite',
   'contacts.unstarred': '{name} is no longer a favourite',
   'contacts.none': 'No contacts yet. Add people from a chat’s details.',
+  'newChat.friends': 'Find friends',
+  'findFriends.hint':
+    'Choose a contacts file (.vcf or .csv) exported from your phone or email. It is read on this device: only scrambled (hashed) email addresses are sent, and only people who turned on being found by email can be found.',
+  'findFriends.choose': 'Choose a contacts file',
+  'findFriends.tooBig': 'That file is too big for a contacts file (5 MB at most).',
+  'findFriends.unreadable': 'That file could not be read as contacts (.vcf or .csv).',
+  'findFriends.noEmails': 'There are no email addresses in that file.',
+  'findFriends.checking': 'Checking {count} addresses…',
+  'findFriends.result': '{found} of {count} addresses are people on Charla.',
+  'findFriends.none':
+    'Nobody from that file can be found yet: they may not be on Charla, or have not turned on being found by email.',
+  'findFriends.found': 'Friends found',
+  'findFriends.inBookAs': 'In your contacts as {name}',
+  'findFriends.message': 'Message {name}',
+  'discovery.title': 'Privacy',
+  'discovery.label': 'Let people who have my email address find me',
+  'discovery.hint': 'Off by default. They only learn that the address they already have is yours.',
+  'discovery.on': 'People with your email address can now find you',
+  'discovery.off': 'Nobody can find you by email any more',
 } as const;
