@@ -50,6 +50,7 @@ import { createMediaModule, type MediaModule } from './modules/media/media.modul
 import { createModerationModule } from './modules/moderation/moderation.module.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
 import { createMessagingModule, type MessagingOptions } from './modules/realtime/realtime.module.ts';
+import { sharePageRoutes } from './modules/share-pages/share-pages.routes.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
 import type { MediaStore, Storage } from './storage/ports.ts';
@@ -260,6 +261,9 @@ export function createApp(deps: AppDeps): CharlaApp {
   const web = webClientRoutes(config.WEB_DIST_DIR);
   const webElsewhere = new URL(config.webUrl).origin !== new URL(config.publicUrl).origin;
   if (webElsewhere || !web) app.use(linkPageRoutes(ctx, authService, rateLimits.limiter(AUTH_SENSITIVE_PER_IP)));
+  // Invite links unfurl on social networks: the served client's page with the invite's card in <head>.
+  const sharePages = web && !webElsewhere ? sharePageRoutes(ctx, config.WEB_DIST_DIR) : undefined;
+  if (sharePages) app.use(sharePages);
   if (web) app.use(web);
 
   app.use(notFoundHandler);
