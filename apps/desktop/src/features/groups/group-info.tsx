@@ -24,6 +24,7 @@ import { ContactSection } from '../contacts/contact-section.tsx';
 import { menuKeys } from '../conversations/conversation-menu.tsx';
 import { conversationName, isMuted } from '../conversations/conversation-utils.ts';
 import { SharedTabs } from '../conversations/shared-tabs.tsx';
+import { ShareButton } from '../share/share-button.tsx';
 import { EditGroup } from './edit-group.tsx';
 import { UserPicker } from './user-picker.tsx';
 
@@ -178,7 +179,7 @@ export function GroupInfo({
           )}
         </div>
       )}
-      {group && canInvite && <Invites conversationId={c.id} />}
+      {group && canInvite && <Invites conversationId={c.id} name={name} />}
       {safety && (
         <div className="panel-section">
           <h3>{t('details.safety')}</h3>
@@ -256,7 +257,7 @@ function AddMembers({
   );
 }
 
-function Invites({ conversationId }: { conversationId: string }) {
+function Invites({ conversationId, name }: { conversationId: string; name: string }) {
   const { t, locale } = useI18n();
   const { api } = useApp();
   const qc = useQueryClient();
@@ -337,6 +338,10 @@ function Invites({ conversationId }: { conversationId: string }) {
             <button type="button" className="link" onClick={() => void navigator.clipboard?.writeText(i.webUrl)}>
               {t('invite.copy')}
             </button>
+            <ShareButton
+              item={{ url: i.webUrl, text: t('share.inviteText', { name }), title: name }}
+              label={t('share.inviteLabel')}
+            />
             <button
               type="button"
               className="link danger"
