@@ -49,6 +49,7 @@ import {
 import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
 import { createModerationModule } from './modules/moderation/moderation.module.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
+import { profileLinkRoutes } from './modules/profile-links/profile-links.routes.ts';
 import { createMessagingModule, type MessagingOptions } from './modules/realtime/realtime.module.ts';
 import { sharePageRoutes } from './modules/share-pages/share-pages.routes.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
@@ -247,6 +248,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     }),
     contacts.router,
     discovery.router,
+    profileLinkRoutes(ctx),
     // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
     media.router,
     linkPreviews.router,

@@ -8,6 +8,9 @@ describe('router', () => {
     expect(parseLocation('/verify-email', '?token=abc', '')).toEqual({ name: 'verify', token: 'abc' });
     expect(parseLocation('/complete-signup', '?token=s1gn', '')).toEqual({ name: 'completeSignUp', token: 's1gn' });
     expect(parseLocation('/invite/<script>', '', '#/settings')).toEqual({ name: 'settings' });
+    expect(parseLocation('/u/ana.b_1', '', '')).toEqual({ name: 'profile', username: 'ana.b_1' });
+    expect(parseLocation('/u/no', '', '')).toEqual({ name: 'home' });
+    expect(parseLocation('/u/a%2Fb', '', '')).toEqual({ name: 'home' });
   });
 
   it('round-trips hash routes', () => {
@@ -35,6 +38,7 @@ describe('router', () => {
       { name: 'reset', token: odd },
       { name: 'verify', token: odd },
       { name: 'invite', code: odd },
+      { name: 'profile', username: odd },
       { name: 'settings' },
       { name: 'admin' },
       { name: 'server' },

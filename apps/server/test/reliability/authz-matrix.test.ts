@@ -116,6 +116,12 @@ const REST: Record<string, Spec> = {
     req: () => ({ body: { hashes: ['0'.repeat(64)] } }),
     expect: AUTHED('200 200 200 200 200'),
   },
+  // ---- profile links (resolve a username to a public profile; signed-in only) ----
+  'GET /profiles/me': { expect: AUTHED('200 200 200 200 200') },
+  'GET /profiles/:username': {
+    req: (_c, w) => ({ params: { username: w.bystander.username } }),
+    expect: AUTHED('200 200 200 200 200'),
+  },
   // ---- media (no multipart body: refused after authentication; unknown ids are 404 to everyone) ----
   'POST /media': { expect: AUTHED('415 415 415 415 415') },
   'GET /media/:id/meta': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },

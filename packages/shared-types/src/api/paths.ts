@@ -45,6 +45,12 @@ export const paths = {
     /** POST { hashes }: who among these may be found (rate-limited per user). */
     lookup: '/discovery/lookup',
   },
+  profiles: {
+    /** GET my own profile links (web and app). */
+    me: '/profiles/me',
+    /** GET the person with this username (exact, case-insensitive). */
+    byUsername: (username: string) => `/profiles/${encodeURIComponent(username)}`,
+  },
   contacts: {
     /** GET: my contacts, favourites first. */
     list: '/contacts',
@@ -150,3 +156,8 @@ export const inviteDesktopUrl = (code: string) => `charla://invite/${encodeURICo
 
 /** Header a web client sends on cookie-authenticated calls (CSRF defence beside SameSite=Strict). */
 export const CSRF_HEADER = 'x-charla-csrf';
+
+/** A person's profile link (opens a chat with them) on the web client, and in the desktop app. */
+export const profileWebUrl = (webUrl: string, username: string) =>
+  `${webUrl.replace(/\/$/, '')}/u/${encodeURIComponent(username)}`;
+export const profileAppUrl = (username: string) => `charla://u/${encodeURIComponent(username)}`;

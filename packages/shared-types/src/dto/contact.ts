@@ -37,3 +37,7 @@ export type Contact = z.infer<typeof contactSchema>;
 
 export const contactListSchema = z.object({ items: z.array(contactSchema) });
 export type ContactList = z.infer<typeof contactListSchema>;
+
+/** GET /profiles/me: where my profile link points (share it, or show it as a QR code). */
+export const profileLinksSchema = z.object({ username: z.string(), webUrl: z.string(), appUrl: z.string() });
+export type ProfileLinks = z.infer<typeof profileLinksSchema>;

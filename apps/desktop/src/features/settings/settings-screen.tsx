@@ -17,6 +17,7 @@ import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { EmailVerification } from '../auth/verify-email.tsx';
 import { DiscoverySetting } from '../contacts/discovery-setting.tsx';
+import { ProfileLink } from '../contacts/profile-link.tsx';
 import { useBlockedPeople } from '../safety/safety.tsx';
 import { AppearanceSettings } from './appearance-settings.tsx';
 
@@ -135,6 +136,7 @@ function Profile() {
           {t('common.save')}
         </button>
       </form>
+      <ProfileLink />
     </Section>
   );
 }

@@ -46,4 +46,12 @@ export const enSocial = {
   'share.copyFailed': 'Could not copy: select the text and copy it yourself.',
   'share.inviteText': 'Join “{name}” on Charla',
   'share.inviteLabel': 'Share invite link',
+  'profileLink.label': 'Your profile link',
+  'profileLink.hint': 'Anyone on Charla who opens it (or scans the code) can message you. In the app: {app}',
+  'profileLink.share': 'Share my profile link',
+  'profileLink.shareText': 'Message me on Charla',
+  'profileLink.qr': 'QR code of your profile link',
+  'profileLink.landing': 'Profile link',
+  'profileLink.yours': 'This is your own profile link.',
+  'profileLink.signInFirst': 'Sign in to message this person.',
 } as const;

@@ -48,4 +48,12 @@ export const esSocial: Record<keyof typeof enSocial, string> = {
   'share.copyFailed': 'No se pudo copiar: selecciona el texto y cópialo tú.',
   'share.inviteText': 'Únete a «{name}» en Charla',
   'share.inviteLabel': 'Compartir enlace de invitación',
+  'profileLink.label': 'Tu enlace de perfil',
+  'profileLink.hint': 'Cualquiera en Charla que lo abra (o escanee el código) puede escribirte. En la app: {app}',
+  'profileLink.share': 'Compartir mi enlace de perfil',
+  'profileLink.shareText': 'Escríbeme en Charla',
+  'profileLink.qr': 'Código QR de tu enlace de perfil',
+  'profileLink.landing': 'Enlace de perfil',
+  'profileLink.yours': 'Este es tu propio enlace de perfil.',
+  'profileLink.signInFirst': 'Inicia sesión para escribir a esta persona.',
 };
