@@ -121,7 +121,10 @@ export const unreadCountSchema = z.number().int().min(0).max(1_000_000);
 export const externalUrlSchema = z.string().min(1).max(2048);
 
 export const inviteLinkSchema = z.object({ kind: z.literal('invite'), code: z.string(), url: z.string() });
-export type DeepLink = z.infer<typeof inviteLinkSchema>;
+/** A profile link (charla://u/<username>): opens a chat with that person. */
+export const profileLinkSchema = z.object({ kind: z.literal('profile'), username: z.string(), url: z.string() });
+export const deepLinkSchema = z.discriminatedUnion('kind', [inviteLinkSchema, profileLinkSchema]);
+export type DeepLink = z.infer<typeof deepLinkSchema>;
 
 export const appInfoSchema = z.object({
   platform: z.enum(['darwin', 'win32', 'linux', 'other']),
@@ -149,7 +152,7 @@ export const invokeContract = {
   'conversation:focus': { args: z.object({ conversationId: conversationId.nullable() }).strict(), result: z.null() },
   'badge:set': { args: z.object({ count: unreadCountSchema }).strict(), result: z.null() },
   'shell:open-external': { args: z.object({ url: externalUrlSchema }).strict(), result: z.boolean() },
-  'deep-link:take-pending': { args: empty, result: z.array(inviteLinkSchema) },
+  'deep-link:take-pending': { args: empty, result: z.array(deepLinkSchema) },
   'update:install': { args: empty, result: z.null() },
   'app:get-info': { args: empty, result: appInfoSchema },
 } as const;
@@ -162,7 +165,7 @@ export const invokeChannels = Object.keys(invokeContract) as InvokeChannel[];
 /** Event channels (main -> renderer, no reply). */
 export const eventContract = {
   'notification:clicked': z.object({ conversationId }),
-  'deep-link:received': inviteLinkSchema,
+  'deep-link:received': deepLinkSchema,
   'update:ready': z.object({ version: z.string() }),
   'settings:changed': desktopSettingsSchema,
 } as const;
