@@ -52,6 +52,7 @@ import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.
 import { profileLinkRoutes } from './modules/profile-links/profile-links.routes.ts';
 import { createMessagingModule, type MessagingOptions } from './modules/realtime/realtime.module.ts';
 import { sharePageRoutes } from './modules/share-pages/share-pages.routes.ts';
+import { createSocialLinksModule } from './modules/social-links/social-links.module.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
 import type { MediaStore, Storage } from './storage/ports.ts';
@@ -228,6 +229,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     releaseMessageMedia: (messageId) => media.service.releaseMessage(messageId),
   });
   const contacts = createContactsModule(ctx);
+  const socialLinks = createSocialLinksModule(ctx);
   const discovery = createDiscoveryModule(ctx, { lookupLimiter: rateLimits.limiter(DISCOVERY_LOOKUP_PER_USER) });
   const routers: Router[] = [
     clientConfigRoutes(ctx),
@@ -249,6 +251,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     contacts.router,
     discovery.router,
     profileLinkRoutes(ctx),
+    socialLinks.router,
     // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
     media.router,
     linkPreviews.router,
@@ -296,6 +299,7 @@ export function createApp(deps: AppDeps): CharlaApp {
       });
       media.stop();
       contacts.close();
+      socialLinks.close();
       discovery.close();
       await linkPreviews.stop();
       await messaging.close();

@@ -14,6 +14,7 @@ export * from './dto/message.ts';
 export * from './dto/moderation.ts';
 export * from './dto/name.ts';
 export * from './dto/oidc.ts';
+export * from './dto/social-link.ts';
 export * from './dto/user.ts';
 export * from './socket/ack.ts';
 export * from './socket/events.ts';

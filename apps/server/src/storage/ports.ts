@@ -13,6 +13,7 @@ import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } f
 import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
 import type { PendingRegistrationsRepo } from './ports/registrations.ts';
 import type { SharedItemsRepo } from './ports/shared-items.ts';
+import type { SocialLinksRepo } from './ports/social-links.ts';
 
 export { DuplicateKeyError } from './errors.ts';
 export type * from './ports/accounts.ts';
@@ -27,6 +28,8 @@ export type * from './ports/moderation.ts';
 export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
 export type * from './ports/registrations.ts';
 export type * from './ports/shared-items.ts';
+export type * from './ports/social-links.ts';
+export { SOCIAL_LINK_ORDER } from './ports/social-links.ts';
 
 export type Storage = {
   readonly kind: 'sqlite' | 'mongo';
@@ -51,6 +54,8 @@ export type Storage = {
   readonly contacts: ContactsRepo;
   /** Who may be found by the hash of their email (find friends). */
   readonly discovery: DiscoveryRepo;
+  /** Social profiles shown on a person's profile. */
+  readonly socialLinks: SocialLinksRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -122,6 +122,20 @@ const REST: Record<string, Spec> = {
     req: (_c, w) => ({ params: { username: w.bystander.username } }),
     expect: AUTHED('200 200 200 200 200'),
   },
+  // ---- social links (mine to edit; others' filtered by visibility) ----
+  'GET /users/me/social-links': { expect: AUTHED('200 200 200 200 200') },
+  'PUT /users/me/social-links/:network': {
+    req: () => ({ params: { network: 'x' }, body: { handle: 'matrix' } }),
+    expect: AUTHED('201 201 201 201 201'),
+  },
+  'DELETE /users/me/social-links/:network': {
+    req: () => ({ params: { network: 'instagram' } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'GET /users/:id/social-links': {
+    req: (_c, w) => ({ params: { id: w.owner.user.id } }),
+    expect: AUTHED('200 200 200 200 200'),
+  },
   // ---- media (no multipart body: refused after authentication; unknown ids are 404 to everyone) ----
   'POST /media': { expect: AUTHED('415 415 415 415 415') },
   'GET /media/:id/meta': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },

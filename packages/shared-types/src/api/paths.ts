@@ -38,6 +38,11 @@ export const paths = {
     byId: (id: string) => `/users/${encodeURIComponent(id)}`,
     block: (id: string) => `/users/${encodeURIComponent(id)}/block`,
     blocked: '/users/me/blocked',
+    /** GET all mine; PUT/DELETE …/:network. */
+    mySocialLinks: '/users/me/social-links',
+    mySocialLink: (network: string) => `/users/me/social-links/${encodeURIComponent(network)}`,
+    /** GET the ones this person lets me see. */
+    socialLinks: (id: string) => `/users/${encodeURIComponent(id)}/social-links`,
   },
   discovery: {
     /** GET my setting and the hash salt; PUT { discoverableByEmail }. */

@@ -21,6 +21,7 @@ import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { ContactSection } from '../contacts/contact-section.tsx';
+import { PersonSocialLinks } from '../contacts/social-links.tsx';
 import { menuKeys } from '../conversations/conversation-menu.tsx';
 import { conversationName, isMuted } from '../conversations/conversation-utils.ts';
 import { SharedTabs } from '../conversations/shared-tabs.tsx';
@@ -84,7 +85,10 @@ export function GroupInfo({
       </header>
       <DetailsHead c={c} name={name} />
       {c.kind === 'direct' && c.peer && !c.peer.deleted && (
-        <ContactSection person={{ id: c.peer.id, name: c.peer.displayName }} />
+        <>
+          <PersonSocialLinks userId={c.peer.id} />
+          <ContactSection person={{ id: c.peer.id, name: c.peer.displayName }} />
+        </>
       )}
       <SharedTabs conversationId={c.id} />
       {group && canEditInfo && <EditGroup conversation={c} />}

@@ -18,6 +18,7 @@ import { errorText } from '../auth/auth-form.tsx';
 import { EmailVerification } from '../auth/verify-email.tsx';
 import { DiscoverySetting } from '../contacts/discovery-setting.tsx';
 import { ProfileLink } from '../contacts/profile-link.tsx';
+import { SocialLinksSettings } from '../contacts/social-links.tsx';
 import { useBlockedPeople } from '../safety/safety.tsx';
 import { AppearanceSettings } from './appearance-settings.tsx';
 
@@ -62,6 +63,9 @@ export function SettingsScreen() {
       <Notifications />
       <Devices />
       <Password />
+      <Section title={t('social.title')}>
+        <SocialLinksSettings />
+      </Section>
       <Section title={t('discovery.title')}>
         <DiscoverySetting />
       </Section>

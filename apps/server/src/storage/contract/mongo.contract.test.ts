@@ -16,6 +16,7 @@ import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
 import { type ReopenableStore, sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
+import { socialLinksContract } from './social-links.contract.ts';
 
 /** MONGODB_URI, or (opt-in, CHARLA_MONGO_MEMORY=1) a mongod from mongodb-memory-server, which must be downloadable. */
 let uri = process.env.MONGODB_URI;
@@ -98,6 +99,7 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   linkPreviewsContract(openFresh);
   contactsContract(openFresh);
   discoveryContract(openFresh);
+  socialLinksContract(openFresh);
   abuseContract(openFresh);
   // The step sequence a standalone server runs (forced even on a replica set, so it is always tested).
   describe('without transactions', () => sendCrashContract(reopenable('off')));

@@ -15,6 +15,7 @@ import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
 import { sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
+import { socialLinksContract } from './social-links.contract.ts';
 
 /** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
 async function openFresh(): Promise<Storage> {
@@ -39,6 +40,7 @@ describe('sqlite adapter', () => {
   linkPreviewsContract(openFresh);
   contactsContract(openFresh);
   discoveryContract(openFresh);
+  socialLinksContract(openFresh);
   abuseContract(openFresh);
   sendCrashContract(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-crash-'));

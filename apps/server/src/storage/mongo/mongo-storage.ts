@@ -25,6 +25,7 @@ import { createMongoRegistrationsRepo } from './mongo-registrations.ts';
 import { createMongoSend } from './mongo-send.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
 import { createMongoSharedItemsRepo } from './mongo-shared-items.ts';
+import { createMongoSocialLinksRepo } from './mongo-social-links.ts';
 import { createMongoStatsRepo, STATS_INDEXES } from './mongo-stats.ts';
 import { backfillDisplayNameLower, createMongoUsersRepo } from './mongo-users.ts';
 
@@ -98,6 +99,7 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
     linkPreviews: t(createMongoLinkPreviewsRepo(conn, models, messaging)),
     contacts: t(createMongoContactsRepo(conn)),
     discovery: t(createMongoDiscoveryRepo(conn)),
+    socialLinks: t(createMongoSocialLinksRepo(conn)),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

@@ -20,6 +20,7 @@ import { createSqliteParticipantsRepo } from './sqlite-participants.ts';
 import { createSqliteRegistrationsRepo } from './sqlite-registrations.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
 import { createSqliteSharedItemsRepo } from './sqlite-shared-items.ts';
+import { createSqliteSocialLinksRepo } from './sqlite-social-links.ts';
 import { createSqliteStatsRepo } from './sqlite-stats.ts';
 import { createSqliteUsersRepo } from './sqlite-users.ts';
 
@@ -58,6 +59,7 @@ export function openSqliteStorage(
     linkPreviews: createSqliteLinkPreviewsRepo(messaging),
     contacts: createSqliteContactsRepo(db),
     discovery: createSqliteDiscoveryRepo(db),
+    socialLinks: createSqliteSocialLinksRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();
