@@ -8,10 +8,11 @@ export type AddressBookEntry = { name: string; emails: string[] };
 /** A contacts export bigger than this is not an address book. */
 export const ADDRESS_BOOK_MAX_BYTES = 5 * 1024 * 1024;
 
-const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
+// Linear by construction (regex-safety.test.ts): the local part cannot hold "@", domain labels cannot hold ".".
+const EMAIL = /^[^\s@<>()[\],;:"]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63})+$/u;
 const emailIn = (value: string): string | null => {
   const v = normaliseDiscoveryEmail(value.replace(/^mailto:/i, ''));
-  return EMAIL.test(v) ? v : null;
+  return v.length <= 254 && EMAIL.test(v) ? v : null;
 };
 
 /** vCard 2.1/3.0/4.0 (one file, any number of cards), parsed by ical.js; cards without email are skipped. */
