@@ -45,11 +45,8 @@ async function discover(api: ReturnType<typeof useApp>['api'], entries: AddressB
 export function FindFriends({ onMessage }: { onMessage: (userId: string) => void }) {
   const { t } = useI18n();
   const { api } = useApp();
-  const contacts = useContacts();
-  const { save } = useContactActions();
   const [state, setState] = useState<State>({ step: 'idle' });
   const hintId = useId();
-  const isContact = (id: string) => (contacts.data ?? []).some((c) => c.user.id === id);
 
   const choose = async (e: ChangeEvent<HTMLInputElement>) => {
     const file = e.target.files?.[0];
@@ -106,43 +103,65 @@ export function FindFriends({ onMessage }: { onMessage: (userId: string) => void
         </p>
       )}
       {state.step === 'done' && (
-        <>
-          <p role="status">{t('findFriends.result', { found: state.found.length, count: state.addresses })}</p>
-          {state.found.length === 0 ? (
-            <EmptyState title={t('findFriends.none')} />
-          ) : (
-            <ul className="found-friends" aria-label={t('findFriends.found')}>
-              {state.found.map((f) => (
-                <li key={f.user.id}>
-                  <Avatar name={f.user.displayName} url={f.user.avatarUrl} size={32} />
-                  <span className="found-name">
-                    {f.user.displayName} <small>@{f.user.username}</small>
-                    {f.bookName && f.bookName !== f.user.displayName && (
-                      <small className="muted">{t('findFriends.inBookAs', { name: f.bookName })}</small>
-                    )}
-                  </span>
-                  {!isContact(f.user.id) && (
-                    <button
-                      type="button"
-                      className="button secondary"
-                      onClick={() =>
-                        void save(f.user.id, {}).catch((err: unknown) =>
-                          setState({ step: 'failed', message: errorText(t, err) }),
-                        )
-                      }
-                    >
-                      {t('contacts.addNamed', { name: f.user.displayName })}
-                    </button>
-                  )}
-                  <button type="button" className="button" onClick={() => onMessage(f.user.id)}>
-                    {t('findFriends.message', { name: f.user.displayName })}
-                  </button>
-                </li>
-              ))}
-            </ul>
-          )}
-        </>
+        <FoundFriends
+          found={state.found}
+          addresses={state.addresses}
+          onMessage={onMessage}
+          onError={(message) => setState({ step: 'failed', message })}
+        />
       )}
     </div>
+  );
+}
+
+/** The people found, named as the address book names them, with "Add to contacts" and "Message". */
+function FoundFriends({
+  found,
+  addresses,
+  onMessage,
+  onError,
+}: {
+  found: Found[];
+  addresses: number;
+  onMessage: (userId: string) => void;
+  onError: (message: string) => void;
+}) {
+  const { t } = useI18n();
+  const contacts = useContacts();
+  const { save } = useContactActions();
+  const isContact = (id: string) => (contacts.data ?? []).some((c) => c.user.id === id);
+  return (
+    <>
+      <p role="status">{t('findFriends.result', { found: found.length, count: addresses })}</p>
+      {found.length === 0 ? (
+        <EmptyState title={t('findFriends.none')} />
+      ) : (
+        <ul className="found-friends" aria-label={t('findFriends.found')}>
+          {found.map((f) => (
+            <li key={f.user.id}>
+              <Avatar name={f.user.displayName} url={f.user.avatarUrl} size={32} />
+              <span className="found-name">
+                {f.user.displayName} <small>@{f.user.username}</small>
+                {f.bookName && f.bookName !== f.user.displayName && (
+                  <small className="muted">{t('findFriends.inBookAs', { name: f.bookName })}</small>
+                )}
+              </span>
+              {!isContact(f.user.id) && (
+                <button
+                  type="button"
+                  className="button secondary"
+                  onClick={() => void save(f.user.id, {}).catch((err: unknown) => onError(errorText(t, err)))}
+                >
+                  {t('contacts.addNamed', { name: f.user.displayName })}
+                </button>
+              )}
+              <button type="button" className="button" onClick={() => onMessage(f.user.id)}>
+                {t('findFriends.message', { name: f.user.displayName })}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
   );
 }
