@@ -1,5 +1,5 @@
-// The whole test suite: typecheck, lint, vitest (unit, integration, contract), the web client build
-// and Playwright in Chromium. Every step runs even when an earlier one fails; the run ends with one
+// The whole test suite: typecheck, lint, the dead-code check (knip), vitest (unit, integration,
+// contract), the web client build and Playwright in Chromium. Every step runs even when an earlier one fails; the run ends with one
 // summary line "N passed, N failed, N skipped" and lists every skip with its reason.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,6 +28,8 @@ async function step(name, fn) {
 
 await step('typecheck', () => run(pnpm, [...pnpmPre, '-r', '--workspace-concurrency=1', 'run', 'typecheck']));
 await step('lint', () => run(bin('biome'), ['check', '--error-on-warnings', '.']));
+// Unused files, exports and dependencies fail the run (config: knip.json).
+await step('deadcode', () => run(bin('knip'), ['--no-progress']));
 await step('vitest', () =>
   run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`]),
 );
@@ -73,12 +75,13 @@ if (unexplained.length) {
 if (installHint && skipped.length)
   console.log(`\nSome tests need system packages that are missing. Install them with:\n  ${installHint}`);
 const failedSteps = steps.filter((s) => !s.ok);
-const checksPassed = steps.filter((s) => s.ok && (s.name === 'typecheck' || s.name === 'lint')).length;
+const checks = ['typecheck', 'lint', 'deadcode'];
+const checksPassed = steps.filter((s) => s.ok && checks.includes(s.name)).length;
 // Steps that failed without a failing test (typecheck, lint, a build, a crashed runner) count as failures too.
 const stepFailures = failedSteps.filter(
   (s) => !(s.name === 'vitest' || s.name === 'playwright') || failed.length === 0,
 ).length;
 const totalFailed = failed.length + stepFailures + unexplained.length;
-console.log(`\ntotal: ${tests.length} tests + typecheck + lint`);
+console.log(`\ntotal: ${tests.length} tests + ${checks.join(' + ')}`);
 console.log(`${passed + checksPassed} passed, ${totalFailed} failed, ${skipped.length} skipped`);
 process.exit(totalFailed === 0 ? 0 : 1);

@@ -1,5 +1,15 @@
-import { type APIRequestContext, expect, test } from '@playwright/test';
-import { history, newContext, newUser, openConversation, signIn, signUpOverApi, type TestUser } from './support.ts';
+import type { APIRequestContext } from '@playwright/test';
+import {
+  expect,
+  history,
+  newContext,
+  newUser,
+  openConversation,
+  signIn,
+  signUpOverApi,
+  type TestUser,
+  test,
+} from './support.ts';
 
 /** scripts/e2e-server.mjs starts the server with ADMIN_EMAILS set to this address. */
 const ADMIN_EMAIL = process.env.CHARLA_E2E_ADMIN_EMAIL ?? 'admin@charla.test';

@@ -1,5 +1,5 @@
-import { expect, test } from '@playwright/test';
 import {
+  expect,
   expectAxeClean,
   history,
   newContext,
@@ -8,6 +8,7 @@ import {
   register,
   send,
   startDirectChat,
+  test,
 } from './support.ts';
 
 test('block and unblock from a message and from the chat details; report a person', async ({ browser }) => {

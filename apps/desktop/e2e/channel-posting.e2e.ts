@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { apiToken, history, newContext, newUser, openConversation, register, send } from './support.ts';
+import { apiToken, expect, history, newContext, newUser, openConversation, register, send, test } from './support.ts';
 
 /**
  * Issue 21 #9 / 22 #3: the composer follows the permission flags the server sends. A channel is open

@@ -1,8 +1,9 @@
-import { type APIRequestContext, expect, type Locator, test } from '@playwright/test';
+import type { APIRequestContext, Locator } from '@playwright/test';
 import { makePng } from './png.ts';
 import {
   apiToken,
   createGroup,
+  expect,
   history,
   newContext,
   newUser,
@@ -10,6 +11,7 @@ import {
   register,
   send,
   startDirectChat,
+  test,
 } from './support.ts';
 
 async function post(request: APIRequestContext, token: string, conversationId: string, body: object) {

@@ -1,5 +1,14 @@
-import { expect, test } from '@playwright/test';
-import { history, newContext, newUser, openConversation, register, send, startDirectChat } from './support.ts';
+import {
+  expect,
+  history,
+  newContext,
+  newUser,
+  openConversation,
+  register,
+  send,
+  startDirectChat,
+  test,
+} from './support.ts';
 
 test('two users chat live: messages, typing, read ticks, reactions, edit and delete', async ({ browser }) => {
   const ana = newUser('Ana');

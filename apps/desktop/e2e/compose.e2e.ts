@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
 import {
   createGroup,
+  expect,
   history,
   newContext,
   newUser,
@@ -8,6 +8,7 @@ import {
   register,
   send,
   startDirectChat,
+  test,
 } from './support.ts';
 
 test('mentions, replies, drafts, forwarding and the channel directory', async ({ browser }) => {

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { expectAxeClean, newContext, newUser, register, startDirectChat } from './support.ts';
+import { expect, expectAxeClean, newContext, newUser, register, startDirectChat, test } from './support.ts';
 
 test('add someone to contacts from a chat, nickname and star them; New chat lists contacts first', async ({
   browser,

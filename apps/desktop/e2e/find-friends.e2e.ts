@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { expectAxeClean, newContext, newUser, register } from './support.ts';
+import { expect, expectAxeClean, newContext, newUser, register, test } from './support.ts';
 
 test('import a vCard, find a friend who allowed it (only hashes leave the browser), start a chat', async ({
   browser,

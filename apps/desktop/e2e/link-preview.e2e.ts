@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
 import { startTestSite, type TestSite } from '../../server/src/modules/link-previews/link-preview.test-site.ts';
 import {
+  expect,
   expectAxeClean,
   history,
   newContext,
@@ -9,6 +9,7 @@ import {
   send,
   standInPort,
   startDirectChat,
+  test,
 } from './support.ts';
 
 let site: TestSite;

@@ -1,5 +1,15 @@
-import { expect, test } from '@playwright/test';
-import { apiToken, createGroup, history, newContext, newUser, openConversation, register, send } from './support.ts';
+import {
+  apiToken,
+  createGroup,
+  expect,
+  history,
+  newContext,
+  newUser,
+  openConversation,
+  register,
+  send,
+  test,
+} from './support.ts';
 
 test('message info in a group: read and delivered per recipient with times, newcomers left out', async ({
   browser,

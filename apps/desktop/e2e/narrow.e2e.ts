@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { expectAxeClean, newContext, newUser, register, send, startDirectChat } from './support.ts';
+import { expect, expectAxeClean, newContext, newUser, register, send, startDirectChat, test } from './support.ts';
 
 test('a narrow window has a way back from a chat to the list', async ({ browser }) => {
   const [ana, ben] = [newUser('Ana'), newUser('Ben')];

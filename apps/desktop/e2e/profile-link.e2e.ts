@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { expectAxeClean, newContext, newUser, register } from './support.ts';
+import { expect, expectAxeClean, newContext, newUser, register, test } from './support.ts';
 
 test('a profile link and its QR code open a chat with that person', async ({ browser }) => {
   const ana = newUser('Ana');

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { createGroup, expectAxeClean, newContext, newUser, register } from './support.ts';
+import { createGroup, expect, expectAxeClean, newContext, newUser, register, test } from './support.ts';
 
 test('share an invite link: share menu where there is no share sheet, the sheet where there is; the link unfurls', async ({
   browser,

@@ -1,5 +1,15 @@
-import { expect, test } from '@playwright/test';
-import { apiToken, createGroup, expectAxeClean, history, newContext, newUser, register, send } from './support.ts';
+import {
+  apiToken,
+  createGroup,
+  expect,
+  expectAxeClean,
+  history,
+  newContext,
+  newUser,
+  register,
+  send,
+  test,
+} from './support.ts';
 
 test('sign-up says "At least 8 characters" once; a failed sign-in puts focus back on the password', async ({
   browser,

@@ -1,5 +1,13 @@
-import { expect, test } from '@playwright/test';
-import { expectAxeClean, newContext, newUser, openConversation, register, startDirectChat } from './support.ts';
+import {
+  expect,
+  expectAxeClean,
+  newContext,
+  newUser,
+  openConversation,
+  register,
+  startDirectChat,
+  test,
+} from './support.ts';
 
 test('social profiles: set in Settings with a visibility each; a chat partner sees the ones meant for them', async ({
   browser,

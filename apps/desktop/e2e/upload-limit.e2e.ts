@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { createGroup, newContext, newUser, register } from './support.ts';
+import { createGroup, expect, newContext, newUser, register, test } from './support.ts';
 
 test('a file over the server limit is refused before uploading, in human units', async ({ browser }) => {
   // Handing a 25 MB file to the page takes a while on a loaded machine.

@@ -1,8 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { expect, test } from '@playwright/test';
-import { expectAxeClean, mailedLink, newContext, newUser, register } from './support.ts';
+import { expect, expectAxeClean, mailedLink, newContext, newUser, register, test } from './support.ts';
 
 /**
  * Sign-up proves the address with its code, so every new account is verified; accounts from before

@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import cors from 'cors';
-import express, { type Router } from 'express';
+import express from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { Server as SocketServer } from 'socket.io';
-import { type AppContext, type Clock, systemClock } from './app-context.ts';
+import { type AppContext, type AppModule, type Clock, systemClock } from './app-context.ts';
 import type { Config } from './config.ts';
 import { contentSecurityDirectives } from './http/content-security.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
@@ -26,35 +26,40 @@ import {
 } from './http/rate-limit.ts';
 import { webClientRoutes } from './http/web-client.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createAdminModule } from './modules/admin/admin.module.ts';
 import { type AccountEvents, createAccountEvents } from './modules/auth/account-events.ts';
 import { linkPageRoutes } from './modules/auth/auth.link-pages.ts';
-import { createAuthCore } from './modules/auth/auth.module.ts';
-import { authRoutes } from './modules/auth/auth.routes.ts';
-import { createAuthService } from './modules/auth/auth.service.ts';
+import { createAuthCore, createAuthModule } from './modules/auth/auth.module.ts';
 import {
   createMemoryLoginThrottle,
   createRedisLoginThrottle,
   type LoginThrottle,
   noLoginThrottle,
 } from './modules/auth/auth.throttle.ts';
-import { clientConfigRoutes } from './modules/client-config/client-config.routes.ts';
+import { createClientConfigModule } from './modules/client-config/client-config.module.ts';
 import { createContactsModule } from './modules/contacts/contacts.module.ts';
 import { createDiscoveryModule } from './modules/discovery/discovery.module.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { createInvitesModule } from './modules/invites/invites.module.ts';
 import {
   createLinkPreviewsModule,
   type LinkPreviewOptions,
   type LinkPreviewsModule,
 } from './modules/link-previews/link-previews.module.ts';
 import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
+import { createMessagingModule } from './modules/messaging/messaging.module.ts';
 import { createModerationModule } from './modules/moderation/moderation.module.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
-import { profileLinkRoutes } from './modules/profile-links/profile-links.routes.ts';
-import { createMessagingModule, type MessagingOptions } from './modules/realtime/realtime.module.ts';
+import { authProvidersFromConfig } from './modules/oidc/oidc.registry.ts';
+import { createPresenceModule } from './modules/presence/presence.module.ts';
+import { createProfileLinksModule } from './modules/profile-links/profile-links.routes.ts';
+import type { CharlaIo } from './modules/realtime/realtime.fanout.ts';
+import { createRealtime } from './modules/realtime/realtime.module.ts';
+import type { RealtimeLimits } from './modules/realtime/realtime.server.ts';
+import { createSearchModule } from './modules/search/search.module.ts';
 import { sharePageRoutes } from './modules/share-pages/share-pages.routes.ts';
 import { createSocialLinksModule } from './modules/social-links/social-links.module.ts';
-import { usersRoutes } from './modules/users/users.routes.ts';
-import { createUsersService } from './modules/users/users.service.ts';
+import { createUsersModule } from './modules/users/users.module.ts';
 import type { MediaStore, Storage } from './storage/ports.ts';
 
 /** Origin of the packaged Electron renderer; always allowed (it authenticates with bearer tokens). */
@@ -72,8 +77,8 @@ export type AppDeps = {
   loginThrottle?: LoginThrottle;
   /** Test hook: point a provider preset (Google) at another issuer, e.g. an in-process one. */
   oidc?: OidcRegistryOptions;
-  /** Conversations/messages/realtime knobs (tests lower the per-socket rate limits). */
-  messaging?: MessagingOptions;
+  /** Per-socket limits (tests lower them to show flood handling). */
+  realtime?: { limits?: RealtimeLimits };
   /** Media blob store; default: Cloudinary when CLOUDINARY_URL is set, else DATA_DIR/media. */
   mediaStore?: MediaStore;
   /** Link-preview knobs (tests: a DNS stand-in, the test-site allow-list, limits). */
@@ -88,7 +93,7 @@ export type CharlaApp = {
   ctx: AppContext;
   /** Media module handles (tests run the unattached-upload sweeper with a moved clock). */
   media: Pick<MediaModule, 'sweepOnce' | 'store'>;
-  /** Link previews (tests wait for `service.idle()` and run the sweeper). */
+  /** Link-preview handles (tests wait for pending previews and run the sweeper). */
   linkPreviews: Pick<LinkPreviewsModule, 'service' | 'sweepOnce'>;
   /** Resolves once optional backends (the Redis adapter, presence and typing) are connected. */
   ready: Promise<void>;
@@ -107,7 +112,25 @@ export function createApp(deps: AppDeps): CharlaApp {
     DESKTOP_APP_ORIGIN,
     ...config.CORS_ORIGINS,
   ]);
+  const app = express();
+  const server = config.tls
+    ? https.createServer({ cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) }, app)
+    : http.createServer(app);
+  const io: CharlaIo = new SocketServer(server, {
+    cors: { origin: [...allowedOrigins], credentials: true },
+    perMessageDeflate: false,
+    maxHttpBufferSize: 256 * 1024,
+  });
   const authCore = createAuthCore({ config, storage, clock });
+  // The transport comes first, so every module can publish from the moment it exists.
+  const realtime = createRealtime({
+    io,
+    redisUrl: config.REDIS_URL,
+    storage,
+    logger,
+    verifyAccessToken: authCore.verifyAccessToken,
+    ...(deps.realtime?.limits ? { limits: deps.realtime.limits } : {}),
+  });
   const ctx: AppContext = {
     config,
     storage,
@@ -120,13 +143,22 @@ export function createApp(deps: AppDeps): CharlaApp {
     allowedOrigins,
     requireAuth: authCore.requireAuth,
     verifyAccessToken: authCore.verifyAccessToken,
+    fanout: realtime.fanout,
+    redis: realtime.redis,
   };
   const rateLimits = createRateLimits({ redisUrl: config.REDIS_URL, disabled: config.rateLimitsDisabled, logger });
-  const authService = createAuthService({
-    ...ctx,
-    tokens: authCore.tokens,
-    hasher: authCore.hasher,
-    signingKey: authCore.secret,
+
+  // The feature modules. Dependencies between them are passed in here, in creation order.
+  const auth = createAuthModule(ctx, {
+    core: authCore,
+    providers: authProvidersFromConfig(config),
+    limits: {
+      perIp: rateLimits.limiter(AUTH_PER_IP),
+      sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
+      resendPerAccount: [RESEND_VERIFICATION_PER_MINUTE, RESEND_VERIFICATION_PER_HOUR].map((rule) =>
+        rateLimits.limiter(rule),
+      ),
+    },
     throttle:
       deps.loginThrottle ??
       (config.rateLimitsDisabled
@@ -135,20 +167,46 @@ export function createApp(deps: AppDeps): CharlaApp {
           ? createRedisLoginThrottle(rateLimits.redisCommand, clock)
           : createMemoryLoginThrottle(clock)),
   });
+  const media = createMediaModule(ctx, {
+    store: deps.mediaStore,
+    uploadLimiter: rateLimits.limiter(mediaUploadsPerUser(config.MEDIA_UPLOADS_PER_MINUTE)),
+  });
+  const messaging = createMessagingModule(ctx, { attachments: media.attachments, avatars: media.conversationAvatars });
+  const moderation = createModerationModule(ctx, {
+    deleteMessage: (actorId, messageId) => messaging.services.messages.removeAsSiteAdmin(actorId, messageId),
+  });
+  const linkPreviews = createLinkPreviewsModule(
+    ctx,
+    { store: media.store, serial: messaging.serial, contentEvents: messaging.contentEvents },
+    deps.linkPreviews,
+  );
+  const modules: AppModule[] = [
+    createClientConfigModule(ctx),
+    auth,
+    createOidcModule(ctx, auth.service, {
+      ...deps.oidc,
+      redisCommand: rateLimits.redisCommand,
+      pendingLimiter: rateLimits.limiter(OIDC_PENDING_PER_IP),
+    }),
+    createUsersModule(ctx, { hasher: authCore.hasher, search: rateLimits.limiter(USER_SEARCH_PER_USER) }),
+    media,
+    messaging,
+    createInvitesModule(ctx, { messaging }),
+    createSearchModule(ctx),
+    moderation,
+    createAdminModule(ctx, { moderation: moderation.service }),
+    createPresenceModule(ctx, { io, perUser: deps.realtime?.limits?.presencePerUser }),
+    linkPreviews,
+    createContactsModule(ctx),
+    createDiscoveryModule(ctx, { lookupLimiter: rateLimits.limiter(DISCOVERY_LOOKUP_PER_USER) }),
+    createProfileLinksModule(ctx),
+    createSocialLinksModule(ctx),
+  ];
 
-  // Whoever suspends or deletes a user only emits the fact; ending their sessions happens here, and
-  // each revocation is emitted in turn (realtime disconnects those sockets).
-  for (const event of ['user:suspended', 'user:deleted'] as const) {
-    ctx.events.on(event, ({ userId }) => {
-      authService.revokeAll(userId).catch((err: unknown) => logger.error({ err, userId }, `revoke on ${event} failed`));
-    });
-  }
   const metrics = createMetrics({
     token: config.METRICS_TOKEN,
     behindProxy: config.TRUST_PROXY !== undefined && config.TRUST_PROXY !== false && config.TRUST_PROXY !== 0,
   });
-
-  const app = express();
   app.disable('x-powered-by');
   app.use(metrics.middleware);
   if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
@@ -194,78 +252,22 @@ export function createApp(deps: AppDeps): CharlaApp {
       version: deps.version ?? '0.1.0',
       startedAt: Date.now(),
       ready: () => storage.ping(),
-      // Read at request time: the messaging module is created below.
-      degraded: () => messaging.degraded(),
+      degraded: () => [...realtime.degraded(), ...modules.flatMap((m) => m.degraded?.() ?? [])],
     }),
   );
 
+  // Every module's routers, each under its own prefix; several may share one (/conversations).
   const api = express.Router();
   api.use(express.json({ limit: '64kb' }));
-  app.use('/api/v1', api);
-
-  /**
-   * Feature routers, mounted on /api/v1 in this order: add yours to this list. Each declares full
-   * paths (`/auth/...`, `/users/...`) and puts `ctx.requireAuth` on its own routes (never a
-   * path-less `router.use(requireAuth)`, which would shadow the routers after it).
-   */
-  const media = createMediaModule(ctx, {
-    store: deps.mediaStore,
-    uploadLimiter: rateLimits.limiter(mediaUploadsPerUser(config.MEDIA_UPLOADS_PER_MINUTE)),
-  });
-  media.start();
-  const messaging = createMessagingModule(ctx, { ...deps.messaging, attachments: media.attachments });
-  media.service.useConversationAvatarUpdater(async (userId, conversationId, avatarUrl) => {
-    await messaging.services.conversations.update(userId, conversationId, { avatarUrl });
-  });
-  const linkPreviews = createLinkPreviewsModule(
-    ctx,
-    { store: media.store, fanout: messaging.fanout, serial: messaging.serial, contentEvents: messaging.contentEvents },
-    deps.linkPreviews,
-  );
-  linkPreviews.start();
-  const moderation = createModerationModule(ctx, {
-    fanout: messaging.fanout,
-    serial: messaging.serial,
-    releaseMessageMedia: (messageId) => media.service.releaseMessage(messageId),
-  });
-  const contacts = createContactsModule(ctx);
-  const socialLinks = createSocialLinksModule(ctx);
-  const discovery = createDiscoveryModule(ctx, { lookupLimiter: rateLimits.limiter(DISCOVERY_LOOKUP_PER_USER) });
-  const routers: Router[] = [
-    clientConfigRoutes(ctx),
-    authRoutes(ctx, authService, {
-      perIp: rateLimits.limiter(AUTH_PER_IP),
-      sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
-      resendPerAccount: [RESEND_VERIFICATION_PER_MINUTE, RESEND_VERIFICATION_PER_HOUR].map((rule) =>
-        rateLimits.limiter(rule),
-      ),
-    }),
-    createOidcModule(ctx, authService, {
-      ...deps.oidc,
-      redisCommand: rateLimits.redisCommand,
-      pendingLimiter: rateLimits.limiter(OIDC_PENDING_PER_IP),
-    }),
-    usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher }), {
-      search: rateLimits.limiter(USER_SEARCH_PER_USER),
-    }),
-    contacts.router,
-    discovery.router,
-    profileLinkRoutes(ctx),
-    socialLinks.router,
-    // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
-    media.router,
-    linkPreviews.router,
-    ...moderation.routers,
-    messaging.router,
-  ];
-  for (const router of routers) api.use(router);
+  for (const { prefix, router } of modules.flatMap((m) => m.routers)) api.use(prefix, routeBase, router);
   api.use(notFoundHandler);
+  app.use('/api/v1', api);
 
   // Mailed and shared links (/verify-email, /reset-password, /invite/…) open the served web client,
   // or else are sent to WEB_URL, or else get a minimal page of their own: never a JSON 404.
   const web = webClientRoutes(config.WEB_DIST_DIR);
   const webElsewhere = new URL(config.webUrl).origin !== new URL(config.publicUrl).origin;
-  if (webElsewhere || !web) app.use(linkPageRoutes(ctx, authService, rateLimits.limiter(AUTH_SENSITIVE_PER_IP)));
+  if (webElsewhere || !web) app.use(linkPageRoutes(ctx, auth.service, rateLimits.limiter(AUTH_SENSITIVE_PER_IP)));
   // Invite links unfurl on social networks: the served client's page with the invite's card in <head>.
   const sharePages = web && !webElsewhere ? sharePageRoutes(ctx, config.WEB_DIST_DIR) : undefined;
   if (sharePages) app.use(sharePages);
@@ -274,15 +276,9 @@ export function createApp(deps: AppDeps): CharlaApp {
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 
-  const server = config.tls
-    ? https.createServer({ cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) }, app)
-    : http.createServer(app);
-  const io = new SocketServer(server, {
-    cors: { origin: [...allowedOrigins], credentials: true },
-    perMessageDeflate: false,
-    maxHttpBufferSize: 256 * 1024,
-  });
-  const ready = messaging.attach(io);
+  // Every module's socket side, in one list; the transport checks each command has one handler.
+  realtime.serve(modules.flatMap((m) => m.sockets ?? []));
+  for (const m of modules) m.start?.();
 
   return {
     app,
@@ -291,20 +287,22 @@ export function createApp(deps: AppDeps): CharlaApp {
     ctx,
     media,
     linkPreviews,
-    ready,
+    ready: realtime.ready,
     close: async () => {
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
         server.closeAllConnections?.();
       });
-      media.stop();
-      contacts.close();
-      socialLinks.close();
-      discovery.close();
-      await linkPreviews.stop();
-      await messaging.close();
+      for (const m of [...modules].reverse()) await m.close?.();
+      await realtime.close();
       await rateLimits.close();
       ctx.mailer.close?.();
     },
   };
 }
+
+/** Remembers the mount point of the router about to run, for the metrics' route label after errors. */
+const routeBase: express.RequestHandler = (req, res, next) => {
+  res.locals.routeBase = req.baseUrl;
+  next();
+};

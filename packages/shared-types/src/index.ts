@@ -17,6 +17,7 @@ export * from './dto/oidc.ts';
 export * from './dto/social-link.ts';
 export * from './dto/user.ts';
 export * from './socket/ack.ts';
+export * from './socket/commands.ts';
 export * from './socket/events.ts';
 export * from './text/bounded.ts';
 export * from './text/invisible.ts';

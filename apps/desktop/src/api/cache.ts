@@ -186,8 +186,11 @@ function later(a: string, b: string): string {
   return a.localeCompare(b) > 0 ? a : b;
 }
 
+/** Pinned first, then by latest activity; one entry per conversation (the first one wins). */
 export function sortConversations(list: ConversationSummary[]): ConversationSummary[] {
-  return list.slice().sort((a, b) => {
+  const seen = new Set<string>();
+  const unique = list.filter((c) => !seen.has(c.id) && Boolean(seen.add(c.id)));
+  return unique.sort((a, b) => {
     if (a.me.pinned !== b.me.pinned) return a.me.pinned ? -1 : 1;
     return b.lastActivityAt.localeCompare(a.lastActivityAt);
   });

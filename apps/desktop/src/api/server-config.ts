@@ -1,6 +1,6 @@
 import { paths, type ServerConfig, serverConfigSchema } from '@charla/shared-types';
+import { ApiError } from '../platform/errors.ts';
 import type { ApiClient } from './client.ts';
-import { ApiError } from './errors.ts';
 
 const cache = new Map<string, Promise<ServerConfig | null>>();
 

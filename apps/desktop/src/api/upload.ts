@@ -1,7 +1,7 @@
 import { API_PREFIX, MEDIA_UPLOAD_FIELD, mediaSchema, paths } from '@charla/shared-types';
 import type { z } from 'zod';
+import { ApiError, errorFromBody } from '../platform/errors.ts';
 import type { ApiClient } from './client.ts';
-import { ApiError, errorFromBody } from './errors.ts';
 import { assertUploadSize, FileTooLargeError } from './server-config.ts';
 
 const uploadedSchema = mediaSchema;

@@ -29,3 +29,17 @@ export const errorCodes = [
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
+
+/**
+ * Codes a client raises itself, never sent by the server. With `errorCodes` they are the one
+ * vocabulary of the web client, the renderer and the desktop main process (IPC errors use it too):
+ * one code per meaning, so nothing translates between layers.
+ */
+export const clientErrorCodes = [
+  /** The server was not reached (offline, refused, timed out, no ack). */
+  'network',
+  /** The server answered something outside the contract. */
+  'bad_response',
+] as const;
+
+export type ClientErrorCode = ErrorCode | (typeof clientErrorCodes)[number];

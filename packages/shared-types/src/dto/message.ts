@@ -181,7 +181,6 @@ export const historyPageSchema = z.object({
 export type HistoryPage = z.infer<typeof historyPageSchema>;
 
 export const markReadRequestSchema = z.object({ seq: z.number().int().min(0) }).strict();
-export const markDeliveredRequestSchema = markReadRequestSchema;
 
 /** A participant's read/delivered cursors in one conversation. */
 export const receiptSchema = z.object({

@@ -1,7 +1,7 @@
 import { humanBytes } from '@charla/shared-types';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
-import { type ApiError, isApiError } from '../../api/errors.ts';
 import { FileTooLargeError } from '../../api/server-config.ts';
+import { type ApiError, isApiError } from '../../platform/errors.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 
 /** Maps an API failure to a user-facing sentence (by code, never by the server's message). */

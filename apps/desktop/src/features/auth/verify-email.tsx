@@ -1,8 +1,8 @@
 import { meSchema, paths } from '@charla/shared-types';
 import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 import { z } from 'zod';
-import { isApiError } from '../../api/errors.ts';
 import { useApp, useMe } from '../../app-context.tsx';
+import { isApiError } from '../../platform/errors.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { errorText } from './auth-form.tsx';
 

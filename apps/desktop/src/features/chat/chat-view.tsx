@@ -1,24 +1,30 @@
-import { type ConversationSummary, type Message, messageSchema, paths } from '@charla/shared-types';
+import type { ConversationSummary, Message } from '@charla/shared-types';
 import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { hideMessage, type MessagesState, markRead, patchReactions, tickFor, upsertMessage } from '../../api/cache.ts';
+import { tickFor } from '../../api/cache.ts';
 import { useMessages, useParticipants } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
-import { useRealtime } from '../../api/realtime.tsx';
-import { request } from '../../api/socket.ts';
-import { useApp, useMe } from '../../app-context.tsx';
+import { useMe } from '../../app-context.tsx';
+import { useRealtime } from '../../realtime/realtime.tsx';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
-import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
-import { Avatar, EmptyState, Skeleton } from '../../ui/status.tsx';
-import { useToasts } from '../../ui/toasts.tsx';
+import { EmptyState, Skeleton } from '../../ui/status.tsx';
 import { VirtualList, type VirtualListHandle } from '../../ui/virtual-list.tsx';
-import { errorText } from '../auth/auth-form.tsx';
 import { useClearMarkedUnread } from '../conversations/conversation-menu.tsx';
 import { conversationName } from '../conversations/conversation-utils.ts';
 import { BlockedNotice, SafetyActions, useSafety } from '../safety/safety.tsx';
+import {
+  ChatHeader,
+  chatStatus,
+  JumpButtons,
+  readOnlyKey,
+  useJumpToMessage,
+  useJumpToSeq,
+  useReadReceipts,
+} from './chat-view.parts.tsx';
 import { Composer } from './composer.tsx';
+import { useMessageCommands } from './message-commands.ts';
 import { type MessageActions, MessageItem, PendingItem } from './message-item.tsx';
 import { buildRows, estimateRow, type Row } from './rows.ts';
 
@@ -29,9 +35,7 @@ const InfoDialog = lazy(() => import('./message-dialogs.tsx').then((m) => ({ def
 export function ChatView({ conversation, seq }: { conversation: ConversationSummary; seq?: number }) {
   const { t, locale } = useI18n();
   const me = useMe();
-  const { api } = useApp();
   const qc = useQueryClient();
-  const toasts = useToasts();
   const { navigate } = useRouter();
   const rt = useRealtime();
   const safety = useSafety();
@@ -63,58 +67,12 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
     [items, pending, firstUnreadSeq, me.id, messages.data?.hasMoreAfter],
   );
   const lastSeq = items?.at(-1)?.seq ?? 0;
+  useReadReceipts(id, lastSeq, atBottom && !messages.data?.hasMoreAfter && lastSeq > conversation.me.lastReadSeq);
 
-  // Read receipts: when the newest message is on screen in a focused window.
-  useEffect(() => {
-    if (!atBottom || lastSeq <= conversation.me.lastReadSeq || messages.data?.hasMoreAfter) return;
-    const send = () => {
-      if (document.visibilityState !== 'visible') return;
-      rt.socket.emit('conversation:read', { conversationId: id, seq: lastSeq });
-      qc.setQueryData<ConversationSummary[]>(keys.conversations, (l) => (l ? markRead(l, id, lastSeq) : l));
-    };
-    send();
-    document.addEventListener('visibilitychange', send);
-    return () => document.removeEventListener('visibilitychange', send);
-  }, [atBottom, lastSeq, conversation.me.lastReadSeq, id, rt.socket, qc, messages.data?.hasMoreAfter]);
-
-  // Jump to a message from the route (search results, reply quotes out of the loaded window).
-  const reloadedFor = useRef<number | null>(null);
-  useEffect(() => {
-    if (!seq || !items) return;
-    const target = items.find((m) => m.seq === seq);
-    if (target) {
-      list.current?.scrollToKey(target.id);
-      setHighlight(target.id);
-    } else if (reloadedFor.current !== seq) {
-      // Once per target: a message the caller may not see must not cause a reload loop.
-      reloadedFor.current = seq;
-      void qc.resetQueries({ queryKey: keys.messages(id) });
-    }
-  }, [seq, items, id, qc]);
-
+  useJumpToSeq(id, seq, items, list, setHighlight);
   const [deleting, setDeleting] = useState<Message | null>(null);
-  const patch = useCallback(
-    (fn: (s: MessagesState) => MessagesState) =>
-      qc.setQueryData<MessagesState>(keys.messages(id), (s) => (s ? fn(s) : s)),
-    [qc, id],
-  );
-  const fail = useCallback(
-    (e: unknown, retry?: () => void) =>
-      toasts.show({
-        kind: 'error',
-        text: errorText(t, e),
-        ...(retry ? { action: { label: t('common.retry'), run: retry } } : {}),
-      }),
-    [toasts, t],
-  );
-
-  const deleteMessage = useCallback(
-    (m: Message, scope: 'me' | 'everyone') =>
-      void request(rt.socket, 'message:delete', { messageId: m.id, for: scope })
-        .then((tomb) => patch((s) => (tomb && scope === 'everyone' ? upsertMessage(s, tomb) : hideMessage(s, m.id))))
-        .catch((e) => fail(e)),
-    [rt.socket, patch, fail],
-  );
+  const commands = useMessageCommands(id);
+  const jumpTo = useJumpToMessage(id, list, setHighlight, messages.loadOlder);
 
   const actions: MessageActions = useMemo(
     () => ({
@@ -126,54 +84,23 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
         setReplyTo(null);
         setEditing(m);
       },
-      react: function react(m, emoji, on) {
-        void request(rt.socket, 'message:react', { messageId: m.id, emoji, on })
-          .then((reactions) => patch((s) => patchReactions(s, m.id, reactions)))
-          .catch((e) => fail(e, () => react(m, emoji, on)));
-      },
+      react: commands.react,
       remove: (m, scope) => {
         if (scope === 'everyone') setDeleting(m);
-        else deleteMessage(m, 'me');
+        else commands.remove(m, 'me');
       },
-      removePreview: (m) => {
-        void api
-          .send('DELETE', paths.messages.linkPreview(m.id), messageSchema)
-          .then((updated) => {
-            patch((s) => upsertMessage(s, updated));
-            toasts.show({ kind: 'info', text: t('linkPreview.removed') });
-          })
-          .catch((e) => fail(e));
-      },
+      removePreview: commands.removePreview,
       forward: setForwarding,
       info: setInfo,
       report: (m) => safety.report({ kind: 'message', messageId: m.id }),
-      jumpTo: (targetId) =>
-        void (async () => {
-          // The quote carries no seq: page back through history until the original is loaded.
-          for (let page = 0; page < 20; page++) {
-            const state = qc.getQueryData<MessagesState>(keys.messages(id));
-            if (state?.items.some((m) => m.id === targetId)) {
-              setHighlight(targetId);
-              requestAnimationFrame(() => list.current?.scrollToKey(targetId));
-              return;
-            }
-            if (!state?.hasMoreBefore) break;
-            await messages.loadOlder();
-          }
-          toasts.show({ kind: 'info', text: t('message.unavailable') });
-        })(),
+      jumpTo,
     }),
-    [rt.socket, patch, fail, t, qc, id, messages.loadOlder, toasts, safety.report, deleteMessage, api],
+    [commands, jumpTo, safety.report],
   );
 
   const submitEdit = async (m: Message, text: string): Promise<void> => {
     setEditing(null);
-    try {
-      const updated = await request(rt.socket, 'message:edit', { messageId: m.id, text });
-      patch((s) => upsertMessage(s, updated));
-    } catch (e) {
-      fail(e, () => void submitEdit(m, text));
-    }
+    await commands.edit(m, text);
   };
 
   const lastMine = useMemo(
@@ -184,23 +111,10 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
   const name = conversationName(conversation, t('chat.unknown'));
   const typers = (rt.typing[id] ?? []).map((u) => members.get(u)?.user.displayName ?? t('chat.someone'));
   const peerOnline = conversation.peer ? rt.presence[conversation.peer.id] === 'online' : undefined;
-  const status = typers.length
-    ? group
-      ? t('chat.typingNamed', { names: typers.join(', ') })
-      : t('chat.typing')
-    : group
-      ? t('chat.members', { count: conversation.memberCount })
-      : peerOnline
-        ? t('presence.online')
-        : '';
+  const status = chatStatus(t, group, typers, conversation.memberCount, peerOnline);
   // The server's flags, never a rule of our own: it enforces the same ones on every send path.
   const { permissions } = conversation;
-  const readOnlyText =
-    permissions.cannotPostReason === 'email_unverified'
-      ? t('composer.unverified')
-      : permissions.cannotPostReason === 'not_member'
-        ? t('composer.notMember')
-        : t('composer.readOnly');
+  const readOnlyText = t(readOnlyKey[permissions.cannotPostReason ?? 'admins_only']);
   const peer = conversation.kind === 'direct' ? conversation.peer : null;
   const blockedPeer = peer && safety.isBlocked(peer.id) ? { id: peer.id, name } : null;
 
@@ -266,32 +180,15 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
 
   return (
     <section className="chat" aria-label={t('chat.label', { name })}>
-      <header className="chat-header">
-        <button
-          type="button"
-          className="icon-button back-button"
-          aria-label={t('chat.backToList')}
-          onClick={() => {
-            navigate({ name: 'home' });
-            // One pane at a time: land on this chat's row in the list, not on the page.
-            requestAnimationFrame(() =>
-              document.querySelector<HTMLElement>(`[data-conversation-id="${CSS.escape(id)}"]`)?.focus(),
-            );
-          }}
-        >
-          <Icon name="back" />
-        </button>
-        <Avatar name={name} url={conversation.avatarUrl ?? conversation.peer?.avatarUrl} online={peerOnline} />
-        <div className="chat-title">
-          <h2>{name}</h2>
-          <p className={`chat-status${typers.length ? ' typing' : ''}`} aria-live="polite">
-            {status}
-          </p>
-        </div>
-        <button type="button" className="button secondary" aria-expanded={panel} onClick={() => setPanel((v) => !v)}>
-          {group ? t('group.info') : t('chat.details')}
-        </button>
-      </header>
+      <ChatHeader
+        conversation={conversation}
+        name={name}
+        status={status}
+        typing={typers.length > 0}
+        online={peerOnline}
+        panel={panel}
+        onTogglePanel={() => setPanel((v) => !v)}
+      />
       <div className="chat-body">
         <div className="chat-main">
           <div className="history-pane">
@@ -327,26 +224,18 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
                 }}
               />
             )}
-            <div className="jump-buttons">
-              {showJumpUnread && firstUnreadRow && (
-                <button type="button" className="chip" onClick={() => list.current?.scrollToKey(firstUnreadRow.key)}>
-                  {t('chat.jumpUnread')}
-                </button>
-              )}
-              {showJumpLatest && (
-                <button
-                  type="button"
-                  className="chip"
-                  onClick={() => {
-                    if (messages.data?.hasMoreAfter) void qc.resetQueries({ queryKey: keys.messages(id) });
-                    navigate({ name: 'home', conversationId: id }, { replace: true });
-                    list.current?.scrollToBottom();
-                  }}
-                >
-                  {t('chat.jumpLatest')}
-                </button>
-              )}
-            </div>
+            <JumpButtons
+              toUnread={showJumpUnread && firstUnreadRow ? () => list.current?.scrollToKey(firstUnreadRow.key) : null}
+              toLatest={
+                showJumpLatest
+                  ? () => {
+                      if (messages.data?.hasMoreAfter) void qc.resetQueries({ queryKey: keys.messages(id) });
+                      navigate({ name: 'home', conversationId: id }, { replace: true });
+                      list.current?.scrollToBottom();
+                    }
+                  : null
+              }
+            />
           </div>
           {blockedPeer ? (
             <BlockedNotice person={blockedPeer} />
@@ -389,7 +278,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
             title={t('message.confirmDelete')}
             body={t('message.confirmDeleteBody')}
             confirmLabel={t('message.deleteForEveryone')}
-            onConfirm={() => deleteMessage(deleting, 'everyone')}
+            onConfirm={() => commands.remove(deleting, 'everyone')}
             onClose={() => setDeleting(null)}
           />
         )}

@@ -1,9 +1,9 @@
 import { humanBytes } from '@charla/shared-types';
 import { type RefObject, useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../../api/client.ts';
-import { isApiError } from '../../api/errors.ts';
 import { FileTooLargeError } from '../../api/server-config.ts';
 import { type UploadHandle, uploadMedia } from '../../api/upload.ts';
+import { isApiError } from '../../platform/errors.ts';
 import { formatBytes } from '../../ui/format.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 

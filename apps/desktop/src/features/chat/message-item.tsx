@@ -1,8 +1,8 @@
 import type { Message, Participant, ReplyTo } from '@charla/shared-types';
 import { lazy, memo, Suspense, useEffect, useRef, useState } from 'react';
 import type { Tick } from '../../api/cache.ts';
-import { ApiError, type ClientErrorCode } from '../../api/errors.ts';
 import type { OutboxEntry } from '../../api/outbox.ts';
+import { ApiError, type ClientErrorCode } from '../../platform/errors.ts';
 import { formatTime } from '../../ui/format.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';

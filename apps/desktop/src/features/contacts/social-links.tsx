@@ -10,8 +10,8 @@ import {
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { z } from 'zod';
-import { isApiError } from '../../api/errors.ts';
 import { useApp } from '../../app-context.tsx';
+import { isApiError } from '../../platform/errors.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { FieldError } from '../../ui/name-check.tsx';
 import { Skeleton } from '../../ui/status.tsx';

@@ -1,8 +1,8 @@
 import type { ConversationSummary } from '@charla/shared-types';
 import { useCallback, useRef, useState } from 'react';
 import { useConversations } from '../../api/queries.ts';
-import { useRealtime } from '../../api/realtime.tsx';
 import { useMe } from '../../app-context.tsx';
+import { useRealtime } from '../../realtime/realtime.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';

@@ -2,10 +2,10 @@ import { conversationTitleSchema, directoryEntrySchema, paths } from '@charla/sh
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { z } from 'zod';
-import { isApiError } from '../../api/errors.ts';
 import { listOf } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useApp } from '../../app-context.tsx';
+import { isApiError } from '../../platform/errors.ts';
 import { Dialog } from '../../ui/dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { FieldError, useNameCheck } from '../../ui/name-check.tsx';

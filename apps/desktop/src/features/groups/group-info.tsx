@@ -11,8 +11,8 @@ import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react'
 import { z } from 'zod';
 import { listOf, useParticipants } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
-import { useRealtime } from '../../api/realtime.tsx';
 import { useApp, useMe } from '../../app-context.tsx';
+import { useRealtime } from '../../realtime/realtime.tsx';
 import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';

@@ -1,7 +1,7 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useConversation, useConversations } from '../../api/queries.ts';
-import { RealtimeProvider, useRealtime } from '../../api/realtime.tsx';
 import { useApp, useMe } from '../../app-context.tsx';
+import { RealtimeProvider, useRealtime } from '../../realtime/realtime.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';

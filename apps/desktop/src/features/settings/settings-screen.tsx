@@ -2,11 +2,11 @@ import { displayNameSchema, meSchema, paths, sessionInfoSchema } from '@charla/s
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { z } from 'zod';
-import { isApiError } from '../../api/errors.ts';
 import { listOf } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
 import { sendFile } from '../../api/upload.ts';
 import { useApp, useMe } from '../../app-context.tsx';
+import { isApiError } from '../../platform/errors.ts';
 import type { NotificationLevel } from '../../platform/platform.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { FieldError, useNameCheck } from '../../ui/name-check.tsx';

@@ -242,5 +242,3 @@ export function createRegistration(deps: Deps) {
     },
   };
 }
-
-export type Registration = ReturnType<typeof createRegistration>;

@@ -1,9 +1,8 @@
-import type { Router } from 'express';
-import type { AppContext } from '../../app-context.ts';
+import type { AppContext, AppModule } from '../../app-context.ts';
 import { contactsRoutes } from './contacts.routes.ts';
 import { type ContactsService, createContactsService } from './contacts.service.ts';
 
-export type ContactsModule = { router: Router; service: ContactsService; close(): void };
+export type ContactsModule = AppModule & { service: ContactsService };
 
 /** Personal contacts: REST under /contacts; an account's deletion removes its list. */
 export function createContactsModule(ctx: AppContext): ContactsModule {
@@ -11,5 +10,5 @@ export function createContactsModule(ctx: AppContext): ContactsModule {
   const unsubscribe = ctx.events.on('user:deleted', ({ userId }) => {
     service.forgetOwner(userId).catch((err: unknown) => ctx.logger.warn({ err, userId }, 'removing contacts failed'));
   });
-  return { router: contactsRoutes(ctx, service), service, close: unsubscribe };
+  return { routers: [{ prefix: '/contacts', router: contactsRoutes(ctx, service) }], service, close: unsubscribe };
 }

@@ -1,10 +1,10 @@
-import type { RequestHandler, Router } from 'express';
-import type { AppContext } from '../../app-context.ts';
+import type { RequestHandler } from 'express';
+import type { AppContext, AppModule } from '../../app-context.ts';
 import { resolveJwtSecret } from '../auth/auth.tokens.ts';
 import { discoveryRoutes } from './discovery.routes.ts';
 import { createDiscoveryService, type DiscoveryService } from './discovery.service.ts';
 
-export type DiscoveryModule = { router: Router; service: DiscoveryService; close(): void };
+export type DiscoveryModule = AppModule & { service: DiscoveryService };
 
 /** Find friends by hashed email: REST under /discovery; a deleted account stops being findable. */
 export function createDiscoveryModule(ctx: AppContext, deps: { lookupLimiter: RequestHandler }): DiscoveryModule {
@@ -15,5 +15,9 @@ export function createDiscoveryModule(ctx: AppContext, deps: { lookupLimiter: Re
   const unsubscribe = ctx.events.on('user:deleted', ({ userId }) => {
     service.forget(userId).catch((err: unknown) => ctx.logger.warn({ err, userId }, 'clearing discovery failed'));
   });
-  return { router: discoveryRoutes(ctx, service, { lookup: deps.lookupLimiter }), service, close: unsubscribe };
+  return {
+    routers: [{ prefix: '/discovery', router: discoveryRoutes(ctx, service, { lookup: deps.lookupLimiter }) }],
+    service,
+    close: unsubscribe,
+  };
 }

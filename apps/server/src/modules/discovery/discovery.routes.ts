@@ -2,8 +2,8 @@ import { discoveryLookupSchema, paths, updateDiscoverySchema } from '@charla/sha
 import { type RequestHandler, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { sendData } from '../../http/envelope.ts';
+import { below, callerId } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
-import { authOf } from '../auth/auth.middleware.ts';
 import type { DiscoveryService } from './discovery.service.ts';
 
 export function discoveryRoutes(
@@ -15,19 +15,19 @@ export function discoveryRoutes(
   const router = Router();
   const p = paths.discovery;
 
-  router.get(p.me, requireAuth, async (req, res) => {
-    sendData(res, await service.settings(authOf(req).userId));
+  router.get(below('/discovery', p.me), requireAuth, async (req, res) => {
+    sendData(res, await service.settings(callerId(req)));
   });
 
-  router.put(p.me, requireAuth, async (req, res) => {
+  router.put(below('/discovery', p.me), requireAuth, async (req, res) => {
     const { discoverableByEmail } = parseInput(updateDiscoverySchema, req.body);
-    sendData(res, await service.update(authOf(req).userId, discoverableByEmail), 200, 'Discovery setting saved');
+    sendData(res, await service.update(callerId(req), discoverableByEmail), 200, 'Discovery setting saved');
   });
 
   // The limiter runs before the body is checked: malformed requests count too.
-  router.post(p.lookup, requireAuth, limits.lookup, async (req, res) => {
+  router.post(below('/discovery', p.lookup), requireAuth, limits.lookup, async (req, res) => {
     const { hashes } = parseInput(discoveryLookupSchema, req.body);
-    sendData(res, await service.lookup(authOf(req).userId, hashes));
+    sendData(res, await service.lookup(callerId(req), hashes));
   });
 
   return router;

@@ -8,9 +8,9 @@ import {
 } from '@charla/shared-types';
 import { AppError, notFound } from '../../http/errors.ts';
 import { DuplicateKeyError, type InviteRecord, type Storage } from '../../storage/ports.ts';
-import { removedError, requireMember, requireRole } from '../conversations/conversations.access.ts';
-import type { ConversationsService } from '../conversations/conversations.service.ts';
-import { type PublishDeps, postSystemMessage } from '../messages/messages.publish.ts';
+import { removedError, requireMember, requireRole } from '../messaging/conversations.access.ts';
+import type { ConversationsService } from '../messaging/conversations.service.ts';
+import { type PublishDeps, postSystemMessage } from '../messaging/messages.publish.ts';
 
 /** 16 random bytes: unguessable, so a link is the only way in. */
 const newCode = () => randomBytes(16).toString('base64url');
@@ -111,7 +111,7 @@ export function createInvitesService(
       // Join and its event as one step of the conversation's ordered event stream.
       const result = await deps.serial(invite.conversationId, async () => {
         const r = await storage.invites.accept(code, userId, clock.now());
-        if (r.status === 'joined') await conversations.publishJoined(r.participant);
+        if (r.status === 'joined') await conversations.publishJoined(r);
         return r;
       });
       if (!('conversation' in result)) {

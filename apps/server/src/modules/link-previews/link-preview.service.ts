@@ -3,12 +3,12 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../app-context.ts';
 import { forbidden, notFound } from '../../http/errors.ts';
 import type { LinkPreviewContent, MediaStore, MessageRecord, Storage } from '../../storage/ports.ts';
-import { requireMember, visibilityFloor } from '../conversations/conversations.access.ts';
-import type { MessageWritten } from '../messages/messages.content-events.ts';
-import { toMessageDto } from '../messages/messages.mapper.ts';
-import { changeSeqOf, type Serial } from '../messages/messages.publish.ts';
-import { linksIn } from '../messages/messages.shared.ts';
 import type { ContentPolicy } from '../messaging/content-policy.ts';
+import { requireMember, visibilityFloor } from '../messaging/conversations.access.ts';
+import type { MessageWritten } from '../messaging/messages.content-events.ts';
+import { toMessageDto } from '../messaging/messages.mapper.ts';
+import type { Serial } from '../messaging/messages.publish.ts';
+import { linksIn } from '../messaging/messages.shared.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { createRateLimiter } from '../realtime/realtime.rate-limit.ts';
 import { extractMetadata, mergeOembed, withFallbacks } from './link-preview.extract.ts';
@@ -137,9 +137,11 @@ export function createLinkPreviewService(deps: LinkPreviewServiceDeps) {
       if (next === undefined) return null;
       const updated = await storage.linkPreviews.setForMessage(message.id, next, message.senderId, clock.now());
       if (!updated) return null;
-      const changeSeq = await changeSeqOf(storage, message.conversationId);
-      await fanout.toMembers(message.conversationId, 'message:updated', { message: toMessageDto(updated), changeSeq });
-      return updated;
+      fanout.toUsers(updated.memberIds, 'message:updated', {
+        message: toMessageDto(updated.message),
+        changeSeq: updated.changeSeq,
+      });
+      return updated.message;
     });
   }
 

@@ -1,15 +1,15 @@
 import { pipeline } from 'node:stream/promises';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../../app-context.ts';
+import type { AppContext, AppModule } from '../../app-context.ts';
 import { sendData } from '../../http/envelope.ts';
-import { notFound, unauthenticated } from '../../http/errors.ts';
+import { notFound } from '../../http/errors.ts';
+import { callerId } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
 import type { MediaStore } from '../../storage/ports.ts';
-import type { MessageContentEvents } from '../messages/messages.content-events.ts';
-import type { Serial } from '../messages/messages.publish.ts';
 import { createContentPolicy } from '../messaging/content-policy.ts';
-import type { Fanout } from '../realtime/realtime.fanout.ts';
+import type { MessageContentEvents } from '../messaging/messages.content-events.ts';
+import type { Serial } from '../messaging/messages.publish.ts';
 import { createLinkPreviewService, type LINK_PREVIEW_LIMITS, type LinkPreviewService } from './link-preview.service.ts';
 import { createSafeFetcher, type Resolver } from './safe-fetch.ts';
 import { createSsrfPolicy } from './ssrf.policy.ts';
@@ -26,23 +26,22 @@ export type LinkPreviewOptions = {
   limits?: Partial<typeof LINK_PREVIEW_LIMITS>;
 };
 
-export type LinkPreviewsModule = {
-  router: Router;
+export type LinkPreviewsModule = AppModule & {
   service: LinkPreviewService;
   /** Expired cache entries and images nothing shows any more (their blobs too). */
   sweepOnce(): Promise<number>;
   start(intervalMs?: number): void;
-  stop(): Promise<void>;
+  close(): Promise<void>;
 };
 
 const idParams = z.object({ id: z.string().min(1).max(64) });
 
 export function createLinkPreviewsModule(
   ctx: AppContext,
-  deps: { store: MediaStore; fanout: Fanout; serial: Serial; contentEvents: MessageContentEvents },
+  deps: { store: MediaStore; serial: Serial; contentEvents: MessageContentEvents },
   options: LinkPreviewOptions = {},
 ): LinkPreviewsModule {
-  const { storage, clock, logger, config } = ctx;
+  const { storage, clock, logger, config, fanout } = ctx;
   const testMode = config.NODE_ENV === 'test';
   const allow = [...(options.allow ?? []), ...config.LINK_PREVIEW_TEST_ALLOW];
   if (allow.length && !testMode) logger.warn('LINK_PREVIEW_TEST_ALLOW is ignored outside NODE_ENV=test');
@@ -57,21 +56,22 @@ export function createLinkPreviewsModule(
     policy: createContentPolicy(storage),
     clock,
     logger,
-    fanout: deps.fanout,
+    fanout,
     serial: deps.serial,
     ...(options.limits ? { limits: options.limits } : {}),
   });
   const unsubscribe = config.LINK_PREVIEWS ? deps.contentEvents.on((e) => service.onWritten(e)) : () => {};
 
-  const router = Router();
-  router.delete('/messages/:id/link-preview', ctx.requireAuth, async (req, res) => {
-    if (!req.auth) throw unauthenticated();
+  // The sender takes the preview off their message (under /messages).
+  const messageRouter = Router();
+  messageRouter.delete('/:id/link-preview', ctx.requireAuth, async (req, res) => {
     const { id } = parseInput(idParams, req.params);
-    sendData(res, await service.remove(req.auth.userId, id), 200, 'Link preview removed');
+    sendData(res, await service.remove(callerId(req), id), 200, 'Link preview removed');
   });
   // No bearer token: <img> tags cannot send one. The image id is random (122 bits) and reaches only
   // those who may read the message; the bytes are a re-encoded copy of a public web image.
-  router.get('/link-previews/images/:id', async (req, res) => {
+  const imageRouter = Router();
+  imageRouter.get('/images/:id', async (req, res) => {
     const { id } = parseInput(idParams, req.params);
     const image = await storage.linkPreviews.findImage(id);
     const body = image ? await deps.store.get(image.storageKey) : null;
@@ -113,17 +113,20 @@ export function createLinkPreviewsModule(
   };
 
   return {
-    router,
+    routers: [
+      { prefix: '/messages', router: messageRouter },
+      { prefix: '/link-previews', router: imageRouter },
+    ],
     service,
     sweepOnce,
-    start(intervalMs = SWEEP_INTERVAL_MS) {
+    start(intervalMs: number = SWEEP_INTERVAL_MS) {
       if (timer) return;
       timer = setInterval(() => {
         sweepOnce().catch((err: unknown) => logger.warn({ err }, 'link preview sweep failed'));
       }, intervalMs);
       timer.unref();
     },
-    async stop() {
+    async close() {
       if (timer) clearInterval(timer);
       timer = undefined;
       unsubscribe();

@@ -29,9 +29,6 @@ export const UNATTACHED_TTL_MS = 24 * 60 * 60 * 1000;
 const tempPath = (dir: string, suffix: string) =>
   path.join(dir, `work-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${suffix}`);
 
-/** Applies a new conversation avatar URL (the conversations service: checks, system message, event). */
-export type ConversationAvatarUpdater = (userId: string, conversationId: string, avatarUrl: string) => Promise<void>;
-
 /**
  * Kind, type and length from the content. A WebM with only audio (a browser's voice note,
  * audio/webm;codecs=opus) is audio, not video; lengths come from the container (Ogg granule, WebM blocks).
@@ -50,9 +47,6 @@ async function sniffWithDuration(file: string): Promise<{ sniffed: Sniffed; dura
 
 export function createMediaService(deps: MediaServiceDeps) {
   const { storage, store, clock, logger, tokens } = deps;
-  let updateConversationAvatar: ConversationAvatarUpdater = async (userId, conversationId, avatarUrl) => {
-    await storage.conversations.update(conversationId, { avatarUrl }, userId, clock.now());
-  };
   fs.mkdirSync(deps.tmpDir, { recursive: true });
 
   /**
@@ -170,10 +164,6 @@ export function createMediaService(deps: MediaServiceDeps) {
   }
 
   return {
-    /** Lets the messaging module announce avatar changes (it is created after this one). */
-    useConversationAvatarUpdater(fn: ConversationAvatarUpdater) {
-      updateConversationAvatar = fn;
-    },
     toDto,
     canView,
     remove,
@@ -280,10 +270,12 @@ export function createMediaService(deps: MediaServiceDeps) {
 
     checkConversationAvatar,
 
+    /** Stores a group avatar; `apply` makes it the conversation's (messaging: checks, system message, event). */
     async setConversationAvatar(
       userId: string,
       conversationId: string,
       file: ReceivedFile,
+      apply: (avatarUrl: string) => Promise<void>,
     ): Promise<{ avatarUrl: string }> {
       await checkConversationAvatar(userId, conversationId);
       const target: AvatarTarget = { type: 'conversation', id: conversationId };
@@ -291,7 +283,7 @@ export function createMediaService(deps: MediaServiceDeps) {
       const media = await ingestAvatar(userId, file, target);
       const avatarUrl = urlOf(media, 'original', clock.now());
       try {
-        await updateConversationAvatar(userId, conversationId, avatarUrl);
+        await apply(avatarUrl);
       } catch (err) {
         await remove(media.id);
         throw err;

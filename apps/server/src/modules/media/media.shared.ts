@@ -1,6 +1,6 @@
 import type { SharedItem, SharedKind } from '@charla/shared-types';
 import type { Storage } from '../../storage/ports.ts';
-import { requireMember, visibilityFloor } from '../conversations/conversations.access.ts';
+import { requireMember, visibilityFloor } from '../messaging/conversations.access.ts';
 import type { MediaService } from './media.service.ts';
 
 /**

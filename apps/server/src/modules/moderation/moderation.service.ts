@@ -18,27 +18,24 @@ import {
   type UserRole,
 } from '../../storage/ports.ts';
 import type { AccountEvents } from '../auth/account-events.ts';
-import { toMessageDto } from '../messages/messages.mapper.ts';
-import { changeSeqOf, type Serial } from '../messages/messages.publish.ts';
-import type { Fanout } from '../realtime/realtime.fanout.ts';
+import type { Serial } from '../messaging/messages.publish.ts';
 import { toAdminUserDto, toAuditDto, toGroupReportDto, toReportDto } from './moderation.mapper.ts';
 
 export type ModerationDeps = {
   storage: Storage;
   clock: Clock;
   events: AccountEvents;
-  fanout: Fanout;
-  /** Runs a mutation and its event as one step per conversation (events leave in changeSeq order). */
+  /** Deletes a message for everyone as a site admin (modules/messaging). */
+  deleteMessage(actorId: string, messageId: string): Promise<void>;
+  /** Runs one step at a time per key (here: changes to the site's admins). */
   serial: Serial;
-  /** Removes a deleted message's files (media module). */
-  releaseMessageMedia(messageId: string): Promise<void>;
 };
 
 type CreateReport = Required<Pick<CreateReportRequest, 'reason'>> & CreateReportRequest & { note: string };
 type CloseReport = Required<UpdateReportRequest>;
 
 export function createModerationService(deps: ModerationDeps) {
-  const { storage, clock, events, fanout } = deps;
+  const { storage, clock, events } = deps;
 
   const audit = (entry: Omit<AuditRecord, 'id' | 'createdAt'>) =>
     storage.auditLog.append({ ...entry, createdAt: clock.now() });
@@ -212,37 +209,8 @@ export function createModerationService(deps: ModerationDeps) {
       return toGroupReportDto({ ...closed, conversationId });
     },
 
-    /** Site admin: delete any message for everyone (tombstone, files removed, members told). */
-    async deleteMessage(actorId: string, messageId: string): Promise<void> {
-      const message = await storage.messages.findById(messageId);
-      if (!message) throw notFound('Message');
-      if (message.deletedAt) return;
-      const tombstone = await deps.serial(message.conversationId, async () => {
-        const t = await storage.messages.deleteForEveryone(messageId, actorId, clock.now());
-        if (t) {
-          const changeSeq = await changeSeqOf(storage, message.conversationId);
-          await fanout.toMembers(message.conversationId, 'message:deleted', {
-            conversationId: message.conversationId,
-            messageId,
-            seq: message.seq,
-            scope: 'everyone',
-            message: toMessageDto(t),
-            changeSeq,
-          });
-        }
-        return t;
-      });
-      if (!tombstone) return;
-      await deps.releaseMessageMedia(messageId);
-      await audit({
-        actorId,
-        action: 'message.deleted',
-        targetType: 'message',
-        targetId: messageId,
-        conversationId: message.conversationId,
-        details: { senderId: message.senderId, by: 'site_admin' },
-      });
-    },
+    /** Site admin: delete any message for everyone (messaging's one delete path: tombstone, files, event, audit). */
+    deleteMessage: (actorId: string, messageId: string): Promise<void> => deps.deleteMessage(actorId, messageId),
 
     /**
      * Suspends: sign-in refused (account_suspended), every session revoked, open sockets closed

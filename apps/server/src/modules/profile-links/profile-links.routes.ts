@@ -1,11 +1,11 @@
 import { type ProfileLinks, paths, profileAppUrl, profileWebUrl, usernameSchema } from '@charla/shared-types';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../../app-context.ts';
+import type { AppContext, AppModule } from '../../app-context.ts';
 import { sendData } from '../../http/envelope.ts';
 import { notFound } from '../../http/errors.ts';
+import { below, callerId } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
-import { authOf } from '../auth/auth.middleware.ts';
 import { toPublicProfile } from '../users/users.mapper.ts';
 
 const params = z.object({ username: usernameSchema });
@@ -19,8 +19,8 @@ export function profileLinkRoutes(ctx: AppContext): Router {
   const router = Router();
 
   // Before /profiles/:username: "me" is too short to be a username, but keep the order explicit.
-  router.get(paths.profiles.me, requireAuth, async (req, res) => {
-    const me = await storage.users.findById(authOf(req).userId);
+  router.get(below('/profiles', paths.profiles.me), requireAuth, async (req, res) => {
+    const me = await storage.users.findById(callerId(req));
     if (!me || me.deletedAt) throw notFound('User');
     const links: ProfileLinks = {
       username: me.username,
@@ -30,7 +30,7 @@ export function profileLinkRoutes(ctx: AppContext): Router {
     sendData(res, links);
   });
 
-  router.get('/profiles/:username', requireAuth, async (req, res) => {
+  router.get('/:username', requireAuth, async (req, res) => {
     const { username } = parseInput(params, req.params);
     const user = await storage.users.findByUsername(username);
     // Suspended and deleted accounts are not reachable through a link.
@@ -39,4 +39,8 @@ export function profileLinkRoutes(ctx: AppContext): Router {
   });
 
   return router;
+}
+
+export function createProfileLinksModule(ctx: AppContext): AppModule {
+  return { routers: [{ prefix: '/profiles', router: profileLinkRoutes(ctx) }] };
 }

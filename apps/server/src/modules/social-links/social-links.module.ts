@@ -8,12 +8,12 @@ import {
 } from '@charla/shared-types';
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AppContext } from '../../app-context.ts';
+import type { AppContext, AppModule } from '../../app-context.ts';
 import { sendData, sendEmpty } from '../../http/envelope.ts';
 import { notFound, validationFailed } from '../../http/errors.ts';
+import { below, callerId } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
 import type { SocialLinkRecord } from '../../storage/ports.ts';
-import { authOf } from '../auth/auth.middleware.ts';
 
 const networkParams = z.object({ network: socialNetworkSchema });
 const plausibleId = (id: string) => id.length > 0 && id.length <= 100;
@@ -35,11 +35,11 @@ export function socialLinkRoutes(ctx: AppContext): Router {
   const router = Router();
   const p = paths.users;
 
-  router.get(p.mySocialLinks, requireAuth, async (req, res) => {
-    sendData(res, { items: (await storage.socialLinks.list(authOf(req).userId)).map(toDto) });
+  router.get(below('/users', p.mySocialLinks), requireAuth, async (req, res) => {
+    sendData(res, { items: (await storage.socialLinks.list(callerId(req))).map(toDto) });
   });
 
-  router.put('/users/me/social-links/:network', requireAuth, async (req, res) => {
+  router.put('/me/social-links/:network', requireAuth, async (req, res) => {
     const { network } = parseInput(networkParams, req.params);
     const body = parseInput(saveSocialLinkSchema, req.body);
     const handle = normaliseSocialHandle(network, body.handle);
@@ -50,20 +50,20 @@ export function socialLinkRoutes(ctx: AppContext): Router {
       );
     // Typed in: never verified here (a linked account's sign-in is what proves one).
     const { link, created } = await storage.socialLinks.save(
-      { userId: authOf(req).userId, network, handle, visibility: body.visibility, verified: false },
+      { userId: callerId(req), network, handle, visibility: body.visibility, verified: false },
       clock.now(),
     );
     sendData(res, toDto(link), created ? 201 : 200, created ? 'Link added' : 'Link updated');
   });
 
-  router.delete('/users/me/social-links/:network', requireAuth, async (req, res) => {
+  router.delete('/me/social-links/:network', requireAuth, async (req, res) => {
     const { network } = parseInput(networkParams, req.params);
-    if (!(await storage.socialLinks.remove(authOf(req).userId, network))) throw notFound('Link');
+    if (!(await storage.socialLinks.remove(callerId(req), network))) throw notFound('Link');
     sendEmpty(res, 200, 'Link removed');
   });
 
-  router.get('/users/:id/social-links', requireAuth, async (req, res) => {
-    const viewer = authOf(req).userId;
+  router.get('/:id/social-links', requireAuth, async (req, res) => {
+    const viewer = callerId(req);
     const id = String(req.params.id);
     const user = plausibleId(id) ? await storage.users.findById(id) : null;
     if (!user || user.deletedAt) throw notFound('User');
@@ -84,11 +84,11 @@ export function socialLinkRoutes(ctx: AppContext): Router {
 }
 
 /** The routes, and a deleted account's links removed with it. */
-export function createSocialLinksModule(ctx: AppContext): { router: Router; close(): void } {
+export function createSocialLinksModule(ctx: AppContext): AppModule {
   const close = ctx.events.on('user:deleted', ({ userId }) => {
     ctx.storage.socialLinks
       .removeAll(userId)
       .catch((err: unknown) => ctx.logger.warn({ err, userId }, 'removing social links failed'));
   });
-  return { router: socialLinkRoutes(ctx), close };
+  return { routers: [{ prefix: '/users', router: socialLinkRoutes(ctx) }], close };
 }

@@ -30,15 +30,22 @@ export function linkPreviewsContract(open: () => Promise<Storage>): void {
       const before = (await f.s.conversations.findById(g.id))?.changeSeq ?? 0;
 
       const set = await f.s.linkPreviews.setForMessage(m.id, preview('https://example.com/a'), f.alice.id, f.tick());
-      expect(set?.linkPreview).toEqual(preview('https://example.com/a'));
+      expect(set?.message.linkPreview).toEqual(preview('https://example.com/a'));
+      // Who to tell and the counter the change left, so the caller publishes without re-reading.
+      expect(set?.changeSeq).toBe(before + 1);
+      expect([...(set?.memberIds ?? [])].sort()).toEqual([f.alice.id, f.bob.id].sort());
       expect((await f.s.messages.findById(m.id))?.linkPreview).toEqual(preview('https://example.com/a'));
       // History and batch reads carry it too.
       expect((await f.s.messages.history(g.id, f.bob.id, { limit: 10 })).at(-1)?.linkPreview?.title).toBe('Title');
       expect((await f.s.messages.findByIds([m.id]))[0]?.linkPreview?.siteName).toBe('Site');
 
       const removed = { ...preview('https://example.com/a'), removed: true };
-      expect((await f.s.linkPreviews.setForMessage(m.id, removed, f.alice.id, f.tick()))?.linkPreview).toEqual(removed);
-      expect((await f.s.linkPreviews.setForMessage(m.id, null, f.alice.id, f.tick()))?.linkPreview ?? null).toBeNull();
+      expect((await f.s.linkPreviews.setForMessage(m.id, removed, f.alice.id, f.tick()))?.message.linkPreview).toEqual(
+        removed,
+      );
+      expect(
+        (await f.s.linkPreviews.setForMessage(m.id, null, f.alice.id, f.tick()))?.message.linkPreview ?? null,
+      ).toBeNull();
 
       const feed = await f.s.conversations.changesAfter(g.id, before, { viewerId: f.bob.id, limit: 10 });
       expect(feed.items.map((c) => [c.type, c.entityId, c.messageSeq, c.data])).toEqual([
@@ -56,7 +63,7 @@ export function linkPreviewsContract(open: () => Promise<Storage>): void {
       const m = await f.send(g.id, f.alice, 'https://x.test/');
       await f.s.linkPreviews.setForMessage(m.id, preview('https://x.test/'), f.alice.id, f.tick());
       const tombstone = await f.s.messages.deleteForEveryone(m.id, f.alice.id, f.tick());
-      expect(tombstone?.linkPreview ?? null).toBeNull();
+      expect(tombstone?.message.linkPreview ?? null).toBeNull();
       expect((await f.s.messages.findById(m.id))?.linkPreview ?? null).toBeNull();
       const seq = (await f.s.conversations.findById(g.id))?.changeSeq;
       expect(await f.s.linkPreviews.setForMessage(m.id, preview('https://x.test/'), f.alice.id, f.tick())).toBeNull();

@@ -42,11 +42,14 @@ export function conversationsContract(open: () => Promise<Storage>): void {
     expect((await f.s.participants.find(g.id, f.bob.id))?.role).toBe('admin');
     expect(await f.s.participants.countOwners(g.id)).toBe(1);
     const updated = await f.s.conversations.update(g.id, { title: 'Team 2', avatarUrl: 'a.png' }, f.bob.id, f.tick());
-    expect(updated).toMatchObject({ title: 'Team 2', avatarUrl: 'a.png', description: 'd' });
+    expect(updated?.conversation).toMatchObject({ title: 'Team 2', avatarUrl: 'a.png', description: 'd' });
+    expect(updated?.conversation.changeSeq).toBe(g.changeSeq + 1);
     expect(updated?.changeSeq).toBe(g.changeSeq + 1);
     expect(await f.s.conversations.update('missing', { title: 'x' }, f.bob.id, f.tick())).toBeNull();
-    expect(await f.s.conversations.softDelete(g.id, f.alice.id, f.tick())).toBe(true);
-    expect(await f.s.conversations.softDelete(g.id, f.alice.id, f.tick())).toBe(false);
+    const deleted = await f.s.conversations.softDelete(g.id, f.alice.id, f.tick());
+    expect(deleted?.changeSeq).toBe(g.changeSeq + 2);
+    expect(deleted?.memberIds.sort()).toEqual([f.alice.id, f.bob.id].sort());
+    expect(await f.s.conversations.softDelete(g.id, f.alice.id, f.tick())).toBeNull();
     expect((await f.s.conversations.findById(g.id))?.deletedAt).toBeInstanceOf(Date);
     expect(await f.s.conversations.update(g.id, { title: 'x' }, f.bob.id, f.tick())).toBeNull();
     expect(await f.s.conversations.getForUser(g.id, f.alice.id)).toBeNull();
@@ -68,9 +71,9 @@ export function conversationsContract(open: () => Promise<Storage>): void {
     expect(ch.onlyAdminsPost).toBe(true);
     expect((await f.s.conversations.findById(ch.id))?.onlyAdminsPost).toBe(true);
     const opened = await f.s.conversations.update(ch.id, { onlyAdminsPost: false }, f.alice.id, f.tick());
-    expect(opened).toMatchObject({ onlyAdminsPost: false, changeSeq: ch.changeSeq + 1, title: 'News' });
+    expect(opened?.conversation).toMatchObject({ onlyAdminsPost: false, changeSeq: ch.changeSeq + 1, title: 'News' });
     const closed = await f.s.conversations.update(g.id, { onlyAdminsPost: true }, f.alice.id, f.tick());
-    expect(closed?.onlyAdminsPost).toBe(true);
+    expect(closed?.conversation.onlyAdminsPost).toBe(true);
     expect((await f.s.conversations.getForUser(g.id, f.bob.id))?.conversation.onlyAdminsPost).toBe(true);
     expect((await f.s.conversations.searchPublic('News', { limit: 5 })).items[0]?.onlyAdminsPost).toBe(false);
   });
@@ -124,21 +127,24 @@ export function conversationsContract(open: () => Promise<Storage>): void {
       { archived: true, pinned: true, mutedUntil: muted },
       f.tick(),
     );
-    expect(me).toMatchObject({ archived: true, pinned: true, mutedUntil: muted });
-    expect(me?.markedUnread).toBe(false);
+    expect(me?.participant).toMatchObject({ archived: true, pinned: true, mutedUntil: muted });
+    expect(me?.participant.markedUnread).toBe(false);
     // "Mark as unread" is mine alone, survives other setting changes and clears.
-    expect(await f.s.participants.updateSettings(g2.id, f.bob.id, { markedUnread: true }, f.tick())).toMatchObject({
+    expect(
+      (await f.s.participants.updateSettings(g2.id, f.bob.id, { markedUnread: true }, f.tick()))?.participant,
+    ).toMatchObject({
       markedUnread: true,
       archived: true,
       pinned: true,
     });
     expect((await f.s.conversations.getForUser(g2.id, f.bob.id))?.me.markedUnread).toBe(true);
     expect((await f.s.participants.find(g2.id, f.alice.id))?.markedUnread).toBe(false);
-    expect((await f.s.participants.updateSettings(g2.id, f.bob.id, { pinned: false }, f.tick()))?.markedUnread).toBe(
-      true,
-    );
     expect(
-      (await f.s.participants.updateSettings(g2.id, f.bob.id, { markedUnread: false }, f.tick()))?.markedUnread,
+      (await f.s.participants.updateSettings(g2.id, f.bob.id, { pinned: false }, f.tick()))?.participant.markedUnread,
+    ).toBe(true);
+    expect(
+      (await f.s.participants.updateSettings(g2.id, f.bob.id, { markedUnread: false }, f.tick()))?.participant
+        .markedUnread,
     ).toBe(false);
     await f.s.participants.updateSettings(g2.id, f.bob.id, { pinned: true }, f.tick());
     const archived = await f.s.conversations.listForUser(f.bob.id, { limit: 10, archived: true });

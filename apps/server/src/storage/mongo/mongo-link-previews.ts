@@ -73,7 +73,7 @@ export function createMongoLinkPreviewsRepo(
         { returnDocument: 'after' },
       ).lean<MessageDoc>();
       if (!d) return null;
-      await core.appendChange({
+      const changeSeq = await core.appendChange({
         conversationId: d.conversationId,
         type: 'message.updated',
         entityId: d._id,
@@ -82,7 +82,7 @@ export function createMongoLinkPreviewsRepo(
         data: { linkPreview: true },
         now,
       });
-      return toMessage(d);
+      return { message: toMessage(d), ...(await core.committed(d.conversationId, changeSeq)) };
     },
     async getCached(url, now) {
       const d = await Cache.findOne({ _id: urlKey(String(url)), expiresAt: trusted({ $gt: now }) }).lean<CacheDoc>();

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Connection, Schema, trusted } from 'mongoose';
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import { DuplicateKeyError } from '../errors.ts';
 import type { AuditLogRepo, AuditRecord, ReportRecord, ReportsRepo } from '../ports.ts';
 
@@ -74,21 +75,23 @@ const toReport = ({ _id, ...d }: ReportDoc): ReportRecord => ({
 const groupOpen = () => trusted({ $in: ['open', null] });
 const toAudit = ({ _id, ...d }: AuditDoc): AuditRecord => ({ id: _id, ...d, details: d.details ?? {} });
 
-const encodeCursor = (createdAt: Date, id: string) => Buffer.from(`${createdAt.getTime()}:${id}`).toString('base64url');
+/** Newest-first keyset cursor: (createdAt ms, _id) of the last document returned. */
 function afterCursor(cursor: string | undefined): Record<string, unknown> {
-  if (!cursor) return {};
-  const m = /^(\d{1,15}):(.{1,64})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) return {};
-  const at = new Date(Number(m[1]));
+  const after = decodeCursor(cursor, cursorOf('number', 'string'));
+  if (!after) return {};
+  const at = new Date(after[0]);
   // sanitizeFilter recurses into $or and wraps operator objects unless each is marked trusted().
-  return { $or: [{ createdAt: trusted({ $lt: at }) }, { createdAt: at, _id: trusted({ $lt: m[2] }) }] };
+  return { $or: [{ createdAt: trusted({ $lt: at }) }, { createdAt: at, _id: trusted({ $lt: after[1] }) }] };
 }
 
 function pageOf<D extends { _id: string; createdAt: Date }, R>(docs: D[], limit: number, map: (d: D) => R) {
   const more = docs.length > limit;
   const items = more ? docs.slice(0, limit) : docs;
   const last = items.at(-1);
-  return { items: items.map(map), nextCursor: more && last ? encodeCursor(last.createdAt, last._id) : null };
+  return {
+    items: items.map(map),
+    nextCursor: more && last ? encodeCursor([last.createdAt.getTime(), last._id]) : null,
+  };
 }
 
 const isDuplicateKey = (err: unknown): boolean =>

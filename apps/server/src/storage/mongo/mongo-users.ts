@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Connection, Schema, trusted } from 'mongoose';
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import type { UserPatch, UserRecord, UsersRepo } from '../ports.ts';
 import { escapeRegex, op, rethrowDuplicate } from './mongo-util.ts';
 
@@ -176,7 +177,8 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
     async search(q, options) {
       const limit = Math.max(1, Math.min(options.limit, 100));
       const prefix = `^${escapeRegex(String(q).toLowerCase())}`;
-      const after = options.cursor ? String(options.cursor).toLowerCase() : null;
+      const cursor = decodeCursor(options.cursor, cursorOf('string'))?.[0];
+      const after = cursor ? cursor.toLowerCase() : null;
       const common = {
         deletedAt: null,
         ...(options.excludeId ? { _id: op({ $ne: String(options.excludeId) }) } : {}),
@@ -202,7 +204,7 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
       const docs = [...seen.values()].sort((a, b) => (a.usernameLower < b.usernameLower ? -1 : 1)).slice(0, limit + 1);
       const items = docs.slice(0, limit).map(toUser);
       const last = items.at(-1);
-      return { items, nextCursor: docs.length > limit && last ? last.username : null };
+      return { items, nextCursor: docs.length > limit && last ? encodeCursor([last.username]) : null };
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { MessageRecord } from './messaging.ts';
+import type { Committed, MessageRecord } from './messaging.ts';
 
 /*
  * Link previews: what the server found at the first link of a message (never for encrypted
@@ -55,7 +55,7 @@ export type LinkPreviewsRepo = {
     preview: LinkPreviewRecord | null,
     actorId: string,
     now: Date,
-  ): Promise<MessageRecord | null>;
+  ): Promise<(Committed & { message: MessageRecord }) | null>;
   /** The entry for `url` unless it expired at `now`. */
   getCached(url: string, now: Date): Promise<LinkPreviewCacheEntry | null>;
   /** Inserts or replaces the entry for its URL. */

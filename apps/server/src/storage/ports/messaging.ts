@@ -155,7 +155,14 @@ export type NewMessage = {
   now: Date;
 };
 
-export type SendResult = {
+/**
+ * What a write that moved a conversation's change counter tells its caller, so nothing re-reads the
+ * conversation to publish it: the counter right after the write (events carry it) and the active
+ * members after it (who to tell).
+ */
+export type Committed = { changeSeq: number; memberIds: string[] };
+
+export type SendResult = Committed & {
   message: MessageRecord;
   /**
    * false: (senderId, clientMsgId) existed, `message` is the original and nothing was written.
@@ -244,9 +251,17 @@ export type ConversationsRepo = {
   findById(id: string): Promise<ConversationRecord | null>;
   findDirect(a: string, b: string): Promise<ConversationRecord | null>;
   /** Null when missing or deleted. Appends conversation.updated. */
-  update(id: string, patch: ConversationPatch, actorId: string, now: Date): Promise<ConversationRecord | null>;
-  /** Soft delete; appends conversation.deleted. False when missing or already deleted. */
-  softDelete(id: string, actorId: string, now: Date): Promise<boolean>;
+  update(
+    id: string,
+    patch: ConversationPatch,
+    actorId: string,
+    now: Date,
+  ): Promise<(Committed & { conversation: ConversationRecord }) | null>;
+  /**
+   * Soft delete; appends conversation.deleted. `memberIds`: the members it had (who to tell). Null
+   * when missing or already deleted.
+   */
+  softDelete(id: string, actorId: string, now: Date): Promise<Committed | null>;
   /**
    * The user's active, non-deleted conversations, newest activity first. `archived` filters by my
    * archive flag when given. Cursor is opaque.
@@ -290,7 +305,7 @@ export type ParticipantsRepo = {
     role: ParticipantRole,
     actorId: string,
     now: Date,
-  ): Promise<{ participant: ParticipantRecord; added: boolean } | null>;
+  ): Promise<(Committed & { participant: ParticipantRecord; added: boolean }) | null>;
   /** Includes left participants (check `leftAt`). */
   find(conversationId: string, userId: string): Promise<ParticipantRecord | null>;
   /** Active members, owners first then by join time. Cursor is opaque. */
@@ -311,22 +326,22 @@ export type ParticipantsRepo = {
     role: ParticipantRole,
     actorId: string,
     now: Date,
-  ): Promise<ParticipantRecord | null>;
-  /** False when not an active member. Appends participant.left { reason }. */
+  ): Promise<(Committed & { participant: ParticipantRecord }) | null>;
+  /** Null when not an active member. Appends participant.left { reason }; `memberIds` are those who stay. */
   remove(
     conversationId: string,
     userId: string,
     reason: 'left' | 'removed',
     actorId: string,
     now: Date,
-  ): Promise<boolean>;
+  ): Promise<Committed | null>;
   /** My mute/archive/pin/marked-unread. Null when not an active member. Appends private participant.settings. */
   updateSettings(
     conversationId: string,
     userId: string,
     settings: ParticipantSettings,
     now: Date,
-  ): Promise<ParticipantRecord | null>;
+  ): Promise<{ participant: ParticipantRecord; changeSeq: number } | null>;
   /**
    * Monotonic receipts: values <= the stored one are ignored (changed: false), values above lastSeq are
    * capped. Read implies delivered. Appends receipt.updated { lastReadSeq, lastDeliveredSeq } on change.
@@ -337,13 +352,13 @@ export type ParticipantsRepo = {
     userId: string,
     seq: number,
     now: Date,
-  ): Promise<{ participant: ParticipantRecord; changed: boolean } | null>;
+  ): Promise<(Committed & { participant: ParticipantRecord; changed: boolean }) | null>;
   markDelivered(
     conversationId: string,
     userId: string,
     seq: number,
     now: Date,
-  ): Promise<{ participant: ParticipantRecord; changed: boolean } | null>;
+  ): Promise<(Committed & { participant: ParticipantRecord; changed: boolean }) | null>;
   /**
    * When each of `userIds` got (delivered) and read message `seq`: the time their cursor first reached
    * it (read implies delivered, so deliveredAt <= readAt). Null where it has not, or did so before
@@ -380,16 +395,16 @@ export type MessagesRepo = {
     change: { text: string; mentions: string[] },
     actorId: string,
     now: Date,
-  ): Promise<MessageRecord | null>;
+  ): Promise<(Committed & { message: MessageRecord }) | null>;
   /** Tombstone: wipes text/attachments/mentions/replyTo/reactions. Null when missing or already deleted. */
-  deleteForEveryone(id: string, actorId: string, now: Date): Promise<MessageRecord | null>;
+  deleteForEveryone(id: string, actorId: string, now: Date): Promise<(Committed & { message: MessageRecord }) | null>;
   /**
    * Which of `messageIds` are hidden (deleted-for-me) for `userId` (from REQUEST(api): the change feed
    * hydrates current snapshots, and a later edit/reaction on a message I hid must stay hidden).
    */
   hiddenFor(userId: string, messageIds: string[]): Promise<string[]>;
-  /** Delete-for-me. False when the message is missing or already hidden. Appends private message.hidden. */
-  hideForUser(id: string, userId: string, now: Date): Promise<boolean>;
+  /** Delete-for-me. Null when the message is missing or already hidden. Appends private message.hidden. */
+  hideForUser(id: string, userId: string, now: Date): Promise<{ changeSeq: number } | null>;
   /**
    * Add/remove one emoji of one user (several emoji per user allowed). `changed` is false when it was
    * already in that state. Null when the message is missing or deleted. Appends reaction.updated { emoji }.
@@ -400,7 +415,7 @@ export type MessagesRepo = {
     emoji: string,
     on: boolean,
     now: Date,
-  ): Promise<{ message: MessageRecord; changed: boolean } | null>;
+  ): Promise<(Committed & { message: MessageRecord; changed: boolean }) | null>;
   /**
    * Full-text search over what the user may see: active memberships of non-deleted conversations,
    * above their floor, not deleted, not hidden for them. Best match first. Cursor is opaque.
@@ -427,7 +442,11 @@ export type InviteRecord = {
 };
 
 export type AcceptInviteResult =
-  | { status: 'joined' | 'already_member'; conversation: ConversationRecord; participant: ParticipantRecord }
+  | ({
+      status: 'joined' | 'already_member';
+      conversation: ConversationRecord;
+      participant: ParticipantRecord;
+    } & Committed)
   /** removed: the user was removed from the conversation, which an invite never undoes (a member must add them). */
   | { status: 'not_found' | 'revoked' | 'expired' | 'exhausted' | 'removed' };
 

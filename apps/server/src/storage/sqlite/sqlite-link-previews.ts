@@ -71,7 +71,8 @@ export function createSqliteLinkPreviewsRepo(core: MessagingCore): LinkPreviewsR
       data: { linkPreview: true },
       now,
     });
-    return core.message(messageId);
+    const message = core.message(messageId);
+    return message ? { message, ...core.committed(m.conversation_id) } : null;
   });
 
   const sweepTx = db.transaction((cutoff: Date, now: Date, limit: number) => {
