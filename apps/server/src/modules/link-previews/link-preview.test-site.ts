@@ -22,33 +22,11 @@ export type TestSite = {
 const page = (head: string, body = '<p>Hello</p>') =>
   `<!doctype html><html><head><meta charset="utf-8">${head}</head><body>${body}</body></html>`;
 
-/** Served at /image.png: a 640×320 PNG, a gradient so re-encoding has something to do. */
-async function testImage(): Promise<Buffer> {
-  const width = 640;
-  const height = 320;
-  const raw = Buffer.alloc(width * height * 3);
-  for (let y = 0; y < height; y++)
-    for (let x = 0; x < width; x++) {
-      const i = (y * width + x) * 3;
-      raw[i] = Math.round((x / width) * 255);
-      raw[i + 1] = Math.round((y / height) * 255);
-      raw[i + 2] = 160;
-    }
-  return sharp(raw, { raw: { width, height, channels: 3 } })
-    .png()
-    .toBuffer();
-}
+type Route = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
-export async function startTestSite(
-  options: { redirectTargets?: Record<string, string>; port?: number } = {},
-): Promise<TestSite> {
-  const image = await testImage();
-  const hits = new Map<string, number>();
-  const lastHeaders = new Map<string, http.IncomingHttpHeaders>();
-  const timers = new Set<NodeJS.Timeout>();
-  let origin = '';
-
-  const routes: Record<string, (req: http.IncomingMessage, res: http.ServerResponse) => void> = {
+/** Pages with Open Graph, Twitter Card and oEmbed metadata, and plain ones. */
+function metadataPages(origin: () => string): Record<string, Route> {
+  return {
     '/og': (_req, res) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       res.end(
@@ -69,7 +47,7 @@ export async function startTestSite(
           <meta name="twitter:title" content="A Twitter card">
           <meta name="twitter:description" content="Described for Twitter">
           <meta name="twitter:site" content="@charla">
-          <meta name="twitter:image" content="${origin}/image.png">`,
+          <meta name="twitter:image" content="${origin()}/image.png">`,
         ),
       );
     },
@@ -91,8 +69,8 @@ export async function startTestSite(
           title: 'An oEmbed photo',
           author_name: 'Ada',
           provider_name: 'Embed Provider',
-          url: `${origin}/image.png`,
-          thumbnail_url: `${origin}/image.png`,
+          url: `${origin()}/image.png`,
+          thumbnail_url: `${origin()}/image.png`,
           width: 640,
           height: 320,
         }),
@@ -106,6 +84,12 @@ export async function startTestSite(
       res.writeHead(200, { 'content-type': 'text/html' });
       res.end('<!doctype html><p>nothing to preview</p>');
     },
+  };
+}
+
+/** Preview images: a real one, a fake one, and pages pointing at them (or at the metadata service). */
+function imagePages(image: Buffer): Record<string, Route> {
+  return {
     '/image.png': (_req, res) => {
       res.writeHead(200, { 'content-type': 'image/png', 'content-length': image.length });
       res.end(image);
@@ -130,6 +114,12 @@ export async function startTestSite(
         ),
       );
     },
+  };
+}
+
+/** Huge, slow, never-ending, wrong-type and odd answers. */
+function hostilePages(timers: Set<NodeJS.Timeout>): Record<string, Route> {
+  return {
     // 2 MB with a Content-Length: refused before reading.
     '/huge': (_req, res) => {
       const body = Buffer.alloc(2 * 1024 * 1024, 'a');
@@ -189,28 +179,59 @@ export async function startTestSite(
       res.end();
     },
   };
+}
+
+/** Redirects: /redirect/<n> (n hops, then /og), /to?u=<url> (anywhere), and named ones. */
+function redirectFor(url: URL, named: Record<string, string> | undefined): { status: number; location: string } | null {
+  const chain = /^\/redirect\/(\d{1,2})$/.exec(url.pathname);
+  if (chain) {
+    const n = Number(chain[1]);
+    return { status: 302, location: n > 1 ? `/redirect/${n - 1}` : '/og' };
+  }
+  if (url.pathname === '/to') return { status: 302, location: url.searchParams.get('u') ?? '/' };
+  const target = named?.[url.pathname];
+  return target ? { status: 301, location: target } : null;
+}
+
+/** Served at /image.png: a 640×320 PNG, a gradient so re-encoding has something to do. */
+async function testImage(): Promise<Buffer> {
+  const width = 640;
+  const height = 320;
+  const raw = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      raw[i] = Math.round((x / width) * 255);
+      raw[i + 1] = Math.round((y / height) * 255);
+      raw[i + 2] = 160;
+    }
+  return sharp(raw, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
+}
+
+export async function startTestSite(
+  options: { redirectTargets?: Record<string, string>; port?: number } = {},
+): Promise<TestSite> {
+  const image = await testImage();
+  const hits = new Map<string, number>();
+  const lastHeaders = new Map<string, http.IncomingHttpHeaders>();
+  const timers = new Set<NodeJS.Timeout>();
+  let origin = '';
+
+  const routes: Record<string, Route> = {
+    ...metadataPages(() => origin),
+    ...imagePages(image),
+    ...hostilePages(timers),
+  };
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://site');
     hits.set(url.pathname, (hits.get(url.pathname) ?? 0) + 1);
     lastHeaders.set(url.pathname, req.headers);
-    // /redirect/<n>: n hops, then /og.
-    const chain = /^\/redirect\/(\d{1,2})$/.exec(url.pathname);
-    if (chain) {
-      const n = Number(chain[1]);
-      res.writeHead(302, { location: n > 1 ? `/redirect/${n - 1}` : '/og' });
-      res.end();
-      return;
-    }
-    // /to?u=<absolute url>: one redirect anywhere (private addresses, other schemes, other ports).
-    if (url.pathname === '/to') {
-      res.writeHead(302, { location: url.searchParams.get('u') ?? '/' });
-      res.end();
-      return;
-    }
-    const named = options.redirectTargets?.[url.pathname];
-    if (named) {
-      res.writeHead(301, { location: named });
+    const redirect = redirectFor(url, options.redirectTargets);
+    if (redirect) {
+      res.writeHead(redirect.status, { location: redirect.location });
       res.end();
       return;
     }

@@ -111,108 +111,145 @@ function checkedLookup(resolver: Resolver, policy: SsrfPolicy, port: number, onR
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-export function createSafeFetcher(options: SafeFetcherOptions = {}): SafeFetcher {
-  const resolver = options.resolver ?? systemResolver;
-  const policy = options.policy ?? createSsrfPolicy();
-  const timeoutMs = options.timeoutMs ?? FETCH_LIMITS.timeoutMs;
-  const maxBytes = options.maxBytes ?? FETCH_LIMITS.maxBytes;
-  const maxRedirects = options.maxRedirects ?? FETCH_LIMITS.maxRedirects;
-  const userAgent = options.userAgent ?? 'CharlaLinkPreview/1.0 (+link previews for a messenger)';
+type FetchSettings = {
+  resolver: Resolver;
+  policy: SsrfPolicy;
+  timeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  userAgent: string;
+};
+type HopResponse = Awaited<ReturnType<typeof request>>;
 
-  /** One hop: connects (checked), sends a bare GET and returns the status, headers and the body stream. */
-  async function hop(url: URL, kind: FetchKind, signal: AbortSignal) {
-    policy.checkUrl(url);
-    let refused: SafeFetchError | null = null;
-    const agent = new Agent({
-      connect: {
-        lookup: checkedLookup(resolver, policy, portOf(url), (e) => {
-          refused = e;
-        }),
-        timeout: timeoutMs,
+/** One hop: connects (checked), sends a bare GET and returns the status, headers and the body stream. */
+async function hop(s: FetchSettings, url: URL, kind: FetchKind, signal: AbortSignal) {
+  s.policy.checkUrl(url);
+  let refused: SafeFetchError | null = null;
+  const agent = new Agent({
+    connect: {
+      lookup: checkedLookup(s.resolver, s.policy, portOf(url), (e) => {
+        refused = e;
+      }),
+      timeout: s.timeoutMs,
+    },
+    // One request per pool: no keep-alive socket survives into the next hop or the next fetch.
+    pipelining: 0,
+    allowH2: false,
+  });
+  try {
+    const res = await request(url, {
+      method: 'GET',
+      dispatcher: agent,
+      signal,
+      headers: {
+        'user-agent': s.userAgent,
+        accept: ACCEPT[kind].header,
+        'accept-encoding': 'identity',
+        // Some servers refuse requests without one; never send cookies or authorization.
+        'accept-language': 'en,es;q=0.8',
       },
-      // One request per pool: no keep-alive socket survives into the next hop or the next fetch.
-      pipelining: 0,
-      allowH2: false,
+      headersTimeout: s.timeoutMs,
+      bodyTimeout: s.timeoutMs,
     });
+    return { res, agent };
+  } catch (err) {
+    await agent.destroy().catch(() => {});
+    if (refused) throw refused;
+    throw err;
+  }
+}
+
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown },
+  maxBytes: number,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new SafeFetchError('too_large', `The response is larger than ${maxBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Where a redirect points (resolved against the current URL), or null when `res` is not one. */
+async function redirectTarget(res: HopResponse, url: URL, redirects: number, maxRedirects: number) {
+  if (!REDIRECTS.has(res.statusCode)) return null;
+  await res.body.dump().catch(() => {});
+  const location = res.headers.location;
+  const target = Array.isArray(location) ? location[0] : location;
+  if (!target) throw new SafeFetchError('status', `A ${res.statusCode} without a Location`);
+  if (redirects >= maxRedirects) throw new SafeFetchError('redirects', `More than ${maxRedirects} redirects`);
+  try {
+    return new URL(target, url);
+  } catch {
+    throw new SafeFetchError('bad_url', 'A redirect to something that is not a URL');
+  }
+}
+
+/** The body of a final answer, when its status, type and size are acceptable. */
+async function acceptedBody(res: HopResponse, kind: FetchKind, maxBytes: number) {
+  if (res.statusCode < 200 || res.statusCode > 299) {
+    await res.body.dump().catch(() => {});
+    throw new SafeFetchError('status', `The site answered ${res.statusCode}`);
+  }
+  const { type, charset } = parseContentType(res.headers['content-type']);
+  if (!ACCEPT[kind].types.includes(type)) {
+    res.body.destroy();
+    throw new SafeFetchError('content_type', `Not fetched: ${type || 'no content type'}`);
+  }
+  const declared = Number(res.headers['content-length']);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    res.body.destroy();
+    throw new SafeFetchError('too_large', `The response is larger than ${maxBytes} bytes`);
+  }
+  return { contentType: type, charset, body: await readCapped(res.body, maxBytes) };
+}
+
+async function run(s: FetchSettings, start: URL, kind: FetchKind, signal: AbortSignal): Promise<FetchedResource> {
+  let url = start;
+  for (let redirects = 0; ; redirects++) {
+    const { res, agent } = await hop(s, url, kind, signal);
     try {
-      const res = await request(url, {
-        method: 'GET',
-        dispatcher: agent,
-        signal,
-        headers: {
-          'user-agent': userAgent,
-          accept: ACCEPT[kind].header,
-          'accept-encoding': 'identity',
-          // Some servers refuse requests without one; never send cookies or authorization.
-          'accept-language': 'en,es;q=0.8',
-        },
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-      });
-      return { res, agent };
-    } catch (err) {
+      const next = await redirectTarget(res, url, redirects, s.maxRedirects);
+      if (next) {
+        url = next;
+        continue;
+      }
+      return { url, ...(await acceptedBody(res, kind, s.maxBytes)), redirects };
+    } finally {
       await agent.destroy().catch(() => {});
-      if (refused) throw refused;
-      throw err;
     }
   }
+}
 
-  async function readCapped(body: AsyncIterable<Buffer> & { destroy(err?: Error): unknown }): Promise<Buffer> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body) {
-      size += chunk.length;
-      if (size > maxBytes) {
-        body.destroy();
-        throw new SafeFetchError('too_large', `The response is larger than ${maxBytes} bytes`);
-      }
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks);
-  }
+/** Any failure as a SafeFetchError with a reason the callers and the corpus know. */
+function asFetchError(err: unknown, signal: AbortSignal, timeoutMs: number): SafeFetchError {
+  if (err instanceof SafeFetchError) return err;
+  if (signal.aborted) return new SafeFetchError('timeout', `Gave up after ${timeoutMs} ms`);
+  const code = (err as { code?: string }).code;
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT')
+    return new SafeFetchError('timeout', `Gave up after ${timeoutMs} ms`);
+  const cause = (err as { cause?: unknown }).cause;
+  if (cause instanceof SafeFetchError) return cause;
+  return new SafeFetchError('network', `Could not fetch: ${code ?? (err as Error).message}`);
+}
 
-  async function run(start: URL, kind: FetchKind, signal: AbortSignal): Promise<FetchedResource> {
-    let url = start;
-    for (let redirects = 0; ; redirects++) {
-      const { res, agent } = await hop(url, kind, signal);
-      try {
-        if (REDIRECTS.has(res.statusCode)) {
-          await res.body.dump().catch(() => {});
-          const location = res.headers.location;
-          const target = Array.isArray(location) ? location[0] : location;
-          if (!target) throw new SafeFetchError('status', `A ${res.statusCode} without a Location`);
-          if (redirects >= maxRedirects) throw new SafeFetchError('redirects', `More than ${maxRedirects} redirects`);
-          try {
-            url = new URL(target, url);
-          } catch {
-            throw new SafeFetchError('bad_url', 'A redirect to something that is not a URL');
-          }
-          continue;
-        }
-        if (res.statusCode < 200 || res.statusCode > 299) {
-          await res.body.dump().catch(() => {});
-          throw new SafeFetchError('status', `The site answered ${res.statusCode}`);
-        }
-        const { type, charset } = parseContentType(res.headers['content-type']);
-        if (!ACCEPT[kind].types.includes(type)) {
-          res.body.destroy();
-          throw new SafeFetchError('content_type', `Not fetched: ${type || 'no content type'}`);
-        }
-        const declared = Number(res.headers['content-length']);
-        if (Number.isFinite(declared) && declared > maxBytes) {
-          res.body.destroy();
-          throw new SafeFetchError('too_large', `The response is larger than ${maxBytes} bytes`);
-        }
-        const body = await readCapped(res.body);
-        return { url, contentType: type, charset, body, redirects };
-      } finally {
-        await agent.destroy().catch(() => {});
-      }
-    }
-  }
-
+export function createSafeFetcher(options: SafeFetcherOptions = {}): SafeFetcher {
+  const s: FetchSettings = {
+    resolver: options.resolver ?? systemResolver,
+    policy: options.policy ?? createSsrfPolicy(),
+    timeoutMs: options.timeoutMs ?? FETCH_LIMITS.timeoutMs,
+    maxBytes: options.maxBytes ?? FETCH_LIMITS.maxBytes,
+    maxRedirects: options.maxRedirects ?? FETCH_LIMITS.maxRedirects,
+    userAgent: options.userAgent ?? 'CharlaLinkPreview/1.0 (+link previews for a messenger)',
+  };
   return {
-    policy,
+    policy: s.policy,
     async fetch(input, kind, opts = {}) {
       let url: URL;
       try {
@@ -220,19 +257,12 @@ export function createSafeFetcher(options: SafeFetcherOptions = {}): SafeFetcher
       } catch {
         throw new SafeFetchError('bad_url', 'Not a URL');
       }
-      const deadline = AbortSignal.timeout(timeoutMs);
+      const deadline = AbortSignal.timeout(s.timeoutMs);
       const signal = opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline;
       try {
-        return await run(url, kind, signal);
+        return await run(s, url, kind, signal);
       } catch (err) {
-        if (err instanceof SafeFetchError) throw err;
-        if (signal.aborted) throw new SafeFetchError('timeout', `Gave up after ${timeoutMs} ms`);
-        const code = (err as { code?: string }).code;
-        if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT')
-          throw new SafeFetchError('timeout', `Gave up after ${timeoutMs} ms`);
-        const cause = (err as { cause?: unknown }).cause;
-        if (cause instanceof SafeFetchError) throw cause;
-        throw new SafeFetchError('network', `Could not fetch: ${code ?? (err as Error).message}`);
+        throw asFetchError(err, signal, s.timeoutMs);
       }
     },
   };
