@@ -3,6 +3,8 @@ import { expect, expectAxeClean, newContext, newUser, register, startDirectChat,
 test('add someone to contacts from a chat, nickname and star them; New chat lists contacts first', async ({
   browser,
 }) => {
+  // Three sign-ups with their mailed codes and two axe scans: over 30 s on a loaded machine.
+  test.setTimeout(60_000);
   const ana = newUser('Ana');
   const ben = newUser('Ben');
   const cy = newUser('Cy');
