@@ -93,6 +93,8 @@ const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/s
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     WEB_DIST_DIR: webDir,
     CHARLA_DISABLE_RATE_LIMITS: process.env.CHARLA_DISABLE_RATE_LIMITS ?? '',
+    // The link-preview test site the e2e tests start (apps/desktop/e2e/support.ts: standInPort).
+    LINK_PREVIEW_TEST_ALLOW: `127.0.0.1:${Number(process.env.CHARLA_E2E_PORT ?? '4100') + 20000}`,
     // A fixed address that becomes a site admin once it is verified (apps/desktop/e2e/admin.e2e.ts).
     ADMIN_EMAILS: process.env.CHARLA_E2E_ADMIN_EMAIL ?? 'admin@charla.test',
     TRANSLATE_PROVIDER: 'deepl',

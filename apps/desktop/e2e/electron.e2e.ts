@@ -165,7 +165,7 @@ test.describe('Electron desktop app', () => {
     const received = page.evaluate(
       () =>
         new Promise<string>((resolve) => {
-          window.desktop?.deepLinks.onReceived((link) => resolve(link.code));
+          window.desktop?.deepLinks.onReceived((link) => resolve(link.kind === 'invite' ? link.code : link.url));
         }),
     );
     await app.evaluate(({ app: electronApp }) => {
@@ -176,7 +176,7 @@ test.describe('Electron desktop app', () => {
     const none = page.evaluate(
       () =>
         new Promise<string>((resolve) => {
-          window.desktop?.deepLinks.onReceived((link) => resolve(link.code));
+          window.desktop?.deepLinks.onReceived((link) => resolve(link.kind === 'invite' ? link.code : link.url));
           setTimeout(() => resolve('nothing'), 1500);
         }),
     );

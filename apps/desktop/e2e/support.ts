@@ -263,6 +263,13 @@ export async function signIn(page: Page, user: TestUser): Promise<void> {
   await expect(page.getByRole('navigation', { name: 'Conversations' })).toBeVisible();
 }
 
+/**
+ * Fixed ports of the stand-ins e2e tests start (offset 0: the link-preview test site, 1: the GitHub
+ * stand-in), derived from CHARLA_E2E_PORT so parallel runs on other ports do not collide; the e2e
+ * server (scripts/e2e-server.mjs) is configured with the same numbers.
+ */
+export const standInPort = (offset: number) => Number(process.env.CHARLA_E2E_PORT ?? 4100) + 20000 + offset;
+
 /** axe finds no serious or critical issue on the page as it is now. */
 export async function expectAxeClean(page: Page, label: string): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();

@@ -10,6 +10,7 @@ import {
   ServerScreen,
   VerifyScreen,
 } from './features/auth/auth-screens.tsx';
+import { ProfileLanding } from './features/contacts/profile-landing.tsx';
 import { InviteLanding } from './features/groups/invite-landing.tsx';
 import { HomeScreen } from './features/home/home-screen.tsx';
 import { UnsubscribeScreen } from './features/settings/email-digest.tsx';
@@ -40,6 +41,7 @@ export function App({ platform }: { platform: Platform }) {
 }
 
 const PENDING_INVITE = 'charla.pendingInvite';
+const PENDING_PROFILE = 'charla.pendingProfile';
 
 /** Screens reachable without a session; everything else waits for sign-in. */
 function publicScreen(route: Route) {
@@ -72,7 +74,9 @@ function Root() {
     () =>
       platform.onDeepLink((url) => {
         const code = url.match(/invite\/([A-Za-z0-9_-]+)/)?.[1];
+        const username = url.match(/^charla:\/\/u\/([A-Za-z0-9_.]{3,32})$/)?.[1];
         if (code) navigate({ name: 'invite', code });
+        else if (username) navigate({ name: 'profile', username });
       }),
     [platform, navigate],
   );
@@ -80,11 +84,17 @@ function Root() {
   // An invite opened while signed out is remembered and resumed after sign-in.
   useEffect(() => {
     if (route.name === 'invite' && auth.status === 'signedOut') sessionStorage.setItem(PENDING_INVITE, route.code);
+    if (route.name === 'profile' && auth.status === 'signedOut')
+      sessionStorage.setItem(PENDING_PROFILE, route.username);
     if (auth.status === 'signedIn') {
       const code = sessionStorage.getItem(PENDING_INVITE);
+      const username = sessionStorage.getItem(PENDING_PROFILE);
       if (code) {
         sessionStorage.removeItem(PENDING_INVITE);
         navigate({ name: 'invite', code }, { replace: true });
+      } else if (username) {
+        sessionStorage.removeItem(PENDING_PROFILE);
+        navigate({ name: 'profile', username }, { replace: true });
       } else if (['login', 'register', 'forgot', 'server', 'completeSignUp'].includes(route.name))
         navigate({ name: 'home' }, { replace: true });
     }
@@ -110,9 +120,12 @@ function Root() {
           ? t('errors.network')
           : route.name === 'invite'
             ? t('invite.signInFirst')
-            : undefined;
+            : route.name === 'profile'
+              ? t('profileLink.signInFirst')
+              : undefined;
     return <LoginScreen notice={notice} />;
   }
   if (route.name === 'invite') return <InviteLanding code={route.code} />;
+  if (route.name === 'profile') return <ProfileLanding username={route.username} />;
   return <HomeScreen />;
 }

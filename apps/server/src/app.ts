@@ -17,6 +17,7 @@ import {
   AUTH_PER_IP,
   AUTH_SENSITIVE_PER_IP,
   createRateLimits,
+  DISCOVERY_LOOKUP_PER_USER,
   mediaUploadsPerUser,
   OIDC_PENDING_PER_IP,
   RESEND_VERIFICATION_PER_HOUR,
@@ -37,8 +38,15 @@ import {
 } from './modules/auth/auth.throttle.ts';
 import { createClientConfigModule } from './modules/client-config/client-config.module.ts';
 import { createE2eeModule, type E2eeOptions } from './modules/e2ee/e2ee.module.ts';
+import { createContactsModule } from './modules/contacts/contacts.module.ts';
+import { createDiscoveryModule } from './modules/discovery/discovery.module.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createInvitesModule } from './modules/invites/invites.module.ts';
+import {
+  createLinkPreviewsModule,
+  type LinkPreviewOptions,
+  type LinkPreviewsModule,
+} from './modules/link-previews/link-previews.module.ts';
 import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
 import { createMessagingModule } from './modules/messaging/messaging.module.ts';
 import { createModerationModule } from './modules/moderation/moderation.module.ts';
@@ -50,12 +58,15 @@ import {
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
 import { authProvidersFromConfig } from './modules/oidc/oidc.registry.ts';
 import { createPresenceModule } from './modules/presence/presence.module.ts';
+import { createProfileLinksModule } from './modules/profile-links/profile-links.routes.ts';
 import type { CharlaIo } from './modules/realtime/realtime.fanout.ts';
 import { createRealtime } from './modules/realtime/realtime.module.ts';
 import type { RealtimeLimits } from './modules/realtime/realtime.server.ts';
 import { createSearchModule } from './modules/search/search.module.ts';
 import { createLanguageDetector } from './modules/translation/translation.detect.ts';
 import { createTranslationModule, type TranslationOptions } from './modules/translation/translation.module.ts';
+import { sharePageRoutes } from './modules/share-pages/share-pages.routes.ts';
+import { createSocialLinksModule } from './modules/social-links/social-links.module.ts';
 import { createUsersModule } from './modules/users/users.module.ts';
 import type { MediaStore, Storage } from './storage/ports.ts';
 
@@ -84,6 +95,8 @@ export type AppDeps = {
   translation?: TranslationOptions;
   /** Push and email notification knobs (tests: the push service's certificate, shorter windows). */
   notifications?: NotificationsOptions;
+  /** Link-preview knobs (tests: a DNS stand-in, the test-site allow-list, limits). */
+  linkPreviews?: LinkPreviewOptions;
 };
 
 export type CharlaApp = {
@@ -96,6 +109,8 @@ export type CharlaApp = {
   media: Pick<MediaModule, 'sweepOnce' | 'store'>;
   /** Push queue worker and email digest (tests drain them). */
   notifications: Pick<NotificationsModule, 'worker' | 'digest' | 'vapidPublicKey'>;
+  /** Link-preview handles (tests wait for pending previews and run the sweeper). */
+  linkPreviews: Pick<LinkPreviewsModule, 'service' | 'sweepOnce'>;
   /** Resolves once optional backends (the Redis adapter, presence and typing) are connected. */
   ready: Promise<void>;
   /** Stops accepting connections and closes sockets; storage is the caller's to close. */
@@ -190,6 +205,11 @@ export function createApp(deps: AppDeps): CharlaApp {
   const presence = createPresenceModule(ctx, { io, perUser: deps.realtime?.limits?.presencePerUser });
   // Reaches people who are not looking: Web Push and the missed-message email (after presence).
   const notifications = createNotificationsModule(ctx, { activity: presence.activeUsers }, deps.notifications);
+  const linkPreviews = createLinkPreviewsModule(
+    ctx,
+    { store: media.store, serial: messaging.serial, contentEvents: messaging.contentEvents },
+    deps.linkPreviews,
+  );
   const modules: AppModule[] = [
     createClientConfigModule(ctx),
     auth,
@@ -210,6 +230,12 @@ export function createApp(deps: AppDeps): CharlaApp {
     e2ee,
     presence,
     notifications,
+    createPresenceModule(ctx, { io, perUser: deps.realtime?.limits?.presencePerUser }),
+    linkPreviews,
+    createContactsModule(ctx),
+    createDiscoveryModule(ctx, { lookupLimiter: rateLimits.limiter(DISCOVERY_LOOKUP_PER_USER) }),
+    createProfileLinksModule(ctx),
+    createSocialLinksModule(ctx),
   ];
 
   const metrics = createMetrics({
@@ -279,6 +305,9 @@ export function createApp(deps: AppDeps): CharlaApp {
   const web = webClientRoutes(config.WEB_DIST_DIR);
   const webElsewhere = new URL(config.webUrl).origin !== new URL(config.publicUrl).origin;
   if (webElsewhere || !web) app.use(linkPageRoutes(ctx, auth.service, rateLimits.limiter(AUTH_SENSITIVE_PER_IP)));
+  // Invite links unfurl on social networks: the served client's page with the invite's card in <head>.
+  const sharePages = web && !webElsewhere ? sharePageRoutes(ctx, config.WEB_DIST_DIR) : undefined;
+  if (sharePages) app.use(sharePages);
   if (web) app.use(web);
 
   app.use(notFoundHandler);
@@ -295,6 +324,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     ctx,
     media,
     notifications,
+    linkPreviews,
     ready: realtime.ready,
     close: async () => {
       await new Promise<void>((resolve) => {

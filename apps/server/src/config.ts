@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import express from 'express';
 import { z } from 'zod';
@@ -44,6 +45,13 @@ const trustProxy = z
     }
     return list;
   });
+
+/** `127.0.0.1:8080`, `::1:8080`: an IP address, a colon, a port. */
+function isAddressPort(value: string): boolean {
+  const colon = value.lastIndexOf(':');
+  const port = Number(value.slice(colon + 1));
+  return colon > 0 && net.isIP(value.slice(0, colon)) !== 0 && Number.isInteger(port) && port > 0 && port < 65536;
+}
 
 /** Every environment variable the server reads. Documented in README.md and .env.example. */
 export const envSchema = z.object({
@@ -124,6 +132,15 @@ export const envSchema = z.object({
   CHARLA_DISABLE_RATE_LIMITS: bool.default(false),
   /** Test-only: lets pushes go to a push-service stand-in on 127.0.0.1; ignored unless NODE_ENV=test. */
   CHARLA_PUSH_ALLOW_PRIVATE_HOSTS: bool.default(false),
+  /** Server-side previews of links in (non-encrypted) messages. */
+  LINK_PREVIEWS: bool.default(true),
+  /**
+   * Test-only `address:port` pairs link previews may fetch although they are private or on another
+   * port (the e2e test site on 127.0.0.1); ignored unless NODE_ENV=test.
+   */
+  LINK_PREVIEW_TEST_ALLOW: csv
+    .pipe(z.array(z.string().refine(isAddressPort, 'address:port (an IP address), comma separated')))
+    .default([]),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -14,6 +14,27 @@ describe('parseDeepLink', () => {
     (url) => expect(parseDeepLink(url)?.kind).toBe('invite'),
   );
 
+  it('accepts profile links, normalised, and refuses anything that is not exactly one', () => {
+    expect(parseDeepLink('charla://u/ana.b_1/')).toEqual({
+      kind: 'profile',
+      username: 'ana.b_1',
+      url: 'charla://u/ana.b_1',
+    });
+    for (const bad of [
+      'charla://u/',
+      'charla://u/ab',
+      `charla://u/${'a'.repeat(33)}`,
+      'charla://u/../invite/abcd1234',
+      'charla://u/ana%2Fb',
+      'charla://u/ana?x=1',
+      'charla://u/ana#x',
+      'charla://u/ana/extra',
+      'charla://U/ana',
+      'charla://user@u/ana',
+    ])
+      expect([bad, parseDeepLink(bad)]).toEqual([bad, null]);
+  });
+
   it('normalises the link it hands on', () => {
     expect(parseDeepLink('charla://invite/abcd1234/')).toEqual({
       kind: 'invite',

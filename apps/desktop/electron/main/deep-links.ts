@@ -1,5 +1,5 @@
 /**
- * `charla://invite/<code>` links: strict parsing (anything else is ignored), the single-instance
+ * `charla://invite/<code>` and `charla://u/<username>` links: strict parsing (anything else is ignored), the single-instance
  * lock that hands a second launch's argv to the running instance, the protocol registration and
  * macOS's open-url. Links that arrive before the renderer listens are queued.
  */
@@ -9,15 +9,20 @@ export const PROTOCOL = 'charla';
 const MAX_LINK_LENGTH = 512;
 /** Same alphabet and length as the server's inviteCodeSchema (shared-types). */
 const INVITE = /^charla:\/\/invite\/([A-Za-z0-9_-]{8,64})\/?$/;
+/** Same alphabet and length as usernameSchema (shared-types). */
+const PROFILE = /^charla:\/\/u\/([A-Za-z0-9_.]{3,32})\/?$/;
 
-/** Returns the invite, or null for anything that is not exactly a well-formed invite link. */
+/** Returns the invite or profile link, or null for anything that is not exactly a well-formed one. */
 export function parseDeepLink(raw: unknown): DeepLink | null {
   if (typeof raw !== 'string' || raw.length > MAX_LINK_LENGTH) return null;
   // Match the raw text, not a URL-normalised form: no percent-escapes, dot segments, user info,
   // ports, queries or fragments may sneak a different code or target through normalisation.
-  const match = INVITE.exec(raw);
-  if (!match?.[1]) return null;
-  return { kind: 'invite', code: match[1], url: `${PROTOCOL}://invite/${match[1]}` };
+  const invite = INVITE.exec(raw);
+  if (invite?.[1]) return { kind: 'invite', code: invite[1], url: `${PROTOCOL}://invite/${invite[1]}` };
+  const profile = PROFILE.exec(raw);
+  // "." and ".." are not usernames (3 characters at least), so no dot segment gets through.
+  if (profile?.[1]) return { kind: 'profile', username: profile[1], url: `${PROTOCOL}://u/${profile[1]}` };
+  return null;
 }
 
 /** The first valid deep link in a command line (Windows/Linux pass the URL as an argument). */

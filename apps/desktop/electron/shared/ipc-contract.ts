@@ -114,7 +114,10 @@ export const unreadCountSchema = z.number().int().min(0).max(1_000_000);
 export const externalUrlSchema = z.string().min(1).max(2048);
 
 export const inviteLinkSchema = z.object({ kind: z.literal('invite'), code: z.string(), url: z.string() });
-export type DeepLink = z.infer<typeof inviteLinkSchema>;
+/** A profile link (charla://u/<username>): opens a chat with that person. */
+export const profileLinkSchema = z.object({ kind: z.literal('profile'), username: z.string(), url: z.string() });
+export const deepLinkSchema = z.discriminatedUnion('kind', [inviteLinkSchema, profileLinkSchema]);
+export type DeepLink = z.infer<typeof deepLinkSchema>;
 
 export const appInfoSchema = z.object({
   platform: z.enum(['darwin', 'win32', 'linux', 'other']),
@@ -142,7 +145,7 @@ export const invokeContract = {
   'conversation:focus': { args: z.object({ conversationId: conversationId.nullable() }).strict(), result: z.null() },
   'badge:set': { args: z.object({ count: unreadCountSchema }).strict(), result: z.null() },
   'shell:open-external': { args: z.object({ url: externalUrlSchema }).strict(), result: z.boolean() },
-  'deep-link:take-pending': { args: empty, result: z.array(inviteLinkSchema) },
+  'deep-link:take-pending': { args: empty, result: z.array(deepLinkSchema) },
   'update:install': { args: empty, result: z.null() },
   'app:get-info': { args: empty, result: appInfoSchema },
   /** The signed-in account's E2EE store key (base64, 32 bytes) from the OS keychain; null when signed out. */
@@ -173,7 +176,7 @@ export const eventContract = {
   'notification:reply': z.object({ conversationId, text: z.string().min(1).max(4000) }),
   /** The computer is idle or locked (true), or in use again (false): the renderer reports presence. */
   'system:away': z.object({ away: z.boolean() }),
-  'deep-link:received': inviteLinkSchema,
+  'deep-link:received': deepLinkSchema,
   'update:ready': z.object({ version: z.string() }),
   'settings:changed': desktopSettingsSchema,
 } as const;

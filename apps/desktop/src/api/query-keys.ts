@@ -13,4 +13,6 @@ export const keys = {
   search: (q: string) => ['search', q] as const,
   sessions: ['sessions'] as const,
   blocked: ['blocked'] as const,
+  contacts: ['contacts'] as const,
+  discovery: ['discovery'] as const,
 };

@@ -10,6 +10,9 @@ describe('router', () => {
     // The missed-message email's "Stop these emails" link.
     expect(parseLocation('/unsubscribe', '?token=u5', '')).toEqual({ name: 'unsubscribe', token: 'u5' });
     expect(parseLocation('/invite/<script>', '', '#/settings')).toEqual({ name: 'settings' });
+    expect(parseLocation('/u/ana.b_1', '', '')).toEqual({ name: 'profile', username: 'ana.b_1' });
+    expect(parseLocation('/u/no', '', '')).toEqual({ name: 'home' });
+    expect(parseLocation('/u/a%2Fb', '', '')).toEqual({ name: 'home' });
   });
 
   it('round-trips hash routes', () => {
@@ -38,6 +41,7 @@ describe('router', () => {
       { name: 'verify', token: odd },
       { name: 'unsubscribe', token: odd },
       { name: 'invite', code: odd },
+      { name: 'profile', username: odd },
       { name: 'settings' },
       { name: 'admin' },
       { name: 'server' },

@@ -10,6 +10,8 @@ export type Route =
   | { name: 'unsubscribe'; token: string }
   | { name: 'completeSignUp'; token: string }
   | { name: 'invite'; code: string }
+  /** A profile link (/u/<username>): opens a chat with that person. */
+  | { name: 'profile'; username: string }
   | { name: 'settings' }
   | { name: 'admin' }
   | { name: 'server' };
@@ -24,6 +26,8 @@ export function parseLocation(pathname: string, search: string, hash: string): R
   const token = query.get('token') ?? '';
   const invite = pathname.match(/\/invite\/([A-Za-z0-9_-]{1,64})\/?$/);
   if (invite?.[1]) return { name: 'invite', code: invite[1] };
+  const profile = pathname.match(/\/u\/([A-Za-z0-9_.]{3,32})\/?$/);
+  if (profile?.[1]) return { name: 'profile', username: profile[1] };
   if (/complete-signup/i.test(pathname) && token) return { name: 'completeSignUp', token };
   if (/reset/i.test(pathname) && token) return { name: 'reset', token };
   if (/verify/i.test(pathname) && token) return { name: 'verify', token };
@@ -56,6 +60,8 @@ export function parseHash(hash: string): Route {
       return { name: 'completeSignUp', token: q.get('token') ?? '' };
     case 'invite':
       return parts[1] ? { name: 'invite', code: parts[1] } : { name: 'home' };
+    case 'u':
+      return parts[1] ? { name: 'profile', username: parts[1] } : { name: 'home' };
     case 'settings':
       return { name: 'settings' };
     case 'admin':
@@ -81,6 +87,8 @@ export function routeToHash(route: Route): string {
       return `#/complete-signup?token=${e(route.token)}`;
     case 'invite':
       return `#/invite/${e(route.code)}`;
+    case 'profile':
+      return `#/u/${e(route.username)}`;
     default:
       return `#/${route.name}`;
   }

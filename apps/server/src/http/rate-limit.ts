@@ -42,6 +42,18 @@ export const USER_SEARCH_PER_USER: RateLimitRule = {
 };
 
 /**
+ * Find-friends lookups per account: an address book goes in a few batches of 500 hashes, and
+ * guessing addresses one hash at a time stays slow (10,000 an hour at most).
+ */
+export const DISCOVERY_LOOKUP_PER_USER: RateLimitRule = {
+  name: 'discovery-lookup',
+  windowMs: 3_600_000,
+  limit: 20,
+  key: perAccount,
+  message: 'Too many contact lookups: try again later',
+};
+
+/**
  * Per IP on the OIDC routes that park state server-side (`/start`, `/nonce`): pending sign-ins live
  * 10 minutes in a bounded store, so one address can hold at most ~100 of its 10,000 slots and a
  * flood cannot evict other people's sign-ins in progress.

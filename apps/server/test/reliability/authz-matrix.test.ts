@@ -123,6 +123,40 @@ const REST: Record<string, Spec> = {
   'PATCH /notifications/email': { req: () => ({ body: { hideContent: true } }), expect: AUTHED('200 200 200 200 200') },
   // The mailed single-use token is the credential: an unknown one is 404 to everyone.
   'POST /notifications/email/unsubscribe': { req: () => ({ body: { token: 'x'.repeat(43) } }), expect: PUBLIC(404) },
+  // ---- contacts (each caller's own list; adding someone tells them nothing) ----
+  'GET /contacts': { expect: AUTHED('200 200 200 200 200') },
+  'PUT /contacts/:userId': {
+    req: (_c, w) => ({ params: { userId: w.bystander.user.id }, body: { nickname: 'By' } }),
+    expect: AUTHED('201 201 201 201 201'),
+  },
+  'DELETE /contacts/:userId': { req: (c) => ({ params: { userId: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  // ---- find friends (own setting; lookups answer only people who opted in) ----
+  'GET /discovery/me': { expect: AUTHED('200 200 200 200 200') },
+  'PUT /discovery/me': { req: () => ({ body: { discoverableByEmail: false } }), expect: AUTHED('200 200 200 200 200') },
+  'POST /discovery/lookup': {
+    req: () => ({ body: { hashes: ['0'.repeat(64)] } }),
+    expect: AUTHED('200 200 200 200 200'),
+  },
+  // ---- profile links (resolve a username to a public profile; signed-in only) ----
+  'GET /profiles/me': { expect: AUTHED('200 200 200 200 200') },
+  'GET /profiles/:username': {
+    req: (_c, w) => ({ params: { username: w.bystander.username } }),
+    expect: AUTHED('200 200 200 200 200'),
+  },
+  // ---- social links (mine to edit; others' filtered by visibility) ----
+  'GET /users/me/social-links': { expect: AUTHED('200 200 200 200 200') },
+  'PUT /users/me/social-links/:network': {
+    req: () => ({ params: { network: 'x' }, body: { handle: 'matrix' } }),
+    expect: AUTHED('201 201 201 201 201'),
+  },
+  'DELETE /users/me/social-links/:network': {
+    req: () => ({ params: { network: 'instagram' } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'GET /users/:id/social-links': {
+    req: (_c, w) => ({ params: { id: w.owner.user.id } }),
+    expect: AUTHED('200 200 200 200 200'),
+  },
   // ---- media (no multipart body: refused after authentication; unknown ids are 404 to everyone) ----
   'POST /media': { expect: AUTHED('415 415 415 415 415') },
   'GET /media/:id/meta': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
@@ -192,6 +226,13 @@ const REST: Record<string, Spec> = {
     req: (c) => ({ params: { id: c.messageId, emoji: '👍' } }),
     expect: AUTHED('404 200 200 404 200'),
   },
+  // Only the sender may take a link preview off; others who see the message get 403.
+  'DELETE /messages/:id/link-preview': {
+    req: (c) => ({ params: { id: c.messageId } }),
+    expect: AUTHED('404 403 403 404 403'),
+  },
+  // Preview images are capability URLs (random id; <img> sends no token): unknown ids are 404 to all.
+  'GET /link-previews/images/:id': { req: (c) => ({ params: { id: c.extra } }), expect: PUBLIC(404) },
   // Receipts of a group message are visible to its members.
   'GET /messages/:id/receipts': {
     req: (c) => ({ params: { id: c.messageId } }),

@@ -38,6 +38,29 @@ export const paths = {
     byId: (id: string) => `/users/${encodeURIComponent(id)}`,
     block: (id: string) => `/users/${encodeURIComponent(id)}/block`,
     blocked: '/users/me/blocked',
+    /** GET all mine; PUT/DELETE …/:network. */
+    mySocialLinks: '/users/me/social-links',
+    mySocialLink: (network: string) => `/users/me/social-links/${encodeURIComponent(network)}`,
+    /** GET the ones this person lets me see. */
+    socialLinks: (id: string) => `/users/${encodeURIComponent(id)}/social-links`,
+  },
+  discovery: {
+    /** GET my setting and the hash salt; PUT { discoverableByEmail }. */
+    me: '/discovery/me',
+    /** POST { hashes }: who among these may be found (rate-limited per user). */
+    lookup: '/discovery/lookup',
+  },
+  profiles: {
+    /** GET my own profile links (web and app). */
+    me: '/profiles/me',
+    /** GET the person with this username (exact, case-insensitive). */
+    byUsername: (username: string) => `/profiles/${encodeURIComponent(username)}`,
+  },
+  contacts: {
+    /** GET: my contacts, favourites first. */
+    list: '/contacts',
+    /** PUT adds or updates (nickname, favourite); DELETE removes. */
+    byUser: (userId: string) => `/contacts/${encodeURIComponent(userId)}`,
   },
   conversations: {
     list: '/conversations',
@@ -81,6 +104,12 @@ export const paths = {
     reaction: (id: string, emoji: string) =>
       `/messages/${encodeURIComponent(id)}/reactions/${encodeURIComponent(emoji)}`,
     receipts: (id: string) => `/messages/${encodeURIComponent(id)}/receipts`,
+    /** DELETE: the sender takes the link preview off (200 with the message). */
+    linkPreview: (id: string) => `/messages/${encodeURIComponent(id)}/link-preview`,
+  },
+  linkPreviews: {
+    /** GET the re-encoded preview image (no token: the random id is the capability). */
+    image: (imageId: string) => `/link-previews/images/${encodeURIComponent(imageId)}`,
   },
   invites: {
     /** GET previews without joining. */
@@ -140,3 +169,8 @@ export const inviteDesktopUrl = (code: string) => `charla://invite/${encodeURICo
 
 /** Header a web client sends on cookie-authenticated calls (CSRF defence beside SameSite=Strict). */
 export const CSRF_HEADER = 'x-charla-csrf';
+
+/** A person's profile link (opens a chat with them) on the web client, and in the desktop app. */
+export const profileWebUrl = (webUrl: string, username: string) =>
+  `${webUrl.replace(/\/$/, '')}/u/${encodeURIComponent(username)}`;
+export const profileAppUrl = (username: string) => `charla://u/${encodeURIComponent(username)}`;

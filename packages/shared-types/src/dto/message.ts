@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { linkPreviewSchema } from './link-preview.ts';
 
 /** Ids are opaque strings (SQLite: UUIDs; MongoDB: ObjectId hex). */
 const id = z.string().min(1).max(64);
@@ -120,6 +121,8 @@ export const messageSchema = z.object({
   /** Set when deleted for everyone: a tombstone with content wiped. */
   deletedAt: z.string().nullable(),
   createdAt: z.string(),
+  /** Preview of the first link, added by the server after the send (message:updated); null when none. */
+  linkPreview: linkPreviewSchema.nullable().optional(),
 });
 export type Message = z.infer<typeof messageSchema>;
 

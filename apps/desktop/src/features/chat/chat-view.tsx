@@ -93,6 +93,7 @@ export function ChatView({ conversation, seq }: { conversation: ConversationSumm
         if (scope === 'everyone') setDeleting(m);
         else commands.remove(m, 'me');
       },
+      removePreview: commands.removePreview,
       forward: setForwarding,
       info: setInfo,
       report: (m) => safety.report({ kind: 'message', messageId: m.id }),

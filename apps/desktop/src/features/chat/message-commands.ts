@@ -1,9 +1,10 @@
-import type { DeleteScope, Message } from '@charla/shared-types';
+import { type DeleteScope, type Message, messageSchema, paths } from '@charla/shared-types';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useMemo } from 'react';
 import { hideMessage, type MessagesState, patchReactions, upsertMessage } from '../../api/cache.ts';
 import { keys } from '../../api/query-keys.ts';
 import { request } from '../../api/socket.ts';
+import { useApp } from '../../app-context.tsx';
 import { useRealtime } from '../../realtime/realtime.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
@@ -13,6 +14,8 @@ export type MessageCommands = {
   edit(m: Message, text: string): Promise<void>;
   react(m: Message, emoji: string, on: boolean): void;
   remove(m: Message, scope: DeleteScope): void;
+  /** The sender takes the server-made link preview off their message (REST). */
+  removePreview(m: Message): void;
 };
 
 /**
@@ -22,6 +25,7 @@ export type MessageCommands = {
  */
 export function useMessageCommands(conversationId: string): MessageCommands {
   const { socket } = useRealtime();
+  const { api } = useApp();
   const qc = useQueryClient();
   const toasts = useToasts();
   const { t } = useI18n();
@@ -60,6 +64,15 @@ export function useMessageCommands(conversationId: string): MessageCommands {
         fail(e, () => void edit(m, text));
       }
     };
-    return { edit, react, remove };
-  }, [socket, patch, fail]);
+    const removePreview = (m: Message): void => {
+      void api
+        .send('DELETE', paths.messages.linkPreview(m.id), messageSchema)
+        .then((updated) => {
+          patch((s) => upsertMessage(s, updated));
+          toasts.show({ kind: 'info', text: t('linkPreview.removed') });
+        })
+        .catch((e: unknown) => fail(e));
+    };
+    return { edit, react, remove, removePreview };
+  }, [socket, api, patch, fail, toasts, t]);
 }

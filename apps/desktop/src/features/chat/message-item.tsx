@@ -13,6 +13,7 @@ import { BlockButton } from '../safety/safety.tsx';
 import { type TranslationActions, TranslationNote } from '../translation/translation-ui.tsx';
 import type { MessageTranslation } from '../translation/use-chat-translation.ts';
 import { Attachment } from './attachment.tsx';
+import { LinkPreviewCard } from './link-preview-card.tsx';
 import { MessageText } from './message-text.tsx';
 import { ReceiptTick } from './receipt-tick.tsx';
 
@@ -29,6 +30,8 @@ export type MessageActions = {
   info: (m: Message) => void;
   report: (m: Message) => void;
   jumpTo: (id: string) => void;
+  /** The sender takes the link preview off their message. */
+  removePreview: (m: Message) => void;
 };
 
 function nameOf(members: Map<string, Participant>, id: string | null, unknown: string) {
@@ -156,6 +159,12 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
                 </div>
               ))}
             {tr && trActions && <TranslationNote message={m} translation={tr} actions={trActions} />}
+            {m.linkPreview && (
+              <LinkPreviewCard
+                preview={m.linkPreview}
+                {...(p.mine ? { onRemove: () => p.actions.removePreview(m) } : {})}
+              />
+            )}
           </>
         )}
         <div className="meta">

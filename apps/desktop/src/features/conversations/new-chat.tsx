@@ -14,9 +14,11 @@ import { EmptyState } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { EncryptedToggle } from '../e2ee/encrypted-toggle.tsx';
+import { useContacts } from '../contacts/contacts.api.ts';
+import { FindFriends } from '../contacts/find-friends.tsx';
 import { UserPicker } from '../groups/user-picker.tsx';
 
-type Tab = 'person' | 'group' | 'channel' | 'directory';
+type Tab = 'person' | 'friends' | 'group' | 'channel' | 'directory';
 const created = z.object({ id: z.string() }).passthrough();
 
 /** New direct chat, new group, new channel, and the public channel directory. */
@@ -27,6 +29,7 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
   const toasts = useToasts();
   const { navigate } = useRouter();
   const [tab, setTab] = useState<Tab>(initialTab);
+  const contacts = useContacts();
   const [members, setMembers] = useState<{ id: string; name: string }[]>([]);
   const [busy, setBusy] = useState(false);
   const [encrypted, setEncrypted] = useState(false);
@@ -72,7 +75,7 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
         : { kind, title, description, onlyAdminsPost: f.get('onlyAdminsPost') === 'on' },
     );
   };
-  const tabs: Tab[] = ['person', 'group', 'channel', 'directory'];
+  const tabs: Tab[] = ['person', 'friends', 'group', 'channel', 'directory'];
   return (
     <Dialog title={t('newChat.title')} onClose={onClose}>
       <div className="tabs" role="tablist" aria-label={t('newChat.title')}>
@@ -88,10 +91,12 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
             autoFocus
             label={t('newChat.searchPeople')}
             exclude={new Set()}
+            contacts={contacts.data ?? []}
             onPick={(userId) => void open({ kind: 'direct', userId, ...(encrypted ? { encrypted } : {}) })}
           />
         )}
         {(tab === 'person' || tab === 'group') && <EncryptedToggle checked={encrypted} onChange={setEncrypted} />}
+        {tab === 'friends' && <FindFriends onMessage={(userId) => void open({ kind: 'direct', userId })} />}
         {(tab === 'group' || tab === 'channel') && (
           <form className="stack" onSubmit={(e) => submitGroup(e, tab)}>
             <label>
@@ -122,6 +127,7 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
                 </label>
                 <UserPicker
                   label={t('group.add')}
+                  contacts={contacts.data ?? []}
                   exclude={new Set(members.map((m) => m.id))}
                   onPick={(id, name) => setMembers((m) => [...m, { id, name }])}
                 />

@@ -20,9 +20,12 @@ import { useRouter } from '../../ui/router.tsx';
 import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { ContactSection } from '../contacts/contact-section.tsx';
+import { PersonSocialLinks } from '../contacts/social-links.tsx';
 import { menuKeys } from '../conversations/conversation-menu.tsx';
 import { conversationName, isMuted } from '../conversations/conversation-utils.ts';
 import { SharedTabs } from '../conversations/shared-tabs.tsx';
+import { ShareButton } from '../share/share-button.tsx';
 import { EditGroup } from './edit-group.tsx';
 import { UserPicker } from './user-picker.tsx';
 
@@ -81,6 +84,12 @@ export function GroupInfo({
         </button>
       </header>
       <DetailsHead c={c} name={name} />
+      {c.kind === 'direct' && c.peer && !c.peer.deleted && (
+        <>
+          <PersonSocialLinks userId={c.peer.id} />
+          <ContactSection person={{ id: c.peer.id, name: c.peer.displayName }} />
+        </>
+      )}
       <SharedTabs conversationId={c.id} encrypted={c.encrypted} />
       {group && canEditInfo && <EditGroup conversation={c} />}
       <div className="panel-section">
@@ -174,7 +183,7 @@ export function GroupInfo({
           )}
         </div>
       )}
-      {group && canInvite && <Invites conversationId={c.id} />}
+      {group && canInvite && <Invites conversationId={c.id} name={name} />}
       {safety && (
         <div className="panel-section">
           <h3>{t('details.safety')}</h3>
@@ -252,7 +261,7 @@ function AddMembers({
   );
 }
 
-function Invites({ conversationId }: { conversationId: string }) {
+function Invites({ conversationId, name }: { conversationId: string; name: string }) {
   const { t, locale } = useI18n();
   const { api } = useApp();
   const qc = useQueryClient();
@@ -333,6 +342,10 @@ function Invites({ conversationId }: { conversationId: string }) {
             <button type="button" className="link" onClick={() => void navigator.clipboard?.writeText(i.webUrl)}>
               {t('invite.copy')}
             </button>
+            <ShareButton
+              item={{ url: i.webUrl, text: t('share.inviteText', { name }), title: name }}
+              label={t('share.inviteLabel')}
+            />
             <button
               type="button"
               className="link danger"

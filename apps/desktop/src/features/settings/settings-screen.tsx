@@ -16,6 +16,9 @@ import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { EmailVerification } from '../auth/verify-email.tsx';
+import { DiscoverySetting } from '../contacts/discovery-setting.tsx';
+import { ProfileLink } from '../contacts/profile-link.tsx';
+import { SocialLinksSettings } from '../contacts/social-links.tsx';
 import { useBlockedPeople } from '../safety/safety.tsx';
 import { ReadingLanguageSetting } from '../translation/reading-language.tsx';
 import { AppearanceSettings } from './appearance-settings.tsx';
@@ -65,6 +68,12 @@ export function SettingsScreen() {
       <Notifications />
       <Devices />
       <Password />
+      <Section title={t('social.title')}>
+        <SocialLinksSettings />
+      </Section>
+      <Section title={t('discovery.title')}>
+        <DiscoverySetting />
+      </Section>
       <Blocked />
       <Section title={t('settings.account')}>
         <button type="button" className="button" onClick={() => void logout()}>
@@ -136,6 +145,7 @@ function Profile() {
           {t('common.save')}
         </button>
       </form>
+      <ProfileLink />
     </Section>
   );
 }

@@ -1,5 +1,6 @@
 import { enEveryday } from './en-everyday.ts';
 import { enPush } from './en-push.ts';
+import { enSocial } from './en-social.ts';
 
 /** English: the reference dictionary (every other language must have exactly these keys). */
 export const en = {
@@ -363,4 +364,5 @@ export const en = {
   'settings.deleteWrongUsername': 'That is not your username.',
   ...enEveryday,
   ...enPush,
+  ...enSocial,
 } as const;

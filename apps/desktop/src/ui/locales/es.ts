@@ -1,6 +1,7 @@
 import type { en } from './en.ts';
 import { esEveryday } from './es-everyday.ts';
 import { esPush } from './es-push.ts';
+import { esSocial } from './es-social.ts';
 
 /** Spanish: must have exactly the English keys (checked by the type and by a test). */
 export const es: Record<keyof typeof en, string> = {
@@ -365,4 +366,5 @@ export const es: Record<keyof typeof en, string> = {
   'settings.deleteWrongUsername': 'Ese no es tu nombre de usuario.',
   ...esEveryday,
   ...esPush,
+  ...esSocial,
 };

@@ -15,6 +15,12 @@ import { type PublishDeps, postSystemMessage } from '../messaging/messages.publi
 /** 16 random bytes: unguessable, so a link is the only way in. */
 const newCode = () => randomBytes(16).toString('base64url');
 
+/** Not revoked, not expired, not used up: what may be joined or previewed, also by public pages. */
+export const inviteIsUsable = (invite: InviteRecord, now: Date): boolean =>
+  !invite.revokedAt &&
+  !(invite.expiresAt && invite.expiresAt <= now) &&
+  !(invite.maxUses !== null && invite.uses >= invite.maxUses);
+
 export function createInvitesService(
   deps: PublishDeps & { storage: Storage; webUrl: string },
   conversations: ConversationsService,
@@ -36,14 +42,7 @@ export function createInvitesService(
   /** A usable invite, or 404 whatever the reason (no hint whether a code ever existed). */
   async function usable(code: string): Promise<InviteRecord> {
     const invite = await storage.invites.findByCode(code);
-    const now = clock.now();
-    if (
-      !invite ||
-      invite.revokedAt ||
-      (invite.expiresAt && invite.expiresAt <= now) ||
-      (invite.maxUses !== null && invite.uses >= invite.maxUses)
-    )
-      throw notFound('Invite');
+    if (!invite || !inviteIsUsable(invite, clock.now())) throw notFound('Invite');
     return invite;
   }
 

@@ -1,5 +1,5 @@
-import type { Message, MessagePreview, SystemEvent, SystemEventType } from '@charla/shared-types';
-import type { MessageRecord, SystemPayload } from '../../storage/ports.ts';
+import type { LinkPreview, Message, MessagePreview, SystemEvent, SystemEventType } from '@charla/shared-types';
+import type { LinkPreviewRecord, MessageRecord, SystemPayload } from '../../storage/ports.ts';
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
@@ -44,7 +44,14 @@ export function toMessageDto(m: MessageRecord): Message {
     editedAt: iso(m.editedAt),
     deletedAt: iso(m.deletedAt),
     createdAt: m.createdAt.toISOString(),
+    linkPreview: toLinkPreviewDto(m.linkPreview),
   };
+}
+
+/** Removed previews (the sender took it off) are kept for the record but never shown. */
+function toLinkPreviewDto(p: LinkPreviewRecord | null | undefined): LinkPreview | null {
+  if (!p || p.removed) return null;
+  return { url: p.url, title: p.title, description: p.description, siteName: p.siteName, image: p.image };
 }
 
 export function toPreview(m: MessageRecord): MessagePreview {

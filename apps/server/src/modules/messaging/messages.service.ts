@@ -24,6 +24,7 @@ import { type Membership, requireMember, requireReader, visibilityFloor } from '
 import { directPeerId } from './conversations.mapper.ts';
 import { postingError, postRestriction, requirePost } from './conversations.permissions.ts';
 import type { ConversationsService } from './conversations.service.ts';
+import type { MessageContentEvents } from './messages.content-events.ts';
 import { toMessageDto } from './messages.mapper.ts';
 import { type PublishDeps, publishCreated } from './messages.publish.ts';
 import { sharedIndex } from './messages.shared.ts';
@@ -58,6 +59,8 @@ export type MessagesDeps = PublishDeps & {
   fanout: Fanout;
   attachments?: AttachmentHooks;
   languages?: LanguageDetection;
+  /** Told after a message's text was stored and published (link previews). */
+  contentEvents?: MessageContentEvents;
 };
 export type SendBody = z.output<typeof sendMessageRequestSchema>;
 
@@ -225,6 +228,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
           await deps.attachments?.attach(userId, body.attachments, r.message);
           publishCreated(deps, r);
           await shared.record(r.message, m.conversation);
+          deps.contentEvents?.emit({ message: r.message, how: 'sent' });
         }
         return r;
       });
@@ -255,6 +259,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
         const out = toMessageDto(edited.message);
         await shared.relink(edited.message, conversation);
         fanout.toUsers(edited.memberIds, 'message:updated', { message: out, changeSeq: edited.changeSeq });
+        deps.contentEvents?.emit({ message: edited.message, how: 'edited' });
         return out;
       });
       if (!dto) throw notFound('Message');
@@ -327,6 +332,7 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
           if (r?.created) {
             publishCreated(deps, r);
             await shared.record(r.message, memberships[i]?.conversation ?? { encrypted: true });
+            deps.contentEvents?.emit({ message: r.message, how: 'sent' });
           }
           return r;
         });

@@ -3,6 +3,7 @@ import { createChangesService } from './changes.service.ts';
 import { createStanding } from './conversations.permissions.ts';
 import { conversationsRoutes } from './conversations.routes.ts';
 import { createConversationsService } from './conversations.service.ts';
+import { createMessageContentEvents } from './messages.content-events.ts';
 import { createSerial } from './messages.publish.ts';
 import { conversationMessagesRoutes, messagesRoutes } from './messages.routes.ts';
 import {
@@ -42,8 +43,11 @@ export function createMessagingModule(ctx: AppContext, deps: MessagingDeps) {
   const conversations = createConversationsService(base);
   const participants = createParticipantsService(base, conversations);
   const changes = createChangesService(base);
+  const contentEvents = createMessageContentEvents((err) =>
+    ctx.logger.error({ err }, 'message content listener failed'),
+  );
   const messages = createMessagesService(
-    { ...base, attachments: deps.attachments, languages: deps.languages },
+    { ...base, attachments: deps.attachments, languages: deps.languages, contentEvents },
     conversations,
   );
   const typing = createTypingSockets({
@@ -66,6 +70,8 @@ export function createMessagingModule(ctx: AppContext, deps: MessagingDeps) {
     services: { conversations, messages },
     /** Runs a mutation and its event as one step per conversation. */
     serial: base.serial,
+    /** "A message's text was written": features that work from the text afterwards subscribe here. */
+    contentEvents,
   } satisfies AppModule & Record<string, unknown>;
 }
 

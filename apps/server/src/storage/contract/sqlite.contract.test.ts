@@ -7,7 +7,10 @@ import { openSqliteStorage } from '../sqlite/sqlite-storage.ts';
 import { abuseContract } from './abuse.contract.ts';
 import { accountsContract } from './accounts.contract.ts';
 import { e2eeContract } from './e2ee.contract.ts';
+import { contactsContract } from './contacts.contract.ts';
+import { discoveryContract } from './discovery.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
+import { linkPreviewsContract } from './link-previews.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
@@ -15,6 +18,7 @@ import { notificationsContract } from './notifications.contract.ts';
 import { sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
 import { translationContract } from './translation.contract.ts';
+import { socialLinksContract } from './social-links.contract.ts';
 
 /** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
 async function openFresh(): Promise<Storage> {
@@ -38,6 +42,10 @@ describe('sqlite adapter', () => {
   e2eeContract(openFresh);
   translationContract(openFresh);
   sharedItemsContract(openFresh);
+  linkPreviewsContract(openFresh);
+  contactsContract(openFresh);
+  discoveryContract(openFresh);
+  socialLinksContract(openFresh);
   abuseContract(openFresh);
   notificationsContract(openFresh);
   sendCrashContract(async () => {

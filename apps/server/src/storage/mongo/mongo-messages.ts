@@ -100,6 +100,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: SendStep
             system: null,
             language: null,
             reactions: [],
+            linkPreview: null,
             deletedAt: now,
           },
         },

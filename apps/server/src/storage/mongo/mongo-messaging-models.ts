@@ -3,6 +3,7 @@ import type {
   ChangeType,
   ConversationRecord,
   ForwardedFrom,
+  LinkPreviewRecord,
   MessageRecord,
   ParticipantRecord,
   ReplySnapshot,
@@ -102,6 +103,8 @@ export type MessageDoc = {
   pending?: PendingSend | null;
   /** Distinct normalised tokens of `text` (search); [] on a tombstone. */
   terms?: string[];
+  /** Missing on documents written before link previews existed. */
+  linkPreview?: LinkPreviewRecord | null;
 };
 
 export type HiddenDoc = {
@@ -246,6 +249,7 @@ const messageSchema = new Schema<MessageDoc>(
     createdAt: { type: Date, required: true },
     pending: { type: pendingSchema, default: null },
     terms: { type: [String], default: undefined },
+    linkPreview: { type: Schema.Types.Mixed, default: null },
   },
   { ...opts, minimize: false },
 );
@@ -260,6 +264,11 @@ messageSchema.index(
   { unique: true, partialFilterExpression: { clientMsgId: { $type: 'string' } } },
 );
 messageSchema.index({ conversationId: 1, mentions: 1, seq: 1 });
+// The link-preview image sweeper keeps images some message still shows.
+messageSchema.index(
+  { 'linkPreview.image.id': 1 },
+  { partialFilterExpression: { 'linkPreview.image.id': { $type: 'string' } } },
+);
 messageSchema.index({ 'replyTo.id': 1 }, { partialFilterExpression: { 'replyTo.id': { $type: 'string' } } });
 // Search starts from the caller's conversations: equality on conversationId, then a term (exact or
 // an anchored prefix), newest first. Tombstones have no terms and match nothing.
@@ -435,6 +444,7 @@ export function toMessage(d: MessageDoc): MessageRecord {
     editedAt: d.editedAt ?? null,
     deletedAt: d.deletedAt ?? null,
     createdAt: d.createdAt,
+    linkPreview: d.linkPreview ?? null,
   };
 }
 

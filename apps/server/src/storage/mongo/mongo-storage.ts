@@ -4,13 +4,16 @@ import { type AdapterOptions, DEFAULT_STALE_SEND_MS } from '../adapter-options.t
 import { StorageStartError } from '../errors.ts';
 import type { Storage } from '../ports.ts';
 import { createMongoBlocksRepo } from './mongo-blocks.ts';
+import { createMongoContactsRepo } from './mongo-contacts.ts';
 import { createMongoConversationsRepo } from './mongo-conversations.ts';
 import { createMongoE2eeRepo } from './mongo-e2ee.ts';
 import { createMongoEmailDigestRepo } from './mongo-email-digest.ts';
+import { createMongoDiscoveryRepo } from './mongo-discovery.ts';
 import { translateOutages } from './mongo-errors.ts';
 import { createMongoIdentitiesRepo } from './mongo-identities.ts';
 import { describeUri, ensureIndexes } from './mongo-indexes.ts';
 import { createMongoInvitesRepo } from './mongo-invites.ts';
+import { createMongoLinkPreviewsRepo } from './mongo-link-previews.ts';
 import { createMongoMediaRepo } from './mongo-media.ts';
 import { backfillMessageTerms } from './mongo-message-search.ts';
 import { createMongoMessagesRepo } from './mongo-messages.ts';
@@ -25,6 +28,7 @@ import { createMongoRegistrationsRepo } from './mongo-registrations.ts';
 import { createMongoSend } from './mongo-send.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
 import { createMongoSharedItemsRepo } from './mongo-shared-items.ts';
+import { createMongoSocialLinksRepo } from './mongo-social-links.ts';
 import { createMongoStatsRepo, STATS_INDEXES } from './mongo-stats.ts';
 import { createMongoTranslationsRepo } from './mongo-translations.ts';
 import { backfillDisplayNameLower, createMongoUsersRepo } from './mongo-users.ts';
@@ -102,6 +106,10 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
     pushSubscriptions: t(push.subscriptions),
     pushQueue: t(push.queue),
     emailDigest: t(createMongoEmailDigestRepo(conn)),
+    linkPreviews: t(createMongoLinkPreviewsRepo(conn, models, messaging)),
+    contacts: t(createMongoContactsRepo(conn)),
+    discovery: t(createMongoDiscoveryRepo(conn)),
+    socialLinks: t(createMongoSocialLinksRepo(conn)),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

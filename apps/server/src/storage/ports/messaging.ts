@@ -1,4 +1,5 @@
 import type { Page } from '@charla/shared-types';
+import type { LinkPreviewRecord } from './link-previews.ts';
 
 /*
  * Messaging ports: conversations, participants, messages (+ reactions, hidden, search), invites and
@@ -139,6 +140,8 @@ export type MessageRecord = {
   /** Tombstone: content wiped, row and seq kept. */
   deletedAt: Date | null;
   createdAt: Date;
+  /** Preview of the first link (storage/ports/link-previews.ts); wiped with the content. */
+  linkPreview?: LinkPreviewRecord | null;
 };
 
 export type NewMessage = {

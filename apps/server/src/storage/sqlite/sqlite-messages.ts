@@ -64,7 +64,7 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
   const dropTranslations = db.prepare<[string]>('DELETE FROM message_translations WHERE message_id = ?');
   const wipeStmt = db.prepare<[number, string]>(
     `UPDATE messages SET text = '', attachments = '[]', mentions = '[]', reply_to = NULL, forwarded_from = NULL,
-       system = NULL, language = NULL, deleted_at = ? WHERE id = ? AND deleted_at IS NULL`,
+       system = NULL, language = NULL, link_preview = NULL, deleted_at = ? WHERE id = ? AND deleted_at IS NULL`,
   );
   const clearReactions = db.prepare<[string]>('DELETE FROM reactions WHERE message_id = ?');
   const quoting = db.prepare<[string], { id: string; seq: number }>(

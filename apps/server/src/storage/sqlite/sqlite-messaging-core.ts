@@ -3,6 +3,7 @@ import type {
   ChangeType,
   Committed,
   ConversationRecord,
+  LinkPreviewRecord,
   MessageRecord,
   ParticipantRecord,
   ParticipantRole,
@@ -69,6 +70,7 @@ export type MessageRow = {
   edited_at: number | null;
   deleted_at: number | null;
   created_at: number;
+  link_preview?: string | null;
 };
 
 export const toConversation = (r: ConversationRow): ConversationRecord => ({
@@ -125,6 +127,7 @@ export const toMessage = (r: MessageRow, reactions: ReactionSummary[]): MessageR
   editedAt: date(r.edited_at),
   deletedAt: date(r.deleted_at),
   createdAt: dateOf(r.created_at),
+  linkPreview: r.link_preview ? (JSON.parse(r.link_preview) as LinkPreviewRecord) : null,
 });
 
 export type ChangeInput = {

@@ -5,11 +5,14 @@ import type { AdapterOptions } from '../adapter-options.ts';
 import type { Storage } from '../ports.ts';
 import { applyMigrations } from './migrate.ts';
 import { createSqliteBlocksRepo } from './sqlite-blocks.ts';
+import { createSqliteContactsRepo } from './sqlite-contacts.ts';
 import { createSqliteConversationsRepo } from './sqlite-conversations.ts';
 import { createSqliteE2eeRepo } from './sqlite-e2ee.ts';
 import { createSqliteEmailDigestRepo } from './sqlite-email-digest.ts';
+import { createSqliteDiscoveryRepo } from './sqlite-discovery.ts';
 import { createSqliteIdentitiesRepo } from './sqlite-identities.ts';
 import { createSqliteInvitesRepo } from './sqlite-invites.ts';
+import { createSqliteLinkPreviewsRepo } from './sqlite-link-previews.ts';
 import { createSqliteMediaRepo } from './sqlite-media.ts';
 import { createSqliteMessagesRepo } from './sqlite-messages.ts';
 import { createMessagingCore } from './sqlite-messaging-core.ts';
@@ -20,6 +23,7 @@ import { createSqlitePushQueueRepo, createSqlitePushSubscriptionsRepo } from './
 import { createSqliteRegistrationsRepo } from './sqlite-registrations.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
 import { createSqliteSharedItemsRepo } from './sqlite-shared-items.ts';
+import { createSqliteSocialLinksRepo } from './sqlite-social-links.ts';
 import { createSqliteStatsRepo } from './sqlite-stats.ts';
 import { createSqliteTranslationsRepo } from './sqlite-translations.ts';
 import { createSqliteUsersRepo } from './sqlite-users.ts';
@@ -61,6 +65,10 @@ export function openSqliteStorage(
     pushSubscriptions: createSqlitePushSubscriptionsRepo(db),
     pushQueue: createSqlitePushQueueRepo(db),
     emailDigest: createSqliteEmailDigestRepo(db),
+    linkPreviews: createSqliteLinkPreviewsRepo(messaging),
+    contacts: createSqliteContactsRepo(db),
+    discovery: createSqliteDiscoveryRepo(db),
+    socialLinks: createSqliteSocialLinksRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();
