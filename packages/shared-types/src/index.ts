@@ -10,6 +10,7 @@ export * from './dto/message.ts';
 export * from './dto/moderation.ts';
 export * from './dto/name.ts';
 export * from './dto/oidc.ts';
+export * from './dto/points.ts';
 export * from './dto/user.ts';
 export * from './socket/ack.ts';
 export * from './socket/events.ts';

@@ -8,6 +8,7 @@ import type { IdentitiesRepo } from './ports/identities.ts';
 import type { MediaRepo } from './ports/media.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
 import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
+import type { LeaderboardsRepo, PointsHistoryRepo, PointsRepo } from './ports/points.ts';
 import type { PendingRegistrationsRepo } from './ports/registrations.ts';
 import type { SharedItemsRepo } from './ports/shared-items.ts';
 
@@ -19,6 +20,8 @@ export type * from './ports/messaging.ts';
 export { SEARCH_CANDIDATES, SNIPPET_END, SNIPPET_START } from './ports/messaging.ts';
 export type * from './ports/moderation.ts';
 export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
+export type * from './ports/points.ts';
+export { ALL_TIME, isoWeekKey } from './ports/points.ts';
 export type * from './ports/registrations.ts';
 export type * from './ports/shared-items.ts';
 
@@ -39,6 +42,9 @@ export type Storage = {
   readonly reports: ReportsRepo;
   readonly auditLog: AuditLogRepo;
   readonly stats: StatsRepo;
+  readonly points: PointsRepo;
+  readonly leaderboards: LeaderboardsRepo;
+  readonly pointsHistory: PointsHistoryRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -10,6 +10,7 @@ import { identitiesContract } from './identities.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
+import { pointsContract } from './points.contract.ts';
 import { sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
 
@@ -33,6 +34,7 @@ describe('sqlite adapter', () => {
   mediaContract(openFresh);
   moderationContract(openFresh);
   sharedItemsContract(openFresh);
+  pointsContract(openFresh);
   abuseContract(openFresh);
   sendCrashContract(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-crash-'));

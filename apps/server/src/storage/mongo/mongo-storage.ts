@@ -18,6 +18,8 @@ import { runOnce } from './mongo-migrations.ts';
 import { createMongoAuditLogRepo, createMongoReportsRepo } from './mongo-moderation.ts';
 import { createMongoOneTimeTokensRepo } from './mongo-one-time-tokens.ts';
 import { createMongoParticipantsRepo } from './mongo-participants.ts';
+import { createMongoPointsRepo, pointsModels } from './mongo-points.ts';
+import { createMongoLeaderboardsRepo, createMongoPointsHistoryRepo } from './mongo-points-boards.ts';
 import { createMongoRegistrationsRepo } from './mongo-registrations.ts';
 import { createMongoSend } from './mongo-send.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
@@ -74,6 +76,7 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
   const models = messagingModels(conn);
   const messaging = createMongoMessagingCore(models);
   const sending = createMongoSend(messaging, conn, options);
+  const points = pointsModels(conn);
   const t = translateOutages;
   const storage: Storage = {
     kind: 'mongo',
@@ -92,6 +95,9 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
     reports: t(createMongoReportsRepo(conn)),
     auditLog: t(createMongoAuditLogRepo(conn)),
     stats: t(createMongoStatsRepo(conn)),
+    points: t(createMongoPointsRepo(points)),
+    leaderboards: t(createMongoLeaderboardsRepo(conn, points, models)),
+    pointsHistory: t(createMongoPointsHistoryRepo(models)),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

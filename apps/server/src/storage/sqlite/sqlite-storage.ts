@@ -14,6 +14,8 @@ import { createMessagingCore } from './sqlite-messaging-core.ts';
 import { createSqliteAuditLogRepo, createSqliteReportsRepo } from './sqlite-moderation.ts';
 import { createSqliteOneTimeTokensRepo } from './sqlite-one-time-tokens.ts';
 import { createSqliteParticipantsRepo } from './sqlite-participants.ts';
+import { createSqlitePointsRepo } from './sqlite-points.ts';
+import { createSqliteLeaderboardsRepo, createSqlitePointsHistoryRepo } from './sqlite-points-boards.ts';
 import { createSqliteRegistrationsRepo } from './sqlite-registrations.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
 import { createSqliteSharedItemsRepo } from './sqlite-shared-items.ts';
@@ -52,6 +54,9 @@ export function openSqliteStorage(
     reports: createSqliteReportsRepo(db),
     auditLog: createSqliteAuditLogRepo(db),
     stats: createSqliteStatsRepo(db),
+    points: createSqlitePointsRepo(db),
+    leaderboards: createSqliteLeaderboardsRepo(db),
+    pointsHistory: createSqlitePointsHistoryRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();
