@@ -15,6 +15,12 @@ export const errorCodes = [
   'account_suspended',
   /** An external sign-in provider could not be reached or answered nonsense (502). */
   'provider_unavailable',
+  /** End-to-end encryption: a commit or message for an epoch the group has left (409; catch up, retry). */
+  'stale_epoch',
+  /** End-to-end encryption: the group still holds devices that must be removed first (409; commit, retry). */
+  'group_out_of_date',
+  /** A plain-text operation on an end-to-end encrypted conversation (409; use the encrypted client). */
+  'encrypted_conversation',
   /** The database is unreachable, busy or cannot take writes right now (503, retryable; see retryAfter). */
   'unavailable',
   'internal',

@@ -32,6 +32,8 @@ export type ConversationDoc = {
   lastChangeAt: Date;
   historyForNewcomers: boolean;
   directKey: string | null;
+  /** Missing on documents written before end-to-end encryption existed: false. */
+  encrypted?: boolean;
   deletedAt: Date | null;
 };
 
@@ -152,6 +154,7 @@ const conversationSchema = new Schema<ConversationDoc>(
     lastChangeAt: { type: Date, required: true },
     historyForNewcomers: { type: Boolean, required: true, default: false },
     directKey: nullableStr,
+    encrypted: { type: Boolean, default: false },
     deletedAt: nullableDate,
   },
   opts,
@@ -342,6 +345,7 @@ export const toConversation = (d: ConversationDoc): ConversationRecord => ({
   changeSeq: d.changeSeq,
   historyForNewcomers: d.historyForNewcomers,
   directKey: d.directKey ?? null,
+  encrypted: d.encrypted ?? false,
   deletedAt: d.deletedAt ?? null,
 });
 

@@ -43,6 +43,8 @@ export type ConversationRecord = {
   historyForNewcomers: boolean;
   /** Direct chats only: the two user ids sorted and joined with ':'; unique. */
   directKey: string | null;
+  /** End-to-end encrypted (MLS): set at creation, never turned off; the server never sees its content. */
+  encrypted: boolean;
   deletedAt: Date | null;
 };
 

@@ -29,6 +29,7 @@ export type ConversationRow = {
   last_change_at: number;
   history_for_newcomers: number;
   direct_key: string | null;
+  encrypted: number;
   deleted_at: number | null;
 };
 
@@ -80,6 +81,7 @@ export const toConversation = (r: ConversationRow): ConversationRecord => ({
   changeSeq: r.change_seq,
   historyForNewcomers: r.history_for_newcomers === 1,
   directKey: r.direct_key,
+  encrypted: r.encrypted === 1,
   deletedAt: date(r.deleted_at),
 });
 
