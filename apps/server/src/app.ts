@@ -36,6 +36,7 @@ import { healthRoutes } from './modules/health/health.routes.ts';
 import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
 import { createModerationModule } from './modules/moderation/moderation.module.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
+import { createPointsModule, type PointsModule } from './modules/points/points.module.ts';
 import { createMessagingModule, type MessagingOptions } from './modules/realtime/realtime.module.ts';
 import { usersRoutes } from './modules/users/users.routes.ts';
 import { createUsersService } from './modules/users/users.service.ts';
@@ -70,6 +71,8 @@ export type CharlaApp = {
   ctx: AppContext;
   /** Media module handles (tests run the unattached-upload sweeper with a moved clock). */
   media: Pick<MediaModule, 'sweepOnce' | 'store'>;
+  /** Points module handles (tests wait for awards in flight and rebuild projections). */
+  points: Pick<PointsModule, 'service' | 'settled'>;
   /** Resolves once optional backends (the Redis adapter, presence and typing) are connected. */
   ready: Promise<void>;
   /** Stops accepting connections and closes sockets; storage is the caller's to close. */
@@ -195,6 +198,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     serial: messaging.serial,
     releaseMessageMedia: (messageId) => media.service.releaseMessage(messageId),
   });
+  const points = createPointsModule(ctx, { fanout: messaging.fanout });
   const routers: Router[] = [
     authRoutes(ctx, authService, {
       perIp: rateLimits.limiter(AUTH_PER_IP),
@@ -209,6 +213,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
     media.router,
     ...moderation.routers,
+    ...points.routers,
     messaging.router,
   ];
   for (const router of routers) api.use(router);
@@ -236,6 +241,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     io,
     ctx,
     media,
+    points,
     ready,
     close: async () => {
       await new Promise<void>((resolve) => {
@@ -243,6 +249,7 @@ export function createApp(deps: AppDeps): CharlaApp {
         server.closeAllConnections?.();
       });
       media.stop();
+      await points.close();
       await messaging.close();
       await rateLimits.close();
       ctx.mailer.close?.();

@@ -98,6 +98,8 @@ export const envSchema = z.object({
     .regex(/^cloudinary:\/\//, 'must start with cloudinary://')
     .optional(),
   WEB_DIST_DIR: z.string().optional(),
+  /** Points: direct chats earn nothing while either account is younger than this (anti-farming with fresh accounts). */
+  POINTS_DIRECT_MIN_ACCOUNT_AGE_HOURS: z.coerce.number().min(0).max(8760).default(24),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Test-only escape hatch (the e2e server uses it); ignored unless NODE_ENV=test. */

@@ -9,6 +9,7 @@ import {
   type ReactionSummary,
   type Receipt,
 } from '../dto/message.ts';
+import type { AchievementEarnedEvent } from '../dto/points.ts';
 import type { AckCallback } from './ack.ts';
 
 const id = z.string().min(1).max(64);
@@ -140,6 +141,8 @@ export type ServerToClientEvents = {
   'participant:joined': (e: ParticipantJoinedEvent) => void;
   'participant:left': (e: ParticipantLeftEvent) => void;
   'participant:updated': (e: ParticipantUpdatedEvent) => void;
+  /** To the earner's devices only: an achievement tier was just earned (the client shows a toast). */
+  'points:achievement': (e: AchievementEarnedEvent) => void;
 };
 
 export type InterServerEvents = Record<string, never>;

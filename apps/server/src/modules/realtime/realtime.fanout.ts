@@ -29,15 +29,25 @@ export type Fanout = {
    * `conversation:removed`; listeners (presence: who may still see whom) hear the user ids.
    */
   onMembershipEnded(listener: (userIds: readonly string[]) => void): () => void;
+  /**
+   * Every fact published on this node, once (not once per recipient), for in-process observers that
+   * react to what happened (points). Listeners run after delivery and must not throw or block.
+   */
+  onPublished(listener: PublishedListener): () => void;
 };
+
+export type PublishedFact = { [E in ServerEvent]: { event: E; args: EventArgs<E> } }[ServerEvent];
+export type PublishedListener = (fact: PublishedFact) => void;
 
 type LooseEmit = (e: string, ...a: unknown[]) => boolean;
 
 export function createFanout(storage: Storage, onError?: (err: unknown) => void): Fanout {
   let io: CharlaIo | undefined;
   const membershipEnded = new Set<(userIds: readonly string[]) => void>();
+  const published = new Set<PublishedListener>();
   const toUsers = <E extends ServerEvent>(userIds: readonly string[], event: E, ...args: EventArgs<E>) => {
     if (event === 'conversation:removed') for (const listener of membershipEnded) listener(userIds);
+    for (const listener of published) listener({ event, args } as PublishedFact);
     if (!io || userIds.length === 0) return;
     // One emit to the union of rooms: a socket in several of them still gets the event once.
     const rooms = [...new Set(userIds)].map(userRoom);
@@ -68,6 +78,10 @@ export function createFanout(storage: Storage, onError?: (err: unknown) => void)
     onMembershipEnded(listener) {
       membershipEnded.add(listener);
       return () => membershipEnded.delete(listener);
+    },
+    onPublished(listener) {
+      published.add(listener);
+      return () => published.delete(listener);
     },
   };
 }

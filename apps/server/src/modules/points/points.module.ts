@@ -1,0 +1,50 @@
+import type { Router } from 'express';
+import type { AppContext } from '../../app-context.ts';
+import { createRequireAdmin } from '../admin/admin.routes.ts';
+import type { Fanout } from '../realtime/realtime.fanout.ts';
+import { listenForPoints } from './points.listener.ts';
+import { createPointsQueries } from './points.queries.ts';
+import { pointsRoutes } from './points.routes.ts';
+import { createPointsService } from './points.service.ts';
+
+/**
+ * Points, levels and achievements: awards from the facts messaging publishes (never from message
+ * content), REST under /points and /admin/points, and the `points:achievement` toast.
+ */
+export function createPointsModule(
+  ctx: Pick<AppContext, 'config' | 'storage' | 'clock' | 'logger' | 'requireAuth'>,
+  deps: { fanout: Fanout },
+) {
+  const { storage, clock, logger, config } = ctx;
+  const service = createPointsService({
+    storage,
+    clock,
+    logger,
+    fanout: deps.fanout,
+    directMinAccountAgeMs: config.POINTS_DIRECT_MIN_ACCOUNT_AGE_HOURS * 3_600_000,
+  });
+  const queries = createPointsQueries({ storage, clock });
+  const listener = listenForPoints(deps.fanout, service);
+  const routers: Router[] = [
+    pointsRoutes({
+      requireAuth: ctx.requireAuth,
+      requireAdmin: createRequireAdmin(ctx),
+      storage,
+      clock,
+      queries,
+      points: service,
+    }),
+  ];
+  return {
+    routers,
+    service,
+    /** Resolves when the awards for facts published so far are written (tests, shutdown). */
+    settled: () => listener.settled(),
+    async close(): Promise<void> {
+      listener.stop();
+      await listener.settled();
+    },
+  };
+}
+
+export type PointsModule = ReturnType<typeof createPointsModule>;
