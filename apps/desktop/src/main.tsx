@@ -6,6 +6,7 @@ import './ui/theme.css';
 import './ui/chat.css';
 import './ui/panels.css';
 import './ui/everyday.css';
+import './ui/points.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

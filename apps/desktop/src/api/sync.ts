@@ -16,7 +16,9 @@ import { ChangeFeeds, mergeConversation } from './change-feed.ts';
 import type { ApiClient } from './client.ts';
 import { keys } from './query-keys.ts';
 
-type Handlers = { [E in keyof ServerToClientEvents]: ServerToClientEvents[E] };
+/** Events that change cached chat state; feature events (points toasts) have their own listeners. */
+type SyncedEvent = Exclude<keyof ServerToClientEvents, 'points:achievement'>;
+type Handlers = { [E in SyncedEvent]: ServerToClientEvents[E] };
 
 export type SyncContext = {
   qc: QueryClient;

@@ -28,6 +28,8 @@ const paths = {
     'M10 2a8 8 0 1 0 4.9 14.3l5.4 5.4 1.4-1.4-5.4-5.4A8 8 0 0 0 10 2zm0 2a6 6 0 1 1 0 12 6 6 0 0 1 0-12zM6 9v2h8V9H6z',
   archive: 'M4 3h16l1 4v13H3V7l1-4zm1.2 2-.5 2h14.6l-.5-2H5.2zM5 9v9h14V9H5zm4 2h6v2H9v-2z',
   unread: 'M12 4a8 8 0 1 0 0 16 8 8 0 0 0 0-16z',
+  trophy:
+    'M7 3h10v2h4v3a4 4 0 0 1-4 4h-.4A5 5 0 0 1 13 14.9V18h3v3H8v-3h3v-3.1A5 5 0 0 1 7.4 12H7a4 4 0 0 1-4-4V5h4V3zm0 4H5v1a2 2 0 0 0 2 2V7zm10 0v3a2 2 0 0 0 2-2V7h-2z',
 } as const;
 
 export type IconName = keyof typeof paths;

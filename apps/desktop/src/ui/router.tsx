@@ -11,6 +11,7 @@ export type Route =
   | { name: 'invite'; code: string }
   | { name: 'settings' }
   | { name: 'admin' }
+  | { name: 'achievements' }
   | { name: 'server' };
 
 /**
@@ -56,6 +57,8 @@ export function parseHash(hash: string): Route {
       return { name: 'settings' };
     case 'admin':
       return { name: 'admin' };
+    case 'achievements':
+      return { name: 'achievements' };
     case 'server':
       return { name: 'server' };
     default:

@@ -22,6 +22,7 @@ import { errorText } from '../auth/auth-form.tsx';
 import { menuKeys } from '../conversations/conversation-menu.tsx';
 import { conversationName, isMuted } from '../conversations/conversation-utils.ts';
 import { SharedTabs } from '../conversations/shared-tabs.tsx';
+import { PointsProfile } from '../points/points-profile.tsx';
 import { EditGroup } from './edit-group.tsx';
 import { UserPicker } from './user-picker.tsx';
 
@@ -335,6 +336,7 @@ function DetailsHead({ c, name }: { c: ConversationSummary; name: string }) {
           {about}
         </p>
       )}
+      {peerId && <PointsProfile userId={peerId} />}
     </div>
   );
 }

@@ -8,10 +8,14 @@ import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, OfflineBanner, Skeleton } from '../../ui/status.tsx';
 import { ChatView } from '../chat/chat-view.tsx';
 import { ConversationList } from '../conversations/conversation-list.tsx';
+import { useAchievementToasts } from '../points/use-achievement-toasts.ts';
 import { useAccountAppearance } from '../settings/appearance-settings.tsx';
 
 const SettingsScreen = lazy(() =>
   import('../settings/settings-screen.tsx').then((m) => ({ default: m.SettingsScreen })),
+);
+const AchievementsScreen = lazy(() =>
+  import('../points/achievements-screen.tsx').then((m) => ({ default: m.AchievementsScreen })),
 );
 const AdminScreen = lazy(() => import('../admin/admin-screen.tsx').then((m) => ({ default: m.AdminScreen })));
 const SearchDialog = lazy(() => import('../search/search-dialog.tsx').then((m) => ({ default: m.SearchDialog })));
@@ -36,10 +40,12 @@ function Shell() {
   const { platform } = useApp();
   const { route, navigate } = useRouter();
   const { connected } = useRealtime();
+  useAchievementToasts();
   const [overlay, setOverlay] = useState<Overlay>(null);
   const conversationId = route.name === 'home' ? route.conversationId : undefined;
   const list = useConversations();
   const conversation = useConversation(conversationId);
+  const screen = route.name === 'settings' || route.name === 'admin' || route.name === 'achievements';
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -57,7 +63,7 @@ function Shell() {
   );
 
   return (
-    <div className={`shell${conversationId || route.name === 'settings' || route.name === 'admin' ? ' has-main' : ''}`}>
+    <div className={`shell${conversationId || screen ? ' has-main' : ''}`}>
       <a className="skip-link" href="#main">
         {t('a11y.skip')}
       </a>
@@ -85,6 +91,14 @@ function Shell() {
           >
             <Icon name="compose" />
           </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('points.open')}
+            onClick={() => navigate({ name: 'achievements' })}
+          >
+            <Icon name="trophy" />
+          </button>
           {me.role === 'admin' && (
             <button
               type="button"
@@ -99,9 +113,15 @@ function Shell() {
         <ConversationList activeId={conversationId} />
       </nav>
       <main id="main" className="main" tabIndex={-1}>
-        {route.name === 'settings' || route.name === 'admin' ? (
+        {screen ? (
           <Suspense fallback={<Skeleton lines={8} label={t('common.loading')} />}>
-            {route.name === 'admin' ? <AdminScreen /> : <SettingsScreen />}
+            {route.name === 'admin' ? (
+              <AdminScreen />
+            ) : route.name === 'achievements' ? (
+              <AchievementsScreen />
+            ) : (
+              <SettingsScreen />
+            )}
           </Suspense>
         ) : conversation ? (
           <ChatView

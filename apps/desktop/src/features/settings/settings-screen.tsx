@@ -15,6 +15,7 @@ import { useSettings } from '../../ui/settings.tsx';
 import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { PointsProfile } from '../points/points-profile.tsx';
 import { AppearanceSettings } from './appearance-settings.tsx';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -45,6 +46,7 @@ export function SettingsScreen() {
   const { t } = useI18n();
   const { navigate } = useRouter();
   const { logout } = useApp();
+  const me = useMe();
   return (
     <section className="settings" aria-labelledby="settings-title">
       <header className="settings-header">
@@ -54,6 +56,12 @@ export function SettingsScreen() {
         <h1 id="settings-title">{t('settings.title')}</h1>
       </header>
       <Profile />
+      <Section title={t('points.title')}>
+        <PointsProfile userId={me.id} />
+        <button type="button" className="button secondary" onClick={() => navigate({ name: 'achievements' })}>
+          {t('points.seeAll')}
+        </button>
+      </Section>
       <AppearanceSettings />
       <Notifications />
       <Devices />

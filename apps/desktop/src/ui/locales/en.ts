@@ -1,4 +1,5 @@
 import { enEveryday } from './en-everyday.ts';
+import { enPoints } from './en-points.ts';
 
 /** English: the reference dictionary (every other language must have exactly these keys). */
 export const en = {
@@ -302,4 +303,5 @@ export const en = {
   'settings.deleteWrongPassword': 'That password is not right.',
   'settings.deleteWrongUsername': 'That is not your username.',
   ...enEveryday,
+  ...enPoints,
 } as const;

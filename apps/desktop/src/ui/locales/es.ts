@@ -1,5 +1,6 @@
 import type { en } from './en.ts';
 import { esEveryday } from './es-everyday.ts';
+import { esPoints } from './es-points.ts';
 
 /** Spanish: must have exactly the English keys (checked by the type and by a test). */
 export const es: Record<keyof typeof en, string> = {
@@ -304,4 +305,5 @@ export const es: Record<keyof typeof en, string> = {
   'settings.deleteWrongPassword': 'Esa contraseña no es correcta.',
   'settings.deleteWrongUsername': 'Ese no es tu nombre de usuario.',
   ...esEveryday,
+  ...esPoints,
 };

@@ -1,0 +1,70 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, test } from '@playwright/test';
+import { createGroup, newContext, newUser, openConversation, register, send, startDirectChat } from './support.ts';
+
+async function noSeriousViolations(page: Page, label: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
+}
+
+test('earning "First words": live toast, badge on my profile and on theirs, hidden when I hide it', async ({
+  browser,
+}) => {
+  // Two sign-ups with their emailed codes and two axe scans: slow on a loaded machine, not stuck.
+  test.setTimeout(90_000);
+  const ana = newUser('Ana');
+  const ben = newUser('Ben');
+  const b = await newContext(browser);
+  await register(b.page, ben);
+  const { page } = await newContext(browser);
+  await register(page, ana);
+
+  // A group with someone else in it (direct chats of day-old accounts earn nothing).
+  await createGroup(page, 'Trail club', [ben]);
+  await send(page, 'Who is up for Saturday?');
+  const toast = page.getByRole('status').filter({ hasText: 'Achievement unlocked: First words (bronze)' });
+  await expect(toast).toBeVisible();
+  await toast.getByRole('button', { name: 'View' }).click();
+
+  await expect(page.getByRole('heading', { level: 1, name: 'Achievements' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Level 1' })).toBeVisible();
+  await expect(page.getByText('7 points', { exact: true })).toBeVisible();
+  const firstWords = page.locator('[data-achievement="first_words"]');
+  await expect(firstWords).toContainText('Earned: bronze');
+  const helpful = page.locator('[data-achievement="helpful"]');
+  await expect(helpful).toContainText('Locked');
+  await expect(helpful).toContainText('0/10 for bronze');
+  await noSeriousViolations(page, 'achievements');
+
+  // My own profile (Settings) shows the badge.
+  await page
+    .getByRole('button', { name: /Settings/ })
+    .first()
+    .click();
+  const mine = page.getByRole('region', { name: 'Points and badges' });
+  await expect(mine.getByText('First words (bronze)')).toBeAttached();
+  await expect(mine).toContainText('Level 1');
+
+  // Ben sees it on Ana's profile (they share a group).
+  await startDirectChat(b.page, ana);
+  await b.page.getByRole('button', { name: 'Details' }).click();
+  const details = b.page.getByRole('complementary', { name: 'Details' });
+  const onHerProfile = details.getByRole('region', { name: 'Points and badges' });
+  await expect(onHerProfile.getByText('First words (bronze)')).toBeAttached();
+  await noSeriousViolations(b.page, 'profile with badges');
+
+  // Ana hides her points: Ben no longer sees them.
+  await page.getByRole('button', { name: 'See all achievements' }).click();
+  await page.getByLabel('Who can see my points and badges').selectOption('nobody');
+  await expect(page.getByLabel('Who can see my points and badges')).toHaveValue('nobody');
+  await b.page.reload();
+  await openConversation(b.page, ana.name);
+  await b.page.getByRole('button', { name: 'Details' }).click();
+  await expect(
+    b.page.getByRole('complementary', { name: 'Details' }).getByRole('heading', { name: ana.name }),
+  ).toBeVisible();
+  await expect(b.page.getByRole('region', { name: 'Points and badges' })).toHaveCount(0);
+});
