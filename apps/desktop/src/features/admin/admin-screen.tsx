@@ -120,7 +120,7 @@ export function BarChart({
   label,
 }: {
   series: StatsDay[];
-  field: 'messages' | 'signups' | 'activeUsers';
+  field: 'messages' | 'signups' | 'activeUsers' | 'points' | 'achievements';
   label: string;
 }) {
   const max = Math.max(1, ...series.map((d) => d[field]));
@@ -176,6 +176,8 @@ function Stats() {
       </dl>
       <BarChart series={s.series} field="messages" label={t('admin.messagesPerDay')} />
       <BarChart series={s.series} field="signups" label={t('admin.signupsPerDay')} />
+      <BarChart series={s.series} field="points" label={t('admin.pointsPerDay')} />
+      <BarChart series={s.series} field="achievements" label={t('admin.achievementsPerDay')} />
     </div>
   );
 }

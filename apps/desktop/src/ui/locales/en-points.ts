@@ -1,5 +1,7 @@
 /** English strings of points, levels and achievements. */
 export const enPoints = {
+  'admin.pointsPerDay': 'Points awarded per day',
+  'admin.achievementsPerDay': 'Achievements earned per day',
   'points.title': 'Achievements',
   'points.open': 'Achievements',
   'points.seeAll': 'See all achievements',

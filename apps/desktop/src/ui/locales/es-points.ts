@@ -2,6 +2,8 @@ import type { enPoints } from './en-points.ts';
 
 /** Spanish strings of points, levels and achievements. */
 export const esPoints = {
+  'admin.pointsPerDay': 'Puntos otorgados por día',
+  'admin.achievementsPerDay': 'Logros conseguidos por día',
   'points.title': 'Logros',
   'points.open': 'Logros',
   'points.seeAll': 'Ver todos los logros',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Leaderboard, Message, MyPoints, PointsEntry, PointsProfile } from '@charla/shared-types';
+import type { AdminStats, Leaderboard, Message, MyPoints, PointsEntry, PointsProfile } from '@charla/shared-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSocket, nextEvent, type Rest, restAs } from '../../../test/chat.ts';
 import { type RegisteredUser, registerUser, startTestApp, type TestApp } from '../../../test/harness.ts';
@@ -216,6 +216,21 @@ describe('points: awards from messaging facts, fairness and the REST surface', (
     expect(again).toMatchObject({ status: 409, body: { code: 'conflict' } });
     const own = await as.bob.get<{ items: PointsEntry[] }>('/points/me/ledger');
     expect(own.body.data.items[0]).toMatchObject({ reverses: award.id });
+  });
+
+  it('adds points and achievements per day to the admin statistics', async () => {
+    const asAdmin = restAs(t.api, admin.accessToken);
+    const stats = await asAdmin.get<AdminStats>('/admin/stats?days=3');
+    expect(stats.status).toBe(200);
+    const days = stats.body.data.series;
+    expect(days).toHaveLength(3);
+    const earners = await t.storage.points.usersWithEntries({ limit: 100 });
+    const ledgers = await Promise.all(earners.map((id) => t.storage.points.userEntries(id, { limit: 1000 })));
+    const all = ledgers.flat();
+    const byDay = (date: string) =>
+      all.filter((e) => e.createdAt.toISOString().slice(0, 10) === date).reduce((n, e) => n + e.points, 0);
+    for (const d of days) expect(d.points).toBe(byDay(d.date));
+    expect(days.reduce((n, d) => n + d.achievements, 0)).toBeGreaterThanOrEqual(1);
   });
 
   it('answers bad input with a clear 4xx, never a 500', async () => {
