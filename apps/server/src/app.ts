@@ -72,7 +72,7 @@ export type CharlaApp = {
   /** Media module handles (tests run the unattached-upload sweeper with a moved clock). */
   media: Pick<MediaModule, 'sweepOnce' | 'store'>;
   /** Points module handles (tests wait for awards in flight and rebuild projections). */
-  points: Pick<PointsModule, 'service' | 'settled'>;
+  points: Pick<PointsModule, 'service' | 'settled' | 'runDueChecks'>;
   /** Resolves once optional backends (the Redis adapter, presence and typing) are connected. */
   ready: Promise<void>;
   /** Stops accepting connections and closes sockets; storage is the caller's to close. */
@@ -199,6 +199,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     releaseMessageMedia: (messageId) => media.service.releaseMessage(messageId),
   });
   const points = createPointsModule(ctx, { fanout: messaging.fanout });
+  points.start();
   const routers: Router[] = [
     authRoutes(ctx, authService, {
       perIp: rateLimits.limiter(AUTH_PER_IP),

@@ -22,7 +22,11 @@ export function messageFact(m: Message): MessageFact {
  * runs after delivery and never delays or fails the request that caused it. `pending` lets tests
  * and shutdown wait for the work in flight.
  */
-export function listenForPoints(fanout: Pick<Fanout, 'onPublished'>, points: PointsService) {
+export function listenForPoints(
+  fanout: Pick<Fanout, 'onPublished'>,
+  points: PointsService,
+  onJoined: (conversationId: string, userId: string, changeSeq: number) => Promise<void>,
+) {
   const inFlight = new Set<Promise<void>>();
   const track = (p: Promise<void>) => {
     inFlight.add(p);
@@ -41,6 +45,11 @@ export function listenForPoints(fanout: Pick<Fanout, 'onPublished'>, points: Poi
       case 'message:deleted': {
         const e = fact.args[0];
         if (e.scope === 'everyone' && e.message) track(points.onMessageDeleted(messageFact(e.message)));
+        break;
+      }
+      case 'participant:joined': {
+        const e = fact.args[0];
+        track(onJoined(e.conversationId, e.participant.user.id, e.changeSeq).catch(() => undefined));
         break;
       }
       default:

@@ -2,10 +2,13 @@ import type { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { createRequireAdmin } from '../admin/admin.routes.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
+import { createInviteStays } from './points.invites.ts';
 import { listenForPoints } from './points.listener.ts';
 import { createPointsQueries } from './points.queries.ts';
 import { pointsRoutes } from './points.routes.ts';
 import { createPointsService } from './points.service.ts';
+
+const DUE_CHECK_INTERVAL_MS = 10 * 60_000;
 
 /**
  * Points, levels and achievements: awards from the facts messaging publishes (never from message
@@ -24,7 +27,15 @@ export function createPointsModule(
     directMinAccountAgeMs: config.POINTS_DIRECT_MIN_ACCOUNT_AGE_HOURS * 3_600_000,
   });
   const queries = createPointsQueries({ storage, clock });
-  const listener = listenForPoints(deps.fanout, service);
+  const invites = createInviteStays({ storage, clock, points: service });
+  const listener = listenForPoints(deps.fanout, service, async (conversationId, userId, changeSeq) => {
+    try {
+      await invites.onJoined(conversationId, userId, changeSeq);
+    } catch (err) {
+      logger.error({ err }, 'points: invite join check failed');
+    }
+  });
+  let timer: ReturnType<typeof setInterval> | undefined;
   const routers: Router[] = [
     pointsRoutes({
       requireAuth: ctx.requireAuth,
@@ -38,9 +49,18 @@ export function createPointsModule(
   return {
     routers,
     service,
+    /** Due "invited member stayed 7 days" checks (every process runs them; each check is taken once). */
+    runDueChecks: () => invites.runDue(),
+    start(): void {
+      timer = setInterval(() => {
+        invites.runDue().catch((err: unknown) => logger.error({ err }, 'points: due checks failed'));
+      }, DUE_CHECK_INTERVAL_MS);
+      timer.unref();
+    },
     /** Resolves when the awards for facts published so far are written (tests, shutdown). */
     settled: () => listener.settled(),
     async close(): Promise<void> {
+      clearInterval(timer);
       listener.stop();
       await listener.settled();
     },

@@ -31,7 +31,7 @@ export type MessageFact = {
   deletedAt: Date | null;
 };
 
-type Award = Omit<NewPointsAward, 'dailyCap' | 'createdAt'> & { createdAt?: Date };
+export type Award = Omit<NewPointsAward, 'dailyCap' | 'createdAt'> & { createdAt?: Date };
 
 /**
  * Turns published facts into ledger entries. Every check reads metadata only (sender, membership,
@@ -63,28 +63,28 @@ export function createPointsService(deps: PointsDeps) {
   }
 
   /** Writes awards (exactly once each, within caps) and announces achievements they complete. */
-  async function grant(awards: Award[], now: Date): Promise<PointsEntryRecord[]> {
+  async function grant(awards: Award[], now: Date, announce = true): Promise<PointsEntryRecord[]> {
     if (awards.length === 0) return [];
     const outcomes = await storage.points.award(
       awards.map((a) => ({ ...a, createdAt: a.createdAt ?? now, dailyCap: POINTS_RULES[a.ruleId].dailyCap })),
     );
     const awarded = outcomes.flatMap((o) => (o.status === 'awarded' ? [o.entry] : []));
-    for (const userId of new Set(awarded.map((e) => e.userId))) await checkAchievements(userId, now);
+    for (const userId of new Set(awarded.map((e) => e.userId))) await checkAchievements(userId, now, announce);
     return awarded;
   }
 
   /** Earns every tier the user's totals reach; whoever inserts a tier first announces it. */
-  async function checkAchievements(userId: string, now: Date): Promise<void> {
+  async function checkAchievements(userId: string, now: Date, announce = true): Promise<void> {
     const totals = await storage.points.totals(userId);
     for (const { id, tier } of qualifiedTiers(totals)) {
       const fresh = await storage.points.earnAchievement({ userId, achievementId: id, tier, earnedAt: now });
-      if (!fresh) continue;
+      if (!fresh || !announce) continue;
       const { points, level } = levelInfo(totals?.points ?? 0);
       fanout.toUsers([userId], 'points:achievement', { id, tier, earnedAt: now.toISOString(), points, level });
     }
   }
 
-  async function onMessageCreated(message: MessageFact): Promise<void> {
+  async function onMessageCreated(message: MessageFact, announce = true): Promise<void> {
     const sender = message.senderId;
     if (!sender || message.kind === 'system' || message.forwarded || message.deletedAt) return;
     const now = message.createdAt;
@@ -129,20 +129,19 @@ export function createPointsService(deps: PointsDeps) {
           detail: {},
         });
     }
-    await grant(awards, now);
+    await grant(awards, now, announce);
   }
 
-  async function onReactionAdded(e: {
-    conversationId: string;
-    messageId: string;
-    userId: string;
-    reactions: ReactionSummary[];
-  }): Promise<void> {
+  /** `at`: when the reaction was made (the backfill replays old ones); default now. */
+  async function onReactionAdded(
+    e: { conversationId: string; messageId: string; userId: string; reactions: ReactionSummary[] },
+    options: { at?: Date; announce?: boolean } = {},
+  ): Promise<void> {
     const message = await storage.messages.findById(e.messageId);
     if (!message || message.deletedAt || message.kind === 'system') return;
     const author = message.senderId;
     if (e.userId === author || !(await mayEarn(author))) return;
-    const now = clock.now();
+    const now = options.at ?? clock.now();
     if (!(await countsIn(message.conversationId, author, now))) return;
     const base = {
       userId: author,
@@ -169,7 +168,7 @@ export function createPointsService(deps: PointsDeps) {
         points: POINTS_RULES.helpful_message.points,
         detail: { reactors: reactors.size },
       });
-    await grant(awards, now);
+    await grant(awards, now, options.announce ?? true);
   }
 
   /**
@@ -255,8 +254,14 @@ export function createPointsService(deps: PointsDeps) {
       );
 
   return {
-    onMessageCreated: guard('message:created', onMessageCreated),
-    onReactionAdded: guard('reaction:updated', onReactionAdded),
+    onMessageCreated: guard('message:created', (m: MessageFact) => onMessageCreated(m)),
+    onReactionAdded: guard('reaction:updated', (e: Parameters<typeof onReactionAdded>[0]) => onReactionAdded(e)),
+    /** The same rules for past activity (backfill): errors propagate, no toasts. */
+    replay: {
+      message: (m: MessageFact) => onMessageCreated(m, false),
+      reaction: (e: Parameters<typeof onReactionAdded>[0], at: Date) => onReactionAdded(e, { at, announce: false }),
+      grant: (awards: Award[], now: Date, announce = false) => grant(awards, now, announce),
+    },
     onMessageDeleted: guard('message:deleted', onMessageDeleted),
     reverseMessage,
     rebuild,
