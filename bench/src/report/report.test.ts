@@ -58,6 +58,7 @@ function results(over: Partial<BenchResults['sections']> = {}): BenchResults {
       warmupMs: 0,
       repeats: 3,
       idle: 5000,
+      members: 10_000,
       messages: 1000,
       conversations: 10,
       iterations: 10,
@@ -93,7 +94,11 @@ describe('budgets', () => {
 
   it('reports every budget, NOT MEASURED with the reason when a section did not run or was skipped', () => {
     const { budgets } = evaluateBudgets(results({ auth: { skipped: 'failed: boom' } }));
-    expect(budgets).toHaveLength(11);
+    expect(budgets).toHaveLength(12);
+    expect(budgets.find((b) => b.id === 'leaderboard')).toMatchObject({
+      status: 'NOT MEASURED',
+      note: 'section not run',
+    });
     const eld = budgets.find((b) => b.id === 'eld');
     expect(eld).toMatchObject({ status: 'NOT MEASURED', note: 'failed: boom' });
     expect(budgets.find((b) => b.id === 'bundle')?.note).toBe('section not run');
