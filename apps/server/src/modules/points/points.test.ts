@@ -141,6 +141,21 @@ describe('points: awards from messaging facts, fairness and the REST surface', (
     expect((await t.storage.points.totals(bob.user.id))?.points).toBe(total - 1);
   });
 
+  it('marks a channel message helpful once five other people reacted to it', async () => {
+    const channel = (await as.carol.post<{ id: string }>('/conversations', { kind: 'channel', title: 'Help desk' }))
+      .body.data;
+    const people = await Promise.all(Array.from({ length: 5 }, () => registerUser(t)));
+    const rests = people.map((p) => restAs(t.api, p.accessToken));
+    for (const r of rests) expect((await r.post(`/conversations/${channel.id}/join`)).status).toBe(200);
+    const answer = await send(as.carol, channel.id);
+    for (const r of rests.slice(0, 4)) await react(r, answer.id, '🙏');
+    await react(as.carol, answer.id, '🙏');
+    expect((await rules(carol.user.id)).helpful_message).toBeUndefined();
+    await react(rests[4] as Rest, answer.id, '🙏');
+    await react(rests[0] as Rest, answer.id, '💯');
+    expect((await rules(carol.user.id)).helpful_message).toEqual({ count: 1, points: 10 });
+  });
+
   it('gives a suspended user nothing', async () => {
     const m = await send(as.alice, group);
     await t.storage.users.update(alice.user.id, { suspendedAt: t.clock.now() });
