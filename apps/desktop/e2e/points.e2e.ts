@@ -56,8 +56,25 @@ test('earning "First words": live toast, badge on my profile and on theirs, hidd
   await expect(onHerProfile.getByText('First words (bronze)')).toBeAttached();
   await noSeriousViolations(b.page, 'profile with badges');
 
+  // Ana (the owner) turns on the group's leaderboard; Ben sees her on it.
+  await openConversation(page, 'Trail club');
+  await page.getByRole('button', { name: 'Group info' }).click();
+  const board = page.getByRole('region', { name: 'Leaderboard' });
+  const enable = board.getByLabel('Show a leaderboard to members');
+  await expect(enable).toBeEnabled();
+  await enable.click();
+  await expect(enable).toBeChecked();
+  await expect(board.getByRole('listitem').first()).toContainText(ana.name);
+  await expect(board.getByRole('listitem').first()).toContainText('7 points');
+  await openConversation(b.page, 'Trail club');
+  await b.page.getByRole('button', { name: 'Group info' }).click();
+  const benBoard = b.page.getByRole('region', { name: 'Leaderboard' });
+  await expect(benBoard.getByLabel('Show a leaderboard to members')).toHaveCount(0);
+  await benBoard.getByLabel('All time').check();
+  await expect(benBoard.getByRole('listitem').first()).toContainText(ana.name);
+
   // Ana hides her points: Ben no longer sees them.
-  await page.getByRole('button', { name: 'See all achievements' }).click();
+  await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: 'Achievements' }).click();
   await page.getByLabel('Who can see my points and badges').selectOption('nobody');
   await expect(page.getByLabel('Who can see my points and badges')).toHaveValue('nobody');
   await b.page.reload();

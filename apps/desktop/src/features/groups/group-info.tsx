@@ -22,6 +22,7 @@ import { errorText } from '../auth/auth-form.tsx';
 import { menuKeys } from '../conversations/conversation-menu.tsx';
 import { conversationName, isMuted } from '../conversations/conversation-utils.ts';
 import { SharedTabs } from '../conversations/shared-tabs.tsx';
+import { LeaderboardPanel } from '../points/leaderboard-panel.tsx';
 import { PointsProfile } from '../points/points-profile.tsx';
 import { EditGroup } from './edit-group.tsx';
 import { UserPicker } from './user-picker.tsx';
@@ -155,6 +156,7 @@ export function GroupInfo({
           )}
         </div>
       )}
+      {group && <LeaderboardPanel conversationId={c.id} canManage={admin} />}
       {group && admin && <Invites conversationId={c.id} />}
       {safety && (
         <div className="panel-section">

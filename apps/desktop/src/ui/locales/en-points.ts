@@ -2,6 +2,12 @@
 export const enPoints = {
   'admin.pointsPerDay': 'Points awarded per day',
   'admin.achievementsPerDay': 'Achievements earned per day',
+  'points.board': 'Leaderboard',
+  'points.boardEnable': 'Show a leaderboard to members',
+  'points.boardPeriod': 'Period',
+  'points.boardWeek': 'This week',
+  'points.boardAll': 'All time',
+  'points.boardEmpty': 'No points here yet.',
   'points.title': 'Achievements',
   'points.open': 'Achievements',
   'points.seeAll': 'See all achievements',

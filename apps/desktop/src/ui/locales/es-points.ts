@@ -4,6 +4,12 @@ import type { enPoints } from './en-points.ts';
 export const esPoints = {
   'admin.pointsPerDay': 'Puntos otorgados por día',
   'admin.achievementsPerDay': 'Logros conseguidos por día',
+  'points.board': 'Clasificación',
+  'points.boardEnable': 'Mostrar una clasificación a los miembros',
+  'points.boardPeriod': 'Periodo',
+  'points.boardWeek': 'Esta semana',
+  'points.boardAll': 'Siempre',
+  'points.boardEmpty': 'Aún no hay puntos aquí.',
   'points.title': 'Logros',
   'points.open': 'Logros',
   'points.seeAll': 'Ver todos los logros',
