@@ -4,7 +4,7 @@ import { restAs } from '../../../test/chat.ts';
 import { registerUser, startTestApp, type TestApp } from '../../../test/harness.ts';
 import { backfillPoints } from './points.backfill.ts';
 import { createInviteStays } from './points.invites.ts';
-import { createPointsService } from './points.service.ts';
+import { createPointsService, recordFact } from './points.service.ts';
 
 const DAY = 86_400_000;
 
@@ -100,5 +100,51 @@ describe('points: invited members who stay, and the one-off backfill', () => {
     await backfillPoints({ storage: s, points, invites });
     expect(await s.points.totals(ana.user.id)).toEqual(after);
     expect((await s.points.userEntries(ana.user.id, { limit: 100 })).length).toBe(7);
+  });
+});
+
+describe('points: an award that lands after its message was deleted', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('is reversed by the award itself when the deletion came first', async () => {
+    const [ana, ben] = await Promise.all([registerUser(t), registerUser(t)]);
+    const s = t.storage;
+    const now = t.clock.now();
+    const group = await s.conversations.create({
+      kind: 'group',
+      title: 'Race',
+      createdBy: ana.user.id,
+      members: [{ userId: ben.user.id, role: 'member' }],
+      now,
+    });
+    const sent = await s.messages.send({
+      conversationId: group.id,
+      senderId: ana.user.id,
+      clientMsgId: 'late-1',
+      kind: 'text',
+      text: 'soon gone',
+      now,
+    });
+    if (!sent) throw new Error('send failed');
+    await s.messages.deleteForEveryone(sent.message.id, ana.user.id, new Date(now.getTime() + 1000));
+    const points = createPointsService({
+      storage: s,
+      clock: t.clock,
+      logger: { warn: () => undefined, error: () => undefined },
+      fanout: { toUsers: () => undefined },
+      directMinAccountAgeMs: DAY,
+    });
+    // The created fact, handled only now (as if the award had been slower than the deletion).
+    await points.replay.message({ ...recordFact(sent.message), deletedAt: null });
+    const entries = await s.points.entriesForMessage(sent.message.id);
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e) => e.reversedById !== null)).toBe(true);
+    expect((await s.points.totals(ana.user.id))?.points).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import type { ReactionSummary } from '@charla/shared-types';
 import type { Logger } from 'pino';
 import type { Clock } from '../../app-context.ts';
-import type { NewPointsAward, PointsEntryRecord, Storage } from '../../storage/ports.ts';
+import type { MessageRecord, NewPointsAward, PointsEntryRecord, Storage } from '../../storage/ports.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { levelInfo, qualifiedTiers } from './points.progress.ts';
 import { projectLedger } from './points.projection.ts';
@@ -30,6 +30,18 @@ export type MessageFact = {
   createdAt: Date;
   deletedAt: Date | null;
 };
+
+/** The same metadata from a stored message (no text). */
+export const recordFact = (m: MessageRecord): MessageFact => ({
+  id: m.id,
+  conversationId: m.conversationId,
+  senderId: m.senderId,
+  kind: m.kind,
+  forwarded: m.forwardedFrom !== null,
+  replyTo: m.replyTo ? { id: m.replyTo.id, senderId: m.replyTo.senderId } : null,
+  createdAt: m.createdAt,
+  deletedAt: m.deletedAt,
+});
 
 export type Award = Omit<NewPointsAward, 'dailyCap' | 'createdAt'> & { createdAt?: Date };
 
@@ -69,6 +81,13 @@ export function createPointsService(deps: PointsDeps) {
       awards.map((a) => ({ ...a, createdAt: a.createdAt ?? now, dailyCap: POINTS_RULES[a.ruleId].dailyCap })),
     );
     const awarded = outcomes.flatMap((o) => (o.status === 'awarded' ? [o.entry] : []));
+    // A message deleted while its award was being written: the deletion's reversal pass may have
+    // run before the entry existed, so apply the deletion rule again now that it does.
+    const about = new Set(awarded.flatMap((e) => [e.messageId, e.causeMessageId]).filter((id) => id !== null));
+    for (const id of about) {
+      const m = await storage.messages.findById(id);
+      if (m?.deletedAt) await onMessageDeleted(recordFact(m));
+    }
     for (const userId of new Set(awarded.map((e) => e.userId))) await checkAchievements(userId, now, announce);
     return awarded;
   }
