@@ -37,6 +37,9 @@ test('earning "First words": live toast, badge on my profile and on theirs, hidd
   const helpful = page.locator('[data-achievement="helpful"]');
   await expect(helpful).toContainText('Locked');
   await expect(helpful).toContainText('0/10 for bronze');
+  const recent = page.getByRole('region', { name: 'Recent points' });
+  await expect(recent.getByRole('listitem')).toHaveCount(2);
+  await expect(recent).toContainText('+5 First message of the day in a chat');
   await noSeriousViolations(page, 'achievements');
 
   // My own profile (Settings) shows the badge.

@@ -9,7 +9,9 @@ import { Badge } from './badge.tsx';
 import {
   achievementDescription,
   achievementName,
+  ruleName,
   tierName,
+  useMyLedger,
   useMyPoints,
   useSetPointsVisibility,
 } from './points-api.ts';
@@ -48,6 +50,7 @@ export function AchievementsScreen() {
             <p className="muted">{t('points.toNextLevel', { points: mine.data.nextLevelAt - mine.data.points })}</p>
             <VisibilitySetting value={mine.data.visibility} />
           </section>
+          <RecentPoints />
           <section className="settings-section" aria-label={t('points.listTitle')}>
             <h2>{t('points.listTitle')}</h2>
             <ul className="achievement-list">
@@ -57,6 +60,34 @@ export function AchievementsScreen() {
             </ul>
           </section>
         </>
+      )}
+    </section>
+  );
+}
+
+/** The latest ledger entries: what earned what, and what was taken back and why. */
+function RecentPoints() {
+  const { t } = useI18n();
+  const ledger = useMyLedger();
+  return (
+    <section className="settings-section" aria-label={t('points.recent')}>
+      <h2>{t('points.recent')}</h2>
+      {ledger.isPending ? (
+        <Skeleton lines={3} label={t('common.loading')} />
+      ) : !ledger.data?.length ? (
+        <p className="muted">{t('points.recentEmpty')}</p>
+      ) : (
+        <ul className="points-ledger">
+          {ledger.data.map((e) => (
+            <li key={e.id}>
+              <span className={e.points < 0 ? 'points-minus' : 'points-plus'}>
+                {e.points > 0 ? `+${e.points}` : e.points}
+              </span>{' '}
+              {t(ruleName(e.rule))}
+              {e.reverses && <span className="muted"> · {t('points.reversed', { reason: e.reason ?? '' })}</span>}
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );

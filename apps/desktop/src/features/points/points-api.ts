@@ -2,22 +2,34 @@ import {
   type AchievementId,
   type AchievementTier,
   myPointsSchema,
+  type PointsRuleId,
   type PointsVisibility,
   paths,
+  pointsEntrySchema,
   pointsProfileSchema,
 } from '@charla/shared-types';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { listOf } from '../../api/queries.ts';
 import { useApp } from '../../app-context.tsx';
 import type { MessageKey } from '../../ui/i18n.tsx';
 
 export const pointsKeys = {
   mine: ['points', 'me'] as const,
+  ledger: ['points', 'ledger'] as const,
   user: (id: string) => ['points', 'user', id] as const,
 };
 
 export function useMyPoints() {
   const { api } = useApp();
   return useQuery({ queryKey: pointsKeys.mine, queryFn: () => api.get(paths.points.me, myPointsSchema) });
+}
+
+export function useMyLedger() {
+  const { api } = useApp();
+  return useQuery({
+    queryKey: pointsKeys.ledger,
+    queryFn: () => api.get(`${paths.points.ledger}?limit=20`, listOf(pointsEntrySchema)),
+  });
 }
 
 export function usePointsProfile(userId: string | undefined) {
@@ -43,3 +55,4 @@ export function useSetPointsVisibility() {
 export const achievementName = (id: AchievementId): MessageKey => `points.achievement.${id}`;
 export const achievementDescription = (id: AchievementId): MessageKey => `points.achievement.${id}.description`;
 export const tierName = (tier: AchievementTier): MessageKey => `points.tier.${tier}`;
+export const ruleName = (rule: PointsRuleId): MessageKey => `points.rule.${rule}`;
