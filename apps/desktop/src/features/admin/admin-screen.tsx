@@ -16,6 +16,7 @@ import { useRouter } from '../../ui/router.tsx';
 import { EmptyState, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { AdminPointsLedger } from '../points/admin-points-ledger.tsx';
 
 type Tab = 'reports' | 'stats' | 'users';
 
@@ -188,6 +189,7 @@ function Users() {
   const qc = useQueryClient();
   const run = useRun();
   const [q, setQ] = useState('');
+  const [pointsOf, setPointsOf] = useState<string | null>(null);
   const users = useQuery({
     queryKey: ['admin', 'users', q],
     queryFn: ({ signal }) =>
@@ -231,6 +233,15 @@ function Users() {
                 {u.suspendedAt ? t('admin.unsuspend') : t('admin.suspend')}
               </button>
             )}
+            <button
+              type="button"
+              className="link"
+              aria-expanded={pointsOf === u.id}
+              onClick={() => setPointsOf(pointsOf === u.id ? null : u.id)}
+            >
+              {t('points.adminLedger')}
+            </button>
+            {pointsOf === u.id && <AdminPointsLedger userId={u.id} />}
           </li>
         ))}
       </ul>
