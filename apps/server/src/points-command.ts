@@ -6,6 +6,7 @@
 import { systemClock } from './app-context.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
+import { createContentPolicy } from './modules/messaging/content-policy.ts';
 import { backfillPoints } from './modules/points/points.backfill.ts';
 import { createInviteStays } from './modules/points/points.invites.ts';
 import { createPointsService } from './modules/points/points.service.ts';
@@ -24,6 +25,7 @@ try {
   try {
     const points = createPointsService({
       storage,
+      contentPolicy: createContentPolicy(storage),
       clock: systemClock,
       logger,
       // No sockets here: achievements earned by a backfill are not announced.

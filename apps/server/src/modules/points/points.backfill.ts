@@ -37,6 +37,14 @@ export async function backfillPoints(deps: {
         deletedAt: null,
       });
       report.messages += 1;
+      if (m.language)
+        await points.replay.language({
+          id: m.id,
+          conversationId: m.conversationId,
+          senderId: m.senderId,
+          language: m.language,
+          createdAt: m.createdAt,
+        });
       // Reactions in the order they were made, each seeing only the reactors before it (helpful).
       const ordered = [...m.reactions].sort((a, b) => a.at.getTime() - b.at.getTime());
       for (const [i, r] of ordered.entries()) {

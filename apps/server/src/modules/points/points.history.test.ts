@@ -2,6 +2,7 @@ import type { Invite } from '@charla/shared-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restAs } from '../../../test/chat.ts';
 import { registerUser, startTestApp, type TestApp } from '../../../test/harness.ts';
+import { createContentPolicy } from '../messaging/content-policy.ts';
 import { backfillPoints } from './points.backfill.ts';
 import { createInviteStays } from './points.invites.ts';
 import { createPointsService, recordFact } from './points.service.ts';
@@ -79,6 +80,7 @@ describe('points: invited members who stay, and the one-off backfill', () => {
 
     const points = createPointsService({
       storage: s,
+      contentPolicy: createContentPolicy(s),
       clock: t.clock,
       logger: { warn: () => undefined, error: () => undefined },
       fanout: { toUsers: () => undefined },
@@ -135,6 +137,7 @@ describe('points: an award that lands after its message was deleted', () => {
     await s.messages.deleteForEveryone(sent.message.id, ana.user.id, new Date(now.getTime() + 1000));
     const points = createPointsService({
       storage: s,
+      contentPolicy: createContentPolicy(s),
       clock: t.clock,
       logger: { warn: () => undefined, error: () => undefined },
       fanout: { toUsers: () => undefined },
@@ -146,5 +149,57 @@ describe('points: an award that lands after its message was deleted', () => {
     expect(entries.length).toBeGreaterThan(0);
     expect(entries.every((e) => e.reversedById !== null)).toBe(true);
     expect((await s.points.totals(ana.user.id))?.points).toBe(0);
+  });
+});
+
+describe('points: languages (Polyglot) count only where the server may read content', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('awards a new language once per language, and nothing in an encrypted conversation', async () => {
+    const [ana, ben] = await Promise.all([registerUser(t), registerUser(t)]);
+    const s = t.storage;
+    const now = t.clock.now();
+    const group = await s.conversations.create({
+      kind: 'group',
+      title: 'Languages',
+      createdBy: ana.user.id,
+      members: [{ userId: ben.user.id, role: 'member' }],
+      now,
+    });
+    const encryptedIds = new Set<string>();
+    // The real policy over the real store, except that conversations in `encryptedIds` say encrypted.
+    const policy = createContentPolicy({
+      conversations: {
+        ...s.conversations,
+        findById: async (id: string) => {
+          const c = await s.conversations.findById(id);
+          return c && { ...c, encrypted: encryptedIds.has(id) };
+        },
+      },
+    });
+    const points = createPointsService({
+      storage: s,
+      contentPolicy: policy,
+      clock: t.clock,
+      logger: { warn: () => undefined, error: () => undefined },
+      fanout: { toUsers: () => undefined },
+      directMinAccountAgeMs: DAY,
+    });
+    const said = (id: string, language: string) =>
+      points.replay.language({ id, conversationId: group.id, senderId: ana.user.id, language, createdAt: now });
+    await said('m1', 'es');
+    await said('m2', 'ES');
+    await said('m3', 'en-GB');
+    await said('m4', 'not a language');
+    expect((await s.points.totals(ana.user.id))?.rules.new_language).toEqual({ count: 2, points: 10 });
+    encryptedIds.add(group.id);
+    await said('m5', 'fr');
+    expect((await s.points.totals(ana.user.id))?.rules.new_language).toEqual({ count: 2, points: 10 });
   });
 });

@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { createRequireAdmin } from '../admin/admin.routes.ts';
+import { createContentPolicy } from '../messaging/content-policy.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { createInviteStays } from './points.invites.ts';
 import { listenForPoints } from './points.listener.ts';
@@ -21,6 +22,7 @@ export function createPointsModule(
   const { storage, clock, logger, config } = ctx;
   const service = createPointsService({
     storage,
+    contentPolicy: createContentPolicy(storage),
     clock,
     logger,
     fanout: deps.fanout,

@@ -64,9 +64,9 @@ export const POINTS_RULES = {
   new_language: {
     id: 'new_language',
     points: 5,
-    dailyCap: 5,
+    dailyCap: 10,
     trigger: 'message:created',
-    description: 'Chatted in a language new to you (needs translation; never in encrypted chats)',
+    description: 'Chatted in a language new to you (detected by translation; never in encrypted chats)',
   },
 } as const satisfies Record<PointsRuleId, PointsRule>;
 

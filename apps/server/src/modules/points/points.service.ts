@@ -2,6 +2,7 @@ import type { ReactionSummary } from '@charla/shared-types';
 import type { Logger } from 'pino';
 import type { Clock } from '../../app-context.ts';
 import type { MessageRecord, NewPointsAward, PointsEntryRecord, Storage } from '../../storage/ports.ts';
+import type { ContentPolicy } from '../messaging/content-policy.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { levelInfo, qualifiedTiers } from './points.progress.ts';
 import { projectLedger } from './points.projection.ts';
@@ -9,6 +10,8 @@ import { dayKey, HELPFUL_REACTORS, POINTS_RULES, previousDay, QUICK_DELETE_MS } 
 
 export type PointsDeps = {
   storage: Storage;
+  /** The one "may the server read this conversation's content" check (modules/messaging/content-policy.ts). */
+  contentPolicy: ContentPolicy;
   fanout: Pick<Fanout, 'toUsers'>;
   clock: Clock;
   logger: Pick<Logger, 'warn' | 'error'>;
@@ -151,6 +154,37 @@ export function createPointsService(deps: PointsDeps) {
     await grant(awards, now, announce);
   }
 
+  /**
+   * A message's detected language (translation detects it from the text): new languages earn
+   * new_language (Polyglot). The language is derived from content, so it only counts where the
+   * server may read content: never in an end-to-end encrypted conversation.
+   */
+  async function onMessageLanguage(
+    m: { id: string; conversationId: string; senderId: string; language: string; createdAt: Date },
+    announce = true,
+  ): Promise<void> {
+    const language = m.language.trim().toLowerCase();
+    if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})?$/.test(language)) return;
+    if (!(await deps.contentPolicy.mayRead(m.conversationId))) return;
+    if (!(await mayEarn(m.senderId)) || !(await countsIn(m.conversationId, m.senderId, m.createdAt))) return;
+    await grant(
+      [
+        {
+          userId: m.senderId,
+          ruleId: 'new_language',
+          eventKey: `${m.senderId}:${language.split('-')[0]}`,
+          points: POINTS_RULES.new_language.points,
+          conversationId: m.conversationId,
+          messageId: m.id,
+          causeMessageId: null,
+          detail: {},
+        },
+      ],
+      m.createdAt,
+      announce,
+    );
+  }
+
   /** `at`: when the reaction was made (the backfill replays old ones); default now. */
   async function onReactionAdded(
     e: { conversationId: string; messageId: string; userId: string; reactions: ReactionSummary[] },
@@ -275,8 +309,11 @@ export function createPointsService(deps: PointsDeps) {
   return {
     onMessageCreated: guard('message:created', (m: MessageFact) => onMessageCreated(m)),
     onReactionAdded: guard('reaction:updated', (e: Parameters<typeof onReactionAdded>[0]) => onReactionAdded(e)),
+    /** For translation, once it detects a message's language (content-gated inside). */
+    onMessageLanguage: guard('language', (m: Parameters<typeof onMessageLanguage>[0]) => onMessageLanguage(m)),
     /** The same rules for past activity (backfill): errors propagate, no toasts. */
     replay: {
+      language: (m: Parameters<typeof onMessageLanguage>[0]) => onMessageLanguage(m, false),
       message: (m: MessageFact) => onMessageCreated(m, false),
       reaction: (e: Parameters<typeof onReactionAdded>[0], at: Date) => onReactionAdded(e, { at, announce: false }),
       grant: (awards: Award[], now: Date, announce = false) => grant(awards, now, announce),
