@@ -89,7 +89,12 @@ start(
     PORT: serverPort,
     DATA_DIR: process.env.DATA_DIR ?? path.join(root, '.data'),
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? `http://localhost:${webPort},http://127.0.0.1:${webPort}`,
+    // Mailed and shared links open the web client (Vite), not the API port.
+    WEB_URL: process.env.WEB_URL ?? `http://127.0.0.1:${webPort}`,
+    // Vite is the web client here: a stale apps/desktop/dist must not be served on the API port.
+    WEB_DIST_DIR: process.env.WEB_DIST_DIR ?? '',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+    LOG_FORMAT: process.env.LOG_FORMAT ?? 'pretty',
   },
 );
 start(

@@ -4,21 +4,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pnpmCommand, root, run } from './lib.mjs';
 
-const [major, minor] = process.versions.node.split('.').map(Number);
-if (major < 22 || (major === 22 && minor < 12)) {
-  console.error(`Charla needs Node >= 22.12 (this is ${process.version}). See .nvmrc.`);
-  process.exit(1);
-}
-
-const marker = path.join(root, 'node_modules', '.modules.yaml');
-const lock = path.join(root, 'pnpm-lock.yaml');
-const stale = !fs.existsSync(marker) || fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs;
-if (stale) {
+export async function ensureDeps() {
+  const marker = path.join(root, 'node_modules', '.modules.yaml');
+  const lock = path.join(root, 'pnpm-lock.yaml');
+  const stale = !fs.existsSync(marker) || fs.statSync(lock).mtimeMs > fs.statSync(marker).mtimeMs;
+  if (!stale) return;
   console.log('Installing dependencies (pnpm install)…');
   process.env.ELECTRON_SKIP_BINARY_DOWNLOAD ??= '1';
   const [cmd, ...pre] = pnpmCommand();
-  const code = await run(cmd, [...pre, 'install', '--frozen-lockfile'], {
-    shell: process.platform === 'win32',
-  });
+  const code = await run(cmd, [...pre, 'install', '--frozen-lockfile'], { shell: process.platform === 'win32' });
   if (code !== 0) process.exit(code);
 }

@@ -34,7 +34,8 @@ export function readVitest(file) {
   return out;
 }
 
-export function readPlaywright(file) {
+/** `skipReason` names why tests skipped without an annotation (the browser suite was only listed). */
+export function readPlaywright(file, skipReason) {
   const report = readJson(file);
   if (!report) return [];
   const out = [];
@@ -44,7 +45,8 @@ export function readPlaywright(file) {
         const name = [...trail, spec.title].join(' › ');
         const status =
           t.status === 'skipped' ? 'skipped' : t.status === 'expected' || t.status === 'flaky' ? 'passed' : 'failed';
-        const reason = (t.annotations ?? []).find((a) => a.type === 'skip' || a.type === 'fixme')?.description;
+        const reason =
+          (t.annotations ?? []).find((a) => a.type === 'skip' || a.type === 'fixme')?.description ?? skipReason;
         out.push({ suite: 'playwright', name, status, reason: status === 'skipped' ? reason : undefined });
       }
     }

@@ -37,7 +37,8 @@ export default defineConfig({
     command: `node ${path.join(root, 'scripts/e2e-server.mjs')}`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
-    timeout: 60_000,
+    // Includes a development build of the web client (scripts/e2e-server.mjs).
+    timeout: 180_000,
     // The suite signs up dozens of users from one IP in a few minutes: per-IP auth limits would refuse them.
     env: { CHARLA_E2E_PORT: String(port), CHARLA_DISABLE_RATE_LIMITS: process.env.CHARLA_DISABLE_RATE_LIMITS ?? '1' },
     stdout: 'ignore',

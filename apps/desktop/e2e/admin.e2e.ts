@@ -1,5 +1,15 @@
-import { type APIRequestContext, expect, test } from '@playwright/test';
-import { history, newContext, newUser, openConversation, signIn, signUpOverApi, type TestUser } from './support.ts';
+import type { APIRequestContext } from '@playwright/test';
+import {
+  expect,
+  history,
+  newContext,
+  newUser,
+  openConversation,
+  signIn,
+  signUpOverApi,
+  type TestUser,
+  test,
+} from './support.ts';
 
 /** scripts/e2e-server.mjs starts the server with ADMIN_EMAILS set to this address. */
 const ADMIN_EMAIL = process.env.CHARLA_E2E_ADMIN_EMAIL ?? 'admin@charla.test';
@@ -120,6 +130,26 @@ test('admin: a reported message reaches the reports queue and gets resolved; sta
   await expect(a.page.getByRole('img', { name: /^Messages per day:/ })).toBeVisible();
   await expect(a.page.getByRole('img', { name: /^Sign-ups per day:/ })).toBeVisible();
   await a.page.screenshot({ path: test.info().outputPath('admin-stats.png') });
+
+  // Users: make Ben an admin, then take it back (the admin's own row has no such actions).
+  await a.page.getByRole('tab', { name: 'Users' }).click();
+  await a.page.getByRole('searchbox', { name: 'Search users' }).fill(ben.username);
+  const benRow = a.page.getByRole('listitem').filter({ hasText: `@${ben.username}` });
+  await benRow.getByRole('button', { name: `Make admin: ${ben.name}` }).click();
+  await expect(benRow.getByRole('button', { name: `Remove admin: ${ben.name}` })).toBeVisible();
+  const benAdmin = await request.get('/api/v1/admin/reports', {
+    headers: { authorization: `Bearer ${benGrant.accessToken}` },
+  });
+  expect(benAdmin.status()).toBe(200);
+  await benRow.getByRole('button', { name: `Remove admin: ${ben.name}` }).click();
+  await expect(benRow.getByRole('button', { name: `Make admin: ${ben.name}` })).toBeVisible();
+  const benAgain = await request.get('/api/v1/admin/reports', {
+    headers: { authorization: `Bearer ${benGrant.accessToken}` },
+  });
+  expect(benAgain.status()).toBe(403);
+  await a.page.getByRole('searchbox', { name: 'Search users' }).fill(admin.username);
+  await expect(a.page.getByRole('listitem').filter({ hasText: `@${admin.username}` })).toBeVisible();
+  await expect(a.page.getByRole('button', { name: new RegExp(`admin: ${admin.name}$`) })).toHaveCount(0);
 
   await a.context.close();
   await b.context.close();

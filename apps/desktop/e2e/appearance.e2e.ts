@@ -1,7 +1,7 @@
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
-import { createGroup, history, newContext, newUser, register, send, startDirectChat } from './support.ts';
+import type { Page } from '@playwright/test';
+import { createGroup, expect, history, newContext, newUser, register, send, startDirectChat, test } from './support.ts';
 
 // Screenshots are test artifacts; CHARLA_UPDATE_SCREENSHOTS=1 refreshes the README's copies in docs/.
 const root = path.resolve(import.meta.dirname, '../../..');

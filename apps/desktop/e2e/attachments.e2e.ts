@@ -1,5 +1,15 @@
-import { expect, type Page, test } from '@playwright/test';
-import { history, newContext, newUser, openConversation, register, send, startDirectChat } from './support.ts';
+import type { Page } from '@playwright/test';
+import {
+  expect,
+  history,
+  newContext,
+  newUser,
+  openConversation,
+  register,
+  send,
+  startDirectChat,
+  test,
+} from './support.ts';
 
 const png = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',

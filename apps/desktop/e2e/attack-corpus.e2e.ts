@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, type Page, test } from '@playwright/test';
-import { history, newContext, newUser, register, signUpOverApi } from './support.ts';
+import type { Page } from '@playwright/test';
+import { expect, history, newContext, newUser, register, signUpOverApi, test } from './support.ts';
 
 /**
  * A fixed corpus of attack strings, planted through the API as a display name, a group title, a file

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { mailedLink, newContext, newUser } from './support.ts';
+import { expect, mailedLink, newContext, newUser, test } from './support.ts';
 
 test('sign-up validation, forgot password, and reset/verify links with bad tokens', async ({ page }) => {
   // Client-side validation names the field, before any request.

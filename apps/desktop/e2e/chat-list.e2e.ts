@@ -1,5 +1,14 @@
-import { expect, test } from '@playwright/test';
-import { createGroup, newContext, newUser, openConversation, register, send, startDirectChat } from './support.ts';
+import {
+  createGroup,
+  expect,
+  newContext,
+  newUser,
+  openConversation,
+  register,
+  send,
+  startDirectChat,
+  test,
+} from './support.ts';
 
 const png = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',

@@ -1,5 +1,14 @@
-import { expect, test } from '@playwright/test';
-import { history, newContext, newUser, openConversation, register, send, startDirectChat } from './support.ts';
+import {
+  expect,
+  history,
+  newContext,
+  newUser,
+  openConversation,
+  register,
+  send,
+  startDirectChat,
+  test,
+} from './support.ts';
 
 test('two users chat live: messages, typing, read ticks, reactions, edit and delete', async ({ browser }) => {
   const ana = newUser('Ana');
@@ -58,12 +67,15 @@ test('two users chat live: messages, typing, read ticks, reactions, edit and del
   await report.getByRole('button', { name: 'Send report' }).click();
   await expect(b.page.getByText('Thanks. The moderators will look at it.')).toBeVisible();
 
-  // Delete for everyone.
-  a.page.once('dialog', (d) => void d.accept());
+  // Delete for everyone, after an in-app confirmation.
   const mine = history(a.page).getByRole('article').filter({ hasText: 'Hola Ben, edited' });
   await mine.hover();
   await mine.getByRole('button', { name: 'Message actions' }).click();
   await a.page.getByRole('button', { name: 'Delete for everyone' }).click();
+  await a.page
+    .getByRole('dialog', { name: 'Delete this message for everyone?' })
+    .getByRole('button', { name: 'Delete for everyone' })
+    .click();
   await expect(history(b.page).getByText('This message was deleted')).toBeVisible();
   await expect(history(b.page).getByText('Hola Ben, edited')).toHaveCount(0);
 

@@ -1,6 +1,6 @@
-import { expect, test } from '@playwright/test';
 import {
   createGroup,
+  expect,
   history,
   newContext,
   newUser,
@@ -8,6 +8,7 @@ import {
   register,
   send,
   startDirectChat,
+  test,
 } from './support.ts';
 
 test('mentions, replies, drafts, forwarding and the channel directory', async ({ browser }) => {
@@ -61,11 +62,13 @@ test('mentions, replies, drafts, forwarding and the channel directory', async ({
   await openConversation(a.page, ben.name);
   await expect(history(a.page).getByRole('article').filter({ hasText: 'on it' }).getByText('Forwarded')).toBeVisible();
 
-  // Channels: Ana creates one; Ben finds it in the directory, joins, and may read but not post.
+  // Channels: Ana creates an announcement channel; Ben finds it in the directory, joins, and may read
+  // but not post (channels are open to members unless created or switched to "Only admins can post").
   await a.page.getByRole('button', { name: 'New chat' }).first().click();
   const dialog = a.page.getByRole('dialog', { name: 'New chat' });
   await dialog.getByRole('tab', { name: 'Channel', exact: true }).click();
   await dialog.getByLabel('Name').fill('Announcements');
+  await dialog.getByLabel('Only admins can post').check();
   await dialog.getByRole('button', { name: 'Create' }).click();
   await expect(a.page.getByRole('heading', { level: 2, name: 'Announcements' })).toBeVisible();
   await send(a.page, 'Office closed on Friday');

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { newContext, newUser, register } from './support.ts';
+import { expect, newContext, newUser, register, test } from './support.ts';
 
 test('deleting my account asks for the password, signs me out and frees nothing else', async ({ browser, request }) => {
   const { context, page } = await newContext(browser);

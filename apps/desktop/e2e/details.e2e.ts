@@ -1,5 +1,15 @@
-import { expect, test } from '@playwright/test';
-import { apiToken, createGroup, history, newContext, newUser, register, send, startDirectChat } from './support.ts';
+import {
+  apiToken,
+  createGroup,
+  expect,
+  history,
+  newContext,
+  newUser,
+  register,
+  send,
+  startDirectChat,
+  test,
+} from './support.ts';
 
 const png = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',

@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { _electron, type ElectronApplication, expect, type Page, test } from '@playwright/test';
-import { signUpOverApi } from './support.ts';
+import { _electron, type ElectronApplication, type Page } from '@playwright/test';
+import { expect, signUpOverApi, test } from './support.ts';
 
 const desktop = path.resolve(import.meta.dirname, '..');
 

@@ -1,5 +1,14 @@
-import { expect, test } from '@playwright/test';
-import { history, newContext, newUser, openConversation, register, send, startDirectChat } from './support.ts';
+import {
+  expect,
+  history,
+  newContext,
+  newUser,
+  openConversation,
+  register,
+  send,
+  startDirectChat,
+  test,
+} from './support.ts';
 
 test('the full emoji picker loads on demand: search, skin tone, recent emoji, and reactions', async ({ browser }) => {
   const ana = newUser('Ana');

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { createGroup, history, newContext, newUser, register, send } from './support.ts';
+import { createGroup, expect, history, newContext, newUser, register, send, test } from './support.ts';
 
 test('a newcomer joins a group through an invite link and does not see older history', async ({ browser }) => {
   const ana = newUser('Ana');

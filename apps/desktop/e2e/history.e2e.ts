@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { apiToken, createGroup, history, newContext, newUser, register } from './support.ts';
+import { apiToken, createGroup, expect, history, newContext, newUser, register, test } from './support.ts';
 
 test('scrolling up loads older history and keeps the visible message in place', async ({ browser, request }) => {
   // One account only (sign-ups are rate-limited per IP): a group of one is enough here.

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { newContext, newUser, register } from './support.ts';
+import { expect, newContext, newUser, register, test } from './support.ts';
 
 /**
  * Names that impersonate (issue 21 #11): invisible and text-direction characters are refused by the

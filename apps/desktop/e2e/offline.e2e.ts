@@ -1,5 +1,15 @@
-import { expect, test } from '@playwright/test';
-import { createGroup, history, newContext, newUser, openConversation, register, send, signIn } from './support.ts';
+import {
+  createGroup,
+  expect,
+  history,
+  newContext,
+  newUser,
+  openConversation,
+  register,
+  send,
+  signIn,
+  test,
+} from './support.ts';
 
 test('a message written offline is sent once the connection returns, exactly once', async ({ browser }) => {
   // Ana and her second device (sign-ups are rate-limited per IP, sign-ins are not).

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { newContext, newUser, register, signIn } from './support.ts';
+import { expect, newContext, newUser, register, signIn, test } from './support.ts';
 
 test('accent colour, text size, chat background and theme apply live and follow the account to another device', async ({
   browser,

@@ -1,6 +1,16 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, test } from '@playwright/test';
-import { createGroup, newContext, newUser, openConversation, register, send, startDirectChat } from './support.ts';
+import type { Page } from '@playwright/test';
+import {
+  createGroup,
+  expect,
+  newContext,
+  newUser,
+  openConversation,
+  register,
+  send,
+  startDirectChat,
+  test,
+} from './support.ts';
 
 async function noSeriousViolations(page: Page, label: string) {
   const results = await new AxeBuilder({ page }).analyze();

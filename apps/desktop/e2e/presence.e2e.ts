@@ -1,5 +1,14 @@
-import { type APIRequestContext, expect, test } from '@playwright/test';
-import { newContext, newUser, openConversation, signIn, signUpOverApi, type TestUser } from './support.ts';
+import type { APIRequestContext } from '@playwright/test';
+import {
+  expect,
+  newContext,
+  newUser,
+  openConversation,
+  signIn,
+  signUpOverApi,
+  type TestUser,
+  test,
+} from './support.ts';
 
 const signUp = (request: APIRequestContext, user: TestUser) =>
   signUpOverApi(request, {

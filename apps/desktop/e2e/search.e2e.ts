@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { apiToken, createGroup, history, newContext, newUser, register, signIn } from './support.ts';
+import { apiToken, createGroup, expect, history, newContext, newUser, register, signIn, test } from './support.ts';
 
 test('global search finds an old message and jumps to it in context', async ({ browser, request }) => {
   // One account (sign-ups are rate-limited per IP); her second device does the searching.

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { newContext, newUser, register } from './support.ts';
+import { expect, newContext, newUser, register, test } from './support.ts';
 
 test('signing in on a second device, then revoking the first, sends the first back to the login screen', async ({
   browser,

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './support.ts';
 
 test('the web client serves the sign-in screen and the server is healthy', async ({ page, request }) => {
   const health = await request.get('/healthz');

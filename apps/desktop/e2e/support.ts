@@ -1,7 +1,87 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type APIRequestContext, type Browser, type BrowserContext, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import {
+  type APIRequestContext,
+  type Browser,
+  type BrowserContext,
+  test as base,
+  type ConsoleMessage,
+  expect,
+  type Page,
+} from '@playwright/test';
+
+/**
+ * What a page says on its console that fails the test: every error (React reports its warnings
+ * with console.error in development, react-query its misuse), every warning, and every uncaught
+ * exception. The browser's own network lines are not the app's: tests provoke HTTP errors on
+ * purpose (wrong passwords, revoked sessions, bad links) and take the network away (offline).
+ */
+const BROWSER_NETWORK_LINES = [
+  /^Failed to load resource: the server responded with a status of \d{3}/,
+  /^WebSocket connection to '[^']*' failed: /,
+];
+
+async function consoleProblem(m: ConsoleMessage): Promise<string | null> {
+  if (m.type() !== 'error' && m.type() !== 'warning') return null;
+  let text = m.text();
+  if (BROWSER_NETWORK_LINES.some((line) => line.test(text))) return null;
+  // React formats its warnings printf-style: fill in the %s so the report names the key or component.
+  if (text.includes('%s')) {
+    const args = await Promise.all(m.args().map((a) => a.jsonValue().catch(() => '?')));
+    let i = 1;
+    text = text.replace(/%s/g, () => String(args[i++] ?? '%s')).slice(0, 1000);
+  }
+  const at = m.location();
+  return `[console.${m.type()}] ${text.slice(0, 1000)}${at.url ? ` (${at.url}:${at.lineNumber})` : ''}`;
+}
+
+const watched = new WeakSet<BrowserContext>();
+let problems: Promise<string | null>[] = [];
+
+function watchContext(context: BrowserContext): void {
+  if (watched.has(context)) return;
+  watched.add(context);
+  const watchPage = (page: Page) => {
+    page.on('console', (m) => {
+      problems.push(consoleProblem(m).catch(() => `[console.${m.type()}] ${m.text()}`));
+      if (process.env.CHARLA_E2E_CONSOLE && m.type() !== 'log')
+        process.stderr.write(`[console.${m.type()}] ${m.text()}\n`);
+    });
+    page.on('pageerror', (e) => problems.push(Promise.resolve(`[pageerror] ${e.message}`)));
+  };
+  for (const page of context.pages()) watchPage(page);
+  context.on('page', watchPage);
+}
+
+/**
+ * Every spec imports `test` (and `expect`) from here: it fails a test whose pages logged a console
+ * error or warning or threw, in every browser context of the test (the `page` fixture's and those
+ * from newContext()). Biome refuses `test` from '@playwright/test' in specs.
+ */
+export const test = base.extend<{ consoleGuard: undefined }>({
+  context: async ({ context }, use) => {
+    watchContext(context);
+    await use(context);
+  },
+  consoleGuard: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads fixture dependencies from this pattern.
+    async ({}, use, testInfo) => {
+      problems = [];
+      await use(undefined);
+      const pending = problems;
+      problems = [];
+      const seen = (await Promise.all(pending)).filter((p): p is string => p !== null);
+      // A test that already failed reports its own error; the console lines are attached to it.
+      if (seen.length && testInfo.status !== testInfo.expectedStatus)
+        await testInfo.attach('console', { body: seen.join('\n'), contentType: 'text/plain' });
+      else expect(seen, 'console errors, warnings or uncaught exceptions in the page').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
 
 /** The e2e server's mail outbox (scripts/e2e-server.mjs: one data dir per CHARLA_E2E_PORT). */
 const OUTBOX = path.join(os.tmpdir(), `charla-e2e-${process.env.CHARLA_E2E_PORT ?? '4100'}`, 'outbox');
@@ -94,11 +174,8 @@ export async function register(page: Page, user: TestUser): Promise<void> {
 
 export async function newContext(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ locale: 'en-US' });
+  watchContext(context);
   const page = await context.newPage();
-  if (process.env.CHARLA_E2E_CONSOLE) {
-    page.on('console', (m) => m.type() !== 'log' && process.stderr.write(`[console.${m.type()}] ${m.text()}\n`));
-    page.on('pageerror', (e) => process.stderr.write(`[pageerror] ${e.message}\n`));
-  }
   return { context, page };
 }
 
@@ -160,4 +237,13 @@ export async function signIn(page: Page, user: TestUser): Promise<void> {
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('navigation', { name: 'Conversations' })).toBeVisible();
+}
+
+/** axe finds no serious or critical issue on the page as it is now. */
+export async function expectAxeClean(page: Page, label: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
 }

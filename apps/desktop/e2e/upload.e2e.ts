@@ -1,5 +1,14 @@
-import { expect, test } from '@playwright/test';
-import { createGroup, history, newContext, newUser, openConversation, register, signIn } from './support.ts';
+import {
+  createGroup,
+  expect,
+  history,
+  newContext,
+  newUser,
+  openConversation,
+  register,
+  signIn,
+  test,
+} from './support.ts';
 
 // A valid 2x2 PNG; the server decides the type from the bytes, not the name.
 const png = Buffer.from(

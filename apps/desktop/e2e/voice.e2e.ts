@@ -1,6 +1,5 @@
-import { expect, test } from '@playwright/test';
 import config from '../playwright.config.ts';
-import { history, newContext, newUser, openConversation, register, startDirectChat } from './support.ts';
+import { expect, history, newContext, newUser, openConversation, register, startDirectChat, test } from './support.ts';
 
 // Chromium's fake microphone (a beeping test signal) and an auto-accepted permission prompt.
 const base = config.use?.launchOptions ?? {};

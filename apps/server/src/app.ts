@@ -3,12 +3,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import cors from 'cors';
-import express, { type Router } from 'express';
+import express from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { Server as SocketServer } from 'socket.io';
-import { type AppContext, type Clock, systemClock } from './app-context.ts';
+import { type AppContext, type AppModule, type Clock, systemClock } from './app-context.ts';
 import type { Config } from './config.ts';
 import { contentSecurityDirectives } from './http/content-security.ts';
 import { errorHandler, notFoundHandler } from './http/error-handler.ts';
@@ -19,27 +19,37 @@ import {
   createRateLimits,
   mediaUploadsPerUser,
   OIDC_PENDING_PER_IP,
+  RESEND_VERIFICATION_PER_HOUR,
+  RESEND_VERIFICATION_PER_MINUTE,
+  USER_SEARCH_PER_USER,
 } from './http/rate-limit.ts';
 import { webClientRoutes } from './http/web-client.ts';
 import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createAdminModule } from './modules/admin/admin.module.ts';
 import { type AccountEvents, createAccountEvents } from './modules/auth/account-events.ts';
-import { createAuthCore } from './modules/auth/auth.module.ts';
-import { authRoutes } from './modules/auth/auth.routes.ts';
-import { createAuthService } from './modules/auth/auth.service.ts';
+import { linkPageRoutes } from './modules/auth/auth.link-pages.ts';
+import { createAuthCore, createAuthModule } from './modules/auth/auth.module.ts';
 import {
   createMemoryLoginThrottle,
   createRedisLoginThrottle,
   type LoginThrottle,
   noLoginThrottle,
 } from './modules/auth/auth.throttle.ts';
+import { createClientConfigModule } from './modules/client-config/client-config.module.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
+import { createInvitesModule } from './modules/invites/invites.module.ts';
 import { createMediaModule, type MediaModule } from './modules/media/media.module.ts';
+import { createMessagingModule } from './modules/messaging/messaging.module.ts';
 import { createModerationModule } from './modules/moderation/moderation.module.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
+import { authProvidersFromConfig } from './modules/oidc/oidc.registry.ts';
 import { createPointsModule, type PointsModule } from './modules/points/points.module.ts';
-import { createMessagingModule, type MessagingOptions } from './modules/realtime/realtime.module.ts';
-import { usersRoutes } from './modules/users/users.routes.ts';
-import { createUsersService } from './modules/users/users.service.ts';
+import { createPresenceModule } from './modules/presence/presence.module.ts';
+import type { CharlaIo } from './modules/realtime/realtime.fanout.ts';
+import { createRealtime } from './modules/realtime/realtime.module.ts';
+import type { RealtimeLimits } from './modules/realtime/realtime.server.ts';
+import { createSearchModule } from './modules/search/search.module.ts';
+import { createUsersModule } from './modules/users/users.module.ts';
 import type { MediaStore, Storage } from './storage/ports.ts';
 
 /** Origin of the packaged Electron renderer; always allowed (it authenticates with bearer tokens). */
@@ -57,8 +67,8 @@ export type AppDeps = {
   loginThrottle?: LoginThrottle;
   /** Test hook: point a provider preset (Google) at another issuer, e.g. an in-process one. */
   oidc?: OidcRegistryOptions;
-  /** Conversations/messages/realtime knobs (tests lower the per-socket rate limits). */
-  messaging?: MessagingOptions;
+  /** Per-socket limits (tests lower them to show flood handling). */
+  realtime?: { limits?: RealtimeLimits };
   /** Media blob store; default: Cloudinary when CLOUDINARY_URL is set, else DATA_DIR/media. */
   mediaStore?: MediaStore;
 };
@@ -71,7 +81,7 @@ export type CharlaApp = {
   ctx: AppContext;
   /** Media module handles (tests run the unattached-upload sweeper with a moved clock). */
   media: Pick<MediaModule, 'sweepOnce' | 'store'>;
-  /** Points module handles (tests wait for awards in flight and rebuild projections). */
+  /** Points module handles (tests wait for awards in flight and run the due checks). */
   points: Pick<PointsModule, 'service' | 'settled' | 'runDueChecks'>;
   /** Resolves once optional backends (the Redis adapter, presence and typing) are connected. */
   ready: Promise<void>;
@@ -84,8 +94,31 @@ export function createApp(deps: AppDeps): CharlaApp {
   const { config, storage, logger } = deps;
   const clock = deps.clock ?? systemClock;
   // The packaged desktop renderer is served from app://charla (see apps/desktop/electron/main/app-protocol.ts).
-  const allowedOrigins = new Set([config.publicUrl, DESKTOP_APP_ORIGIN, ...config.CORS_ORIGINS]);
+  const allowedOrigins = new Set([
+    config.publicUrl,
+    new URL(config.webUrl).origin,
+    DESKTOP_APP_ORIGIN,
+    ...config.CORS_ORIGINS,
+  ]);
+  const app = express();
+  const server = config.tls
+    ? https.createServer({ cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) }, app)
+    : http.createServer(app);
+  const io: CharlaIo = new SocketServer(server, {
+    cors: { origin: [...allowedOrigins], credentials: true },
+    perMessageDeflate: false,
+    maxHttpBufferSize: 256 * 1024,
+  });
   const authCore = createAuthCore({ config, storage, clock });
+  // The transport comes first, so every module can publish from the moment it exists.
+  const realtime = createRealtime({
+    io,
+    redisUrl: config.REDIS_URL,
+    storage,
+    logger,
+    verifyAccessToken: authCore.verifyAccessToken,
+    ...(deps.realtime?.limits ? { limits: deps.realtime.limits } : {}),
+  });
   const ctx: AppContext = {
     config,
     storage,
@@ -98,13 +131,22 @@ export function createApp(deps: AppDeps): CharlaApp {
     allowedOrigins,
     requireAuth: authCore.requireAuth,
     verifyAccessToken: authCore.verifyAccessToken,
+    fanout: realtime.fanout,
+    redis: realtime.redis,
   };
   const rateLimits = createRateLimits({ redisUrl: config.REDIS_URL, disabled: config.rateLimitsDisabled, logger });
-  const authService = createAuthService({
-    ...ctx,
-    tokens: authCore.tokens,
-    hasher: authCore.hasher,
-    signingKey: authCore.secret,
+
+  // The feature modules. Dependencies between them are passed in here, in creation order.
+  const auth = createAuthModule(ctx, {
+    core: authCore,
+    providers: authProvidersFromConfig(config),
+    limits: {
+      perIp: rateLimits.limiter(AUTH_PER_IP),
+      sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
+      resendPerAccount: [RESEND_VERIFICATION_PER_MINUTE, RESEND_VERIFICATION_PER_HOUR].map((rule) =>
+        rateLimits.limiter(rule),
+      ),
+    },
     throttle:
       deps.loginThrottle ??
       (config.rateLimitsDisabled
@@ -113,20 +155,38 @@ export function createApp(deps: AppDeps): CharlaApp {
           ? createRedisLoginThrottle(rateLimits.redisCommand, clock)
           : createMemoryLoginThrottle(clock)),
   });
+  const media = createMediaModule(ctx, {
+    store: deps.mediaStore,
+    uploadLimiter: rateLimits.limiter(mediaUploadsPerUser(config.MEDIA_UPLOADS_PER_MINUTE)),
+  });
+  const messaging = createMessagingModule(ctx, { attachments: media.attachments, avatars: media.conversationAvatars });
+  const moderation = createModerationModule(ctx, {
+    deleteMessage: (actorId, messageId) => messaging.services.messages.removeAsSiteAdmin(actorId, messageId),
+  });
+  const points = createPointsModule(ctx);
+  const modules: AppModule[] = [
+    createClientConfigModule(ctx),
+    auth,
+    createOidcModule(ctx, auth.service, {
+      ...deps.oidc,
+      redisCommand: rateLimits.redisCommand,
+      pendingLimiter: rateLimits.limiter(OIDC_PENDING_PER_IP),
+    }),
+    createUsersModule(ctx, { hasher: authCore.hasher, search: rateLimits.limiter(USER_SEARCH_PER_USER) }),
+    media,
+    messaging,
+    createInvitesModule(ctx, { messaging }),
+    createSearchModule(ctx),
+    moderation,
+    createAdminModule(ctx, { moderation: moderation.service }),
+    points,
+    createPresenceModule(ctx, { io, perUser: deps.realtime?.limits?.presencePerUser }),
+  ];
 
-  // Whoever suspends or deletes a user only emits the fact; ending their sessions happens here, and
-  // each revocation is emitted in turn (realtime disconnects those sockets).
-  for (const event of ['user:suspended', 'user:deleted'] as const) {
-    ctx.events.on(event, ({ userId }) => {
-      authService.revokeAll(userId).catch((err: unknown) => logger.error({ err, userId }, `revoke on ${event} failed`));
-    });
-  }
   const metrics = createMetrics({
     token: config.METRICS_TOKEN,
     behindProxy: config.TRUST_PROXY !== undefined && config.TRUST_PROXY !== false && config.TRUST_PROXY !== 0,
   });
-
-  const app = express();
   app.disable('x-powered-by');
   app.use(metrics.middleware);
   if (config.TRUST_PROXY !== undefined) app.set('trust proxy', config.TRUST_PROXY);
@@ -144,6 +204,8 @@ export function createApp(deps: AppDeps): CharlaApp {
         return id;
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' },
+      // A client that goes away before the answer (a reload, a closed tab) is neither an error nor news.
+      customLogLevel: (_req, res, err) => (!err && !res.writableEnded ? 'debug' : 'info'),
     }),
   );
   const servesHttps = Boolean(config.tls) || config.publicUrl.startsWith('https:');
@@ -170,71 +232,30 @@ export function createApp(deps: AppDeps): CharlaApp {
       version: deps.version ?? '0.1.0',
       startedAt: Date.now(),
       ready: () => storage.ping(),
-      // Read at request time: the messaging module is created below.
-      degraded: () => messaging.degraded(),
+      degraded: () => [...realtime.degraded(), ...modules.flatMap((m) => m.degraded?.() ?? [])],
     }),
   );
 
+  // Every module's routers, each under its own prefix; several may share one (/conversations).
   const api = express.Router();
   api.use(express.json({ limit: '64kb' }));
+  for (const { prefix, router } of modules.flatMap((m) => m.routers)) api.use(prefix, routeBase, router);
+  api.use(notFoundHandler);
   app.use('/api/v1', api);
 
-  /**
-   * Feature routers, mounted on /api/v1 in this order: add yours to this list. Each declares full
-   * paths (`/auth/...`, `/users/...`) and puts `ctx.requireAuth` on its own routes (never a
-   * path-less `router.use(requireAuth)`, which would shadow the routers after it).
-   */
-  const media = createMediaModule(ctx, {
-    store: deps.mediaStore,
-    uploadLimiter: rateLimits.limiter(mediaUploadsPerUser(config.MEDIA_UPLOADS_PER_MINUTE)),
-  });
-  media.start();
-  const messaging = createMessagingModule(ctx, { ...deps.messaging, attachments: media.attachments });
-  media.service.useConversationAvatarUpdater(async (userId, conversationId, avatarUrl) => {
-    await messaging.services.conversations.update(userId, conversationId, { avatarUrl });
-  });
-  const moderation = createModerationModule(ctx, {
-    fanout: messaging.fanout,
-    serial: messaging.serial,
-    releaseMessageMedia: (messageId) => media.service.releaseMessage(messageId),
-  });
-  const points = createPointsModule(ctx, { fanout: messaging.fanout });
-  points.start();
-  const routers: Router[] = [
-    authRoutes(ctx, authService, {
-      perIp: rateLimits.limiter(AUTH_PER_IP),
-      sensitive: rateLimits.limiter(AUTH_SENSITIVE_PER_IP),
-    }),
-    createOidcModule(ctx, authService, {
-      ...deps.oidc,
-      redisCommand: rateLimits.redisCommand,
-      pendingLimiter: rateLimits.limiter(OIDC_PENDING_PER_IP),
-    }),
-    usersRoutes(ctx, createUsersService({ ...ctx, hasher: authCore.hasher })),
-    // Before messaging: it owns /conversations/* and would answer /conversations/:id/avatar first.
-    media.router,
-    ...moderation.routers,
-    ...points.routers,
-    messaging.router,
-  ];
-  for (const router of routers) api.use(router);
-  api.use(notFoundHandler);
-
+  // Mailed and shared links (/verify-email, /reset-password, /invite/…) open the served web client,
+  // or else are sent to WEB_URL, or else get a minimal page of their own: never a JSON 404.
   const web = webClientRoutes(config.WEB_DIST_DIR);
+  const webElsewhere = new URL(config.webUrl).origin !== new URL(config.publicUrl).origin;
+  if (webElsewhere || !web) app.use(linkPageRoutes(ctx, auth.service, rateLimits.limiter(AUTH_SENSITIVE_PER_IP)));
   if (web) app.use(web);
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
 
-  const server = config.tls
-    ? https.createServer({ cert: fs.readFileSync(config.tls.cert), key: fs.readFileSync(config.tls.key) }, app)
-    : http.createServer(app);
-  const io = new SocketServer(server, {
-    cors: { origin: [...allowedOrigins], credentials: true },
-    perMessageDeflate: false,
-    maxHttpBufferSize: 256 * 1024,
-  });
-  const ready = messaging.attach(io);
+  // Every module's socket side, in one list; the transport checks each command has one handler.
+  realtime.serve(modules.flatMap((m) => m.sockets ?? []));
+  for (const m of modules) m.start?.();
 
   return {
     app,
@@ -243,17 +264,22 @@ export function createApp(deps: AppDeps): CharlaApp {
     ctx,
     media,
     points,
-    ready,
+    ready: realtime.ready,
     close: async () => {
       await new Promise<void>((resolve) => {
         io.close(() => resolve());
         server.closeAllConnections?.();
       });
-      media.stop();
-      await points.close();
-      await messaging.close();
+      for (const m of [...modules].reverse()) await m.close?.();
+      await realtime.close();
       await rateLimits.close();
       ctx.mailer.close?.();
     },
   };
 }
+
+/** Remembers the mount point of the router about to run, for the metrics' route label after errors. */
+const routeBase: express.RequestHandler = (req, res, next) => {
+  res.locals.routeBase = req.baseUrl;
+  next();
+};

@@ -51,6 +51,8 @@ export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   DATA_DIR: z.string().min(1).default('.data'),
   PUBLIC_URL: url.optional(),
+  /** Where browsers open the web client, when it is not served by this server (the dev server's Vite port). */
+  WEB_URL: url.optional(),
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
@@ -102,6 +104,8 @@ export const envSchema = z.object({
   POINTS_DIRECT_MIN_ACCOUNT_AGE_HOURS: z.coerce.number().min(0).max(8760).default(24),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** json (production) or pretty (short human lines); unset: pretty on a terminal outside production, else json. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   /** Test-only escape hatch (the e2e server uses it); ignored unless NODE_ENV=test. */
   CHARLA_DISABLE_RATE_LIMITS: bool.default(false),
 });
@@ -112,6 +116,8 @@ export type Config = Env & {
   /** Absolute data directory. */
   dataDir: string;
   publicUrl: string;
+  /** Base of links people open in a browser (mail, invites): WEB_URL, else PUBLIC_URL. */
+  webUrl: string;
   tls: { cert: string; key: string } | undefined;
   /** CHARLA_DISABLE_RATE_LIMITS, honoured only under NODE_ENV=test. */
   rateLimitsDisabled: boolean;
@@ -141,10 +147,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (problems.length) throw new ConfigError(problems);
   const scheme = e.TLS_CERT ? 'https' : 'http';
   const shownHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
+  const publicUrl = (e.PUBLIC_URL ?? `${scheme}://${shownHost}:${e.PORT}`).replace(/\/$/, '');
   return {
     ...e,
     dataDir: path.resolve(e.DATA_DIR),
-    publicUrl: (e.PUBLIC_URL ?? `${scheme}://${shownHost}:${e.PORT}`).replace(/\/$/, ''),
+    publicUrl,
+    webUrl: (e.WEB_URL ?? publicUrl).replace(/\/$/, ''),
     tls: e.TLS_CERT && e.TLS_KEY ? { cert: e.TLS_CERT, key: e.TLS_KEY } : undefined,
     rateLimitsDisabled: e.CHARLA_DISABLE_RATE_LIMITS && e.NODE_ENV === 'test',
   };

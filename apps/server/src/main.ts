@@ -22,7 +22,14 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  // Short human lines for a person at a terminal (and the dev runner, which asks for them); JSON
+  // for everything else, so a production server logs JSON even when NODE_ENV was not set.
+  const format = config.LOG_FORMAT ?? (process.stdout.isTTY && config.NODE_ENV !== 'production' ? 'pretty' : 'json');
+  const destination =
+    format === 'pretty'
+      ? (await import('./logger.pretty.ts')).prettyDestination({ colorize: Boolean(process.env.FORCE_COLOR) })
+      : undefined;
+  const logger = createLogger(config.LOG_LEVEL, destination);
   let storage: Storage;
   try {
     storage = await openStorage(config, logger);

@@ -2,7 +2,7 @@
  * Helpers for the conversation/message/realtime tests: a tiny typed REST client and real typed
  * socket.io-client connections.
  */
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '@charla/shared-types';
+import { type Ack, type ClientToServerEvents, type ServerToClientEvents, socketCommands } from '@charla/shared-types';
 import { io, type Socket } from 'socket.io-client';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -58,8 +58,21 @@ type LooseEmitter = {
 /** The typed socket seen loosely: tests must also send what the types forbid (bad payloads). */
 export const loose = (socket: ClientSocket | ReturnType<ClientSocket['timeout']>) => socket as unknown as LooseEmitter;
 
-export function emitAck<T = unknown>(socket: ClientSocket, event: string, ...payload: unknown[]): Promise<Ack<T>> {
-  return loose(socket.timeout(5000)).emitWithAck(event, ...payload) as Promise<Ack<T>>;
+/** Every successful ack is also checked against the socket contract's ack schema for its command. */
+export async function emitAck<T = unknown>(
+  socket: ClientSocket,
+  event: string,
+  ...payload: unknown[]
+): Promise<Ack<T>> {
+  const ack = (await loose(socket.timeout(5000)).emitWithAck(event, ...payload)) as Ack<T>;
+  const contract = Object.hasOwn(socketCommands, event)
+    ? socketCommands[event as keyof typeof socketCommands]
+    : undefined;
+  if (ack?.ok && contract) {
+    const parsed = contract.ack.safeParse(ack.data);
+    if (!parsed.success) throw new Error(`${event} acked data outside its contract: ${parsed.error.message}`);
+  }
+  return ack;
 }
 
 /** Collects every event of one kind a socket receives. */

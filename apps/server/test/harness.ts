@@ -189,3 +189,33 @@ export async function registerUser(
 }
 
 export const authHeader = (token: string): { Authorization: string } => ({ Authorization: `Bearer ${token}` });
+
+/**
+ * Makes a registered account unverified again, as accounts created before sign-up by code are (or
+ * OIDC accounts whose provider did not vouch for the address): for the rules that depend on it.
+ */
+export async function unverify(t: Pick<TestApp, 'storage'>, user: Pick<RegisteredUser, 'user'>): Promise<void> {
+  await t.storage.users.update(user.user.id, { emailVerifiedAt: null });
+}
+
+/** Asks for a verification mail as `user` and follows its link (as the mailbox owner would). */
+export async function verifyEmail(
+  t: Pick<TestApp, 'api' | 'mail'>,
+  user: Pick<RegisteredUser, 'email' | 'accessToken'>,
+): Promise<Me> {
+  const resend = await fetch(`${t.api}/auth/resend-verification`, {
+    method: 'POST',
+    headers: authHeader(user.accessToken),
+  });
+  await resend.arrayBuffer();
+  const link = t.mail.sent.filter((m) => m.to === user.email && m.link?.includes('/verify-email')).at(-1)?.link;
+  const token = link ? (new URL(link).searchParams.get('token') ?? '') : '';
+  const res = await fetch(`${t.api}/auth/verify-email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
+  const body = (await res.json()) as { data?: Me; message?: string };
+  if (res.status !== 200 || !body.data) throw new Error(`verifyEmail failed: ${res.status} ${body.message ?? ''}`);
+  return body.data;
+}

@@ -1,6 +1,7 @@
 export * from './api/error-codes.ts';
 export * from './api/health.ts';
 export * from './api/paths.ts';
+export * from './api/server-config.ts';
 export * from './dto/admin.ts';
 export * from './dto/auth.ts';
 export * from './dto/conversation.ts';
@@ -13,6 +14,7 @@ export * from './dto/oidc.ts';
 export * from './dto/points.ts';
 export * from './dto/user.ts';
 export * from './socket/ack.ts';
+export * from './socket/commands.ts';
 export * from './socket/events.ts';
 export * from './text/bounded.ts';
 export * from './text/invisible.ts';

@@ -225,7 +225,7 @@ describe('main process lifecycle (fake Electron)', () => {
     expect(info.ok).toBe(true);
     expect(['keychain', 'safe-storage']).toContain(info.data.secretStorage.kind);
     const fromElsewhere = { senderFrame: { url: 'https://evil.example/', parent: null } };
-    expect(await getInfo(fromElsewhere, {})).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(await getInfo(fromElsewhere, {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('changing the server reloads the window (the CSP names the server) and tells the renderer', async () => {

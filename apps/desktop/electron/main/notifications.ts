@@ -1,20 +1,13 @@
 /**
- * Native notification policy. Decides whether an incoming message notifies (window focus, open
- * conversation, mute, do-not-disturb, mentions-only), what it says (hide-content), and coalesces
- * bursts into one notification per conversation that is replaced by the next.
+ * Native notifications: applies the notification policy (src/platform/notification-policy.ts:
+ * window focus, open conversation, mute, do-not-disturb, mentions-only, hide-content) and
+ * coalesces bursts into one notification per conversation that is replaced by the next.
  */
+import { composeText, decide } from '../../src/platform/notification-policy.ts';
 import type { NotificationArgs, NotificationPrefs } from '../shared/ipc-contract.ts';
-import { composeText, decide } from '../shared/notification-policy.ts';
 
 // The policy is shared with the web client (src/platform/web.ts), so both hosts decide alike.
-export {
-  composeText,
-  type Decision,
-  decide,
-  HIDDEN_BODY,
-  HIDDEN_TITLE,
-  type PolicyInput,
-} from '../shared/notification-policy.ts';
+export { decide, HIDDEN_BODY, HIDDEN_TITLE } from '../../src/platform/notification-policy.ts';
 
 export type NativeNotification = {
   show(): void;

@@ -114,7 +114,10 @@ describe('provider sign-in in main', () => {
     const exchange = vi.fn();
     const openExternal = vi.fn(async () => undefined);
     const flow = createProviderSignIn({ serverOrigin: () => 'javascript:alert(1)//', openExternal, exchange });
-    await expect(flow.signIn('google')).rejects.toMatchObject({ code: 'invalid_server_url' });
+    await expect(flow.signIn('google')).rejects.toMatchObject({
+      code: 'validation_failed',
+      details: { serverUrl: [expect.any(String)] },
+    });
     expect(openExternal).not.toHaveBeenCalled();
     expect(exchange).not.toHaveBeenCalled();
   });

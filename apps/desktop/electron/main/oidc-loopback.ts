@@ -168,7 +168,9 @@ export function createProviderSignIn(deps: ProviderSignInDeps) {
       try {
         const url = startUrl(deps.serverOrigin(), provider, { redirect: loopback.redirectUri, challenge, state });
         if (!(await openExternalSafely(url, deps.openExternal)))
-          throw new DesktopError('invalid_server_url', 'Cannot open the sign-in page');
+          throw new DesktopError('validation_failed', 'Cannot open the sign-in page', {
+            details: { serverUrl: ['Not a server address the sign-in page can open from'] },
+          });
         const { code } = await loopback.result;
         return await deps.exchange(code, verifier);
       } finally {

@@ -6,6 +6,7 @@
  */
 import { API_PREFIX, type AuthResult, authResultSchema, errorEnvelopeSchema, paths } from '@charla/shared-types';
 import type { z } from 'zod';
+import { createTokenCache } from '../../src/platform/token-cache.ts';
 import type {
   completeRegistrationArgsSchema,
   IpcErrorCode,
@@ -79,10 +80,13 @@ function toPublic(result: AuthResult): PublicAuthResult {
 }
 
 export function createSessionManager(deps: SessionDeps): SessionManager {
-  const now = deps.now ?? Date.now;
-  const margin = deps.refreshMarginMs ?? 30_000;
-  let access: { token: string; expiresAt: number; origin: string } | null = null;
-  let inflight: Promise<AuthResult | null> | null = null;
+  // Shared with the web session: single-flight refresh, margin, and tokens bound to their server.
+  const tokens = createTokenCache<AuthResult>({
+    refresh: () => doRefresh(),
+    ...(deps.now ? { now: deps.now } : {}),
+    marginMs: deps.refreshMarginMs ?? 30_000,
+    scope: deps.serverOrigin,
+  });
 
   async function call(path: string, body: unknown, bearer?: string, origin = deps.serverOrigin()): Promise<unknown> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
@@ -96,7 +100,7 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
         redirect: 'error',
       });
     } catch (error) {
-      throw new DesktopError('network_error', `Cannot reach the server (${(error as Error).message})`);
+      throw new DesktopError('network', `Cannot reach the server (${(error as Error).message})`);
     }
     const json: unknown = await response.json().catch(() => null);
     if (!response.ok) {
@@ -106,7 +110,7 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
           status: parsed.data.status,
           ...(parsed.data.details ? { details: parsed.data.details } : {}),
         });
-      throw new DesktopError(response.status >= 500 ? 'internal' : 'unexpected_response', `HTTP ${response.status}`, {
+      throw new DesktopError(response.status >= 500 ? 'internal' : 'bad_response', `HTTP ${response.status}`, {
         status: response.status,
       });
     }
@@ -116,7 +120,7 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
   function parseAuth(json: unknown): AuthResult {
     const data = (json as { data?: unknown } | null)?.data;
     const parsed = authResultSchema.safeParse(data);
-    if (!parsed.success) throw new DesktopError('unexpected_response', 'The server sent an invalid auth response');
+    if (!parsed.success) throw new DesktopError('bad_response', 'The server sent an invalid auth response');
     return parsed.data;
   }
 
@@ -140,23 +144,18 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
 
   /** Stores the (rotated) refresh token and caches the access token. */
   async function adopt(result: AuthResult): Promise<PublicAuthResult> {
-    if (!result.refreshToken) throw new DesktopError('unexpected_response', 'The server sent no refresh token');
+    if (!result.refreshToken) throw new DesktopError('bad_response', 'The server sent no refresh token');
     const account = { serverOrigin: deps.serverOrigin(), userId: result.user.id };
     await deps.secrets.set(secretAccount(account.serverOrigin, account.userId), result.refreshToken);
     if (result.deviceToken && tokenUser(result.deviceToken) === result.user.id)
       await rememberDevice(account.serverOrigin, result.deviceToken);
     deps.saveAccount(account);
-    const expiresAt = Date.parse(result.accessTokenExpiresAt);
-    access = {
-      token: result.accessToken,
-      expiresAt: Number.isFinite(expiresAt) ? expiresAt : now() + 60_000,
-      origin: account.serverOrigin,
-    };
+    tokens.adopt(result);
     return toPublic(result);
   }
 
   async function forget(account: StoredAccount | null): Promise<void> {
-    access = null;
+    tokens.clear();
     deps.saveAccount(null);
     if (account) await deps.secrets.delete(secretAccount(account.serverOrigin, account.userId));
   }
@@ -185,7 +184,7 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
     const result = parseAuth(json);
     if (result.user.id !== account.userId) {
       await forget(account);
-      throw new DesktopError('unexpected_response', 'The server returned a different user');
+      throw new DesktopError('bad_response', 'The server returned a different user');
     }
     await adopt(result);
     return result;
@@ -198,11 +197,6 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
     if (previous && (previous.userId !== result.user.id || previous.serverOrigin !== deps.serverOrigin()))
       await deps.secrets.delete(secretAccount(previous.serverOrigin, previous.userId)).catch(() => undefined);
     return result;
-  }
-
-  function refreshOnce(): Promise<AuthResult | null> {
-    if (!inflight) inflight = doRefresh().finally(() => (inflight = null));
-    return inflight;
   }
 
   return {
@@ -224,20 +218,13 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
       return switchTo(await call(paths.auth.registerVerify, { ...args, client: 'desktop', device: deps.device }));
     },
     async restore() {
-      const result = await refreshOnce();
+      const result = await tokens.refresh();
       return result ? toPublic(result) : null;
     },
-    async getAccessToken(options = {}) {
-      // A token from before a server switch is for the old server: never hand it out.
-      if (access && access.origin !== deps.serverOrigin()) access = null;
-      if (!options.forceRefresh && access && access.expiresAt - now() > margin) return access.token;
-      const result = await refreshOnce();
-      return result ? result.accessToken : null;
-    },
+    getAccessToken: (options = {}) => tokens.get(options),
     async leaveServer(previous) {
       const key = secretAccount(previous.serverOrigin, previous.userId);
       const refreshToken = await deps.secrets.get(key).catch(() => null);
-      if (access?.origin === previous.serverOrigin) access = null;
       try {
         // Addressed to the old origin explicitly: the configured one is already the new server.
         if (refreshToken)
@@ -253,7 +240,7 @@ export function createSessionManager(deps: SessionDeps): SessionManager {
       const refreshToken = account
         ? await deps.secrets.get(secretAccount(account.serverOrigin, account.userId)).catch(() => null)
         : null;
-      const bearer = access?.token;
+      const bearer = tokens.peek() ?? undefined;
       try {
         if (refreshToken && account?.serverOrigin === deps.serverOrigin())
           await call(paths.auth.logout, { refreshToken, client: 'desktop' }, bearer);

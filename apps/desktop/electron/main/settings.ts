@@ -173,7 +173,11 @@ export function createSettingsService(
       let serverUrl = current.serverUrl;
       if (patch.serverUrl !== undefined) {
         const check = checkServerUrl(patch.serverUrl);
-        if (!check.ok) throw new DesktopError('invalid_server_url', check.reason);
+        if (!check.ok)
+          throw new DesktopError('validation_failed', check.reason, {
+            status: 400,
+            details: { serverUrl: [check.reason] },
+          });
         serverUrl = check.origin;
       }
       const next: StoredSettings = {

@@ -1,10 +1,11 @@
 /**
  * The only file that touches ipcRenderer. It exposes one small typed object as `window.desktop`:
- * one method per contract channel and one subscription per event, never a generic send/on.
- * Listeners get the payload only (not the IpcRendererEvent, which would leak `sender`).
+ * one method per contract channel and one subscription per event, never a generic send/on; the
+ * object's layout comes from the contract (shared/desktop-bridge.ts). Listeners get the payload
+ * only (not the IpcRendererEvent, which would leak `sender`).
  */
 import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron';
-import type { BridgeCall, BridgeListen, DesktopBridge } from '../shared/desktop-bridge.ts';
+import { type BridgeCall, type BridgeListen, buildBridge } from '../shared/desktop-bridge.ts';
 import type { EventChannel, InvokeChannel } from '../shared/ipc-contract.ts';
 
 const call =
@@ -24,27 +25,4 @@ const listen =
 
 const platform = (['darwin', 'win32', 'linux'] as const).find((p) => p === process.platform) ?? 'other';
 
-const desktop: DesktopBridge = {
-  platform,
-  session: {
-    login: call('session:login'),
-    completeRegistration: call('session:complete-registration'),
-    restore: call('session:restore'),
-    signInWithProvider: call('session:oidc'),
-    getToken: call('session:get-token'),
-    logout: call('session:logout'),
-  },
-  settings: { get: call('settings:get'), update: call('settings:update'), onChanged: listen('settings:changed') },
-  notifications: {
-    show: call('notification:show'),
-    focusConversation: call('conversation:focus'),
-    onClicked: listen('notification:clicked'),
-  },
-  badge: { set: call('badge:set') },
-  shell: { openExternal: call('shell:open-external') },
-  deepLinks: { takePending: call('deep-link:take-pending'), onReceived: listen('deep-link:received') },
-  updates: { install: call('update:install'), onReady: listen('update:ready') },
-  app: { getInfo: call('app:get-info') },
-};
-
-contextBridge.exposeInMainWorld('desktop', desktop);
+contextBridge.exposeInMainWorld('desktop', buildBridge(platform, call, listen));

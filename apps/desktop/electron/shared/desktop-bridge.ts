@@ -1,7 +1,10 @@
 /**
  * What the preload exposes as `window.desktop`: one small typed object, one method per IPC channel,
- * no generic send. Methods resolve to an IpcResponse (errors do not survive contextBridge intact);
- * src/platform/electron.ts unwraps them.
+ * no generic send. The object is derived from the IPC contract: `bridgeLayout` places each contract
+ * channel at `namespace.method` (the compiler refuses a channel without a place, or a place without
+ * a channel), `DesktopBridge` is computed from it, and the preload builds it with `buildBridge`.
+ * Methods resolve to an IpcResponse (errors do not survive contextBridge intact); src/platform/electron.ts
+ * unwraps them. Type-only imports: the sandboxed preload bundles this file and nothing of zod.
  */
 import type {
   EventChannel,
@@ -14,32 +17,68 @@ import type {
 
 export type BridgeCall<C extends InvokeChannel> = (args: InvokeArgs<C>) => Promise<IpcResponse<InvokeResult<C>>>;
 export type BridgeListen<E extends EventChannel> = (handler: (payload: EventPayload<E>) => void) => () => void;
-type Call<C extends InvokeChannel> = BridgeCall<C>;
-type Listen<E extends EventChannel> = BridgeListen<E>;
 
-export type DesktopBridge = {
-  readonly platform: 'darwin' | 'win32' | 'linux' | 'other';
-  readonly session: {
-    login: Call<'session:login'>;
-    completeRegistration: Call<'session:complete-registration'>;
-    restore: Call<'session:restore'>;
-    signInWithProvider: Call<'session:oidc'>;
-    getToken: Call<'session:get-token'>;
-    logout: Call<'session:logout'>;
+type Place = `${string}.${string}`;
+
+/** Where each channel appears on `window.desktop`. */
+export const bridgeLayout = {
+  invoke: {
+    'session:login': 'session.login',
+    'session:complete-registration': 'session.completeRegistration',
+    'session:restore': 'session.restore',
+    'session:oidc': 'session.signInWithProvider',
+    'session:get-token': 'session.getToken',
+    'session:logout': 'session.logout',
+    'settings:get': 'settings.get',
+    'settings:update': 'settings.update',
+    'notification:show': 'notifications.show',
+    'conversation:focus': 'notifications.focusConversation',
+    'badge:set': 'badge.set',
+    'shell:open-external': 'shell.openExternal',
+    'deep-link:take-pending': 'deepLinks.takePending',
+    'update:install': 'updates.install',
+    'app:get-info': 'app.getInfo',
+  },
+  events: {
+    'settings:changed': 'settings.onChanged',
+    'notification:clicked': 'notifications.onClicked',
+    'deep-link:received': 'deepLinks.onReceived',
+    'update:ready': 'updates.onReady',
+  },
+} as const satisfies { invoke: Record<InvokeChannel, Place>; events: Record<EventChannel, Place> };
+
+type Layout = typeof bridgeLayout;
+type NamespaceOf<P> = P extends `${infer N}.${string}` ? N : never;
+type MethodOf<P> = P extends `${string}.${infer M}` ? M : never;
+type Namespace = NamespaceOf<Layout['invoke'][InvokeChannel] | Layout['events'][EventChannel]>;
+
+export type DesktopPlatform = 'darwin' | 'win32' | 'linux' | 'other';
+
+export type DesktopBridge = { readonly platform: DesktopPlatform } & {
+  readonly [N in Namespace]: {
+    readonly [C in InvokeChannel as NamespaceOf<Layout['invoke'][C]> extends N
+      ? MethodOf<Layout['invoke'][C]>
+      : never]: BridgeCall<C>;
+  } & {
+    readonly [E in EventChannel as NamespaceOf<Layout['events'][E]> extends N
+      ? MethodOf<Layout['events'][E]>
+      : never]: BridgeListen<E>;
   };
-  readonly settings: {
-    get: Call<'settings:get'>;
-    update: Call<'settings:update'>;
-    onChanged: Listen<'settings:changed'>;
-  };
-  readonly notifications: {
-    show: Call<'notification:show'>;
-    focusConversation: Call<'conversation:focus'>;
-    onClicked: Listen<'notification:clicked'>;
-  };
-  readonly badge: { set: Call<'badge:set'> };
-  readonly shell: { openExternal: Call<'shell:open-external'> };
-  readonly deepLinks: { takePending: Call<'deep-link:take-pending'>; onReceived: Listen<'deep-link:received'> };
-  readonly updates: { install: Call<'update:install'>; onReady: Listen<'update:ready'> };
-  readonly app: { getInfo: Call<'app:get-info'> };
 };
+
+/** Builds `window.desktop` from the layout with the preload's two primitives (ipcRenderer invoke / on). */
+export function buildBridge(
+  platform: DesktopPlatform,
+  call: <C extends InvokeChannel>(channel: C) => BridgeCall<C>,
+  listen: <E extends EventChannel>(channel: E) => BridgeListen<E>,
+): DesktopBridge {
+  const bridge: Record<string, unknown> = { platform };
+  const place = (at: Place, value: unknown) => {
+    const [namespace = '', method = ''] = at.split('.');
+    bridge[namespace] = { ...(bridge[namespace] as Record<string, unknown> | undefined), [method]: value };
+  };
+  for (const [channel, at] of Object.entries(bridgeLayout.invoke)) place(at, call(channel as InvokeChannel));
+  for (const [channel, at] of Object.entries(bridgeLayout.events)) place(at, listen(channel as EventChannel));
+  // The layout is exhaustive over the contract (checked above), so the object has DesktopBridge's shape.
+  return bridge as DesktopBridge;
+}

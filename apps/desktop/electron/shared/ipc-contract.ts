@@ -6,6 +6,7 @@
  */
 import {
   authResultSchema,
+  clientErrorCodes,
   completeRegistrationRequestSchema,
   errorCodes,
   fieldErrorsSchema,
@@ -13,16 +14,8 @@ import {
 } from '@charla/shared-types';
 import { z } from 'zod';
 
-/** Codes the desktop layer adds to the server's ErrorCode union. */
-export const desktopErrorCodes = [
-  'forbidden_sender',
-  'invalid_payload',
-  'network_error',
-  'invalid_server_url',
-  'no_session',
-  'unexpected_response',
-] as const;
-export const ipcErrorCodeSchema = z.enum([...errorCodes, ...desktopErrorCodes]);
+/** The one client vocabulary (shared-types): the renderer gets the same codes from IPC as from HTTP. */
+export const ipcErrorCodeSchema = z.enum([...errorCodes, ...clientErrorCodes]);
 export type IpcErrorCode = z.infer<typeof ipcErrorCodeSchema>;
 
 export const ipcErrorSchema = z.object({

@@ -7,6 +7,7 @@ import {
   mergePage,
   patchReactions,
   removeMessage,
+  sortConversations,
   tickFor,
   upsertMessage,
 } from './cache.ts';
@@ -146,5 +147,12 @@ describe('conversation list updaters', () => {
     const bumped = bumpConversation(list, message({ seq: 2, conversationId: 'c1' }), 'me', null);
     const read = markRead(bumped, 'c1', 2).find((c) => c.id === 'c1');
     expect([read?.unreadCount, read?.me.lastReadSeq]).toEqual([0, 2]);
+  });
+
+  it('sorting keeps one entry per conversation (a list row is keyed by id)', () => {
+    const twice = [...list, { ...list[0], unreadCount: 9 } as (typeof list)[number]];
+    const sorted = sortConversations(twice);
+    expect(sorted.map((c) => c.id).sort()).toEqual(list.map((c) => c.id).sort());
+    expect(sorted.find((c) => c.id === list[0]?.id)?.unreadCount).toBe(list[0]?.unreadCount);
   });
 });

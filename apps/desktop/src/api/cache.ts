@@ -177,6 +177,7 @@ function previewOf(m: Message): NonNullable<ConversationSummary['lastMessage']> 
     attachments: m.deletedAt ? [] : m.attachments,
     deleted: m.deletedAt !== null,
     createdAt: m.createdAt,
+    system: m.system,
   };
 }
 
@@ -185,8 +186,11 @@ function later(a: string, b: string): string {
   return a.localeCompare(b) > 0 ? a : b;
 }
 
+/** Pinned first, then by latest activity; one entry per conversation (the first one wins). */
 export function sortConversations(list: ConversationSummary[]): ConversationSummary[] {
-  return list.slice().sort((a, b) => {
+  const seen = new Set<string>();
+  const unique = list.filter((c) => !seen.has(c.id) && Boolean(seen.add(c.id)));
+  return unique.sort((a, b) => {
     if (a.me.pinned !== b.me.pinned) return a.me.pinned ? -1 : 1;
     return b.lastActivityAt.localeCompare(a.lastActivityAt);
   });

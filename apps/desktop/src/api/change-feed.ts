@@ -45,6 +45,20 @@ export function mergeConversation(c: ConversationSummary, conv: Conversation): C
 }
 
 /**
+ * Whether a change moves the server-computed `permissions` of a cached conversation: my role changed,
+ * or its posting setting did. The client never derives them itself, so it asks the server again.
+ */
+export function movesPermissions(
+  cached: ConversationSummary | undefined,
+  meId: string,
+  change: { participant?: Participant; conversation?: Conversation | null },
+): boolean {
+  if (!cached) return false;
+  if (change.participant) return change.participant.userId === meId && change.participant.role !== cached.me.role;
+  return Boolean(change.conversation && change.conversation.onlyAdminsPost !== cached.onlyAdminsPost);
+}
+
+/**
  * The change-feed cursor of each conversation whose messages are cached (MessagesState.changeSeq).
  * Rule from the server (packages/shared-types dto/conversation.ts): advance from an event only when it
  * is exactly cursor + 1; on any jump fetch `/changes?after=cursor` and apply the entries in order.
@@ -144,7 +158,14 @@ export class ChangeFeeds {
       });
     if (next.participants) qc.setQueryData(keys.participants(conversationId), next.participants);
     const membersChanged = entries.some((e) => e.type === 'participant' || e.type === 'participant_left');
-    if (membersChanged && !next.participants) void qc.invalidateQueries({ queryKey: keys.conversations });
+    const cached = qc.getQueryData<ConversationSummary[]>(keys.conversations)?.find((c) => c.id === conversationId);
+    const flagsMoved = entries.some(
+      (e) =>
+        (e.type === 'participant' && movesPermissions(cached, this.#meId, { participant: e.participant })) ||
+        (e.type === 'conversation' && movesPermissions(cached, this.#meId, { conversation: e.conversation })),
+    );
+    if ((membersChanged && !next.participants) || flagsMoved)
+      void qc.invalidateQueries({ queryKey: keys.conversations });
     qc.setQueryData<ConversationSummary[]>(keys.conversations, (list) => {
       if (!list) return list;
       let l = list;

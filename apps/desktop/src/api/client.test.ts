@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { ApiError } from '../platform/errors.ts';
 import { createApiClient } from './client.ts';
-import { ApiError } from './errors.ts';
 
 const ok = (data: unknown) =>
   new Response(JSON.stringify({ error: false, status: 200, message: 'OK', data }), { status: 200 });

@@ -1,7 +1,7 @@
-import { z } from 'zod';
+import type { z } from 'zod';
+import { ApiError, isApiError } from '../platform/errors.ts';
+import { type HttpRequest, httpJson } from '../platform/http.ts';
 import type { Platform } from '../platform/platform.ts';
-import { ApiError, isApiError } from './errors.ts';
-import { type HttpRequest, httpJson } from './http.ts';
 
 export type SessionLostReason = 'revoked' | 'expired';
 
@@ -17,9 +17,6 @@ export type ApiClient = {
   token(): Promise<string | null>;
   base(): string;
 };
-
-/** Accepts any data (or none): for endpoints whose reply the caller ignores. */
-export const anyData = z.unknown();
 
 /**
  * The authenticated REST client. An expired access token is refreshed and the call retried once,

@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError } from './errors.ts';
+import { ApiError } from '../platform/errors.ts';
 import { Outbox, type OutboxEntry } from './outbox.ts';
 
 let n = 0;

@@ -1,5 +1,5 @@
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
-import { isApiError } from './errors.ts';
+import { isApiError } from '../platform/errors.ts';
 
 export type OutboxEntry = {
   clientMsgId: string;
@@ -21,12 +21,7 @@ export function newClientMsgId(): string {
   return `c:${crypto.randomUUID()}`;
 }
 
-/**
- * Messages waiting for the server, persisted in IndexedDB so they survive reloads and offline periods.
- * The clientMsgId makes retries idempotent on the server; `flush` is single-flight so one tab never
- * sends an entry twice concurrently.
- */
-/** The IndexedDB database holding one user's unsent messages (api/realtime.tsx opens it by this name). */
+/** The IndexedDB database holding one user's unsent messages (realtime/use-outbox.ts opens it by this name). */
 export const outboxName = (userId: string) => `charla-outbox-${userId}`;
 
 /** Deletes a user's unsent messages from this device (an explicit sign-out: nothing stays on disk). */
@@ -39,6 +34,11 @@ export function deleteOutbox(userId: string): Promise<void> {
   });
 }
 
+/**
+ * Messages waiting for the server, persisted in IndexedDB so they survive reloads and offline periods.
+ * The clientMsgId makes retries idempotent on the server; `flush` is single-flight so one tab never
+ * sends an entry twice concurrently.
+ */
 export class Outbox {
   private readonly name: string;
   private conn: Promise<IDBPDatabase<OutboxDb>> | null = null;
@@ -102,7 +102,7 @@ export class Outbox {
    * moment), which also schedules the next flush after the server's Retry-After. A refusal by the
    * server marks the entry failed for the user to retry.
    */
-  flush(send: (e: OutboxEntry) => Promise<unknown>, onSent?: (e: OutboxEntry, result: unknown) => void): Promise<void> {
+  flush<R>(send: (e: OutboxEntry) => Promise<R>, onSent?: (e: OutboxEntry, result: R) => void): Promise<void> {
     if (this.flushing) {
       this.again = true;
       return this.flushing;
@@ -140,10 +140,10 @@ export class Outbox {
     return this.flushing;
   }
 
-  private retryLater(
+  private retryLater<R>(
     seconds: number | undefined,
-    send: (e: OutboxEntry) => Promise<unknown>,
-    onSent?: (e: OutboxEntry, result: unknown) => void,
+    send: (e: OutboxEntry) => Promise<R>,
+    onSent?: (e: OutboxEntry, result: R) => void,
   ) {
     clearTimeout(this.retryTimer);
     const ms = Math.min(Math.max(seconds ?? 5, 1), 60) * 1000;

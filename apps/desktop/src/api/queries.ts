@@ -2,7 +2,6 @@ import {
   type ConversationSummary,
   conversationSummarySchema,
   historyPageSchema,
-  type Participant,
   page,
   participantSchema,
   paths,
@@ -34,18 +33,15 @@ export function useConversation(id: string | undefined): ConversationSummary | u
   return id ? list.data?.find((c) => c.id === id) : undefined;
 }
 
-export function useParticipants(conversationId: string) {
+/** `enabled: false` reads what is cached without fetching (every observer of a key shares its queryFn). */
+export function useParticipants(conversationId: string, options: { enabled?: boolean } = {}) {
   const { api } = useApp();
   return useQuery({
     queryKey: keys.participants(conversationId),
     queryFn: () => api.get(paths.conversations.participants(conversationId), listOf(participantSchema)),
     staleTime: Number.POSITIVE_INFINITY,
+    enabled: options.enabled ?? true,
   });
-}
-
-export function useParticipantMap(conversationId: string): Map<string, Participant> {
-  const p = useParticipants(conversationId);
-  return new Map((p.data ?? []).map((x) => [x.userId, x]));
 }
 
 /** Messages: the latest page first, or a page around a message when jumping to it (search, reply). */
@@ -87,5 +83,3 @@ export function useMessages(conversationId: string, changeSeq: number, aroundSeq
   const loadNewer = useCallback(() => load('after'), [load]);
   return { ...query, loadOlder, loadNewer };
 }
-
-export const userCardListSchema = z.array(z.object({ id: z.string() }));

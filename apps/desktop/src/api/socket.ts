@@ -1,14 +1,18 @@
 import {
   type Ack,
   type ClientToServerEvents,
+  type CommandPayload,
+  type CommandResult,
   type ServerToClientEvents,
   SOCKET_PATH,
+  type SocketCommand,
   socketAuthErrorCodes,
+  socketCommands,
 } from '@charla/shared-types';
 import { io, type Socket } from 'socket.io-client';
+import { ApiError } from '../platform/errors.ts';
 import type { SessionPort } from '../platform/platform.ts';
 import type { SessionLostReason } from './client.ts';
-import { ApiError } from './errors.ts';
 
 export type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -52,38 +56,39 @@ export function createChatSocket(
   return socket;
 }
 
-type EventName = keyof ClientToServerEvents;
-type PayloadOf<E extends EventName> = Parameters<ClientToServerEvents[E]>[0];
-type AckData<E extends EventName> = Parameters<ClientToServerEvents[E]>[1] extends
-  | ((ack: Ack<infer T>) => void)
-  | undefined
-  ? T
-  : never;
-
-/** Emits a command and resolves with its ack data; rejects with ApiError (code 'network' on timeout/offline). */
-export function request<E extends EventName>(
+/**
+ * Emits a command and resolves with its ack data, checked against the socket contract's ack schema
+ * (as REST replies are checked against theirs). Rejects with ApiError: 'network' on timeout or
+ * offline, 'bad_response' when the ack does not match the contract, else the server's code.
+ */
+export function request<C extends SocketCommand>(
   socket: ChatSocket,
-  event: E,
-  payload: PayloadOf<E>,
+  command: C,
+  payload: CommandPayload<C>,
   timeoutMs = 10_000,
-): Promise<AckData<E>> {
+): Promise<CommandResult<C>> {
   return new Promise((resolve, reject) => {
     // Never let socket.io buffer a command while disconnected: the outbox owns retries.
     if (!socket.connected) {
       reject(new ApiError('network', 0, 'Not connected'));
       return;
     }
+    const settle = (err: Error | null, ack: Ack<unknown> | undefined) => {
+      if (err || !ack) reject(new ApiError('network', 0, 'No answer from the server'));
+      else if (!ack.ok) reject(new ApiError(ack.error.code, 400, ack.error.message, undefined, ack.error.retryAfter));
+      else {
+        const parsed = socketCommands[command].ack.safeParse(ack.data);
+        if (parsed.success) resolve(parsed.data as CommandResult<C>);
+        else reject(new ApiError('bad_response', 0, 'The server sent an unexpected response'));
+      }
+    };
+    // socket.io's typed emit cannot take a generic command name; the contract fixes payload and ack.
     const timed = socket.timeout(timeoutMs);
-    // socket.io's typed emit cannot express a generic event name; the payload/ack types come from E.
-    const emit = timed.emit as unknown as (
-      e: E,
-      p: PayloadOf<E>,
-      cb: (err: Error | null, ack: Ack<AckData<E>>) => void,
+    const emit = timed.emit as (
+      command: SocketCommand,
+      payload: unknown,
+      ack: (err: Error | null, ack: Ack<unknown>) => void,
     ) => void;
-    emit.call(timed, event, payload, (err, ack) => {
-      if (err) reject(new ApiError('network', 0, 'No answer from the server'));
-      else if (ack.ok) resolve(ack.data);
-      else reject(new ApiError(ack.error.code, 400, ack.error.message, undefined, ack.error.retryAfter));
-    });
+    emit.call(timed, command, payload, settle);
   });
 }

@@ -282,4 +282,21 @@ describe('the implicit rules of the feed', () => {
     const after = qc.getQueryData<ConversationSummary[]>(keys.conversations)?.find((c) => c.id === 'c1');
     expect(after).toMatchObject({ title: 'Renamed', lastSeq: 1, lastActivityAt: c1.lastActivityAt });
   });
+  it('asks the server for fresh permission flags when my role or the posting setting changes', () => {
+    const { h, invalidate } = setup();
+    const c1 = summary({ id: 'c1', lastSeq: 1 });
+    // A title change leaves the flags alone.
+    h['conversation:updated']({ conversationId: 'c1', conversation: { ...c1, title: 'x' }, me: null, changeSeq: 2 });
+    h['participant:updated']({ conversationId: 'c1', participant: participant('u2', { role: 'admin' }), changeSeq: 3 });
+    expect(invalidate).not.toHaveBeenCalled();
+    h['conversation:updated']({
+      conversationId: 'c1',
+      conversation: { ...c1, onlyAdminsPost: true },
+      me: null,
+      changeSeq: 4,
+    });
+    expect(invalidate).toHaveBeenCalledTimes(1);
+    h['participant:updated']({ conversationId: 'c1', participant: participant('me', { role: 'admin' }), changeSeq: 5 });
+    expect(invalidate).toHaveBeenCalledTimes(2);
+  });
 });

@@ -12,13 +12,13 @@ import {
   sortConversations,
   upsertMessage,
 } from './cache.ts';
-import { ChangeFeeds, mergeConversation } from './change-feed.ts';
+import { ChangeFeeds, mergeConversation, movesPermissions } from './change-feed.ts';
 import type { ApiClient } from './client.ts';
 import { keys } from './query-keys.ts';
 
 /** Events that change cached chat state; feature events (points toasts) have their own listeners. */
 type SyncedEvent = Exclude<keyof ServerToClientEvents, 'points:achievement'>;
-type Handlers = { [E in SyncedEvent]: ServerToClientEvents[E] };
+type AllHandlers = { [E in SyncedEvent]: ServerToClientEvents[E] };
 
 export type SyncContext = {
   qc: QueryClient;
@@ -55,29 +55,19 @@ function setMemberCount(qc: QueryClient, conversationId: string, delta: number) 
   );
 }
 
-/**
- * Socket events patch the cache directly: no refetches except for a conversation we have never seen,
- * and a change-feed pull when an event's changeSeq jumps past the cursor (see ChangeFeeds).
- */
-export function socketHandlers(ctx: SyncContext): Handlers {
+/** The conversation as the list cache holds it, if it does. */
+const cachedSummary = (qc: QueryClient, id: string) =>
+  qc.getQueryData<ConversationSummary[]>(keys.conversations)?.find((c) => c.id === id);
+
+/** Applies one event under the cursor rule; false when it was stale (already applied through the feed). */
+type Track = (conversationId: string, changeSeq: number, patch: () => void) => boolean;
+type Handlers<E extends SyncedEvent> = Pick<AllHandlers, E>;
+
+function messageHandlers(
+  ctx: SyncContext,
+  track: Track,
+): Handlers<'message:created' | 'message:updated' | 'message:deleted' | 'reaction:updated'> {
   const { qc } = ctx;
-  const feeds =
-    ctx.feeds ??
-    new ChangeFeeds({
-      qc,
-      meId: ctx.meId,
-      activeConversationId: ctx.activeConversationId,
-      ...(ctx.api ? { api: ctx.api } : {}),
-    });
-  /** Applies one event under the cursor rule; false when it was stale (already applied through the feed). */
-  const track = (conversationId: string, changeSeq: number, patch: () => void): boolean => {
-    const verdict = feeds.observe(conversationId, changeSeq);
-    if (verdict === 'stale') return false;
-    patch();
-    if (verdict === 'apply') feeds.advance(conversationId, changeSeq);
-    else if (verdict === 'gap') void feeds.pull(conversationId).catch(() => undefined);
-    return true;
-  };
   return {
     'message:created': (e) => {
       const message = e.message;
@@ -118,6 +108,15 @@ export function socketHandlers(ctx: SyncContext): Handlers {
           s.hidden?.includes(e.messageId) ? s : patchReactions(s, e.messageId, e.reactions),
         ),
       ),
+  };
+}
+
+function conversationHandlers(
+  ctx: SyncContext,
+  track: Track,
+): Handlers<'receipt:updated' | 'conversation:created' | 'conversation:updated' | 'conversation:removed'> {
+  const { qc } = ctx;
+  return {
     'receipt:updated': (e) =>
       track(e.conversationId, e.changeSeq, () => {
         setMembers(qc, e.conversationId, (p) => applyReceipt(p, e));
@@ -131,14 +130,12 @@ export function socketHandlers(ctx: SyncContext): Handlers {
           );
         }
       }),
-    typing: (e) => {
-      if (e.userId !== ctx.meId) ctx.onTyping?.(e.conversationId, e.userId, e.typing);
-    },
-    presence: (e) => ctx.onPresence?.(e.userId, e.status),
     'conversation:created': (e) =>
       setList(qc, (l) => (l.some((c) => c.id === e.conversation.id) ? l : sortConversations([e.conversation, ...l]))),
     'conversation:updated': (e) =>
-      track(e.conversationId, e.changeSeq, () =>
+      track(e.conversationId, e.changeSeq, () => {
+        if (movesPermissions(cachedSummary(qc, e.conversationId), ctx.meId, { conversation: e.conversation }))
+          void qc.invalidateQueries({ queryKey: keys.conversations });
         setList(qc, (l) =>
           sortConversations(
             l.map((c) => {
@@ -149,12 +146,21 @@ export function socketHandlers(ctx: SyncContext): Handlers {
               return { ...merged, me: e.me, ...(read ? { unreadCount: 0, unreadMentions: 0 } : {}) };
             }),
           ),
-        ),
-      ),
+        );
+      }),
     'conversation:removed': (e) => {
       setList(qc, (l) => l.filter((c) => c.id !== e.conversationId));
       qc.removeQueries({ queryKey: keys.messages(e.conversationId) });
     },
+  };
+}
+
+function participantHandlers(
+  ctx: SyncContext,
+  track: Track,
+): Handlers<'participant:joined' | 'participant:updated' | 'participant:left' | 'typing' | 'presence'> {
+  const { qc } = ctx;
+  return {
     'participant:joined': (e) =>
       track(e.conversationId, e.changeSeq, () => {
         const known = qc
@@ -164,9 +170,11 @@ export function socketHandlers(ctx: SyncContext): Handlers {
         if (!known) setMemberCount(qc, e.conversationId, 1);
       }),
     'participant:updated': (e) =>
-      track(e.conversationId, e.changeSeq, () =>
-        setMembers(qc, e.conversationId, (p) => p.map((x) => (x.userId === e.participant.userId ? e.participant : x))),
-      ),
+      track(e.conversationId, e.changeSeq, () => {
+        if (movesPermissions(cachedSummary(qc, e.conversationId), ctx.meId, { participant: e.participant }))
+          void qc.invalidateQueries({ queryKey: keys.conversations });
+        setMembers(qc, e.conversationId, (p) => p.map((x) => (x.userId === e.participant.userId ? e.participant : x)));
+      }),
     'participant:left': (e) =>
       track(e.conversationId, e.changeSeq, () => {
         const members = qc.getQueryData<Participant[]>(keys.participants(e.conversationId));
@@ -174,7 +182,35 @@ export function socketHandlers(ctx: SyncContext): Handlers {
         setMembers(qc, e.conversationId, (p) => p.filter((x) => x.userId !== e.userId));
         setMemberCount(qc, e.conversationId, -1);
       }),
+    typing: (e) => {
+      if (e.userId !== ctx.meId) ctx.onTyping?.(e.conversationId, e.userId, e.typing);
+    },
+    presence: (e) => ctx.onPresence?.(e.userId, e.status),
   };
+}
+
+/**
+ * Socket events patch the cache directly: no refetches except for a conversation we have never seen,
+ * and a change-feed pull when an event's changeSeq jumps past the cursor (see ChangeFeeds).
+ */
+export function socketHandlers(ctx: SyncContext): AllHandlers {
+  const feeds =
+    ctx.feeds ??
+    new ChangeFeeds({
+      qc: ctx.qc,
+      meId: ctx.meId,
+      activeConversationId: ctx.activeConversationId,
+      ...(ctx.api ? { api: ctx.api } : {}),
+    });
+  const track: Track = (conversationId, changeSeq, patch) => {
+    const verdict = feeds.observe(conversationId, changeSeq);
+    if (verdict === 'stale') return false;
+    patch();
+    if (verdict === 'apply') feeds.advance(conversationId, changeSeq);
+    else if (verdict === 'gap') void feeds.pull(conversationId).catch(() => undefined);
+    return true;
+  };
+  return { ...messageHandlers(ctx, track), ...conversationHandlers(ctx, track), ...participantHandlers(ctx, track) };
 }
 
 /**

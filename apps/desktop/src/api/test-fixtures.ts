@@ -35,6 +35,7 @@ export function summary(over: Partial<ConversationSummary> & { id: string }): Co
     changeSeq: 0,
     memberCount: 2,
     historyForNewcomers: false,
+    onlyAdminsPost: false,
     peer: { id: 'u2', username: 'ben', displayName: 'Ben', avatarUrl: null, deleted: false },
     lastMessage: null,
     unreadCount: 0,
@@ -47,6 +48,15 @@ export function summary(over: Partial<ConversationSummary> & { id: string }): Co
       mutedUntil: null,
       archived: false,
       pinned: false,
+    },
+    permissions: {
+      canPost: true,
+      cannotPostReason: null,
+      canReact: true,
+      canEditInfo: false,
+      canInvite: false,
+      canModerate: false,
+      canJoin: false,
     },
     ...over,
   };

@@ -1,7 +1,8 @@
 import { API_PREFIX, MEDIA_UPLOAD_FIELD, mediaSchema, paths } from '@charla/shared-types';
 import type { z } from 'zod';
+import { ApiError, errorFromBody } from '../platform/errors.ts';
 import type { ApiClient } from './client.ts';
-import { ApiError, errorFromBody } from './errors.ts';
+import { assertUploadSize, FileTooLargeError } from './server-config.ts';
 
 const uploadedSchema = mediaSchema;
 export type Uploaded = z.infer<typeof uploadedSchema>;
@@ -13,7 +14,7 @@ export function uploadMedia(api: ApiClient, file: File, onProgress: (fraction: n
   return sendFile(api, 'POST', paths.media.upload, file, onProgress, uploadedSchema);
 }
 
-/** Any multipart file upload (media, avatars) with progress and cancel. */
+/** Any multipart file upload (media, avatars) with progress and cancel; over the server's limit it sends nothing. */
 export function sendFile<S extends z.ZodType>(
   api: ApiClient,
   method: 'POST' | 'PUT',
@@ -24,6 +25,7 @@ export function sendFile<S extends z.ZodType>(
 ): { promise: Promise<z.infer<S>>; cancel: () => void } {
   const xhr = new XMLHttpRequest();
   const promise = (async () => {
+    const maxBytes = await assertUploadSize(api, file);
     const token = await api.token();
     if (!token) throw new ApiError('unauthenticated', 401, 'Signed out');
     return new Promise<z.infer<S>>((resolve, reject) => {
@@ -38,6 +40,10 @@ export function sendFile<S extends z.ZodType>(
           body = JSON.parse(xhr.responseText);
         } catch {
           body = undefined;
+        }
+        if (xhr.status === 413 && maxBytes !== undefined) {
+          reject(new FileTooLargeError(maxBytes));
+          return;
         }
         if (xhr.status < 200 || xhr.status >= 300) {
           reject(errorFromBody(xhr.status, body));

@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { DesktopBridge } from '../../electron/shared/desktop-bridge.ts';
 import type { DesktopSettings, IpcResponse } from '../../electron/shared/ipc-contract.ts';
-import { ApiError } from '../api/errors.ts';
 import { createElectronPlatform } from './electron.ts';
+import { ApiError } from './errors.ts';
 
 const settings: DesktopSettings = {
   serverUrl: 'https://chat.example.com',
@@ -113,7 +113,7 @@ describe('Electron platform', () => {
   it('maps desktop-only error codes onto the client codes', async () => {
     const { bridge, raw } = fakeBridge();
     raw.session.getToken.mockReturnValueOnce(
-      Promise.resolve({ ok: false, error: { code: 'network_error', message: 'offline' } }) as never,
+      Promise.resolve({ ok: false, error: { code: 'network', message: 'offline' } }) as never,
     );
     const p = await createElectronPlatform(bridge);
     await expect(p.session.getAccessToken()).rejects.toMatchObject({ code: 'network' });

@@ -6,12 +6,11 @@
 import type { DesktopBridge } from '../../electron/shared/desktop-bridge.ts';
 import type {
   DesktopSettings,
-  IpcError,
   IpcResponse,
   SecretStorageInfo,
   SettingsPatch,
 } from '../../electron/shared/ipc-contract.ts';
-import { ApiError, type ClientErrorCode } from '../api/errors.ts';
+import { ApiError } from './errors.ts';
 import type { ClientSettings, NotificationRequest, Platform } from './platform.ts';
 
 /** Desktop-only capabilities beyond the shared Platform type. */
@@ -23,29 +22,11 @@ export type ElectronPlatform = Platform & {
   installUpdate(): Promise<void>;
 };
 
-function toClientCode(error: IpcError): ClientErrorCode {
-  switch (error.code) {
-    case 'network_error':
-      return 'network';
-    case 'unexpected_response':
-      return 'bad_response';
-    case 'forbidden_sender':
-      return 'forbidden';
-    case 'invalid_payload':
-    case 'invalid_server_url':
-      return 'validation_failed';
-    case 'no_session':
-      return 'unauthenticated';
-    default:
-      return error.code;
-  }
-}
-
-/** Unwraps an IPC response, rejecting with the same ApiError the web client uses. */
+/** Unwraps an IPC response, rejecting with the same ApiError (and codes) the web client uses. */
 export async function unwrap<T>(response: Promise<IpcResponse<T>>): Promise<T> {
   const r = await response;
   if (r.ok) return r.data;
-  throw new ApiError(toClientCode(r.error), r.error.status ?? 0, r.error.message, r.error.details);
+  throw new ApiError(r.error.code, r.error.status ?? 0, r.error.message, r.error.details);
 }
 
 function toClientSettings(s: DesktopSettings): ClientSettings {

@@ -1,10 +1,11 @@
 import { type AuthResult, authResultSchema, CSRF_HEADER, type LoginRequest, paths } from '@charla/shared-types';
 import { z } from 'zod';
-import { composeText, decide } from '../../electron/shared/notification-policy.ts';
-import { isApiError } from '../api/errors.ts';
-import { httpJson } from '../api/http.ts';
-import { safeUrl } from '../api/links.ts';
+import { isApiError } from './errors.ts';
+import { httpJson } from './http.ts';
+import { safeUrl } from './links.ts';
+import { composeText, decide } from './notification-policy.ts';
 import type { ClientSettings, NotificationOutcome, NotificationRequest, Platform, SessionPort } from './platform.ts';
+import { createTokenCache } from './token-cache.ts';
 
 const SETTINGS_KEY = 'charla.settings';
 /** Refresh this long before the access token expires, so requests never race its expiry. */
@@ -46,22 +47,13 @@ function webDevice() {
 
 /** Web session: the refresh token is an httpOnly cookie; the access token lives only in memory. */
 export function createWebSession(base: () => string, now: () => number = Date.now): SessionPort {
-  let current: { token: string; expiresAt: number } | null = null;
-  let refreshing: Promise<string | null> | null = null;
-
-  const keep = (r: AuthResult) => {
-    current = { token: r.accessToken, expiresAt: Date.parse(r.accessTokenExpiresAt) };
-    return r;
-  };
-
   const refresh = async (attempt = 0): Promise<AuthResult | null> => {
     try {
-      const result = await httpJson(base(), paths.auth.refresh, authResultSchema, {
+      return await httpJson(base(), paths.auth.refresh, authResultSchema, {
         method: 'POST',
         body: { client: 'web' },
         headers: { [CSRF_HEADER]: '1' },
       });
-      return keep(result);
     } catch (e) {
       // Any 4xx means the cookie is missing, expired or revoked: signed out. Network errors propagate.
       // 409: another tab rotated the cookie a moment ago; the browser now holds the new one.
@@ -69,12 +61,14 @@ export function createWebSession(base: () => string, now: () => number = Date.no
         await new Promise((r) => setTimeout(r, 300));
         return refresh(1);
       }
-      if (isApiError(e) && e.status >= 400 && e.status < 500) {
-        current = null;
-        return null;
-      }
+      if (isApiError(e) && e.status >= 400 && e.status < 500) return null;
       throw e;
     }
+  };
+  const tokens = createTokenCache({ refresh: () => refresh(), now, marginMs: EXPIRY_MARGIN_MS });
+  const keep = (r: AuthResult) => {
+    tokens.adopt(r);
+    return r;
   };
 
   return {
@@ -86,20 +80,12 @@ export function createWebSession(base: () => string, now: () => number = Date.no
       const body = { ...request, client: 'web' as const, device: webDevice() };
       return keep(await httpJson(base(), paths.auth.registerVerify, authResultSchema, { method: 'POST', body }));
     },
-    restore: () => refresh(),
-    async getAccessToken(options) {
-      if (!options?.forceRefresh && current && current.expiresAt - EXPIRY_MARGIN_MS > now()) return current.token;
-      // Concurrent callers share one refresh: a second refresh would rotate the cookie under the first.
-      refreshing ??= refresh()
-        .then((r) => r?.accessToken ?? null)
-        .finally(() => {
-          refreshing = null;
-        });
-      return refreshing;
-    },
+    restore: () => tokens.refresh(),
+    // Concurrent callers share one refresh: a second refresh would rotate the cookie under the first.
+    getAccessToken: (options) => tokens.get(options),
     async logout() {
-      const token = current?.token;
-      current = null;
+      const token = tokens.peek();
+      tokens.clear();
       await httpJson(base(), paths.auth.logout, z.unknown(), {
         method: 'POST',
         headers: { [CSRF_HEADER]: '1', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -155,7 +141,7 @@ const browserNotifications: WebNotificationHost = {
 };
 
 /**
- * Web Notifications under the same policy as the desktop's main process (electron/shared/notification-policy):
+ * Web Notifications under the same policy as the desktop's main process (platform/notification-policy.ts):
  * not for the conversation on screen in a focused tab, mentions get through mute and mentions-only,
  * hide-content, one notification per conversation (the tag replaces it) with a running count.
  */

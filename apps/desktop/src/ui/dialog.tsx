@@ -32,6 +32,14 @@ export function Dialog({
         e.preventDefault();
         onClose();
       }}
+      onKeyDown={(e) => {
+        // One Esc closes, even from a search field (whose own Esc would first clear it and swallow
+        // the dialog's cancel). Something inside that uses Esc itself calls preventDefault.
+        if (e.key === 'Escape' && !e.defaultPrevented) {
+          e.preventDefault();
+          onClose();
+        }
+      }}
     >
       <header className="dialog-header">
         <h2 id={titleId}>{title}</h2>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDuration } from './format.ts';
+import { formatBytes, formatDuration, formatMoment, formatTime } from './format.ts';
 
 describe('formatting numbers for people', () => {
   it('sizes', () => {
@@ -12,5 +12,22 @@ describe('formatting numbers for people', () => {
     expect(formatDuration(65)).toBe('1:05');
     expect(formatDuration(3723)).toBe('1:02:03');
     expect(formatDuration(-3)).toBe('0:00');
+  });
+});
+
+describe('formatTime', () => {
+  it('does not zero-pad English hours; Spanish uses the 24-hour clock', () => {
+    const at = new Date(2026, 0, 5, 2, 7);
+    expect(formatTime(at, 'en')).toMatch(/^2:07\s?AM$/);
+    expect(formatTime(new Date(2026, 0, 5, 14, 7), 'es')).toBe('14:07');
+  });
+});
+
+describe('formatMoment', () => {
+  const now = new Date(2026, 5, 10, 18, 0);
+  it('shows only the time today, the day this year, the year before that', () => {
+    expect(formatMoment(new Date(2026, 5, 10, 9, 30), 'en', now)).toMatch(/^9:30\s?AM$/);
+    expect(formatMoment(new Date(2026, 5, 3, 9, 30), 'en', now)).toMatch(/Jun 3.*9:30/);
+    expect(formatMoment(new Date(2025, 11, 24, 21, 5), 'es', now)).toMatch(/24 dic 2025.*21:05/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHash, parseLocation, routeToHash } from './router.tsx';
+import { parseHash, parseLocation, type Route, routeToHash } from './router.tsx';
 
 describe('router', () => {
   it('reads path-style links from emails and invites', () => {
@@ -21,6 +21,25 @@ describe('router', () => {
     ]) {
       expect(parseHash(routeToHash(r))).toEqual(r);
     }
+  });
+
+  it('round-trips every route, whatever characters its parts hold', () => {
+    const odd = 'a/b?c#d&e=f%20g ñ';
+    const all: Route[] = [
+      { name: 'home' },
+      { name: 'home', conversationId: odd },
+      { name: 'home', conversationId: 'c1', seq: 7 },
+      { name: 'login' },
+      { name: 'register' },
+      { name: 'forgot' },
+      { name: 'reset', token: odd },
+      { name: 'verify', token: odd },
+      { name: 'invite', code: odd },
+      { name: 'settings' },
+      { name: 'admin' },
+      { name: 'server' },
+    ];
+    for (const r of all) expect(parseHash(routeToHash(r))).toEqual(r);
   });
 
   it('falls back to home for unknown or malformed hashes', () => {

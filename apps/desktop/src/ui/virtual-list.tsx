@@ -66,6 +66,8 @@ type Props<T> = {
   /** Rows that may anchor the scroll position (separators that move when rows are prepended may not). */
   isAnchor?: (item: T) => boolean;
   onAtBottomChange?: (atBottom: boolean) => void;
+  /** Rows intersecting the viewport changed (indices into `items`, first and last inclusive). */
+  onViewportChange?: (first: number, last: number) => void;
   /** Start at this row instead of the bottom. */
   initialKey?: string;
   overscan?: number;
@@ -75,6 +77,7 @@ type Props<T> = {
 };
 
 const BOTTOM_SLACK = 40;
+const isAtEnd = (el: HTMLElement) => el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
 
 /**
  * A bottom-anchored virtual list for chat history: only rows near the viewport are mounted, row
@@ -90,7 +93,17 @@ export function VirtualList<T>(props: Props<T>) {
   const [viewport, setViewport] = useState(800);
   const anchor = useRef<Anchor>(null);
   const stickToBottom = useRef(!props.initialKey);
+  // Where we last put scrollTop while following the bottom: content growing below it (an image
+  // loading) fires no user intent, so only a scroll above this mark leaves the bottom.
+  const pinnedTop = useRef(0);
   const initialDone = useRef(false);
+  const onAtBottomChange = useRef(props.onAtBottomChange);
+  onAtBottomChange.current = props.onAtBottomChange;
+  const setStick = useCallback((v: boolean) => {
+    if (stickToBottom.current === v) return;
+    stickToBottom.current = v;
+    onAtBottomChange.current?.(v);
+  }, []);
 
   const keys = useMemo(() => items.map(getKey), [items, getKey]);
   // biome-ignore lint/correctness/useExhaustiveDependencies: measureVersion invalidates the measured heights
@@ -135,12 +148,28 @@ export function VirtualList<T>(props: Props<T>) {
     const el = scroller.current;
     if (!el) return;
     const off = offsetsRef.current;
-    stickToBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
     let i = rowAt(off, el.scrollTop);
     while (i < items.length - 1 && props.isAnchor && !props.isAnchor(items[i] as T)) i++;
     const key = keys[i];
     anchor.current = key ? { key, delta: el.scrollTop - (off[i] ?? 0) } : null;
   }, [keys, items, props.isAnchor]);
+
+  const lastViewport = useRef('');
+  const reportViewport = (el: HTMLElement) => {
+    if (!props.onViewportChange || items.length === 0) return;
+    const off = offsetsRef.current;
+    const first = rowAt(off, el.scrollTop);
+    const last = rowAt(off, Math.max(el.scrollTop, el.scrollTop + el.clientHeight - 1));
+    const sig = `${first}:${last}`;
+    if (sig === lastViewport.current) return;
+    lastViewport.current = sig;
+    props.onViewportChange(first, last);
+  };
+
+  const pinToBottom = useCallback((el: HTMLElement) => {
+    el.scrollTop = el.scrollHeight;
+    pinnedTop.current = el.scrollTop;
+  }, []);
 
   // After every change of rows or heights: stay at the bottom, or keep the anchor row in place.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when layout inputs change
@@ -152,16 +181,26 @@ export function VirtualList<T>(props: Props<T>) {
       const i = props.initialKey ? keys.indexOf(props.initialKey) : -1;
       if (i >= 0) {
         el.scrollTop = Math.max(0, (offsets[i] ?? 0) - el.clientHeight / 3);
-        stickToBottom.current = false;
-        props.onAtBottomChange?.(false);
-      } else el.scrollTop = el.scrollHeight;
+        recordAnchor();
+        // Opened at a row, but everything below it fits: that is the bottom, so follow new rows.
+        const atEnd = isAtEnd(el);
+        if (atEnd) pinToBottom(el);
+        stickToBottom.current = atEnd;
+        onAtBottomChange.current?.(atEnd);
+      } else pinToBottom(el);
     } else if (stickToBottom.current) {
-      el.scrollTop = el.scrollHeight;
+      pinToBottom(el);
     } else {
       const target = anchoredScrollTop(keys, offsets, anchor.current);
       if (target !== null && Math.abs(el.scrollTop - target) > 1) el.scrollTop = target;
+      // Rows shrank or the window grew until the end is on screen: from now on, follow it.
+      if (isAtEnd(el)) {
+        pinToBottom(el);
+        setStick(true);
+      }
     }
     setScrollTop(el.scrollTop);
+    reportViewport(el);
     if (el.clientHeight > 0 && el.clientHeight !== viewport) setViewport(el.clientHeight);
   }, [offsets]);
 
@@ -169,9 +208,15 @@ export function VirtualList<T>(props: Props<T>) {
     const el = scroller.current;
     if (!el) return;
     setScrollTop(el.scrollTop);
-    const wasBottom = stickToBottom.current;
     recordAnchor();
-    if (wasBottom !== stickToBottom.current) props.onAtBottomChange?.(stickToBottom.current);
+    if (isAtEnd(el)) {
+      pinnedTop.current = el.scrollTop;
+      setStick(true);
+    } else if (stickToBottom.current && el.scrollTop >= pinnedTop.current - 1) {
+      // Not the user moving up: rows below grew (images, reactions). Stay at the bottom.
+      pinToBottom(el);
+    } else setStick(false);
+    reportViewport(el);
     if (el.scrollTop < 400) props.onReachTop?.();
   };
 
@@ -182,22 +227,21 @@ export function VirtualList<T>(props: Props<T>) {
         const el = scroller.current;
         const i = keys.indexOf(key);
         if (!el || i < 0) return;
-        stickToBottom.current = false;
         el.scrollTop = Math.max(0, (offsetsRef.current[i] ?? 0) - el.clientHeight / 3);
+        setStick(isAtEnd(el));
         recordAnchor();
         setScrollTop(el.scrollTop);
       },
       scrollToBottom: () => {
         const el = scroller.current;
         if (!el) return;
-        stickToBottom.current = true;
-        el.scrollTop = el.scrollHeight;
+        pinToBottom(el);
+        setStick(true);
         setScrollTop(el.scrollTop);
-        props.onAtBottomChange?.(true);
       },
       atBottom: () => stickToBottom.current,
     }),
-    [keys, recordAnchor, props.onAtBottomChange],
+    [keys, recordAnchor, setStick, pinToBottom],
   );
 
   return (

@@ -18,8 +18,13 @@ export type Metrics = {
 function routeLabel(req: Request): string {
   const route = (req as { route?: { path?: unknown } }).route;
   if (route && typeof route.path === 'string') {
-    // baseUrl is already reset when an error left the router; API routers all live under API_PREFIX.
-    const base = req.baseUrl || (req.originalUrl.startsWith(`${API_PREFIX}/`) ? API_PREFIX : '');
+    // baseUrl is already reset when an error left the router: createApp notes each API router's
+    // mount point (res.locals.routeBase) before it runs.
+    const noted: unknown = req.res?.locals.routeBase;
+    const base =
+      (typeof noted === 'string' ? noted : '') ||
+      req.baseUrl ||
+      (req.originalUrl.startsWith(`${API_PREFIX}/`) ? API_PREFIX : '');
     return `${base}${route.path}`;
   }
   return 'unmatched';

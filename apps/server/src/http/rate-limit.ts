@@ -18,6 +18,28 @@ export type RateLimitRule = {
 /** Per-IP budgets. Generous for people, tight enough to make scripted guessing and mail bombing slow. */
 export const AUTH_PER_IP: RateLimitRule = { name: 'auth', windowMs: 60_000, limit: 60 };
 export const AUTH_SENSITIVE_PER_IP: RateLimitRule = { name: 'auth-sensitive', windowMs: 15 * 60_000, limit: 20 };
+/** Verification mail resends per account (after requireAuth): one a minute, five an hour, whatever the IP. */
+const perAccount = (req: Request) => (req.auth ? `user:${req.auth.userId}` : undefined);
+export const RESEND_VERIFICATION_PER_MINUTE: RateLimitRule = {
+  name: 'resend-verify-1m',
+  windowMs: 60_000,
+  limit: 1,
+  key: perAccount,
+};
+export const RESEND_VERIFICATION_PER_HOUR: RateLimitRule = {
+  name: 'resend-verify-1h',
+  windowMs: 3_600_000,
+  limit: 5,
+  key: perAccount,
+};
+/** People search per signed-in account (after requireAuth): plenty for a picker, slow for scraping. */
+export const USER_SEARCH_PER_USER: RateLimitRule = {
+  name: 'user-search',
+  windowMs: 60_000,
+  limit: 60,
+  key: perAccount,
+  message: 'Too many searches: wait a moment and try again',
+};
 
 /**
  * Per IP on the OIDC routes that park state server-side (`/start`, `/nonce`): pending sign-ins live

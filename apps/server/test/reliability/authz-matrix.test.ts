@@ -214,6 +214,11 @@ const REST: Record<string, Spec> = {
     req: async (_c, w) => ({ params: { id: (await registerUser(w.t)).user.id } }),
     expect: AUTHED('403 403 403 200 403'),
   },
+  // Demoting another admin is a site-admin action (never one's own role, never the last admin).
+  'PUT /admin/users/:id/role': {
+    req: async (_c, w) => ({ params: { id: (await registerUser(w.t)).user.id }, body: { role: 'user' } }),
+    expect: AUTHED('403 403 403 200 403'),
+  },
   'GET /admin/audit': { expect: AUTHED('403 403 403 200 403') },
   'GET /admin/stats': { expect: AUTHED('403 403 403 200 403') },
   // ---- points: my own are mine; boards follow membership; the ledger of others is for site admins ----
@@ -260,11 +265,165 @@ const REST: Record<string, Spec> = {
   },
   // ---- search ----
   'GET /search/messages': { req: () => ({ query: 'q=hello' }), expect: AUTHED('200 200 200 200 200') },
+  // ---- client config ----
+  'GET /config': { expect: PUBLIC(200) },
   // ---- outside /api/v1 ----
+  // Mailed links, on a server that serves no web client: pages of their own (forms post back).
+  'GET /complete-signup': { req: () => ({ query: `token=${'x'.repeat(43)}` }), expect: PUBLIC(200) },
+  'GET /verify-email': { req: () => ({ query: `token=${'x'.repeat(43)}` }), expect: PUBLIC(200) },
+  'POST /verify-email': { req: () => ({ body: { token: 'x'.repeat(43) } }), expect: PUBLIC(400) },
+  'GET /reset-password': { req: () => ({ query: `token=${'x'.repeat(43)}` }), expect: PUBLIC(200) },
+  'POST /reset-password': { req: () => ({ body: { token: 'x'.repeat(43) } }), expect: PUBLIC(400) },
+  'GET /invite/:code': { req: () => ({ params: { code: 'abcdEFGH1234' } }), expect: PUBLIC(200) },
   'GET /metrics': { expect: PUBLIC(200) },
   'GET /healthz': { expect: PUBLIC(200) },
   'GET /readyz': { expect: PUBLIC(200) },
 };
+
+/**
+ * Situational rows: a route (which must have its own row above) under a set-up that changes the answer,
+ * e.g. the target is a site admin, the channel is announcement-only, the caller was removed. Each found
+ * by the security review (issue 22) and kept here so the rule cannot silently regress.
+ */
+const REST_SCENARIOS: Record<string, Spec & { route: string }> = {
+  // 22 #2: another admin may be suspended or demoted by a site admin (never by anyone else).
+  'suspend a site admin': {
+    route: 'POST /admin/users/:id/suspension',
+    req: async (_c, w) => ({ params: { id: await anotherSiteAdmin(w) }, body: {} }),
+    expect: AUTHED('403 403 403 200 403'),
+  },
+  'demote a site admin': {
+    route: 'PUT /admin/users/:id/role',
+    req: async (_c, w) => ({ params: { id: await anotherSiteAdmin(w) }, body: { role: 'user' } }),
+    expect: AUTHED('403 403 403 200 403'),
+  },
+  // 22 #3: in announcement mode only owners and admins post, forward into, edit in or react (blocked is
+  // a member too). Taking a reaction back stays allowed.
+  'send in an announcement group': {
+    route: 'POST /conversations/:id/messages',
+    req: async (c, w) => {
+      await announcement(w, c);
+      return { body: { clientMsgId: randomUUID(), text: 'hi' } };
+    },
+    expect: AUTHED('404 403 201 404 403'),
+  },
+  'forward into an announcement group': {
+    route: 'POST /messages/:id/forward',
+    req: async (c, w) => {
+      await announcement(w, c);
+      return { params: { id: c.messageId }, body: { conversationIds: [c.id], clientMsgId: randomUUID() } };
+    },
+    expect: AUTHED('404 403 201 404 403'),
+  },
+  'react in an announcement group': {
+    route: 'PUT /messages/:id/reactions/:emoji',
+    req: async (c, w) => {
+      await announcement(w, c);
+      return { params: { id: c.messageId, emoji: '👍' } };
+    },
+    expect: AUTHED('404 403 200 404 403'),
+  },
+  'take a reaction back in an announcement group': {
+    route: 'DELETE /messages/:id/reactions/:emoji',
+    req: async (c, w) => {
+      await announcement(w, c);
+      return { params: { id: c.messageId, emoji: '👍' } };
+    },
+    expect: AUTHED('404 200 200 404 200'),
+  },
+  // 22 #7: nobody decides a report about their own message (the group admin's here; the site admin's below).
+  'decide a group report about one’s own message': {
+    route: 'PATCH /conversations/:id/reports/:reportId',
+    req: async (c, w) => ({
+      params: { reportId: await reportAbout(w, c.id, 'groupAdmin') },
+      body: { status: 'dismissed' },
+    }),
+    expect: AUTHED('404 403 403 404 403'),
+  },
+  'decide a site report about one’s own message': {
+    route: 'PATCH /admin/reports/:id',
+    req: async (_c, w) => {
+      const direct = await restAs(w.t.api, (await tokenFor(w, 'siteAdmin')) ?? '').post<{ id: string }>(
+        '/conversations',
+        { kind: 'direct', userId: w.users.member.user.id },
+      );
+      return { params: { id: await reportAbout(w, direct.body.data.id, 'siteAdmin') }, body: { status: 'resolved' } };
+    },
+    expect: AUTHED('403 403 403 403 403'),
+  },
+  // 22 #9: only the owner changes another admin's role (an admin could otherwise demote, then remove, a peer).
+  'demote another admin': {
+    route: 'PATCH /conversations/:id/participants/:userId',
+    req: async (c, w) => ({ params: { userId: await secondAdmin(w, c) }, body: { role: 'member' } }),
+    expect: AUTHED('404 403 403 404 403'),
+  },
+  'remove another admin': {
+    route: 'DELETE /conversations/:id/participants/:userId',
+    req: async (c, w) => ({ params: { userId: await secondAdmin(w, c) } }),
+    expect: AUTHED('404 403 403 404 403'),
+  },
+  // 22 #10: removal is a ban until re-added (the owner removed member, group admin and blocked first), and
+  // the invites a removed admin made stop working for everyone.
+  'accept an invite after being removed': {
+    route: 'POST /invites/:code/accept',
+    req: async (c, w) => {
+      const owner = restAs(w.t.api, w.owner.accessToken);
+      for (const s of ['member', 'groupAdmin', 'blocked'] as const)
+        await owner.del(`/conversations/${c.id}/participants/${w.users[s].user.id}`);
+      return { params: { code: c.code } };
+    },
+    expect: AUTHED('200 403 403 200 403'),
+  },
+  'accept an invite made by an admin since removed': {
+    route: 'POST /invites/:code/accept',
+    req: async (c, w) => {
+      const admin = restAs(w.t.api, (await tokenFor(w, 'groupAdmin')) ?? '');
+      const made = await admin.post<{ code: string }>(`/conversations/${c.id}/invites`, {});
+      await restAs(w.t.api, w.owner.accessToken).del(
+        `/conversations/${c.id}/participants/${w.users.groupAdmin.user.id}`,
+      );
+      return { params: { code: made.body.data.code } };
+    },
+    expect: AUTHED('404 404 404 404 404'),
+  },
+};
+
+/** A fresh account the owner adds to the cell's group and makes admin (next to groupAdmin). */
+async function secondAdmin(w: World, c: Cell): Promise<string> {
+  const u = await registerUser(w.t);
+  const owner = restAs(w.t.api, w.owner.accessToken);
+  await owner.post(`/conversations/${c.id}/participants`, { userIds: [u.user.id] });
+  const res = await owner.patch(`/conversations/${c.id}/participants/${u.user.id}`, { role: 'admin' });
+  if (res.status !== 200) throw new Error(`second admin: ${res.status}`);
+  return u.user.id;
+}
+
+/** `author` posts in the conversation and the plain member reports it; returns the report id. */
+async function reportAbout(w: World, conversationId: string, author: Subject): Promise<string> {
+  const sent = await restAs(w.t.api, (await tokenFor(w, author)) ?? '').post<{ id: string }>(
+    `/conversations/${conversationId}/messages`,
+    { clientMsgId: randomUUID(), text: 'reported' },
+  );
+  const res = await restAs(w.t.api, (await tokenFor(w, 'member')) ?? '').post<{ id: string }>('/reports', {
+    messageId: sent.body.data.id,
+    reason: 'spam',
+  });
+  if (res.status !== 201) throw new Error(`report: ${res.status}`);
+  return res.body.data.id;
+}
+
+/** Switches the cell's group to announcement mode (its owner does it). */
+async function announcement(w: World, c: Cell): Promise<void> {
+  const res = await restAs(w.t.api, w.owner.accessToken).patch(`/conversations/${c.id}`, { onlyAdminsPost: true });
+  if (res.status !== 200) throw new Error(`announcement: ${res.status}`);
+}
+
+/** A fresh account made site admin directly in storage (the target of the admin-on-admin rows). */
+async function anotherSiteAdmin(w: World): Promise<string> {
+  const u = await registerUser(w.t);
+  await w.t.storage.users.update(u.user.id, { role: 'admin' });
+  return u.user.id;
+}
 
 const SOCKET_REFUSED = 'unauthenticated token_expired session_revoked session_revoked';
 type SocketSpec = {
@@ -324,6 +483,34 @@ const SOCKET: Record<string, SocketSpec> = {
   },
 };
 
+/** Socket counterparts of the situational REST rows (same services, same rules). */
+const SOCKET_SCENARIOS: Record<string, SocketSpec & { event: string }> = {
+  'message:send in an announcement group': {
+    event: 'message:send',
+    payload: async (c, w) => {
+      await announcement(w, c);
+      return { conversationId: c.id, clientMsgId: randomUUID(), text: 'hi' };
+    },
+    expect: `${SOCKET_REFUSED} not_found posting_restricted ok not_found posting_restricted`,
+  },
+  'typing:start in an announcement group': {
+    event: 'typing:start',
+    payload: async (c, w) => {
+      await announcement(w, c);
+      return { conversationId: c.id };
+    },
+    expect: `${SOCKET_REFUSED} not_found posting_restricted ok not_found posting_restricted`,
+  },
+  'message:react in an announcement group': {
+    event: 'message:react',
+    payload: async (c, w) => {
+      await announcement(w, c);
+      return { messageId: c.messageId, emoji: '👍', on: true };
+    },
+    expect: `${SOCKET_REFUSED} not_found posting_restricted ok not_found posting_restricted`,
+  },
+};
+
 /** A user online in a group of its own with member, groupAdmin and blocked (then blocks blocked). */
 async function presenceTargetIn(w: World): Promise<{ id: string; token: string; close(): void }> {
   const target = await registerUser(w.t);
@@ -374,6 +561,7 @@ describe('authorization matrix', () => {
       command: vitestCommand(FILE),
       routes: Object.keys(REST).length,
       socketEvents: Object.keys(SOCKET).length,
+      scenarios: Object.keys(REST_SCENARIOS).length + Object.keys(SOCKET_SCENARIOS).length,
       subjects: SUBJECTS.length,
       cells: restCells + socketCells,
       restCells,
@@ -396,38 +584,87 @@ describe('authorization matrix', () => {
     ).toEqual([]);
   });
 
+  /** One REST cell: a fresh group, the row's request, the subject's token; the status as a string. */
+  async function restCell(key: string, spec: Spec, subject: Subject, apiKeys: Set<string>): Promise<string> {
+    const [method, path] = key.split(' ') as [string, string];
+    const cell = await freshGroup(w);
+    const req = (await spec.req?.(cell, w)) ?? {};
+    const token = await tokenFor(w, subject);
+    const url = `${apiKeys.has(key) ? t.api : t.url}${fillPath(path, { id: cell.id, ...req.params })}${req.query ? `?${req.query}` : ''}`;
+    const res = await whileExpired(w, subject, () =>
+      fetch(url, {
+        method,
+        redirect: 'manual',
+        headers: {
+          ...(token ? authHeader(token) : {}),
+          ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      }),
+    );
+    await res.arrayBuffer();
+    return String(res.status);
+  }
+
   it('REST: every route × every subject answers the expected status', async () => {
     const { api } = listRoutes(t.app);
     const apiKeys = new Set(api.map((r) => `${r.method} ${r.path}`));
     for (const [key, spec] of Object.entries(REST)) {
-      const [method, path] = key.split(' ') as [string, string];
       const expected = row(spec.expect);
       for (const [i, subject] of SUBJECTS.entries()) {
-        const cell = await freshGroup(w);
-        const req = (await spec.req?.(cell, w)) ?? {};
-        const token = await tokenFor(w, subject);
-        const url = `${apiKeys.has(key) ? t.api : t.url}${fillPath(path, { id: cell.id, ...req.params })}${req.query ? `?${req.query}` : ''}`;
-        const res = await whileExpired(w, subject, () =>
-          fetch(url, {
-            method,
-            redirect: 'manual',
-            headers: {
-              ...(token ? authHeader(token) : {}),
-              ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
-            },
-            body: req.body === undefined ? undefined : JSON.stringify(req.body),
-          }),
-        );
-        await res.arrayBuffer();
+        const got = await restCell(key, spec, subject, apiKeys);
         restCells++;
-        observed.set(key, [...(observed.get(key) ?? []), String(res.status)]);
-        if (String(res.status) !== expected[i])
-          violations.push(`${key} as ${subject}: ${res.status}, expected ${expected[i]}`);
+        observed.set(key, [...(observed.get(key) ?? []), got]);
+        if (got !== expected[i]) violations.push(`${key} as ${subject}: ${got}, expected ${expected[i]}`);
       }
     }
     if (violations.length) console.log([...observed].map(([k, v]) => `  '${k}': '${v.join(' ')}'`).join('\n'));
     expect(violations).toEqual([]);
   }, 120_000);
+
+  it('REST scenarios: rules that depend on the state of the target, not only on who asks', async () => {
+    const { api } = listRoutes(t.app);
+    const apiKeys = new Set(api.map((r) => `${r.method} ${r.path}`));
+    const scenarioViolations: string[] = [];
+    for (const [name, spec] of Object.entries(REST_SCENARIOS)) {
+      expect(REST[spec.route], `scenario "${name}" names a route without a row`).toBeDefined();
+      const expected = row(spec.expect);
+      const seen: string[] = [];
+      for (const [i, subject] of SUBJECTS.entries()) {
+        const got = await restCell(spec.route, spec, subject, apiKeys);
+        restCells++;
+        seen.push(got);
+        if (got !== expected[i]) scenarioViolations.push(`${name} as ${subject}: ${got}, expected ${expected[i]}`);
+      }
+      observed.set(name, seen);
+    }
+    violations.push(...scenarioViolations);
+    if (scenarioViolations.length)
+      console.log(
+        Object.keys(REST_SCENARIOS)
+          .map((k) => `  '${k}': '${observed.get(k)?.join(' ')}'`)
+          .join('\n'),
+      );
+    expect(scenarioViolations).toEqual([]);
+  }, 120_000);
+
+  /** One socket cell: a fresh group, the subject's socket (or its handshake refusal), the ack's code. */
+  async function socketCell(event: string, spec: SocketSpec, subject: Subject): Promise<string> {
+    const cell = await freshGroup(w);
+    const payload = await spec.payload(cell, w);
+    const token = await tokenFor(w, subject);
+    try {
+      const socket = await whileExpired(w, subject, () => connectSocket(t.url, token));
+      try {
+        const ack = await emitAck(socket, event, payload);
+        return ack.ok ? (spec.outcome?.(ack.data) ?? 'ok') : ack.error.code;
+      } finally {
+        socket.close();
+      }
+    } catch (err) {
+      return (err as { data?: { code?: string } }).data?.code ?? 'connect_failed';
+    }
+  }
 
   it('sockets: every handled event × every subject (handshake refusal or ack)', async () => {
     const target = await presenceTargetIn(w);
@@ -443,37 +680,24 @@ describe('authorization matrix', () => {
       Object.keys(SOCKET).filter((e) => !events.includes(e)),
       'rows without a handler',
     ).toEqual([]);
+    const rows = [
+      ...Object.entries(SOCKET).map(([event, spec]) => ({ name: event, event, spec })),
+      ...Object.entries(SOCKET_SCENARIOS).map(([name, spec]) => ({ name, event: spec.event, spec })),
+    ];
     const socketViolations: string[] = [];
-    for (const [event, spec] of Object.entries(SOCKET)) {
+    for (const { name, event, spec } of rows) {
       const expected = row(spec.expect);
       for (const [i, subject] of SUBJECTS.entries()) {
-        const cell = await freshGroup(w);
-        const token = await tokenFor(w, subject as Subject);
-        let got: string;
-        try {
-          const socket = await whileExpired(w, subject, () => connectSocket(t.url, token));
-          try {
-            const ack = await emitAck(socket, event, spec.payload(cell, w));
-            got = ack.ok ? (spec.outcome?.(ack.data) ?? 'ok') : ack.error.code;
-          } finally {
-            socket.close();
-          }
-        } catch (err) {
-          got = (err as { data?: { code?: string } }).data?.code ?? 'connect_failed';
-        }
+        const got = await socketCell(event, spec, subject);
         socketCells++;
-        observed.set(event, [...(observed.get(event) ?? []), got]);
-        if (got !== expected[i]) socketViolations.push(`${event} as ${subject}: ${got}, expected ${expected[i]}`);
+        observed.set(name, [...(observed.get(name) ?? []), got]);
+        if (got !== expected[i]) socketViolations.push(`${name} as ${subject}: ${got}, expected ${expected[i]}`);
       }
     }
     target.close();
     violations.push(...socketViolations);
     if (socketViolations.length)
-      console.log(
-        Object.keys(SOCKET)
-          .map((k) => `  '${k}': '${observed.get(k)?.join(' ')}'`)
-          .join('\n'),
-      );
+      console.log(rows.map((r) => `  '${r.name}': '${observed.get(r.name)?.join(' ')}'`).join('\n'));
     expect(socketViolations).toEqual([]);
   }, 120_000);
 

@@ -73,7 +73,7 @@ describe('slow and flapping clients', () => {
   beforeAll(async () => {
     const big: [number, number] = [1e9, 1e9];
     t = await startTestApp({
-      deps: { messaging: { limits: { send: big, events: big, typing: big, outboundBytes: OUTBOUND_LIMIT } } },
+      deps: { realtime: { limits: { send: big, events: big, typing: big, outboundBytes: OUTBOUND_LIMIT } } },
     });
     [ana, ben, cy] = [await registerUser(t), await registerUser(t), await registerUser(t)];
     const g = await restAs(t.api, ana.accessToken).post<{ id: string }>('/conversations', {

@@ -11,26 +11,31 @@ type Layer = {
   route?: { path: string; methods: Record<string, boolean> };
   handle?: { stack?: Layer[] };
   match?(path: string): unknown;
+  /** The path a router was mounted at (`api.use('/conversations', router)`). */
+  rawPath?: unknown;
 };
 
-/** Express 5: the API router is the one mounted on /api/v1 (feature routers declare full paths). */
+/** Express 5: the API router is the one mounted on /api/v1; feature routers are mounted below it under their prefixes. */
 export function listRoutes(app: unknown): { api: Route[]; root: Route[] } {
   const api: Route[] = [];
   const root: Route[] = [];
-  const walk = (stack: Layer[], into: Route[]) => {
+  const join = (prefix: string, path: string) => (prefix && path === '/' ? prefix : `${prefix}${path}`);
+  const walk = (stack: Layer[], into: Route[], prefix: string) => {
     for (const layer of stack) {
       if (layer.route)
         for (const [method, on] of Object.entries(layer.route.methods))
-          if (on && method !== '_all') into.push({ method: method.toUpperCase(), path: layer.route.path });
-      if (layer.handle?.stack) walk(layer.handle.stack, into);
+          if (on && method !== '_all')
+            into.push({ method: method.toUpperCase(), path: join(prefix, layer.route.path) });
+      const mounted = typeof layer.rawPath === 'string' && layer.rawPath !== '/' ? layer.rawPath : '';
+      if (layer.handle?.stack) walk(layer.handle.stack, into, `${prefix}${mounted}`);
     }
   };
   const top = (app as { router: { stack: Layer[] } }).router.stack;
   for (const layer of top) {
-    if (layer.route) walk([layer], root);
+    if (layer.route) walk([layer], root, '');
     else if (layer.handle?.stack) {
       const mountedOnApi = Boolean(layer.match?.('/api/v1')) && !layer.match?.('/zz-not-mounted');
-      walk(layer.handle.stack, mountedOnApi ? api : root);
+      walk(layer.handle.stack, mountedOnApi ? api : root, '');
     }
   }
   const uniq = (rs: Route[]) => [...new Map(rs.map((r) => [`${r.method} ${r.path}`, r])).values()];

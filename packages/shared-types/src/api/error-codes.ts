@@ -13,6 +13,12 @@ export const errorCodes = [
   'unprocessable',
   'rate_limited',
   'account_suspended',
+  /** 403: the conversation is in announcement mode and the caller is not an owner or admin. */
+  'posting_restricted',
+  /** 403: the server requires a verified email to chat (ALLOW_UNVERIFIED_CHAT=false). */
+  'email_unverified',
+  /** 403: the caller was removed from the conversation; only a member adding them back undoes it. */
+  'removed_from_conversation',
   /** An external sign-in provider could not be reached or answered nonsense (502). */
   'provider_unavailable',
   /** End-to-end encryption: a commit or message for an epoch the group has left (409; catch up, retry). */
@@ -27,3 +33,17 @@ export const errorCodes = [
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];
+
+/**
+ * Codes a client raises itself, never sent by the server. With `errorCodes` they are the one
+ * vocabulary of the web client, the renderer and the desktop main process (IPC errors use it too):
+ * one code per meaning, so nothing translates between layers.
+ */
+export const clientErrorCodes = [
+  /** The server was not reached (offline, refused, timed out, no ack). */
+  'network',
+  /** The server answered something outside the contract. */
+  'bad_response',
+] as const;
+
+export type ClientErrorCode = ErrorCode | (typeof clientErrorCodes)[number];

@@ -2,6 +2,8 @@
 export const API_PREFIX = '/api/v1';
 
 export const paths = {
+  /** GET (public): limits clients check before sending (ServerConfig). */
+  config: '/config',
   auth: {
     /** 202 "check your email" for a new and a taken address alike; no session yet. */
     register: '/auth/register',
@@ -110,6 +112,8 @@ export const paths = {
     users: '/admin/users',
     /** POST { reason } suspends, DELETE unsuspends. */
     suspension: (id: string) => `/admin/users/${encodeURIComponent(id)}/suspension`,
+    /** PUT { role: 'admin' | 'user' }: promote or demote (never yourself, never the last admin). */
+    role: (id: string) => `/admin/users/${encodeURIComponent(id)}/role`,
     /** GET ?actorId=&targetId=&cursor=&limit= */
     audit: '/admin/audit',
     /** GET ?days=30 */
@@ -137,9 +141,9 @@ export const paths = {
   },
 } as const;
 
-/** Invite link forms: the web one under PUBLIC_URL, the desktop deep link. */
-export const inviteWebUrl = (publicUrl: string, code: string) =>
-  `${publicUrl.replace(/\/$/, '')}/invite/${encodeURIComponent(code)}`;
+/** Invite link forms: the web one under the web client's URL (WEB_URL, else PUBLIC_URL), the desktop deep link. */
+export const inviteWebUrl = (webUrl: string, code: string) =>
+  `${webUrl.replace(/\/$/, '')}/invite/${encodeURIComponent(code)}`;
 export const inviteDesktopUrl = (code: string) => `charla://invite/${encodeURIComponent(code)}`;
 
 /** Header a web client sends on cookie-authenticated calls (CSRF defence beside SameSite=Strict). */

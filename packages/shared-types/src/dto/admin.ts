@@ -15,6 +15,10 @@ export const adminUserSchema = z.object({
 });
 export type AdminUser = z.infer<typeof adminUserSchema>;
 
+/** PUT /admin/users/:id/role. Never your own role; never the last admin who can act. */
+export const updateUserRoleRequestSchema = z.object({ role: userRoleSchema }).strict();
+export type UpdateUserRoleRequest = z.infer<typeof updateUserRoleRequestSchema>;
+
 export const adminUsersQuerySchema = z.object({
   q: z.string().trim().max(64).default(''),
   cursor: z.string().max(200).optional(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { messageSchema, receiptSchema } from './message.ts';
+import { messageSchema, receiptSchema, systemEventSchema } from './message.ts';
 import { visibleName } from './name.ts';
 
 const id = z.string().min(1).max(64);
@@ -74,6 +74,8 @@ export const conversationSchema = z.object({
   memberCount: z.number().int().nonnegative(),
   /** Groups: whether newcomers see messages from before they joined. */
   historyForNewcomers: z.boolean(),
+  /** Announcement mode (groups and channels): only owners and admins post, edit and react. */
+  onlyAdminsPost: z.boolean(),
   /** Direct chats: the other user. */
   peer: userCardSchema.nullable(),
 });
@@ -92,8 +94,36 @@ export const messagePreviewSchema = z.object({
   senderName: z.string().nullable().optional(),
   deleted: z.boolean(),
   createdAt: z.string(),
+  /** For a system message: what happened (a preview must not read as "You: " with nothing after it). */
+  system: systemEventSchema.nullable().optional(),
 });
 export type MessagePreview = z.infer<typeof messagePreviewSchema>;
+
+/** Why the caller may not post (null when they may). */
+export const postRestrictionSchema = z.enum(['not_member', 'admins_only', 'email_unverified']);
+export type PostRestriction = z.infer<typeof postRestrictionSchema>;
+
+/**
+ * What the caller may do here, computed by the server for this viewer (the server enforces the same
+ * rules on every REST and socket path; clients follow these flags instead of deriving their own).
+ * They change with the viewer's role and the conversation's settings: refetch the conversation after
+ * a `conversation:updated` with shared changes or a `participant:updated` about yourself.
+ */
+export const conversationPermissionsSchema = z.object({
+  /** Send messages, forward into it, edit one's own messages. */
+  canPost: z.boolean(),
+  cannotPostReason: postRestrictionSchema.nullable(),
+  canReact: z.boolean(),
+  /** Title, description, avatar, history and posting settings. */
+  canEditInfo: z.boolean(),
+  /** Create, list and revoke invite links; add members. */
+  canInvite: z.boolean(),
+  /** Delete others' messages, remove members, handle the group's reports. */
+  canModerate: z.boolean(),
+  /** A public channel the caller has not joined. */
+  canJoin: z.boolean(),
+});
+export type ConversationPermissions = z.infer<typeof conversationPermissionsSchema>;
 
 /** One row of GET /conversations. */
 export const conversationSummarySchema = conversationSchema.extend({
@@ -101,6 +131,7 @@ export const conversationSummarySchema = conversationSchema.extend({
   unreadCount: z.number().int().nonnegative(),
   unreadMentions: z.number().int().nonnegative(),
   me: myConversationStateSchema,
+  permissions: conversationPermissionsSchema,
 });
 export type ConversationSummary = z.infer<typeof conversationSummarySchema>;
 
@@ -121,6 +152,7 @@ export const createConversationRequestSchema = z.discriminatedUnion('kind', [
       description: conversationDescriptionSchema.default(''),
       memberIds: z.array(id).max(200).default([]),
       historyForNewcomers: z.boolean().default(false),
+      onlyAdminsPost: z.boolean().default(false),
     })
     .strict(),
   z
@@ -128,6 +160,8 @@ export const createConversationRequestSchema = z.discriminatedUnion('kind', [
       kind: z.literal('channel'),
       title: conversationTitleSchema,
       description: conversationDescriptionSchema.default(''),
+      /** Announcement channel: only owners and admins post. Channels are open to members by default. */
+      onlyAdminsPost: z.boolean().default(false),
     })
     .strict(),
 ]);
@@ -137,9 +171,13 @@ export const updateConversationRequestSchema = z
   .object({
     title: conversationTitleSchema,
     description: conversationDescriptionSchema,
-    /** A media URL from the media issue, or null to clear. */
+    /**
+     * null clears the picture. A string must be this server's URL of the picture uploaded for this
+     * conversation (PUT /conversations/:id/avatar sets it); any other address is refused (400).
+     */
     avatarUrl: z.string().max(2048).nullable(),
     historyForNewcomers: z.boolean(),
+    onlyAdminsPost: z.boolean(),
   })
   .partial()
   .strict();

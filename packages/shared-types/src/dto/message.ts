@@ -75,6 +75,8 @@ export const systemEventTypeSchema = z.enum([
   'role_changed',
   'owner_transferred',
   'history_visibility_changed',
+  /** value 'true': only admins post (announcement mode); 'false': every member posts. */
+  'posting_changed',
 ]);
 export type SystemEventType = z.infer<typeof systemEventTypeSchema>;
 
@@ -176,7 +178,6 @@ export const historyPageSchema = z.object({
 export type HistoryPage = z.infer<typeof historyPageSchema>;
 
 export const markReadRequestSchema = z.object({ seq: z.number().int().min(0) }).strict();
-export const markDeliveredRequestSchema = markReadRequestSchema;
 
 /** A participant's read/delivered cursors in one conversation. */
 export const receiptSchema = z.object({
@@ -190,12 +191,27 @@ export type Receipt = z.infer<typeof receiptSchema>;
 export const deliveryStatusSchema = z.enum(['sent', 'delivered', 'read']);
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 
-/** GET /messages/:id/receipts: other members (never the sender) by state. */
+/** One recipient of a message: when their device got it and when they read it (ISO; null = not yet, or unknown). */
+export const receiptMemberSchema = z.object({
+  userId: z.string(),
+  deliveredAt: z.string().nullable(),
+  readAt: z.string().nullable(),
+});
+export type ReceiptMember = z.infer<typeof receiptMemberSchema>;
+
+/**
+ * GET /messages/:id/receipts: the message's recipients, i.e. the other members who were in the
+ * conversation when it was sent (never the sender, nor anyone who joined later), by state.
+ */
 export const messageReceiptsSchema = z.object({
   messageId: z.string(),
   seq: z.number().int(),
-  /** sent: nobody else got it; delivered: every other member's device got it; read: every other member read it. */
+  /** When it was sent (ISO). */
+  sentAt: z.string(),
+  /** sent: nobody else got it; delivered: every recipient's device got it; read: every recipient read it. */
   status: deliveryStatusSchema,
+  /** Every recipient with times; `readBy`/`deliveredTo`/`pending` hold the same ids by state. */
+  members: z.array(receiptMemberSchema),
   readBy: z.array(z.string()),
   deliveredTo: z.array(z.string()),
   pending: z.array(z.string()),

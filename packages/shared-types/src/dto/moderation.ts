@@ -38,9 +38,29 @@ export const reportSchema = z.object({
   resolutionNote: z.string().nullable(),
   resolvedBy: z.string().nullable(),
   resolvedAt: z.string().nullable(),
+  /** What the conversation's own moderators decided (separate from the site-level `status`). */
+  groupStatus: reportStatusSchema,
   createdAt: z.string(),
 });
 export type Report = z.infer<typeof reportSchema>;
+
+/**
+ * A report as a group's owners/admins see it (GET /conversations/:id/reports): never who filed it nor
+ * their note, and `status` is the group's own decision, not the site admins'.
+ */
+export const groupReportSchema = z.object({
+  id: z.string(),
+  targetType: z.literal('message'),
+  targetId: z.string(),
+  conversationId: z.string(),
+  reason: reportReasonSchema,
+  status: reportStatusSchema,
+  resolutionNote: z.string().nullable(),
+  resolvedBy: z.string().nullable(),
+  resolvedAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type GroupReport = z.infer<typeof groupReportSchema>;
 
 export const listReportsQuerySchema = z.object({
   status: reportStatusSchema.optional(),
@@ -67,6 +87,7 @@ export const auditActionSchema = z.enum([
   'message.deleted',
   'user.suspended',
   'user.unsuspended',
+  'user.role_changed',
   'member.removed',
 ]);
 export type AuditAction = z.infer<typeof auditActionSchema>;

@@ -10,11 +10,10 @@ import {
   type Receipt,
 } from '../dto/message.ts';
 import type { AchievementEarnedEvent } from '../dto/points.ts';
-import type { AckCallback } from './ack.ts';
 
 const id = z.string().min(1).max(64);
 
-// ---- client -> server payloads (the server validates every one with these) ----
+// ---- client -> server payloads (the table in commands.ts pairs each with its command and ack) ----
 
 /** The REST send body plus conversationId. */
 export const socketSendMessageSchema = z
@@ -55,29 +54,6 @@ export const presenceSchema = z.object({
   lastSeenAt: z.string().nullable(),
 });
 export type Presence = z.infer<typeof presenceSchema>;
-
-export type ClientToServerEvents = {
-  /** Idempotent on (sender, clientMsgId): a retry acks the original message, nobody receives it twice. */
-  'message:send': (payload: SocketSendMessage, ack: AckCallback<Message>) => void;
-  'message:edit': (payload: z.input<typeof socketEditMessageSchema>, ack: AckCallback<Message>) => void;
-  'message:delete': (payload: z.input<typeof socketDeleteMessageSchema>, ack: AckCallback<Message | null>) => void;
-  /** on: true adds the emoji, false removes it. Acks the message's reactions after the change. */
-  'message:react': (payload: z.input<typeof socketReactSchema>, ack: AckCallback<ReactionSummary[]>) => void;
-  /** A device got messages up to seq (advances lastDeliveredSeq). */
-  'message:delivered': (payload: z.input<typeof socketSeqSchema>, ack?: AckCallback<Receipt>) => void;
-  'conversation:read': (payload: z.input<typeof socketSeqSchema>, ack?: AckCallback<Receipt>) => void;
-  /** Throttled by the server; expires after ~5 s unless repeated. */
-  'typing:start': (payload: z.input<typeof socketConversationRefSchema>, ack?: AckCallback<null>) => void;
-  'typing:stop': (payload: z.input<typeof socketConversationRefSchema>, ack?: AckCallback<null>) => void;
-  'presence:set': (payload: z.input<typeof socketSetPresenceSchema>, ack?: AckCallback<Presence>) => void;
-  /**
-   * Follow these users' `presence` (replaces this socket's previous set; at most 500, and 2,000 over
-   * all of an account's sockets). Acks their current state. Only people sharing a direct chat or
-   * group with the caller, neither blocking the other, whose last-seen setting is "everyone" are
-   * followed live; anyone else is acked as offline, never seen.
-   */
-  'presence:subscribe': (payload: z.input<typeof socketPresenceSubscribeSchema>, ack: AckCallback<Presence[]>) => void;
-};
 
 // ---- server -> client facts ----
 

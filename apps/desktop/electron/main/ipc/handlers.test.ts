@@ -75,7 +75,7 @@ describe('IPC handlers wired to the modules', () => {
     const w = wire();
     expect(await w.call('settings:update', { serverUrl: 'http://chat.example.com' })).toMatchObject({
       ok: false,
-      error: { code: 'invalid_server_url' },
+      error: { code: 'validation_failed', details: { serverUrl: [expect.any(String)] } },
     });
     expect(await w.call('settings:update', { serverUrl: 'https://chat.example.com/' })).toMatchObject({
       ok: true,
@@ -113,11 +113,11 @@ describe('IPC handlers wired to the modules', () => {
     expect(w.openExternal.mock.calls).toEqual([['https://example.com/x']]);
   });
 
-  it('session calls report the server being unreachable as network_error', async () => {
+  it('session calls report the server being unreachable as network', async () => {
     const w = wire();
     expect(await w.call('session:login', { login: 'ana', password: 'pw' })).toMatchObject({
       ok: false,
-      error: { code: 'network_error' },
+      error: { code: 'network' },
     });
     expect(await w.call('session:get-token', {})).toEqual({ ok: true, data: null });
   });

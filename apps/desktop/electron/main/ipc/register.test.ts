@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { buildBridge } from '../../shared/desktop-bridge.ts';
 import { eventChannels, invokeChannels } from '../../shared/ipc-contract.ts';
 import { APP_ORIGIN } from '../security.ts';
 import { DesktopError } from '../session.ts';
@@ -83,7 +84,7 @@ describe('sender checks', () => {
       h,
       origins,
     );
-    expect(r).toEqual({ ok: false, error: { code: 'forbidden_sender', message: expect.any(String) } });
+    expect(r).toEqual({ ok: false, error: { code: 'forbidden', message: expect.any(String) } });
     expect(h['session:get-token']).not.toHaveBeenCalled();
   });
 });
@@ -122,7 +123,7 @@ describe('payload validation', () => {
     const h = handlers();
     const r = await dispatch(channel, appFrame, [...args], h, origins);
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.code).toBe('invalid_payload');
+    if (!r.ok) expect(r.error.code).toBe('validation_failed');
     expect(h[channel]).not.toHaveBeenCalled();
   });
 
@@ -194,13 +195,32 @@ describe('registration', () => {
     for (const c of [...invokeChannels, ...eventChannels]) expect(c).toMatch(/^[a-z]+(-[a-z]+)*:[a-z]+(-[a-z]+)*$/);
   });
 
-  it('the preload exposes one method per contract channel and nothing generic', () => {
+  it('the preload exposes one method per contract channel and nothing generic', async () => {
     const preload = fs.readFileSync(path.resolve(import.meta.dirname, '../../preload/index.ts'), 'utf8');
-    const calls = [...preload.matchAll(/call\('([^']+)'\)/g)].map((m) => m[1]);
-    const listens = [...preload.matchAll(/listen\('([^']+)'\)/g)].map((m) => m[1]);
-    expect(calls.sort()).toEqual([...invokeChannels].sort());
-    expect(listens.sort()).toEqual([...eventChannels].sort());
+    // One object, built from the contract's layout; ipcRenderer itself never crosses the bridge.
+    expect([...preload.matchAll(/exposeInMainWorld\(/g)]).toHaveLength(1);
+    expect(preload).toMatch(/exposeInMainWorld\('desktop', buildBridge\(platform, call, listen\)\)/);
     expect(preload).not.toMatch(/ipcRenderer\.(send|sendSync|sendToHost)\b/);
     expect(preload).not.toMatch(/exposeInMainWorld\([^)]*ipcRenderer/);
+    // What buildBridge exposes: every method and subscription reaches exactly the contract's channels.
+    const calls: string[] = [];
+    const listens: string[] = [];
+    const bridge = buildBridge(
+      'linux',
+      (channel) => async () => {
+        calls.push(channel);
+        return { ok: true, data: null as never };
+      },
+      (channel) => () => {
+        listens.push(channel);
+        return () => undefined;
+      },
+    );
+    for (const [key, group] of Object.entries(bridge)) {
+      if (key === 'platform') continue;
+      for (const fn of Object.values(group as Record<string, (a: unknown) => unknown>)) await fn(() => undefined);
+    }
+    expect(calls.sort()).toEqual([...invokeChannels].sort());
+    expect(listens.sort()).toEqual([...eventChannels].sort());
   });
 });

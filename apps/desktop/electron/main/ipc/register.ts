@@ -50,14 +50,14 @@ export async function dispatch<C extends InvokeChannel>(
 ): Promise<IpcResponse<InvokeResult<C>>> {
   if (!isTrustedSender(event.senderFrame, appOrigins)) {
     log(`ipc: ${channel} refused from ${event.senderFrame?.url ?? 'unknown sender'}`);
-    return fail({ code: 'forbidden_sender', message: 'This sender may not use the desktop bridge' });
+    return fail({ code: 'forbidden', message: 'This sender may not use the desktop bridge' });
   }
   const contract = invokeContract[channel];
-  if (args.length !== 1) return fail({ code: 'invalid_payload', message: `${channel} takes exactly one argument` });
+  if (args.length !== 1) return fail({ code: 'validation_failed', message: `${channel} takes exactly one argument` });
   const parsed = contract.args.safeParse(args[0]);
   if (!parsed.success)
     return fail({
-      code: 'invalid_payload',
+      code: 'validation_failed',
       message: `Invalid payload for ${channel}`,
       details: z.flattenError(parsed.error as z.ZodError<unknown>).fieldErrors as Record<string, string[]>,
     });

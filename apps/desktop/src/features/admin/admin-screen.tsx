@@ -10,7 +10,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { z } from 'zod';
 import { listOf } from '../../api/queries.ts';
-import { useApp } from '../../app-context.tsx';
+import { useApp, useMe } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { EmptyState, Skeleton } from '../../ui/status.tsx';
@@ -88,6 +88,7 @@ function Reports() {
           <span>
             <strong>{t(`report.reason.${r.reason}`)}</strong> · {r.targetType} ·{' '}
             {new Date(r.createdAt).toLocaleString(locale)}
+            {r.groupStatus !== 'open' && <span className="badge-text"> {t(`admin.group.${r.groupStatus}`)}</span>}
             {r.note && (
               <>
                 <br />
@@ -186,6 +187,7 @@ function Stats() {
 function Users() {
   const { t } = useI18n();
   const { api } = useApp();
+  const me = useMe();
   const qc = useQueryClient();
   const run = useRun();
   const [q, setQ] = useState('');
@@ -195,6 +197,11 @@ function Users() {
     queryFn: ({ signal }) =>
       api.get(`${paths.admin.users}?q=${encodeURIComponent(q)}`, listOf(adminUserSchema), signal),
   });
+  const act = (fn: () => Promise<unknown>) =>
+    void run(async () => {
+      await fn();
+      await qc.invalidateQueries({ queryKey: ['admin', 'users'] });
+    });
   return (
     <div className="stack">
       <input
@@ -213,25 +220,43 @@ function Users() {
               <small>
                 @{u.username} · {u.email}
               </small>
+              {u.role === 'admin' && <span className="badge-text"> {t('admin.roleAdmin')}</span>}
               {u.suspendedAt && <span className="badge-text"> {t('admin.suspended')}</span>}
             </span>
-            {u.role !== 'admin' && (
-              <button
-                type="button"
-                className={`link${u.suspendedAt ? '' : ' danger'}`}
-                onClick={() =>
-                  void run(async () => {
-                    if (u.suspendedAt) await api.send('DELETE', paths.admin.suspension(u.id), z.unknown());
-                    else
-                      await api.send('POST', paths.admin.suspension(u.id), z.unknown(), {
-                        reason: 'Suspended by an admin',
-                      });
-                    await qc.invalidateQueries({ queryKey: ['admin', 'users'] });
-                  })
-                }
-              >
-                {u.suspendedAt ? t('admin.unsuspend') : t('admin.suspend')}
-              </button>
+            {/* Never on yourself: the server refuses it too (and never demotes the last admin). */}
+            {u.id !== me.id && (
+              <span className="member-actions">
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={`${u.role === 'admin' ? t('admin.removeAdmin') : t('admin.makeAdmin')}: ${u.displayName}`}
+                  onClick={() =>
+                    act(() =>
+                      api.send('PUT', paths.admin.role(u.id), z.unknown(), {
+                        role: u.role === 'admin' ? 'user' : 'admin',
+                      }),
+                    )
+                  }
+                >
+                  {u.role === 'admin' ? t('admin.removeAdmin') : t('admin.makeAdmin')}
+                </button>
+                <button
+                  type="button"
+                  className={`link${u.suspendedAt ? '' : ' danger'}`}
+                  aria-label={`${u.suspendedAt ? t('admin.unsuspend') : t('admin.suspend')}: ${u.displayName}`}
+                  onClick={() =>
+                    act(() =>
+                      u.suspendedAt
+                        ? api.send('DELETE', paths.admin.suspension(u.id), z.unknown())
+                        : api.send('POST', paths.admin.suspension(u.id), z.unknown(), {
+                            reason: 'Suspended by an admin',
+                          }),
+                    )
+                  }
+                >
+                  {u.suspendedAt ? t('admin.unsuspend') : t('admin.suspend')}
+                </button>
+              </span>
             )}
             <button
               type="button"

@@ -1,9 +1,13 @@
+import { humanBytes } from '@charla/shared-types';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
-import { type ApiError, isApiError } from '../../api/errors.ts';
+import { FileTooLargeError } from '../../api/server-config.ts';
+import { type ApiError, isApiError } from '../../platform/errors.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 
 /** Maps an API failure to a user-facing sentence (by code, never by the server's message). */
-export function errorText(t: (k: MessageKey) => string, e: unknown): string {
+export function errorText(t: (k: MessageKey, v?: Record<string, string | number>) => string, e: unknown): string {
+  if (e instanceof FileTooLargeError)
+    return t('errors.fileTooLarge', { size: humanBytes(e.maxBytes, document.documentElement.lang || 'en') });
   if (!isApiError(e)) return t('errors.unknown');
   const byCode: Partial<Record<ApiError['code'], MessageKey>> = {
     network: 'errors.network',
@@ -16,6 +20,9 @@ export function errorText(t: (k: MessageKey) => string, e: unknown): string {
     validation_failed: 'errors.validation',
     payload_too_large: 'errors.tooLarge',
     unsupported_media_type: 'errors.unsupportedMedia',
+    posting_restricted: 'composer.readOnly',
+    email_unverified: 'composer.unverified',
+    removed_from_conversation: 'errors.removed',
   };
   return t(byCode[e.code] ?? 'errors.unknown');
 }
@@ -59,6 +66,8 @@ export function Field({
 }) {
   const id = useId();
   const errId = `${id}-err`;
+  const hintId = `${id}-hint`;
+  const invalid = Boolean(errors && errors.length > 0);
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -71,11 +80,16 @@ export function Field({
         defaultValue={defaultValue}
         inputMode={inputMode}
         maxLength={maxLength}
-        aria-invalid={errors && errors.length > 0 ? true : undefined}
-        aria-describedby={errors?.length ? errId : undefined}
+        aria-invalid={invalid ? true : undefined}
+        aria-describedby={invalid ? errId : hint ? hintId : undefined}
       />
-      {hint && <small className="hint">{hint}</small>}
-      {errors && errors.length > 0 && (
+      {/* The error takes the hint's place: "At least 8 characters" once, not twice. */}
+      {hint && !invalid && (
+        <small id={hintId} className="hint">
+          {hint}
+        </small>
+      )}
+      {errors && invalid && (
         <small id={errId} className="field-error">
           {errors.join(' ')}
         </small>
@@ -94,6 +108,7 @@ export function useAuthForm<T>(submit: (fields: Record<string, string>) => Promi
   const [rawError, setRawError] = useState<unknown>(null);
   const onSubmit = async (ev: FormEvent<HTMLFormElement>) => {
     ev.preventDefault();
+    const formEl = ev.currentTarget;
     const data = Object.fromEntries(
       [...new FormData(ev.currentTarget).entries()].map(([k, v]) => [k, typeof v === 'string' ? v : '']),
     );
@@ -107,11 +122,24 @@ export function useAuthForm<T>(submit: (fields: Record<string, string>) => Promi
       setRawError(e);
       setError(errorText(t, e));
       if (isApiError(e) && e.details) setFieldErrors(e.details);
+      // The submit button was disabled while busy, which dropped focus to the page: put it where
+      // the person fixes things (after React has marked the invalid fields).
+      setTimeout(() => focusAfterError(formEl));
     } finally {
       setBusy(false);
     }
   };
   return { busy, error, fieldErrors, rawError, onSubmit, setError };
+}
+
+/** The first invalid field, else the password (selected, to retype), else the first field. */
+export function focusAfterError(form: HTMLFormElement) {
+  const target =
+    form.querySelector<HTMLInputElement>('[aria-invalid="true"]') ??
+    form.querySelector<HTMLInputElement>('input[type="password"]') ??
+    form.querySelector<HTMLInputElement>('input, select, textarea');
+  target?.focus();
+  if (target?.type === 'password') target.select();
 }
 
 export function FormError({ error }: { error: string | null }) {

@@ -13,10 +13,10 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { z } from 'zod';
-import { ApiError, isApiError } from '../../api/errors.ts';
-import { httpJson } from '../../api/http.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useApp } from '../../app-context.tsx';
+import { ApiError, isApiError } from '../../platform/errors.ts';
+import { httpJson } from '../../platform/http.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 import { issueText } from '../../ui/name-check.tsx';
 import { useRouter } from '../../ui/router.tsx';

@@ -13,6 +13,17 @@ function size(bytes: number) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+/**
+ * The box an image or video will take, from the media DTO's dimensions, so the row has its final
+ * height before the bytes arrive (the message list stays at the bottom instead of being pushed up
+ * as pictures load). Fits in maxW x maxH keeping the aspect ratio; CSS max-width still narrows it.
+ */
+export function mediaBox(width: number | null, height: number | null, maxW: number, maxH: number) {
+  if (!width || !height) return undefined;
+  const scale = Math.min(1, maxW / width, maxH / height);
+  return { width: Math.max(1, Math.round(width * scale)), aspectRatio: `${width} / ${height}`, height: 'auto' };
+}
+
 /** One attachment: image thumbnail with a lightbox, video/audio player, or a file card. */
 export function Attachment({
   id,
@@ -59,6 +70,7 @@ export function Attachment({
             alt={m.fileName}
             width={m.width ?? undefined}
             height={m.height ?? undefined}
+            style={mediaBox(m.width, m.height, 320, 256)}
             loading="lazy"
           />
         </button>
@@ -71,8 +83,17 @@ export function Attachment({
     );
   }
   if (m.kind === 'video') {
-    // biome-ignore lint/a11y/useMediaCaption: user uploads have no caption track
-    return <video className="media" src={url} controls preload="metadata" aria-label={m.fileName} />;
+    return (
+      // biome-ignore lint/a11y/useMediaCaption: user uploads have no caption track
+      <video
+        className="media"
+        src={url}
+        controls
+        preload="metadata"
+        aria-label={m.fileName}
+        style={mediaBox(m.width, m.height, 352, 320)}
+      />
+    );
   }
   if (m.kind === 'audio') return <VoicePlayer media={m} url={url} />;
   return (

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
-import { ApiError } from '../../api/errors.ts';
+import { ApiError } from '../../platform/errors.ts';
 import { I18nProvider } from '../../ui/i18n.tsx';
 import { AttachmentTray, type TrayFile, uploadErrorKey } from './composer-attachments.tsx';
 

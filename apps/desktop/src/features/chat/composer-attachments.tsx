@@ -1,7 +1,9 @@
+import { humanBytes } from '@charla/shared-types';
 import { type RefObject, useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiClient } from '../../api/client.ts';
-import { isApiError } from '../../api/errors.ts';
+import { FileTooLargeError } from '../../api/server-config.ts';
 import { type UploadHandle, uploadMedia } from '../../api/upload.ts';
+import { isApiError } from '../../platform/errors.ts';
 import { formatBytes } from '../../ui/format.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 
@@ -33,7 +35,10 @@ let nextKey = 0;
  * Files waiting to be sent with the next message. Each starts uploading as soon as it is added, so
  * pressing Send only waits for what is still in flight; removing one cancels its upload.
  */
-export function useAttachmentTray(api: ApiClient, notify: (key: MessageKey, vars?: Record<string, number>) => void) {
+export function useAttachmentTray(
+  api: ApiClient,
+  notify: (key: MessageKey, vars?: Record<string, string | number>) => void,
+) {
   const notifyRef = useRef(notify);
   notifyRef.current = notify;
   const [files, setFiles] = useState<TrayFile[]>([]);
@@ -53,6 +58,14 @@ export function useAttachmentTray(api: ApiClient, notify: (key: MessageKey, vars
         (media) => patch(key, { status: 'done', progress: 1, mediaId: media.id }),
         (e) => {
           if (e instanceof DOMException && e.name === 'AbortError') return;
+          // Refused before a byte was sent: say the server's limit in human units.
+          if (e instanceof FileTooLargeError) {
+            patch(key, { status: 'failed', error: 'errors.tooLarge' });
+            notifyRef.current('errors.fileTooLarge', {
+              size: humanBytes(e.maxBytes, document.documentElement.lang || 'en'),
+            });
+            return;
+          }
           const error = uploadErrorKey(e);
           patch(key, { status: 'failed', error });
           notifyRef.current(error);

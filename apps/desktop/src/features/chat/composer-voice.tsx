@@ -1,7 +1,7 @@
 import { useCallback, useState } from 'react';
-import { useRealtime } from '../../api/realtime.tsx';
 import { uploadMedia } from '../../api/upload.ts';
 import { useApp } from '../../app-context.tsx';
+import { useRealtime } from '../../realtime/realtime.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { uploadErrorKey } from './composer-attachments.tsx';

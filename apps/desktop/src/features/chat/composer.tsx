@@ -2,8 +2,8 @@ import type { Message, Participant } from '@charla/shared-types';
 import { MESSAGE_TEXT_MAX } from '@charla/shared-types';
 import { type KeyboardEvent, lazy, Suspense, useEffect, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
-import { useRealtime } from '../../api/realtime.tsx';
 import { useApp } from '../../app-context.tsx';
+import { useRealtime } from '../../realtime/realtime.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
@@ -40,7 +40,20 @@ type Props = {
   onSubmitEdit: (m: Message, text: string) => Promise<void>;
   membersById: Map<string, Participant>;
   disabled?: boolean;
+  /** Why the composer is disabled (the placeholder), from the server's permission flags. */
+  disabledText?: string;
 };
+
+/** Up to six other members whose username or display name starts with what follows the `@`. */
+function mentionSuggestions(members: Participant[], meId: string, q: string): Participant[] {
+  const prefix = q.toLowerCase();
+  return members
+    .filter((m) => m.userId !== meId)
+    .filter(
+      (m) => m.user.username.toLowerCase().startsWith(prefix) || m.user.displayName.toLowerCase().startsWith(prefix),
+    )
+    .slice(0, 6);
+}
 
 export function Composer(p: Props) {
   const { t } = useI18n();
@@ -93,16 +106,7 @@ export function Composer(p: Props) {
   };
 
   const mq = mentionQuery(text, caret);
-  const suggestions = mq
-    ? p.members
-        .filter((m) => m.userId !== p.meId)
-        .filter(
-          (m) =>
-            m.user.username.toLowerCase().startsWith(mq.q.toLowerCase()) ||
-            m.user.displayName.toLowerCase().startsWith(mq.q.toLowerCase()),
-        )
-        .slice(0, 6)
-    : [];
+  const suggestions = mq ? mentionSuggestions(p.members, p.meId, mq.q) : [];
 
   const insertMention = (m: Participant) => {
     if (!mq) return;
@@ -282,7 +286,11 @@ export function Composer(p: Props) {
             value={text}
             disabled={p.disabled}
             placeholder={
-              p.disabled ? t('composer.readOnly') : tray.files.length ? t('attach.caption') : t('composer.placeholder')
+              p.disabled
+                ? (p.disabledText ?? t('composer.readOnly'))
+                : tray.files.length
+                  ? t('attach.caption')
+                  : t('composer.placeholder')
             }
             aria-label={t('composer.placeholder')}
             onChange={(e) => {

@@ -1,4 +1,4 @@
-import { splitLinks } from '../../api/links.ts';
+import { splitLinks } from '../../platform/links.ts';
 
 /**
  * Chat formatting as WhatsApp/Telegram/Slack users type it: *bold*, _italic_, ~strike~, `code` and

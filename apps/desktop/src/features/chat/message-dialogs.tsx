@@ -1,4 +1,11 @@
-import { type Message, messageReceiptsSchema, type Participant, paths, type ReportReason } from '@charla/shared-types';
+import {
+  type Message,
+  messageReceiptsSchema,
+  type Participant,
+  paths,
+  type ReceiptMember,
+  type ReportReason,
+} from '@charla/shared-types';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { z } from 'zod';
@@ -6,6 +13,7 @@ import { newClientMsgId } from '../../api/outbox.ts';
 import { useConversations } from '../../api/queries.ts';
 import { useApp } from '../../app-context.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
+import { formatMoment } from '../../ui/format.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
@@ -38,24 +46,27 @@ export function ForwardDialog({ message, onClose }: { message: Message; onClose:
     <Dialog title={t('forward.title')} onClose={onClose}>
       <fieldset className="checklist">
         <legend>{t('forward.targets')}</legend>
-        {(list.data ?? []).map((c) => (
-          <label key={c.id}>
-            <input
-              type="checkbox"
-              checked={chosen.has(c.id)}
-              disabled={!chosen.has(c.id) && chosen.size >= 20}
-              onChange={(e) =>
-                setChosen((s) => {
-                  const n = new Set(s);
-                  if (e.target.checked) n.add(c.id);
-                  else n.delete(c.id);
-                  return n;
-                })
-              }
-            />
-            {conversationName(c, t('chat.unknown'))}
-          </label>
-        ))}
+        {/* Only where the server lets me post (announcement channels refuse members). */}
+        {(list.data ?? [])
+          .filter((c) => c.permissions.canPost)
+          .map((c) => (
+            <label key={c.id}>
+              <input
+                type="checkbox"
+                checked={chosen.has(c.id)}
+                disabled={!chosen.has(c.id) && chosen.size >= 20}
+                onChange={(e) =>
+                  setChosen((s) => {
+                    const n = new Set(s);
+                    if (e.target.checked) n.add(c.id);
+                    else n.delete(c.id);
+                    return n;
+                  })
+                }
+              />
+              {conversationName(c, t('chat.unknown'))}
+            </label>
+          ))}
       </fieldset>
       <button
         type="button"
@@ -78,13 +89,34 @@ export function InfoDialog({
   members: Map<string, Participant>;
   onClose: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { api } = useApp();
   const q = useQuery({
     queryKey: ['receipts', message.id],
     queryFn: () => api.get(paths.messages.receipts(message.id), messageReceiptsSchema),
   });
-  const names = (ids: string[]) => ids.map((id) => members.get(id)?.user.displayName ?? id).join(', ') || '—';
+  const name = (id: string) => members.get(id)?.user.displayName ?? t('chat.unknown');
+  const when = (iso: string | null) =>
+    iso ? <time dateTime={iso}>{formatMoment(iso, locale)}</time> : <span className="muted">—</span>;
+  const read = (q.data?.members ?? []).filter((m) => m.readAt || q.data?.readBy.includes(m.userId));
+  const delivered = (q.data?.members ?? []).filter(
+    (m) => !read.includes(m) && (m.deliveredAt || q.data?.deliveredTo.includes(m.userId)),
+  );
+  const waiting = (q.data?.members ?? []).filter((m) => !read.includes(m) && !delivered.includes(m));
+  const section = (title: string, rows: ReceiptMember[], time: (m: ReceiptMember) => string | null) =>
+    rows.length > 0 && (
+      <section className="receipt-group" aria-label={title}>
+        <h3>{title}</h3>
+        <ul>
+          {rows.map((m) => (
+            <li key={m.userId}>
+              <span className="receipt-name">{name(m.userId)}</span>
+              {when(time(m))}
+            </li>
+          ))}
+        </ul>
+      </section>
+    );
   return (
     <Dialog title={t('message.info')} onClose={onClose}>
       {q.isPending ? (
@@ -92,14 +124,16 @@ export function InfoDialog({
       ) : q.isError ? (
         <p role="alert">{errorText(t, q.error)}</p>
       ) : (
-        <dl className="receipts">
-          <dt>{t('tick.read')}</dt>
-          <dd>{names(q.data.readBy)}</dd>
-          <dt>{t('tick.delivered')}</dt>
-          <dd>{names(q.data.deliveredTo)}</dd>
-          <dt>{t('tick.sent')}</dt>
-          <dd>{names(q.data.pending)}</dd>
-        </dl>
+        <div className="receipts">
+          <dl>
+            <dt>{t('tick.sent')}</dt>
+            <dd>{when(q.data.sentAt)}</dd>
+          </dl>
+          {q.data.members.length === 0 && <p className="muted">{t('info.noRecipients')}</p>}
+          {section(t('info.readBy'), read, (m) => m.readAt)}
+          {section(t('info.deliveredTo'), delivered, (m) => m.deliveredAt)}
+          {section(t('info.waiting'), waiting, () => null)}
+        </div>
       )}
     </Dialog>
   );
@@ -107,7 +141,13 @@ export function InfoDialog({
 
 const reasons: ReportReason[] = ['spam', 'harassment', 'hate', 'violence', 'sexual', 'illegal', 'other'];
 
-export function ReportDialog({ message, onClose }: { message: Message; onClose: () => void }) {
+/** What a report is about: one message, a person, or a whole group or channel. */
+export type ReportTarget =
+  | { kind: 'message'; messageId: string }
+  | { kind: 'user'; userId: string; name: string }
+  | { kind: 'conversation'; conversationId: string; name: string };
+
+export function ReportDialog({ target, onClose }: { target: ReportTarget; onClose: () => void }) {
   const { t } = useI18n();
   const { api } = useApp();
   const toasts = useToasts();
@@ -117,8 +157,14 @@ export function ReportDialog({ message, onClose }: { message: Message; onClose: 
     const f = new FormData(e.currentTarget);
     setBusy(true);
     try {
+      const about =
+        target.kind === 'message'
+          ? { messageId: target.messageId }
+          : target.kind === 'user'
+            ? { userId: target.userId }
+            : { conversationId: target.conversationId };
       await api.send('POST', paths.reports.create, z.unknown(), {
-        messageId: message.id,
+        ...about,
         reason: String(f.get('reason') ?? 'other'),
         note: String(f.get('note') ?? ''),
       });
@@ -131,7 +177,10 @@ export function ReportDialog({ message, onClose }: { message: Message; onClose: 
     }
   };
   return (
-    <Dialog title={t('report.title')} onClose={onClose}>
+    <Dialog
+      title={target.kind === 'message' ? t('report.title') : t('report.titleNamed', { name: target.name })}
+      onClose={onClose}
+    >
       <form className="stack" onSubmit={(e) => void submit(e)}>
         <label>
           {t('report.reason')}

@@ -1,12 +1,15 @@
 import type { Message, Participant, ReplyTo } from '@charla/shared-types';
 import { lazy, memo, Suspense, useEffect, useRef, useState } from 'react';
 import type { Tick } from '../../api/cache.ts';
-import { ApiError, type ClientErrorCode } from '../../api/errors.ts';
 import type { OutboxEntry } from '../../api/outbox.ts';
+import { ApiError, type ClientErrorCode } from '../../platform/errors.ts';
+import { formatTime } from '../../ui/format.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
+import { menuKeyDown } from '../../ui/menu-keys.ts';
 import { Avatar } from '../../ui/status.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { BlockButton } from '../safety/safety.tsx';
 import { Attachment } from './attachment.tsx';
 import { MessageText } from './message-text.tsx';
 import { ReceiptTick } from './receipt-tick.tsx';
@@ -30,10 +33,6 @@ function nameOf(members: Map<string, Participant>, id: string | null, unknown: s
   return (id && members.get(id)?.user.displayName) || unknown;
 }
 
-function time(iso: string, locale: string) {
-  return new Date(iso).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
-}
-
 function systemText(
   m: Message,
   members: Map<string, Participant>,
@@ -43,6 +42,8 @@ function systemText(
   if (!s) return '';
   const actor = nameOf(members, s.actorId, t('chat.someone'));
   const targets = s.targetIds.map((id) => nameOf(members, id, t('chat.someone'))).join(', ');
+  if (s.type === 'posting_changed')
+    return t(s.value === 'true' ? 'system.posting_admins' : 'system.posting_everyone', { actor });
   return t(`system.${s.type}`, { actor, targets, value: s.value ?? '' });
 }
 
@@ -82,6 +83,9 @@ type ItemProps = {
   actions: MessageActions;
   highlighted: boolean;
   canDeleteForEveryone: boolean;
+  /** From the conversation's server-computed permissions (announcement mode, unverified email). */
+  canPost: boolean;
+  canReact: boolean;
 };
 
 export const MessageItem = memo(function MessageItem(p: ItemProps) {
@@ -138,7 +142,7 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
         )}
         <div className="meta">
           {m.editedAt && !deleted && <span className="edited">{t('message.edited')}</span>}
-          <time dateTime={m.createdAt}>{time(m.createdAt, locale)}</time>
+          <time dateTime={m.createdAt}>{formatTime(m.createdAt, locale)}</time>
           {p.mine && p.tick && !deleted && <ReceiptTick tick={p.tick} />}
         </div>
         {m.reactions.length > 0 && !deleted && (
@@ -151,6 +155,8 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
                     type="button"
                     className={`reaction${mineR ? ' mine' : ''}`}
                     aria-pressed={mineR}
+                    // Taking my reaction back is always allowed; adding one follows the server's flag.
+                    disabled={!mineR && !p.canReact}
                     aria-label={t('message.reaction', { emoji: r.emoji, count: String(r.count) })}
                     onClick={() => p.actions.react(m, r.emoji, !mineR)}
                   >
@@ -180,8 +186,11 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
             <MessageMenu
               m={m}
               mine={p.mine}
+              sender={sender}
               group={p.group}
               canDeleteForEveryone={p.mine || p.canDeleteForEveryone}
+              canPost={p.canPost}
+              canReact={p.canReact}
               actions={p.actions}
               anchor={menu}
               close={() => setMenu(null)}
@@ -196,8 +205,11 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
 function MessageMenu(p: {
   m: Message;
   mine: boolean;
+  sender: string;
   group: boolean;
   canDeleteForEveryone: boolean;
+  canPost: boolean;
+  canReact: boolean;
   actions: MessageActions;
   anchor: DOMRect;
   close: () => void;
@@ -205,12 +217,15 @@ function MessageMenu(p: {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
   const [picking, setPicking] = useState(false);
-  // Keyboard users land inside the menu; Esc closes it.
+  // Keyboard users land inside the menu; the arrows move through it, Esc closes it.
   const { close } = p;
   useEffect(() => {
     const el = ref.current;
     el?.querySelector<HTMLButtonElement>('button')?.focus();
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && close();
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') close();
+      else if (el) menuKeyDown(e, el);
+    };
     // Fixed-position menu: close it when the list scrolls or the user clicks elsewhere.
     const onOutside = (e: Event) => {
       if (!el?.contains(e.target as Node)) close();
@@ -237,35 +252,39 @@ function MessageMenu(p: {
   };
   return (
     <div className="menu" ref={ref} style={style}>
-      <fieldset className="quick-reactions" aria-label={t('message.react')}>
-        {QUICK_REACTIONS.map((e) => (
+      {p.canReact && (
+        <fieldset className="quick-reactions" aria-label={t('message.react')}>
+          {QUICK_REACTIONS.map((e) => (
+            <button
+              key={e}
+              type="button"
+              aria-label={t('message.reactWith', { emoji: e })}
+              onClick={act(() => p.actions.react(p.m, e, true))}
+            >
+              {e}
+            </button>
+          ))}
           <button
-            key={e}
             type="button"
-            aria-label={t('message.reactWith', { emoji: e })}
-            onClick={act(() => p.actions.react(p.m, e, true))}
+            aria-label={t('emoji.more')}
+            aria-expanded={picking}
+            onClick={() => setPicking((v) => !v)}
           >
-            {e}
+            +
           </button>
-        ))}
-        <button
-          type="button"
-          aria-label={t('emoji.more')}
-          aria-expanded={picking}
-          onClick={() => setPicking((v) => !v)}
-        >
-          +
-        </button>
-      </fieldset>
-      {picking && (
+        </fieldset>
+      )}
+      {p.canReact && picking && (
         <Suspense fallback={<p className="emoji-status">{t('common.loading')}</p>}>
           <EmojiPicker onPick={(e) => act(() => p.actions.react(p.m, e, true))()} onClose={() => setPicking(false)} />
         </Suspense>
       )}
-      <button type="button" onClick={act(() => p.actions.reply(p.m))}>
-        {t('message.reply')}
-      </button>
-      {p.mine && p.m.kind === 'text' && (
+      {p.canPost && (
+        <button type="button" onClick={act(() => p.actions.reply(p.m))}>
+          {t('message.reply')}
+        </button>
+      )}
+      {p.canPost && p.mine && p.m.kind === 'text' && (
         <button type="button" onClick={act(() => p.actions.edit(p.m))}>
           {t('message.edit')}
         </button>
@@ -286,6 +305,7 @@ function MessageMenu(p: {
           {t('message.report')}
         </button>
       )}
+      {!p.mine && p.m.senderId && <BlockButton person={{ id: p.m.senderId, name: p.sender }} onDone={p.close} />}
       <button type="button" onClick={act(() => p.actions.remove(p.m, 'me'))}>
         {t('message.deleteForMe')}
       </button>

@@ -1,8 +1,8 @@
 import type { ConversationSummary } from '@charla/shared-types';
 import { useCallback, useRef, useState } from 'react';
 import { useConversations } from '../../api/queries.ts';
-import { useRealtime } from '../../api/realtime.tsx';
 import { useMe } from '../../app-context.tsx';
+import { useRealtime } from '../../realtime/realtime.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
@@ -87,6 +87,7 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
         type="button"
         className={`conversation-row${active ? ' active' : ''}${c.unreadCount || markedOnly ? ' unread' : ''}`}
         aria-current={active ? 'page' : undefined}
+        data-conversation-id={c.id}
         onClick={() => navigate({ name: 'home', conversationId: c.id })}
         onKeyDown={(e) => {
           // The keyboard's context-menu key and Shift+F10 open the same menu as a right click.

@@ -9,8 +9,8 @@ import { type KeyboardEvent, useCallback, useEffect, useRef, useState } from 're
 import { z } from 'zod';
 import { markRead } from '../../api/cache.ts';
 import { keys } from '../../api/query-keys.ts';
-import { useRealtime } from '../../api/realtime.tsx';
 import { useApp } from '../../app-context.tsx';
+import { useRealtime } from '../../realtime/realtime.tsx';
 import { Dialog } from '../../ui/dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useRouter } from '../../ui/router.tsx';

@@ -2,11 +2,12 @@ import { type ConversationSummary, type Media, participantSchema, paths } from '
 import { useQuery } from '@tanstack/react-query';
 import { listOf } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
-import { useApp } from '../../app-context.tsx';
+import { useApp, useMe } from '../../app-context.tsx';
 import { formatDuration } from '../../ui/format.ts';
 import { type MessageKey, useI18n } from '../../ui/i18n.tsx';
 import { parseFormatting, plainText } from '../chat/format.ts';
 import { useMediaMeta } from '../media/media-meta.ts';
+import { systemPreview } from './conversation-utils.ts';
 
 type T = (k: MessageKey, v?: Record<string, string | number>) => string;
 
@@ -38,6 +39,7 @@ export function typingText(names: string[], group: boolean, t: T): string {
 /** The second line of a chat list row. */
 export function PreviewText({ c, meId, typers }: { c: ConversationSummary; meId: string; typers: string[] }) {
   const { t } = useI18n();
+  const me = useMe();
   const last = c.lastMessage;
   const group = c.kind !== 'direct';
   const firstMedia = last && !last.deleted ? last.attachments?.[0] : undefined;
@@ -59,12 +61,20 @@ export function PreviewText({ c, meId, typers }: { c: ConversationSummary; meId:
   }
   if (!last) return <span className="row-preview">{t('list.noMessages')}</span>;
   if (last.deleted) return <span className="row-preview">{t('message.deleted')}</span>;
+  // A system message says what happened ("Ana created the group"), never "You: " with nothing after.
+  if (last.kind === 'system')
+    return (
+      <span className="row-preview">
+        {systemPreview(last.system, c, meId, t, {
+          // My name, not "You": the sentences are conjugated for a third person in Spanish.
+          you: me.displayName,
+          someone: t('chat.someone'),
+          fallback: t('list.noMessages'),
+        })}
+      </span>
+    );
   const sender =
-    last.senderId === meId
-      ? t('list.you')
-      : group && last.kind !== 'system'
-        ? (last.senderName?.split(' ')[0] ?? nameOf(last.senderId))
-        : null;
+    last.senderId === meId ? t('list.you') : group ? (last.senderName?.split(' ')[0] ?? nameOf(last.senderId)) : null;
   const text = plainText(parseFormatting(last.text)).replace(/\s+/g, ' ').trim();
   const count = last.attachments?.length ?? 0;
   const body = firstMedia

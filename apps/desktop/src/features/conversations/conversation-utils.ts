@@ -1,4 +1,5 @@
-import type { ConversationSummary } from '@charla/shared-types';
+import type { ConversationSummary, SystemEvent } from '@charla/shared-types';
+import { formatTime } from '../../ui/format.ts';
 
 export function conversationName(c: Pick<ConversationSummary, 'title' | 'peer'>, fallback = '—'): string {
   return c.title ?? c.peer?.displayName ?? fallback;
@@ -8,13 +9,33 @@ export function isMuted(c: ConversationSummary, now = Date.now()): boolean {
   return c.me.mutedUntil !== null && Date.parse(c.me.mutedUntil) > now;
 }
 
-/** "14:05" today, weekday this week, short date before that. */
+/** "2:05 PM" / "14:05" today, weekday this week, short date before that. */
 export function shortTime(iso: string, locale: string, now = new Date()): string {
   const d = new Date(iso);
-  if (d.toDateString() === now.toDateString())
-    return d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  if (d.toDateString() === now.toDateString()) return formatTime(d, locale);
   if (now.getTime() - d.getTime() < 6 * 86_400_000) return d.toLocaleDateString(locale, { weekday: 'short' });
   return d.toLocaleDateString(locale, { day: 'numeric', month: 'short' });
+}
+
+/**
+ * A system message as a list preview ("Ana created the group"), never "You: " with nothing after it:
+ * me and a direct chat's peer by name, other people as "Someone" (the list does not load members).
+ */
+export function systemPreview(
+  event: SystemEvent | null | undefined,
+  c: Pick<ConversationSummary, 'peer'>,
+  meId: string,
+  t: (key: `system.${SystemEvent['type']}`, vars: Record<string, string>) => string,
+  labels: { you: string; someone: string; fallback: string },
+): string {
+  if (!event) return labels.fallback;
+  const who = (id: string | null) =>
+    id === meId ? labels.you : id && c.peer?.id === id ? c.peer.displayName : labels.someone;
+  return t(`system.${event.type}`, {
+    actor: who(event.actorId),
+    targets: event.targetIds.map(who).join(', '),
+    value: event.value ?? '',
+  });
 }
 
 export type ListFilter = 'all' | 'unread' | 'groups' | 'archived';

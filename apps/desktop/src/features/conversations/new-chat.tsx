@@ -2,10 +2,10 @@ import { conversationTitleSchema, directoryEntrySchema, paths } from '@charla/sh
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
 import { z } from 'zod';
-import { isApiError } from '../../api/errors.ts';
 import { listOf } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
 import { useApp } from '../../app-context.tsx';
+import { isApiError } from '../../platform/errors.ts';
 import { Dialog } from '../../ui/dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { FieldError, useNameCheck } from '../../ui/name-check.tsx';
@@ -64,8 +64,9 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
             description,
             memberIds: members.map((m) => m.id),
             historyForNewcomers: f.get('history') === 'on',
+            onlyAdminsPost: f.get('onlyAdminsPost') === 'on',
           }
-        : { kind, title, description },
+        : { kind, title, description, onlyAdminsPost: f.get('onlyAdminsPost') === 'on' },
     );
   };
   const tabs: Tab[] = ['person', 'group', 'channel', 'directory'];
@@ -81,6 +82,7 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
       <div role="tabpanel">
         {tab === 'person' && (
           <UserPicker
+            autoFocus
             label={t('newChat.searchPeople')}
             exclude={new Set()}
             onPick={(userId) => void open({ kind: 'direct', userId })}
@@ -103,6 +105,10 @@ export function NewChatDialog({ onClose, initialTab = 'person' }: { onClose: () 
             <label>
               {t('newChat.description')}
               <input className="input" name="description" maxLength={500} />
+            </label>
+            <label className="switch">
+              <input type="checkbox" name="onlyAdminsPost" />
+              {t('group.onlyAdminsPost')}
             </label>
             {tab === 'group' && (
               <>

@@ -2,10 +2,10 @@ import { type ConversationSummary, conversationTitleSchema, paths } from '@charl
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { z } from 'zod';
-import { isApiError } from '../../api/errors.ts';
 import { keys } from '../../api/query-keys.ts';
 import { sendFile } from '../../api/upload.ts';
 import { useApp } from '../../app-context.tsx';
+import { isApiError } from '../../platform/errors.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { FieldError, useNameCheck } from '../../ui/name-check.tsx';
 import { useToasts } from '../../ui/toasts.tsx';

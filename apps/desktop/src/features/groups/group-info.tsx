@@ -7,12 +7,13 @@ import {
   publicProfileSchema,
 } from '@charla/shared-types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
 import { z } from 'zod';
 import { listOf, useParticipants } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
-import { useRealtime } from '../../api/realtime.tsx';
 import { useApp, useMe } from '../../app-context.tsx';
+import { useRealtime } from '../../realtime/realtime.tsx';
+import { ConfirmDialog } from '../../ui/confirm-dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
@@ -51,8 +52,10 @@ export function GroupInfo({
   const { navigate } = useRouter();
   const { presence } = useRealtime();
   const participants = useParticipants(c.id);
+  const [leaving, setLeaving] = useState(false);
   const group = c.kind !== 'direct';
-  const admin = c.me.role !== 'member';
+  // What the server says I may do here (it enforces the same rules).
+  const { canEditInfo, canInvite, canModerate } = c.permissions;
   const run = async (fn: () => Promise<unknown>, ok?: string) => {
     try {
       await fn();
@@ -81,7 +84,7 @@ export function GroupInfo({
       </header>
       <DetailsHead c={c} name={name} />
       <SharedTabs conversationId={c.id} />
-      {group && admin && <EditGroup conversation={c} />}
+      {group && canEditInfo && <EditGroup conversation={c} />}
       <div className="panel-section">
         <label className="switch">
           <input
@@ -103,7 +106,24 @@ export function GroupInfo({
           />
           {t('group.archive')}
         </label>
-        {group && admin && (
+        {group && canEditInfo && (
+          <label className="switch">
+            <input
+              type="checkbox"
+              checked={c.onlyAdminsPost}
+              onChange={(e) =>
+                void run(async () => {
+                  await api.send('PATCH', paths.conversations.byId(c.id), z.unknown(), {
+                    onlyAdminsPost: e.target.checked,
+                  });
+                  await qc.invalidateQueries({ queryKey: keys.conversations });
+                })
+              }
+            />
+            {t('group.onlyAdminsPost')}
+          </label>
+        )}
+        {group && canEditInfo && (
           <label className="switch">
             <input
               type="checkbox"
@@ -124,7 +144,7 @@ export function GroupInfo({
       {group && (
         <div className="panel-section">
           <h3>{t('chat.members', { count: c.memberCount })}</h3>
-          {admin && <AddMembers conversationId={c.id} existing={members} onAdded={refreshMembers} />}
+          {canInvite && <AddMembers conversationId={c.id} existing={members} onAdded={refreshMembers} />}
           {participants.isPending ? (
             <Skeleton label={t('common.loading')} />
           ) : (
@@ -135,7 +155,7 @@ export function GroupInfo({
                   p={p}
                   online={presence[p.userId] === 'online'}
                   isMe={p.userId === me.id}
-                  canManage={admin && p.userId !== me.id && rank[c.me.role] < rank[p.role]}
+                  canManage={canModerate && p.userId !== me.id && rank[c.me.role] < rank[p.role]}
                   onRole={(role) =>
                     void run(() =>
                       api
@@ -156,8 +176,8 @@ export function GroupInfo({
           )}
         </div>
       )}
-      {group && <LeaderboardPanel conversationId={c.id} canManage={admin} />}
-      {group && admin && <Invites conversationId={c.id} />}
+      {group && <LeaderboardPanel conversationId={c.id} canManage={c.me.role === 'owner' || c.me.role === 'admin'} />}
+      {group && canInvite && <Invites conversationId={c.id} />}
       {safety && (
         <div className="panel-section">
           <h3>{t('details.safety')}</h3>
@@ -165,20 +185,23 @@ export function GroupInfo({
         </div>
       )}
       {group && (
-        <button
-          type="button"
-          className="button danger"
-          onClick={() =>
-            window.confirm(t('group.leaveConfirm')) &&
+        <button type="button" className="button danger" onClick={() => setLeaving(true)}>
+          {t('group.leave')}
+        </button>
+      )}
+      {leaving && (
+        <ConfirmDialog
+          title={t('group.leaveConfirm')}
+          confirmLabel={t('group.leave')}
+          onConfirm={() =>
             void run(async () => {
               await api.send('POST', paths.conversations.leave(c.id), z.unknown());
               qc.setQueryData<ConversationSummary[]>(keys.conversations, (l) => l?.filter((x) => x.id !== c.id));
               navigate({ name: 'home' });
             })
           }
-        >
-          {t('group.leave')}
-        </button>
+          onClose={() => setLeaving(false)}
+        />
       )}
     </aside>
   );
@@ -243,7 +266,21 @@ function Invites({ conversationId }: { conversationId: string }) {
     queryKey: keys.invites(conversationId),
     queryFn: () => api.get(paths.conversations.invites(conversationId), listOf(inviteSchema)),
   });
-  const refresh = () => qc.invalidateQueries({ queryKey: keys.invites(conversationId) });
+  const refresh = useCallback(
+    () => qc.invalidateQueries({ queryKey: keys.invites(conversationId) }),
+    [qc, conversationId],
+  );
+  // Someone joining (by a link, most likely) changes a link's use count: show it as it happens.
+  const { socket } = useRealtime();
+  useEffect(() => {
+    const onJoined = (e: { conversationId: string }) => {
+      if (e.conversationId === conversationId) void refresh();
+    };
+    socket.on('participant:joined', onJoined);
+    return () => {
+      socket.off('participant:joined', onJoined);
+    };
+  }, [socket, conversationId, refresh]);
   const create = async () => {
     try {
       const body = {

@@ -12,10 +12,13 @@ export function UserPicker({
   onPick,
   exclude,
   label,
+  autoFocus,
 }: {
   onPick: (id: string, name: string) => void;
   exclude: Set<string>;
   label: string;
+  /** The dialog's first stop (New chat opens on this field, not its close button). */
+  autoFocus?: boolean;
 }) {
   const { t } = useI18n();
   const { api } = useApp();
@@ -33,6 +36,7 @@ export function UserPicker({
         className="input"
         aria-label={label}
         placeholder={label}
+        data-autofocus={autoFocus ? true : undefined}
         value={q}
         onChange={(e) => setQ(e.target.value)}
       />
@@ -45,7 +49,16 @@ export function UserPicker({
             .filter((u) => !exclude.has(u.id))
             .map((u) => (
               <li key={u.id}>
-                <button type="button" className="picker-btn" onClick={() => onPick(u.id, u.displayName)}>
+                <button
+                  type="button"
+                  className="picker-btn"
+                  onClick={() => {
+                    // Start the next search from scratch: the picked person drops out of these
+                    // results, which must not leave "Nobody found." behind.
+                    setQ('');
+                    onPick(u.id, u.displayName);
+                  }}
+                >
                   <Avatar name={u.displayName} url={u.avatarUrl} size={28} />
                   <span>
                     {u.displayName} <small>@{u.username}</small>

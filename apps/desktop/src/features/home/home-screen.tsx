@@ -1,14 +1,16 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { useConversation, useConversations } from '../../api/queries.ts';
-import { RealtimeProvider, useRealtime } from '../../api/realtime.tsx';
 import { useApp, useMe } from '../../app-context.tsx';
+import { RealtimeProvider, useRealtime } from '../../realtime/realtime.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { Avatar, EmptyState, OfflineBanner, Skeleton } from '../../ui/status.tsx';
+import { VerifyEmailBanner } from '../auth/verify-email.tsx';
 import { ChatView } from '../chat/chat-view.tsx';
 import { ConversationList } from '../conversations/conversation-list.tsx';
 import { useAchievementToasts } from '../points/use-achievement-toasts.ts';
+import { SafetyProvider } from '../safety/safety.tsx';
 import { useAccountAppearance } from '../settings/appearance-settings.tsx';
 
 const SettingsScreen = lazy(() =>
@@ -26,7 +28,9 @@ export function HomeScreen() {
   const me = useMe();
   return (
     <RealtimeProvider meId={me.id}>
-      <Shell />
+      <SafetyProvider>
+        <Shell />
+      </SafetyProvider>
     </RealtimeProvider>
   );
 }
@@ -67,7 +71,10 @@ function Shell() {
       <a className="skip-link" href="#main">
         {t('a11y.skip')}
       </a>
-      <OfflineBanner connected={connected} />
+      <div className="banners">
+        <OfflineBanner connected={connected} />
+        <VerifyEmailBanner />
+      </div>
       <nav className="sidebar" aria-label={t('list.label')}>
         <header className="sidebar-header">
           <button type="button" className="me-button" onClick={() => navigate({ name: 'settings' })}>

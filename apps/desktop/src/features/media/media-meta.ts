@@ -1,4 +1,4 @@
-import { type Media, mediaSchema, paths } from '@charla/shared-types';
+import { mediaSchema, paths } from '@charla/shared-types';
 import { useQuery } from '@tanstack/react-query';
 import { useApp } from '../../app-context.tsx';
 
@@ -22,5 +22,3 @@ export function useMediaMeta(id: string | undefined, messageId: string | undefin
 export function absoluteUrl(base: string, u: string): string {
   return /^https?:\/\//.test(u) ? u : `${base}${u}`;
 }
-
-export type { Media };

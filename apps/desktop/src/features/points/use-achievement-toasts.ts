@@ -1,7 +1,7 @@
 import { type AchievementEarnedEvent, achievementEarnedEventSchema } from '@charla/shared-types';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { useRealtime } from '../../api/realtime.tsx';
+import { useRealtime } from '../../realtime/realtime.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useRouter } from '../../ui/router.tsx';
 import { useToasts } from '../../ui/toasts.tsx';

@@ -1,12 +1,12 @@
-import { displayNameSchema, meSchema, paths, publicProfileSchema, sessionInfoSchema } from '@charla/shared-types';
+import { displayNameSchema, meSchema, paths, sessionInfoSchema } from '@charla/shared-types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useId, useState } from 'react';
 import { z } from 'zod';
-import { isApiError } from '../../api/errors.ts';
 import { listOf } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
 import { sendFile } from '../../api/upload.ts';
 import { useApp, useMe } from '../../app-context.tsx';
+import { isApiError } from '../../platform/errors.ts';
 import type { NotificationLevel } from '../../platform/platform.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { FieldError, useNameCheck } from '../../ui/name-check.tsx';
@@ -15,7 +15,9 @@ import { useSettings } from '../../ui/settings.tsx';
 import { Avatar, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { EmailVerification } from '../auth/verify-email.tsx';
 import { PointsProfile } from '../points/points-profile.tsx';
+import { useBlockedPeople } from '../safety/safety.tsx';
 import { AppearanceSettings } from './appearance-settings.tsx';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -132,9 +134,7 @@ function Profile() {
           {t('settings.about')}
           <textarea className="input" name="about" defaultValue={me.about} maxLength={280} rows={2} />
         </label>
-        <p className="muted">
-          {me.email} {me.emailVerified ? `· ${t('settings.verified')}` : `· ${t('settings.unverified')}`}
-        </p>
+        <EmailVerification />
         <button type="submit" className="button primary">
           {t('common.save')}
         </button>
@@ -222,6 +222,7 @@ function Devices() {
                 <button
                   type="button"
                   className="link danger"
+                  aria-label={t('settings.revokeNamed', { device: s.deviceName })}
                   onClick={() =>
                     void run(async () => {
                       await api.send('DELETE', paths.auth.session(s.id), z.unknown());
@@ -281,10 +282,7 @@ function Blocked() {
   const { api } = useApp();
   const qc = useQueryClient();
   const run = useRun();
-  const blocked = useQuery({
-    queryKey: keys.blocked,
-    queryFn: () => api.get(paths.users.blocked, listOf(publicProfileSchema)),
-  });
+  const blocked = useBlockedPeople();
   return (
     <Section title={t('settings.blocked')}>
       {blocked.data?.length === 0 && <p className="muted">{t('settings.blockedNone')}</p>}

@@ -40,8 +40,6 @@ export function createKnownDevices(secret: Uint8Array, clock: Clock, ttlMs = KNO
   };
 }
 
-export type KnownDevices = ReturnType<typeof createKnownDevices>;
-
 /** The account a token names (clients keep one per account; no secret in it). */
 export const knownDeviceUser = (token: string): string | undefined =>
   token.startsWith(`${PREFIX}.`) ? token.split('.')[1] : undefined;

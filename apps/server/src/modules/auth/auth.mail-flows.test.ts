@@ -194,3 +194,25 @@ describe('email verification, password reset and change', () => {
       .expect(400);
   });
 });
+
+describe('resending the verification mail is rate-limited per account', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ rateLimits: true });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('allows one resend a minute per account, whoever else resends', async () => {
+    const [ana, ben] = [await registerUser(t), await registerUser(t)];
+    const resend = (token: string) => request(t.app).post('/api/v1/auth/resend-verification').set(authHeader(token));
+    await resend(ana.accessToken).expect(202);
+    const again = await resend(ana.accessToken).expect(429);
+    expect(again.body.code).toBe('rate_limited');
+    expect(Number(again.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(again.headers['retry-after'])).toBeLessThanOrEqual(60);
+    // Another account on the same IP is not held back by Ana's limit.
+    await resend(ben.accessToken).expect(202);
+  });
+});

@@ -1,19 +1,11 @@
 import type { Request, RequestHandler } from 'express';
 import type { Clock } from '../../app-context.ts';
 import { unauthenticated } from '../../http/errors.ts';
-import type { Storage, UserRole } from '../../storage/ports.ts';
+import type { AuthContext } from '../../http/request.ts';
+import type { Storage } from '../../storage/ports.ts';
 import type { AccessTokens } from './auth.tokens.ts';
 
-/** Who is calling: set by requireAuth on `req.auth`. */
-export type AuthContext = { userId: string; sessionId: string; role: UserRole };
-
-declare global {
-  namespace Express {
-    interface Request {
-      auth?: AuthContext;
-    }
-  }
-}
+export type { AuthContext } from '../../http/request.ts';
 
 /**
  * Verifies the JWT, then that its session is still live, so logout, revocation and suspension take
@@ -39,15 +31,11 @@ export function bearerToken(req: Request): string | undefined {
 
 export function createRequireAuth(verify: (token: string) => Promise<AuthContext>): RequestHandler {
   return async (req, _res, next) => {
+    // Several routers share a prefix (/conversations): the first one to run checks the token.
+    if (req.auth) return next();
     const token = bearerToken(req);
     if (!token) throw unauthenticated();
     req.auth = await verify(token);
     next();
   };
-}
-
-/** The caller, for handlers behind requireAuth. */
-export function authOf(req: Request): AuthContext {
-  if (!req.auth) throw unauthenticated();
-  return req.auth;
 }

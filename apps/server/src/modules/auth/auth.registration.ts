@@ -123,8 +123,8 @@ export function createRegistration(deps: Deps) {
     });
     mailLater(
       existing
-        ? signUpAttemptMail(email, config.publicUrl)
-        : signUpCodeMail(email, config.publicUrl, code, link, SIGN_UP_CODE_TTL_MS / 60_000),
+        ? signUpAttemptMail(email, config.webUrl)
+        : signUpCodeMail(email, config.webUrl, code, link, SIGN_UP_CODE_TTL_MS / 60_000),
     );
   }
 
@@ -242,5 +242,3 @@ export function createRegistration(deps: Deps) {
     },
   };
 }
-
-export type Registration = ReturnType<typeof createRegistration>;

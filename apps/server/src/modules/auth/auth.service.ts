@@ -11,6 +11,7 @@ import { assertAcceptablePassword, type PasswordHasher } from './auth.password.t
 import { createRegistration } from './auth.registration.ts';
 import type { LoginThrottle } from './auth.throttle.ts';
 import { type AccessTokens, hashToken, newOpaqueToken } from './auth.tokens.ts';
+import { isListedAdminEmail, promoteListedAdmin } from './listed-admins.ts';
 
 export type RequestMeta = { ip: string | null; userAgent: string | null };
 
@@ -76,7 +77,7 @@ export function createAuthService(deps: Deps) {
       tokenHash: hashToken(token),
       expiresAt: new Date(now.getTime() + VERIFY_EMAIL_TTL_MS),
     });
-    await sendMail(verifyEmailMail(user.email, config.publicUrl, token));
+    await sendMail(verifyEmailMail(user.email, config.webUrl, token));
   }
 
   async function grantFor(user: UserRecord, session: SessionRecord, refreshToken: string): Promise<SessionGrant> {
@@ -131,7 +132,8 @@ export function createAuthService(deps: Deps) {
     displayName: string;
     passwordHash: string;
   }): Promise<UserRecord> {
-    const admin = config.ADMIN_EMAILS.some((e) => e.toLowerCase() === input.email);
+    // ADMIN_EMAILS counts here because the code just proved the mailbox (issue 22 #2).
+    const admin = isListedAdminEmail(config, input.email);
     const role = admin || (await storage.users.count()) === 0 ? 'admin' : 'user';
     const base = input.username ?? usernameFromEmail(input.email);
     for (let attempt = 0; ; attempt++) {
@@ -279,8 +281,9 @@ export function createAuthService(deps: Deps) {
       const updated = user.emailVerifiedAt
         ? user
         : await storage.users.update(user.id, { emailVerifiedAt: clock.now() });
+      const current = user.emailVerifiedAt ? user : await promoteListedAdmin(deps, updated ?? user);
       events.emit('user:updated', { userId: user.id });
-      return toMe(updated ?? user);
+      return toMe(current);
     },
 
     /** Returns false when there is nothing to send (already verified). */
@@ -305,7 +308,7 @@ export function createAuthService(deps: Deps) {
           tokenHash: hashToken(token),
           expiresAt: new Date(now.getTime() + RESET_PASSWORD_TTL_MS),
         });
-        await sendMail(resetPasswordMail(user.email, config.publicUrl, token));
+        await sendMail(resetPasswordMail(user.email, config.webUrl, token));
       })().catch((err: unknown) => logger.error({ err }, 'forgot-password failed'));
     },
 
@@ -319,7 +322,11 @@ export function createAuthService(deps: Deps) {
       const user = await storage.users.findById(used.userId);
       if (!user || user.deletedAt) throw badRequest('This link is invalid, expired or already used');
       // Following the mailed link proves the mailbox, so the email counts as verified too.
-      await storage.users.update(user.id, { passwordHash, emailVerifiedAt: user.emailVerifiedAt ?? now });
+      const updated = await storage.users.update(user.id, {
+        passwordHash,
+        emailVerifiedAt: user.emailVerifiedAt ?? now,
+      });
+      if (!user.emailVerifiedAt && updated) await promoteListedAdmin(deps, updated);
       await storage.oneTimeTokens.invalidateForUser(user.id, 'reset_password', now);
       await revokeAll(user.id);
       // The mailbox owner chose a new password: a lock from someone guessing the old one is moot.

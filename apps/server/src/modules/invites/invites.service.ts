@@ -8,15 +8,15 @@ import {
 } from '@charla/shared-types';
 import { AppError, notFound } from '../../http/errors.ts';
 import { DuplicateKeyError, type InviteRecord, type Storage } from '../../storage/ports.ts';
-import { requireMember, requireRole } from '../conversations/conversations.access.ts';
-import type { ConversationsService } from '../conversations/conversations.service.ts';
-import { type PublishDeps, postSystemMessage } from '../messages/messages.publish.ts';
+import { removedError, requireMember, requireRole } from '../messaging/conversations.access.ts';
+import type { ConversationsService } from '../messaging/conversations.service.ts';
+import { type PublishDeps, postSystemMessage } from '../messaging/messages.publish.ts';
 
 /** 16 random bytes: unguessable, so a link is the only way in. */
 const newCode = () => randomBytes(16).toString('base64url');
 
 export function createInvitesService(
-  deps: PublishDeps & { storage: Storage; publicUrl: string },
+  deps: PublishDeps & { storage: Storage; webUrl: string },
   conversations: ConversationsService,
 ) {
   const { storage, clock } = deps;
@@ -29,7 +29,7 @@ export function createInvitesService(
     maxUses: r.maxUses,
     uses: r.uses,
     revokedAt: r.revokedAt ? r.revokedAt.toISOString() : null,
-    webUrl: inviteWebUrl(deps.publicUrl, r.code),
+    webUrl: inviteWebUrl(deps.webUrl, r.code),
     desktopUrl: inviteDesktopUrl(r.code),
   });
 
@@ -112,13 +112,14 @@ export function createInvitesService(
       // Join and its event as one step of the conversation's ordered event stream.
       const result = await deps.serial(invite.conversationId, async () => {
         const r = await storage.invites.accept(code, userId, clock.now());
-        if (r.status === 'joined') await conversations.publishJoined(r.participant);
+        if (r.status === 'joined') await conversations.publishJoined(r);
         return r;
       });
       if (!('conversation' in result)) {
         // Gone (410) for links that did exist but no longer work; unknown and revoked ones are 404.
         if (result.status === 'expired') throw new AppError(410, 'not_found', 'This invite link has expired');
         if (result.status === 'exhausted') throw new AppError(410, 'not_found', 'This invite link was used up');
+        if (result.status === 'removed') throw removedError();
         throw notFound('Invite');
       }
       if (result.status === 'joined') {

@@ -1,14 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RequestHandler, Router } from 'express';
-import type { AppContext } from '../../app-context.ts';
+import type { RequestHandler } from 'express';
+import type { AppContext, AppModule } from '../../app-context.ts';
 import { createCloudinaryMediaStore } from '../../media/cloudinary-media-store.ts';
 import { createLocalMediaStore } from '../../media/local-media-store.ts';
 import type { MediaStore } from '../../storage/ports.ts';
 import { resolveJwtSecret } from '../auth/auth.tokens.ts';
-import type { AttachmentHooks } from '../messages/messages.service.ts';
+import type { AttachmentHooks, ConversationAvatars } from '../messaging/messages.service.ts';
 import { createUploadQuota } from './media.quota.ts';
-import { mediaRoutes } from './media.routes.ts';
+import { createUploadReceiver, mediaRoutes, sharedMediaRoutes, userAvatarRoutes } from './media.routes.ts';
 import { createMediaService, type MediaService } from './media.service.ts';
 import { createMediaTokens } from './media.tokens.ts';
 
@@ -16,17 +16,15 @@ export const SWEEP_INTERVAL_MS = 15 * 60 * 1000;
 /** Scratch files older than this belong to a crashed upload. */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
-export type MediaModule = {
+export type MediaModule = AppModule & {
   service: MediaService;
   store: MediaStore;
-  router: Router;
   /** Passed to the messaging module: attachment checks on send, file removal on delete. */
   attachments: AttachmentHooks;
+  /** Passed to the messaging module: stores a group avatar (the conversation applies it). */
+  conversationAvatars: ConversationAvatars;
   /** One sweep: unattached uploads past 24 h, and stale scratch files. Returns media removed. */
   sweepOnce(): Promise<number>;
-  /** Periodic sweeping (unref'd timer); stop() on shutdown. */
-  start(intervalMs?: number): void;
-  stop(): void;
 };
 
 /** Local disk under DATA_DIR/media by default; Cloudinary when CLOUDINARY_URL is set. */
@@ -52,18 +50,12 @@ export function createMediaModule(
     publicUrl: ctx.config.publicUrl,
     tmpDir,
   });
-  const router = mediaRoutes(ctx, {
-    service,
-    store,
-    tokens,
-    maxBytes: ctx.config.MEDIA_MAX_BYTES,
-    tmpDir,
-    uploadLimiter: options.uploadLimiter ?? ((_req, _res, next) => next()),
-    quota: createUploadQuota({
-      storage: ctx.storage,
-      maxPendingBytes: ctx.config.MEDIA_PENDING_MAX_BYTES,
-      maxFileBytes: ctx.config.MEDIA_MAX_BYTES,
-    }),
+  const withUpload = createUploadReceiver({ maxBytes: ctx.config.MEDIA_MAX_BYTES, tmpDir });
+  const uploadLimiter: RequestHandler = options.uploadLimiter ?? ((_req, _res, next) => next());
+  const quota = createUploadQuota({
+    storage: ctx.storage,
+    maxPendingBytes: ctx.config.MEDIA_PENDING_MAX_BYTES,
+    maxFileBytes: ctx.config.MEDIA_MAX_BYTES,
   });
 
   async function removeStaleTemp(): Promise<void> {
@@ -93,23 +85,36 @@ export function createMediaModule(
   };
 
   return {
+    routers: [
+      { prefix: '/media', router: mediaRoutes(ctx, { service, store, tokens, withUpload, uploadLimiter, quota }) },
+      { prefix: '/users', router: userAvatarRoutes(ctx, { service, withUpload, uploadLimiter }) },
+      { prefix: '/conversations', router: sharedMediaRoutes(ctx, { service }) },
+    ],
     service,
     store,
-    router,
+    conversationAvatars: {
+      limiter: uploadLimiter,
+      async upload(req, userId, conversationId, apply) {
+        // Refuse before reading the body.
+        await service.checkConversationAvatar(userId, conversationId);
+        return withUpload(req, (file) => service.setConversationAvatar(userId, conversationId, file, apply));
+      },
+    },
     attachments: {
       validate: (userId, ids, clientMsgId) => service.validateAttachments(userId, ids, clientMsgId),
       attach: (userId, ids, message) => service.attach(userId, ids, message),
       release: (messageId) => service.releaseMessage(messageId),
     },
     sweepOnce,
-    start(intervalMs = SWEEP_INTERVAL_MS) {
+    /** Periodic sweeping (unref'd timer). */
+    start() {
       if (timer) return;
       timer = setInterval(() => {
         sweepOnce().catch((err) => ctx.logger.warn({ err }, 'media sweep failed'));
-      }, intervalMs);
+      }, SWEEP_INTERVAL_MS);
       timer.unref();
     },
-    stop() {
+    close() {
       if (timer) clearInterval(timer);
       timer = undefined;
     },

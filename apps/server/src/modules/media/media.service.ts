@@ -8,7 +8,7 @@ import type { AvatarTarget, MediaRecord, MediaStore, Storage } from '../../stora
 import { oggDuration } from './media.duration.ts';
 import { processAvatar, processImage } from './media.image.ts';
 import { type Sniffed, sniffFile } from './media.sniff.ts';
-import type { MediaTokens, MediaVariant } from './media.tokens.ts';
+import type { MediaGrant, MediaTokens, MediaVariant } from './media.tokens.ts';
 import type { ReceivedFile } from './media.upload.ts';
 import { inspectWebm } from './media.webm.ts';
 
@@ -29,9 +29,6 @@ export const UNATTACHED_TTL_MS = 24 * 60 * 60 * 1000;
 const tempPath = (dir: string, suffix: string) =>
   path.join(dir, `work-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}${suffix}`);
 
-/** Applies a new conversation avatar URL (the conversations service: checks, system message, event). */
-export type ConversationAvatarUpdater = (userId: string, conversationId: string, avatarUrl: string) => Promise<void>;
-
 /**
  * Kind, type and length from the content. A WebM with only audio (a browser's voice note,
  * audio/webm;codecs=opus) is audio, not video; lengths come from the container (Ogg granule, WebM blocks).
@@ -50,18 +47,23 @@ async function sniffWithDuration(file: string): Promise<{ sniffed: Sniffed; dura
 
 export function createMediaService(deps: MediaServiceDeps) {
   const { storage, store, clock, logger, tokens } = deps;
-  let updateConversationAvatar: ConversationAvatarUpdater = async (userId, conversationId, avatarUrl) => {
-    await storage.conversations.update(conversationId, { avatarUrl }, userId, clock.now());
-  };
   fs.mkdirSync(deps.tmpDir, { recursive: true });
 
-  const urlOf = (m: MediaRecord, variant: MediaVariant, now: Date) => {
+  /**
+   * Avatars: a grant-less URL that never expires. Anything else: bound to `grant` (whom the URL is for,
+   * through which message), re-checked when served; there is deliberately no default grant.
+   */
+  const urlOf = (m: MediaRecord, variant: MediaVariant, now: Date, grant?: MediaGrant) => {
     const base = `${deps.publicUrl}${API_PREFIX}/media/${encodeURIComponent(m.id)}${variant === 'thumbnail' ? '/thumbnail' : ''}`;
-    const expires = m.avatarOf ? null : tokens.expiryFor(now);
-    return `${base}?${MEDIA_TOKEN_PARAM}=${tokens.sign(m.id, variant, expires)}`;
+    if (!m.avatarOf && !grant) throw new Error('a message media URL needs a grant (whom it is for)');
+    const token = m.avatarOf
+      ? tokens.sign(m.id, variant, null)
+      : tokens.sign(m.id, variant, tokens.expiryFor(now), grant);
+    return `${base}?${MEDIA_TOKEN_PARAM}=${token}`;
   };
 
-  function toDto(m: MediaRecord): Media {
+  /** `grant`: who will use the URLs (and through which message); avatars ignore it. */
+  function toDto(m: MediaRecord, grant: MediaGrant): Media {
     const now = clock.now();
     return {
       id: m.id,
@@ -72,8 +74,8 @@ export function createMediaService(deps: MediaServiceDeps) {
       height: m.height,
       duration: m.duration,
       fileName: m.fileName,
-      url: urlOf(m, 'original', now),
-      thumbnailUrl: m.thumbnailKey ? urlOf(m, 'thumbnail', now) : null,
+      url: urlOf(m, 'original', now, grant),
+      thumbnailUrl: m.thumbnailKey ? urlOf(m, 'thumbnail', now, grant) : null,
       createdAt: m.createdAt.toISOString(),
     };
   }
@@ -162,10 +164,6 @@ export function createMediaService(deps: MediaServiceDeps) {
   }
 
   return {
-    /** Lets the messaging module announce avatar changes (it is created after this one). */
-    useConversationAvatarUpdater(fn: ConversationAvatarUpdater) {
-      updateConversationAvatar = fn;
-    },
     toDto,
     canView,
     remove,
@@ -204,7 +202,7 @@ export function createMediaService(deps: MediaServiceDeps) {
           thumbnailKey: thumbKey,
           createdAt: clock.now(),
         });
-        return toDto(media);
+        return toDto(media, { viewerId: userId, via: null });
       } finally {
         await Promise.all([fs.promises.rm(cleanPath, { force: true }), fs.promises.rm(thumbPath, { force: true })]);
       }
@@ -214,7 +212,7 @@ export function createMediaService(deps: MediaServiceDeps) {
     async describe(userId: string, id: string, viaMessageId?: string): Promise<Media> {
       const m = await storage.media.findById(id);
       if (!m || !(await canView(userId, m, viaMessageId))) throw notFound('Media');
-      return toDto(m);
+      return toDto(m, { viewerId: userId, via: viaMessageId ?? null });
     },
 
     /**
@@ -272,10 +270,12 @@ export function createMediaService(deps: MediaServiceDeps) {
 
     checkConversationAvatar,
 
+    /** Stores a group avatar; `apply` makes it the conversation's (messaging: checks, system message, event). */
     async setConversationAvatar(
       userId: string,
       conversationId: string,
       file: ReceivedFile,
+      apply: (avatarUrl: string) => Promise<void>,
     ): Promise<{ avatarUrl: string }> {
       await checkConversationAvatar(userId, conversationId);
       const target: AvatarTarget = { type: 'conversation', id: conversationId };
@@ -283,7 +283,7 @@ export function createMediaService(deps: MediaServiceDeps) {
       const media = await ingestAvatar(userId, file, target);
       const avatarUrl = urlOf(media, 'original', clock.now());
       try {
-        await updateConversationAvatar(userId, conversationId, avatarUrl);
+        await apply(avatarUrl);
       } catch (err) {
         await remove(media.id);
         throw err;

@@ -2,7 +2,7 @@ import type { ConversationSummary, Message, SharedItem } from '@charla/shared-ty
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Rest, restAs } from '../../../test/chat.ts';
 import { type RegisteredUser, registerUser, startTestApp, type TestApp } from '../../../test/harness.ts';
-import { linksIn } from '../messages/messages.shared.ts';
+import { linksIn } from '../messaging/messages.shared.ts';
 import { makePdf, makePng } from './media.fixtures.ts';
 import { uploadOk } from './media.test-helpers.ts';
 

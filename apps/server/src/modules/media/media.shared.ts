@@ -1,6 +1,6 @@
 import type { SharedItem, SharedKind } from '@charla/shared-types';
 import type { Storage } from '../../storage/ports.ts';
-import { requireMember, visibilityFloor } from '../conversations/conversations.access.ts';
+import { requireMember, visibilityFloor } from '../messaging/conversations.access.ts';
 import type { MediaService } from './media.service.ts';
 
 /**
@@ -34,7 +34,8 @@ export async function listShared(
       senderId: i.senderId,
       createdAt: i.createdAt.toISOString(),
       kind: i.kind,
-      media: record ? media.toDto(record) : null,
+      // URLs for this viewer through this message: they stop working when the viewer leaves.
+      media: record ? media.toDto(record, { viewerId: userId, via: i.messageId }) : null,
       url: i.url,
     });
   }

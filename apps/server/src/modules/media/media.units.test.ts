@@ -60,4 +60,18 @@ describe('media URL tokens', () => {
       expect(tokens.verify(bad, 'a1', 'original', now)).toBe(false);
     }
   });
+  it('message-media tokens carry a grant (viewer, via) that the MAC covers', () => {
+    const exp = tokens.expiryFor(now);
+    const t = tokens.sign('m1', 'original', exp, { viewerId: 'u-1', via: 'msg-2' });
+    expect(tokens.check(t, 'm1', 'original', now)).toEqual({ grant: { viewerId: 'u-1', via: 'msg-2' } });
+    const plain = tokens.sign('m1', 'original', exp, { viewerId: 'u-1', via: null });
+    expect(tokens.check(plain, 'm1', 'original', now)).toEqual({ grant: { viewerId: 'u-1', via: null } });
+    // Swapping the grantee or the message, or dropping the grant, breaks the MAC.
+    const [e, , , sig] = t.split('.');
+    for (const forged of [`${e}.u-9.msg-2.${sig}`, `${e}.u-1.msg-9.${sig}`, `${e}.u-1..${sig}`, `${e}.${sig}`])
+      expect(tokens.check(forged, 'm1', 'original', now), forged).toBe(false);
+    expect(tokens.check(t, 'm1', 'original', exp)).toBe(false);
+    expect(tokens.check(tokens.sign('a1', 'original', null), 'a1', 'original', now)).toEqual({ grant: null });
+    expect(() => tokens.sign('m1', 'original', exp, { viewerId: 'a.b', via: null })).toThrow();
+  });
 });

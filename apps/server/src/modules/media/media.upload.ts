@@ -2,15 +2,11 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { cutToLength, stripInvisibleCharacters, trimWhere } from '@charla/shared-types';
+import { cutToLength, fileTooLargeMessage, stripInvisibleCharacters, trimWhere } from '@charla/shared-types';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { AppError, badRequest } from '../../http/errors.ts';
 import type { UploadAllowance } from './media.quota.ts';
-
-/** Connection: close, so the rest of a refused body is not read just to be thrown away. */
-const withClose = (err: AppError) =>
-  new AppError(err.status, err.code, err.message, { headers: { ...err.headers, Connection: 'close' } });
 
 export type ReceivedFile = {
   /** Temp file holding the bytes; the caller removes it. */
@@ -21,6 +17,21 @@ export type ReceivedFile = {
 };
 
 const FILE_NAME_MAX = 200;
+/** How long the rest of a refused body is read and dropped before the connection is cut. */
+export const UPLOAD_LINGER_MS = 30_000;
+
+/**
+ * Lingering close (as nginx and Apache do): closing a socket while the client is still sending makes
+ * the kernel answer with a reset that discards the 413 not yet read on the other side, so browsers
+ * saw "upload failed" and proxies (Vite's dev proxy) a 502. The rest of the body is read and dropped
+ * instead, for at most UPLOAD_LINGER_MS, then the connection is cut.
+ */
+function lingerThenClose(req: Request) {
+  const timer = setTimeout(() => req.socket?.destroy(), UPLOAD_LINGER_MS);
+  timer.unref();
+  req.once('close', () => clearTimeout(timer));
+}
+
 /** Longer names are cut before anything else looks at them: every later step is then bounded. */
 const FILE_NAME_INPUT_MAX = 1024;
 const isSpaceOrDot = (unit: string) => unit === '.' || /\s/.test(unit);
@@ -129,18 +140,17 @@ export function receiveUpload(
         size += chunk.length;
         if (options.allowance && !options.allowance.take(chunk.length)) {
           tooLarge = true;
-          fail(withClose(options.allowance.error));
+          lingerThenClose(req);
+          fail(options.allowance.error);
         }
       });
       stream.on('limit', () => {
         tooLarge = true;
-        // Connection: close, so the rest of an oversized body is not read just to be thrown away.
+        lingerThenClose(req);
         fail(
           options.allowance && options.allowance.maxBytes < options.maxBytes
-            ? withClose(options.allowance.error)
-            : new AppError(413, 'payload_too_large', `The file is larger than ${options.maxBytes} bytes`, {
-                headers: { Connection: 'close' },
-              }),
+            ? options.allowance.error
+            : new AppError(413, 'payload_too_large', fileTooLargeMessage(options.maxBytes)),
         );
       });
       part = stream;

@@ -1,4 +1,4 @@
-import type { AdminUser, AuditEntry, Report, ReportReason } from '@charla/shared-types';
+import type { AdminUser, AuditEntry, GroupReport, Report, ReportReason } from '@charla/shared-types';
 import type { AuditRecord, ReportRecord, UserRecord } from '../../storage/ports.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
@@ -15,6 +15,21 @@ export const toReportDto = (r: ReportRecord): Report => ({
   resolutionNote: r.resolutionNote,
   resolvedBy: r.resolvedBy,
   resolvedAt: iso(r.resolvedAt),
+  groupStatus: r.groupStatus,
+  createdAt: r.createdAt.toISOString(),
+});
+
+/** For group moderators: the reporter and their note stay hidden; the status is the group's own. */
+export const toGroupReportDto = (r: ReportRecord & { conversationId: string }): GroupReport => ({
+  id: r.id,
+  targetType: 'message',
+  targetId: r.targetId,
+  conversationId: r.conversationId,
+  reason: r.reason as ReportReason,
+  status: r.groupStatus,
+  resolutionNote: r.groupResolutionNote,
+  resolvedBy: r.groupResolvedBy,
+  resolvedAt: iso(r.groupResolvedAt),
   createdAt: r.createdAt.toISOString(),
 });
 

@@ -1,28 +1,19 @@
-import type { Router } from 'express';
-import type { AppContext } from '../../app-context.ts';
-import { adminRoutes } from '../admin/admin.routes.ts';
-import { createAdminStatsService } from '../admin/admin.stats.ts';
-import type { Serial } from '../messages/messages.publish.ts';
-import type { Fanout } from '../realtime/realtime.fanout.ts';
-import { moderationRoutes } from './moderation.routes.ts';
+import type { AppContext, AppModule } from '../../app-context.ts';
+import { createSerial } from '../messaging/messages.publish.ts';
+import { groupReportsRoutes, reportsRoutes } from './moderation.routes.ts';
 import { createModerationService, type ModerationService } from './moderation.service.ts';
 
-/** Reports, group and site moderation, the audit log and admin statistics. */
+/** Reports, group and site moderation and the audit log (site admins reach it through modules/admin). */
 export function createModerationModule(
   ctx: AppContext,
-  deps: { fanout: Fanout; serial: Serial; releaseMessageMedia(messageId: string): Promise<void> },
-): { service: ModerationService; routers: Router[] } {
-  const service = createModerationService({
-    storage: ctx.storage,
-    clock: ctx.clock,
-    events: ctx.events,
-    fanout: deps.fanout,
-    serial: deps.serial,
-    releaseMessageMedia: deps.releaseMessageMedia,
-  });
-  const stats = createAdminStatsService({ storage: ctx.storage, clock: ctx.clock });
+  deps: { deleteMessage(actorId: string, messageId: string): Promise<void> },
+): AppModule & { service: ModerationService } {
+  const service = createModerationService({ ...ctx, deleteMessage: deps.deleteMessage, serial: createSerial() });
   return {
     service,
-    routers: [moderationRoutes(ctx, service), adminRoutes(ctx, { moderation: service, stats })],
+    routers: [
+      { prefix: '/reports', router: reportsRoutes(ctx, service) },
+      { prefix: '/conversations', router: groupReportsRoutes(ctx, service) },
+    ],
   };
 }

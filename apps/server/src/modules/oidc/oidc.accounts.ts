@@ -3,6 +3,7 @@ import { cutToLength, emailSchema, stripInvisibleCharacters, trimWhere } from '@
 import type { AppContext } from '../../app-context.ts';
 import { conflict, unprocessable } from '../../http/errors.ts';
 import { DuplicateKeyError, type UserRecord } from '../../storage/ports.ts';
+import { isListedAdminEmail, promoteListedAdmin } from '../auth/listed-admins.ts';
 import type { OidcProviderSettings } from './oidc.registry.ts';
 import type { OidcClaims } from './oidc.verify.ts';
 
@@ -98,6 +99,7 @@ export function createOidcAccounts(deps: Deps) {
       // just did. Their password and sessions go; the owner can set a password with "forgot password".
       const hadPassword = user.passwordHash !== null;
       current = (await storage.users.update(user.id, { emailVerifiedAt: clock.now(), passwordHash: null })) ?? user;
+      current = await promoteListedAdmin(deps, current);
       if (hadPassword) {
         await deps.revokeAll(user.id);
         logger.warn({ userId: user.id, provider: provider.id }, 'oidc: unverified account claimed by verified email');
@@ -110,7 +112,7 @@ export function createOidcAccounts(deps: Deps) {
   async function create(provider: OidcProviderSettings, claims: OidcClaims, email: string): Promise<UserRecord> {
     const verified = claims.emailVerified;
     // ADMIN_EMAILS only counts for an address the provider vouches for.
-    const admin = verified && config.ADMIN_EMAILS.some((e) => e.toLowerCase() === email);
+    const admin = verified && isListedAdminEmail(config, email);
     const role = admin || (await storage.users.count()) === 0 ? 'admin' : 'user';
     const base = deriveUsername(claims);
     const displayName = displayNameFromClaim(claims.name, base);

@@ -75,6 +75,7 @@ beforeAll(async () => {
       OIDC_CLIENT_ID: TEST_CLIENT_ID,
       OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET,
       OIDC_NAME: 'Test SSO',
+      ADMIN_EMAILS: 'listed-sso@example.com,listed-lax@example.com',
       GOOGLE_CLIENT_ID: TEST_CLIENT_ID,
       GOOGLE_CLIENT_SECRET: TEST_CLIENT_SECRET,
     },
@@ -198,6 +199,20 @@ describe('linking to an existing password account', () => {
       body: JSON.stringify({ login: 'victim@example.com', password: squatter.password, client: 'desktop' }),
     });
     expect(login.status).toBe(401);
+  });
+
+  it('ADMIN_EMAILS: a listed address becomes admin when the provider vouches for it, not before', async () => {
+    // An unverified account with the listed address (from before sign-up by code): not admin.
+    const squatter = await registerUser(t, { email: 'listed-sso@example.com' });
+    await t.storage.users.update(squatter.user.id, { role: 'user', emailVerifiedAt: null });
+    const { browser } = await signIn(account({ email: 'listed-sso@example.com', email_verified: true }));
+    expect(await me((await refreshWithCookie(browser)).accessToken)).toMatchObject({
+      id: squatter.user.id,
+      role: 'admin',
+    });
+    // A provider that does not vouch for a new address makes a plain user.
+    const lax = await signIn(account({ email: 'listed-lax@example.com', email_verified: false }));
+    expect((await me((await refreshWithCookie(lax.browser)).accessToken)).role).toBe('user');
   });
 
   it('409 with a clear message when the provider does not verify the email', async () => {

@@ -1,5 +1,5 @@
-import type { RequestHandler, Router } from 'express';
-import type { AppContext } from '../../app-context.ts';
+import type { RequestHandler } from 'express';
+import type { AppContext, AppModule } from '../../app-context.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import { createOidcAccounts } from './oidc.accounts.ts';
 import { createOidcRegistry, type OidcRegistryOptions } from './oidc.registry.ts';
@@ -18,7 +18,7 @@ export function createOidcModule(
     /** Per-IP limit on the routes that create pending state (/start, /nonce). */
     pendingLimiter?: RequestHandler;
   } = {},
-): Router {
+): AppModule {
   const registry = createOidcRegistry(ctx.config, ctx.clock, options);
   const accounts = createOidcAccounts({ ...ctx, revokeAll: (userId) => auth.revokeAll(userId) });
   const service = createOidcService({
@@ -28,9 +28,10 @@ export function createOidcModule(
     redisCommand: options.redisCommand,
     storeMax: options.storeMax,
   });
-  return oidcRoutes(ctx, {
+  const router = oidcRoutes(ctx, {
     service,
     startSession: auth.startSession,
     pendingLimiter: options.pendingLimiter ?? ((_req, _res, next) => next()),
   });
+  return { routers: [{ prefix: '/auth/oidc', router }] };
 }

@@ -10,9 +10,10 @@ import cookieParser from 'cookie-parser';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { sendData } from '../../http/envelope.ts';
+import { below } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
 import { setRefreshCookie } from '../auth/auth.cookies.ts';
-import { isSecureCookie, requestMeta, sendGrant } from '../auth/auth.routes.ts';
+import { isSecureCookie, requestMeta, sendGrant } from '../auth/auth.grant.ts';
 import type { AuthService } from '../auth/auth.service.ts';
 import { type OidcService, PENDING_TTL_MS } from './oidc.service.ts';
 
@@ -29,13 +30,13 @@ export function oidcRoutes(
   const { service, startSession, pendingLimiter } = deps;
   const secure = isSecureCookie(ctx);
   const router = Router();
-  router.use('/auth/oidc', cookieParser());
+  router.use(cookieParser());
 
   // Lax, not Strict: it must come back on the top-level redirect from the provider's site.
   const bindingCookie = { httpOnly: true, sameSite: 'lax' as const, secure, path: BINDING_PATH };
   const noStore = (res: Response) => res.set('Cache-Control', 'no-store');
 
-  router.get('/auth/oidc/:provider/start', pendingLimiter, async (req, res) => {
+  router.get('/:provider/start', pendingLimiter, async (req, res) => {
     const q = parseInput(oidcStartQuerySchema, req.query);
     const { location, binding } = await service.start(providerParam(req), {
       client: q.client,
@@ -48,7 +49,7 @@ export function oidcRoutes(
     res.redirect(302, location);
   });
 
-  router.get('/auth/oidc/:provider/callback', async (req, res) => {
+  router.get('/:provider/callback', async (req, res) => {
     const q = parseInput(oidcCallbackQuerySchema, req.query);
     const cookies = req.cookies as Record<string, unknown> | undefined;
     const binding = cookies?.[OIDC_BINDING_COOKIE];
@@ -59,24 +60,24 @@ export function oidcRoutes(
       const grant = await startSession(outcome.user, 'web', undefined, requestMeta(req));
       setRefreshCookie(res, grant.refreshToken, grant.refreshTokenExpiresAt, secure);
       // The web client then calls /auth/refresh with the cookie, as after a reload.
-      res.redirect(302, `${ctx.config.publicUrl}/`);
+      res.redirect(302, `${ctx.config.webUrl}/`);
       return;
     }
     res.redirect(302, outcome.redirect);
   });
 
-  router.post(paths.auth.oidcExchange, async (req, res) => {
+  router.post(below('/auth/oidc', paths.auth.oidcExchange), async (req, res) => {
     const body = parseInput(oidcExchangeRequestSchema, req.body);
     const user = await service.exchange(body.code, body.codeVerifier);
     sendGrant(res, ctx, await startSession(user, 'desktop', body.device, requestMeta(req)), false);
   });
 
-  router.post('/auth/oidc/:provider/nonce', pendingLimiter, async (req, res) => {
+  router.post('/:provider/nonce', pendingLimiter, async (req, res) => {
     noStore(res);
     sendData(res, await service.issueNonce(providerParam(req)), 201);
   });
 
-  router.post('/auth/oidc/:provider/id-token', async (req, res) => {
+  router.post('/:provider/id-token', async (req, res) => {
     const body = parseInput(oidcIdTokenRequestSchema, req.body);
     const user = await service.signInWithIdToken(providerParam(req), body.idToken, body.nonce);
     sendGrant(res, ctx, await startSession(user, body.client, body.device, requestMeta(req)), body.client === 'web');

@@ -1,12 +1,10 @@
-import type { Router } from 'express';
-import type { AppContext } from '../../app-context.ts';
-import { createRequireAdmin } from '../admin/admin.routes.ts';
+import type { AppContext, AppModule } from '../../app-context.ts';
+import { createRequireAdmin } from '../../http/require-admin.ts';
 import { createContentPolicy } from '../messaging/content-policy.ts';
-import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { createInviteStays } from './points.invites.ts';
 import { listenForPoints } from './points.listener.ts';
 import { createPointsQueries } from './points.queries.ts';
-import { pointsRoutes } from './points.routes.ts';
+import { adminPointsRoutes, pointsRoutes } from './points.routes.ts';
 import { createPointsService } from './points.service.ts';
 
 const DUE_CHECK_INTERVAL_MS = 10 * 60_000;
@@ -16,21 +14,20 @@ const DUE_CHECK_INTERVAL_MS = 10 * 60_000;
  * content), REST under /points and /admin/points, and the `points:achievement` toast.
  */
 export function createPointsModule(
-  ctx: Pick<AppContext, 'config' | 'storage' | 'clock' | 'logger' | 'requireAuth'>,
-  deps: { fanout: Fanout },
+  ctx: Pick<AppContext, 'config' | 'storage' | 'clock' | 'logger' | 'requireAuth' | 'fanout'>,
 ) {
-  const { storage, clock, logger, config } = ctx;
+  const { storage, clock, logger, config, fanout } = ctx;
   const service = createPointsService({
     storage,
     contentPolicy: createContentPolicy(storage),
     clock,
     logger,
-    fanout: deps.fanout,
+    fanout,
     directMinAccountAgeMs: config.POINTS_DIRECT_MIN_ACCOUNT_AGE_HOURS * 3_600_000,
   });
   const queries = createPointsQueries({ storage, clock });
   const invites = createInviteStays({ storage, clock, points: service });
-  const listener = listenForPoints(deps.fanout, service, async (conversationId, userId, changeSeq) => {
+  const listener = listenForPoints(fanout, service, async (conversationId, userId, changeSeq) => {
     try {
       await invites.onJoined(conversationId, userId, changeSeq);
     } catch (err) {
@@ -38,16 +35,22 @@ export function createPointsModule(
     }
   });
   let timer: ReturnType<typeof setInterval> | undefined;
-  const routers: Router[] = [
-    pointsRoutes({
-      requireAuth: ctx.requireAuth,
-      requireAdmin: createRequireAdmin(ctx),
-      storage,
-      clock,
-      queries,
-      points: service,
-    }),
+  const { requireAuth } = ctx;
+  const routers = [
+    { prefix: '/points' as const, router: pointsRoutes({ requireAuth, storage, queries }) },
+    {
+      prefix: '/admin/points' as const,
+      router: adminPointsRoutes({
+        requireAuth,
+        requireAdmin: createRequireAdmin(ctx),
+        storage,
+        clock,
+        queries,
+        points: service,
+      }),
+    },
   ];
+
   return {
     routers,
     service,
@@ -66,7 +69,7 @@ export function createPointsModule(
       listener.stop();
       await listener.settled();
     },
-  };
+  } satisfies AppModule & Record<string, unknown>;
 }
 
 export type PointsModule = ReturnType<typeof createPointsModule>;

@@ -10,7 +10,7 @@ import type {
 import type { Clock } from '../../app-context.ts';
 import { forbidden, notFound } from '../../http/errors.ts';
 import { ALL_TIME, isoWeekKey, type PointsEntryView, type Storage } from '../../storage/ports.ts';
-import { requireMember } from '../conversations/conversations.access.ts';
+import { requireMember } from '../messaging/conversations.access.ts';
 import { levelInfo, progressOf } from './points.progress.ts';
 
 export const toPointsEntry = (e: PointsEntryView): PointsEntry => ({

@@ -3,7 +3,6 @@ import type { ServerToClientEvents } from '@charla/shared-types';
 import { Server } from 'socket.io';
 import { io as connect, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Storage } from '../../storage/ports.ts';
 import { type CharlaIo, createFanout, userRoom } from './realtime.fanout.ts';
 
 type Broadcast = (packet: unknown, opts: { flags?: { local?: boolean } }) => void;
@@ -42,8 +41,7 @@ describe('fan-out when the cluster adapter fails', () => {
 
   it("still delivers to this node's clients and reports the failure", async () => {
     const errors: unknown[] = [];
-    const fanout = createFanout({} as Storage, (err) => errors.push(err));
-    fanout.attach(io);
+    const fanout = createFanout(io, (err) => errors.push(err));
     const got = new Promise((resolve) => client.once('typing', resolve));
     fanout.toUsers(['u1'], 'typing', { conversationId: 'c', userId: 'u2', typing: true });
     expect(await got).toEqual({ conversationId: 'c', userId: 'u2', typing: true });

@@ -1,6 +1,5 @@
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '@charla/shared-types';
 import type { Server } from 'socket.io';
-import type { Storage } from '../../storage/ports.ts';
 
 export type CharlaIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type ServerEvent = keyof ServerToClientEvents;
@@ -10,18 +9,13 @@ export type EventArgs<E extends ServerEvent> = Parameters<ServerToClientEvents[E
 export const userRoom = (userId: string) => `user:${userId}`;
 /** Lets a revoked session be disconnected on whichever node holds it. */
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
-/** Sockets that asked for this user's presence. */
-export const presenceRoom = (userId: string) => `presence:${userId}`;
 
-/**
- * How services publish facts. Routes are mounted before the Socket.IO server exists, so the server
- * is attached later; before that (or without sockets, e.g. in REST-only tests) emits are dropped.
- */
+/** How features publish facts to sockets, on every node (through the cluster adapter when there is one). */
 export type Fanout = {
-  attach(io: CharlaIo): void;
+  /** All devices of these users. */
   toUsers<E extends ServerEvent>(userIds: readonly string[], event: E, ...args: EventArgs<E>): void;
-  /** All devices of all active members. */
-  toMembers<E extends ServerEvent>(conversationId: string, event: E, ...args: EventArgs<E>): Promise<void>;
+  /** Every socket in these rooms (a feature's own rooms, e.g. presence watchers). */
+  toRooms<E extends ServerEvent>(rooms: readonly string[], event: E, ...args: EventArgs<E>): void;
   disconnectSession(sessionId: string): void;
   disconnectUser(userId: string): void;
   /**
@@ -30,8 +24,8 @@ export type Fanout = {
    */
   onMembershipEnded(listener: (userIds: readonly string[]) => void): () => void;
   /**
-   * Every fact published on this node, once (not once per recipient), for in-process observers that
-   * react to what happened (points). Listeners run after delivery and must not throw or block.
+   * Every fact published to users on this node, once (not once per recipient), for in-process
+   * observers that react to what happened (points). Listeners must not throw or block.
    */
   onPublished(listener: PublishedListener): () => void;
 };
@@ -41,39 +35,34 @@ export type PublishedListener = (fact: PublishedFact) => void;
 
 type LooseEmit = (e: string, ...a: unknown[]) => boolean;
 
-export function createFanout(storage: Storage, onError?: (err: unknown) => void): Fanout {
-  let io: CharlaIo | undefined;
+export function createFanout(io: CharlaIo, onError?: (err: unknown) => void): Fanout {
   const membershipEnded = new Set<(userIds: readonly string[]) => void>();
   const published = new Set<PublishedListener>();
-  const toUsers = <E extends ServerEvent>(userIds: readonly string[], event: E, ...args: EventArgs<E>) => {
-    if (event === 'conversation:removed') for (const listener of membershipEnded) listener(userIds);
-    for (const listener of published) listener({ event, args } as PublishedFact);
-    if (!io || userIds.length === 0) return;
+  const toRooms = <E extends ServerEvent>(rooms: readonly string[], event: E, ...args: EventArgs<E>) => {
+    if (rooms.length === 0) return;
     // One emit to the union of rooms: a socket in several of them still gets the event once.
-    const rooms = [...new Set(userIds)].map(userRoom);
+    const unique = [...new Set(rooms)];
     try {
-      (io.to(rooms).emit as LooseEmit)(event, ...args);
+      (io.to(unique).emit as LooseEmit)(event, ...args);
     } catch (err) {
       // A cluster adapter that cannot publish (Redis gone) throws before delivering locally: this
       // node's clients still get the event; other nodes' clients catch up through the change feed.
       onError?.(err);
-      (io.local.to(rooms).emit as LooseEmit)(event, ...args);
+      (io.local.to(unique).emit as LooseEmit)(event, ...args);
     }
   };
   return {
-    attach(server) {
-      io = server;
+    toUsers(userIds, event, ...args) {
+      if (event === 'conversation:removed') for (const listener of membershipEnded) listener(userIds);
+      toRooms(userIds.map(userRoom), event, ...args);
+      for (const listener of published) listener({ event, args } as PublishedFact);
     },
-    toUsers,
-    async toMembers(conversationId, event, ...args) {
-      if (!io) return;
-      toUsers(await storage.participants.listUserIds(conversationId), event, ...args);
-    },
+    toRooms,
     disconnectSession(sessionId) {
-      io?.in(sessionRoom(sessionId)).disconnectSockets(true);
+      io.in(sessionRoom(sessionId)).disconnectSockets(true);
     },
     disconnectUser(userId) {
-      io?.in(userRoom(userId)).disconnectSockets(true);
+      io.in(userRoom(userId)).disconnectSockets(true);
     },
     onMembershipEnded(listener) {
       membershipEnded.add(listener);

@@ -1,146 +1,88 @@
 import { createAdapter } from '@socket.io/redis-adapter';
-import { Router } from 'express';
+import type { Logger } from 'pino';
 import { createClient, type RedisClientType } from 'redis';
-import type { Server as SocketServer } from 'socket.io';
-import type { AppContext } from '../../app-context.ts';
-import { resolveJwtSecret } from '../auth/auth.tokens.ts';
-import { createChangesService } from '../conversations/changes.service.ts';
-import { conversationsRoutes } from '../conversations/conversations.routes.ts';
-import { createConversationsService } from '../conversations/conversations.service.ts';
-import { createParticipantsService } from '../conversations/participants.service.ts';
-import { invitesRoutes } from '../invites/invites.routes.ts';
-import { createInvitesService } from '../invites/invites.service.ts';
-import { createSerial } from '../messages/messages.publish.ts';
-import { messagesRoutes } from '../messages/messages.routes.ts';
-import { type AttachmentHooks, createMessagesService } from '../messages/messages.service.ts';
-import { createSearchCursors } from '../search/search.cursor.ts';
-import { searchRoutes } from '../search/search.routes.ts';
-import { createSearchService } from '../search/search.service.ts';
-import { type CharlaIo, createFanout } from './realtime.fanout.ts';
-import { attachRealtime, type RealtimeDeps } from './realtime.server.ts';
-import {
-  createMemoryPresence,
-  createMemoryTyping,
-  createRedisPresence,
-  createRedisTyping,
-  type PresenceStore,
-  type TypingStore,
-} from './realtime.state.ts';
+import type { AuthContext } from '../../http/request.ts';
+import type { Storage } from '../../storage/ports.ts';
+import { type CharlaIo, createFanout, type Fanout } from './realtime.fanout.ts';
+import { attachRealtime, type RealtimeLimits } from './realtime.server.ts';
+import type { SocketFeature } from './realtime.types.ts';
 
-export type MessagingOptions = {
-  limits?: RealtimeDeps['limits'];
-  /** Media attachment checks (modules/media); without them attachment ids are stored unchecked. */
-  attachments?: AttachmentHooks;
+export type Realtime = {
+  /** How features publish to sockets; live from the start (the Socket.IO server exists first). */
+  fanout: Fanout;
+  /** A Redis connection for shared socket state (presence, typing) with REDIS_URL; null without. */
+  redis: RedisClientType | null;
+  /** Resolves once Redis is connected (at once without Redis). */
+  ready: Promise<void>;
+  /** Starts serving sockets with every feature's handlers (createApp passes them in one list). */
+  serve(features: SocketFeature[]): void;
+  /** Backends currently unreachable (shown on /readyz): the node still serves its own clients. */
+  degraded(): string[];
+  close(): Promise<void>;
 };
 
 /**
- * Conversations, messages, invites, search and their real-time side, composed from the app context.
- * `router` goes on /api/v1; `attach(io)` once the Socket.IO server exists. With REDIS_URL the socket
- * fan-out goes through the Redis adapter and presence/typing live in Redis, so nodes agree.
+ * The realtime transport around a Socket.IO server. With REDIS_URL the fan-out goes through the
+ * Redis adapter so every node's clients get every event, and `redis` is handed to the features
+ * that keep socket state (presence, typing) so nodes agree.
  */
-export function createMessagingModule(
-  ctx: Pick<AppContext, 'config' | 'storage' | 'logger' | 'clock' | 'requireAuth' | 'verifyAccessToken' | 'events'>,
-  options: MessagingOptions = {},
-) {
-  const { storage, clock, logger, config } = ctx;
-  const fanout = createFanout(storage, (err) =>
-    logger.warn({ err }, 'cluster broadcast failed: delivered locally only'),
-  );
-  const base = { storage, clock, fanout, serial: createSerial() };
-  const conversations = createConversationsService(base);
-  const participants = createParticipantsService(base, conversations);
-  const changes = createChangesService(base);
-  const messages = createMessagesService({ ...base, attachments: options.attachments }, conversations);
-  const invites = createInvitesService({ ...base, publicUrl: config.publicUrl }, conversations);
-  const search = createSearchService({
-    ...base,
-    cursors: createSearchCursors(resolveJwtSecret(config.JWT_SECRET, config.dataDir)),
-  });
-
-  const router = Router();
-  // Scoped to these paths only, so routers mounted after this one are not shadowed.
-  router.use(['/conversations', '/messages', '/invites', '/search'], ctx.requireAuth);
-  router.use(conversationsRoutes({ conversations, participants, changes }));
-  router.use(messagesRoutes({ messages }));
-  router.use(invitesRoutes({ invites }));
-  router.use(searchRoutes({ search }));
-
-  let redis: RedisClientType[] = [];
+export function createRealtime(deps: {
+  io: CharlaIo;
+  redisUrl: string | undefined;
+  storage: Storage;
+  logger: Logger;
+  verifyAccessToken(token: string): Promise<AuthContext>;
+  limits?: RealtimeLimits;
+}): Realtime {
+  const { io, logger } = deps;
+  const fanout = createFanout(io, (err) => logger.warn({ err }, 'cluster broadcast failed: delivered locally only'));
+  let clients: RedisClientType[] = [];
+  let state: RedisClientType | null = null;
+  let ready: Promise<void> = Promise.resolve();
   let redisDown = false;
+  if (deps.redisUrl) {
+    const pub: RedisClientType = createClient({ url: deps.redisUrl });
+    const sub = pub.duplicate();
+    state = pub.duplicate();
+    clients = [pub, sub, state];
+    for (const c of clients) c.on('error', (err: unknown) => logger.error({ err }, 'redis error'));
+    // While Redis is away its commands reject (after node-redis's timeout). The adapter publishes
+    // without awaiting, so an uncaught rejection would crash the process: catch it, local delivery
+    // has already happened and the other nodes' clients catch up through the change feed.
+    const publish = pub.publish.bind(pub);
+    (pub as { publish: (...args: Parameters<typeof publish>) => Promise<number> }).publish = (...args) =>
+      publish(...args).catch((err: unknown) => {
+        logger.warn({ err }, 'redis publish failed: cross-node fan-out degraded');
+        return 0;
+      });
+    pub.on('reconnecting', () => {
+      if (!redisDown) logger.warn('redis unavailable: cross-node fan-out, presence and typing degraded');
+      redisDown = true;
+    });
+    pub.on('ready', () => {
+      if (redisDown) logger.warn('redis connection restored');
+      redisDown = false;
+    });
+    // Commands issued after connect() is called are queued until the connection is up.
+    ready = Promise.all(clients.map((c) => c.connect())).then(() => undefined);
+    // Nobody has to await readiness (main.ts does not): log the failure instead of crashing.
+    ready.catch((err: unknown) => logger.error({ err }, 'redis: cannot connect'));
+    io.adapter(createAdapter(pub, sub, { key: 'charla' }));
+  }
   let detach: (() => void) | undefined;
-  let stopHeartbeat: (() => void) | undefined;
 
   return {
-    router,
-    services: { conversations, participants, changes, messages, invites, search },
-    /** Socket fan-out and the per-conversation step runner, for modules that publish messaging events (moderation deletes). */
     fanout,
-    serial: base.serial,
-    /** Resolves once the optional backends (Redis) are connected. */
-    attach(server: SocketServer): Promise<void> {
-      const io = server as unknown as CharlaIo;
-      let presence: PresenceStore = createMemoryPresence();
-      let typing: TypingStore = createMemoryTyping();
-      let ready: Promise<void> = Promise.resolve();
-      if (config.REDIS_URL) {
-        const pub: RedisClientType = createClient({ url: config.REDIS_URL });
-        const sub = pub.duplicate();
-        const state = pub.duplicate();
-        redis = [pub, sub, state];
-        for (const c of redis) c.on('error', (err: unknown) => logger.error({ err }, 'redis error'));
-        // While Redis is away its commands reject (after node-redis's timeout). The adapter publishes
-        // without awaiting, so an uncaught rejection would crash the process: catch it, local delivery
-        // has already happened and the other nodes' clients catch up through the change feed.
-        const publish = pub.publish.bind(pub);
-        (pub as { publish: (...args: Parameters<typeof publish>) => Promise<number> }).publish = (...args) =>
-          publish(...args).catch((err: unknown) => {
-            logger.warn({ err }, 'redis publish failed: cross-node fan-out degraded');
-            return 0;
-          });
-        pub.on('reconnecting', () => {
-          if (!redisDown) logger.warn('redis unavailable: cross-node fan-out, presence and typing degraded');
-          redisDown = true;
-        });
-        pub.on('ready', () => {
-          if (redisDown) logger.warn('redis connection restored');
-          redisDown = false;
-        });
-        // Commands issued after connect() is called are queued until the connection is up.
-        ready = Promise.all(redis.map((c) => c.connect())).then(() => undefined);
-        // Nobody has to await readiness (main.ts does not): log the failure instead of crashing.
-        ready.catch((err: unknown) => logger.error({ err }, 'redis: cannot connect'));
-        io.adapter(createAdapter(pub, sub, { key: 'charla' }));
-        const redisPresence = createRedisPresence(state);
-        stopHeartbeat = () => redisPresence.close();
-        presence = redisPresence;
-        typing = createRedisTyping(state);
-      }
-      fanout.attach(io);
-      detach = attachRealtime(io, {
-        storage,
-        logger,
-        clock,
-        fanout,
-        presence,
-        typing,
-        messages,
-        verifyAccessToken: ctx.verifyAccessToken,
-        events: ctx.events,
-        ...(options.limits ? { limits: options.limits } : {}),
-      });
-      return ready;
+    redis: state,
+    ready,
+    serve(features) {
+      detach = attachRealtime(io, { ...deps, features });
     },
-    /** Backends currently unreachable (shown on /readyz): the node still serves its own clients. */
-    degraded(): string[] {
-      return redis.some((c) => !c.isReady) ? ['redis'] : [];
-    },
-    async close(): Promise<void> {
+    degraded: () => (clients.some((c) => !c.isReady) ? ['redis'] : []),
+    async close() {
       detach?.();
-      stopHeartbeat?.();
-      await Promise.all(redis.map((c) => (c.isOpen ? c.close().catch(() => undefined) : undefined)));
-      redis = [];
+      await Promise.all(clients.map((c) => (c.isOpen ? c.close().catch(() => undefined) : undefined)));
+      clients = [];
     },
   };
 }
-
-export type MessagingModule = ReturnType<typeof createMessagingModule>;

@@ -1,46 +1,31 @@
-import {
-  type PresenceStatus,
-  type SocketAuthErrorCode,
-  socketConversationRefSchema,
-  socketPresenceSubscribeSchema,
-  socketSetPresenceSchema,
-} from '@charla/shared-types';
+import { type SocketAuthErrorCode, type SocketCommand, socketCommandNames } from '@charla/shared-types';
 import type { Logger } from 'pino';
 import { toAppError } from '../../http/error-handler.ts';
+import type { AuthContext } from '../../http/request.ts';
 import type { Storage } from '../../storage/ports.ts';
-import type { AccountEvents } from '../auth/account-events.ts';
-import type { AuthContext } from '../auth/auth.middleware.ts';
-import { requireMember } from '../conversations/conversations.access.ts';
-import type { MessagesService } from '../messages/messages.service.ts';
-import { registerMessageEvents } from '../messages/messages.socket.ts';
-import { type CharlaIo, type Fanout, sessionRoom, userRoom } from './realtime.fanout.ts';
+import { type CharlaIo, sessionRoom, userRoom } from './realtime.fanout.ts';
 import { type AuthedSocket, handle } from './realtime.handler.ts';
-import { createPresenceFeature } from './realtime.presence.ts';
-import { createRateLimiter } from './realtime.rate-limit.ts';
-import type { PresenceStore, TypingStore } from './realtime.state.ts';
+import { createRateLimiter, type RateLimiter } from './realtime.rate-limit.ts';
+import type { CommandHandler, CommandLimit, SocketCaller, SocketFeature } from './realtime.types.ts';
 
-export const TYPING_TTL_MS = 5000;
+/** Per-socket limits; tests lower them to show flood handling. */
+export type RealtimeLimits = {
+  send?: [capacity: number, perSecond: number];
+  events?: [number, number];
+  typing?: [number, number];
+  /** Bytes the server may hold for one socket that is not reading before it is cut off. */
+  outboundBytes?: number;
+  /** Users one account may follow across its sockets (modules/presence; default PRESENCE_PER_USER). */
+  presencePerUser?: number;
+};
 
 export type RealtimeDeps = {
   storage: Storage;
   logger: Logger;
-  clock: { now(): Date };
-  fanout: Fanout;
-  presence: PresenceStore;
-  typing: TypingStore;
-  messages: MessagesService;
   verifyAccessToken(token: string): Promise<AuthContext>;
-  events?: AccountEvents;
-  /** Per-socket limits; tests lower them to show flood handling. */
-  limits?: {
-    send?: [capacity: number, perSecond: number];
-    events?: [number, number];
-    typing?: [number, number];
-    /** Bytes the server may hold for one socket that is not reading before it is cut off. */
-    outboundBytes?: number;
-    /** Users one account may follow across its sockets (default PRESENCE_PER_USER). */
-    presencePerUser?: number;
-  };
+  limits?: RealtimeLimits;
+  /** Every feature's socket side, in one list. */
+  features: SocketFeature[];
 };
 
 class HandshakeError extends Error {
@@ -51,13 +36,36 @@ class HandshakeError extends Error {
   }
 }
 
-/** Wires authentication, rooms, presence, typing and the feature events onto a Socket.IO server. */
+/**
+ * The command table: every contract command answered by exactly one feature. Adding a command is
+ * one contract entry and one handler; a command nobody answers (or two features answer) stops the
+ * server at start-up rather than acking `internal` at run time.
+ */
+function commandTable(features: SocketFeature[]): Map<SocketCommand, CommandHandler<SocketCommand>> {
+  const table = new Map<SocketCommand, CommandHandler<SocketCommand>>();
+  for (const feature of features)
+    for (const [command, handler] of Object.entries(feature.commands) as [SocketCommand, CommandHandler<never>][]) {
+      if (table.has(command)) throw new Error(`socket command ${command} has two handlers`);
+      table.set(command, handler as CommandHandler<SocketCommand>);
+    }
+  const missing = socketCommandNames.filter((c) => !table.has(c));
+  if (missing.length) throw new Error(`socket commands without a handler: ${missing.join(', ')}`);
+  return table;
+}
+
+/**
+ * The realtime transport: the handshake (access token, live account), the user and session rooms,
+ * per-socket rate limits, the slow-consumer cut-off, and dispatch of each contract command to the
+ * feature that answers it. It knows no feature.
+ */
 export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
-  const { storage, logger, fanout, presence, typing } = deps;
-  const sendLimiter = createRateLimiter(...(deps.limits?.send ?? [60, 20]));
-  const eventLimiter = createRateLimiter(...(deps.limits?.events ?? [60, 30]));
-  const typingLimiter = createRateLimiter(...(deps.limits?.typing ?? [10, 3]));
-  const typingTimers = new Map<string, NodeJS.Timeout>();
+  const { storage, logger } = deps;
+  const table = commandTable(deps.features);
+  const limiters: Record<CommandLimit, RateLimiter> = {
+    send: createRateLimiter(...(deps.limits?.send ?? [60, 20])),
+    events: createRateLimiter(...(deps.limits?.events ?? [60, 30])),
+    typing: createRateLimiter(...(deps.limits?.typing ?? [10, 3])),
+  };
 
   // A client that stops reading makes the server buffer everything sent to it, without bound (the
   // heartbeat only notices after ~45 s). Cut it off past a backlog: it reconnects and catches up.
@@ -97,137 +105,25 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
     }
   });
 
-  const presenceFeature = createPresenceFeature({
-    io,
-    storage,
-    presence,
-    ...(deps.limits?.presencePerUser ? { perUser: deps.limits.presencePerUser } : {}),
-  });
-  const announcePresence = presenceFeature.announce;
-
-  const typingKey = (c: string, u: string) => `${c}\u0000${u}`;
-  async function emitTyping(conversationId: string, userId: string, isTyping: boolean): Promise<void> {
-    const members = await storage.participants.listUserIds(conversationId);
-    fanout.toUsers(
-      members.filter((id) => id !== userId),
-      'typing',
-      { conversationId, userId, typing: isTyping },
-    );
-  }
-  /** Expiry: announce "stopped" when no refresh arrived in time (checked against the shared store). */
-  function scheduleTypingExpiry(conversationId: string, userId: string, delay: number): void {
-    const key = typingKey(conversationId, userId);
-    clearTimeout(typingTimers.get(key));
-    const timer = setTimeout(async () => {
-      typingTimers.delete(key);
-      try {
-        const left = await typing.remaining(conversationId, userId);
-        if (left > 0) scheduleTypingExpiry(conversationId, userId, left + 20);
-        else await emitTyping(conversationId, userId, false);
-      } catch (err) {
-        logger.warn({ err }, 'typing expiry failed');
-      }
-    }, delay);
-    timer.unref();
-    typingTimers.set(key, timer);
-  }
-
   io.on('connection', (raw) => {
     const socket = raw as unknown as AuthedSocket;
     const { userId, sessionId } = socket.data;
     socket.join([userRoom(userId), sessionRoom(sessionId)]);
-    const typingIn = new Set<string>();
+    const caller: SocketCaller = { userId, sessionId, socketId: socket.id, join: (rooms) => socket.join(rooms) };
 
-    void (async () => {
-      try {
-        if (await presence.connect(userId, socket.id)) await announcePresence(userId);
-      } catch (err) {
-        logger.warn({ err }, 'presence connect failed');
-      }
-    })();
-
-    registerMessageEvents(socket, { messages: deps.messages, logger, sendLimiter, eventLimiter });
-
-    handle(
-      socket,
-      'typing:start',
-      { schema: socketConversationRefSchema, limiter: typingLimiter, logger },
-      async (p) => {
-        await requireMember(storage, p.conversationId, userId);
-        typingIn.add(p.conversationId);
-        // Throttle: only the transition to "typing" is broadcast; repeats just extend the expiry.
-        if (await typing.start(p.conversationId, userId, TYPING_TTL_MS))
-          await emitTyping(p.conversationId, userId, true);
-        scheduleTypingExpiry(p.conversationId, userId, TYPING_TTL_MS + 20);
-        return null;
-      },
-    );
-    handle(
-      socket,
-      'typing:stop',
-      { schema: socketConversationRefSchema, limiter: typingLimiter, logger },
-      async (p) => {
-        await requireMember(storage, p.conversationId, userId);
-        typingIn.delete(p.conversationId);
-        if (await typing.stop(p.conversationId, userId)) await emitTyping(p.conversationId, userId, false);
-        return null;
-      },
-    );
-    handle(socket, 'presence:set', { schema: socketSetPresenceSchema, limiter: eventLimiter, logger }, async (p) => {
-      const before = (await presence.statuses([userId])).get(userId);
-      const after: PresenceStatus = await presence.setDevice(userId, socket.id, p.status);
-      if (before !== after) await announcePresence(userId);
-      return presenceFeature.own(userId);
-    });
-    handle(
-      socket,
-      'presence:subscribe',
-      { schema: socketPresenceSubscribeSchema, limiter: eventLimiter, logger },
-      // Replaces the socket's set. Live updates go to a room, not filtered per viewer, so only the
-      // users the caller may see get a room.
-      async (p) => presenceFeature.subscribe(socket, p.userIds),
-    );
+    for (const feature of deps.features)
+      feature.connected?.(caller).catch((err: unknown) => logger.warn({ err }, 'socket connect hook failed'));
+    for (const [command, handler] of table)
+      handle(socket, command, { limiter: limiters[handler.limit], logger }, (payload) => handler.run(payload, caller));
 
     socket.on('disconnect', () => {
-      sendLimiter.forget(socket.id);
-      eventLimiter.forget(socket.id);
-      typingLimiter.forget(socket.id);
-      void (async () => {
-        try {
-          for (const c of typingIn) if (await typing.stop(c, userId)) await emitTyping(c, userId, false);
-          if (await presence.disconnect(userId, socket.id)) {
-            await storage.users.update(userId, { lastSeenAt: deps.clock.now() });
-            await announcePresence(userId);
-          }
-        } catch (err) {
-          logger.warn({ err }, 'presence disconnect failed');
-        }
-      })();
+      for (const limiter of Object.values(limiters)) limiter.forget(socket.id);
+      for (const feature of deps.features)
+        feature.disconnected?.(caller).catch((err: unknown) => logger.warn({ err }, 'socket disconnect hook failed'));
     });
   });
 
-  // Account facts: a revoked session or a suspended/deleted user loses its sockets at once (on every
-  // node: the room-based disconnect goes through the adapter).
-  const recheckPresence = (userIds: readonly string[]) => {
-    presenceFeature.recheck(userIds).catch((err: unknown) => logger.warn({ err }, 'presence recheck failed'));
-  };
-  const unsubscribe = [
-    // Who may see whose presence: a block, a membership that ended, a changed last-seen setting.
-    deps.events?.on('user:blocked', ({ userId, otherId }) => recheckPresence([userId, otherId])),
-    fanout.onMembershipEnded(recheckPresence),
-    deps.events?.on('user:updated', ({ userId }) => {
-      presenceFeature.announce(userId, true).catch((err: unknown) => logger.warn({ err }, 'presence announce failed'));
-    }),
-    deps.events?.on('session:revoked', ({ sessionId }) => fanout.disconnectSession(sessionId)),
-    deps.events?.on('user:suspended', ({ userId }) => fanout.disconnectUser(userId)),
-    deps.events?.on('user:deleted', ({ userId }) => fanout.disconnectUser(userId)),
-  ];
-  return () => {
-    clearInterval(slowSweep);
-    for (const off of unsubscribe) off?.();
-    for (const t of typingTimers.values()) clearTimeout(t);
-    typingTimers.clear();
-  };
+  return () => clearInterval(slowSweep);
 }
 
 /**

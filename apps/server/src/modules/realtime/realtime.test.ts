@@ -239,7 +239,7 @@ describe('realtime over Socket.IO', () => {
   });
 
   it('rate-limits floods per socket', async () => {
-    const limited = await startTestApp({ deps: { messaging: { limits: { send: [5, 1], typing: [3, 1] } } } });
+    const limited = await startTestApp({ deps: { realtime: { limits: { send: [5, 1], typing: [3, 1] } } } });
     try {
       const u = await registerUser(limited);
       const g = (

@@ -1,8 +1,8 @@
 import type { SearchHit, SearchResult } from '@charla/shared-types';
 import { notFound } from '../../http/errors.ts';
 import { SNIPPET_END, SNIPPET_START, type Storage } from '../../storage/ports.ts';
-import { requireMember } from '../conversations/conversations.access.ts';
-import { toMessageDto } from '../messages/messages.mapper.ts';
+import { requireMember } from '../messaging/conversations.access.ts';
+import { toMessageDto } from '../messaging/messages.mapper.ts';
 import { type SearchCursors, searchScope } from './search.cursor.ts';
 
 /** Storage marks matches with control characters; clients get plain text plus [start, end) ranges. */

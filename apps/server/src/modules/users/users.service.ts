@@ -9,10 +9,12 @@ import {
 import type { AppContext } from '../../app-context.ts';
 import { badRequest, conflict, forbidden, notFound, validationFailed } from '../../http/errors.ts';
 import { DuplicateKeyError, type UserRecord } from '../../storage/ports.ts';
-import type { PasswordHasher } from '../auth/auth.password.ts';
 import { storedPreferences, toMe, toPublicProfile } from './users.mapper.ts';
 
-type Deps = Pick<AppContext, 'storage' | 'clock' | 'events' | 'logger'> & { hasher: PasswordHasher };
+/** Checks a password against its stored hash (the auth module's hasher). */
+export type PasswordCheck = { verify(password: string, hash: string): Promise<boolean> };
+
+type Deps = Pick<AppContext, 'storage' | 'clock' | 'events' | 'logger'> & { hasher: PasswordCheck };
 
 /** Ids come from URLs: anything that cannot be an id is simply not found. */
 const plausibleId = (id: string) => id.length > 0 && id.length <= 100;
@@ -27,8 +29,19 @@ export function createUsersService(deps: Deps) {
   }
 
   return {
+    /**
+     * People search by username and display name. Emails are matched only for site admins: profiles
+     * hide them, so extending a prefix one character at a time must not reveal anyone's address.
+     */
     async search(me: string, q: string, limit: number, cursor?: string): Promise<Page<PublicProfile>> {
-      const page = await storage.users.search(q, { excludeId: me, limit, ...(cursor ? { cursor } : {}) });
+      const caller = await storage.users.findById(me);
+      const matchEmail = caller?.role === 'admin' && !caller.suspendedAt && !caller.deletedAt;
+      const page = await storage.users.search(q, {
+        excludeId: me,
+        limit,
+        matchEmail,
+        ...(cursor ? { cursor } : {}),
+      });
       return { items: page.items.map((u) => toPublicProfile(u)), nextCursor: page.nextCursor };
     },
 

@@ -26,13 +26,20 @@ describe('users', () => {
   });
   const get = (path: string, who = me) => request(t.app).get(`/api/v1${path}`).set(authHeader(who.accessToken));
 
-  it('searches by prefix of username, display name or email, excluding me, paginated', async () => {
+  it('searches by prefix of username or display name (email for site admins only), excluding me, paginated', async () => {
     const res = await get('/users?q=ann').expect(200);
     const names = res.body.data.items.map((u: { username: string }) => u.username);
     expect(names).toEqual(['anna_k', 'annabel', 'zed']);
     expect(res.body.data.items[0]).not.toHaveProperty('email');
+    // `me` is the first account, so a site admin: it may find someone by email.
+    expect(me.user.role).toBe('admin');
     const byEmail = await get('/users?q=anna@ex').expect(200);
     expect(byEmail.body.data.items.map((u: { id: string }) => u.id)).toEqual([anna.user.id]);
+    // Anyone else: the email is never matched (profiles hide it, search must not reveal it).
+    const plain = await registerUser(t);
+    expect((await get('/users?q=anna@ex', plain).expect(200)).body.data.items).toEqual([]);
+    expect((await get('/users?q=anna%40example.com', plain).expect(200)).body.data.items).toEqual([]);
+    expect((await get('/users?q=anna', plain).expect(200)).body.data.items).toHaveLength(2);
     const mine = await get('/users?q=search').expect(200);
     expect(mine.body.data.items).toEqual([]);
     const page1 = await get('/users?q=&limit=2').expect(200);

@@ -110,6 +110,22 @@ function accountsCases(open: () => Promise<Storage>): void {
       expect(await s.users.update(a.id, {})).toMatchObject({ id: a.id });
     });
 
+    it('counts the site admins who can act (not suspended, not deleted)', async () => {
+      expect(await s.users.countActiveAdmins()).toBe(0);
+      const a = await s.users.create(newUser({ role: 'admin' }));
+      const b = await s.users.create(newUser({ role: 'admin' }));
+      await s.users.create(newUser());
+      expect(await s.users.countActiveAdmins()).toBe(2);
+      await s.users.update(a.id, { suspendedAt: at(1) });
+      expect(await s.users.countActiveAdmins()).toBe(1);
+      await s.users.update(b.id, { role: 'user' });
+      expect(await s.users.countActiveAdmins()).toBe(0);
+      await s.users.update(a.id, { suspendedAt: null });
+      expect(await s.users.countActiveAdmins()).toBe(1);
+      await s.users.update(a.id, { deletedAt: at(2) });
+      expect(await s.users.countActiveAdmins()).toBe(0);
+    });
+
     it('stores appearance preferences per user: {} by default, replaced whole, kept apart from other fields', async () => {
       const a = await s.users.create(newUser());
       const b = await s.users.create(newUser());
@@ -126,7 +142,7 @@ function accountsCases(open: () => Promise<Storage>): void {
       expect((await s.users.findById(b.id))?.preferences).toEqual({});
     });
 
-    it('searches by prefix of username, display name or email, case-insensitively and literally', async () => {
+    it('searches by prefix of username and display name (email only when asked), case-insensitively and literally', async () => {
       const me = await s.users.create(newUser({ username: 'annie_me', displayName: 'Me' }));
       const a = await s.users.create(newUser({ username: 'anna', displayName: 'Anna K' }));
       const b = await s.users.create(newUser({ username: 'zed', displayName: 'ANNabel' }));
@@ -135,8 +151,15 @@ function accountsCases(open: () => Promise<Storage>): void {
       await s.users.update(d.id, { deletedAt: at(0) });
       await s.users.create(newUser({ username: 'bob_1', displayName: 'Bob 100%' }));
       const page = await s.users.search('ANN', { excludeId: me.id, limit: 10 });
-      expect(page.items.map((u) => u.id).sort()).toEqual([a.id, b.id, c.id].sort());
+      // carl matches only by email (annex@…): not found unless the caller may match emails (site admins).
+      expect(page.items.map((u) => u.id).sort()).toEqual([a.id, b.id].sort());
       expect(page.nextCursor).toBeNull();
+      const withEmail = await s.users.search('ANN', { excludeId: me.id, limit: 10, matchEmail: true });
+      expect(withEmail.items.map((u) => u.id).sort()).toEqual([a.id, b.id, c.id].sort());
+      expect((await s.users.search('annex@mail', { limit: 10 })).items).toEqual([]);
+      expect((await s.users.search('annex@mail', { limit: 10, matchEmail: true })).items.map((u) => u.id)).toEqual([
+        c.id,
+      ]);
       expect((await s.users.search('%', { limit: 10 })).items).toEqual([]);
       expect((await s.users.search('_', { limit: 10 })).items).toEqual([]);
       expect((await s.users.search('.*', { limit: 10 })).items).toEqual([]);

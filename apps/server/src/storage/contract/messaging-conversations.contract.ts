@@ -42,15 +42,40 @@ export function conversationsContract(open: () => Promise<Storage>): void {
     expect((await f.s.participants.find(g.id, f.bob.id))?.role).toBe('admin');
     expect(await f.s.participants.countOwners(g.id)).toBe(1);
     const updated = await f.s.conversations.update(g.id, { title: 'Team 2', avatarUrl: 'a.png' }, f.bob.id, f.tick());
-    expect(updated).toMatchObject({ title: 'Team 2', avatarUrl: 'a.png', description: 'd' });
+    expect(updated?.conversation).toMatchObject({ title: 'Team 2', avatarUrl: 'a.png', description: 'd' });
+    expect(updated?.conversation.changeSeq).toBe(g.changeSeq + 1);
     expect(updated?.changeSeq).toBe(g.changeSeq + 1);
     expect(await f.s.conversations.update('missing', { title: 'x' }, f.bob.id, f.tick())).toBeNull();
-    expect(await f.s.conversations.softDelete(g.id, f.alice.id, f.tick())).toBe(true);
-    expect(await f.s.conversations.softDelete(g.id, f.alice.id, f.tick())).toBe(false);
+    const deleted = await f.s.conversations.softDelete(g.id, f.alice.id, f.tick());
+    expect(deleted?.changeSeq).toBe(g.changeSeq + 2);
+    expect(deleted?.memberIds.sort()).toEqual([f.alice.id, f.bob.id].sort());
+    expect(await f.s.conversations.softDelete(g.id, f.alice.id, f.tick())).toBeNull();
     expect((await f.s.conversations.findById(g.id))?.deletedAt).toBeInstanceOf(Date);
     expect(await f.s.conversations.update(g.id, { title: 'x' }, f.bob.id, f.tick())).toBeNull();
     expect(await f.s.conversations.getForUser(g.id, f.alice.id)).toBeNull();
     expect(await f.s.participants.add(g.id, f.carol.id, 'member', f.alice.id, f.tick())).toBeNull();
+  });
+
+  it('announcement mode: off by default, set at creation or by update (bumping the change counter)', async () => {
+    const g = await f.group([f.alice, f.bob]);
+    expect(g.onlyAdminsPost).toBe(false);
+    const d = await f.s.conversations.createDirect(f.alice.id, f.carol.id, f.tick());
+    expect(d.conversation.onlyAdminsPost).toBe(false);
+    const ch = await f.s.conversations.create({
+      kind: 'channel',
+      title: 'News',
+      createdBy: f.alice.id,
+      onlyAdminsPost: true,
+      now: f.tick(),
+    });
+    expect(ch.onlyAdminsPost).toBe(true);
+    expect((await f.s.conversations.findById(ch.id))?.onlyAdminsPost).toBe(true);
+    const opened = await f.s.conversations.update(ch.id, { onlyAdminsPost: false }, f.alice.id, f.tick());
+    expect(opened?.conversation).toMatchObject({ onlyAdminsPost: false, changeSeq: ch.changeSeq + 1, title: 'News' });
+    const closed = await f.s.conversations.update(g.id, { onlyAdminsPost: true }, f.alice.id, f.tick());
+    expect(closed?.conversation.onlyAdminsPost).toBe(true);
+    expect((await f.s.conversations.getForUser(g.id, f.bob.id))?.conversation.onlyAdminsPost).toBe(true);
+    expect((await f.s.conversations.searchPublic('News', { limit: 5 })).items[0]?.onlyAdminsPost).toBe(false);
   });
 
   it('participants: list owners first with paging, roles, removal', async () => {
@@ -102,21 +127,24 @@ export function conversationsContract(open: () => Promise<Storage>): void {
       { archived: true, pinned: true, mutedUntil: muted },
       f.tick(),
     );
-    expect(me).toMatchObject({ archived: true, pinned: true, mutedUntil: muted });
-    expect(me?.markedUnread).toBe(false);
+    expect(me?.participant).toMatchObject({ archived: true, pinned: true, mutedUntil: muted });
+    expect(me?.participant.markedUnread).toBe(false);
     // "Mark as unread" is mine alone, survives other setting changes and clears.
-    expect(await f.s.participants.updateSettings(g2.id, f.bob.id, { markedUnread: true }, f.tick())).toMatchObject({
+    expect(
+      (await f.s.participants.updateSettings(g2.id, f.bob.id, { markedUnread: true }, f.tick()))?.participant,
+    ).toMatchObject({
       markedUnread: true,
       archived: true,
       pinned: true,
     });
     expect((await f.s.conversations.getForUser(g2.id, f.bob.id))?.me.markedUnread).toBe(true);
     expect((await f.s.participants.find(g2.id, f.alice.id))?.markedUnread).toBe(false);
-    expect((await f.s.participants.updateSettings(g2.id, f.bob.id, { pinned: false }, f.tick()))?.markedUnread).toBe(
-      true,
-    );
     expect(
-      (await f.s.participants.updateSettings(g2.id, f.bob.id, { markedUnread: false }, f.tick()))?.markedUnread,
+      (await f.s.participants.updateSettings(g2.id, f.bob.id, { pinned: false }, f.tick()))?.participant.markedUnread,
+    ).toBe(true);
+    expect(
+      (await f.s.participants.updateSettings(g2.id, f.bob.id, { markedUnread: false }, f.tick()))?.participant
+        .markedUnread,
     ).toBe(false);
     await f.s.participants.updateSettings(g2.id, f.bob.id, { pinned: true }, f.tick());
     const archived = await f.s.conversations.listForUser(f.bob.id, { limit: 10, archived: true });
@@ -189,6 +217,34 @@ export function conversationsContract(open: () => Promise<Storage>): void {
     expect(p2.nextCursor).toBeNull();
     expect((await f.s.conversations.searchPublic('', { limit: 10 })).items).toHaveLength(3);
     expect((await f.s.conversations.searchPublic('100%_', { limit: 10 })).items).toEqual([]);
+  });
+
+  it('invites: a removed member is refused until re-added; a creator’s invites are revoked together', async () => {
+    const g = await f.group([f.alice, f.bob, f.carol]);
+    const make = (code: string, createdBy: string) =>
+      f.s.invites.create({ code, conversationId: g.id, createdBy, expiresAt: null, maxUses: null, now: f.tick() });
+    await make('by-bob-1', f.bob.id);
+    await make('by-bob-2', f.bob.id);
+    await make('by-alice', f.alice.id);
+    // Removed: no invite brings them back, and the attempt costs no use.
+    await f.s.participants.remove(g.id, f.carol.id, 'removed', f.alice.id, f.tick());
+    expect(await f.s.invites.accept('by-alice', f.carol.id, f.tick())).toEqual({ status: 'removed' });
+    expect((await f.s.invites.findByCode('by-alice'))?.uses).toBe(0);
+    expect((await f.s.participants.find(g.id, f.carol.id))?.leftAt).not.toBeNull();
+    // Re-added by a member, then leaving of one's own accord: invites work again.
+    await f.s.participants.add(g.id, f.carol.id, 'member', f.alice.id, f.tick());
+    await f.s.participants.remove(g.id, f.carol.id, 'left', f.carol.id, f.tick());
+    expect((await f.s.invites.accept('by-alice', f.carol.id, f.tick())).status).toBe('joined');
+
+    expect(await f.s.invites.revokeByCreator(g.id, f.bob.id, f.tick())).toBe(2);
+    expect(await f.s.invites.revokeByCreator(g.id, f.bob.id, f.tick())).toBe(0);
+    const all = await f.s.invites.listForConversation(g.id);
+    expect(Object.fromEntries(all.map((i) => [i.code, i.revokedAt !== null]))).toEqual({
+      'by-bob-1': true,
+      'by-bob-2': true,
+      'by-alice': false,
+    });
+    expect((await f.s.invites.accept('by-bob-1', f.dave.id, f.tick())).status).toBe('revoked');
   });
 
   it('invites: max uses, expiry, revoke, unknown code, members cost no use', async () => {

@@ -57,6 +57,54 @@ export function feedAndSearchContract(open: () => Promise<Storage>): void {
     expect(JSON.stringify(bobs.items)).not.toContain('second');
   });
 
+  it('each write returns the change counter right after it and the members to tell', async () => {
+    const g = await f.group([f.alice, f.bob, f.carol]);
+    const counter = async () => (await f.s.conversations.findById(g.id))?.changeSeq;
+    const members = async () => (await f.s.participants.listUserIds(g.id)).sort();
+    const check = async (w: { changeSeq: number; memberIds: string[] } | null | undefined) => {
+      expect(w?.changeSeq).toBe(await counter());
+      expect(w?.memberIds.slice().sort()).toEqual(await members());
+    };
+    const sent = await f.s.messages.send({
+      conversationId: g.id,
+      senderId: f.alice.id,
+      clientMsgId: 'committed-1',
+      kind: 'text',
+      text: 'hi',
+      now: f.tick(),
+    });
+    expect(sent?.created).toBe(true);
+    await check(sent);
+    const id = sent?.message.id ?? '';
+    await check(await f.s.messages.edit(id, { text: 'hi!', mentions: [] }, f.alice.id, f.tick()));
+    const reacted = await f.s.messages.setReaction(id, f.bob.id, '👍', true, f.tick());
+    expect(reacted?.changed).toBe(true);
+    await check(reacted);
+    await check(await f.s.participants.markRead(g.id, f.carol.id, 1, f.tick()));
+    await check(await f.s.participants.setRole(g.id, f.bob.id, 'admin', f.alice.id, f.tick()));
+    await check(await f.s.conversations.update(g.id, { title: 'Renamed' }, f.alice.id, f.tick()));
+    const left = await f.s.participants.remove(g.id, f.carol.id, 'left', f.carol.id, f.tick());
+    await check(left);
+    expect(left?.memberIds).not.toContain(f.carol.id);
+    const back = await f.s.participants.add(g.id, f.carol.id, 'member', f.alice.id, f.tick());
+    expect(back?.added).toBe(true);
+    await check(back);
+    const settings = await f.s.participants.updateSettings(g.id, f.bob.id, { pinned: true }, f.tick());
+    expect(settings?.changeSeq).toBe(await counter());
+    await check(await f.s.messages.deleteForEveryone(id, f.alice.id, f.tick()));
+    // A retried send writes nothing: the counter it reports is the conversation's as it stands.
+    const retry = await f.s.messages.send({
+      conversationId: g.id,
+      senderId: f.alice.id,
+      clientMsgId: 'committed-1',
+      kind: 'text',
+      text: 'hi',
+      now: f.tick(),
+    });
+    expect(retry?.created).toBe(false);
+    await check(retry);
+  });
+
   it('changesAfter pages with a limit and hides message changes below the viewer floor', async () => {
     const g = await f.group([f.alice]);
     for (let i = 0; i < 5; i++) await f.send(g.id, f.alice, `m${i}`);

@@ -123,8 +123,10 @@ function messagesContract(open: () => Promise<Storage>): void {
   it('a member who leaves and rejoins starts again from the current seq', async () => {
     const g = await f.group([f.alice, f.bob]);
     await f.send(g.id, f.alice, 'before leaving');
-    expect(await f.s.participants.remove(g.id, f.bob.id, 'left', f.bob.id, f.tick())).toBe(true);
-    expect(await f.s.participants.remove(g.id, f.bob.id, 'left', f.bob.id, f.tick())).toBe(false);
+    expect(await f.s.participants.remove(g.id, f.bob.id, 'left', f.bob.id, f.tick())).toMatchObject({
+      memberIds: [f.alice.id],
+    });
+    expect(await f.s.participants.remove(g.id, f.bob.id, 'left', f.bob.id, f.tick())).toBeNull();
     await f.send(g.id, f.alice, 'while away');
     const back = await f.s.participants.add(g.id, f.bob.id, 'member', f.alice.id, f.tick());
     expect(back?.added).toBe(true);
@@ -137,9 +139,10 @@ function messagesContract(open: () => Promise<Storage>): void {
     const g = await f.group([f.alice, f.bob]);
     const m1 = await f.send(g.id, f.alice, 'keep');
     const m2 = await f.send(g.id, f.alice, 'hide me');
-    expect(await f.s.messages.hideForUser(m2.id, f.bob.id, f.tick())).toBe(true);
-    expect(await f.s.messages.hideForUser(m2.id, f.bob.id, f.tick())).toBe(false);
-    expect(await f.s.messages.hideForUser('missing', f.bob.id, f.tick())).toBe(false);
+    const hidden = await f.s.messages.hideForUser(m2.id, f.bob.id, f.tick());
+    expect(hidden?.changeSeq).toBe((await f.s.conversations.findById(g.id))?.changeSeq);
+    expect(await f.s.messages.hideForUser(m2.id, f.bob.id, f.tick())).toBeNull();
+    expect(await f.s.messages.hideForUser('missing', f.bob.id, f.tick())).toBeNull();
     expect((await f.s.messages.history(g.id, f.bob.id, { limit: 50 })).map((m) => m.id)).toEqual([m1.id]);
     expect(await f.s.messages.history(g.id, f.alice.id, { limit: 50 })).toHaveLength(2);
     expect(await f.s.messages.hiddenFor(f.bob.id, [m1.id, m2.id, 'missing'])).toEqual([m2.id]);
@@ -163,7 +166,7 @@ function messagesContract(open: () => Promise<Storage>): void {
       replyTo: { id: m.id, senderId: f.alice.id, text: 'secret plan', kind: 'text' },
       now: f.tick(),
     });
-    const dead = await f.s.messages.deleteForEveryone(m.id, f.alice.id, f.tick());
+    const dead = (await f.s.messages.deleteForEveryone(m.id, f.alice.id, f.tick()))?.message;
     expect(dead).toMatchObject({ id: m.id, seq: 1, text: '', attachments: [], mentions: [], reactions: [] });
     expect(dead?.deletedAt).toBeInstanceOf(Date);
     expect(await f.s.messages.deleteForEveryone(m.id, f.alice.id, f.tick())).toBeNull();
@@ -180,7 +183,9 @@ function messagesContract(open: () => Promise<Storage>): void {
   it('edits set editedAt and replace text and mentions', async () => {
     const g = await f.group([f.alice, f.bob, f.carol]);
     const m = await f.send(g.id, f.alice, 'hello bob', { mentions: [f.bob.id] });
-    const edited = await f.s.messages.edit(m.id, { text: 'hello carol', mentions: [f.carol.id] }, f.alice.id, f.tick());
+    const edited = (
+      await f.s.messages.edit(m.id, { text: 'hello carol', mentions: [f.carol.id] }, f.alice.id, f.tick())
+    )?.message;
     expect(edited?.text).toBe('hello carol');
     expect(edited?.mentions).toEqual([f.carol.id]);
     expect(edited?.editedAt).toBeInstanceOf(Date);
@@ -235,5 +240,33 @@ function messagesContract(open: () => Promise<Storage>): void {
     expect((await f.s.participants.find(g.id, f.carol.id))?.lastReadSeq).toBe(0);
     // The sender has read their own messages.
     expect((await f.s.participants.find(g.id, f.alice.id))?.lastReadSeq).toBe(5);
+  });
+
+  it('receipt times: when each member first got and read a message', async () => {
+    const g = await f.group([f.alice, f.bob, f.carol]);
+    for (let i = 0; i < 4; i++) await f.send(g.id, f.alice, `m${i}`);
+    const bobGot = f.tick();
+    await f.s.participants.markDelivered(g.id, f.bob.id, 2, bobGot);
+    const bobRead = f.tick();
+    await f.s.participants.markRead(g.id, f.bob.id, 2, bobRead);
+    const bobReadAll = f.tick();
+    await f.s.participants.markRead(g.id, f.bob.id, 4, bobReadAll);
+    // A stale (lower) mark changes nothing.
+    await f.s.participants.markRead(g.id, f.bob.id, 1, f.tick());
+    const carolRead = f.tick();
+    await f.s.participants.markRead(g.id, f.carol.id, 3, carolRead);
+
+    const at2 = await f.s.participants.receiptTimes(g.id, 2, [f.bob.id, f.carol.id, f.dave.id]);
+    expect(at2).toEqual([
+      { userId: f.bob.id, deliveredAt: bobGot, readAt: bobRead },
+      // Read implies delivered, at the same moment.
+      { userId: f.carol.id, deliveredAt: carolRead, readAt: carolRead },
+      { userId: f.dave.id, deliveredAt: null, readAt: null },
+    ]);
+    const at4 = await f.s.participants.receiptTimes(g.id, 4, [f.bob.id, f.carol.id]);
+    expect(at4).toEqual([
+      { userId: f.bob.id, deliveredAt: bobReadAll, readAt: bobReadAll },
+      { userId: f.carol.id, deliveredAt: null, readAt: null },
+    ]);
   });
 }

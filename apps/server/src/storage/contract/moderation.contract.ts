@@ -84,6 +84,36 @@ function moderationCases(open: () => Promise<Storage>): void {
       expect(await storage.reports.close('missing', change)).toBeNull();
     });
 
+    it('keeps the group moderators’ status apart from the site-level one', async () => {
+      const r = await storage.reports.create(report({ targetType: 'message', targetId: 'm1', conversationId: 'c1' }));
+      expect(r).toMatchObject({ status: 'open', groupStatus: 'open', groupResolvedBy: null, groupResolvedAt: null });
+      const change = { status: 'dismissed' as const, note: 'fine by us', resolvedBy: bob.id, now: later(5) };
+      const byGroup = await storage.reports.closeForGroup(r.id, change);
+      expect(byGroup).toMatchObject({
+        status: 'open',
+        groupStatus: 'dismissed',
+        groupResolutionNote: 'fine by us',
+        groupResolvedBy: bob.id,
+        resolvedBy: null,
+      });
+      expect(byGroup?.groupResolvedAt?.getTime()).toBe(later(5).getTime());
+      expect(await storage.reports.closeForGroup(r.id, change)).toBeNull();
+      // Still open for site admins, and a site decision leaves the group's alone.
+      expect((await storage.reports.list({ status: 'open', limit: 10 })).items.map((x) => x.id)).toEqual([r.id]);
+      expect(await storage.reports.list({ conversationId: 'c1', groupStatus: 'open', limit: 10 })).toMatchObject({
+        items: [],
+      });
+      const site = await storage.reports.close(r.id, { ...change, status: 'resolved', note: 'removed' });
+      expect(site).toMatchObject({ status: 'resolved', resolutionNote: 'removed', groupStatus: 'dismissed' });
+      const other = await storage.reports.create(
+        report({ targetType: 'message', targetId: 'm2', conversationId: 'c1', createdAt: later(9) }),
+      );
+      await storage.reports.close(other.id, { ...change, status: 'resolved' });
+      const open = await storage.reports.list({ conversationId: 'c1', groupStatus: 'open', limit: 10 });
+      expect(open.items.map((x) => [x.id, x.status, x.groupStatus])).toEqual([[other.id, 'resolved', 'open']]);
+      expect(await storage.reports.closeForGroup('missing', change)).toBeNull();
+    });
+
     it('lists newest first, filtered by status and conversation, with a cursor', async () => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) {

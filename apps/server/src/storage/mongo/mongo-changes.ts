@@ -1,4 +1,5 @@
 import { trusted } from 'mongoose';
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import type { ChangeRecord, ConversationsRepo } from '../ports.ts';
 import type { MongoMessagingCore } from './mongo-messaging-core.ts';
 import type { ChangeDoc, ConversationDoc, ParticipantDoc } from './mongo-messaging-models.ts';
@@ -23,15 +24,7 @@ const toChange = (d: ChangeDoc): ChangeRecord => ({
   createdAt: d.createdAt,
 });
 
-const decodeSince = (cursor: string | null): number | null => {
-  if (!cursor) return null;
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return Array.isArray(v) && typeof v[0] === 'number' ? v[0] : null;
-  } catch {
-    return null;
-  }
-};
+const decodeSince = (cursor: string | null): number | null => decodeCursor(cursor, cursorOf('number'))?.[0] ?? null;
 
 export function createMongoChangeFeed(
   core: MongoMessagingCore,
@@ -59,7 +52,7 @@ export function createMongoChangeFeed(
           membership:
             (byConv.get(c._id)?.leftAt ?? null) === null && (c.deletedAt ?? null) === null ? 'active' : 'left',
         })),
-        cursor: Buffer.from(JSON.stringify([high])).toString('base64url'),
+        cursor: encodeCursor([high]),
       };
     },
 

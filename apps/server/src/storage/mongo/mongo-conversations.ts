@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { trusted } from 'mongoose';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
 import type {
   ConversationListItem,
   ConversationPatch,
@@ -23,16 +24,6 @@ const directKeyOf = (a: string, b: string): string => [String(a), String(b)].sor
 const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const caseInsensitive = { locale: 'en', strength: 2 } as const;
 
-const encode = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
-function decode<T>(cursor: string | undefined, check: (v: unknown) => v is T): T | null {
-  if (!cursor) return null;
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return check(v) ? v : null;
-  } catch {
-    return null;
-  }
-}
 const isPair = (v: unknown): v is [number | string, string] =>
   Array.isArray(v) && v.length === 2 && ['number', 'string'].includes(typeof v[0]) && typeof v[1] === 'string';
 
@@ -189,6 +180,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
         avatarUrl: input.avatarUrl ?? null,
         createdBy: String(input.createdBy),
         historyForNewcomers: input.historyForNewcomers ?? false,
+        onlyAdminsPost: input.onlyAdminsPost ?? false,
         directKey: null,
         ...blank(input.now),
       };
@@ -210,7 +202,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
     },
     update: async (id, patch: ConversationPatch, actorId, now) => {
       const set: Record<string, unknown> = {};
-      for (const key of ['title', 'description', 'avatarUrl', 'historyForNewcomers'] as const) {
+      for (const key of ['title', 'description', 'avatarUrl', 'historyForNewcomers', 'onlyAdminsPost'] as const) {
         if (patch[key] !== undefined) set[key] = patch[key];
       }
       const fields = Object.keys(set);
@@ -223,8 +215,8 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
             ).lean<ConversationDoc>()
           : await Conversation.findOne({ _id: String(id), deletedAt: null }).lean<ConversationDoc>();
       if (!d) return null;
-      if (fields.length === 0) return toConversation(d);
-      await core.appendChange({
+      if (fields.length === 0) return { conversation: toConversation(d), ...(await core.committed(d._id)) };
+      const changeSeq = await core.appendChange({
         conversationId: d._id,
         type: 'conversation.updated',
         entityId: d._id,
@@ -232,23 +224,23 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
         data: { fields },
         now,
       });
-      return reload(d._id);
+      return { conversation: await reload(d._id), ...(await core.committed(d._id, changeSeq)) };
     },
     softDelete: async (id, actorId, now) => {
       const res = await Conversation.updateOne({ _id: String(id), deletedAt: null }, { $set: { deletedAt: now } });
-      if (res.modifiedCount === 0) return false;
-      await core.appendChange({
+      if (res.modifiedCount === 0) return null;
+      const changeSeq = await core.appendChange({
         conversationId: String(id),
         type: 'conversation.deleted',
         entityId: String(id),
         actorId,
         now,
       });
-      return true;
+      return core.committed(String(id), changeSeq);
     },
     listForUser: async (userId, options) => {
       const limit = Math.max(1, Math.min(options.limit, 100));
-      const after = decode(options.cursor, isPair);
+      const after = decodeCursor(options.cursor, isPair);
       // My memberships newest first from the participants' copy of lastActivityAt (index
       // userId, leftAt, lastActivityAt, conversationId): batches of limit + 1, skipping deleted conversations.
       let bound = after && typeof after[0] === 'number' ? { at: new Date(after[0]), id: after[1] } : null;
@@ -288,7 +280,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
       return {
         items: await items(page),
         nextCursor:
-          rows.length > limit && last ? encode([last.lastActivityAt?.getTime() ?? 0, last.conversationId]) : null,
+          rows.length > limit && last ? encodeCursor([last.lastActivityAt?.getTime() ?? 0, last.conversationId]) : null,
       };
     },
     getForUser: async (conversationId, userId) => {
@@ -301,7 +293,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
     },
     searchPublic: async (q, options) => {
       const limit = Math.max(1, Math.min(options.limit, 100));
-      const after = decode(options.cursor, isPair);
+      const after = decodeCursor(options.cursor, isPair);
       const t = after && typeof after[0] === 'string' ? after[0] : null;
       const docs = await Conversation.find({
         kind: 'channel',
@@ -329,7 +321,10 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
         memberCount: members.get(d._id) ?? 0,
       }));
       const last = page.at(-1);
-      return { items: channels, nextCursor: docs.length > limit && last ? encode([last.title ?? '', last._id]) : null };
+      return {
+        items: channels,
+        nextCursor: docs.length > limit && last ? encodeCursor([last.title ?? '', last._id]) : null,
+      };
     },
     ...createMongoChangeFeed(core),
   };

@@ -51,6 +51,13 @@ export function createMongoInvitesRepo(core: MongoMessagingCore): InvitesRepo {
       ).map(toInvite),
     revoke: async (code, now) =>
       (await Invite.updateOne({ _id: String(code), revokedAt: null }, { $set: { revokedAt: now } })).modifiedCount > 0,
+    revokeByCreator: async (conversationId, createdBy, now) =>
+      (
+        await Invite.updateMany(
+          { conversationId: String(conversationId), createdBy: String(createdBy), revokedAt: null },
+          { $set: { revokedAt: now } },
+        )
+      ).modifiedCount,
     accept: async (code, userId, now) => {
       const inv = await find(code);
       if (!inv) return { status: 'not_found' };
@@ -60,8 +67,14 @@ export function createMongoInvitesRepo(core: MongoMessagingCore): InvitesRepo {
       if (!conv || conv.deletedAt !== null) return { status: 'not_found' };
       const existing = await core.participant(conv._id, userId);
       if (existing && existing.leftAt === null) {
-        return { status: 'already_member', conversation: toConversation(conv), participant: toParticipant(existing) };
+        return {
+          status: 'already_member',
+          conversation: toConversation(conv),
+          participant: toParticipant(existing),
+          ...(await core.committed(conv._id)),
+        };
       }
+      if (existing?.leftReason === 'removed') return { status: 'removed' };
       // Claim a use first with one conditional $inc: concurrent accepts cannot exceed maxUses.
       const claimed = await Invite.findOneAndUpdate(
         { _id: inv._id, revokedAt: null, ...(inv.maxUses === null ? {} : { uses: trusted({ $lt: inv.maxUses }) }) },
@@ -80,11 +93,22 @@ export function createMongoInvitesRepo(core: MongoMessagingCore): InvitesRepo {
         // A concurrent join of the same user won: give the use back.
         await Invite.updateOne({ _id: inv._id }, { $inc: { uses: -1 } });
         const p = await core.participant(conv._id, userId);
-        if (p) return { status: 'already_member', conversation: toConversation(conv), participant: toParticipant(p) };
+        if (p)
+          return {
+            status: 'already_member',
+            conversation: toConversation(conv),
+            participant: toParticipant(p),
+            ...(await core.committed(conv._id)),
+          };
         return { status: 'not_found' };
       }
       const fresh = await core.conversation(conv._id);
-      return { status: 'joined', conversation: toConversation(fresh ?? conv), participant: toParticipant(added) };
+      return {
+        status: 'joined',
+        conversation: toConversation(fresh ?? conv),
+        participant: toParticipant(added),
+        ...(await core.committed(conv._id)),
+      };
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { trusted } from 'mongoose';
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import { type MessagesRepo, SEARCH_CANDIDATES, type SearchHit, SNIPPET_END, SNIPPET_START } from '../ports.ts';
 import type { MongoMessagingCore } from './mongo-messaging-core.ts';
 import {
@@ -89,13 +90,8 @@ export function createMongoMessageSearch(core: MongoMessagingCore): MessagesRepo
     const terms = queryTerms(q);
     if (terms.length === 0) return { items: [], nextCursor: null };
     const limit = Math.max(1, Math.min(options.limit, 50));
-    let offset = 0;
-    try {
-      const v: unknown = options.cursor ? JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8')) : null;
-      if (Array.isArray(v) && Number.isInteger(v[0]) && (v[0] as number) >= 0) offset = v[0] as number;
-    } catch {
-      offset = 0;
-    }
+    const at = decodeCursor(options.cursor, cursorOf('number'))?.[0] ?? 0;
+    const offset = Number.isInteger(at) && at >= 0 ? at : 0;
 
     // The caller's conversations first: active memberships of live conversations, each with its floor.
     const memberships = await Participant.find(
@@ -167,7 +163,7 @@ export function createMongoMessageSearch(core: MongoMessagingCore): MessagesRepo
     });
     return {
       items,
-      nextCursor: window.length > limit ? Buffer.from(JSON.stringify([offset + limit])).toString('base64url') : null,
+      nextCursor: window.length > limit ? encodeCursor([offset + limit]) : null,
     };
   };
 }

@@ -3,8 +3,13 @@ import type { MessageRecord, MessagesRepo } from '../ports.ts';
 import { createMongoMessageSearch, termsOf } from './mongo-message-search.ts';
 import type { MongoMessagingCore } from './mongo-messaging-core.ts';
 import { isDuplicateKey, type MessageDoc, toMessage } from './mongo-messaging-models.ts';
+import type { SendStep } from './mongo-send.ts';
 
-export function createMongoMessagesRepo(core: MongoMessagingCore, send: MessagesRepo['send']): MessagesRepo {
+/**
+ * `send` is the stepwise or transactional send (mongo-send.ts); the repo adds what the caller
+ * publishes with: the conversation's counter and its members after the write.
+ */
+export function createMongoMessagesRepo(core: MongoMessagingCore, send: SendStep): MessagesRepo {
   const { Message, Hidden } = core.models;
   const byId = async (id: string) => {
     const d = await Message.findOne({ _id: String(id), seq: trusted({ $ne: null }) }).lean<MessageDoc>();
@@ -12,7 +17,10 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
   };
 
   return {
-    send,
+    send: async (input) => {
+      const sent = await send(input);
+      return sent && { ...sent, ...(await core.committed(sent.message.conversationId)) };
+    },
     findById: byId,
     findByIds: async (ids) => {
       if (ids.length === 0) return [];
@@ -66,7 +74,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
         { returnDocument: 'after' },
       ).lean<MessageDoc>();
       if (!d) return null;
-      await core.appendChange({
+      const changeSeq = await core.appendChange({
         conversationId: d.conversationId,
         type: 'message.updated',
         entityId: d._id,
@@ -74,7 +82,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
         actorId,
         now,
       });
-      return toMessage(d);
+      return { message: toMessage(d), ...(await core.committed(d.conversationId, changeSeq)) };
     },
     deleteForEveryone: async (id, actorId, now) => {
       const d = await Message.findOneAndUpdate(
@@ -95,7 +103,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
         { returnDocument: 'after' },
       ).lean<MessageDoc>();
       if (!d) return null;
-      await core.appendChange({
+      let changeSeq = await core.appendChange({
         conversationId: d.conversationId,
         type: 'message.deleted',
         entityId: d._id,
@@ -109,7 +117,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
       >();
       for (const q of quoting) {
         await Message.updateOne({ _id: q._id }, { $set: { 'replyTo.text': '' } });
-        await core.appendChange({
+        changeSeq = await core.appendChange({
           conversationId: d.conversationId,
           type: 'message.updated',
           entityId: q._id,
@@ -118,7 +126,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
           now,
         });
       }
-      return toMessage(d);
+      return { message: toMessage(d), ...(await core.committed(d.conversationId, changeSeq)) };
     },
     hiddenFor: async (userId, ids) => {
       if (ids.length === 0) return [];
@@ -130,7 +138,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
     },
     hideForUser: async (id, userId, now) => {
       const m = await Message.findOne({ _id: String(id), seq: trusted({ $ne: null }) }).lean<MessageDoc>();
-      if (!m || m.seq === null) return false;
+      if (!m || m.seq === null) return null;
       try {
         await Hidden.create({
           _id: `${userId}:${m._id}`,
@@ -141,10 +149,10 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
           createdAt: now,
         });
       } catch (err) {
-        if (isDuplicateKey(err)) return false;
+        if (isDuplicateKey(err)) return null;
         throw err;
       }
-      await core.appendChange({
+      const changeSeq = await core.appendChange({
         conversationId: m.conversationId,
         type: 'message.hidden',
         entityId: m._id,
@@ -153,7 +161,7 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
         audience: String(userId),
         now,
       });
-      return true;
+      return { changeSeq };
     },
     setReaction: async (id, userId, emoji, on, now) => {
       const base = { _id: String(id), deletedAt: null, seq: trusted({ $ne: null }) };
@@ -171,8 +179,9 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
       const d = await Message.findOne(base).lean<MessageDoc>();
       if (!d) return null;
       const changed = res.modifiedCount > 0;
+      let changeSeq: number | undefined;
       if (changed) {
-        await core.appendChange({
+        changeSeq = await core.appendChange({
           conversationId: d.conversationId,
           type: 'reaction.updated',
           entityId: d._id,
@@ -182,7 +191,11 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: Messages
           now,
         });
       }
-      return { message: toMessage(d) as MessageRecord, changed };
+      return {
+        message: toMessage(d) as MessageRecord,
+        changed,
+        ...(await core.committed(d.conversationId, changeSeq)),
+      };
     },
     search: createMongoMessageSearch(core),
   };

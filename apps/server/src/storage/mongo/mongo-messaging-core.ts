@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type ClientSession, trusted } from 'mongoose';
-import type { ChangeType, ParticipantRole } from '../ports.ts';
+import type { ChangeType, Committed, ParticipantRole } from '../ports.ts';
 import {
   type ChangeDoc,
   type ConversationDoc,
@@ -38,6 +38,20 @@ export function createMongoMessagingCore(models: MessagingModels) {
   const conversation = (id: string) => Conversation.findOne({ _id: String(id) }).lean<ConversationDoc>();
   const participant = (conversationId: string, userId: string) =>
     Participant.findOne({ _id: participantId(String(conversationId), String(userId)) }).lean<ParticipantDoc>();
+
+  /**
+   * What a mutation returns to its caller: the counter its change reserved (or, when it appended
+   * none, the conversation's now) and the active members, so the caller publishes without re-reading.
+   */
+  const committed = async (conversationId: string, changeSeq?: number): Promise<Committed> => {
+    const [members, conv] = await Promise.all([
+      Participant.find({ conversationId: String(conversationId), leftAt: null }, { userId: 1 }).lean<
+        { userId: string }[]
+      >(),
+      changeSeq === undefined ? conversation(conversationId) : Promise.resolve(null),
+    ]);
+    return { changeSeq: changeSeq ?? conv?.changeSeq ?? 0, memberIds: members.map((m) => m.userId) };
+  };
 
   /**
    * Reserves the next changeSeq with one atomic $inc, then writes the row. Called AFTER the mutation
@@ -197,6 +211,7 @@ export function createMongoMessagingCore(models: MessagingModels) {
     models,
     conversation,
     participant,
+    committed,
     appendChange,
     fillChangeHoles,
     visibilityFloor,

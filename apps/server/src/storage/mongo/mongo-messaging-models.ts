@@ -31,6 +31,8 @@ export type ConversationDoc = {
   changeSeq: number;
   lastChangeAt: Date;
   historyForNewcomers: boolean;
+  /** Absent on documents written before announcement mode existed: read as false. */
+  onlyAdminsPost?: boolean;
   directKey: string | null;
   /** Missing on documents written before end-to-end encryption existed: false. */
   encrypted?: boolean;
@@ -134,6 +136,16 @@ export type ChangeDoc = {
   writtenAt: Date;
 };
 
+/** A member's delivered/read cursor advance (message info: when each member got and read a message). */
+export type ReceiptMarkDoc = {
+  _id: string;
+  conversationId: string;
+  userId: string;
+  kind: 'delivered' | 'read';
+  seq: number;
+  at: Date;
+};
+
 const opts = { versionKey: false, strict: 'throw' } as const;
 const str = { type: String, required: true };
 const nullableStr = { type: String, default: null };
@@ -153,6 +165,7 @@ const conversationSchema = new Schema<ConversationDoc>(
     changeSeq: { type: Number, required: true, default: 0 },
     lastChangeAt: { type: Date, required: true },
     historyForNewcomers: { type: Boolean, required: true, default: false },
+    onlyAdminsPost: { type: Boolean, default: false },
     directKey: nullableStr,
     encrypted: { type: Boolean, default: false },
     deletedAt: nullableDate,
@@ -296,6 +309,20 @@ const changeSchema = new Schema<ChangeDoc>(
 );
 changeSchema.index({ conversationId: 1, changeSeq: 1 }, { unique: true });
 
+const receiptMarkSchema = new Schema<ReceiptMarkDoc>(
+  {
+    _id: str,
+    conversationId: str,
+    userId: str,
+    kind: { type: String, required: true, enum: ['delivered', 'read'] },
+    seq: { type: Number, required: true },
+    at: { type: Date, required: true },
+  },
+  opts,
+);
+// The first mark at or above a message's seq, per member and kind: one index seek.
+receiptMarkSchema.index({ conversationId: 1, userId: 1, kind: 1, seq: 1 });
+
 export type MessagingModels = ReturnType<typeof messagingModels>;
 
 /** One set of models per connection (openMongoStorage makes one connection per storage). */
@@ -307,6 +334,7 @@ export function messagingModels(conn: Connection) {
     Hidden: conn.model<HiddenDoc>('HiddenMessage', hiddenSchema, 'hidden_messages'),
     Invite: conn.model<InviteDoc>('Invite', inviteSchema, 'invites'),
     Change: conn.model<ChangeDoc>('Change', changeSchema, 'changes'),
+    ReceiptMark: conn.model<ReceiptMarkDoc>('ReceiptMark', receiptMarkSchema, 'receipt_marks'),
   };
 }
 
@@ -344,6 +372,7 @@ export const toConversation = (d: ConversationDoc): ConversationRecord => ({
   lastSeq: d.lastSeq,
   changeSeq: d.changeSeq,
   historyForNewcomers: d.historyForNewcomers,
+  onlyAdminsPost: d.onlyAdminsPost ?? false,
   directKey: d.directKey ?? null,
   encrypted: d.encrypted ?? false,
   deletedAt: d.deletedAt ?? null,

@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { type Connection, Schema, trusted } from 'mongoose';
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import { DuplicateKeyError } from '../errors.ts';
 import type { AuditLogRepo, AuditRecord, ReportRecord, ReportsRepo } from '../ports.ts';
 
-type ReportDoc = Omit<ReportRecord, 'id'> & { _id: string };
+/** Documents written before group statuses existed lack the group fields: read as an open group status. */
+type ReportDoc = Omit<
+  ReportRecord,
+  'id' | 'groupStatus' | 'groupResolutionNote' | 'groupResolvedBy' | 'groupResolvedAt'
+> &
+  Partial<Pick<ReportRecord, 'groupStatus' | 'groupResolutionNote' | 'groupResolvedBy' | 'groupResolvedAt'>> & {
+    _id: string;
+  };
 type AuditDoc = Omit<AuditRecord, 'id'> & { _id: string };
 
 const reportSchema = new Schema<ReportDoc>(
@@ -19,6 +27,10 @@ const reportSchema = new Schema<ReportDoc>(
     resolutionNote: { type: String, default: null },
     resolvedBy: { type: String, default: null },
     resolvedAt: { type: Date, default: null },
+    groupStatus: { type: String, enum: ['open', 'resolved', 'dismissed'], default: 'open' },
+    groupResolutionNote: { type: String, default: null },
+    groupResolvedBy: { type: String, default: null },
+    groupResolvedAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },
   },
   { versionKey: false, strict: 'throw' },
@@ -30,6 +42,7 @@ reportSchema.index(
 );
 reportSchema.index({ status: 1, createdAt: -1, _id: -1 });
 reportSchema.index({ conversationId: 1, createdAt: -1, _id: -1 });
+reportSchema.index({ conversationId: 1, groupStatus: 1, createdAt: -1, _id: -1 });
 reportSchema.index({ createdAt: -1, _id: -1 });
 
 const auditSchema = new Schema<AuditDoc>(
@@ -50,24 +63,35 @@ auditSchema.index({ actorId: 1, createdAt: -1, _id: -1 });
 auditSchema.index({ targetId: 1, createdAt: -1, _id: -1 });
 auditSchema.index({ conversationId: 1, createdAt: -1, _id: -1 });
 
-const toReport = ({ _id, ...d }: ReportDoc): ReportRecord => ({ id: _id, ...d });
+const toReport = ({ _id, ...d }: ReportDoc): ReportRecord => ({
+  id: _id,
+  ...d,
+  groupStatus: d.groupStatus ?? 'open',
+  groupResolutionNote: d.groupResolutionNote ?? null,
+  groupResolvedBy: d.groupResolvedBy ?? null,
+  groupResolvedAt: d.groupResolvedAt ?? null,
+});
+/** An open group status, including documents from before the field existed (missing = null in a query). */
+const groupOpen = () => trusted({ $in: ['open', null] });
 const toAudit = ({ _id, ...d }: AuditDoc): AuditRecord => ({ id: _id, ...d, details: d.details ?? {} });
 
-const encodeCursor = (createdAt: Date, id: string) => Buffer.from(`${createdAt.getTime()}:${id}`).toString('base64url');
+/** Newest-first keyset cursor: (createdAt ms, _id) of the last document returned. */
 function afterCursor(cursor: string | undefined): Record<string, unknown> {
-  if (!cursor) return {};
-  const m = /^(\d{1,15}):(.{1,64})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  if (!m) return {};
-  const at = new Date(Number(m[1]));
+  const after = decodeCursor(cursor, cursorOf('number', 'string'));
+  if (!after) return {};
+  const at = new Date(after[0]);
   // sanitizeFilter recurses into $or and wraps operator objects unless each is marked trusted().
-  return { $or: [{ createdAt: trusted({ $lt: at }) }, { createdAt: at, _id: trusted({ $lt: m[2] }) }] };
+  return { $or: [{ createdAt: trusted({ $lt: at }) }, { createdAt: at, _id: trusted({ $lt: after[1] }) }] };
 }
 
 function pageOf<D extends { _id: string; createdAt: Date }, R>(docs: D[], limit: number, map: (d: D) => R) {
   const more = docs.length > limit;
   const items = more ? docs.slice(0, limit) : docs;
   const last = items.at(-1);
-  return { items: items.map(map), nextCursor: more && last ? encodeCursor(last.createdAt, last._id) : null };
+  return {
+    items: items.map(map),
+    nextCursor: more && last ? encodeCursor([last.createdAt.getTime(), last._id]) : null,
+  };
 }
 
 const isDuplicateKey = (err: unknown): boolean =>
@@ -84,6 +108,10 @@ export function createMongoReportsRepo(conn: Connection): ReportsRepo {
         resolutionNote: null,
         resolvedBy: null,
         resolvedAt: null,
+        groupStatus: 'open',
+        groupResolutionNote: null,
+        groupResolvedBy: null,
+        groupResolvedAt: null,
       };
       try {
         await Report.create(doc);
@@ -100,6 +128,7 @@ export function createMongoReportsRepo(conn: Connection): ReportsRepo {
     async list(o) {
       const filter: Record<string, unknown> = { ...afterCursor(o.cursor) };
       if (o.status) filter.status = String(o.status);
+      if (o.groupStatus) filter.groupStatus = o.groupStatus === 'open' ? groupOpen() : String(o.groupStatus);
       if (o.conversationId) filter.conversationId = String(o.conversationId);
       const docs = await Report.find(filter)
         .sort({ createdAt: -1, _id: -1 })
@@ -111,6 +140,22 @@ export function createMongoReportsRepo(conn: Connection): ReportsRepo {
       const d = await Report.findOneAndUpdate(
         { _id: String(id), status: 'open' },
         { $set: { status: c.status, resolutionNote: c.note, resolvedBy: c.resolvedBy, resolvedAt: c.now } },
+        { new: true },
+      ).lean<ReportDoc>();
+      return d ? toReport(d) : null;
+    },
+    async closeForGroup(id, c) {
+      const filter: Record<string, unknown> = { _id: String(id), groupStatus: groupOpen() };
+      const d = await Report.findOneAndUpdate(
+        filter,
+        {
+          $set: {
+            groupStatus: c.status,
+            groupResolutionNote: c.note,
+            groupResolvedBy: c.resolvedBy,
+            groupResolvedAt: c.now,
+          },
+        },
         { new: true },
       ).lean<ReportDoc>();
       return d ? toReport(d) : null;

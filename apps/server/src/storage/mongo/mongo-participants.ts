@@ -1,20 +1,29 @@
 import { trusted } from 'mongoose';
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import type { ParticipantsRepo } from '../ports.ts';
 import type { MongoMessagingCore } from './mongo-messaging-core.ts';
-import { type ParticipantDoc, participantId, toParticipant } from './mongo-messaging-models.ts';
+import { type ParticipantDoc, participantId, type ReceiptMarkDoc, toParticipant } from './mongo-messaging-models.ts';
 
 const roleRank = { owner: 0, admin: 1, member: 2 } as const;
 
 type ListCursor = [number, number, string];
-const isListCursor = (v: unknown): v is ListCursor =>
-  Array.isArray(v) &&
-  v.length === 3 &&
-  typeof v[0] === 'number' &&
-  typeof v[1] === 'number' &&
-  typeof v[2] === 'string';
+const isListCursor = cursorOf('number', 'number', 'string');
 
 export function createMongoParticipantsRepo(core: MongoMessagingCore): ParticipantsRepo {
-  const { Participant } = core.models;
+  const { Participant, ReceiptMark } = core.models;
+  // _id makes a retried mark (same member, kind and seq) a no-op, as the SQLite primary key does.
+  const mark = (conversationId: string, userId: string, kind: 'delivered' | 'read', seq: number, at: Date) =>
+    ReceiptMark.updateOne(
+      { _id: `${conversationId}:${userId}:${kind}:${seq}` },
+      { $setOnInsert: { conversationId, userId, kind, seq, at } },
+      { upsert: true },
+    );
+  const firstMark = async (conversationId: string, userId: string, kind: 'delivered' | 'read', seq: number) =>
+    (
+      await ReceiptMark.findOne({ conversationId, userId, kind, seq: trusted({ $gte: seq }) }, { at: 1 })
+        .sort({ seq: 1 })
+        .lean<Pick<ReceiptMarkDoc, 'at'>>()
+    )?.at ?? null;
   const activeFilter = (conversationId: string, userId: string) => ({
     _id: participantId(String(conversationId), String(userId)),
     leftAt: null,
@@ -42,9 +51,12 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
     ).lean<ParticipantDoc>();
     if (!updated) {
       const p = await core.participant(conversationId, userId);
-      return p ? { participant: toParticipant(p), changed: false } : null;
+      return p ? { participant: toParticipant(p), changed: false, ...(await core.committed(conversationId)) } : null;
     }
-    await core.appendChange({
+    await mark(String(conversationId), String(userId), kind, capped, now);
+    if (kind === 'read' && updated.lastDeliveredSeq === capped)
+      await mark(String(conversationId), String(userId), 'delivered', capped, now);
+    const changeSeq = await core.appendChange({
       conversationId: String(conversationId),
       type: 'receipt.updated',
       entityId: String(userId),
@@ -52,7 +64,7 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
       data: { lastReadSeq: updated.lastReadSeq, lastDeliveredSeq: updated.lastDeliveredSeq },
       now,
     });
-    return { participant: toParticipant(updated), changed: true };
+    return { participant: toParticipant(updated), changed: true, ...(await core.committed(conversationId, changeSeq)) };
   };
 
   return {
@@ -60,9 +72,9 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
       const conv = await core.conversation(conversationId);
       if (!conv || conv.deletedAt !== null) return null;
       const added = await core.addParticipant(conv, String(userId), role, actorId, now);
-      if (added) return { participant: toParticipant(added), added: true };
+      if (added) return { participant: toParticipant(added), added: true, ...(await core.committed(conversationId)) };
       const p = await core.participant(conversationId, userId);
-      return p ? { participant: toParticipant(p), added: false } : null;
+      return p ? { participant: toParticipant(p), added: false, ...(await core.committed(conversationId)) } : null;
     },
     find: async (conversationId, userId) => {
       const p = await core.participant(conversationId, userId);
@@ -70,15 +82,7 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
     },
     list: async (conversationId, options) => {
       const limit = Math.max(1, Math.min(options.limit, 200));
-      let after: ListCursor | null = null;
-      try {
-        const v: unknown = options.cursor
-          ? JSON.parse(Buffer.from(options.cursor, 'base64url').toString('utf8'))
-          : null;
-        after = isListCursor(v) ? v : null;
-      } catch {
-        after = null;
-      }
+      const after: ListCursor | null = decodeCursor(options.cursor, isListCursor);
       // Role order is not a stored field: sort the (small) member list in memory.
       const all = (
         await Participant.find({ conversationId: String(conversationId), leftAt: null }).lean<ParticipantDoc[]>()
@@ -95,7 +99,7 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
       const last = page.at(-1);
       return {
         items: page.map((e) => toParticipant(e.p)),
-        nextCursor: rest.length > limit && last ? Buffer.from(JSON.stringify(last.key)).toString('base64url') : null,
+        nextCursor: rest.length > limit && last ? encodeCursor(last.key) : null,
       };
     },
     listUserIds: async (conversationId) =>
@@ -140,8 +144,9 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
         $set: { role },
       }).lean<ParticipantDoc>();
       if (!before) return null;
+      let changeSeq: number | undefined;
       if (before.role !== role) {
-        await core.appendChange({
+        changeSeq = await core.appendChange({
           conversationId: String(conversationId),
           type: 'participant.updated',
           entityId: String(userId),
@@ -150,14 +155,14 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
           now,
         });
       }
-      return toParticipant({ ...before, role });
+      return { participant: toParticipant({ ...before, role }), ...(await core.committed(conversationId, changeSeq)) };
     },
     remove: async (conversationId, userId, reason, actorId, now) => {
       const res = await Participant.updateOne(activeFilter(conversationId, userId), {
         $set: { leftAt: now, leftReason: reason },
       });
-      if (res.modifiedCount === 0) return false;
-      await core.appendChange({
+      if (res.modifiedCount === 0) return null;
+      const changeSeq = await core.appendChange({
         conversationId: String(conversationId),
         type: 'participant.left',
         entityId: String(userId),
@@ -165,7 +170,7 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
         data: { reason },
         now,
       });
-      return true;
+      return core.committed(conversationId, changeSeq);
     },
     updateSettings: async (conversationId, userId, settings, now) => {
       const set: Record<string, unknown> = {};
@@ -183,8 +188,9 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
             ).lean<ParticipantDoc>()
           : await Participant.findOne(filter).lean<ParticipantDoc>();
       if (!p) return null;
+      let changeSeq: number | undefined;
       if (Object.keys(set).length > 0) {
-        await core.appendChange({
+        changeSeq = await core.appendChange({
           conversationId: String(conversationId),
           type: 'participant.settings',
           entityId: String(userId),
@@ -193,10 +199,25 @@ export function createMongoParticipantsRepo(core: MongoMessagingCore): Participa
           now,
         });
       }
-      return toParticipant(p);
+      return {
+        participant: toParticipant(p),
+        changeSeq: changeSeq ?? (await core.conversation(conversationId))?.changeSeq ?? 0,
+      };
     },
     markRead: (conversationId, userId, seq, now) => receipt('read', conversationId, userId, seq, now),
     markDelivered: (conversationId, userId, seq, now) => receipt('delivered', conversationId, userId, seq, now),
+    receiptTimes: (conversationId, seq, userIds) =>
+      Promise.all(
+        userIds.map(async (userId) => {
+          const [read, delivered] = await Promise.all([
+            firstMark(String(conversationId), String(userId), 'read', seq),
+            firstMark(String(conversationId), String(userId), 'delivered', seq),
+          ]);
+          const deliveredAt =
+            delivered && read ? new Date(Math.min(delivered.getTime(), read.getTime())) : (delivered ?? read);
+          return { userId, deliveredAt, readAt: read };
+        }),
+      ),
     readersOf: async (conversationId, seq, excludeUserId) =>
       (
         await Participant.find({

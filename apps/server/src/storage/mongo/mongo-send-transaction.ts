@@ -1,9 +1,9 @@
 import type { Connection } from 'mongoose';
 import type { AdapterOptions, SendCrashPoint } from '../adapter-options.ts';
-import type { MessagesRepo, SendResult } from '../ports.ts';
 import { newMessageDoc } from './mongo-message-doc.ts';
 import type { MongoMessagingCore } from './mongo-messaging-core.ts';
 import { type ConversationDoc, isDuplicateKey, type MessageDoc, toMessage } from './mongo-messaging-models.ts';
+import type { SendStep, Sent } from './mongo-send.ts';
 
 /**
  * On a replica set (or sharded cluster) the send is one multi-document transaction: the counter,
@@ -15,16 +15,16 @@ export function withTransactions(
   conn: Connection,
   core: MongoMessagingCore,
   options: AdapterOptions,
-  stepwise: MessagesRepo['send'],
+  stepwise: SendStep,
   isReplicated: () => boolean,
-): MessagesRepo['send'] {
+): SendStep {
   const { Conversation, Participant, Message } = core.models;
   const fault = (point: SendCrashPoint) => options.sendFault?.(point);
   return async (input) => {
     if (!isReplicated()) return stepwise(input);
     const session = await conn.startSession();
     try {
-      let result: SendResult | null | 'resume' = null;
+      let result: Sent | null | 'resume' = null;
       await session.withTransaction(async () => {
         result = null;
         if (input.clientMsgId !== null) {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type Connection, trusted } from 'mongoose';
 import { type AdapterOptions, DEFAULT_STALE_SEND_MS, type SendCrashPoint } from '../adapter-options.ts';
 import { StorageUnavailableError } from '../errors.ts';
-import type { MessagesRepo, NewMessage, SendResult } from '../ports.ts';
+import type { Committed, NewMessage, SendResult } from '../ports.ts';
 import { newMessageDoc } from './mongo-message-doc.ts';
 import { MAX_HOLE_SCAN, type MongoMessagingCore } from './mongo-messaging-core.ts';
 import {
@@ -15,6 +15,10 @@ import {
 } from './mongo-messaging-models.ts';
 import { supportsTransactions, withTransactions } from './mongo-send-transaction.ts';
 
+/** A send's outcome before the repo adds the counter and members (mongo-messages.ts). */
+export type Sent = Omit<SendResult, keyof Committed>;
+export type SendStep = (input: NewMessage) => Promise<Sent | null>;
+
 /** How long a retry waits for a live earlier attempt of the same send before answering 503. */
 const WAIT_FOR_LIVE_SEND_MS = 3_000;
 
@@ -22,7 +26,7 @@ type Finished = MessageDoc & { seq: number };
 type Outcome = Finished | 'lost' | 'gone';
 
 export type MongoSend = {
-  send: MessagesRepo['send'];
+  send: SendStep;
   /** Finishes every send cut short more than staleSendMs ago; returns how many it finished or dropped. */
   sweep(): Promise<number>;
   /** Asks the server whether sends can use transactions (with options.transactions 'auto'). */
@@ -240,7 +244,7 @@ export function createMongoSend(core: MongoMessagingCore, conn: Connection, opti
     ).lean<MessageDoc>();
 
   /** Turns an owner's finished send into the port's answer. */
-  const settle = async (r: Outcome, owner: string): Promise<SendResult | null | undefined> => {
+  const settle = async (r: Outcome, owner: string): Promise<Sent | null | undefined> => {
     if (r === 'gone') return null;
     if (r === 'lost') return undefined; // someone else finishes and publishes it: look again
     const created = await release(r, owner, 'cleared');
@@ -252,7 +256,7 @@ export function createMongoSend(core: MongoMessagingCore, conn: Connection, opti
    * by a takeover but never reported: report it now (created). In progress: wait briefly for it;
    * abandoned: take it over. undefined = the row vanished, insert again.
    */
-  const resume = async (first: MessageDoc, owner: string): Promise<SendResult | null | undefined> => {
+  const resume = async (first: MessageDoc, owner: string): Promise<Sent | null | undefined> => {
     const deadline = Date.now() + WAIT_FOR_LIVE_SEND_MS;
     let m: MessageDoc | null = first;
     while (m) {
@@ -287,7 +291,7 @@ export function createMongoSend(core: MongoMessagingCore, conn: Connection, opti
   const byClientId = (input: NewMessage) =>
     Message.findOne({ senderId: String(input.senderId), clientMsgId: String(input.clientMsgId) }).lean<MessageDoc>();
 
-  const send: MessagesRepo['send'] = async (input: NewMessage) => {
+  const send: SendStep = async (input: NewMessage) => {
     const owner = randomUUID();
     for (let attempt = 0; attempt < 5; attempt++) {
       const conv = await Conversation.findOne(

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Connection, Schema, trusted } from 'mongoose';
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import type { UserPatch, UserRecord, UsersRepo } from '../ports.ts';
 import { escapeRegex, op, rethrowDuplicate } from './mongo-util.ts';
 
@@ -154,6 +155,9 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
     async count() {
       return User.countDocuments();
     },
+    async countActiveAdmins() {
+      return User.countDocuments({ role: 'admin', suspendedAt: null, deletedAt: null });
+    },
     async update(id, patch) {
       const set: Record<string, unknown> = {};
       for (const key of patchKeys) {
@@ -173,7 +177,8 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
     async search(q, options) {
       const limit = Math.max(1, Math.min(options.limit, 100));
       const prefix = `^${escapeRegex(String(q).toLowerCase())}`;
-      const after = options.cursor ? String(options.cursor).toLowerCase() : null;
+      const cursor = decodeCursor(options.cursor, cursorOf('string'))?.[0];
+      const after = cursor ? cursor.toLowerCase() : null;
       const common = {
         deletedAt: null,
         ...(options.excludeId ? { _id: op({ $ne: String(options.excludeId) }) } : {}),
@@ -181,7 +186,9 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
       // One index range scan per searchable field (hinted, so a broad prefix never turns into a
       // walk of the username index), merged by username. Email is one branch among the others, so
       // a rule about who may match by email drops it here.
-      const branches = USER_SEARCH_FIELDS.map((field) =>
+      // The email branch only when the caller may match emails (site admins; see the port).
+      const fields = USER_SEARCH_FIELDS.filter((f) => f !== 'email' || options.matchEmail);
+      const branches = fields.map((field) =>
         User.find({
           ...common,
           [field]: op({ $regex: prefix }),
@@ -197,7 +204,7 @@ export function createMongoUsersRepo(conn: Connection): UsersRepo {
       const docs = [...seen.values()].sort((a, b) => (a.usernameLower < b.usernameLower ? -1 : 1)).slice(0, limit + 1);
       const items = docs.slice(0, limit).map(toUser);
       const last = items.at(-1);
-      return { items, nextCursor: docs.length > limit && last ? last.username : null };
+      return { items, nextCursor: docs.length > limit && last ? encodeCursor([last.username]) : null };
     },
   };
 }

@@ -62,10 +62,20 @@ export type UsersRepo = {
   /** Case-insensitive. */
   findByUsername(username: string): Promise<UserRecord | null>;
   count(): Promise<number>;
+  /** Site admins who can act: role 'admin', not suspended, not deleted (the "never the last admin" rule). */
+  countActiveAdmins(): Promise<number>;
   /** Returns the updated user, null when missing. Throws DuplicateKeyError on a taken email/username. */
   update(id: string, patch: UserPatch): Promise<UserRecord | null>;
-  /** Prefix search on username, display name and email; excludes deleted users and `excludeId`. */
-  search(q: string, options: { excludeId?: string; limit: number; cursor?: string }): Promise<Page<UserRecord>>;
+  /**
+   * Case-insensitive, literal PREFIX search (no pattern syntax) on username and display name; the
+   * email is matched (also by prefix) ONLY when `matchEmail` is true, which callers pass for site
+   * admins alone: a profile hides its email, so search must not become an oracle for it. Excludes
+   * deleted users and `excludeId`. Ordered by username; the cursor is the last username returned.
+   */
+  search(
+    q: string,
+    options: { excludeId?: string; limit: number; cursor?: string; matchEmail?: boolean },
+  ): Promise<Page<UserRecord>>;
 };
 
 export type SessionRecord = {

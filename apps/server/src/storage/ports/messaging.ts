@@ -41,6 +41,8 @@ export type ConversationRecord = {
   changeSeq: number;
   /** Newcomers see the whole history instead of only messages after their `joinedSeq`. */
   historyForNewcomers: boolean;
+  /** Announcement mode (groups and channels): only owners and admins post, edit and react. */
+  onlyAdminsPost: boolean;
   /** Direct chats only: the two user ids sorted and joined with ':'; unique. */
   directKey: string | null;
   /** End-to-end encrypted (MLS): set at creation, never turned off; the server never sees its content. */
@@ -55,13 +57,14 @@ export type NewConversation = {
   avatarUrl?: string | null;
   createdBy: string;
   historyForNewcomers?: boolean;
+  onlyAdminsPost?: boolean;
   /** Initial members; `createdBy` is added as owner automatically (listing it again is harmless). */
   members?: { userId: string; role: ParticipantRole }[];
   now: Date;
 };
 
 export type ConversationPatch = Partial<
-  Pick<ConversationRecord, 'title' | 'description' | 'avatarUrl' | 'historyForNewcomers'>
+  Pick<ConversationRecord, 'title' | 'description' | 'avatarUrl' | 'historyForNewcomers' | 'onlyAdminsPost'>
 >;
 
 export type ParticipantRecord = {
@@ -82,6 +85,8 @@ export type ParticipantRecord = {
   leftAt: Date | null;
   leftReason: 'left' | 'removed' | null;
 };
+
+export type ReceiptTimes = { userId: string; deliveredAt: Date | null; readAt: Date | null };
 
 export type ParticipantSettings = Partial<
   Pick<ParticipantRecord, 'mutedUntil' | 'archived' | 'pinned' | 'markedUnread'>
@@ -143,7 +148,14 @@ export type NewMessage = {
   now: Date;
 };
 
-export type SendResult = {
+/**
+ * What a write that moved a conversation's change counter tells its caller, so nothing re-reads the
+ * conversation to publish it: the counter right after the write (events carry it) and the active
+ * members after it (who to tell).
+ */
+export type Committed = { changeSeq: number; memberIds: string[] };
+
+export type SendResult = Committed & {
   message: MessageRecord;
   /**
    * false: (senderId, clientMsgId) existed, `message` is the original and nothing was written.
@@ -232,9 +244,17 @@ export type ConversationsRepo = {
   findById(id: string): Promise<ConversationRecord | null>;
   findDirect(a: string, b: string): Promise<ConversationRecord | null>;
   /** Null when missing or deleted. Appends conversation.updated. */
-  update(id: string, patch: ConversationPatch, actorId: string, now: Date): Promise<ConversationRecord | null>;
-  /** Soft delete; appends conversation.deleted. False when missing or already deleted. */
-  softDelete(id: string, actorId: string, now: Date): Promise<boolean>;
+  update(
+    id: string,
+    patch: ConversationPatch,
+    actorId: string,
+    now: Date,
+  ): Promise<(Committed & { conversation: ConversationRecord }) | null>;
+  /**
+   * Soft delete; appends conversation.deleted. `memberIds`: the members it had (who to tell). Null
+   * when missing or already deleted.
+   */
+  softDelete(id: string, actorId: string, now: Date): Promise<Committed | null>;
   /**
    * The user's active, non-deleted conversations, newest activity first. `archived` filters by my
    * archive flag when given. Cursor is opaque.
@@ -278,7 +298,7 @@ export type ParticipantsRepo = {
     role: ParticipantRole,
     actorId: string,
     now: Date,
-  ): Promise<{ participant: ParticipantRecord; added: boolean } | null>;
+  ): Promise<(Committed & { participant: ParticipantRecord; added: boolean }) | null>;
   /** Includes left participants (check `leftAt`). */
   find(conversationId: string, userId: string): Promise<ParticipantRecord | null>;
   /** Active members, owners first then by join time. Cursor is opaque. */
@@ -299,22 +319,22 @@ export type ParticipantsRepo = {
     role: ParticipantRole,
     actorId: string,
     now: Date,
-  ): Promise<ParticipantRecord | null>;
-  /** False when not an active member. Appends participant.left { reason }. */
+  ): Promise<(Committed & { participant: ParticipantRecord }) | null>;
+  /** Null when not an active member. Appends participant.left { reason }; `memberIds` are those who stay. */
   remove(
     conversationId: string,
     userId: string,
     reason: 'left' | 'removed',
     actorId: string,
     now: Date,
-  ): Promise<boolean>;
+  ): Promise<Committed | null>;
   /** My mute/archive/pin/marked-unread. Null when not an active member. Appends private participant.settings. */
   updateSettings(
     conversationId: string,
     userId: string,
     settings: ParticipantSettings,
     now: Date,
-  ): Promise<ParticipantRecord | null>;
+  ): Promise<{ participant: ParticipantRecord; changeSeq: number } | null>;
   /**
    * Monotonic receipts: values <= the stored one are ignored (changed: false), values above lastSeq are
    * capped. Read implies delivered. Appends receipt.updated { lastReadSeq, lastDeliveredSeq } on change.
@@ -325,13 +345,19 @@ export type ParticipantsRepo = {
     userId: string,
     seq: number,
     now: Date,
-  ): Promise<{ participant: ParticipantRecord; changed: boolean } | null>;
+  ): Promise<(Committed & { participant: ParticipantRecord; changed: boolean }) | null>;
   markDelivered(
     conversationId: string,
     userId: string,
     seq: number,
     now: Date,
-  ): Promise<{ participant: ParticipantRecord; changed: boolean } | null>;
+  ): Promise<(Committed & { participant: ParticipantRecord; changed: boolean }) | null>;
+  /**
+   * When each of `userIds` got (delivered) and read message `seq`: the time their cursor first reached
+   * it (read implies delivered, so deliveredAt <= readAt). Null where it has not, or did so before
+   * times were kept. One entry per given user, in order.
+   */
+  receiptTimes(conversationId: string, seq: number, userIds: string[]): Promise<ReceiptTimes[]>;
   /** Active members other than the sender whose lastReadSeq >= seq (who read a message). */
   readersOf(conversationId: string, seq: number, excludeUserId: string): Promise<ParticipantRecord[]>;
 };
@@ -362,16 +388,16 @@ export type MessagesRepo = {
     change: { text: string; mentions: string[] },
     actorId: string,
     now: Date,
-  ): Promise<MessageRecord | null>;
+  ): Promise<(Committed & { message: MessageRecord }) | null>;
   /** Tombstone: wipes text/attachments/mentions/replyTo/reactions. Null when missing or already deleted. */
-  deleteForEveryone(id: string, actorId: string, now: Date): Promise<MessageRecord | null>;
+  deleteForEveryone(id: string, actorId: string, now: Date): Promise<(Committed & { message: MessageRecord }) | null>;
   /**
    * Which of `messageIds` are hidden (deleted-for-me) for `userId` (from REQUEST(api): the change feed
    * hydrates current snapshots, and a later edit/reaction on a message I hid must stay hidden).
    */
   hiddenFor(userId: string, messageIds: string[]): Promise<string[]>;
-  /** Delete-for-me. False when the message is missing or already hidden. Appends private message.hidden. */
-  hideForUser(id: string, userId: string, now: Date): Promise<boolean>;
+  /** Delete-for-me. Null when the message is missing or already hidden. Appends private message.hidden. */
+  hideForUser(id: string, userId: string, now: Date): Promise<{ changeSeq: number } | null>;
   /**
    * Add/remove one emoji of one user (several emoji per user allowed). `changed` is false when it was
    * already in that state. Null when the message is missing or deleted. Appends reaction.updated { emoji }.
@@ -382,7 +408,7 @@ export type MessagesRepo = {
     emoji: string,
     on: boolean,
     now: Date,
-  ): Promise<{ message: MessageRecord; changed: boolean } | null>;
+  ): Promise<(Committed & { message: MessageRecord; changed: boolean }) | null>;
   /**
    * Full-text search over what the user may see: active memberships of non-deleted conversations,
    * above their floor, not deleted, not hidden for them. Best match first. Cursor is opaque.
@@ -409,8 +435,13 @@ export type InviteRecord = {
 };
 
 export type AcceptInviteResult =
-  | { status: 'joined' | 'already_member'; conversation: ConversationRecord; participant: ParticipantRecord }
-  | { status: 'not_found' | 'revoked' | 'expired' | 'exhausted' };
+  | ({
+      status: 'joined' | 'already_member';
+      conversation: ConversationRecord;
+      participant: ParticipantRecord;
+    } & Committed)
+  /** removed: the user was removed from the conversation, which an invite never undoes (a member must add them). */
+  | { status: 'not_found' | 'revoked' | 'expired' | 'exhausted' | 'removed' };
 
 export type InvitesRepo = {
   /** `code` is chosen by the service (random). Throws DuplicateKeyError('code'). */
@@ -427,9 +458,12 @@ export type InvitesRepo = {
   listForConversation(conversationId: string): Promise<InviteRecord[]>;
   /** False when unknown or already revoked. */
   revoke(code: string, now: Date): Promise<boolean>;
+  /** Revokes every live invite `createdBy` made for the conversation; returns how many. */
+  revokeByCreator(conversationId: string, createdBy: string, now: Date): Promise<number>;
   /**
    * Atomically: checks revoked/expired/maxUses and the conversation exists, adds the user as member
-   * (participant.joined, via invite) and counts one use. An active member costs no use.
+   * (participant.joined, via invite) and counts one use. An active member costs no use. Someone who
+   * was removed (leftReason 'removed') is refused with status 'removed', whatever the invite.
    */
   accept(code: string, userId: string, now: Date): Promise<AcceptInviteResult>;
 };

@@ -21,6 +21,14 @@ export type ReportRecord = {
   resolutionNote: string | null;
   resolvedBy: string | null;
   resolvedAt: Date | null;
+  /**
+   * The decision of the conversation's own moderators (group owners/admins), kept apart from the
+   * site-level `status` so that handling a report in the group never hides it from site admins.
+   */
+  groupStatus: ReportStatus;
+  groupResolutionNote: string | null;
+  groupResolvedBy: string | null;
+  groupResolvedAt: Date | null;
   createdAt: Date;
 };
 
@@ -35,13 +43,24 @@ export type ReportsRepo = {
   findById(id: string): Promise<ReportRecord | null>;
   /** Newest first. Cursor is opaque. */
   list(options: {
+    /** Site-level status. */
     status?: ReportStatus;
+    /** The group moderators' status. */
+    groupStatus?: ReportStatus;
     conversationId?: string;
     limit: number;
     cursor?: string;
   }): Promise<Page<ReportRecord>>;
-  /** Closes an OPEN report; null when missing or already closed (so two moderators cannot both close it). */
+  /**
+   * Site level: closes an OPEN report; null when missing or already closed (so two moderators cannot
+   * both close it). Leaves the group status alone.
+   */
   close(
+    id: string,
+    change: { status: 'resolved' | 'dismissed'; note: string; resolvedBy: string; now: Date },
+  ): Promise<ReportRecord | null>;
+  /** Group level: the same for `groupStatus`; the site-level status stays as it is. */
+  closeForGroup(
     id: string,
     change: { status: 'resolved' | 'dismissed'; note: string; resolvedBy: string; now: Date },
   ): Promise<ReportRecord | null>;
@@ -53,6 +72,8 @@ export type AuditAction =
   | 'message.deleted'
   | 'user.suspended'
   | 'user.unsuspended'
+  /** Site role promoted or demoted by an admin; details { from, to }. */
+  | 'user.role_changed'
   | 'member.removed';
 
 export type AuditRecord = {

@@ -11,12 +11,7 @@ const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'm
  */
 export function applyMigrations(db: Database, dir = migrationsDir): string[] {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)');
-  const done = new Set(
-    db
-      .prepare('SELECT name FROM schema_migrations')
-      .all()
-      .map((r) => (r as { name: string }).name),
-  );
+  const done = new Set(db.prepare<[], string>('SELECT name FROM schema_migrations').pluck().all());
   const files = fs
     .readdirSync(dir)
     .filter((f) => /^\d{4}-[\w-]+\.sql$/.test(f))
@@ -27,7 +22,10 @@ export function applyMigrations(db: Database, dir = migrationsDir): string[] {
     const sql = fs.readFileSync(path.join(dir, file), 'utf8');
     db.transaction(() => {
       db.exec(sql);
-      db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(file, Date.now());
+      db.prepare<[string, number]>('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)').run(
+        file,
+        Date.now(),
+      );
     })();
     applied.push(file);
   }

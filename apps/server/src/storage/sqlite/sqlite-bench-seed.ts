@@ -27,28 +27,30 @@ export function bulkAppendMessages(
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = OFF');
-    const conv = db.prepare('SELECT last_seq, change_seq FROM conversations WHERE id = ?').get(input.conversationId) as
-      | { last_seq: number; change_seq: number }
-      | undefined;
+    const conv = db
+      .prepare<[string], { last_seq: number; change_seq: number }>(
+        'SELECT last_seq, change_seq FROM conversations WHERE id = ?',
+      )
+      .get(input.conversationId);
     if (!conv) throw new Error(`conversation ${input.conversationId} not found`);
-    const insertMsg = db.prepare(
+    const insertMsg = db.prepare<[string, string, number, string, string, number]>(
       `INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, text, created_at)
        VALUES (?, ?, ?, ?, NULL, 'text', ?, ?)`,
     );
-    const insertChange = db.prepare(
+    const insertChange = db.prepare<[string, number, string, number, string, number]>(
       `INSERT INTO changes (conversation_id, change_seq, type, entity_id, message_seq, actor_id, created_at)
        VALUES (?, ?, 'message.created', ?, ?, ?, ?)`,
     );
-    const bump = db.prepare(
+    const bump = db.prepare<[number, number, number, number, string]>(
       `UPDATE conversations SET last_seq = ?, change_seq = ?, last_activity_at = MAX(last_activity_at, ?),
          last_change_at = MAX(last_change_at, ?) WHERE id = ?`,
     );
     // Indexing row by row through the FTS insert trigger is most of the cost: drop the trigger for
     // the bulk insert and rebuild the index once at the end (about twice as fast), then restore it.
     const trigger = db
-      .prepare("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'messages_fts_insert'")
+      .prepare<[], string>("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'messages_fts_insert'")
       .pluck()
-      .get() as string | undefined;
+      .get();
     if (trigger) db.exec('DROP TRIGGER messages_fts_insert');
     let seq = conv.last_seq;
     let changeSeq = conv.change_seq;

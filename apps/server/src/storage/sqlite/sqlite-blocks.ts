@@ -2,18 +2,24 @@ import type { Database } from 'better-sqlite3';
 import type { BlocksRepo } from '../ports.ts';
 
 export function createSqliteBlocksRepo(db: Database): BlocksRepo {
-  const insert = db.prepare('INSERT OR IGNORE INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)');
-  const remove = db.prepare('DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?');
-  const either = db.prepare(
+  const insert = db.prepare<[string, string, number]>(
+    'INSERT OR IGNORE INTO blocks (blocker_id, blocked_id, created_at) VALUES (?, ?, ?)',
+  );
+  const remove = db.prepare<[string, string]>('DELETE FROM blocks WHERE blocker_id = ? AND blocked_id = ?');
+  const either = db.prepare<{ a: string; b: string }, 1>(
     `SELECT 1 FROM blocks WHERE (blocker_id = @a AND blocked_id = @b) OR (blocker_id = @b AND blocked_id = @a) LIMIT 1`,
   );
   const among = db
-    .prepare(
+    .prepare<{ me: string; ids: string }, string>(
       `SELECT blocked_id FROM blocks WHERE blocker_id = @me AND blocked_id IN (SELECT value FROM json_each(@ids))
        UNION SELECT blocker_id FROM blocks WHERE blocked_id = @me AND blocker_id IN (SELECT value FROM json_each(@ids))`,
     )
     .pluck();
-  const list = db.prepare('SELECT blocked_id FROM blocks WHERE blocker_id = ? ORDER BY created_at DESC, blocked_id');
+  const list = db
+    .prepare<[string], string>(
+      'SELECT blocked_id FROM blocks WHERE blocker_id = ? ORDER BY created_at DESC, blocked_id',
+    )
+    .pluck();
 
   return {
     async block(blockerId, blockedId) {
@@ -27,10 +33,10 @@ export function createSqliteBlocksRepo(db: Database): BlocksRepo {
     },
     async blockedEitherWayAmong(userId, others) {
       if (!others.length) return [];
-      return among.all({ me: userId, ids: JSON.stringify([...new Set(others)]) }) as string[];
+      return among.all({ me: userId, ids: JSON.stringify([...new Set(others)]) });
     },
     async listBlocked(blockerId) {
-      return (list.all(blockerId) as { blocked_id: string }[]).map((r) => r.blocked_id);
+      return list.all(blockerId);
     },
   };
 }

@@ -1,5 +1,6 @@
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import type { ChangeRecord, ChangeType, ConversationsRepo } from '../ports.ts';
-import { decodeCursor, encodeCursor, type MessagingCore } from './sqlite-messaging-core.ts';
+import type { MessagingCore } from './sqlite-messaging-core.ts';
 import { dateOf } from './sqlite-util.ts';
 
 /**
@@ -33,16 +34,24 @@ const toChange = (r: ChangeRow): ChangeRecord => ({
   createdAt: dateOf(r.created_at),
 });
 
-const isSinceCursor = (v: unknown): v is [number] => Array.isArray(v) && v.length === 1 && typeof v[0] === 'number';
+const isSinceCursor = cursorOf('number');
+
+type ChangedRow = {
+  id: string;
+  change_seq: number;
+  last_change_at: number;
+  deleted_at: number | null;
+  left_at: number | null;
+};
 
 export function createSqliteChangeFeed(core: MessagingCore): Pick<ConversationsRepo, 'changedSince' | 'changesAfter'> {
   const { db } = core;
-  const changed = db.prepare(
+  const changed = db.prepare<{ u: string; since: number }, ChangedRow>(
     `SELECT c.id, c.change_seq, c.last_change_at, c.deleted_at, p.left_at
      FROM participants p JOIN conversations c ON c.id = p.conversation_id
      WHERE p.user_id = @u AND (p.left_at IS NULL OR p.left_at >= @since) AND c.last_change_at >= @since`,
   );
-  const rowsAfter = db.prepare(
+  const rowsAfter = db.prepare<{ c: string; after: number; viewer: string; floor: number; limit: number }, ChangeRow>(
     `SELECT * FROM changes WHERE conversation_id = @c AND change_seq > @after
        AND (audience IS NULL OR audience = @viewer) AND (message_seq IS NULL OR message_seq > @floor)
      ORDER BY change_seq LIMIT @limit`,
@@ -51,13 +60,7 @@ export function createSqliteChangeFeed(core: MessagingCore): Pick<ConversationsR
   return {
     changedSince: async (userId, cursor) => {
       const since = decodeCursor(cursor, isSinceCursor)?.[0] ?? null;
-      const rows = changed.all({ u: userId, since: since === null ? 0 : since - CHANGED_SINCE_OVERLAP_MS }) as {
-        id: string;
-        change_seq: number;
-        last_change_at: number;
-        deleted_at: number | null;
-        left_at: number | null;
-      }[];
+      const rows = changed.all({ u: userId, since: since === null ? 0 : since - CHANGED_SINCE_OVERLAP_MS });
       const high = rows.reduce((m, r) => Math.max(m, r.last_change_at), since ?? 0);
       return {
         items: rows.map((r) => ({
@@ -79,7 +82,7 @@ export function createSqliteChangeFeed(core: MessagingCore): Pick<ConversationsR
           viewer: viewerId,
           floor: core.visibilityFloor(conv, viewerId),
           limit: max + 1,
-        }) as ChangeRow[];
+        });
         const items = rows.slice(0, max).map(toChange);
         const hasMore = rows.length > max;
         // SQLite commits whole transactions, so nothing is ever in flight: no gap handling needed.

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import type {
   ConversationListItem,
   ConversationPatch,
@@ -10,28 +11,41 @@ import type {
 import { createSqliteChangeFeed } from './sqlite-changes.ts';
 import {
   type ConversationRow,
-  decodeCursor,
-  encodeCursor,
   type MessageRow,
   type MessagingCore,
   type ParticipantRow,
   toConversation,
   toParticipant,
 } from './sqlite-messaging-core.ts';
-import { likePrefix } from './sqlite-util.ts';
+import { type CountRow, likePrefix, required } from './sqlite-util.ts';
 
 export const directKeyOf = (a: string, b: string): string => [a, b].sort().join(':');
 
-const isListCursor = (v: unknown): v is [number, string] =>
-  Array.isArray(v) && v.length === 2 && typeof v[0] === 'number' && typeof v[1] === 'string';
-const isChannelCursor = (v: unknown): v is [string, string] =>
-  Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string';
+const isListCursor = cursorOf('number', 'string');
+const isChannelCursor = cursorOf('string', 'string');
+
+type NewConversationRow = {
+  id: string;
+  kind: ConversationRow['kind'];
+  title: string | null;
+  description: string | null;
+  avatarUrl: string | null;
+  createdBy: string;
+  now: number;
+  history: number;
+  onlyAdmins: 0 | 1;
+  directKey: string | null;
+};
+type PageParams = { u: string; archived: number | null; limit: number };
+type PageRow = { id: string; last_activity_at: number };
+type ListParams = { c: string; floor: number; u: string };
 
 const patchColumns: { [K in keyof Required<ConversationPatch>]: [string, (v: ConversationPatch[K]) => unknown] } = {
   title: ['title', (v) => v],
   description: ['description', (v) => v],
   avatarUrl: ['avatar_url', (v) => v],
   historyForNewcomers: ['history_for_newcomers', (v) => (v ? 1 : 0)],
+  onlyAdminsPost: ['only_admins_post', (v) => (v ? 1 : 0)],
 };
 
 const notHiddenTo = (alias: string) =>
@@ -66,19 +80,26 @@ export const CONVERSATION_LIST_SQL = {
 
 export function createSqliteConversationsRepo(core: MessagingCore): ConversationsRepo {
   const { db } = core;
-  const insertConv = db.prepare(
+  const insertConv = db.prepare<NewConversationRow>(
     `INSERT INTO conversations (id, kind, title, description, avatar_url, created_by, created_at, last_activity_at,
-       last_change_at, history_for_newcomers, direct_key)
-     VALUES (@id, @kind, @title, @description, @avatarUrl, @createdBy, @now, @now, @now, @history, @directKey)`,
+       last_change_at, history_for_newcomers, only_admins_post, direct_key)
+     VALUES (@id, @kind, @title, @description, @avatarUrl, @createdBy, @now, @now, @now, @history, @onlyAdmins,
+       @directKey)`,
   );
-  const byDirectKey = db.prepare('SELECT * FROM conversations WHERE direct_key = ?');
-  const markDeleted = db.prepare('UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL');
-  const myFirstPage = db.prepare(CONVERSATION_LIST_SQL.firstPage);
-  const myNextPage = db.prepare(CONVERSATION_LIST_SQL.nextPage);
-  const lastVisible = db.prepare(CONVERSATION_LIST_SQL.lastVisible);
-  const unread = db.prepare(CONVERSATION_LIST_SQL.unread);
-  const unreadMentions = db.prepare(CONVERSATION_LIST_SQL.unreadMentions);
-  const channels = db.prepare(
+  const byDirectKey = db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE direct_key = ?');
+  const markDeleted = db.prepare<[number, string]>(
+    'UPDATE conversations SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL',
+  );
+  const freeDirectKey = db.prepare<[string]>('UPDATE conversations SET direct_key = NULL WHERE id = ?');
+  const myFirstPage = db.prepare<PageParams, PageRow>(CONVERSATION_LIST_SQL.firstPage);
+  const myNextPage = db.prepare<PageParams & { at: number; id: string }, PageRow>(CONVERSATION_LIST_SQL.nextPage);
+  const lastVisible = db.prepare<ListParams, MessageRow>(CONVERSATION_LIST_SQL.lastVisible);
+  const unread = db.prepare<ListParams, CountRow>(CONVERSATION_LIST_SQL.unread);
+  const unreadMentions = db.prepare<ListParams, CountRow>(CONVERSATION_LIST_SQL.unreadMentions);
+  const channels = db.prepare<
+    { q: string; t: string | null; id: string | null; limit: number },
+    ConversationRow & { member_count: number }
+  >(
     `SELECT c.*, (SELECT COUNT(*) FROM participants p WHERE p.conversation_id = c.id AND p.left_at IS NULL) AS member_count
      FROM conversations c
      WHERE c.kind = 'channel' AND c.deleted_at IS NULL AND c.title LIKE @q ESCAPE '\\'
@@ -87,8 +108,10 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
   );
 
   // A page's conversation and membership rows in one query each, not two lookups per row.
-  const convsByIds = db.prepare('SELECT * FROM conversations WHERE id IN (SELECT value FROM json_each(?))');
-  const mineByIds = db.prepare(
+  const convsByIds = db.prepare<[string], ConversationRow>(
+    'SELECT * FROM conversations WHERE id IN (SELECT value FROM json_each(?))',
+  );
+  const mineByIds = db.prepare<[string, string], ParticipantRow>(
     'SELECT * FROM participants WHERE user_id = ? AND conversation_id IN (SELECT value FROM json_each(?))',
   );
 
@@ -97,14 +120,14 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
     const parts = pairs.map(([conv, me]) => {
       const visFloor = conv.history_for_newcomers === 1 ? 0 : me.joined_seq;
       const readFloor = Math.max(me.last_read_seq, me.joined_seq);
-      const last = lastVisible.get({ c: conv.id, floor: visFloor, u: me.user_id }) as MessageRow | undefined;
+      const last = lastVisible.get({ c: conv.id, floor: visFloor, u: me.user_id });
       const p = { c: conv.id, floor: readFloor, u: me.user_id };
       return {
         conv,
         me,
         last,
-        unreadCount: (unread.get(p) as { n: number }).n,
-        unreadMentions: (unreadMentions.get(p) as { n: number }).n,
+        unreadCount: unread.get(p)?.n ?? 0,
+        unreadMentions: unreadMentions.get(p)?.n ?? 0,
       };
     });
     const lastRows = parts.flatMap((x) => (x.last ? [x.last] : []));
@@ -129,6 +152,7 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
       createdBy: input.createdBy,
       now: input.now.getTime(),
       history: input.historyForNewcomers ? 1 : 0,
+      onlyAdmins: input.onlyAdminsPost ? 1 : 0,
       directKey: null,
     });
     core.appendChange({
@@ -138,24 +162,27 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
       actorId: input.createdBy,
       now: input.now,
     });
-    const conv = core.conversation(id) as ConversationRow;
+    const conv = required(core.conversation(id), 'conversation just created');
     core.addParticipant(conv, input.createdBy, 'owner', input.createdBy, input.now);
     for (const m of input.members ?? []) {
       if (m.userId !== input.createdBy) core.addParticipant(conv, m.userId, m.role, input.createdBy, input.now);
     }
-    return toConversation(core.conversation(id) as ConversationRow);
+    return toConversation(required(core.conversation(id), 'conversation just created'));
   });
 
   const createDirectTx = db.transaction((a: string, b: string, now: Date) => {
     const key = directKeyOf(a, b);
-    const existing = byDirectKey.get(key) as ConversationRow | undefined;
+    const existing = byDirectKey.get(key);
     if (existing && existing.deleted_at === null) {
       // Someone who left a direct chat is brought back when it is opened again.
       for (const u of new Set([a, b])) core.addParticipant(existing, u, 'member', a, now);
-      return { conversation: toConversation(core.conversation(existing.id) as ConversationRow), created: false };
+      return {
+        conversation: toConversation(required(core.conversation(existing.id), 'direct chat')),
+        created: false,
+      };
     }
     // A deleted direct chat frees the pair: the key moves to the new one.
-    if (existing) db.prepare('UPDATE conversations SET direct_key = NULL WHERE id = ?').run(existing.id);
+    if (existing) freeDirectKey.run(existing.id);
     const id = randomUUID();
     insertConv.run({
       id,
@@ -166,12 +193,13 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
       createdBy: a,
       now: now.getTime(),
       history: 1,
+      onlyAdmins: 0,
       directKey: key,
     });
     core.appendChange({ conversationId: id, type: 'conversation.created', entityId: id, actorId: a, now });
-    const conv = core.conversation(id) as ConversationRow;
+    const conv = required(core.conversation(id), 'direct chat just created');
     for (const u of new Set([a, b])) core.addParticipant(conv, u, 'member', a, now);
-    return { conversation: toConversation(core.conversation(id) as ConversationRow), created: true };
+    return { conversation: toConversation(required(core.conversation(id), 'direct chat just created')), created: true };
   });
 
   const updateTx = db.transaction((id: string, patch: ConversationPatch, actorId: string, now: Date) => {
@@ -200,13 +228,16 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
         now,
       });
     }
-    return toConversation(core.conversation(id) as ConversationRow);
+    return {
+      conversation: toConversation(required(core.conversation(id), 'conversation just updated')),
+      ...core.committed(id),
+    };
   });
 
   const deleteTx = db.transaction((id: string, actorId: string, now: Date) => {
-    if (markDeleted.run(now.getTime(), id).changes === 0) return false;
+    if (markDeleted.run(now.getTime(), id).changes === 0) return null;
     core.appendChange({ conversationId: id, type: 'conversation.deleted', entityId: id, actorId, now });
-    return true;
+    return core.committed(id);
   });
 
   const feed = createSqliteChangeFeed(core);
@@ -219,7 +250,7 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
       return row ? toConversation(row) : null;
     },
     findDirect: async (a, b) => {
-      const row = byDirectKey.get(directKeyOf(a, b)) as ConversationRow | undefined;
+      const row = byDirectKey.get(directKeyOf(a, b));
       return row && row.deleted_at === null ? toConversation(row) : null;
     },
     update: async (id, patch, actorId, now) => updateTx.immediate(id, patch, actorId, now),
@@ -230,18 +261,16 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
       // One read transaction so the page is a consistent snapshot.
       return db.transaction(() => {
         const archived = options.archived === undefined ? null : options.archived ? 1 : 0;
-        const ids = (
-          after
-            ? myNextPage.all({ u: userId, archived, at: after[0], id: after[1], limit: limit + 1 })
-            : myFirstPage.all({ u: userId, archived, limit: limit + 1 })
-        ) as { id: string; last_activity_at: number }[];
+        const ids = after
+          ? myNextPage.all({ u: userId, archived, at: after[0], id: after[1], limit: limit + 1 })
+          : myFirstPage.all({ u: userId, archived, limit: limit + 1 });
         const pageIds = ids.slice(0, limit);
         const idsJson = JSON.stringify(pageIds.map((r) => r.id));
-        const convs = new Map((convsByIds.all(idsJson) as ConversationRow[]).map((c) => [c.id, c]));
-        const mine = new Map((mineByIds.all(userId, idsJson) as ParticipantRow[]).map((p) => [p.conversation_id, p]));
+        const convs = new Map(convsByIds.all(idsJson).map((c) => [c.id, c]));
+        const mine = new Map(mineByIds.all(userId, idsJson).map((p) => [p.conversation_id, p]));
         const pairs = pageIds.map((r): [ConversationRow, ParticipantRow] => [
-          convs.get(r.id) as ConversationRow,
-          mine.get(r.id) as ParticipantRow,
+          required(convs.get(r.id), `conversation ${r.id}`),
+          required(mine.get(r.id), `membership in ${r.id}`),
         ]);
         const last = pageIds.at(-1);
         return {
@@ -265,7 +294,7 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
         t: after?.[0] ?? null,
         id: after?.[1] ?? null,
         limit: limit + 1,
-      }) as (ConversationRow & { member_count: number })[];
+      });
       const slice = rows.slice(0, limit);
       const items: PublicChannel[] = slice.map((r) => ({ ...toConversation(r), memberCount: r.member_count }));
       const last = slice.at(-1);

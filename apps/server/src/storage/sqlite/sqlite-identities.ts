@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
 import type { IdentitiesRepo, IdentityRecord } from '../ports.ts';
-import { dateOf, rethrowUnique } from './sqlite-util.ts';
+import { dateOf, required, rethrowUnique } from './sqlite-util.ts';
 
 type IdentityRow = {
   id: string;
@@ -24,15 +24,19 @@ const toIdentity = (r: IdentityRow): IdentityRecord => ({
 });
 
 export function createSqliteIdentitiesRepo(db: Database): IdentitiesRepo {
-  const insert = db.prepare(
+  const insert = db.prepare<[string, string, string, string, string | null, number, number]>(
     `INSERT INTO identities (id, provider, subject, user_id, email, created_at, last_used_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
-  const byId = db.prepare('SELECT * FROM identities WHERE id = ?');
-  const byKey = db.prepare('SELECT * FROM identities WHERE provider = ? AND subject = ?');
-  const byUser = db.prepare('SELECT * FROM identities WHERE user_id = ? ORDER BY created_at, id');
-  const touchStmt = db.prepare('UPDATE identities SET last_used_at = ? WHERE id = ?');
-  const removeStmt = db.prepare('DELETE FROM identities WHERE provider = ? AND subject = ?');
+  const byId = db.prepare<[string], IdentityRow>('SELECT * FROM identities WHERE id = ?');
+  const byKey = db.prepare<[string, string], IdentityRow>(
+    'SELECT * FROM identities WHERE provider = ? AND subject = ?',
+  );
+  const byUser = db.prepare<[string], IdentityRow>(
+    'SELECT * FROM identities WHERE user_id = ? ORDER BY created_at, id',
+  );
+  const touchStmt = db.prepare<[number, string]>('UPDATE identities SET last_used_at = ? WHERE id = ?');
+  const removeStmt = db.prepare<[string, string]>('DELETE FROM identities WHERE provider = ? AND subject = ?');
 
   return {
     async create(identity) {
@@ -44,14 +48,14 @@ export function createSqliteIdentitiesRepo(db: Database): IdentitiesRepo {
         // The only unique key is the (provider, subject) pair; SQLite names its columns.
         rethrowUnique(err, { provider: 'identity', subject: 'identity' });
       }
-      return toIdentity(byId.get(id) as IdentityRow);
+      return toIdentity(required(byId.get(id), 'identity just created'));
     },
     async find(provider, subject) {
-      const row = byKey.get(provider, subject) as IdentityRow | undefined;
+      const row = byKey.get(provider, subject);
       return row ? toIdentity(row) : null;
     },
     async listByUser(userId) {
-      return (byUser.all(userId) as IdentityRow[]).map(toIdentity);
+      return byUser.all(userId).map(toIdentity);
     },
     async touch(id, now) {
       touchStmt.run(now.getTime(), id);

@@ -1,7 +1,7 @@
 import { DuplicateKeyError } from '../errors.ts';
 import type { AcceptInviteResult, InviteRecord, InvitesRepo } from '../ports.ts';
-import { type MessagingCore, type ParticipantRow, toConversation, toParticipant } from './sqlite-messaging-core.ts';
-import { date, dateOf, rethrowUnique } from './sqlite-util.ts';
+import { type MessagingCore, toConversation, toParticipant } from './sqlite-messaging-core.ts';
+import { date, dateOf, required, rethrowUnique } from './sqlite-util.ts';
 
 type InviteRow = {
   code: string;
@@ -27,16 +27,23 @@ const toInvite = (r: InviteRow): InviteRecord => ({
 
 export function createSqliteInvitesRepo(core: MessagingCore): InvitesRepo {
   const { db } = core;
-  const insert = db.prepare(
+  const insert = db.prepare<[string, string, string, number, number | null, number | null]>(
     `INSERT INTO invites (code, conversation_id, created_by, created_at, expires_at, max_uses)
      VALUES (?, ?, ?, ?, ?, ?)`,
   );
-  const byCode = db.prepare('SELECT * FROM invites WHERE code = ?');
-  const byConversation = db.prepare('SELECT * FROM invites WHERE conversation_id = ? ORDER BY created_at DESC, code');
-  const revokeStmt = db.prepare('UPDATE invites SET revoked_at = ? WHERE code = ? AND revoked_at IS NULL');
-  const useStmt = db.prepare('UPDATE invites SET uses = uses + 1 WHERE code = ?');
+  const byCode = db.prepare<[string], InviteRow>('SELECT * FROM invites WHERE code = ?');
+  const byConversation = db.prepare<[string], InviteRow>(
+    'SELECT * FROM invites WHERE conversation_id = ? ORDER BY created_at DESC, code',
+  );
+  const revokeStmt = db.prepare<[number, string]>(
+    'UPDATE invites SET revoked_at = ? WHERE code = ? AND revoked_at IS NULL',
+  );
+  const revokeByCreatorStmt = db.prepare<[number, string, string]>(
+    'UPDATE invites SET revoked_at = ? WHERE conversation_id = ? AND created_by = ? AND revoked_at IS NULL',
+  );
+  const useStmt = db.prepare<[string]>('UPDATE invites SET uses = uses + 1 WHERE code = ?');
 
-  const find = (code: string) => byCode.get(code) as InviteRow | undefined;
+  const find = (code: string) => byCode.get(code);
 
   // One IMMEDIATE transaction: the maxUses check and the use count cannot interleave with another accept.
   const acceptTx = db.transaction((code: string, userId: string, now: Date): AcceptInviteResult => {
@@ -48,15 +55,25 @@ export function createSqliteInvitesRepo(core: MessagingCore): InvitesRepo {
     if (!conv || conv.deleted_at !== null) return { status: 'not_found' };
     const existing = core.participant(conv.id, userId);
     if (existing && existing.left_at === null) {
-      return { status: 'already_member', conversation: toConversation(conv), participant: toParticipant(existing) };
+      return {
+        status: 'already_member',
+        conversation: toConversation(conv),
+        participant: toParticipant(existing),
+        ...core.committed(conv.id),
+      };
     }
+    if (existing?.left_reason === 'removed') return { status: 'removed' };
     if (inv.max_uses !== null && inv.uses >= inv.max_uses) return { status: 'exhausted' };
-    const added = core.addParticipant(conv, userId, 'member', userId, now, { via: 'invite', code }) as ParticipantRow;
+    const added = required(
+      core.addParticipant(conv, userId, 'member', userId, now, { via: 'invite', code }),
+      'participant joining by invite',
+    );
     useStmt.run(code);
     return {
       status: 'joined',
       conversation: toConversation(core.conversation(conv.id) ?? conv),
       participant: toParticipant(added),
+      ...core.committed(conv.id),
     };
   });
 
@@ -76,14 +93,16 @@ export function createSqliteInvitesRepo(core: MessagingCore): InvitesRepo {
         if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateKeyError('code');
         rethrowUnique(err, { code: 'code' });
       }
-      return toInvite(find(input.code) as InviteRow);
+      return toInvite(required(find(input.code), 'invite just created'));
     },
     findByCode: async (code) => {
       const r = find(code);
       return r ? toInvite(r) : null;
     },
-    listForConversation: async (conversationId) => (byConversation.all(conversationId) as InviteRow[]).map(toInvite),
+    listForConversation: async (conversationId) => byConversation.all(conversationId).map(toInvite),
     revoke: async (code, now) => revokeStmt.run(now.getTime(), code).changes > 0,
+    revokeByCreator: async (conversationId, createdBy, now) =>
+      revokeByCreatorStmt.run(now.getTime(), conversationId, createdBy).changes,
     accept: async (code, userId, now) => acceptTx.immediate(code, userId, now),
   };
 }

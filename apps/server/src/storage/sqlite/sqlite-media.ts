@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
-import type { MediaKind, MediaRecord, MediaRepo } from '../ports.ts';
-import { date, dateOf } from './sqlite-util.ts';
+import type { MediaKind, MediaRecord, MediaRepo, NewMedia } from '../ports.ts';
+import { type CountRow, date, dateOf, required } from './sqlite-util.ts';
 
 type MediaRow = {
   id: string;
@@ -45,33 +45,33 @@ const toMedia = (r: MediaRow): MediaRecord => ({
 });
 
 export function createSqliteMediaRepo(db: Database): MediaRepo {
-  const insert = db.prepare(
+  const insert = db.prepare<Omit<NewMedia, 'createdAt'> & { id: string; createdAt: number }>(
     `INSERT INTO media (id, uploader_id, kind, mime, size, width, height, duration, file_name, sha256,
        storage_key, thumbnail_key, created_at)
      VALUES (@id, @uploaderId, @kind, @mime, @size, @width, @height, @duration, @fileName, @sha256,
        @storageKey, @thumbnailKey, @createdAt)`,
   );
-  const byId = db.prepare('SELECT * FROM media WHERE id = ?');
-  const attachOne = db.prepare(
+  const byId = db.prepare<[string], MediaRow>('SELECT * FROM media WHERE id = ?');
+  const attachOne = db.prepare<[number, string, string, string, string]>(
     `UPDATE media SET attached_at = ?, message_id = ?, conversation_id = ?
      WHERE id = ? AND uploader_id = ? AND attached_at IS NULL`,
   );
-  const avatarOne = db.prepare(
+  const avatarOne = db.prepare<[number, 'user' | 'conversation', string, string, string]>(
     `UPDATE media SET attached_at = ?, avatar_type = ?, avatar_id = ?
      WHERE id = ? AND uploader_id = ? AND attached_at IS NULL`,
   );
-  const byMessage = db.prepare('SELECT * FROM media WHERE message_id = ? ORDER BY created_at, id');
-  const avatarOf = db.prepare(
+  const byMessage = db.prepare<[string], MediaRow>('SELECT * FROM media WHERE message_id = ? ORDER BY created_at, id');
+  const avatarOf = db.prepare<['user' | 'conversation', string], MediaRow>(
     'SELECT * FROM media WHERE avatar_type = ? AND avatar_id = ? ORDER BY attached_at DESC, id LIMIT 1',
   );
-  const unattached = db.prepare(
+  const unattached = db.prepare<[number, number], MediaRow>(
     'SELECT * FROM media WHERE attached_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?',
   );
-  const remove = db.prepare('DELETE FROM media WHERE id = ? RETURNING *');
+  const remove = db.prepare<[string], MediaRow>('DELETE FROM media WHERE id = ? RETURNING *');
   const pending = db
-    .prepare('SELECT COALESCE(SUM(size), 0) FROM media WHERE uploader_id = ? AND attached_at IS NULL')
+    .prepare<[string], number>('SELECT COALESCE(SUM(size), 0) FROM media WHERE uploader_id = ? AND attached_at IS NULL')
     .pluck();
-  const countKey = db.prepare(
+  const countKey = db.prepare<{ key: string }, CountRow>(
     `SELECT (SELECT COUNT(*) FROM media WHERE storage_key = @key)
           + (SELECT COUNT(*) FROM media WHERE thumbnail_key = @key) AS n`,
   );
@@ -89,18 +89,18 @@ export function createSqliteMediaRepo(db: Database): MediaRepo {
     async create(m) {
       const id = randomUUID();
       insert.run({ ...m, id, createdAt: m.createdAt.getTime() });
-      return toMedia(byId.get(id) as MediaRow);
+      return toMedia(required(byId.get(id), 'media just created'));
     },
     async findById(id) {
-      const row = byId.get(id) as MediaRow | undefined;
+      const row = byId.get(id);
       return row ? toMedia(row) : null;
     },
     async findByIds(ids) {
       if (!ids.length) return [];
       const unique = [...new Set(ids)];
       const rows = db
-        .prepare(`SELECT * FROM media WHERE id IN (${unique.map(() => '?').join(',')})`)
-        .all(...unique) as MediaRow[];
+        .prepare<string[], MediaRow>(`SELECT * FROM media WHERE id IN (${unique.map(() => '?').join(',')})`)
+        .all(...unique);
       return rows.map(toMedia);
     },
     async attachToMessage(ids, uploaderId, target, now) {
@@ -117,24 +117,24 @@ export function createSqliteMediaRepo(db: Database): MediaRepo {
       return avatarOne.run(now.getTime(), target.type, target.id, id, uploaderId).changes === 1;
     },
     async listByMessage(messageId) {
-      return (byMessage.all(messageId) as MediaRow[]).map(toMedia);
+      return byMessage.all(messageId).map(toMedia);
     },
     async findAvatarOf(target) {
-      const row = avatarOf.get(target.type, target.id) as MediaRow | undefined;
+      const row = avatarOf.get(target.type, target.id);
       return row ? toMedia(row) : null;
     },
     async pendingBytes(uploaderId) {
       return Number(pending.get(uploaderId) ?? 0);
     },
     async listUnattachedBefore(cutoff, limit) {
-      return (unattached.all(cutoff.getTime(), limit) as MediaRow[]).map(toMedia);
+      return unattached.all(cutoff.getTime(), limit).map(toMedia);
     },
     async delete(id) {
-      const row = remove.get(id) as MediaRow | undefined;
+      const row = remove.get(id);
       return row ? toMedia(row) : null;
     },
     async countByKey(key) {
-      return (countKey.get({ key }) as { n: number }).n;
+      return countKey.get({ key })?.n ?? 0;
     },
   };
 }

@@ -1,5 +1,8 @@
+import { decodeCursor, encodeCursor } from '../cursor.ts';
 import { type MessagesRepo, SEARCH_CANDIDATES, type SearchHit } from '../ports.ts';
-import { decodeCursor, encodeCursor, type MessageRow, type MessagingCore } from './sqlite-messaging-core.ts';
+import type { MessageRow, MessagingCore } from './sqlite-messaging-core.ts';
+
+type MatchParams = { u: string; q: string; c: string | null };
 
 /** Search terms: letters/digits runs, at most 16 of them. */
 export const searchTerms = (q: string): string[] => (q.match(/[\p{L}\p{N}_]+/gu) ?? []).slice(0, 16);
@@ -42,8 +45,11 @@ export const SEARCH_SQL = {
 
 export function createSqliteMessageSearch(core: MessagingCore): MessagesRepo['search'] {
   const { db } = core;
-  const floorStmt = db.prepare(SEARCH_SQL.floor).pluck();
-  const pageStmt = db.prepare(SEARCH_SQL.page);
+  const floorStmt = db.prepare<MatchParams & { cap: number }, number>(SEARCH_SQL.floor).pluck();
+  const pageStmt = db.prepare<
+    MatchParams & { floor: number; limit: number; offset: number },
+    MessageRow & { snip: string }
+  >(SEARCH_SQL.page);
 
   return async (userId, q, options) => {
     const terms = searchTerms(q);
@@ -54,8 +60,8 @@ export function createSqliteMessageSearch(core: MessagingCore): MessagesRepo['se
     const match = { u: userId, q: ftsQuery(terms), c: options.conversationId ?? null };
     return db.transaction(() => {
       // Rows below the floor are older than the newest SEARCH_CANDIDATES visible matches (0 = fewer).
-      const floor = cursor?.[1] ?? (floorStmt.get({ ...match, cap: SEARCH_CANDIDATES - 1 }) as number | undefined) ?? 0;
-      const rows = pageStmt.all({ ...match, floor, limit: limit + 1, offset }) as (MessageRow & { snip: string })[];
+      const floor = cursor?.[1] ?? floorStmt.get({ ...match, cap: SEARCH_CANDIDATES - 1 }) ?? 0;
+      const rows = pageStmt.all({ ...match, floor, limit: limit + 1, offset });
       const page = rows.slice(0, limit);
       const messages = core.hydrate(page);
       const items: SearchHit[] = messages.map((message, i) => ({ message, snippet: page[i]?.snip ?? '' }));

@@ -3,6 +3,24 @@ import type { AdapterOptions, SendCrashPoint } from '../adapter-options.ts';
 import type { HistoryQuery, MessageRecord, MessagesRepo, NewMessage, SendResult } from '../ports.ts';
 import { createSqliteMessageSearch } from './sqlite-message-search.ts';
 import type { MessageRow, MessagingCore } from './sqlite-messaging-core.ts';
+import { required } from './sqlite-util.ts';
+
+type InsertMessage = {
+  id: string;
+  c: string;
+  seq: number;
+  sender: string;
+  clientMsgId: string | null;
+  kind: MessageRow['kind'];
+  text: string;
+  attachments: string;
+  replyTo: string | null;
+  forwardedFrom: string | null;
+  mentions: string;
+  system: string | null;
+  now: number;
+};
+type WindowParams = { c: string; floor: number; u: string; limit: number };
 
 const notHidden =
   'NOT EXISTS (SELECT 1 FROM hidden_messages h WHERE h.user_id = @u AND h.conversation_id = m.conversation_id AND h.seq = m.seq)';
@@ -14,73 +32,86 @@ const notHidden =
 export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOptions = {}): MessagesRepo {
   const { db } = core;
   const fault = (point: SendCrashPoint) => options.sendFault?.(point);
-  const byClientId = db.prepare('SELECT * FROM messages WHERE sender_id = ? AND client_msg_id = ?');
-  const bySeq = db.prepare('SELECT * FROM messages WHERE conversation_id = ? AND seq = ?');
-  const byIds = db.prepare('SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?))');
-  const nextSeq = db.prepare(
+  const byClientId = db.prepare<[string, string], MessageRow>(
+    'SELECT * FROM messages WHERE sender_id = ? AND client_msg_id = ?',
+  );
+  const bySeq = db.prepare<[string, number], MessageRow>(
+    'SELECT * FROM messages WHERE conversation_id = ? AND seq = ?',
+  );
+  const byIds = db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?))');
+  const nextSeq = db.prepare<[number, string], { last_seq: number }>(
     `UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = MAX(last_activity_at, ?)
      WHERE id = ? AND deleted_at IS NULL RETURNING last_seq`,
   );
-  const insertMsg = db.prepare(
+  const insertMsg = db.prepare<InsertMessage>(
     `INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, text, attachments, reply_to,
        forwarded_from, mentions, system, created_at)
      VALUES (@id, @c, @seq, @sender, @clientMsgId, @kind, @text, @attachments, @replyTo, @forwardedFrom, @mentions,
        @system, @now)`,
   );
-  const insertMention = db.prepare(
+  const insertMention = db.prepare<[string, string, number, string]>(
     'INSERT OR IGNORE INTO message_mentions (user_id, conversation_id, seq, message_id) VALUES (?, ?, ?, ?)',
   );
-  const clearMentions = db.prepare('DELETE FROM message_mentions WHERE message_id = ?');
-  const senderRead = db.prepare(
+  const clearMentions = db.prepare<[string]>('DELETE FROM message_mentions WHERE message_id = ?');
+  const senderRead = db.prepare<{ seq: number; c: string; u: string }>(
     `UPDATE participants SET last_read_seq = MAX(last_read_seq, @seq), last_delivered_seq = MAX(last_delivered_seq, @seq)
      WHERE conversation_id = @c AND user_id = @u AND left_at IS NULL`,
   );
-  const editStmt = db.prepare(
+  const editStmt = db.prepare<[string, string, number, string]>(
     'UPDATE messages SET text = ?, mentions = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL',
   );
-  const wipeStmt = db.prepare(
+  const wipeStmt = db.prepare<[number, string]>(
     `UPDATE messages SET text = '', attachments = '[]', mentions = '[]', reply_to = NULL, forwarded_from = NULL,
        system = NULL, deleted_at = ? WHERE id = ? AND deleted_at IS NULL`,
   );
-  const clearReactions = db.prepare('DELETE FROM reactions WHERE message_id = ?');
-  const quoting = db.prepare(
+  const clearReactions = db.prepare<[string]>('DELETE FROM reactions WHERE message_id = ?');
+  const quoting = db.prepare<[string], { id: string; seq: number }>(
     "SELECT id, seq FROM messages WHERE json_extract(reply_to, '$.id') = ? AND reply_to IS NOT NULL",
   );
-  const wipeQuote = db.prepare("UPDATE messages SET reply_to = json_set(reply_to, '$.text', '') WHERE id = ?");
-  const hideStmt = db.prepare(
+  const wipeQuote = db.prepare<[string]>(
+    "UPDATE messages SET reply_to = json_set(reply_to, '$.text', '') WHERE id = ?",
+  );
+  const hideStmt = db.prepare<[string, string, number, string, number]>(
     'INSERT OR IGNORE INTO hidden_messages (user_id, conversation_id, seq, message_id, created_at) VALUES (?, ?, ?, ?, ?)',
   );
-  const reactOn = db.prepare(
+  const reactOn = db.prepare<[string, string, string, number]>(
     'INSERT OR IGNORE INTO reactions (message_id, emoji, user_id, created_at) VALUES (?, ?, ?, ?)',
   );
-  const reactOff = db.prepare('DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ?');
-  const latest = db.prepare(
+  const reactOff = db.prepare<[string, string, string]>(
+    'DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND user_id = ?',
+  );
+  const latest = db.prepare<WindowParams, MessageRow>(
     `SELECT * FROM messages m WHERE conversation_id = @c AND seq > @floor AND ${notHidden} ORDER BY seq DESC LIMIT @limit`,
   );
-  const before = db.prepare(
+  const before = db.prepare<WindowParams & { s: number }, MessageRow>(
     `SELECT * FROM messages m WHERE conversation_id = @c AND seq > @floor AND seq < @s AND ${notHidden}
      ORDER BY seq DESC LIMIT @limit`,
   );
-  const fromSeq = db.prepare(
+  const fromSeq = db.prepare<WindowParams & { s: number }, MessageRow>(
     `SELECT * FROM messages m WHERE conversation_id = @c AND seq > @floor AND seq >= @s AND ${notHidden}
      ORDER BY seq LIMIT @limit`,
   );
 
-  const byId = db.prepare('SELECT * FROM messages WHERE id = ?');
+  const byId = db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE id = ?');
   const hiddenStmt = db
-    .prepare(
+    .prepare<[string, string], string>(
       'SELECT message_id FROM hidden_messages WHERE user_id = ? AND message_id IN (SELECT value FROM json_each(?))',
     )
     .pluck();
-  const row = (id: string) => byId.get(id) as MessageRow | undefined;
+  const row = (id: string) => byId.get(id);
 
   const sendTx = db.transaction((input: NewMessage): SendResult | null => {
     if (input.clientMsgId !== null) {
-      const existing = byClientId.get(input.senderId, input.clientMsgId) as MessageRow | undefined;
-      if (existing) return { message: core.hydrate([existing])[0] as MessageRecord, created: false };
+      const existing = byClientId.get(input.senderId, input.clientMsgId);
+      if (existing)
+        return {
+          message: required(core.hydrate([existing])[0], 'hydrated message'),
+          created: false,
+          ...core.committed(existing.conversation_id),
+        };
     }
     fault('claimed');
-    const bumped = nextSeq.get(input.now.getTime(), input.conversationId) as { last_seq: number } | undefined;
+    const bumped = nextSeq.get(input.now.getTime(), input.conversationId);
     if (!bumped) return null;
     fault('reserved');
     const id = randomUUID();
@@ -114,14 +145,18 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
       now: input.now,
     });
     fault('change-written');
-    return { message: core.message(id) as MessageRecord, created: true };
+    return {
+      message: required(core.message(id), 'message just sent'),
+      created: true,
+      ...core.committed(input.conversationId),
+    };
   });
 
   const editTx = db.transaction(
     (id: string, change: { text: string; mentions: string[] }, actorId: string, now: Date) => {
       const mentions = [...new Set(change.mentions)];
       if (editStmt.run(change.text, JSON.stringify(mentions), now.getTime(), id).changes === 0) return null;
-      const m = row(id) as MessageRow;
+      const m = required(row(id), 'message just edited');
       clearMentions.run(id);
       for (const u of mentions) insertMention.run(u, m.conversation_id, m.seq, id);
       core.appendChange({
@@ -132,13 +167,13 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
         actorId,
         now,
       });
-      return core.message(id);
+      return { message: required(core.message(id), 'message just edited'), ...core.committed(m.conversation_id) };
     },
   );
 
   const deleteTx = db.transaction((id: string, actorId: string, now: Date) => {
     if (wipeStmt.run(now.getTime(), id).changes === 0) return null;
-    const m = row(id) as MessageRow;
+    const m = required(row(id), 'message just deleted');
     clearReactions.run(id);
     clearMentions.run(id);
     core.appendChange({
@@ -150,7 +185,7 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
       now,
     });
     // Quotes of the deleted message must not keep its text alive.
-    for (const q of quoting.all(id) as { id: string; seq: number }[]) {
+    for (const q of quoting.all(id)) {
       wipeQuote.run(q.id);
       core.appendChange({
         conversationId: m.conversation_id,
@@ -161,14 +196,14 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
         now,
       });
     }
-    return core.message(id);
+    return { message: required(core.message(id), 'message just deleted'), ...core.committed(m.conversation_id) };
   });
 
   const hideTx = db.transaction((id: string, userId: string, now: Date) => {
     const m = row(id);
-    if (!m) return false;
-    if (hideStmt.run(userId, m.conversation_id, m.seq, id, now.getTime()).changes === 0) return false;
-    core.appendChange({
+    if (!m) return null;
+    if (hideStmt.run(userId, m.conversation_id, m.seq, id, now.getTime()).changes === 0) return null;
+    const changeSeq = core.appendChange({
       conversationId: m.conversation_id,
       type: 'message.hidden',
       entityId: id,
@@ -177,7 +212,7 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
       audience: userId,
       now,
     });
-    return true;
+    return { changeSeq };
   });
 
   const reactTx = db.transaction((id: string, userId: string, emoji: string, on: boolean, now: Date) => {
@@ -196,7 +231,7 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
         now,
       });
     }
-    return { message: core.message(id) as MessageRecord, changed };
+    return { message: required(core.message(id), 'reacted message'), changed, ...core.committed(m.conversation_id) };
   });
 
   const history = (conversationId: string, viewerId: string, q: HistoryQuery): MessageRecord[] => {
@@ -207,15 +242,15 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
     let rows: MessageRow[];
     if (q.around !== undefined) {
       const older = Math.floor(limit / 2);
-      const head = (before.all({ ...base, s: q.around, limit: older }) as MessageRow[]).reverse();
-      const tail = fromSeq.all({ ...base, s: q.around, limit: limit - head.length }) as MessageRow[];
+      const head = before.all({ ...base, s: q.around, limit: older }).reverse();
+      const tail = fromSeq.all({ ...base, s: q.around, limit: limit - head.length });
       rows = [...head, ...tail];
     } else if (q.after !== undefined) {
-      rows = fromSeq.all({ ...base, s: q.after + 1, limit }) as MessageRow[];
+      rows = fromSeq.all({ ...base, s: q.after + 1, limit });
     } else if (q.before !== undefined) {
-      rows = (before.all({ ...base, s: q.before, limit }) as MessageRow[]).reverse();
+      rows = before.all({ ...base, s: q.before, limit }).reverse();
     } else {
-      rows = (latest.all({ ...base, limit }) as MessageRow[]).reverse();
+      rows = latest.all({ ...base, limit }).reverse();
     }
     return core.hydrate(rows);
   };
@@ -226,17 +261,16 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
   return {
     send: async (input) => sendTx.immediate(input),
     findById: async (id) => core.message(id),
-    findByIds: async (ids) =>
-      ids.length === 0 ? [] : core.hydrate(byIds.all(JSON.stringify([...new Set(ids)])) as MessageRow[]),
+    findByIds: async (ids) => (ids.length === 0 ? [] : core.hydrate(byIds.all(JSON.stringify([...new Set(ids)])))),
     findBySeq: async (conversationId, seq) => {
-      const r = bySeq.get(conversationId, seq) as MessageRow | undefined;
+      const r = bySeq.get(conversationId, seq);
       return r ? (core.hydrate([r])[0] ?? null) : null;
     },
     history: async (conversationId, viewerId, query) => historyTx(conversationId, viewerId, query),
     edit: async (id, change, actorId, now) => editTx.immediate(id, change, actorId, now),
     deleteForEveryone: async (id, actorId, now) => deleteTx.immediate(id, actorId, now),
     hiddenFor: async (userId, ids) =>
-      ids.length === 0 ? [] : (hiddenStmt.all(userId, JSON.stringify([...new Set(ids)])) as string[]),
+      ids.length === 0 ? [] : hiddenStmt.all(userId, JSON.stringify([...new Set(ids)])),
     hideForUser: async (id, userId, now) => hideTx.immediate(id, userId, now),
     setReaction: async (id, userId, emoji, on, now) => reactTx.immediate(id, userId, emoji, on, now),
     search: createSqliteMessageSearch(core),

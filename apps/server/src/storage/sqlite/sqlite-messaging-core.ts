@@ -1,13 +1,14 @@
 import type { Database } from 'better-sqlite3';
 import type {
   ChangeType,
+  Committed,
   ConversationRecord,
   MessageRecord,
   ParticipantRecord,
   ParticipantRole,
   ReactionSummary,
 } from '../ports.ts';
-import { date, dateOf } from './sqlite-util.ts';
+import { date, dateOf, required } from './sqlite-util.ts';
 
 /*
  * Statements and row mappers shared by the messaging repos. Every mutation runs inside one
@@ -28,6 +29,7 @@ export type ConversationRow = {
   change_seq: number;
   last_change_at: number;
   history_for_newcomers: number;
+  only_admins_post: number;
   direct_key: string | null;
   encrypted: number;
   deleted_at: number | null;
@@ -80,6 +82,7 @@ export const toConversation = (r: ConversationRow): ConversationRecord => ({
   lastSeq: r.last_seq,
   changeSeq: r.change_seq,
   historyForNewcomers: r.history_for_newcomers === 1,
+  onlyAdminsPost: r.only_admins_post === 1,
   directKey: r.direct_key,
   encrypted: r.encrypted === 1,
   deletedAt: date(r.deleted_at),
@@ -122,18 +125,6 @@ export const toMessage = (r: MessageRow, reactions: ReactionSummary[]): MessageR
   createdAt: dateOf(r.created_at),
 });
 
-/** Opaque cursors: base64url JSON. A malformed cursor reads as "from the start" rather than failing. */
-export const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
-export function decodeCursor<T>(cursor: string | undefined | null, check: (v: unknown) => v is T): T | null {
-  if (!cursor) return null;
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    return check(v) ? v : null;
-  } catch {
-    return null;
-  }
-}
-
 export type ChangeInput = {
   conversationId: string;
   type: ChangeType;
@@ -148,22 +139,26 @@ export type ChangeInput = {
 export type MessagingCore = ReturnType<typeof createMessagingCore>;
 
 export function createMessagingCore(db: Database) {
-  const convById = db.prepare('SELECT * FROM conversations WHERE id = ?');
-  const partByPk = db.prepare('SELECT * FROM participants WHERE conversation_id = ? AND user_id = ?');
-  const bumpChange = db.prepare(
+  const convById = db.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?');
+  const partByPk = db.prepare<[string, string], ParticipantRow>(
+    'SELECT * FROM participants WHERE conversation_id = ? AND user_id = ?',
+  );
+  const bumpChange = db.prepare<[number, string], { change_seq: number }>(
     `UPDATE conversations SET change_seq = change_seq + 1, last_change_at = MAX(last_change_at, ?)
      WHERE id = ? RETURNING change_seq`,
   );
-  const insertChange = db.prepare(
+  const insertChange = db.prepare<
+    [string, number, string, string, number | null, string | null, string | null, string | null, number]
+  >(
     `INSERT INTO changes (conversation_id, change_seq, type, entity_id, message_seq, actor_id, audience, data, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const msgById = db.prepare('SELECT * FROM messages WHERE id = ?');
-  const reactionsOf = db.prepare(
+  const msgById = db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE id = ?');
+  const reactionsOf = db.prepare<[string], { message_id: string; emoji: string; user_id: string }>(
     `SELECT message_id, emoji, user_id FROM reactions
      WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, emoji, user_id`,
   );
-  const insertParticipant = db.prepare(
+  const insertParticipant = db.prepare<{ c: string; u: string; role: ParticipantRole; seq: number; now: number }>(
     `INSERT INTO participants (conversation_id, user_id, role, joined_seq, last_read_seq, last_delivered_seq, joined_at)
      VALUES (@c, @u, @role, @seq, @seq, @seq, @now)
      ON CONFLICT (conversation_id, user_id) DO UPDATE SET role = @role, joined_seq = @seq, last_read_seq = @seq,
@@ -171,13 +166,24 @@ export function createMessagingCore(db: Database) {
        left_at = NULL, left_reason = NULL`,
   );
 
-  const conversation = (id: string) => convById.get(id) as ConversationRow | undefined;
-  const participant = (conversationId: string, userId: string) =>
-    partByPk.get(conversationId, userId) as ParticipantRow | undefined;
+  const membersOf = db
+    .prepare<[string], string>('SELECT user_id FROM participants WHERE conversation_id = ? AND left_at IS NULL')
+    .pluck();
+
+  const conversation = (id: string) => convById.get(id);
+  /**
+   * Inside a mutation's transaction: the counter it left and the active members, which the caller
+   * publishes with (transactions are synchronous, so nothing else has written in between).
+   */
+  const committed = (conversationId: string): Committed => ({
+    changeSeq: conversation(conversationId)?.change_seq ?? 0,
+    memberIds: membersOf.all(conversationId),
+  });
+  const participant = (conversationId: string, userId: string) => partByPk.get(conversationId, userId);
 
   /** Must run inside the mutation's transaction. Returns the new changeSeq. */
   const appendChange = (c: ChangeInput): number => {
-    const row = bumpChange.get(c.now.getTime(), c.conversationId) as { change_seq: number };
+    const row = required(bumpChange.get(c.now.getTime(), c.conversationId), `conversation ${c.conversationId}`);
     insertChange.run(
       c.conversationId,
       row.change_seq,
@@ -196,11 +202,7 @@ export function createMessagingCore(db: Database) {
   const hydrate = (rows: MessageRow[]): MessageRecord[] => {
     if (rows.length === 0) return [];
     const byMsg = new Map<string, ReactionSummary[]>();
-    const reacted = reactionsOf.all(JSON.stringify(rows.map((r) => r.id))) as {
-      message_id: string;
-      emoji: string;
-      user_id: string;
-    }[];
+    const reacted = reactionsOf.all(JSON.stringify(rows.map((r) => r.id)));
     for (const r of reacted) {
       const list = byMsg.get(r.message_id) ?? [];
       byMsg.set(r.message_id, list);
@@ -216,7 +218,7 @@ export function createMessagingCore(db: Database) {
   };
 
   const message = (id: string): MessageRecord | null => {
-    const row = msgById.get(id) as MessageRow | undefined;
+    const row = msgById.get(id);
     return row ? (hydrate([row])[0] ?? null) : null;
   };
 
@@ -249,8 +251,18 @@ export function createMessagingCore(db: Database) {
       data: { role, ...data },
       now,
     });
-    return participant(conv.id, userId) as ParticipantRow;
+    return required(participant(conv.id, userId), 'participant just added');
   };
 
-  return { db, conversation, participant, appendChange, hydrate, message, visibilityFloor, addParticipant };
+  return {
+    db,
+    conversation,
+    participant,
+    committed,
+    appendChange,
+    hydrate,
+    message,
+    visibilityFloor,
+    addParticipant,
+  };
 }

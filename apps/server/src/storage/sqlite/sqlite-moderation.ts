@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import type {
   AuditAction,
   AuditLogRepo,
@@ -9,7 +10,7 @@ import type {
   ReportsRepo,
   ReportTargetType,
 } from '../ports.ts';
-import { date, dateOf, rethrowUnique } from './sqlite-util.ts';
+import { date, dateOf, required, rethrowUnique } from './sqlite-util.ts';
 
 type ReportRow = {
   id: string;
@@ -23,6 +24,10 @@ type ReportRow = {
   resolution_note: string | null;
   resolved_by: string | null;
   resolved_at: number | null;
+  group_status: ReportStatus;
+  group_resolution_note: string | null;
+  group_resolved_by: string | null;
+  group_resolved_at: number | null;
   created_at: number;
 };
 
@@ -49,6 +54,10 @@ const toReport = (r: ReportRow): ReportRecord => ({
   resolutionNote: r.resolution_note,
   resolvedBy: r.resolved_by,
   resolvedAt: date(r.resolved_at),
+  groupStatus: r.group_status,
+  groupResolutionNote: r.group_resolution_note,
+  groupResolvedBy: r.group_resolved_by,
+  groupResolvedAt: date(r.group_resolved_at),
   createdAt: dateOf(r.created_at),
 });
 
@@ -64,12 +73,7 @@ const toAudit = (r: AuditRow): AuditRecord => ({
 });
 
 /** Newest-first keyset cursor: (created_at, id) of the last row returned. */
-const encodeCursor = (createdAt: number, id: string) => Buffer.from(`${createdAt}:${id}`).toString('base64url');
-function decodeCursor(cursor: string | undefined): { at: number; id: string } | null {
-  if (!cursor) return null;
-  const m = /^(\d{1,15}):(.{1,64})$/.exec(Buffer.from(cursor, 'base64url').toString());
-  return m ? { at: Number(m[1]), id: m[2] as string } : null;
-}
+const isPageCursor = cursorOf('number', 'string');
 
 /** Runs a filtered newest-first page query; filters are fixed column names, values are bound. */
 function page<Row extends { created_at: number; id: string }>(
@@ -86,29 +90,34 @@ function page<Row extends { created_at: number; id: string }>(
     where.push(`${column} = ?`);
     args.push(value);
   }
-  const after = decodeCursor(cursor);
+  const after = decodeCursor(cursor, isPageCursor);
   if (after) {
+    const [at, id] = after;
     where.push('(created_at < ? OR (created_at = ? AND id < ?))');
-    args.push(after.at, after.at, after.id);
+    args.push(at, at, id);
   }
   const sql = `SELECT * FROM ${table} ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
     ORDER BY created_at DESC, id DESC LIMIT ?`;
-  const rows = db.prepare(sql).all(...args, limit + 1) as Row[];
+  const rows = db.prepare<(string | number)[], Row>(sql).all(...args, limit + 1);
   const more = rows.length > limit;
   const items = more ? rows.slice(0, limit) : rows;
   const last = items.at(-1);
-  return { rows: items, nextCursor: more && last ? encodeCursor(last.created_at, last.id) : null };
+  return { rows: items, nextCursor: more && last ? encodeCursor([last.created_at, last.id]) : null };
 }
 
 export function createSqliteReportsRepo(db: Database): ReportsRepo {
-  const insert = db.prepare(
+  const insert = db.prepare<[string, string, ReportTargetType, string, string | null, string, string, number]>(
     `INSERT INTO reports (id, reporter_id, target_type, target_id, conversation_id, reason, note, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const byId = db.prepare('SELECT * FROM reports WHERE id = ?');
-  const closeStmt = db.prepare(
+  const byId = db.prepare<[string], ReportRow>('SELECT * FROM reports WHERE id = ?');
+  const closeStmt = db.prepare<[ReportStatus, string, string, number, string], ReportRow>(
     `UPDATE reports SET status = ?, resolution_note = ?, resolved_by = ?, resolved_at = ?
      WHERE id = ? AND status = 'open' RETURNING *`,
+  );
+  const closeGroupStmt = db.prepare<[ReportStatus, string, string, number, string], ReportRow>(
+    `UPDATE reports SET group_status = ?, group_resolution_note = ?, group_resolved_by = ?, group_resolved_at = ?
+     WHERE id = ? AND group_status = 'open' RETURNING *`,
   );
   return {
     async create(r) {
@@ -127,10 +136,10 @@ export function createSqliteReportsRepo(db: Database): ReportsRepo {
       } catch (err) {
         rethrowUnique(err, { reporter_id: 'report', target_id: 'report' });
       }
-      return toReport(byId.get(id) as ReportRow);
+      return toReport(required(byId.get(id), 'report just created'));
     },
     async findById(id) {
-      const row = byId.get(id) as ReportRow | undefined;
+      const row = byId.get(id);
       return row ? toReport(row) : null;
     },
     async list(o) {
@@ -139,6 +148,7 @@ export function createSqliteReportsRepo(db: Database): ReportsRepo {
         'reports',
         [
           ['status', o.status],
+          ['group_status', o.groupStatus],
           ['conversation_id', o.conversationId],
         ],
         o.limit,
@@ -147,14 +157,18 @@ export function createSqliteReportsRepo(db: Database): ReportsRepo {
       return { items: rows.map(toReport), nextCursor };
     },
     async close(id, c) {
-      const row = closeStmt.get(c.status, c.note, c.resolvedBy, c.now.getTime(), id) as ReportRow | undefined;
+      const row = closeStmt.get(c.status, c.note, c.resolvedBy, c.now.getTime(), id);
+      return row ? toReport(row) : null;
+    },
+    async closeForGroup(id, c) {
+      const row = closeGroupStmt.get(c.status, c.note, c.resolvedBy, c.now.getTime(), id);
       return row ? toReport(row) : null;
     },
   };
 }
 
 export function createSqliteAuditLogRepo(db: Database): AuditLogRepo {
-  const insert = db.prepare(
+  const insert = db.prepare<[string, string, AuditAction, string, string, string | null, string, number]>(
     `INSERT INTO audit_log (id, actor_id, action, target_type, target_id, conversation_id, details, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );

@@ -1,34 +1,30 @@
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import type { ParticipantRole, ParticipantSettings, ParticipantsRepo } from '../ports.ts';
-import {
-  decodeCursor,
-  encodeCursor,
-  type MessagingCore,
-  type ParticipantRow,
-  toParticipant,
-} from './sqlite-messaging-core.ts';
-import { ms } from './sqlite-util.ts';
+import { type MessagingCore, type ParticipantRow, toParticipant } from './sqlite-messaging-core.ts';
+import { ms, required } from './sqlite-util.ts';
 
 const roleRank = { owner: 0, admin: 1, member: 2 } as const;
-const isListCursor = (v: unknown): v is [number, number, string] =>
-  Array.isArray(v) &&
-  v.length === 3 &&
-  typeof v[0] === 'number' &&
-  typeof v[1] === 'number' &&
-  typeof v[2] === 'string';
+const isListCursor = cursorOf('number', 'number', 'string');
+type SeqParams = { seq: number; c: string; u: string };
 
 export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsRepo {
   const { db } = core;
   // Owners first, then admins, then members; within a role by join time, then user id.
-  const listStmt = db.prepare(
+  const listStmt = db.prepare<
+    { c: string; r: number | null; j: number | null; u: string | null; limit: number },
+    ParticipantRow
+  >(
     `SELECT *, CASE role WHEN 'owner' THEN 0 WHEN 'admin' THEN 1 ELSE 2 END AS role_rank FROM participants
      WHERE conversation_id = @c AND left_at IS NULL
        AND (@r IS NULL OR role_rank > @r OR (role_rank = @r AND (joined_at > @j OR (joined_at = @j AND user_id > @u))))
      ORDER BY role_rank, joined_at, user_id LIMIT @limit`,
   );
-  const idsStmt = db.prepare('SELECT user_id FROM participants WHERE conversation_id = ? AND left_at IS NULL').pluck();
+  const idsStmt = db
+    .prepare<[string], string>('SELECT user_id FROM participants WHERE conversation_id = ? AND left_at IS NULL')
+    .pluck();
   // Walks the candidates' memberships (participants_user) and probes the viewer's by primary key.
   const sharingStmt = db
-    .prepare(
+    .prepare<{ me: string; ids: string }, string>(
       `SELECT DISTINCT o.user_id FROM participants o
        JOIN participants me ON me.conversation_id = o.conversation_id AND me.user_id = @me AND me.left_at IS NULL
        JOIN conversations c ON c.id = o.conversation_id AND c.kind IN ('direct', 'group') AND c.deleted_at IS NULL
@@ -36,26 +32,38 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
     )
     .pluck();
   const countStmt = db
-    .prepare('SELECT COUNT(*) FROM participants WHERE conversation_id = ? AND left_at IS NULL')
+    .prepare<[string], number>('SELECT COUNT(*) FROM participants WHERE conversation_id = ? AND left_at IS NULL')
     .pluck();
   const ownersStmt = db
-    .prepare("SELECT COUNT(*) FROM participants WHERE conversation_id = ? AND left_at IS NULL AND role = 'owner'")
+    .prepare<[string], number>(
+      "SELECT COUNT(*) FROM participants WHERE conversation_id = ? AND left_at IS NULL AND role = 'owner'",
+    )
     .pluck();
-  const setRoleStmt = db.prepare(
+  const setRoleStmt = db.prepare<[ParticipantRole, string, string]>(
     'UPDATE participants SET role = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL',
   );
-  const removeStmt = db.prepare(
+  const removeStmt = db.prepare<[number, 'left' | 'removed', string, string]>(
     'UPDATE participants SET left_at = ?, left_reason = ? WHERE conversation_id = ? AND user_id = ? AND left_at IS NULL',
   );
-  const readStmt = db.prepare(
+  const readStmt = db.prepare<SeqParams>(
     `UPDATE participants SET last_read_seq = @seq, last_delivered_seq = MAX(last_delivered_seq, @seq)
      WHERE conversation_id = @c AND user_id = @u AND last_read_seq < @seq`,
   );
-  const deliveredStmt = db.prepare(
+  const deliveredStmt = db.prepare<SeqParams>(
     `UPDATE participants SET last_delivered_seq = @seq
      WHERE conversation_id = @c AND user_id = @u AND last_delivered_seq < @seq`,
   );
-  const readersStmt = db.prepare(
+  const markStmt = db.prepare<[string, string, 'delivered' | 'read', number, number]>(
+    'INSERT OR IGNORE INTO receipt_marks (conversation_id, user_id, kind, seq, at) VALUES (?, ?, ?, ?, ?)',
+  );
+  // The first advance that reached seq (cursors only grow, so the lowest seq >= it is the earliest).
+  const firstMarkStmt = db
+    .prepare<[string, string, 'delivered' | 'read', number], number>(
+      `SELECT at FROM receipt_marks WHERE conversation_id = ? AND user_id = ? AND kind = ? AND seq >= ?
+       ORDER BY seq LIMIT 1`,
+    )
+    .pluck();
+  const readersStmt = db.prepare<[string, number, string], ParticipantRow>(
     `SELECT * FROM participants WHERE conversation_id = ? AND left_at IS NULL AND last_read_seq >= ? AND user_id != ?
      ORDER BY user_id`,
   );
@@ -70,8 +78,12 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
       const conv = core.conversation(conversationId);
       if (!conv || conv.deleted_at !== null) return null;
       const added = core.addParticipant(conv, userId, role, actorId, now);
-      if (added) return { participant: toParticipant(added), added: true };
-      return { participant: toParticipant(core.participant(conversationId, userId) as ParticipantRow), added: false };
+      if (added) return { participant: toParticipant(added), added: true, ...core.committed(conversationId) };
+      return {
+        participant: toParticipant(required(core.participant(conversationId, userId), 'participant')),
+        added: false,
+        ...core.committed(conversationId),
+      };
     },
   );
 
@@ -90,15 +102,18 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
           now,
         });
       }
-      return toParticipant(core.participant(conversationId, userId) as ParticipantRow);
+      return {
+        participant: toParticipant(required(core.participant(conversationId, userId), 'participant just updated')),
+        ...core.committed(conversationId),
+      };
     },
   );
 
   const removeTx = db.transaction(
     (conversationId: string, userId: string, reason: 'left' | 'removed', actorId: string, now: Date) => {
-      if (removeStmt.run(now.getTime(), reason, conversationId, userId).changes === 0) return false;
+      if (removeStmt.run(now.getTime(), reason, conversationId, userId).changes === 0) return null;
       core.appendChange({ conversationId, type: 'participant.left', entityId: userId, actorId, data: { reason }, now });
-      return true;
+      return core.committed(conversationId);
     },
   );
 
@@ -138,7 +153,10 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
           now,
         });
       }
-      return toParticipant(core.participant(conversationId, userId) as ParticipantRow);
+      return {
+        participant: toParticipant(required(core.participant(conversationId, userId), 'participant just updated')),
+        changeSeq: core.committed(conversationId).changeSeq,
+      };
     },
   );
 
@@ -150,8 +168,13 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
       const capped = Math.min(Math.max(0, Number.isFinite(seq) ? Math.floor(seq) : 0), conv.last_seq);
       const stmt = kind === 'read' ? readStmt : deliveredStmt;
       const changed = stmt.run({ seq: capped, c: conversationId, u: userId }).changes > 0;
-      const p = core.participant(conversationId, userId) as ParticipantRow;
+      const p = required(core.participant(conversationId, userId), 'active participant');
       if (changed) {
+        const at = now.getTime();
+        markStmt.run(conversationId, userId, kind, capped, at);
+        // Read implies delivered: a read that also moved the delivered cursor marks that too.
+        if (kind === 'read' && p.last_delivered_seq === capped)
+          markStmt.run(conversationId, userId, 'delivered', capped, at);
         core.appendChange({
           conversationId,
           type: 'receipt.updated',
@@ -161,7 +184,7 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
           now,
         });
       }
-      return { participant: toParticipant(p), changed };
+      return { participant: toParticipant(p), changed, ...core.committed(conversationId) };
     },
   );
 
@@ -181,7 +204,7 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
         j: after?.[1] ?? null,
         u: after?.[2] ?? null,
         limit: limit + 1,
-      }) as ParticipantRow[];
+      });
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
@@ -190,14 +213,14 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
           rows.length > limit && last ? encodeCursor([roleRank[last.role], last.joined_at, last.user_id]) : null,
       };
     },
-    listUserIds: async (conversationId) => idsStmt.all(conversationId) as string[],
+    listUserIds: async (conversationId) => idsStmt.all(conversationId),
     async sharingChatsWith(userId, others) {
       const ids = [...new Set(others)].filter((id) => id !== userId);
       if (!ids.length) return [];
-      return sharingStmt.all({ me: userId, ids: JSON.stringify(ids) }) as string[];
+      return sharingStmt.all({ me: userId, ids: JSON.stringify(ids) });
     },
-    countActive: async (conversationId) => countStmt.get(conversationId) as number,
-    countOwners: async (conversationId) => ownersStmt.get(conversationId) as number,
+    countActive: async (conversationId) => countStmt.get(conversationId) ?? 0,
+    countOwners: async (conversationId) => ownersStmt.get(conversationId) ?? 0,
     setRole: async (conversationId, userId, role, actorId, now) =>
       setRoleTx.immediate(conversationId, userId, role, actorId, now),
     remove: async (conversationId, userId, reason, actorId, now) =>
@@ -207,7 +230,18 @@ export function createSqliteParticipantsRepo(core: MessagingCore): ParticipantsR
     markRead: async (conversationId, userId, seq, now) => receiptTx.immediate('read', conversationId, userId, seq, now),
     markDelivered: async (conversationId, userId, seq, now) =>
       receiptTx.immediate('delivered', conversationId, userId, seq, now),
+    receiptTimes: async (conversationId, seq, userIds) =>
+      userIds.map((userId) => {
+        const first = (kind: 'read' | 'delivered') => {
+          const at = firstMarkStmt.get(conversationId, userId, kind, seq);
+          return at === undefined ? null : at;
+        };
+        const read = first('read');
+        const delivered = first('delivered');
+        const d = delivered === null ? read : read === null ? delivered : Math.min(delivered, read);
+        return { userId, deliveredAt: d === null ? null : new Date(d), readAt: read === null ? null : new Date(read) };
+      }),
     readersOf: async (conversationId, seq, excludeUserId) =>
-      (readersStmt.all(conversationId, seq, excludeUserId) as ParticipantRow[]).map(toParticipant),
+      readersStmt.all(conversationId, seq, excludeUserId).map(toParticipant),
   };
 }

@@ -39,23 +39,23 @@ export function createSqliteRegistrationsRepo(db: Database): PendingRegistration
        link_token_hash = excluded.link_token_hash, attempts = excluded.attempts, sent_at = excluded.sent_at,
        expires_at = excluded.expires_at`,
   );
-  const byEmail = db.prepare('SELECT * FROM pending_registrations WHERE email = ?');
-  const byLink = db.prepare('SELECT * FROM pending_registrations WHERE link_token_hash = ?');
-  const fail = db.prepare(
+  const byEmail = db.prepare<[string], Row>('SELECT * FROM pending_registrations WHERE email = ?');
+  const byLink = db.prepare<[string], Row>('SELECT * FROM pending_registrations WHERE link_token_hash = ?');
+  const fail = db.prepare<[string], { attempts: number }>(
     'UPDATE pending_registrations SET attempts = attempts + 1 WHERE email = ? RETURNING attempts',
   );
   // DELETE … RETURNING: checking and burning happen in one statement, so two requests cannot both win.
-  const takeCode = db.prepare(
+  const takeCode = db.prepare<{ email: string; hash: string; now: number; max: number }, Row>(
     `DELETE FROM pending_registrations
      WHERE email = @email AND code_hash = @hash AND expires_at > @now AND attempts < @max AND existing_user_id IS NULL
      RETURNING *`,
   );
-  const takeLink = db.prepare(
+  const takeLink = db.prepare<{ hash: string; now: number }, Row>(
     `DELETE FROM pending_registrations
      WHERE link_token_hash = @hash AND expires_at > @now AND existing_user_id IS NULL RETURNING *`,
   );
-  const remove = db.prepare('DELETE FROM pending_registrations WHERE email = ?');
-  const removeExpired = db.prepare('DELETE FROM pending_registrations WHERE expires_at <= ?');
+  const remove = db.prepare<[string]>('DELETE FROM pending_registrations WHERE email = ?');
+  const removeExpired = db.prepare<[number]>('DELETE FROM pending_registrations WHERE expires_at <= ?');
   return {
     async put(r) {
       upsert.run({
@@ -72,23 +72,23 @@ export function createSqliteRegistrationsRepo(db: Database): PendingRegistration
       });
     },
     async find(email) {
-      const row = byEmail.get(email) as Row | undefined;
+      const row = byEmail.get(email);
       return row ? toRecord(row) : null;
     },
     async findByLinkToken(linkTokenHash) {
-      const row = byLink.get(linkTokenHash) as Row | undefined;
+      const row = byLink.get(linkTokenHash);
       return row ? toRecord(row) : null;
     },
     async addFailedAttempt(email) {
-      const row = fail.get(email) as { attempts: number } | undefined;
+      const row = fail.get(email);
       return row?.attempts ?? 0;
     },
     async takeByCode(email, codeHash, now, maxAttempts) {
-      const row = takeCode.get({ email, hash: codeHash, now: now.getTime(), max: maxAttempts }) as Row | undefined;
+      const row = takeCode.get({ email, hash: codeHash, now: now.getTime(), max: maxAttempts });
       return row ? toRecord(row) : null;
     },
     async takeByLinkToken(linkTokenHash, now) {
-      const row = takeLink.get({ hash: linkTokenHash, now: now.getTime() }) as Row | undefined;
+      const row = takeLink.get({ hash: linkTokenHash, now: now.getTime() });
       return row ? toRecord(row) : null;
     },
     async delete(email) {

@@ -29,7 +29,10 @@ const toItem = (r: Row): SharedItemRecord => ({
 const keyOf = (i: SharedItemRecord) =>
   `${i.kind === 'link' ? 'l' : 'm'}:${String(i.position).padStart(3, '0')}:${i.kind === 'link' ? i.url : i.mediaId}`;
 
-/** Cursor = "<seq>:<item_key>" of the last row returned. */
+/**
+ * Cursor = "<seq>:<item_key>" of the last row returned. Not storage/cursor.ts's codec: the key holds
+ * a URL of up to 2,100 characters, and base64 JSON of it would pass the API's 2,200-character cap.
+ */
 function parseCursor(cursor: string | undefined): { seq: number; key: string } | null {
   const m = cursor?.match(/^(\d{1,15}):(.{1,2100})$/s);
   return m ? { seq: Number(m[1]), key: m[2] as string } : null;
@@ -55,14 +58,25 @@ export function createSqliteSharedItemsRepo(db: Database): SharedItemsRepo {
         item_key: keyOf(i),
       });
   });
-  const removeLinks = db.prepare(`DELETE FROM shared_items WHERE message_id = ? AND kind = 'link'`);
-  const removeAll = db.prepare('DELETE FROM shared_items WHERE message_id = ?');
+  const removeLinks = db.prepare<[string]>(`DELETE FROM shared_items WHERE message_id = ? AND kind = 'link'`);
+  const removeAll = db.prepare<[string]>('DELETE FROM shared_items WHERE message_id = ?');
   const replaceTx = db.transaction((messageId: string, links: SharedItemRecord[]) => {
     removeLinks.run(messageId);
     addTx(links);
   });
   // (seq, item_key) descending, walked from the index; hidden-for-me rows are skipped by the anti-join.
-  const page = db.prepare(
+  const page = db.prepare<
+    {
+      c: string;
+      kind: SharedItemRecord['kind'];
+      floor: number;
+      viewer: string;
+      cseq: number | null;
+      ckey: string | null;
+      limit: number;
+    },
+    Row
+  >(
     `SELECT s.* FROM shared_items s
      WHERE s.conversation_id = @c AND s.kind = @kind AND s.seq > @floor
        AND (@cseq IS NULL OR s.seq < @cseq OR (s.seq = @cseq AND s.item_key < @ckey))
@@ -92,7 +106,7 @@ export function createSqliteSharedItemsRepo(db: Database): SharedItemsRepo {
         cseq: c?.seq ?? null,
         ckey: c?.key ?? null,
         limit: limit + 1,
-      }) as Row[];
+      });
       const items = rows.slice(0, limit);
       const last = rows.length > limit ? items.at(-1) : undefined;
       return { items: items.map(toItem), nextCursor: last ? `${last.seq}:${last.item_key}` : null };

@@ -1,5 +1,9 @@
 import type { Database } from 'better-sqlite3';
 import { DAY_MS, dayKey, dayRange, type StatsDayRecord, type StatsRepo } from '../ports.ts';
+import type { CountRow } from './sqlite-util.ts';
+
+type Since = { since: number };
+type DayCount = { d: number; n: number };
 
 /**
  * Admin statistics as range scans over indexes added in 0006 (users_created, users_last_seen,
@@ -27,14 +31,14 @@ export const STATS_SQL = {
 } as const;
 
 export function createSqliteStatsRepo(db: Database): StatsRepo {
-  const users = db.prepare(STATS_SQL.users);
-  const active = db.prepare(STATS_SQL.active);
-  const conversations = db.prepare(STATS_SQL.conversations);
-  const messages = db.prepare(STATS_SQL.messages);
-  const media = db.prepare(STATS_SQL.media);
-  const signups = db.prepare(STATS_SQL.signups);
-  const sent = db.prepare(STATS_SQL.sent);
-  const uploads = db.prepare(STATS_SQL.uploads);
+  const users = db.prepare<[], CountRow>(STATS_SQL.users);
+  const active = db.prepare<Since, CountRow>(STATS_SQL.active);
+  const conversations = db.prepare<[], { kind: 'direct' | 'group' | 'channel'; n: number }>(STATS_SQL.conversations);
+  const messages = db.prepare<[], CountRow>(STATS_SQL.messages);
+  const media = db.prepare<[], CountRow & { bytes: number }>(STATS_SQL.media);
+  const signups = db.prepare<Since, DayCount>(STATS_SQL.signups);
+  const sent = db.prepare<Since, DayCount & { senders: number }>(STATS_SQL.sent);
+  const uploads = db.prepare<Since, DayCount & { bytes: number }>(STATS_SQL.uploads);
 
   return {
     async overview(now, days) {
@@ -44,29 +48,29 @@ export function createSqliteStatsRepo(db: Database): StatsRepo {
         keys.map((date) => [date, { date, signups: 0, activeUsers: 0, messages: 0, mediaUploads: 0, mediaBytes: 0 }]),
       );
       const at = (d: number) => daily.get(dayKey(d * DAY_MS));
-      for (const r of signups.all({ since: start }) as { d: number; n: number }[]) {
+      for (const r of signups.all({ since: start })) {
         const day = at(r.d);
         if (day) day.signups = r.n;
       }
-      for (const r of sent.all({ since: start }) as { d: number; n: number; senders: number }[]) {
+      for (const r of sent.all({ since: start })) {
         const day = at(r.d);
         if (day) Object.assign(day, { messages: r.n, activeUsers: r.senders });
       }
-      for (const r of uploads.all({ since: start }) as { d: number; n: number; bytes: number }[]) {
+      for (const r of uploads.all({ since: start })) {
         const day = at(r.d);
         if (day) Object.assign(day, { mediaUploads: r.n, mediaBytes: r.bytes });
       }
       const byKind = { direct: 0, group: 0, channel: 0 };
-      for (const r of conversations.all() as { kind: keyof typeof byKind; n: number }[]) byKind[r.kind] = r.n;
-      const m = media.get() as { n: number; bytes: number };
+      for (const r of conversations.all()) byKind[r.kind] = r.n;
+      const m = media.get();
       return {
-        users: (users.get() as { n: number }).n,
-        active24h: (active.get({ since: t - DAY_MS }) as { n: number }).n,
-        active7d: (active.get({ since: t - 7 * DAY_MS }) as { n: number }).n,
+        users: users.get()?.n ?? 0,
+        active24h: active.get({ since: t - DAY_MS })?.n ?? 0,
+        active7d: active.get({ since: t - 7 * DAY_MS })?.n ?? 0,
         conversations: byKind,
-        messages: (messages.get() as { n: number }).n,
-        mediaCount: m.n,
-        mediaBytes: m.bytes,
+        messages: messages.get()?.n ?? 0,
+        mediaCount: m?.n ?? 0,
+        mediaBytes: m?.bytes ?? 0,
         daily: [...daily.values()],
       };
     },

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from 'better-sqlite3';
+import { cursorOf, decodeCursor, encodeCursor } from '../cursor.ts';
 import type { NewUser, UserPatch, UserRecord, UsersRepo } from '../ports.ts';
-import { date, dateOf, likePrefix, ms, rethrowUnique } from './sqlite-util.ts';
+import { type CountRow, date, dateOf, likePrefix, ms, required, rethrowUnique } from './sqlite-util.ts';
 
 type UserRow = {
   id: string;
@@ -66,27 +67,35 @@ const columns: { [K in keyof Required<UserPatch>]: [string, (v: UserPatch[K]) =>
 };
 
 const unique = { email: 'email', username: 'username' };
+const isSearchCursor = cursorOf('string');
 
 export function createSqliteUsersRepo(db: Database): UsersRepo {
-  const insert = db.prepare(
+  const insert = db.prepare<[string, string, number | null, string, string, UserRow['role'], string | null, number]>(
     `INSERT INTO users (id, email, email_verified_at, username, display_name, role, password_hash, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const byId = db.prepare('SELECT * FROM users WHERE id = ?');
-  const byIds = db.prepare('SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))');
-  const byEmail = db.prepare('SELECT * FROM users WHERE email = ?');
-  const byUsername = db.prepare('SELECT * FROM users WHERE username = ?');
-  const countAll = db.prepare('SELECT COUNT(*) AS n FROM users');
+  const byId = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?');
+  const byIds = db.prepare<[string], UserRow>('SELECT * FROM users WHERE id IN (SELECT value FROM json_each(?))');
+  const byEmail = db.prepare<[string], UserRow>('SELECT * FROM users WHERE email = ?');
+  const byUsername = db.prepare<[string], UserRow>('SELECT * FROM users WHERE username = ?');
+  const countAll = db.prepare<[], CountRow>('SELECT COUNT(*) AS n FROM users');
+  const countAdmins = db.prepare<[], CountRow>(
+    "SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND suspended_at IS NULL AND deleted_at IS NULL",
+  );
   // Ordered by username (unique, NOCASE) so the cursor is simply the last username seen.
-  const searchStmt = db.prepare(
+  const searchStmt = db.prepare<
+    { q: string; excludeId: string; after: string; matchEmail: 0 | 1; limit: number },
+    UserRow
+  >(
     `SELECT * FROM users
      WHERE deleted_at IS NULL AND id != @excludeId AND username > @after
-       AND (username LIKE @q ESCAPE '\\' OR display_name LIKE @q ESCAPE '\\' OR email LIKE @q ESCAPE '\\')
+       AND (username LIKE @q ESCAPE '\\' OR display_name LIKE @q ESCAPE '\\'
+            OR (@matchEmail = 1 AND email LIKE @q ESCAPE '\\'))
      ORDER BY username LIMIT @limit`,
   );
 
   const findById = async (id: string) => {
-    const row = byId.get(id) as UserRow | undefined;
+    const row = byId.get(id);
     return row ? toUser(row) : null;
   };
 
@@ -107,23 +116,26 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
       } catch (err) {
         rethrowUnique(err, unique);
       }
-      return toUser(byId.get(id) as UserRow);
+      return toUser(required(byId.get(id), 'user just created'));
     },
     findById,
     async findByIds(ids) {
       if (!ids.length) return [];
-      return (byIds.all(JSON.stringify([...new Set(ids.map(String))])) as UserRow[]).map(toUser);
+      return byIds.all(JSON.stringify([...new Set(ids.map(String))])).map(toUser);
     },
     async findByEmail(email) {
-      const row = byEmail.get(email) as UserRow | undefined;
+      const row = byEmail.get(email);
       return row ? toUser(row) : null;
     },
     async findByUsername(username) {
-      const row = byUsername.get(username) as UserRow | undefined;
+      const row = byUsername.get(username);
       return row ? toUser(row) : null;
     },
     async count() {
-      return (countAll.get() as { n: number }).n;
+      return countAll.get()?.n ?? 0;
+    },
+    async countActiveAdmins() {
+      return countAdmins.get()?.n ?? 0;
     },
     async update(id, patch) {
       const sets: string[] = [];
@@ -148,12 +160,13 @@ export function createSqliteUsersRepo(db: Database): UsersRepo {
       const rows = searchStmt.all({
         q: likePrefix(q),
         excludeId: options.excludeId ?? '',
-        after: options.cursor ?? '',
+        after: decodeCursor(options.cursor, isSearchCursor)?.[0] ?? '',
+        matchEmail: options.matchEmail ? 1 : 0,
         limit: limit + 1,
-      }) as UserRow[];
+      });
       const items = rows.slice(0, limit).map(toUser);
       const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? last.username : null };
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.username]) : null };
     },
   };
 }

@@ -1,5 +1,17 @@
 import { DuplicateKeyError } from '../errors.ts';
 
+/**
+ * A row the same transaction just wrote (or checked) must be there: a missing one is a bug, and
+ * this says which, instead of a cast that would fail later and further away.
+ */
+export function required<T>(row: T | undefined | null, what: string): T {
+  if (row === undefined || row === null) throw new Error(`sqlite: ${what} missing`);
+  return row;
+}
+
+/** A COUNT(*) AS n row. */
+export type CountRow = { n: number };
+
 export const ms = (d: Date | null | undefined): number | null => (d ? d.getTime() : null);
 export const date = (v: number | null): Date | null => (v === null ? null : new Date(v));
 export const dateOf = (v: number): Date => new Date(v);
