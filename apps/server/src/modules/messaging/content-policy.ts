@@ -36,6 +36,7 @@ export function createContentPolicy(storage: Pick<Storage, 'conversations'>): Co
 /**
  * Plain-text writes (send, edit, react, forward) are refused in an encrypted conversation: a client
  * that tried would leak plaintext to the server. Encrypted clients post MLS ciphertext to /e2ee instead.
+ * @public (used by the e2ee branch's messaging; copied here verbatim with it)
  */
 export function assertPlaintextAllowed(conversation: Pick<ConversationRecord, 'encrypted'>): void {
   if (!serverMayReadContent(conversation))
