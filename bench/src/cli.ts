@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { BenchOptions } from './results.ts';
 
-export const SECTIONS = ['fanout', 'idle', 'history', 'auth', 'scaleout', 'client', 'translation'] as const;
+export const SECTIONS = ['fanout', 'idle', 'history', 'auth', 'scaleout', 'client', 'translation', 'points'] as const;
 const count = z.coerce.number().int().positive();
 
 const argsSchema = z
@@ -11,6 +11,7 @@ const argsSchema = z
     idle: count.optional(),
     messages: count.optional(),
     conversations: count.optional(),
+    members: count.optional(),
     rates: z
       .string()
       .regex(/^\d+(,\d+)*$/, 'comma-separated msgs/s, e.g. 100,500,1000')
@@ -38,6 +39,7 @@ export const USAGE = `pnpm bench [flags]
   --idle N             idle authenticated sockets (default 5000; e.g. --idle 10000)
   --messages N         messages in the history conversation (default 250000; --messages 1000000 for the budget size)
   --conversations N    conversations in the list (default 10000)
+  --members N          members of the leaderboard channel (default 10000)
   --only a,b           sections: ${SECTIONS.join(',')}
   --skip-build         client section: reuse bench/results/tmp/web-dist instead of building
   --out DIR            results directory (default bench/results)`;
@@ -75,6 +77,7 @@ export function optionsFrom(a: z.infer<typeof argsSchema>): BenchOptions {
     idle: a.idle ?? (q ? 500 : 5000),
     messages: a.messages ?? (q ? 20_000 : 250_000),
     conversations: a.conversations ?? (q ? 1000 : 10_000),
+    members: a.members ?? (q ? 2000 : 10_000),
     iterations: q ? 50 : 200,
     only: a.only ?? [...SECTIONS],
     skipBuild: a['skip-build'],

@@ -17,6 +17,7 @@ import { runClient } from './sections/client.ts';
 import { runFanout } from './sections/fanout.ts';
 import { runHistory } from './sections/history.ts';
 import { runIdle } from './sections/idle.ts';
+import { runPoints } from './sections/points.ts';
 import { runScaleOut } from './sections/scaleout.ts';
 import { runTranslation } from './sections/translation.ts';
 import { repoRoot } from './servers/launch.ts';
@@ -112,6 +113,10 @@ async function main(): Promise<void> {
         log(`  MongoDB: skipped (${mongo.skipped})`);
         return [sqlite, mongo];
       },
+    );
+  if (want('points'))
+    results.sections.points = await section('points', `8. Leaderboard of a ${options.members}-member channel`, () =>
+      runPoints({ members: options.members, iterations: options.iterations }, log),
     );
   if (want('auth'))
     results.sections.auth = await section('auth', '5. Auth at bcrypt cost 12', () =>

@@ -4,6 +4,7 @@ import type { ClientResult } from './sections/client.ts';
 import type { TargetResult } from './sections/fanout.ts';
 import type { HistoryResult } from './sections/history.ts';
 import type { IdleResult } from './sections/idle.ts';
+import type { PointsBenchResult } from './sections/points.ts';
 import type { ScaleOutResult } from './sections/scaleout.ts';
 import type { TranslationResult } from './sections/translation.ts';
 
@@ -20,6 +21,8 @@ export type BenchOptions = {
   idle: number;
   messages: number;
   conversations: number;
+  /** Members of the leaderboard channel (points section). */
+  members: number;
   iterations: number;
   only: string[];
   skipBuild: boolean;
@@ -46,6 +49,7 @@ export type BenchResults = {
     scaleOut?: ScaleOutResult | Skipped;
     client?: ClientResult | Skipped;
     translation?: TranslationResult | Skipped;
+    points?: PointsBenchResult | Skipped;
   };
   sectionSeconds: Record<string, number>;
   budgets: Budget[];

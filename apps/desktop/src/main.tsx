@@ -7,6 +7,7 @@ import './ui/chat.css';
 import './ui/panels.css';
 import './ui/everyday.css';
 import './ui/social.css';
+import './ui/points.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -37,9 +37,9 @@ import {
   noLoginThrottle,
 } from './modules/auth/auth.throttle.ts';
 import { createClientConfigModule } from './modules/client-config/client-config.module.ts';
-import { createE2eeModule, type E2eeOptions } from './modules/e2ee/e2ee.module.ts';
 import { createContactsModule } from './modules/contacts/contacts.module.ts';
 import { createDiscoveryModule } from './modules/discovery/discovery.module.ts';
+import { createE2eeModule, type E2eeOptions } from './modules/e2ee/e2ee.module.ts';
 import { healthRoutes } from './modules/health/health.routes.ts';
 import { createInvitesModule } from './modules/invites/invites.module.ts';
 import {
@@ -57,16 +57,17 @@ import {
 } from './modules/notifications/notifications.module.ts';
 import { createOidcModule, type OidcRegistryOptions } from './modules/oidc/oidc.module.ts';
 import { authProvidersFromConfig } from './modules/oidc/oidc.registry.ts';
+import { createPointsModule, type PointsModule } from './modules/points/points.module.ts';
 import { createPresenceModule } from './modules/presence/presence.module.ts';
 import { createProfileLinksModule } from './modules/profile-links/profile-links.routes.ts';
 import type { CharlaIo } from './modules/realtime/realtime.fanout.ts';
 import { createRealtime } from './modules/realtime/realtime.module.ts';
 import type { RealtimeLimits } from './modules/realtime/realtime.server.ts';
 import { createSearchModule } from './modules/search/search.module.ts';
-import { createLanguageDetector } from './modules/translation/translation.detect.ts';
-import { createTranslationModule, type TranslationOptions } from './modules/translation/translation.module.ts';
 import { sharePageRoutes } from './modules/share-pages/share-pages.routes.ts';
 import { createSocialLinksModule } from './modules/social-links/social-links.module.ts';
+import { createLanguageDetector } from './modules/translation/translation.detect.ts';
+import { createTranslationModule, type TranslationOptions } from './modules/translation/translation.module.ts';
 import { createUsersModule } from './modules/users/users.module.ts';
 import type { MediaStore, Storage } from './storage/ports.ts';
 
@@ -111,6 +112,8 @@ export type CharlaApp = {
   notifications: Pick<NotificationsModule, 'worker' | 'digest' | 'vapidPublicKey'>;
   /** Link-preview handles (tests wait for pending previews and run the sweeper). */
   linkPreviews: Pick<LinkPreviewsModule, 'service' | 'sweepOnce'>;
+  /** Points module handles (tests wait for awards in flight and run the due checks). */
+  points: Pick<PointsModule, 'service' | 'settled' | 'runDueChecks'>;
   /** Resolves once optional backends (the Redis adapter, presence and typing) are connected. */
   ready: Promise<void>;
   /** Stops accepting connections and closes sockets; storage is the caller's to close. */
@@ -210,6 +213,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     { store: media.store, serial: messaging.serial, contentEvents: messaging.contentEvents },
     deps.linkPreviews,
   );
+  const points = createPointsModule(ctx);
   const modules: AppModule[] = [
     createClientConfigModule(ctx),
     auth,
@@ -230,7 +234,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     e2ee,
     presence,
     notifications,
-    createPresenceModule(ctx, { io, perUser: deps.realtime?.limits?.presencePerUser }),
+    points,
     linkPreviews,
     createContactsModule(ctx),
     createDiscoveryModule(ctx, { lookupLimiter: rateLimits.limiter(DISCOVERY_LOOKUP_PER_USER) }),
@@ -325,6 +329,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     media,
     notifications,
     linkPreviews,
+    points,
     ready: realtime.ready,
     close: async () => {
       await new Promise<void>((resolve) => {

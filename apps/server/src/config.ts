@@ -109,6 +109,8 @@ export const envSchema = z.object({
     .regex(/^cloudinary:\/\//, 'must start with cloudinary://')
     .optional(),
   WEB_DIST_DIR: z.string().optional(),
+  /** Points: direct chats earn nothing while either account is younger than this (anti-farming with fresh accounts). */
+  POINTS_DIRECT_MIN_ACCOUNT_AGE_HOURS: z.coerce.number().min(0).max(8760).default(24),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   ...translationEnvShape,
   /** Web Push (RFC 8292) key pair, base64url; set both or neither (unset: generated into DATA_DIR/vapid.json). */

@@ -400,6 +400,31 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
     for (const note of tr.notes) out.push(`\n_${note}_`);
     out.push('');
   }
+  out.push('## 9. Leaderboard of a big channel');
+  out.push('');
+  const pts = s.points;
+  if (!pts) out.push('Not run.');
+  else if (isSkipped(pts)) out.push(`Not measured: ${pts.skipped}`);
+  else {
+    out.push(
+      `One channel of ${n(pts.members)} members, every one with points and one in ten hiding them (seeded through the storage port in ${pts.seedSeconds} s). Sequential requests by the owner; the baselines are the HTTP floor and reading every member id of the channel.`,
+    );
+    out.push('');
+    out.push(
+      table(
+        ['query', 'samples', 'store p50 / p99', 'REST p50 / p99', 'REST max'],
+        pts.queries.map((q) => [
+          q.name,
+          `${q.store.n} / ${q.http?.n ?? 0}`,
+          pct(q.store),
+          pct(q.http),
+          q.http?.max ?? '-',
+        ]),
+      ),
+    );
+    for (const note of pts.notes) out.push(`\n_${note}_`);
+    out.push('');
+  }
   out.push('## Section times');
   out.push('');
   out.push(

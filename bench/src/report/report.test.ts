@@ -58,6 +58,7 @@ function results(over: Partial<BenchResults['sections']> = {}): BenchResults {
       warmupMs: 0,
       repeats: 3,
       idle: 5000,
+      members: 10_000,
       messages: 1000,
       conversations: 10,
       iterations: 10,
@@ -115,9 +116,13 @@ describe('budgets', () => {
 
   it('reports every budget, NOT MEASURED with the reason when a section did not run or was skipped', () => {
     const { budgets } = evaluateBudgets(results({ auth: { skipped: 'failed: boom' } }));
-    // 11 of issue 8 + 2 of issue 16 (translation).
-    expect(budgets).toHaveLength(13);
+    // 11 of issue 8 + 2 of issue 16 (translation) + 1 of issue 17 (leaderboard).
+    expect(budgets).toHaveLength(14);
     expect(budgets.find((b) => b.id === 'translation-calls')?.status).toBe('NOT MEASURED');
+    expect(budgets.find((b) => b.id === 'leaderboard')).toMatchObject({
+      status: 'NOT MEASURED',
+      note: 'section not run',
+    });
     const eld = budgets.find((b) => b.id === 'eld');
     expect(eld).toMatchObject({ status: 'NOT MEASURED', note: 'failed: boom' });
     expect(budgets.find((b) => b.id === 'bundle')?.note).toBe('section not run');

@@ -48,7 +48,7 @@ const SEARCHES = [
 ];
 
 /** Up to `iterations` sequential calls after a warm-up, but stops after ~`budgetMs` (at least 10 samples) so slow queries stay affordable. */
-async function time(iterations: number, fn: () => Promise<unknown>, budgetMs = 2500): Promise<Summary> {
+export async function time(iterations: number, fn: () => Promise<unknown>, budgetMs = 2500): Promise<Summary> {
   const warmEnd = nowMs() + budgetMs / 4;
   for (let i = 0; i < Math.min(20, iterations) && (i < 2 || nowMs() < warmEnd); i++) await fn();
   const lat: number[] = [];

@@ -17,7 +17,9 @@ import { ChangeFeeds, mergeConversation, movesPermissions } from './change-feed.
 import type { ApiClient } from './client.ts';
 import { keys } from './query-keys.ts';
 
-type AllHandlers = { [E in keyof ServerToClientEvents]: ServerToClientEvents[E] };
+/** Events that change cached chat state; feature events (points toasts) have their own listeners. */
+type SyncedEvent = Exclude<keyof ServerToClientEvents, 'points:achievement'>;
+type AllHandlers = { [E in SyncedEvent]: ServerToClientEvents[E] };
 
 export type SyncContext = {
   qc: QueryClient;
@@ -62,7 +64,7 @@ const cachedSummary = (qc: QueryClient, id: string) =>
 
 /** Applies one event under the cursor rule; false when it was stale (already applied through the feed). */
 type Track = (conversationId: string, changeSeq: number, patch: () => void) => boolean;
-type Handlers<E extends keyof ServerToClientEvents> = Pick<AllHandlers, E>;
+type Handlers<E extends SyncedEvent> = Pick<AllHandlers, E>;
 
 function messageHandlers(
   ctx: SyncContext,

@@ -14,6 +14,7 @@ export type Route =
   | { name: 'profile'; username: string }
   | { name: 'settings' }
   | { name: 'admin' }
+  | { name: 'achievements' }
   | { name: 'server' };
 
 /**
@@ -66,6 +67,8 @@ export function parseHash(hash: string): Route {
       return { name: 'settings' };
     case 'admin':
       return { name: 'admin' };
+    case 'achievements':
+      return { name: 'achievements' };
     case 'server':
       return { name: 'server' };
     default:

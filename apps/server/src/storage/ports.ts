@@ -13,6 +13,7 @@ import type { MediaRepo } from './ports/media.ts';
 import type { ConversationsRepo, InvitesRepo, MessagesRepo, ParticipantsRepo } from './ports/messaging.ts';
 import type { AuditLogRepo, ReportsRepo, StatsRepo } from './ports/moderation.ts';
 import type { EmailDigestRepo, PushQueueRepo, PushSubscriptionsRepo } from './ports/notifications.ts';
+import type { LeaderboardsRepo, PointsHistoryRepo, PointsRepo } from './ports/points.ts';
 import type { PendingRegistrationsRepo } from './ports/registrations.ts';
 import type { SharedItemsRepo } from './ports/shared-items.ts';
 import type { SocialLinksRepo } from './ports/social-links.ts';
@@ -31,6 +32,8 @@ export { SEARCH_CANDIDATES, SNIPPET_END, SNIPPET_START } from './ports/messaging
 export type * from './ports/moderation.ts';
 export { DAY_MS, dayKey, dayRange } from './ports/moderation.ts';
 export type * from './ports/notifications.ts';
+export type * from './ports/points.ts';
+export { ALL_TIME, isoWeekKey } from './ports/points.ts';
 export type * from './ports/registrations.ts';
 export type * from './ports/shared-items.ts';
 export type * from './ports/social-links.ts';
@@ -69,6 +72,9 @@ export type Storage = {
   readonly discovery: DiscoveryRepo;
   /** Social profiles shown on a person's profile. */
   readonly socialLinks: SocialLinksRepo;
+  readonly points: PointsRepo;
+  readonly leaderboards: LeaderboardsRepo;
+  readonly pointsHistory: PointsHistoryRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

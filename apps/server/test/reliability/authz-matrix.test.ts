@@ -343,6 +343,48 @@ const REST: Record<string, Spec> = {
     req: (c) => ({ params: { welcomeId: c.extra }, query: `deviceId=${c.extra}` }),
     expect: AUTHED('404 404 404 404 404'),
   },
+  // ---- points: my own are mine; boards follow membership; the ledger of others is for site admins ----
+  'GET /points/me': { expect: AUTHED('200 200 200 200 200') },
+  'PUT /points/me/settings': {
+    req: () => ({ body: { visibility: 'members' } }),
+    expect: AUTHED('200 200 200 200 200'),
+  },
+  'GET /points/me/ledger': { expect: AUTHED('200 200 200 200 200') },
+  // Anyone may ask; the answer says { visible: false } when the owner's privacy setting hides them.
+  'GET /points/users/:id': {
+    req: (_c, w) => ({ params: { id: w.owner.user.id } }),
+    expect: AUTHED('200 200 200 200 200'),
+  },
+  'GET /points/conversations/:id/leaderboard': { expect: AUTHED('404 200 200 404 200') },
+  'PUT /points/conversations/:id/leaderboard': {
+    req: () => ({ body: { enabled: true } }),
+    expect: AUTHED('404 403 200 404 403'),
+  },
+  'GET /admin/points/users/:id/ledger': {
+    req: (_c, w) => ({ params: { id: w.owner.user.id } }),
+    expect: AUTHED('403 403 403 200 403'),
+  },
+  'POST /admin/points/entries/:id/reversal': {
+    req: async (c, w) => {
+      const [out] = await w.t.storage.points.award([
+        {
+          userId: w.owner.user.id,
+          ruleId: 'reaction_received',
+          eventKey: `matrix:${c.extra}:${randomUUID()}`,
+          points: 1,
+          dailyCap: 1_000_000,
+          conversationId: c.id,
+          messageId: c.messageId,
+          causeMessageId: null,
+          detail: {},
+          createdAt: new Date(),
+        },
+      ]);
+      const id = out?.status === 'awarded' ? out.entry.id : 'missing';
+      return { params: { id }, body: { reason: 'authorization matrix' } };
+    },
+    expect: AUTHED('403 403 403 201 403'),
+  },
   // ---- search ----
   'GET /search/messages': { req: () => ({ query: 'q=hello' }), expect: AUTHED('200 200 200 200 200') },
   // ---- translation (no provider configured here: a member's translate is 503, never 500) ----

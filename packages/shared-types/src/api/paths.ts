@@ -156,6 +156,22 @@ export const paths = {
     /** GET ?days=30 */
     stats: '/admin/stats',
   },
+  points: {
+    /** GET my level, points and achievements with progress. */
+    me: '/points/me',
+    /** PUT { visibility }: who sees my points and badges. */
+    settings: '/points/me/settings',
+    /** GET ?cursor=&limit=: my ledger, newest first. */
+    ledger: '/points/me/ledger',
+    /** GET someone's level, points and badges (when their privacy setting allows). */
+    user: (id: string) => `/points/users/${encodeURIComponent(id)}`,
+    /** GET ?period=week|all&limit=; PUT { enabled } (group/channel owners and admins). */
+    leaderboard: (conversationId: string) => `/points/conversations/${encodeURIComponent(conversationId)}/leaderboard`,
+    /** GET ?cursor=&limit=: a user's ledger (site admins). */
+    adminLedger: (userId: string) => `/admin/points/users/${encodeURIComponent(userId)}/ledger`,
+    /** POST { reason }: reverse an award with a compensating entry (site admins; audited). */
+    adminReverse: (entryId: string) => `/admin/points/entries/${encodeURIComponent(entryId)}/reversal`,
+  },
   search: {
     /** GET ?q=&conversationId=&cursor=&limit= */
     messages: '/search/messages',

@@ -39,6 +39,10 @@ export const statsDaySchema = z.object({
   messages: z.number().int(),
   mediaUploads: z.number().int(),
   mediaBytes: z.number().int(),
+  /** Net points awarded that day (awards minus reversals made that day). */
+  points: z.number().int(),
+  /** Achievement tiers earned that day. */
+  achievements: z.number().int(),
 });
 export type StatsDay = z.infer<typeof statsDaySchema>;
 

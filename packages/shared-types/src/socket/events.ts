@@ -10,6 +10,7 @@ import {
   type ReactionSummary,
   type Receipt,
 } from '../dto/message.ts';
+import type { AchievementEarnedEvent } from '../dto/points.ts';
 
 const id = z.string().min(1).max(64);
 
@@ -120,6 +121,8 @@ export type ServerToClientEvents = {
   'e2ee:message': (e: E2eeMessageEvent) => void;
   'e2ee:welcome': (e: E2eeWelcomeEvent) => void;
   'e2ee:roster_stale': (e: E2eeRosterStaleEvent) => void;
+  /** To the earner's devices only: an achievement tier was just earned (the client shows a toast). */
+  'points:achievement': (e: AchievementEarnedEvent) => void;
 };
 
 export type InterServerEvents = Record<string, never>;

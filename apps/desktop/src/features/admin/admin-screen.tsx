@@ -17,6 +17,7 @@ import { EmptyState, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { ReportEvidence, useReportEvidence } from '../e2ee/report-evidence.tsx';
+import { AdminPointsLedger } from '../points/admin-points-ledger.tsx';
 
 type Tab = 'reports' | 'stats' | 'users';
 
@@ -140,7 +141,7 @@ export function BarChart({
   label,
 }: {
   series: StatsDay[];
-  field: 'messages' | 'signups' | 'activeUsers';
+  field: 'messages' | 'signups' | 'activeUsers' | 'points' | 'achievements';
   label: string;
 }) {
   const max = Math.max(1, ...series.map((d) => d[field]));
@@ -196,6 +197,8 @@ function Stats() {
       </dl>
       <BarChart series={s.series} field="messages" label={t('admin.messagesPerDay')} />
       <BarChart series={s.series} field="signups" label={t('admin.signupsPerDay')} />
+      <BarChart series={s.series} field="points" label={t('admin.pointsPerDay')} />
+      <BarChart series={s.series} field="achievements" label={t('admin.achievementsPerDay')} />
     </div>
   );
 }
@@ -207,6 +210,7 @@ function Users() {
   const qc = useQueryClient();
   const run = useRun();
   const [q, setQ] = useState('');
+  const [pointsOf, setPointsOf] = useState<string | null>(null);
   const users = useQuery({
     queryKey: ['admin', 'users', q],
     queryFn: ({ signal }) =>
@@ -273,6 +277,15 @@ function Users() {
                 </button>
               </span>
             )}
+            <button
+              type="button"
+              className="link"
+              aria-expanded={pointsOf === u.id}
+              onClick={() => setPointsOf(pointsOf === u.id ? null : u.id)}
+            >
+              {t('points.adminLedger')}
+            </button>
+            {pointsOf === u.id && <AdminPointsLedger userId={u.id} />}
           </li>
         ))}
       </ul>

@@ -13,9 +13,9 @@ import { useRouter } from '../../ui/router.tsx';
 import { EmptyState } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
-import { EncryptedToggle } from '../e2ee/encrypted-toggle.tsx';
 import { useContacts } from '../contacts/contacts.api.ts';
 import { FindFriends } from '../contacts/find-friends.tsx';
+import { EncryptedToggle } from '../e2ee/encrypted-toggle.tsx';
 import { UserPicker } from '../groups/user-picker.tsx';
 
 type Tab = 'person' | 'friends' | 'group' | 'channel' | 'directory';

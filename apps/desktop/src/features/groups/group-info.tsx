@@ -25,6 +25,8 @@ import { PersonSocialLinks } from '../contacts/social-links.tsx';
 import { menuKeys } from '../conversations/conversation-menu.tsx';
 import { conversationName, isMuted } from '../conversations/conversation-utils.ts';
 import { SharedTabs } from '../conversations/shared-tabs.tsx';
+import { LeaderboardPanel } from '../points/leaderboard-panel.tsx';
+import { PointsProfile } from '../points/points-profile.tsx';
 import { ShareButton } from '../share/share-button.tsx';
 import { EditGroup } from './edit-group.tsx';
 import { UserPicker } from './user-picker.tsx';
@@ -183,6 +185,7 @@ export function GroupInfo({
           )}
         </div>
       )}
+      {group && <LeaderboardPanel conversationId={c.id} canManage={c.me.role === 'owner' || c.me.role === 'admin'} />}
       {group && canInvite && <Invites conversationId={c.id} name={name} />}
       {safety && (
         <div className="panel-section">
@@ -385,6 +388,7 @@ function DetailsHead({ c, name }: { c: ConversationSummary; name: string }) {
           {about}
         </p>
       )}
+      {peerId && <PointsProfile userId={peerId} />}
     </div>
   );
 }

@@ -10,12 +10,16 @@ import { VerifyEmailBanner } from '../auth/verify-email.tsx';
 import { ChatView } from '../chat/chat-view.tsx';
 import { ConversationList } from '../conversations/conversation-list.tsx';
 import { E2eeProvider } from '../e2ee/e2ee-context.tsx';
+import { useAchievementToasts } from '../points/use-achievement-toasts.ts';
 import { SafetyProvider } from '../safety/safety.tsx';
 import { useAccountAppearance } from '../settings/appearance-settings.tsx';
 import { useDesktopIntegration } from './desktop-integration.ts';
 
 const SettingsScreen = lazy(() =>
   import('../settings/settings-screen.tsx').then((m) => ({ default: m.SettingsScreen })),
+);
+const AchievementsScreen = lazy(() =>
+  import('../points/achievements-screen.tsx').then((m) => ({ default: m.AchievementsScreen })),
 );
 const AdminScreen = lazy(() => import('../admin/admin-screen.tsx').then((m) => ({ default: m.AdminScreen })));
 const SearchDialog = lazy(() => import('../search/search-dialog.tsx').then((m) => ({ default: m.SearchDialog })));
@@ -47,11 +51,13 @@ function Shell() {
   const { platform } = useApp();
   const { route, navigate } = useRouter();
   const { connected } = useRealtime();
+  useAchievementToasts();
   const [overlay, setOverlay] = useState<Overlay>(null);
   const conversationId = route.name === 'home' ? route.conversationId : undefined;
   const list = useConversations();
   const conversation = useConversation(conversationId);
   useDesktopIntegration(list.data);
+  const screen = route.name === 'settings' || route.name === 'admin' || route.name === 'achievements';
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -72,7 +78,7 @@ function Shell() {
   );
 
   return (
-    <div className={`shell${conversationId || route.name === 'settings' || route.name === 'admin' ? ' has-main' : ''}`}>
+    <div className={`shell${conversationId || screen ? ' has-main' : ''}`}>
       <a className="skip-link" href="#main">
         {t('a11y.skip')}
       </a>
@@ -103,6 +109,14 @@ function Shell() {
           >
             <Icon name="compose" />
           </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('points.open')}
+            onClick={() => navigate({ name: 'achievements' })}
+          >
+            <Icon name="trophy" />
+          </button>
           {me.role === 'admin' && (
             <button
               type="button"
@@ -117,9 +131,15 @@ function Shell() {
         <ConversationList activeId={conversationId} />
       </nav>
       <main id="main" className="main" tabIndex={-1}>
-        {route.name === 'settings' || route.name === 'admin' ? (
+        {screen ? (
           <Suspense fallback={<Skeleton lines={8} label={t('common.loading')} />}>
-            {route.name === 'admin' ? <AdminScreen /> : <SettingsScreen />}
+            {route.name === 'admin' ? (
+              <AdminScreen />
+            ) : route.name === 'achievements' ? (
+              <AchievementsScreen />
+            ) : (
+              <SettingsScreen />
+            )}
           </Suspense>
         ) : conversation?.encrypted ? (
           <Suspense fallback={<Skeleton lines={8} label={t('common.loading')} />}>

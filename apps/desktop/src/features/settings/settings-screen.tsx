@@ -19,6 +19,7 @@ import { EmailVerification } from '../auth/verify-email.tsx';
 import { DiscoverySetting } from '../contacts/discovery-setting.tsx';
 import { ProfileLink } from '../contacts/profile-link.tsx';
 import { SocialLinksSettings } from '../contacts/social-links.tsx';
+import { PointsProfile } from '../points/points-profile.tsx';
 import { useBlockedPeople } from '../safety/safety.tsx';
 import { ReadingLanguageSetting } from '../translation/reading-language.tsx';
 import { AppearanceSettings } from './appearance-settings.tsx';
@@ -54,6 +55,7 @@ export function SettingsScreen() {
   const { t } = useI18n();
   const { navigate } = useRouter();
   const { logout } = useApp();
+  const me = useMe();
   return (
     <section className="settings" aria-labelledby="settings-title">
       <header className="settings-header">
@@ -63,6 +65,12 @@ export function SettingsScreen() {
         <h1 id="settings-title">{t('settings.title')}</h1>
       </header>
       <Profile />
+      <Section title={t('points.title')}>
+        <PointsProfile userId={me.id} />
+        <button type="button" className="button secondary" onClick={() => navigate({ name: 'achievements' })}>
+          {t('points.seeAll')}
+        </button>
+      </Section>
       <AppearanceSettings />
       <ReadingLanguageSetting />
       <Notifications />

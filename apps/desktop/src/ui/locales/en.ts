@@ -1,4 +1,5 @@
 import { enEveryday } from './en-everyday.ts';
+import { enPoints } from './en-points.ts';
 import { enPush } from './en-push.ts';
 import { enSocial } from './en-social.ts';
 
@@ -365,4 +366,5 @@ export const en = {
   ...enEveryday,
   ...enPush,
   ...enSocial,
+  ...enPoints,
 } as const;

@@ -1,5 +1,6 @@
 import type { en } from './en.ts';
 import { esEveryday } from './es-everyday.ts';
+import { esPoints } from './es-points.ts';
 import { esPush } from './es-push.ts';
 import { esSocial } from './es-social.ts';
 
@@ -367,4 +368,5 @@ export const es: Record<keyof typeof en, string> = {
   ...esEveryday,
   ...esPush,
   ...esSocial,
+  ...esPoints,
 };

@@ -7,26 +7,14 @@ import {
   updateReportRequestSchema,
   updateUserRoleRequestSchema,
 } from '@charla/shared-types';
-import { type RequestHandler, Router } from 'express';
+import { Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { sendData, sendEmpty } from '../../http/envelope.ts';
-import { forbidden } from '../../http/errors.ts';
 import { callerId, idParam } from '../../http/request.ts';
+import { createRequireAdmin } from '../../http/require-admin.ts';
 import { parseInput } from '../../http/validate.ts';
 import type { ModerationService } from '../moderation/moderation.service.ts';
 import type { AdminStatsService } from './admin.stats.ts';
-
-/**
- * Site admins only. The role is read from the user record on every call (not only the token's
- * claim), so a demoted or suspended admin loses access at once.
- */
-export function createRequireAdmin(ctx: Pick<AppContext, 'storage'>): RequestHandler {
-  return async (req, _res, next) => {
-    const user = await ctx.storage.users.findById(callerId(req));
-    if (user?.role !== 'admin' || user.suspendedAt || user.deletedAt) throw forbidden('Admins only');
-    next();
-  };
-}
 
 /** Mounted at /admin. */
 export function adminRoutes(

@@ -7,7 +7,11 @@ export function createAdminStatsService(deps: { storage: Storage; clock: Clock }
   return {
     async get(days: number): Promise<AdminStats> {
       const now = deps.clock.now();
-      const o = await deps.storage.stats.overview(now, days);
+      const [o, points] = await Promise.all([
+        deps.storage.stats.overview(now, days),
+        deps.storage.points.daily(now, days),
+      ]);
+      const pointsByDate = new Map(points.map((p) => [p.date, p]));
       return {
         generatedAt: now.toISOString(),
         days,
@@ -20,7 +24,11 @@ export function createAdminStatsService(deps: { storage: Storage; clock: Clock }
           mediaCount: o.mediaCount,
           mediaBytes: o.mediaBytes,
         },
-        series: o.daily,
+        series: o.daily.map((d) => ({
+          ...d,
+          points: pointsByDate.get(d.date)?.points ?? 0,
+          achievements: pointsByDate.get(d.date)?.achievements ?? 0,
+        })),
       };
     },
   };

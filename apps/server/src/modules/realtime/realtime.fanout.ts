@@ -32,13 +32,22 @@ export type Fanout = {
     event: E,
     listener: (userIds: readonly string[], ...args: EventArgs<E>) => void,
   ): () => void;
+  /**
+   * Every fact published to users on this node, once (not once per recipient), for in-process
+   * observers that react to what happened (points). Listeners must not throw or block.
+   */
+  onPublished(listener: PublishedListener): () => void;
 };
+
+export type PublishedFact = { [E in ServerEvent]: { event: E; args: EventArgs<E> } }[ServerEvent];
+export type PublishedListener = (fact: PublishedFact) => void;
 
 type LooseEmit = (e: string, ...a: unknown[]) => boolean;
 
 export function createFanout(io: CharlaIo, onError?: (err: unknown) => void): Fanout {
   const membershipEnded = new Set<(userIds: readonly string[]) => void>();
   const observers = new Map<ServerEvent, Set<(userIds: readonly string[], ...args: unknown[]) => void>>();
+  const published = new Set<PublishedListener>();
   const toRooms = <E extends ServerEvent>(rooms: readonly string[], event: E, ...args: EventArgs<E>) => {
     if (rooms.length === 0) return;
     // One emit to the union of rooms: a socket in several of them still gets the event once.
@@ -63,6 +72,7 @@ export function createFanout(io: CharlaIo, onError?: (err: unknown) => void): Fa
         }
       }
       toRooms(userIds.map(userRoom), event, ...args);
+      for (const listener of published) listener({ event, args } as PublishedFact);
     },
     toRooms,
     disconnectSession(sessionId) {
@@ -81,6 +91,10 @@ export function createFanout(io: CharlaIo, onError?: (err: unknown) => void): Fa
       set.add(loose);
       observers.set(event, set);
       return () => set.delete(loose);
+    },
+    onPublished(listener) {
+      published.add(listener);
+      return () => published.delete(listener);
     },
   };
 }

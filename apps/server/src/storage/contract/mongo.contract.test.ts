@@ -7,19 +7,20 @@ import { openMongoStorage } from '../mongo/mongo-storage.ts';
 import type { Storage } from '../ports.ts';
 import { abuseContract } from './abuse.contract.ts';
 import { accountsContract } from './accounts.contract.ts';
-import { e2eeContract } from './e2ee.contract.ts';
 import { contactsContract } from './contacts.contract.ts';
 import { discoveryContract } from './discovery.contract.ts';
+import { e2eeContract } from './e2ee.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { linkPreviewsContract } from './link-previews.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
 import { notificationsContract } from './notifications.contract.ts';
+import { pointsContract } from './points.contract.ts';
 import { type ReopenableStore, sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
-import { translationContract } from './translation.contract.ts';
 import { socialLinksContract } from './social-links.contract.ts';
+import { translationContract } from './translation.contract.ts';
 
 /** MONGODB_URI, or (opt-in, CHARLA_MONGO_MEMORY=1) a mongod from mongodb-memory-server, which must be downloadable. */
 let uri = process.env.MONGODB_URI;
@@ -105,6 +106,7 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   contactsContract(openFresh);
   discoveryContract(openFresh);
   socialLinksContract(openFresh);
+  pointsContract(openFresh);
   abuseContract(openFresh);
   notificationsContract(openFresh);
   // The step sequence a standalone server runs (forced even on a replica set, so it is always tested).

@@ -6,19 +6,20 @@ import type { Storage } from '../ports.ts';
 import { openSqliteStorage } from '../sqlite/sqlite-storage.ts';
 import { abuseContract } from './abuse.contract.ts';
 import { accountsContract } from './accounts.contract.ts';
-import { e2eeContract } from './e2ee.contract.ts';
 import { contactsContract } from './contacts.contract.ts';
 import { discoveryContract } from './discovery.contract.ts';
+import { e2eeContract } from './e2ee.contract.ts';
 import { identitiesContract } from './identities.contract.ts';
 import { linkPreviewsContract } from './link-previews.contract.ts';
 import { mediaContract } from './media.contract.ts';
 import { messagingContract } from './messaging.contract.ts';
 import { moderationContract } from './moderation.contract.ts';
 import { notificationsContract } from './notifications.contract.ts';
+import { pointsContract } from './points.contract.ts';
 import { sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
-import { translationContract } from './translation.contract.ts';
 import { socialLinksContract } from './social-links.contract.ts';
+import { translationContract } from './translation.contract.ts';
 
 /** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
 async function openFresh(): Promise<Storage> {
@@ -46,6 +47,7 @@ describe('sqlite adapter', () => {
   contactsContract(openFresh);
   discoveryContract(openFresh);
   socialLinksContract(openFresh);
+  pointsContract(openFresh);
   abuseContract(openFresh);
   notificationsContract(openFresh);
   sendCrashContract(async () => {

@@ -6,9 +6,9 @@ import type { Storage } from '../ports.ts';
 import { createMongoBlocksRepo } from './mongo-blocks.ts';
 import { createMongoContactsRepo } from './mongo-contacts.ts';
 import { createMongoConversationsRepo } from './mongo-conversations.ts';
+import { createMongoDiscoveryRepo } from './mongo-discovery.ts';
 import { createMongoE2eeRepo } from './mongo-e2ee.ts';
 import { createMongoEmailDigestRepo } from './mongo-email-digest.ts';
-import { createMongoDiscoveryRepo } from './mongo-discovery.ts';
 import { translateOutages } from './mongo-errors.ts';
 import { createMongoIdentitiesRepo } from './mongo-identities.ts';
 import { describeUri, ensureIndexes } from './mongo-indexes.ts';
@@ -23,6 +23,8 @@ import { runOnce } from './mongo-migrations.ts';
 import { createMongoAuditLogRepo, createMongoReportsRepo } from './mongo-moderation.ts';
 import { createMongoOneTimeTokensRepo } from './mongo-one-time-tokens.ts';
 import { createMongoParticipantsRepo } from './mongo-participants.ts';
+import { createMongoPointsRepo, pointsModels } from './mongo-points.ts';
+import { createMongoLeaderboardsRepo, createMongoPointsHistoryRepo } from './mongo-points-boards.ts';
 import { createMongoPushRepos } from './mongo-push.ts';
 import { createMongoRegistrationsRepo } from './mongo-registrations.ts';
 import { createMongoSend } from './mongo-send.ts';
@@ -83,6 +85,7 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
   const messaging = createMongoMessagingCore(models);
   const sending = createMongoSend(messaging, conn, options);
   const push = createMongoPushRepos(conn);
+  const points = pointsModels(conn);
   const t = translateOutages;
   const storage: Storage = {
     kind: 'mongo',
@@ -110,6 +113,9 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
     contacts: t(createMongoContactsRepo(conn)),
     discovery: t(createMongoDiscoveryRepo(conn)),
     socialLinks: t(createMongoSocialLinksRepo(conn)),
+    points: t(createMongoPointsRepo(points)),
+    leaderboards: t(createMongoLeaderboardsRepo(conn, points, models)),
+    pointsHistory: t(createMongoPointsHistoryRepo(models)),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;

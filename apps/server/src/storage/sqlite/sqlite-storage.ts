@@ -7,9 +7,9 @@ import { applyMigrations } from './migrate.ts';
 import { createSqliteBlocksRepo } from './sqlite-blocks.ts';
 import { createSqliteContactsRepo } from './sqlite-contacts.ts';
 import { createSqliteConversationsRepo } from './sqlite-conversations.ts';
+import { createSqliteDiscoveryRepo } from './sqlite-discovery.ts';
 import { createSqliteE2eeRepo } from './sqlite-e2ee.ts';
 import { createSqliteEmailDigestRepo } from './sqlite-email-digest.ts';
-import { createSqliteDiscoveryRepo } from './sqlite-discovery.ts';
 import { createSqliteIdentitiesRepo } from './sqlite-identities.ts';
 import { createSqliteInvitesRepo } from './sqlite-invites.ts';
 import { createSqliteLinkPreviewsRepo } from './sqlite-link-previews.ts';
@@ -19,6 +19,8 @@ import { createMessagingCore } from './sqlite-messaging-core.ts';
 import { createSqliteAuditLogRepo, createSqliteReportsRepo } from './sqlite-moderation.ts';
 import { createSqliteOneTimeTokensRepo } from './sqlite-one-time-tokens.ts';
 import { createSqliteParticipantsRepo } from './sqlite-participants.ts';
+import { createSqlitePointsRepo } from './sqlite-points.ts';
+import { createSqliteLeaderboardsRepo, createSqlitePointsHistoryRepo } from './sqlite-points-boards.ts';
 import { createSqlitePushQueueRepo, createSqlitePushSubscriptionsRepo } from './sqlite-push.ts';
 import { createSqliteRegistrationsRepo } from './sqlite-registrations.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
@@ -69,6 +71,9 @@ export function openSqliteStorage(
     contacts: createSqliteContactsRepo(db),
     discovery: createSqliteDiscoveryRepo(db),
     socialLinks: createSqliteSocialLinksRepo(db),
+    points: createSqlitePointsRepo(db),
+    leaderboards: createSqliteLeaderboardsRepo(db),
+    pointsHistory: createSqlitePointsHistoryRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (db.open) db.close();
