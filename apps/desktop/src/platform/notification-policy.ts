@@ -5,10 +5,7 @@
  */
 export {
   composeText,
-  type Decision,
   decide,
   HIDDEN_BODY,
   HIDDEN_TITLE,
-  type NotificationPolicyPrefs,
-  type PolicyInput,
 } from '@charla/shared-types';

@@ -127,4 +127,3 @@ export function createDispatcher(deps: {
   return { messageCreated, read };
 }
 
-export type Dispatcher = ReturnType<typeof createDispatcher>;
