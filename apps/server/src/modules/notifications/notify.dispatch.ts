@@ -126,4 +126,3 @@ export function createDispatcher(deps: {
 
   return { messageCreated, read };
 }
-
