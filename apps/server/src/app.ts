@@ -213,7 +213,8 @@ export function createApp(deps: AppDeps): CharlaApp {
     { store: media.store, serial: messaging.serial, contentEvents: messaging.contentEvents },
     deps.linkPreviews,
   );
-  const points = createPointsModule(ctx);
+  // Polyglot reads the language translation detected at send (stored on the message by messaging).
+  const points = createPointsModule(ctx, { contentEvents: messaging.contentEvents });
   const modules: AppModule[] = [
     createClientConfigModule(ctx),
     auth,

@@ -1,4 +1,5 @@
 import type { Message } from '@charla/shared-types';
+import type { MessageContentEvents } from '../messaging/messages.content-events.ts';
 import type { Fanout, PublishedFact } from '../realtime/realtime.fanout.ts';
 import type { MessageFact, PointsService } from './points.service.ts';
 
@@ -26,6 +27,8 @@ export function listenForPoints(
   fanout: Pick<Fanout, 'onPublished'>,
   points: PointsService,
   onJoined: (conversationId: string, userId: string, changeSeq: number) => Promise<void>,
+  /** Messages whose text was written (messaging): their detected language feeds Polyglot. */
+  written?: Pick<MessageContentEvents, 'on'>,
 ) {
   const inFlight = new Set<Promise<void>>();
   const track = (p: Promise<void>) => {
@@ -56,8 +59,27 @@ export function listenForPoints(
         break;
     }
   });
+  // The language was detected at send or edit (translation, through messaging) and stored only where
+  // the server may read content; the rule checks the content policy again. An edit counts as the
+  // backfill counts it: the stored language is the message's language.
+  const stopWritten =
+    written?.on(({ message: m }) => {
+      if (!m.language || !m.senderId || m.deletedAt) return;
+      track(
+        points.onMessageLanguage({
+          id: m.id,
+          conversationId: m.conversationId,
+          senderId: m.senderId,
+          language: m.language,
+          createdAt: m.createdAt,
+        }),
+      );
+    }) ?? (() => undefined);
   return {
-    stop,
+    stop(): void {
+      stop();
+      stopWritten();
+    },
     /** Resolves when the awards started so far are written. */
     async settled(): Promise<void> {
       while (inFlight.size > 0) await Promise.all([...inFlight]);

@@ -1,6 +1,7 @@
 import type { AppContext, AppModule } from '../../app-context.ts';
 import { createRequireAdmin } from '../../http/require-admin.ts';
 import { createContentPolicy } from '../messaging/content-policy.ts';
+import type { MessageContentEvents } from '../messaging/messages.content-events.ts';
 import { createInviteStays } from './points.invites.ts';
 import { listenForPoints } from './points.listener.ts';
 import { createPointsQueries } from './points.queries.ts';
@@ -15,6 +16,7 @@ const DUE_CHECK_INTERVAL_MS = 10 * 60_000;
  */
 export function createPointsModule(
   ctx: Pick<AppContext, 'config' | 'storage' | 'clock' | 'logger' | 'requireAuth' | 'fanout'>,
+  deps: { contentEvents?: Pick<MessageContentEvents, 'on'> } = {},
 ) {
   const { storage, clock, logger, config, fanout } = ctx;
   const service = createPointsService({
@@ -27,13 +29,18 @@ export function createPointsModule(
   });
   const queries = createPointsQueries({ storage, clock });
   const invites = createInviteStays({ storage, clock, points: service });
-  const listener = listenForPoints(fanout, service, async (conversationId, userId, changeSeq) => {
-    try {
-      await invites.onJoined(conversationId, userId, changeSeq);
-    } catch (err) {
-      logger.error({ err }, 'points: invite join check failed');
-    }
-  });
+  const listener = listenForPoints(
+    fanout,
+    service,
+    async (conversationId, userId, changeSeq) => {
+      try {
+        await invites.onJoined(conversationId, userId, changeSeq);
+      } catch (err) {
+        logger.error({ err }, 'points: invite join check failed');
+      }
+    },
+    deps.contentEvents,
+  );
   let timer: ReturnType<typeof setInterval> | undefined;
   const { requireAuth } = ctx;
   const routers = [
