@@ -23,7 +23,7 @@ export type NotificationsOptions = {
 /**
  * Notifications that reach people when Charla is not open: Web Push to subscribed devices and the
  * email digest of missed messages. It listens to the facts messaging publishes (a message was
- * created, someone read up to a seq) and to account events (a session ended, an account went).
+ * created, plain or encrypted; someone read up to a seq) and to account events (a session ended, an account went).
  */
 export function createNotificationsModule(
   ctx: Pick<AppContext, 'config' | 'storage' | 'logger' | 'clock' | 'mailer' | 'events' | 'requireAuth' | 'fanout'>,
@@ -69,6 +69,10 @@ export function createNotificationsModule(
   const listen = () => [
     ctx.fanout.observe('message:created', (memberIds, event) => {
       dispatcher.messageCreated(memberIds, event.message).catch(background('push dispatch'));
+    }),
+    // Encrypted messages travel as e2ee:message (ciphertext): pushed as ids only, never words.
+    ctx.fanout.observe('e2ee:message', (memberIds, event) => {
+      dispatcher.encryptedMessageCreated(memberIds, event.message).catch(background('encrypted push dispatch'));
     }),
     ctx.fanout.observe('receipt:updated', (_members, receipt) => {
       dispatcher.read(receipt.userId, receipt.conversationId, receipt.lastReadSeq).catch(background('read cancel'));

@@ -1,4 +1,4 @@
-import { decide, type Message, truncateBody } from '@charla/shared-types';
+import { decide, type E2eeEnvelope, type Message, truncateBody } from '@charla/shared-types';
 import type { Logger } from 'pino';
 import type { Clock } from '../../app-context.ts';
 import type { ConversationRecord, PushContent, Storage } from '../../storage/ports.ts';
@@ -30,6 +30,42 @@ export function pushText(
 }
 
 /**
+ * What a push needs to know about a message. `readable` is the plain message when there is one;
+ * an encrypted message has none (the server holds ciphertext only), so its push is ids only.
+ */
+type Pushed = {
+  id: string;
+  conversationId: string;
+  seq: number;
+  senderId: string;
+  mentions: readonly string[];
+  readable: Message | null;
+};
+
+/** For the email digest: a direct message or mention the user has not read. */
+async function recordMissed(
+  storage: Storage,
+  userId: string,
+  message: Message,
+  mentioned: boolean,
+  muted: boolean,
+): Promise<void> {
+  if (muted && !mentioned) return;
+  const settings = await storage.emailDigest.findSettings(userId);
+  if (!settings?.enabled) return;
+  await storage.emailDigest.recordMissed([
+    {
+      userId,
+      conversationId: message.conversationId,
+      messageId: message.id,
+      seq: message.seq,
+      mention: mentioned,
+      createdAt: new Date(message.createdAt),
+    },
+  ]);
+}
+
+/**
  * A message arrived: for each member who is not the sender and has no online device, one push per
  * subscribed device that its own preferences let through (the shared policy: level, mentions-only,
  * do-not-disturb, mute), folded into the conversation's pending burst; and, for direct messages and
@@ -47,47 +83,51 @@ export function createDispatcher(deps: {
 }) {
   const { storage, clock, logger } = deps;
 
-  async function messageCreated(memberIds: readonly string[], message: Message): Promise<void> {
-    if (message.kind === 'system' || !message.senderId || message.deletedAt) return;
-    const senderId = message.senderId;
+  async function dispatch(memberIds: readonly string[], pushed: Pushed): Promise<void> {
+    const { senderId, readable } = pushed;
     const recipients = [...new Set(memberIds)].filter((id) => id !== senderId);
     if (!recipients.length) return;
     const [conversation, sender, active] = await Promise.all([
-      storage.conversations.findById(message.conversationId),
-      storage.users.findById(senderId),
+      storage.conversations.findById(pushed.conversationId),
+      readable ? storage.users.findById(senderId) : null,
       deps.activity(recipients),
     ]);
     if (!conversation || conversation.deletedAt) return;
-    const mayRead = serverMayReadContent(conversation);
-    const text = pushText(conversation, sender?.displayName ?? 'Charla', message);
+    // Both are needed to show words: the conversation's policy (in one place) and a readable message.
+    const text =
+      readable && serverMayReadContent(conversation)
+        ? pushText(conversation, sender?.displayName ?? 'Charla', readable)
+        : null;
     const now = clock.now();
     const dueAt = new Date(now.getTime() + deps.options.coalesceMs);
     let queued = false;
     for (const userId of recipients) {
       if (active.has(userId)) continue;
-      const participant = await storage.participants.find(message.conversationId, userId);
-      if (!participant || participant.leftAt || participant.lastReadSeq >= message.seq) continue;
-      const mentioned = message.mentions.includes(userId);
+      const participant = await storage.participants.find(pushed.conversationId, userId);
+      if (!participant || participant.leftAt || participant.lastReadSeq >= pushed.seq) continue;
+      const mentioned = pushed.mentions.includes(userId);
       const muted = participant.mutedUntil !== null && participant.mutedUntil > now;
-      if (conversation.kind === 'direct' || mentioned) await recordMissed(userId, message, mentioned, muted);
+      // The digest lists plain messages by their text; an encrypted one has nothing it could show.
+      if (readable && (conversation.kind === 'direct' || mentioned))
+        await recordMissed(storage, userId, readable, mentioned, muted);
       if (conversation.kind === 'channel' && !mentioned) continue;
       const urgency = mentioned || conversation.kind === 'direct' ? 'high' : 'normal';
       for (const sub of await storage.pushSubscriptions.listByUser(userId)) {
         const decision = decide({
-          message: { conversationId: message.conversationId, mentioned, muted },
+          message: { conversationId: pushed.conversationId, mentioned, muted },
           prefs: sub.prefs,
           windowFocused: false,
           activeConversationId: null,
         });
         if (!decision.notify) continue;
         const content: PushContent =
-          mayRead && !sub.prefs.hideContent ? { hidden: false, ...text, mentioned } : { hidden: true };
+          text && !sub.prefs.hideContent ? { hidden: false, ...text, mentioned } : { hidden: true };
         const job = await storage.pushQueue.enqueue({
           subscriptionId: sub.id,
           userId,
-          conversationId: message.conversationId,
-          messageId: message.id,
-          seq: message.seq,
+          conversationId: pushed.conversationId,
+          messageId: pushed.id,
+          seq: pushed.seq,
           urgency,
           content,
           now,
@@ -99,20 +139,26 @@ export function createDispatcher(deps: {
     if (queued) deps.queued(dueAt);
   }
 
-  async function recordMissed(userId: string, message: Message, mentioned: boolean, muted: boolean): Promise<void> {
-    if (muted && !mentioned) return;
-    const settings = await storage.emailDigest.findSettings(userId);
-    if (!settings?.enabled) return;
-    await storage.emailDigest.recordMissed([
-      {
-        userId,
-        conversationId: message.conversationId,
-        messageId: message.id,
-        seq: message.seq,
-        mention: mentioned,
-        createdAt: new Date(message.createdAt),
-      },
-    ]);
+  async function messageCreated(memberIds: readonly string[], message: Message): Promise<void> {
+    if (message.kind === 'system' || !message.senderId || message.deletedAt) return;
+    await dispatch(memberIds, { ...message, senderId: message.senderId, readable: message });
+  }
+
+  /**
+   * An encrypted application message was delivered: the same rules as a plain one, with no words
+   * (the push is `hidden`) and no mentions (they are inside the ciphertext). Commits are group
+   * bookkeeping, never a notification.
+   */
+  async function encryptedMessageCreated(memberIds: readonly string[], envelope: E2eeEnvelope): Promise<void> {
+    if (envelope.kind !== 'application') return;
+    await dispatch(memberIds, {
+      id: envelope.id,
+      conversationId: envelope.conversationId,
+      seq: envelope.seq,
+      senderId: envelope.senderId,
+      mentions: [],
+      readable: null,
+    });
   }
 
   /** Read on some device: nothing about those messages needs to reach anyone any more. */
@@ -124,5 +170,5 @@ export function createDispatcher(deps: {
     if (pushes || missed) logger.debug({ userId, conversationId, seq, pushes, missed }, 'read elsewhere: cancelled');
   }
 
-  return { messageCreated, read };
+  return { messageCreated, encryptedMessageCreated, read };
 }

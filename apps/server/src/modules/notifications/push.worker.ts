@@ -54,6 +54,17 @@ export function backoffMs(
   return Math.max(jittered, retryAfter ?? 0);
 }
 
+/**
+ * The pushed message's deletion state, or null when it does not exist. Encrypted messages live in
+ * the e2ee store (ciphertext, never deleted by the server); plain ones in messages.
+ */
+async function pushedMessage(storage: Storage, id: string): Promise<{ deletedAt: Date | null } | null> {
+  const plain = await storage.messages.findById(id);
+  if (plain) return plain;
+  const [encrypted] = await storage.e2ee.findMessages([id]);
+  return encrypted?.kind === 'application' ? { deletedAt: null } : null;
+}
+
 /** Why this push should not go out any more, or null (and the subscription it goes to). */
 async function stale(
   deps: WorkerDeps,
@@ -73,7 +84,7 @@ async function stale(
   if (sub.prefs.level === 'none' || sub.prefs.doNotDisturb) return { reason: 'notifications off now' };
   const [participant, message, active] = await Promise.all([
     storage.participants.find(job.conversationId, job.userId),
-    storage.messages.findById(job.messageId),
+    pushedMessage(storage, job.messageId),
     deps.activity([job.userId]),
   ]);
   if (!participant || participant.leftAt) return { reason: 'not a member' };
