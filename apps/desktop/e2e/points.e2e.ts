@@ -34,7 +34,8 @@ test('earning "First words": live toast, badge on my profile and on theirs, hidd
 
   // A group with someone else in it (direct chats of day-old accounts earn nothing).
   await createGroup(page, 'Trail club', [ben]);
-  await send(page, 'Who is up for Saturday?');
+  // Under the language detector's 10 letters: no Polyglot award, so the totals below are these two.
+  await send(page, 'Saturday?');
   const toast = page.getByRole('status').filter({ hasText: 'Achievement unlocked: First words (bronze)' });
   await expect(toast).toBeVisible();
   await toast.getByRole('button', { name: 'View' }).click();
