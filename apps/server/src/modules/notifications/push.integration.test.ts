@@ -7,6 +7,7 @@ import {
 } from '@charla/test-utils/push-service';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connectSocket, emitAck, eventually, type Rest, restAs, sleep } from '../../../test/chat.ts';
+import { createEncrypted, device, person } from '../../../test/e2ee/e2ee-support.ts';
 import { type RegisteredUser, registerUser, startTestApp, type TestApp } from '../../../test/harness.ts';
 
 /**
@@ -183,34 +184,30 @@ describe('web push', () => {
   });
 
   it('an encrypted conversation pushes only "New message" and its id, whatever the device allows', async () => {
-    // Encrypted conversations are created through the e2ee branch's API, not on this branch yet: the
-    // store answers `encrypted: true` for this one, and the content policy must keep every word out.
-    const conversations = t.storage.conversations;
-    const findById = conversations.findById.bind(conversations);
-    conversations.findById = async (id) => {
-      const c = await findById(id);
-      return c && id === direct ? { ...c, encrypted: true } : c;
-    };
-    try {
-      await subscribe(benRest, { hideContent: false, locale: 'es' });
-      const m = await send(anaRest, direct, 'the secret plan', [ben.user.id]);
-      const [d] = await standIn.waitForDelivered(1);
-      expect(d?.payload).toEqual({
-        v: 1,
-        id: expect.any(String),
-        conversationId: direct,
-        messageId: m.id,
-        seq: m.seq,
-        count: 1,
-        lang: 'es',
-        hidden: true,
-      });
-      expect(d?.text).not.toMatch(/secret|plan|Ana/);
-      // Still a direct chat: urgent, collapsed per conversation, with a TTL.
-      expect(d).toMatchObject({ urgency: 'high', ttl: 86_400 });
-    } finally {
-      conversations.findById = findById;
-    }
+    // A real encrypted direct chat (Carol and Ben, with MLS devices): the server holds ciphertext only.
+    await device(t, { id: ben.user.id, token: ben.accessToken, rest: benRest, username: ben.username });
+    const carol = await device(t, await person(t));
+    const chat = await createEncrypted(carol.person, { kind: 'direct', userId: ben.user.id });
+    expect(await carol.client.reconcile(chat)).toBe(true);
+    await subscribe(benRest, { hideContent: false, locale: 'es' });
+    await carol.client.send(chat, { t: 'text', text: 'the secret plan' });
+    const stored = await t.storage.e2ee.messagesAfter(chat, 0, { limit: 50, floor: 0 });
+    const m = stored.find((x) => x.kind === 'application');
+    const [d] = await standIn.waitForDelivered(1);
+    expect(d?.payload).toEqual({
+      v: 1,
+      id: expect.any(String),
+      conversationId: chat,
+      messageId: m?.id,
+      seq: m?.seq,
+      count: 1,
+      lang: 'es',
+      hidden: true,
+    });
+    expect(d?.text).not.toMatch(/secret|plan/);
+    expect(d?.text).not.toContain(carol.person.username);
+    // Still a direct chat: urgent, collapsed per conversation, with a TTL.
+    expect(d).toMatchObject({ urgency: 'high', ttl: 86_400 });
   });
 
   it('404 and 410 delete the subscription; 429 and 5xx are retried with backoff until delivered', async () => {
