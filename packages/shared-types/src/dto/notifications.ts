@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { trimWhere } from '../text/bounded.ts';
 
 /*
  * Notifications that reach people when Charla is not open: Web Push subscriptions (one per signed-in
@@ -24,8 +25,11 @@ const base64url = (bytes: number) => {
   return z
     .string()
     .regex(/^[A-Za-z0-9_-]+={0,2}$/, 'Not base64url')
-    .refine((s) => s.replace(/=+$/, '').length === chars, `Must encode ${bytes} bytes`);
+    .refine((s) => withoutPadding(s).length === chars, `Must encode ${bytes} bytes`);
 };
+
+/** Base64 padding removed by a walk from the end (a `/=+$/` replace backtracks quadratically). */
+export const withoutPadding = (s: string): string => trimWhere(s, (c) => c === '=', 'end');
 
 /** PushSubscription.toJSON() from the browser, plus this device's preferences. */
 export const putPushSubscriptionSchema = z

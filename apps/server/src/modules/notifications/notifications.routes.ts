@@ -6,6 +6,7 @@ import {
   type PushSubscriptionDto,
   putPushSubscriptionSchema,
   updateEmailDigestSchema,
+  withoutPadding,
 } from '@charla/shared-types';
 import { type RequestHandler, Router } from 'express';
 import type { Clock } from '../../app-context.ts';
@@ -88,8 +89,8 @@ export function notificationsRoutes(deps: {
       userId,
       sessionId,
       endpoint: endpoint.url.href,
-      p256dh: body.keys.p256dh.replace(/=+$/, ''),
-      auth: body.keys.auth.replace(/=+$/, ''),
+      p256dh: withoutPadding(body.keys.p256dh),
+      auth: withoutPadding(body.keys.auth),
       prefs: body.prefs,
       now: clock.now(),
     });

@@ -16,10 +16,19 @@ const storedSchema = z.object({
   privateKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
 });
 
+/** The address inside `Name <address>`, found with string searches (no backtracking pattern). */
+function angleAddress(from: string): string | undefined {
+  const close = from.lastIndexOf('>');
+  const open = from.lastIndexOf('<', close);
+  if (open < 0 || close < 0) return undefined;
+  const inner = from.slice(open + 1, close);
+  return inner.includes('@') && !/[\s<>]/.test(inner) ? inner : undefined;
+}
+
 /** The contact push services may use (RFC 8292): VAPID_SUBJECT, else the MAIL_FROM address. */
 export function vapidSubject(config: Pick<Config, 'VAPID_SUBJECT' | 'MAIL_FROM'>): string {
   if (config.VAPID_SUBJECT) return config.VAPID_SUBJECT;
-  const address = config.MAIL_FROM.match(/<([^<>\s]+@[^<>\s]+)>/)?.[1] ?? config.MAIL_FROM.trim();
+  const address = angleAddress(config.MAIL_FROM) ?? config.MAIL_FROM.trim();
   return `mailto:${address.includes('@') && !/\s/.test(address) ? address : 'no-reply@charla.local'}`;
 }
 
