@@ -161,7 +161,11 @@ describe('link previews in messages', () => {
     const secret = (
       await A.post<ConversationSummary>('/conversations', { kind: 'group', title: 'Secret', memberIds: [ben.user.id] })
     ).body.data.id;
-    // Until the encryption branch stores the flag, mark the conversation encrypted where storage answers.
+    // A message written while the conversation read as plain, with no link, so nothing is fetched yet.
+    const m = await send(A, 'nothing to preview here', secret);
+    const stored = await t.storage.messages.findById(m.id);
+    if (!stored) throw new Error('message not stored');
+    // From now on storage answers that the conversation is end-to-end encrypted.
     const conversations = t.storage.conversations;
     const findById = conversations.findById.bind(conversations);
     conversations.findById = async (id) => {
@@ -170,13 +174,27 @@ describe('link previews in messages', () => {
     };
     try {
       const hits = site.hits.get('/plain') ?? 0;
-      const m = await send(A, `${at('/plain')}?secret=1`, secret);
-      expect((await reload(m.id, secret))?.linkPreview ?? null).toBeNull();
+      // The server refuses plaintext for an encrypted conversation outright (content policy: 409).
+      const refused = await A.post(`/conversations/${secret}/messages`, {
+        clientMsgId: `lp-${++n}`,
+        text: `${at('/plain')}?secret=1`,
+      });
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ code: 'encrypted_conversation' });
+      // And the preview job itself asks the content policy before reading any text it is handed.
+      t.charla.linkPreviews.service.onWritten({
+        message: { ...stored, text: `${at('/plain')}?secret=2` },
+        how: 'edited',
+      });
+      await t.charla.linkPreviews.service.idle();
       expect(site.hits.get('/plain') ?? 0).toBe(hits);
+      expect((await t.storage.messages.findById(m.id))?.linkPreview ?? null).toBeNull();
+      // The shared links of an encrypted conversation are the devices' to list, not the server's.
       const links = await B.get<SharedPage>(`/conversations/${secret}/shared?kind=link`);
-      expect(links.body.data.items).toEqual([]);
-      // The same link in a plain conversation is listed.
+      expect(links.status).toBe(409);
+      // The same link in a plain conversation is fetched and listed.
       await send(A, `${at('/plain')}?secret=1`);
+      expect(site.hits.get('/plain') ?? 0).toBeGreaterThan(hits);
       const plain = await B.get<SharedPage>(`/conversations/${group}/shared?kind=link`);
       expect(plain.body.data.items.length).toBeGreaterThan(0);
     } finally {
