@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  addSentMessage,
   applyChanges,
   bumpConversation,
   bumpEncrypted,
@@ -23,6 +24,19 @@ const state = (seqs: number[], over: Partial<MessagesState> = {}): MessagesState
 });
 
 describe('message cache updaters', () => {
+  it('the send ack adds my message but never overwrites a fresher copy from the socket', () => {
+    const withPreview = message({ seq: 4, text: 'see https://example.org' });
+    const fresher = { ...withPreview, editedAt: '2026-12-06T08:00:00.000Z' };
+    // message:created and then message:updated arrived before the outbox handled the ack.
+    let s = upsertMessage(state([1, 2, 3]), fresher);
+    s = addSentMessage(s, withPreview);
+    expect(s.items.find((m) => m.id === withPreview.id)).toBe(fresher);
+    expect(s.items).toHaveLength(4);
+    // Without the socket's copy (a REST fallback, a slow socket) the ack's copy is added.
+    const alone = addSentMessage(state([1, 2, 3]), withPreview);
+    expect(alone.items.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+  });
+
   it('appends, inserts in seq order and replaces by id without duplicates', () => {
     let s = state([1, 3]);
     s = upsertMessage(s, message({ seq: 4 }), 10);

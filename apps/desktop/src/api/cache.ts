@@ -44,6 +44,16 @@ export function upsertMessage(state: MessagesState, message: Message, changeSeq 
   return { ...state, items: next, changeSeq: Math.max(state.changeSeq, changeSeq) };
 }
 
+/**
+ * The send ack's copy of my message: added when the cache does not have it yet, never over a copy
+ * that is already there. The socket's message:created and later message:updated (a link preview, a
+ * reaction, an edit from another device) can land before the outbox finishes handling the ack, and
+ * they are at least as fresh as the ack's snapshot, which was taken when the message was stored.
+ */
+export function addSentMessage(state: MessagesState, message: Message): MessagesState {
+  return state.items.some((m) => m.id === message.id) ? state : upsertMessage(state, message);
+}
+
 export function removeMessage(state: MessagesState, messageId: string, changeSeq = 0): MessagesState {
   return {
     ...state,

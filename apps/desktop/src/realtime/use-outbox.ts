@@ -1,7 +1,7 @@
 import type { ConversationSummary, Message, Participant } from '@charla/shared-types';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { bumpConversation, type MessagesState, senderReadUpTo, upsertMessage } from '../api/cache.ts';
+import { addSentMessage, bumpConversation, type MessagesState, senderReadUpTo } from '../api/cache.ts';
 import { newClientMsgId, Outbox, type OutboxEntry, outboxName } from '../api/outbox.ts';
 import { keys } from '../api/query-keys.ts';
 import { type ChatSocket, request } from '../api/socket.ts';
@@ -33,7 +33,7 @@ export function useOutbox(socket: ChatSocket, meId: string, activeConversationId
 
   const onSent = useCallback(
     (_e: OutboxEntry, m: Message) => {
-      qc.setQueryData<MessagesState>(keys.messages(m.conversationId), (s) => (s ? upsertMessage(s, m) : s));
+      qc.setQueryData<MessagesState>(keys.messages(m.conversationId), (s) => (s ? addSentMessage(s, m) : s));
       // Sending means I have read up to my message (no receipt comes for it).
       qc.setQueryData<Participant[]>(keys.participants(m.conversationId), (p) => (p ? senderReadUpTo(p, m) : p));
       qc.setQueryData<ConversationSummary[]>(keys.conversations, (l) =>
