@@ -17,7 +17,8 @@ export type LiveSyncHooks = {
 
 /**
  * Server facts into the cache: binds the socket's events to the cache updaters (api/sync.ts) and,
- * after a reconnect, catches up through the change feed before anything else goes out.
+ * after a reconnect, catches up through the change feed before anything else goes out (after the
+ * first connect, in the background).
  */
 export function useLiveSync(
   socket: ChatSocket,
@@ -53,6 +54,10 @@ export function useLiveSync(
       firstConnect = false;
       void (async () => {
         if (reconnect) await catchUp(qc, api, feeds, meId).catch(() => undefined);
+        // The first connect can come after the first list and history fetches: what happened in
+        // between (a channel joined from another device, a message) reached no room of ours, so
+        // catch up in the background too, without holding the outbox.
+        else void catchUp(qc, api, feeds, meId).catch(() => undefined);
         latest.current.onSynced();
       })();
     };
