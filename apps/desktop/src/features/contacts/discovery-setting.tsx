@@ -1,5 +1,6 @@
 import { discoverySettingsSchema, paths } from '@charla/shared-types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { keys } from '../../api/query-keys.ts';
 import { useApp } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
@@ -17,18 +18,23 @@ export function DiscoverySetting() {
     queryKey: keys.discovery,
     queryFn: ({ signal }) => api.get(paths.discovery.me, discoverySettingsSchema, signal),
   });
+  // The value clicked, held until the server answers: a refetch in flight (window focus) must not
+  // flip the switch back in the meantime.
+  const [pending, setPending] = useState<boolean | null>(null);
   if (setting.isPending) return <Skeleton label={t('common.loading')} />;
   if (!setting.data) return null;
   const change = async (on: boolean) => {
-    // The switch follows the click; the server's answer (or a refetch after a refusal) settles it.
-    qc.setQueryData(keys.discovery, { ...setting.data, discoverableByEmail: on });
+    setPending(on);
     try {
+      await qc.cancelQueries({ queryKey: keys.discovery });
       const saved = await api.send('PUT', paths.discovery.me, discoverySettingsSchema, { discoverableByEmail: on });
       qc.setQueryData(keys.discovery, saved);
       toasts.show({ kind: 'info', text: t(on ? 'discovery.on' : 'discovery.off') });
     } catch (e) {
       await qc.invalidateQueries({ queryKey: keys.discovery });
       toasts.show({ kind: 'error', text: errorText(t, e) });
+    } finally {
+      setPending(null);
     }
   };
   return (
@@ -36,7 +42,7 @@ export function DiscoverySetting() {
       <label className="switch">
         <input
           type="checkbox"
-          checked={setting.data.discoverableByEmail}
+          checked={pending ?? setting.data.discoverableByEmail}
           onChange={(e) => void change(e.target.checked)}
         />
         {t('discovery.label')}
