@@ -34,6 +34,16 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('GitHub sign-in: both credentials or neither, https endpoints (http only on loopback)', () => {
+    expect(loadConfig({}).GITHUB_OAUTH_URL).toBe('https://github.com');
+    expect(loadConfig({}).GITHUB_API_URL).toBe('https://api.github.com');
+    expect(() => loadConfig({ GITHUB_CLIENT_ID: 'id' })).toThrow(/GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET/);
+    expect(() => loadConfig({ GITHUB_OAUTH_URL: 'http://github.example.com' })).toThrow(/GITHUB_OAUTH_URL/);
+    expect(() => loadConfig({ GITHUB_API_URL: 'https://user:pw@api.example.com' })).toThrow(/GITHUB_API_URL/);
+    const local = loadConfig({ GITHUB_API_URL: 'http://127.0.0.1:9999', GITHUB_OAUTH_URL: 'https://ghe.example.com' });
+    expect(local.GITHUB_API_URL).toBe('http://127.0.0.1:9999');
+  });
+
   it('refuses half a TLS configuration', () => {
     expect(() => loadConfig({ TLS_CERT: '/tmp/cert.pem' })).toThrow(/TLS_CERT and TLS_KEY/);
   });

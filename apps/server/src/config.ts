@@ -14,6 +14,12 @@ const csv = z.string().transform((s) =>
     .filter(Boolean),
 );
 const url = z.url();
+/** https, or plain http to this machine only (a test stand-in, a provider on a dev box). */
+const providerUrl = url.refine((value) => {
+  const u = new URL(value);
+  const loopback = ['127.0.0.1', '[::1]', 'localhost'].includes(u.hostname);
+  return !u.username && !u.password && (u.protocol === 'https:' || (u.protocol === 'http:' && loopback));
+}, 'must be https (plain http only on 127.0.0.1, [::1] or localhost)');
 
 /**
  * Express's `trust proxy`, parsed rather than passed as a string: Express reads any string as a
@@ -84,6 +90,13 @@ export const envSchema = z.object({
   OIDC_CLIENT_ID: z.string().min(1).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).optional(),
   OIDC_NAME: z.string().min(1).default('Single sign-on'),
+  /** "Sign in with GitHub" (an OAuth app; its callback is PUBLIC_URL/api/v1/auth/oidc/github/callback). */
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  /** Where GitHub's OAuth pages live (authorize, access_token); a GitHub Enterprise host, or a test stand-in. */
+  GITHUB_OAUTH_URL: providerUrl.default('https://github.com'),
+  /** GitHub's REST API (GET /user, /user/emails). */
+  GITHUB_API_URL: providerUrl.default('https://api.github.com'),
   CORS_ORIGINS: csv.default([]),
   TLS_CERT: z.string().min(1).optional(),
   TLS_KEY: z.string().min(1).optional(),
@@ -181,6 +194,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (Boolean(e.TLS_CERT) !== Boolean(e.TLS_KEY)) problems.push('TLS_CERT and TLS_KEY: set both or neither');
   if (Boolean(e.OIDC_ISSUER) !== Boolean(e.OIDC_CLIENT_ID))
     problems.push('OIDC_ISSUER and OIDC_CLIENT_ID: set both or neither');
+  if (Boolean(e.GITHUB_CLIENT_ID) !== Boolean(e.GITHUB_CLIENT_SECRET))
+    problems.push('GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET: set both or neither');
   problems.push(...translationConfigProblems(e));
   if (Boolean(e.VAPID_PUBLIC_KEY) !== Boolean(e.VAPID_PRIVATE_KEY))
     problems.push('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY: set both or neither');

@@ -10,6 +10,7 @@ export * from './dto/discovery.ts';
 export * from './dto/e2ee.ts';
 export * from './dto/envelope.ts';
 export * from './dto/link-preview.ts';
+export * from './dto/linked-account.ts';
 export * from './dto/media.ts';
 export * from './dto/message.ts';
 export * from './dto/moderation.ts';

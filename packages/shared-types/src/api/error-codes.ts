@@ -25,6 +25,10 @@ export const errorCodes = [
   'removed_from_conversation',
   /** An external sign-in provider could not be reached or answered nonsense (502). */
   'provider_unavailable',
+  /** Linking: that external account (GitHub, Google…) already belongs to another Charla account (409). */
+  'identity_linked_elsewhere',
+  /** Unlinking: it is the account's only way to sign in (no password, no other linked account) (409). */
+  'last_sign_in_method',
   /** End-to-end encryption: a commit or message for an epoch the group has left (409; catch up, retry). */
   'stale_epoch',
   /** End-to-end encryption: the group still holds devices that must be removed first (409; commit, retry). */

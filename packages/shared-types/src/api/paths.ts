@@ -31,6 +31,11 @@ export const paths = {
     oidcNonce: (provider: string) => `/auth/oidc/${encodeURIComponent(provider)}/nonce`,
     oidcIdToken: (provider: string) => `/auth/oidc/${encodeURIComponent(provider)}/id-token`,
     oidcExchange: '/auth/oidc/exchange',
+    /** POST (signed in, web): starts linking this provider to my account -> { location } to open. */
+    oidcLink: (provider: string) => `/auth/oidc/${encodeURIComponent(provider)}/link`,
+    /** GET my linked external accounts; DELETE …/:id unlinks one (never the last way to sign in). */
+    linkedAccounts: '/auth/linked-accounts',
+    linkedAccount: (id: string) => `/auth/linked-accounts/${encodeURIComponent(id)}`,
   },
   users: {
     list: '/users',

@@ -151,6 +151,7 @@ export const RECENT_SIGN_IN_MS = 10 * 60 * 1000;
 export const authProvidersSchema = z.object({
   password: z.literal(true),
   google: z.boolean(),
+  github: z.boolean(),
   oidc: z.object({ name: z.string() }).nullable(),
 });
 export type AuthProviders = z.infer<typeof authProvidersSchema>;

@@ -48,7 +48,7 @@ function renderWith(platform: Platform) {
     <QueryClientProvider client={new QueryClient()}>
       <I18nProvider locale="en">
         <AppProvider platform={platform}>
-          <ExternalProviders providers={{ password: true, google: true, oidc: { name: 'Keycloak' } }} />
+          <ExternalProviders providers={{ password: true, google: true, github: false, oidc: { name: 'Keycloak' } }} />
           <Status />
         </AppProvider>
       </I18nProvider>

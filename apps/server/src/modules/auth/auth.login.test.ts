@@ -199,6 +199,6 @@ describe('register and login', () => {
 
   it('lists the sign-in providers from config', async () => {
     const res = await request(t.app).get('/api/v1/auth/providers').expect(200);
-    expect(res.body.data).toEqual({ password: true, google: false, oidc: null });
+    expect(res.body.data).toEqual({ password: true, google: false, github: false, oidc: null });
   });
 });

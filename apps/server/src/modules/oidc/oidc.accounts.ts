@@ -4,8 +4,9 @@ import type { AppContext } from '../../app-context.ts';
 import { conflict, unprocessable } from '../../http/errors.ts';
 import { DuplicateKeyError, type UserRecord } from '../../storage/ports.ts';
 import { isListedAdminEmail, promoteListedAdmin } from '../auth/listed-admins.ts';
-import type { OidcProviderSettings } from './oidc.registry.ts';
-import type { OidcClaims } from './oidc.verify.ts';
+import { proveIfGithub } from './github.social.ts';
+import { createAccountLinker } from './oidc.link-account.ts';
+import type { ExternalProfile, OidcClaims, ProviderRef } from './oidc.verify.ts';
 
 type Deps = Pick<AppContext, 'config' | 'storage' | 'clock' | 'events' | 'logger'> & {
   /** Revokes every session of a user (the auth service's, so realtime hears about it). */
@@ -56,7 +57,8 @@ export function deriveUsername(claims: Pick<OidcClaims, 'preferredUsername' | 'e
 export function createOidcAccounts(deps: Deps) {
   const { config, storage, clock, events, logger } = deps;
 
-  async function fromIdentity(provider: OidcProviderSettings, sub: string): Promise<UserRecord | null> {
+  async function fromIdentity(provider: ProviderRef, claims: ExternalProfile): Promise<UserRecord | null> {
+    const sub = claims.sub;
     const identity = await storage.identities.find(provider.id, sub);
     if (!identity) return null;
     const user = await storage.users.findById(identity.userId);
@@ -65,30 +67,31 @@ export function createOidcAccounts(deps: Deps) {
       await storage.identities.remove(provider.id, sub);
       return null;
     }
-    await storage.identities.touch(identity.id, clock.now());
+    await storage.identities.touch(identity.id, clock.now(), claims.accountName ?? undefined);
     return user;
   }
 
-  async function link(provider: OidcProviderSettings, claims: OidcClaims, user: UserRecord, email: string) {
+  async function link(provider: ProviderRef, claims: ExternalProfile, user: UserRecord, email: string | null) {
     try {
       await storage.identities.create({
         provider: provider.id,
         subject: claims.sub,
         userId: user.id,
         email,
+        accountName: claims.accountName,
         now: clock.now(),
       });
     } catch (err) {
       if (!(err instanceof DuplicateKeyError)) throw err;
       // A concurrent callback for the same identity linked it first: use whatever it linked.
-      const winner = await fromIdentity(provider, claims.sub);
+      const winner = await fromIdentity(provider, claims);
       if (winner) return winner;
       throw err;
     }
     return user;
   }
 
-  async function linkExisting(provider: OidcProviderSettings, claims: OidcClaims, user: UserRecord, email: string) {
+  async function linkExisting(provider: ProviderRef, claims: ExternalProfile, user: UserRecord, email: string) {
     if (!claims.emailVerified || user.deletedAt)
       throw conflict(
         `An account with ${email} already exists. ${provider.name} did not confirm that this address is yours, so it cannot be linked: sign in with your password instead.`,
@@ -109,7 +112,7 @@ export function createOidcAccounts(deps: Deps) {
     return link(provider, claims, current, email);
   }
 
-  async function create(provider: OidcProviderSettings, claims: OidcClaims, email: string): Promise<UserRecord> {
+  async function create(provider: ProviderRef, claims: ExternalProfile, email: string): Promise<UserRecord> {
     const verified = claims.emailVerified;
     // ADMIN_EMAILS only counts for an address the provider vouches for.
     const admin = verified && isListedAdminEmail(config, email);
@@ -137,21 +140,31 @@ export function createOidcAccounts(deps: Deps) {
     throw conflict('Could not choose a free username; try again');
   }
 
+  async function resolveUser(provider: ProviderRef, claims: ExternalProfile): Promise<UserRecord> {
+    const linked = await fromIdentity(provider, claims);
+    if (linked) return linked;
+    const parsed = emailSchema.safeParse(claims.email ?? '');
+    if (!parsed.success) throw unprocessable(noEmailMessage(provider));
+    const email = parsed.data;
+    const existing = await storage.users.findByEmail(email);
+    if (existing) return linkExisting(provider, claims, existing, email);
+    return create(provider, claims, email);
+  }
+
   return {
-    async resolve(provider: OidcProviderSettings, claims: OidcClaims): Promise<UserRecord> {
-      const linked = await fromIdentity(provider, claims.sub);
-      if (linked) return linked;
-      const parsed = emailSchema.safeParse(claims.email ?? '');
-      if (!parsed.success)
-        throw unprocessable(
-          `${provider.name} did not share a valid email address; allow Charla to see your email and try again`,
-        );
-      const email = parsed.data;
-      const existing = await storage.users.findByEmail(email);
-      if (existing) return linkExisting(provider, claims, existing, email);
-      return create(provider, claims, email);
+    async resolve(provider: ProviderRef, claims: ExternalProfile): Promise<UserRecord> {
+      const user = await resolveUser(provider, claims);
+      await proveIfGithub(deps, provider, claims, user.id);
+      return user;
     },
+
+    ...createAccountLinker(deps),
   };
 }
+
+const noEmailMessage = (provider: ProviderRef) =>
+  provider.id === 'github'
+    ? 'Your GitHub account has no verified email address: verify one at GitHub, or sign in another way and link GitHub in Settings'
+    : `${provider.name} did not share a valid email address; allow Charla to see your email and try again`;
 
 export type OidcAccounts = ReturnType<typeof createOidcAccounts>;

@@ -388,7 +388,7 @@ describe('callback and start errors are envelopes, never 500s', () => {
 
   it('GET /auth/providers reports what is configured', async () => {
     const res = await json<unknown>(await fetch(`${t.api}/auth/providers`));
-    expect(res.data).toEqual({ password: true, google: true, oidc: { name: 'Test SSO' } });
+    expect(res.data).toEqual({ password: true, google: true, github: false, oidc: { name: 'Test SSO' } });
   });
 
   it('an unknown or replayed state is refused', async () => {

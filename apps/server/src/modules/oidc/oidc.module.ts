@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { AppContext, AppModule } from '../../app-context.ts';
 import type { AuthService } from '../auth/auth.service.ts';
+import { linkedAccountRoutes } from './linked-accounts.routes.ts';
 import { createOidcAccounts } from './oidc.accounts.ts';
 import { createOidcRegistry, type OidcRegistryOptions } from './oidc.registry.ts';
 import { oidcRoutes } from './oidc.routes.ts';
@@ -9,7 +10,10 @@ import type { RedisCommand } from './oidc.store.ts';
 
 export type { OidcRegistryOptions } from './oidc.registry.ts';
 
-/** Wires "Sign in with Google / OIDC": registry from config, account resolution, flow, routes. */
+/**
+ * Wires "Sign in with Google / OIDC / GitHub" and linked accounts: registry from config, account
+ * resolution, flow, routes.
+ */
 export function createOidcModule(
   ctx: AppContext,
   auth: Pick<AuthService, 'startSession' | 'revokeAll'>,
@@ -33,5 +37,10 @@ export function createOidcModule(
     startSession: auth.startSession,
     pendingLimiter: options.pendingLimiter ?? ((_req, _res, next) => next()),
   });
-  return { routers: [{ prefix: '/auth/oidc', router }] };
+  return {
+    routers: [
+      { prefix: '/auth/oidc', router },
+      { prefix: '/auth/linked-accounts', router: linkedAccountRoutes(ctx, registry) },
+    ],
+  };
 }

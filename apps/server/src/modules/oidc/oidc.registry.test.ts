@@ -60,7 +60,12 @@ describe('provider registry and discovery', () => {
     const registry = createOidcRegistry(config, clock);
     expect(registry.get('google')).toMatchObject({ issuer: 'https://accounts.google.com', clientId: 'g-id' });
     expect(registry.get('oidc')).toMatchObject({ issuer: 'https://sso.example.com/realms/x', name: 'Keycloak' });
-    expect(authProvidersFromConfig(config)).toEqual({ password: true, google: true, oidc: { name: 'Keycloak' } });
+    expect(authProvidersFromConfig(config)).toEqual({
+      password: true,
+      google: true,
+      github: false,
+      oidc: { name: 'Keycloak' },
+    });
   });
 
   it('unknown and unconfigured providers are 404s', () => {
@@ -69,7 +74,12 @@ describe('provider registry and discovery', () => {
     expect(() => registry.get('google')).toThrow(/Google is not configured/);
     expect(() => registry.get('__proto__')).toThrow(AppError);
     expect(() => registry.get('constructor')).toThrow(/not found/);
-    expect(authProvidersFromConfig(configFor({}))).toEqual({ password: true, google: false, oidc: null });
+    expect(authProvidersFromConfig(configFor({}))).toEqual({
+      password: true,
+      google: false,
+      github: false,
+      oidc: null,
+    });
   });
 
   it('caches the discovery document', async () => {

@@ -3,11 +3,12 @@ import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import type { Clock } from '../../app-context.ts';
 import type { Config } from '../../config.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, badRequest, notFound } from '../../http/errors.ts';
+import { type GithubProvider, githubFromConfig } from './github.provider.ts';
 
 export const GOOGLE_ISSUER = 'https://accounts.google.com';
-/** Registry keys; also the `:provider` path segment. */
-export const OIDC_PROVIDER_IDS = ['google', 'oidc'] as const;
+/** Registry keys (also the `:provider` path segment) and how an unconfigured one is named. */
+const PRESET_NAMES: Record<string, string> = { google: 'Google', oidc: 'OIDC', github: 'GitHub' };
 
 export type OidcProviderSettings = {
   id: string;
@@ -61,7 +62,12 @@ export function providerSettingsFromConfig(config: Config, options: OidcRegistry
 export function authProvidersFromConfig(config: Config): AuthProviders {
   const configured = new Map(providerSettingsFromConfig(config).map((p) => [p.id, p]));
   const oidc = configured.get('oidc');
-  return { password: true, google: configured.has('google'), oidc: oidc ? { name: oidc.name } : null };
+  return {
+    password: true,
+    google: configured.has('google'),
+    github: Boolean(config.GITHUB_CLIENT_ID && config.GITHUB_CLIENT_SECRET),
+    oidc: oidc ? { name: oidc.name } : null,
+  };
 }
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
@@ -98,6 +104,7 @@ export type OidcMetadata = {
 };
 
 export type OidcProvider = OidcProviderSettings & {
+  kind: 'oidc';
   /** Discovery document, fetched once and cached (failures are not cached). */
   metadata(): Promise<OidcMetadata>;
   /** Key lookup for jose's jwtVerify (cached and refreshed on unknown `kid` by jose). */
@@ -106,10 +113,15 @@ export type OidcProvider = OidcProviderSettings & {
   acceptedIssuers(): Promise<string[]>;
 };
 
+/** Any provider one can sign in with or link: OpenID Connect ones and GitHub (plain OAuth 2.0). */
+export type ExternalProvider = OidcProvider | GithubProvider;
+
 export type OidcRegistry = {
-  /** Throws 404 for unknown and for unconfigured providers. */
+  /** Any provider (redirect sign-in, linking). Throws 404 for unknown and for unconfigured ones. */
+  external(id: string): ExternalProvider;
+  /** As `external`, for what only OpenID Connect has (discovery, ID tokens): 400 for GitHub. */
   get(id: string): OidcProvider;
-  list(): OidcProvider[];
+  list(): ExternalProvider[];
 };
 
 export const providerUnavailable = (name: string) =>
@@ -169,6 +181,7 @@ function createProvider(settings: OidcProviderSettings, clock: Clock): OidcProvi
 
   return {
     ...settings,
+    kind: 'oidc',
     metadata,
     async keys() {
       const { jwksUri } = await metadata();
@@ -185,15 +198,24 @@ function createProvider(settings: OidcProviderSettings, clock: Clock): OidcProvi
 }
 
 export function createOidcRegistry(config: Config, clock: Clock, options: OidcRegistryOptions = {}): OidcRegistry {
-  const providers = new Map(providerSettingsFromConfig(config, options).map((s) => [s.id, createProvider(s, clock)]));
+  const providers = new Map<string, ExternalProvider>(
+    providerSettingsFromConfig(config, options).map((s) => [s.id, createProvider(s, clock)]),
+  );
+  const github = githubFromConfig(config);
+  if (github) providers.set(github.id, github);
+  const external = (id: string): ExternalProvider => {
+    const provider = providers.get(id);
+    if (provider) return provider;
+    const preset = Object.hasOwn(PRESET_NAMES, id) ? PRESET_NAMES[id] : undefined;
+    if (preset) throw new AppError(404, 'not_found', `Sign-in with ${preset} is not configured`);
+    throw notFound('Sign-in provider');
+  };
   return {
+    external,
     get(id) {
-      const provider = providers.get(id);
-      if (provider) return provider;
-      if ((OIDC_PROVIDER_IDS as readonly string[]).includes(id)) {
-        throw new AppError(404, 'not_found', `Sign-in with ${id === 'google' ? 'Google' : 'OIDC'} is not configured`);
-      }
-      throw notFound('Sign-in provider');
+      const provider = external(id);
+      if (provider.kind !== 'oidc') throw badRequest(`${provider.name} has no ID tokens; use the sign-in redirect`);
+      return provider;
     },
     list: () => [...providers.values()],
   };

@@ -10,7 +10,7 @@ import cookieParser from 'cookie-parser';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { sendData } from '../../http/envelope.ts';
-import { below } from '../../http/request.ts';
+import { below, callerId } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
 import { setRefreshCookie } from '../auth/auth.cookies.ts';
 import { isSecureCookie, requestMeta, sendGrant } from '../auth/auth.grant.ts';
@@ -56,6 +56,10 @@ export function oidcRoutes(
     const outcome = await service.callback(providerParam(req), q, typeof binding === 'string' ? binding : undefined);
     res.clearCookie(OIDC_BINDING_COOKIE, bindingCookie);
     noStore(res);
+    if (outcome.kind === 'link-done') {
+      res.redirect(302, outcome.redirect);
+      return;
+    }
     if (outcome.kind === 'web') {
       const grant = await startSession(outcome.user, 'web', undefined, requestMeta(req));
       setRefreshCookie(res, grant.refreshToken, grant.refreshTokenExpiresAt, secure);
@@ -70,6 +74,18 @@ export function oidcRoutes(
     const body = parseInput(oidcExchangeRequestSchema, req.body);
     const user = await service.exchange(body.code, body.codeVerifier);
     sendGrant(res, ctx, await startSession(user, 'desktop', body.device, requestMeta(req)), false);
+  });
+
+  // Signed in (bearer token): link another provider to this account. The binding cookie is set on
+  // this browser, so a link flow started by someone else cannot be finished here (or the reverse).
+  router.post('/:provider/link', ctx.requireAuth, pendingLimiter, async (req, res) => {
+    const { location, binding } = await service.start(providerParam(req), {
+      client: 'web',
+      linkUserId: callerId(req),
+    });
+    res.cookie(OIDC_BINDING_COOKIE, binding, { ...bindingCookie, maxAge: PENDING_TTL_MS });
+    noStore(res);
+    sendData(res, { location }, 201);
   });
 
   router.post('/:provider/nonce', pendingLimiter, async (req, res) => {

@@ -1,13 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { API_PREFIX, type ClientKind, paths } from '@charla/shared-types';
-import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import { AppError, badRequest, unauthenticated } from '../../http/errors.ts';
 import type { UserRecord } from '../../storage/ports.ts';
 import type { OidcAccounts } from './oidc.accounts.ts';
-import { type OidcProvider, type OidcRegistry, providerUnavailable } from './oidc.registry.ts';
+import { redeemOidcCode } from './oidc.code.ts';
+import type { ExternalProvider, OidcRegistry } from './oidc.registry.ts';
 import { createExpiringStore, type RedisCommand } from './oidc.store.ts';
-import { safeEqual, verifyIdToken } from './oidc.verify.ts';
+import { type ExternalProfile, profileFromClaims, safeEqual, verifyIdToken } from './oidc.verify.ts';
 
 /** How long the user has at the provider between /start and /callback. */
 export const PENDING_TTL_MS = 10 * 60 * 1000;
@@ -24,6 +24,8 @@ type Pending = {
   bindingHash: string;
   client: ClientKind;
   desktop: { redirect: string; challenge: string; state: string | undefined } | undefined;
+  /** Set when a signed-in user links this provider (Settings) instead of signing in. */
+  linkUserId?: string | undefined;
 };
 
 type ExchangeGrant = { userId: string; challenge: string };
@@ -51,20 +53,22 @@ export function parseLoopbackRedirect(value: string): URL | undefined {
   return ok ? url : undefined;
 }
 
-const tokenResponseSchema = z.object({ id_token: z.string().min(20).max(16_384) });
-
 export type OidcStartInput = {
   client: ClientKind;
   redirect?: string | undefined;
   codeChallenge?: string | undefined;
   state?: string | undefined;
+  /** Signed in and linking: the account the external one joins. */
+  linkUserId?: string | undefined;
 };
 
 export type CallbackOutcome =
   | { kind: 'web'; user: UserRecord }
   | { kind: 'desktop'; redirect: string }
   /** A failure after the state was recognised: the desktop app is told through its loopback. */
-  | { kind: 'desktop-error'; redirect: string };
+  | { kind: 'desktop-error'; redirect: string }
+  /** A link from Settings ended (linked, or refused with a code): back to the web client's settings. */
+  | { kind: 'link-done'; redirect: string };
 
 type Deps = Pick<AppContext, 'config' | 'clock' | 'storage' | 'logger'> & {
   registry: OidcRegistry;
@@ -83,55 +87,52 @@ export function createOidcService(deps: Deps) {
   const nonces = createExpiringStore<string>('nonce', ID_TOKEN_NONCE_TTL_MS, storeOptions);
 
   const callbackUrl = (providerId: string) => `${config.publicUrl}${API_PREFIX}${paths.auth.oidcCallback(providerId)}`;
+  const settingsUrl = (params: Record<string, string>) =>
+    `${config.webUrl}/#/settings?${new URLSearchParams(params).toString()}`;
 
-  async function redeemCode(provider: OidcProvider, code: string, codeVerifier: string): Promise<string> {
-    const meta = await provider.metadata();
-    const form = new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: callbackUrl(provider.id),
-      code_verifier: codeVerifier,
-    });
-    const headers: Record<string, string> = {
-      'content-type': 'application/x-www-form-urlencoded',
-      accept: 'application/json',
+  async function authorizationUrl(
+    provider: ExternalProvider,
+    p: { state: string; nonce: string; codeChallenge: string },
+  ): Promise<string> {
+    const redirectUri = callbackUrl(provider.id);
+    if (provider.kind === 'github')
+      return provider.authorizationUrl({ state: p.state, redirectUri, codeChallenge: p.codeChallenge });
+    const url = new URL((await provider.metadata()).authorizationEndpoint);
+    const params: Record<string, string> = {
+      response_type: 'code',
+      client_id: provider.clientId,
+      redirect_uri: redirectUri,
+      scope: provider.scope,
+      state: p.state,
+      nonce: p.nonce,
+      code_challenge: p.codeChallenge,
+      code_challenge_method: 'S256',
     };
-    if (provider.clientSecret && meta.tokenAuthMethods.includes('client_secret_basic')) {
-      // RFC 6749 §2.3.1: both parts are form-encoded before base64.
-      const basic = `${encodeURIComponent(provider.clientId)}:${encodeURIComponent(provider.clientSecret)}`;
-      headers.authorization = `Basic ${Buffer.from(basic).toString('base64')}`;
-    } else {
-      form.set('client_id', provider.clientId);
-      if (provider.clientSecret) form.set('client_secret', provider.clientSecret);
-    }
-    let res: Response;
-    let body: unknown;
-    try {
-      res = await fetch(meta.tokenEndpoint, {
-        method: 'POST',
-        headers,
-        body: form,
-        redirect: 'error',
-        signal: AbortSignal.timeout(10_000),
-      });
-      body = await res.json().catch(() => undefined);
-    } catch {
-      throw providerUnavailable(provider.name);
-    }
-    if (res.status === 400 && (body as { error?: unknown } | undefined)?.error === 'invalid_grant')
-      throw badRequest('This sign-in link was already used or has expired; start again');
-    const parsed = tokenResponseSchema.safeParse(body);
-    if (!res.ok || !parsed.success) {
-      logger.warn({ provider: provider.id, status: res.status }, 'oidc: token endpoint refused the code');
-      throw providerUnavailable(provider.name);
-    }
-    return parsed.data.id_token;
+    for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+    return url.toString();
+  }
+
+  /** The code from the callback, traded for who signed in (ID token, or GitHub's API). */
+  async function identify(
+    provider: ExternalProvider,
+    query: { code?: string | undefined; iss?: string | undefined },
+    entry: Pending,
+  ): Promise<ExternalProfile> {
+    if (!query.code) throw badRequest('The provider sent no authorization code');
+    const redirectUri = callbackUrl(provider.id);
+    if (provider.kind === 'github') return provider.identify(query.code, entry.codeVerifier, redirectUri);
+    // RFC 9207: when the provider names itself, it must be the one we sent the user to.
+    if (query.iss !== undefined && query.iss !== (await provider.metadata()).issuer)
+      throw badRequest('The answer came from an unexpected issuer');
+    const input = { code: query.code, codeVerifier: entry.codeVerifier, redirectUri };
+    const idToken = await redeemOidcCode(provider, input, logger);
+    return profileFromClaims(await verifyIdToken(provider, idToken, { nonce: entry.nonce, now: clock.now() }));
   }
 
   return {
     /** Returns the provider URL to send the browser to, and the browser-binding cookie value. */
     async start(providerId: string, input: OidcStartInput): Promise<{ location: string; binding: string }> {
-      const provider = registry.get(providerId);
+      const provider = registry.external(providerId);
       let desktop: Pending['desktop'];
       if (input.client === 'desktop') {
         const redirect = parseLoopbackRedirect(input.redirect ?? '');
@@ -144,7 +145,6 @@ export function createOidcService(deps: Deps) {
           );
         desktop = { redirect: redirect.toString(), challenge: input.codeChallenge, state: input.state };
       }
-      const meta = await provider.metadata();
       const state = random();
       const nonce = random();
       const codeVerifier = random(48);
@@ -156,20 +156,10 @@ export function createOidcService(deps: Deps) {
         bindingHash: sha256(binding),
         client: input.client,
         desktop,
+        linkUserId: input.linkUserId,
       });
-      const url = new URL(meta.authorizationEndpoint);
-      const params: Record<string, string> = {
-        response_type: 'code',
-        client_id: provider.clientId,
-        redirect_uri: callbackUrl(provider.id),
-        scope: provider.scope,
-        state,
-        nonce,
-        code_challenge: sha256(codeVerifier),
-        code_challenge_method: 'S256',
-      };
-      for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
-      return { location: url.toString(), binding };
+      const location = await authorizationUrl(provider, { state, nonce, codeChallenge: sha256(codeVerifier) });
+      return { location, binding };
     },
 
     async callback(
@@ -182,7 +172,7 @@ export function createOidcService(deps: Deps) {
       },
       binding: string | undefined,
     ): Promise<CallbackOutcome> {
-      const provider = registry.get(providerId);
+      const provider = registry.external(providerId);
       const entry = query.state ? await pending.take(query.state) : undefined;
       if (!entry || entry.providerId !== provider.id)
         throw badRequest('This sign-in attempt is unknown or has expired; start again');
@@ -191,19 +181,21 @@ export function createOidcService(deps: Deps) {
         throw badRequest('This sign-in was started in another browser; start again');
       try {
         if (query.error) throw unauthenticated(`${provider.name} did not sign you in (${query.error.slice(0, 60)})`);
-        if (!query.code) throw badRequest('The provider sent no authorization code');
-        // RFC 9207: when the provider names itself, it must be the one we sent the user to.
-        if (query.iss !== undefined && query.iss !== (await provider.metadata()).issuer)
-          throw badRequest('The answer came from an unexpected issuer');
-        const idToken = await redeemCode(provider, query.code, entry.codeVerifier);
-        const claims = await verifyIdToken(provider, idToken, { nonce: entry.nonce, now: clock.now() });
-        const user = await accounts.resolve(provider, claims);
+        const profile = await identify(provider, query, entry);
+        if (entry.linkUserId) {
+          await accounts.linkTo(provider, profile, entry.linkUserId);
+          return { kind: 'link-done', redirect: settingsUrl({ linked: provider.id }) };
+        }
+        const user = await accounts.resolve(provider, profile);
         if (user.suspendedAt) throw new AppError(403, 'account_suspended', 'This account is suspended');
         if (!entry.desktop) return { kind: 'web', user };
         const code = random();
         await exchangeCodes.put(code, { userId: user.id, challenge: entry.desktop.challenge });
         return { kind: 'desktop', redirect: withParams(entry.desktop.redirect, { code, state: entry.desktop.state }) };
       } catch (err) {
+        // Linking happens in the signed-in web client: it explains the code (e.g. linked elsewhere).
+        if (entry.linkUserId && err instanceof AppError)
+          return { kind: 'link-done', redirect: settingsUrl({ linkError: err.code }) };
         if (!entry.desktop || !(err instanceof AppError)) throw err;
         return {
           kind: 'desktop-error',
@@ -241,7 +233,7 @@ export function createOidcService(deps: Deps) {
       const issuedFor = await nonces.take(nonce);
       if (issuedFor !== provider.id) throw unauthenticated('Unknown, expired or already used nonce');
       const claims = await verifyIdToken(provider, idToken, { nonce, now: clock.now() });
-      return accounts.resolve(provider, claims);
+      return accounts.resolve(provider, profileFromClaims(claims));
     },
   };
 }

@@ -4,8 +4,10 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import { API_PREFIX, type AuthResult, CSRF_HEADER } from '@charla/shared-types';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { type KoaContextWithOIDC, Provider } from 'oidc-provider';
+import { REFRESH_COOKIE } from '../auth/auth.cookies.ts';
 
 export const TEST_CLIENT_ID = 'charla-test-client';
 export const TEST_CLIENT_SECRET = 'charla-test-secret-0123456789abcdef';
@@ -125,6 +127,20 @@ export class TestBrowser {
 
   cookie(host: string, name: string): string | undefined {
     return this.jars.get(host)?.get(name);
+  }
+
+  /** What the web client does after a redirect sign-in: trades the refresh cookie for a session. */
+  async refreshSession(): Promise<AuthResult> {
+    const cookie = this.cookie(new URL(this.appOrigin).host, REFRESH_COOKIE);
+    if (!cookie) throw new Error('no refresh cookie in this browser');
+    const res = await fetch(`${this.appOrigin}${API_PREFIX}/auth/refresh`, {
+      method: 'POST',
+      headers: { cookie: `${REFRESH_COOKIE}=${cookie}`, [CSRF_HEADER]: '1', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    const body = (await res.json()) as { data?: AuthResult };
+    if (res.status !== 200 || !body.data) throw new Error(`refresh answered ${res.status}`);
+    return body.data;
   }
 
   async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<Response> {

@@ -18,6 +18,20 @@ export type OidcClaims = {
   preferredUsername: string | null;
 };
 
+/** What account resolution needs of a provider: its registry key and the name people see. */
+export type ProviderRef = { id: string; name: string };
+
+/** Who the provider says signed in, whatever the protocol (an OIDC ID token, GitHub's REST API). */
+export type ExternalProfile = OidcClaims & {
+  /** The login or address people know the account by (GitHub login, else the email). */
+  accountName: string | null;
+};
+
+export const profileFromClaims = (claims: OidcClaims): ExternalProfile => ({
+  ...claims,
+  accountName: claims.email ?? claims.preferredUsername,
+});
+
 const str = (v: unknown, max = 320): string | null =>
   typeof v === 'string' && v.trim() !== '' && v.length <= max ? v.trim() : null;
 

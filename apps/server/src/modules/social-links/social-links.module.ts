@@ -14,6 +14,7 @@ import { notFound, validationFailed } from '../../http/errors.ts';
 import { below, callerId } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
 import type { SocialLinkRecord } from '../../storage/ports.ts';
+import { isProvenGithubLogin } from '../oidc/github.social.ts';
 
 const networkParams = z.object({ network: socialNetworkSchema });
 const plausibleId = (id: string) => id.length > 0 && id.length <= 100;
@@ -48,9 +49,11 @@ export function socialLinkRoutes(ctx: AppContext): Router {
         { handle: [network === 'website' ? 'An http(s) address' : `Not a valid ${network} handle`] },
         'That does not look right for this network',
       );
-    // Typed in: never verified here (a linked account's sign-in is what proves one).
+    // Typed in, a handle is verified only when it is a GitHub login this person linked (proved by signing in there).
+    const userId = callerId(req);
+    const verified = network === 'github' && (await isProvenGithubLogin(ctx, userId, handle));
     const { link, created } = await storage.socialLinks.save(
-      { userId: callerId(req), network, handle, visibility: body.visibility, verified: false },
+      { userId, network, handle, visibility: body.visibility, verified },
       clock.now(),
     );
     sendData(res, toDto(link), created ? 201 : 200, created ? 'Link added' : 'Link updated');

@@ -106,6 +106,32 @@ export function identitiesContract(open: () => Promise<Storage>): void {
       expect(found?.createdAt.getTime()).toBe(t0.getTime());
     });
 
+    it('keeps the account name, and touch renames it only when given one', async () => {
+      const created = await storage.identities.create({
+        provider: 'github',
+        subject: '583231',
+        userId: alice.id,
+        email: 'octo@example.com',
+        accountName: 'octocat',
+        now: t0,
+      });
+      expect(created.accountName).toBe('octocat');
+      const plain = await storage.identities.create({
+        provider: 'oidc',
+        subject: 'n',
+        userId: alice.id,
+        email: null,
+        now: t0,
+      });
+      expect(plain.accountName).toBeNull();
+      await storage.identities.touch(created.id, new Date(t0.getTime() + 1000));
+      expect((await storage.identities.find('github', '583231'))?.accountName).toBe('octocat');
+      await storage.identities.touch(created.id, new Date(t0.getTime() + 2000), 'octo-renamed');
+      const renamed = await storage.identities.find('github', '583231');
+      expect(renamed?.accountName).toBe('octo-renamed');
+      expect(renamed?.lastUsedAt.getTime()).toBe(t0.getTime() + 2000);
+    });
+
     it('remove unlinks once and reports whether it did', async () => {
       await storage.identities.create({ provider: 'google', subject: 'r', userId: alice.id, email: null, now: t0 });
       expect(await storage.identities.remove('google', 'r')).toBe(true);

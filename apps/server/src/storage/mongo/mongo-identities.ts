@@ -9,6 +9,7 @@ type IdentityDoc = {
   subject: string;
   userId: string;
   email: string | null;
+  accountName?: string | null;
   createdAt: Date;
   lastUsedAt: Date;
 };
@@ -20,6 +21,7 @@ const identitySchema = new Schema<IdentityDoc>(
     subject: { type: String, required: true },
     userId: { type: String, required: true },
     email: { type: String, default: null },
+    accountName: { type: String, default: null },
     createdAt: { type: Date, required: true },
     lastUsedAt: { type: Date, required: true },
   },
@@ -35,6 +37,7 @@ const toIdentity = (d: IdentityDoc): IdentityRecord => ({
   subject: d.subject,
   userId: d.userId,
   email: d.email ?? null,
+  accountName: d.accountName ?? null,
   createdAt: d.createdAt,
   lastUsedAt: d.lastUsedAt,
 });
@@ -55,6 +58,7 @@ export function createMongoIdentitiesRepo(conn: Connection): IdentitiesRepo {
         subject: identity.subject,
         userId: identity.userId,
         email: identity.email,
+        accountName: identity.accountName ?? null,
         createdAt: identity.now,
         lastUsedAt: identity.now,
       };
@@ -76,8 +80,10 @@ export function createMongoIdentitiesRepo(conn: Connection): IdentitiesRepo {
         .lean<IdentityDoc[]>();
       return docs.map(toIdentity);
     },
-    async touch(id, now) {
-      await Identity.updateOne({ _id: String(id) }, { $set: { lastUsedAt: now } });
+    async touch(id, now, accountName) {
+      const set =
+        accountName === undefined ? { lastUsedAt: now } : { lastUsedAt: now, accountName: String(accountName) };
+      await Identity.updateOne({ _id: String(id) }, { $set: set });
     },
     async remove(provider, subject) {
       const res = await Identity.deleteOne({ provider: String(provider), subject: String(subject) });

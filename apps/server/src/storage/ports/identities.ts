@@ -12,6 +12,8 @@ export type IdentityRecord = {
   userId: string;
   /** Email as the provider reported it when the identity was linked (informational only). */
   email: string | null;
+  /** The login or address people know the account by (a GitHub login); null when unknown. */
+  accountName: string | null;
   createdAt: Date;
   lastUsedAt: Date;
 };
@@ -21,6 +23,7 @@ export type NewIdentity = {
   subject: string;
   userId: string;
   email: string | null;
+  accountName?: string | null | undefined;
   now: Date;
 };
 
@@ -30,7 +33,8 @@ export type IdentitiesRepo = {
   find(provider: string, subject: string): Promise<IdentityRecord | null>;
   /** Oldest link first. */
   listByUser(userId: string): Promise<IdentityRecord[]>;
-  touch(id: string, now: Date): Promise<void>;
+  /** Marks a sign-in; `accountName`, when given, replaces the stored one (logins can be renamed). */
+  touch(id: string, now: Date, accountName?: string): Promise<void>;
   /** False when there was nothing to remove. */
   remove(provider: string, subject: string): Promise<boolean>;
 };

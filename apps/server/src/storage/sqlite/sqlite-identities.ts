@@ -9,6 +9,7 @@ type IdentityRow = {
   subject: string;
   user_id: string;
   email: string | null;
+  account_name: string | null;
   created_at: number;
   last_used_at: number;
 };
@@ -19,14 +20,15 @@ const toIdentity = (r: IdentityRow): IdentityRecord => ({
   subject: r.subject,
   userId: r.user_id,
   email: r.email,
+  accountName: r.account_name,
   createdAt: dateOf(r.created_at),
   lastUsedAt: dateOf(r.last_used_at),
 });
 
 export function createSqliteIdentitiesRepo(db: Database): IdentitiesRepo {
-  const insert = db.prepare<[string, string, string, string, string | null, number, number]>(
-    `INSERT INTO identities (id, provider, subject, user_id, email, created_at, last_used_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  const insert = db.prepare<[string, string, string, string, string | null, string | null, number, number]>(
+    `INSERT INTO identities (id, provider, subject, user_id, email, account_name, created_at, last_used_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const byId = db.prepare<[string], IdentityRow>('SELECT * FROM identities WHERE id = ?');
   const byKey = db.prepare<[string, string], IdentityRow>(
@@ -35,7 +37,9 @@ export function createSqliteIdentitiesRepo(db: Database): IdentitiesRepo {
   const byUser = db.prepare<[string], IdentityRow>(
     'SELECT * FROM identities WHERE user_id = ? ORDER BY created_at, id',
   );
-  const touchStmt = db.prepare<[number, string]>('UPDATE identities SET last_used_at = ? WHERE id = ?');
+  const touchStmt = db.prepare<[number, string | null, string]>(
+    'UPDATE identities SET last_used_at = ?, account_name = coalesce(?, account_name) WHERE id = ?',
+  );
   const removeStmt = db.prepare<[string, string]>('DELETE FROM identities WHERE provider = ? AND subject = ?');
 
   return {
@@ -43,7 +47,16 @@ export function createSqliteIdentitiesRepo(db: Database): IdentitiesRepo {
       const id = randomUUID();
       const at = identity.now.getTime();
       try {
-        insert.run(id, identity.provider, identity.subject, identity.userId, identity.email, at, at);
+        insert.run(
+          id,
+          identity.provider,
+          identity.subject,
+          identity.userId,
+          identity.email,
+          identity.accountName ?? null,
+          at,
+          at,
+        );
       } catch (err) {
         // The only unique key is the (provider, subject) pair; SQLite names its columns.
         rethrowUnique(err, { provider: 'identity', subject: 'identity' });
@@ -57,8 +70,8 @@ export function createSqliteIdentitiesRepo(db: Database): IdentitiesRepo {
     async listByUser(userId) {
       return byUser.all(userId).map(toIdentity);
     },
-    async touch(id, now) {
-      touchStmt.run(now.getTime(), id);
+    async touch(id, now, accountName) {
+      touchStmt.run(now.getTime(), accountName ?? null, id);
     },
     async remove(provider, subject) {
       return removeStmt.run(provider, subject).changes > 0;
