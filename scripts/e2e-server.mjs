@@ -38,15 +38,15 @@ if (build.status !== 0 || swBuild.status !== 0) {
 }
 
 /**
- * Test only: a local stand-in for the translation provider (DeepL's wire format, reached through the
- * real deepl-node SDK), so the browser tests can translate. Its URL is the first line it prints.
+ * Test only: a local stand-in process whose URL is the first line it prints (the translation
+ * provider in DeepL's wire format, reached through the real deepl-node SDK; GitHub's OAuth pages
+ * and REST API for "Sign in with GitHub").
  */
-async function startTranslationStandIn() {
-  const standIn = spawn(
-    process.execPath,
-    [...nodeTsFlags(), path.join(root, 'apps/server/src/modules/translation/translation.stand-in.main.ts')],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'test' } },
-  );
+async function startStandIn(name, file, env = {}) {
+  const standIn = spawn(process.execPath, [...nodeTsFlags(), path.join(root, file)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env, NODE_ENV: 'test' },
+  });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     standIn.stdout.on('data', (chunk) => {
@@ -54,11 +54,20 @@ async function startTranslationStandIn() {
       const line = out.split('\n')[0];
       if (out.includes('\n') && line) resolve(line.trim());
     });
-    standIn.on('exit', (code) => reject(new Error(`translation stand-in exited with ${code}`)));
+    standIn.on('exit', (code) => reject(new Error(`${name} stand-in exited with ${code}`)));
   });
   return { url, stop: () => standIn.kill('SIGTERM') };
 }
-const translation = await startTranslationStandIn();
+const translation = await startStandIn(
+  'translation',
+  'apps/server/src/modules/translation/translation.stand-in.main.ts',
+);
+// apps/desktop/e2e/github-link.e2e.ts signs in at it; the credentials are the stand-in's own.
+const githubCredentials = { id: 'e2e-github-client', secret: 'e2e-github-secret-0123456789' };
+const github = await startStandIn('github', 'apps/server/src/modules/oidc/github.stand-in.main.ts', {
+  STAND_IN_GITHUB_CLIENT_ID: githubCredentials.id,
+  STAND_IN_GITHUB_CLIENT_SECRET: githubCredentials.secret,
+});
 
 // One data dir per port, so the tests (apps/desktop/e2e/support.ts) can read the mail outbox.
 const dataDir = path.join(os.tmpdir(), `charla-e2e-${process.env.CHARLA_E2E_PORT ?? '4100'}`);
@@ -102,17 +111,25 @@ const child = spawn(process.execPath, [...nodeTsFlags(), path.join(root, 'apps/s
     DEEPL_SERVER_URL: translation.url,
     // Small enough that apps/desktop/e2e/translation.e2e.ts can reach it with one long message.
     TRANSLATE_USER_DAILY_CHARS: process.env.CHARLA_E2E_TRANSLATE_USER_CHARS ?? '800',
+    GITHUB_CLIENT_ID: githubCredentials.id,
+    GITHUB_CLIENT_SECRET: githubCredentials.secret,
+    GITHUB_OAUTH_URL: github.url,
+    GITHUB_API_URL: github.url,
     ...pushEnv,
   },
 });
-const stop = () => {
+const stopStandIns = () => {
   translation.stop();
+  github.stop();
+};
+const stop = () => {
+  stopStandIns();
   child.kill('SIGTERM');
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 child.on('exit', (code) => {
-  translation.stop();
+  stopStandIns();
   fs.rmSync(dataDir, { recursive: true, force: true });
   process.exit(code ?? 0);
 });

@@ -25,6 +25,8 @@ export function errorText(t: (k: MessageKey, v?: Record<string, string | number>
     posting_restricted: 'composer.readOnly',
     email_unverified: 'composer.unverified',
     removed_from_conversation: 'errors.removed',
+    identity_linked_elsewhere: 'linked.elsewhere',
+    last_sign_in_method: 'linked.lastWay',
   };
   return t(byCode[e.code] ?? 'errors.unknown');
 }

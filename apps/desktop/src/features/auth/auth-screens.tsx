@@ -34,7 +34,8 @@ function check<T>(schema: z.ZodType<T>, value: unknown, t?: (k: MessageKey) => s
   throw new ApiError('validation_failed', 400, 'Invalid input', details);
 }
 
-function useProviders() {
+/** The sign-in methods this server offers (GET /auth/providers). */
+export function useProviders() {
   const { platform } = useApp();
   return useQuery({
     queryKey: keys.providers,
@@ -54,11 +55,12 @@ export function ExternalProviders({ providers }: { providers: AuthProviders | un
   const { platform, signedIn } = useApp();
   const [waiting, setWaiting] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  if (!providers || (!providers.google && !providers.oidc)) return null;
+  if (!providers || (!providers.google && !providers.github && !providers.oidc)) return null;
   const start = (id: string) => `${platform.serverUrl()}${API_PREFIX}${paths.auth.oidcStart(id)}?client=web`;
   const viaHost = platform.supports.loopbackSignIn ? platform.session.signInWithProvider : undefined;
   const buttons = [
     ...(providers.google ? [{ id: 'google', label: t('auth.google') }] : []),
+    ...(providers.github ? [{ id: 'github', label: t('auth.github') }] : []),
     ...(providers.oidc ? [{ id: 'oidc', label: t('auth.oidc', { name: providers.oidc.name }) }] : []),
   ];
   const signIn = async (id: string) => {

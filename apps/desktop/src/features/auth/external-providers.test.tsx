@@ -65,6 +65,22 @@ describe('provider sign-in buttons', () => {
       'http://localhost:4000/api/v1/auth/oidc/google/start?client=web',
     );
     expect(screen.getByRole('link', { name: 'Sign in with Keycloak' })).toBeTruthy();
+    expect(screen.queryByRole('link', { name: 'Sign in with GitHub' })).toBeNull();
+  });
+
+  it('web: GitHub, when the server offers it, goes through the same redirect flow', () => {
+    render(
+      <QueryClientProvider client={new QueryClient()}>
+        <I18nProvider locale="es">
+          <AppProvider platform={fakePlatform(false)}>
+            <ExternalProviders providers={{ password: true, google: false, github: true, oidc: null }} />
+          </AppProvider>
+        </I18nProvider>
+      </QueryClientProvider>,
+    );
+    expect(screen.getByRole('link', { name: 'Entrar con GitHub' }).getAttribute('href')).toBe(
+      'http://localhost:4000/api/v1/auth/oidc/github/start?client=web',
+    );
   });
 
   it('desktop: the button asks the host (system browser + loopback) and signs in with the result', async () => {

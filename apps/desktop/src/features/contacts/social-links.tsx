@@ -107,6 +107,11 @@ function SocialLinkRow({ network, link }: { network: SocialNetwork; link: Social
       <button type="submit" className="button" disabled={!handle.trim()}>
         {t('common.save')}
       </button>
+      {link?.verified && (
+        <span className="badge verified" title={t('social.verifiedHint')}>
+          {t('social.verified')}
+        </span>
+      )}
       {link && (
         <button
           type="button"

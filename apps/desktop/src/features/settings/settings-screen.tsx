@@ -25,6 +25,7 @@ import { ReadingLanguageSetting } from '../translation/reading-language.tsx';
 import { AppearanceSettings } from './appearance-settings.tsx';
 import { BackgroundSettings } from './background-settings.tsx';
 import { EmailDigestSection } from './email-digest.tsx';
+import { LinkedAccountsSettings } from './linked-accounts.tsx';
 import { PushSettings } from './push-settings.tsx';
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
@@ -76,6 +77,9 @@ export function SettingsScreen() {
       <Notifications />
       <Devices />
       <Password />
+      <Section title={t('linked.title')}>
+        <LinkedAccountsSettings />
+      </Section>
       <Section title={t('social.title')}>
         <SocialLinksSettings />
       </Section>

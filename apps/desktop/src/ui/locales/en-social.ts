@@ -71,4 +71,22 @@ export const enSocial = {
   'social.removed': '{network} removed',
   'social.remove': 'Remove {network}',
   'social.verified': 'Verified',
+  'social.verifiedHint': 'Verified: proven by signing in with this account',
+  'linked.title': 'Linked accounts',
+  'linked.hint':
+    'Accounts you can sign in with besides your password. A linked GitHub account shows as a verified profile.',
+  'linked.none': 'No linked accounts yet.',
+  'linked.item': '{provider} account {name}',
+  'linked.since': 'Linked {date}',
+  'linked.link': 'Link {provider}',
+  'linked.linking': 'Opening {provider}…',
+  'linked.unlink': 'Unlink',
+  'linked.unlinkNamed': 'Unlink {provider} account {name}',
+  'linked.unlinked': '{provider} account unlinked',
+  'linked.done': '{provider} account linked. You can now sign in with it.',
+  'linked.elsewhere':
+    'That account is already linked to another Charla account. Sign in there and unlink it first, or use another account.',
+  'linked.lastWay': 'This is your only way to sign in. Set a password or link another account before unlinking it.',
+  'linked.failed': 'Linking did not complete. Try again.',
+  'linked.desktopOnlyWeb': 'To link an account, open Charla in your browser and go to Settings.',
 } as const;

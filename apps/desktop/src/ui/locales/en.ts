@@ -74,6 +74,7 @@ export const en = {
   'auth.server.link': 'Change server',
   'auth.google': 'Sign in with Google',
   'auth.oidc': 'Sign in with {name}',
+  'auth.github': 'Sign in with GitHub',
   'auth.providerWaiting': 'Finish signing in in your browser, then come back here.',
   'auth.providerFailed': 'Sign-in with the provider did not complete. Try again.',
   'auth.more': 'More options',

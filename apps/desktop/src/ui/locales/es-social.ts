@@ -74,4 +74,22 @@ export const esSocial: Record<keyof typeof enSocial, string> = {
   'social.removed': '{network} quitado',
   'social.remove': 'Quitar {network}',
   'social.verified': 'Verificado',
+  'social.verifiedHint': 'Verificado: comprobado al entrar con esta cuenta',
+  'linked.title': 'Cuentas vinculadas',
+  'linked.hint':
+    'Cuentas con las que puedes entrar además de tu contraseña. Una cuenta de GitHub vinculada aparece como perfil verificado.',
+  'linked.none': 'Aún no hay cuentas vinculadas.',
+  'linked.item': 'Cuenta de {provider} {name}',
+  'linked.since': 'Vinculada el {date}',
+  'linked.link': 'Vincular {provider}',
+  'linked.linking': 'Abriendo {provider}…',
+  'linked.unlink': 'Desvincular',
+  'linked.unlinkNamed': 'Desvincular la cuenta de {provider} {name}',
+  'linked.unlinked': 'Cuenta de {provider} desvinculada',
+  'linked.done': 'Cuenta de {provider} vinculada. Ya puedes entrar con ella.',
+  'linked.elsewhere':
+    'Esa cuenta ya está vinculada a otra cuenta de Charla. Entra en esa y desvincúlala primero, o usa otra cuenta.',
+  'linked.lastWay': 'Es tu única forma de entrar. Pon una contraseña o vincula otra cuenta antes de desvincularla.',
+  'linked.failed': 'No se completó la vinculación. Inténtalo de nuevo.',
+  'linked.desktopOnlyWeb': 'Para vincular una cuenta, abre Charla en tu navegador y ve a Ajustes.',
 };

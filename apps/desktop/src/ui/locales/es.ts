@@ -75,6 +75,7 @@ export const es: Record<keyof typeof en, string> = {
   'auth.server.link': 'Cambiar de servidor',
   'auth.google': 'Entrar con Google',
   'auth.oidc': 'Entrar con {name}',
+  'auth.github': 'Entrar con GitHub',
   'auth.providerWaiting': 'Termina de entrar en el navegador y vuelve aquí.',
   'auth.providerFailed': 'No se completó el acceso con el proveedor. Inténtalo de nuevo.',
   'auth.more': 'Más opciones',

@@ -81,7 +81,7 @@ function consentPage(query: URLSearchParams): string {
   const hidden = [...query]
     .map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`)
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>GitHub stand-in</title></head>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>GitHub stand-in</title></head>
 <body><main><h1>Authorize Charla</h1><form method="post" action="/login/oauth/authorize">${hidden}
 <label>GitHub login <input name="login" autocomplete="off" required></label>
 <button type="submit" name="decision" value="allow">Authorize</button>
