@@ -252,8 +252,16 @@ export async function createE2eeClient(options: E2eeClientOptions) {
     /** Catches up on one conversation's log. */
     sync: (conversationId: string) => lock(conversationId, () => ops.sync(conversationId)),
 
-    /** Brings the group in line with membership (creates it, adds devices, removes stale ones). */
-    reconcile: (conversationId: string) => lock(conversationId, () => ops.reconcile(conversationId)),
+    /**
+     * Brings the group in line with membership (creates it, adds devices, removes stale ones). A device
+     * not in the group yet first takes the Welcomes waiting for it: their socket event may have come
+     * before anyone listened (while the engine started, or while offline), and without this the chat
+     * would wait for a Welcome that already arrived.
+     */
+    async reconcile(conversationId: string): Promise<boolean> {
+      if (!(await loadGroup(ctx, conversationId))) await processWelcomes();
+      return lock(conversationId, () => ops.reconcile(conversationId));
+    },
 
     /** Encrypts and sends a text, edit, delete or reaction. */
     async send(conversationId: string, payload: OutgoingPayload) {
