@@ -311,7 +311,7 @@ export function createApp(deps: AppDeps): CharlaApp {
   const webElsewhere = new URL(config.webUrl).origin !== new URL(config.publicUrl).origin;
   if (webElsewhere || !web) app.use(linkPageRoutes(ctx, auth.service, rateLimits.limiter(AUTH_SENSITIVE_PER_IP)));
   // Invite links unfurl on social networks: the served client's page with the invite's card in <head>.
-  const sharePages = web && !webElsewhere ? sharePageRoutes(ctx, config.WEB_DIST_DIR) : undefined;
+  const sharePages = web && !webElsewhere ? sharePageRoutes(ctx, config.WEB_DIST_DIR, media.store) : undefined;
   if (sharePages) app.use(sharePages);
   if (web) app.use(web);
 

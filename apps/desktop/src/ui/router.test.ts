@@ -13,6 +13,8 @@ describe('router', () => {
     expect(parseLocation('/u/ana.b_1', '', '')).toEqual({ name: 'profile', username: 'ana.b_1' });
     expect(parseLocation('/u/no', '', '')).toEqual({ name: 'home' });
     expect(parseLocation('/u/a%2Fb', '', '')).toEqual({ name: 'home' });
+    expect(parseLocation('/channel/3f2a-b_9', '', '')).toEqual({ name: 'home', conversationId: '3f2a-b_9' });
+    expect(parseLocation('/channel/%3Cx%3E', '', '#/settings')).toEqual({ name: 'settings' });
   });
 
   it('round-trips hash routes', () => {

@@ -29,6 +29,9 @@ export function parseLocation(pathname: string, search: string, hash: string): R
   if (invite?.[1]) return { name: 'invite', code: invite[1] };
   const profile = pathname.match(/\/u\/([A-Za-z0-9_.]{3,32})\/?$/);
   if (profile?.[1]) return { name: 'profile', username: profile[1] };
+  // A shared public channel link (/channel/<id>): open the channel (read without joining, or join).
+  const channel = pathname.match(/\/channel\/([\w-]{1,64})\/?$/);
+  if (channel?.[1]) return { name: 'home', conversationId: channel[1] };
   if (/complete-signup/i.test(pathname) && token) return { name: 'completeSignUp', token };
   if (/reset/i.test(pathname) && token) return { name: 'reset', token };
   if (/verify/i.test(pathname) && token) return { name: 'verify', token };

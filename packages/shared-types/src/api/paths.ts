@@ -186,6 +186,9 @@ export const paths = {
 /** Invite link forms: the web one under the web client's URL (WEB_URL, else PUBLIC_URL), the desktop deep link. */
 export const inviteWebUrl = (webUrl: string, code: string) =>
   `${webUrl.replace(/\/$/, '')}/invite/${encodeURIComponent(code)}`;
+/** A public channel's shareable page (unfurls with the channel's card; the web client opens the channel). */
+export const channelWebUrl = (webUrl: string, conversationId: string) =>
+  `${webUrl.replace(/\/$/, '')}/channel/${encodeURIComponent(conversationId)}`;
 export const inviteDesktopUrl = (code: string) => `charla://invite/${encodeURIComponent(code)}`;
 
 /** Header a web client sends on cookie-authenticated calls (CSRF defence beside SameSite=Strict). */

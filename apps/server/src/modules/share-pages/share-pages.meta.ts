@@ -1,18 +1,20 @@
 import type { ConversationRecord } from '../../storage/ports.ts';
 
 /** What a shared link unfurls to on a social network (Open Graph and Twitter Card tags). */
-export type ShareCard = { title: string; description: string; url: string };
+export type ShareCard = { title: string; description: string; url: string; image?: string | undefined };
 
 const strings = {
   en: {
     members: (n: number) => (n === 1 ? '1 member' : `${n} members`),
     group: (name: string) => `Join the group “${name}” on Charla`,
     channel: (name: string) => `Join the channel “${name}” on Charla`,
+    channelPage: (name: string) => `“${name}”, a channel on Charla`,
   },
   es: {
     members: (n: number) => (n === 1 ? '1 miembro' : `${n} miembros`),
     group: (name: string) => `Únete al grupo «${name}» en Charla`,
     channel: (name: string) => `Únete al canal «${name}» en Charla`,
+    channelPage: (name: string) => `«${name}», un canal en Charla`,
   },
 };
 export type ShareLanguage = keyof typeof strings;
@@ -21,15 +23,30 @@ const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1
 
 /**
  * An invite's card. A private group shows only its name and member count; a channel (public by
- * nature) also its description. Nothing else: no members, no messages, no picture URL (those are
- * capability URLs for members).
+ * nature) also its description and picture (`image`: the public channel image page, given only for
+ * channels). Nothing else: no members, no messages, no media capability URLs.
  */
-export function inviteCard(c: ConversationRecord, memberCount: number, url: string, lang: ShareLanguage): ShareCard {
+export function inviteCard(
+  c: ConversationRecord,
+  memberCount: number,
+  url: string,
+  lang: ShareLanguage,
+  image?: string,
+): ShareCard {
   const s = strings[lang];
   const name = clip(c.title ?? 'Charla', 100);
   const members = s.members(memberCount);
-  const description = c.kind === 'channel' && c.description ? `${members} · ${clip(c.description, 200)}` : members;
-  return { title: c.kind === 'channel' ? s.channel(name) : s.group(name), description, url };
+  if (c.kind !== 'channel') return { title: s.group(name), description: members, url };
+  return { title: s.channel(name), description: channelDescription(c, members), url, image };
+}
+
+const channelDescription = (c: ConversationRecord, members: string) =>
+  c.description ? `${members} · ${clip(c.description, 200)}` : members;
+
+/** A public channel's own page (/channel/<id>): as its invite card, titled as the channel itself. */
+export function channelCard(...args: Parameters<typeof inviteCard>): ShareCard {
+  const [c, , , lang] = args;
+  return { ...inviteCard(...args), title: strings[lang].channelPage(clip(c.title ?? 'Charla', 100)) };
 }
 
 const escapeHtml = (s: string) =>
@@ -46,8 +63,14 @@ export function cardTags(card: ShareCard): string {
     ['name', 'twitter:card', 'summary'],
     ['name', 'twitter:title', card.title],
     ['name', 'twitter:description', card.description],
+    ...(card.image
+      ? ([
+          ['property', 'og:image', card.image],
+          ['name', 'twitter:image', card.image],
+        ] as [string, string, string][])
+      : []),
     ['name', 'description', card.description],
-    // An invite is for the people it was sent to, not for search engines.
+    // A shared link is for the people it was sent to, not for search engines.
     ['name', 'robots', 'noindex'],
   ];
   return tags.map(([attr, key, value]) => `<meta ${attr}="${key}" content="${escapeHtml(value)}">`).join('');

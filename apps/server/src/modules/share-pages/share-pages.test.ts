@@ -1,26 +1,11 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { ConversationSummary, Invite } from '@charla/shared-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Rest, restAs } from '../../../test/chat.ts';
-import { type RegisteredUser, registerUser, startTestApp, type TestApp } from '../../../test/harness.ts';
-
-const INDEX =
-  '<!doctype html><html><head><meta charset="utf-8"><title>Charla</title></head><body><div id="root"></div></body></html>';
-
-/** The page a crawler gets: its status, and its meta tags as { key: content }. */
-async function unfurl(url: string, lang = 'en') {
-  const res = await fetch(url, { headers: { 'Accept-Language': lang, 'User-Agent': 'Twitterbot/1.0' } });
-  const html = await res.text();
-  const tags = Object.fromEntries(
-    [...html.matchAll(/<meta (?:property|name)="([^"]+)" content="([^"]*)">/g)].map((m) => [m[1], m[2]]),
-  );
-  return { status: res.status, html, tags };
-}
+import { type RegisteredUser, registerUser, type TestApp } from '../../../test/harness.ts';
+import { INDEX, startWithWebClient, unfurl } from './share-pages.test-helpers.ts';
 
 describe('invite links unfurl with Open Graph and Twitter Card tags', () => {
   let t: TestApp;
-  let dist: string;
   let ana: RegisteredUser;
   let A: Rest;
   const invite = async (title: string, kind: 'group' | 'channel', description: string) => {
@@ -31,15 +16,12 @@ describe('invite links unfurl with Open Graph and Twitter Card tags', () => {
     return { conversation: c, code: created.body.data.code };
   };
   beforeAll(async () => {
-    dist = fs.mkdtempSync(path.join(process.env.TMPDIR ?? '/tmp', 'charla-dist-'));
-    fs.writeFileSync(path.join(dist, 'index.html'), INDEX);
-    t = await startTestApp({ env: { WEB_DIST_DIR: dist } });
+    t = await startWithWebClient();
     ana = await registerUser(t);
     A = restAs(t.api, ana.accessToken);
   });
   afterAll(async () => {
     await t?.close();
-    fs.rmSync(dist, { recursive: true, force: true });
   });
 
   it('a private group shows only its name and member count, on the web client page itself', async () => {
