@@ -10,6 +10,7 @@ import { menuKeyDown } from '../../ui/menu-keys.ts';
 import { Avatar } from '../../ui/status.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { BlockButton } from '../safety/safety.tsx';
+import { useMessageShare } from '../share/share-message.tsx';
 import { type TranslationActions, TranslationNote } from '../translation/translation-ui.tsx';
 import type { MessageTranslation } from '../translation/use-chat-translation.ts';
 import { Attachment } from './attachment.tsx';
@@ -102,6 +103,7 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
   const { t, locale } = useI18n();
   const [menu, setMenu] = useState<DOMRect | null>(null);
   const m = p.message;
+  const share = useMessageShare(m);
   const tr = p.translation;
   const trActions = p.translationActions;
   useEffect(() => {
@@ -221,10 +223,12 @@ export const MessageItem = memo(function MessageItem(p: ItemProps) {
               actions={p.actions}
               anchor={menu}
               close={() => setMenu(null)}
+              share={() => void share.start()}
             />
           )}
         </div>
       )}
+      {share.dialog}
     </article>
   );
 });
@@ -240,6 +244,8 @@ function MessageMenu(p: {
   actions: MessageActions;
   anchor: DOMRect;
   close: () => void;
+  /** "Share…": out of Charla (system share sheet, else share links). */
+  share: () => void;
 }) {
   const { t } = useI18n();
   const ref = useRef<HTMLDivElement>(null);
@@ -321,6 +327,9 @@ function MessageMenu(p: {
       </button>
       <button type="button" onClick={act(() => p.actions.forward(p.m))}>
         {t('message.forward')}
+      </button>
+      <button type="button" onClick={act(p.share)}>
+        {t('message.share')}
       </button>
       {p.mine && (
         <button type="button" onClick={act(() => p.actions.info(p.m))}>
