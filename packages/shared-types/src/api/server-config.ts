@@ -6,6 +6,8 @@ import { z } from 'zod';
  */
 export const serverConfigSchema = z.object({
   media: z.object({ maxBytes: z.number().int().positive() }),
+  /** Where people open the web client: the base of links to share (a public channel's page). */
+  webUrl: z.string().optional(),
 });
 export type ServerConfig = z.infer<typeof serverConfigSchema>;
 

@@ -27,6 +27,7 @@ import { conversationName, isMuted } from '../conversations/conversation-utils.t
 import { SharedTabs } from '../conversations/shared-tabs.tsx';
 import { LeaderboardPanel } from '../points/leaderboard-panel.tsx';
 import { PointsProfile } from '../points/points-profile.tsx';
+import { ChannelShare } from '../share/channel-share.tsx';
 import { ShareButton } from '../share/share-button.tsx';
 import { EditGroup } from './edit-group.tsx';
 import { UserPicker } from './user-picker.tsx';
@@ -86,6 +87,7 @@ export function GroupInfo({
         </button>
       </header>
       <DetailsHead c={c} name={name} />
+      {c.kind === 'channel' && <ChannelShare conversationId={c.id} name={name} />}
       {c.kind === 'direct' && c.peer && !c.peer.deleted && (
         <>
           <PersonSocialLinks userId={c.peer.id} />

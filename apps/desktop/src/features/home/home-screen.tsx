@@ -13,6 +13,7 @@ import { E2eeProvider } from '../e2ee/e2ee-context.tsx';
 import { useAchievementToasts } from '../points/use-achievement-toasts.ts';
 import { SafetyProvider } from '../safety/safety.tsx';
 import { useAccountAppearance } from '../settings/appearance-settings.tsx';
+import { ChannelLanding } from '../share/channel-landing.tsx';
 import { useDesktopIntegration } from './desktop-integration.ts';
 
 const SettingsScreen = lazy(() =>
@@ -77,6 +78,14 @@ function Shell() {
     [platform, navigate],
   );
 
+  const empty = (
+    <EmptyState title={conversationId ? t('chat.notFound') : t('home.pick')}>
+      <button type="button" className="button primary" onClick={() => setOverlay('new')}>
+        {t('newChat.title')}
+      </button>
+      <p className="muted">{t('home.shortcut')}</p>
+    </EmptyState>
+  );
   return (
     <div className={`shell${conversationId || screen ? ' has-main' : ''}`}>
       <a className="skip-link" href="#main">
@@ -153,13 +162,10 @@ function Shell() {
           />
         ) : conversationId && list.isPending ? (
           <Skeleton lines={8} label={t('common.loading')} />
+        ) : conversationId ? (
+          <ChannelLanding conversationId={conversationId} fallback={empty} />
         ) : (
-          <EmptyState title={conversationId ? t('chat.notFound') : t('home.pick')}>
-            <button type="button" className="button primary" onClick={() => setOverlay('new')}>
-              {t('newChat.title')}
-            </button>
-            <p className="muted">{t('home.shortcut')}</p>
-          </EmptyState>
+          empty
         )}
       </main>
       <Suspense fallback={null}>

@@ -14,6 +14,10 @@ describe('GET /config', () => {
 
   it('tells any client, signed in or not, the upload limit it checks before sending', async () => {
     const res = await request(t.app).get('/api/v1/config').expect(200);
-    expect(serverConfigSchema.parse(res.body.data)).toEqual({ media: { maxBytes: 3 * 1024 * 1024 } });
+    expect(serverConfigSchema.parse(res.body.data)).toEqual({
+      media: { maxBytes: 3 * 1024 * 1024 },
+      // The base of shareable links (a public channel's page): the web client's address.
+      webUrl: 'http://charla.test',
+    });
   });
 });
