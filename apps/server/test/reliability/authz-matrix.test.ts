@@ -83,6 +83,16 @@ const REST: Record<string, Spec> = {
     req: () => ({ params: { provider: 'google' }, body: { idToken: 'x.y.z', nonce: 'n'.repeat(20) } }),
     expect: PUBLIC(400),
   },
+  // Linked accounts: signed in only; linking an unconfigured provider and an unknown link are 404.
+  'POST /auth/oidc/:provider/link': {
+    req: () => ({ params: { provider: 'google' } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'GET /auth/linked-accounts': { expect: AUTHED('200 200 200 200 200') },
+  'DELETE /auth/linked-accounts/:id': {
+    req: (c) => ({ params: { id: c.extra } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
   // ---- users ----
   'GET /users': { req: () => ({ query: 'q=user' }), expect: AUTHED('200 200 200 200 200') },
   'GET /users/me': { expect: AUTHED('200 200 200 200 200') },

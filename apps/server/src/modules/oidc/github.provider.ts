@@ -1,3 +1,4 @@
+import { trimWhere } from '@charla/shared-types';
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import { AppError, badRequest } from '../../http/errors.ts';
@@ -62,7 +63,8 @@ export function githubFromConfig(config: Config): GithubProvider | undefined {
   });
 }
 
-const base = (url: string) => url.replace(/\/+$/, '');
+/** Linear, unlike `/\/+$/` (retried from every slash of a long run). */
+const base = (url: string) => trimWhere(url, (unit) => unit === '/', 'end');
 
 export function createGithubProvider(settings: {
   clientId: string;
