@@ -2,7 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
-import { apiToken, expect, history, newContext, newUser, openConversation, register, test } from './support.ts';
+import {
+  apiToken,
+  expect,
+  history,
+  newContext,
+  newUser,
+  openConversation,
+  register,
+  registerEach,
+  test,
+} from './support.ts';
 
 /*
  * End-to-end encrypted chat in Chromium: two browser contexts create an encrypted direct chat, compare
@@ -36,12 +46,7 @@ test('two people chat end-to-end encrypted; the messages survive a reload; a non
   const ana = newUser('Ana');
   const ben = newUser('Ben');
   const eve = newUser('Eve');
-  const a = await newContext(browser);
-  const b = await newContext(browser);
-  const e = await newContext(browser);
-  await register(a.page, ana);
-  await register(b.page, ben);
-  await register(e.page, eve);
+  const [a, b, e] = await registerEach(browser, [ana, ben, eve]);
 
   // Ana starts an encrypted direct chat: the dialog says what it means before she picks Ben.
   await a.page.getByRole('button', { name: 'New chat' }).first().click();
