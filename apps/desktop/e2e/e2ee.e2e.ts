@@ -11,6 +11,7 @@ import {
   openConversation,
   register,
   registerEach,
+  sendEncrypted,
   test,
 } from './support.ts';
 
@@ -21,14 +22,6 @@ import {
  */
 
 test.setTimeout(90_000);
-
-async function sendEncrypted(page: Page, text: string) {
-  const box = page.getByRole('textbox', { name: 'Encrypted message' });
-  await expect(box).toBeEnabled({ timeout: 30_000 });
-  await box.fill(text);
-  await box.press('Enter');
-  await expect(history(page).getByText(text)).toBeVisible({ timeout: 20_000 });
-}
 
 async function safetyCode(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Verify' }).click();

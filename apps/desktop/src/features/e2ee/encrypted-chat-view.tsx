@@ -20,6 +20,9 @@ import { makeThumbnail } from './thumbnail.ts';
 import './e2ee.css';
 
 const GroupInfo = lazy(() => import('../groups/group-info.tsx').then((m) => ({ default: m.GroupInfo })));
+const EncryptedForwardDialog = lazy(() =>
+  import('./encrypted-forward-dialog.tsx').then((m) => ({ default: m.EncryptedForwardDialog })),
+);
 const SafetyCodeDialog = lazy(() => import('./safety-code-dialog.tsx').then((m) => ({ default: m.SafetyCodeDialog })));
 
 type Item = { seq: number; key: string } & ({ kind: 'local'; r: LocalRecord } | { kind: 'server'; m: Message });
@@ -51,6 +54,7 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
   const [editing, setEditing] = useState<LocalMessage | null>(null);
   const [replyTo, setReplyTo] = useState<LocalMessage | null>(null);
   const [verifying, setVerifying] = useState(false);
+  const [forwarding, setForwarding] = useState<LocalMessage | null>(null);
   const [panel, setPanel] = useState(false);
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<LocalMessage[] | null>(null);
@@ -277,6 +281,7 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
                     onDelete={(m) =>
                       run(() => bridge?.call('send', id, { t: 'delete', target: m.id }) ?? Promise.resolve())
                     }
+                    onForward={setForwarding}
                     onReport={(m) =>
                       run(async () => {
                         await bridge?.call('report', id, m.id, 'other', '');
@@ -373,6 +378,9 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
             people={(participants.data ?? []).filter((p) => p.userId !== me.id)}
             onClose={() => setVerifying(false)}
           />
+        )}
+        {forwarding && (
+          <EncryptedForwardDialog conversationId={id} message={forwarding} onClose={() => setForwarding(null)} />
         )}
       </Suspense>
     </section>
