@@ -88,11 +88,28 @@ export async function runClient(
   const result: ClientResult = { notes: [] };
   if (!options.skipBuild || !fs.existsSync(path.join(distDir, 'index.html'))) {
     try {
-      execFileSync('pnpm', ['--filter', '@charla/desktop', 'build', '--outDir', distDir, '--emptyOutDir'], {
-        cwd: repoRoot,
-        stdio: ['ignore', 'ignore', 'pipe'],
-        timeout: 300_000,
-      });
+      // The web build is two Vite builds (the app, then its service worker into the same folder): each
+      // gets the bench's folder (the package's `build` script would hand it to the last one only).
+      for (const [config, empty] of [
+        ['vite.web.config.ts', true],
+        ['vite.sw.config.ts', false],
+      ] as const)
+        execFileSync(
+          'pnpm',
+          [
+            '--filter',
+            '@charla/desktop',
+            'exec',
+            'vite',
+            'build',
+            '--config',
+            config,
+            '--outDir',
+            distDir,
+            ...(empty ? ['--emptyOutDir'] : []),
+          ],
+          { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 },
+        );
     } catch (err) {
       const why = `web client build failed: ${(err as { stderr?: Buffer }).stderr?.toString().trim().split('\n').slice(-3).join(' ') ?? String(err)}`;
       return { bundleSkipped: why, listSkipped: why, scrollSkipped: why, notes: [] };
