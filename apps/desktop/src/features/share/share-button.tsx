@@ -1,7 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../../app-context.tsx';
 import { Icon } from '../../ui/icons.tsx';
-import { menuKeys } from '../conversations/conversation-menu.tsx';
+import { menuKeys, useMenuButton } from '../conversations/conversation-menu.tsx';
 import { systemShare } from './share-out.ts';
 import type { Shareable } from './share-targets.ts';
 import { ShareTargetItems } from './share-targets-list.tsx';
@@ -12,22 +11,7 @@ import { ShareTargetItems } from './share-targets-list.tsx';
  */
 export function ShareButton({ item, label, className }: { item: Shareable; label: string; className?: string }) {
   const { platform } = useApp();
-  const [open, setOpen] = useState(false);
-  const menu = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-  const close = () => {
-    setOpen(false);
-    button.current?.focus();
-  };
-  useEffect(() => {
-    if (!open) return;
-    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-    const outside = (e: Event) => {
-      if (!menu.current?.contains(e.target as Node) && e.target !== button.current) setOpen(false);
-    };
-    document.addEventListener('pointerdown', outside, true);
-    return () => document.removeEventListener('pointerdown', outside, true);
-  }, [open]);
+  const { open, setOpen, menu, button, close } = useMenuButton();
 
   const start = async () => {
     if (open) return setOpen(false);
