@@ -9,6 +9,7 @@ import type {
   ParticipantRole,
   ReactionSummary,
 } from '../ports.ts';
+import { createActivityCopies } from './sqlite-activity.ts';
 import { date, dateOf, required } from './sqlite-util.ts';
 
 /*
@@ -271,6 +272,7 @@ export function createMessagingCore(db: Database) {
 
   return {
     db,
+    activity: createActivityCopies(db),
     conversation,
     participant,
     committed,
