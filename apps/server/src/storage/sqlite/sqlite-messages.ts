@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AdapterOptions, SendCrashPoint } from '../adapter-options.ts';
 import type { HistoryQuery, MessageRecord, MessagesRepo, NewMessage, SendResult } from '../ports.ts';
 import { createSqliteMessageSearch } from './sqlite-message-search.ts';
+import { createGroupCommit } from './sqlite-group-commit.ts';
 import { type MessageRow, type MessagingCore, toMessage } from './sqlite-messaging-core.ts';
 import { required } from './sqlite-util.ts';
 
@@ -125,7 +126,7 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
     .pluck();
   const row = (id: string) => byId.get(id);
 
-  const sendTx = db.transaction((input: NewMessage): SendResult | null => {
+  const sendOne = (input: NewMessage): SendResult | null => {
     if (input.clientMsgId !== null) {
       const existing = byClientId.get(input.senderId, input.clientMsgId);
       if (existing)
@@ -183,7 +184,10 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
       changeSeq: bumped.change_seq,
       memberIds: core.members(input.conversationId),
     };
-  });
+  };
+  // Sends of one event-loop turn share a transaction; each is acknowledged after the COMMIT.
+  const sends = createGroupCommit(db, sendOne);
+  core.beforeClose.push(sends.drain);
 
   const editTx = db.transaction(
     (
@@ -301,7 +305,7 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
   const historyTx = db.transaction(history);
 
   return {
-    send: async (input) => sendTx.immediate(input),
+    send: (input) => sends.run(input),
     findById: async (id) => core.message(id),
     findByIds: async (ids) => (ids.length === 0 ? [] : core.hydrate(byIds.all(JSON.stringify([...new Set(ids)])))),
     findBySeq: async (conversationId, seq) => {

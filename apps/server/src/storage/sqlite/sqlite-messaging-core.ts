@@ -273,6 +273,8 @@ export function createMessagingCore(db: Database) {
   return {
     db,
     activity: createActivityCopies(db),
+    /** Run before the database closes (writes still queued for a group commit). */
+    beforeClose: [] as (() => void)[],
     conversation,
     participant,
     committed,

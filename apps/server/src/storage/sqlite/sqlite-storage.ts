@@ -77,6 +77,7 @@ export function openSqliteStorage(
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (!db.open) return;
+      for (const drain of messaging.beforeClose) drain();
       try {
         // Leave the file with every member's activity copy current (migration 0027).
         db.transaction(messaging.activity.flush).immediate();
