@@ -85,6 +85,14 @@ test('an encrypted chat on the device: unread, preview, reply, reactions, links;
   await expect(benReply.getByRole('button', { name: 'React with 🚀' })).toContainText('1', { timeout: 30_000 });
   await reply.getByRole('button', { name: 'React with 🚀' }).click();
   await expect(benReply.getByRole('button', { name: 'React with 🚀' })).toHaveCount(0, { timeout: 30_000 });
+  // Ben edits his reply: the composer starts from its text; Ana's device shows the new text, edited.
+  await benReply.getByRole('button', { name: 'Edit' }).click();
+  await expect(benBox).toHaveValue('Got it, see you there');
+  await benBox.fill('Got it, see you at six');
+  await b.page.getByRole('button', { name: 'Save' }).click();
+  const edited = history(a.page).getByRole('article').filter({ hasText: 'Got it, see you at six' });
+  await expect(edited.getByText('edited')).toBeVisible({ timeout: 30_000 });
+  await expect(benBox).toHaveValue('');
   await b.page.getByRole('button', { name: 'Details' }).click();
   const benPanel = b.page.getByRole('complementary', { name: 'Details' });
   await benPanel.getByRole('tab', { name: 'Links' }).click();
@@ -101,7 +109,7 @@ test('an encrypted chat on the device: unread, preview, reply, reactions, links;
   // The read receipt reached the server: after a reload the chat is still read.
   await b.page.reload();
   await expect(benRow).toBeVisible({ timeout: 20_000 });
-  await expect(history(b.page).getByText('Got it, see you there')).toBeVisible({ timeout: 30_000 });
+  await expect(history(b.page).getByText('Got it, see you at six')).toBeVisible({ timeout: 30_000 });
   await expect(benRow.getByText(/unread/)).toHaveCount(0);
 
   // Nothing the server wrote (database, WAL, media, outbox) holds the canary in clear.

@@ -2,7 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
-import { apiToken, expect, history, newContext, newUser, openConversation, register, test } from './support.ts';
+import {
+  apiToken,
+  expect,
+  history,
+  newContext,
+  newUser,
+  openConversation,
+  register,
+  sendEncrypted,
+  test,
+} from './support.ts';
 
 /*
  * End-to-end encrypted chat in Chromium: two browser contexts create an encrypted direct chat, compare
@@ -11,14 +21,6 @@ import { apiToken, expect, history, newContext, newUser, openConversation, regis
  */
 
 test.setTimeout(90_000);
-
-async function sendEncrypted(page: Page, text: string) {
-  const box = page.getByRole('textbox', { name: 'Encrypted message' });
-  await expect(box).toBeEnabled({ timeout: 30_000 });
-  await box.fill(text);
-  await box.press('Enter');
-  await expect(history(page).getByText(text)).toBeVisible({ timeout: 20_000 });
-}
 
 async function safetyCode(page: Page): Promise<string> {
   await page.getByRole('button', { name: 'Verify' }).click();

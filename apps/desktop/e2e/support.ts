@@ -203,10 +203,11 @@ export async function newContext(browser: Browser): Promise<{ context: BrowserCo
   return { context, page };
 }
 
-/** Opens (or creates) the direct chat with `other` from the "New chat" dialog. */
-export async function startDirectChat(page: Page, other: TestUser): Promise<void> {
+/** Opens (or creates) the direct chat with `other` from the "New chat" dialog (end-to-end encrypted if asked). */
+export async function startDirectChat(page: Page, other: TestUser, opts: { encrypted?: boolean } = {}): Promise<void> {
   await page.getByRole('button', { name: 'New chat' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'New chat' });
+  if (opts.encrypted) await dialog.getByRole('checkbox', { name: 'End-to-end encrypted' }).check();
   await dialog.getByLabel('Search people by name or username').fill(other.username);
   await dialog.getByRole('button', { name: new RegExp(other.name) }).click();
   await expect(page.getByRole('heading', { level: 2, name: other.name })).toBeVisible();
@@ -224,6 +225,15 @@ export async function send(page: Page, text: string): Promise<void> {
   const box = page.getByRole('textbox', { name: 'Message' });
   await box.fill(text);
   await box.press('Enter');
+}
+
+/** Sends in the open encrypted chat once this device is in its group, and waits for it on screen. */
+export async function sendEncrypted(page: Page, text: string): Promise<void> {
+  const box = page.getByRole('textbox', { name: 'Encrypted message' });
+  await expect(box).toBeEnabled({ timeout: 30_000 });
+  await box.fill(text);
+  await box.press('Enter');
+  await expect(history(page).getByText(text)).toBeVisible({ timeout: 20_000 });
 }
 
 export function history(page: Page) {

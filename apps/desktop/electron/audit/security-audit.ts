@@ -30,7 +30,7 @@ const FORBIDDEN: Array<{ rule: string; pattern: RegExp | ((code: string) => bool
 
 /** The only sanctioned way to reach shell.openExternal: injected into a validating wrapper. */
 const INJECTED_OPEN_EXTERNAL =
-  /(openExternal:\s*\(url\)\s*=>\s*shell\.openExternal\(url\))|(shellHandlers\(\(url\)\s*=>\s*shell\.openExternal\(url\)\))/;
+  /(openExternal:\s*\(url\)\s*=>\s*shell\.openExternal\(url\))|(shellHandlers\(\(url\)\s*=>\s*shell\.openExternal\(url\)(,\s*\w+)?\))/;
 
 function lines(file: SourceFile): string[] {
   return file.text.split('\n');

@@ -17,6 +17,7 @@ import {
   nativeTheme,
   powerMonitor,
   protocol,
+  ShareMenu,
   safeStorage,
   screen,
   session,
@@ -36,7 +37,7 @@ import { notificationHandlers } from './ipc/notification.ipc.ts';
 import { registerIpc } from './ipc/register.ts';
 import { sessionHandlers } from './ipc/session.ipc.ts';
 import { settingsHandlers } from './ipc/settings.ipc.ts';
-import { shellHandlers } from './ipc/shell.ipc.ts';
+import { type ShareMenu as ShareMenuPopup, shellHandlers } from './ipc/shell.ipc.ts';
 import { applyLoginItem, startsHidden } from './login-item.ts';
 import { createNotifier } from './notifications.ts';
 import { createProviderSignIn } from './oidc-loopback.ts';
@@ -239,6 +240,15 @@ async function start(): Promise<void> {
     }
   });
 
+  // The macOS share menu (Messages, Mail, AirDrop…) beside the window; other systems get share links.
+  const shareMenu: ShareMenuPopup =
+    process.platform === 'darwin'
+      ? (item) =>
+          new Promise<void>((resolve) => {
+            const menu = new ShareMenu({ texts: item.texts, urls: item.urls });
+            menu.popup({ ...(mainWindow ? { window: mainWindow } : {}), callback: () => resolve() });
+          })
+      : null;
   registerIpc({
     ipcMain,
     appOrigins,
@@ -252,7 +262,7 @@ async function start(): Promise<void> {
         onBadge: (count) => trayController?.update({ unread: count }),
         onRecent: (recent) => trayController?.update({ recent }),
       }),
-      ...shellHandlers((url) => shell.openExternal(url)),
+      ...shellHandlers((url) => shell.openExternal(url), shareMenu),
       ...e2eeHandlers(createE2eeKeys({ secrets, account: () => settings.account() })),
       ...appHandlers({
         deepLinks,

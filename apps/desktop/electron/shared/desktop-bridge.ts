@@ -35,6 +35,7 @@ export const bridgeLayout = {
     'conversation:focus': 'notifications.focusConversation',
     'badge:set': 'badge.set',
     'shell:open-external': 'shell.openExternal',
+    'shell:share': 'shell.share',
     'deep-link:take-pending': 'deepLinks.takePending',
     'update:install': 'updates.install',
     'app:get-info': 'app.getInfo',

@@ -113,6 +113,12 @@ export const unreadCountSchema = z.number().int().min(0).max(1_000_000);
 
 export const externalUrlSchema = z.string().min(1).max(2048);
 
+/** What the renderer may hand to the system share menu: text and one http(s) link (checked again in main). */
+export const shareArgsSchema = z
+  .object({ text: z.string().max(4000), url: externalUrlSchema.optional(), title: z.string().max(200).optional() })
+  .strict();
+export type ShareArgs = z.infer<typeof shareArgsSchema>;
+
 export const inviteLinkSchema = z.object({ kind: z.literal('invite'), code: z.string(), url: z.string() });
 /** A profile link (charla://u/<username>): opens a chat with that person. */
 export const profileLinkSchema = z.object({ kind: z.literal('profile'), username: z.string(), url: z.string() });
@@ -145,6 +151,8 @@ export const invokeContract = {
   'conversation:focus': { args: z.object({ conversationId: conversationId.nullable() }).strict(), result: z.null() },
   'badge:set': { args: z.object({ count: unreadCountSchema }).strict(), result: z.null() },
   'shell:open-external': { args: z.object({ url: externalUrlSchema }).strict(), result: z.boolean() },
+  /** The system share menu (macOS); 'unavailable' elsewhere, where the renderer shows its share links. */
+  'shell:share': { args: shareArgsSchema, result: z.enum(['shared', 'unavailable']) },
   'deep-link:take-pending': { args: empty, result: z.array(deepLinkSchema) },
   'update:install': { args: empty, result: z.null() },
   'app:get-info': { args: empty, result: appInfoSchema },

@@ -47,7 +47,10 @@ function fakeBridge() {
     },
     tray: { setRecent: vi.fn(() => ok(null)) },
     badge: { set: vi.fn(() => ok(null)) },
-    shell: { openExternal: vi.fn(() => ok(true)) },
+    shell: {
+      openExternal: vi.fn(() => ok(true)),
+      share: vi.fn((): Promise<IpcResponse<'shared' | 'unavailable'>> => ok('shared')),
+    },
     deepLinks: {
       takePending: vi.fn(() => ok([{ kind: 'invite', code: 'early111', url: 'charla://invite/early111' }])),
       onReceived: listen('link'),
@@ -101,6 +104,17 @@ describe('Electron platform', () => {
     expect(replies).toEqual([['c1', 'ok!']]);
     off?.();
     expect(listeners.reply).toBeUndefined();
+  });
+
+  it('shares through main (the macOS share menu); a refused or failed share counts as unavailable', async () => {
+    const { bridge, raw } = fakeBridge();
+    const p = await createElectronPlatform(bridge);
+    expect(await p.share?.({ text: 'Join us', url: 'https://chat.example.com/invite/abcd1234' })).toBe('shared');
+    expect(raw.shell.share).toHaveBeenCalledWith({ text: 'Join us', url: 'https://chat.example.com/invite/abcd1234' });
+    raw.shell.share.mockReturnValueOnce(
+      Promise.resolve({ ok: false, error: { code: 'validation_failed', message: 'Too long', status: 400 } }),
+    );
+    expect(await p.share?.({ text: 'x'.repeat(5000) })).toBe('unavailable');
   });
 
   it('follows settings changed in main (e.g. from the tray)', async () => {

@@ -118,6 +118,7 @@ export async function createElectronPlatform(
     async openExternal(url) {
       await unwrap(desktop.shell.openExternal({ url }));
     },
+    share: (item) => unwrap(desktop.shell.share(item)).catch(() => 'unavailable' as const),
     loadSettings: async () => toClientSettings(await unwrap(desktop.settings.get({}))),
     async saveSettings(patch) {
       settings = await unwrap(desktop.settings.update(toPatch(patch)));

@@ -102,6 +102,11 @@ export type Platform = {
   setUnreadBadge(count: number): void;
   /** Opens an http(s) link outside the app after validating it. */
   openExternal(url: string): Promise<void>;
+  /**
+   * Desktop: the system share menu (macOS) for text and a link; 'unavailable' where the OS has none.
+   * The web uses the browser's share sheet (Web Share API) instead.
+   */
+  share?(item: { text: string; url?: string; title?: string }): Promise<'shared' | 'unavailable'>;
   loadSettings(): Promise<ClientSettings>;
   saveSettings(patch: Partial<ClientSettings>): Promise<ClientSettings>;
   /** `charla://invite/<code>` and similar links handed to the app. */

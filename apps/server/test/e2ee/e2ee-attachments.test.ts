@@ -97,4 +97,46 @@ describe('encrypted attachments', () => {
     const plain = await a.rest.post<{ id: string }>('/conversations', { kind: 'group', title: 'plain' });
     expect((await upload(a.token, plain.body.data.id, new Uint8Array(10))).status).toBe(409);
   });
+
+  it('forwards a message with its file to another encrypted chat, under new keys, marked forwarded', async () => {
+    const [a, b, c] = [await person(t), await person(t), await person(t)];
+    const [alice, bob, carol] = [await device(t, a), await device(t, b), await device(t, c)];
+    const withBob = await createEncrypted(a, { kind: 'direct', userId: b.id });
+    const withCarol = await createEncrypted(a, { kind: 'direct', userId: c.id });
+    await bob.client.reconcile(withBob);
+    const photo = new Uint8Array([...utf8('FORWARD-ME '), ...randomBytes(2_000)]);
+    const thumb = utf8('THUMB');
+    await bob.client.sendFiles(withBob, 'the plan', [
+      {
+        bytes: photo,
+        name: 'plan.png',
+        mime: 'image/png',
+        thumbnail: { bytes: thumb, mime: 'image/webp', width: 8, height: 8 },
+      },
+    ]);
+    await syncAll(withBob, [alice]);
+    const original = (await alice.client.history(withBob)).find((r): r is LocalMessage => r.kind === 'message');
+    if (!original?.attachments[0]) throw new Error('nothing received');
+
+    const [sent] = await alice.client.forward(withBob, original.id, [withCarol]);
+    expect(sent).toMatchObject({ conversationId: withCarol });
+    await syncAll(withCarol, [carol]);
+    const copy = (await carol.client.history(withCarol)).find((r): r is LocalMessage => r.kind === 'message');
+    expect(copy).toMatchObject({ text: 'the plan', forwarded: true, senderId: a.id });
+    const att = copy?.attachments[0];
+    if (!att?.thumbnail) throw new Error('no attachment');
+    expect(att.blobId).not.toBe(original.attachments[0].blobId);
+    expect(att.key).not.toBe(original.attachments[0].key);
+    expect(await carol.client.openFile(att)).toEqual(photo);
+    expect(await carol.client.openFile(att.thumbnail)).toEqual(thumb);
+    // Carol is not in Bob's chat: the original blob stays closed to her.
+    const res = await fetch(`${t.api}${e2eePaths.blob(original.attachments[0].blobId)}`, {
+      headers: { authorization: `Bearer ${c.token}` },
+    });
+    expect(res.status).toBe(404);
+    // A message this device does not hold cannot be forwarded.
+    await expect(alice.client.forward(withBob, 'not-a-message-id', [withCarol])).rejects.toMatchObject({
+      code: 'state',
+    });
+  });
 });

@@ -77,6 +77,20 @@ describe('encrypted direct chat, two clients', () => {
       live.socket.close();
     }
   });
+
+  it('a device whose Welcome event went unheard joins when it opens the chat (reconcile)', async () => {
+    const alice = await device(t, await person(t));
+    const bob = await device(t, await person(t));
+    const id = await createEncrypted(alice.person, { kind: 'direct', userId: bob.person.id });
+    expect(await alice.client.reconcile(id)).toBe(true);
+    await alice.client.send(id, { t: 'text', text: 'did you get my welcome?' });
+    // Bob's device never handled the e2ee:welcome event (it came before his listeners were attached).
+    expect(await bob.client.status(id)).toBe('none');
+    expect(await bob.client.reconcile(id)).toBe(true);
+    expect(await bob.client.status(id)).toBe('member');
+    await bob.client.sync(id);
+    expect(texts(await bob.client.history(id))).toEqual(['did you get my welcome?']);
+  });
 });
 
 describe('encrypted groups, three clients', () => {

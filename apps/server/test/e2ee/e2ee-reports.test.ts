@@ -78,14 +78,34 @@ describe('franked reports of encrypted messages', () => {
       status: 400,
     });
 
-    // The site admin (and the group's owner) read the verified evidence; a plain member may not.
+    // The site admin reads the verified evidence; a plain member may not; the group's owner may not
+    // either when it is her own message (the report does not exist for the one it is about).
     const seen = await admin.rest.get<E2eeReportEvidenceDto>(e2eePaths.reportEvidence(report.id));
     expect(seen.body.data).toMatchObject({ verified: true, kind: 'text', text: 'something abusive', senderId: a.id });
-    expect((await a.rest.get(e2eePaths.reportEvidence(report.id))).status).toBe(200);
+    expect((await a.rest.get(e2eePaths.reportEvidence(report.id))).status).toBe(404);
     expect((await c.rest.get(e2eePaths.reportEvidence(report.id))).status).toBe(403);
     expect((await (await person(t)).rest.get(e2eePaths.reportEvidence(report.id))).status).toBe(404);
     const listed = await admin.rest.get<{ items: Report[] }>('/admin/reports');
     expect(listed.body.data.items.map((r) => r.id)).toContain(report.id);
+  });
+
+  it("a group's owner reads the evidence of a report about a member's message", async () => {
+    const [o, a, b] = [await person(t), await person(t), await person(t)];
+    const owner = await device(t, o);
+    const alice = await device(t, a);
+    const bob = await device(t, b);
+    const id = await createEncrypted(o, { kind: 'group', title: 'Moderated', memberIds: [a.id, b.id] });
+    await owner.client.reconcile(id);
+    await syncAll(id, [alice, bob]);
+    await alice.client.send(id, { t: 'text', text: 'rude words' });
+    await syncAll(id, [bob]);
+    const report = await bob.client.report(id, (await received(bob, id, 'rude words')).id, 'harassment');
+    const seen = await o.rest.get<E2eeReportEvidenceDto>(e2eePaths.reportEvidence(report.id));
+    expect(seen.status).toBe(200);
+    expect(seen.body.data).toMatchObject({ verified: true, text: 'rude words', senderId: a.id });
+    // The sender learns nothing of it; another plain member is refused.
+    expect((await a.rest.get(e2eePaths.reportEvidence(report.id))).status).toBe(404);
+    expect((await bob.person.rest.get(e2eePaths.reportEvidence(report.id))).status).toBe(403);
   });
 
   it('an edited message is reported as edited (the proof follows the current text)', async () => {
@@ -102,7 +122,8 @@ describe('franked reports of encrypted messages', () => {
     const report = await bob.client.report(id, m.id, 'other');
     const seen = await admin.rest.get<E2eeReportEvidenceDto>(e2eePaths.reportEvidence(report.id));
     expect(seen.body.data).toMatchObject({ kind: 'edit', text: 'second version' });
-    // Direct chats have no group moderators: only site admins read it.
-    expect((await a.rest.get(e2eePaths.reportEvidence(report.id))).status).toBe(403);
+    // Direct chats have no group moderators: only site admins read it (the sender does not learn of it).
+    expect((await a.rest.get(e2eePaths.reportEvidence(report.id))).status).toBe(404);
+    expect((await b.rest.get(e2eePaths.reportEvidence(report.id))).status).toBe(403);
   });
 });

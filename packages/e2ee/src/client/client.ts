@@ -252,8 +252,16 @@ export async function createE2eeClient(options: E2eeClientOptions) {
     /** Catches up on one conversation's log. */
     sync: (conversationId: string) => lock(conversationId, () => ops.sync(conversationId)),
 
-    /** Brings the group in line with membership (creates it, adds devices, removes stale ones). */
-    reconcile: (conversationId: string) => lock(conversationId, () => ops.reconcile(conversationId)),
+    /**
+     * Brings the group in line with membership (creates it, adds devices, removes stale ones). A device
+     * not in the group yet first takes the Welcomes waiting for it: their socket event may have come
+     * before anyone listened (while the engine started, or while offline), and without this the chat
+     * would wait for a Welcome that already arrived.
+     */
+    async reconcile(conversationId: string): Promise<boolean> {
+      if (!(await loadGroup(ctx, conversationId))) await processWelcomes();
+      return lock(conversationId, () => ops.reconcile(conversationId));
+    },
 
     /** Encrypts and sends a text, edit, delete or reaction. */
     async send(conversationId: string, payload: OutgoingPayload) {
@@ -267,7 +275,7 @@ export async function createE2eeClient(options: E2eeClientOptions) {
     },
 
     /** Encrypts each file (and its thumbnail) with its own key, uploads the ciphertext, sends one message. */
-    async sendFiles(conversationId: string, text: string, files: OutgoingFile[]) {
+    async sendFiles(conversationId: string, text: string, files: OutgoingFile[], forwarded = false) {
       const attachments: Attachment[] = [];
       for (const f of files) {
         const enc = await encryptFile(f.bytes);
@@ -290,7 +298,41 @@ export async function createE2eeClient(options: E2eeClientOptions) {
           ...(thumbnail ? { thumbnail } : {}),
         });
       }
-      return client.send(conversationId, { t: 'text', text, attachments });
+      return client.send(conversationId, { t: 'text', text, attachments, ...(forwarded ? { forwarded } : {}) });
+    },
+
+    /**
+     * Forwards a message of this device's history to other encrypted chats, marked forwarded: its files
+     * are decrypted here and encrypted again with new keys for each chat (a key never serves two chats,
+     * and leaving one chat's files behind does not open another's). Plain chats are never a target:
+     * the content would reach the server.
+     */
+    async forward(fromConversationId: string, messageId: string, toConversationIds: string[]) {
+      const m = await ctx.local.byId(fromConversationId, messageId);
+      if (!m || m.deletedAt) throw new E2eeError('state', 'That message is not on this device');
+      const files: OutgoingFile[] = [];
+      for (const a of m.attachments)
+        files.push({
+          bytes: await client.openFile(a),
+          name: a.name,
+          mime: a.mime,
+          ...(a.width ? { width: a.width } : {}),
+          ...(a.height ? { height: a.height } : {}),
+          ...(a.thumbnail
+            ? {
+                thumbnail: {
+                  bytes: await client.openFile(a.thumbnail),
+                  mime: a.thumbnail.mime,
+                  width: a.thumbnail.width,
+                  height: a.thumbnail.height,
+                },
+              }
+            : {}),
+        });
+      const sent: { conversationId: string; id: string; seq: number }[] = [];
+      for (const to of toConversationIds)
+        sent.push({ conversationId: to, ...(await client.sendFiles(to, m.text, files, true)) });
+      return sent;
     },
 
     /** Downloads, checks and decrypts an attachment (or its thumbnail). */

@@ -117,6 +117,33 @@ describe('IPC handlers wired to the modules', () => {
     expect(w.openExternal.mock.calls).toEqual([['https://example.com/x']]);
   });
 
+  it('shell:share hands text and a validated link to the share menu; unavailable without one', async () => {
+    const w = wire();
+    expect(await w.call('shell:share', { text: 'Join us' })).toEqual({ ok: true, data: 'unavailable' });
+    const share = vi.fn(async () => undefined);
+    const handlers = shellHandlers(
+      vi.fn(async () => undefined),
+      share,
+    );
+    const call = (payload: unknown) => dispatch('shell:share', event, [payload], handlers as IpcHandlers, [APP_ORIGIN]);
+    expect(await call({ text: 'Join us', url: 'https://chat.example.com/invite/abcd1234' })).toEqual({
+      ok: true,
+      data: 'shared',
+    });
+    expect(share).toHaveBeenLastCalledWith({ texts: ['Join us'], urls: ['https://chat.example.com/invite/abcd1234'] });
+    // Only http(s) links reach the OS; anything else is refused before the menu opens.
+    expect(await call({ text: 'x', url: 'file:///etc/passwd' })).toEqual({ ok: true, data: 'unavailable' });
+    expect(await call({ text: 'x', url: 'javascript:alert(1)' })).toEqual({ ok: true, data: 'unavailable' });
+    expect(share).toHaveBeenCalledTimes(1);
+    // The contract refuses what it does not know, and text over its limit.
+    expect(await call({ text: 'x', filePaths: ['/etc/passwd'] })).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed' },
+    });
+    expect(await call({ text: 'x'.repeat(4001) })).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+    expect(share).toHaveBeenCalledTimes(1);
+  });
+
   it('session calls report the server being unreachable as network', async () => {
     const w = wire();
     expect(await w.call('session:login', { login: 'ana', password: 'pw' })).toMatchObject({

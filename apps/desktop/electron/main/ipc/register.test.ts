@@ -50,6 +50,7 @@ function handlers(overrides: Partial<IpcHandlers> = {}): IpcHandlers {
     'badge:set': vi.fn(() => null),
     'tray:set-recent': vi.fn(() => null),
     'shell:open-external': vi.fn(async () => true),
+    'shell:share': vi.fn(async () => 'unavailable' as const),
     'deep-link:take-pending': vi.fn(() => []),
     'update:install': vi.fn(() => null),
     'app:get-info': vi.fn(() => ({
@@ -121,6 +122,10 @@ describe('payload validation', () => {
     ['tray:set-recent', [{ items: [{ conversationId: 'c1', title: 't', unread: 0, body: 'secret' }] }]],
     ['shell:open-external', [{ url: 'x'.repeat(3000) }]],
     ['shell:open-external', [{ url: 'https://ok.example', extra: 1 }]],
+    ['shell:share', [{ text: 'x'.repeat(4001) }]],
+    ['shell:share', [{ text: 'x', filePaths: ['/etc/passwd'] }]],
+    ['shell:share', [{ text: 'x', url: 'x'.repeat(3000) }]],
+    ['shell:share', [{ url: 'https://ok.example' }]],
     ['conversation:focus', [{}]],
     ['session:logout', [{}, { extra: true }]],
     ['session:logout', []],

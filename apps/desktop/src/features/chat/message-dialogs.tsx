@@ -18,7 +18,7 @@ import { useI18n } from '../../ui/i18n.tsx';
 import { Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
-import { conversationName } from '../conversations/conversation-utils.ts';
+import { ConversationChecklist } from '../conversations/conversation-checklist.tsx';
 
 export function ForwardDialog({ message, onClose }: { message: Message; onClose: () => void }) {
   const { t } = useI18n();
@@ -44,31 +44,14 @@ export function ForwardDialog({ message, onClose }: { message: Message; onClose:
   };
   return (
     <Dialog title={t('forward.title')} onClose={onClose}>
-      <fieldset className="checklist">
-        <legend>{t('forward.targets')}</legend>
-        {/* Only where the server lets me post (announcement channels refuse members), and never into an
-            encrypted chat: forwarding there would hand the server plain text (it refuses, 409). */}
-        {(list.data ?? [])
-          .filter((c) => c.permissions.canPost && !c.encrypted)
-          .map((c) => (
-            <label key={c.id}>
-              <input
-                type="checkbox"
-                checked={chosen.has(c.id)}
-                disabled={!chosen.has(c.id) && chosen.size >= 20}
-                onChange={(e) =>
-                  setChosen((s) => {
-                    const n = new Set(s);
-                    if (e.target.checked) n.add(c.id);
-                    else n.delete(c.id);
-                    return n;
-                  })
-                }
-              />
-              {conversationName(c, t('chat.unknown'))}
-            </label>
-          ))}
-      </fieldset>
+      {/* Only where the server lets me post (announcement channels refuse members), and never into an
+          encrypted chat: forwarding there would hand the server plain text (it refuses, 409). */}
+      <ConversationChecklist
+        legend={t('forward.targets')}
+        conversations={(list.data ?? []).filter((c) => c.permissions.canPost && !c.encrypted)}
+        chosen={chosen}
+        onChange={setChosen}
+      />
       <button
         type="button"
         className="button primary"

@@ -164,6 +164,25 @@ export function E2eeProvider({ children }: { children: ReactNode }) {
     };
   }, [bridge, socket, encryptedIds]);
 
+  // Events that came while nobody listened (the engine was starting, or the socket was down) are
+  // caught up: Welcomes at once, and Welcomes plus every encrypted chat's log on each reconnect.
+  const encryptedRef = useRef(encryptedIds);
+  encryptedRef.current = encryptedIds;
+  useEffect(() => {
+    if (!bridge) return;
+    const welcomes = () => void bridge.call('processWelcomes').catch(() => undefined);
+    const onConnect = () => {
+      welcomes();
+      for (const id of encryptedRef.current)
+        void bridge.call('handle', { type: 'message', conversationId: id }).catch(() => undefined);
+    };
+    welcomes();
+    socket.on('connect', onConnect);
+    return () => {
+      socket.off('connect', onConnect);
+    };
+  }, [bridge, socket]);
+
   // Catch up on every encrypted chat once the engine runs (and when new ones appear).
   const caughtUp = useRef(new Set<string>());
   useEffect(() => {

@@ -50,6 +50,10 @@ const en = {
   open: 'Open',
   decrypting: 'Decrypting…',
   you: 'You',
+  'forward.onlyEncrypted':
+    'Only end-to-end encrypted chats are listed: in any other chat the server could read this message.',
+  'forward.none': 'You have no other encrypted chat to forward to.',
+  'forward.busy': 'Forwarding…',
 } as const;
 
 type Key = keyof typeof en;
@@ -106,6 +110,10 @@ const es: Record<Key, string> = {
   open: 'Abrir',
   decrypting: 'Descifrando…',
   you: 'Tú',
+  'forward.onlyEncrypted':
+    'Solo aparecen los chats cifrados de extremo a extremo: en cualquier otro chat el servidor podría leer este mensaje.',
+  'forward.none': 'No tienes otro chat cifrado al que reenviarlo.',
+  'forward.busy': 'Reenviando…',
 };
 
 export const e2eeDictionaries = { en, es };

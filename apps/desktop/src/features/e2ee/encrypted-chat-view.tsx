@@ -1,10 +1,7 @@
-import type { LocalMessage, LocalRecord, OutgoingFile } from '@charla/e2ee';
+import type { LocalMessage, LocalRecord } from '@charla/e2ee';
 import type { ConversationSummary, Message, Participant } from '@charla/shared-types';
-import { useQueryClient } from '@tanstack/react-query';
-import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { markRead } from '../../api/cache.ts';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { useMessages, useParticipants } from '../../api/queries.ts';
-import { keys } from '../../api/query-keys.ts';
 import { useMe } from '../../app-context.tsx';
 import { useRealtime } from '../../realtime/realtime.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
@@ -15,15 +12,18 @@ import { conversationName } from '../conversations/conversation-utils.ts';
 import { BlockedNotice, SafetyActions, useSafety } from '../safety/safety.tsx';
 import { useE2ee } from './e2ee-context.tsx';
 import { useE2eeText } from './e2ee-i18n.ts';
+import { useDeviceMembership, useEncryptedReadReceipts, useLocalHistory } from './encrypted-chat-state.ts';
+import { EncryptedComposer } from './encrypted-composer.tsx';
 import { EncryptedMessage, EncryptedNote } from './encrypted-message.tsx';
-import { makeThumbnail } from './thumbnail.ts';
 import './e2ee.css';
 
 const GroupInfo = lazy(() => import('../groups/group-info.tsx').then((m) => ({ default: m.GroupInfo })));
+const EncryptedForwardDialog = lazy(() =>
+  import('./encrypted-forward-dialog.tsx').then((m) => ({ default: m.EncryptedForwardDialog })),
+);
 const SafetyCodeDialog = lazy(() => import('./safety-code-dialog.tsx').then((m) => ({ default: m.SafetyCodeDialog })));
 
 type Item = { seq: number; key: string } & ({ kind: 'local'; r: LocalRecord } | { kind: 'server'; m: Message });
-type Where = 'loading' | 'ready' | 'waiting' | 'removed' | 'broken';
 
 /**
  * An end-to-end encrypted conversation: history comes from this device's encrypted store (the
@@ -36,7 +36,6 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
   const me = useMe();
   const toasts = useToasts();
   const safety = useSafety();
-  const qc = useQueryClient();
   const rt = useRealtime();
   const e2ee = useE2ee();
   const { bridge } = e2ee;
@@ -45,16 +44,13 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
   const participants = useParticipants(id);
   const members = useMemo(() => new Map((participants.data ?? []).map((p) => [p.userId, p])), [participants.data]);
   const server = useMessages(id, conversation.changeSeq);
-  const [records, setRecords] = useState<LocalRecord[] | null>(null);
-  const [where, setWhere] = useState<Where>('loading');
-  const [draft, setDraft] = useState('');
   const [editing, setEditing] = useState<LocalMessage | null>(null);
   const [replyTo, setReplyTo] = useState<LocalMessage | null>(null);
   const [verifying, setVerifying] = useState(false);
+  const [forwarding, setForwarding] = useState<LocalMessage | null>(null);
   const [panel, setPanel] = useState(false);
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<LocalMessage[] | null>(null);
-  const fileInput = useRef<HTMLInputElement>(null);
   const version = e2ee.version(id);
   const name = conversationName(conversation, t('chat.someone'));
 
@@ -64,47 +60,8 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
     return () => rt.setActive(null);
   }, [id, rt.setActive]);
 
-  // Where this device stands; join or create the group when it is not in yet.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: re-checked whenever the worker reports a change (version)
-  useEffect(() => {
-    if (!bridge) return;
-    let cancelled = false;
-    void (async () => {
-      let s = await bridge.call('status', id);
-      if (s === 'none') s = (await bridge.call('reconcile', id).catch(() => false)) ? 'member' : 'none';
-      if (cancelled) return;
-      setWhere(s === 'member' ? 'ready' : s === 'none' ? 'waiting' : s);
-    })();
-    return () => {
-      cancelled = true;
-    };
-  }, [bridge, id, version]);
-
-  // Read receipts: what this device decrypted is on screen while the chat is open in a visible window
-  // (the receipt says how far, never what).
-  const readUpTo = records?.reduce((max, r) => Math.max(max, r.seq), 0) ?? 0;
-  const lastReadSeq = conversation.me.lastReadSeq;
-  useEffect(() => {
-    if (readUpTo <= lastReadSeq) return;
-    const send = () => {
-      if (document.visibilityState !== 'visible') return;
-      rt.socket.emit('conversation:read', { conversationId: id, seq: readUpTo });
-      qc.setQueryData<ConversationSummary[]>(keys.conversations, (l) => (l ? markRead(l, id, readUpTo) : l));
-    };
-    send();
-    document.addEventListener('visibilitychange', send);
-    return () => document.removeEventListener('visibilitychange', send);
-  }, [readUpTo, lastReadSeq, id, rt.socket, qc]);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: re-read whenever the worker reports a change (version)
-  useEffect(() => {
-    if (!bridge) return;
-    let cancelled = false;
-    void bridge.call('history', id).then((r) => !cancelled && setRecords(r));
-    return () => {
-      cancelled = true;
-    };
-  }, [bridge, id, version]);
+  const where = useDeviceMembership(bridge, id, version);
+  const records = useLocalHistory(bridge, id, version);
 
   const items = useMemo(() => {
     const out: Item[] = (records ?? [])
@@ -116,11 +73,11 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
   }, [records, server.data]);
 
   // Read receipts carry only a seq: the server learns how far, not what.
-  const lastSeq = items.at(-1)?.seq ?? 0;
-  useEffect(() => {
-    if (lastSeq > conversation.me.lastReadSeq && document.visibilityState === 'visible')
-      rt.socket.emit('conversation:read', { conversationId: id, seq: lastSeq });
-  }, [lastSeq, conversation.me.lastReadSeq, id, rt.socket]);
+  useEncryptedReadReceipts(
+    conversation,
+    records?.reduce((max, r) => Math.max(max, r.seq), 0) ?? 0,
+    items.at(-1)?.seq ?? 0,
+  );
 
   const fail = useCallback(
     (err: unknown) => toasts.show({ kind: 'error', text: x('error.send', { error: (err as Error).message }) }),
@@ -132,47 +89,6 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
     },
     [fail],
   );
-
-  const submit = async () => {
-    const text = draft.trim();
-    if (!bridge || !text) return;
-    setDraft('');
-    try {
-      if (editing) await bridge.call('send', id, { t: 'edit', target: editing.id, text });
-      else if (replyTo)
-        await bridge.call('send', id, {
-          t: 'text',
-          text,
-          // The quote travels inside the ciphertext, cut like the server's reply snapshots.
-          replyTo: { id: replyTo.id, senderId: replyTo.senderId, text: replyTo.text.slice(0, 200) },
-        });
-      else await bridge.call('send', id, { t: 'text', text });
-      setEditing(null);
-      setReplyTo(null);
-    } catch (err) {
-      setDraft(text);
-      fail(err);
-    }
-  };
-
-  const attach = async (files: FileList | null) => {
-    if (!bridge || !files?.length) return;
-    const out: OutgoingFile[] = [];
-    for (const f of [...files].slice(0, 10)) {
-      const bytes = new Uint8Array(await f.arrayBuffer());
-      const thumbnail = f.type.startsWith('image/') ? await makeThumbnail(f).catch(() => null) : null;
-      out.push({
-        bytes,
-        name: f.name,
-        mime: f.type || 'application/octet-stream',
-        ...(thumbnail
-          ? { width: thumbnail.sourceWidth, height: thumbnail.sourceHeight, thumbnail: thumbnail.file }
-          : {}),
-      });
-    }
-    run(() => bridge.call('sendFiles', id, draft.trim(), out));
-    setDraft('');
-  };
 
   const search = async (q: string) => {
     setQuery(q);
@@ -272,11 +188,11 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
                     onEdit={(m) => {
                       setReplyTo(null);
                       setEditing(m);
-                      setDraft(m.text);
                     }}
                     onDelete={(m) =>
                       run(() => bridge?.call('send', id, { t: 'delete', target: m.id }) ?? Promise.resolve())
                     }
+                    onForward={setForwarding}
                     onReport={(m) =>
                       run(async () => {
                         await bridge?.call('report', id, m.id, 'other', '');
@@ -289,70 +205,18 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
             </div>
           )}
           {blockedPeer && <BlockedNotice person={blockedPeer} />}
-          <form
+          <EncryptedComposer
+            bridge={bridge}
+            conversationId={id}
+            canWrite={canWrite}
+            readOnlyText={readOnlyText}
             hidden={Boolean(blockedPeer)}
-            className="composer e2ee-composer"
-            onSubmit={(e) => {
-              e.preventDefault();
-              void submit();
-            }}
-          >
-            {replyTo && !editing && (
-              <div className="composer-mode">
-                <span>
-                  {t('composer.replyingTo')} <q>{replyTo.text.slice(0, 80)}</q>
-                </span>
-                <button type="button" className="chip" onClick={() => setReplyTo(null)}>
-                  {x('cancel')}
-                </button>
-              </div>
-            )}
-            {editing && (
-              <div className="composer-mode">
-                <span>{x('edit')}</span>
-                <button
-                  type="button"
-                  className="chip"
-                  onClick={() => {
-                    setEditing(null);
-                    setDraft('');
-                  }}
-                >
-                  {x('cancel')}
-                </button>
-              </div>
-            )}
-            <div className="composer-row">
-              <button
-                type="button"
-                className="icon-button"
-                aria-label={x('attach')}
-                disabled={!canWrite}
-                onClick={() => fileInput.current?.click()}
-              >
-                <Icon name="attach" />
-              </button>
-              <input ref={fileInput} type="file" multiple hidden onChange={(e) => void attach(e.target.files)} />
-              <textarea
-                rows={1}
-                value={draft}
-                placeholder={readOnlyText ?? x('placeholder')}
-                aria-label={x('placeholder')}
-                disabled={!canWrite}
-                maxLength={4096}
-                onChange={(e) => setDraft(e.target.value)}
-                onKeyDown={(e) => {
-                  if (e.key === 'Enter' && !e.shiftKey) {
-                    e.preventDefault();
-                    void submit();
-                  }
-                }}
-              />
-              <button type="submit" className="button primary" disabled={!canWrite || !draft.trim()}>
-                {editing ? x('save') : x('send')}
-              </button>
-            </div>
-          </form>
+            editing={editing}
+            replyTo={replyTo}
+            onStopEditing={() => setEditing(null)}
+            onStopReplying={() => setReplyTo(null)}
+            fail={fail}
+          />
         </div>
         {panel && (
           // Members, mute/pin, leave, and what was shared (from this device: the server has ciphertext).
@@ -373,6 +237,9 @@ export function EncryptedChatView({ conversation }: { conversation: Conversation
             people={(participants.data ?? []).filter((p) => p.userId !== me.id)}
             onClose={() => setVerifying(false)}
           />
+        )}
+        {forwarding && (
+          <EncryptedForwardDialog conversationId={id} message={forwarding} onClose={() => setForwarding(null)} />
         )}
       </Suspense>
     </section>

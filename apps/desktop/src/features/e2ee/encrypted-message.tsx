@@ -73,6 +73,7 @@ export const EncryptedMessage = memo(function EncryptedMessage(p: {
   onEdit(m: LocalMessage): void;
   onDelete(m: LocalMessage): void;
   onReport(m: LocalMessage): void;
+  onForward(m: LocalMessage): void;
 }) {
   const { t, locale } = useI18n();
   const x = useE2eeText();
@@ -90,6 +91,7 @@ export const EncryptedMessage = memo(function EncryptedMessage(p: {
       )}
       <div className="bubble">
         {p.group && !p.mine && <div className="sender">{sender}</div>}
+        {m.forwarded && !m.deletedAt && <div className="forwarded">{t('message.forwarded')}</div>}
         {m.replyTo && <blockquote className="reply-quote">{m.replyTo.text}</blockquote>}
         {m.deletedAt ? (
           <p className="text deleted">{x('deleted')}</p>
@@ -139,6 +141,9 @@ export const EncryptedMessage = memo(function EncryptedMessage(p: {
           </button>
           <button type="button" className="chip" onClick={() => p.onReply(m)}>
             {t('message.reply')}
+          </button>
+          <button type="button" className="chip" onClick={() => p.onForward(m)}>
+            {t('message.forward')}
           </button>
           {p.mine ? (
             <>

@@ -5,6 +5,7 @@ export type WorkerMethod =
   | 'reconcile'
   | 'send'
   | 'sendFiles'
+  | 'forward'
   | 'openFile'
   | 'history'
   | 'search'
@@ -22,6 +23,7 @@ export const WORKER_METHODS: readonly WorkerMethod[] = [
   'reconcile',
   'send',
   'sendFiles',
+  'forward',
   'openFile',
   'history',
   'search',

@@ -45,6 +45,8 @@ export function ShareButton({ item, label, className }: { item: Shareable; label
 
   const start = async () => {
     if (open) return setOpen(false);
+    // The desktop app's share menu (macOS), else the browser's share sheet, else our share links.
+    if ((await platform.share?.(item)) === 'shared') return;
     if ((await systemShare(item)) === 'unavailable') setOpen(true);
   };
   const pick = (url: string) => {

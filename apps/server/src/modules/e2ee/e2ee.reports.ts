@@ -63,7 +63,7 @@ export function createE2eeReports(deps: E2eeDeps) {
       return toReportDto(report);
     },
 
-    /** Site admins, and the owners/admins of the group concerned (never a direct chat's members). */
+    /** Site admins, and the owners/admins of the group concerned (never a direct chat's members, never its sender). */
     async evidence(viewer: { userId: string; role: string }, reportId: string): Promise<E2eeReportEvidenceDto> {
       const evidence = await storage.e2ee.findReportEvidence(reportId);
       if (!evidence) throw notFound('Report');
@@ -72,7 +72,8 @@ export function createE2eeReports(deps: E2eeDeps) {
           storage.conversations.findById(evidence.conversationId),
           storage.participants.find(evidence.conversationId, viewer.userId),
         ]);
-        if (!conversation || !me || me.leftAt) throw notFound('Report');
+        // A report about one's own message does not exist for them (as in the group's report list).
+        if (!conversation || !me || me.leftAt || evidence.senderId === viewer.userId) throw notFound('Report');
         if (conversation.kind === 'direct' || me.role === 'member')
           throw forbidden('Only site admins and the group’s owners and admins see reports');
       }
