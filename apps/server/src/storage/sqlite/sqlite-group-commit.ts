@@ -31,9 +31,7 @@ export function createGroupCommit<A, R>(db: Database, body: (arg: A) => R) {
     let outcomes: Outcome<R>[];
     try {
       outcomes =
-        batch.length === 1 && batch[0]
-          ? [{ ok: true, value: one.immediate(batch[0].arg) }]
-          : many.immediate(batch);
+        batch.length === 1 && batch[0] ? [{ ok: true, value: one.immediate(batch[0].arg) }] : many.immediate(batch);
     } catch (error) {
       // BEGIN or COMMIT failed (or the single call threw): nothing of the batch was written.
       for (const w of batch) w.reject(error);

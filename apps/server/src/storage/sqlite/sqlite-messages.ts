@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { AdapterOptions, SendCrashPoint } from '../adapter-options.ts';
 import type { HistoryQuery, MessageRecord, MessagesRepo, NewMessage, SendResult } from '../ports.ts';
-import { createSqliteMessageSearch } from './sqlite-message-search.ts';
 import { createGroupCommit } from './sqlite-group-commit.ts';
+import { createSqliteMessageSearch } from './sqlite-message-search.ts';
 import { type MessageRow, type MessagingCore, toMessage } from './sqlite-messaging-core.ts';
 import { required } from './sqlite-util.ts';
 
