@@ -88,11 +88,19 @@ export async function runClient(
   const result: ClientResult = { notes: [] };
   if (!options.skipBuild || !fs.existsSync(path.join(distDir, 'index.html'))) {
     try {
-      execFileSync('pnpm', ['--filter', '@charla/desktop', 'build', '--outDir', distDir, '--emptyOutDir'], {
-        cwd: repoRoot,
-        stdio: ['ignore', 'ignore', 'pipe'],
-        timeout: 300_000,
-      });
+      // The desktop `build` script is two vite builds (web client, then the service worker into the
+      // same dir); arguments appended to it would reach only the second, so run both here.
+      for (const [config, empty] of [
+        ['vite.web.config.ts', true],
+        ['vite.sw.config.ts', false],
+      ] as const)
+        execFileSync(
+          'pnpm',
+          ['--filter', '@charla/desktop', 'exec', 'vite', 'build', '--config', config, '--outDir', distDir].concat(
+            empty ? ['--emptyOutDir'] : [],
+          ),
+          { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 },
+        );
     } catch (err) {
       const why = `web client build failed: ${(err as { stderr?: Buffer }).stderr?.toString().trim().split('\n').slice(-3).join(' ') ?? String(err)}`;
       return { bundleSkipped: why, listSkipped: why, scrollSkipped: why, notes: [] };
