@@ -1,21 +1,24 @@
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { createGroup, expect, history, newContext, newUser, register, send, startDirectChat, test } from './support.ts';
+import { TINY_PNG as png } from './png.ts';
+import {
+  anaAndBen,
+  createGroup,
+  expect,
+  expectAxeClean,
+  history,
+  newContext,
+  newUser,
+  register,
+  send,
+  startDirectChat,
+  test,
+} from './support.ts';
 
 // Screenshots are test artifacts; CHARLA_UPDATE_SCREENSHOTS=1 refreshes the README's copies in docs/.
 const root = path.resolve(import.meta.dirname, '../../..');
 const shots = process.env.CHARLA_UPDATE_SCREENSHOTS
   ? path.join(root, 'docs/screenshots')
   : path.join(root, 'test-results/screenshots');
-
-async function noSeriousViolations(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-  ).toEqual([]);
-}
 
 test('main screens pass axe in light and dark, Spanish renders live, keyboard-only switching works', async ({
   browser,
@@ -31,7 +34,7 @@ test('main screens pass axe in light and dark, Spanish renders live, keyboard-on
 
   await page.goto('/');
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
-  await noSeriousViolations(page, 'login light');
+  await expectAxeClean(page, 'login light');
 
   await register(page, ana);
   await startDirectChat(page, ben);
@@ -49,7 +52,7 @@ test('main screens pass axe in light and dark, Spanish renders live, keyboard-on
     .getByRole('button', { name: new RegExp(ben.name) })
     .click();
   await expect(history(page).getByText('Sounds good')).toBeVisible();
-  await noSeriousViolations(page, 'chat light');
+  await expectAxeClean(page, 'chat light');
   await page.screenshot({ path: path.join(shots, 'chat-light.png') });
 
   // Keyboard only: Ctrl+K opens the quick switcher, Enter opens the chat, the composer has focus.
@@ -68,10 +71,10 @@ test('main screens pass axe in light and dark, Spanish renders live, keyboard-on
   // Settings: dark theme, then Spanish, switched live.
   await page.getByRole('button', { name: 'Settings' }).click();
   await expect(page.getByRole('heading', { name: 'Settings', level: 1 })).toBeVisible();
-  await noSeriousViolations(page, 'settings light');
+  await expectAxeClean(page, 'settings light');
   await page.getByLabel('Dark').check();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
-  await noSeriousViolations(page, 'settings dark');
+  await expectAxeClean(page, 'settings dark');
   await page.getByLabel('Language').selectOption('es');
   await expect(page.getByRole('heading', { name: 'Ajustes', level: 1 })).toBeVisible();
   await expect(page.locator('html')).toHaveAttribute('lang', 'es');
@@ -86,19 +89,19 @@ test('main screens pass axe in light and dark, Spanish renders live, keyboard-on
     .click();
   await expect(page.getByRole('textbox', { name: 'Mensaje' })).toBeVisible();
   await expect(page.getByRole('log', { name: 'Historial de mensajes' }).getByText('Sounds good')).toBeVisible();
-  await noSeriousViolations(page, 'chat dark');
+  await expectAxeClean(page, 'chat dark');
   await page.screenshot({ path: path.join(shots, 'chat-dark-es.png') });
 
   await page.getByRole('button', { name: 'Nuevo chat' }).click();
   await expect(page.getByRole('dialog', { name: 'Nuevo chat' })).toBeVisible();
-  await noSeriousViolations(page, 'new chat dark');
+  await expectAxeClean(page, 'new chat dark');
   await page.keyboard.press('Escape');
 
   // Sign-in screen in dark + Spanish.
   await context.clearCookies();
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Iniciar sesión' })).toBeVisible();
-  await noSeriousViolations(page, 'login dark');
+  await expectAxeClean(page, 'login dark');
 
   await context.close();
   await b.context.close();
@@ -109,17 +112,8 @@ test('the everyday-chat screens pass axe: tray and emoji picker, chat menu, deta
 }) => {
   // Many axe passes (each screen, light and dark accents): slow on a loaded machine, not stuck.
   test.setTimeout(180_000);
-  const png = Buffer.from(
-    'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
-    'base64',
-  );
-  const ana = newUser('Ana');
-  const ben = newUser('Ben');
-  const b = await newContext(browser);
-  await register(b.page, ben);
-  const { context, page } = await newContext(browser);
-  await page.setViewportSize({ width: 1200, height: 760 });
-  await register(page, ana);
+  const { ben, a, b } = await anaAndBen(browser, { width: 1200, height: 760 });
+  const { context, page } = a;
   await startDirectChat(page, ben);
   await send(page, 'Formatting: *bold* _it_ ~no~ `code` and https://example.com');
 
@@ -129,12 +123,12 @@ test('the everyday-chat screens pass axe: tray and emoji picker, chat menu, deta
     { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('notes') },
   ]);
   await expect(page.getByRole('progressbar')).toHaveCount(0);
-  await noSeriousViolations(page, 'composer tray');
+  await expectAxeClean(page, 'composer tray');
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(history(page).getByRole('button', { name: 'Open image photo.png' })).toBeVisible();
   await page.getByRole('button', { name: 'Emoji', exact: true }).click();
   await expect(page.getByRole('grid', { name: 'Emoji' }).getByRole('gridcell').first()).toBeVisible();
-  await noSeriousViolations(page, 'emoji picker');
+  await expectAxeClean(page, 'emoji picker');
   await page.keyboard.press('Escape');
 
   // Chat list menu.
@@ -144,19 +138,19 @@ test('the everyday-chat screens pass axe: tray and emoji picker, chat menu, deta
     .first()
     .click({ button: 'right' });
   await expect(page.getByRole('menu')).toBeVisible();
-  await noSeriousViolations(page, 'chat list menu');
+  await expectAxeClean(page, 'chat list menu');
   await page.keyboard.press('Escape');
 
   // Details with shared tabs, then the viewer.
   await page.getByRole('button', { name: 'Details' }).click();
   await expect(page.getByRole('tab', { name: 'Media' })).toBeVisible();
-  await noSeriousViolations(page, 'details media');
+  await expectAxeClean(page, 'details media');
   await page.getByRole('tab', { name: 'Links' }).click();
   await expect(page.getByRole('tabpanel').getByRole('link')).toBeVisible();
-  await noSeriousViolations(page, 'details links');
+  await expectAxeClean(page, 'details links');
   await history(page).getByRole('button', { name: 'Open image photo.png' }).click();
   await expect(page.getByRole('dialog', { name: /photo\.png/ })).toBeVisible();
-  await noSeriousViolations(page, 'viewer');
+  await expectAxeClean(page, 'viewer');
   await page.keyboard.press('Escape');
 
   // Settings with an accent, dark, large text and a chat background; the chat in that look.
@@ -164,19 +158,19 @@ test('the everyday-chat screens pass axe: tray and emoji picker, chat menu, deta
   const appearance = page.getByRole('region', { name: 'Appearance' });
   for (const accent of ['Blue', 'Pink']) {
     await appearance.getByLabel(accent).check();
-    await noSeriousViolations(page, `settings light ${accent}`);
+    await expectAxeClean(page, `settings light ${accent}`);
   }
   await appearance.getByLabel('Dark').check();
   await appearance.getByLabel('Large').check();
   await appearance.getByLabel('Grid').check();
   for (const accent of ['Purple', 'Orange', 'Green']) {
     await appearance.getByLabel(accent).check();
-    await noSeriousViolations(page, `settings dark ${accent}`);
+    await expectAxeClean(page, `settings dark ${accent}`);
   }
   await page.getByRole('button', { name: 'Back' }).click();
   await page.getByRole('navigation', { name: 'Conversations' }).locator('.conversation-row').first().click();
   await expect(history(page).getByRole('button', { name: 'Open image photo.png' })).toBeVisible();
-  await noSeriousViolations(page, 'chat dark large grid');
+  await expectAxeClean(page, 'chat dark large grid');
 
   await context.close();
   await b.context.close();

@@ -1,20 +1,6 @@
 import type { Page } from '@playwright/test';
-import {
-  expect,
-  history,
-  newContext,
-  newUser,
-  openConversation,
-  register,
-  send,
-  startDirectChat,
-  test,
-} from './support.ts';
-
-const png = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
-  'base64',
-);
+import { TINY_PNG as png } from './png.ts';
+import { anaAndBen, expect, history, openConversation, send, startDirectChat, test } from './support.ts';
 
 /** Dispatches a paste (kind 'paste') or a drag-and-drop of one PNG onto `selector`, built inside the page. */
 async function fileEvent(page: Page, kind: 'paste' | 'drop', selector: string, name: string) {
@@ -38,12 +24,7 @@ async function fileEvent(page: Page, kind: 'paste' | 'drop', selector: string, n
 test('several files are previewed, one removed, and sent with a caption; paste and drop add files; formatting renders', async ({
   browser,
 }) => {
-  const ana = newUser('Ana');
-  const ben = newUser('Ben');
-  const b = await newContext(browser);
-  await register(b.page, ben);
-  const a = await newContext(browser);
-  await register(a.page, ana);
+  const { ana, ben, a, b } = await anaAndBen(browser);
   await startDirectChat(a.page, ben);
   await openConversation(b.page, ana.name);
 

@@ -1,22 +1,5 @@
-import type { APIRequestContext, Page } from '@playwright/test';
-import {
-  expect,
-  newContext,
-  newUser,
-  openConversation,
-  signIn,
-  signUpOverApi,
-  type TestUser,
-  test,
-} from './support.ts';
-
-const signUp = (request: APIRequestContext, user: TestUser) =>
-  signUpOverApi(request, {
-    email: user.email,
-    username: user.username,
-    password: user.password,
-    displayName: user.name,
-  });
+import type { Page } from '@playwright/test';
+import { expect, newContext, newUser, openConversation, signIn, signUpUser, test } from './support.ts';
 
 /**
  * Headless Chromium never hides a page by itself, so the test makes the page report what a browser
@@ -32,8 +15,8 @@ const setVisibility = (page: Page, state: 'hidden' | 'visible') =>
 test('a hidden tab shows as away to the other person; after leaving, "last seen"', async ({ browser, request }) => {
   const ana = newUser('Ana');
   const ben = newUser('Ben');
-  const anaGrant = await signUp(request, ana);
-  const benGrant = await signUp(request, ben);
+  const anaGrant = await signUpUser(request, ana);
+  const benGrant = await signUpUser(request, ben);
   const created = await request.post('/api/v1/conversations', {
     headers: { authorization: `Bearer ${anaGrant.accessToken}` },
     data: { kind: 'direct', userId: benGrant.user.id },

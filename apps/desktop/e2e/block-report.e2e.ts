@@ -1,22 +1,16 @@
 import {
+  anaAndBen,
   expect,
   expectAxeClean,
   history,
-  newContext,
-  newUser,
   openConversation,
-  register,
   send,
   startDirectChat,
   test,
 } from './support.ts';
 
 test('block and unblock from a message and from the chat details; report a person', async ({ browser }) => {
-  const [ana, ben] = [newUser('Ana'), newUser('Ben')];
-  const a = await newContext(browser);
-  const b = await newContext(browser);
-  await register(a.page, ana);
-  await register(b.page, ben);
+  const { ana, ben, a, b } = await anaAndBen(browser);
   await startDirectChat(b.page, ana);
   await send(b.page, 'Buy cheap watches');
   await openConversation(a.page, ben.name);

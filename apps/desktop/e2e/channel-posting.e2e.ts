@@ -1,4 +1,4 @@
-import { apiToken, expect, history, newContext, newUser, openConversation, register, send, test } from './support.ts';
+import { apiToken, expect, history, newUser, openConversation, registerEach, send, test } from './support.ts';
 
 /**
  * Issue 21 #9 / 22 #3: the composer follows the permission flags the server sends. A channel is open
@@ -11,10 +11,7 @@ test('channel members post by default; announcement mode makes their composer re
 }) => {
   const owner = newUser('Olga');
   const member = newUser('Mo');
-  const a = await newContext(browser);
-  const b = await newContext(browser);
-  await register(a.page, owner);
-  await register(b.page, member);
+  const [a, b] = await registerEach(browser, [owner, member]);
   const ownerAuth = { authorization: `Bearer ${await apiToken(request, owner)}` };
   const memberAuth = { authorization: `Bearer ${await apiToken(request, member)}` };
   const title = `Town square ${Date.now().toString(36)}`;

@@ -1,6 +1,7 @@
 import type { APIRequestContext, Locator } from '@playwright/test';
 import { makePng } from './png.ts';
 import {
+  anaAndBen,
   apiToken,
   createGroup,
   expect,
@@ -82,12 +83,7 @@ test('a chat opened at the Unread marker follows new messages; jump pills only w
   browser,
   request,
 }) => {
-  const [ana, ben] = [newUser('Ana'), newUser('Ben')];
-  const a = await newContext(browser);
-  const b = await newContext(browser);
-  await a.page.setViewportSize({ width: 1100, height: 700 });
-  await register(a.page, ana);
-  await register(b.page, ben);
+  const { ana, ben, a, b } = await anaAndBen(browser, { width: 1100, height: 700 });
   await startDirectChat(b.page, ana);
   for (let i = 1; i <= 3; i++) await send(b.page, `short unread ${i}`);
   await expect(history(b.page).getByText('short unread 3')).toBeVisible();

@@ -1,29 +1,11 @@
-import {
-  createGroup,
-  expect,
-  newContext,
-  newUser,
-  openConversation,
-  register,
-  send,
-  startDirectChat,
-  test,
-} from './support.ts';
-
-const png = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
-  'base64',
-);
+import { TINY_PNG as png } from './png.ts';
+import { anaAndBen, createGroup, expect, openConversation, send, startDirectChat, test } from './support.ts';
 
 test('chat list: sender and media previews, who is typing, and a keyboard-friendly menu to pin, mute, mark unread, archive and delete', async ({
   browser,
 }) => {
-  const ana = newUser('Ana');
-  const ben = newUser('Ben');
-  const b = await newContext(browser);
-  await register(b.page, ben);
-  const { context, page } = await newContext(browser);
-  await register(page, ana);
+  const { ben, a, b } = await anaAndBen(browser);
+  const { context, page } = a;
   await startDirectChat(page, ben);
   await send(page, 'hi Ben');
   await createGroup(page, 'Climbing', [ben]);

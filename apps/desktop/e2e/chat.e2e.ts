@@ -1,22 +1,7 @@
-import {
-  expect,
-  history,
-  newContext,
-  newUser,
-  openConversation,
-  register,
-  send,
-  startDirectChat,
-  test,
-} from './support.ts';
+import { anaAndBen, expect, history, openConversation, send, startDirectChat, test } from './support.ts';
 
 test('two users chat live: messages, typing, read ticks, reactions, edit and delete', async ({ browser }) => {
-  const ana = newUser('Ana');
-  const ben = newUser('Ben');
-  const a = await newContext(browser);
-  const b = await newContext(browser);
-  await register(a.page, ana);
-  await register(b.page, ben);
+  const { ana, ben, a, b } = await anaAndBen(browser);
 
   await startDirectChat(a.page, ben);
   await send(a.page, 'Hola Ben <b>not bold</b>');

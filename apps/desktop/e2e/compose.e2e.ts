@@ -1,23 +1,7 @@
-import {
-  createGroup,
-  expect,
-  history,
-  newContext,
-  newUser,
-  openConversation,
-  register,
-  send,
-  startDirectChat,
-  test,
-} from './support.ts';
+import { anaAndBen, createGroup, expect, history, openConversation, send, startDirectChat, test } from './support.ts';
 
 test('mentions, replies, drafts, forwarding and the channel directory', async ({ browser }) => {
-  const ana = newUser('Ana');
-  const ben = newUser('Ben');
-  const a = await newContext(browser);
-  const b = await newContext(browser);
-  await register(a.page, ana);
-  await register(b.page, ben);
+  const { ana, ben, a, b } = await anaAndBen(browser);
   await startDirectChat(a.page, ben);
   await send(a.page, 'direct hello');
   await createGroup(a.page, 'Team', [ben]);

@@ -1,3 +1,4 @@
+import { TINY_PNG as png } from './png.ts';
 import {
   apiToken,
   createGroup,
@@ -10,11 +11,6 @@ import {
   startDirectChat,
   test,
 } from './support.ts';
-
-const png = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 test('details panel: profile, shared media/files/links, and the viewer with zoom, download and previous/next', async ({
   browser,

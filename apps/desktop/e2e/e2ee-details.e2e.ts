@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { apiToken, expect, history, newContext, newUser, openConversation, register, test } from './support.ts';
+import { anaAndBen, apiToken, expect, history, openConversation, startDirectChat, test } from './support.ts';
 
 /*
  * What an encrypted chat shows from the device's own decrypted store: the list's unread count and
@@ -17,19 +17,9 @@ test('an encrypted chat on the device: unread, preview, reply, reactions, links;
 }) => {
   // A canary the server must never hold in clear (scanned in its data folder at the end).
   const canary = `secret-plan-${Date.now().toString(36)}`;
-  const ana = newUser('Ana');
-  const ben = newUser('Ben');
-  const a = await newContext(browser);
-  const b = await newContext(browser);
-  await register(a.page, ana);
-  await register(b.page, ben);
+  const { ana, ben, a, b } = await anaAndBen(browser);
 
-  await a.page.getByRole('button', { name: 'New chat' }).first().click();
-  const dialog = a.page.getByRole('dialog', { name: 'New chat' });
-  await dialog.getByRole('checkbox', { name: 'End-to-end encrypted' }).check();
-  await dialog.getByLabel('Search people by name or username').fill(ben.username);
-  await dialog.getByRole('button', { name: new RegExp(ben.name) }).click();
-  await expect(a.page.getByRole('heading', { level: 2, name: ben.name })).toBeVisible();
+  await startDirectChat(a.page, ben, { encrypted: true });
   const conversationId = decodeURIComponent(a.page.url().split('#/c/')[1] ?? '');
 
   const box = a.page.getByRole('textbox', { name: 'Encrypted message' });

@@ -1,10 +1,9 @@
 import {
   expect,
   history,
-  newContext,
   newUser,
   openConversation,
-  register,
+  registerEach,
   sendEncrypted,
   startDirectChat,
   test,
@@ -21,12 +20,7 @@ test('an encrypted message is forwarded to another encrypted chat, never to a pl
   const ana = newUser('Ana');
   const ben = newUser('Ben');
   const cy = newUser('Cy');
-  const a = await newContext(browser);
-  const b = await newContext(browser);
-  const c = await newContext(browser);
-  await register(a.page, ana);
-  await register(b.page, ben);
-  await register(c.page, cy);
+  const [a, b, c] = await registerEach(browser, [ana, ben, cy]);
 
   // Ana has a plain chat with Cy, and encrypted ones with Ben and with Cy.
   await startDirectChat(a.page, cy);

@@ -1,13 +1,13 @@
 import {
+  anaAndBen,
   apiAccount,
   expect,
   history,
   newContext,
-  newUser,
   openConversation,
-  register,
   SITE_ADMIN,
   signIn,
+  startDirectChat,
   test,
 } from './support.ts';
 
@@ -25,18 +25,9 @@ test('a reported encrypted message reaches the moderator verified, with its reve
   request,
 }) => {
   expect((await apiAccount(request, SITE_ADMIN)).user.role).toBe('admin');
-  const ana = newUser('Ana');
-  const ben = newUser('Ben');
-  const a = await newContext(browser);
-  const b = await newContext(browser);
-  await register(a.page, ana);
-  await register(b.page, ben);
+  const { ana, ben, a, b } = await anaAndBen(browser);
 
-  await a.page.getByRole('button', { name: 'New chat' }).first().click();
-  const dialog = a.page.getByRole('dialog', { name: 'New chat' });
-  await dialog.getByRole('checkbox', { name: 'End-to-end encrypted' }).check();
-  await dialog.getByLabel('Search people by name or username').fill(ben.username);
-  await dialog.getByRole('button', { name: new RegExp(ben.name) }).click();
+  await startDirectChat(a.page, ben, { encrypted: true });
   const box = a.page.getByRole('textbox', { name: 'Encrypted message' });
   await expect(box).toBeEnabled({ timeout: 30_000 });
   const abusive = `Send me your password ${Date.now().toString(36)}`;

@@ -10,6 +10,7 @@ import {
   newUser,
   openConversation,
   register,
+  registerEach,
   sendEncrypted,
   test,
 } from './support.ts';
@@ -38,12 +39,7 @@ test('two people chat end-to-end encrypted; the messages survive a reload; a non
   const ana = newUser('Ana');
   const ben = newUser('Ben');
   const eve = newUser('Eve');
-  const a = await newContext(browser);
-  const b = await newContext(browser);
-  const e = await newContext(browser);
-  await register(a.page, ana);
-  await register(b.page, ben);
-  await register(e.page, eve);
+  const [a, b, e] = await registerEach(browser, [ana, ben, eve]);
 
   // Ana starts an encrypted direct chat: the dialog says what it means before she picks Ben.
   await a.page.getByRole('button', { name: 'New chat' }).first().click();

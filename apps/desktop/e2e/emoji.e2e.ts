@@ -1,22 +1,8 @@
-import {
-  expect,
-  history,
-  newContext,
-  newUser,
-  openConversation,
-  register,
-  send,
-  startDirectChat,
-  test,
-} from './support.ts';
+import { anaAndBen, expect, history, openConversation, send, startDirectChat, test } from './support.ts';
 
 test('the full emoji picker loads on demand: search, skin tone, recent emoji, and reactions', async ({ browser }) => {
-  const ana = newUser('Ana');
-  const ben = newUser('Ben');
-  const b = await newContext(browser);
-  await register(b.page, ben);
-  const { context, page } = await newContext(browser);
-  await register(page, ana);
+  const { ana, ben, a, b } = await anaAndBen(browser);
+  const { context, page } = a;
   await startDirectChat(page, ben);
 
   // The emoji data is not part of the first load: it arrives when the picker opens.

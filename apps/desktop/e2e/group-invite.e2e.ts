@@ -1,15 +1,10 @@
-import { createGroup, expect, history, newContext, newUser, register, send, test } from './support.ts';
+import { createGroup, expect, history, newUser, registerEach, send, test } from './support.ts';
 
 test('a newcomer joins a group through an invite link and does not see older history', async ({ browser }) => {
   const ana = newUser('Ana');
   const ben = newUser('Ben');
   const cara = newUser('Cara');
-  const a = await newContext(browser);
-  const b = await newContext(browser);
-  const c = await newContext(browser);
-  await register(a.page, ana);
-  await register(b.page, ben);
-  await register(c.page, cara);
+  const [a, b, c] = await registerEach(browser, [ana, ben, cara]);
 
   await createGroup(a.page, 'Weekend plans', [ben]);
   await send(a.page, 'Secret from before Cara joined');

@@ -1,16 +1,5 @@
 import { startTestSite, type TestSite } from '../../server/src/modules/link-previews/link-preview.test-site.ts';
-import {
-  expect,
-  expectAxeClean,
-  history,
-  newContext,
-  newUser,
-  register,
-  send,
-  standInPort,
-  startDirectChat,
-  test,
-} from './support.ts';
+import { anaAndBen, expect, expectAxeClean, history, send, standInPort, startDirectChat, test } from './support.ts';
 
 let site: TestSite;
 test.beforeAll(async () => {
@@ -24,12 +13,8 @@ test('a link gets a server-made preview whose image is served by Charla; the sen
   browser,
   baseURL,
 }) => {
-  const ana = newUser('Ana');
-  const ben = newUser('Ben');
-  const b = await newContext(browser);
-  await register(b.page, ben);
-  const { page } = await newContext(browser);
-  await register(page, ana);
+  const { ana, ben, a, b } = await anaAndBen(browser);
+  const { page } = a;
   await startDirectChat(page, ben);
   // Neither browser may contact the linked site: only the server fetches it.
   const thirdParty: string[] = [];

@@ -3,10 +3,9 @@ import {
   createGroup,
   expect,
   history,
-  newContext,
   newUser,
   openConversation,
-  register,
+  registerEach,
   send,
   test,
 } from './support.ts';
@@ -16,12 +15,7 @@ test('message info in a group: read and delivered per recipient with times, newc
   request,
 }) => {
   const [ana, ben, cy] = [newUser('Ana'), newUser('Ben'), newUser('Cy')];
-  const a = await newContext(browser);
-  const b = await newContext(browser);
-  const c = await newContext(browser);
-  await register(a.page, ana);
-  await register(b.page, ben);
-  await register(c.page, cy);
+  const [a, b, c] = await registerEach(browser, [ana, ben, cy]);
 
   await createGroup(a.page, 'Info group', [ben]);
   await send(a.page, 'Did everyone see this?');

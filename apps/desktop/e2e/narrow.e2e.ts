@@ -1,12 +1,8 @@
-import { expect, expectAxeClean, newContext, newUser, register, send, startDirectChat, test } from './support.ts';
+import { anaAndBen, expect, expectAxeClean, send, startDirectChat, test } from './support.ts';
 
 test('a narrow window has a way back from a chat to the list', async ({ browser }) => {
-  const [ana, ben] = [newUser('Ana'), newUser('Ben')];
-  const b = await newContext(browser);
-  await register(b.page, ben);
-  const { context, page } = await newContext(browser);
-  await page.setViewportSize({ width: 400, height: 760 });
-  await register(page, ana);
+  const { ben, a, b } = await anaAndBen(browser, { width: 400, height: 760 });
+  const { context, page } = a;
   await startDirectChat(page, ben);
   await send(page, 'Hola desde el móvil');
 

@@ -1,5 +1,11 @@
 import zlib from 'node:zlib';
 
+/** A valid 2x2 PNG; the server decides the type from the bytes, not the name. */
+export const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 /** A real PNG of the given size (solid colour), for upload tests that need dimensions. */
 export function makePng(width: number, height: number, rgb: [number, number, number] = [90, 120, 200]): Buffer {
   const chunk = (type: string, data: Buffer) => {

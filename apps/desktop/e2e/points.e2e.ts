@@ -1,36 +1,21 @@
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import {
+  anaAndBen,
   createGroup,
   expect,
-  newContext,
-  newUser,
+  expectAxeClean,
   openConversation,
-  register,
   send,
   startDirectChat,
   test,
 } from './support.ts';
-
-async function noSeriousViolations(page: Page, label: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    bad.map((v) => `${label}: ${v.id} (${v.impact}) ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-  ).toEqual([]);
-}
 
 test('earning "First words": live toast, badge on my profile and on theirs, hidden when I hide it', async ({
   browser,
 }) => {
   // Two sign-ups with their emailed codes and two axe scans: slow on a loaded machine, not stuck.
   test.setTimeout(90_000);
-  const ana = newUser('Ana');
-  const ben = newUser('Ben');
-  const b = await newContext(browser);
-  await register(b.page, ben);
-  const { page } = await newContext(browser);
-  await register(page, ana);
+  const { ana, ben, a, b } = await anaAndBen(browser);
+  const { page } = a;
 
   // A group with someone else in it (direct chats of day-old accounts earn nothing).
   await createGroup(page, 'Trail club', [ben]);
@@ -51,7 +36,7 @@ test('earning "First words": live toast, badge on my profile and on theirs, hidd
   const recent = page.getByRole('region', { name: 'Recent points' });
   await expect(recent.getByRole('listitem')).toHaveCount(2);
   await expect(recent).toContainText('+5 First message of the day in a chat');
-  await noSeriousViolations(page, 'achievements');
+  await expectAxeClean(page, 'achievements');
 
   // My own profile (Settings) shows the badge.
   await page
@@ -68,7 +53,7 @@ test('earning "First words": live toast, badge on my profile and on theirs, hidd
   const details = b.page.getByRole('complementary', { name: 'Details' });
   const onHerProfile = details.getByRole('region', { name: 'Points and badges' });
   await expect(onHerProfile.getByText('First words (bronze)')).toBeAttached();
-  await noSeriousViolations(b.page, 'profile with badges');
+  await expectAxeClean(b.page, 'profile with badges');
 
   // Ana (the owner) turns on the group's leaderboard; Ben sees her on it.
   await openConversation(page, 'Trail club');

@@ -1,22 +1,4 @@
-import type { APIRequestContext } from '@playwright/test';
-import {
-  expect,
-  newContext,
-  newUser,
-  openConversation,
-  signIn,
-  signUpOverApi,
-  type TestUser,
-  test,
-} from './support.ts';
-
-const signUp = (request: APIRequestContext, user: TestUser) =>
-  signUpOverApi(request, {
-    email: user.email,
-    username: user.username,
-    password: user.password,
-    displayName: user.name,
-  });
+import { expect, newContext, newUser, openConversation, signIn, signUpUser, test } from './support.ts';
 
 test('the open group shows its members presence live, for people I have no direct chat with', async ({
   browser,
@@ -24,8 +6,8 @@ test('the open group shows its members presence live, for people I have no direc
 }) => {
   const ana = newUser('Ana');
   const ben = newUser('Ben');
-  const anaGrant = await signUp(request, ana);
-  const benGrant = await signUp(request, ben);
+  const anaGrant = await signUpUser(request, ana);
+  const benGrant = await signUpUser(request, ben);
   const title = `Presence ${Date.now().toString(36)}`;
   const created = await request.post('/api/v1/conversations', {
     headers: { authorization: `Bearer ${anaGrant.accessToken}` },

@@ -1,4 +1,5 @@
 import {
+  anaAndBen,
   apiToken,
   createGroup,
   expect,
@@ -7,6 +8,7 @@ import {
   newContext,
   newUser,
   register,
+  registerEach,
   send,
   test,
 } from './support.ts';
@@ -40,11 +42,8 @@ test('new chat, group picker, previews, menus, search, times, delete confirmatio
   browser,
   request,
 }) => {
-  const [ana, ben] = [newUser('Ana'), newUser('Ben')];
-  const b = await newContext(browser);
-  await register(b.page, ben);
-  const { context, page } = await newContext(browser);
-  await register(page, ana);
+  const { ana, ben, a, b } = await anaAndBen(browser);
+  const { context, page } = a;
 
   // The New chat dialog starts in its search field, not on its close button.
   await page.getByRole('button', { name: 'New chat' }).first().click();
@@ -129,10 +128,7 @@ test('Spanish: distinct wording for signing out a device, filter chips on one ro
 
 test('an invite link shows its use count going up as people join', async ({ browser }) => {
   const [ana, cara] = [newUser('Ana'), newUser('Cara')];
-  const a = await newContext(browser);
-  const c = await newContext(browser);
-  await register(a.page, ana);
-  await register(c.page, cara);
+  const [a, c] = await registerEach(browser, [ana, cara]);
   await createGroup(a.page, 'Open doors', []);
   await a.page.getByRole('button', { name: 'Group info' }).click();
   const panel = a.page.getByRole('complementary', { name: 'Group info' });

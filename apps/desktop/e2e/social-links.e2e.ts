@@ -1,23 +1,10 @@
-import {
-  expect,
-  expectAxeClean,
-  newContext,
-  newUser,
-  openConversation,
-  register,
-  startDirectChat,
-  test,
-} from './support.ts';
+import { anaAndBen, expect, expectAxeClean, openConversation, startDirectChat, test } from './support.ts';
 
 test('social profiles: set in Settings with a visibility each; a chat partner sees the ones meant for them', async ({
   browser,
 }) => {
-  const ana = newUser('Ana');
-  const ben = newUser('Ben');
-  const b = await newContext(browser);
-  await register(b.page, ben);
-  const { page } = await newContext(browser);
-  await register(page, ana);
+  const { ana, ben, a, b } = await anaAndBen(browser);
+  const { page } = a;
   await startDirectChat(page, ben);
 
   await page.getByRole('button', { name: 'Settings' }).click();

@@ -146,6 +146,15 @@ export async function signUpOverApi(
 
 export type TestUser = { name: string; username: string; email: string; password: string };
 
+/** Signs `user` up over REST (signUpOverApi) with the test user's own fields. */
+export const signUpUser = (request: APIRequestContext, user: TestUser): Promise<ApiGrant> =>
+  signUpOverApi(request, {
+    email: user.email,
+    username: user.username,
+    password: user.password,
+    displayName: user.name,
+  });
+
 /** The site admin: scripts/e2e-server.mjs starts the server with ADMIN_EMAILS set to this address. */
 export const SITE_ADMIN: TestUser = {
   name: 'Site Admin',
@@ -162,12 +171,7 @@ export async function apiAccount(request: APIRequestContext, user: TestUser): Pr
   });
   if (res.ok()) return ((await res.json()) as { data: ApiGrant }).data;
   expect(res.status()).toBe(401);
-  return signUpOverApi(request, {
-    email: user.email,
-    username: user.username,
-    password: user.password,
-    displayName: user.name,
-  });
+  return signUpUser(request, user);
 }
 
 let counter = 0;
@@ -196,11 +200,46 @@ export async function register(page: Page, user: TestUser): Promise<void> {
   await expect(page.getByRole('navigation', { name: /Conversations|Conversaciones/ })).toBeVisible();
 }
 
-export async function newContext(browser: Browser): Promise<{ context: BrowserContext; page: Page }> {
+/** A browser context of one user (a device) and its page. */
+export type Device = { context: BrowserContext; page: Page };
+
+export async function newContext(browser: Browser): Promise<Device> {
   const context = await browser.newContext({ locale: 'en-US' });
   watchContext(context);
   const page = await context.newPage();
   return { context, page };
+}
+
+/** Signs each user up through the UI, each in a new browser context of their own; their devices in that order. */
+export async function registerEach<const T extends readonly TestUser[]>(
+  browser: Browser,
+  users: T,
+): Promise<{ -readonly [K in keyof T]: Device }> {
+  const devices: Device[] = [];
+  for (const user of users) {
+    const device = await newContext(browser);
+    await register(device.page, user);
+    devices.push(device);
+  }
+  return devices as { -readonly [K in keyof T]: Device };
+}
+
+/**
+ * Ana and Ben, new users signed up through the UI on devices `a` and `b` of their own (Ben first,
+ * so Ana's "New chat" finds him). `viewport` sizes Ana's window before she signs up.
+ */
+export async function anaAndBen(
+  browser: Browser,
+  viewport?: { width: number; height: number },
+): Promise<{ ana: TestUser; ben: TestUser; a: Device; b: Device }> {
+  const ana = newUser('Ana');
+  const ben = newUser('Ben');
+  const b = await newContext(browser);
+  await register(b.page, ben);
+  const a = await newContext(browser);
+  if (viewport) await a.page.setViewportSize(viewport);
+  await register(a.page, ana);
+  return { ana, ben, a, b };
 }
 
 /** Opens (or creates) the direct chat with `other` from the "New chat" dialog (end-to-end encrypted if asked). */

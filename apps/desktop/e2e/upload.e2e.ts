@@ -1,3 +1,4 @@
+import { TINY_PNG as png } from './png.ts';
 import {
   createGroup,
   expect,
@@ -9,12 +10,6 @@ import {
   signIn,
   test,
 } from './support.ts';
-
-// A valid 2x2 PNG; the server decides the type from the bytes, not the name.
-const png = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==',
-  'base64',
-);
 
 test('an image upload shows progress and arrives as a thumbnail', async ({ browser }) => {
   // Ana and her second device (sign-ups are rate-limited per IP, sign-ins are not).

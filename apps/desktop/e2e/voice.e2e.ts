@@ -1,5 +1,5 @@
 import config from '../playwright.config.ts';
-import { expect, history, newContext, newUser, openConversation, register, startDirectChat, test } from './support.ts';
+import { anaAndBen, expect, history, openConversation, startDirectChat, test } from './support.ts';
 
 // Chromium's fake microphone (a beeping test signal) and an auto-accepted permission prompt.
 const base = config.use?.launchOptions ?? {};
@@ -13,12 +13,7 @@ test.use({
 test('a voice note is recorded, cancelled or sent, and plays with its length, waveform and 1×/1.5×/2× speeds', async ({
   browser,
 }) => {
-  const ana = newUser('Ana');
-  const ben = newUser('Ben');
-  const b = await newContext(browser);
-  await register(b.page, ben);
-  const a = await newContext(browser);
-  await register(a.page, ana);
+  const { ana, ben, a, b } = await anaAndBen(browser);
   await startDirectChat(a.page, ben);
   await openConversation(b.page, ana.name);
 

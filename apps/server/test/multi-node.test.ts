@@ -2,44 +2,19 @@
  * Scale-out: two real server processes on one SQLite file and one real redis-server. A message sent
  * through node A reaches a client on node B, and presence/typing agree on both nodes.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { ConversationSummary, Message, Presence } from '@charla/shared-types';
-import { describeIf, hasRedisServer, type RedisServer, startRedisServer } from '@charla/test-utils';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeIf, hasRedisServer } from '@charla/test-utils';
+import { afterAll, expect, it } from 'vitest';
 import { type ClientSocket, connectSocket, emitAck, eventually, nextEvent, restAs } from './chat.ts';
-import { type Node, register, startNode, stopNode } from './server-process.ts';
+import { register } from './server-process.ts';
+import { twoNodesWithRedis } from './two-nodes.ts';
 
 describeIf(hasRedisServer(), 'no redis-server binary', 'two server nodes sharing Redis and one store', () => {
-  let redis: RedisServer;
-  let dataDir: string;
-  let nodeA: Node;
-  let nodeB: Node;
+  const nodes = twoNodesWithRedis('charla-multinode-');
   const sockets: ClientSocket[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-multinode-'));
-    const env = {
-      NODE_ENV: 'test',
-      DATA_DIR: dataDir,
-      REDIS_URL: redis.url,
-      JWT_SECRET: 'multi-node-test-secret-0123456789abcdef',
-      BCRYPT_COST: '4',
-      LOG_LEVEL: 'warn',
-      CHARLA_DISABLE_RATE_LIMITS: '1',
-    };
-    // One after the other: the first creates and migrates the SQLite file.
-    nodeA = await startNode(env);
-    nodeB = await startNode(env);
-  }, 60_000);
-
-  afterAll(async () => {
+  // Registered after the nodes' hooks, so it runs before they stop.
+  afterAll(() => {
     for (const s of sockets) s.close();
-    await Promise.all([stopNode(nodeA), stopNode(nodeB)]);
-    await redis?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   const connect = async (url: string, token: string) => {
@@ -49,18 +24,18 @@ describeIf(hasRedisServer(), 'no redis-server binary', 'two server nodes sharing
   };
 
   it('fans messages out across nodes and agrees on presence and typing', async () => {
-    const ana = await register(nodeA.api, 'ana');
-    const ben = await register(nodeB.api, 'ben');
+    const ana = await register(nodes.a.api, 'ana');
+    const ben = await register(nodes.b.api, 'ben');
     const group = (
-      await restAs(nodeA.api, ana.accessToken).post<ConversationSummary>('/conversations', {
+      await restAs(nodes.a.api, ana.accessToken).post<ConversationSummary>('/conversations', {
         kind: 'group',
         title: 'Across nodes',
         memberIds: [ben.user.id],
       })
     ).body.data;
 
-    const anaOnA = await connect(nodeA.url, ana.accessToken);
-    const benOnB = await connect(nodeB.url, ben.accessToken);
+    const anaOnA = await connect(nodes.a.url, ana.accessToken);
+    const benOnB = await connect(nodes.b.url, ben.accessToken);
 
     // Message through node A reaches ben's socket on node B (retrying until both adapters subscribed).
     let n = 0;
@@ -78,7 +53,7 @@ describeIf(hasRedisServer(), 'no redis-server binary', 'two server nodes sharing
 
     // And back: REST on node B reaches ana's socket on node A.
     const back = nextEvent(anaOnA, 'message:created', (e) => e.message.text === 'hello from node B');
-    const sent = await restAs(nodeB.api, ben.accessToken).post<Message>(`/conversations/${group.id}/messages`, {
+    const sent = await restAs(nodes.b.api, ben.accessToken).post<Message>(`/conversations/${group.id}/messages`, {
       clientMsgId: 'back-1',
       text: 'hello from node B',
     });
@@ -86,7 +61,7 @@ describeIf(hasRedisServer(), 'no redis-server binary', 'two server nodes sharing
     expect((await back).message.senderId).toBe(ben.user.id);
 
     // Presence: both nodes say ana (connected to A only) is online.
-    const benOnA = await connect(nodeA.url, ben.accessToken);
+    const benOnA = await connect(nodes.a.url, ben.accessToken);
     const fromB = await emitAck<Presence[]>(benOnB, 'presence:subscribe', { userIds: [ana.user.id] });
     const fromA = await emitAck<Presence[]>(benOnA, 'presence:subscribe', { userIds: [ana.user.id] });
     expect(fromB).toMatchObject({ ok: true, data: [{ userId: ana.user.id, status: 'online' }] });
@@ -108,10 +83,10 @@ describeIf(hasRedisServer(), 'no redis-server binary', 'two server nodes sharing
   }, 40_000);
 
   it('disconnects a session revoked on one node from the other node at once', async () => {
-    const cy = await register(nodeA.api, 'cy');
-    const onB = await connect(nodeB.url, cy.accessToken);
+    const cy = await register(nodes.a.api, 'cy');
+    const onB = await connect(nodes.b.url, cy.accessToken);
     const gone = new Promise<string>((resolve) => onB.once('disconnect', (reason) => resolve(reason)));
-    const res = await fetch(`${nodeA.api}/auth/logout`, {
+    const res = await fetch(`${nodes.a.api}/auth/logout`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${cy.accessToken}`, 'content-type': 'application/json' },
       body: '{}',

@@ -3,50 +3,22 @@
  * redis-server. The same reactor reacting through both nodes at once, and the same send retried on
  * both nodes, each earn their award once.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { ConversationSummary, Message, PointsEntry } from '@charla/shared-types';
-import { describeIf, hasRedisServer, type RedisServer, startRedisServer } from '@charla/test-utils';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeIf, hasRedisServer } from '@charla/test-utils';
+import { expect, it } from 'vitest';
 import { eventually, restAs, sleep } from './chat.ts';
-import { type Node, register, startNode, stopNode } from './server-process.ts';
+import { register } from './server-process.ts';
+import { twoNodesWithRedis } from './two-nodes.ts';
 
 describeIf(hasRedisServer(), 'no redis-server binary', 'points exactly once on two server nodes', () => {
-  let redis: RedisServer;
-  let dataDir: string;
-  let nodeA: Node;
-  let nodeB: Node;
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-points-nodes-'));
-    const env = {
-      NODE_ENV: 'test',
-      DATA_DIR: dataDir,
-      REDIS_URL: redis.url,
-      JWT_SECRET: 'points-multi-node-secret-0123456789abcdef',
-      BCRYPT_COST: '4',
-      LOG_LEVEL: 'warn',
-      CHARLA_DISABLE_RATE_LIMITS: '1',
-    };
-    // One after the other: the first creates and migrates the SQLite file.
-    nodeA = await startNode(env);
-    nodeB = await startNode(env);
-  }, 60_000);
-
-  afterAll(async () => {
-    await Promise.all([stopNode(nodeA), stopNode(nodeB)]);
-    await redis?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  const nodes = twoNodesWithRedis('charla-points-nodes-');
 
   it('awards one reaction per reactor and one first message, however many nodes race', async () => {
-    const ana = await register(nodeA.api, 'ana');
-    const ben = await register(nodeB.api, 'ben');
-    const cat = await register(nodeA.api, 'cat');
-    const anaA = restAs(nodeA.api, ana.accessToken);
-    const anaB = restAs(nodeB.api, ana.accessToken);
+    const ana = await register(nodes.a.api, 'ana');
+    const ben = await register(nodes.b.api, 'ben');
+    const cat = await register(nodes.a.api, 'cat');
+    const anaA = restAs(nodes.a.api, ana.accessToken);
+    const anaB = restAs(nodes.b.api, ana.accessToken);
     const group = (
       await anaA.post<ConversationSummary>('/conversations', {
         kind: 'group',
@@ -69,7 +41,7 @@ describeIf(hasRedisServer(), 'no redis-server binary', 'points exactly once on t
     await Promise.all(
       [ben, cat].flatMap((u) =>
         emoji.map((e, i) =>
-          restAs(i % 2 ? nodeA.api : nodeB.api, u.accessToken).put(
+          restAs(i % 2 ? nodes.a.api : nodes.b.api, u.accessToken).put(
             `/messages/${messageId}/reactions/${encodeURIComponent(e)}`,
           ),
         ),

@@ -25,6 +25,23 @@ export function spawnEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...parent, MONGODB_URI: '', ...env };
 }
 
+/**
+ * A test node's environment: SQLite under `dataDir`, a fixed JWT secret (so every node of a test
+ * accepts the others' tokens), cheap password hashing, quiet logs and no rate limits; `extra` adds
+ * or overrides (REDIS_URL, rate limits on).
+ */
+export function nodeEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'test',
+    DATA_DIR: dataDir,
+    JWT_SECRET: 'test-nodes-secret-0123456789abcdef',
+    BCRYPT_COST: '4',
+    LOG_LEVEL: 'warn',
+    CHARLA_DISABLE_RATE_LIMITS: '1',
+    ...extra,
+  };
+}
+
 /** Spawns apps/server/src/main.ts and waits for /readyz (a given port lets a restart keep its URL). */
 export async function startNode(env: Record<string, string>, port?: number): Promise<Node> {
   const p = port ?? (await freePort());

@@ -88,17 +88,26 @@ export async function runClient(
   const result: ClientResult = { notes: [] };
   if (!options.skipBuild || !fs.existsSync(path.join(distDir, 'index.html'))) {
     try {
-      // The desktop `build` script is two vite builds (web client, then the service worker into the
-      // same dir); arguments appended to it would reach only the second, so run both here.
+      // The web build is two Vite builds (the app, then its service worker into the same folder): each
+      // gets the bench's folder (the package's `build` script would hand it to the last one only).
       for (const [config, empty] of [
         ['vite.web.config.ts', true],
         ['vite.sw.config.ts', false],
       ] as const)
         execFileSync(
           'pnpm',
-          ['--filter', '@charla/desktop', 'exec', 'vite', 'build', '--config', config, '--outDir', distDir].concat(
-            empty ? ['--emptyOutDir'] : [],
-          ),
+          [
+            '--filter',
+            '@charla/desktop',
+            'exec',
+            'vite',
+            'build',
+            '--config',
+            config,
+            '--outDir',
+            distDir,
+            ...(empty ? ['--emptyOutDir'] : []),
+          ],
           { cwd: repoRoot, stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 },
         );
     } catch (err) {

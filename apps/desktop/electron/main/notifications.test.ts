@@ -1,7 +1,14 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from 'vitest';
 import type { NotificationPrefs } from '../shared/ipc-contract.ts';
-import { createNotifier, decide, HIDDEN_BODY, HIDDEN_TITLE, type NativeNotification } from './notifications.ts';
+import {
+  createNotifier,
+  decide,
+  HIDDEN_BODY,
+  HIDDEN_TITLE,
+  type NativeNotification,
+  type NotificationDeps,
+} from './notifications.ts';
 
 const prefs = (p: Partial<NotificationPrefs> = {}): NotificationPrefs => ({
   level: 'all',
@@ -10,6 +17,16 @@ const prefs = (p: Partial<NotificationPrefs> = {}): NotificationPrefs => ({
   doNotDisturb: false,
   ...p,
 });
+
+/** A notifier over fake native notifications: unfocused window, default prefs, unless `over` says otherwise. */
+const notifier = (f: { create: NotificationDeps['create'] }, over: Partial<NotificationDeps> = {}) =>
+  createNotifier({
+    create: f.create,
+    prefs: () => prefs(),
+    isWindowFocused: () => false,
+    openConversation: vi.fn(),
+    ...over,
+  });
 
 describe('notification policy', () => {
   const base = { windowFocused: false, activeConversationId: null };
@@ -81,13 +98,7 @@ describe('notifier', () => {
   it('inline Reply: typed text goes to the conversation (trimmed, capped); empty replies do nothing', () => {
     const f = fakeFactory();
     const reply = vi.fn();
-    const n = createNotifier({
-      create: f.create,
-      prefs: () => prefs({ hideContent: true }),
-      isWindowFocused: () => false,
-      openConversation: vi.fn(),
-      reply,
-    });
+    const n = notifier(f, { prefs: () => prefs({ hideContent: true }), reply });
     n.show(args('c1', 'lunch?'));
     const shown = f.created[0];
     expect(shown?.hasReply).toBe(true);
@@ -104,24 +115,14 @@ describe('notifier', () => {
 
   it('no Reply field where the host has none', () => {
     const f = fakeFactory();
-    const n = createNotifier({
-      create: f.create,
-      prefs: () => prefs(),
-      isWindowFocused: () => false,
-      openConversation: vi.fn(),
-    });
+    const n = notifier(f);
     n.show(args('c1', 'hi'));
     expect(f.created[0]?.hasReply).toBe(false);
   });
 
   it('coalesces a burst into one notification per conversation, replacing the previous one', () => {
     const f = fakeFactory();
-    const n = createNotifier({
-      create: f.create,
-      prefs: () => prefs(),
-      isWindowFocused: () => false,
-      openConversation: vi.fn(),
-    });
+    const n = notifier(f);
     expect(n.show(args('c1', 'hi'))).toBe('shown');
     expect(n.show(args('c1', 'are you there?'))).toBe('replaced');
     expect(n.show(args('c2', 'other chat'))).toBe('shown');
@@ -138,12 +139,7 @@ describe('notifier', () => {
 
   it('hides sender and content when asked', () => {
     const f = fakeFactory();
-    const n = createNotifier({
-      create: f.create,
-      prefs: () => prefs({ hideContent: true, sound: false }),
-      isWindowFocused: () => false,
-      openConversation: vi.fn(),
-    });
+    const n = notifier(f, { prefs: () => prefs({ hideContent: true, sound: false }) });
     n.show(args('c1', 'my secret'));
     expect(f.created[0]).toMatchObject({ title: HIDDEN_TITLE, body: HIDDEN_BODY, silent: true });
     n.show(args('c1', 'second secret'));
@@ -154,12 +150,7 @@ describe('notifier', () => {
   it('click focuses the window and opens the conversation', () => {
     const f = fakeFactory();
     const open = vi.fn();
-    const n = createNotifier({
-      create: f.create,
-      prefs: () => prefs(),
-      isWindowFocused: () => false,
-      openConversation: open,
-    });
+    const n = notifier(f, { openConversation: open });
     n.show(args('c7', 'hey'));
     f.created[0]?.click();
     expect(open).toHaveBeenCalledWith('c7');
@@ -170,12 +161,7 @@ describe('notifier', () => {
   it('opening the conversation dismisses its notification and suppresses new ones while focused', () => {
     const f = fakeFactory();
     let focused = false;
-    const n = createNotifier({
-      create: f.create,
-      prefs: () => prefs(),
-      isWindowFocused: () => focused,
-      openConversation: vi.fn(),
-    });
+    const n = notifier(f, { isWindowFocused: () => focused });
     n.show(args('c1', 'one'));
     focused = true;
     n.setActiveConversation('c1');
@@ -186,12 +172,7 @@ describe('notifier', () => {
 
   it('truncates very long bodies', () => {
     const f = fakeFactory();
-    const n = createNotifier({
-      create: f.create,
-      prefs: () => prefs(),
-      isWindowFocused: () => false,
-      openConversation: vi.fn(),
-    });
+    const n = notifier(f);
     n.show(args('c1', 'x'.repeat(2000)));
     expect(f.created[0]?.body.length).toBeLessThanOrEqual(240);
   });

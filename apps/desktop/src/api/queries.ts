@@ -10,8 +10,13 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useRef } from 'react';
 import { z } from 'zod';
 import { useApp } from '../app-context.tsx';
+import { takeEarly } from '../platform/early.ts';
+import { readJson } from '../platform/http.ts';
 import { type MessagesState, mergePage, sortConversations } from './cache.ts';
 import { keys } from './query-keys.ts';
+
+/** The chat list's first page (early-start.ts fetches the same one before the app loads). */
+export const LIST_PAGE = 100;
 
 /** Accepts either a bare array or a `{ items }` page, so small server shape choices don't break the UI. */
 export function listOf<T extends z.ZodType>(item: T) {
@@ -22,8 +27,16 @@ export function useConversations() {
   const { api } = useApp();
   return useQuery({
     queryKey: keys.conversations,
-    queryFn: async () =>
-      sortConversations(await api.get(`${paths.conversations.list}?limit=100`, listOf(conversationSummarySchema))),
+    queryFn: async () => {
+      const schema = listOf(conversationSummarySchema);
+      // The first page may have been fetched before the app loaded (early-start.ts): take it once.
+      const early = await takeEarly('list');
+      if (early?.ok) {
+        const page = await readJson(early, schema).catch(() => null);
+        if (page) return sortConversations(page);
+      }
+      return sortConversations(await api.get(`${paths.conversations.list}?limit=${LIST_PAGE}`, schema));
+    },
     staleTime: 30_000,
   });
 }

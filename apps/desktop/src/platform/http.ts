@@ -34,6 +34,11 @@ export async function httpJson<S extends z.ZodType>(
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
     throw new ApiError('network', 0, 'The server is not reachable');
   }
+  return readJson(res, schema);
+}
+
+/** A response as httpJson reads it: the envelope's data parsed with zod, or the ApiError it carries. */
+export async function readJson<S extends z.ZodType>(res: Response, schema: S): Promise<z.infer<S>> {
   const body: unknown = res.status === 204 ? null : await res.json().catch(() => undefined);
   if (!res.ok) throw errorFromBody(res.status, body);
   // sendEmpty-style replies carry no `data`: validate undefined against the schema then.

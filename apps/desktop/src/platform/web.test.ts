@@ -81,6 +81,25 @@ describe('web session', () => {
     expect((await s.restore())?.accessToken).toBe('t');
   });
 
+  it('takes the refresh answer fetched before the app loaded instead of refreshing again', async () => {
+    const fetchFn = vi.fn(async () => grant('late', 60_000));
+    vi.stubGlobal('fetch', fetchFn);
+    (window as Window & { __charlaEarly?: unknown }).__charlaEarly = {
+      at: Date.now(),
+      refresh: Promise.resolve(grant('early', 15 * 60_000)),
+    };
+    const s = createWebSession(() => '');
+    expect((await s.restore())?.accessToken).toBe('early');
+    expect(await s.getAccessToken()).toBe('early');
+    expect(fetchFn).not.toHaveBeenCalled();
+    // A failed early refresh falls back to the app's own (here: another tab rotated the cookie).
+    (window as Window & { __charlaEarly?: unknown }).__charlaEarly = {
+      at: Date.now(),
+      refresh: Promise.resolve(fail(409, 'conflict')),
+    };
+    expect((await createWebSession(() => '').restore())?.accessToken).toBe('late');
+  });
+
   it('logs in as a web client with a device name', async () => {
     let body: Record<string, unknown> = {};
     vi.stubGlobal('fetch', async (_u: string, init: RequestInit) => {

@@ -1,7 +1,8 @@
 import { type AuthResult, authResultSchema, CSRF_HEADER, type LoginRequest, paths } from '@charla/shared-types';
 import { z } from 'zod';
+import { forgetEarly, takeEarly } from './early.ts';
 import { isApiError } from './errors.ts';
-import { httpJson } from './http.ts';
+import { httpJson, readJson } from './http.ts';
 import { safeUrl } from './links.ts';
 import { composeText, decide } from './notification-policy.ts';
 import type { ClientSettings, NotificationOutcome, NotificationRequest, Platform, SessionPort } from './platform.ts';
@@ -50,6 +51,9 @@ function webDevice() {
 export function createWebSession(base: () => string, now: () => number = Date.now): SessionPort {
   const refresh = async (attempt = 0): Promise<AuthResult | null> => {
     try {
+      // The first refresh may have been started before the app loaded (early-start.ts): take its answer.
+      const early = attempt === 0 && base() === '' ? await takeEarly('refresh') : null;
+      if (early) return await readJson(early, authResultSchema);
       return await httpJson(base(), paths.auth.refresh, authResultSchema, {
         method: 'POST',
         body: { client: 'web' },
@@ -68,6 +72,7 @@ export function createWebSession(base: () => string, now: () => number = Date.no
   };
   const tokens = createTokenCache({ refresh: () => refresh(), now, marginMs: EXPIRY_MARGIN_MS });
   const keep = (r: AuthResult) => {
+    forgetEarly();
     tokens.adopt(r);
     return r;
   };
@@ -87,6 +92,7 @@ export function createWebSession(base: () => string, now: () => number = Date.no
     async logout() {
       const token = tokens.peek();
       tokens.clear();
+      forgetEarly();
       await httpJson(base(), paths.auth.logout, z.unknown(), {
         method: 'POST',
         headers: { [CSRF_HEADER]: '1', ...(token ? { authorization: `Bearer ${token}` } : {}) },

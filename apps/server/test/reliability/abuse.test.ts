@@ -4,15 +4,13 @@
  * token ending the session, and a flood of messages or typing from one client cut without slowing
  * anyone else.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Message } from '@charla/shared-types';
-import { describeIf, hasRedisServer, type RedisServer, startRedisServer } from '@charla/test-utils';
+import { describeIf, hasRedisServer } from '@charla/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSocket, emitAck, loose, restAs } from '../chat.ts';
 import { authHeader, registerUser, startTestApp, TEST_PASSWORD, type TestApp } from '../harness.ts';
-import { type Node, nodeEnv, register, startNode, stopNode, vitestCommand, writeFigures } from './support.ts';
+import { twoNodesWithRedis } from '../two-nodes.ts';
+import { register, vitestCommand, writeFigures } from './support.ts';
 
 const FILE = 'abuse.test.ts';
 const figures: Record<string, unknown> = {};
@@ -168,36 +166,21 @@ describe('login brute force (one node)', () => {
 });
 
 describeIf(hasRedisServer(), 'no redis-server binary', 'login brute force across two nodes sharing Redis', () => {
-  let redis: RedisServer;
-  let dataDir: string;
-  let nodeA: Node;
-  let nodeB: Node;
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-abuse-'));
-    const env = nodeEnv(dataDir, { REDIS_URL: redis.url, CHARLA_DISABLE_RATE_LIMITS: '0', TRUST_PROXY: 'loopback' });
-    nodeA = await startNode(env);
-    nodeB = await startNode(env);
-  }, 60_000);
-  afterAll(async () => {
-    await Promise.all([stopNode(nodeA), stopNode(nodeB)]);
-    await redis?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  const nodes = twoNodesWithRedis('charla-abuse-', { CHARLA_DISABLE_RATE_LIMITS: '0', TRUST_PROXY: 'loopback' });
 
   it('shares the per-account lock and the per-IP budget between nodes', async () => {
-    const victim = await register(nodeA.api, 'victim');
+    const victim = await register(nodes.a.api, 'victim');
     const statuses: number[] = [];
     // Alternate nodes: a node-local counter would never reach the lock.
     for (let i = 0; i < 7; i++) {
-      const node = i % 2 === 0 ? nodeA : nodeB;
+      const node = i % 2 === 0 ? nodes.a : nodes.b;
       statuses.push((await login(node.api, victim.user.email, `wrong-${i}`, `10.1.${i}.1`)).status);
     }
     expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).toContain(429);
     let firstLimited = -1;
     for (let i = 0; i < 70 && firstLimited < 0; i++) {
-      const node = i % 2 === 0 ? nodeA : nodeB;
+      const node = i % 2 === 0 ? nodes.a : nodes.b;
       const res = await login(node.api, `ghost-${i}@example.com`, 'wrong password', '198.51.100.3');
       if (res.status === 429) firstLimited = i + 1;
     }

@@ -21,7 +21,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
 import { eventually, type Rest, restAs, sleep } from '../chat.ts';
-import { registerUser, startTestApp, type TestApp } from '../harness.ts';
+import { registerUser, type TestApp } from '../harness.ts';
+import { startPushApp } from '../push-app.ts';
 import { killNode, type Node, nodeEnv, register, startNode, stopNode, vitestCommand, writeFigures } from './support.ts';
 
 const FILE = 'faults-push.test.ts';
@@ -73,17 +74,7 @@ describe('push service errors: 429, 5xx, 410 and timeouts', () => {
   });
 
   it('every message is covered by exactly one delivered push; a 410 removes its subscription', async () => {
-    t = await startTestApp({
-      env: { CHARLA_PUSH_ALLOW_PRIVATE_HOSTS: '1' },
-      deps: {
-        notifications: {
-          pushCa: tls.cert,
-          dispatch: { coalesceMs: 100 },
-          worker: { backoffBaseMs: 100, backoffMaxMs: 800, pollMs: 200 },
-        },
-      },
-    });
-    standIn = await startPushServiceStandIn({ tls, vapidPublicKey: t.charla.notifications.vapidPublicKey });
+    ({ t, standIn } = await startPushApp(tls, { coalesceMs: 100, backoffMaxMs: 800 }));
     const ana = await registerUser(t, { displayName: 'Ana' });
     const ben = await registerUser(t, { displayName: 'Ben' });
     const anaRest = restAs(t.api, ana.accessToken);

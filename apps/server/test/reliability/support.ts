@@ -11,7 +11,6 @@ import { type ClientSocket, connectSocket, emitAck, restAs } from '../chat.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../../../..');
-export const JWT_SECRET = 'reliability-suite-secret-0123456789abcdef';
 
 // ---- figures ----
 
@@ -32,19 +31,7 @@ export const vitestCommand = (file: string) => `cd apps/server && npx vitest run
 
 // ---- server processes ----
 
-export { killNode, type Node, register, startNode, stopNode } from '../server-process.ts';
-
-export function nodeEnv(dataDir: string, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    NODE_ENV: 'test',
-    DATA_DIR: dataDir,
-    JWT_SECRET,
-    BCRYPT_COST: '4',
-    LOG_LEVEL: 'warn',
-    CHARLA_DISABLE_RATE_LIMITS: '1',
-    ...extra,
-  };
-}
+export { killNode, type Node, nodeEnv, register, startNode, stopNode } from '../server-process.ts';
 
 // ---- accounts and conversations ----
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { publicProfileSchema } from './user.ts';
 
 /*
  * Points, levels and achievements. Every award is an immutable ledger entry on the server; totals,
@@ -47,58 +48,18 @@ export type AchievementDefinition = {
   tiers: readonly { tier: AchievementTier; goal: number }[];
 };
 
+/** Tier goals in tier order: bronze, then silver and gold where the achievement has them. */
+const goals = (...byTier: number[]): AchievementDefinition['tiers'] =>
+  byTier.map((goal, i) => ({ tier: ACHIEVEMENT_TIERS[i] as AchievementTier, goal }));
+
 export const ACHIEVEMENTS: readonly AchievementDefinition[] = [
   // A message that counted (first of the day in a conversation with someone else in it).
-  {
-    id: 'first_words',
-    metric: { kind: 'rule_count', rule: 'first_message_of_day' },
-    tiers: [{ tier: 'bronze', goal: 1 }],
-  },
-  {
-    id: 'conversation_starter',
-    metric: { kind: 'rule_count', rule: 'reply_received' },
-    tiers: [
-      { tier: 'bronze', goal: 5 },
-      { tier: 'silver', goal: 50 },
-      { tier: 'gold', goal: 250 },
-    ],
-  },
-  {
-    id: 'connector',
-    metric: { kind: 'rule_count', rule: 'invite_stayed' },
-    tiers: [
-      { tier: 'bronze', goal: 1 },
-      { tier: 'silver', goal: 5 },
-      { tier: 'gold', goal: 25 },
-    ],
-  },
-  {
-    id: 'streak',
-    metric: { kind: 'best_streak' },
-    tiers: [
-      { tier: 'bronze', goal: 7 },
-      { tier: 'silver', goal: 30 },
-      { tier: 'gold', goal: 100 },
-    ],
-  },
-  {
-    id: 'helpful',
-    metric: { kind: 'rule_count', rule: 'reaction_received' },
-    tiers: [
-      { tier: 'bronze', goal: 10 },
-      { tier: 'silver', goal: 100 },
-      { tier: 'gold', goal: 1000 },
-    ],
-  },
-  {
-    id: 'polyglot',
-    metric: { kind: 'rule_count', rule: 'new_language' },
-    tiers: [
-      { tier: 'bronze', goal: 3 },
-      { tier: 'silver', goal: 5 },
-      { tier: 'gold', goal: 8 },
-    ],
-  },
+  { id: 'first_words', metric: { kind: 'rule_count', rule: 'first_message_of_day' }, tiers: goals(1) },
+  { id: 'conversation_starter', metric: { kind: 'rule_count', rule: 'reply_received' }, tiers: goals(5, 50, 250) },
+  { id: 'connector', metric: { kind: 'rule_count', rule: 'invite_stayed' }, tiers: goals(1, 5, 25) },
+  { id: 'streak', metric: { kind: 'best_streak' }, tiers: goals(7, 30, 100) },
+  { id: 'helpful', metric: { kind: 'rule_count', rule: 'reaction_received' }, tiers: goals(10, 100, 1000) },
+  { id: 'polyglot', metric: { kind: 'rule_count', rule: 'new_language' }, tiers: goals(3, 5, 8) },
 ];
 
 /**
@@ -117,6 +78,12 @@ export const pointsVisibilitySchema = z.enum(POINTS_VISIBILITIES);
 export type PointsVisibility = z.infer<typeof pointsVisibilitySchema>;
 export const DEFAULT_POINTS_VISIBILITY: PointsVisibility = 'members';
 
+const int = z.number().int();
+/** A user's total points and the level they make (levelFor). */
+const pointsAndLevel = { points: int, level: int };
+/** A page size for list queries: 1 to 100. */
+const pageLimit = (fallback: number) => z.coerce.number().int().min(1).max(100).default(fallback);
+
 export const earnedBadgeSchema = z.object({
   id: achievementIdSchema,
   tier: achievementTierSchema,
@@ -131,25 +98,24 @@ export const achievementProgressSchema = z.object({
   tier: achievementTierSchema.nullable(),
   earned: z.array(earnedBadgeSchema),
   /** The metric's current value (e.g. 7 reactions). */
-  progress: z.number().int(),
+  progress: int,
   /** Next tier and its goal; null when every tier is earned. */
-  next: z.object({ tier: achievementTierSchema, goal: z.number().int() }).nullable(),
+  next: z.object({ tier: achievementTierSchema, goal: int }).nullable(),
 });
 export type AchievementProgress = z.infer<typeof achievementProgressSchema>;
 
 export const levelInfoSchema = z.object({
-  points: z.number().int(),
-  level: z.number().int(),
+  ...pointsAndLevel,
   /** Points at which the current level started and the next one starts. */
-  levelStart: z.number().int(),
-  nextLevelAt: z.number().int(),
+  levelStart: int,
+  nextLevelAt: int,
 });
 export type LevelInfo = z.infer<typeof levelInfoSchema>;
 
 /** GET /points/me */
 export const myPointsSchema = levelInfoSchema.extend({
   visibility: pointsVisibilitySchema,
-  bestStreak: z.number().int(),
+  bestStreak: int,
   achievements: z.array(achievementProgressSchema),
 });
 export type MyPoints = z.infer<typeof myPointsSchema>;
@@ -159,8 +125,7 @@ export const pointsProfileSchema = z.discriminatedUnion('visible', [
   z.object({
     userId: z.string(),
     visible: z.literal(true),
-    points: z.number().int(),
-    level: z.number().int(),
+    ...pointsAndLevel,
     badges: z.array(earnedBadgeSchema),
   }),
   z.object({ userId: z.string(), visible: z.literal(false) }),
@@ -175,19 +140,14 @@ export const leaderboardPeriodSchema = z.enum(LEADERBOARD_PERIODS);
 export type LeaderboardPeriod = z.infer<typeof leaderboardPeriodSchema>;
 export const leaderboardQuerySchema = z.object({
   period: leaderboardPeriodSchema.default('week'),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
+  limit: pageLimit(25),
 });
 
 export const leaderboardEntrySchema = z.object({
-  rank: z.number().int(),
-  user: z.object({
-    id: z.string(),
-    username: z.string(),
-    displayName: z.string(),
-    avatarUrl: z.string().nullable(),
-  }),
+  rank: int,
+  user: publicProfileSchema.pick({ id: true, username: true, displayName: true, avatarUrl: true }),
   /** Points earned in this conversation in the period. */
-  points: z.number().int(),
+  points: int,
 });
 export type LeaderboardEntry = z.infer<typeof leaderboardEntrySchema>;
 
@@ -205,13 +165,7 @@ export type Leaderboard = z.infer<typeof leaderboardSchema>;
 export const updateLeaderboardSchema = z.object({ enabled: z.boolean() }).strict();
 
 /** Socket `points:achievement`: the user just earned a badge (toast). */
-export const achievementEarnedEventSchema = z.object({
-  id: achievementIdSchema,
-  tier: achievementTierSchema,
-  earnedAt: z.string(),
-  points: z.number().int(),
-  level: z.number().int(),
-});
+export const achievementEarnedEventSchema = earnedBadgeSchema.extend(pointsAndLevel);
 export type AchievementEarnedEvent = z.infer<typeof achievementEarnedEventSchema>;
 
 /** A ledger entry as admins (and the user, for their own) see it. Reversals have negative points. */
@@ -219,7 +173,7 @@ export const pointsEntrySchema = z.object({
   id: z.string(),
   userId: z.string(),
   rule: pointsRuleIdSchema,
-  points: z.number().int(),
+  points: int,
   conversationId: z.string().nullable(),
   messageId: z.string().nullable(),
   /** Set on a compensating entry: the entry it reverses. */
@@ -233,7 +187,7 @@ export type PointsEntry = z.infer<typeof pointsEntrySchema>;
 
 export const pointsLedgerQuerySchema = z.object({
   cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: pageLimit(50),
 });
 
 /** POST /admin/points/entries/:id/reversal */

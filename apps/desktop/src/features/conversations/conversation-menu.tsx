@@ -82,6 +82,30 @@ export function useClearMarkedUnread(c: ConversationSummary) {
   }, [marked]);
 }
 
+/**
+ * A menu that opens from a button: focus moves to its first item when it opens, a click outside
+ * closes it, and `close` (Esc, or an item picked) hands focus back to the button.
+ */
+export function useMenuButton() {
+  const [open, setOpen] = useState(false);
+  const menu = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  const close = () => {
+    setOpen(false);
+    button.current?.focus();
+  };
+  useEffect(() => {
+    if (!open) return;
+    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    const outside = (e: Event) => {
+      if (!menu.current?.contains(e.target as Node) && e.target !== button.current) setOpen(false);
+    };
+    document.addEventListener('pointerdown', outside, true);
+    return () => document.removeEventListener('pointerdown', outside, true);
+  }, [open]);
+  return { open, setOpen, menu, button, close };
+}
+
 /** Up/Down/Home/End move between a menu's items; Esc and Tab close it. */
 export function menuKeys(e: KeyboardEvent<HTMLElement>, close: () => void) {
   const items = [...e.currentTarget.querySelectorAll<HTMLElement>('[role="menuitem"]')];

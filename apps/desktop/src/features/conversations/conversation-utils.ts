@@ -1,5 +1,5 @@
 import type { ConversationSummary, SystemEvent } from '@charla/shared-types';
-import { formatTime } from '../../ui/format.ts';
+import { dateFormat, formatTime } from '../../ui/format.ts';
 
 export function conversationName(c: Pick<ConversationSummary, 'title' | 'peer'>, fallback = '—'): string {
   return c.title ?? c.peer?.displayName ?? fallback;
@@ -13,8 +13,8 @@ export function isMuted(c: ConversationSummary, now = Date.now()): boolean {
 export function shortTime(iso: string, locale: string, now = new Date()): string {
   const d = new Date(iso);
   if (d.toDateString() === now.toDateString()) return formatTime(d, locale);
-  if (now.getTime() - d.getTime() < 6 * 86_400_000) return d.toLocaleDateString(locale, { weekday: 'short' });
-  return d.toLocaleDateString(locale, { day: 'numeric', month: 'short' });
+  if (now.getTime() - d.getTime() < 6 * 86_400_000) return dateFormat(locale, { weekday: 'short' }).format(d);
+  return dateFormat(locale, { day: 'numeric', month: 'short' }).format(d);
 }
 
 /**

@@ -1,15 +1,16 @@
 import type { Media } from '@charla/shared-types';
 import { type KeyboardEvent, lazy, Suspense, useId, useState } from 'react';
 import { useApp } from '../../app-context.tsx';
-import { formatBytes, formatDuration } from '../../ui/format.ts';
+import { formatDuration } from '../../ui/format.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Skeleton } from '../../ui/status.tsx';
 import { EncryptedSharedList } from '../e2ee/encrypted-shared-list.tsx';
 import { absoluteUrl } from '../media/media-meta.ts';
 import { useSharedItems } from '../media/viewer-dialog.tsx';
+import { SharedEmpty, SharedLinkRow, SharedMeta, type SharedTab } from './shared-rows.tsx';
 
 const ViewerDialog = lazy(() => import('../media/viewer-dialog.tsx').then((m) => ({ default: m.ViewerDialog })));
-const TABS = ['media', 'file', 'link'] as const;
+const TABS = ['media', 'file', 'link'] as const satisfies readonly SharedTab[];
 type Tab = (typeof TABS)[number];
 
 /**
@@ -61,18 +62,13 @@ export function SharedTabs({ conversationId, encrypted = false }: { conversation
 }
 
 function SharedList({ conversationId, kind }: { conversationId: string; kind: Tab }) {
-  const { t, locale } = useI18n();
-  const { api, platform } = useApp();
+  const { t } = useI18n();
+  const { api } = useApp();
   const q = useSharedItems(conversationId, kind);
   const [viewing, setViewing] = useState<Media | null>(null);
   if (q.isPending) return <Skeleton lines={2} label={t('common.loading')} />;
   const items = q.data?.pages.flatMap((p) => p.items) ?? [];
-  if (items.length === 0)
-    return (
-      <p className="muted">
-        {t(kind === 'media' ? 'details.noMedia' : kind === 'file' ? 'details.noFiles' : 'details.noLinks')}
-      </p>
-    );
+  if (items.length === 0) return <SharedEmpty kind={kind} />;
   return (
     <>
       {kind === 'media' ? (
@@ -113,24 +109,10 @@ function SharedList({ conversationId, kind }: { conversationId: string; kind: Ta
                   className="shared-row"
                 >
                   <span className="shared-name">{i.media.fileName}</span>
-                  <small className="shared-meta">
-                    {formatBytes(i.media.size)} · {new Date(i.createdAt).toLocaleDateString(locale)}
-                  </small>
+                  <SharedMeta size={i.media.size} createdAt={i.createdAt} />
                 </a>
               ) : (
-                <a
-                  href={i.url ?? '#'}
-                  className="shared-row"
-                  target="_blank"
-                  rel="noopener noreferrer"
-                  onClick={(e) => {
-                    e.preventDefault();
-                    if (i.url) void platform.openExternal(i.url);
-                  }}
-                >
-                  <span className="shared-name">{i.url}</span>
-                  <small className="shared-meta">{new Date(i.createdAt).toLocaleDateString(locale)}</small>
-                </a>
+                <SharedLinkRow url={i.url ?? null} createdAt={i.createdAt} />
               )}
             </li>
           ))}

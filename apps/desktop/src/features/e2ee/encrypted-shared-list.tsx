@@ -1,9 +1,8 @@
 import type { LocalRecord } from '@charla/e2ee';
 import { useEffect, useState } from 'react';
-import { useApp } from '../../app-context.tsx';
-import { formatBytes } from '../../ui/format.ts';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Skeleton } from '../../ui/status.tsx';
+import { SharedEmpty, SharedLinkRow, SharedMeta } from '../conversations/shared-rows.tsx';
 import { useE2ee } from './e2ee-context.tsx';
 import { useE2eeText } from './e2ee-i18n.ts';
 import { EncryptedAttachment } from './encrypted-message.tsx';
@@ -14,9 +13,8 @@ import { localShared, type SharedKind } from './encrypted-shared.ts';
  * store (the server refuses to list them: it has only ciphertext). Files decrypt when opened.
  */
 export function EncryptedSharedList({ conversationId, kind }: { conversationId: string; kind: SharedKind }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const x = useE2eeText();
-  const { platform } = useApp();
   const e2ee = useE2ee();
   const { bridge } = e2ee;
   const version = e2ee.version(conversationId);
@@ -44,9 +42,7 @@ export function EncryptedSharedList({ conversationId, kind }: { conversationId: 
     return (
       <>
         {note}
-        <p className="muted">
-          {t(kind === 'media' ? 'details.noMedia' : kind === 'file' ? 'details.noFiles' : 'details.noLinks')}
-        </p>
+        <SharedEmpty kind={kind} />
       </>
     );
   return (
@@ -58,24 +54,10 @@ export function EncryptedSharedList({ conversationId, kind }: { conversationId: 
             {i.attachment ? (
               <div className="shared-row">
                 <EncryptedAttachment a={i.attachment} />
-                <small className="shared-meta">
-                  {formatBytes(i.attachment.size)} · {new Date(i.createdAt).toLocaleDateString(locale)}
-                </small>
+                <SharedMeta size={i.attachment.size} createdAt={i.createdAt} />
               </div>
             ) : (
-              <a
-                href={i.url ?? '#'}
-                className="shared-row"
-                target="_blank"
-                rel="noopener noreferrer"
-                onClick={(e) => {
-                  e.preventDefault();
-                  if (i.url) void platform.openExternal(i.url);
-                }}
-              >
-                <span className="shared-name">{i.url}</span>
-                <small className="shared-meta">{new Date(i.createdAt).toLocaleDateString(locale)}</small>
-              </a>
+              <SharedLinkRow url={i.url} createdAt={i.createdAt} />
             )}
           </li>
         ))}

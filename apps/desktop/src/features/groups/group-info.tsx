@@ -7,7 +7,7 @@ import {
   publicProfileSchema,
 } from '@charla/shared-types';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useCallback, useEffect, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
 import { z } from 'zod';
 import { listOf, useParticipants } from '../../api/queries.ts';
 import { keys } from '../../api/query-keys.ts';
@@ -22,7 +22,7 @@ import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { ContactSection } from '../contacts/contact-section.tsx';
 import { PersonSocialLinks } from '../contacts/social-links.tsx';
-import { menuKeys } from '../conversations/conversation-menu.tsx';
+import { menuKeys, useMenuButton } from '../conversations/conversation-menu.tsx';
 import { conversationName, isMuted } from '../conversations/conversation-utils.ts';
 import { SharedTabs } from '../conversations/shared-tabs.tsx';
 import { LeaderboardPanel } from '../points/leaderboard-panel.tsx';
@@ -404,22 +404,7 @@ function MemberMenu({
   onRemove: () => void;
 }) {
   const { t } = useI18n();
-  const [open, setOpen] = useState(false);
-  const menu = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-  const close = () => {
-    setOpen(false);
-    button.current?.focus();
-  };
-  useEffect(() => {
-    if (!open) return;
-    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-    const outside = (e: Event) => {
-      if (!menu.current?.contains(e.target as Node) && e.target !== button.current) setOpen(false);
-    };
-    document.addEventListener('pointerdown', outside, true);
-    return () => document.removeEventListener('pointerdown', outside, true);
-  }, [open]);
+  const { open, setOpen, menu, button, close } = useMenuButton();
   const run = (fn: () => void) => () => {
     setOpen(false);
     fn();

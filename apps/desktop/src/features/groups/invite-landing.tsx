@@ -1,13 +1,12 @@
 import { invitePreviewSchema, paths } from '@charla/shared-types';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import { z } from 'zod';
 import { keys } from '../../api/query-keys.ts';
 import { useApp } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useRouter } from '../../ui/router.tsx';
-import { Avatar, Skeleton } from '../../ui/status.tsx';
-import { AuthLayout, errorText } from '../auth/auth-form.tsx';
+import { Avatar } from '../../ui/status.tsx';
+import { LinkLanding, useLandingAction } from '../auth/link-landing.tsx';
 
 const joined = z.union([z.object({ conversation: z.object({ id: z.string() }) }), z.object({ id: z.string() })]);
 
@@ -15,41 +14,28 @@ const joined = z.union([z.object({ conversation: z.object({ id: z.string() }) })
 export function InviteLanding({ code }: { code: string }) {
   const { t } = useI18n();
   const { api } = useApp();
-  const qc = useQueryClient();
   const { navigate } = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useLandingAction();
   const preview = useQuery({
     queryKey: keys.invitePreview(code),
     queryFn: () => api.get(paths.invites.byCode(code), invitePreviewSchema),
     retry: false,
   });
-  const join = async () => {
-    setBusy(true);
-    try {
+  const join = () =>
+    run(async () => {
       const r = await api.send('POST', paths.invites.accept(code), joined);
-      await qc.invalidateQueries({ queryKey: keys.conversations });
-      navigate({ name: 'home', conversationId: 'conversation' in r ? r.conversation.id : r.id }, { replace: true });
-    } catch (e) {
-      setError(errorText(t, e));
-    } finally {
-      setBusy(false);
-    }
-  };
+      return 'conversation' in r ? r.conversation.id : r.id;
+    });
   const c = preview.data?.conversation;
   return (
-    <AuthLayout title={t('invite.landing')}>
-      {preview.isPending ? (
-        <Skeleton label={t('common.loading')} />
-      ) : preview.isError ? (
-        <p role="alert">{errorText(t, preview.error)}</p>
-      ) : c ? (
+    <LinkLanding title={t('invite.landing')} preview={preview} error={error}>
+      {c ? (
         <div className="invite-preview">
           <Avatar name={c.title ?? '?'} url={c.avatarUrl} size={64} />
           <h2>{c.title}</h2>
           {c.description && <p>{c.description}</p>}
           <p className="muted">{t('chat.members', { count: c.memberCount })}</p>
-          {preview.data.alreadyMember ? (
+          {preview.data?.alreadyMember ? (
             <button
               type="button"
               className="button primary"
@@ -64,14 +50,6 @@ export function InviteLanding({ code }: { code: string }) {
           )}
         </div>
       ) : null}
-      {error && (
-        <p className="form-error" role="alert">
-          {error}
-        </p>
-      )}
-      <button type="button" className="link" onClick={() => navigate({ name: 'home' }, { replace: true })}>
-        {t('invite.back')}
-      </button>
-    </AuthLayout>
+    </LinkLanding>
   );
 }

@@ -6,10 +6,10 @@ import { EmptyState, Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
 import { Badge } from './badge.tsx';
+import { LedgerEntry } from './ledger-entry.tsx';
 import {
   achievementDescription,
   achievementName,
-  ruleName,
   tierName,
   useMyLedger,
   useMyPoints,
@@ -80,11 +80,7 @@ function RecentPoints() {
         <ul className="points-ledger">
           {ledger.data.map((e) => (
             <li key={e.id}>
-              <span className={e.points < 0 ? 'points-minus' : 'points-plus'}>
-                {e.points > 0 ? `+${e.points}` : e.points}
-              </span>{' '}
-              {t(ruleName(e.rule))}
-              {e.reverses && <span className="muted"> · {t('points.reversed', { reason: e.reason ?? '' })}</span>}
+              <LedgerEntry e={e} />
             </li>
           ))}
         </ul>

@@ -7,7 +7,7 @@ import { useI18n } from '../../ui/i18n.tsx';
 import { Skeleton } from '../../ui/status.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
-import { ruleName } from './points-api.ts';
+import { LedgerEntry } from './ledger-entry.tsx';
 
 /** Site admins: a user's latest points and a way to take an award back (a compensating entry). */
 export function AdminPointsLedger({ userId }: { userId: string }) {
@@ -45,11 +45,7 @@ export function AdminPointsLedger({ userId }: { userId: string }) {
       <ul className="points-ledger">
         {ledger.data.map((e) => (
           <li key={e.id}>
-            <span className={e.points < 0 ? 'points-minus' : 'points-plus'}>
-              {e.points > 0 ? `+${e.points}` : e.points}
-            </span>{' '}
-            {t(ruleName(e.rule))}
-            {e.reverses && <span className="muted"> · {t('points.reversed', { reason: e.reason ?? '' })}</span>}
+            <LedgerEntry e={e} />
             {!e.reverses && !e.reversedBy && (
               <button
                 type="button"

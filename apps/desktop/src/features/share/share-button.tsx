@@ -1,9 +1,8 @@
-import { useEffect, useRef, useState } from 'react';
 import { useApp } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
-import { menuKeys } from '../conversations/conversation-menu.tsx';
+import { menuKeys, useMenuButton } from '../conversations/conversation-menu.tsx';
 import { SHARE_TARGETS, type Shareable, shareUrl } from './share-targets.ts';
 
 /** The system share sheet when the browser has one (Web Share API); the user may cancel it. */
@@ -26,22 +25,7 @@ export function ShareButton({ item, label, className }: { item: Shareable; label
   const { t } = useI18n();
   const { platform } = useApp();
   const toasts = useToasts();
-  const [open, setOpen] = useState(false);
-  const menu = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-  const close = () => {
-    setOpen(false);
-    button.current?.focus();
-  };
-  useEffect(() => {
-    if (!open) return;
-    menu.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-    const outside = (e: Event) => {
-      if (!menu.current?.contains(e.target as Node) && e.target !== button.current) setOpen(false);
-    };
-    document.addEventListener('pointerdown', outside, true);
-    return () => document.removeEventListener('pointerdown', outside, true);
-  }, [open]);
+  const { open, setOpen, menu, button, close } = useMenuButton();
 
   const start = async () => {
     if (open) return setOpen(false);

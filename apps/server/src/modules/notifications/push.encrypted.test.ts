@@ -1,14 +1,10 @@
 import { notificationPaths, type PushPayload, type PushPrefs, paths } from '@charla/shared-types';
-import {
-  createStandInTls,
-  type PushServiceStandIn,
-  type StandInTls,
-  startPushServiceStandIn,
-} from '@charla/test-utils/push-service';
+import { createStandInTls, type PushServiceStandIn, type StandInTls } from '@charla/test-utils/push-service';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { eventually, sleep } from '../../../test/chat.ts';
 import { createEncrypted, type Device, device, person } from '../../../test/e2ee/e2ee-support.ts';
-import { startTestApp, type TestApp } from '../../../test/harness.ts';
+import type { TestApp } from '../../../test/harness.ts';
+import { startPushApp } from '../../../test/push-app.ts';
 
 /**
  * Pushes for end-to-end encrypted chats, on the real app with real MLS clients and the push-service
@@ -32,17 +28,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  t = await startTestApp({
-    env: { CHARLA_PUSH_ALLOW_PRIVATE_HOSTS: '1' },
-    deps: {
-      notifications: {
-        pushCa: tls.cert,
-        dispatch: { coalesceMs: 300 },
-        worker: { backoffBaseMs: 100, backoffMaxMs: 400, pollMs: 200 },
-      },
-    },
-  });
-  standIn = await startPushServiceStandIn({ tls, vapidPublicKey: t.charla.notifications.vapidPublicKey });
+  ({ t, standIn } = await startPushApp(tls));
   ana = await device(t, await person(t));
   ben = await device(t, await person(t));
   chat = await createEncrypted(ana.person, { kind: 'direct', userId: ben.person.id });

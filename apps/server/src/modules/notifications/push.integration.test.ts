@@ -1,14 +1,10 @@
 import { notificationPaths, type PushPayload, type PushPrefs, paths } from '@charla/shared-types';
-import {
-  createStandInTls,
-  type PushServiceStandIn,
-  type StandInTls,
-  startPushServiceStandIn,
-} from '@charla/test-utils/push-service';
+import { createStandInTls, type PushServiceStandIn, type StandInTls } from '@charla/test-utils/push-service';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connectSocket, emitAck, eventually, type Rest, restAs, sleep } from '../../../test/chat.ts';
 import { createEncrypted, device, person } from '../../../test/e2ee/e2ee-support.ts';
-import { type RegisteredUser, registerUser, startTestApp, type TestApp } from '../../../test/harness.ts';
+import { type RegisteredUser, registerUser, type TestApp } from '../../../test/harness.ts';
+import { startPushApp } from '../../../test/push-app.ts';
 
 /**
  * The whole push path against the real app on SQLite: a message for someone with no device online
@@ -31,17 +27,7 @@ beforeAll(async () => {
 });
 
 beforeEach(async () => {
-  t = await startTestApp({
-    env: { CHARLA_PUSH_ALLOW_PRIVATE_HOSTS: '1' },
-    deps: {
-      notifications: {
-        pushCa: tls.cert,
-        dispatch: { coalesceMs: 300 },
-        worker: { backoffBaseMs: 100, backoffMaxMs: 400, pollMs: 200 },
-      },
-    },
-  });
-  standIn = await startPushServiceStandIn({ tls, vapidPublicKey: t.charla.notifications.vapidPublicKey });
+  ({ t, standIn } = await startPushApp(tls));
   ana = await registerUser(t, { displayName: 'Ana' });
   ben = await registerUser(t, { displayName: 'Ben' });
   anaRest = restAs(t.api, ana.accessToken);

@@ -2,12 +2,37 @@ import type { Invite } from '@charla/shared-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { restAs } from '../../../test/chat.ts';
 import { registerUser, startTestApp, type TestApp } from '../../../test/harness.ts';
-import { createContentPolicy } from '../messaging/content-policy.ts';
+import { type ContentPolicy, createContentPolicy } from '../messaging/content-policy.ts';
 import { backfillPoints } from './points.backfill.ts';
 import { createInviteStays } from './points.invites.ts';
 import { createPointsService, recordFact } from './points.service.ts';
 
 const DAY = 86_400_000;
+
+/** A points service over the app's store that logs and fans out nothing (replayed facts, backfill). */
+const quietPoints = (t: TestApp, contentPolicy: ContentPolicy = createContentPolicy(t.storage)) =>
+  createPointsService({
+    storage: t.storage,
+    contentPolicy,
+    clock: t.clock,
+    logger: { warn: () => undefined, error: () => undefined },
+    fanout: { toUsers: () => undefined },
+    directMinAccountAgeMs: DAY,
+  });
+
+/** Ana and Ben, new users, in a group Ana made straight in storage (no facts published). */
+async function groupOfTwo(t: TestApp, title: string) {
+  const [ana, ben] = await Promise.all([registerUser(t), registerUser(t)]);
+  const now = t.clock.now();
+  const group = await t.storage.conversations.create({
+    kind: 'group',
+    title,
+    createdBy: ana.user.id,
+    members: [{ userId: ben.user.id, role: 'member' }],
+    now,
+  });
+  return { ana, ben, group, now };
+}
 
 describe('points: invited members who stay, and the one-off backfill', () => {
   let t: TestApp;
@@ -78,14 +103,7 @@ describe('points: invited members who stay, and the one-off backfill', () => {
     await s.messages.setReaction(first.id, cy.user.id, '👍', true, at(7000));
     expect(await s.points.totals(ana.user.id)).toBeNull();
 
-    const points = createPointsService({
-      storage: s,
-      contentPolicy: createContentPolicy(s),
-      clock: t.clock,
-      logger: { warn: () => undefined, error: () => undefined },
-      fanout: { toUsers: () => undefined },
-      directMinAccountAgeMs: DAY,
-    });
+    const points = quietPoints(t);
     const invites = createInviteStays({ storage: s, clock: t.clock, points });
     const first_run = await backfillPoints({ storage: s, points, invites });
     expect(first_run.messages).toBeGreaterThanOrEqual(4);
@@ -115,16 +133,8 @@ describe('points: an award that lands after its message was deleted', () => {
   });
 
   it('is reversed by the award itself when the deletion came first', async () => {
-    const [ana, ben] = await Promise.all([registerUser(t), registerUser(t)]);
+    const { ana, group, now } = await groupOfTwo(t, 'Race');
     const s = t.storage;
-    const now = t.clock.now();
-    const group = await s.conversations.create({
-      kind: 'group',
-      title: 'Race',
-      createdBy: ana.user.id,
-      members: [{ userId: ben.user.id, role: 'member' }],
-      now,
-    });
     const sent = await s.messages.send({
       conversationId: group.id,
       senderId: ana.user.id,
@@ -135,14 +145,7 @@ describe('points: an award that lands after its message was deleted', () => {
     });
     if (!sent) throw new Error('send failed');
     await s.messages.deleteForEveryone(sent.message.id, ana.user.id, new Date(now.getTime() + 1000));
-    const points = createPointsService({
-      storage: s,
-      contentPolicy: createContentPolicy(s),
-      clock: t.clock,
-      logger: { warn: () => undefined, error: () => undefined },
-      fanout: { toUsers: () => undefined },
-      directMinAccountAgeMs: DAY,
-    });
+    const points = quietPoints(t);
     // The created fact, handled only now (as if the award had been slower than the deletion).
     await points.replay.message({ ...recordFact(sent.message), deletedAt: null });
     const entries = await s.points.entriesForMessage(sent.message.id);
@@ -162,16 +165,8 @@ describe('points: languages (Polyglot) count only where the server may read cont
   });
 
   it('awards a new language once per language, and nothing in an encrypted conversation', async () => {
-    const [ana, ben] = await Promise.all([registerUser(t), registerUser(t)]);
+    const { ana, group, now } = await groupOfTwo(t, 'Languages');
     const s = t.storage;
-    const now = t.clock.now();
-    const group = await s.conversations.create({
-      kind: 'group',
-      title: 'Languages',
-      createdBy: ana.user.id,
-      members: [{ userId: ben.user.id, role: 'member' }],
-      now,
-    });
     const encryptedIds = new Set<string>();
     // The real policy over the real store, except that conversations in `encryptedIds` say encrypted.
     const policy = createContentPolicy({
@@ -183,14 +178,7 @@ describe('points: languages (Polyglot) count only where the server may read cont
         },
       },
     });
-    const points = createPointsService({
-      storage: s,
-      contentPolicy: policy,
-      clock: t.clock,
-      logger: { warn: () => undefined, error: () => undefined },
-      fanout: { toUsers: () => undefined },
-      directMinAccountAgeMs: DAY,
-    });
+    const points = quietPoints(t, policy);
     const said = (id: string, language: string) =>
       points.replay.language({ id, conversationId: group.id, senderId: ana.user.id, language, createdAt: now });
     await said('m1', 'es');
