@@ -85,12 +85,15 @@ export function createDispatcher(deps: {
 
   async function dispatch(memberIds: readonly string[], pushed: Pushed): Promise<void> {
     const { senderId, readable } = pushed;
-    const recipients = [...new Set(memberIds)].filter((id) => id !== senderId);
+    const members = [...new Set(memberIds)].filter((id) => id !== senderId);
+    if (!members.length) return;
+    // Everyone online (the usual case in a busy conversation): nothing to push, nothing to read.
+    const active = await deps.activity(members);
+    const recipients = members.filter((id) => !active.has(id));
     if (!recipients.length) return;
-    const [conversation, sender, active] = await Promise.all([
+    const [conversation, sender] = await Promise.all([
       storage.conversations.findById(pushed.conversationId),
       readable ? storage.users.findById(senderId) : null,
-      deps.activity(recipients),
     ]);
     if (!conversation || conversation.deletedAt) return;
     // Both are needed to show words: the conversation's policy (in one place) and a readable message.
@@ -102,7 +105,6 @@ export function createDispatcher(deps: {
     const dueAt = new Date(now.getTime() + deps.options.coalesceMs);
     let queued = false;
     for (const userId of recipients) {
-      if (active.has(userId)) continue;
       const participant = await storage.participants.find(pushed.conversationId, userId);
       if (!participant || participant.leftAt || participant.lastReadSeq >= pushed.seq) continue;
       const mentioned = pushed.mentions.includes(userId);

@@ -4,6 +4,7 @@ import type { Clock } from '../../app-context.ts';
 import type { MessageRecord, NewPointsAward, PointsEntryRecord, Storage } from '../../storage/ports.ts';
 import type { ContentPolicy } from '../messaging/content-policy.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
+import { createKnownKeys } from './points.known-keys.ts';
 import { levelInfo, qualifiedTiers } from './points.progress.ts';
 import { projectLedger } from './points.projection.ts';
 import { dayKey, HELPFUL_REACTORS, POINTS_RULES, previousDay, QUICK_DELETE_MS } from './points.rules.ts';
@@ -55,6 +56,7 @@ export type Award = Omit<NewPointsAward, 'dailyCap' | 'createdAt'> & { createdAt
  */
 export function createPointsService(deps: PointsDeps) {
   const { storage, fanout, clock, logger } = deps;
+  const known = createKnownKeys();
 
   /** Suspended and deleted accounts earn nothing. */
   async function mayEarn(userId: string): Promise<boolean> {
@@ -79,10 +81,15 @@ export function createPointsService(deps: PointsDeps) {
 
   /** Writes awards (exactly once each, within caps) and announces achievements they complete. */
   async function grant(awards: Award[], now: Date, announce = true): Promise<PointsEntryRecord[]> {
-    if (awards.length === 0) return [];
+    const fresh = awards.filter((a) => !known.has(a.ruleId, a.eventKey));
+    if (fresh.length === 0) return [];
     const outcomes = await storage.points.award(
-      awards.map((a) => ({ ...a, createdAt: a.createdAt ?? now, dailyCap: POINTS_RULES[a.ruleId].dailyCap })),
+      fresh.map((a) => ({ ...a, createdAt: a.createdAt ?? now, dailyCap: POINTS_RULES[a.ruleId].dailyCap })),
     );
+    outcomes.forEach((o, i) => {
+      const a = fresh[i];
+      if (a && o.status !== 'capped') known.add(a.ruleId, a.eventKey);
+    });
     const awarded = outcomes.flatMap((o) => (o.status === 'awarded' ? [o.entry] : []));
     // A message deleted while its award was being written: the deletion's reversal pass may have
     // run before the entry existed, so apply the deletion rule again now that it does.
@@ -111,8 +118,11 @@ export function createPointsService(deps: PointsDeps) {
     if (!sender || message.kind === 'system' || message.forwarded || message.deletedAt) return;
     const now = message.createdAt;
     const awards: Award[] = [];
-    if ((await mayEarn(sender)) && (await countsIn(message.conversationId, sender, now))) {
-      const day = dayKey(now);
+    const day = dayKey(now);
+    const firstKey = `${sender}:${message.conversationId}:${day}`;
+    // Both keys already awarded (every message after a sender's first of the day): nothing to check.
+    const settled = known.has('first_message_of_day', firstKey) && known.has('streak_day', `${sender}:${day}`);
+    if (!settled && (await mayEarn(sender)) && (await countsIn(message.conversationId, sender, now))) {
       const base = {
         userId: sender,
         conversationId: message.conversationId,
@@ -122,7 +132,7 @@ export function createPointsService(deps: PointsDeps) {
       awards.push({
         ...base,
         ruleId: 'first_message_of_day',
-        eventKey: `${sender}:${message.conversationId}:${day}`,
+        eventKey: firstKey,
         points: POINTS_RULES.first_message_of_day.points,
         detail: {},
       });

@@ -150,6 +150,51 @@ describe('conversation list (SQLite)', () => {
     }
   });
 
+  it('a send marks its conversation instead of rewriting every member row; the list copies the marks first', async () => {
+    const dir = tmp('charla-list-lazy-');
+    const storage = openSqliteStorage(dir);
+    const { me, other, ids, next } = await seed(storage, 3);
+    const [a, b, c] = ids as [string, string, string];
+    const peek = new Database(path.join(dir, 'charla.sqlite'), { readonly: true });
+    try {
+      const mine = (conv: string) =>
+        peek
+          .prepare('SELECT last_activity_at FROM participants WHERE conversation_id = ? AND user_id = ?')
+          .pluck()
+          .get(conv, me.id);
+      const pending = () => peek.prepare('SELECT conversation_id FROM activity_pending').pluck().all();
+      await storage.conversations.listForUser(me.id, { limit: 10 });
+      expect(pending()).toEqual([]);
+      const before = mine(a);
+      let sentAt = 0;
+      for (const [i, conv] of [a, b, a].entries()) {
+        const now = next();
+        sentAt = conv === a ? now.getTime() : sentAt;
+        await storage.messages.send({
+          conversationId: conv,
+          senderId: other.id,
+          clientMsgId: `lazy-${i}`,
+          kind: 'text',
+          text: 'x',
+          mentions: [],
+          now,
+        });
+      }
+      // The other members' rows were not written: only one mark per conversation.
+      expect(mine(a)).toBe(before);
+      expect([...pending()].sort()).toEqual([a, b].sort());
+      const page = await storage.conversations.listForUser(me.id, { limit: 2 });
+      expect(page.items.map((i) => i.conversation.id)).toEqual([a, b]);
+      expect(pending()).toEqual([]);
+      expect(mine(a)).toBe(sentAt);
+      const rest = await storage.conversations.listForUser(me.id, { limit: 2, cursor: page.nextCursor ?? undefined });
+      expect(rest.items.map((i) => i.conversation.id)).toEqual([c]);
+    } finally {
+      peek.close();
+      await storage.close();
+    }
+  });
+
   it('migration 0007 backfills existing participants from their conversations', () => {
     const dir = tmp('charla-list-mig-');
     const before = path.join(dir, 'before');

@@ -82,6 +82,7 @@ export const CONVERSATION_LIST_SQL = {
 
 export function createSqliteConversationsRepo(core: MessagingCore): ConversationsRepo {
   const { db } = core;
+  const { activity } = core;
   const insertConv = db.prepare<NewConversationRow>(
     `INSERT INTO conversations (id, kind, title, description, avatar_url, created_by, created_at, last_activity_at,
        last_change_at, history_for_newcomers, only_admins_post, direct_key, encrypted)
@@ -262,8 +263,11 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
     listForUser: async (userId, options) => {
       const limit = Math.max(1, Math.min(options.limit, 100));
       const after = decodeCursor(options.cursor, isListCursor);
-      // One read transaction so the page is a consistent snapshot.
-      return db.transaction(() => {
+      // One transaction so the page is a consistent snapshot. Members' activity copies that lag
+      // (sends mark them pending) are brought up to date first, in the same (then write) transaction.
+      const page = (flush: boolean) => {
+        if (flush) activity.flush();
+        else if (activity.pending()) return null;
         const archived = options.archived === undefined ? null : options.archived ? 1 : 0;
         const ids = after
           ? myNextPage.all({ u: userId, archived, at: after[0], id: after[1], limit: limit + 1 })
@@ -281,7 +285,9 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
           items: items(pairs),
           nextCursor: ids.length > limit && last ? encodeCursor([last.last_activity_at, last.id]) : null,
         };
-      })();
+      };
+      const tx = db.transaction(page);
+      return tx.deferred(false) ?? required(tx.immediate(true), 'conversation page');
     },
     getForUser: async (conversationId, userId) =>
       db.transaction(() => {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { AdapterOptions, SendCrashPoint } from '../adapter-options.ts';
 import type { HistoryQuery, MessageRecord, MessagesRepo, NewMessage, SendResult } from '../ports.ts';
+import { createGroupCommit } from './sqlite-group-commit.ts';
 import { createSqliteMessageSearch } from './sqlite-message-search.ts';
-import type { MessageRow, MessagingCore } from './sqlite-messaging-core.ts';
+import { type MessageRow, type MessagingCore, toMessage } from './sqlite-messaging-core.ts';
 import { required } from './sqlite-util.ts';
 
 type InsertMessage = {
@@ -21,6 +22,27 @@ type InsertMessage = {
   language: string | null;
   now: number;
 };
+/** The row an insert with these values leaves (the columns it does not set start empty). */
+const insertedRow = (p: InsertMessage): MessageRow => ({
+  rid: 0,
+  id: p.id,
+  conversation_id: p.c,
+  seq: p.seq,
+  sender_id: p.sender,
+  client_msg_id: p.clientMsgId,
+  kind: p.kind,
+  text: p.text,
+  attachments: p.attachments,
+  reply_to: p.replyTo,
+  forwarded_from: p.forwardedFrom,
+  mentions: p.mentions,
+  system: p.system,
+  language: p.language,
+  edited_at: null,
+  deleted_at: null,
+  created_at: p.now,
+  link_preview: null,
+});
 type WindowParams = { c: string; floor: number; u: string; limit: number };
 
 const notHidden =
@@ -40,9 +62,11 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
     'SELECT * FROM messages WHERE conversation_id = ? AND seq = ?',
   );
   const byIds = db.prepare<[string], MessageRow>('SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?))');
-  const nextSeq = db.prepare<[number, string], { last_seq: number }>(
-    `UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = MAX(last_activity_at, ?)
-     WHERE id = ? AND deleted_at IS NULL RETURNING last_seq`,
+  // The message's seq and its change row's changeSeq in one UPDATE: a send is one conversation write.
+  const nextSeq = db.prepare<{ now: number; c: string }, { last_seq: number; change_seq: number }>(
+    `UPDATE conversations SET last_seq = last_seq + 1, last_activity_at = MAX(last_activity_at, @now),
+       change_seq = change_seq + 1, last_change_at = MAX(last_change_at, @now)
+     WHERE id = @c AND deleted_at IS NULL RETURNING last_seq, change_seq`,
   );
   const insertMsg = db.prepare<InsertMessage>(
     `INSERT INTO messages (id, conversation_id, seq, sender_id, client_msg_id, kind, text, attachments, reply_to,
@@ -102,7 +126,7 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
     .pluck();
   const row = (id: string) => byId.get(id);
 
-  const sendTx = db.transaction((input: NewMessage): SendResult | null => {
+  const sendOne = (input: NewMessage): SendResult | null => {
     if (input.clientMsgId !== null) {
       const existing = byClientId.get(input.senderId, input.clientMsgId);
       if (existing)
@@ -113,12 +137,13 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
         };
     }
     fault('claimed');
-    const bumped = nextSeq.get(input.now.getTime(), input.conversationId);
+    const now = input.now.getTime();
+    const bumped = nextSeq.get({ now, c: input.conversationId });
     if (!bumped) return null;
     fault('reserved');
     const id = randomUUID();
     const mentions = [...new Set(input.mentions ?? [])];
-    insertMsg.run({
+    const params: InsertMessage = {
       id,
       c: input.conversationId,
       seq: bumped.last_seq,
@@ -132,28 +157,37 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
       mentions: JSON.stringify(mentions),
       system: input.system ? JSON.stringify(input.system) : null,
       language: input.language ?? null,
-      now: input.now.getTime(),
-    });
+      now,
+    };
+    insertMsg.run(params);
     for (const u of mentions) insertMention.run(u, input.conversationId, bumped.last_seq, id);
     fault('stamped');
     senderRead.run({ seq: bumped.last_seq, c: input.conversationId, u: input.senderId });
     fault('activity');
     fault('change-reserved');
-    core.appendChange({
-      conversationId: input.conversationId,
-      type: 'message.created',
-      entityId: id,
-      messageSeq: bumped.last_seq,
-      actorId: input.senderId,
-      now: input.now,
-    });
+    core.writeChange(
+      {
+        conversationId: input.conversationId,
+        type: 'message.created',
+        entityId: id,
+        messageSeq: bumped.last_seq,
+        actorId: input.senderId,
+        now: input.now,
+      },
+      bumped.change_seq,
+    );
     fault('change-written');
+    // What was just written, without reading it back (a new message has no reactions yet).
     return {
-      message: required(core.message(id), 'message just sent'),
+      message: toMessage(insertedRow(params), []),
       created: true,
-      ...core.committed(input.conversationId),
+      changeSeq: bumped.change_seq,
+      memberIds: core.members(input.conversationId),
     };
-  });
+  };
+  // Sends of one event-loop turn share a transaction; each is acknowledged after the COMMIT.
+  const sends = createGroupCommit(db, sendOne);
+  core.beforeClose.push(sends.drain);
 
   const editTx = db.transaction(
     (
@@ -271,7 +305,7 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
   const historyTx = db.transaction(history);
 
   return {
-    send: async (input) => sendTx.immediate(input),
+    send: (input) => sends.run(input),
     findById: async (id) => core.message(id),
     findByIds: async (ids) => (ids.length === 0 ? [] : core.hydrate(byIds.all(JSON.stringify([...new Set(ids)])))),
     findBySeq: async (conversationId, seq) => {

@@ -9,6 +9,7 @@ import type {
   ParticipantRole,
   ReactionSummary,
 } from '../ports.ts';
+import { createActivityCopies } from './sqlite-activity.ts';
 import { date, dateOf, required } from './sqlite-util.ts';
 
 /*
@@ -175,13 +176,15 @@ export function createMessagingCore(db: Database) {
     .prepare<[string], string>('SELECT user_id FROM participants WHERE conversation_id = ? AND left_at IS NULL')
     .pluck();
 
+  const changeSeqOf = db.prepare<[string], number>('SELECT change_seq FROM conversations WHERE id = ?').pluck();
+
   const conversation = (id: string) => convById.get(id);
   /**
    * Inside a mutation's transaction: the counter it left and the active members, which the caller
    * publishes with (transactions are synchronous, so nothing else has written in between).
    */
   const committed = (conversationId: string): Committed => ({
-    changeSeq: conversation(conversationId)?.change_seq ?? 0,
+    changeSeq: changeSeqOf.get(conversationId) ?? 0,
     memberIds: membersOf.all(conversationId),
   });
   const participant = (conversationId: string, userId: string) => partByPk.get(conversationId, userId);
@@ -189,9 +192,18 @@ export function createMessagingCore(db: Database) {
   /** Must run inside the mutation's transaction. Returns the new changeSeq. */
   const appendChange = (c: ChangeInput): number => {
     const row = required(bumpChange.get(c.now.getTime(), c.conversationId), `conversation ${c.conversationId}`);
+    writeChange(c, row.change_seq);
+    return row.change_seq;
+  };
+
+  /**
+   * The change row for a counter the caller already bumped (a send bumps seq and changeSeq in one
+   * UPDATE). Must run inside that transaction.
+   */
+  const writeChange = (c: ChangeInput, changeSeq: number): void => {
     insertChange.run(
       c.conversationId,
-      row.change_seq,
+      changeSeq,
       c.type,
       c.entityId,
       c.messageSeq ?? null,
@@ -200,7 +212,6 @@ export function createMessagingCore(db: Database) {
       c.data ? JSON.stringify(c.data) : null,
       c.now.getTime(),
     );
-    return row.change_seq;
   };
 
   /** Loads reaction summaries for a batch of message rows (one query). */
@@ -261,10 +272,15 @@ export function createMessagingCore(db: Database) {
 
   return {
     db,
+    activity: createActivityCopies(db),
+    /** Run before the database closes (writes still queued for a group commit). */
+    beforeClose: [] as (() => void)[],
     conversation,
     participant,
     committed,
+    members: (conversationId: string): string[] => membersOf.all(conversationId),
     appendChange,
+    writeChange,
     hydrate,
     message,
     visibilityFloor,

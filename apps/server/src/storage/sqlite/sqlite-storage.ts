@@ -76,7 +76,15 @@ export function openSqliteStorage(
     pointsHistory: createSqlitePointsHistoryRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
-      if (db.open) db.close();
+      if (!db.open) return;
+      for (const drain of messaging.beforeClose) drain();
+      try {
+        // Leave the file with every member's activity copy current (migration 0027).
+        db.transaction(messaging.activity.flush).immediate();
+      } catch {
+        // Busy or read-only: the marks stay, and the next conversation list copies them.
+      }
+      db.close();
     },
   };
 }
