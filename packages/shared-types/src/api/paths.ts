@@ -37,6 +37,28 @@ export const paths = {
     linkedAccounts: '/auth/linked-accounts',
     linkedAccount: (id: string) => `/auth/linked-accounts/${encodeURIComponent(id)}`,
   },
+  spaces: {
+    /** GET the spaces I am in (the home space first, with unread counts); POST creates one. */
+    list: '/spaces',
+    /** GET (member, or anyone when it is open to them); PATCH settings (owner/admin); DELETE schedules deletion (owner). */
+    byId: (id: string) => `/spaces/${encodeURIComponent(id)}`,
+    /** GET by slug (for /s/<slug> links). */
+    bySlug: (slug: string) => `/spaces/by-slug/${encodeURIComponent(slug)}`,
+    /** POST: join an open space (or one open to my email's domain). */
+    join: (id: string) => `/spaces/${encodeURIComponent(id)}/join`,
+    /** POST: leave (an owner must hand ownership over first). */
+    leave: (id: string) => `/spaces/${encodeURIComponent(id)}/leave`,
+    /** POST: cancel a scheduled deletion (owner). */
+    restore: (id: string) => `/spaces/${encodeURIComponent(id)}/restore`,
+    members: (id: string) => `/spaces/${encodeURIComponent(id)}/members`,
+    member: (id: string, userId: string) => `/spaces/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`,
+    /** GET list / POST create invite links (owner/admin). */
+    invites: (id: string) => `/spaces/${encodeURIComponent(id)}/invites`,
+    /** GET preview (signed in); POST joins. */
+    invite: (code: string) => `/spaces/invites/${encodeURIComponent(code)}`,
+    /** GET (owner): a streamed JSON archive of the space. */
+    export: (id: string) => `/spaces/${encodeURIComponent(id)}/export`,
+  },
   users: {
     list: '/users',
     me: '/users/me',
