@@ -1,4 +1,3 @@
-import { currentSpaceId, isHomeSpace } from '../storage/spaces/space-scope.ts';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -7,6 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { v2 as cloudinary } from 'cloudinary';
 import type { ByteRange, MediaStore } from '../storage/ports.ts';
+import { currentSpaceId, isHomeSpace } from '../storage/spaces/space-scope.ts';
 import { hashingCounter } from './local-media-store.ts';
 
 type ResourceType = 'image' | 'video' | 'raw';

@@ -1,4 +1,3 @@
-import { currentSpaceId, isHomeSpace } from '../storage/spaces/space-scope.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -6,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { MediaStore, StoredBlob } from '../storage/ports.ts';
+import { currentSpaceId, isHomeSpace } from '../storage/spaces/space-scope.ts';
 
 /** `<sha256>` in the home space, `<spaceId>/<sha256>` in another: a space's blobs are its own. */
 const KEY = /^(?:[A-Za-z0-9_-]{1,64}\/)?[0-9a-f]{64}$/;

@@ -1,4 +1,3 @@
-import { currentSpaceRules } from '../../storage/spaces/space-members.ts';
 import type {
   DeleteScope,
   HistoryPage,
@@ -19,6 +18,7 @@ import type {
   ReplySnapshot,
   Storage,
 } from '../../storage/ports.ts';
+import { currentSpaceRules } from '../../storage/spaces/space-members.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { assertPlaintextAllowed, serverMayReadContent } from './content-policy.ts';
 import { type Membership, requireMember, requireReader, visibilityFloor } from './conversations.access.ts';
