@@ -17,7 +17,7 @@ import {
   toConversation,
   toParticipant,
 } from './sqlite-messaging-core.ts';
-import { type CountRow, likePrefix, required } from './sqlite-util.ts';
+import { likePrefix, required } from './sqlite-util.ts';
 
 export const directKeyOf = (a: string, b: string, encrypted = false): string =>
   `${[a, b].sort().join(':')}${encrypted ? ':e2ee' : ''}`;
