@@ -40,7 +40,7 @@ type NewConversationRow = {
 };
 type PageParams = { u: string; archived: number | null; limit: number };
 type PageRow = { id: string; last_activity_at: number };
-type FiguresRow = { last_rid: number | null; unread: number; mentions: number };
+type FiguresRow = { last_rid: number | null; unread: number; mentions: number; members: number };
 
 const patchColumns: { [K in keyof Required<ConversationPatch>]: [string, (v: ConversationPatch[K]) => unknown] } = {
   title: ['title', (v) => v],
@@ -66,7 +66,7 @@ const pageSql = (cursor: string) =>
 
 /**
  * The conversation list's statements, exported for the query-plan test. `figures` computes every
- * row's last visible message, unread and unread-mention counts in one statement over the page's
+ * row's last visible message, unread and unread-mention counts and active members in one statement over the page's
  * rows (JSON: c = conversation, vis = visibility floor, rd = read floor): a statement per row and
  * per figure cost 150 executions a page, each 15-25 µs of SQLite set-up alone (with planner
  * statistics it re-plans on every bind), ~3 ms for a page of 50 against ~0.3 ms for this one.
@@ -83,7 +83,8 @@ export const CONVERSATION_LIST_SQL = {
         AND m.sender_id != @u AND m.deleted_at IS NULL AND ${notHiddenTo('m')}) AS unread,
      (SELECT COUNT(*) FROM message_mentions mm JOIN messages m ON m.id = mm.message_id
        WHERE mm.user_id = @u AND mm.conversation_id = r.value ->> 'c' AND mm.seq > r.value ->> 'rd'
-         AND m.sender_id != @u AND m.deleted_at IS NULL AND ${notHiddenTo('mm')}) AS mentions
+         AND m.sender_id != @u AND m.deleted_at IS NULL AND ${notHiddenTo('mm')}) AS mentions,
+     (SELECT COUNT(*) FROM participants p WHERE p.conversation_id = r.value ->> 'c' AND p.left_at IS NULL) AS members
    FROM json_each(@rows) r ORDER BY r.key`,
   // CROSS JOIN keeps json_each outside: with few messages the planner would rather scan the table.
   messagesByRid: 'SELECT m.* FROM json_each(?) j CROSS JOIN messages m ON m.rid = j.value',
@@ -149,6 +150,7 @@ export function createSqliteConversationsRepo(core: MessagingCore): Conversation
         lastMessage: last ? (hydrated.get(last.id) ?? null) : null,
         unreadCount: f.unread,
         unreadMentions: f.mentions,
+        memberCount: f.members,
       };
     });
   };
