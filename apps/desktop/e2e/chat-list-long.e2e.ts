@@ -56,5 +56,16 @@ test('a long chat list mounts only the rows on screen, and keyboard, scrolling a
   await list.getByRole('searchbox', { name: 'Search conversations' }).fill(`Long ${tag} 1`);
   await expect(list.getByRole('listitem')).toHaveCount(10);
   await expectAxeClean(page, 'long chat list');
+
+  // A narrow window hides the list while a chat is open: back from a chat near its end lands on that row.
+  await list.getByRole('searchbox', { name: 'Search conversations' }).fill('');
+  await page.setViewportSize({ width: 400, height: 760 });
+  await list.locator('.conversations').evaluate((el) => {
+    el.scrollTop = el.scrollHeight;
+  });
+  await row(3).click();
+  await expect(list).toBeHidden();
+  await page.getByRole('button', { name: 'Back to chats' }).click();
+  await expect(row(3)).toBeFocused();
   await context.close();
 });

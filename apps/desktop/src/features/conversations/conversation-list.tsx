@@ -1,5 +1,5 @@
 import type { ConversationSummary } from '@charla/shared-types';
-import { defaultRangeExtractor, type Range, useVirtualizer } from '@tanstack/react-virtual';
+import { defaultRangeExtractor, observeElementRect, type Range, useVirtualizer } from '@tanstack/react-virtual';
 import { type FocusEvent, useCallback, useRef, useState } from 'react';
 import { useConversations } from '../../api/queries.ts';
 import { useMe } from '../../app-context.tsx';
@@ -63,8 +63,10 @@ const ROW_ESTIMATE = 60;
 /**
  * Only the rows on screen (plus a few either side) are in the DOM: a list of 1,000 chats rendered
  * all its rows before the first paint. Tab and Shift+Tab still walk every chat (the next row is
- * always rendered, and focusing it scrolls it into view); the row holding focus (its menu, its
- * confirmation) stays mounted while scrolled away, so neither is lost.
+ * always rendered, and focusing it scrolls it into view). Kept mounted wherever they are: the row
+ * holding focus (its menu, its confirmation) and the chat open last (a narrow window's back button
+ * lands on it). A list hidden by the narrow layout keeps its rows, so they are there to focus the
+ * moment it shows again.
  */
 function Rows({
   rows,
@@ -79,14 +81,17 @@ function Rows({
 }) {
   const scroller = useRef<HTMLDivElement>(null);
   const [focusedId, setFocusedId] = useState<string | null>(null);
-  const focusedIndex = focusedId ? rows.findIndex((c) => c.id === focusedId) : -1;
+  const lastActive = useRef(activeId);
+  if (activeId) lastActive.current = activeId;
+  const kept = [focusedId, lastActive.current].flatMap((id) => {
+    const i = id ? rows.findIndex((c) => c.id === id) : -1;
+    return i >= 0 ? [i] : [];
+  });
+  const keptKey = kept.join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keptKey stands for kept
   const rangeExtractor = useCallback(
-    (range: Range) => {
-      const indexes = defaultRangeExtractor(range);
-      if (focusedIndex < 0 || indexes.includes(focusedIndex)) return indexes;
-      return [...indexes, focusedIndex].sort((a, b) => a - b);
-    },
-    [focusedIndex],
+    (range: Range) => [...new Set([...defaultRangeExtractor(range), ...kept])].sort((a, b) => a - b),
+    [keptKey],
   );
   const v = useVirtualizer({
     count: rows.length,
@@ -96,6 +101,11 @@ function Rows({
     overscan: 4,
     rangeExtractor,
     initialRect: { width: 0, height: typeof window === 'undefined' ? 800 : window.innerHeight },
+    // Hidden (display: none) measures 0 px, which would unmount every row: keep the last real size.
+    observeElementRect: (instance, cb) =>
+      observeElementRect(instance, (rect) => {
+        if (rect.height > 0) cb(rect);
+      }),
   });
   const onFocus = (e: FocusEvent<HTMLElement>) => {
     const id = (e.target as HTMLElement).closest<HTMLElement>('[data-row-id]')?.dataset.rowId ?? null;
