@@ -172,6 +172,12 @@ const REST: Record<string, Spec> = {
   'GET /spaces/:id/invites': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
   'POST /spaces/:id/invites': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
   'GET /spaces/:id/export': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  // Site admins only: every space, and a space's own MongoDB (409 here: this server stores spaces in SQLite).
+  'GET /admin/spaces': { expect: AUTHED('403 403 403 200 403') },
+  'PUT /admin/spaces/:id/database': {
+    req: (c) => ({ params: { id: c.extra }, body: { mongoUri: 'mongodb://db.example:27017/space' } }),
+    expect: AUTHED('403 403 403 409 403'),
+  },
   // ---- contacts (each caller's own list; adding someone tells them nothing) ----
   'GET /contacts': { expect: AUTHED('200 200 200 200 200') },
   'PUT /contacts/:userId': {

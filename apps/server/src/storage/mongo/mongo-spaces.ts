@@ -152,6 +152,11 @@ export function createMongoSpacesRepo(conn: Connection): SpacesRepo {
     async count() {
       return Space.estimatedDocumentCount();
     },
+    async list(afterId, limit) {
+      const filter: Record<string, unknown> = afterId ? { _id: op({ $gt: String(afterId) }) } : {};
+      const docs = await Space.find(filter).sort({ _id: 1 }).limit(limit).lean<SpaceDoc[]>();
+      return docs.map(toSpace);
+    },
     async addMember(m) {
       try {
         await Member.create({ _id: memberId(m.spaceId, m.userId), ...m });

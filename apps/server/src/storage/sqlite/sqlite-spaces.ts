@@ -95,6 +95,7 @@ export function createSqliteSpacesRepo(db: Database): SpacesRepo {
      WHERE retention_days IS NOT NULL AND delete_after IS NULL AND id > ? ORDER BY id LIMIT ?`,
   );
   const count = db.prepare<[], number>('SELECT COUNT(*) FROM spaces').pluck();
+  const page = db.prepare<[string, number], SpaceRow>('SELECT * FROM spaces WHERE id > ? ORDER BY id LIMIT ?');
   const addMember = db.prepare<[string, string, string, number]>(
     'INSERT OR IGNORE INTO space_members (space_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)',
   );
@@ -192,6 +193,9 @@ export function createSqliteSpacesRepo(db: Database): SpacesRepo {
     },
     async count() {
       return count.get() ?? 0;
+    },
+    async list(afterId, limit) {
+      return page.all(afterId ?? '', limit).map(toSpace);
     },
     async addMember(m) {
       return addMember.run(m.spaceId, m.userId, m.role, m.joinedAt.getTime()).changes > 0;
