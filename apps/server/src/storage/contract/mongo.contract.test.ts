@@ -20,6 +20,7 @@ import { pointsContract } from './points.contract.ts';
 import { type ReopenableStore, sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
 import { socialLinksContract } from './social-links.contract.ts';
+import { spacesContract } from './spaces.contract.ts';
 import { translationContract } from './translation.contract.ts';
 
 /** MONGODB_URI, or (opt-in, CHARLA_MONGO_MEMORY=1) a mongod from mongodb-memory-server, which must be downloadable. */
@@ -109,6 +110,7 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   pointsContract(openFresh);
   abuseContract(openFresh);
   notificationsContract(openFresh);
+  spacesContract(openFresh);
   // The step sequence a standalone server runs (forced even on a replica set, so it is always tested).
   describe('without transactions', () => sendCrashContract(reopenable('off')));
 });

@@ -19,6 +19,7 @@ import { pointsContract } from './points.contract.ts';
 import { sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
 import { socialLinksContract } from './social-links.contract.ts';
+import { spacesContract } from './spaces.contract.ts';
 import { translationContract } from './translation.contract.ts';
 
 /** A fresh SQLite file in its own temp dir per test; the dir goes away on close. */
@@ -50,6 +51,7 @@ describe('sqlite adapter', () => {
   pointsContract(openFresh);
   abuseContract(openFresh);
   notificationsContract(openFresh);
+  spacesContract(openFresh);
   sendCrashContract(async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charla-crash-'));
     return {
