@@ -247,11 +247,7 @@ function spacesCases(open: () => Promise<Storage>): void {
     expect((await s.spaces.listDueForDeletion(at(4), 10)).map((x) => x.id)).toEqual([]);
     expect((await s.spaces.listDueForDeletion(at(10), 10)).map((x) => x.id)).toEqual([sooner.id, soon.id]);
     expect((await s.spaces.listDueForDeletion(at(1000), 2)).map((x) => x.id)).toEqual([sooner.id, soon.id]);
-    expect((await s.spaces.listDueForDeletion(at(1000), 10)).map((x) => x.id)).toEqual([
-      sooner.id,
-      soon.id,
-      later.id,
-    ]);
+    expect((await s.spaces.listDueForDeletion(at(1000), 10)).map((x) => x.id)).toEqual([sooner.id, soon.id, later.id]);
     // Restored: no longer due.
     await s.spaces.update(sooner.id, { deleteAfter: null });
     expect((await s.spaces.listDueForDeletion(at(1000), 10)).map((x) => x.id)).toEqual([soon.id, later.id]);
