@@ -17,7 +17,10 @@ export function spaceIsolationContract(makeRig: () => Promise<SpacesRig>): void 
     let alice: UserRecord;
     let bob: UserRecord;
     let t = Date.parse('2026-07-01T00:00:00.000Z');
-    const tick = () => new Date((t += 1000));
+    const tick = () => {
+      t += 1000;
+      return new Date(t);
+    };
 
     beforeEach(async () => {
       rig = await makeRig();
