@@ -400,7 +400,10 @@ export const REST: Record<string, Spec> = {
   },
   // ---- spaces (the registry: global routes; a space you are not in does not exist for you) ----
   'GET /spaces': { expect: AUTHED('200 200 200 200 200') },
-  'POST /spaces': { req: () => ({ body: { name: 'Matrix space' } }), expect: AUTHED('201 201 201 201 201') },
+  'POST /spaces': {
+    req: () => ({ body: { name: `Matrix ${randomUUID().slice(0, 8)}` } }),
+    expect: AUTHED('201 201 201 201 201'),
+  },
   'GET /spaces/by-slug/:slug': {
     req: async (_c, w) => ({ params: { slug: (await freshSpace(w)).slug } }),
     expect: AUTHED('404 200 200 404 200'),
