@@ -3,6 +3,7 @@ import {
   currentSpace,
   GLOBAL_E2EE_METHODS,
   GLOBAL_REPOS,
+  GLOBAL_TRANSLATION_METHODS,
   isHomeSpace,
   SPACE_REPOS,
   type SpaceScope,
@@ -52,7 +53,11 @@ export function createScopedStorage(home: Storage, source: SpaceStorageSource): 
   }
   const repos: Record<string, unknown> = {};
   for (const key of GLOBAL_REPOS) repos[key] = home[key];
-  for (const key of SPACE_REPOS) repos[key] = route(key);
+  for (const key of SPACE_REPOS)
+    repos[key] =
+      key === 'translations'
+        ? route(key, (method) => GLOBAL_TRANSLATION_METHODS.has(method as keyof Storage['translations']))
+        : route(key);
   const e2ee = route('e2ee', (method) => GLOBAL_E2EE_METHODS.has(method as keyof Storage['e2ee']));
   // A device lives in the home database, its pending Welcomes in each space's: revoking it there
   // cannot drop them here, so a space hands none to a device that is revoked (or unknown).
