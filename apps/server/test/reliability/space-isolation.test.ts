@@ -284,7 +284,7 @@ describe('space isolation matrix', () => {
     // The sweep did reach routes that act (in A or home) and must still not see B.
     expect(own.length).toBeGreaterThan(50);
     // …and most rows did name B's records (conversation, message, invite, report, media, points, the space).
-    expect(aimedRoutes).toBeGreaterThan(60);
+    expect(aimedRoutes).toBeGreaterThan(55);
   }, 300_000);
 
   it('sockets: every command aimed at B’s ids is refused from A and home, and the handshake into B is refused', async () => {
