@@ -3,7 +3,7 @@ import { type Connection, Schema } from 'mongoose';
 import { DuplicateKeyError } from '../errors.ts';
 import type { SpaceInviteRecord, SpaceMembershipRecord, SpaceRecord, SpacesRepo } from '../ports.ts';
 import { isDuplicateKey } from './mongo-messaging-models.ts';
-import { op } from './mongo-util.ts';
+import { op, rethrowDuplicate } from './mongo-util.ts';
 
 type SpaceDoc = Omit<SpaceRecord, 'id'> & { _id: string };
 type MemberDoc = SpaceMembershipRecord & { _id: string };
@@ -103,8 +103,8 @@ export function createMongoSpacesRepo(conn: Connection): SpacesRepo {
       try {
         await Space.create({ _id: String(id), ...rest });
       } catch (err) {
-        if (isDuplicateKey(err)) throw new DuplicateKeyError('slug');
-        throw err;
+        // Names the key that clashed: the slug (the caller's to change) or the id.
+        rethrowDuplicate(err, { _id: 'id' });
       }
       await Member.create({
         _id: memberId(id, space.createdBy),
@@ -125,6 +125,11 @@ export function createMongoSpacesRepo(conn: Connection): SpacesRepo {
     },
     async update(id, patch) {
       const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      // An empty $set is an error on the server: nothing to change reads the space as it is.
+      if (!Object.keys(set).length) {
+        const same = await Space.findById(String(id)).lean<SpaceDoc>();
+        return same ? toSpace(same) : null;
+      }
       const d = await Space.findOneAndUpdate(
         { _id: String(id) },
         { $set: set },

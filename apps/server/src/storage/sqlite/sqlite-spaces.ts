@@ -1,5 +1,6 @@
 import type { SpaceJoinPolicy, SpaceRole } from '@charla/shared-types';
 import type { Database } from 'better-sqlite3';
+import { DuplicateKeyError } from '../errors.ts';
 import type { SpaceInviteRecord, SpaceMembershipRecord, SpacePatch, SpaceRecord, SpacesRepo } from '../ports.ts';
 import { date, dateOf, ms, rethrowUnique } from './sqlite-util.ts';
 
@@ -157,6 +158,7 @@ export function createSqliteSpacesRepo(db: Database): SpacesRepo {
       try {
         create(space);
       } catch (err) {
+        if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateKeyError('id');
         rethrowUnique(err, { slug: 'slug', id: 'id' });
       }
       return space;
@@ -229,6 +231,8 @@ export function createSqliteSpacesRepo(db: Database): SpacesRepo {
       try {
         insertInvite.run(i.code, i.spaceId, i.createdBy, i.createdAt.getTime(), ms(i.expiresAt));
       } catch (err) {
+        // The code is the primary key: SQLite reports it as such, not as a UNIQUE index.
+        if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateKeyError('code');
         rethrowUnique(err, { code: 'code' });
       }
       return { ...i, revokedAt: null };
