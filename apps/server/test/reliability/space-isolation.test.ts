@@ -272,7 +272,11 @@ describe('space isolation matrix', () => {
           const refusedEarly = isUnder(path, '/admin') && attempt.who !== 'siteAdmin' && status === 403;
           if (status !== 404 && !refusedEarly) violations.push(`${cell} (aimed at B): ${status}, expected 404`);
         }
-        const leaked = [seedB.marker, ...before.ids].filter((m) => text.includes(m) && !sent.includes(m));
+        // Site admins' list of every space names each one: a site-wide power, and no space's content.
+        const siteRegistry = isUnder(path, '/admin/spaces') && attempt.who === 'siteAdmin';
+        const leaked = [seedB.marker, ...before.ids].filter(
+          (m) => text.includes(m) && !sent.includes(m) && !(siteRegistry && m === B.id),
+        );
         if (leaked.length) violations.push(`${cell}: answer carries B's ${leaked.join(', ')}`);
         if (attempt.via !== 'B' && !aimed && status < 300) own.push(cell);
       }
@@ -398,6 +402,10 @@ describe('space isolation matrix', () => {
     expect(inA.messages).not.toBe(inB.messages);
     expect(inA.mediaCount).toBe(countA.media);
     expect(inB.mediaCount).toBe(countB.media);
+    // People in a space are its members (the registry), active by their account's last sign of life.
+    expect(inA.users).toBe(await t.storage.spaces.countMembers(A.id));
+    expect(inB.users).toBe(await t.storage.spaces.countMembers(B.id));
+    expect(inA.active7d).toBeLessThanOrEqual(inA.users);
     // Home is the home database alone: none of the spaces' messages or media.
     const homeMessages = (await t.storage.stats.overview(new Date(), 7)).messages;
     expect(home.messages).toBe(homeMessages);
