@@ -44,11 +44,29 @@ describe('router', () => {
       { name: 'unsubscribe', token: odd },
       { name: 'invite', code: odd },
       { name: 'profile', username: odd },
+      { name: 'space', slug: odd },
+      { name: 'spaceInvite', slug: odd, code: odd },
       { name: 'settings' },
       { name: 'admin' },
       { name: 'server' },
     ];
     for (const r of all) expect(parseHash(routeToHash(r))).toEqual(r);
+  });
+
+  it('reads space links, before the group-invite rule that would also match them', () => {
+    expect(parseLocation('/s/book-club', '', '')).toEqual({ name: 'space', slug: 'book-club' });
+    expect(parseLocation('/s/book-club/', '', '')).toEqual({ name: 'space', slug: 'book-club' });
+    expect(parseLocation('/s/book-club/invite/Ab_9-x', '', '')).toEqual({
+      name: 'spaceInvite',
+      slug: 'book-club',
+      code: 'Ab_9-x',
+    });
+    // Not a slug (upper case, too short, a slash inside): the path is ignored, the hash decides.
+    expect(parseLocation('/s/Book', '', '')).toEqual({ name: 'home' });
+    expect(parseLocation('/s/ab', '', '#/settings')).toEqual({ name: 'settings' });
+    expect(parseLocation('/s/a%2Fb/invite/x', '', '')).toEqual({ name: 'home' });
+    expect(parseHash('#/s/')).toEqual({ name: 'home' });
+    expect(parseHash('#/s/club/other')).toEqual({ name: 'space', slug: 'club' });
   });
 
   it('falls back to home for unknown or malformed hashes', () => {

@@ -10,6 +10,10 @@ export type Route =
   | { name: 'unsubscribe'; token: string }
   | { name: 'completeSignUp'; token: string }
   | { name: 'invite'; code: string }
+  /** A space's link (/s/<slug>): into it, or its join card. */
+  | { name: 'space'; slug: string }
+  /** A space invite (/s/<slug>/invite/<code>): its preview and Join. */
+  | { name: 'spaceInvite'; slug: string; code: string }
   /** A profile link (/u/<username>): opens a chat with that person. */
   | { name: 'profile'; username: string }
   | { name: 'settings' }
@@ -25,6 +29,11 @@ export type Route =
 export function parseLocation(pathname: string, search: string, hash: string): Route {
   const query = new URLSearchParams(search);
   const token = query.get('token') ?? '';
+  // Space links first: /s/<slug>/invite/<code> also ends like a group invite.
+  const space = pathname.match(/\/s\/([a-z0-9-]{3,40})(?:\/invite\/([A-Za-z0-9_-]{1,64}))?\/?$/);
+  if (space?.[1] && space[2]) return { name: 'spaceInvite', slug: space[1], code: space[2] };
+  if (space?.[1]) return { name: 'space', slug: space[1] };
+  if (pathname.includes('/s/')) return parseHash(hash);
   const invite = pathname.match(/\/invite\/([A-Za-z0-9_-]{1,64})\/?$/);
   if (invite?.[1]) return { name: 'invite', code: invite[1] };
   const profile = pathname.match(/\/u\/([A-Za-z0-9_.]{3,32})\/?$/);
@@ -64,6 +73,11 @@ export function parseHash(hash: string): Route {
       return { name: 'completeSignUp', token: q.get('token') ?? '' };
     case 'invite':
       return parts[1] ? { name: 'invite', code: parts[1] } : { name: 'home' };
+    case 's':
+      if (!parts[1]) return { name: 'home' };
+      return parts[2] === 'invite' && parts[3]
+        ? { name: 'spaceInvite', slug: parts[1], code: parts[3] }
+        : { name: 'space', slug: parts[1] };
     case 'u':
       return parts[1] ? { name: 'profile', username: parts[1] } : { name: 'home' };
     case 'settings':
@@ -93,6 +107,10 @@ export function routeToHash(route: Route): string {
       return `#/complete-signup?token=${e(route.token)}`;
     case 'invite':
       return `#/invite/${e(route.code)}`;
+    case 'space':
+      return `#/s/${e(route.slug)}`;
+    case 'spaceInvite':
+      return `#/s/${e(route.slug)}/invite/${e(route.code)}`;
     case 'profile':
       return `#/u/${e(route.username)}`;
     default:
@@ -125,6 +143,11 @@ export function RouterProvider({ children }: { children: ReactNode }) {
   }, []);
   const value = useMemo(() => ({ route, navigate }), [route, navigate]);
   return <RouterContext.Provider value={value}>{children}</RouterContext.Provider>;
+}
+
+/** The router when there is one (providers that also render in tests without it). */
+export function useOptionalRouter(): RouterValue | null {
+  return useContext(RouterContext);
 }
 
 export function useRouter(): RouterValue {

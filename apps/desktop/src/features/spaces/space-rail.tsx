@@ -1,0 +1,113 @@
+import { HOME_SPACE_ID, type MySpace } from '@charla/shared-types';
+import type { CSSProperties } from 'react';
+import { useApp } from '../../app-context.tsx';
+import { useI18n } from '../../ui/i18n.tsx';
+import { menuKeyDown } from '../../ui/menu-keys.ts';
+import { useMySpaces } from './space-queries.ts';
+import { spaceInitials, textOn } from './space-state.ts';
+
+type RailSpace = Pick<MySpace, 'id' | 'name' | 'icon' | 'accentColor' | 'unreadCount'>;
+
+/** The switcher's entries: home first (the server lists it first; it is added when the list cannot be had). */
+export function railSpaces(mine: RailSpace[] | undefined, homeName: string): RailSpace[] {
+  const list = mine ?? [];
+  const home = list.find((s) => s.id === HOME_SPACE_ID) ?? {
+    id: HOME_SPACE_ID,
+    name: homeName,
+    icon: null,
+    accentColor: null,
+    unreadCount: 0,
+  };
+  return [home, ...list.filter((s) => s.id !== HOME_SPACE_ID)];
+}
+
+/** A space's face in the switcher: its emoji, else its initials, on its accent colour. */
+export function SpaceIcon({
+  space,
+  size = 40,
+}: {
+  space: Pick<RailSpace, 'id' | 'name' | 'icon' | 'accentColor'>;
+  size?: number;
+}) {
+  const style = {
+    width: size,
+    height: size,
+    ...(space.accentColor
+      ? { '--space-accent': space.accentColor, '--space-accent-fg': textOn(space.accentColor) }
+      : {}),
+  } as CSSProperties;
+  return (
+    <span className={`space-icon${space.accentColor ? ' has-accent' : ''}`} style={style} aria-hidden="true">
+      {space.id === HOME_SPACE_ID && !space.icon ? '⌂' : space.icon || spaceInitials(space.name)}
+    </span>
+  );
+}
+
+/**
+ * The space switcher (like Slack's and Discord's): home, then my spaces with unread badges, then
+ * "Create a space". Arrow keys move along it; Enter or Space switches. On narrow windows it lies
+ * across the top of the chat list.
+ */
+export function SpaceRail({ onCreate }: { onCreate: () => void }) {
+  const { t } = useI18n();
+  const { space } = useApp();
+  const mine = useMySpaces();
+  const spaces = railSpaces(mine.data, t('spaces.home'));
+  // One tab stop (the active space; home while the active one is not listed yet), arrows for the rest.
+  const tabStop = spaces.some((s) => s.id === space.id) ? space.id : HOME_SPACE_ID;
+  return (
+    <nav
+      className="space-rail"
+      aria-label={t('spaces.rail')}
+      aria-busy={mine.isPending}
+      onKeyDown={(e) => menuKeyDown(e, e.currentTarget)}
+    >
+      <ul>
+        {spaces.map((s) => {
+          const active = s.id === space.id;
+          const label =
+            s.unreadCount > 0 && !active ? t('spaces.itemUnread', { name: s.name, count: s.unreadCount }) : s.name;
+          return (
+            <li key={s.id} className={active ? 'active' : undefined}>
+              <button
+                type="button"
+                className="space-button"
+                aria-label={label}
+                aria-current={active ? 'true' : undefined}
+                title={s.name}
+                tabIndex={s.id === tabStop ? 0 : -1}
+                onClick={() => space.switchTo(s.id)}
+              >
+                <SpaceIcon space={s} />
+                {s.unreadCount > 0 && !active && (
+                  <span className="space-badge" aria-hidden="true">
+                    {s.unreadCount > 99 ? '99+' : s.unreadCount}
+                  </span>
+                )}
+              </button>
+            </li>
+          );
+        })}
+        <li>
+          <button
+            type="button"
+            className="space-button space-add"
+            aria-label={t('spaces.create')}
+            title={t('spaces.create')}
+            tabIndex={-1}
+            onClick={onCreate}
+          >
+            <span className="space-icon" aria-hidden="true">
+              +
+            </span>
+          </button>
+        </li>
+      </ul>
+      {mine.isError && (
+        <button type="button" className="link space-retry" onClick={() => void mine.refetch()}>
+          {t('spaces.retry')}
+        </button>
+      )}
+    </nav>
+  );
+}
