@@ -77,9 +77,13 @@ function Root() {
   useEffect(
     () =>
       platform.onDeepLink((url) => {
+        // Space links first: a space invite also ends in invite/<code>. Main parsed them strictly.
+        const space = url.match(/^charla:\/\/s\/([a-z0-9-]{3,40})(?:\/invite\/([A-Za-z0-9_-]{8,64}))?$/);
         const code = url.match(/invite\/([A-Za-z0-9_-]+)/)?.[1];
         const username = url.match(/^charla:\/\/u\/([A-Za-z0-9_.]{3,32})$/)?.[1];
-        if (code) navigate({ name: 'invite', code });
+        if (space?.[1] && space[2]) navigate({ name: 'spaceInvite', slug: space[1], code: space[2] });
+        else if (space?.[1]) navigate({ name: 'space', slug: space[1] });
+        else if (code) navigate({ name: 'invite', code });
         else if (username) navigate({ name: 'profile', username });
       }),
     [platform, navigate],

@@ -8,16 +8,11 @@ import { spaceInitials, textOn } from './space-state.ts';
 
 type RailSpace = Pick<MySpace, 'id' | 'name' | 'icon' | 'accentColor' | 'unreadCount'>;
 
-/** The switcher's entries: home first (the server lists it first; it is added when the list cannot be had). */
+/** The switcher's entries: home first, in the user's language (added when the list cannot be had). */
 export function railSpaces(mine: RailSpace[] | undefined, homeName: string): RailSpace[] {
   const list = mine ?? [];
-  const home = list.find((s) => s.id === HOME_SPACE_ID) ?? {
-    id: HOME_SPACE_ID,
-    name: homeName,
-    icon: null,
-    accentColor: null,
-    unreadCount: 0,
-  };
+  const listed = list.find((s) => s.id === HOME_SPACE_ID);
+  const home = { id: HOME_SPACE_ID, icon: null, accentColor: null, unreadCount: 0, ...listed, name: homeName };
   return [home, ...list.filter((s) => s.id !== HOME_SPACE_ID)];
 }
 

@@ -120,13 +120,13 @@ describe('space helpers', () => {
     expect(canManage('member', 'member', false)).toBe(false);
   });
 
-  it('puts home first in the switcher, even when the list has not come', () => {
+  it('puts home first in the switcher, named in the user’s language, even when the list has not come', () => {
     const mine = [
       { id: 'sp-1', name: 'Club', icon: null, accentColor: null, unreadCount: 2 },
       { id: HOME_SPACE_ID, name: 'Charla', icon: null, accentColor: null, unreadCount: 0 },
     ];
     expect(railSpaces(mine, 'Home').map((s) => s.id)).toEqual([HOME_SPACE_ID, 'sp-1']);
-    expect(railSpaces(mine, 'Home')[0]?.name).toBe('Charla');
+    expect(railSpaces(mine, 'Inicio')[0]?.name).toBe('Inicio');
     expect(railSpaces(undefined, 'Home')).toEqual([
       { id: HOME_SPACE_ID, name: 'Home', icon: null, accentColor: null, unreadCount: 0 },
     ]);
