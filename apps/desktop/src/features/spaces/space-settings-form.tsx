@@ -6,7 +6,7 @@ import {
   type UpdateSpaceRequest,
 } from '@charla/shared-types';
 import { useQueryClient } from '@tanstack/react-query';
-import { useId, useState } from 'react';
+import { type ReactNode, useId, useState } from 'react';
 import { useApp } from '../../app-context.tsx';
 import { isApiError } from '../../platform/errors.ts';
 import { useI18n } from '../../ui/i18n.tsx';
@@ -231,78 +231,36 @@ export function SpaceSettingsForm({ space }: { space: Space }) {
           )}
         </select>
       </label>
-      <fieldset>
-        <legend>{t('spaces.retention')}</legend>
-        <label className="check">
-          <input
-            type="radio"
-            name="retention"
-            checked={d.retention === 'forever'}
-            onChange={() => set('retention', 'forever')}
-          />
-          {t('spaces.retentionForever')}
-        </label>
-        <label className="check">
-          <input
-            type="radio"
-            name="retention"
-            checked={d.retention === 'days'}
-            onChange={() => set('retention', 'days')}
-          />
-          {t('spaces.retentionDays')}
-        </label>
-        {d.retention === 'days' && (
-          <label>
-            {t('spaces.days')}
-            <input
-              className="input"
-              type="number"
-              min={1}
-              max={3650}
-              value={d.retentionDays}
-              onChange={(e) => set('retentionDays', e.target.value)}
-              {...invalid('retentionDays')}
-            />
-          </label>
-        )}
-        {errorFor('retentionDays')}
-      </fieldset>
-      <fieldset>
-        <legend>{t('spaces.editWindow')}</legend>
-        <label className="check">
-          <input
-            type="radio"
-            name="editLimit"
-            checked={d.editLimit === 'none'}
-            onChange={() => set('editLimit', 'none')}
-          />
-          {t('spaces.editAlways')}
-        </label>
-        <label className="check">
-          <input
-            type="radio"
-            name="editLimit"
-            checked={d.editLimit === 'minutes'}
-            onChange={() => set('editLimit', 'minutes')}
-          />
-          {t('spaces.editFor')}
-        </label>
-        {d.editLimit === 'minutes' && (
-          <label>
-            {t('spaces.minutes')}
-            <input
-              className="input"
-              type="number"
-              min={0}
-              max={525600}
-              value={d.editMinutes}
-              onChange={(e) => set('editMinutes', e.target.value)}
-              {...invalid('editMinutes')}
-            />
-          </label>
-        )}
-        {errorFor('editMinutes')}
-      </fieldset>
+      <LimitField
+        legend={t('spaces.retention')}
+        name="retention"
+        unlimited={t('spaces.retentionForever')}
+        limited={t('spaces.retentionDays')}
+        unit={t('spaces.days')}
+        isLimited={d.retention === 'days'}
+        onLimited={(on) => set('retention', on ? 'days' : 'forever')}
+        value={d.retentionDays}
+        onValue={(v) => set('retentionDays', v)}
+        min={1}
+        max={3650}
+        invalid={invalid('retentionDays')}
+        error={errorFor('retentionDays')}
+      />
+      <LimitField
+        legend={t('spaces.editWindow')}
+        name="editLimit"
+        unlimited={t('spaces.editAlways')}
+        limited={t('spaces.editFor')}
+        unit={t('spaces.minutes')}
+        isLimited={d.editLimit === 'minutes'}
+        onLimited={(on) => set('editLimit', on ? 'minutes' : 'none')}
+        value={d.editMinutes}
+        onValue={(v) => set('editMinutes', v)}
+        min={0}
+        max={525600}
+        invalid={invalid('editMinutes')}
+        error={errorFor('editMinutes')}
+      />
       <label className="check">
         <input
           type="checkbox"
@@ -317,5 +275,49 @@ export function SpaceSettingsForm({ space }: { space: Space }) {
         </button>
       </div>
     </form>
+  );
+}
+
+/** "No limit" or "a number of <unit>": two radios and, when limited, the number. */
+function LimitField(p: {
+  legend: string;
+  name: string;
+  unlimited: string;
+  limited: string;
+  unit: string;
+  isLimited: boolean;
+  onLimited: (limited: boolean) => void;
+  value: string;
+  onValue: (v: string) => void;
+  min: number;
+  max: number;
+  invalid: Record<string, unknown>;
+  error: ReactNode;
+}) {
+  return (
+    <fieldset>
+      <legend>{p.legend}</legend>
+      {[false, true].map((limited) => (
+        <label key={String(limited)} className="check">
+          <input type="radio" name={p.name} checked={p.isLimited === limited} onChange={() => p.onLimited(limited)} />
+          {limited ? p.limited : p.unlimited}
+        </label>
+      ))}
+      {p.isLimited && (
+        <label>
+          {p.unit}
+          <input
+            className="input"
+            type="number"
+            min={p.min}
+            max={p.max}
+            value={p.value}
+            onChange={(e) => p.onValue(e.target.value)}
+            {...p.invalid}
+          />
+        </label>
+      )}
+      {p.error}
+    </fieldset>
   );
 }
