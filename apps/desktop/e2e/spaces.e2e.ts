@@ -40,7 +40,7 @@ test('a space: create, invite by link, chat, switch with badges, export, delete'
   await a.page.getByRole('button', { name: 'Space settings' }).click();
   const settings = a.page.getByRole('dialog', { name: `${name}: settings` });
   await settings.getByRole('button', { name: 'Create an invite link' }).click();
-  const link = await settings.getByLabel('Invite link').inputValue();
+  const link = await settings.getByRole('textbox', { name: 'Invite link' }).inputValue();
   expect(link).toMatch(new RegExp(`/s/${slug}/invite/[A-Za-z0-9_-]+$`));
   await expectAxeClean(a.page, 'space settings');
   await settings.getByRole('button', { name: 'Close' }).click();

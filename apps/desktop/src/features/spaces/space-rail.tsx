@@ -67,13 +67,14 @@ export function SpaceRail({ onCreate }: { onCreate: () => void }) {
               <button
                 type="button"
                 className="space-button"
-                aria-label={label}
                 aria-current={active ? 'true' : undefined}
                 title={s.name}
                 tabIndex={s.id === tabStop ? 0 : -1}
                 onClick={() => space.switchTo(s.id)}
               >
                 <SpaceIcon space={s} />
+                {/* The name as text, not aria-label: the initials shown must not contradict it (axe). */}
+                <span className="sr-only">{label}</span>
                 {s.unreadCount > 0 && !active && (
                   <span className="space-badge" aria-hidden="true">
                     {s.unreadCount > 99 ? '99+' : s.unreadCount}
@@ -87,7 +88,6 @@ export function SpaceRail({ onCreate }: { onCreate: () => void }) {
           <button
             type="button"
             className="space-button space-add"
-            aria-label={t('spaces.create')}
             title={t('spaces.create')}
             tabIndex={-1}
             onClick={onCreate}
@@ -95,6 +95,7 @@ export function SpaceRail({ onCreate }: { onCreate: () => void }) {
             <span className="space-icon" aria-hidden="true">
               +
             </span>
+            <span className="sr-only">{t('spaces.create')}</span>
           </button>
         </li>
       </ul>
