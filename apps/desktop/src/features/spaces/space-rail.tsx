@@ -27,6 +27,7 @@ export function SpaceIcon({
   const style = {
     width: size,
     height: size,
+    fontSize: Math.round(size * 0.4),
     ...(space.accentColor
       ? { '--space-accent': space.accentColor, '--space-accent-fg': textOn(space.accentColor) }
       : {}),
@@ -92,7 +93,7 @@ export function SpaceRail({ onCreate }: { onCreate: () => void }) {
             tabIndex={-1}
             onClick={onCreate}
           >
-            <span className="space-icon" aria-hidden="true">
+            <span className="space-icon" style={{ width: 40, height: 40 }} aria-hidden="true">
               +
             </span>
             <span className="sr-only">{t('spaces.create')}</span>

@@ -178,7 +178,7 @@ export function SpaceSettingsForm({ space }: { space: Space }) {
             {...invalid('icon')}
           />
         </label>
-        <label className="check">
+        <label className="switch">
           <input type="checkbox" checked={d.useAccent} onChange={(e) => set('useAccent', e.target.checked)} />
           {t('spaces.accent')}
         </label>
@@ -195,7 +195,7 @@ export function SpaceSettingsForm({ space }: { space: Space }) {
       <fieldset>
         <legend>{t('spaces.whoMayJoin')}</legend>
         {(['invite', 'domain', 'anyone'] as const).map((p) => (
-          <label key={p} className="check">
+          <label key={p} className="switch">
             <input
               type="radio"
               name="joinPolicy"
@@ -261,7 +261,7 @@ export function SpaceSettingsForm({ space }: { space: Space }) {
         invalid={invalid('editMinutes')}
         error={errorFor('editMinutes')}
       />
-      <label className="check">
+      <label className="switch">
         <input
           type="checkbox"
           checked={d.membersMayCreateChannels}
@@ -298,7 +298,7 @@ function LimitField(p: {
     <fieldset>
       <legend>{p.legend}</legend>
       {[false, true].map((limited) => (
-        <label key={String(limited)} className="check">
+        <label key={String(limited)} className="switch">
           <input type="radio" name={p.name} checked={p.isLimited === limited} onChange={() => p.onLimited(limited)} />
           {limited ? p.limited : p.unlimited}
         </label>
