@@ -35,7 +35,10 @@ const domainSchema = z
   .trim()
   .toLowerCase()
   .max(253)
-  .regex(/^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/, 'A domain name');
+  .regex(
+    /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/,
+    'A domain name',
+  );
 const accentSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #3366ff');
 const languageSchema = z.string().regex(/^[a-z]{2,3}(?:-[A-Z]{2})?$/, 'A language tag like en or es');
 
@@ -109,5 +112,12 @@ export const spaceInviteSchema = z.object({
 });
 export type SpaceInvite = z.infer<typeof spaceInviteSchema>;
 export const createSpaceInviteRequestSchema = z
-  .object({ expiresInHours: z.number().int().min(1).max(24 * 30).optional() })
+  .object({
+    expiresInHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .optional(),
+  })
   .strict();

@@ -16,6 +16,7 @@ import type {
   ParticipantRecord,
   Storage,
 } from '../../storage/ports.ts';
+import { inCurrentSpace } from '../../storage/spaces/space-members.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { removedError, requireMember, requireReader, requireRole } from './conversations.access.ts';
 import { createUserCards, toConversationDto, toParticipantDto, toSummary } from './conversations.mapper.ts';
@@ -54,7 +55,7 @@ type CreateBody = z.output<typeof createConversationRequestSchema>;
 /** A user we may talk to: exists, not deleted, not blocked either way with `actorId`. */
 async function requireReachableUser(storage: Storage, actorId: string, userId: string): Promise<void> {
   const user = await storage.users.findById(userId);
-  if (!user || user.deletedAt) throw notFound('User');
+  if (!user || user.deletedAt || !(await inCurrentSpace(storage, userId))) throw notFound('User');
   if (await storage.blocks.isBlockedEitherWay(actorId, userId))
     throw forbidden('You cannot start a conversation with this user');
 }

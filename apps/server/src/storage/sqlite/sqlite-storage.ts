@@ -26,9 +26,14 @@ import { createSqliteRegistrationsRepo } from './sqlite-registrations.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
 import { createSqliteSharedItemsRepo } from './sqlite-shared-items.ts';
 import { createSqliteSocialLinksRepo } from './sqlite-social-links.ts';
+import { createSqliteSpacesRepo } from './sqlite-spaces.ts';
 import { createSqliteStatsRepo } from './sqlite-stats.ts';
 import { createSqliteTranslationsRepo } from './sqlite-translations.ts';
 import { createSqliteUsersRepo } from './sqlite-users.ts';
+
+/** The database under a SQLite Storage (spaces copy rows into theirs; see storage/spaces). */
+const databases = new WeakMap<Storage, Database.Database>();
+export const sqliteDatabaseOf = (storage: Storage): Database.Database | undefined => databases.get(storage);
 
 /** Opens (or creates) `<dataDir>/charla.sqlite` in WAL mode with foreign keys on. */
 export function openSqliteStorage(
@@ -45,7 +50,7 @@ export function openSqliteStorage(
   const applied = applyMigrations(db);
   if (applied.length) logger?.info({ applied }, 'sqlite migrations applied');
   const messaging = createMessagingCore(db);
-  return {
+  const storage: Storage = {
     kind: 'sqlite',
     users: createSqliteUsersRepo(db),
     sessions: createSqliteSessionsRepo(db),
@@ -74,6 +79,7 @@ export function openSqliteStorage(
     points: createSqlitePointsRepo(db),
     leaderboards: createSqliteLeaderboardsRepo(db),
     pointsHistory: createSqlitePointsHistoryRepo(db),
+    spaces: createSqliteSpacesRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (!db.open) return;
@@ -87,4 +93,6 @@ export function openSqliteStorage(
       db.close();
     },
   };
+  databases.set(storage, db);
+  return storage;
 }

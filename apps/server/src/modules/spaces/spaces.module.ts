@@ -1,0 +1,33 @@
+import type { AppContext, AppModule } from '../../app-context.ts';
+import type { SpaceStorages } from '../../storage/spaces/space-storages.ts';
+import { spacesRoutes } from './spaces.routes.ts';
+import { createSpacesService, type SpacesService } from './spaces.service.ts';
+
+const PURGE_EVERY_MS = 60_000;
+
+export type SpacesModule = AppModule & { service: SpacesService };
+
+/** Spaces: the registry's REST side and the sweeper that removes deleted spaces after their grace period. */
+export function createSpacesModule(ctx: AppContext, spaceStorages: SpaceStorages): SpacesModule {
+  const service = createSpacesService({
+    storage: ctx.storage,
+    spaceStorages,
+    clock: ctx.clock,
+    fanout: ctx.fanout,
+    logger: ctx.logger,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    service,
+    routers: [{ prefix: '/spaces', router: spacesRoutes(ctx, service, spaceStorages) }],
+    start() {
+      timer = setInterval(() => {
+        service.purgeDue().catch((err: unknown) => ctx.logger.warn({ err }, 'space purge failed; will retry'));
+      }, PURGE_EVERY_MS);
+      timer.unref();
+    },
+    close() {
+      clearInterval(timer);
+    },
+  };
+}
