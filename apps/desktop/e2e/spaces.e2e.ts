@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { TINY_PNG as png } from './png.ts';
 import { anaAndBen, expect, expectAxeClean, history, send, startDirectChat, test } from './support.ts';
 
 /*
@@ -12,7 +13,10 @@ const rail = (page: import('@playwright/test').Page) => page.getByRole('navigati
 test('a space: create, invite by link, chat, switch with badges, export, delete', async ({ browser }) => {
   // Two sign-ups, a dozen switches (each one reconnects the socket) and three axe passes.
   test.setTimeout(150_000);
-  const { ana, ben, a, b } = await anaAndBen(browser, { width: 1200, height: 760 });
+  // Swapped on purpose: the owner is whoever registered first (on a fresh server that account may
+  // be a site admin, who may enter any space); the member removed at the end must be a plain user.
+  const { ben: ana, ana: ben, b: a, a: b } = await anaAndBen(browser, { width: 1200, height: 760 });
+  await a.page.setViewportSize({ width: 1200, height: 760 });
   const tag = Math.random().toString(36).slice(2, 8);
   const name = `Book club ${tag}`;
   const slug = `book-club-${tag}`;
@@ -63,6 +67,13 @@ test('a space: create, invite by link, chat, switch with badges, export, delete'
   await expect(history(a.page).getByText(`first words in ${name}`)).toBeVisible();
   await send(a.page, 'welcome to the club');
   await expect(history(b.page).getByText('welcome to the club')).toBeVisible();
+  // A picture uploaded in the space (the upload names the space; the URL it gets back carries it).
+  await a.page.locator('input[type="file"]').setInputFiles([{ name: 'club.png', mimeType: 'image/png', buffer: png }]);
+  await expect(a.page.getByRole('progressbar')).toHaveCount(0);
+  await a.page.getByRole('button', { name: 'Send' }).click();
+  const picture = history(b.page).getByRole('button', { name: 'Open image club.png' }).locator('img');
+  await expect(picture).toBeVisible();
+  await expect.poll(() => picture.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 
   // Switch home: home's last conversation reopens, and nothing of the space shows there.
   await rail(a.page).getByRole('button', { name: /^Home/ }).first().click();
@@ -89,6 +100,22 @@ test('a space: create, invite by link, chat, switch with badges, export, delete'
   // A reload keeps the space.
   await a.page.reload();
   await expect(a.page.getByRole('heading', { level: 2, name })).toBeVisible();
+
+  // Members: Ana makes Ben an admin, then removes him; Ben, reopening the app, is back home.
+  await a.page.getByRole('button', { name: 'Space settings' }).click();
+  const people = a.page.getByRole('dialog', { name: `${name}: settings` });
+  await people.getByLabel(`Role of ${ben.name}`).selectOption('admin');
+  await expect(people.getByLabel(`Role of ${ben.name}`)).toHaveValue('admin');
+  await people.getByRole('button', { name: `Remove ${ben.name} from the space` }).click();
+  await a.page
+    .getByRole('dialog', { name: `Remove ${ben.name}?` })
+    .getByRole('button', { name: 'Remove', exact: true })
+    .click();
+  await expect(people.getByLabel(`Role of ${ben.name}`)).toHaveCount(0);
+  await people.getByRole('button', { name: 'Close' }).click();
+  await b.page.reload();
+  await expect(rail(b.page).getByRole('button', { name: /^Home/ }).first()).toHaveAttribute('aria-current', 'true');
+  await expect(rail(b.page).getByRole('button', { name })).toHaveCount(0);
 
   // Export: a file with the space in it.
   await a.page.getByRole('button', { name: 'Space settings' }).click();
