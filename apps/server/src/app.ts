@@ -102,7 +102,7 @@ export type AppDeps = {
   notifications?: NotificationsOptions;
   /** Link-preview knobs (tests: a DNS stand-in, the test-site allow-list, limits). */
   linkPreviews?: LinkPreviewOptions;
-  /** Spaces: how many space databases may be open at once (default 128). */
+  /** Spaces: how many space databases may be open at once (default SPACE_DB_HANDLES). */
   spaces?: { maxOpen?: number };
 };
 
@@ -134,7 +134,7 @@ export function createApp(deps: AppDeps): CharlaApp {
   // Every module gets the scoped storage: account data from the home database, everything a space
   // holds from the database of the space the request or socket is working in (storage/spaces).
   const home = deps.storage;
-  const spaceStorages = spaceStoragesFor(home, config.dataDir, deps.spaces?.maxOpen ?? 128, logger);
+  const spaceStorages = spaceStoragesFor(home, config.dataDir, deps.spaces?.maxOpen ?? config.SPACE_DB_HANDLES, logger);
   const storage = createScopedStorage(home, spaceStorages);
   const spaceAccess = createSpaceAccess(storage);
   const clock = deps.clock ?? systemClock;
@@ -230,7 +230,7 @@ export function createApp(deps: AppDeps): CharlaApp {
   );
   // Polyglot reads the language translation detected at send (stored on the message by messaging).
   const points = createPointsModule(ctx, { contentEvents: messaging.contentEvents });
-  const spaces = createSpacesModule(ctx, spaceStorages);
+  const spaces = createSpacesModule(ctx, spaceStorages, media.store);
   const modules: AppModule[] = [
     createClientConfigModule(ctx),
     auth,

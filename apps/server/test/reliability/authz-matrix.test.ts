@@ -133,6 +133,45 @@ const REST: Record<string, Spec> = {
   'PATCH /notifications/email': { req: () => ({ body: { hideContent: true } }), expect: AUTHED('200 200 200 200 200') },
   // The mailed single-use token is the credential: an unknown one is 404 to everyone.
   'POST /notifications/email/unsubscribe': { req: () => ({ body: { token: 'x'.repeat(43) } }), expect: PUBLIC(404) },
+  // ---- spaces (the registry: a space you are not in does not exist for you, site admins included) ----
+  'GET /spaces': { expect: AUTHED('200 200 200 200 200') },
+  'POST /spaces': {
+    req: () => ({ body: { name: `Matrix ${randomUUID().slice(0, 8)}` } }),
+    expect: AUTHED('201 201 201 201 201'),
+  },
+  'GET /spaces/by-slug/:slug': {
+    req: () => ({ params: { slug: 'no-such-space' } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'GET /spaces/invites/:code': {
+    req: () => ({ params: { code: 'x'.repeat(16) } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'POST /spaces/invites/:code': {
+    req: () => ({ params: { code: 'x'.repeat(16) } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'GET /spaces/:id': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  'PATCH /spaces/:id': {
+    req: (c) => ({ params: { id: c.extra }, body: { name: 'Taken over' } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'DELETE /spaces/:id': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  'POST /spaces/:id/restore': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  'POST /spaces/:id/join': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  'POST /spaces/:id/leave': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  'GET /spaces/:id/members': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  'PATCH /spaces/:id/members/:userId': {
+    req: (c, w) => ({ params: { id: c.extra, userId: w.owner.user.id }, body: { role: 'admin' } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'DELETE /spaces/:id/members/:userId': {
+    req: (c, w) => ({ params: { id: c.extra, userId: w.owner.user.id } }),
+    expect: AUTHED('404 404 404 404 404'),
+  },
+  'GET /spaces/:id/invites': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  'POST /spaces/:id/invites': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
+  'GET /spaces/:id/export': { req: (c) => ({ params: { id: c.extra } }), expect: AUTHED('404 404 404 404 404') },
   // ---- contacts (each caller's own list; adding someone tells them nothing) ----
   'GET /contacts': { expect: AUTHED('200 200 200 200 200') },
   'PUT /contacts/:userId': {

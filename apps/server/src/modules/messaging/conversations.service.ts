@@ -16,7 +16,7 @@ import type {
   ParticipantRecord,
   Storage,
 } from '../../storage/ports.ts';
-import { inCurrentSpace } from '../../storage/spaces/space-members.ts';
+import { inCurrentSpace, mayCreateChannelHere } from '../../storage/spaces/space-members.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { removedError, requireMember, requireReader, requireRole } from './conversations.access.ts';
 import { createUserCards, toConversationDto, toParticipantDto, toSummary } from './conversations.mapper.ts';
@@ -188,6 +188,8 @@ export function createConversationsService(deps: ConversationsDeps) {
         if (created) await announceTo(conversation.id, [userId, body.userId]);
         return { conversation: summary, created };
       }
+      if (body.kind === 'channel' && !(await mayCreateChannelHere(storage, userId)))
+        throw forbidden('In this space only admins can create channels');
       let members: string[] = [];
       if (body.kind === 'group') {
         members = [...new Set(body.memberIds)].filter((id) => id !== userId);

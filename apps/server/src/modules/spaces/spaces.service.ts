@@ -13,7 +13,7 @@ import {
 import type { Logger } from 'pino';
 import type { Clock } from '../../app-context.ts';
 import { AppError, conflict, forbidden, notFound } from '../../http/errors.ts';
-import { DuplicateKeyError, type SpaceRecord, type Storage } from '../../storage/ports.ts';
+import { DuplicateKeyError, type MediaStore, type SpaceRecord, type Storage } from '../../storage/ports.ts';
 import { runInSpace } from '../../storage/spaces/space-scope.ts';
 import type { SpaceStorages } from '../../storage/spaces/space-storages.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
@@ -23,9 +23,17 @@ export const SPACE_DELETE_GRACE_MS = 7 * 24 * 3600 * 1000;
 /** Spaces one account may own. */
 export const SPACES_OWNED_MAX = 20;
 const UNREAD_PAGE = 100;
+const DAY_MS = 24 * 3600 * 1000;
+/** Per space and sweep: at most RETENTION_ROUNDS batches, so one big space cannot hold the others up. */
+const RETENTION_BATCH = 500;
+const RETENTION_ROUNDS = 20;
+/** Record fields that hold a media store key, in either adapter's naming. */
+const BLOB_KEY_FIELD = /^(?:storage_?key|thumbnail_?key|image_?key)$/i;
 
 export type SpacesDeps = {
   storage: Storage;
+  /** Where the space's media blobs are (removed with the space; their keys are the space's own). */
+  mediaStore: MediaStore;
   spaceStorages: SpaceStorages;
   clock: Clock;
   fanout: Fanout;
@@ -323,6 +331,7 @@ export function createSpacesService(deps: SpacesDeps) {
       const due = await storage.spaces.listDueForDeletion(clock.now(), 20);
       for (const space of due) {
         fanout.disconnectFromSpace(space.id);
+        await removeBlobs(space);
         await spaceStorages.destroy(space);
         await storage.spaces.remove(space.id);
         deps.logger.info({ spaceId: space.id }, 'space deleted');
@@ -330,8 +339,43 @@ export function createSpacesService(deps: SpacesDeps) {
       return due.length;
     },
 
+    /** Retention: each space's messages older than its setting are removed, oldest first, in bounded batches. */
+    async sweepRetention(): Promise<number> {
+      let removed = 0;
+      let after: string | null = null;
+      for (;;) {
+        const batch = await storage.spaces.listWithRetention(after, 50);
+        for (const space of batch) {
+          if (space.retentionDays === null) continue;
+          const before = new Date(clock.now().getTime() - space.retentionDays * DAY_MS);
+          removed += await runInSpace({ spaceId: space.id, space }, async () => {
+            let n = 0;
+            for (let round = 0; round < RETENTION_ROUNDS; round++) {
+              const gone = await storage.messages.purgeOlderThan(before, RETENTION_BATCH);
+              n += gone;
+              if (gone < RETENTION_BATCH) break;
+            }
+            return n;
+          });
+        }
+        const last = batch.at(-1);
+        if (batch.length < 50 || !last) return removed;
+        after = last.id;
+      }
+    },
+
     requireRole,
   };
+
+  /** Every blob the space's records point at (media, thumbnails, preview images, encrypted files). */
+  async function removeBlobs(space: SpaceRecord): Promise<void> {
+    const keys = new Set<string>();
+    for await (const { record } of spaceStorages.dump(space))
+      for (const [field, value] of Object.entries(record))
+        if (BLOB_KEY_FIELD.test(field) && typeof value === 'string' && value) keys.add(value);
+    for (const key of keys)
+      await deps.mediaStore.delete(key).catch((err: unknown) => deps.logger.warn({ err, key }, 'blob not removed'));
+  }
 
   async function liveInvite(code: string) {
     const invite = /^[\w-]{8,64}$/.test(code) ? await storage.spaces.findInvite(code) : null;

@@ -1,9 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ConversationSummary, Message, MySpace, SpaceInvite, SpaceInvitePreview } from '@charla/shared-types';
+import type {
+  ConversationSummary,
+  Media,
+  Message,
+  MySpace,
+  SpaceInvite,
+  SpaceInvitePreview,
+} from '@charla/shared-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectSocket, emitAck, eventually, nextEvent, type Rest, record, restAs } from '../../../test/chat.ts';
 import { type RegisteredUser, registerUser, startTestApp, type TestApp } from '../../../test/harness.ts';
+import { makePng, multipartBody } from '../media/media.fixtures.ts';
+import { local, uploadOk } from '../media/media.test-helpers.ts';
 
 describe('spaces', () => {
   let t: TestApp;
@@ -113,6 +122,86 @@ describe('spaces', () => {
       inside.close();
       home.close();
     }
+  });
+
+  it("keeps a space's media in its own namespace, served through ?space= and removed with the space", async () => {
+    const space = (await A.post<MySpace>('/spaces', { name: 'Pictures' })).body.data;
+    const AS = inSpace(ana, space.id);
+    const png = await makePng(20, 20);
+    const { body, contentType } = multipartBody('p.png', png);
+    const up = await fetch(`${t.api}/media`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${ana.accessToken}`, 'x-charla-space': space.id, 'content-type': contentType },
+      body,
+    });
+    expect(up.status).toBe(201);
+    const photo = ((await up.json()) as { data: Media }).data;
+    expect(photo.url).toContain(`space=${space.id}`);
+    const g = (await AS.post<ConversationSummary>('/conversations', { kind: 'group', title: 'Album' })).body.data;
+    expect(
+      (await AS.post(`/conversations/${g.id}/messages`, { clientMsgId: 'pic', attachments: [photo.id] })).status,
+    ).toBe(201);
+    // The same bytes uploaded at home are another blob: deleting the space leaves home's intact.
+    const homeCopy = await uploadOk(t.api, ana.accessToken, 'p.png', png);
+    const spaceDir = path.join(t.dataDir, 'media', 'blobs', 'spaces', space.id);
+    expect(fs.readdirSync(spaceDir, { recursive: true }).length).toBeGreaterThan(0);
+    const served = await fetch(local(photo.url, t.url), { headers: { Authorization: `Bearer ${ana.accessToken}` } });
+    expect(served.status).toBe(200);
+    // From home the id names nothing.
+    expect((await A.get(`/media/${photo.id}`)).status).toBe(404);
+
+    await A.del(`/spaces/${space.id}`);
+    t.clock.advance(8 * 24 * 3600 * 1000);
+    expect(await t.charla.spaces.service.purgeDue()).toBe(1);
+    t.clock.reset();
+    expect(
+      fs
+        .readdirSync(spaceDir, { recursive: true })
+        .filter((f) => String(f).length === 64 || String(f).endsWith('.webp')),
+    ).toEqual([]);
+    const stillHome = await fetch(local(homeCopy.url, t.url), {
+      headers: { Authorization: `Bearer ${ana.accessToken}` },
+    });
+    expect(stillHome.status).toBe(200);
+  });
+
+  it("enforces a space's rules: retention, edit window, who may create channels", async () => {
+    const space = (await A.post<MySpace>('/spaces', { name: 'Strict', joinPolicy: 'anyone' })).body.data;
+    expect((await B.post<MySpace>(`/spaces/${space.id}/join`)).body.data.role).toBe('member');
+    const AS = inSpace(ana, space.id);
+    const BS = inSpace(ben, space.id);
+    // Members may create channels until the owner says otherwise (admins always may).
+    expect((await BS.post('/conversations', { kind: 'channel', title: 'Ben ch' })).status).toBe(201);
+    expect(
+      (await A.patch(`/spaces/${space.id}`, { membersMayCreateChannels: false, editWindowSeconds: 60 })).status,
+    ).toBe(200);
+    expect((await B.patch(`/spaces/${space.id}`, { name: 'Mine now' })).status).toBe(403);
+    const refused = await BS.post('/conversations', { kind: 'channel', title: 'Nope' });
+    expect(refused.status).toBe(403);
+    expect((await AS.post('/conversations', { kind: 'channel', title: 'Owner ch' })).status).toBe(201);
+
+    const g = (
+      await AS.post<ConversationSummary>('/conversations', { kind: 'group', title: 'Rules', memberIds: [ben.user.id] })
+    ).body.data;
+    const m = (await BS.post<Message>(`/conversations/${g.id}/messages`, { clientMsgId: 'old-1', text: 'old' })).body
+      .data;
+    expect((await BS.patch(`/messages/${m.id}`, { text: 'fixed' })).status).toBe(200);
+    t.clock.advance(61_000);
+    expect((await BS.patch(`/messages/${m.id}`, { text: 'too late' })).status).toBe(403);
+    t.clock.reset();
+
+    // Retention: 1 day. The old message goes; a new one stays; another space is untouched.
+    await A.patch(`/spaces/${space.id}`, { retentionDays: 1 });
+    t.clock.advance(-2 * 24 * 3600 * 1000);
+    await AS.post<Message>(`/conversations/${g.id}/messages`, { clientMsgId: 'older-1', text: 'two days ago' });
+    t.clock.reset();
+    const fresh = (await AS.post<Message>(`/conversations/${g.id}/messages`, { clientMsgId: 'new-1', text: 'new' }))
+      .body.data;
+    expect(await t.charla.spaces.service.sweepRetention()).toBe(1);
+    const history = (await AS.get<{ items: Message[] }>(`/conversations/${g.id}/messages`)).body.data.items;
+    expect(history.map((h) => h.text)).not.toContain('two days ago');
+    expect(history.map((h) => h.id)).toContain(fresh.id);
+    expect(history.map((h) => h.id)).toContain(m.id);
   });
 
   it('owners export a space as streamed JSON and delete it after the grace period', async () => {

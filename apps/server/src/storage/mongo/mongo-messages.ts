@@ -22,6 +22,19 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: SendStep
       return sent && { ...sent, ...(await core.committed(sent.message.conversationId)) };
     },
     findById: byId,
+    purgeOlderThan: async (before, limit) => {
+      const old = await Message.find({ createdAt: { $lt: before } })
+        .sort({ createdAt: 1 })
+        .limit(limit)
+        .select({ _id: 1 })
+        .lean<{ _id: string }[]>();
+      const ids = old.map((d) => d._id);
+      if (!ids.length) return 0;
+      await Hidden.deleteMany({ messageId: { $in: ids } });
+      await MessageTranslation.deleteMany({ messageId: { $in: ids } });
+      await core.models.Message.db.collection('shared_items').deleteMany({ messageId: { $in: ids } });
+      return (await Message.deleteMany({ _id: { $in: ids } })).deletedCount;
+    },
     findByIds: async (ids) => {
       if (ids.length === 0) return [];
       const docs = await Message.find({
