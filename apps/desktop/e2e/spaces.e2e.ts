@@ -97,6 +97,12 @@ test('a space: create, invite by link, chat, switch with badges, export, delete'
   await expect(history(a.page).getByText('are you there?')).toBeVisible();
   await expect(rail(a.page).getByRole('button', { name, exact: true })).toHaveAttribute('aria-current', 'true');
 
+  // Ctrl+Alt+Up/Down steps through the spaces from anywhere, back into each one's last conversation.
+  await a.page.keyboard.press('Control+Alt+ArrowUp');
+  await expect(history(a.page).getByText('hello from home')).toBeVisible();
+  await a.page.keyboard.press('Control+Alt+ArrowDown');
+  await expect(history(a.page).getByText('are you there?')).toBeVisible();
+
   // A reload keeps the space.
   await a.page.reload();
   await expect(a.page.getByRole('heading', { level: 2, name })).toBeVisible();

@@ -1,5 +1,5 @@
 import { HOME_SPACE_ID, type MySpace } from '@charla/shared-types';
-import type { CSSProperties } from 'react';
+import { type CSSProperties, useEffect, useRef } from 'react';
 import { useApp } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { menuKeyDown } from '../../ui/menu-keys.ts';
@@ -39,10 +39,17 @@ export function SpaceIcon({
   );
 }
 
+/** The space before or after the current one, wrapping around (Ctrl+Alt+Up/Down). */
+export function neighbourSpace(ids: string[], current: string, step: 1 | -1): string | undefined {
+  if (ids.length < 2) return undefined;
+  const at = ids.indexOf(current);
+  return ids[(Math.max(at, 0) + step + ids.length) % ids.length];
+}
+
 /**
  * The space switcher (like Slack's and Discord's): home, then my spaces with unread badges, then
- * "Create a space". Arrow keys move along it; Enter or Space switches. On narrow windows it lies
- * across the top of the chat list.
+ * "Create a space". Arrow keys move along it; Enter or Space switches; Ctrl+Alt+Up/Down switches
+ * from anywhere (as in Discord). On narrow windows it lies across the top of the chat list.
  */
 export function SpaceRail({ onCreate }: { onCreate: () => void }) {
   const { t } = useI18n();
@@ -51,11 +58,26 @@ export function SpaceRail({ onCreate }: { onCreate: () => void }) {
   const spaces = railSpaces(mine.data, t('spaces.home'));
   // One tab stop (the active space; home while the active one is not listed yet), arrows for the rest.
   const tabStop = spaces.some((s) => s.id === space.id) ? space.id : HOME_SPACE_ID;
+  const ids = useRef<string[]>([]);
+  ids.current = spaces.map((s) => s.id);
+  const { id: currentId, switchTo } = space;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!e.ctrlKey || !e.altKey || (e.key !== 'ArrowUp' && e.key !== 'ArrowDown')) return;
+      const next = neighbourSpace(ids.current, currentId, e.key === 'ArrowUp' ? -1 : 1);
+      if (!next) return;
+      e.preventDefault();
+      switchTo(next);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [currentId, switchTo]);
   return (
     <nav
       className="space-rail"
       aria-label={t('spaces.rail')}
       aria-busy={mine.isPending}
+      aria-keyshortcuts="Control+Alt+ArrowUp Control+Alt+ArrowDown"
       onKeyDown={(e) => menuKeyDown(e, e.currentTarget)}
     >
       <ul>

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { suggestSlug } from './create-space-dialog.tsx';
 import { exportFileName } from './space-export.ts';
 import { canManage } from './space-members.tsx';
-import { railSpaces } from './space-rail.tsx';
+import { neighbourSpace, railSpaces } from './space-rail.tsx';
 import { draftOf, settingsPatch } from './space-settings-form.tsx';
 
 const space: Space = {
@@ -130,5 +130,14 @@ describe('space helpers', () => {
     expect(railSpaces(undefined, 'Home')).toEqual([
       { id: HOME_SPACE_ID, name: 'Home', icon: null, accentColor: null, unreadCount: 0 },
     ]);
+  });
+
+  it('steps to the neighbouring space with wrap-around, and nowhere when there is one', () => {
+    const ids = [HOME_SPACE_ID, 'a', 'b'];
+    expect(neighbourSpace(ids, HOME_SPACE_ID, 1)).toBe('a');
+    expect(neighbourSpace(ids, 'b', 1)).toBe(HOME_SPACE_ID);
+    expect(neighbourSpace(ids, HOME_SPACE_ID, -1)).toBe('b');
+    expect(neighbourSpace(ids, 'gone', 1)).toBe('a');
+    expect(neighbourSpace([HOME_SPACE_ID], HOME_SPACE_ID, 1)).toBeUndefined();
   });
 });
