@@ -167,6 +167,9 @@ test('a narrow window keeps the switcher, and /s/<slug> of an open space offers 
   // Anyone may join: /s/<slug> shows a join card to someone who is not in it yet.
   await a.page.getByRole('button', { name: 'Space settings' }).click();
   const settings = a.page.getByRole('dialog', { name: `${name}: settings` });
+  await a.page.emulateMedia({ colorScheme: 'dark' });
+  await expect(a.page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expectAxeClean(a.page, 'space settings, narrow and dark');
   await settings.getByLabel('Anyone with the space’s link').check();
   await settings.getByRole('button', { name: 'Save settings' }).click();
   await expect(a.page.getByText('Saved.')).toBeVisible();

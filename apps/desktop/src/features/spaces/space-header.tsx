@@ -17,13 +17,14 @@ const SpaceSettingsDialog = lazy(() =>
  */
 export function SpaceHeader() {
   const { t, locale } = useI18n();
-  const { space: selection } = useApp();
+  const { space: selection, platform } = useApp();
   const space = useCurrentSpace();
   const toasts = useToasts();
   const [open, setOpen] = useState(false);
   if (selection.id === HOME_SPACE_ID || !space) return null;
   const copyUrl = () => {
-    const url = `${window.location.origin}/s/${space.slug}`;
+    // The web origin (on the desktop, the server's), never the app's own file:// or app:// origin.
+    const url = `${(platform.serverUrl() || window.location.origin).replace(/\/+$/, '')}/s/${space.slug}`;
     void navigator.clipboard?.writeText(url).then(
       () => toasts.show({ kind: 'info', text: t('spaces.linkCopied') }),
       () => undefined,

@@ -22,7 +22,6 @@ export const spaceKeys = {
   bySlug: (slug: string) => ['spaces', 'slug', slug] as const,
   invite: (code: string) => ['spaces', 'invite', code] as const,
   members: (id: string) => ['spaces', id, 'members'] as const,
-  invites: (id: string) => ['spaces', id, 'invites'] as const,
 };
 
 export function useMySpaces() {
