@@ -107,6 +107,7 @@ function notificationCases(open: () => Promise<Storage>): void {
   const push = (subscriptionId: string, over: Partial<EnqueuePush> = {}): EnqueuePush => ({
     subscriptionId,
     userId: alice.id,
+    spaceId: 'home',
     conversationId: 'c1',
     messageId: 'm1',
     seq: 1,
