@@ -107,6 +107,19 @@ test('a space: create, invite by link, chat, switch with badges, export, delete'
   await a.page.reload();
   await expect(a.page.getByRole('heading', { level: 2, name })).toBeVisible();
 
+  // A link into a conversation of another space (what a push notification's click opens) switches first.
+  const chatPath = new URL(a.page.url()).hash.replace(/\?.*$/, '');
+  const spaceId = await a.page.evaluate(
+    () => Object.entries(localStorage).find(([k]) => /^charla\.space\.[^.]+$/.test(k))?.[1] ?? '',
+  );
+  expect(chatPath).toMatch(/^#\/c\//);
+  expect(spaceId).not.toBe('');
+  await a.page.keyboard.press('Control+Alt+ArrowUp');
+  await expect(history(a.page).getByText('hello from home')).toBeVisible();
+  await a.page.goto(`/${chatPath}?space=${spaceId}`);
+  await expect(history(a.page).getByText('are you there?')).toBeVisible();
+  await expect(a.page.getByRole('heading', { level: 2, name })).toBeVisible();
+
   // Members: Ana makes Ben an admin, then removes him; Ben, reopening the app, is back home.
   await a.page.getByRole('button', { name: 'Space settings' }).click();
   const people = a.page.getByRole('dialog', { name: `${name}: settings` });

@@ -187,7 +187,7 @@ export function createWebNotifier(
 }
 
 export function createWebPlatform(): Platform {
-  const clickHandlers = new Set<(conversationId: string, seq?: number) => void>();
+  const clickHandlers = new Set<(conversationId: string, seq?: number, spaceId?: string) => void>();
   const base = () => '';
   const notifier = createWebNotifier(
     async () => (await platform.loadSettings()).notifications,
@@ -195,8 +195,8 @@ export function createWebPlatform(): Platform {
       for (const h of clickHandlers) h(id);
     },
   );
-  const push = createWebPushPort((id, seq) => {
-    for (const h of clickHandlers) h(id, seq ?? undefined);
+  const push = createWebPushPort((id, seq, spaceId) => {
+    for (const h of clickHandlers) h(id, seq ?? undefined, spaceId);
   });
   const platform: Platform = {
     kind: 'web',

@@ -36,6 +36,7 @@ describe('router', () => {
       { name: 'home' },
       { name: 'home', conversationId: odd },
       { name: 'home', conversationId: 'c1', seq: 7 },
+      { name: 'home', conversationId: odd, seq: 7, space: 'sp-1' },
       { name: 'login' },
       { name: 'register' },
       { name: 'forgot' },
@@ -67,6 +68,12 @@ describe('router', () => {
     expect(parseLocation('/s/a%2Fb/invite/x', '', '')).toEqual({ name: 'home' });
     expect(parseHash('#/s/')).toEqual({ name: 'home' });
     expect(parseHash('#/s/club/other')).toEqual({ name: 'space', slug: 'club' });
+  });
+
+  it('takes a space on a conversation link only when it looks like a space id', () => {
+    expect(parseHash('#/c/c1?space=sp_1-x')).toEqual({ name: 'home', conversationId: 'c1', space: 'sp_1-x' });
+    expect(parseHash('#/c/c1?space=a%2Fb')).toEqual({ name: 'home', conversationId: 'c1' });
+    expect(parseHash('#/?space=sp-1')).toEqual({ name: 'home' });
   });
 
   it('falls back to home for unknown or malformed hashes', () => {

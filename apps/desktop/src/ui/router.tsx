@@ -1,7 +1,8 @@
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
 
 export type Route =
-  | { name: 'home'; conversationId?: string; seq?: number }
+  /** `space`: open the conversation in that space (a push from another space); the shell switches first. */
+  | { name: 'home'; conversationId?: string; seq?: number; space?: string }
   | { name: 'login' }
   | { name: 'register' }
   | { name: 'forgot' }
@@ -53,10 +54,17 @@ export function parseHash(hash: string): Route {
   const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   const q = new URLSearchParams(qs);
   switch (parts[0]) {
-    case 'c':
+    case 'c': {
+      const space = q.get('space');
       return parts[1]
-        ? { name: 'home', conversationId: parts[1], ...(Number(parts[2]) > 0 ? { seq: Number(parts[2]) } : {}) }
+        ? {
+            name: 'home',
+            conversationId: parts[1],
+            ...(Number(parts[2]) > 0 ? { seq: Number(parts[2]) } : {}),
+            ...(space && /^[A-Za-z0-9_-]{1,64}$/.test(space) ? { space } : {}),
+          }
         : { name: 'home' };
+    }
     case 'login':
       return { name: 'login' };
     case 'register':
@@ -98,7 +106,7 @@ export function routeToHash(route: Route): string {
   switch (route.name) {
     case 'home':
       if (!route.conversationId) return '#/';
-      return `#/c/${e(route.conversationId)}${route.seq ? `/${route.seq}` : ''}`;
+      return `#/c/${e(route.conversationId)}${route.seq ? `/${route.seq}` : ''}${route.space ? `?space=${e(route.space)}` : ''}`;
     case 'reset':
     case 'verify':
     case 'unsubscribe':

@@ -62,14 +62,25 @@ function Shell() {
   useSpaceActivity(socket);
   useAchievementToasts();
   const [overlay, setOverlay] = useState<Overlay>(null);
-  const conversationId = route.name === 'home' ? route.conversationId : undefined;
+  // A conversation of another space (route.space, from a push) is not looked up here: the switch opens it.
+  const elsewhere = route.name === 'home' && route.space !== undefined && route.space !== space.id;
+  const conversationId = route.name === 'home' && !elsewhere ? route.conversationId : undefined;
   const list = useConversations();
   const conversation = useConversation(conversationId);
   useDesktopIntegration(list.data);
+  // A link into another space (a push from there): switch first, then open the conversation.
+  const routeSpace = route.name === 'home' ? route.space : undefined;
+  const routeConversation = route.name === 'home' ? route.conversationId : undefined;
+  const seq = route.name === 'home' ? route.seq : undefined;
+  useEffect(() => {
+    if (!routeSpace) return;
+    if (routeSpace !== space.id) space.switchTo(routeSpace, { conversationId: routeConversation });
+    else navigate({ name: 'home', conversationId: routeConversation, ...(seq ? { seq } : {}) }, { replace: true });
+  }, [routeSpace, space, routeConversation, seq, navigate]);
   // Each space reopens where it was left.
   useEffect(() => {
-    if (route.name === 'home') writeLastConversation(me.id, space.id, conversationId ?? null);
-  }, [route.name, conversationId, me.id, space.id]);
+    if (route.name === 'home' && !routeSpace) writeLastConversation(me.id, space.id, conversationId ?? null);
+  }, [route.name, routeSpace, conversationId, me.id, space.id]);
   const screen = route.name === 'settings' || route.name === 'admin' || route.name === 'achievements';
 
   useEffect(() => {
@@ -84,8 +95,13 @@ function Shell() {
   }, []);
   useEffect(
     () =>
-      platform.onNotificationClick((id, seq) =>
-        navigate({ name: 'home', conversationId: id, ...(seq && seq > 0 ? { seq } : {}) }),
+      platform.onNotificationClick((id, seq, spaceId) =>
+        navigate({
+          name: 'home',
+          conversationId: id,
+          ...(seq && seq > 0 ? { seq } : {}),
+          ...(spaceId ? { space: spaceId } : {}),
+        }),
       ),
     [platform, navigate],
   );
