@@ -120,6 +120,16 @@ test('a space: create, invite by link, chat, switch with badges, export, delete'
   await expect(history(a.page).getByText('are you there?')).toBeVisible();
   await expect(a.page.getByRole('heading', { level: 2, name })).toBeVisible();
 
+  // Ctrl+K finds spaces by name too.
+  await a.page.keyboard.press('Control+k');
+  await a.page.getByRole('dialog').getByRole('searchbox').fill('hom');
+  await a.page.keyboard.press('Enter');
+  await expect(history(a.page).getByText('hello from home')).toBeVisible();
+  await a.page.keyboard.press('Control+k');
+  await a.page.getByRole('dialog').getByRole('searchbox').fill(tag);
+  await a.page.keyboard.press('Enter');
+  await expect(a.page.getByRole('heading', { level: 2, name })).toBeVisible();
+
   // Members: Ana makes Ben an admin, then removes him; Ben, reopening the app, is back home.
   await a.page.getByRole('button', { name: 'Space settings' }).click();
   const people = a.page.getByRole('dialog', { name: `${name}: settings` });

@@ -88,5 +88,6 @@ export const enSpaces = {
   'spaces.joinDomainsNote': 'Open to people with an email address on {domains}.',
   'spaces.open': 'Open the space',
   'spaces.notFound': 'This space does not exist, or you cannot join it without an invite.',
+  'spaces.goTo': 'Go to the space {name}',
   'spaces.signInFirst': 'Sign in to open this space.',
 } as const;

@@ -90,5 +90,6 @@ export const esSpaces = {
   'spaces.joinDomainsNote': 'Abierto a quien tenga un correo de {domains}.',
   'spaces.open': 'Abrir el espacio',
   'spaces.notFound': 'Este espacio no existe o no puedes unirte sin una invitación.',
+  'spaces.goTo': 'Ir al espacio {name}',
   'spaces.signInFirst': 'Inicia sesión para abrir este espacio.',
 } as const satisfies Record<keyof typeof enSpaces, string>;
