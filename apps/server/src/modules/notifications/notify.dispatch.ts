@@ -57,6 +57,7 @@ async function recordMissed(
   await storage.emailDigest.recordMissed([
     {
       userId,
+      spaceId: currentSpaceId(),
       conversationId: message.conversationId,
       messageId: message.id,
       seq: message.seq,

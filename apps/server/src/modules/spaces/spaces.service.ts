@@ -58,16 +58,26 @@ export const toSpaceDto = (s: SpaceRecord): Space => ({
   deleteAfter: s.deleteAfter?.toISOString() ?? null,
 });
 
+/** Without leading and trailing dashes (a walk from each end: no backtracking). */
+function trimDashes(value: string): string {
+  let start = 0;
+  let end = value.length;
+  while (start < end && value[start] === '-') start++;
+  while (end > start && value[end - 1] === '-') end--;
+  return value.slice(start, end);
+}
+
 /** A slug from a name: lower-case ASCII letters, digits and dashes. */
 export function slugify(name: string): string {
-  const base = name
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 30)
-    .replace(/-+$/, '');
-  return base.length >= 3 ? base : `space-${base}`.replace(/-+$/, '');
+  const base = trimDashes(
+    trimDashes(
+      name
+        .normalize('NFKD')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-'),
+    ).slice(0, 30),
+  );
+  return base.length >= 3 ? base : trimDashes(`space-${base}`);
 }
 
 export function createSpacesService(deps: SpacesDeps) {

@@ -241,6 +241,7 @@ function notificationCases(open: () => Promise<Storage>): void {
 
   describe('email digest', () => {
     const missed = (over: Partial<Parameters<Storage['emailDigest']['recordMissed']>[0][number]> = {}) => ({
+      spaceId: 'home',
       userId: alice.id,
       conversationId: 'c1',
       messageId: randomUUID(),

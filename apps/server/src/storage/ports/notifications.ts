@@ -114,6 +114,8 @@ export type DigestSettingsRecord = EmailDigestSettings & {
 
 export type MissedMessageRecord = {
   userId: string;
+  /** The space the conversation is in ('home' for the home space). */
+  spaceId: string;
   conversationId: string;
   messageId: string;
   seq: number;
