@@ -1,4 +1,4 @@
-import { spaceNameSchema, spaceSlugSchema } from '@charla/shared-types';
+import { spaceNameSchema, spaceSlugSchema, trimWhere } from '@charla/shared-types';
 import { useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { useApp } from '../../app-context.tsx';
@@ -11,14 +11,14 @@ import { spaceApi, spaceKeys } from './space-queries.ts';
 
 /** A slug suggested from the name while the user has not typed one: "Book Club!" → "book-club". */
 export function suggestSlug(name: string): string {
-  return name
+  const dashed = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 40)
-    .replace(/-+$/, '');
+    .replace(/[^a-z0-9]+/g, '-');
+  // Dashes trimmed by walking from the ends: /^-+|-+$/ backtracks quadratically on a run of dashes.
+  const isDash = (u: string) => u === '-';
+  return trimWhere(trimWhere(dashed, isDash).slice(0, 40), isDash, 'end');
 }
 
 /** "Create a space": a name and an optional slug; the creator lands in it at once. */

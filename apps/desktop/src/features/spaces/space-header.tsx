@@ -6,6 +6,7 @@ import { Icon } from '../../ui/icons.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { useCurrentSpace } from './space-queries.ts';
 import { SpaceIcon } from './space-rail.tsx';
+import { webOrigin } from './space-state.ts';
 
 const SpaceSettingsDialog = lazy(() =>
   import('./space-settings-dialog.tsx').then((m) => ({ default: m.SpaceSettingsDialog })),
@@ -24,7 +25,7 @@ export function SpaceHeader() {
   if (selection.id === HOME_SPACE_ID || !space) return null;
   const copyUrl = () => {
     // The web origin (on the desktop, the server's), never the app's own file:// or app:// origin.
-    const url = `${(platform.serverUrl() || window.location.origin).replace(/\/+$/, '')}/s/${space.slug}`;
+    const url = `${webOrigin(platform.serverUrl() || window.location.origin)}/s/${space.slug}`;
     void navigator.clipboard?.writeText(url).then(
       () => toasts.show({ kind: 'info', text: t('spaces.linkCopied') }),
       () => undefined,

@@ -1,4 +1,4 @@
-import { HOME_SPACE_ID, SPACE_HEADER, SPACE_QUERY } from '@charla/shared-types';
+import { HOME_SPACE_ID, SPACE_HEADER, SPACE_QUERY, trimWhere } from '@charla/shared-types';
 import { contrastRatio } from '../../ui/contrast.ts';
 
 /*
@@ -76,7 +76,7 @@ export function spaceHeaders(spaceId: string, path: string): Record<string, stri
 
 /** A URL the browser loads itself (an image, a download) in the given space: `?space=` unless home or already there. */
 export function withSpaceQuery(url: string, spaceId: string): string {
-  if (spaceId === HOME_SPACE_ID || new RegExp(`[?&]${SPACE_QUERY}=`).test(url)) return url;
+  if (spaceId === HOME_SPACE_ID || url.includes(`?${SPACE_QUERY}=`) || url.includes(`&${SPACE_QUERY}=`)) return url;
   return `${url}${url.includes('?') ? '&' : '?'}${SPACE_QUERY}=${encodeURIComponent(spaceId)}`;
 }
 
@@ -98,9 +98,14 @@ export function textOn(accent: string): '#000000' | '#ffffff' {
   }
 }
 
+/** An origin without its trailing slashes (walked, not /\/+$/, which backtracks on a run of them). */
+export function webOrigin(origin: string): string {
+  return trimWhere(origin, (u) => u === '/', 'end');
+}
+
 /** The invite link someone else opens: on the web origin, so it works in a browser and as a desktop deep link. */
 export function spaceInviteLink(origin: string, slug: string, code: string): string {
-  return `${origin.replace(/\/+$/, '')}/s/${encodeURIComponent(slug)}/invite/${encodeURIComponent(code)}`;
+  return `${webOrigin(origin)}/s/${encodeURIComponent(slug)}/invite/${encodeURIComponent(code)}`;
 }
 
 function safeGet(storage: SpaceStorage | null, key: string): string | null {
