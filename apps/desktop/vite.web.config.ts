@@ -1,6 +1,6 @@
 import http from 'node:http';
 import react from '@vitejs/plugin-react';
-import { createLogger, defineConfig, type ProxyOptions } from 'vite';
+import { createLogger, defineConfig, type Plugin, type ProxyOptions } from 'vite';
 
 const target = process.env.CHARLA_SERVER_URL ?? 'http://127.0.0.1:4000';
 // A keep-alive agent: without one the proxy closes its upstream socket as soon as a response ends,
@@ -23,9 +23,53 @@ logger.error = (msg, options) => {
   logError(msg, options);
 };
 
+const EARLY_TAG = '<script type="module" src="/src/early-start.ts"></script>';
+const CHARSET = '<meta charset="UTF-8" />';
+
+/**
+ * The build would fold every module script of index.html into one entry chunk, so early-start.ts ran
+ * only after the whole app bundle was fetched and evaluated (its refresh went out ~170 ms after the
+ * page's scripts arrived). Here it becomes its own tiny chunk, loaded `async` from the head: it runs
+ * as soon as it arrives and the session refresh and first list page overlap loading the app.
+ * (The dev server serves the two module scripts separately already.)
+ */
+function earlyStartChunk(): Plugin[] {
+  return [
+    {
+      name: 'charla:early-start-chunk',
+      apply: 'build',
+      buildStart() {
+        this.emitFile({ type: 'chunk', id: `${import.meta.dirname}/src/early-start.ts`, name: 'early-start' });
+      },
+      transformIndexHtml: {
+        order: 'pre',
+        handler(html) {
+          if (!html.includes(EARLY_TAG)) throw new Error(`index.html lost ${EARLY_TAG}`);
+          return html.replace(EARLY_TAG, '');
+        },
+      },
+    },
+    {
+      name: 'charla:early-start-tag',
+      apply: 'build',
+      transformIndexHtml: {
+        order: 'post',
+        handler(html, ctx) {
+          const chunk = Object.values(ctx.bundle ?? {}).find((c) => c.type === 'chunk' && c.name === 'early-start');
+          if (!chunk) throw new Error('early-start chunk missing from the bundle');
+          if (!html.includes(CHARSET)) throw new Error(`index.html lost ${CHARSET}`);
+          // First in the head after the charset, so the browser asks for it before the app's scripts.
+          const tag = `<script type="module" async crossorigin src="/${chunk.fileName}"></script>`;
+          return html.replace(CHARSET, `${CHARSET}\n    ${tag}`);
+        },
+      },
+    },
+  ];
+}
+
 /** The web client: the same renderer, built to dist/ and served by the server at `/`. */
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), ...earlyStartChunk()],
   base: '/',
   customLogger: logger,
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },

@@ -192,9 +192,9 @@ function previewOf(m: Message): NonNullable<ConversationSummary['lastMessage']> 
   };
 }
 
-/** The later of two ISO timestamps. */
+/** The later of two ISO timestamps (same format: code-unit order is time order). */
 function later(a: string, b: string): string {
-  return a.localeCompare(b) > 0 ? a : b;
+  return a > b ? a : b;
 }
 
 /** Pinned first, then by latest activity; one entry per conversation (the first one wins). */
@@ -203,7 +203,9 @@ export function sortConversations(list: ConversationSummary[]): ConversationSumm
   const unique = list.filter((c) => !seen.has(c.id) && Boolean(seen.add(c.id)));
   return unique.sort((a, b) => {
     if (a.me.pinned !== b.me.pinned) return a.me.pinned ? -1 : 1;
-    return b.lastActivityAt.localeCompare(a.lastActivityAt);
+    // Plain comparison, not localeCompare: ISO timestamps sort as strings, and collation cost
+    // ~10 ms for a first page of 100 on a slow machine.
+    return a.lastActivityAt === b.lastActivityAt ? 0 : a.lastActivityAt < b.lastActivityAt ? 1 : -1;
   });
 }
 

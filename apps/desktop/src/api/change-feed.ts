@@ -27,7 +27,7 @@ const MAX_REPULLS = 5;
 
 /** The later of two ISO timestamps. */
 function later(a: string, b: string): string {
-  return a.localeCompare(b) > 0 ? a : b;
+  return a > b ? a : b;
 }
 
 /**

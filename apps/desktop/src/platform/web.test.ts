@@ -112,12 +112,35 @@ describe('web session', () => {
 });
 
 describe('web platform', () => {
-  it('shows the unread count in the title and favicon', () => {
-    const p = createWebPlatform();
-    p.setUnreadBadge(3);
-    expect(document.title).toBe('(3) Charla');
-    p.setUnreadBadge(0);
-    expect(document.title).toBe('Charla');
+  it('shows the unread count in the title at once and in the favicon once a burst settles', async () => {
+    vi.useFakeTimers();
+    try {
+      const drawn: string[] = [];
+      const real = HTMLCanvasElement.prototype.getContext;
+      const fake = () => ({ beginPath() {}, arc() {}, fill() {}, fillText: (text: string) => drawn.push(text) });
+      HTMLCanvasElement.prototype.getContext = fake as unknown as typeof real;
+      const toDataURL = HTMLCanvasElement.prototype.toDataURL;
+      HTMLCanvasElement.prototype.toDataURL = () => `data:image/png;base64,${drawn.at(-1)}`;
+      try {
+        const p = createWebPlatform();
+        p.setUnreadBadge(3);
+        expect(document.title).toBe('(3) Charla');
+        p.setUnreadBadge(5);
+        expect(drawn).toEqual([]);
+        await vi.advanceTimersByTimeAsync(1000);
+        expect(drawn).toEqual(['5']);
+        expect(document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href).toContain('base64,5');
+        p.setUnreadBadge(0);
+        expect(document.title).toBe('Charla');
+        await vi.advanceTimersByTimeAsync(1000);
+        expect(drawn).toEqual(['5', 'C']);
+      } finally {
+        HTMLCanvasElement.prototype.getContext = real;
+        HTMLCanvasElement.prototype.toDataURL = toDataURL;
+      }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('keeps settings in localStorage and ignores corrupt or unknown values', async () => {

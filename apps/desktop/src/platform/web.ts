@@ -186,8 +186,13 @@ export function createWebNotifier(
   };
 }
 
+/** How long the favicon waits after the unread count changes (the title changes at once). */
+const BADGE_DELAY_MS = 250;
+
 export function createWebPlatform(): Platform {
   const clickHandlers = new Set<(conversationId: string, seq?: number, spaceId?: string) => void>();
+  let badgeCount = 0;
+  let badgeTimer: ReturnType<typeof setTimeout> | undefined;
   const base = () => '';
   const notifier = createWebNotifier(
     async () => (await platform.loadSettings()).notifications,
@@ -220,15 +225,22 @@ export function createWebPlatform(): Platform {
     },
     setUnreadBadge(count) {
       document.title = count > 0 ? `(${count}) Charla` : 'Charla';
-      const href = faviconFor(count);
-      if (!href) return;
-      let link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
-      if (!link) {
-        link = document.createElement('link');
-        link.rel = 'icon';
-        document.head.append(link);
-      }
-      link.href = href;
+      // Drawing the icon (a canvas and a PNG encoding) is a few ms of main thread: not ahead of the
+      // first paint of the list, and once for a burst of changes.
+      badgeCount = count;
+      if (badgeTimer !== undefined) return;
+      badgeTimer = setTimeout(() => {
+        badgeTimer = undefined;
+        const href = faviconFor(badgeCount);
+        if (!href) return;
+        let link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
+        if (!link) {
+          link = document.createElement('link');
+          link.rel = 'icon';
+          document.head.append(link);
+        }
+        link.href = href;
+      }, BADGE_DELAY_MS);
     },
     async openExternal(url) {
       const safe = safeUrl(url);

@@ -26,21 +26,23 @@ export function useUnreadBadge(): void {
   const { platform, space } = useApp();
   const qc = useQueryClient();
   const spaceId = space.id;
-  useEffect(
-    () =>
-      qc.getQueryCache().subscribe((ev) => {
-        const key = ev.query.queryKey;
-        const isList = key[0] === keys.conversations[0];
-        const isSpaces = key[0] === spaceKeys.mine[0] && key[1] === spaceKeys.mine[1];
-        if (!isList && !isSpaces) return;
-        platform.setUnreadBadge(
-          badgeCount(
-            qc.getQueryData<ConversationSummary[]>(keys.conversations),
-            qc.getQueryData<MySpace[]>(spaceKeys.mine),
-            spaceId,
-          ),
-        );
-      }),
-    [qc, platform, spaceId],
-  );
+  useEffect(() => {
+    // The cache reports every observer added or removed (one per list row): tell the platform only
+    // when the count changes (on the web it redraws the favicon).
+    let shown: number | null = null;
+    return qc.getQueryCache().subscribe((ev) => {
+      const key = ev.query.queryKey;
+      const isList = key[0] === keys.conversations[0];
+      const isSpaces = key[0] === spaceKeys.mine[0] && key[1] === spaceKeys.mine[1];
+      if (!isList && !isSpaces) return;
+      const count = badgeCount(
+        qc.getQueryData<ConversationSummary[]>(keys.conversations),
+        qc.getQueryData<MySpace[]>(spaceKeys.mine),
+        spaceId,
+      );
+      if (count === shown) return;
+      shown = count;
+      platform.setUnreadBadge(count);
+    });
+  }, [qc, platform, spaceId]);
 }

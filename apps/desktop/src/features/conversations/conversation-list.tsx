@@ -1,5 +1,6 @@
 import type { ConversationSummary } from '@charla/shared-types';
-import { useCallback, useRef, useState } from 'react';
+import { defaultRangeExtractor, observeElementRect, type Range, useVirtualizer } from '@tanstack/react-virtual';
+import { type FocusEvent, useCallback, useRef, useState } from 'react';
 import { useConversations } from '../../api/queries.ts';
 import { useMe } from '../../app-context.tsx';
 import { useRealtime } from '../../realtime/realtime.tsx';
@@ -50,17 +51,106 @@ export function ConversationList({ activeId }: { activeId?: string }) {
       ) : rows.length === 0 ? (
         <EmptyState title={q ? t('list.noMatch') : t('list.empty')} />
       ) : (
-        <ul className="conversations" aria-label={t('list.label')}>
-          {rows.map((c) => (
-            <ConversationRow key={c.id} c={c} active={c.id === activeId} locale={locale} />
-          ))}
-        </ul>
+        <Rows rows={rows} activeId={activeId} locale={locale} label={t('list.label')} />
       )}
     </div>
   );
 }
 
-function ConversationRow({ c, active, locale }: { c: ConversationSummary; active: boolean; locale: string }) {
+/** A row's height before it is measured (avatar 36 px + padding); real heights come from the DOM. */
+const ROW_ESTIMATE = 60;
+
+/**
+ * Only the rows on screen (plus a few either side) are in the DOM: a list of 1,000 chats rendered
+ * all its rows before the first paint. Tab and Shift+Tab still walk every chat (the next row is
+ * always rendered, and focusing it scrolls it into view). Kept mounted wherever they are: the row
+ * holding focus (its menu, its confirmation) and the chat open last (a narrow window's back button
+ * lands on it). A list hidden by the narrow layout keeps its rows, so they are there to focus the
+ * moment it shows again.
+ */
+function Rows({
+  rows,
+  activeId,
+  locale,
+  label,
+}: {
+  rows: ConversationSummary[];
+  activeId: string | undefined;
+  locale: string;
+  label: string;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  const lastActive = useRef(activeId);
+  if (activeId) lastActive.current = activeId;
+  const kept = [focusedId, lastActive.current].flatMap((id) => {
+    const i = id ? rows.findIndex((c) => c.id === id) : -1;
+    return i >= 0 ? [i] : [];
+  });
+  const keptKey = kept.join(',');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: keptKey stands for kept
+  const rangeExtractor = useCallback(
+    (range: Range) => [...new Set([...defaultRangeExtractor(range), ...kept])].sort((a, b) => a - b),
+    [keptKey],
+  );
+  const v = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_ESTIMATE,
+    getItemKey: (i) => rows[i]?.id ?? i,
+    overscan: 4,
+    rangeExtractor,
+    initialRect: { width: 0, height: typeof window === 'undefined' ? 800 : window.innerHeight },
+    // Hidden (display: none) measures 0 px, which would unmount every row: keep the last real size.
+    observeElementRect: (instance, cb) =>
+      observeElementRect(instance, (rect) => {
+        if (rect.height > 0) cb(rect);
+      }),
+  });
+  const onFocus = (e: FocusEvent<HTMLElement>) => {
+    const id = (e.target as HTMLElement).closest<HTMLElement>('[data-row-id]')?.dataset.rowId ?? null;
+    setFocusedId(id);
+  };
+  const onBlur = (e: FocusEvent<HTMLElement>) => {
+    if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setFocusedId(null);
+  };
+  return (
+    <div ref={scroller} className="conversations">
+      <ul aria-label={label} style={{ height: v.getTotalSize() }} onFocus={onFocus} onBlur={onBlur}>
+        {v.getVirtualItems().map((item) => {
+          const c = rows[item.index] as ConversationSummary;
+          return (
+            <ConversationRow
+              key={c.id}
+              c={c}
+              active={c.id === activeId}
+              locale={locale}
+              index={item.index}
+              top={item.start}
+              measure={v.measureElement}
+            />
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+function ConversationRow({
+  c,
+  active,
+  locale,
+  index,
+  top,
+  measure,
+}: {
+  c: ConversationSummary;
+  active: boolean;
+  locale: string;
+  index: number;
+  top: number;
+  measure: (el: HTMLElement | null) => void;
+}) {
   const { t } = useI18n();
   const me = useMe();
   const { navigate } = useRouter();
@@ -80,7 +170,11 @@ function ConversationRow({ c, active, locale }: { c: ConversationSummary; active
   const markedOnly = Boolean(c.me.markedUnread) && unreadCount === 0;
   return (
     <li
+      ref={measure}
       className="conversation-item"
+      data-index={index}
+      data-row-id={c.id}
+      style={{ top }}
       onContextMenu={(e) => {
         e.preventDefault();
         setMenu({ x: e.clientX, y: e.clientY });

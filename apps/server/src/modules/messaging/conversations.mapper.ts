@@ -76,10 +76,12 @@ export async function toConversationDto(
   viewerId: string,
   storage: Storage,
   cards: UserCards,
+  /** Already counted (a list page counts its rows' members in one query). */
+  knownMemberCount?: number,
 ): Promise<Conversation> {
   const peerId = directPeerId(c, viewerId);
   const [memberCount, peer] = await Promise.all([
-    storage.participants.countActive(c.id),
+    knownMemberCount ?? storage.participants.countActive(c.id),
     peerId ? cards.get(peerId) : Promise.resolve(null),
   ]);
   return {
@@ -114,7 +116,7 @@ export async function toSummary(
       ? item.lastMessage
       : null;
   return {
-    ...(await toConversationDto(item.conversation, viewerId, storage, cards)),
+    ...(await toConversationDto(item.conversation, viewerId, storage, cards, item.memberCount)),
     lastMessage: last
       ? {
           ...toPreview(last),

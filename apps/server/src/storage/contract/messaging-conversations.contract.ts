@@ -112,8 +112,17 @@ export function conversationsContract(open: () => Promise<Storage>): void {
     expect(page1.items[0]?.me).toMatchObject({ userId: f.bob.id, archived: false, pinned: false, mutedUntil: null });
     const page2 = await f.s.conversations.listForUser(f.bob.id, { limit: 2, cursor: page1.nextCursor ?? undefined });
     expect(page2.items.map((i) => i.conversation.id)).toEqual([g2.id]);
-    expect(page2.items[0]).toMatchObject({ unreadCount: 0, unreadMentions: 0, lastMessage: null });
+    expect(page2.items[0]).toMatchObject({ unreadCount: 0, unreadMentions: 0, lastMessage: null, memberCount: 2 });
     expect(page2.nextCursor).toBeNull();
+    // Members are counted with the page: active ones only.
+    await f.s.participants.add(g3.id, f.carol.id, 'member', f.alice.id, f.tick());
+    await f.s.participants.add(g3.id, f.dave.id, 'member', f.alice.id, f.tick());
+    await f.s.participants.remove(g3.id, f.dave.id, 'left', f.dave.id, f.tick());
+    expect((await f.s.conversations.listForUser(f.bob.id, { limit: 2 })).items[0]).toMatchObject({
+      conversation: { id: g3.id },
+      memberCount: 3,
+    });
+    expect(await f.s.conversations.getForUser(g3.id, f.bob.id)).toMatchObject({ memberCount: 3 });
 
     await f.s.participants.markRead(g1.id, f.bob.id, 2, f.tick());
     expect(await f.s.conversations.getForUser(g1.id, f.bob.id)).toMatchObject({ unreadCount: 1, unreadMentions: 1 });

@@ -100,6 +100,11 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
         ])
       : [];
     const unread = new Map(counts.map((c) => [c._id, c]));
+    const members = await Participant.aggregate<{ _id: string; n: number }>([
+      { $match: { conversationId: trusted({ $in: rows.map(([c]) => c._id) }), leftAt: null } },
+      { $group: { _id: '$conversationId', n: { $sum: 1 } } },
+    ]);
+    const memberCount = new Map(members.map((m) => [m._id, m.n]));
     return floors.map(({ conv, me }) => {
       const m = last.get(conv._id);
       return {
@@ -108,6 +113,7 @@ export function createMongoConversationsRepo(core: MongoMessagingCore): Conversa
         lastMessage: m ? toMessage(m) : null,
         unreadCount: unread.get(conv._id)?.n ?? 0,
         unreadMentions: unread.get(conv._id)?.mentions ?? 0,
+        memberCount: memberCount.get(conv._id) ?? 0,
       };
     });
   };

@@ -233,6 +233,8 @@ export type ConversationListItem = {
   unreadCount: number;
   /** Subset of the unread ones that mention me. */
   unreadMentions: number;
+  /** Active members (the list counts them with the page, not one query per row). */
+  memberCount: number;
 };
 
 export type ChangedConversation = {
