@@ -7,6 +7,7 @@ import { Dialog } from '../../ui/dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { FieldError, useNameCheck } from '../../ui/name-check.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { DialogFooter } from './dialog-footer.tsx';
 import { spaceApi, spaceKeys } from './space-queries.ts';
 
 /** A slug suggested from the name while the user has not typed one: "Book Club!" → "book-club". */
@@ -105,19 +106,14 @@ export function CreateSpaceDialog({ onClose }: { onClose: () => void }) {
           {effectiveSlug ? t('spaces.slugHint', { url: `/s/${effectiveSlug}` }) : t('spaces.slugOptional')}
         </small>
         <FieldError id={slugErrorId} text={slugError} />
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="button secondary" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button primary" disabled={busy} aria-busy={busy}>
-            {busy ? t('spaces.creating') : t('spaces.createAction')}
-          </button>
-        </div>
+        <DialogFooter
+          error={error}
+          onCancel={onClose}
+          submitLabel={busy ? t('spaces.creating') : t('spaces.createAction')}
+          submitClass="primary"
+          disabled={busy}
+          busy={busy}
+        />
       </form>
     </Dialog>
   );

@@ -7,6 +7,7 @@ import { Dialog } from '../../ui/dialog.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { useToasts } from '../../ui/toasts.tsx';
 import { errorText } from '../auth/auth-form.tsx';
+import { DialogFooter } from './dialog-footer.tsx';
 import { downloadSpaceExport } from './space-export.ts';
 import { spaceApi, spaceKeys } from './space-queries.ts';
 import { forgetSpace } from './space-state.ts';
@@ -24,29 +25,28 @@ export function SpaceDanger({ space, onDone }: { space: MySpace; onDone: () => v
   const fail = (e: unknown) => toasts.show({ kind: 'error', text: errorText(t, e) });
   const refresh = () => qc.invalidateQueries({ queryKey: spaceKeys.mine });
 
-  const doExport = async () => {
-    setBusy('export');
+  /** One action at a time, its button busy meanwhile, a toast when done or failed. */
+  const run = async (kind: 'export' | 'restore', action: () => Promise<unknown>, done: string) => {
+    setBusy(kind);
     try {
-      await downloadSpaceExport(api, space);
-      toasts.show({ kind: 'info', text: t('spaces.exported') });
+      await action();
+      toasts.show({ kind: 'info', text: done });
     } catch (e) {
       fail(e);
     } finally {
       setBusy(null);
     }
   };
-  const restore = async () => {
-    setBusy('restore');
-    try {
-      await spaceApi(api).restore(space.id);
-      await refresh();
-      toasts.show({ kind: 'info', text: t('spaces.restored') });
-    } catch (e) {
-      fail(e);
-    } finally {
-      setBusy(null);
-    }
-  };
+  const doExport = () => run('export', () => downloadSpaceExport(api, space), t('spaces.exported'));
+  const restore = () =>
+    run(
+      'restore',
+      async () => {
+        await spaceApi(api).restore(space.id);
+        await refresh();
+      },
+      t('spaces.restored'),
+    );
   const leave = async () => {
     try {
       await spaceApi(api).leave(space.id);
@@ -175,19 +175,14 @@ function DeleteSpaceDialog({
         <small id={hintId} className="muted">
           {t('spaces.deleteGrace')}
         </small>
-        {error && (
-          <p className="form-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="button secondary" onClick={onClose}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="button danger" disabled={!matches || busy}>
-            {t('spaces.deleteAction')}
-          </button>
-        </div>
+        <DialogFooter
+          error={error}
+          onCancel={onClose}
+          submitLabel={t('spaces.deleteAction')}
+          submitClass="danger"
+          disabled={!matches || busy}
+          busy={busy}
+        />
       </form>
     </Dialog>
   );
