@@ -136,7 +136,7 @@ export function createApp(deps: AppDeps): CharlaApp {
   const home = deps.storage;
   const spaceStorages = spaceStoragesFor(home, config.dataDir, deps.spaces?.maxOpen ?? config.SPACE_DB_HANDLES, logger);
   const storage = createScopedStorage(home, spaceStorages);
-  const spaceAccess = createSpaceAccess(storage);
+  const spaceAccess = createSpaceAccess(storage, (space, ids) => spaceStorages.admit(space, ids));
   const clock = deps.clock ?? systemClock;
   // The packaged desktop renderer is served from app://charla (see apps/desktop/electron/main/app-protocol.ts).
   const allowedOrigins = new Set([

@@ -58,6 +58,10 @@ export const paths = {
     invite: (code: string) => `/spaces/invites/${encodeURIComponent(code)}`,
     /** GET (owner): a streamed JSON archive of the space. */
     export: (id: string) => `/spaces/${encodeURIComponent(id)}/export`,
+    /** GET (site admins): every space. */
+    adminList: '/admin/spaces',
+    /** PUT { mongoUri } (site admins, MongoDB only): the space's own deployment. */
+    adminDatabase: (id: string) => `/admin/spaces/${encodeURIComponent(id)}/database`,
   },
   users: {
     list: '/users',

@@ -111,6 +111,16 @@ export const spaceInviteSchema = z.object({
   expiresAt: z.string().nullable(),
 });
 export type SpaceInvite = z.infer<typeof spaceInviteSchema>;
+/** Site admins: the space's own MongoDB deployment. */
+export const setSpaceDatabaseRequestSchema = z
+  .object({
+    mongoUri: z
+      .string()
+      .trim()
+      .max(2000)
+      .regex(/^mongodb(?:\+srv)?:\/\/\S+$/, 'A mongodb:// or mongodb+srv:// URI'),
+  })
+  .strict();
 export const createSpaceInviteRequestSchema = z
   .object({
     expiresInHours: z

@@ -2,7 +2,7 @@ import { HOME_SPACE_ID, SPACE_HEADER, SPACE_QUERY } from '@charla/shared-types';
 import type { RequestHandler } from 'express';
 import { notFound } from '../../http/errors.ts';
 import type { AuthContext } from '../../http/request.ts';
-import type { Storage } from '../../storage/ports.ts';
+import type { SpaceRecord, Storage } from '../../storage/ports.ts';
 import { runInSpace, type SpaceScope } from '../../storage/spaces/space-scope.ts';
 import { bearerToken } from '../auth/auth.middleware.ts';
 
@@ -26,15 +26,31 @@ export const SPACE_PREFIXES: readonly string[] = [
 
 const SPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-/** Who may act in a space: its members, and site admins (site-wide powers). */
-export function createSpaceAccess(storage: Storage) {
+/**
+ * Who may act in a space: its members, and site admins (site-wide powers). `admit` makes an account
+ * exist in the space's database (spaceStorages.admit): a site admin who is not a member acts there
+ * too (moderates, reports, writes), and what they write needs their account row like anyone's.
+ */
+export function createSpaceAccess(
+  storage: Storage,
+  admit: (space: SpaceRecord, userIds: readonly string[]) => Promise<void> = async () => undefined,
+) {
+  /** Site admins already admitted into a space's database by this process ("space:user"). */
+  const admitted = new Set<string>();
   /** The scope for `spaceId` as `auth` sees it, or 404 (unknown and not-a-member look the same). */
   async function enter(spaceId: string, auth: AuthContext | null): Promise<SpaceScope> {
     if (spaceId === HOME_SPACE_ID) return { spaceId, space: null };
     const space = SPACE_ID.test(spaceId) ? await storage.spaces.findById(spaceId) : null;
     if (!space) throw notFound('Space');
-    if (auth && auth.role !== 'admin' && !(await storage.spaces.findMember(space.id, auth.userId)))
-      throw notFound('Space');
+    if (auth && !(await storage.spaces.findMember(space.id, auth.userId))) {
+      if (auth.role !== 'admin') throw notFound('Space');
+      const key = `${space.id}:${auth.userId}`;
+      if (!admitted.has(key)) {
+        await admit(space, [auth.userId]);
+        if (admitted.size >= 10_000) admitted.clear();
+        admitted.add(key);
+      }
+    }
     return { spaceId: space.id, space };
   }
   return { enter };

@@ -1,7 +1,7 @@
 import type { AppContext, AppModule } from '../../app-context.ts';
 import type { MediaStore } from '../../storage/ports.ts';
 import type { SpaceStorages } from '../../storage/spaces/space-storages.ts';
-import { spacesRoutes } from './spaces.routes.ts';
+import { adminSpacesRoutes, spacesRoutes } from './spaces.routes.ts';
 import { createSpacesService, type SpacesService } from './spaces.service.ts';
 
 const PURGE_EVERY_MS = 60_000;
@@ -25,10 +25,17 @@ export function createSpacesModule(
     logger: ctx.logger,
   });
   let timer: NodeJS.Timeout | undefined;
+  let stopListening: (() => void) | undefined;
   return {
     service,
-    routers: [{ prefix: '/spaces', router: spacesRoutes(ctx, service, spaceStorages) }],
+    routers: [
+      { prefix: '/spaces', router: spacesRoutes(ctx, service, spaceStorages) },
+      { prefix: '/admin/spaces', router: adminSpacesRoutes(ctx, service) },
+    ],
     start() {
+      stopListening = ctx.events.on('user:deleted', ({ userId }) => {
+        service.accountDeleted(userId).catch((err: unknown) => ctx.logger.warn({ err }, 'leaving spaces failed'));
+      });
       let tick = 0;
       timer = setInterval(() => {
         service.purgeDue().catch((err: unknown) => ctx.logger.warn({ err }, 'space purge failed; will retry'));
@@ -40,6 +47,7 @@ export function createSpacesModule(
       timer.unref();
     },
     close() {
+      stopListening?.();
       clearInterval(timer);
     },
   };

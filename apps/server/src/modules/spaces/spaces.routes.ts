@@ -2,12 +2,14 @@ import { once } from 'node:events';
 import {
   createSpaceInviteRequestSchema,
   createSpaceRequestSchema,
+  setSpaceDatabaseRequestSchema,
   updateSpaceMemberRequestSchema,
   updateSpaceRequestSchema,
 } from '@charla/shared-types';
-import { type Response, Router } from 'express';
+import { type RequestHandler, type Response, Router } from 'express';
 import type { AppContext } from '../../app-context.ts';
 import { sendData, sendEmpty } from '../../http/envelope.ts';
+import { forbidden } from '../../http/errors.ts';
 import { callerId, idParam } from '../../http/request.ts';
 import { parseInput } from '../../http/validate.ts';
 import type { SpaceStorages } from '../../storage/spaces/space-storages.ts';
@@ -110,5 +112,23 @@ export function spacesRoutes(ctx: AppContext, service: SpacesService, spaceStora
     res.end('\n]}\n');
   });
 
+  return router;
+}
+
+/** /admin/spaces: site admins list every space and may give one its own MongoDB deployment. */
+export function adminSpacesRoutes(ctx: AppContext, service: SpacesService): Router {
+  const router = Router();
+  const siteAdmin: RequestHandler = (req, _res, next) => {
+    if (req.auth?.role !== 'admin') throw forbidden('Only site admins can do that');
+    next();
+  };
+  router.get('/', ctx.requireAuth, siteAdmin, async (req, res) => {
+    const after = typeof req.query.after === 'string' ? req.query.after : undefined;
+    sendData(res, await service.listAll(after));
+  });
+  router.put('/:id/database', ctx.requireAuth, siteAdmin, async (req, res) => {
+    const { mongoUri } = parseInput(setSpaceDatabaseRequestSchema, req.body ?? {});
+    sendData(res, await service.setDatabase(idParam(req, 'id', 'Space'), mongoUri), 200, 'Database set');
+  });
   return router;
 }

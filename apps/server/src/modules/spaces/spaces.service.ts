@@ -42,6 +42,9 @@ export type SpacesDeps = {
 
 const rank: Record<SpaceRole, number> = { member: 0, admin: 1, owner: 2 };
 
+/** A space as site admins see it. */
+export type AdminSpace = Space & { memberCount: number; database: 'default' | 'own' };
+
 export const toSpaceDto = (s: SpaceRecord): Space => ({
   id: s.id,
   slug: s.slug,
@@ -347,6 +350,68 @@ export function createSpacesService(deps: SpacesDeps) {
         deps.logger.info({ spaceId: space.id }, 'space deleted');
       }
       return due.length;
+    },
+
+    /**
+     * A deleted account leaves its spaces. A space that loses its last owner passes to its oldest
+     * admin (or else its oldest member); one left with nobody is scheduled for deletion.
+     */
+    async accountDeleted(userId: string): Promise<void> {
+      for (const { space, membership } of await storage.spaces.listForUser(userId)) {
+        await storage.spaces.removeMember(space.id, userId);
+        fanout.disconnectFromSpace(space.id, userId);
+        if (membership.role !== 'owner') continue;
+        const rest = await storage.spaces.listMembers(space.id, 500);
+        if (rest.some((m) => m.role === 'owner')) continue;
+        const heir = rest.find((m) => m.role === 'admin') ?? rest[0];
+        if (heir) await storage.spaces.setMemberRole(space.id, heir.userId, 'owner');
+        else
+          await storage.spaces.update(space.id, {
+            deleteAfter: new Date(clock.now().getTime() + SPACE_DELETE_GRACE_MS),
+          });
+      }
+    },
+
+    /** Site admins: every space, with its member count and where its database is. */
+    async listAll(after?: string): Promise<{ items: AdminSpace[]; nextCursor: string | null }> {
+      const rows = await storage.spaces.list(after ?? null, 101);
+      const page = rows.slice(0, 100);
+      const items = await Promise.all(
+        page.map(async (s) => ({
+          ...toSpaceDto(s),
+          memberCount: await storage.spaces.countMembers(s.id),
+          database: s.mongoUri ? ('own' as const) : ('default' as const),
+        })),
+      );
+      return { items, nextCursor: rows.length > 100 ? (page.at(-1)?.id ?? null) : null };
+    },
+
+    /**
+     * Site admins (MongoDB only): the space's database moves to its own deployment. Data is not
+     * copied: only a space whose database holds no conversation yet may be moved; otherwise move
+     * the data first (mongodump / mongorestore), and this refuses with 409 until then.
+     */
+    async setDatabase(spaceId: string, mongoUri: string): Promise<AdminSpace> {
+      if (storage.kind !== 'mongo')
+        throw conflict('This server keeps spaces in SQLite files: a connection string does not apply');
+      const space = await requireSpace(spaceId);
+      for await (const { collection } of spaceStorages.dump(space))
+        if (collection === 'conversations')
+          throw conflict('The space already holds conversations: move its data first, then set its database');
+      const moved: SpaceRecord = { ...space, mongoUri };
+      try {
+        await spaceStorages.create(moved);
+      } catch (err) {
+        throw new AppError(
+          422,
+          'unprocessable',
+          `Cannot open that database (${err instanceof Error ? err.message : 'unknown error'})`,
+        );
+      }
+      await spaceStorages.forget(space.id);
+      const updated = await storage.spaces.update(space.id, { mongoUri });
+      if (!updated) throw notFound('Space');
+      return { ...toSpaceDto(updated), memberCount: await storage.spaces.countMembers(space.id), database: 'own' };
     },
 
     /** Retention: each space's messages older than its setting are removed, oldest first, in bounded batches. */

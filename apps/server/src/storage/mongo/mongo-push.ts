@@ -243,10 +243,12 @@ export function createMongoPushRepos(conn: Connection): {
       const claimed: PushJobRecord[] = [];
       while (claimed.length < limit) {
         const d = await Job.findOneAndUpdate(
+          // Each operator object is marked: sanitizeFilter trusts only the object op() wraps, not
+          // the operator objects nested in its $or (they would be matched as literal values).
           op({
             $or: [
-              { state: 'pending', dueAt: { $lte: now } },
-              { state: 'sending', leaseUntil: { $lte: now } },
+              { state: 'pending', dueAt: op({ $lte: now }) },
+              { state: 'sending', leaseUntil: op({ $lte: now }) },
             ],
           }),
           { $set: { state: 'sending', leaseUntil: until }, $inc: { attempts: 1 } },

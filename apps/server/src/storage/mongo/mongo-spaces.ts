@@ -3,6 +3,7 @@ import { type Connection, Schema } from 'mongoose';
 import { DuplicateKeyError } from '../errors.ts';
 import type { SpaceInviteRecord, SpaceMembershipRecord, SpaceRecord, SpacesRepo } from '../ports.ts';
 import { isDuplicateKey } from './mongo-messaging-models.ts';
+import { op, rethrowDuplicate } from './mongo-util.ts';
 
 type SpaceDoc = Omit<SpaceRecord, 'id'> & { _id: string };
 type MemberDoc = SpaceMembershipRecord & { _id: string };
@@ -102,8 +103,8 @@ export function createMongoSpacesRepo(conn: Connection): SpacesRepo {
       try {
         await Space.create({ _id: String(id), ...rest });
       } catch (err) {
-        if (isDuplicateKey(err)) throw new DuplicateKeyError('slug');
-        throw err;
+        // Names the key that clashed: the slug (the caller's to change) or the id.
+        rethrowDuplicate(err, { _id: 'id' });
       }
       await Member.create({
         _id: memberId(id, space.createdBy),
@@ -124,6 +125,11 @@ export function createMongoSpacesRepo(conn: Connection): SpacesRepo {
     },
     async update(id, patch) {
       const set = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      // An empty $set is an error on the server: nothing to change reads the space as it is.
+      if (!Object.keys(set).length) {
+        const same = await Space.findById(String(id)).lean<SpaceDoc>();
+        return same ? toSpace(same) : null;
+      }
       const d = await Space.findOneAndUpdate(
         { _id: String(id) },
         { $set: set },
@@ -138,20 +144,23 @@ export function createMongoSpacesRepo(conn: Connection): SpacesRepo {
       return (await Space.deleteOne({ _id: key })).deletedCount > 0;
     },
     async listDueForDeletion(now, limit) {
-      const docs = await Space.find({ deleteAfter: { $type: 'date', $lte: now } })
-        .sort({ deleteAfter: 1 })
-        .limit(limit)
-        .lean<SpaceDoc[]>();
+      const due: Record<string, unknown> = { deleteAfter: op({ $type: 'date', $lte: now }) };
+      const docs = await Space.find(due).sort({ deleteAfter: 1 }).limit(limit).lean<SpaceDoc[]>();
       return docs.map(toSpace);
     },
     async listWithRetention(afterId, limit) {
-      const filter: Record<string, unknown> = { retentionDays: { $type: 'number' }, deleteAfter: null };
-      if (afterId) filter._id = { $gt: String(afterId) };
+      const filter: Record<string, unknown> = { retentionDays: op({ $type: 'number' }), deleteAfter: null };
+      if (afterId) filter._id = op({ $gt: String(afterId) });
       const docs = await Space.find(filter).sort({ _id: 1 }).limit(limit).lean<SpaceDoc[]>();
       return docs.map(toSpace);
     },
     async count() {
       return Space.estimatedDocumentCount();
+    },
+    async list(afterId, limit) {
+      const filter: Record<string, unknown> = afterId ? { _id: op({ $gt: String(afterId) }) } : {};
+      const docs = await Space.find(filter).sort({ _id: 1 }).limit(limit).lean<SpaceDoc[]>();
+      return docs.map(toSpace);
     },
     async addMember(m) {
       try {
@@ -178,8 +187,8 @@ export function createMongoSpacesRepo(conn: Connection): SpacesRepo {
         ? {
             spaceId: String(spaceId),
             $or: [
-              { joinedAt: { $gt: after.joinedAt } },
-              { joinedAt: after.joinedAt, userId: { $gt: String(after.userId) } },
+              { joinedAt: op({ $gt: after.joinedAt }) },
+              { joinedAt: after.joinedAt, userId: op({ $gt: String(after.userId) }) },
             ],
           }
         : { spaceId: String(spaceId) };
@@ -193,7 +202,7 @@ export function createMongoSpacesRepo(conn: Connection): SpacesRepo {
       const memberships = await Member.find({ userId: String(userId) })
         .sort({ joinedAt: 1 })
         .lean<MemberDoc[]>();
-      const spaces = await Space.find({ _id: { $in: memberships.map((m) => m.spaceId) } }).lean<SpaceDoc[]>();
+      const spaces = await Space.find({ _id: op({ $in: memberships.map((m) => m.spaceId) }) }).lean<SpaceDoc[]>();
       const byId = new Map(spaces.map((s) => [s._id, toSpace(s)]));
       return memberships.flatMap((m) => {
         const space = byId.get(m.spaceId);
@@ -202,7 +211,7 @@ export function createMongoSpacesRepo(conn: Connection): SpacesRepo {
     },
     async membersAmong(spaceId, userIds) {
       if (!userIds.length) return [];
-      const docs = await Member.find({ _id: { $in: userIds.map((u) => memberId(String(spaceId), String(u))) } })
+      const docs = await Member.find({ _id: op({ $in: userIds.map((u) => memberId(String(spaceId), String(u))) }) })
         .select({ userId: 1 })
         .lean<{ userId: string }[]>();
       return docs.map((d) => d.userId);

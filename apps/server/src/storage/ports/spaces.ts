@@ -66,6 +66,8 @@ export type SpacesRepo = {
   /** Live spaces with a retention period, for the retention sweeper; keyset by id. */
   listWithRetention(afterId: string | null, limit: number): Promise<SpaceRecord[]>;
   count(): Promise<number>;
+  /** Every space, by id (site admins' list); keyset by id. */
+  list(afterId: string | null, limit: number): Promise<SpaceRecord[]>;
 
   /** false when already a member. */
   addMember(member: SpaceMembershipRecord): Promise<boolean>;

@@ -3,6 +3,7 @@ import {
   currentSpace,
   GLOBAL_E2EE_METHODS,
   GLOBAL_REPOS,
+  GLOBAL_TRANSLATION_METHODS,
   isHomeSpace,
   SPACE_REPOS,
   type SpaceScope,
@@ -52,8 +53,24 @@ export function createScopedStorage(home: Storage, source: SpaceStorageSource): 
   }
   const repos: Record<string, unknown> = {};
   for (const key of GLOBAL_REPOS) repos[key] = home[key];
-  for (const key of SPACE_REPOS) repos[key] = route(key);
-  repos.e2ee = route('e2ee', (method) => GLOBAL_E2EE_METHODS.has(method as keyof Storage['e2ee']));
+  for (const key of SPACE_REPOS)
+    repos[key] =
+      key === 'translations'
+        ? route(key, (method) => GLOBAL_TRANSLATION_METHODS.has(method as keyof Storage['translations']))
+        : route(key);
+  const e2ee = route('e2ee', (method) => GLOBAL_E2EE_METHODS.has(method as keyof Storage['e2ee']));
+  // A device lives in the home database, its pending Welcomes in each space's: revoking it there
+  // cannot drop them here, so a space hands none to a device that is revoked (or unknown).
+  repos.e2ee = {
+    ...Object.fromEntries(Object.keys(home.e2ee).map((m) => [m, e2ee[m as keyof Storage['e2ee']]])),
+    async pendingWelcomes(deviceId: string) {
+      if (!isHomeSpace(currentSpace().spaceId)) {
+        const device = await home.e2ee.findDevice(deviceId);
+        if (!device || device.revokedAt) return [];
+      }
+      return e2ee.pendingWelcomes(deviceId);
+    },
+  };
   return {
     ...(repos as Omit<Storage, 'kind' | 'ping' | 'close'>),
     kind: home.kind,

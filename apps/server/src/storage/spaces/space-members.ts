@@ -1,5 +1,6 @@
+import { HOME_SPACE_ID } from '@charla/shared-types';
 import type { SpaceRecord, Storage } from '../ports.ts';
-import { currentSpace, isHomeSpace } from './space-scope.ts';
+import { currentSpace, isHomeSpace, runInSpace } from './space-scope.ts';
 
 /**
  * Whether this account is in the space the caller is working in (everyone is in the home space).
@@ -24,4 +25,14 @@ export async function mayCreateChannelHere(storage: Storage, userId: string): Pr
   if (!rules || rules.membersMayCreateChannels) return true;
   const me = await storage.spaces.findMember(rules.id, userId);
   return me !== null && me.role !== 'member';
+}
+
+/**
+ * Runs `fn` in the home space and then in every space this account is in: for account-level
+ * changes that touch state each space keeps (a new or revoked encryption device changes the
+ * rosters of the account's encrypted groups in every space).
+ */
+export async function inEverySpaceOf(storage: Storage, userId: string, fn: () => Promise<void>): Promise<void> {
+  await runInSpace({ spaceId: HOME_SPACE_ID, space: null }, fn);
+  for (const { space } of await storage.spaces.listForUser(userId)) await runInSpace({ spaceId: space.id, space }, fn);
 }

@@ -66,3 +66,10 @@ export const GLOBAL_E2EE_METHODS = new Set<keyof Storage['e2ee']>([
   'keyPackageStatus',
   'claimKeyPackage',
 ]);
+
+/**
+ * Translation quotas are the account's and the site's (they cap the paid provider's daily bill):
+ * counted once in the home database, whatever space the text was in. The cache and the auto
+ * setting belong to the space's messages.
+ */
+export const GLOBAL_TRANSLATION_METHODS = new Set<keyof Storage['translations']>(['reserve', 'release', 'usage']);

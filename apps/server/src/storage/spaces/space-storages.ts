@@ -21,6 +21,8 @@ export type SpaceStorages = SpaceStorageSource & {
   dump(space: SpaceRecord): AsyncGenerator<{ collection: string; record: Record<string, unknown> }>;
   /** Closes and deletes the space's database. */
   destroy(space: SpaceRecord): Promise<void>;
+  /** Closes the space's open handle (its database moved: the next use opens the new one). */
+  forget(spaceId: string): Promise<void>;
   /** Open handles now (tests count them against the bound). */
   openCount(): number;
   close(): Promise<void>;
@@ -105,6 +107,11 @@ export function createSpaceStorages(opener: Opener, maxOpen: number, logger?: Lo
       const storage = await storageFor(space);
       open.delete(space.id);
       await opener.drop(space, storage);
+    },
+    async forget(spaceId) {
+      const handle = open.get(spaceId);
+      open.delete(spaceId);
+      await handle?.close();
     },
     openCount: () => open.size,
     async close() {

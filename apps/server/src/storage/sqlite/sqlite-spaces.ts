@@ -1,5 +1,6 @@
 import type { SpaceJoinPolicy, SpaceRole } from '@charla/shared-types';
 import type { Database } from 'better-sqlite3';
+import { DuplicateKeyError } from '../errors.ts';
 import type { SpaceInviteRecord, SpaceMembershipRecord, SpacePatch, SpaceRecord, SpacesRepo } from '../ports.ts';
 import { date, dateOf, ms, rethrowUnique } from './sqlite-util.ts';
 
@@ -95,6 +96,7 @@ export function createSqliteSpacesRepo(db: Database): SpacesRepo {
      WHERE retention_days IS NOT NULL AND delete_after IS NULL AND id > ? ORDER BY id LIMIT ?`,
   );
   const count = db.prepare<[], number>('SELECT COUNT(*) FROM spaces').pluck();
+  const page = db.prepare<[string, number], SpaceRow>('SELECT * FROM spaces WHERE id > ? ORDER BY id LIMIT ?');
   const addMember = db.prepare<[string, string, string, number]>(
     'INSERT OR IGNORE INTO space_members (space_id, user_id, role, joined_at) VALUES (?, ?, ?, ?)',
   );
@@ -156,6 +158,7 @@ export function createSqliteSpacesRepo(db: Database): SpacesRepo {
       try {
         create(space);
       } catch (err) {
+        if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateKeyError('id');
         rethrowUnique(err, { slug: 'slug', id: 'id' });
       }
       return space;
@@ -193,6 +196,9 @@ export function createSqliteSpacesRepo(db: Database): SpacesRepo {
     async count() {
       return count.get() ?? 0;
     },
+    async list(afterId, limit) {
+      return page.all(afterId ?? '', limit).map(toSpace);
+    },
     async addMember(m) {
       return addMember.run(m.spaceId, m.userId, m.role, m.joinedAt.getTime()).changes > 0;
     },
@@ -225,6 +231,8 @@ export function createSqliteSpacesRepo(db: Database): SpacesRepo {
       try {
         insertInvite.run(i.code, i.spaceId, i.createdBy, i.createdAt.getTime(), ms(i.expiresAt));
       } catch (err) {
+        // The code is the primary key: SQLite reports it as such, not as a UNIQUE index.
+        if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new DuplicateKeyError('code');
         rethrowUnique(err, { code: 'code' });
       }
       return { ...i, revokedAt: null };
