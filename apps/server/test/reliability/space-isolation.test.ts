@@ -383,7 +383,15 @@ describe('space isolation matrix', () => {
   it('statistics count one space each; exports hold one space each', async () => {
     const stranger = await login('outsider');
     const admin = await login('siteAdmin');
-    type Stats = { totals: { messages: number; mediaCount: number; conversations: Record<string, number> } };
+    type Stats = {
+      totals: {
+        users: number;
+        active7d: number;
+        messages: number;
+        mediaCount: number;
+        conversations: Record<string, number>;
+      };
+    };
     const count = async (space: SpaceRecord) => {
       let messages = 0;
       let media = 0;
