@@ -91,7 +91,9 @@ function Root() {
 
   // An invite opened while signed out is remembered and resumed after sign-in.
   useEffect(() => {
-    if (route.name === 'invite' && auth.status === 'signedOut') sessionStorage.setItem(PENDING_INVITE, route.code);
+    // The whole link (a group invite in a space names the space).
+    if (route.name === 'invite' && auth.status === 'signedOut')
+      sessionStorage.setItem(PENDING_INVITE, routeToHash(route));
     if (route.name === 'profile' && auth.status === 'signedOut')
       sessionStorage.setItem(PENDING_PROFILE, route.username);
     if (isSpaceLink(route) && auth.status === 'signedOut') sessionStorage.setItem(PENDING_SPACE, routeToHash(route));
@@ -105,7 +107,8 @@ function Root() {
         navigate(pendingSpace, { replace: true });
       } else if (code) {
         sessionStorage.removeItem(PENDING_INVITE);
-        navigate({ name: 'invite', code }, { replace: true });
+        const pendingInvite = parseHash(code);
+        navigate(pendingInvite.name === 'invite' ? pendingInvite : { name: 'invite', code }, { replace: true });
       } else if (username) {
         sessionStorage.removeItem(PENDING_PROFILE);
         navigate({ name: 'profile', username }, { replace: true });
@@ -141,7 +144,7 @@ function Root() {
                 : undefined;
     return <LoginScreen notice={notice} />;
   }
-  if (route.name === 'invite') return <InviteLanding code={route.code} />;
+  if (route.name === 'invite') return <InviteLanding code={route.code} space={route.space} />;
   if (route.name === 'profile') return <ProfileLanding username={route.username} />;
   // Between two spaces nothing of either is mounted: the old socket closes, the cache is emptied.
   if (space.switching)

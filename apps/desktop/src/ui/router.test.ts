@@ -80,4 +80,13 @@ describe('router', () => {
     expect(parseHash('#/nope')).toEqual({ name: 'home' });
     expect(parseHash('#/c/x/notanumber')).toEqual({ name: 'home', conversationId: 'x' });
   });
+
+  it('keeps the space of a group invite made in a space (path or hash), and nothing that is not an id', () => {
+    expect(parseLocation('/invite/abc', '?space=sp-1', '')).toEqual({ name: 'invite', code: 'abc', space: 'sp-1' });
+    expect(parseHash('#/invite/abc?space=sp-1')).toEqual({ name: 'invite', code: 'abc', space: 'sp-1' });
+    expect(parseLocation('/invite/abc', '?space=home', '')).toEqual({ name: 'invite', code: 'abc' });
+    expect(parseLocation('/invite/abc', '?space=../x', '')).toEqual({ name: 'invite', code: 'abc' });
+    const route = { name: 'invite' as const, code: 'abc', space: 'sp-1' };
+    expect(parseHash(routeToHash(route))).toEqual(route);
+  });
 });

@@ -10,7 +10,8 @@ export type Route =
   | { name: 'verify'; token: string }
   | { name: 'unsubscribe'; token: string }
   | { name: 'completeSignUp'; token: string }
-  | { name: 'invite'; code: string }
+  /** `space`: a group invite made in a space (the link's ?space=). */
+  | { name: 'invite'; code: string; space?: string }
   /** A space's link (/s/<slug>): into it, or its join card. */
   | { name: 'space'; slug: string }
   /** A space invite (/s/<slug>/invite/<code>): its preview and Join. */
@@ -36,7 +37,7 @@ export function parseLocation(pathname: string, search: string, hash: string): R
   if (space?.[1]) return { name: 'space', slug: space[1] };
   if (pathname.includes('/s/')) return parseHash(hash);
   const invite = pathname.match(/\/invite\/([A-Za-z0-9_-]{1,64})\/?$/);
-  if (invite?.[1]) return { name: 'invite', code: invite[1] };
+  if (invite?.[1]) return { name: 'invite', code: invite[1], ...spaceParam(query) };
   const profile = pathname.match(/\/u\/([A-Za-z0-9_.]{3,32})\/?$/);
   if (profile?.[1]) return { name: 'profile', username: profile[1] };
   // A shared public channel link (/channel/<id>): open the channel (read without joining, or join).
@@ -47,6 +48,12 @@ export function parseLocation(pathname: string, search: string, hash: string): R
   if (/verify/i.test(pathname) && token) return { name: 'verify', token };
   if (/unsubscribe/i.test(pathname) && token) return { name: 'unsubscribe', token };
   return parseHash(hash);
+}
+
+/** A space id from a link's query (`?space=`), when it looks like one; home is no space. */
+function spaceParam(q: URLSearchParams): { space?: string } {
+  const space = q.get('space');
+  return space && space !== 'home' && /^[A-Za-z0-9_-]{1,64}$/.test(space) ? { space } : {};
 }
 
 export function parseHash(hash: string): Route {
@@ -80,7 +87,7 @@ export function parseHash(hash: string): Route {
     case 'complete-signup':
       return { name: 'completeSignUp', token: q.get('token') ?? '' };
     case 'invite':
-      return parts[1] ? { name: 'invite', code: parts[1] } : { name: 'home' };
+      return parts[1] ? { name: 'invite', code: parts[1], ...spaceParam(q) } : { name: 'home' };
     case 's':
       if (!parts[1]) return { name: 'home' };
       return parts[2] === 'invite' && parts[3]
@@ -114,7 +121,7 @@ export function routeToHash(route: Route): string {
     case 'completeSignUp':
       return `#/complete-signup?token=${e(route.token)}`;
     case 'invite':
-      return `#/invite/${e(route.code)}`;
+      return `#/invite/${e(route.code)}${route.space ? `?space=${e(route.space)}` : ''}`;
     case 'space':
       return `#/s/${e(route.slug)}`;
     case 'spaceInvite':

@@ -210,8 +210,11 @@ export const paths = {
 } as const;
 
 /** Invite link forms: the web one under the web client's URL (WEB_URL, else PUBLIC_URL), the desktop deep link. */
-export const inviteWebUrl = (webUrl: string, code: string) =>
-  `${webUrl.replace(/\/$/, '')}/invite/${encodeURIComponent(code)}`;
+/** A group invite in a space names the space (`?space=`): the invite lives in the space's database. */
+export const inviteWebUrl = (webUrl: string, code: string, spaceId?: string) =>
+  `${webUrl.replace(/\/$/, '')}/invite/${encodeURIComponent(code)}${
+    spaceId && spaceId !== 'home' ? `?space=${encodeURIComponent(spaceId)}` : ''
+  }`;
 /** A public channel's shareable page (unfurls with the channel's card; the web client opens the channel). */
 export const channelWebUrl = (webUrl: string, conversationId: string) =>
   `${webUrl.replace(/\/$/, '')}/channel/${encodeURIComponent(conversationId)}`;

@@ -12,8 +12,11 @@ export type SpaceSelection = {
   switching: boolean;
   /** The current space for code outside render (the REST client reads it per request). */
   current: () => string;
-  /** Goes to a space, into `conversationId` or else the conversation last open there. */
-  switchTo: (spaceId: string, opts?: { conversationId?: string }) => void;
+  /**
+   * Goes to a space, into `conversationId` or else the conversation last open there; `then`: a
+   * route to show there instead (a group invite made in that space).
+   */
+  switchTo: (spaceId: string, opts?: { conversationId?: string; then?: Route }) => void;
   /** The server says the current space is gone (deleted, or this account left or was removed): back home. */
   lost: () => void;
 };
@@ -39,7 +42,7 @@ export function useSpaceSelection(
 ): { selection: SpaceSelection; adopt: (userId: string | null) => void } {
   const ref = useRef(HOME_SPACE_ID);
   const [id, setId] = useState(HOME_SPACE_ID);
-  const [pending, setPending] = useState<{ id: string; conversationId?: string } | null>(null);
+  const [pending, setPending] = useState<{ id: string; conversationId?: string; then?: Route } | null>(null);
 
   /** Sign-in, restore or sign-out: the account's remembered space, set in the same render as the session. */
   const adopt = useCallback((uid: string | null) => {
@@ -52,13 +55,15 @@ export function useSpaceSelection(
   }, []);
 
   const switchTo = useCallback(
-    (spaceId: string, opts: { conversationId?: string } = {}) => {
+    (spaceId: string, opts: { conversationId?: string; then?: Route } = {}) => {
       if (!userId) return;
       if (spaceId === ref.current) {
-        navigate?.({ name: 'home', ...(opts.conversationId ? { conversationId: opts.conversationId } : {}) });
+        navigate?.(
+          opts.then ?? { name: 'home', ...(opts.conversationId ? { conversationId: opts.conversationId } : {}) },
+        );
         return;
       }
-      setPending({ id: spaceId, conversationId: opts.conversationId });
+      setPending({ id: spaceId, conversationId: opts.conversationId, then: opts.then });
     },
     [userId, navigate],
   );
@@ -72,7 +77,7 @@ export function useSpaceSelection(
     setId(pending.id);
     setPending(null);
     const target = pending.conversationId ?? readLastConversation(userId, pending.id);
-    navigate?.(target ? { name: 'home', conversationId: target } : { name: 'home' });
+    navigate?.(pending.then ?? (target ? { name: 'home', conversationId: target } : { name: 'home' }));
   }, [pending, userId, qc, navigate]);
 
   const lost = useCallback(() => {

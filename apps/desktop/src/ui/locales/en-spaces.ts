@@ -90,4 +90,6 @@ export const enSpaces = {
   'spaces.notFound': 'This space does not exist, or you cannot join it without an invite.',
   'spaces.goTo': 'Go to the space {name}',
   'spaces.signInFirst': 'Sign in to open this space.',
+  'invite.otherSpace':
+    'This invite is for a group in a space you are not in. Ask someone there for an invite to the space first.',
 } as const;

@@ -92,4 +92,6 @@ export const esSpaces = {
   'spaces.notFound': 'Este espacio no existe o no puedes unirte sin una invitación.',
   'spaces.goTo': 'Ir al espacio {name}',
   'spaces.signInFirst': 'Inicia sesión para abrir este espacio.',
+  'invite.otherSpace':
+    'Esta invitación es para un grupo de un espacio en el que no estás. Pide primero a alguien de allí una invitación al espacio.',
 } as const satisfies Record<keyof typeof enSpaces, string>;
