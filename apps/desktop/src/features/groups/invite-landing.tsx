@@ -26,7 +26,7 @@ export function InviteLanding({ code, space: inviteSpace }: { code: string; spac
   const member = elsewhere && mine.data?.some((s) => s.id === inviteSpace);
   useEffect(() => {
     if (elsewhere && member && inviteSpace)
-      space.switchTo(inviteSpace, { then: { name: 'invite', code, space: inviteSpace } });
+      space.switchTo(inviteSpace, { show: { name: 'invite', code, space: inviteSpace } });
   }, [elsewhere, member, inviteSpace, code, space]);
   const preview = useQuery({
     queryKey: keys.invitePreview(code),

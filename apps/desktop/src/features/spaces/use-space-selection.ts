@@ -13,10 +13,10 @@ export type SpaceSelection = {
   /** The current space for code outside render (the REST client reads it per request). */
   current: () => string;
   /**
-   * Goes to a space, into `conversationId` or else the conversation last open there; `then`: a
+   * Goes to a space, into `conversationId` or else the conversation last open there; `show`: a
    * route to show there instead (a group invite made in that space).
    */
-  switchTo: (spaceId: string, opts?: { conversationId?: string; then?: Route }) => void;
+  switchTo: (spaceId: string, opts?: { conversationId?: string; show?: Route }) => void;
   /** The server says the current space is gone (deleted, or this account left or was removed): back home. */
   lost: () => void;
 };
@@ -42,7 +42,7 @@ export function useSpaceSelection(
 ): { selection: SpaceSelection; adopt: (userId: string | null) => void } {
   const ref = useRef(HOME_SPACE_ID);
   const [id, setId] = useState(HOME_SPACE_ID);
-  const [pending, setPending] = useState<{ id: string; conversationId?: string; then?: Route } | null>(null);
+  const [pending, setPending] = useState<{ id: string; conversationId?: string; show?: Route } | null>(null);
 
   /** Sign-in, restore or sign-out: the account's remembered space, set in the same render as the session. */
   const adopt = useCallback((uid: string | null) => {
@@ -55,15 +55,15 @@ export function useSpaceSelection(
   }, []);
 
   const switchTo = useCallback(
-    (spaceId: string, opts: { conversationId?: string; then?: Route } = {}) => {
+    (spaceId: string, opts: { conversationId?: string; show?: Route } = {}) => {
       if (!userId) return;
       if (spaceId === ref.current) {
         navigate?.(
-          opts.then ?? { name: 'home', ...(opts.conversationId ? { conversationId: opts.conversationId } : {}) },
+          opts.show ?? { name: 'home', ...(opts.conversationId ? { conversationId: opts.conversationId } : {}) },
         );
         return;
       }
-      setPending({ id: spaceId, conversationId: opts.conversationId, then: opts.then });
+      setPending({ id: spaceId, conversationId: opts.conversationId, show: opts.show });
     },
     [userId, navigate],
   );
@@ -77,7 +77,7 @@ export function useSpaceSelection(
     setId(pending.id);
     setPending(null);
     const target = pending.conversationId ?? readLastConversation(userId, pending.id);
-    navigate?.(pending.then ?? (target ? { name: 'home', conversationId: target } : { name: 'home' }));
+    navigate?.(pending.show ?? (target ? { name: 'home', conversationId: target } : { name: 'home' }));
   }, [pending, userId, qc, navigate]);
 
   const lost = useCallback(() => {
