@@ -230,7 +230,7 @@ export function createApp(deps: AppDeps): CharlaApp {
   );
   // Polyglot reads the language translation detected at send (stored on the message by messaging).
   const points = createPointsModule(ctx, { contentEvents: messaging.contentEvents });
-  const spaces = createSpacesModule(ctx, spaceStorages, media.store);
+  const spaces = createSpacesModule(ctx, spaceStorages, media.store, moderation.service);
   const modules: AppModule[] = [
     createClientConfigModule(ctx),
     auth,

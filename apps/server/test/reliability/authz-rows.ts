@@ -433,6 +433,19 @@ export const REST: Record<string, Spec> = {
   'GET /spaces/:id/invites': { req: spaceReq(), expect: AUTHED('404 403 200 404 403') },
   'POST /spaces/:id/invites': { req: spaceReq({ body: {} }), expect: AUTHED('404 403 201 404 403') },
   'GET /spaces/:id/export': { req: spaceReq(), expect: AUTHED('404 403 403 404 403') },
+  // The space's moderation queue: its owners and admins (groupAdmin is the fresh space's admin).
+  'GET /spaces/:id/reports': { req: spaceReq(), expect: AUTHED('404 403 200 404 403') },
+  'PATCH /spaces/:id/reports/:reportId': {
+    req: async (c, w) => {
+      const r = await spaceReq({ body: { status: 'dismissed' } })(c, w);
+      return { ...r, params: { ...r.params, reportId: c.extra } };
+    },
+    expect: AUTHED('404 403 404 404 403'),
+  },
+  'DELETE /spaces/:id/messages/:messageId': {
+    req: async (c, w) => ({ params: { ...(await spaceReq()(c, w)).params, messageId: c.extra } }),
+    expect: AUTHED('404 403 404 404 403'),
+  },
   // Site admins only: every space, and a space's own MongoDB (409 here: this server stores spaces in SQLite).
   'GET /admin/spaces': { expect: AUTHED('403 403 403 200 403') },
   'PUT /admin/spaces/:id/database': {

@@ -58,6 +58,13 @@ export const paths = {
     invite: (code: string) => `/spaces/invites/${encodeURIComponent(code)}`,
     /** GET (owner): a streamed JSON archive of the space. */
     export: (id: string) => `/spaces/${encodeURIComponent(id)}/export`,
+    /** GET (space owners and admins): the space's moderation queue; PATCH …/:reportId closes one. */
+    reports: (id: string) => `/spaces/${encodeURIComponent(id)}/reports`,
+    report: (id: string, reportId: string) =>
+      `/spaces/${encodeURIComponent(id)}/reports/${encodeURIComponent(reportId)}`,
+    /** DELETE (space owners and admins): removes a message of the space for everyone. */
+    message: (id: string, messageId: string) =>
+      `/spaces/${encodeURIComponent(id)}/messages/${encodeURIComponent(messageId)}`,
     /** GET (site admins): every space. */
     adminList: '/admin/spaces',
     /** PUT { mongoUri } (site admins, MongoDB only): the space's own deployment. */

@@ -1,6 +1,8 @@
 import type { AppContext, AppModule } from '../../app-context.ts';
 import type { MediaStore } from '../../storage/ports.ts';
 import type { SpaceStorages } from '../../storage/spaces/space-storages.ts';
+import type { ModerationService } from '../moderation/moderation.service.ts';
+import { spaceModerationRoutes } from './spaces.moderation.ts';
 import { adminSpacesRoutes, spacesRoutes } from './spaces.routes.ts';
 import { createSpacesService, type SpacesService } from './spaces.service.ts';
 
@@ -15,6 +17,7 @@ export function createSpacesModule(
   ctx: AppContext,
   spaceStorages: SpaceStorages,
   mediaStore: MediaStore,
+  moderation: ModerationService,
 ): SpacesModule {
   const service = createSpacesService({
     storage: ctx.storage,
@@ -30,6 +33,7 @@ export function createSpacesModule(
     service,
     routers: [
       { prefix: '/spaces', router: spacesRoutes(ctx, service, spaceStorages) },
+      { prefix: '/spaces', router: spaceModerationRoutes(ctx, service, moderation) },
       { prefix: '/admin/spaces', router: adminSpacesRoutes(ctx, service) },
     ],
     start() {

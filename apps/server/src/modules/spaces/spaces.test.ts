@@ -204,6 +204,40 @@ describe('spaces', () => {
     expect(history.map((h) => h.id)).toContain(m.id);
   });
 
+  it('has its own moderation queue for its owners and admins, in its own database', async () => {
+    const space = (await A.post<MySpace>('/spaces', { name: 'Moderated', joinPolicy: 'anyone' })).body.data;
+    await B.post(`/spaces/${space.id}/join`);
+    await C.post(`/spaces/${space.id}/join`);
+    const [AS, BS, CS] = [ana, ben, cy].map((u) => inSpace(u, space.id)) as [Rest, Rest, Rest];
+    const g = (
+      await AS.post<ConversationSummary>('/conversations', {
+        kind: 'group',
+        title: 'Queue',
+        memberIds: [ben.user.id, cy.user.id],
+      })
+    ).body.data;
+    const rude = (
+      await BS.post<Message>(`/conversations/${g.id}/messages`, { clientMsgId: 'rude', text: 'rude words' })
+    ).body.data;
+    const filed = await CS.post<{ id: string }>('/reports', { messageId: rude.id, reason: 'harassment' });
+    expect(filed.status).toBe(201);
+    const queue = await A.get<{ items: { id: string }[] }>(`/spaces/${space.id}/reports`);
+    expect(queue.status).toBe(200);
+    expect(queue.body.data.items.map((r) => r.id)).toEqual([filed.body.data.id]);
+    // Members are not moderators; people outside the space are answered as if it did not exist.
+    expect((await B.get(`/spaces/${space.id}/reports`)).status).toBe(403);
+    expect((await restAs(t.api, (await registerUser(t)).accessToken).get(`/spaces/${space.id}/reports`)).status).toBe(
+      404,
+    );
+    expect((await A.del(`/spaces/${space.id}/messages/${rude.id}`)).status).toBe(200);
+    const closed = await A.patch<{ status: string }>(`/spaces/${space.id}/reports/${filed.body.data.id}`, {
+      status: 'resolved',
+    });
+    expect(closed.body.data.status).toBe('resolved');
+    const seen = (await CS.get<{ items: Message[] }>(`/conversations/${g.id}/messages`)).body.data.items;
+    expect(seen.find((m) => m.id === rude.id)?.deletedAt).toBeTruthy();
+  });
+
   it('owners export a space as streamed JSON and delete it after the grace period', async () => {
     const space = (await A.post<MySpace>('/spaces', { name: 'Short lived' })).body.data;
     const AS = inSpace(ana, space.id);
