@@ -40,7 +40,8 @@ const domainSchema = z
     'A domain name',
   );
 const accentSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'A colour like #3366ff');
-const languageSchema = z.string().regex(/^[a-z]{2,3}(?:-[A-Z]{2})?$/, 'A language tag like en or es');
+/** Like a reading language: members who chose none read translations in the space's language. */
+const languageSchema = z.string().regex(/^[a-z]{2,3}$/, 'Use a language code such as "en" or "es"');
 
 export const spaceSettingsSchema = z.object({
   name: spaceNameSchema,
