@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import type { BenchOptions } from './results.ts';
 
-export const SECTIONS = ['fanout', 'idle', 'history', 'auth', 'scaleout', 'client', 'translation', 'points'] as const;
+export const SECTIONS = [
+  'fanout',
+  'idle',
+  'history',
+  'auth',
+  'scaleout',
+  'client',
+  'translation',
+  'points',
+  'spaces',
+] as const;
 const count = z.coerce.number().int().positive();
 
 const argsSchema = z

@@ -19,6 +19,7 @@ import { runHistory } from './sections/history.ts';
 import { runIdle } from './sections/idle.ts';
 import { runPoints } from './sections/points.ts';
 import { runScaleOut } from './sections/scaleout.ts';
+import { runSpaces } from './sections/spaces.ts';
 import { runTranslation } from './sections/translation.ts';
 import { repoRoot } from './servers/launch.ts';
 
@@ -117,6 +118,10 @@ async function main(): Promise<void> {
   if (want('points'))
     results.sections.points = await section('points', `8. Leaderboard of a ${options.members}-member channel`, () =>
       runPoints({ members: options.members, iterations: options.iterations }, log),
+    );
+  if (want('spaces'))
+    results.sections.spaces = await section('spaces', '10. What entering a space costs (send, history, list)', () =>
+      runSpaces({ iterations: options.iterations, messages: options.quick ? 100 : 500 }, log),
     );
   if (want('auth'))
     results.sections.auth = await section('auth', '5. Auth at bcrypt cost 12', () =>

@@ -6,6 +6,7 @@ import type { HistoryResult } from './sections/history.ts';
 import type { IdleResult } from './sections/idle.ts';
 import type { PointsBenchResult } from './sections/points.ts';
 import type { ScaleOutResult } from './sections/scaleout.ts';
+import type { SpacesBenchResult } from './sections/spaces.ts';
 import type { TranslationResult } from './sections/translation.ts';
 
 export type Skipped = { skipped: string };
@@ -50,6 +51,7 @@ export type BenchResults = {
     client?: ClientResult | Skipped;
     translation?: TranslationResult | Skipped;
     points?: PointsBenchResult | Skipped;
+    spaces?: SpacesBenchResult | Skipped;
   };
   sectionSeconds: Record<string, number>;
   budgets: Budget[];

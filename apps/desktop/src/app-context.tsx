@@ -6,7 +6,9 @@ import { deleteOutbox } from './api/outbox.ts';
 import { keys } from './api/query-keys.ts';
 import { clearDrafts } from './features/chat/drafts.ts';
 import { wipeE2eeDevice } from './features/e2ee/e2ee-wipe.ts';
+import { type SpaceSelection, useSpaceSelection } from './features/spaces/use-space-selection.ts';
 import type { Platform } from './platform/platform.ts';
+import { useOptionalRouter } from './ui/router.tsx';
 
 export type AuthState =
   | { status: 'loading' }
@@ -23,6 +25,8 @@ type AppValue = {
   logout: () => Promise<void>;
   /** Ends the local session after the server said it is gone (revoked, expired refresh). */
   sessionLost: (reason: SessionLostReason) => void;
+  /** The space the app is in (REST header, socket handshake, what the screens show). */
+  space: SpaceSelection;
 };
 
 const AppContext = createContext<AppValue | null>(null);
@@ -39,6 +43,8 @@ export function AppProvider({ platform, children }: { platform: Platform; childr
   const [auth, setAuth] = useState<AuthState>({ status: 'loading' });
   const authRef = useRef(auth);
   authRef.current = auth;
+  const navigate = useOptionalRouter()?.navigate;
+  const { selection: space, adopt } = useSpaceSelection(qc, auth.status === 'signedIn' ? auth.me.id : null, navigate);
 
   const sessionLost = useCallback(
     (reason: SessionLostReason) => {
@@ -46,11 +52,16 @@ export function AppProvider({ platform, children }: { platform: Platform; childr
       // The session (and with it this device's E2EE identity) is gone: its keys and messages go too.
       void wipeE2eeDevice(authRef.current.me.id);
       clearUserData(qc);
+      adopt(null);
       setAuth({ status: 'signedOut', reason });
     },
-    [qc],
+    [qc, adopt],
   );
-  const api = useMemo(() => createApiClient(platform, sessionLost), [platform, sessionLost]);
+  const currentSpace = space.current;
+  const api = useMemo(
+    () => createApiClient(platform, sessionLost, currentSpace),
+    [platform, sessionLost, currentSpace],
+  );
 
   useEffect(() => {
     let cancelled = false;
@@ -60,6 +71,7 @@ export function AppProvider({ platform, children }: { platform: Platform; childr
         if (cancelled) return;
         if (r) {
           qc.setQueryData(keys.me, r.user);
+          adopt(r.user.id);
           setAuth({ status: 'signedIn', me: r.user, sessionId: r.sessionId });
         } else setAuth({ status: 'signedOut' });
       })
@@ -67,14 +79,15 @@ export function AppProvider({ platform, children }: { platform: Platform; childr
     return () => {
       cancelled = true;
     };
-  }, [platform, qc]);
+  }, [platform, qc, adopt]);
 
   const signedIn = useCallback(
     (r: AuthResult) => {
       qc.setQueryData(keys.me, r.user);
+      adopt(r.user.id);
       setAuth({ status: 'signedIn', me: r.user, sessionId: r.sessionId });
     },
-    [qc],
+    [qc, adopt],
   );
   const updateMe = useCallback(
     (me: Me) => {
@@ -95,12 +108,13 @@ export function AppProvider({ platform, children }: { platform: Platform; childr
     // Signing out on purpose also drops messages still waiting to be sent (a lost session keeps
     // them: the same user signing in again sends them).
     if (userId) await deleteOutbox(userId);
+    adopt(null);
     setAuth({ status: 'signedOut' });
-  }, [platform, qc]);
+  }, [platform, qc, adopt]);
 
   const value = useMemo(
-    () => ({ platform, api, auth, signedIn, updateMe, logout, sessionLost }),
-    [platform, api, auth, signedIn, updateMe, logout, sessionLost],
+    () => ({ platform, api, auth, signedIn, updateMe, logout, sessionLost, space }),
+    [platform, api, auth, signedIn, updateMe, logout, sessionLost, space],
   );
   return <AppContext.Provider value={value}>{children}</AppContext.Provider>;
 }

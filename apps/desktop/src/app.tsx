@@ -14,9 +14,10 @@ import { ProfileLanding } from './features/contacts/profile-landing.tsx';
 import { InviteLanding } from './features/groups/invite-landing.tsx';
 import { HomeScreen } from './features/home/home-screen.tsx';
 import { UnsubscribeScreen } from './features/settings/email-digest.tsx';
+import { SpaceInviteLanding, SpaceLanding } from './features/spaces/space-landing.tsx';
 import type { Platform } from './platform/platform.ts';
 import { useI18n } from './ui/i18n.tsx';
-import { type Route, RouterProvider, useRouter } from './ui/router.tsx';
+import { parseHash, type Route, RouterProvider, routeToHash, useRouter } from './ui/router.tsx';
 import { SettingsProvider } from './ui/settings.tsx';
 import { Skeleton } from './ui/status.tsx';
 import { ToastProvider } from './ui/toasts.tsx';
@@ -42,6 +43,9 @@ export function App({ platform }: { platform: Platform }) {
 
 const PENDING_INVITE = 'charla.pendingInvite';
 const PENDING_PROFILE = 'charla.pendingProfile';
+/** A space link or invite opened while signed out (its hash form), resumed after sign-in. */
+const PENDING_SPACE = 'charla.pendingSpace';
+const isSpaceLink = (r: Route) => r.name === 'space' || r.name === 'spaceInvite';
 
 /** Screens reachable without a session; everything else waits for sign-in. */
 function publicScreen(route: Route) {
@@ -67,15 +71,19 @@ function publicScreen(route: Route) {
 
 function Root() {
   const { t } = useI18n();
-  const { auth, platform } = useApp();
+  const { auth, platform, space } = useApp();
   const { route, navigate } = useRouter();
 
   useEffect(
     () =>
       platform.onDeepLink((url) => {
+        // Space links first: a space invite also ends in invite/<code>. Main parsed them strictly.
+        const space = url.match(/^charla:\/\/s\/([a-z0-9-]{3,40})(?:\/invite\/([A-Za-z0-9_-]{8,64}))?$/);
         const code = url.match(/invite\/([A-Za-z0-9_-]+)/)?.[1];
         const username = url.match(/^charla:\/\/u\/([A-Za-z0-9_.]{3,32})$/)?.[1];
-        if (code) navigate({ name: 'invite', code });
+        if (space?.[1] && space[2]) navigate({ name: 'spaceInvite', slug: space[1], code: space[2] });
+        else if (space?.[1]) navigate({ name: 'space', slug: space[1] });
+        else if (code) navigate({ name: 'invite', code });
         else if (username) navigate({ name: 'profile', username });
       }),
     [platform, navigate],
@@ -83,15 +91,24 @@ function Root() {
 
   // An invite opened while signed out is remembered and resumed after sign-in.
   useEffect(() => {
-    if (route.name === 'invite' && auth.status === 'signedOut') sessionStorage.setItem(PENDING_INVITE, route.code);
+    // The whole link (a group invite in a space names the space).
+    if (route.name === 'invite' && auth.status === 'signedOut')
+      sessionStorage.setItem(PENDING_INVITE, routeToHash(route));
     if (route.name === 'profile' && auth.status === 'signedOut')
       sessionStorage.setItem(PENDING_PROFILE, route.username);
+    if (isSpaceLink(route) && auth.status === 'signedOut') sessionStorage.setItem(PENDING_SPACE, routeToHash(route));
     if (auth.status === 'signedIn') {
       const code = sessionStorage.getItem(PENDING_INVITE);
       const username = sessionStorage.getItem(PENDING_PROFILE);
-      if (code) {
+      const spaceLink = sessionStorage.getItem(PENDING_SPACE);
+      const pendingSpace = spaceLink ? parseHash(spaceLink) : null;
+      if (pendingSpace && isSpaceLink(pendingSpace)) {
+        sessionStorage.removeItem(PENDING_SPACE);
+        navigate(pendingSpace, { replace: true });
+      } else if (code) {
         sessionStorage.removeItem(PENDING_INVITE);
-        navigate({ name: 'invite', code }, { replace: true });
+        const pendingInvite = parseHash(code);
+        navigate(pendingInvite.name === 'invite' ? pendingInvite : { name: 'invite', code }, { replace: true });
       } else if (username) {
         sessionStorage.removeItem(PENDING_PROFILE);
         navigate({ name: 'profile', username }, { replace: true });
@@ -122,10 +139,22 @@ function Root() {
             ? t('invite.signInFirst')
             : route.name === 'profile'
               ? t('profileLink.signInFirst')
-              : undefined;
+              : isSpaceLink(route)
+                ? t('spaces.signInFirst')
+                : undefined;
     return <LoginScreen notice={notice} />;
   }
-  if (route.name === 'invite') return <InviteLanding code={route.code} />;
+  if (route.name === 'invite') return <InviteLanding code={route.code} space={route.space} />;
   if (route.name === 'profile') return <ProfileLanding username={route.username} />;
-  return <HomeScreen />;
+  // Between two spaces nothing of either is mounted: the old socket closes, the cache is emptied.
+  if (space.switching)
+    return (
+      <main className="auth" aria-busy="true">
+        <Skeleton lines={3} label={t('spaces.switching')} />
+      </main>
+    );
+  if (route.name === 'space') return <SpaceLanding slug={route.slug} />;
+  if (route.name === 'spaceInvite') return <SpaceInviteLanding code={route.code} />;
+  // One mount per space: its socket, outbox and screens start fresh in it.
+  return <HomeScreen key={space.id} />;
 }

@@ -8,6 +8,7 @@ import './ui/panels.css';
 import './ui/everyday.css';
 import './ui/social.css';
 import './ui/points.css';
+import './ui/spaces.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

@@ -66,10 +66,14 @@ import type { RealtimeLimits } from './modules/realtime/realtime.server.ts';
 import { createSearchModule } from './modules/search/search.module.ts';
 import { sharePageRoutes } from './modules/share-pages/share-pages.routes.ts';
 import { createSocialLinksModule } from './modules/social-links/social-links.module.ts';
+import { createSpaceAccess, spaceScopeMiddleware } from './modules/spaces/spaces.access.ts';
+import { createSpacesModule, type SpacesModule } from './modules/spaces/spaces.module.ts';
 import { createLanguageDetector } from './modules/translation/translation.detect.ts';
 import { createTranslationModule, type TranslationOptions } from './modules/translation/translation.module.ts';
 import { createUsersModule } from './modules/users/users.module.ts';
 import type { MediaStore, Storage } from './storage/ports.ts';
+import { createScopedStorage } from './storage/spaces/scoped-storage.ts';
+import { type SpaceStorages, spaceStoragesFor } from './storage/spaces/space-storages.ts';
 
 /** Origin of the packaged Electron renderer; always allowed (it authenticates with bearer tokens). */
 export const DESKTOP_APP_ORIGIN = 'app://charla';
@@ -98,6 +102,8 @@ export type AppDeps = {
   notifications?: NotificationsOptions;
   /** Link-preview knobs (tests: a DNS stand-in, the test-site allow-list, limits). */
   linkPreviews?: LinkPreviewOptions;
+  /** Spaces: how many space databases may be open at once (default SPACE_DB_HANDLES). */
+  spaces?: { maxOpen?: number };
 };
 
 export type CharlaApp = {
@@ -114,6 +120,8 @@ export type CharlaApp = {
   linkPreviews: Pick<LinkPreviewsModule, 'service' | 'sweepOnce'>;
   /** Points module handles (tests wait for awards in flight and run the due checks). */
   points: Pick<PointsModule, 'service' | 'settled' | 'runDueChecks'>;
+  /** Spaces: the registry's service and the spaces' databases (tests count open handles). */
+  spaces: { service: SpacesModule['service']; storages: SpaceStorages };
   /** Resolves once optional backends (the Redis adapter, presence and typing) are connected. */
   ready: Promise<void>;
   /** Stops accepting connections and closes sockets; storage is the caller's to close. */
@@ -122,7 +130,13 @@ export type CharlaApp = {
 
 /** The composition root: everything is passed in, nothing is global. */
 export function createApp(deps: AppDeps): CharlaApp {
-  const { config, storage, logger } = deps;
+  const { config, logger } = deps;
+  // Every module gets the scoped storage: account data from the home database, everything a space
+  // holds from the database of the space the request or socket is working in (storage/spaces).
+  const home = deps.storage;
+  const spaceStorages = spaceStoragesFor(home, config.dataDir, deps.spaces?.maxOpen ?? config.SPACE_DB_HANDLES, logger);
+  const storage = createScopedStorage(home, spaceStorages);
+  const spaceAccess = createSpaceAccess(storage, (space, ids) => spaceStorages.admit(space, ids));
   const clock = deps.clock ?? systemClock;
   // The packaged desktop renderer is served from app://charla (see apps/desktop/electron/main/app-protocol.ts).
   const allowedOrigins = new Set([
@@ -148,6 +162,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     storage,
     logger,
     verifyAccessToken: authCore.verifyAccessToken,
+    enterSpace: spaceAccess.enter,
     ...(deps.realtime?.limits ? { limits: deps.realtime.limits } : {}),
   });
   const ctx: AppContext = {
@@ -215,6 +230,7 @@ export function createApp(deps: AppDeps): CharlaApp {
   );
   // Polyglot reads the language translation detected at send (stored on the message by messaging).
   const points = createPointsModule(ctx, { contentEvents: messaging.contentEvents });
+  const spaces = createSpacesModule(ctx, spaceStorages, media.store, moderation.service);
   const modules: AppModule[] = [
     createClientConfigModule(ctx),
     auth,
@@ -241,6 +257,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     createDiscoveryModule(ctx, { lookupLimiter: rateLimits.limiter(DISCOVERY_LOOKUP_PER_USER) }),
     createProfileLinksModule(ctx),
     createSocialLinksModule(ctx),
+    spaces,
   ];
 
   const metrics = createMetrics({
@@ -301,6 +318,8 @@ export function createApp(deps: AppDeps): CharlaApp {
   // /e2ee carries MLS blobs larger than the API's JSON limit: its router parses its own bodies.
   const json = express.json({ limit: '64kb' });
   api.use((req, res, next) => (req.path.startsWith('/e2ee/') ? next() : json(req, res, next)));
+  // The space a request acts in (X-Charla-Space), for the routes of what a space holds.
+  api.use(spaceScopeMiddleware(spaceAccess, authCore.verifyAccessToken));
   for (const { prefix, router } of modules.flatMap((m) => m.routers)) api.use(prefix, routeBase, router);
   api.use(notFoundHandler);
   app.use('/api/v1', api);
@@ -331,6 +350,7 @@ export function createApp(deps: AppDeps): CharlaApp {
     notifications,
     linkPreviews,
     points,
+    spaces: { service: spaces.service, storages: spaceStorages },
     ready: realtime.ready,
     close: async () => {
       await new Promise<void>((resolve) => {
@@ -339,6 +359,7 @@ export function createApp(deps: AppDeps): CharlaApp {
       });
       for (const m of [...modules].reverse()) await m.close?.();
       await realtime.close();
+      await spaceStorages.close();
       await rateLimits.close();
       ctx.mailer.close?.();
     },

@@ -111,6 +111,8 @@ export const envSchema = z.object({
     .default(25 * 1024 * 1024),
   /** Uploads (files and avatars) one account may start per minute. */
   MEDIA_UPLOADS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
+  /** Space databases kept open at once (an LRU; each SQLite one holds up to three files). */
+  SPACE_DB_HANDLES: z.coerce.number().int().min(1).max(10_000).default(128),
   /** Bytes of uploads not yet attached to a message one account may hold (they expire after 24 h). */
   MEDIA_PENDING_MAX_BYTES: z.coerce
     .number()

@@ -9,12 +9,13 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export type Res<T = unknown> = { status: number; body: { error: boolean; code?: string; message: string; data: T } };
 
 /** REST calls as one user. */
-export function restAs(api: string, token: string) {
+export function restAs(api: string, token: string, space?: string) {
   const call = async <T = unknown>(method: string, path: string, body?: unknown): Promise<Res<T>> => {
     const res = await fetch(`${api}${path}`, {
       method,
       headers: {
         Authorization: `Bearer ${token}`,
+        ...(space === undefined ? {} : { 'x-charla-space': space }),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -32,9 +33,9 @@ export function restAs(api: string, token: string) {
 export type Rest = ReturnType<typeof restAs>;
 
 /** Connects a real socket.io-client and waits for the handshake (rejects with connect_error). */
-export function connectSocket(url: string, token: string | undefined): Promise<ClientSocket> {
+export function connectSocket(url: string, token: string | undefined, space?: string): Promise<ClientSocket> {
   const socket: ClientSocket = io(url, {
-    auth: token === undefined ? {} : { token },
+    auth: token === undefined ? {} : { token, ...(space === undefined ? {} : { space }) },
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,

@@ -299,5 +299,26 @@ export function evaluateBudgets(r: BenchResults): { budgets: Budget[]; limits: s
         `Leaderboard: the query itself has store p99 ${board.store.p99} ms (an index walk, independent of the member count); REST p99 ${board.http.p99} ms comes with an HTTP floor (GET /users/me) of p99 ${floor?.http?.p99 ?? '?'} ms in the same run, i.e. the machine's load, not the board.`,
       );
   }
+  // Spaces (issue 20)
+  const sp = s.spaces;
+  const b20 = 'Entering a space adds <= 5% to the send and history paths (p50, same run)';
+  if (!sp || isSkipped(sp)) budgets.push(notMeasured('spaces', b20, sp ? sp.skipped : 'section not run'));
+  else {
+    const onPath = sp.paths.filter((p) => p.name.startsWith('send') || p.name.startsWith('history'));
+    const worstPath = onPath.reduce<(typeof onPath)[number] | undefined>(
+      (w, p) => (!w || p.ratioP50 > w.ratioP50 ? p : w),
+      undefined,
+    );
+    budgets.push(
+      worstPath
+        ? {
+            id: 'spaces',
+            budget: b20,
+            measured: onPath.map((p) => `${p.name}: x${p.ratioP50} p50 (x${p.ratioP99} p99)`).join('; '),
+            status: pass(worstPath.ratioP50 <= 1.05),
+          }
+        : notMeasured('spaces', b20, 'no path timed'),
+    );
+  }
   return { budgets, limits };
 }

@@ -425,6 +425,25 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
     for (const note of pts.notes) out.push(`\n_${note}_`);
     out.push('');
   }
+  out.push('## 10. What entering a space costs');
+  out.push('');
+  const sp = s.spaces;
+  if (!sp) out.push('Not run.');
+  else if (isSkipped(sp)) out.push(`Not measured: ${sp.skipped}`);
+  else {
+    out.push(
+      `The same group (10 members, ${n(sp.messages)} messages and more as the sends add up) at home and in a space with its own database; the same REST calls to both, ${n(sp.iterations)} each, interleaved. In a space a request also checks membership in the registry and reaches the space's database through the handle LRU.`,
+    );
+    out.push('');
+    out.push(
+      table(
+        ['request', 'home p50 / p99', 'in a space p50 / p99', 'space / home (p50, p99)'],
+        sp.paths.map((p) => [p.name, pct(p.home), pct(p.space), `x${p.ratioP50}, x${p.ratioP99}`]),
+      ),
+    );
+    for (const note of sp.notes) out.push(`\n_${note}_`);
+    out.push('');
+  }
   out.push('## Section times');
   out.push('');
   out.push(

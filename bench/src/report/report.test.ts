@@ -116,8 +116,9 @@ describe('budgets', () => {
 
   it('reports every budget, NOT MEASURED with the reason when a section did not run or was skipped', () => {
     const { budgets } = evaluateBudgets(results({ auth: { skipped: 'failed: boom' } }));
-    // 11 of issue 8 + 2 of issue 16 (translation) + 1 of issue 17 (leaderboard).
-    expect(budgets).toHaveLength(14);
+    // 11 of issue 8 + 2 of issue 16 (translation) + 1 of issue 17 (leaderboard) + 1 of issue 20 (spaces).
+    expect(budgets).toHaveLength(15);
+    expect(budgets.find((b) => b.id === 'spaces')).toMatchObject({ status: 'NOT MEASURED', note: 'section not run' });
     expect(budgets.find((b) => b.id === 'translation-calls')?.status).toBe('NOT MEASURED');
     expect(budgets.find((b) => b.id === 'leaderboard')).toMatchObject({
       status: 'NOT MEASURED',
@@ -126,6 +127,31 @@ describe('budgets', () => {
     const eld = budgets.find((b) => b.id === 'eld');
     expect(eld).toMatchObject({ status: 'NOT MEASURED', note: 'failed: boom' });
     expect(budgets.find((b) => b.id === 'bundle')?.note).toBe('section not run');
+  });
+
+  it('judges the space budget on the worse of send and history at p50', () => {
+    const path = (name: string, ratioP50: number) => ({
+      name,
+      home: { n: 10, p50: 1, p95: 1, p99: 1, max: 1, mean: 1 },
+      space: { n: 10, p50: ratioP50, p95: 1, p99: 1, max: 1, mean: 1 },
+      ratioP50,
+      ratioP99: 1,
+    });
+    const spaces = (send: number, history: number) => ({
+      iterations: 10,
+      messages: 10,
+      notes: [],
+      paths: [
+        path('send a message (REST)', send),
+        path('history page of 50 (REST)', history),
+        path('conversation list', 3),
+      ],
+    });
+    const judged = (send: number, history: number) =>
+      evaluateBudgets(results({ spaces: spaces(send, history) })).budgets.find((b) => b.id === 'spaces')?.status;
+    expect(judged(1.02, 1.05)).toBe('PASS');
+    expect(judged(1.02, 1.06)).toBe('MISS');
+    expect(judged(1.2, 1.0)).toBe('MISS');
   });
 
   it('renders Markdown with the budget table and an SVG with escaped text', () => {

@@ -19,6 +19,7 @@ export * from './dto/notifications.ts';
 export * from './dto/oidc.ts';
 export * from './dto/points.ts';
 export * from './dto/social-link.ts';
+export * from './dto/space.ts';
 export * from './dto/translation.ts';
 export * from './dto/user.ts';
 export * from './notifications/policy.ts';

@@ -35,6 +35,36 @@ describe('parseDeepLink', () => {
       expect([bad, parseDeepLink(bad)]).toEqual([bad, null]);
   });
 
+  it('accepts space links and space invites, normalised, and refuses anything that is not exactly one', () => {
+    expect(parseDeepLink('charla://s/book-club/')).toEqual({
+      kind: 'space',
+      slug: 'book-club',
+      url: 'charla://s/book-club',
+    });
+    expect(parseDeepLink('charla://s/book-club/invite/Ab_9-xyz1')).toEqual({
+      kind: 'space',
+      slug: 'book-club',
+      code: 'Ab_9-xyz1',
+      url: 'charla://s/book-club/invite/Ab_9-xyz1',
+    });
+    for (const bad of [
+      'charla://s/',
+      'charla://s/ab',
+      'charla://s/-club',
+      'charla://s/club-',
+      'charla://s/Club',
+      `charla://s/${'a'.repeat(41)}`,
+      'charla://s/club/invite/short',
+      'charla://s/club/invite/abcd1234/x',
+      'charla://s/club/other',
+      'charla://s/../invite/abcd1234',
+      'charla://s/club%2Fx',
+      'charla://s/club?x=1',
+      'charla://s/club#x',
+    ])
+      expect([bad, parseDeepLink(bad)]).toEqual([bad, null]);
+  });
+
   it('normalises the link it hands on', () => {
     expect(parseDeepLink('charla://invite/abcd1234/')).toEqual({
       kind: 'invite',

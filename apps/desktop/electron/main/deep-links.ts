@@ -1,5 +1,5 @@
 /**
- * `charla://invite/<code>` and `charla://u/<username>` links: strict parsing (anything else is ignored), the single-instance
+ * `charla://invite/<code>`, `charla://u/<username>` and `charla://s/<slug>[/invite/<code>]` links: strict parsing (anything else is ignored), the single-instance
  * lock that hands a second launch's argv to the running instance, the protocol registration and
  * macOS's open-url. Links that arrive before the renderer listens are queued.
  */
@@ -11,8 +11,10 @@ const MAX_LINK_LENGTH = 512;
 const INVITE = /^charla:\/\/invite\/([A-Za-z0-9_-]{8,64})\/?$/;
 /** Same alphabet and length as usernameSchema (shared-types). */
 const PROFILE = /^charla:\/\/u\/([A-Za-z0-9_.]{3,32})\/?$/;
+/** A space's slug as spaceSlugSchema allows it, optionally with one of its invite codes. */
+const SPACE = /^charla:\/\/s\/([a-z0-9][a-z0-9-]{1,38}[a-z0-9])(?:\/invite\/([A-Za-z0-9_-]{8,64}))?\/?$/;
 
-/** Returns the invite or profile link, or null for anything that is not exactly a well-formed one. */
+/** Returns the invite, profile or space link, or null for anything that is not exactly a well-formed one. */
 export function parseDeepLink(raw: unknown): DeepLink | null {
   if (typeof raw !== 'string' || raw.length > MAX_LINK_LENGTH) return null;
   // Match the raw text, not a URL-normalised form: no percent-escapes, dot segments, user info,
@@ -22,6 +24,13 @@ export function parseDeepLink(raw: unknown): DeepLink | null {
   const profile = PROFILE.exec(raw);
   // "." and ".." are not usernames (3 characters at least), so no dot segment gets through.
   if (profile?.[1]) return { kind: 'profile', username: profile[1], url: `${PROTOCOL}://u/${profile[1]}` };
+  const space = SPACE.exec(raw);
+  if (space?.[1]) {
+    const [, slug, code] = space;
+    return code
+      ? { kind: 'space', slug, code, url: `${PROTOCOL}://s/${slug}/invite/${code}` }
+      : { kind: 'space', slug, url: `${PROTOCOL}://s/${slug}` };
+  }
   return null;
 }
 

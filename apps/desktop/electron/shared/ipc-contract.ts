@@ -122,7 +122,14 @@ export type ShareArgs = z.infer<typeof shareArgsSchema>;
 export const inviteLinkSchema = z.object({ kind: z.literal('invite'), code: z.string(), url: z.string() });
 /** A profile link (charla://u/<username>): opens a chat with that person. */
 export const profileLinkSchema = z.object({ kind: z.literal('profile'), username: z.string(), url: z.string() });
-export const deepLinkSchema = z.discriminatedUnion('kind', [inviteLinkSchema, profileLinkSchema]);
+/** A space link (charla://s/<slug>), or a space invite (charla://s/<slug>/invite/<code>). */
+export const spaceLinkSchema = z.object({
+  kind: z.literal('space'),
+  slug: z.string(),
+  code: z.string().optional(),
+  url: z.string(),
+});
+export const deepLinkSchema = z.discriminatedUnion('kind', [inviteLinkSchema, profileLinkSchema, spaceLinkSchema]);
 export type DeepLink = z.infer<typeof deepLinkSchema>;
 
 export const appInfoSchema = z.object({

@@ -1,3 +1,4 @@
+import { HOME_SPACE_ID, SPACE_HEADER } from '@charla/shared-types';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ApiError } from '../platform/errors.ts';
@@ -85,5 +86,21 @@ describe('api client', () => {
       code: 'validation_failed',
       details: { email: ['Enter a valid email address'] },
     });
+  });
+
+  it('names the current space in a header, read per request, except on home and the /spaces routes', async () => {
+    const seen: (string | undefined)[] = [];
+    vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
+      seen.push((init.headers as Record<string, string>)[SPACE_HEADER]);
+      return ok(null);
+    });
+    let space = HOME_SPACE_ID;
+    const api = createApiClient({ session: session([]), serverUrl: () => '' }, vi.fn(), () => space);
+    await api.get('/conversations', z.unknown());
+    space = 'sp-1';
+    await api.get('/conversations', z.unknown());
+    await api.send('POST', '/spaces', z.unknown(), {});
+    expect(seen).toEqual([undefined, 'sp-1', undefined]);
+    expect(api.spaceHeaders('/media')).toEqual({ [SPACE_HEADER]: 'sp-1' });
   });
 });

@@ -1,4 +1,6 @@
+import { HOME_SPACE_ID } from '@charla/shared-types';
 import type { z } from 'zod';
+import { spaceHeaders } from '../features/spaces/space-state.ts';
 import { ApiError, isApiError } from '../platform/errors.ts';
 import { type HttpRequest, httpJson } from '../platform/http.ts';
 import type { Platform } from '../platform/platform.ts';
@@ -16,6 +18,8 @@ export type ApiClient = {
   /** Raw access for uploads (XHR progress): a current token or null when signed out. */
   token(): Promise<string | null>;
   base(): string;
+  /** The headers naming the current space for a request to `path` (uploads add them themselves). */
+  spaceHeaders(path: string): Record<string, string>;
 };
 
 /**
@@ -25,6 +29,8 @@ export type ApiClient = {
 export function createApiClient(
   platform: Pick<Platform, 'session' | 'serverUrl'>,
   onSessionLost: (r: SessionLostReason) => void,
+  /** The space requests act in (read per request: switching spaces does not rebuild the client). */
+  currentSpace: () => string = () => HOME_SPACE_ID,
 ) {
   async function call<S extends z.ZodType>(path: string, schema: S, req: HttpRequest): Promise<z.infer<S>> {
     const attempt = async (forceRefresh: boolean) => {
@@ -35,7 +41,7 @@ export function createApiClient(
       }
       return httpJson(platform.serverUrl(), path, schema, {
         ...req,
-        headers: { ...req.headers, authorization: `Bearer ${token}` },
+        headers: { ...req.headers, ...spaceHeaders(currentSpace(), path), authorization: `Bearer ${token}` },
       });
     };
     try {
@@ -58,6 +64,7 @@ export function createApiClient(
     send: (method, path, schema, body) => call(path, schema, { method, body }),
     token: () => platform.session.getAccessToken(),
     base: () => platform.serverUrl(),
+    spaceHeaders: (path) => spaceHeaders(currentSpace(), path),
   };
   return client;
 }

@@ -1,3 +1,4 @@
+import { HOME_SPACE_ID } from '@charla/shared-types';
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import { isApiError } from '../platform/errors.ts';
 
@@ -21,17 +22,29 @@ export function newClientMsgId(): string {
   return `c:${crypto.randomUUID()}`;
 }
 
-/** The IndexedDB database holding one user's unsent messages (realtime/use-outbox.ts opens it by this name). */
-export const outboxName = (userId: string) => `charla-outbox-${userId}`;
+/**
+ * The IndexedDB database holding one user's unsent messages in one space (realtime/use-outbox.ts opens
+ * it by this name): a message queued in one space is never sent into another. Home keeps the name
+ * from before spaces, so messages queued before an update are still sent.
+ */
+export const outboxName = (userId: string, spaceId: string = HOME_SPACE_ID) =>
+  spaceId === HOME_SPACE_ID ? `charla-outbox-${userId}` : `charla-outbox-${userId}@${spaceId}`;
 
-/** Deletes a user's unsent messages from this device (an explicit sign-out: nothing stays on disk). */
-export function deleteOutbox(userId: string): Promise<void> {
-  if (typeof indexedDB === 'undefined') return Promise.resolve();
+function deleteDatabase(name: string): Promise<void> {
   return new Promise((resolve) => {
-    const req = indexedDB.deleteDatabase(outboxName(userId));
+    const req = indexedDB.deleteDatabase(name);
     // Blocked (another tab still has it open) or failed: it is deleted once that tab closes, or kept.
     req.onsuccess = req.onerror = req.onblocked = () => resolve();
   });
+}
+
+/** Deletes a user's unsent messages, in every space, from this device (an explicit sign-out: nothing stays on disk). */
+export async function deleteOutbox(userId: string): Promise<void> {
+  if (typeof indexedDB === 'undefined') return;
+  const names = new Set([outboxName(userId)]);
+  const all = await indexedDB.databases?.().catch(() => []);
+  for (const db of all ?? []) if (db.name?.startsWith(`${outboxName(userId)}@`)) names.add(db.name);
+  await Promise.all([...names].map(deleteDatabase));
 }
 
 /**

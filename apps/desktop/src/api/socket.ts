@@ -3,6 +3,7 @@ import {
   type ClientToServerEvents,
   type CommandPayload,
   type CommandResult,
+  HOME_SPACE_ID,
   type ServerToClientEvents,
   SOCKET_PATH,
   type SocketCommand,
@@ -24,6 +25,10 @@ export function createChatSocket(
   base: string,
   session: Pick<SessionPort, 'getAccessToken'>,
   onSessionLost: (r: SessionLostReason) => void,
+  /** The space this socket is opened in: it hears that space's events (and space:activity for others). */
+  space: string = HOME_SPACE_ID,
+  /** The server says the space is gone or this account is no longer in it. */
+  onSpaceLost: () => void = () => undefined,
 ): ChatSocket {
   let forceRefresh = false;
   const socket: ChatSocket = io(base || undefined, {
@@ -34,7 +39,7 @@ export function createChatSocket(
       const force = forceRefresh;
       forceRefresh = false;
       session.getAccessToken({ forceRefresh: force }).then(
-        (token) => cb({ token }),
+        (token) => cb(space === HOME_SPACE_ID ? { token } : { token, space }),
         () => cb({ token: null }),
       );
     },
@@ -45,6 +50,10 @@ export function createChatSocket(
   });
   socket.on('connect_error', (err) => {
     const code = (err as Error & { data?: { code?: string } }).data?.code;
+    if (code === 'space_not_found') {
+      onSpaceLost();
+      return;
+    }
     if (!code || !(socketAuthErrorCodes as readonly string[]).includes(code)) return; // transport error: auto-retry
     if (code === 'token_expired') {
       forceRefresh = true;

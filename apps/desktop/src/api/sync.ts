@@ -17,8 +17,8 @@ import { ChangeFeeds, mergeConversation, movesPermissions } from './change-feed.
 import type { ApiClient } from './client.ts';
 import { keys } from './query-keys.ts';
 
-/** Events that change cached chat state; feature events (points toasts) have their own listeners. */
-type SyncedEvent = Exclude<keyof ServerToClientEvents, 'points:achievement'>;
+/** Events that change cached chat state; feature events (points toasts, space badges) have their own listeners. */
+type SyncedEvent = Exclude<keyof ServerToClientEvents, 'points:achievement' | 'space:activity'>;
 type AllHandlers = { [E in SyncedEvent]: ServerToClientEvents[E] };
 
 export type SyncContext = {

@@ -31,6 +31,7 @@ export function sendFile<S extends z.ZodType>(
     return new Promise<z.infer<S>>((resolve, reject) => {
       xhr.open(method, `${api.base()}${API_PREFIX}${path}`);
       xhr.setRequestHeader('authorization', `Bearer ${token}`);
+      for (const [name, value] of Object.entries(api.spaceHeaders(path))) xhr.setRequestHeader(name, value);
       xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
       xhr.onerror = () => reject(new ApiError('network', 0, 'Upload failed'));
       xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));

@@ -98,7 +98,8 @@ export type Platform = {
   /** Desktop (macOS): text typed into a notification's inline Reply, to send to that conversation. */
   onNotificationReply?(handler: (conversationId: string, text: string) => void): () => void;
   /** Called with a conversation id (and the message seq, when known) when the user clicks a notification. */
-  onNotificationClick(handler: (conversationId: string, seq?: number) => void): () => void;
+  /** `spaceId`: the space a push came from (absent: the space on screen, or home). */
+  onNotificationClick(handler: (conversationId: string, seq?: number, spaceId?: string) => void): () => void;
   setUnreadBadge(count: number): void;
   /** Opens an http(s) link outside the app after validating it. */
   openExternal(url: string): Promise<void>;

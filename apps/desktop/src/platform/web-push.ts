@@ -40,7 +40,9 @@ const sameKey = (a: ArrayBuffer | null, b: Uint8Array): boolean => {
  * Web Push in this browser: the service worker registration and the PushManager subscription. Only
  * where the browser has them (and never in Electron, whose pages cannot reach a push service).
  */
-export function createWebPushPort(onOpen: (conversationId: string, seq: number | null) => void): WebPushPort | null {
+export function createWebPushPort(
+  onOpen: (conversationId: string, seq: number | null, spaceId?: string) => void,
+): WebPushPort | null {
   if (
     typeof navigator === 'undefined' ||
     !('serviceWorker' in navigator) ||
@@ -51,7 +53,7 @@ export function createWebPushPort(onOpen: (conversationId: string, seq: number |
   const container = navigator.serviceWorker;
   // A click on a notification while a Charla tab is open: the worker asks the tab to go there.
   container.addEventListener('message', (e: MessageEvent) => {
-    if (isOpenConversationMessage(e.data)) onOpen(e.data.conversationId, e.data.seq);
+    if (isOpenConversationMessage(e.data)) onOpen(e.data.conversationId, e.data.seq, e.data.spaceId);
   });
   const registration = () => container.register(workerUrl, { scope: '/', type: workerType });
   const existing = async () => (await container.getRegistration('/'))?.pushManager.getSubscription() ?? null;

@@ -190,7 +190,7 @@ export function createWebNotifier(
 const BADGE_DELAY_MS = 250;
 
 export function createWebPlatform(): Platform {
-  const clickHandlers = new Set<(conversationId: string, seq?: number) => void>();
+  const clickHandlers = new Set<(conversationId: string, seq?: number, spaceId?: string) => void>();
   let badgeCount = 0;
   let badgeTimer: ReturnType<typeof setTimeout> | undefined;
   const base = () => '';
@@ -200,8 +200,8 @@ export function createWebPlatform(): Platform {
       for (const h of clickHandlers) h(id);
     },
   );
-  const push = createWebPushPort((id, seq) => {
-    for (const h of clickHandlers) h(id, seq ?? undefined);
+  const push = createWebPushPort((id, seq, spaceId) => {
+    for (const h of clickHandlers) h(id, seq ?? undefined, spaceId);
   });
   const platform: Platform = {
     kind: 'web',

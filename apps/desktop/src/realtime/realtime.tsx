@@ -1,6 +1,7 @@
 import { createContext, type ReactNode, useCallback, useContext, useMemo } from 'react';
 import type { OutboxEntry } from '../api/outbox.ts';
 import type { ChatSocket } from '../api/socket.ts';
+import { useApp } from '../app-context.tsx';
 import { useChatSocket } from './chat-socket.ts';
 import { useLiveSync } from './live-sync.ts';
 import { useActiveConversation } from './use-active-conversation.ts';
@@ -36,9 +37,10 @@ const RealtimeContext = createContext<RealtimeValue | null>(null);
  * unread badge. Screens read it through useRealtime().
  */
 export function RealtimeProvider({ meId, children }: { meId: string; children: ReactNode }) {
+  const { space } = useApp();
   const { socket, connected } = useChatSocket();
   const active = useActiveConversation();
-  const outbox = useOutbox(socket, meId, active.current);
+  const outbox = useOutbox(socket, meId, active.current, space.id);
   const typing = useTyping(socket);
   const presence = usePresence(socket, connected, meId, active.activeId);
   const delivered = useDeliveryReceipts(socket, connected, meId);

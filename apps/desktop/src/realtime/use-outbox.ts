@@ -1,4 +1,4 @@
-import type { ConversationSummary, Message, Participant } from '@charla/shared-types';
+import { type ConversationSummary, HOME_SPACE_ID, type Message, type Participant } from '@charla/shared-types';
 import { useQueryClient } from '@tanstack/react-query';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { addSentMessage, bumpConversation, type MessagesState, senderReadUpTo } from '../api/cache.ts';
@@ -20,15 +20,21 @@ export type OutboxHandle = {
 };
 
 /**
- * Sending, exactly once: drafts go to a persistent outbox (IndexedDB, per user) and out over the
+ * Sending, exactly once: drafts go to a persistent outbox (IndexedDB, per user and space) and out over the
  * socket with their clientMsgId, so a retry after a lost ack is idempotent on the server. The ack
  * (the stored message) goes straight into the cache.
  */
-export function useOutbox(socket: ChatSocket, meId: string, activeConversationId: () => string | null): OutboxHandle {
+export function useOutbox(
+  socket: ChatSocket,
+  meId: string,
+  activeConversationId: () => string | null,
+  spaceId: string = HOME_SPACE_ID,
+): OutboxHandle {
   const qc = useQueryClient();
   const active = useRef(activeConversationId);
   active.current = activeConversationId;
-  const outbox = useMemo(() => new Outbox(outboxName(meId)), [meId]);
+  // One outbox per space: what was queued in a space is only ever sent on that space's socket.
+  const outbox = useMemo(() => new Outbox(outboxName(meId, spaceId)), [meId, spaceId]);
   const [pending, setPending] = useState<OutboxEntry[]>([]);
 
   const onSent = useCallback(

@@ -125,6 +125,22 @@ describe('service worker: click', () => {
     expect(f.opened).toEqual([]);
   });
 
+  it('a push from a space carries it to the click: the open window is told, a new one opens there', async () => {
+    const open = fakeScope([{ url: 'https://chat.example/#/', visibilityState: 'visible' }]);
+    await push(open.scope, payload({ spaceId: 'sp-1' }));
+    await handleNotificationClick(open.scope, open.visible()[0]?.options.data);
+    expect(open.posted).toEqual([{ type: 'charla:open', conversationId: 'c1', seq: 7, spaceId: 'sp-1' }]);
+    expect(open.posted.every(isOpenConversationMessage)).toBe(true);
+    const none = fakeScope();
+    await push(none.scope, payload({ spaceId: 'sp 1' }));
+    await handleNotificationClick(none.scope, none.visible()[0]?.options.data);
+    expect(none.opened).toEqual(['https://chat.example/#/c/c1/7?space=sp%201']);
+    expect(
+      isOpenConversationMessage({ type: 'charla:open', conversationId: 'c1', seq: 1, spaceId: 'x'.repeat(65) }),
+    ).toBe(false);
+    expect(isOpenConversationMessage({ type: 'charla:open', conversationId: 'c1', seq: 1, spaceId: 7 })).toBe(false);
+  });
+
   it('with no window open, a new one opens on the conversation at that message', async () => {
     const f = fakeScope();
     await push(f.scope, payload({ conversationId: 'c/1?x' }));

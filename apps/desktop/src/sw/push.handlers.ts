@@ -73,6 +73,7 @@ export async function handleNotificationClick(scope: SwScope, data: unknown): Pr
       type: 'charla:open',
       conversationId: d.conversationId,
       seq: typeof d.seq === 'number' ? d.seq : null,
+      ...(typeof d.spaceId === 'string' ? { spaceId: d.spaceId } : {}),
     });
     return;
   }

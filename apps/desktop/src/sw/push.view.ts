@@ -11,6 +11,8 @@ import { esPush } from '../ui/locales/es-push.ts';
 /** What a shown notification carries, to add up bursts and to open the conversation on click. */
 export type PushNotificationData = {
   charla: 1;
+  /** The space the conversation is in (absent: home); a click switches there first. */
+  spaceId?: string;
   conversationId: string;
   seq: number;
   messageId: string;
@@ -61,6 +63,7 @@ export function notificationFor(
       lang: payload.lang,
       data: {
         charla: 1,
+        ...(payload.spaceId ? { spaceId: payload.spaceId } : {}),
         conversationId: payload.conversationId,
         seq: payload.seq,
         messageId: payload.messageId,
@@ -76,11 +79,18 @@ export function openPathFor(data: unknown): string | null {
   const d = data as Partial<PushNotificationData> | null | undefined;
   if (d?.charla !== 1 || typeof d.conversationId !== 'string') return null;
   const seq = typeof d.seq === 'number' && d.seq > 0 ? `/${d.seq}` : '';
-  return `/#/c/${encodeURIComponent(d.conversationId)}${seq}`;
+  const space = typeof d.spaceId === 'string' ? `?space=${encodeURIComponent(d.spaceId)}` : '';
+  return `/#/c/${encodeURIComponent(d.conversationId)}${seq}${space}`;
 }
 
 /** The message the worker posts to an open page on a click (the page navigates itself). */
-export type OpenConversationMessage = { type: 'charla:open'; conversationId: string; seq: number | null };
+export type OpenConversationMessage = {
+  type: 'charla:open';
+  conversationId: string;
+  seq: number | null;
+  /** Absent for the home space. */
+  spaceId?: string;
+};
 
 export function isOpenConversationMessage(m: unknown): m is OpenConversationMessage {
   const x = m as Partial<OpenConversationMessage> | null;
@@ -88,6 +98,7 @@ export function isOpenConversationMessage(m: unknown): m is OpenConversationMess
     x?.type === 'charla:open' &&
     typeof x.conversationId === 'string' &&
     x.conversationId.length <= 128 &&
+    (x.spaceId === undefined || (typeof x.spaceId === 'string' && x.spaceId.length <= 64)) &&
     (x.seq === null || (typeof x.seq === 'number' && Number.isInteger(x.seq) && x.seq >= 0))
   );
 }

@@ -36,6 +36,8 @@ const paths = {
   close: 'M6.4 5 5 6.4l5.6 5.6L5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6 6.4 5z',
   trophy:
     'M7 3h10v2h4v3a4 4 0 0 1-4 4h-.4A5 5 0 0 1 13 14.9V18h3v3H8v-3h3v-3.1A5 5 0 0 1 7.4 12H7a4 4 0 0 1-4-4V5h4V3zm0 4H5v1a2 2 0 0 0 2 2V7zm10 0v3a2 2 0 0 0 2-2V7h-2z',
+  /** Sliders: a space's (or anything's) settings. */
+  settings: 'M3 6h8v2H3zM17 6h4v2h-4zM12 4h4v6h-4zM3 16h3v2H3zM12 16h9v2h-9zM7 14h4v6H7z',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -6,6 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { v2 as cloudinary } from 'cloudinary';
 import type { ByteRange, MediaStore } from '../storage/ports.ts';
+import { currentSpaceId, isHomeSpace } from '../storage/spaces/space-scope.ts';
 import { hashingCounter } from './local-media-store.ts';
 
 type ResourceType = 'image' | 'video' | 'raw';
@@ -77,7 +78,7 @@ export function createCloudinaryMediaStore(options: { url: string; tmpDir: strin
   const agent =
     typeof sdk.upload_prefix === 'string' && sdk.upload_prefix.startsWith('http:') ? new http.Agent() : undefined;
   const parseKey = (key: string): { resourceType: ResourceType; publicId: string } => {
-    const m = /^(image|video|raw)\/(charla\/[0-9a-f]{64})$/.exec(key);
+    const m = /^(image|video|raw)\/(charla\/(?:spaces\/[A-Za-z0-9_-]{1,64}\/)?[0-9a-f]{64})$/.exec(key);
     if (!m) throw new Error('invalid media key');
     return { resourceType: m[1] as ResourceType, publicId: m[2] as string };
   };
@@ -91,7 +92,9 @@ export function createCloudinaryMediaStore(options: { url: string; tmpDir: strin
         await pipeline(source, counter, fs.createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
         const { size, sha256 } = counter.digest();
         const resourceType = resourceTypeFor(hint?.mime);
-        const publicId = `charla/${sha256}`;
+        // A space's blobs are its own (deleting a space never touches another's identical bytes).
+        const spaceId = currentSpaceId();
+        const publicId = isHomeSpace(spaceId) ? `charla/${sha256}` : `charla/spaces/${spaceId}/${sha256}`;
         try {
           await cloudinary.uploader.upload(temp, {
             ...sdk,

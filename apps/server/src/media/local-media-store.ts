@@ -5,8 +5,10 @@ import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { MediaStore, StoredBlob } from '../storage/ports.ts';
+import { currentSpaceId, isHomeSpace } from '../storage/spaces/space-scope.ts';
 
-const KEY = /^[0-9a-f]{64}$/;
+/** `<sha256>` in the home space, `<spaceId>/<sha256>` in another: a space's blobs are its own. */
+const KEY = /^(?:[A-Za-z0-9_-]{1,64}\/)?[0-9a-f]{64}$/;
 
 /** Counts and hashes bytes as they pass, so nothing is read twice. */
 export function hashingCounter(): Transform & { digest(): { size: number; sha256: string } } {
@@ -32,7 +34,10 @@ export function createLocalMediaStore(root: string): MediaStore & { readonly roo
   const tmp = path.join(root, 'tmp');
   fs.mkdirSync(blobs, { recursive: true });
   fs.mkdirSync(tmp, { recursive: true });
-  const blobPath = (key: string) => path.join(blobs, key.slice(0, 2), key);
+  const blobPath = (key: string) => {
+    const [space, sha] = key.includes('/') ? (key.split('/') as [string, string]) : [null, key];
+    return space ? path.join(blobs, 'spaces', space, sha.slice(0, 2), sha) : path.join(blobs, sha.slice(0, 2), sha);
+  };
   const checkKey = (key: string) => {
     // Keys reach the file system: only our own hex digests, never a path.
     if (!KEY.test(key)) throw new Error('invalid media key');
@@ -47,12 +52,15 @@ export function createLocalMediaStore(root: string): MediaStore & { readonly roo
       try {
         await pipeline(source, counter, fs.createWriteStream(temp, { flags: 'wx', mode: 0o600 }));
         const { size, sha256 } = counter.digest();
-        const final = blobPath(sha256);
+        const spaceId = currentSpaceId();
+        const key = isHomeSpace(spaceId) ? sha256 : `${spaceId}/${sha256}`;
+        checkKey(key);
+        const final = blobPath(key);
         await fs.promises.mkdir(path.dirname(final), { recursive: true });
         // Same bytes already stored: keep the existing blob (identical by construction).
         if (fs.existsSync(final)) await fs.promises.rm(temp, { force: true });
         else await fs.promises.rename(temp, final);
-        return { key: sha256, size, sha256 };
+        return { key, size, sha256 };
       } catch (err) {
         await fs.promises.rm(temp, { force: true });
         throw err;

@@ -17,6 +17,7 @@ import type { LeaderboardsRepo, PointsHistoryRepo, PointsRepo } from './ports/po
 import type { PendingRegistrationsRepo } from './ports/registrations.ts';
 import type { SharedItemsRepo } from './ports/shared-items.ts';
 import type { SocialLinksRepo } from './ports/social-links.ts';
+import type { SpacesRepo } from './ports/spaces.ts';
 import type { TranslationsRepo } from './ports/translations.ts';
 
 export { DuplicateKeyError } from './errors.ts';
@@ -38,6 +39,7 @@ export type * from './ports/registrations.ts';
 export type * from './ports/shared-items.ts';
 export type * from './ports/social-links.ts';
 export { SOCIAL_LINK_ORDER } from './ports/social-links.ts';
+export type * from './ports/spaces.ts';
 export type * from './ports/translations.ts';
 export { translationVersion } from './ports/translations.ts';
 
@@ -75,6 +77,8 @@ export type Storage = {
   readonly points: PointsRepo;
   readonly leaderboards: LeaderboardsRepo;
   readonly pointsHistory: PointsHistoryRepo;
+  /** The space registry (global: the home database holds it). */
+  readonly spaces: SpacesRepo;
   /** Cheap round-trip used by /readyz. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -4,6 +4,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Message } from '@charla/shared-types';
+import type { Storage } from '../../src/storage/ports.ts';
+import { runInSpace } from '../../src/storage/spaces/space-scope.ts';
 import { restAs } from '../chat.ts';
 import { authHeader, type RegisteredUser, registerUser, TEST_PASSWORD, type TestApp } from '../harness.ts';
 
@@ -28,7 +30,38 @@ export type World = {
   users: Record<Exclude<Subject, 'anonymous'>, RegisteredUser>;
   /** Someone nobody's state depends on: target of block/unblock and of "add participant". */
   bystander: RegisteredUser;
+  /** The space the world's groups live in (X-Charla-Space); absent: the home space. */
+  space?: string;
 };
+
+/** REST as `token` in the world's space. */
+export const restIn = (w: World, token: string) => restAs(w.t.api, token, w.space);
+
+/** Runs `fn` against the storage of the world's space (the home storage when it has none). */
+export async function inWorldSpace<T>(w: World, fn: (s: Storage) => Promise<T>): Promise<T> {
+  if (!w.space) return fn(w.t.storage);
+  const space = await w.t.storage.spaces.findById(w.space);
+  if (!space) throw new Error(`no space ${w.space}`);
+  return runInSpace({ spaceId: space.id, space }, () => fn(w.t.charla.ctx.storage));
+}
+
+/**
+ * A fresh invite-only space owned by a new account, with member and blocked as members and
+ * groupAdmin as its admin (each cell its own: cells leave, delete and rename).
+ */
+export async function freshSpace(w: World): Promise<{ id: string; slug: string; code: string; ownerId: string }> {
+  const owner = await registerUser(w.t);
+  const rest = restAs(w.t.api, owner.accessToken);
+  const made = await rest.post<{ id: string; slug: string }>('/spaces', { name: 'Matrix space' });
+  if (made.status !== 201) throw new Error(`space: ${made.status} ${JSON.stringify(made.body)}`);
+  const { id, slug } = made.body.data;
+  const invite = await rest.post<{ code: string }>(`/spaces/${id}/invites`, {});
+  const { code } = invite.body.data;
+  const { service } = w.t.charla.spaces;
+  for (const s of ['member', 'groupAdmin', 'blocked'] as const) await service.acceptInvite(w.users[s].user.id, code);
+  await service.setRole(owner.user.id, id, w.users.groupAdmin.user.id, 'admin');
+  return { id, slug, code, ownerId: owner.user.id };
+}
 
 export const SITE_ADMIN_EMAIL = 'site-admin@example.com';
 
@@ -62,7 +95,7 @@ export type Cell = { id: string; messageId: string; code: string; extra: string 
 
 /** A group owned by `owner` with groupAdmin (promoted), member and blocked; one message; one invite. */
 export async function freshGroup(w: World): Promise<Cell> {
-  const rest = restAs(w.t.api, w.owner.accessToken);
+  const rest = restIn(w, w.owner.accessToken);
   // Nobody can add a user who blocked them or whom they blocked: add first, then block again.
   await rest.del(`/users/${w.users.blocked.user.id}/block`);
   const g = await rest.post<{ id: string }>('/conversations', {

@@ -37,6 +37,39 @@ export const paths = {
     linkedAccounts: '/auth/linked-accounts',
     linkedAccount: (id: string) => `/auth/linked-accounts/${encodeURIComponent(id)}`,
   },
+  spaces: {
+    /** GET the spaces I am in (the home space first, with unread counts); POST creates one. */
+    list: '/spaces',
+    /** GET (member, or anyone when it is open to them); PATCH settings (owner/admin); DELETE schedules deletion (owner). */
+    byId: (id: string) => `/spaces/${encodeURIComponent(id)}`,
+    /** GET by slug (for /s/<slug> links). */
+    bySlug: (slug: string) => `/spaces/by-slug/${encodeURIComponent(slug)}`,
+    /** POST: join an open space (or one open to my email's domain). */
+    join: (id: string) => `/spaces/${encodeURIComponent(id)}/join`,
+    /** POST: leave (an owner must hand ownership over first). */
+    leave: (id: string) => `/spaces/${encodeURIComponent(id)}/leave`,
+    /** POST: cancel a scheduled deletion (owner). */
+    restore: (id: string) => `/spaces/${encodeURIComponent(id)}/restore`,
+    members: (id: string) => `/spaces/${encodeURIComponent(id)}/members`,
+    member: (id: string, userId: string) => `/spaces/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`,
+    /** GET list / POST create invite links (owner/admin). */
+    invites: (id: string) => `/spaces/${encodeURIComponent(id)}/invites`,
+    /** GET preview (signed in); POST joins. */
+    invite: (code: string) => `/spaces/invites/${encodeURIComponent(code)}`,
+    /** GET (owner): a streamed JSON archive of the space. */
+    export: (id: string) => `/spaces/${encodeURIComponent(id)}/export`,
+    /** GET (space owners and admins): the space's moderation queue; PATCH …/:reportId closes one. */
+    reports: (id: string) => `/spaces/${encodeURIComponent(id)}/reports`,
+    report: (id: string, reportId: string) =>
+      `/spaces/${encodeURIComponent(id)}/reports/${encodeURIComponent(reportId)}`,
+    /** DELETE (space owners and admins): removes a message of the space for everyone. */
+    message: (id: string, messageId: string) =>
+      `/spaces/${encodeURIComponent(id)}/messages/${encodeURIComponent(messageId)}`,
+    /** GET (site admins): every space. */
+    adminList: '/admin/spaces',
+    /** PUT { mongoUri } (site admins, MongoDB only): the space's own deployment. */
+    adminDatabase: (id: string) => `/admin/spaces/${encodeURIComponent(id)}/database`,
+  },
   users: {
     list: '/users',
     me: '/users/me',
@@ -184,8 +217,11 @@ export const paths = {
 } as const;
 
 /** Invite link forms: the web one under the web client's URL (WEB_URL, else PUBLIC_URL), the desktop deep link. */
-export const inviteWebUrl = (webUrl: string, code: string) =>
-  `${webUrl.replace(/\/$/, '')}/invite/${encodeURIComponent(code)}`;
+/** A group invite in a space names the space (`?space=`): the invite lives in the space's database. */
+export const inviteWebUrl = (webUrl: string, code: string, spaceId?: string) =>
+  `${webUrl.replace(/\/$/, '')}/invite/${encodeURIComponent(code)}${
+    spaceId && spaceId !== 'home' ? `?space=${encodeURIComponent(spaceId)}` : ''
+  }`;
 /** A public channel's shareable page (unfurls with the channel's card; the web client opens the channel). */
 export const channelWebUrl = (webUrl: string, conversationId: string) =>
   `${webUrl.replace(/\/$/, '')}/channel/${encodeURIComponent(conversationId)}`;

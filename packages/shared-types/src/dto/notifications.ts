@@ -77,6 +77,8 @@ export const pushPayloadSchema = z.object({
   v: z.literal(1),
   /** Stable across retries: the worker shows each push once, even if a retry reaches it twice. */
   id: z.string().max(64),
+  /** The space the conversation is in; absent for the home space (a click switches there first). */
+  spaceId: z.string().max(64).optional(),
   conversationId: z.string().max(128),
   /** The newest message of the burst: a click opens the conversation there. */
   messageId: z.string().max(128),

@@ -123,12 +123,19 @@ export type ServerToClientEvents = {
   'e2ee:roster_stale': (e: E2eeRosterStaleEvent) => void;
   /** To the earner's devices only: an achievement tier was just earned (the client shows a toast). */
   'points:achievement': (e: AchievementEarnedEvent) => void;
+  /**
+   * To all of a user's sockets, whatever space they are open in: something new for them happened in
+   * another space (the switcher refreshes its unread badges). Carries no content.
+   */
+  'space:activity': (e: SpaceActivityEvent) => void;
 };
+
+export type SpaceActivityEvent = { spaceId: string };
 
 export type InterServerEvents = Record<string, never>;
 
 /** Set by the handshake: who this socket is. */
-export type SocketData = { userId: string; sessionId: string; role: 'user' | 'admin' };
+export type SocketData = { userId: string; sessionId: string; role: 'user' | 'admin'; spaceId: string };
 
 /** `connect_error` reasons: `err.data.code`. token_expired -> refresh then reconnect; others -> sign in again. */
 export const socketAuthErrorCodes = [
@@ -136,6 +143,8 @@ export const socketAuthErrorCodes = [
   'unauthenticated',
   'session_revoked',
   'account_suspended',
+  /** The handshake named a space that does not exist or that this account is not in. */
+  'space_not_found',
 ] as const;
 export type SocketAuthErrorCode = (typeof socketAuthErrorCodes)[number];
 export type SocketAuthErrorData = { code: SocketAuthErrorCode };

@@ -2,6 +2,7 @@ import { API_PREFIX, type LinkPreview, paths } from '@charla/shared-types';
 import { useApp } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
 import { Icon } from '../../ui/icons.tsx';
+import { withSpaceQuery } from '../spaces/space-state.ts';
 
 const hostOf = (url: string) => {
   try {
@@ -17,7 +18,7 @@ const hostOf = (url: string) => {
  */
 export function LinkPreviewCard({ preview, onRemove }: { preview: LinkPreview; onRemove?: () => void }) {
   const { t } = useI18n();
-  const { api, platform } = useApp();
+  const { api, platform, space } = useApp();
   const host = hostOf(preview.url);
   const title = preview.title ?? host;
   return (
@@ -25,7 +26,7 @@ export function LinkPreviewCard({ preview, onRemove }: { preview: LinkPreview; o
       {preview.image && (
         <img
           className="link-preview-image"
-          src={`${api.base()}${API_PREFIX}${paths.linkPreviews.image(preview.image.id)}`}
+          src={withSpaceQuery(`${api.base()}${API_PREFIX}${paths.linkPreviews.image(preview.image.id)}`, space.id)}
           width={preview.image.width}
           height={preview.image.height}
           alt=""

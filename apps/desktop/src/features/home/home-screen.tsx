@@ -14,6 +14,10 @@ import { useAchievementToasts } from '../points/use-achievement-toasts.ts';
 import { SafetyProvider } from '../safety/safety.tsx';
 import { useAccountAppearance } from '../settings/appearance-settings.tsx';
 import { ChannelLanding } from '../share/channel-landing.tsx';
+import { SpaceHeader } from '../spaces/space-header.tsx';
+import { useSpaceActivity } from '../spaces/space-queries.ts';
+import { SpaceRail } from '../spaces/space-rail.tsx';
+import { writeLastConversation } from '../spaces/space-state.ts';
 import { useDesktopIntegration } from './desktop-integration.ts';
 
 const SettingsScreen = lazy(() =>
@@ -27,6 +31,9 @@ const SearchDialog = lazy(() => import('../search/search-dialog.tsx').then((m) =
 const QuickSwitcher = lazy(() => import('../search/quick-switcher.tsx').then((m) => ({ default: m.QuickSwitcher })));
 const EncryptedChatView = lazy(() =>
   import('../e2ee/encrypted-chat-view.tsx').then((m) => ({ default: m.EncryptedChatView })),
+);
+const CreateSpaceDialog = lazy(() =>
+  import('../spaces/create-space-dialog.tsx').then((m) => ({ default: m.CreateSpaceDialog })),
 );
 const NewChatDialog = lazy(() => import('../conversations/new-chat.tsx').then((m) => ({ default: m.NewChatDialog })));
 
@@ -43,21 +50,37 @@ export function HomeScreen() {
   );
 }
 
-type Overlay = 'search' | 'switcher' | 'new' | null;
+type Overlay = 'search' | 'switcher' | 'new' | 'createSpace' | null;
 
 function Shell() {
   useAccountAppearance();
   const { t } = useI18n();
   const me = useMe();
-  const { platform } = useApp();
+  const { platform, space } = useApp();
   const { route, navigate } = useRouter();
-  const { connected } = useRealtime();
+  const { connected, socket } = useRealtime();
+  useSpaceActivity(socket);
   useAchievementToasts();
   const [overlay, setOverlay] = useState<Overlay>(null);
-  const conversationId = route.name === 'home' ? route.conversationId : undefined;
+  // A conversation of another space (route.space, from a push) is not looked up here: the switch opens it.
+  const elsewhere = route.name === 'home' && route.space !== undefined && route.space !== space.id;
+  const conversationId = route.name === 'home' && !elsewhere ? route.conversationId : undefined;
   const list = useConversations();
   const conversation = useConversation(conversationId);
   useDesktopIntegration(list.data);
+  // A link into another space (a push from there): switch first, then open the conversation.
+  const routeSpace = route.name === 'home' ? route.space : undefined;
+  const routeConversation = route.name === 'home' ? route.conversationId : undefined;
+  const seq = route.name === 'home' ? route.seq : undefined;
+  useEffect(() => {
+    if (!routeSpace) return;
+    if (routeSpace !== space.id) space.switchTo(routeSpace, { conversationId: routeConversation });
+    else navigate({ name: 'home', conversationId: routeConversation, ...(seq ? { seq } : {}) }, { replace: true });
+  }, [routeSpace, space, routeConversation, seq, navigate]);
+  // Each space reopens where it was left.
+  useEffect(() => {
+    if (route.name === 'home' && !routeSpace) writeLastConversation(me.id, space.id, conversationId ?? null);
+  }, [route.name, routeSpace, conversationId, me.id, space.id]);
   const screen = route.name === 'settings' || route.name === 'admin' || route.name === 'achievements';
 
   useEffect(() => {
@@ -72,8 +95,13 @@ function Shell() {
   }, []);
   useEffect(
     () =>
-      platform.onNotificationClick((id, seq) =>
-        navigate({ name: 'home', conversationId: id, ...(seq && seq > 0 ? { seq } : {}) }),
+      platform.onNotificationClick((id, seq, spaceId) =>
+        navigate({
+          name: 'home',
+          conversationId: id,
+          ...(seq && seq > 0 ? { seq } : {}),
+          ...(spaceId ? { space: spaceId } : {}),
+        }),
       ),
     [platform, navigate],
   );
@@ -87,7 +115,7 @@ function Shell() {
     </EmptyState>
   );
   return (
-    <div className={`shell${conversationId || screen ? ' has-main' : ''}`}>
+    <div className={`shell with-rail${conversationId || screen ? ' has-main' : ''}`}>
       <a className="skip-link" href="#main">
         {t('a11y.skip')}
       </a>
@@ -95,6 +123,7 @@ function Shell() {
         <OfflineBanner connected={connected} />
         <VerifyEmailBanner />
       </div>
+      <SpaceRail onCreate={() => setOverlay('createSpace')} />
       <nav className="sidebar" aria-label={t('list.label')}>
         <header className="sidebar-header">
           <button type="button" className="me-button" onClick={() => navigate({ name: 'settings' })}>
@@ -137,6 +166,7 @@ function Shell() {
             </button>
           )}
         </header>
+        <SpaceHeader />
         <ConversationList activeId={conversationId} />
       </nav>
       <main id="main" className="main" tabIndex={-1}>
@@ -172,6 +202,7 @@ function Shell() {
         {overlay === 'search' && <SearchDialog onClose={() => setOverlay(null)} />}
         {overlay === 'switcher' && <QuickSwitcher onClose={() => setOverlay(null)} />}
         {overlay === 'new' && <NewChatDialog onClose={() => setOverlay(null)} />}
+        {overlay === 'createSpace' && <CreateSpaceDialog onClose={() => setOverlay(null)} />}
       </Suspense>
     </div>
   );

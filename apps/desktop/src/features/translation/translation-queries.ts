@@ -8,6 +8,7 @@ import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useCallback } from 'react';
 import { useApp, useMe } from '../../app-context.tsx';
 import { useI18n } from '../../ui/i18n.tsx';
+import { useMySpaces } from '../spaces/space-queries.ts';
 
 export const translationKeys = {
   status: ['translation', 'status'] as const,
@@ -24,11 +25,14 @@ export function useTranslationStatus() {
   });
 }
 
-/** The reader's language: their choice, else the app's UI language. */
+/** The reader's language: their choice, else the language of the space they are in, else the app's UI language. */
 export function useReadingLanguage(): string {
   const me = useMe();
   const { locale } = useI18n();
-  return me.readingLanguage ?? locale;
+  const { space } = useApp();
+  const mine = useMySpaces();
+  const spaceLanguage = mine.data?.find((s) => s.id === space.id)?.defaultLanguage ?? null;
+  return me.readingLanguage ?? spaceLanguage ?? locale;
 }
 
 /** My "Translate automatically" for one conversation, and whether translation can be used there. */

@@ -2,6 +2,7 @@ import { enEveryday } from './en-everyday.ts';
 import { enPoints } from './en-points.ts';
 import { enPush } from './en-push.ts';
 import { enSocial } from './en-social.ts';
+import { enSpaces } from './en-spaces.ts';
 
 /** English: the reference dictionary (every other language must have exactly these keys). */
 export const en = {
@@ -368,4 +369,5 @@ export const en = {
   ...enPush,
   ...enSocial,
   ...enPoints,
+  ...enSpaces,
 } as const;

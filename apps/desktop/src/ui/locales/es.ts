@@ -3,6 +3,7 @@ import { esEveryday } from './es-everyday.ts';
 import { esPoints } from './es-points.ts';
 import { esPush } from './es-push.ts';
 import { esSocial } from './es-social.ts';
+import { esSpaces } from './es-spaces.ts';
 
 /** Spanish: must have exactly the English keys (checked by the type and by a test). */
 export const es: Record<keyof typeof en, string> = {
@@ -370,4 +371,5 @@ export const es: Record<keyof typeof en, string> = {
   ...esPush,
   ...esSocial,
   ...esPoints,
+  ...esSpaces,
 };

@@ -10,6 +10,7 @@ import {
 import type { z } from 'zod';
 import { badRequest, conflict, notFound, unprocessable } from '../../http/errors.ts';
 import { DuplicateKeyError, type E2eeDeviceRecord, type E2eeKeyPackageInput } from '../../storage/ports.ts';
+import { inEverySpaceOf } from '../../storage/spaces/space-members.ts';
 import type { RateLimiter } from '../realtime/realtime.rate-limit.ts';
 import { requireEncryptedMember } from './e2ee.access.ts';
 import { decodeBlob, toDeviceDto } from './e2ee.mapper.ts';
@@ -39,12 +40,17 @@ export function createE2eeDevices(deps: E2eeDeps, limiters: ClaimLimiters) {
     return d;
   }
 
-  /** Members of the user's encrypted conversations reconcile their groups (new or revoked device). */
+  /**
+   * Members of the user's encrypted conversations reconcile their groups (new or revoked device):
+   * a device is the account's, so its groups in every space the account is in.
+   */
   async function announce(userId: string): Promise<void> {
-    for (const conversationId of await storage.e2ee.encryptedConversationsOf(userId))
-      deps.fanout.toUsers(await deps.storage.participants.listUserIds(conversationId), 'e2ee:roster_stale', {
-        conversationId,
-      });
+    await inEverySpaceOf(storage, userId, async () => {
+      for (const conversationId of await storage.e2ee.encryptedConversationsOf(userId))
+        deps.fanout.toUsers(await deps.storage.participants.listUserIds(conversationId), 'e2ee:roster_stale', {
+          conversationId,
+        });
+    });
   }
 
   async function verifyKeyPackage(

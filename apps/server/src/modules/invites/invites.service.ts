@@ -8,6 +8,7 @@ import {
 } from '@charla/shared-types';
 import { AppError, notFound } from '../../http/errors.ts';
 import { DuplicateKeyError, type InviteRecord, type Storage } from '../../storage/ports.ts';
+import { currentSpaceId } from '../../storage/spaces/space-scope.ts';
 import { removedError, requireMember, requireRole } from '../messaging/conversations.access.ts';
 import type { ConversationsService } from '../messaging/conversations.service.ts';
 import { type PublishDeps, postSystemMessage } from '../messaging/messages.publish.ts';
@@ -35,7 +36,7 @@ export function createInvitesService(
     maxUses: r.maxUses,
     uses: r.uses,
     revokedAt: r.revokedAt ? r.revokedAt.toISOString() : null,
-    webUrl: inviteWebUrl(deps.webUrl, r.code),
+    webUrl: inviteWebUrl(deps.webUrl, r.code, currentSpaceId()),
     desktopUrl: inviteDesktopUrl(r.code),
   });
 

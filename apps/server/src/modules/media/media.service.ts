@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { API_PREFIX, AVATAR_SIZE, MEDIA_TOKEN_PARAM, type Media } from '@charla/shared-types';
+import { API_PREFIX, AVATAR_SIZE, MEDIA_TOKEN_PARAM, type Media, SPACE_QUERY } from '@charla/shared-types';
 import type { Logger } from 'pino';
 import type { Clock } from '../../app-context.ts';
 import { AppError, forbidden, notFound, validationFailed } from '../../http/errors.ts';
 import type { AvatarTarget, MediaRecord, MediaStore, Storage } from '../../storage/ports.ts';
+import { currentSpaceId, isHomeSpace } from '../../storage/spaces/space-scope.ts';
 import { oggDuration } from './media.duration.ts';
 import { processAvatar, processImage } from './media.image.ts';
 import { type Sniffed, sniffFile } from './media.sniff.ts';
@@ -59,7 +60,10 @@ export function createMediaService(deps: MediaServiceDeps) {
     const token = m.avatarOf
       ? tokens.sign(m.id, variant, null)
       : tokens.sign(m.id, variant, tokens.expiryFor(now), grant);
-    return `${base}?${MEDIA_TOKEN_PARAM}=${token}`;
+    // A space's media is found in the space's database: the URL says which (the browser loads it itself).
+    const spaceId = currentSpaceId();
+    const space = isHomeSpace(spaceId) ? '' : `&${SPACE_QUERY}=${encodeURIComponent(spaceId)}`;
+    return `${base}?${MEDIA_TOKEN_PARAM}=${token}${space}`;
   };
 
   /** `grant`: who will use the URLs (and through which message); avatars ignore it. */

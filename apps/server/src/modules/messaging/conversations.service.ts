@@ -16,6 +16,7 @@ import type {
   ParticipantRecord,
   Storage,
 } from '../../storage/ports.ts';
+import { inCurrentSpace, mayCreateChannelHere } from '../../storage/spaces/space-members.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { removedError, requireMember, requireReader, requireRole } from './conversations.access.ts';
 import { createUserCards, toConversationDto, toParticipantDto, toSummary } from './conversations.mapper.ts';
@@ -54,7 +55,7 @@ type CreateBody = z.output<typeof createConversationRequestSchema>;
 /** A user we may talk to: exists, not deleted, not blocked either way with `actorId`. */
 async function requireReachableUser(storage: Storage, actorId: string, userId: string): Promise<void> {
   const user = await storage.users.findById(userId);
-  if (!user || user.deletedAt) throw notFound('User');
+  if (!user || user.deletedAt || !(await inCurrentSpace(storage, userId))) throw notFound('User');
   if (await storage.blocks.isBlockedEitherWay(actorId, userId))
     throw forbidden('You cannot start a conversation with this user');
 }
@@ -187,6 +188,8 @@ export function createConversationsService(deps: ConversationsDeps) {
         if (created) await announceTo(conversation.id, [userId, body.userId]);
         return { conversation: summary, created };
       }
+      if (body.kind === 'channel' && !(await mayCreateChannelHere(storage, userId)))
+        throw forbidden('In this space only admins can create channels');
       let members: string[] = [];
       if (body.kind === 'group') {
         members = [...new Set(body.memberIds)].filter((id) => id !== userId);

@@ -18,6 +18,7 @@ import type {
   ReplySnapshot,
   Storage,
 } from '../../storage/ports.ts';
+import { currentSpaceRules } from '../../storage/spaces/space-members.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
 import { assertPlaintextAllowed, serverMayReadContent } from './content-policy.ts';
 import { type Membership, requireMember, requireReader, visibilityFloor } from './conversations.access.ts';
@@ -242,6 +243,12 @@ export function createMessagesService(deps: MessagesDeps, conversations: Convers
       if (message.senderId !== userId || message.kind === 'system')
         throw forbidden('You can only edit your own messages');
       if (message.deletedAt) throw notFound('Message');
+      const rules = await currentSpaceRules(storage);
+      if (
+        rules?.editWindowSeconds != null &&
+        clock.now().getTime() - message.createdAt.getTime() > rules.editWindowSeconds * 1000
+      )
+        throw forbidden('This message can no longer be edited');
       // An edit is a new post (new text, new mentions): a member who may no longer post may not edit.
       requirePost(conversation, me, await standing(userId));
       const [newMentions, language] = await Promise.all([

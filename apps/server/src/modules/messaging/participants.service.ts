@@ -7,6 +7,7 @@ import type {
 } from '@charla/shared-types';
 import { conflict, forbidden, notFound } from '../../http/errors.ts';
 import type { Committed, ParticipantRecord, ParticipantSettings } from '../../storage/ports.ts';
+import { inCurrentSpace } from '../../storage/spaces/space-members.ts';
 import { requireMember, requireRole } from './conversations.access.ts';
 import { createUserCards, toMyState, toParticipantDto } from './conversations.mapper.ts';
 import type { ConversationsDeps, ConversationsService } from './conversations.service.ts';
@@ -52,7 +53,7 @@ export function createParticipantsService(deps: ConversationsDeps, conversations
       const targets = [...new Set(userIds)].filter((id) => id !== userId);
       for (const id of targets) {
         const user = await storage.users.findById(id);
-        if (!user || user.deletedAt) throw notFound('User');
+        if (!user || user.deletedAt || !(await inCurrentSpace(storage, id))) throw notFound('User');
         if (await storage.blocks.isBlockedEitherWay(userId, id)) throw forbidden('You cannot add this user');
       }
       const added: string[] = [];

@@ -5,6 +5,7 @@ import type { Clock } from '../../app-context.ts';
 import { AppError } from '../../http/errors.ts';
 import type { Mailer } from '../../mail/mailer.ts';
 import type { MissedMessageRecord, Storage } from '../../storage/ports.ts';
+import { isHomeSpace, runInSpace } from '../../storage/spaces/space-scope.ts';
 import { createContentPolicy } from '../messaging/content-policy.ts';
 import { type DigestConversation, digestMail } from './digest.mail.ts';
 import type { UserActivity } from './notify.dispatch.ts';
@@ -84,6 +85,19 @@ export function createDigestService(deps: {
 
   /** The missed messages still worth mentioning, grouped by conversation (newest conversation first). */
   async function compose(userId: string, missed: MissedMessageRecord[], hideContent: boolean) {
+    const bySpace = new Map<string, MissedMessageRecord[]>();
+    for (const m of missed) bySpace.set(m.spaceId, [...(bySpace.get(m.spaceId) ?? []), m]);
+    const out: (DigestConversation & { conversationId: string; latest: number })[] = [];
+    // Each space's conversations are read in that space's database; a deleted space has nothing left.
+    for (const [spaceId, inSpace] of bySpace) {
+      const space = isHomeSpace(spaceId) ? null : await storage.spaces.findById(spaceId);
+      if (!isHomeSpace(spaceId) && !space) continue;
+      out.push(...(await runInSpace({ spaceId, space }, () => composeIn(userId, inSpace, hideContent))));
+    }
+    return out.sort((a, b) => b.latest - a.latest);
+  }
+
+  async function composeIn(userId: string, missed: MissedMessageRecord[], hideContent: boolean) {
     const byConversation = new Map<string, MissedMessageRecord[]>();
     for (const m of missed) byConversation.set(m.conversationId, [...(byConversation.get(m.conversationId) ?? []), m]);
     const readable = await policy.readable(byConversation.keys());
@@ -116,7 +130,7 @@ export function createDigestService(deps: {
         latest: Math.max(...live.map((m) => m.createdAt.getTime())),
       });
     }
-    return out.sort((a, b) => b.latest - a.latest);
+    return out;
   }
 
   async function peerName(directKey: string | null, userId: string): Promise<string | null> {

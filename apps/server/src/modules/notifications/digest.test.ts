@@ -48,6 +48,30 @@ const run = () => t.charla.notifications.digest.runOnce();
 const mailsTo = (email: string) => t.mail.sent.filter((m) => m.to === email && m.link?.includes('/unsubscribe?'));
 
 describe('email digest of missed messages', () => {
+  it("includes mentions from a space, read in that space's database", async () => {
+    await benRest.patch(notificationPaths.emailDigest, { enabled: true, delayMinutes: 30 });
+    const space = (await anaRest.post<{ id: string }>(paths.spaces.list, { name: 'Club' })).body.data;
+    const invite = (await anaRest.post<{ code: string }>(paths.spaces.invites(space.id), {})).body.data;
+    await benRest.post(paths.spaces.invite(invite.code));
+    const inSpace = restAs(t.api, ana.accessToken, space.id);
+    const group = (
+      await inSpace.post<{ id: string }>(paths.conversations.create, {
+        kind: 'group',
+        title: 'Club night',
+        memberIds: [ben.user.id],
+      })
+    ).body.data.id;
+    await send(inSpace, group, '@Ben bring the cards', [ben.user.id]);
+    await send(anaRest, direct, 'and at home');
+    t.clock.advance(31 * MIN);
+    expect(await run()).toBe(1);
+    const [mail] = mailsTo(ben.email);
+    expect(mail?.subject).toBe('You have 2 unread messages on Charla');
+    expect(mail?.text).toContain('Club night: 1 new message (1 mention)');
+    expect(mail?.text).toContain('Ana: @Ben bring the cards');
+    expect(mail?.text).toContain('Ana: and at home');
+  });
+
   it('is off until enabled; settings validate', async () => {
     expect((await benRest.get(notificationPaths.emailDigest)).body.data).toEqual({
       enabled: false,

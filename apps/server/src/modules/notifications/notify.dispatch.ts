@@ -2,6 +2,7 @@ import { decide, type E2eeEnvelope, type Message, truncateBody } from '@charla/s
 import type { Logger } from 'pino';
 import type { Clock } from '../../app-context.ts';
 import type { ConversationRecord, PushContent, Storage } from '../../storage/ports.ts';
+import { currentSpaceId } from '../../storage/spaces/space-scope.ts';
 import { serverMayReadContent } from '../messaging/content-policy.ts';
 
 /** Which of these users have a device that is online (connected, visible, not idle). */
@@ -56,6 +57,7 @@ async function recordMissed(
   await storage.emailDigest.recordMissed([
     {
       userId,
+      spaceId: currentSpaceId(),
       conversationId: message.conversationId,
       messageId: message.id,
       seq: message.seq,
@@ -127,6 +129,8 @@ export function createDispatcher(deps: {
         const job = await storage.pushQueue.enqueue({
           subscriptionId: sub.id,
           userId,
+          // The observer runs in the send's space: the worker checks the job there.
+          spaceId: currentSpaceId(),
           conversationId: pushed.conversationId,
           messageId: pushed.id,
           seq: pushed.seq,

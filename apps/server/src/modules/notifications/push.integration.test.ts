@@ -66,6 +66,33 @@ const send = async (rest: Rest, conversationId: string, text: string, mentions: 
 const payloads = () => standIn.deliveries.filter((d) => d.status < 300).map((d) => d.payload as PushPayload);
 
 describe('web push', () => {
+  it("a message in a space is pushed with its space, checked against that space's database", async () => {
+    const space = (await anaRest.post<{ id: string }>(paths.spaces.list, { name: 'Pushed' })).body.data;
+    const invite = (await anaRest.post<{ code: string }>(paths.spaces.invites(space.id), {})).body.data;
+    await benRest.post(paths.spaces.invite(invite.code));
+    const inSpace = restAs(t.api, ana.accessToken, space.id);
+    const g = (
+      await inSpace.post<{ id: string }>(paths.conversations.create, {
+        kind: 'group',
+        title: 'Space push',
+        memberIds: [ben.user.id],
+      })
+    ).body.data;
+    await subscribe(benRest);
+    const m = await send(inSpace, g.id, 'Hola desde el espacio');
+    const [d] = await standIn.waitForDelivered(1);
+    expect(d?.payload).toMatchObject({
+      spaceId: space.id,
+      conversationId: g.id,
+      messageId: m.id,
+      body: 'Ana: Hola desde el espacio',
+    });
+    // Home pushes carry no space.
+    await send(anaRest, direct, 'Hola en casa');
+    const delivered = await standIn.waitForDelivered(2);
+    expect(delivered.map((x) => (x.payload as PushPayload).spaceId)).toEqual([space.id, undefined]);
+  });
+
   it('a message for someone not online reaches their subscribed device, encrypted and signed', async () => {
     const sub = await subscribe(benRest);
     const m = await send(anaRest, direct, 'Hola Ben');

@@ -2,6 +2,7 @@ import type { PushPayload } from '@charla/shared-types';
 import type { Logger } from 'pino';
 import type { Clock } from '../../app-context.ts';
 import type { PushJobRecord, PushSubscriptionRecord, Storage } from '../../storage/ports.ts';
+import { isHomeSpace, runInSpace } from '../../storage/spaces/space-scope.ts';
 import type { UserActivity } from './notify.dispatch.ts';
 import type { PushOutcome, PushSender } from './push.sender.ts';
 
@@ -98,6 +99,7 @@ function payloadOf(job: PushJobRecord, sub: PushSubscriptionRecord, deleted: boo
   const base = {
     v: 1 as const,
     id: job.id,
+    ...(isHomeSpace(job.spaceId) ? {} : { spaceId: job.spaceId }),
     conversationId: job.conversationId,
     messageId: job.messageId,
     seq: job.seq,
@@ -169,7 +171,12 @@ export function createPushWorker(deps: WorkerDeps) {
 
   async function deliver(job: PushJobRecord): Promise<void> {
     try {
-      const check = await stale(deps, job);
+      // Membership, read state and the message are the space's: look at them in its database.
+      const space = isHomeSpace(job.spaceId) ? null : await storage.spaces.findById(job.spaceId);
+      const check =
+        !isHomeSpace(job.spaceId) && !space
+          ? { reason: 'space deleted' }
+          : await runInSpace({ spaceId: job.spaceId, space }, () => stale(deps, job));
       if ('reason' in check) {
         stats.dropped += 1;
         logger.debug({ jobId: job.id, reason: check.reason }, 'push dropped');

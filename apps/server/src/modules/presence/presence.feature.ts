@@ -1,7 +1,7 @@
 import type { Presence } from '@charla/shared-types';
 import { AppError } from '../../http/errors.ts';
 import type { Storage } from '../../storage/ports.ts';
-import { type CharlaIo, userRoom } from '../realtime/realtime.fanout.ts';
+import { accountRoom, type CharlaIo } from '../realtime/realtime.fanout.ts';
 import type { AuthedSocket } from '../realtime/realtime.handler.ts';
 import type { PresenceStore } from './presence.state.ts';
 
@@ -99,7 +99,7 @@ export function createPresenceFeature(deps: PresenceFeatureDeps) {
   async function recheck(userIds: readonly string[]): Promise<void> {
     const changed = new Set(userIds);
     if (!changed.size) return;
-    const sockets = await socketsIn([...changed].flatMap((id) => [userRoom(id), presenceRoom(id)]));
+    const sockets = await socketsIn([...changed].flatMap((id) => [accountRoom(id), presenceRoom(id)]));
     const followedBy = new Map<string, { socket: (typeof sockets)[number]; followed: string[] }[]>();
     for (const socket of sockets) {
       const viewer = socket.data.userId;

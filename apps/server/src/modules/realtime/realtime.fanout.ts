@@ -1,12 +1,23 @@
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '@charla/shared-types';
 import type { Server } from 'socket.io';
+import { currentSpaceId, isHomeSpace } from '../../storage/spaces/space-scope.ts';
 
 export type CharlaIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type ServerEvent = keyof ServerToClientEvents;
 export type EventArgs<E extends ServerEvent> = Parameters<ServerToClientEvents[E]>;
 
-/** Every socket joins its user's room: events reach all devices of that user, on any node. */
-export const userRoom = (userId: string) => `user:${userId}`;
+/**
+ * Every socket joins its user's room in the space it is open in: events published in a space reach
+ * all devices of that user that are open in that space, on any node, and nothing else.
+ */
+export const userRoom = (userId: string, spaceId = currentSpaceId()) =>
+  isHomeSpace(spaceId) ? `user:${userId}` : `space:${spaceId}:user:${userId}`;
+/** Every socket of an account, whatever space it is open in (sign-out everywhere, space badges). */
+export const accountRoom = (userId: string) => `account:${userId}`;
+/** Every socket open in a space (a deleted space closes them). */
+export const spaceRoom = (spaceId: string) => `space:${spaceId}`;
+/** How often one account hears `space:activity` about one space, at most. */
+const ACTIVITY_EVERY_MS = 2000;
 /** Lets a revoked session be disconnected on whichever node holds it. */
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
@@ -18,6 +29,8 @@ export type Fanout = {
   toRooms<E extends ServerEvent>(rooms: readonly string[], event: E, ...args: EventArgs<E>): void;
   disconnectSession(sessionId: string): void;
   disconnectUser(userId: string): void;
+  /** Closes the sockets open in a space: one member's (left, removed) or everyone's (deleted). */
+  disconnectFromSpace(spaceId: string, userId?: string): void;
   /**
    * Every path that ends someone's membership (leave, removal, deletion) tells them with
    * `conversation:removed`; listeners (presence: who may still see whom) hear the user ids.
@@ -48,6 +61,40 @@ export function createFanout(io: CharlaIo, onError?: (err: unknown) => void): Fa
   const membershipEnded = new Set<(userIds: readonly string[]) => void>();
   const observers = new Map<ServerEvent, Set<(userIds: readonly string[], ...args: unknown[]) => void>>();
   const published = new Set<PublishedListener>();
+  /** Per (space, account): when the last nudge went out, and whether one waits for the window's end. */
+  const activity = new Map<string, { last: number; trailing: NodeJS.Timeout | null }>();
+  const nudge = (userId: string, spaceId: string) => {
+    try {
+      io.to(accountRoom(userId)).except(userRoom(userId, spaceId)).emit('space:activity', { spaceId });
+    } catch (err) {
+      onError?.(err);
+    }
+  };
+  /**
+   * Tells the user's sockets open in other spaces that this one has news (badges; no content): at
+   * most one nudge per window per account and space, the last one never dropped.
+   */
+  function spaceActivity(userIds: readonly string[], spaceId: string): void {
+    const now = Date.now();
+    for (const userId of userIds) {
+      const key = `${spaceId}:${userId}`;
+      const seen = activity.get(key);
+      if (!seen || now - seen.last >= ACTIVITY_EVERY_MS) {
+        if (activity.size >= 100_000) activity.clear();
+        activity.set(key, { last: now, trailing: null });
+        nudge(userId, spaceId);
+      } else if (!seen.trailing) {
+        seen.trailing = setTimeout(
+          () => {
+            activity.set(key, { last: Date.now(), trailing: null });
+            nudge(userId, spaceId);
+          },
+          ACTIVITY_EVERY_MS - (now - seen.last),
+        );
+        seen.trailing.unref();
+      }
+    }
+  }
   const toRooms = <E extends ServerEvent>(rooms: readonly string[], event: E, ...args: EventArgs<E>) => {
     if (rooms.length === 0) return;
     // One emit to the union of rooms: a socket in several of them still gets the event once.
@@ -71,15 +118,24 @@ export function createFanout(io: CharlaIo, onError?: (err: unknown) => void): Fa
           onError?.(err);
         }
       }
-      toRooms(userIds.map(userRoom), event, ...args);
+      const spaceId = currentSpaceId();
+      toRooms(
+        userIds.map((id) => userRoom(id, spaceId)),
+        event,
+        ...args,
+      );
+      if (event === 'message:created' || event === 'e2ee:message') spaceActivity(userIds, spaceId);
       for (const listener of published) listener({ event, args } as PublishedFact);
     },
     toRooms,
     disconnectSession(sessionId) {
       io.in(sessionRoom(sessionId)).disconnectSockets(true);
     },
+    disconnectFromSpace(spaceId, userId) {
+      io.in(userId ? userRoom(userId, spaceId) : spaceRoom(spaceId)).disconnectSockets(true);
+    },
     disconnectUser(userId) {
-      io.in(userRoom(userId)).disconnectSockets(true);
+      io.in(accountRoom(userId)).disconnectSockets(true);
     },
     onMembershipEnded(listener) {
       membershipEnded.add(listener);

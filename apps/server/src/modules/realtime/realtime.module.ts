@@ -4,7 +4,7 @@ import { createClient, type RedisClientType } from 'redis';
 import type { AuthContext } from '../../http/request.ts';
 import type { Storage } from '../../storage/ports.ts';
 import { type CharlaIo, createFanout, type Fanout } from './realtime.fanout.ts';
-import { attachRealtime, type RealtimeLimits } from './realtime.server.ts';
+import { attachRealtime, type RealtimeDeps, type RealtimeLimits } from './realtime.server.ts';
 import type { SocketFeature } from './realtime.types.ts';
 
 export type Realtime = {
@@ -32,6 +32,7 @@ export function createRealtime(deps: {
   storage: Storage;
   logger: Logger;
   verifyAccessToken(token: string): Promise<AuthContext>;
+  enterSpace?: RealtimeDeps['enterSpace'];
   limits?: RealtimeLimits;
 }): Realtime {
   const { io, logger } = deps;

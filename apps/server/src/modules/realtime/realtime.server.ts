@@ -1,9 +1,10 @@
-import { type SocketAuthErrorCode, type SocketCommand, socketCommandNames } from '@charla/shared-types';
+import { HOME_SPACE_ID, type SocketAuthErrorCode, type SocketCommand, socketCommandNames } from '@charla/shared-types';
 import type { Logger } from 'pino';
 import { toAppError } from '../../http/error-handler.ts';
 import type { AuthContext } from '../../http/request.ts';
 import type { Storage } from '../../storage/ports.ts';
-import { type CharlaIo, sessionRoom, userRoom } from './realtime.fanout.ts';
+import { runInSpace, type SpaceScope } from '../../storage/spaces/space-scope.ts';
+import { accountRoom, type CharlaIo, sessionRoom, spaceRoom, userRoom } from './realtime.fanout.ts';
 import { type AuthedSocket, handle } from './realtime.handler.ts';
 import { createRateLimiter, type RateLimiter } from './realtime.rate-limit.ts';
 import type { CommandHandler, CommandLimit, SocketCaller, SocketFeature } from './realtime.types.ts';
@@ -26,6 +27,11 @@ export type RealtimeDeps = {
   limits?: RealtimeLimits;
   /** Every feature's socket side, in one list. */
   features: SocketFeature[];
+  /**
+   * The space a handshake asks for (`auth.space`), as this account may enter it; throws 404 when it
+   * may not. Absent: every socket is in the home space.
+   */
+  enterSpace?(spaceId: string, auth: AuthContext): Promise<SpaceScope>;
 };
 
 class HandshakeError extends Error {
@@ -61,6 +67,8 @@ function commandTable(features: SocketFeature[]): Map<SocketCommand, CommandHand
 export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
   const { storage, logger } = deps;
   const table = commandTable(deps.features);
+  /** From the handshake to the connection: the space each socket was let into. */
+  const scopes = new Map<string, SpaceScope>();
   const limiters: Record<CommandLimit, RateLimiter> = {
     send: createRateLimiter(...(deps.limits?.send ?? [60, 20])),
     events: createRateLimiter(...(deps.limits?.events ?? [60, 30])),
@@ -94,7 +102,17 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
       const user = await storage.users.findById(auth.userId);
       if (!user || user.deletedAt) throw new HandshakeError('unauthenticated', 'Unknown account');
       if (user.suspendedAt) throw new HandshakeError('account_suspended', 'This account is suspended');
-      socket.data = { userId: auth.userId, sessionId: auth.sessionId, role: auth.role };
+      const wanted: unknown = socket.handshake.auth?.space;
+      let scope: SpaceScope = { spaceId: HOME_SPACE_ID, space: null };
+      if (wanted !== undefined && wanted !== null && wanted !== HOME_SPACE_ID) {
+        if (typeof wanted !== 'string' || !deps.enterSpace)
+          throw new HandshakeError('space_not_found', 'Unknown space');
+        scope = await deps.enterSpace(wanted, auth).catch(() => {
+          throw new HandshakeError('space_not_found', 'Unknown space');
+        });
+      }
+      scopes.set(socket.id, scope);
+      socket.data = { userId: auth.userId, sessionId: auth.sessionId, role: auth.role, spaceId: scope.spaceId };
       next();
     } catch (err) {
       if (err instanceof HandshakeError) return next(err);
@@ -107,19 +125,29 @@ export function attachRealtime(io: CharlaIo, deps: RealtimeDeps): () => void {
 
   io.on('connection', (raw) => {
     const socket = raw as unknown as AuthedSocket;
-    const { userId, sessionId } = socket.data;
-    socket.join([userRoom(userId), sessionRoom(sessionId)]);
+    const { userId, sessionId, spaceId } = socket.data;
+    const scope = scopes.get(socket.id) ?? { spaceId: HOME_SPACE_ID, space: null };
+    scopes.delete(socket.id);
+    socket.join([userRoom(userId, spaceId), accountRoom(userId), sessionRoom(sessionId), spaceRoom(spaceId)]);
     const caller: SocketCaller = { userId, sessionId, socketId: socket.id, join: (rooms) => socket.join(rooms) };
 
-    for (const feature of deps.features)
-      feature.connected?.(caller).catch((err: unknown) => logger.warn({ err }, 'socket connect hook failed'));
+    // Everything this socket does acts in the space it was opened in.
+    runInSpace(scope, () => {
+      for (const feature of deps.features)
+        feature.connected?.(caller).catch((err: unknown) => logger.warn({ err }, 'socket connect hook failed'));
+    });
     for (const [command, handler] of table)
-      handle(socket, command, { limiter: limiters[handler.limit], logger }, (payload) => handler.run(payload, caller));
+      handle(socket, command, { limiter: limiters[handler.limit], logger }, (payload) =>
+        runInSpace(scope, () => handler.run(payload, caller)),
+      );
 
     socket.on('disconnect', () => {
+      scopes.delete(socket.id);
       for (const limiter of Object.values(limiters)) limiter.forget(socket.id);
       for (const feature of deps.features)
-        feature.disconnected?.(caller).catch((err: unknown) => logger.warn({ err }, 'socket disconnect hook failed'));
+        runInSpace(scope, () =>
+          feature.disconnected?.(caller).catch((err: unknown) => logger.warn({ err }, 'socket disconnect hook failed')),
+        );
     });
   });
 

@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { channelWebUrl, inviteCodeSchema, inviteWebUrl } from '@charla/shared-types';
+import { channelWebUrl, HOME_SPACE_ID, inviteCodeSchema, inviteWebUrl } from '@charla/shared-types';
+import { currentSpaceId, runInSpace } from '../../storage/spaces/space-scope.ts';
+
+const SPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
@@ -64,7 +68,7 @@ export function sharePageRoutes(
     ]);
     if (!c || c.deletedAt || c.kind === 'direct') return null;
     const image = c.kind === 'channel' ? await imageUrl(c) : undefined;
-    return inviteCard(c, memberCount, inviteWebUrl(config.webUrl, code), lang, image);
+    return inviteCard(c, memberCount, inviteWebUrl(config.webUrl, code, currentSpaceId()), lang, image);
   }
 
   const languageOf = (req: Request): ShareLanguage => (req.acceptsLanguages('en', 'es') === 'es' ? 'es' : 'en');
@@ -81,7 +85,11 @@ export function sharePageRoutes(
     const code = inviteCodeSchema.safeParse(req.params.code);
     if (!code.success) return next();
     const lang = languageOf(req);
-    const card = await cardFor(code.data, lang);
+    // An invite in a space (?space=) is read in the space's database; the code is the credential.
+    const spaceId = typeof req.query.space === 'string' ? req.query.space : null;
+    const space = spaceId && SPACE_ID.test(spaceId) ? await storage.spaces.findById(spaceId) : null;
+    if (spaceId && (!space || space.deleteAfter)) return next();
+    const card = await runInSpace({ spaceId: space?.id ?? HOME_SPACE_ID, space }, () => cardFor(code.data, lang));
     if (!card) return next();
     await sendCard(res, card, lang);
   });

@@ -57,6 +57,22 @@ describe('invite links unfurl with Open Graph and Twitter Card tags', () => {
     expect(es.tags['og:description']).toBe('1 miembro · Daily links &amp; talk');
   });
 
+  it("a group invite in a space names the space and unfurls from the space's database", async () => {
+    const space = (await A.post<{ id: string }>('/spaces', { name: 'Unfurled' })).body.data;
+    const inSpace = restAs(t.api, ana.accessToken, space.id);
+    const c = (await inSpace.post<ConversationSummary>('/conversations', { kind: 'group', title: 'Space club' })).body
+      .data;
+    const created = await inSpace.post<Invite>(`/conversations/${c.id}/invites`, {});
+    const { code, webUrl } = created.body.data;
+    expect(webUrl).toBe(`${t.config.webUrl}/invite/${code}?space=${space.id}`);
+    const page = await unfurl(`${t.url}/invite/${code}?space=${space.id}`);
+    expect(page.tags['og:title']).toBe('Join the group “Space club” on Charla');
+    expect(page.tags['og:url']).toBe(webUrl);
+    // Without the space (or with another) the code names nothing: the plain page.
+    expect((await unfurl(`${t.url}/invite/${code}`)).tags['og:title']).toBeUndefined();
+    expect((await unfurl(`${t.url}/invite/${code}?space=nope`)).tags['og:title']).toBeUndefined();
+  });
+
   it('a revoked, unknown or malformed invite gets the plain page: no name, no count', async () => {
     const { conversation, code } = await invite('Hidden', 'group', '');
     expect((await A.del(`/conversations/${conversation.id}/invites/${code}`)).status).toBe(200);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { supportsTransactions } from '../mongo/mongo-send-transaction.ts';
 import { openMongoStorage } from '../mongo/mongo-storage.ts';
 import type { Storage } from '../ports.ts';
+import { mongoSpaceStorages } from '../spaces/space-storages.ts';
 import { abuseContract } from './abuse.contract.ts';
 import { accountsContract } from './accounts.contract.ts';
 import { contactsContract } from './contacts.contract.ts';
@@ -20,6 +21,9 @@ import { pointsContract } from './points.contract.ts';
 import { type ReopenableStore, sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
 import { socialLinksContract } from './social-links.contract.ts';
+import { spaceIsolationContract } from './space-isolation.contract.ts';
+import { openInFreshSpace, type SpacesRig } from './space-scoped.ts';
+import { spacesContract } from './spaces.contract.ts';
 import { translationContract } from './translation.contract.ts';
 
 /** MONGODB_URI, or (opt-in, CHARLA_MONGO_MEMORY=1) a mongod from mongodb-memory-server, which must be downloadable. */
@@ -83,6 +87,28 @@ const reopenable = (transactions: 'auto' | 'off') => async (): Promise<Reopenabl
   };
 };
 
+/** A fresh home database with its spaces' databases on the same server (useDb), all dropped on destroy. */
+async function mongoRig(): Promise<SpacesRig> {
+  const url = freshUrl();
+  const home = await openMongoStorage(url);
+  const storages = mongoSpaceStorages(home, 4);
+  const rig: SpacesRig = {
+    home,
+    storages,
+    created: [],
+    destroy: async () => {
+      try {
+        for (const space of rig.created) await storages.destroy(space);
+        await storages.close();
+        await dropDatabase(url);
+      } finally {
+        await home.close();
+      }
+    },
+  };
+  return rig;
+}
+
 describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mongo adapter', () => {
   beforeAll(async () => {
     if (!useMemoryServer) return;
@@ -109,6 +135,21 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   pointsContract(openFresh);
   abuseContract(openFresh);
   notificationsContract(openFresh);
+  spacesContract(openFresh);
+  // The space-level contracts inside a space (a database per space, by useDb), and isolation.
+  describe('inside a space', () => {
+    const inSpace = openInFreshSpace(mongoRig);
+    messagingContract(inSpace);
+    mediaContract(inSpace);
+    // Not moderation: its stats case counts accounts and their last-seen, which a space's database
+    // holds only as placeholder rows (reported to the lead: space statistics need their own rule).
+    sharedItemsContract(inSpace);
+    linkPreviewsContract(inSpace);
+    translationContract(inSpace);
+    pointsContract(inSpace);
+    e2eeContract(inSpace);
+    spaceIsolationContract(mongoRig);
+  });
   // The step sequence a standalone server runs (forced even on a replica set, so it is always tested).
   describe('without transactions', () => sendCrashContract(reopenable('off')));
 });

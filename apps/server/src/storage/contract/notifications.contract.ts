@@ -107,6 +107,7 @@ function notificationCases(open: () => Promise<Storage>): void {
   const push = (subscriptionId: string, over: Partial<EnqueuePush> = {}): EnqueuePush => ({
     subscriptionId,
     userId: alice.id,
+    spaceId: 'home',
     conversationId: 'c1',
     messageId: 'm1',
     seq: 1,
@@ -240,6 +241,7 @@ function notificationCases(open: () => Promise<Storage>): void {
 
   describe('email digest', () => {
     const missed = (over: Partial<Parameters<Storage['emailDigest']['recordMissed']>[0][number]> = {}) => ({
+      spaceId: 'home',
       userId: alice.id,
       conversationId: 'c1',
       messageId: randomUUID(),

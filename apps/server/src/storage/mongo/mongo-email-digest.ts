@@ -25,6 +25,7 @@ const missedSchema = new Schema<MissedDoc>(
     // `${userId}:${messageId}`: a repeat is the same document.
     _id: { type: String, required: true },
     userId: { type: String, required: true },
+    spaceId: { type: String, default: 'home' },
     conversationId: { type: String, required: true },
     messageId: { type: String, required: true },
     seq: { type: Number, required: true },
@@ -62,6 +63,7 @@ const toSettings = (d: SettingsDoc): DigestSettingsRecord => ({
 
 const toMissed = (d: MissedDoc): MissedMessageRecord => ({
   userId: d.userId,
+  spaceId: d.spaceId ?? 'home',
   conversationId: d.conversationId,
   messageId: d.messageId,
   seq: d.seq,

@@ -4,6 +4,7 @@ import { createMongoMessageSearch, termsOf } from './mongo-message-search.ts';
 import type { MongoMessagingCore } from './mongo-messaging-core.ts';
 import { isDuplicateKey, type MessageDoc, toMessage } from './mongo-messaging-models.ts';
 import type { SendStep } from './mongo-send.ts';
+import { op } from './mongo-util.ts';
 
 /**
  * `send` is the stepwise or transactional send (mongo-send.ts); the repo adds what the caller
@@ -22,6 +23,19 @@ export function createMongoMessagesRepo(core: MongoMessagingCore, send: SendStep
       return sent && { ...sent, ...(await core.committed(sent.message.conversationId)) };
     },
     findById: byId,
+    purgeOlderThan: async (before, limit) => {
+      const old = await Message.find({ createdAt: op({ $lt: before }) })
+        .sort({ createdAt: 1 })
+        .limit(limit)
+        .select({ _id: 1 })
+        .lean<{ _id: string }[]>();
+      const ids = old.map((d) => d._id);
+      if (!ids.length) return 0;
+      await Hidden.deleteMany({ messageId: op({ $in: ids }) });
+      await MessageTranslation.deleteMany({ messageId: op({ $in: ids }) });
+      await core.models.Message.db.collection('shared_items').deleteMany({ messageId: { $in: ids } });
+      return (await Message.deleteMany({ _id: op({ $in: ids }) })).deletedCount;
+    },
     findByIds: async (ids) => {
       if (ids.length === 0) return [];
       const docs = await Message.find({

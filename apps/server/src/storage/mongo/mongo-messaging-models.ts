@@ -269,6 +269,8 @@ messageSchema.index(
   { 'linkPreview.image.id': 1 },
   { partialFilterExpression: { 'linkPreview.image.id': { $type: 'string' } } },
 );
+// Retention: the oldest messages of a space first.
+messageSchema.index({ createdAt: 1 });
 messageSchema.index({ 'replyTo.id': 1 }, { partialFilterExpression: { 'replyTo.id': { $type: 'string' } } });
 // Search starts from the caller's conversations: equality on conversationId, then a term (exact or
 // an anchored prefix), newest first. Tombstones have no terms and match nothing.

@@ -55,6 +55,7 @@ const jobSchema = new Schema<JobDoc>(
     _id: { type: String, required: true },
     subscriptionId: { type: String, required: true },
     userId: { type: String, required: true },
+    spaceId: { type: String, default: 'home' },
     conversationId: { type: String, required: true },
     messageId: { type: String, required: true },
     seq: { type: Number, required: true },
@@ -91,6 +92,7 @@ const toJob = (d: JobDoc): PushJobRecord => ({
   id: d._id,
   subscriptionId: d.subscriptionId,
   userId: d.userId,
+  spaceId: d.spaceId ?? 'home',
   conversationId: d.conversationId,
   messageId: d.messageId,
   seq: d.seq,
@@ -213,6 +215,7 @@ export function createMongoPushRepos(conn: Connection): {
           _id: randomUUID(),
           subscriptionId: p.subscriptionId,
           userId: p.userId,
+          spaceId: p.spaceId,
           conversationId: p.conversationId,
           messageId: p.messageId,
           seq: p.seq,
@@ -240,10 +243,12 @@ export function createMongoPushRepos(conn: Connection): {
       const claimed: PushJobRecord[] = [];
       while (claimed.length < limit) {
         const d = await Job.findOneAndUpdate(
+          // Each operator object is marked: sanitizeFilter trusts only the object op() wraps, not
+          // the operator objects nested in its $or (they would be matched as literal values).
           op({
             $or: [
-              { state: 'pending', dueAt: { $lte: now } },
-              { state: 'sending', leaseUntil: { $lte: now } },
+              { state: 'pending', dueAt: op({ $lte: now }) },
+              { state: 'sending', leaseUntil: op({ $lte: now }) },
             ],
           }),
           { $set: { state: 'sending', leaseUntil: until }, $inc: { attempts: 1 } },

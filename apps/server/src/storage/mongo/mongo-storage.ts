@@ -1,4 +1,4 @@
-import mongoose from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { type AdapterOptions, DEFAULT_STALE_SEND_MS } from '../adapter-options.ts';
 import { StorageStartError } from '../errors.ts';
@@ -31,6 +31,7 @@ import { createMongoSend } from './mongo-send.ts';
 import { createMongoSessionsRepo } from './mongo-sessions.ts';
 import { createMongoSharedItemsRepo } from './mongo-shared-items.ts';
 import { createMongoSocialLinksRepo } from './mongo-social-links.ts';
+import { createMongoSpacesRepo } from './mongo-spaces.ts';
 import { createMongoStatsRepo, STATS_INDEXES } from './mongo-stats.ts';
 import { createMongoTranslationsRepo } from './mongo-translations.ts';
 import { backfillDisplayNameLower, createMongoUsersRepo } from './mongo-users.ts';
@@ -81,6 +82,25 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
     );
   }
   logger?.info({ db: conn.name }, 'connected to MongoDB');
+  return mongoStorageOn(conn, logger, options, true);
+}
+
+/** The Storage connections made from a Mongo Storage's connection (spaces' databases, by `useDb`). */
+const connections = new WeakMap<Storage, Connection>();
+export const mongoConnectionOf = (storage: Storage): Connection | undefined => connections.get(storage);
+
+/**
+ * Builds the adapter on a connected database: indexes, start-up steps and the half-done-send
+ * sweeper. `owns`: closing the Storage closes the connection (false for a database reached with
+ * `useDb`, which shares its client with the home database).
+ */
+export async function mongoStorageOn(
+  conn: Connection,
+  logger: Logger | undefined,
+  options: AdapterOptions,
+  owns: boolean,
+): Promise<Storage> {
+  conn.set('strictQuery', true);
   const models = messagingModels(conn);
   const messaging = createMongoMessagingCore(models);
   const sending = createMongoSend(messaging, conn, options);
@@ -116,6 +136,7 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
     points: t(createMongoPointsRepo(points)),
     leaderboards: t(createMongoLeaderboardsRepo(conn, points, models)),
     pointsHistory: t(createMongoPointsHistoryRepo(models)),
+    spaces: t(createMongoSpacesRepo(conn)),
     ping: async () => {
       const db = conn.db;
       if (!db) return false;
@@ -124,9 +145,10 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
     },
     close: async () => {
       clearInterval(sweeper);
-      await conn.close();
+      if (owns) await conn.close();
     },
   };
+  connections.set(storage, conn);
   try {
     // Unique and TTL indexes must exist before the first write, or a duplicate could slip in.
     await ensureIndexes(conn, STATS_INDEXES);
@@ -161,7 +183,7 @@ export async function openMongoStorage(uri: string, logger?: Logger, options: Ad
     const swept = await startupStep('finishing sends cut short by a crash', () => sending.sweep());
     if (swept) logger?.warn({ swept }, 'finished sends that a crashed process left half done');
   } catch (err) {
-    await conn.close().catch(() => undefined);
+    if (owns) await conn.close().catch(() => undefined);
     throw err;
   }
   // Older messages get their search terms in the background: search finds them as it goes.

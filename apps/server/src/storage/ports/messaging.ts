@@ -400,6 +400,12 @@ export type MessagesRepo = {
   findById(id: string): Promise<MessageRecord | null>;
   /** In no particular order; unknown ids are skipped. */
   findByIds(ids: string[]): Promise<MessageRecord[]>;
+  /**
+   * Retention (a space's setting): permanently removes up to `limit` of the oldest messages sent
+   * before `before`, with their reactions, receipts, search entries, translations and shared
+   * items. Returns how many went; fewer than `limit` means none older are left.
+   */
+  purgeOlderThan(before: Date, limit: number): Promise<number>;
   findBySeq(conversationId: string, seq: number): Promise<MessageRecord | null>;
   /**
    * Visible history for `viewerId`, ascending by seq: above their visibility floor (joinedSeq unless

@@ -44,6 +44,8 @@ export type PushJobRecord = {
   id: string;
   subscriptionId: string;
   userId: string;
+  /** The space the conversation is in ('home' for the home space). */
+  spaceId: string;
   conversationId: string;
   /** The newest message of the burst and its seq. */
   messageId: string;
@@ -65,6 +67,7 @@ export type PushJobRecord = {
 export type EnqueuePush = {
   subscriptionId: string;
   userId: string;
+  spaceId: string;
   conversationId: string;
   messageId: string;
   seq: number;
@@ -111,6 +114,8 @@ export type DigestSettingsRecord = EmailDigestSettings & {
 
 export type MissedMessageRecord = {
   userId: string;
+  /** The space the conversation is in ('home' for the home space). */
+  spaceId: string;
   conversationId: string;
   messageId: string;
   seq: number;

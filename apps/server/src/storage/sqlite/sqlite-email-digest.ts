@@ -14,6 +14,7 @@ type SettingsRow = {
 
 type MissedRow = {
   user_id: string;
+  space_id: string;
   message_id: string;
   conversation_id: string;
   seq: number;
@@ -33,6 +34,7 @@ const toSettings = (r: SettingsRow): DigestSettingsRecord => ({
 
 const toMissed = (r: MissedRow): MissedMessageRecord => ({
   userId: r.user_id,
+  spaceId: r.space_id,
   conversationId: r.conversation_id,
   messageId: r.message_id,
   seq: r.seq,
@@ -53,8 +55,8 @@ export function createSqliteEmailDigestRepo(db: Database): EmailDigestRepo {
   );
   const clearAll = db.prepare<[string]>('DELETE FROM email_digest_missed WHERE user_id = ?');
   const insertMissed = db.prepare(
-    `INSERT OR IGNORE INTO email_digest_missed (user_id, message_id, conversation_id, seq, mention, created_at)
-     VALUES (@userId, @messageId, @conversationId, @seq, @mention, @createdAt)`,
+    `INSERT OR IGNORE INTO email_digest_missed (user_id, space_id, message_id, conversation_id, seq, mention, created_at)
+     VALUES (@userId, @spaceId, @messageId, @conversationId, @seq, @mention, @createdAt)`,
   );
   const list = db.prepare<[string], MissedRow>(
     'SELECT * FROM email_digest_missed WHERE user_id = ? ORDER BY created_at, seq',
@@ -90,6 +92,7 @@ export function createSqliteEmailDigestRepo(db: Database): EmailDigestRepo {
     for (const e of entries)
       insertMissed.run({
         userId: e.userId,
+        spaceId: e.spaceId,
         messageId: e.messageId,
         conversationId: e.conversationId,
         seq: e.seq,

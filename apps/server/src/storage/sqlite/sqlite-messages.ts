@@ -304,9 +304,17 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
   // A read transaction: the window is one consistent snapshot.
   const historyTx = db.transaction(history);
 
+  // Oldest first by rowid, and never more than `limit` rows looked at: a sweep over a space whose
+  // messages are all recent costs a few rows, not a table scan. Cascades and the FTS trigger do the rest.
+  const purgeOld = db.prepare<[number, number]>(
+    `DELETE FROM messages WHERE rid IN (
+       SELECT rid FROM (SELECT rid, created_at FROM messages ORDER BY rid LIMIT ?) WHERE created_at < ?)`,
+  );
+
   return {
     send: (input) => sends.run(input),
     findById: async (id) => core.message(id),
+    purgeOlderThan: async (before, limit) => purgeOld.run(limit, before.getTime()).changes,
     findByIds: async (ids) => (ids.length === 0 ? [] : core.hydrate(byIds.all(JSON.stringify([...new Set(ids)])))),
     findBySeq: async (conversationId, seq) => {
       const r = bySeq.get(conversationId, seq);

@@ -120,6 +120,7 @@ type JobRow = {
   id: string;
   subscription_id: string;
   user_id: string;
+  space_id: string;
   conversation_id: string;
   message_id: string;
   seq: number;
@@ -149,6 +150,7 @@ const toJob = (r: JobRow): PushJobRecord => ({
   id: r.id,
   subscriptionId: r.subscription_id,
   userId: r.user_id,
+  spaceId: r.space_id,
   conversationId: r.conversation_id,
   messageId: r.message_id,
   seq: r.seq,
@@ -172,9 +174,9 @@ export function createSqlitePushQueueRepo(db: Database): PushQueueRepo {
   );
   const byId = db.prepare<[string], JobRow>('SELECT * FROM push_jobs WHERE id = ?');
   const insert = db.prepare(
-    `INSERT INTO push_jobs (id, subscription_id, user_id, conversation_id, message_id, seq, count, urgency,
+    `INSERT INTO push_jobs (id, subscription_id, user_id, space_id, conversation_id, message_id, seq, count, urgency,
        content, state, due_at, created_at)
-     VALUES (@id, @subscriptionId, @userId, @conversationId, @messageId, @seq, 1, @urgency, @content, 'pending',
+     VALUES (@id, @subscriptionId, @userId, @spaceId, @conversationId, @messageId, @seq, 1, @urgency, @content, 'pending',
        @dueAt, @now)`,
   );
   // The newest message wins only if it is newer (events may arrive out of order across nodes).
@@ -231,6 +233,7 @@ export function createSqlitePushQueueRepo(db: Database): PushQueueRepo {
     const params = {
       subscriptionId: p.subscriptionId,
       userId: p.userId,
+      spaceId: p.spaceId,
       conversationId: p.conversationId,
       messageId: p.messageId,
       seq: p.seq,

@@ -26,9 +26,14 @@ import { createSqliteRegistrationsRepo } from './sqlite-registrations.ts';
 import { createSqliteSessionsRepo } from './sqlite-sessions.ts';
 import { createSqliteSharedItemsRepo } from './sqlite-shared-items.ts';
 import { createSqliteSocialLinksRepo } from './sqlite-social-links.ts';
+import { createSqliteSpacesRepo } from './sqlite-spaces.ts';
 import { createSqliteStatsRepo } from './sqlite-stats.ts';
 import { createSqliteTranslationsRepo } from './sqlite-translations.ts';
 import { createSqliteUsersRepo } from './sqlite-users.ts';
+
+/** The database under a SQLite Storage (spaces copy rows into theirs; see storage/spaces). */
+const databases = new WeakMap<Storage, Database.Database>();
+export const sqliteDatabaseOf = (storage: Storage): Database.Database | undefined => databases.get(storage);
 
 /** Opens (or creates) `<dataDir>/charla.sqlite` in WAL mode with foreign keys on. */
 export function openSqliteStorage(
@@ -44,47 +49,70 @@ export function openSqliteStorage(
   db.pragma('busy_timeout = 5000');
   const applied = applyMigrations(db);
   if (applied.length) logger?.info({ applied }, 'sqlite migrations applied');
-  const messaging = createMessagingCore(db);
-  return {
+  // Repositories prepare their statements when first used: a space's database (storage/spaces)
+  // never uses the account-level ones, and opening one is on the path of its first request.
+  let core: ReturnType<typeof createMessagingCore> | null = null;
+  const messaging = () => {
+    core ??= createMessagingCore(db);
+    return core;
+  };
+  const repos: { [K in Exclude<keyof Storage, 'kind' | 'ping' | 'close'>]: () => Storage[K] } = {
+    users: () => createSqliteUsersRepo(db),
+    sessions: () => createSqliteSessionsRepo(db),
+    oneTimeTokens: () => createSqliteOneTimeTokensRepo(db),
+    pendingRegistrations: () => createSqliteRegistrationsRepo(db),
+    blocks: () => createSqliteBlocksRepo(db),
+    identities: () => createSqliteIdentitiesRepo(db),
+    conversations: () => createSqliteConversationsRepo(messaging()),
+    participants: () => createSqliteParticipantsRepo(messaging()),
+    messages: () => createSqliteMessagesRepo(messaging(), options),
+    invites: () => createSqliteInvitesRepo(messaging()),
+    media: () => createSqliteMediaRepo(db),
+    sharedItems: () => createSqliteSharedItemsRepo(db),
+    reports: () => createSqliteReportsRepo(db),
+    auditLog: () => createSqliteAuditLogRepo(db),
+    stats: () => createSqliteStatsRepo(db),
+    e2ee: () => createSqliteE2eeRepo(messaging()),
+    translations: () => createSqliteTranslationsRepo(db),
+    pushSubscriptions: () => createSqlitePushSubscriptionsRepo(db),
+    pushQueue: () => createSqlitePushQueueRepo(db),
+    emailDigest: () => createSqliteEmailDigestRepo(db),
+    linkPreviews: () => createSqliteLinkPreviewsRepo(messaging()),
+    contacts: () => createSqliteContactsRepo(db),
+    discovery: () => createSqliteDiscoveryRepo(db),
+    socialLinks: () => createSqliteSocialLinksRepo(db),
+    points: () => createSqlitePointsRepo(db),
+    leaderboards: () => createSqliteLeaderboardsRepo(db),
+    pointsHistory: () => createSqlitePointsHistoryRepo(db),
+    spaces: () => createSqliteSpacesRepo(db),
+  };
+  const storage = {
     kind: 'sqlite',
-    users: createSqliteUsersRepo(db),
-    sessions: createSqliteSessionsRepo(db),
-    oneTimeTokens: createSqliteOneTimeTokensRepo(db),
-    pendingRegistrations: createSqliteRegistrationsRepo(db),
-    blocks: createSqliteBlocksRepo(db),
-    identities: createSqliteIdentitiesRepo(db),
-    conversations: createSqliteConversationsRepo(messaging),
-    participants: createSqliteParticipantsRepo(messaging),
-    messages: createSqliteMessagesRepo(messaging, options),
-    invites: createSqliteInvitesRepo(messaging),
-    media: createSqliteMediaRepo(db),
-    sharedItems: createSqliteSharedItemsRepo(db),
-    reports: createSqliteReportsRepo(db),
-    auditLog: createSqliteAuditLogRepo(db),
-    stats: createSqliteStatsRepo(db),
-    e2ee: createSqliteE2eeRepo(messaging),
-    translations: createSqliteTranslationsRepo(db),
-    pushSubscriptions: createSqlitePushSubscriptionsRepo(db),
-    pushQueue: createSqlitePushQueueRepo(db),
-    emailDigest: createSqliteEmailDigestRepo(db),
-    linkPreviews: createSqliteLinkPreviewsRepo(messaging),
-    contacts: createSqliteContactsRepo(db),
-    discovery: createSqliteDiscoveryRepo(db),
-    socialLinks: createSqliteSocialLinksRepo(db),
-    points: createSqlitePointsRepo(db),
-    leaderboards: createSqliteLeaderboardsRepo(db),
-    pointsHistory: createSqlitePointsHistoryRepo(db),
     ping: async () => db.prepare('SELECT 1 AS ok').get() !== undefined,
     close: async () => {
       if (!db.open) return;
-      for (const drain of messaging.beforeClose) drain();
-      try {
-        // Leave the file with every member's activity copy current (migration 0027).
-        db.transaction(messaging.activity.flush).immediate();
-      } catch {
-        // Busy or read-only: the marks stay, and the next conversation list copies them.
+      if (core) {
+        for (const drain of core.beforeClose) drain();
+        try {
+          // Leave the file with every member's activity copy current (migration 0027).
+          db.transaction(core.activity.flush).immediate();
+        } catch {
+          // Busy or read-only: the marks stay, and the next conversation list copies them.
+        }
       }
       db.close();
     },
-  };
+  } as Storage;
+  for (const [key, make] of Object.entries(repos)) {
+    let repo: unknown;
+    Object.defineProperty(storage, key, {
+      enumerable: true,
+      get: () => {
+        repo ??= make();
+        return repo;
+      },
+    });
+  }
+  databases.set(storage, db);
+  return storage;
 }
