@@ -87,10 +87,13 @@ function Rows({
     const i = id ? rows.findIndex((c) => c.id === id) : -1;
     return i >= 0 ? [i] : [];
   });
+  // Keyed by value: a new array each render must not make a new extractor (the list would re-measure).
   const keptKey = kept.join(',');
-  // biome-ignore lint/correctness/useExhaustiveDependencies: keptKey stands for kept
   const rangeExtractor = useCallback(
-    (range: Range) => [...new Set([...defaultRangeExtractor(range), ...kept])].sort((a, b) => a - b),
+    (range: Range) => {
+      const pinned = keptKey ? keptKey.split(',').map(Number) : [];
+      return [...new Set([...defaultRangeExtractor(range), ...pinned])].sort((a, b) => a - b);
+    },
     [keptKey],
   );
   const v = useVirtualizer({

@@ -1,9 +1,7 @@
 import type { AdminStats } from '@charla/shared-types';
 import type { Clock } from '../../app-context.ts';
-import type { Storage } from '../../storage/ports.ts';
+import { DAY_MS, type Storage } from '../../storage/ports.ts';
 import { currentSpace, isHomeSpace } from '../../storage/spaces/space-scope.ts';
-
-const DAY = 86_400_000;
 
 /** A space's member count and how many of them were active in the last 24 h and 7 days; null at home. */
 async function spaceMembersActivity(
@@ -22,8 +20,8 @@ async function spaceMembersActivity(
       if (u.deletedAt) continue;
       users++;
       const seen = u.lastSeenAt ? now.getTime() - u.lastSeenAt.getTime() : Number.POSITIVE_INFINITY;
-      if (seen <= DAY) active24h++;
-      if (seen <= 7 * DAY) active7d++;
+      if (seen <= DAY_MS) active24h++;
+      if (seen <= 7 * DAY_MS) active7d++;
     }
     const last = page.at(-1);
     if (page.length < 500 || !last) return { users, active24h, active7d };

@@ -1,14 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { channelWebUrl, HOME_SPACE_ID, inviteCodeSchema, inviteWebUrl } from '@charla/shared-types';
-import { currentSpaceId, runInSpace } from '../../storage/spaces/space-scope.ts';
-
-const SPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
 import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
 import type { AppContext } from '../../app-context.ts';
 import type { ConversationRecord, MediaStore } from '../../storage/ports.ts';
+import { currentSpaceId, isSpaceId, runInSpace } from '../../storage/spaces/space-scope.ts';
 import { inviteIsUsable } from '../invites/invites.service.ts';
 import { sendMedia } from '../media/media.serve.ts';
 import { ownMediaId } from '../messaging/conversations.service.ts';
@@ -87,7 +84,7 @@ export function sharePageRoutes(
     const lang = languageOf(req);
     // An invite in a space (?space=) is read in the space's database; the code is the credential.
     const spaceId = typeof req.query.space === 'string' ? req.query.space : null;
-    const space = spaceId && SPACE_ID.test(spaceId) ? await storage.spaces.findById(spaceId) : null;
+    const space = spaceId && isSpaceId(spaceId) ? await storage.spaces.findById(spaceId) : null;
     if (spaceId && (!space || space.deleteAfter)) return next();
     const card = await runInSpace({ spaceId: space?.id ?? HOME_SPACE_ID, space }, () => cardFor(code.data, lang));
     if (!card) return next();

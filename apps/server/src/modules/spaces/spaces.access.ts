@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import { notFound } from '../../http/errors.ts';
 import type { AuthContext } from '../../http/request.ts';
 import type { SpaceRecord, Storage } from '../../storage/ports.ts';
-import { runInSpace, type SpaceScope } from '../../storage/spaces/space-scope.ts';
+import { isSpaceId, runInSpace, type SpaceScope } from '../../storage/spaces/space-scope.ts';
 import { bearerToken } from '../auth/auth.middleware.ts';
 
 /**
@@ -24,8 +24,6 @@ export const SPACE_PREFIXES: readonly string[] = [
   '/translation',
 ];
 
-const SPACE_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
 /**
  * Who may act in a space: its members, and site admins (site-wide powers). `admit` makes an account
  * exist in the space's database (spaceStorages.admit): a site admin who is not a member acts there
@@ -40,7 +38,7 @@ export function createSpaceAccess(
   /** The scope for `spaceId` as `auth` sees it, or 404 (unknown and not-a-member look the same). */
   async function enter(spaceId: string, auth: AuthContext | null): Promise<SpaceScope> {
     if (spaceId === HOME_SPACE_ID) return { spaceId, space: null };
-    const space = SPACE_ID.test(spaceId) ? await storage.spaces.findById(spaceId) : null;
+    const space = isSpaceId(spaceId) ? await storage.spaces.findById(spaceId) : null;
     if (!space) throw notFound('Space');
     if (auth && !(await storage.spaces.findMember(space.id, auth.userId))) {
       if (auth.role !== 'admin') throw notFound('Space');

@@ -13,7 +13,7 @@ import {
 import type { Logger } from 'pino';
 import type { Clock } from '../../app-context.ts';
 import { AppError, conflict, forbidden, notFound } from '../../http/errors.ts';
-import { DuplicateKeyError, type MediaStore, type SpaceRecord, type Storage } from '../../storage/ports.ts';
+import { DAY_MS, DuplicateKeyError, type MediaStore, type SpaceRecord, type Storage } from '../../storage/ports.ts';
 import { runInSpace } from '../../storage/spaces/space-scope.ts';
 import type { SpaceStorages } from '../../storage/spaces/space-storages.ts';
 import type { Fanout } from '../realtime/realtime.fanout.ts';
@@ -23,7 +23,6 @@ export const SPACE_DELETE_GRACE_MS = 7 * 24 * 3600 * 1000;
 /** Spaces one account may own. */
 export const SPACES_OWNED_MAX = 20;
 const UNREAD_PAGE = 100;
-const DAY_MS = 24 * 3600 * 1000;
 /** Per space and sweep: at most RETENTION_ROUNDS batches, so one big space cannot hold the others up. */
 const RETENTION_BATCH = 500;
 const RETENTION_ROUNDS = 20;

@@ -15,6 +15,8 @@ const HOME: SpaceScope = { spaceId: HOME_SPACE_ID, space: null };
 export const currentSpace = (): SpaceScope => scopes.getStore() ?? HOME;
 export const currentSpaceId = (): string => scopes.getStore()?.spaceId ?? HOME_SPACE_ID;
 export const isHomeSpace = (spaceId: string): boolean => spaceId === HOME_SPACE_ID;
+/** Space ids become file and database names: only these characters (checked before any lookup or path). */
+export const isSpaceId = (value: string): boolean => /^[A-Za-z0-9_-]{1,64}$/.test(value);
 
 export function runInSpace<T>(scope: SpaceScope, fn: () => T): T {
   return scopes.run(scope, fn);

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { SpaceRecord, Storage } from '../ports.ts';
 import { openSqliteStorage, sqliteDatabaseOf } from '../sqlite/sqlite-storage.ts';
 import type { SpaceStorageSource } from './scoped-storage.ts';
-import type { SpaceScope } from './space-scope.ts';
+import { isSpaceId, type SpaceScope } from './space-scope.ts';
 
 /**
  * Each space's database: created with the space, opened on demand, kept in a bounded LRU of open
@@ -28,10 +28,8 @@ export type SpaceStorages = SpaceStorageSource & {
   close(): Promise<void>;
 };
 
-/** Space ids become file and database names: only these characters, checked before any path is built. */
-const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 export function assertSafeSpaceId(id: string): string {
-  if (!SAFE_ID.test(id)) throw new Error(`space id not usable as a database name: ${JSON.stringify(id)}`);
+  if (!isSpaceId(id)) throw new Error(`space id not usable as a database name: ${JSON.stringify(id)}`);
   return id;
 }
 
