@@ -326,7 +326,7 @@ export function renderMarkdown(r: BenchResults, chartFile: string): string {
     if (c.listRender) {
       const b = c.listRender.breakdown;
       out.push(
-        `Conversation list, ${n(c.listRender.conversations)} conversations in the account: first row **${c.listRender.firstRowMs} ms** after navigation start, ${c.listRender.rows} rows rendered at ${c.listRender.settledMs} ms, ${n(c.listRender.domNodes)} DOM nodes. Milestones: DOMContentLoaded ${b.domContentLoadedMs} ms, session refresh answered ${b.refreshDoneMs} ms, list fetched ${b.listFetchedMs} ms.`,
+        `Conversation list, ${n(c.listRender.conversations)} conversations in the account: first row **${c.listRender.firstRowMs} ms** after navigation start, ${c.listRender.rows} rows rendered at ${c.listRender.settledMs} ms${c.listRender.loads ? ` (medians of ${c.listRender.loads} loads; rows on screen ${c.listRender.settledRangeMs?.[0]}-${c.listRender.settledRangeMs?.[1]} ms)` : ''}, ${n(c.listRender.domNodes)} DOM nodes. Milestones: DOMContentLoaded ${b.domContentLoadedMs} ms, session refresh answered ${b.refreshDoneMs} ms, list fetched ${b.listFetchedMs} ms.`,
       );
     } else out.push(`List render not measured: ${c.listSkipped}`);
     out.push('');

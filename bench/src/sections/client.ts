@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { bulkAppendMessages } from '../../../apps/server/src/storage/sqlite/sqlite-bench-seed.ts';
 import { BENCH_PASSWORD, hashPassword, newJwtSecret, openBenchStorage, seedUsers } from '../charla/seed.ts';
 import { sleep } from '../lib/children.ts';
@@ -18,6 +18,9 @@ export type ClientResult = {
     rows: number;
     firstRowMs: number;
     settledMs: number;
+    /** Measured loads behind the medians, and the fastest and slowest time to rows on screen. */
+    loads?: number;
+    settledRangeMs?: [number, number];
     domNodes: number;
     /** Milestones after navigation start (0 = not seen). */
     breakdown: { domContentLoadedMs: number; refreshDoneMs: number; listFetchedMs: number };
@@ -80,6 +83,58 @@ const LIST_PROBE = `(() => {
   };
   requestAnimationFrame(tick);
 })();`;
+
+type ListProbe = {
+  first: number;
+  last: number;
+  rows: number;
+  dom: number;
+  scriptsDone: number;
+  refresh: number;
+  list: number;
+};
+
+/** One measured load of the chat list from about:blank; with BENCH_CPU_PROF=<dir>, `profile` also writes the renderer's V8 CPU profile. */
+async function measureListLoad(
+  page: Page,
+  url: string,
+  log: (line: string) => void,
+  profile: boolean,
+): Promise<ListProbe> {
+  await page.goto('about:blank');
+  const dir = profile ? process.env.BENCH_CPU_PROF : undefined;
+  const profiler = dir ? await page.context().newCDPSession(page) : undefined;
+  if (profiler) {
+    await profiler.send('Profiler.enable');
+    await profiler.send('Profiler.setSamplingInterval', { interval: 100 });
+    await profiler.send('Profiler.start');
+  }
+  await page.goto(`${url}/#/`);
+  await page.waitForSelector('.conversation-row', { timeout: 30_000 });
+  // Rows can still be added after the first one: the probe keeps the time the count last changed.
+  await sleep(1500);
+  if (profiler && dir) {
+    const { profile: data } = await profiler.send('Profiler.stop');
+    const file = path.join(dir, `renderer-list-${Date.now()}.cpuprofile`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(data));
+    log(`  renderer CPU profile: ${file}`);
+  }
+  return page.evaluate(() => {
+    const s = (window as unknown as { __benchList: { first: number; last: number; rows: number } }).__benchList;
+    const at = (part: string) =>
+      (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => e.name.includes(part))
+        ?.responseEnd ?? 0;
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+    return {
+      ...s,
+      dom: document.getElementsByTagName('*').length,
+      scriptsDone: nav?.domContentLoadedEventEnd ?? 0,
+      refresh: at('/auth/refresh'),
+      list: at('/api/v1/conversations?'),
+    };
+  });
+}
 
 export async function runClient(
   options: { skipBuild: boolean; quick: boolean },
@@ -189,42 +244,34 @@ export async function runClient(
     if (!login.ok()) throw new Error(`login answered ${login.status()}: ${(await login.text()).slice(0, 200)}`);
     const page = await context.newPage();
     await page.addInitScript(LIST_PROBE);
-    // Warm-up load (HTTP cache, JIT of the server); the measured load is the second.
+    // Warm-up load (HTTP cache, JIT of the server); the measured loads follow.
     await page.goto(`${server.url}/#/`);
     await page.waitForSelector('.conversation-row', { timeout: 30_000 }).catch(() => undefined);
-    await page.goto('about:blank');
-    await page.goto(`${server.url}/#/`);
+    // One load is noisy on shared cores (367-701 ms across runs of one day): the figure is the median
+    // of several measured loads, each from about:blank with a warm HTTP cache, and their range is kept.
+    const loads = options.quick ? 3 : 7;
+    const samples: ListProbe[] = [];
     try {
-      await page.waitForSelector('.conversation-row', { timeout: 30_000 });
-      await sleep(1500);
-      const probe = await page.evaluate(() => {
-        const s = (window as unknown as { __benchList: { first: number; last: number; rows: number } }).__benchList;
-        const at = (part: string) =>
-          (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => e.name.includes(part))
-            ?.responseEnd ?? 0;
-        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
-        return {
-          ...s,
-          dom: document.getElementsByTagName('*').length,
-          scriptsDone: nav?.domContentLoadedEventEnd ?? 0,
-          refresh: at('/auth/refresh'),
-          list: at('/api/v1/conversations?'),
-        };
-      });
+      for (let i = 0; i < loads; i++) samples.push(await measureListLoad(page, server.url, log, i === 0));
+      const median = (pick: (p: ListProbe) => number) =>
+        round(percentile(Float64Array.from(samples.map(pick)).sort(), 50), 1);
+      const settled = samples.map((p) => round(p.last, 1)).sort((a, b) => a - b);
       result.listRender = {
         conversations: conversations + 1,
-        rows: probe.rows,
-        firstRowMs: round(probe.first, 1),
-        settledMs: round(probe.last, 1),
-        domNodes: probe.dom,
+        rows: samples[0]?.rows ?? 0,
+        firstRowMs: median((p) => p.first),
+        settledMs: median((p) => p.last),
+        settledRangeMs: [settled[0] ?? 0, settled[settled.length - 1] ?? 0],
+        loads,
+        domNodes: samples[0]?.dom ?? 0,
         breakdown: {
-          domContentLoadedMs: round(probe.scriptsDone, 1),
-          refreshDoneMs: round(probe.refresh, 1),
-          listFetchedMs: round(probe.list, 1),
+          domContentLoadedMs: median((p) => p.scriptsDone),
+          refreshDoneMs: median((p) => p.refresh),
+          listFetchedMs: median((p) => p.list),
         },
       };
       log(
-        `  list: first row at ${result.listRender.firstRowMs} ms, ${probe.rows} rows at ${result.listRender.settledMs} ms after navigation start (${probe.dom} DOM nodes; DOMContentLoaded ${result.listRender.breakdown.domContentLoadedMs}, session refresh ${result.listRender.breakdown.refreshDoneMs}, list fetched ${result.listRender.breakdown.listFetchedMs} ms)`,
+        `  list: first row at ${result.listRender.firstRowMs} ms, ${result.listRender.rows} rows at ${result.listRender.settledMs} ms after navigation start, median of ${loads} loads (range ${settled[0]}-${settled[settled.length - 1]} ms; ${result.listRender.domNodes} DOM nodes; DOMContentLoaded ${result.listRender.breakdown.domContentLoadedMs}, session refresh ${result.listRender.breakdown.refreshDoneMs}, list fetched ${result.listRender.breakdown.listFetchedMs} ms)`,
       );
     } catch (err) {
       result.listSkipped = `conversation list did not render: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;

@@ -25,6 +25,10 @@ async function start(name: string, script: string, env: NodeJS.ProcessEnv, healt
       '--import',
       hook,
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []),
+      // BENCH_CPU_PROF_INTERVAL=<µs>: finer samples than V8's 1 ms default, to see single requests.
+      ...(process.env.BENCH_CPU_PROF && process.env.BENCH_CPU_PROF_INTERVAL
+        ? ['--cpu-prof-interval', process.env.BENCH_CPU_PROF_INTERVAL]
+        : []),
       // Diagnostics only (see the file): what the tail looks like without WAL auto-checkpoints.
       ...(process.env.BENCH_EXPERIMENT === 'no-autocheckpoint'
         ? ['--import', path.join(here, 'experiment-no-checkpoint.ts')]
