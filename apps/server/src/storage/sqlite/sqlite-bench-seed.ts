@@ -45,13 +45,17 @@ export function bulkAppendMessages(
       `UPDATE conversations SET last_seq = ?, change_seq = ?, last_activity_at = MAX(last_activity_at, ?),
          last_change_at = MAX(last_change_at, ?) WHERE id = ?`,
     );
-    // Indexing row by row through the FTS insert trigger is most of the cost: drop the trigger for
-    // the bulk insert and rebuild the index once at the end (about twice as fast), then restore it.
-    const trigger = db
-      .prepare<[], string>("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'messages_fts_insert'")
-      .pluck()
+    // Indexing row by row is most of the cost (the queueing trigger of migration 0030 and then the
+    // queue, or the insert trigger of a database from before it): drop that trigger for the bulk
+    // insert and rebuild the index once from the table at the end (about twice as fast), then restore it.
+    const found = db
+      .prepare<[], { name: string; sql: string }>(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN ('messages_fts_queue', 'messages_fts_insert')",
+      )
       .get();
-    if (trigger) db.exec('DROP TRIGGER messages_fts_insert');
+    const trigger = found?.sql;
+    if (found) db.exec(`DROP TRIGGER ${found.name}`);
+    const queued = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'messages_fts_pending'").get() !== undefined;
     let seq = conv.last_seq;
     let changeSeq = conv.change_seq;
     const batch = db.transaction((from: number, to: number) => {
@@ -72,7 +76,11 @@ export function bulkAppendMessages(
       for (let from = 0; from < input.count; from += size) batch(from, Math.min(input.count, from + size));
     } finally {
       if (trigger) {
-        db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')");
+        // The rebuild indexes every row, the queued ones too: the queue is done with.
+        db.transaction(() => {
+          db.exec("INSERT INTO messages_fts (messages_fts) VALUES ('rebuild')");
+          if (queued) db.exec('DELETE FROM messages_fts_pending');
+        })();
         db.exec(trigger);
       }
     }

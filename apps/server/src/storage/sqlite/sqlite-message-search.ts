@@ -58,6 +58,8 @@ export function createSqliteMessageSearch(core: MessagingCore): MessagesRepo['se
     const cursor = decodeCursor(options.cursor, isCursor);
     const offset = cursor?.[0] ?? 0;
     const match = { u: userId, q: ftsQuery(terms), c: options.conversationId ?? null };
+    // Messages sent in the last moments are still queued for the index: index them first.
+    core.searchQueue.flush();
     return db.transaction(() => {
       // Rows below the floor are older than the newest SEARCH_CANDIDATES visible matches (0 = fewer).
       const floor = cursor?.[1] ?? floorStmt.get({ ...match, cap: SEARCH_CANDIDATES - 1 }) ?? 0;

@@ -160,6 +160,8 @@ export function createSqliteMessagesRepo(core: MessagingCore, options: AdapterOp
       now,
     };
     insertMsg.run(params);
+    // The trigger queued it for the search index; a batch indexes it shortly after the commit.
+    core.searchQueue.soon();
     for (const u of mentions) insertMention.run(u, input.conversationId, bumped.last_seq, id);
     fault('stamped');
     senderRead.run({ seq: bumped.last_seq, c: input.conversationId, u: input.senderId });

@@ -10,6 +10,7 @@ import type {
   ReactionSummary,
 } from '../ports.ts';
 import { createActivityCopies } from './sqlite-activity.ts';
+import { createSearchQueue } from './sqlite-search-queue.ts';
 import { date, dateOf, required } from './sqlite-util.ts';
 
 /*
@@ -273,6 +274,8 @@ export function createMessagingCore(db: Database) {
   return {
     db,
     activity: createActivityCopies(db),
+    /** Messages waiting for the search index (migration 0030). */
+    searchQueue: createSearchQueue(db),
     /** Run before the database closes (writes still queued for a group commit). */
     beforeClose: [] as (() => void)[],
     conversation,

@@ -93,6 +93,13 @@ export function openSqliteStorage(
       if (!db.open) return;
       if (core) {
         for (const drain of core.beforeClose) drain();
+        core.searchQueue.stop();
+        try {
+          // Leave the file with every committed message in the search index (migration 0030).
+          core.searchQueue.flush();
+        } catch {
+          // Busy or read-only: the queue stays in the file, and the next search or send indexes it.
+        }
         try {
           // Leave the file with every member's activity copy current (migration 0027).
           db.transaction(core.activity.flush).immediate();
