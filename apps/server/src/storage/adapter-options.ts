@@ -36,6 +36,11 @@ export type AdapterOptions = {
   staleSendMs?: number;
   /** MongoDB: 'auto' uses a transaction for sends on a replica set or sharded cluster; 'off' never. */
   transactions?: 'auto' | 'off';
+  /**
+   * SQLite: 'worker' (default) checkpoints the WAL on the process's checkpoint thread
+   * (sqlite-checkpointer.ts); 'inline' leaves SQLite's automatic checkpoint in the COMMIT.
+   */
+  checkpoints?: 'worker' | 'inline';
   /** MongoDB: sees every command sent to the server (query-plan tests explain each one). */
   onCommand?: (command: { commandName: string; databaseName: string; command: Record<string, unknown> }) => void;
 };

@@ -5,6 +5,7 @@ import type { AdapterOptions } from '../adapter-options.ts';
 import type { Storage } from '../ports.ts';
 import { applyMigrations } from './migrate.ts';
 import { createSqliteBlocksRepo } from './sqlite-blocks.ts';
+import { CHECKPOINT_OPTIONS, processCheckpointer } from './sqlite-checkpointer.ts';
 import { createSqliteContactsRepo } from './sqlite-contacts.ts';
 import { createSqliteConversationsRepo } from './sqlite-conversations.ts';
 import { createSqliteDiscoveryRepo } from './sqlite-discovery.ts';
@@ -42,13 +43,21 @@ export function openSqliteStorage(
   file = 'charla.sqlite',
   options: AdapterOptions = {},
 ): Storage {
-  const db = new Database(path.join(dataDir, file));
+  const filePath = path.join(dataDir, file);
+  const db = new Database(filePath);
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  db.pragma(`journal_size_limit = ${CHECKPOINT_OPTIONS.journalSizeLimit}`);
   const applied = applyMigrations(db);
   if (applied.length) logger?.info({ applied }, 'sqlite migrations applied');
+  // Checkpoints leave the COMMIT (and so the event loop) for the process's checkpoint thread.
+  const checkpointer =
+    options.checkpoints === 'inline'
+      ? null
+      : processCheckpointer((f, error) => logger?.debug({ file: f, error }, 'sqlite checkpoint skipped'));
+  checkpointer?.attach(filePath, db);
   // Repositories prepare their statements when first used: a space's database (storage/spaces)
   // never uses the account-level ones, and opening one is on the path of its first request.
   let core: ReturnType<typeof createMessagingCore> | null = null;
@@ -108,6 +117,7 @@ export function openSqliteStorage(
         }
       }
       db.close();
+      await checkpointer?.detach(filePath, db);
     },
   } as Storage;
   for (const [key, make] of Object.entries(repos)) {
