@@ -28,7 +28,8 @@ export function createSearchQueue(db: Database, onError: (err: unknown) => void 
       clearTimeout(timer);
       timer = null;
     }
-    if (!db.open) return;
+    // Nothing queued (every search when nobody is sending): no write lock, no transaction.
+    if (!db.open || anyQueued.get() !== 1) return;
     // Nested in a caller's transaction it joins it (a savepoint); alone it takes the write lock first.
     if (db.inTransaction) flushTx();
     else flushTx.immediate();
