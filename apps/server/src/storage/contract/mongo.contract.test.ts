@@ -21,8 +21,8 @@ import { pointsContract } from './points.contract.ts';
 import { type ReopenableStore, sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
 import { socialLinksContract } from './social-links.contract.ts';
-import { spaceIsolationContract } from './space-isolation.contract.ts';
-import { openInFreshSpace, type SpacesRig } from './space-scoped.ts';
+import { spaceLevelContracts } from './space-level.contract.ts';
+import type { SpacesRig } from './space-scoped.ts';
 import { spacesContract } from './spaces.contract.ts';
 import { translationContract } from './translation.contract.ts';
 
@@ -138,17 +138,7 @@ describeIf(Boolean(uri) || useMemoryServer, 'no MongoDB (set MONGODB_URI)', 'mon
   spacesContract(openFresh);
   // The space-level contracts inside a space (a database per space, by useDb), and isolation.
   describe('inside a space', () => {
-    const inSpace = openInFreshSpace(mongoRig);
-    messagingContract(inSpace);
-    mediaContract(inSpace);
-    // Not moderation: its stats case counts accounts and their last-seen, which a space's database
-    // holds only as placeholder rows (reported to the lead: space statistics need their own rule).
-    sharedItemsContract(inSpace);
-    linkPreviewsContract(inSpace);
-    translationContract(inSpace);
-    pointsContract(inSpace);
-    e2eeContract(inSpace);
-    spaceIsolationContract(mongoRig);
+    spaceLevelContracts(mongoRig);
   });
   // The step sequence a standalone server runs (forced even on a replica set, so it is always tested).
   describe('without transactions', () => sendCrashContract(reopenable('off')));

@@ -14,6 +14,28 @@ export type SpacesRig = {
   destroy(): Promise<void>;
 };
 
+/** A registry entry with every setting at its default (a fresh id and slug), as tests build them. */
+export function spaceRecord(createdBy: string, over: Partial<SpaceRecord> = {}): SpaceRecord {
+  return {
+    id: randomUUID(),
+    slug: `s-${randomUUID().slice(0, 8)}`,
+    name: 'Club',
+    icon: null,
+    accentColor: null,
+    joinPolicy: 'invite',
+    joinDomains: [],
+    defaultLanguage: null,
+    retentionDays: null,
+    editWindowSeconds: null,
+    membersMayCreateChannels: true,
+    mongoUri: null,
+    createdBy,
+    createdAt: new Date(),
+    deleteAfter: null,
+    ...over,
+  };
+}
+
 /**
  * Creates a space the way the spaces service does: its database first, then its registry entry,
  * owned by a founder account in the home database.
@@ -27,23 +49,7 @@ export async function createSpace(rig: SpacesRig, name: string): Promise<SpaceRe
     passwordHash: null,
     role: 'user',
   });
-  const space: SpaceRecord = {
-    id: randomUUID(),
-    slug: `${name.toLowerCase()}-${tag}`,
-    name,
-    icon: null,
-    accentColor: null,
-    joinPolicy: 'invite',
-    joinDomains: [],
-    defaultLanguage: null,
-    retentionDays: null,
-    editWindowSeconds: null,
-    membersMayCreateChannels: true,
-    mongoUri: null,
-    createdBy: founder.id,
-    createdAt: new Date(),
-    deleteAfter: null,
-  };
+  const space = spaceRecord(founder.id, { slug: `${name.toLowerCase()}-${tag}`, name });
   await rig.storages.create(space);
   await rig.home.spaces.create(space);
   rig.created.push(space);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuplicateKeyError, type SpaceRecord, type Storage, type UserRecord } from '../ports.ts';
+import { spaceRecord } from './space-scoped.ts';
 
 /**
  * The space registry (SpacesRepo): spaces, memberships and invite links, kept in the home database
@@ -25,24 +26,7 @@ function spacesCases(open: () => Promise<Storage>): void {
       passwordHash: null,
       role: 'user',
     });
-  const space = (over: Partial<SpaceRecord> = {}): SpaceRecord => ({
-    id: randomUUID(),
-    slug: `s-${randomUUID().slice(0, 8)}`,
-    name: 'Club',
-    icon: null,
-    accentColor: null,
-    joinPolicy: 'invite',
-    joinDomains: [],
-    defaultLanguage: null,
-    retentionDays: null,
-    editWindowSeconds: null,
-    membersMayCreateChannels: true,
-    mongoUri: null,
-    createdBy: ana.id,
-    createdAt: t0,
-    deleteAfter: null,
-    ...over,
-  });
+  const space = (over: Partial<SpaceRecord> = {}): SpaceRecord => spaceRecord(ana.id, { createdAt: t0, ...over });
 
   beforeEach(async () => {
     s = await open();

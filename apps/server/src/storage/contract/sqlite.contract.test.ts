@@ -20,8 +20,8 @@ import { pointsContract } from './points.contract.ts';
 import { sendCrashContract } from './send-crash.contract.ts';
 import { sharedItemsContract } from './shared-items.contract.ts';
 import { socialLinksContract } from './social-links.contract.ts';
-import { spaceIsolationContract } from './space-isolation.contract.ts';
-import { openInFreshSpace, type SpacesRig } from './space-scoped.ts';
+import { spaceLevelContracts } from './space-level.contract.ts';
+import type { SpacesRig } from './space-scoped.ts';
 import { spacesContract } from './spaces.contract.ts';
 import { translationContract } from './translation.contract.ts';
 
@@ -84,15 +84,5 @@ async function sqliteRig(): Promise<SpacesRig> {
 // The space-level contracts again, each against a space's database reached through the scoped
 // storage inside the space's scope (what every module sees in a request that entered a space).
 describe('sqlite adapter, inside a space', () => {
-  const inSpace = openInFreshSpace(sqliteRig);
-  messagingContract(inSpace);
-  mediaContract(inSpace);
-  // Not moderation: its stats case counts accounts and their last-seen, which a space's database
-  // holds only as placeholder rows (reported to the lead: space statistics need their own rule).
-  sharedItemsContract(inSpace);
-  linkPreviewsContract(inSpace);
-  translationContract(inSpace);
-  pointsContract(inSpace);
-  e2eeContract(inSpace);
-  spaceIsolationContract(sqliteRig);
+  spaceLevelContracts(sqliteRig);
 });
